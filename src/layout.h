@@ -1,0 +1,128 @@
+/* The layout stage's output: pages of positioned boxes. The renderer draws
+ * exactly these and never measures or breaks anything itself.
+ *
+ * Coordinates are PDF points with the origin at the page's bottom-left.
+ * A pb_doc owns its memory (arena) and is freed with pb_doc_free. */
+#ifndef PB_LAYOUT_H
+#define PB_LAYOUT_H
+
+#include <stddef.h>
+
+#include "fonts.h"
+#include "mem.h"
+#include "model.h"
+
+typedef struct {
+  float r, g, b;
+} pb_rgb;
+
+typedef enum {
+  PB_ITEM_TEXT,       /* a run of text in one face */
+  PB_ITEM_IMAGE,      /* a figure, scaled into (x, y, w, h) */
+  PB_ITEM_LINE,       /* a stroked line from (x, y) to (x + w, y + h) */
+  PB_ITEM_RECT,       /* a rectangle, stroked and/or filled */
+  PB_ITEM_LINK,       /* a clickable area (x, y, w, h), no border */
+  PB_ITEM_PLACEHOLDER /* a framed box with a caption: a figure that cannot be shown */
+} pb_item_kind;
+
+typedef enum {
+  PB_TARGET_URI,  /* uri: a URL */
+  PB_TARGET_PAGE, /* page / dest_y: a page of this document */
+  PB_TARGET_FILE  /* uri: a file relative to the PDF (Launch action) */
+} pb_target_kind;
+
+typedef struct {
+  pb_item_kind kind;
+  double x, y, w, h; /* TEXT: (x, y) is the baseline start, w the width */
+  pb_rgb color;      /* text colour / stroke colour */
+  /* TEXT */
+  int face;
+  double size;
+  const char *text; /* UTF-8, only code points the face has */
+  size_t len;
+  double char_space; /* extra space after each character, points */
+  /* IMAGE */
+  int image; /* index into pb_doc.images */
+  /* LINE, RECT, PLACEHOLDER */
+  double line_width;
+  int filled;
+  pb_rgb fill;
+  const char *caption; /* PLACEHOLDER */
+  /* LINK */
+  pb_target_kind target;
+  const char *uri;
+  int page; /* 0-based */
+  double dest_y;
+} pb_item;
+
+typedef struct {
+  pb_item *items;
+  size_t n, cap;
+  const char *label; /* page label ("i", "3"), NULL = arabic from 1 */
+} pb_page;
+
+typedef struct {
+  int level; /* 1 = top */
+  const char *title;
+  int page;
+  double y;
+} pb_mark;
+
+typedef struct {
+  const char *path; /* file on disk */
+  const char *src;  /* as written in the card, for messages */
+  int width_px, height_px;
+  double placed_w, placed_h; /* largest placement, points (for --dpi) */
+  const char *file;          /* card file:line that uses it first */
+  int line;
+} pb_doc_image;
+
+typedef struct {
+  pb_arena *arena;
+  double page_w, page_h;
+  pb_page *pages;
+  size_t npages, cappages;
+  pb_mark *outline;
+  size_t noutline, capoutline;
+  pb_doc_image *images;
+  size_t nimages, capimages;
+  const char *title, *author, *subject, *keywords;
+  long long created; /* seconds since the epoch, -1 = none */
+  pb_fonts *fonts;   /* borrowed */
+} pb_doc;
+
+typedef enum { PB_GROUP_CATEGORY, PB_GROUP_MONTH, PB_GROUP_PRESENTER } pb_grouping;
+
+typedef struct {
+  double page_w, page_h; /* points; A4 = 595.276 x 841.89 */
+  const char *title;     /* booklet title */
+  const char *group;     /* reading group's name */
+  const char *date_range;/* cover line; NULL = computed from the entries */
+  pb_grouping grouping;
+  int newest_first;
+  int print;             /* print mode: URLs as footnotes, grayscale */
+  int appendix_presenters;
+  int slide_index;
+  long long created;     /* SOURCE_DATE_EPOCH or now; -1 = none */
+} pb_layout_options;
+
+void pb_layout_options_default(pb_layout_options *o);
+
+/* Lays out the whole library as a booklet. Returns NULL on failure
+ * (diagnostics printed). The doc borrows fonts. */
+pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layout_options *opt);
+void pb_doc_free(pb_doc *doc); /* accepts NULL */
+
+/* Helpers for layout code building a doc. */
+pb_doc *pb_doc_new(pb_fonts *fonts, double page_w, double page_h);
+pb_page *pb_doc_add_page(pb_doc *doc);
+pb_item *pb_page_add_item(pb_doc *doc, pb_page *page, pb_item_kind kind);
+/* Returns the image index for path, adding it once (placed size max'd). */
+int pb_doc_add_image(pb_doc *doc, const char *path, const char *src, int wpx, int hpx,
+                     double placed_w, double placed_h, const char *file, int line);
+pb_mark *pb_doc_add_mark(pb_doc *doc, int level, const char *title, int page, double y);
+
+/* Text listing of every page and box, for tests. */
+void pb_doc_dump(const pb_doc *doc, pb_buf *out);
+
+#endif

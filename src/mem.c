@@ -1,0 +1,219 @@
+#include "mem.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+static void out_of_memory(size_t n) {
+  fprintf(stderr, "paperbook: fatal: out of memory (asked for %zu bytes)\n", n);
+  abort();
+}
+
+void *pb_xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) out_of_memory(n);
+  return p;
+}
+void *pb_xcalloc(size_t count, size_t size) {
+  void *p = calloc(count ? count : 1, size ? size : 1);
+  if (!p) out_of_memory(count * size);
+  return p;
+}
+void *pb_xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) out_of_memory(n);
+  return q;
+}
+char *pb_xstrdup(const char *s) { return pb_xstrndup(s, strlen(s)); }
+char *pb_xstrndup(const char *s, size_t n) {
+  char *p = pb_xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+/* ---- buffer ---- */
+void pb_buf_reserve(pb_buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->len + extra + 1) cap *= 2;
+  b->data = pb_xrealloc(b->data, cap);
+  b->cap = cap;
+}
+void pb_buf_append(pb_buf *b, const void *data, size_t len) {
+  pb_buf_reserve(b, len);
+  if (len) memcpy(b->data + b->len, data, len);
+  b->len += len;
+  b->data[b->len] = 0;
+}
+void pb_buf_puts(pb_buf *b, const char *s) { pb_buf_append(b, s, strlen(s)); }
+void pb_buf_putc(pb_buf *b, int c) {
+  char ch = (char)c;
+  pb_buf_append(b, &ch, 1);
+}
+void pb_buf_printf(pb_buf *b, const char *fmt, ...) {
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n > 0) {
+    pb_buf_reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    b->len += (size_t)n;
+  }
+  va_end(ap2);
+}
+void pb_buf_json_str(pb_buf *b, const char *s) {
+  if (!s) {
+    pb_buf_puts(b, "null");
+    return;
+  }
+  pb_buf_putc(b, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    switch (*p) {
+    case '"': pb_buf_puts(b, "\\\""); break;
+    case '\\': pb_buf_puts(b, "\\\\"); break;
+    case '\n': pb_buf_puts(b, "\\n"); break;
+    case '\t': pb_buf_puts(b, "\\t"); break;
+    case '\r': pb_buf_puts(b, "\\r"); break;
+    default:
+      if (*p < 0x20)
+        pb_buf_printf(b, "\\u%04x", *p);
+      else
+        pb_buf_putc(b, *p);
+    }
+  }
+  pb_buf_putc(b, '"');
+}
+void pb_buf_reset(pb_buf *b) {
+  b->len = 0;
+  if (b->data) b->data[0] = 0;
+}
+void pb_buf_free(pb_buf *b) {
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+char *pb_buf_detach(pb_buf *b) {
+  char *p = b->data ? b->data : pb_xstrdup("");
+  b->data = NULL;
+  b->len = b->cap = 0;
+  return p;
+}
+
+/* ---- arena ---- */
+typedef struct chunk {
+  struct chunk *next;
+  size_t used, size;
+  _Alignas(16) unsigned char data[];
+} chunk;
+
+struct pb_arena {
+  chunk *head;
+};
+
+pb_arena *pb_arena_new(void) { return pb_xcalloc(1, sizeof(pb_arena)); }
+
+void pb_arena_free(pb_arena *a) {
+  if (!a) return;
+  for (chunk *c = a->head, *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
+  free(a);
+}
+
+void *pb_arena_alloc(pb_arena *a, size_t n) {
+  n = (n + 15) & ~(size_t)15;
+  chunk *c = a->head;
+  if (!c || c->size - c->used < n) {
+    size_t size = n > 60000 ? n : 64000;
+    c = pb_xmalloc(sizeof(chunk) + size);
+    c->size = size;
+    c->used = 0;
+    /* A big block gets its own chunk behind the current one, so the space
+     * left in the current chunk is not wasted. */
+    if (a->head && n > 60000) {
+      c->next = a->head->next;
+      a->head->next = c;
+    } else {
+      c->next = a->head;
+      a->head = c;
+    }
+  }
+  void *p = c->data + c->used;
+  c->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *pb_arena_strndup(pb_arena *a, const char *s, size_t n) {
+  char *p = pb_arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+char *pb_arena_strdup(pb_arena *a, const char *s) {
+  return s ? pb_arena_strndup(a, s, strlen(s)) : NULL;
+}
+char *pb_arena_printf(pb_arena *a, const char *fmt, ...) {
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) n = 0;
+  char *p = pb_arena_alloc(a, (size_t)n + 1);
+  vsnprintf(p, (size_t)n + 1, fmt, ap2);
+  va_end(ap2);
+  return p;
+}
+void *pb_arena_push(pb_arena *a, void **items, size_t *count, size_t *cap, size_t elem) {
+  if (*count == *cap) {
+    size_t ncap = *cap ? *cap * 2 : 4;
+    void *n = pb_arena_alloc(a, ncap * elem);
+    if (*count) memcpy(n, *items, *count * elem);
+    *items = n;
+    *cap = ncap;
+  }
+  void *p = (char *)*items + *count * elem;
+  memset(p, 0, elem);
+  (*count)++;
+  return p;
+}
+
+int pb_read_file(const char *path, size_t max_bytes, pb_buf *out) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return PB_EIO;
+  char tmp[65536];
+  size_t n;
+  int rc = PB_OK;
+  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+    if (max_bytes && out->len + n > max_bytes) {
+      rc = PB_ELIMIT;
+      break;
+    }
+    pb_buf_append(out, tmp, n);
+  }
+  if (rc == PB_OK && ferror(f)) rc = PB_EIO;
+  int saved = errno;
+  fclose(f);
+  errno = saved;
+  if (!out->data) pb_buf_append(out, "", 0);
+  return rc;
+}
+
+uint64_t pb_hash64(const void *data, size_t len, uint64_t seed) {
+  const unsigned char *p = data;
+  uint64_t h = 1469598103934665603ULL ^ seed;
+  for (size_t i = 0; i < len; i++) {
+    h ^= p[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}

@@ -1,0 +1,61 @@
+/* Memory: one allocator that aborts on exhaustion (so callers never check
+ * malloc), a growable byte buffer, and an arena that owns a whole document's
+ * model and layout objects and frees them in one call. */
+#ifndef PB_MEM_H
+#define PB_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* malloc/calloc/realloc/strdup that print a message and abort when memory
+ * runs out. pb_xrealloc(NULL, n) behaves as pb_xmalloc(n). */
+void *pb_xmalloc(size_t n);
+void *pb_xcalloc(size_t count, size_t size);
+void *pb_xrealloc(void *p, size_t n);
+char *pb_xstrdup(const char *s);
+char *pb_xstrndup(const char *s, size_t n);
+
+/* ---- growable buffer ------------------------------------------------- */
+typedef struct {
+  char *data; /* always NUL-terminated when non-NULL */
+  size_t len;
+  size_t cap;
+} pb_buf;
+
+#define PB_BUF_INIT {NULL, 0, 0}
+void pb_buf_reserve(pb_buf *b, size_t extra);
+void pb_buf_append(pb_buf *b, const void *data, size_t len);
+void pb_buf_puts(pb_buf *b, const char *s);
+void pb_buf_putc(pb_buf *b, int c);
+void pb_buf_printf(pb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string literal, quotes included (NULL gives null). */
+void pb_buf_json_str(pb_buf *b, const char *s);
+void pb_buf_reset(pb_buf *b);  /* len = 0, keeps memory */
+void pb_buf_free(pb_buf *b);   /* frees memory, back to PB_BUF_INIT */
+/* Gives up ownership of the bytes (NUL-terminated; "" for an empty buffer). */
+char *pb_buf_detach(pb_buf *b);
+
+/* ---- arena ---------------------------------------------------------- */
+typedef struct pb_arena pb_arena;
+pb_arena *pb_arena_new(void);
+void pb_arena_free(pb_arena *a); /* accepts NULL; frees everything allocated */
+void *pb_arena_alloc(pb_arena *a, size_t n); /* zeroed, 16-byte aligned */
+char *pb_arena_strdup(pb_arena *a, const char *s); /* NULL gives NULL */
+char *pb_arena_strndup(pb_arena *a, const char *s, size_t n);
+char *pb_arena_printf(pb_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Grows an array kept in the arena: *items has *count used elements of size
+ * elem and room for *cap; makes room for one more and returns a pointer to
+ * the new (zeroed) element, incrementing *count. */
+void *pb_arena_push(pb_arena *a, void **items, size_t *count, size_t *cap, size_t elem);
+#define PB_PUSH(arena, arr, n, cap) \
+  ((__typeof__(arr))pb_arena_push((arena), (void **)&(arr), &(n), &(cap), sizeof *(arr)))
+
+/* Reads a whole file; returns 0 or PB_EIO (errno kept). *out is owned by the
+ * caller. max_bytes 0 means no limit; a larger file gives PB_ELIMIT. */
+int pb_read_file(const char *path, size_t max_bytes, pb_buf *out);
+
+/* 64-bit FNV-1a hash, for content addressing where cryptographic strength
+ * is not needed. */
+uint64_t pb_hash64(const void *data, size_t len, uint64_t seed);
+
+#endif

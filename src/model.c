@@ -1,0 +1,304 @@
+#include "model.h"
+
+#include <string.h>
+#include <strings.h>
+
+pb_library *pb_library_new(const char *root) {
+  pb_arena *a = pb_arena_new();
+  pb_library *lib = pb_arena_alloc(a, sizeof *lib);
+  lib->arena = a;
+  lib->root = pb_arena_strdup(a, root ? root : ".");
+  lib->root_category = pb_arena_alloc(a, sizeof(pb_category));
+  return lib;
+}
+
+void pb_library_free(pb_library *lib) {
+  if (lib) pb_arena_free(lib->arena);
+}
+
+pb_entry *pb_library_add_entry(pb_library *lib, const char *file, int line) {
+  pb_entry *e = pb_arena_alloc(lib->arena, sizeof *e);
+  e->file = pb_arena_strdup(lib->arena, file);
+  e->line = line;
+  e->index = (int)lib->nentries;
+  *PB_PUSH(lib->arena, lib->entries, lib->nentries, lib->capentries) = e;
+  return e;
+}
+
+pb_absence *pb_library_add_absence(pb_library *lib) {
+  return PB_PUSH(lib->arena, lib->absences, lib->nabsences, lib->capabsences);
+}
+
+pb_category *pb_library_category(pb_library *lib, const char **path, size_t n,
+                                 const char *file, int line) {
+  pb_category *cat = lib->root_category;
+  for (size_t i = 0; i < n; i++) {
+    pb_category *found = NULL;
+    for (size_t j = 0; j < cat->nchildren; j++)
+      if (strcmp(cat->children[j]->name, path[i]) == 0) {
+        found = cat->children[j];
+        break;
+      }
+    if (!found) {
+      found = pb_arena_alloc(lib->arena, sizeof *found);
+      found->name = pb_arena_strdup(lib->arena, path[i]);
+      found->level = cat->level + 1;
+      found->parent = cat;
+      found->file = pb_arena_strdup(lib->arena, file);
+      found->line = line;
+      *PB_PUSH(lib->arena, cat->children, cat->nchildren, cat->capchildren) = found;
+    }
+    cat = found;
+  }
+  return cat;
+}
+
+void pb_library_file_entry(pb_library *lib, pb_category *cat, pb_entry *e) {
+  *PB_PUSH(lib->arena, cat->entries, cat->nentries, cat->capentries) = e->index;
+  size_t depth = 0;
+  for (pb_category *c = cat; c && c->level > 0; c = c->parent) depth++;
+  e->category = pb_arena_alloc(lib->arena, (depth ? depth : 1) * sizeof(char *));
+  e->ncategory = depth;
+  for (pb_category *c = cat; c && c->level > 0; c = c->parent)
+    e->category[--depth] = c->name;
+}
+
+pb_link *pb_entry_add_link(pb_library *lib, pb_entry *e) {
+  return PB_PUSH(lib->arena, e->links, e->nlinks, e->caplinks);
+}
+pb_figure *pb_entry_add_figure(pb_library *lib, pb_entry *e) {
+  return PB_PUSH(lib->arena, e->figures, e->nfigures, e->capfigures);
+}
+pb_block *pb_text_add_block(pb_library *lib, pb_text *t, pb_block_kind kind,
+                            const char *file, int line) {
+  pb_block *b = PB_PUSH(lib->arena, t->blocks, t->n, t->cap);
+  b->kind = kind;
+  b->file = file;
+  b->line = line;
+  return b;
+}
+pb_span *pb_block_add_span(pb_library *lib, pb_block *b, const char *text,
+                           size_t len, unsigned style, const char *url) {
+  pb_span *s = PB_PUSH(lib->arena, b->spans, b->nspans, b->capspans);
+  s->text = pb_arena_strndup(lib->arena, text, len);
+  s->style = style;
+  s->url = url ? pb_arena_strdup(lib->arena, url) : NULL;
+  if (url) s->style |= PB_STYLE_LINK;
+  return s;
+}
+
+char *pb_text_plain(pb_library *lib, const pb_text *t) {
+  pb_buf b = PB_BUF_INIT;
+  for (size_t i = 0; i < t->n; i++) {
+    if (i) pb_buf_putc(&b, '\n');
+    for (size_t j = 0; j < t->blocks[i].nspans; j++) pb_buf_puts(&b, t->blocks[i].spans[j].text);
+  }
+  char *s = pb_arena_strdup(lib->arena, b.data ? b.data : "");
+  pb_buf_free(&b);
+  return s;
+}
+
+static const char *link_names[] = {"paper", "code", "blog", "slide", "project",
+                                   "video", "data", "other"};
+
+const char *pb_link_kind_name(pb_link_kind k) {
+  return (unsigned)k < sizeof link_names / sizeof *link_names ? link_names[k] : "other";
+}
+
+pb_link_kind pb_link_kind_from_label(const char *label, const char *url) {
+  static const struct {
+    const char *word;
+    pb_link_kind kind;
+  } words[] = {
+      {"paper", PB_LINK_PAPER}, {"pdf", PB_LINK_PAPER},     {"arxiv", PB_LINK_PAPER},
+      {"论文", PB_LINK_PAPER},  {"code", PB_LINK_CODE},     {"github", PB_LINK_CODE},
+      {"代码", PB_LINK_CODE},   {"blog", PB_LINK_BLOG},     {"博客", PB_LINK_BLOG},
+      {"知乎", PB_LINK_BLOG},   {"slide", PB_LINK_SLIDE},   {"ppt", PB_LINK_SLIDE},
+      {"project", PB_LINK_PROJECT}, {"homepage", PB_LINK_PROJECT}, {"主页", PB_LINK_PROJECT},
+      {"video", PB_LINK_VIDEO}, {"视频", PB_LINK_VIDEO},    {"data", PB_LINK_DATA},
+      {"数据", PB_LINK_DATA},
+  };
+  if (label)
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+      if (strcasestr(label, words[i].word)) return words[i].kind;
+  if (url) {
+    if (strncmp(url, "Slide/", 6) == 0 || strstr(url, "/Slide/")) return PB_LINK_SLIDE;
+    if (strstr(url, "github.com")) return PB_LINK_CODE;
+    if (strstr(url, "arxiv.org") || strstr(url, ".pdf")) return PB_LINK_PAPER;
+  }
+  return PB_LINK_OTHER;
+}
+
+/* ---- JSON dump ---- */
+static void indent(pb_buf *b, int n) {
+  for (int i = 0; i < n; i++) pb_buf_puts(b, "  ");
+}
+
+static void dump_text(const pb_text *t, pb_buf *b, int ind) {
+  pb_buf_puts(b, "[");
+  for (size_t i = 0; i < t->n; i++) {
+    const pb_block *bl = &t->blocks[i];
+    static const char *kinds[] = {"para", "item", "code", "heading"};
+    pb_buf_puts(b, i ? ",\n" : "\n");
+    indent(b, ind + 1);
+    pb_buf_printf(b, "{\"kind\": \"%s\", \"depth\": %d, \"ordinal\": %d, \"line\": %d, \"text\": ",
+                  kinds[bl->kind], bl->depth, bl->ordinal, bl->line);
+    pb_buf tx = PB_BUF_INIT;
+    for (size_t j = 0; j < bl->nspans; j++) pb_buf_puts(&tx, bl->spans[j].text);
+    pb_buf_json_str(b, tx.data ? tx.data : "");
+    pb_buf_free(&tx);
+    int nlinks = 0;
+    for (size_t j = 0; j < bl->nspans; j++)
+      if (bl->spans[j].url) {
+        pb_buf_puts(b, nlinks++ ? ", " : ", \"links\": [");
+        pb_buf_json_str(b, bl->spans[j].url);
+      }
+    if (nlinks) pb_buf_puts(b, "]");
+    pb_buf_puts(b, "}");
+  }
+  if (t->n) {
+    pb_buf_putc(b, '\n');
+    indent(b, ind);
+  }
+  pb_buf_puts(b, "]");
+}
+
+static void dump_entry(const pb_entry *e, pb_buf *b) {
+  pb_buf_puts(b, "    {\n      \"source\": ");
+  pb_buf *s = b;
+  pb_buf loc = PB_BUF_INIT;
+  pb_buf_printf(&loc, "%s:%d", e->file ? e->file : "", e->line);
+  pb_buf_json_str(s, loc.data);
+  pb_buf_free(&loc);
+  pb_buf_puts(b, ",\n      \"title\": ");
+  pb_buf_json_str(b, e->title);
+  pb_buf_puts(b, ",\n      \"venue\": ");
+  pb_buf_json_str(b, e->venue);
+  pb_buf_printf(b, ",\n      \"year\": %d", e->year);
+  pb_buf_puts(b, ",\n      \"note\": ");
+  pb_buf_json_str(b, e->note);
+  pb_buf_puts(b, ",\n      \"presenter\": ");
+  pb_buf_json_str(b, e->presenter);
+  pb_buf_puts(b, ",\n      \"date\": ");
+  pb_buf_json_str(b, e->date);
+  pb_buf_puts(b, ",\n      \"category\": [");
+  for (size_t i = 0; i < e->ncategory; i++) {
+    if (i) pb_buf_puts(b, ", ");
+    pb_buf_json_str(b, e->category[i]);
+  }
+  pb_buf_puts(b, "],\n      \"tags\": [");
+  for (size_t i = 0; i < e->ntags; i++) {
+    if (i) pb_buf_puts(b, ", ");
+    pb_buf_json_str(b, e->tags[i]);
+  }
+  pb_buf_puts(b, "],\n      \"links\": [");
+  for (size_t i = 0; i < e->nlinks; i++) {
+    const pb_link *l = &e->links[i];
+    pb_buf_puts(b, i ? ",\n        " : "\n        ");
+    pb_buf_printf(b, "{\"kind\": \"%s\", \"label\": ", pb_link_kind_name(l->kind));
+    pb_buf_json_str(b, l->label);
+    pb_buf_puts(b, ", \"url\": ");
+    pb_buf_json_str(b, l->url);
+    if (l->local) {
+      pb_buf_puts(b, ", \"local\": ");
+      pb_buf_json_str(b, l->local);
+    }
+    pb_buf_puts(b, "}");
+  }
+  pb_buf_puts(b, e->nlinks ? "\n      ]" : "]");
+  pb_buf_puts(b, ",\n      \"figures\": [");
+  for (size_t i = 0; i < e->nfigures; i++) {
+    const pb_figure *f = &e->figures[i];
+    pb_buf_puts(b, i ? ",\n        " : "\n        ");
+    pb_buf_puts(b, "{\"src\": ");
+    pb_buf_json_str(b, f->src);
+    pb_buf_puts(b, ", \"path\": ");
+    pb_buf_json_str(b, f->path);
+    pb_buf_puts(b, ", \"url\": ");
+    pb_buf_json_str(b, f->url);
+    pb_buf_printf(b, ", \"width\": %d, \"line\": %d}", f->width_hint, f->line);
+  }
+  pb_buf_puts(b, e->nfigures ? "\n      ]" : "]");
+  pb_buf_puts(b, ",\n      \"summary\": ");
+  dump_text(&e->summary, b, 3);
+  pb_buf_puts(b, "\n    }");
+}
+
+static void dump_category(const pb_category *c, pb_buf *b, int ind) {
+  indent(b, ind);
+  pb_buf_puts(b, "{\"name\": ");
+  pb_buf_json_str(b, c->name);
+  pb_buf_printf(b, ", \"level\": %d, \"line\": %d, \"color\": ", c->level, c->line);
+  pb_buf_json_str(b, c->color);
+  pb_buf_puts(b, ", \"entries\": [");
+  for (size_t i = 0; i < c->nentries; i++) pb_buf_printf(b, "%s%d", i ? ", " : "", c->entries[i]);
+  pb_buf_puts(b, "],\n");
+  indent(b, ind + 1);
+  pb_buf_puts(b, "\"references\": ");
+  dump_text(&c->references, b, ind + 1);
+  pb_buf_puts(b, ",\n");
+  indent(b, ind + 1);
+  pb_buf_puts(b, "\"children\": [");
+  for (size_t i = 0; i < c->nchildren; i++) {
+    pb_buf_puts(b, i ? ",\n" : "\n");
+    dump_category(c->children[i], b, ind + 2);
+  }
+  if (c->nchildren) {
+    pb_buf_putc(b, '\n');
+    indent(b, ind + 1);
+  }
+  pb_buf_puts(b, "]}");
+}
+
+void pb_library_dump_json(const pb_library *lib, pb_buf *b) {
+  pb_buf_printf(b, "{\n  \"entries_count\": %zu,\n  \"absences_count\": %zu,\n", lib->nentries,
+                lib->nabsences);
+  pb_buf_puts(b, "  \"entries\": [");
+  for (size_t i = 0; i < lib->nentries; i++) {
+    pb_buf_puts(b, i ? ",\n" : "\n");
+    dump_entry(lib->entries[i], b);
+  }
+  pb_buf_puts(b, lib->nentries ? "\n  ],\n" : "],\n");
+  pb_buf_puts(b, "  \"absences\": [");
+  for (size_t i = 0; i < lib->nabsences; i++) {
+    const pb_absence *a = &lib->absences[i];
+    pb_buf_puts(b, i ? ",\n    " : "\n    ");
+    pb_buf_puts(b, "{\"date\": ");
+    pb_buf_json_str(b, a->date);
+    pb_buf_puts(b, ", \"presenter\": ");
+    pb_buf_json_str(b, a->presenter);
+    pb_buf_puts(b, ", \"note\": ");
+    pb_buf_json_str(b, a->note);
+    pb_buf_puts(b, ", \"source\": ");
+    pb_buf loc = PB_BUF_INIT;
+    pb_buf_printf(&loc, "%s:%d", a->file ? a->file : "", a->line);
+    pb_buf_json_str(b, loc.data);
+    pb_buf_free(&loc);
+    pb_buf_puts(b, "}");
+  }
+  pb_buf_puts(b, lib->nabsences ? "\n  ],\n" : "],\n");
+  pb_buf_puts(b, "  \"categories\": [");
+  const pb_category *r = lib->root_category;
+  for (size_t i = 0; i < r->nchildren; i++) {
+    pb_buf_puts(b, i ? ",\n" : "\n");
+    dump_category(r->children[i], b, 2);
+  }
+  pb_buf_puts(b, r->nchildren ? "\n  ],\n" : "],\n");
+  pb_buf_puts(b, "  \"slides\": [");
+  for (size_t i = 0; i < lib->nslides; i++) {
+    const pb_slide *s = &lib->slides[i];
+    pb_buf_puts(b, i ? ",\n    " : "\n    ");
+    pb_buf_puts(b, "{\"path\": ");
+    pb_buf_json_str(b, s->path);
+    pb_buf_puts(b, ", \"date\": ");
+    pb_buf_json_str(b, s->date);
+    pb_buf_puts(b, ", \"presenter\": ");
+    pb_buf_json_str(b, s->presenter);
+    pb_buf_puts(b, ", \"topic\": ");
+    pb_buf_json_str(b, s->topic);
+    pb_buf_printf(b, ", \"slides\": %d, \"entries\": [", s->slides);
+    for (size_t j = 0; j < s->nentries; j++) pb_buf_printf(b, "%s%d", j ? ", " : "", s->entries[j]);
+    pb_buf_puts(b, "]}");
+  }
+  pb_buf_puts(b, lib->nslides ? "\n  ]\n}\n" : "]\n}\n");
+}

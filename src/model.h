@@ -1,0 +1,186 @@
+/* The model: what a library of paper cards says, independent of how it was
+ * written (REPORT.md blockquotes, check-in logs, YAML cards) and of how it
+ * will be laid out. Everything here lives in the library's arena and is
+ * freed by pb_library_free. Parsers fill it; layout reads it. */
+#ifndef PB_MODEL_H
+#define PB_MODEL_H
+
+#include <stddef.h>
+
+#include "mem.h"
+
+/* ---- rich text (summaries, references) ----------------------------- */
+enum {
+  PB_STYLE_BOLD = 1,
+  PB_STYLE_ITALIC = 2,
+  PB_STYLE_CODE = 4,
+  PB_STYLE_LINK = 8 /* span.url is set */
+};
+
+typedef struct {
+  const char *text; /* UTF-8, cleaned (no control characters) */
+  unsigned style;   /* PB_STYLE_* bits */
+  const char *url;  /* link target when PB_STYLE_LINK */
+} pb_span;
+
+typedef enum {
+  PB_BLOCK_PARA,   /* a paragraph */
+  PB_BLOCK_ITEM,   /* one list item's paragraph; see marker and depth */
+  PB_BLOCK_CODE,   /* a code block: one span, verbatim text */
+  PB_BLOCK_HEADING /* a heading inside a summary */
+} pb_block_kind;
+
+typedef struct {
+  pb_block_kind kind;
+  int depth;          /* list nesting (1 = top-level item) or quote depth */
+  int ordinal;        /* ordered list number, 0 for bullets */
+  int continuation;   /* an item's second and later paragraphs: no marker */
+  pb_span *spans;
+  size_t nspans, capspans;
+  const char *file;
+  int line;
+} pb_block;
+
+typedef struct {
+  pb_block *blocks;
+  size_t n, cap;
+} pb_text;
+
+/* ---- links and figures -------------------------------------------- */
+typedef enum {
+  PB_LINK_PAPER,
+  PB_LINK_CODE,
+  PB_LINK_BLOG,
+  PB_LINK_SLIDE,
+  PB_LINK_PROJECT,
+  PB_LINK_VIDEO,
+  PB_LINK_DATA,
+  PB_LINK_OTHER
+} pb_link_kind;
+
+typedef struct {
+  pb_link_kind kind;
+  const char *label; /* as written ("Paper", "代码", "arxiv") */
+  const char *url;   /* as written (percent-decoding is the layout's job) */
+  const char *local; /* for a library-relative target (Slide/x.pptx): the
+                        path relative to the library root, else NULL */
+  int line;
+} pb_link;
+
+typedef struct {
+  const char *src;   /* as written in the card */
+  const char *path;  /* resolved file on disk (absolute or relative to cwd),
+                        NULL when not local */
+  const char *url;   /* remote URL when not resolvable to a local file */
+  const char *alt;
+  int width_hint;    /* HTML width attribute in px, 0 if none */
+  const char *file;
+  int line;
+} pb_figure;
+
+/* ---- entries ------------------------------------------------------ */
+typedef struct pb_category pb_category;
+
+typedef struct {
+  const char *title;
+  const char *venue;     /* "NeurIPS", "CVPR Workshop", NULL */
+  int year;              /* 0 if unknown */
+  const char *note;      /* "Oral", "under review", NULL */
+  const char *venue_raw; /* the parenthesised / bracketed text as written */
+  const char *presenter; /* canonical spelling, NULL if unknown */
+  const char *date;      /* ISO "YYYY-MM-DD", NULL if unknown */
+  const char **category; /* path from the top, e.g. {"CV", "Facial expression recognition"} */
+  size_t ncategory;
+  pb_link *links;
+  size_t nlinks, caplinks;
+  pb_figure *figures;
+  size_t nfigures, capfigures;
+  pb_text summary;
+  const char **tags;
+  size_t ntags, captags;
+  const char *file; /* source file and line of the entry's first line */
+  int line;
+  int index;        /* position in the library, 0-based */
+} pb_entry;
+
+/* A week somebody did not present ("本周未精读"). */
+typedef struct {
+  const char *date;
+  const char *presenter;
+  const char *note;
+  const char *file;
+  int line;
+} pb_absence;
+
+struct pb_category {
+  const char *name;     /* display name, inline HTML removed */
+  const char *color;    /* from <font color=...>, NULL if none */
+  int level;            /* 1 = chapter */
+  pb_category *parent;
+  pb_category **children;
+  size_t nchildren, capchildren;
+  int *entries;         /* indexes into the library's entries */
+  size_t nentries, capentries;
+  pb_text references;   /* "相关链接" lists and similar */
+  const char *file;
+  int line;
+};
+
+/* A slide deck found under Slide/. */
+typedef struct {
+  const char *path;      /* relative to the library root: "Slide/x.pptx" */
+  const char *name;      /* file name */
+  const char *ext;       /* "pptx", "pdf", "html", ... lower case */
+  const char *date;      /* ISO date read from the name, NULL if none */
+  const char *presenter; /* recognised presenter, NULL if none */
+  const char *topic;     /* what is left of the name */
+  int slides;            /* slide count (pptx), 0 if unknown */
+  const char *thumbnail; /* extracted thumbnail file, NULL if none */
+  int *entries;          /* cards linked with this deck */
+  size_t nentries, capentries;
+} pb_slide;
+
+typedef struct {
+  pb_arena *arena;
+  const char *root;      /* library root directory */
+  pb_entry **entries;
+  size_t nentries, capentries;
+  pb_absence *absences;
+  size_t nabsences, capabsences;
+  pb_category *root_category; /* level 0, name NULL */
+  pb_slide *slides;
+  size_t nslides, capslides;
+  const char *repo_url;  /* https://github.com/OWNER/REPO, from git or config */
+} pb_library;
+
+/* Creates an empty library rooted at root (copied). */
+pb_library *pb_library_new(const char *root);
+void pb_library_free(pb_library *lib); /* accepts NULL */
+
+/* Adds a new zeroed entry (file, line copied into the arena) and returns it. */
+pb_entry *pb_library_add_entry(pb_library *lib, const char *file, int line);
+pb_absence *pb_library_add_absence(pb_library *lib);
+/* Finds or creates the category at path[0..n) below the root; each level is
+ * created with the given file:line when new. n 0 returns the root. */
+pb_category *pb_library_category(pb_library *lib, const char **path, size_t n,
+                                 const char *file, int line);
+/* Records entry in cat and copies cat's path into the entry. */
+void pb_library_file_entry(pb_library *lib, pb_category *cat, pb_entry *e);
+
+pb_link *pb_entry_add_link(pb_library *lib, pb_entry *e);
+pb_figure *pb_entry_add_figure(pb_library *lib, pb_entry *e);
+pb_block *pb_text_add_block(pb_library *lib, pb_text *t, pb_block_kind kind,
+                            const char *file, int line);
+pb_span *pb_block_add_span(pb_library *lib, pb_block *b, const char *text,
+                           size_t len, unsigned style, const char *url);
+
+/* Plain text of a rich text (spans joined, blocks separated by newlines). */
+char *pb_text_plain(pb_library *lib, const pb_text *t);
+const char *pb_link_kind_name(pb_link_kind k);
+/* Guesses a link's kind from its label ("Paper", "代码", "Slide", ...). */
+pb_link_kind pb_link_kind_from_label(const char *label, const char *url);
+
+/* Writes the whole model as JSON (stable key order, two-space indent). */
+void pb_library_dump_json(const pb_library *lib, pb_buf *out);
+
+#endif

@@ -1,0 +1,23 @@
+/* The PDF back end: draws a laid-out pb_doc with libharu. The only module
+ * that includes hpdf.h (with pdf_image.c). Fonts are subset before libharu
+ * sees them; figures go in through the object layer; the file is written to
+ * a temporary name beside the target and renamed only when complete. */
+#ifndef PB_PDF_H
+#define PB_PDF_H
+
+#include "layout.h"
+
+typedef struct {
+  double dpi;          /* figure downsampling, 0 = full resolution */
+  const char *cache_dir; /* encoded-figure cache, NULL = none */
+  int threads;         /* figure encoding threads, 0 = all cores */
+  int compress;        /* deflate content streams (default on) */
+} pb_pdf_options;
+
+void pb_pdf_options_default(pb_pdf_options *o);
+
+/* Writes doc to path. Returns 0 or a PB_E* code (diagnostics printed). On
+ * failure the previous file at path, if any, is untouched. */
+int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path);
+
+#endif

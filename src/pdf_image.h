@@ -1,0 +1,23 @@
+/* Figures for the PDF back end: encodes all of a doc's figures (in
+ * parallel, through the content-addressed cache) and hands them to libharu
+ * as image XObjects whose bytes are read at save time and freed right after. */
+#ifndef PB_PDF_IMAGE_H
+#define PB_PDF_IMAGE_H
+
+#include <hpdf.h>
+
+#include "layout.h"
+#include "pdf.h"
+
+typedef struct pb_figset pb_figset;
+
+/* Prepares every image of doc: encodes (or finds in the cache) each one.
+ * Images that fail are reported (file:line of the card) and marked failed. */
+pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt);
+/* 1 when image i could not be encoded (draw a placeholder instead). */
+int pb_figset_failed(const pb_figset *fs, size_t i);
+/* The XObject for image i, created on first use; NULL on failure. */
+HPDF_Image pb_figset_xobject(pb_figset *fs, HPDF_Doc pdf, size_t i);
+void pb_figset_free(pb_figset *fs); /* accepts NULL; call after HPDF_SaveToFile */
+
+#endif

@@ -1,0 +1,31 @@
+/* Reading a library from disk into the model: REPORT.md-style files
+ * (categories as headings, cards in blockquotes), weekly check-in logs, and
+ * papers/ with one YAML-front-matter card per file. Every entry keeps its
+ * file:line; whatever cannot be placed is a warning, never silently lost. */
+#ifndef PB_READ_H
+#define PB_READ_H
+
+#include "model.h"
+
+typedef struct {
+  int allow_outside; /* figure paths may leave the library root */
+  int fetch;         /* download remote figures (into cache_dir) */
+  const char *cache_dir;
+} pb_read_options;
+
+/* Reads a Markdown file, choosing the dialect from its content: check-in
+ * logs ("[2024-12-29]-[name]-...") or REPORT-style cards. */
+int pb_read_markdown(pb_library *lib, const char *path, const pb_read_options *opt);
+int pb_read_report(pb_library *lib, const char *path, const pb_read_options *opt);
+int pb_read_checkins(pb_library *lib, const char *path, const pb_read_options *opt);
+/* Reads every *.md card (YAML front matter + Markdown summary) under dir,
+ * in sorted path order. A missing dir is not an error. */
+int pb_read_cards_dir(pb_library *lib, const char *dir, const pb_read_options *opt);
+int pb_read_card(pb_library *lib, const char *path, const pb_read_options *opt);
+
+/* Resolves a figure or link target as written in a card (relative path,
+ * percent-encoded path, or a URL into the library's own repository) to a
+ * file under lib->root. Returns an arena path, or NULL when not local. */
+const char *pb_resolve_local(pb_library *lib, const char *target, const pb_read_options *opt);
+
+#endif

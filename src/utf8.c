@@ -1,0 +1,112 @@
+#include "utf8.h"
+
+int pb_utf8_decode(const char *str, size_t len, uint32_t *cp) {
+  const unsigned char *s = (const unsigned char *)str;
+  if (len == 0) return 0;
+  unsigned c = s[0];
+  int need;
+  uint32_t v, min;
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  } else if (c >= 0xC2 && c <= 0xDF) {
+    need = 1; v = c & 0x1F; min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2; v = c & 0x0F; min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3; v = c & 0x07; min = 0x10000;
+  } else {
+    *cp = 0xFFFD;
+    return 1;
+  }
+  if ((size_t)need >= len) {
+    *cp = 0xFFFD;
+    return 1;
+  }
+  for (int i = 1; i <= need; i++) {
+    if ((s[i] & 0xC0) != 0x80) {
+      *cp = 0xFFFD;
+      return 1;
+    }
+    v = (v << 6) | (s[i] & 0x3F);
+  }
+  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+    *cp = 0xFFFD;
+    return 1;
+  }
+  *cp = v;
+  return need + 1;
+}
+
+void pb_utf8_put(pb_buf *b, uint32_t cp) {
+  char t[4];
+  if (cp < 0x80) {
+    t[0] = (char)cp;
+    pb_buf_append(b, t, 1);
+  } else if (cp < 0x800) {
+    t[0] = (char)(0xC0 | (cp >> 6));
+    t[1] = (char)(0x80 | (cp & 0x3F));
+    pb_buf_append(b, t, 2);
+  } else if (cp < 0x10000) {
+    t[0] = (char)(0xE0 | (cp >> 12));
+    t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    t[2] = (char)(0x80 | (cp & 0x3F));
+    pb_buf_append(b, t, 3);
+  } else {
+    t[0] = (char)(0xF0 | (cp >> 18));
+    t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    t[3] = (char)(0x80 | (cp & 0x3F));
+    pb_buf_append(b, t, 4);
+  }
+}
+
+size_t pb_utf8_check(const char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    uint32_t cp;
+    int n = pb_utf8_decode(s + i, len - i, &cp);
+    if (cp == 0xFFFD && n == 1 && (unsigned char)s[i] >= 0x80) return i;
+    i += (size_t)n;
+  }
+  return len;
+}
+
+size_t pb_utf8_clean(const char *s, size_t len, pb_buf *out, size_t *first_bad) {
+  size_t i = 0, problems = 0;
+  pb_buf_reserve(out, len);
+  while (i < len) {
+    uint32_t cp;
+    int n = pb_utf8_decode(s + i, len - i, &cp);
+    int bad = (cp == 0xFFFD && n == 1 && (unsigned char)s[i] >= 0x80);
+    int ctrl = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
+               (cp >= 0x80 && cp < 0xA0);
+    if (bad || ctrl) {
+      if (!problems && first_bad) *first_bad = i;
+      problems++;
+      if (bad) pb_utf8_put(out, 0xFFFD);
+    } else if (cp != '\r') {
+      pb_buf_append(out, s + i, (size_t)n);
+    }
+    i += (size_t)n;
+  }
+  if (!out->data) pb_buf_append(out, "", 0);
+  return problems;
+}
+
+int pb_is_cjk(uint32_t cp) {
+  return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+         (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+int pb_is_cjk_punct(uint32_t cp) {
+  return (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
+         (cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0xFF3B && cp <= 0xFF40) ||
+         (cp >= 0xFF5B && cp <= 0xFF65) || cp == 0x2018 || cp == 0x2019 ||
+         cp == 0x201C || cp == 0x201D || cp == 0x2026 || cp == 0x2014;
+}
+
+int pb_is_space(uint32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 || cp == 0x3000;
+}
