@@ -1,0 +1,96 @@
+/* pb_doc: the pages of boxes that layout produces and the renderer draws. */
+#include <string.h>
+
+#include "layout.h"
+
+pb_doc *pb_doc_new(pb_fonts *fonts, double page_w, double page_h) {
+  pb_arena *a = pb_arena_new();
+  pb_doc *doc = pb_arena_alloc(a, sizeof *doc);
+  doc->arena = a;
+  doc->fonts = fonts;
+  doc->page_w = page_w;
+  doc->page_h = page_h;
+  doc->created = -1;
+  return doc;
+}
+
+void pb_doc_free(pb_doc *doc) {
+  if (doc) pb_arena_free(doc->arena);
+}
+
+pb_page *pb_doc_add_page(pb_doc *doc) {
+  return PB_PUSH(doc->arena, doc->pages, doc->npages, doc->cappages);
+}
+
+pb_item *pb_page_add_item(pb_doc *doc, pb_page *page, pb_item_kind kind) {
+  pb_item *it = PB_PUSH(doc->arena, page->items, page->n, page->cap);
+  it->kind = kind;
+  it->face = -1;
+  it->image = -1;
+  it->line_width = 0.5;
+  return it;
+}
+
+int pb_doc_add_image(pb_doc *doc, const char *path, const char *src, int wpx, int hpx,
+                     double placed_w, double placed_h, const char *file, int line) {
+  for (size_t i = 0; i < doc->nimages; i++) {
+    pb_doc_image *im = &doc->images[i];
+    if (strcmp(im->path, path) == 0) {
+      if (placed_w > im->placed_w) im->placed_w = placed_w;
+      if (placed_h > im->placed_h) im->placed_h = placed_h;
+      return (int)i;
+    }
+  }
+  pb_doc_image *im = PB_PUSH(doc->arena, doc->images, doc->nimages, doc->capimages);
+  im->path = pb_arena_strdup(doc->arena, path);
+  im->src = pb_arena_strdup(doc->arena, src ? src : path);
+  im->width_px = wpx;
+  im->height_px = hpx;
+  im->placed_w = placed_w;
+  im->placed_h = placed_h;
+  im->file = pb_arena_strdup(doc->arena, file);
+  im->line = line;
+  return (int)(doc->nimages - 1);
+}
+
+pb_mark *pb_doc_add_mark(pb_doc *doc, int level, const char *title, int page, double y) {
+  pb_mark *m = PB_PUSH(doc->arena, doc->outline, doc->noutline, doc->capoutline);
+  m->level = level;
+  m->title = pb_arena_strdup(doc->arena, title);
+  m->page = page;
+  m->y = y;
+  return m;
+}
+
+void pb_doc_dump(const pb_doc *doc, pb_buf *out) {
+  static const char *kinds[] = {"text", "image", "line", "rect", "link", "placeholder"};
+  pb_buf_printf(out, "doc %.2fx%.2f pages=%zu images=%zu marks=%zu\n", doc->page_w, doc->page_h,
+                doc->npages, doc->nimages, doc->noutline);
+  for (size_t p = 0; p < doc->npages; p++) {
+    const pb_page *pg = &doc->pages[p];
+    pb_buf_printf(out, "page %zu%s%s\n", p + 1, pg->label ? " label=" : "",
+                  pg->label ? pg->label : "");
+    for (size_t i = 0; i < pg->n; i++) {
+      const pb_item *it = &pg->items[i];
+      pb_buf_printf(out, "  %s %.2f %.2f %.2f %.2f", kinds[it->kind], it->x, it->y, it->w, it->h);
+      if (it->kind == PB_ITEM_TEXT) {
+        pb_buf_printf(out, " face=%d size=%.2f tc=%.3f \"", it->face, it->size, it->char_space);
+        pb_buf_append(out, it->text, it->len);
+        pb_buf_puts(out, "\"");
+      } else if (it->kind == PB_ITEM_IMAGE) {
+        pb_buf_printf(out, " image=%d", it->image);
+      } else if (it->kind == PB_ITEM_LINK) {
+        if (it->target == PB_TARGET_PAGE)
+          pb_buf_printf(out, " page=%d", it->page + 1);
+        else
+          pb_buf_printf(out, " %s=%s", it->target == PB_TARGET_FILE ? "file" : "uri", it->uri);
+      } else if (it->kind == PB_ITEM_PLACEHOLDER && it->caption) {
+        pb_buf_printf(out, " \"%s\"", it->caption);
+      }
+      pb_buf_putc(out, '\n');
+    }
+  }
+  for (size_t i = 0; i < doc->noutline; i++)
+    pb_buf_printf(out, "mark %d page=%d \"%s\"\n", doc->outline[i].level, doc->outline[i].page + 1,
+                  doc->outline[i].title);
+}
