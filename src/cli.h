@@ -7,5 +7,8 @@
 enum { PB_EXIT_OK = 0, PB_EXIT_FINDINGS = 1, PB_EXIT_USAGE = 2 };
 
 int pb_cli_main(int argc, char **argv);
+/* `paperbook new`: writes a card file with every field, for the next
+ * presenter to fill in (cli_new.c). */
+int pb_cli_new(int argc, char **argv);
 
 #endif

@@ -97,12 +97,20 @@ typedef struct {
   double page_w, page_h; /* points; A4 = 595.276 x 841.89 */
   const char *title;     /* booklet title */
   const char *group;     /* reading group's name */
+  const char *semester;
+  const char *author;
   const char *date_range;/* cover line; NULL = computed from the entries */
   pb_grouping grouping;
+  int grouping_set;      /* 0: category when the library has categories, else month */
   int newest_first;
   int print;             /* print mode: URLs as footnotes, grayscale */
   int appendix_presenters;
   int slide_index;
+  int layout_report;     /* print paragraph/page findings to stdout */
+  const char **category_order; /* display order of top categories */
+  size_t ncategory_order;
+  const char *root_prefix; /* path from the PDF's directory to the library root ("../") */
+  const char *base_url;  /* web copy of the library: local links become URLs under it */
   long long created;     /* SOURCE_DATE_EPOCH or now; -1 = none */
 } pb_layout_options;
 

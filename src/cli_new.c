@@ -1,0 +1,162 @@
+/* `paperbook new`: a card file with every field present, filled from the
+ * options or marked TODO, for the next presenter to complete. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "mem.h"
+
+static const char new_help[] =
+    "usage: paperbook new [options]\n"
+    "\n"
+    "Writes a new paper card (YAML front matter + summary) with every field,\n"
+    "filled from the options or marked TODO. Never overwrites a file.\n"
+    "\n"
+    "  -o, --output FILE     card file (default: papers/<date>-<title>.md)\n"
+    "      --title TEXT      --venue TEXT    --year N      --note TEXT\n"
+    "      --category A/B    --presenter NAME --date YYYY-MM-DD\n"
+    "      --paper URL       --code URL      --blog URL    --slide PATH\n"
+    "      --figure PATH     --tags a,b,c\n"
+    "  -h, --help            this text\n";
+
+/* Quotes a YAML scalar when needed (always double-quoted: safe for any text). */
+static void yaml_str(pb_buf *b, const char *s) {
+  pb_buf_putc(b, '"');
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\') pb_buf_putc(b, '\\');
+    if ((unsigned char)*s < 0x20) continue;
+    pb_buf_putc(b, *s);
+  }
+  pb_buf_putc(b, '"');
+}
+
+static void slug(pb_buf *b, const char *title) {
+  int dash = 0;
+  for (const unsigned char *p = (const unsigned char *)title; *p && b->len < 60; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80) {
+      pb_buf_putc(b, *p);
+      dash = 0;
+    } else if (*p >= 'A' && *p <= 'Z') {
+      pb_buf_putc(b, *p + 32);
+      dash = 0;
+    } else if (!dash && b->len) {
+      pb_buf_putc(b, '-');
+      dash = 1;
+    }
+  }
+  while (b->len && b->data[b->len - 1] == '-') b->data[--b->len] = 0;
+}
+
+int pb_cli_new(int argc, char **argv) {
+  enum { O_TITLE = 300, O_VENUE, O_YEAR, O_NOTE, O_CAT, O_PRES, O_DATE, O_PAPER, O_CODE,
+         O_BLOG, O_SLIDE, O_FIG, O_TAGS };
+  static const struct option longopts[] = {
+      {"output", required_argument, 0, 'o'}, {"title", required_argument, 0, O_TITLE},
+      {"venue", required_argument, 0, O_VENUE}, {"year", required_argument, 0, O_YEAR},
+      {"note", required_argument, 0, O_NOTE}, {"category", required_argument, 0, O_CAT},
+      {"presenter", required_argument, 0, O_PRES}, {"date", required_argument, 0, O_DATE},
+      {"paper", required_argument, 0, O_PAPER}, {"code", required_argument, 0, O_CODE},
+      {"blog", required_argument, 0, O_BLOG}, {"slide", required_argument, 0, O_SLIDE},
+      {"figure", required_argument, 0, O_FIG}, {"tags", required_argument, 0, O_TAGS},
+      {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+  const char *v[O_TAGS - O_TITLE + 1] = {0};
+  const char *output = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+    if (c == 'o') output = optarg;
+    else if (c == 'h') {
+      fputs(new_help, stdout);
+      return PB_EXIT_OK;
+    } else if (c >= O_TITLE && c <= O_TAGS) v[c - O_TITLE] = optarg;
+    else {
+      fputs(new_help, stderr);
+      return PB_EXIT_USAGE;
+    }
+  }
+  if (optind < argc) {
+    pb_error(NULL, 0, "unexpected argument '%s' (see paperbook new --help)", argv[optind]);
+    return PB_EXIT_USAGE;
+  }
+  char today[16];
+  time_t now = time(NULL);
+  strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
+#define GET(o, dflt) (v[(o) - O_TITLE] ? v[(o) - O_TITLE] : (dflt))
+  pb_buf card = PB_BUF_INIT;
+  pb_buf_puts(&card, "---\ntitle: ");
+  yaml_str(&card, GET(O_TITLE, "TODO: paper title"));
+  pb_buf_puts(&card, "\nvenue: ");
+  yaml_str(&card, GET(O_VENUE, "TODO"));
+  pb_buf_printf(&card, "\nyear: %s", GET(O_YEAR, "0  # TODO"));
+  pb_buf_puts(&card, "\nnote: ");
+  yaml_str(&card, GET(O_NOTE, ""));
+  pb_buf_puts(&card, "\ncategory: ");
+  yaml_str(&card, GET(O_CAT, "TODO / TODO"));
+  pb_buf_puts(&card, "\npresenter: ");
+  yaml_str(&card, GET(O_PRES, "TODO"));
+  pb_buf_printf(&card, "\ndate: %s", GET(O_DATE, today));
+  pb_buf_puts(&card, "\nlinks:\n  paper: ");
+  yaml_str(&card, GET(O_PAPER, "TODO"));
+  pb_buf_puts(&card, "\n  code: ");
+  yaml_str(&card, GET(O_CODE, "TODO"));
+  pb_buf_puts(&card, "\n  blog: ");
+  yaml_str(&card, GET(O_BLOG, ""));
+  pb_buf_puts(&card, "\n  slide: ");
+  yaml_str(&card, GET(O_SLIDE, ""));
+  pb_buf_puts(&card, "\nfigures: [");
+  if (v[O_FIG - O_TITLE]) yaml_str(&card, v[O_FIG - O_TITLE]);
+  pb_buf_puts(&card, "]  # e.g. Images/framework.png\ntags: [");
+  if (v[O_TAGS - O_TITLE]) {
+    const char *t = v[O_TAGS - O_TITLE];
+    for (const char *comma; *t; t = comma + (*comma != 0)) {
+      comma = strchr(t, ',');
+      if (!comma) comma = t + strlen(t);
+      char *one = pb_xstrndup(t, (size_t)(comma - t));
+      if (card.data[card.len - 1] != '[') pb_buf_puts(&card, ", ");
+      yaml_str(&card, one);
+      free(one);
+    }
+  }
+  pb_buf_puts(&card, "]\n---\nTODO: one paragraph on what the paper does and why it matters "
+                     "(论文简述：…).\n");
+  pb_buf path = PB_BUF_INIT;
+  if (output) {
+    pb_buf_puts(&path, output);
+  } else {
+    mkdir("papers", 0777);
+    pb_buf_printf(&path, "papers/%s-", GET(O_DATE, today));
+    pb_buf s = PB_BUF_INIT;
+    slug(&s, GET(O_TITLE, "new-paper"));
+    pb_buf_puts(&path, s.len ? s.data : "new-paper");
+    pb_buf_free(&s);
+    pb_buf_puts(&path, ".md");
+  }
+#undef GET
+  int rc = PB_EXIT_OK;
+  int fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL, 0666);
+  if (fd < 0) {
+    pb_error(path.data, 0, "cannot create: %s", errno == EEXIST ? "file exists (not overwritten)"
+                                                                 : strerror(errno));
+    rc = PB_EXIT_USAGE;
+  } else {
+    ssize_t w = write(fd, card.data, card.len);
+    if (w != (ssize_t)card.len || close(fd) != 0) {
+      pb_error(path.data, 0, "write failed: %s", strerror(errno));
+      unlink(path.data);
+      rc = PB_EXIT_FINDINGS;
+    } else {
+      printf("%s\n", path.data);
+    }
+  }
+  pb_buf_free(&card);
+  pb_buf_free(&path);
+  return rc;
+}

@@ -1,0 +1,157 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "diag.h"
+
+typedef struct {
+  const char *key;
+  size_t offset; /* of a const char * in pb_config */
+} str_key;
+
+#define STRKEY(k, f) {k, offsetof(pb_config, f)}
+static const str_key str_keys[] = {
+    STRKEY("title", title),       STRKEY("group", group),         STRKEY("semester", semester),
+    STRKEY("author", author),     STRKEY("page_size", page_size), STRKEY("output", output),
+    STRKEY("group_by", group_by), STRKEY("order", order),         STRKEY("base_url", base_url),
+    STRKEY("repo_url", repo_url),
+};
+static const str_key font_keys[] = {
+    STRKEY("text", font_text),         STRKEY("sans", font_sans),
+    STRKEY("mono", font_mono),         STRKEY("cjk_text", font_cjk_text),
+    STRKEY("cjk_sans", font_cjk_sans), STRKEY("symbol", font_symbol),
+};
+
+static const char *scalar(yaml_node_t *n) {
+  return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int set_str(pb_config *cfg, const str_key *keys, size_t nkeys, const char *key,
+                   yaml_node_t *v) {
+  for (size_t i = 0; i < nkeys; i++) {
+    if (strcmp(keys[i].key, key) != 0) continue;
+    const char *s = scalar(v);
+    if (!s) {
+      pb_warn(cfg->path, (int)v->start_mark.line + 1, "'%s' should be a text value; ignored", key);
+      return 1;
+    }
+    *(const char **)((char *)cfg + keys[i].offset) = pb_arena_strdup(cfg->arena, s);
+    return 1;
+  }
+  return 0;
+}
+
+static void read_list(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, const char *key,
+                      const char ***items, size_t *n, size_t *cap) {
+  if (scalar(v)) {
+    *PB_PUSH(cfg->arena, *items, *n, *cap) = pb_arena_strdup(cfg->arena, scalar(v));
+    return;
+  }
+  if (v->type != YAML_SEQUENCE_NODE) {
+    pb_warn(cfg->path, (int)v->start_mark.line + 1, "'%s' should be a list; ignored", key);
+    return;
+  }
+  for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+    yaml_node_t *item = yaml_document_get_node(doc, *it);
+    const char *s = scalar(item);
+    if (!s) {
+      pb_warn(cfg->path, (int)item->start_mark.line + 1, "an item of '%s' should be text; ignored",
+              key);
+      continue;
+    }
+    *PB_PUSH(cfg->arena, *items, *n, *cap) = pb_arena_strdup(cfg->arena, s);
+  }
+}
+
+int pb_config_load(pb_config *cfg, const char *path) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->arena = pb_arena_new();
+  struct stat st;
+  if (stat(path, &st) != 0) return errno == ENOENT ? PB_OK : (pb_error(path, 0, "%s", strerror(errno)), PB_EIO);
+  if (S_ISDIR(st.st_mode)) {
+    pb_error(path, 0, "is a directory, expected a YAML file");
+    return PB_EIO;
+  }
+  cfg->path = pb_arena_strdup(cfg->arena, path);
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    pb_error(path, 0, "cannot read: %s", strerror(errno));
+    return PB_EIO;
+  }
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  int rc = PB_OK;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_file(&parser, f);
+  if (!yaml_parser_load(&parser, &doc)) {
+    pb_error(path, (int)parser.problem_mark.line + 1, "YAML: %s",
+             parser.problem ? parser.problem : "syntax error");
+    yaml_parser_delete(&parser);
+    fclose(f);
+    return PB_EPARSE;
+  }
+  yaml_node_t *root = yaml_document_get_root_node(&doc);
+  if (!root) goto done; /* empty file */
+  if (root->type != YAML_MAPPING_NODE) {
+    pb_error(path, (int)root->start_mark.line + 1, "expected key: value settings");
+    rc = PB_EPARSE;
+    goto done;
+  }
+  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+    yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+    const char *key = scalar(k);
+    int line = (int)k->start_mark.line + 1;
+    if (!key) {
+      pb_warn(path, line, "a key should be text; ignored");
+      continue;
+    }
+    if (set_str(cfg, str_keys, sizeof str_keys / sizeof *str_keys, key, v)) continue;
+    if (strcmp(key, "inputs") == 0)
+      read_list(cfg, &doc, v, key, &cfg->inputs, &cfg->ninputs, &cfg->capinputs);
+    else if (strcmp(key, "category_order") == 0)
+      read_list(cfg, &doc, v, key, &cfg->category_order, &cfg->ncategory_order,
+                &cfg->capcategory_order);
+    else if (strcmp(key, "appendices") == 0)
+      read_list(cfg, &doc, v, key, &cfg->appendices, &cfg->nappendices, &cfg->capappendices);
+    else if (strcmp(key, "dpi") == 0) {
+      const char *s = scalar(v);
+      char *end = NULL;
+      double d = s ? strtod(s, &end) : 0;
+      if (!s || end == s || *end || d < 0)
+        pb_warn(path, line, "'dpi' should be a number; ignored");
+      else
+        cfg->dpi = d;
+    } else if (strcmp(key, "fonts") == 0) {
+      if (v->type != YAML_MAPPING_NODE) {
+        pb_warn(path, line, "'fonts' should be a mapping (text: ..., cjk_text: ...); ignored");
+        continue;
+      }
+      for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+        yaml_node_t *fk = yaml_document_get_node(&doc, q->key);
+        yaml_node_t *fv = yaml_document_get_node(&doc, q->value);
+        const char *fkey = scalar(fk);
+        if (!fkey || !set_str(cfg, font_keys, sizeof font_keys / sizeof *font_keys, fkey, fv))
+          pb_warn(path, (int)fk->start_mark.line + 1, "unknown font role '%s' (known: text, sans, "
+                  "mono, cjk_text, cjk_sans, symbol)", fkey ? fkey : "?");
+      }
+    } else {
+      pb_warn(path, line, "unknown setting '%s'; ignored", key);
+    }
+  }
+done:
+  yaml_document_delete(&doc);
+  yaml_parser_delete(&parser);
+  fclose(f);
+  return rc;
+}
+
+void pb_config_free(pb_config *cfg) {
+  if (!cfg) return;
+  pb_arena_free(cfg->arena);
+  memset(cfg, 0, sizeof *cfg);
+}
