@@ -60,6 +60,14 @@ int pb_fonts_fake_italic(const pb_fonts *f, int face);
 /* Human-readable description ("NotoSerif-Regular.ttf"). */
 const char *pb_fonts_name(const pb_fonts *f, int face);
 
+/* The face whose font file face uses: faces that differ only in faked
+ * bold/italic share one font, which the PDF embeds once under the base
+ * face's number. Returns face itself for a real face, -1 for a bad index. */
+int pb_fonts_base(const pb_fonts *f, int face);
+/* The font file face comes from (borrowed) and its index in a collection
+ * (index may be NULL); NULL for a bad face. */
+const char *pb_fonts_path(const pb_fonts *f, int face, int *index);
+
 /* Writes a TrueType subset of face holding cps[0..n) (and .notdef) to out.
  * Glyph ids are renumbered small, which also avoids libharu 2.3.0's
  * composite-glyph bug. Returns 0 or a PB_E* code. */
