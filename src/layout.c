@@ -1,0 +1,1078 @@
+/* The booklet layout: model in, pages of positioned boxes out.
+ *
+ * Order of work: decide the chapter structure (grouping), lay out the table
+ * of contents rows to learn how many pages it takes, flow the content (cards,
+ * references, appendix) onto pages after it, then fill in the contents' page
+ * numbers, running headers and footers. Only this stage measures and breaks;
+ * the renderer draws what is here. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "diag.h"
+#include "images.h"
+#include "layout.h"
+#include "para.h"
+#include "utf8.h"
+
+/* ==== page geometry and type scale ================================== */
+
+#define MARGIN_TOP 68.0
+#define MARGIN_BOTTOM 62.0
+#define MARGIN_SIDE 62.0
+#define BODY_SIZE 10.0
+#define BODY_LEADING 16.5
+#define TITLE_SIZE 13.0
+#define TITLE_LEADING 17.5
+#define META_SIZE 8.5
+#define META_LEADING 12.5
+#define CARD_GAP 20.0
+#define FIGURE_MAX_FRACTION 0.42 /* of the text height */
+
+static const pb_rgb BLACK = {0.1f, 0.1f, 0.1f};
+static const pb_rgb GRAY = {0.42f, 0.42f, 0.42f};
+static const pb_rgb RULE = {0.75f, 0.75f, 0.75f};
+static const pb_rgb LINK = {0.05f, 0.30f, 0.62f};
+static const pb_rgb ACCENT = {0.55f, 0.12f, 0.12f};
+
+void pb_layout_options_default(pb_layout_options *o) {
+  memset(o, 0, sizeof *o);
+  o->page_w = 595.276;
+  o->page_h = 841.89;
+  o->grouping = PB_GROUP_CATEGORY;
+  o->newest_first = 1;
+  o->created = -1;
+}
+
+/* ==== chapter structure =============================================== */
+
+typedef enum { ROW_CHAPTER, ROW_SECTION, ROW_SUBSECTION, ROW_ENTRY, ROW_APPENDIX } row_kind;
+
+typedef struct {
+  row_kind kind;
+  const char *title;
+  const pb_entry *entry;      /* ROW_ENTRY */
+  const pb_category *cat;     /* category rows: references to show */
+  pb_rgb color;
+  int has_color;
+  /* filled by the content flow */
+  int page;
+  double y;
+  /* filled by the TOC pass */
+  pb_para toc_para;
+} row;
+
+typedef struct {
+  row *rows;
+  size_t n, cap;
+} rows;
+
+typedef struct {
+  const pb_library *lib;
+  const pb_layout_options *opt;
+  pb_fonts *fonts;
+  pb_doc *doc;
+  pb_arena *arena;
+  rows toc;
+  double left, right, top, bottom, width;
+  /* flow state */
+  int page;       /* current page index */
+  double y;       /* top of the free space on the current page */
+  const char *running; /* chapter name for the running header */
+  const char **page_running; /* per page */
+  size_t npage_running, cap_page_running;
+  int first_content_page;
+  /* report counters */
+  int n_overfull, n_punct, n_widows, n_orphans, n_gaps, n_paras;
+} layout;
+
+static pb_rgb parse_color(const char *name, int *ok) {
+  static const struct {
+    const char *name;
+    pb_rgb c;
+  } named[] = {{"green", {0.0f, 0.45f, 0.2f}}, {"red", {0.7f, 0.1f, 0.1f}},
+               {"blue", {0.1f, 0.25f, 0.65f}}, {"orange", {0.8f, 0.45f, 0.0f}},
+               {"purple", {0.45f, 0.15f, 0.55f}}, {"gray", {0.4f, 0.4f, 0.4f}},
+               {"black", {0.1f, 0.1f, 0.1f}}, {"brown", {0.5f, 0.3f, 0.1f}}};
+  *ok = 0;
+  pb_rgb c = BLACK;
+  if (!name) return c;
+  if (name[0] == '#' && strlen(name) == 7) {
+    unsigned v;
+    if (sscanf(name + 1, "%6x", &v) == 1) {
+      c.r = (float)((v >> 16) & 255) / 255.0f;
+      c.g = (float)((v >> 8) & 255) / 255.0f;
+      c.b = (float)(v & 255) / 255.0f;
+      *ok = 1;
+    }
+    return c;
+  }
+  for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+    if (strcasecmp(name, named[i].name) == 0) {
+      *ok = 1;
+      return named[i].c;
+    }
+  return c;
+}
+
+static row *add_row(layout *L, row_kind kind, const char *title) {
+  row *r = PB_PUSH(L->arena, L->toc.rows, L->toc.n, L->toc.cap);
+  r->kind = kind;
+  r->title = title;
+  r->page = -1;
+  return r;
+}
+
+static int category_has_content(const pb_category *c) {
+  if (c->nentries || c->references.n) return 1;
+  for (size_t i = 0; i < c->nchildren; i++)
+    if (category_has_content(c->children[i])) return 1;
+  return 0;
+}
+
+/* Compares entries by date for month chapters (undated last). */
+static int newest_first_flag;
+static int cmp_entry_date(const void *a, const void *b) {
+  const pb_entry *x = *(const pb_entry *const *)a, *y = *(const pb_entry *const *)b;
+  if (!x->date || !y->date) {
+    if (x->date != y->date) return x->date ? -1 : 1;
+    return x->index - y->index;
+  }
+  int c = strcmp(x->date, y->date);
+  if (c == 0) return x->index - y->index;
+  return newest_first_flag ? -c : c;
+}
+
+static int cmp_presenter(const void *a, const void *b) {
+  const pb_entry *x = *(const pb_entry *const *)a, *y = *(const pb_entry *const *)b;
+  const char *px = x->presenter ? x->presenter : "\xff", *py = y->presenter ? y->presenter : "\xff";
+  int c = strcmp(px, py);
+  if (c) return c;
+  if (x->date && y->date && strcmp(x->date, y->date)) return strcmp(x->date, y->date);
+  return x->index - y->index;
+}
+
+static void add_category_rows(layout *L, const pb_category *c) {
+  if (!category_has_content(c)) return;
+  row_kind kind = c->level == 1 ? ROW_CHAPTER : c->level == 2 ? ROW_SECTION : ROW_SUBSECTION;
+  row *r = add_row(L, kind, c->name);
+  r->cat = c;
+  r->color = parse_color(c->color, &r->has_color);
+  for (size_t i = 0; i < c->nentries; i++) {
+    row *e = add_row(L, ROW_ENTRY, NULL);
+    e->entry = L->lib->entries[c->entries[i]];
+    e->title = e->entry->title;
+  }
+  for (size_t i = 0; i < c->nchildren; i++) add_category_rows(L, c->children[i]);
+}
+
+static const char *month_name(pb_arena *a, const char *date) {
+  static const char *months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                 "July",    "August",   "September", "October", "November", "December"};
+  int y = 0, m = 0;
+  if (!date || sscanf(date, "%d-%d", &y, &m) != 2 || m < 1 || m > 12) return "Undated";
+  return pb_arena_printf(a, "%d年%d月 · %s %d", y, m, months[m - 1], y);
+}
+
+static void build_structure(layout *L) {
+  const pb_library *lib = L->lib;
+  pb_grouping g = L->opt->grouping;
+  int has_categories = 0;
+  for (size_t i = 0; i < lib->root_category->nchildren; i++)
+    if (category_has_content(lib->root_category->children[i])) has_categories = 1;
+  if (!L->opt->grouping_set && !has_categories) g = PB_GROUP_MONTH;
+
+  if (g == PB_GROUP_CATEGORY) {
+    const pb_category *root = lib->root_category;
+    /* Configured order first, then the rest in the order they appear. */
+    char *done = pb_arena_alloc(L->arena, root->nchildren + 1);
+    for (size_t k = 0; k < L->opt->ncategory_order; k++)
+      for (size_t i = 0; i < root->nchildren; i++)
+        if (!done[i] && strcmp(root->children[i]->name, L->opt->category_order[k]) == 0) {
+          add_category_rows(L, root->children[i]);
+          done[i] = 1;
+        }
+    for (size_t i = 0; i < root->nchildren; i++)
+      if (!done[i]) add_category_rows(L, root->children[i]);
+    /* Entries with no category (check-ins next to cards) get a chapter. */
+    int any = 0;
+    for (size_t i = 0; i < lib->nentries; i++)
+      if (lib->entries[i]->ncategory == 0) {
+        if (!any) add_row(L, ROW_CHAPTER, "Uncategorized · 未分类");
+        any = 1;
+        row *e = add_row(L, ROW_ENTRY, lib->entries[i]->title);
+        e->entry = lib->entries[i];
+      }
+    return;
+  }
+  const pb_entry **sorted = pb_arena_alloc(L->arena, (lib->nentries + 1) * sizeof *sorted);
+  for (size_t i = 0; i < lib->nentries; i++) sorted[i] = lib->entries[i];
+  newest_first_flag = L->opt->newest_first;
+  qsort(sorted, lib->nentries, sizeof *sorted, g == PB_GROUP_MONTH ? cmp_entry_date : cmp_presenter);
+  const char *current = NULL;
+  for (size_t i = 0; i < lib->nentries; i++) {
+    const pb_entry *e = sorted[i];
+    const char *key;
+    if (g == PB_GROUP_MONTH)
+      key = month_name(L->arena, e->date);
+    else
+      key = e->presenter ? e->presenter : "Unknown presenter · 未署名";
+    if (!current || strcmp(current, key) != 0) {
+      add_row(L, ROW_CHAPTER, key);
+      current = key;
+    }
+    row *r = add_row(L, ROW_ENTRY, e->title);
+    r->entry = e;
+  }
+}
+
+/* ==== drawing helpers ================================================ */
+
+static pb_page *page_at(layout *L, int i) { return &L->doc->pages[i]; }
+
+static void new_page(layout *L) {
+  pb_doc_add_page(L->doc);
+  L->page = (int)L->doc->npages - 1;
+  L->y = L->top;
+  *PB_PUSH(L->arena, L->page_running, L->npage_running, L->cap_page_running) = L->running;
+}
+
+static pb_span_in span(const char *text, pb_family fam, unsigned style, double size, pb_rgb color) {
+  pb_span_in s;
+  memset(&s, 0, sizeof s);
+  s.text = text ? text : "";
+  s.len = strlen(s.text);
+  s.family = fam;
+  s.style = style;
+  s.size = size;
+  s.color = color;
+  return s;
+}
+
+static int set_para(layout *L, const pb_span_in *spans, size_t n, double width, int justify,
+                    pb_para *out, const char *file, int line) {
+  pb_para_options po;
+  memset(&po, 0, sizeof po);
+  po.width = width;
+  po.justify = justify;
+  po.hyphenate = justify;
+  memset(out, 0, sizeof *out);
+  int rc = pb_para_layout(L->fonts, L->arena, spans, n, &po, out, file, line);
+  if (rc == PB_OK) {
+    L->n_paras++;
+    L->n_overfull += out->overfull;
+    L->n_punct += out->punct_violations;
+    if (L->opt->layout_report && (out->overfull || out->punct_violations))
+      printf("%s:%d: paragraph: %zu lines, demerits %.0f, %d overfull, %d punctuation violations\n",
+             file ? file : "?", line, out->nlines, out->demerits, out->overfull,
+             out->punct_violations);
+  }
+  return rc;
+}
+
+/* Draws one line's runs with its baseline at y, left edge x, on page p.
+ * Runs with a URL also get a link area. */
+static void draw_line(layout *L, int p, const pb_line *ln, double x, double y) {
+  pb_page *pg = page_at(L, p);
+  for (size_t i = 0; i < ln->nruns; i++) {
+    const pb_run *r = &ln->runs[i];
+    pb_item *t = pb_page_add_item(L->doc, pg, PB_ITEM_TEXT);
+    t->x = x + r->x;
+    t->y = y;
+    t->w = r->w;
+    t->h = r->size;
+    t->face = r->face;
+    t->size = r->size;
+    t->text = r->text;
+    t->len = r->len;
+    t->char_space = r->char_space;
+    t->color = r->color;
+    if (r->url && r->len) {
+      pb_item *k = pb_page_add_item(L->doc, pg, PB_ITEM_LINK);
+      k->x = x + r->x;
+      k->y = y - r->size * 0.25;
+      k->w = r->w;
+      k->h = r->size * 1.15;
+      k->target = PB_TARGET_URI;
+      k->uri = r->url;
+    }
+  }
+}
+
+static double para_height(const pb_para *p, double leading) { return (double)p->nlines * leading; }
+
+/* Flows the lines of a paragraph from the cursor, breaking pages with
+ * widow and orphan control (at least two lines at either end). */
+static void flow_para(layout *L, const pb_para *p, double x, double leading) {
+  size_t i = 0, n = p->nlines;
+  while (i < n) {
+    double avail = L->y - L->bottom;
+    size_t fit = avail >= leading ? (size_t)((avail + 0.01) / leading) : 0;
+    size_t left = n - i;
+    if (fit >= left) {
+      fit = left;
+    } else {
+      if (left >= 2 && fit < 2) {
+        if (i == 0) L->n_orphans += 0; /* avoided by moving the whole start */
+        new_page(L);
+        continue;
+      }
+      if (left - fit == 1 && fit >= 3) fit--; /* avoid a widow */
+      else if (left - fit == 1) {
+        /* Only one line would be carried over and moving one more would
+         * leave an orphan: start the paragraph's rest on the next page. */
+        if (i == 0) {
+          new_page(L);
+          continue;
+        }
+        L->n_widows++;
+      }
+      if (fit == 0) {
+        new_page(L);
+        continue;
+      }
+    }
+    for (size_t k = 0; k < fit; k++) {
+      const pb_line *ln = &p->lines[i + k];
+      double base = L->y - leading + (leading - ln->ascent - ln->descent) / 2 + ln->descent;
+      draw_line(L, L->page, ln, x, base);
+      L->y -= leading;
+    }
+    i += fit;
+    if (i < n) new_page(L);
+  }
+}
+
+/* ==== cards ========================================================== */
+
+static const char *link_label(const pb_link *l) {
+  switch (l->kind) {
+  case PB_LINK_PAPER: return "Paper";
+  case PB_LINK_CODE: return "Code";
+  case PB_LINK_BLOG: return "Blog";
+  case PB_LINK_SLIDE: return "Slides";
+  case PB_LINK_PROJECT: return "Project";
+  case PB_LINK_VIDEO: return "Video";
+  case PB_LINK_DATA: return "Data";
+  default: return l->label && *l->label ? l->label : "Link";
+  }
+}
+
+typedef struct {
+  const pb_figure *fig;
+  int image; /* doc image index, -1 for a placeholder */
+  double w, h;
+  const char *caption;
+} placed_figure;
+
+static void plan_figure(layout *L, const pb_entry *e, const pb_figure *f, placed_figure *pf) {
+  memset(pf, 0, sizeof *pf);
+  pf->fig = f;
+  pf->image = -1;
+  double maxh = (L->top - L->bottom) * FIGURE_MAX_FRACTION;
+  const char *what = f->path ? f->path : f->url ? f->url : f->src;
+  if (!f->path) {
+    pf->w = L->width;
+    pf->h = 46;
+    pf->caption = pb_arena_printf(L->arena, "remote figure not embedded: %s", what ? what : "?");
+    return;
+  }
+  pb_img_info info;
+  char err[256];
+  if (pb_image_probe(f->path, &info, err, sizeof err) != PB_OK ||
+      (info.format != PB_IMG_PNG && info.format != PB_IMG_JPEG && info.format != PB_IMG_WEBP &&
+       info.format != PB_IMG_GIF)) {
+    if (info.format == PB_IMG_OTHER)
+      snprintf(err, sizeof err, "%s images cannot be embedded", info.format_name ? info.format_name : "such");
+    pb_warn(f->file ? f->file : e->file, f->line ? f->line : e->line, "figure %s: %s", f->src ? f->src : what, err);
+    pf->w = L->width;
+    pf->h = 46;
+    pf->caption = pb_arena_printf(L->arena, "figure not shown: %s (%s)", f->src ? f->src : what, err);
+    return;
+  }
+  /* Natural size at 96 dpi, the density screenshots and figures are made
+   * for; an HTML width attribute caps it as it did on the web page. */
+  double w = info.width * 0.75, h = info.height * 0.75;
+  if (f->width_hint > 0 && f->width_hint * 0.75 < w) {
+    h *= f->width_hint * 0.75 / w;
+    w = f->width_hint * 0.75;
+  }
+  /* Small figures are shown at least at half the measure. */
+  if (w < L->width * 0.5) {
+    h *= L->width * 0.5 / w;
+    w = L->width * 0.5;
+  }
+  if (w > L->width) {
+    h *= L->width / w;
+    w = L->width;
+  }
+  if (h > maxh) {
+    w *= maxh / h;
+    h = maxh;
+  }
+  pf->w = w;
+  pf->h = h;
+  pf->image = pb_doc_add_image(L->doc, f->path, f->src, info.width, info.height, w, h,
+                               f->file ? f->file : e->file, f->line ? f->line : e->line);
+}
+
+static void draw_figure(layout *L, const placed_figure *pf) {
+  pb_page *pg = page_at(L, L->page);
+  double x = L->left + (L->width - pf->w) / 2;
+  double y = L->y - pf->h;
+  if (pf->image >= 0) {
+    pb_item *it = pb_page_add_item(L->doc, pg, PB_ITEM_IMAGE);
+    it->x = x;
+    it->y = y;
+    it->w = pf->w;
+    it->h = pf->h;
+    it->image = pf->image;
+  } else {
+    pb_item *it = pb_page_add_item(L->doc, pg, PB_ITEM_PLACEHOLDER);
+    it->x = x;
+    it->y = y;
+    it->w = pf->w;
+    it->h = pf->h;
+    it->color = GRAY;
+    it->caption = pf->caption;
+    /* The caption is drawn as ordinary text so that it needs no font logic
+     * in the renderer. */
+    pb_span_in s = span(pf->caption, PB_FAMILY_SANS, 0, 8, GRAY);
+    pb_para p;
+    if (set_para(L, &s, 1, pf->w - 16, 0, &p, NULL, 0) == PB_OK)
+      for (size_t i = 0; i < p.nlines && i < 3; i++)
+        draw_line(L, L->page, &p.lines[i], x + 8, y + pf->h / 2 + 4 - (double)i * 11);
+    if (pf->fig->url && !pf->fig->path) {
+      pb_item *k = pb_page_add_item(L->doc, pg, PB_ITEM_LINK);
+      k->x = x;
+      k->y = y;
+      k->w = pf->w;
+      k->h = pf->h;
+      k->target = PB_TARGET_URI;
+      k->uri = pf->fig->url;
+    }
+  }
+  L->y = y - 8;
+}
+
+/* Builds the summary blocks as paragraphs. */
+typedef struct {
+  pb_para para;
+  double indent;
+  const char *marker;
+  double leading;
+  double space_before;
+} set_block;
+
+static size_t set_text(layout *L, const pb_text *t, set_block **out) {
+  set_block *blocks = pb_arena_alloc(L->arena, (t->n + 1) * sizeof *blocks);
+  size_t nb = 0;
+  for (size_t i = 0; i < t->n; i++) {
+    const pb_block *b = &t->blocks[i];
+    if (!b->nspans) continue;
+    pb_span_in *spans = pb_arena_alloc(L->arena, b->nspans * sizeof *spans);
+    for (size_t j = 0; j < b->nspans; j++) {
+      const pb_span *s = &b->spans[j];
+      unsigned style = s->style & (PB_STYLE_BOLD | PB_STYLE_ITALIC | PB_STYLE_CODE);
+      spans[j] = span(s->text, s->style & PB_STYLE_CODE ? PB_FAMILY_MONO : PB_FAMILY_TEXT, style,
+                      s->style & PB_STYLE_CODE ? BODY_SIZE * 0.9 : BODY_SIZE,
+                      s->url && !L->opt->print ? LINK : BLACK);
+      spans[j].url = s->url;
+      if (b->kind == PB_BLOCK_HEADING) {
+        spans[j].family = PB_FAMILY_SANS;
+        spans[j].style |= PB_STYLE_BOLD;
+      }
+    }
+    set_block *sb = &blocks[nb];
+    sb->leading = BODY_LEADING;
+    sb->space_before = nb ? 5 : 0;
+    if (b->kind == PB_BLOCK_ITEM) {
+      int depth = b->depth > 0 ? b->depth : 1;
+      sb->indent = 14.0 * depth;
+      if (!b->continuation)
+        sb->marker = b->ordinal ? pb_arena_printf(L->arena, "%d.", b->ordinal)
+                                : (depth % 2 ? "•" : "◦");
+      if (nb && blocks[nb - 1].indent > 0) sb->space_before = 2;
+    }
+    if (b->kind == PB_BLOCK_CODE) {
+      spans[0].family = PB_FAMILY_MONO;
+      spans[0].size = BODY_SIZE * 0.85;
+      sb->indent = 10;
+      sb->leading = BODY_SIZE * 1.35;
+    }
+    if (set_para(L, spans, b->nspans, L->width - sb->indent,
+                 b->kind == PB_BLOCK_PARA || b->kind == PB_BLOCK_ITEM, &sb->para, b->file,
+                 b->line) != PB_OK)
+      continue;
+    nb++;
+  }
+  *out = blocks;
+  return nb;
+}
+
+static void flow_blocks(layout *L, set_block *blocks, size_t nb) {
+  for (size_t i = 0; i < nb; i++) {
+    set_block *sb = &blocks[i];
+    L->y -= sb->space_before;
+    if (L->y - sb->leading < L->bottom) new_page(L);
+    double y_before = L->y;
+    int page_before = L->page;
+    flow_para(L, &sb->para, L->left + sb->indent, sb->leading);
+    if (sb->marker && sb->para.nlines) {
+      /* The marker sits on the first line, wherever that landed. */
+      int p = page_before;
+      double top = y_before;
+      if (y_before - L->bottom < sb->leading * (sb->para.nlines >= 2 ? 2 : 1) - 0.01) {
+        p = page_before + 1;
+        top = L->top;
+      }
+      const pb_line *ln = &sb->para.lines[0];
+      double base = top - sb->leading + (sb->leading - ln->ascent - ln->descent) / 2 + ln->descent;
+      pb_span_in s = span(sb->marker, PB_FAMILY_TEXT, 0, BODY_SIZE, GRAY);
+      double w = pb_text_width(L->fonts, s.text, s.len, PB_FAMILY_TEXT, 0, BODY_SIZE);
+      pb_para mp;
+      if (p < (int)L->doc->npages && set_para(L, &s, 1, 40, 0, &mp, NULL, 0) == PB_OK && mp.nlines)
+        draw_line(L, p, &mp.lines[0], L->left + sb->indent - w - 4, base);
+    }
+  }
+}
+
+/* The line under the title: venue, year, note, presenter, date. */
+static const char *meta_text(layout *L, const pb_entry *e) {
+  pb_buf b = PB_BUF_INIT;
+  if (e->venue) pb_buf_puts(&b, e->venue);
+  if (e->year) pb_buf_printf(&b, "%s%d", b.len ? " " : "", e->year);
+  if (e->note) pb_buf_printf(&b, "%s%s", b.len ? " · " : "", e->note);
+  if (!e->venue && !e->year && e->venue_raw) pb_buf_puts(&b, e->venue_raw);
+  if (e->presenter) pb_buf_printf(&b, "%s%s", b.len ? "    " : "", e->presenter);
+  if (e->date) pb_buf_printf(&b, "%s%s", b.len ? " · " : "", e->date);
+  const char *s = pb_arena_strdup(L->arena, b.data ? b.data : "");
+  pb_buf_free(&b);
+  return s;
+}
+
+static const char *link_target(layout *L, const pb_link *l, pb_target_kind *kind) {
+  if (l->local) {
+    if (L->opt->base_url) {
+      *kind = PB_TARGET_URI;
+      return pb_arena_printf(L->arena, "%s%s%s", L->opt->base_url,
+                             L->opt->base_url[strlen(L->opt->base_url) - 1] == '/' ? "" : "/", l->local);
+    }
+    *kind = PB_TARGET_FILE;
+    return pb_arena_printf(L->arena, "%s%s", L->opt->root_prefix ? L->opt->root_prefix : "", l->local);
+  }
+  *kind = PB_TARGET_URI;
+  return l->url;
+}
+
+static void layout_card(layout *L, row *r) {
+  const pb_entry *e = r->entry;
+  const char *title = e->title && *e->title ? e->title : "(untitled)";
+  pb_span_in ts = span(title, PB_FAMILY_SANS, PB_STYLE_BOLD, TITLE_SIZE, BLACK);
+  pb_para tp;
+  if (set_para(L, &ts, 1, L->width, 0, &tp, e->file, e->line) != PB_OK) return;
+  const char *meta = meta_text(L, e);
+  pb_para mp = {0};
+  if (*meta) {
+    pb_span_in ms = span(meta, PB_FAMILY_SANS, 0, META_SIZE, GRAY);
+    set_para(L, &ms, 1, L->width, 0, &mp, e->file, e->line);
+  }
+  placed_figure *figs = pb_arena_alloc(L->arena, (e->nfigures + 1) * sizeof *figs);
+  double fig_h = 0;
+  for (size_t i = 0; i < e->nfigures; i++) {
+    plan_figure(L, e, &e->figures[i], &figs[i]);
+    fig_h += figs[i].h + 10;
+  }
+  set_block *blocks;
+  size_t nb = set_text(L, &e->summary, &blocks);
+
+  /* Keep title, meta, links, figures and two summary lines together. */
+  double head_h = para_height(&tp, TITLE_LEADING) + para_height(&mp, META_LEADING) +
+                  (e->nlinks ? META_LEADING + 2 : 0) + fig_h;
+  double keep = head_h + (nb ? BODY_LEADING * (blocks[0].para.nlines >= 2 ? 2 : 1) : 0);
+  double text_h = L->top - L->bottom;
+  if (L->y < L->top - 0.01) {
+    if (L->y - CARD_GAP - keep < L->bottom) {
+      new_page(L);
+    } else {
+      L->y -= CARD_GAP * 0.5;
+      pb_item *rule = pb_page_add_item(L->doc, page_at(L, L->page), PB_ITEM_LINE);
+      rule->x = L->left;
+      rule->y = L->y;
+      rule->w = L->width;
+      rule->h = 0;
+      rule->color = RULE;
+      rule->line_width = 0.4;
+      L->y -= CARD_GAP * 0.5;
+    }
+  }
+  (void)text_h;
+  r->page = L->page;
+  r->y = L->y;
+  flow_para(L, &tp, L->left, TITLE_LEADING);
+  if (mp.nlines) flow_para(L, &mp, L->left, META_LEADING);
+  if (e->nlinks) {
+    /* A row of link words: "Paper  Code  Slides". */
+    double x = L->left;
+    double base = L->y - META_LEADING + 3;
+    pb_page *pg = page_at(L, L->page);
+    for (size_t i = 0; i < e->nlinks; i++) {
+      const pb_link *l = &e->links[i];
+      const char *label = link_label(l);
+      pb_span_in s = span(label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 0.5,
+                          L->opt->print ? BLACK : LINK);
+      pb_para lp;
+      if (set_para(L, &s, 1, L->width, 0, &lp, e->file, l->line ? l->line : e->line) != PB_OK ||
+          !lp.nlines)
+        continue;
+      double w = lp.lines[0].width;
+      if (x + w > L->right) {
+        x = L->left;
+        L->y -= META_LEADING;
+        base -= META_LEADING;
+      }
+      draw_line(L, L->page, &lp.lines[0], x, base);
+      pb_target_kind kind;
+      const char *target = link_target(L, l, &kind);
+      if (target && *target) {
+        pb_item *k = pb_page_add_item(L->doc, pg, PB_ITEM_LINK);
+        k->x = x - 1;
+        k->y = base - 3;
+        k->w = w + 2;
+        k->h = META_SIZE + 5;
+        k->target = kind;
+        k->uri = target;
+      }
+      x += w + 14;
+    }
+    L->y -= META_LEADING + 2;
+  }
+  for (size_t i = 0; i < e->nfigures; i++) {
+    L->y -= 4;
+    if (L->y - figs[i].h < L->bottom) new_page(L);
+    draw_figure(L, &figs[i]);
+  }
+  if (nb) L->y -= 2;
+  flow_blocks(L, blocks, nb);
+}
+
+/* ==== headings and references ======================================== */
+
+static void layout_heading(layout *L, row *r) {
+  double size = r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX ? 20 : r->kind == ROW_SECTION ? 15 : 12.5;
+  double leading = size * 1.3;
+  if (r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX) {
+    L->running = r->title;
+    new_page(L);
+    L->y -= 30;
+  } else if (L->y < L->top - 0.01) {
+    /* A section heading keeps company with at least three lines after it. */
+    if (L->y - 18 - leading - 90 < L->bottom)
+      new_page(L);
+    else
+      L->y -= 18;
+  }
+  pb_rgb color = r->has_color ? r->color : (r->kind == ROW_CHAPTER ? ACCENT : BLACK);
+  if (L->opt->print) color = BLACK;
+  pb_span_in s = span(r->title, PB_FAMILY_SANS, PB_STYLE_BOLD, size, color);
+  pb_para p;
+  if (set_para(L, &s, 1, L->width, 0, &p, r->cat ? r->cat->file : NULL, r->cat ? r->cat->line : 0) != PB_OK)
+    return;
+  r->page = L->page;
+  r->y = L->y;
+  flow_para(L, &p, L->left, leading);
+  if (r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX) {
+    pb_item *rule = pb_page_add_item(L->doc, page_at(L, L->page), PB_ITEM_LINE);
+    rule->x = L->left;
+    rule->y = L->y - 4;
+    rule->w = L->width;
+    rule->color = color;
+    rule->line_width = 1.2;
+    L->y -= 22;
+  } else {
+    L->y -= 4;
+  }
+  if (r->cat && r->cat->references.n) {
+    pb_span_in s2 = span("References · 相关链接", PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, GRAY);
+    pb_para hp;
+    if (set_para(L, &s2, 1, L->width, 0, &hp, NULL, 0) == PB_OK) flow_para(L, &hp, L->left, META_LEADING + 2);
+    set_block *blocks;
+    size_t nb = set_text(L, &r->cat->references, &blocks);
+    flow_blocks(L, blocks, nb);
+    L->y -= 6;
+  }
+}
+
+/* ==== presenter appendix ============================================= */
+
+typedef struct {
+  const char *name;
+  int papers, absences;
+} presenter_total;
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void layout_appendix(layout *L) {
+  const pb_library *lib = L->lib;
+  /* Distinct presenters from entries and absences, sorted. */
+  const char **names = pb_arena_alloc(L->arena, (lib->nentries + lib->nabsences + 1) * sizeof *names);
+  size_t nn = 0;
+  for (size_t i = 0; i < lib->nentries; i++)
+    if (lib->entries[i]->presenter) names[nn++] = lib->entries[i]->presenter;
+  for (size_t i = 0; i < lib->nabsences; i++)
+    if (lib->absences[i].presenter) names[nn++] = lib->absences[i].presenter;
+  qsort(names, nn, sizeof *names, cmp_str);
+  size_t nu = 0;
+  for (size_t i = 0; i < nn; i++)
+    if (!nu || strcmp(names[nu - 1], names[i])) names[nu++] = names[i];
+  if (!nu) return;
+
+  row *ar = add_row(L, ROW_APPENDIX, "Appendix: sessions by presenter · 按报告人");
+  layout_heading(L, ar);
+  pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
+  int total_papers = 0, total_abs = 0;
+  for (size_t k = 0; k < nu; k++) {
+    const char *who = names[k];
+    int np = 0, na = 0;
+    for (size_t i = 0; i < lib->nentries; i++)
+      if (lib->entries[i]->presenter && !strcmp(lib->entries[i]->presenter, who)) np++;
+    for (size_t i = 0; i < lib->nabsences; i++)
+      if (lib->absences[i].presenter && !strcmp(lib->absences[i].presenter, who)) na++;
+    total_papers += np;
+    total_abs += na;
+    row sec = {0};
+    sec.kind = ROW_SECTION;
+    sec.title = pb_arena_printf(L->arena, "%s — %d papers, %d weeks not read", who, np, na);
+    layout_heading(L, &sec);
+    pb_doc_add_mark(L->doc, 2, who, sec.page, sec.y);
+    /* One line per session, in date order as the library keeps them. */
+    const pb_entry **mine = pb_arena_alloc(L->arena, (size_t)(np + 1) * sizeof *mine);
+    int m = 0;
+    for (size_t i = 0; i < lib->nentries; i++)
+      if (lib->entries[i]->presenter && !strcmp(lib->entries[i]->presenter, who)) mine[m++] = lib->entries[i];
+    newest_first_flag = 0;
+    qsort(mine, (size_t)m, sizeof *mine, cmp_entry_date);
+    for (int i = 0; i < m; i++) {
+      const pb_entry *e = mine[i];
+      const char *venue = e->venue ? e->venue : e->venue_raw;
+      const char *deck = NULL;
+      for (size_t j = 0; j < e->nlinks; j++)
+        if (e->links[j].kind == PB_LINK_SLIDE) deck = e->links[j].local ? e->links[j].local : e->links[j].url;
+      pb_span_in s[4];
+      size_t ns = 0;
+      s[ns++] = span(pb_arena_printf(L->arena, "%s  ", e->date ? e->date : "undated"), PB_FAMILY_SANS, 0, 9, GRAY);
+      s[ns] = span(e->title ? e->title : "(untitled)", PB_FAMILY_TEXT, 0, 9.5, L->opt->print ? BLACK : LINK);
+      ns++;
+      if (venue && *venue) s[ns++] = span(pb_arena_printf(L->arena, "  (%s)", venue), PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, GRAY);
+      if (deck) s[ns++] = span(pb_arena_printf(L->arena, "  — deck: %s", deck), PB_FAMILY_SANS, 0, 8, GRAY);
+      pb_para p;
+      if (set_para(L, s, ns, L->width - 12, 0, &p, e->file, e->line) != PB_OK) continue;
+      if (L->y - 13.0 * (double)p.nlines < L->bottom) new_page(L);
+      int page = L->page;
+      double y = L->y;
+      flow_para(L, &p, L->left + 12, 13);
+      /* The title links to the card's page, found after content layout. */
+      for (size_t t = 0; t < L->toc.n; t++)
+        if (L->toc.rows[t].entry == e && L->toc.rows[t].page >= 0) {
+          pb_item *lk = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_LINK);
+          lk->x = L->left + 12;
+          lk->y = (page == L->page) ? L->y : L->bottom;
+          lk->w = L->width - 12;
+          lk->h = (page == L->page) ? y - L->y : y - L->bottom;
+          lk->target = PB_TARGET_PAGE;
+          lk->page = L->toc.rows[t].page;
+          lk->dest_y = L->toc.rows[t].y;
+          break;
+        }
+    }
+    for (size_t i = 0; i < lib->nabsences; i++) {
+      const pb_absence *a = &lib->absences[i];
+      if (!a->presenter || strcmp(a->presenter, who)) continue;
+      pb_span_in s[2];
+      s[0] = span(pb_arena_printf(L->arena, "%s  ", a->date ? a->date : "undated"), PB_FAMILY_SANS, 0, 9, GRAY);
+      s[1] = span(pb_arena_printf(L->arena, "not read · 未精读%s%s", a->note ? ": " : "", a->note ? a->note : ""),
+                  PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, GRAY);
+      pb_para p;
+      if (set_para(L, s, 2, L->width - 12, 0, &p, a->file, a->line) == PB_OK) flow_para(L, &p, L->left + 12, 13);
+    }
+  }
+  row sec = {0};
+  sec.kind = ROW_SECTION;
+  sec.title = pb_arena_printf(L->arena, "Group total: %d papers, %d weeks not read, %zu presenters",
+                              total_papers, total_abs, nu);
+  layout_heading(L, &sec);
+}
+
+/* ==== cover, contents, running heads ================================= */
+
+static void cover_line(layout *L, pb_page *pg, const char *text, pb_family fam, unsigned style,
+                       double size, pb_rgb color, double *y) {
+  pb_span_in s = span(text, fam, style, size, color);
+  pb_para p;
+  pb_para_options po;
+  memset(&po, 0, sizeof po);
+  po.width = L->width;
+  po.center = 1;
+  if (pb_para_layout(L->fonts, L->arena, &s, 1, &po, &p, NULL, 0) != PB_OK) return;
+  for (size_t i = 0; i < p.nlines; i++) {
+    *y -= size * 1.35;
+    draw_line(L, (int)(pg - L->doc->pages), &p.lines[i], L->left, *y);
+  }
+}
+
+static void layout_cover(layout *L, int page) {
+  const pb_library *lib = L->lib;
+  pb_page *pg = page_at(L, page);
+  double y = L->opt->page_h * 0.70;
+  const char *title = L->opt->title ? L->opt->title : "Paper Reading Booklet · 论文精读";
+  cover_line(L, pg, title, PB_FAMILY_SANS, PB_STYLE_BOLD, 28, ACCENT, &y);
+  y -= 18;
+  if (L->opt->group) cover_line(L, pg, L->opt->group, PB_FAMILY_SANS, 0, 15, BLACK, &y);
+  if (L->opt->semester) cover_line(L, pg, L->opt->semester, PB_FAMILY_SANS, 0, 13, GRAY, &y);
+  /* Date range from the entries and absences. */
+  const char *lo = NULL, *hi = NULL;
+  for (size_t i = 0; i < lib->nentries; i++) {
+    const char *d = lib->entries[i]->date;
+    if (!d) continue;
+    if (!lo || strcmp(d, lo) < 0) lo = d;
+    if (!hi || strcmp(d, hi) > 0) hi = d;
+  }
+  y -= 10;
+  const char *range = L->opt->date_range;
+  if (!range && lo) range = strcmp(lo, hi) ? pb_arena_printf(L->arena, "%s — %s", lo, hi) : lo;
+  if (range) cover_line(L, pg, range, PB_FAMILY_SANS, 0, 12, BLACK, &y);
+  size_t npres = 0;
+  {
+    const char **names = pb_arena_alloc(L->arena, (lib->nentries + 1) * sizeof *names);
+    for (size_t i = 0; i < lib->nentries; i++)
+      if (lib->entries[i]->presenter) names[npres++] = lib->entries[i]->presenter;
+    qsort(names, npres, sizeof *names, cmp_str);
+    size_t u = 0;
+    for (size_t i = 0; i < npres; i++)
+      if (!u || strcmp(names[u - 1], names[i])) names[u++] = names[i];
+    npres = u;
+  }
+  const char *counts = npres ? pb_arena_printf(L->arena, "%zu papers · %zu presenters", lib->nentries, npres)
+                             : pb_arena_printf(L->arena, "%zu papers", lib->nentries);
+  cover_line(L, pg, counts, PB_FAMILY_SANS, 0, 12, GRAY, &y);
+  if (L->opt->created >= 0) {
+    char when[64];
+    time_t t = (time_t)L->opt->created;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "made with paperbook on %Y-%m-%d", &tm);
+    double y2 = L->bottom + 30;
+    cover_line(L, pg, pb_arena_strdup(L->arena, when), PB_FAMILY_SANS, 0, 8.5, GRAY, &y2);
+  }
+}
+
+#define TOC_LEADING 14.5
+#define TOC_NUM_W 36.0
+
+static double toc_indent(row_kind k) {
+  return k == ROW_CHAPTER ? 0 : k == ROW_SECTION ? 14 : k == ROW_SUBSECTION ? 28 : 42;
+}
+
+/* Sets every contents row; returns the number of pages they take. */
+static int set_toc(layout *L) {
+  double avail_first = (L->top - 50) - L->bottom, avail = L->top - L->bottom;
+  double used = 0, cap = avail_first;
+  int pages = 1;
+  for (size_t i = 0; i < L->toc.n; i++) {
+    row *r = &L->toc.rows[i];
+    int entry = r->kind == ROW_ENTRY;
+    pb_span_in s = span(r->title ? r->title : "(untitled)", entry ? PB_FAMILY_TEXT : PB_FAMILY_SANS,
+                        entry ? 0 : PB_STYLE_BOLD, entry ? 9.5 : 10.5, BLACK);
+    if (set_para(L, &s, 1, L->width - toc_indent(r->kind) - TOC_NUM_W, 0, &r->toc_para, NULL, 0) != PB_OK)
+      r->toc_para.nlines = 0;
+    double h = (double)r->toc_para.nlines * TOC_LEADING + (r->kind == ROW_CHAPTER ? 8 : 0);
+    if (used + h > cap) {
+      pages++;
+      used = 0;
+      cap = avail;
+    }
+    used += h;
+  }
+  return pages;
+}
+
+static void draw_toc(layout *L, int first_page, int npages) {
+  int page = first_page;
+  double y = L->top;
+  {
+    pb_span_in s = span("Contents · 目录", PB_FAMILY_SANS, PB_STYLE_BOLD, 20, ACCENT);
+    pb_para p;
+    if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK && p.nlines)
+      draw_line(L, page, &p.lines[0], L->left, y - 26);
+    y -= 50;
+  }
+  pb_doc_add_mark(L->doc, 1, "Contents · 目录", first_page, L->top);
+  double dot_w = pb_text_width(L->fonts, ".", 1, PB_FAMILY_TEXT, 0, 9.5);
+  for (size_t i = 0; i < L->toc.n; i++) {
+    row *r = &L->toc.rows[i];
+    if (!r->toc_para.nlines) continue;
+    double h = (double)r->toc_para.nlines * TOC_LEADING + (r->kind == ROW_CHAPTER ? 8 : 0);
+    if (y - h < L->bottom && page + 1 < first_page + npages) {
+      page++;
+      y = L->top;
+    }
+    if (r->kind == ROW_CHAPTER) y -= 8;
+    double x = L->left + toc_indent(r->kind);
+    double top = y;
+    for (size_t k = 0; k < r->toc_para.nlines; k++) {
+      y -= TOC_LEADING;
+      draw_line(L, page, &r->toc_para.lines[k], x, y + 3.5);
+    }
+    if (r->page < 0) continue;
+    /* Dot leaders from the end of the last line to the page number. */
+    const pb_line *last = &r->toc_para.lines[r->toc_para.nlines - 1];
+    const char *num = L->doc->pages[r->page].label ? L->doc->pages[r->page].label
+                                                   : pb_arena_printf(L->arena, "%d", r->page - L->first_content_page + 1);
+    double num_w = pb_text_width(L->fonts, num, strlen(num), PB_FAMILY_TEXT, 0, 9.5);
+    double dots_from = x + last->width + 4, dots_to = L->right - num_w - 4;
+    int ndots = dot_w > 0 ? (int)((dots_to - dots_from) / (dot_w * 2.2)) : 0;
+    pb_page *pg = page_at(L, page);
+    if (ndots > 0) {
+      char *dots = pb_arena_alloc(L->arena, (size_t)ndots + 1);
+      memset(dots, '.', (size_t)ndots);
+      pb_span_in ds = span(dots, PB_FAMILY_TEXT, 0, 9.5, GRAY);
+      pb_para dp;
+      if (set_para(L, &ds, 1, L->width, 0, &dp, NULL, 0) == PB_OK && dp.nlines) {
+        /* Spread the dots to end flush with the numbers. */
+        pb_item *t = pb_page_add_item(L->doc, pg, PB_ITEM_TEXT);
+        const pb_run *run = &dp.lines[0].runs[0];
+        t->face = run->face;
+        t->size = 9.5;
+        t->text = dots;
+        t->len = (size_t)ndots;
+        t->char_space = (dots_to - dots_from) / ndots - dot_w;
+        t->x = dots_from;
+        t->y = y + 3.5;
+        t->w = dots_to - dots_from;
+        t->color = GRAY;
+      }
+    }
+    pb_span_in ns = span(num, PB_FAMILY_TEXT, 0, 9.5, BLACK);
+    pb_para np;
+    if (set_para(L, &ns, 1, 60, 0, &np, NULL, 0) == PB_OK && np.nlines)
+      draw_line(L, page, &np.lines[0], L->right - num_w, y + 3.5);
+    pb_item *k = pb_page_add_item(L->doc, pg, PB_ITEM_LINK);
+    k->x = x;
+    k->y = y;
+    k->w = L->right - x;
+    k->h = top - y;
+    k->target = PB_TARGET_PAGE;
+    k->page = r->page;
+    k->dest_y = r->y;
+  }
+}
+
+static const char *roman(pb_arena *a, int n) {
+  static const char *ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+  static const char *tens[] = {"", "x", "xx", "xxx", "xl", "l", "lx", "lxx", "lxxx", "xc"};
+  if (n <= 0 || n >= 100) return pb_arena_printf(a, "%d", n);
+  return pb_arena_printf(a, "%s%s", tens[n / 10], ones[n % 10]);
+}
+
+static void running_heads(layout *L) {
+  for (size_t p = 1; p < L->doc->npages; p++) {
+    pb_page *pg = &L->doc->pages[p];
+    const char *num = pg->label;
+    pb_span_in s = span(num, PB_FAMILY_SANS, 0, 8.5, GRAY);
+    pb_para np;
+    if (set_para(L, &s, 1, 80, 0, &np, NULL, 0) == PB_OK && np.nlines)
+      draw_line(L, (int)p, &np.lines[0], L->left + (L->width - np.lines[0].width) / 2, L->bottom - 30);
+    const char *run = p < L->npage_running ? L->page_running[p] : NULL;
+    if ((int)p >= L->first_content_page && run) {
+      pb_span_in hs = span(run, PB_FAMILY_SANS, 0, 8, GRAY);
+      pb_para hp;
+      if (set_para(L, &hs, 1, L->width * 0.6, 0, &hp, NULL, 0) == PB_OK && hp.nlines)
+        draw_line(L, (int)p, &hp.lines[0], L->left, L->top + 22);
+      const char *bt = L->opt->title ? L->opt->title : "paperbook";
+      pb_span_in ts = span(bt, PB_FAMILY_SANS, 0, 8, GRAY);
+      if (set_para(L, &ts, 1, L->width * 0.38, 0, &hp, NULL, 0) == PB_OK && hp.nlines)
+        draw_line(L, (int)p, &hp.lines[0], L->right - hp.lines[0].width, L->top + 22);
+      pb_item *rule = pb_page_add_item(L->doc, pg, PB_ITEM_LINE);
+      rule->x = L->left;
+      rule->y = L->top + 16;
+      rule->w = L->width;
+      rule->color = RULE;
+      rule->line_width = 0.4;
+    }
+  }
+}
+
+/* ==== entry point ==================================================== */
+
+pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layout_options *opt) {
+  layout L;
+  memset(&L, 0, sizeof L);
+  L.lib = lib;
+  L.opt = opt;
+  L.fonts = fonts;
+  L.doc = pb_doc_new(fonts, opt->page_w, opt->page_h);
+  L.arena = L.doc->arena;
+  L.left = MARGIN_SIDE;
+  L.right = opt->page_w - MARGIN_SIDE;
+  L.width = L.right - L.left;
+  L.top = opt->page_h - MARGIN_TOP;
+  L.bottom = MARGIN_BOTTOM;
+  L.doc->created = opt->created;
+  L.doc->title = pb_arena_strdup(L.arena, opt->title ? opt->title : "Paper Reading Booklet");
+  L.doc->author = pb_arena_strdup(L.arena, opt->author ? opt->author : opt->group);
+  L.doc->subject = pb_arena_printf(L.arena, "%zu papers%s%s", lib->nentries,
+                                   opt->semester ? ", " : "", opt->semester ? opt->semester : "");
+
+  build_structure(&L);
+  {
+    /* Keywords: the chapter names. */
+    pb_buf kw = PB_BUF_INIT;
+    for (size_t i = 0; i < L.toc.n; i++)
+      if (L.toc.rows[i].kind == ROW_CHAPTER) {
+        if (kw.len) pb_buf_puts(&kw, ", ");
+        pb_buf_puts(&kw, L.toc.rows[i].title);
+      }
+    L.doc->keywords = pb_arena_strdup(L.arena, kw.data ? kw.data : "");
+    pb_buf_free(&kw);
+  }
+
+  /* Cover and contents pages first, so content page indexes are final. */
+  int toc_pages = set_toc(&L);
+  new_page(&L);
+  for (int i = 0; i < toc_pages; i++) new_page(&L);
+  L.first_content_page = (int)L.doc->npages;
+  for (int i = 0; i < L.first_content_page; i++)
+    L.doc->pages[i].label = roman(L.arena, i + 1);
+
+  int level_of[ROW_APPENDIX + 1] = {1, 2, 3, 0, 1};
+  int chapter_level = 0;
+  for (size_t i = 0; i < L.toc.n; i++) {
+    row *r = &L.toc.rows[i];
+    if (r->kind == ROW_ENTRY) {
+      if (L.doc->npages == (size_t)L.first_content_page) new_page(&L);
+      layout_card(&L, r);
+      pb_doc_add_mark(L.doc, chapter_level + 1, r->title ? r->title : "(untitled)", r->page, r->y);
+    } else {
+      layout_heading(&L, r);
+      chapter_level = level_of[r->kind];
+      pb_doc_add_mark(L.doc, chapter_level, r->title, r->page, r->y + 30);
+    }
+  }
+  if (opt->appendix_presenters) layout_appendix(&L);
+  for (size_t p = (size_t)L.first_content_page; p < L.doc->npages; p++)
+    L.doc->pages[p].label = pb_arena_printf(L.arena, "%zu", p - (size_t)L.first_content_page + 1);
+  layout_cover(&L, 0);
+  draw_toc(&L, 1, toc_pages);
+  running_heads(&L);
+
+  if (opt->layout_report)
+    printf("layout report: %d paragraphs, %d overfull lines, %d punctuation violations, "
+           "%d widows, %d orphans, %d large gaps, %zu pages\n",
+           L.n_paras, L.n_overfull, L.n_punct, L.n_widows, L.n_orphans, L.n_gaps, L.doc->npages);
+  return L.doc;
+}
