@@ -1,0 +1,15 @@
+# End-to-end: build real booklets and inspect them with real PDF tools.
+set(E2E_OUT ${CMAKE_BINARY_DIR}/e2e)
+add_test(NAME e2e-sample
+  COMMAND ${PB_TESTS}/e2e/build_and_check.sh ${PB_BIN} ${E2E_OUT} sample -- ${PB_ROOT}
+  WORKING_DIRECTORY ${PB_ROOT})
+
+add_test(NAME e2e-sample-reproducible
+  COMMAND ${PB_TESTS}/e2e/reproducible.sh ${PB_BIN} ${E2E_OUT} ${PB_ROOT})
+
+add_test(NAME e2e-corpus-report
+  COMMAND ${PB_TESTS}/e2e/corpus.sh ${PB_BIN} ${E2E_OUT} report ${PB_CORPUS}/REPORT.md)
+add_test(NAME e2e-corpus-archive
+  COMMAND ${PB_TESTS}/e2e/corpus.sh ${PB_BIN} ${E2E_OUT} archive
+          "${PB_CORPUS}/Archived/2024论文精读归档.md" --appendix presenters)
+set_tests_properties(e2e-corpus-report e2e-corpus-archive PROPERTIES SKIP_RETURN_CODE 77)
