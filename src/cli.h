@@ -10,5 +10,6 @@ int pb_cli_main(int argc, char **argv);
 /* `paperbook new`: writes a card file with every field, for the next
  * presenter to fill in (cli_new.c). */
 int pb_cli_new(int argc, char **argv);
+extern const char pb_cli_new_help[];
 
 #endif

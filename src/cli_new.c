@@ -14,7 +14,7 @@
 #include "diag.h"
 #include "mem.h"
 
-static const char new_help[] =
+const char pb_cli_new_help[] =
     "usage: paperbook new [options]\n"
     "\n"
     "Writes a new paper card (YAML front matter + summary) with every field,\n"
@@ -74,11 +74,11 @@ int pb_cli_new(int argc, char **argv) {
   while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
     if (c == 'o') output = optarg;
     else if (c == 'h') {
-      fputs(new_help, stdout);
+      fputs(pb_cli_new_help, stdout);
       return PB_EXIT_OK;
     } else if (c >= O_TITLE && c <= O_TAGS) v[c - O_TITLE] = optarg;
     else {
-      fputs(new_help, stderr);
+      fputs(pb_cli_new_help, stderr);
       return PB_EXIT_USAGE;
     }
   }
