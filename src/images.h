@@ -20,24 +20,46 @@ typedef enum {
   PB_IMG_OTHER /* recognised but not embeddable (SVG, BMP, TIFF, ...) */
 } pb_img_format;
 
+/* Largest figure accepted, in pixels (decoded size is what costs memory). */
+#define PB_IMAGE_MAX_PIXELS 100000000LL
+
 typedef struct {
   pb_img_format format;
   int width, height; /* displayed size in pixels, after EXIF orientation */
   const char *format_name; /* "PNG", "JPEG", "WebP", "GIF", "SVG", ... */
+  /* Header details (0 when not applicable), for the encoder. */
+  int stored_width, stored_height; /* before EXIF orientation */
+  int bit_depth;      /* PNG bit depth, JPEG sample precision */
+  int color_type;     /* PNG colour type */
+  int interlaced;     /* PNG Adam7 */
+  int has_trns;       /* PNG tRNS chunk before IDAT */
+  int has_alpha;      /* PNG colour type with alpha, WebP alpha */
+  int components;     /* JPEG components */
+  int jpeg_sof;       /* JPEG SOF marker low nibble: 0 baseline, 1 extended, 2 progressive, ... */
+  int adobe;          /* JPEG Adobe APP14 present */
+  int adobe_transform;
+  int orientation;    /* EXIF orientation 1..8 (1 when absent) */
+  int webp_lossless;  /* VP8L bitstream */
 } pb_img_info;
 
-/* Sniffs the format of data[0..len) (a file's first bytes; 32 are enough). */
+/* Sniffs the format of data[0..len) (a file's first bytes; 32 are enough,
+ * 512 let text formats such as SVG be recognised). *name gets a static
+ * name, "unknown" when the format is not recognised. */
 pb_img_format pb_image_sniff(const void *data, size_t len, const char **name);
 
 /* Reads only as much of path as needed to learn its format and size.
  * Returns 0, or a PB_E* code with a message for people in err. Pixel counts
- * above 100 megapixels give PB_ELIMIT. */
+ * above PB_IMAGE_MAX_PIXELS give PB_ELIMIT; PB_IMG_OTHER and unknown
+ * formats give PB_EFORMAT (info->format and format_name are still set). */
 int pb_image_probe(const char *path, pb_img_info *info, char *err, size_t errlen);
+/* The same for a whole file already in memory. */
+int pb_image_probe_mem(const void *data, size_t len, pb_img_info *info, char *err,
+                       size_t errlen);
 
 typedef struct {
   int width, height, bpc;
   const char *colorspace; /* "DeviceRGB", "DeviceGray", "DeviceCMYK"; NULL when indexed */
-  unsigned char *palette; /* indexed: RGB triplets */
+  unsigned char *palette; /* indexed: RGB triplets (malloc'd) */
   int palette_n;
   const char *filter;     /* "FlateDecode" or "DCTDecode" */
   int predictor;          /* 15 for PNG-predicted data, 0 = no DecodeParms */
@@ -53,13 +75,26 @@ typedef struct {
 typedef struct {
   double dpi;         /* downsample above this at the placed size; 0 = off */
   double placed_w, placed_h; /* points, for dpi */
-  int compression;    /* zlib level for re-encoded data */
+  int compression;    /* zlib level for re-encoded data; 0 = the measured default */
+  int jpeg_quality;   /* for JPEG re-encoding (rotation, downsampling, lossy
+                         WebP); 0 = 92 */
+  int webp_as_flate;  /* 1: lossy WebP as Flate (pixel exact, ~7x larger);
+                         0: lossy WebP without alpha as JPEG */
 } pb_encode_options;
 
+/* Bumped whenever the encoder's output for the same input changes, so that
+ * cached streams from older versions are not reused. */
+#define PB_IMAGE_ENCODER_VERSION 1
+
 /* Encodes path into a PDF image stream. Returns 0 or a PB_E* code with a
- * message in err. Never aborts on corrupt input. */
+ * message in err. Never aborts on corrupt input. opt may be NULL (defaults).
+ * out is overwritten; free it with pb_image_stream_free even on failure. */
 int pb_image_encode(const char *path, const pb_encode_options *opt, pb_image_stream *out,
                     char *err, size_t errlen);
-void pb_image_stream_free(pb_image_stream *s); /* accepts NULL */
+/* The same for a file already in memory. */
+int pb_image_encode_mem(const void *data, size_t len, const pb_encode_options *opt,
+                        pb_image_stream *out, char *err, size_t errlen);
+/* Frees what s owns (not s itself); accepts NULL. */
+void pb_image_stream_free(pb_image_stream *s);
 
 #endif
