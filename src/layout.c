@@ -12,6 +12,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <qrencode.h>
+
 #include "diag.h"
 #include "images.h"
 #include "layout.h"
@@ -126,10 +128,18 @@ static row *add_row(layout *L, row_kind kind, const char *title) {
   return r;
 }
 
-static int category_has_content(const pb_category *c) {
-  if (c->nentries || c->references.n) return 1;
+static int included(const layout *L, const pb_entry *e) {
+  return !L->opt->include || L->opt->include[e->index];
+}
+
+/* A category is shown when it holds an included card, or references in a
+ * full booklet (a digest or handout shows cards only). */
+static int category_has_content(const layout *L, const pb_category *c) {
+  for (size_t i = 0; i < c->nentries; i++)
+    if (included(L, L->lib->entries[c->entries[i]])) return 1;
+  if (c->references.n && !L->opt->include) return 1;
   for (size_t i = 0; i < c->nchildren; i++)
-    if (category_has_content(c->children[i])) return 1;
+    if (category_has_content(L, c->children[i])) return 1;
   return 0;
 }
 
@@ -156,15 +166,16 @@ static int cmp_presenter(const void *a, const void *b) {
 }
 
 static void add_category_rows(layout *L, const pb_category *c) {
-  if (!category_has_content(c)) return;
+  if (!category_has_content(L, c)) return;
   row_kind kind = c->level == 1 ? ROW_CHAPTER : c->level == 2 ? ROW_SECTION : ROW_SUBSECTION;
   row *r = add_row(L, kind, c->name);
   r->cat = c;
   r->color = parse_color(c->color, &r->has_color);
   for (size_t i = 0; i < c->nentries; i++) {
-    row *e = add_row(L, ROW_ENTRY, NULL);
-    e->entry = L->lib->entries[c->entries[i]];
-    e->title = e->entry->title;
+    const pb_entry *entry = L->lib->entries[c->entries[i]];
+    if (!included(L, entry)) continue;
+    row *e = add_row(L, ROW_ENTRY, entry->title);
+    e->entry = entry;
   }
   for (size_t i = 0; i < c->nchildren; i++) add_category_rows(L, c->children[i]);
 }
@@ -182,7 +193,7 @@ static void build_structure(layout *L) {
   pb_grouping g = L->opt->grouping;
   int has_categories = 0;
   for (size_t i = 0; i < lib->root_category->nchildren; i++)
-    if (category_has_content(lib->root_category->children[i])) has_categories = 1;
+    if (category_has_content(L, lib->root_category->children[i])) has_categories = 1;
   if (!L->opt->grouping_set && !has_categories) g = PB_GROUP_MONTH;
 
   if (g == PB_GROUP_CATEGORY) {
@@ -200,7 +211,7 @@ static void build_structure(layout *L) {
     /* Entries with no category (check-ins next to cards) get a chapter. */
     int any = 0;
     for (size_t i = 0; i < lib->nentries; i++)
-      if (lib->entries[i]->ncategory == 0) {
+      if (lib->entries[i]->ncategory == 0 && included(L, lib->entries[i])) {
         if (!any) add_row(L, ROW_CHAPTER, "Uncategorized · 未分类");
         any = 1;
         row *e = add_row(L, ROW_ENTRY, lib->entries[i]->title);
@@ -209,11 +220,13 @@ static void build_structure(layout *L) {
     return;
   }
   const pb_entry **sorted = pb_arena_alloc(L->arena, (lib->nentries + 1) * sizeof *sorted);
-  for (size_t i = 0; i < lib->nentries; i++) sorted[i] = lib->entries[i];
+  size_t nsorted = 0;
+  for (size_t i = 0; i < lib->nentries; i++)
+    if (included(L, lib->entries[i])) sorted[nsorted++] = lib->entries[i];
   newest_first_flag = L->opt->newest_first;
-  qsort(sorted, lib->nentries, sizeof *sorted, g == PB_GROUP_MONTH ? cmp_entry_date : cmp_presenter);
+  qsort(sorted, nsorted, sizeof *sorted, g == PB_GROUP_MONTH ? cmp_entry_date : cmp_presenter);
   const char *current = NULL;
-  for (size_t i = 0; i < lib->nentries; i++) {
+  for (size_t i = 0; i < nsorted; i++) {
     const pb_entry *e = sorted[i];
     const char *key;
     if (g == PB_GROUP_MONTH)
@@ -568,6 +581,144 @@ static const char *link_target(layout *L, const pb_link *l, pb_target_kind *kind
   return l->url;
 }
 
+
+/* "https://www.arxiv.org/abs/2404.02905" -> "arxiv.org/abs/2404.02905", cut
+ * in the middle when long: readable on paper, the QR code carries the rest. */
+static const char *short_url(layout *L, const char *url) {
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 : url;
+  if (strncmp(p, "www.", 4) == 0) p += 4;
+  size_t n = strlen(p);
+  while (n && p[n - 1] == '/') n--;
+  if (n <= 64) return pb_arena_strndup(L->arena, p, n);
+  return pb_arena_printf(L->arena, "%.40s…%.*s", p, 18, p + n - 18);
+}
+
+/* Draws a QR code of text as filled module runs, size points square, with
+ * its top-left corner at (x, top). Returns 0, or -1 when it cannot be
+ * encoded (too long). */
+static int draw_qr(layout *L, int page, const char *text, double x, double top, double size) {
+  QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  if (!qr) return -1;
+  int n = qr->width;
+  double m = size / (n + 2); /* one quiet module each side */
+  pb_page *pg = page_at(L, page);
+  for (int r = 0; r < n; r++) {
+    for (int c = 0; c < n;) {
+      if (!(qr->data[r * n + c] & 1)) {
+        c++;
+        continue;
+      }
+      int c0 = c;
+      while (c < n && (qr->data[r * n + c] & 1)) c++;
+      pb_item *it = pb_page_add_item(L->doc, pg, PB_ITEM_RECT);
+      it->x = x + m * (c0 + 1);
+      it->y = top - m * (r + 2);
+      it->w = m * (c - c0);
+      it->h = m;
+      it->filled = 1;
+      it->fill = (pb_rgb){0, 0, 0};
+      it->color = (pb_rgb){0, 0, 0};
+      it->line_width = 0;
+    }
+  }
+  QRcode_free(qr);
+  return 0;
+}
+
+static void link_area(layout *L, int page, double x, double y, double w, double h,
+                      pb_target_kind kind, const char *target) {
+  if (!target || !*target) return;
+  pb_item *k = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_LINK);
+  k->x = x;
+  k->y = y;
+  k->w = w;
+  k->h = h;
+  k->target = kind;
+  k->uri = target;
+}
+
+/* The card's links: a row of clickable words on screen; on paper (print
+ * mode) numbered notes with the URLs; on a handout one line per link with
+ * a short URL and a QR code beside it. */
+static void layout_links(layout *L, const pb_entry *e) {
+  int handout = L->opt->mode == PB_MODE_HANDOUT;
+  int paper = L->opt->print || handout;
+  double x = L->left;
+  double base = L->y - META_LEADING + 3;
+  if (!handout) {
+    for (size_t i = 0; i < e->nlinks; i++) {
+      const pb_link *l = &e->links[i];
+      const char *label = paper ? pb_arena_printf(L->arena, "%s [%zu]", link_label(l), i + 1) : link_label(l);
+      pb_span_in s = span(label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 0.5, paper ? BLACK : LINK);
+      pb_para lp;
+      if (set_para(L, &s, 1, L->width, 0, &lp, e->file, l->line ? l->line : e->line) != PB_OK ||
+          !lp.nlines)
+        continue;
+      double w = lp.lines[0].width;
+      if (x + w > L->right) {
+        x = L->left;
+        L->y -= META_LEADING;
+        base -= META_LEADING;
+      }
+      draw_line(L, L->page, &lp.lines[0], x, base);
+      pb_target_kind kind;
+      const char *target = link_target(L, l, &kind);
+      link_area(L, L->page, x - 1, base - 3, w + 2, META_SIZE + 5, kind, target);
+      x += w + 14;
+    }
+    L->y -= META_LEADING + 2;
+    if (!paper) return;
+    /* The notes: "[1] arxiv.org/abs/…", each still a link for screen readers. */
+    for (size_t i = 0; i < e->nlinks; i++) {
+      const pb_link *l = &e->links[i];
+      pb_target_kind kind;
+      const char *target = link_target(L, l, &kind);
+      if (!target || !*target) continue;
+      pb_span_in s[2];
+      s[0] = span(pb_arena_printf(L->arena, "[%zu] ", i + 1), PB_FAMILY_SANS, 0, META_SIZE, GRAY);
+      s[1] = span(l->local ? l->local : target, PB_FAMILY_MONO, 0, META_SIZE - 0.5, BLACK);
+      pb_para np;
+      if (set_para(L, s, 2, L->width - 10, 0, &np, e->file, l->line ? l->line : e->line) != PB_OK)
+        continue;
+      if (L->y - META_LEADING * (double)np.nlines < L->bottom) new_page(L);
+      int page = L->page;
+      double top = L->y;
+      flow_para(L, &np, L->left + 10, META_LEADING);
+      if (page == L->page) link_area(L, page, L->left + 10, L->y, L->width - 10, top - L->y, kind, target);
+    }
+    L->y -= 2;
+    return;
+  }
+  /* Handout: label, short URL, QR code on the right. */
+  const double qr = 54;
+  for (size_t i = 0; i < e->nlinks; i++) {
+    const pb_link *l = &e->links[i];
+    pb_target_kind kind;
+    const char *target = link_target(L, l, &kind);
+    if (!target || !*target) continue;
+    const char *qr_text = kind == PB_TARGET_URI ? target : NULL;
+    double h = qr_text ? qr + 4 : META_LEADING + 2;
+    if (L->y - h < L->bottom) new_page(L);
+    pb_span_in s[2];
+    s[0] = span(pb_arena_printf(L->arena, "%s  ", link_label(l)), PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, BLACK);
+    s[1] = span(kind == PB_TARGET_URI ? short_url(L, target) : l->local, PB_FAMILY_MONO, 0, META_SIZE, BLACK);
+    pb_para np;
+    if (set_para(L, s, 2, L->width - qr - 16, 0, &np, e->file, l->line ? l->line : e->line) != PB_OK)
+      continue;
+    double top = L->y;
+    int page = L->page;
+    if (qr_text && draw_qr(L, page, qr_text, L->right - qr, top, qr) != 0) {
+      pb_warn(e->file, l->line ? l->line : e->line, "link too long for a QR code: %s", qr_text);
+      qr_text = NULL;
+    }
+    L->y -= qr_text ? (qr - (double)np.nlines * META_LEADING) / 2 : 0;
+    flow_para(L, &np, L->left, META_LEADING);
+    link_area(L, page, L->left, L->y, L->width, top - L->y, kind, target);
+    L->y = qr_text ? top - qr - 4 : L->y - 2;
+  }
+}
+
 static void layout_card(layout *L, row *r) {
   const pb_entry *e = r->entry;
   const char *title = e->title && *e->title ? e->title : "(untitled)";
@@ -614,42 +765,7 @@ static void layout_card(layout *L, row *r) {
   r->y = L->y;
   flow_para(L, &tp, L->left, TITLE_LEADING);
   if (mp.nlines) flow_para(L, &mp, L->left, META_LEADING);
-  if (e->nlinks) {
-    /* A row of link words: "Paper  Code  Slides". */
-    double x = L->left;
-    double base = L->y - META_LEADING + 3;
-    pb_page *pg = page_at(L, L->page);
-    for (size_t i = 0; i < e->nlinks; i++) {
-      const pb_link *l = &e->links[i];
-      const char *label = link_label(l);
-      pb_span_in s = span(label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 0.5,
-                          L->opt->print ? BLACK : LINK);
-      pb_para lp;
-      if (set_para(L, &s, 1, L->width, 0, &lp, e->file, l->line ? l->line : e->line) != PB_OK ||
-          !lp.nlines)
-        continue;
-      double w = lp.lines[0].width;
-      if (x + w > L->right) {
-        x = L->left;
-        L->y -= META_LEADING;
-        base -= META_LEADING;
-      }
-      draw_line(L, L->page, &lp.lines[0], x, base);
-      pb_target_kind kind;
-      const char *target = link_target(L, l, &kind);
-      if (target && *target) {
-        pb_item *k = pb_page_add_item(L->doc, pg, PB_ITEM_LINK);
-        k->x = x - 1;
-        k->y = base - 3;
-        k->w = w + 2;
-        k->h = META_SIZE + 5;
-        k->target = kind;
-        k->uri = target;
-      }
-      x += w + 14;
-    }
-    L->y -= META_LEADING + 2;
-  }
+  if (e->nlinks) layout_links(L, e);
   for (size_t i = 0; i < e->nfigures; i++) {
     L->y -= 4;
     if (L->y - figs[i].h < L->bottom) new_page(L);
@@ -886,9 +1002,17 @@ static int set_toc(layout *L) {
   for (size_t i = 0; i < L->toc.n; i++) {
     row *r = &L->toc.rows[i];
     int entry = r->kind == ROW_ENTRY;
-    pb_span_in s = span(r->title ? r->title : "(untitled)", entry ? PB_FAMILY_TEXT : PB_FAMILY_SANS,
-                        entry ? 0 : PB_STYLE_BOLD, entry ? 9.5 : 10.5, BLACK);
-    if (set_para(L, &s, 1, L->width - toc_indent(r->kind) - TOC_NUM_W, 0, &r->toc_para, NULL, 0) != PB_OK)
+    pb_span_in s[2];
+    size_t ns = 1;
+    s[0] = span(r->title ? r->title : "(untitled)", entry ? PB_FAMILY_TEXT : PB_FAMILY_SANS,
+                entry ? 0 : PB_STYLE_BOLD, entry ? 9.5 : 10.5, BLACK);
+    if (entry && L->opt->mode == PB_MODE_DIGEST) {
+      const pb_entry *e = r->entry;
+      s[ns++] = span(pb_arena_printf(L->arena, "  — %s%s%s", e->presenter ? e->presenter : "",
+                                     e->presenter && e->date ? ", " : "", e->date ? e->date : ""),
+                     PB_FAMILY_SANS, 0, 8.5, GRAY);
+    }
+    if (set_para(L, s, ns, L->width - toc_indent(r->kind) - TOC_NUM_W, 0, &r->toc_para, NULL, 0) != PB_OK)
       r->toc_para.nlines = 0;
     double h = (double)r->toc_para.nlines * TOC_LEADING + (r->kind == ROW_CHAPTER ? 8 : 0);
     if (used + h > cap) {
@@ -905,13 +1029,20 @@ static void draw_toc(layout *L, int first_page, int npages) {
   int page = first_page;
   double y = L->top;
   {
-    pb_span_in s = span("Contents · 目录", PB_FAMILY_SANS, PB_STYLE_BOLD, 20, ACCENT);
+    const char *heading = L->opt->mode == PB_MODE_DIGEST ? "What's new · 本期新增" : "Contents · 目录";
+    pb_span_in s = span(heading, PB_FAMILY_SANS, PB_STYLE_BOLD, 20, L->opt->print ? BLACK : ACCENT);
     pb_para p;
     if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK && p.nlines)
       draw_line(L, page, &p.lines[0], L->left, y - 26);
     y -= 50;
+    if (L->opt->mode == PB_MODE_DIGEST && L->opt->date_range) {
+      pb_span_in d = span(L->opt->date_range, PB_FAMILY_SANS, 0, 10, GRAY);
+      if (set_para(L, &d, 1, L->width, 0, &p, NULL, 0) == PB_OK && p.nlines)
+        draw_line(L, page, &p.lines[0], L->left, y + 4);
+      y -= 14;
+    }
+    pb_doc_add_mark(L->doc, 1, heading, first_page, L->top);
   }
-  pb_doc_add_mark(L->doc, 1, "Contents · 目录", first_page, L->top);
   double dot_w = pb_text_width(L->fonts, ".", 1, PB_FAMILY_TEXT, 0, 9.5);
   for (size_t i = 0; i < L->toc.n; i++) {
     row *r = &L->toc.rows[i];
@@ -980,7 +1111,7 @@ static const char *roman(pb_arena *a, int n) {
 }
 
 static void running_heads(layout *L) {
-  for (size_t p = 1; p < L->doc->npages; p++) {
+  for (size_t p = L->opt->mode == PB_MODE_BOOKLET ? 1 : 0; p < L->doc->npages; p++) {
     pb_page *pg = &L->doc->pages[p];
     const char *num = pg->label;
     pb_span_in s = span(num, PB_FAMILY_SANS, 0, 8.5, GRAY);
@@ -1005,6 +1136,69 @@ static void running_heads(layout *L) {
       rule->line_width = 0.4;
     }
   }
+}
+
+
+/* ==== handout ======================================================== */
+
+static void handout_header(layout *L) {
+  const pb_library *lib = L->lib;
+  L->running = L->opt->session_date ? pb_arena_printf(L->arena, "Reading session %s", L->opt->session_date)
+                                    : "Reading session";
+  new_page(L);
+  pb_span_in s = span(L->opt->title ? L->opt->title : "Reading session · 论文精读", PB_FAMILY_SANS,
+                      PB_STYLE_BOLD, 18, BLACK);
+  pb_para p;
+  if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 24);
+  pb_buf who = PB_BUF_INIT;
+  size_t n = 0;
+  for (size_t i = 0; i < lib->nentries; i++) {
+    const pb_entry *e = lib->entries[i];
+    if (!included(L, e) || !e->presenter) continue;
+    int seen = 0;
+    for (size_t j = 0; j < i; j++)
+      if (included(L, lib->entries[j]) && lib->entries[j]->presenter &&
+          !strcmp(lib->entries[j]->presenter, e->presenter))
+        seen = 1;
+    if (seen) continue;
+    pb_buf_printf(&who, "%s%s", n++ ? "、" : "", e->presenter);
+  }
+  const char *line = pb_arena_printf(L->arena, "%s%s%s", L->opt->session_date ? L->opt->session_date : "",
+                                     n ? "    Presenters · 报告人：" : "", n ? who.data : "");
+  pb_buf_free(&who);
+  pb_span_in d = span(line, PB_FAMILY_SANS, 0, 11, BLACK);
+  if (set_para(L, &d, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 16);
+  pb_item *rule = pb_page_add_item(L->doc, page_at(L, L->page), PB_ITEM_LINE);
+  rule->x = L->left;
+  rule->y = L->y - 4;
+  rule->w = L->width;
+  rule->color = BLACK;
+  rule->line_width = 1;
+  L->y -= 14;
+}
+
+/* Two pages side by side on each sheet (A5 pages on landscape A4): a pure
+ * transform of the laid-out boxes; links and outline follow their pages. */
+static void two_up(layout *L) {
+  pb_doc *doc = L->doc;
+  size_t nsheets = (doc->npages + 1) / 2;
+  pb_page *sheets = pb_arena_alloc(L->arena, nsheets * sizeof *sheets);
+  for (size_t p = 0; p < doc->npages; p++) {
+    pb_page *src = &doc->pages[p];
+    pb_page *dst = &sheets[p / 2];
+    double dx = (p % 2) ? doc->page_w : 0;
+    for (size_t i = 0; i < src->n; i++) {
+      pb_item *it = pb_page_add_item(doc, dst, src->items[i].kind);
+      *it = src->items[i];
+      it->x += dx;
+      if (it->kind == PB_ITEM_LINK && it->target == PB_TARGET_PAGE) it->page /= 2;
+    }
+    if (p % 2 == 0) dst->label = src->label;
+  }
+  for (size_t i = 0; i < doc->noutline; i++) doc->outline[i].page /= 2;
+  doc->pages = sheets;
+  doc->npages = doc->cappages = nsheets;
+  doc->page_w *= 2;
 }
 
 /* ==== entry point ==================================================== */
@@ -1041,13 +1235,22 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
     pb_buf_free(&kw);
   }
 
-  /* Cover and contents pages first, so content page indexes are final. */
-  int toc_pages = set_toc(&L);
-  new_page(&L);
-  for (int i = 0; i < toc_pages; i++) new_page(&L);
+  /* Cover and contents pages first, so content page indexes are final. A
+   * digest opens with its "what is new" list instead; a handout with the
+   * session's header and no contents. */
+  int toc_pages = 0, front = 0;
+  if (opt->mode != PB_MODE_HANDOUT) {
+    toc_pages = set_toc(&L);
+    if (opt->mode == PB_MODE_BOOKLET) {
+      new_page(&L);
+      front = 1;
+    }
+    for (int i = 0; i < toc_pages; i++) new_page(&L);
+  }
   L.first_content_page = (int)L.doc->npages;
   for (int i = 0; i < L.first_content_page; i++)
     L.doc->pages[i].label = roman(L.arena, i + 1);
+  if (opt->mode == PB_MODE_HANDOUT) handout_header(&L);
 
   int level_of[ROW_APPENDIX + 1] = {1, 2, 3, 0, 1};
   int chapter_level = 0;
@@ -1057,18 +1260,19 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
       if (L.doc->npages == (size_t)L.first_content_page) new_page(&L);
       layout_card(&L, r);
       pb_doc_add_mark(L.doc, chapter_level + 1, r->title ? r->title : "(untitled)", r->page, r->y);
-    } else {
+    } else if (opt->mode != PB_MODE_HANDOUT) {
       layout_heading(&L, r);
       chapter_level = level_of[r->kind];
       pb_doc_add_mark(L.doc, chapter_level, r->title, r->page, r->y + 30);
     }
   }
-  if (opt->appendix_presenters) layout_appendix(&L);
+  if (opt->appendix_presenters && opt->mode == PB_MODE_BOOKLET) layout_appendix(&L);
   for (size_t p = (size_t)L.first_content_page; p < L.doc->npages; p++)
     L.doc->pages[p].label = pb_arena_printf(L.arena, "%zu", p - (size_t)L.first_content_page + 1);
-  layout_cover(&L, 0);
-  draw_toc(&L, 1, toc_pages);
+  if (front) layout_cover(&L, 0);
+  if (toc_pages) draw_toc(&L, front, toc_pages);
   running_heads(&L);
+  if (opt->two_up) two_up(&L);
 
   if (opt->layout_report)
     printf("layout report: %d paragraphs, %d overfull lines, %d punctuation violations, "

@@ -93,6 +93,12 @@ typedef struct {
 
 typedef enum { PB_GROUP_CATEGORY, PB_GROUP_MONTH, PB_GROUP_PRESENTER } pb_grouping;
 
+typedef enum {
+  PB_MODE_BOOKLET, /* cover, contents, chapters, appendices */
+  PB_MODE_DIGEST,  /* "what is new" list first, then the cards */
+  PB_MODE_HANDOUT  /* one session for print: header, cards, URLs with QR codes */
+} pb_mode;
+
 typedef struct {
   double page_w, page_h; /* points; A4 = 595.276 x 841.89 */
   const char *title;     /* booklet title */
@@ -112,6 +118,10 @@ typedef struct {
   const char *root_prefix; /* path from the PDF's directory to the library root ("../") */
   const char *base_url;  /* web copy of the library: local links become URLs under it */
   long long created;     /* SOURCE_DATE_EPOCH or now; -1 = none */
+  pb_mode mode;
+  const unsigned char *include; /* per entry index: 1 = lay out; NULL = all */
+  const char *session_date;     /* handout: the session's date */
+  int two_up;            /* handout: two A5 pages side by side on each sheet */
 } pb_layout_options;
 
 void pb_layout_options_default(pb_layout_options *o);
