@@ -114,6 +114,7 @@ struct pb_fonts {
   /* face numbers per family, per style (0 regular, 1 bold, 2 italic,
    * 3 bold italic), Latin and CJK; and the symbol fallback per style */
   int latin[3][4], cjk[3][4], symbol[4];
+  FcConfig *fc; /* NULL until fontconfig is needed */
 };
 
 static const char *base_name(const char *path) {
@@ -151,19 +152,24 @@ static int split_path_spec(const char *spec, char **path, int *index) {
 /* Asks fontconfig for pattern; succeeds only when the match really is the
  * family asked for (FcFontMatch always returns something) or, when
  * want_file is set, a file with that name. */
-static int fc_find(const char *pattern, const char *want_file, char **path, int *index) {
+static int fc_find(FcConfig **config, const char *pattern, const char *want_file, char **path,
+                   int *index) {
   int ok = 0;
-  if (!FcInit())
+  /* A private configuration, destroyed with the fonts, rather than the
+   * library-wide one FcInit would keep for the life of the process. */
+  if (!*config)
+    *config = FcInitLoadConfigAndFonts();
+  if (!*config)
     return 0;
   FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
   if (!pat)
     return 0;
   FcChar8 *want_family = NULL;
   FcPatternGetString(pat, FC_FAMILY, 0, &want_family);
-  FcConfigSubstitute(NULL, pat, FcMatchPattern);
+  FcConfigSubstitute(*config, pat, FcMatchPattern);
   FcDefaultSubstitute(pat);
   FcResult res;
-  FcPattern *m = FcFontMatch(NULL, pat, &res);
+  FcPattern *m = FcFontMatch(*config, pat, &res);
   if (m) {
     FcChar8 *file = NULL;
     int idx = 0;
@@ -191,8 +197,8 @@ static int fc_find(const char *pattern, const char *want_file, char **path, int 
 }
 
 /* Finds the file for one slot. Returns 0 or PB_EFONT (reported). */
-static int locate(const pb_fonts_config *cfg, int slot, const char *spec, char **path,
-                  int *index) {
+static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const char *spec,
+                  char **path, int *index) {
   const default_font *d = &DEFAULTS[slot];
   *path = NULL;
   *index = 0;
@@ -215,7 +221,7 @@ static int locate(const pb_fonts_config *cfg, int slot, const char *spec, char *
       *path = NULL;
       return PB_EFONT;
     }
-    if (fc_find(spec, NULL, path, index))
+    if (fc_find(fc, spec, NULL, path, index))
       return 0;
     pb_error(NULL, 0, "font \"%s\" not found by fontconfig (is it installed? `fc-list` lists "
                       "the installed fonts)", spec);
@@ -231,7 +237,7 @@ static int locate(const pb_fonts_config *cfg, int slot, const char *spec, char *
     }
     free(p);
   }
-  if (fc_find(d->pattern, d->file, path, index)) {
+  if (fc_find(fc, d->pattern, d->file, path, index)) {
     *index = d->index;
     return 0;
   }
@@ -349,7 +355,7 @@ static int add_face(pb_fonts *f, int fnt, int fake_bold, int fake_italic) {
 static int open_slot(pb_fonts *f, const pb_fonts_config *cfg, int slot, const char *spec) {
   char *path;
   int index;
-  if (locate(cfg, slot, spec, &path, &index) != 0)
+  if (locate(&f->fc, cfg, slot, spec, &path, &index) != 0)
     return -1;
   for (int i = 0; i < f->nfonts; i++)
     if (f->fonts[i].index == index && strcmp(f->fonts[i].path, path) == 0) {
@@ -424,6 +430,8 @@ void pb_fonts_free(pb_fonts *f) {
     free(f->faces[i].name);
   free(f->fonts);
   free(f->faces);
+  if (f->fc)
+    FcConfigDestroy(f->fc);
   free(f);
 }
 

@@ -1,0 +1,837 @@
+/* The PDF back end: draws a laid-out pb_doc with libharu 2.3.0.
+ *
+ * Workarounds for libharu defects (see LIBHARU.md) live here:
+ * - fonts are subset with HarfBuzz before libharu loads them (composite
+ *   glyphs with ids above 32767 come out blank otherwise);
+ * - each font's /ToUnicode CMap is rewritten as a valid bfrange CMap;
+ * - links get no border, local files get a Launch action, destinations
+ *   keep the zoom (XYZ with null), through the object layer;
+ * - the file is written beside the target and renamed into place only when
+ *   complete, so a failed build never destroys the previous booklet. */
+#include "pdf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hpdf.h>
+#include <hpdf_catalog.h>
+#include <hpdf_doc.h>
+#include <hpdf_font.h>
+#include <hpdf_objects.h>
+#include <hpdf_streams.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "pdf_image.h"
+#include "utf8.h"
+
+#define FAKE_ITALIC_SKEW 0.2126 /* tan(12 degrees) */
+#define FAKE_BOLD_STROKE 0.03   /* stroke width per point of font size */
+
+void pb_pdf_options_default(pb_pdf_options *o) {
+  memset(o, 0, sizeof *o);
+  o->compress = 1;
+}
+
+/* ---- errors ---------------------------------------------------------- */
+
+typedef struct {
+  const char *path; /* the target, for messages */
+  int failed;
+  HPDF_STATUS code;
+  int saved_errno; /* errno when a file error was reported (or EIO) */
+} err_ctx;
+
+static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *data) {
+  err_ctx *e = data;
+  int err = errno;
+  if (e->failed)
+    return; /* errors are sticky: report the first only */
+  e->failed = 1;
+  e->code = code;
+  /* A failed write inside the deflate stream arrives as a zlib error whose
+   * detail is the file error. */
+  if (code == HPDF_FILE_IO_ERROR || code == HPDF_FILE_OPEN_ERROR ||
+      detail == HPDF_FILE_IO_ERROR || detail == HPDF_FILE_OPEN_ERROR) {
+    e->saved_errno = err ? err : EIO;
+    pb_error(e->path, 0, "cannot write PDF: %s (libharu error 0x%04X)",
+             err ? strerror(err) : "write error", (unsigned)code);
+  } else {
+    pb_error(e->path, 0, "PDF library error 0x%04X (detail %u)", (unsigned)code,
+             (unsigned)detail);
+  }
+}
+
+/* ---- code points per font ------------------------------------------- */
+
+/* One bit per code point, per embedded font: which characters to keep in
+ * its subset and to list in its ToUnicode CMap. */
+#define CP_LIMIT 0x110000u
+typedef struct {
+  uint64_t *bits; /* NULL when the font is unused */
+  size_t count;
+} cp_set;
+
+static void cp_add(cp_set *s, uint32_t cp) {
+  if (cp >= CP_LIMIT)
+    return;
+  if (!s->bits)
+    s->bits = pb_xcalloc(CP_LIMIT / 64, sizeof *s->bits);
+  uint64_t m = (uint64_t)1 << (cp & 63);
+  if (!(s->bits[cp >> 6] & m)) {
+    s->bits[cp >> 6] |= m;
+    s->count++;
+  }
+}
+
+/* The set bits in increasing order; caller frees. */
+static uint32_t *cp_list(const cp_set *s, size_t *n) {
+  uint32_t *out = pb_xmalloc((s->count ? s->count : 1) * sizeof *out);
+  size_t k = 0;
+  for (size_t w = 0; w < CP_LIMIT / 64; w++) {
+    uint64_t v = s->bits[w];
+    while (v) {
+      int b = __builtin_ctzll(v);
+      out[k++] = (uint32_t)(w * 64 + (size_t)b);
+      v &= v - 1;
+    }
+  }
+  *n = k;
+  return out;
+}
+
+static void cp_add_text(cp_set *s, const char *text, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    uint32_t cp;
+    int k = pb_utf8_decode(text + i, len - i, &cp);
+    if (k <= 0)
+      break;
+    /* libharu's UTF-8 encoder turns code points above U+FFFF into spaces */
+    cp_add(s, cp > 0xFFFF ? 0x20 : cp);
+    i += (size_t)k;
+  }
+}
+
+/* ---- rendering state ------------------------------------------------- */
+
+typedef struct {
+  const pb_doc *doc;
+  pb_fonts *fonts;
+  HPDF_Doc pdf;
+  HPDF_Encoder utf8;
+  err_ctx *err;
+  int nfaces;
+  cp_set *cps;       /* per face number; only base faces are filled */
+  HPDF_Font *hfonts; /* per base face */
+  HPDF_Page *pages;
+  pb_figset *figs;
+  pb_buf scratch;
+  /* current page's text state, to skip redundant operators */
+  int in_text;
+} render;
+
+static int fail(render *r) { return r->err->failed; }
+
+static const char *cstr(render *r, const char *s, size_t len) {
+  pb_buf_reset(&r->scratch);
+  pb_buf_append(&r->scratch, s, len);
+  return r->scratch.data ? r->scratch.data : "";
+}
+
+/* The caption drawn for a placeholder, or for an image that cannot be
+ * drawn (its caption, else its path as written in the card). */
+static const char *caption_of(const render *r, const pb_item *it) {
+  if (it->caption)
+    return it->caption;
+  if (it->kind == PB_ITEM_IMAGE && it->image >= 0 && (size_t)it->image < r->doc->nimages)
+    return r->doc->images[it->image].src;
+  return NULL;
+}
+
+/* The face a placeholder caption uses for cp, or -1. */
+static int caption_face(render *r, uint32_t cp) {
+  return pb_fonts_face_for(r->fonts, PB_FAMILY_SANS, 0, cp);
+}
+
+static void collect_code_points(render *r) {
+  const pb_doc *doc = r->doc;
+  for (size_t p = 0; p < doc->npages; p++) {
+    const pb_page *pg = &doc->pages[p];
+    for (size_t i = 0; i < pg->n; i++) {
+      const pb_item *it = &pg->items[i];
+      if (it->kind == PB_ITEM_TEXT && it->text) {
+        int base = pb_fonts_base(r->fonts, it->face);
+        if (base >= 0)
+          cp_add_text(&r->cps[base], it->text, it->len);
+      } else if ((it->kind == PB_ITEM_PLACEHOLDER || it->kind == PB_ITEM_IMAGE) &&
+                 caption_of(r, it)) {
+        const char *s = caption_of(r, it);
+        size_t len = strlen(s), k = 0;
+        while (k < len) {
+          uint32_t cp;
+          int n = pb_utf8_decode(s + k, len - k, &cp);
+          int fc = caption_face(r, cp);
+          if (fc >= 0 && cp <= 0xFFFF)
+            cp_add(&r->cps[pb_fonts_base(r->fonts, fc)], cp);
+          k += (size_t)n;
+        }
+      }
+    }
+  }
+}
+
+/* A CMap mapping each code libharu writes (the UTF-16 value of a BMP
+ * character) to that character, as bfrange runs within one high byte. */
+static void build_tounicode(const uint32_t *cps, size_t n, pb_buf *out) {
+  pb_buf_puts(out, "/CIDInit /ProcSet findresource begin\n"
+                   "12 dict begin\n"
+                   "begincmap\n"
+                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                   "/CMapName /Adobe-Identity-UCS def\n"
+                   "/CMapType 2 def\n"
+                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+  typedef struct {
+    uint32_t lo, hi;
+  } run;
+  run *runs = pb_xmalloc((n ? n : 1) * sizeof *runs);
+  size_t nruns = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t cp = cps[i];
+    if (cp > 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0x20)
+      continue;
+    if (nruns && runs[nruns - 1].hi + 1 == cp && (runs[nruns - 1].lo >> 8) == (cp >> 8))
+      runs[nruns - 1].hi = cp;
+    else
+      runs[nruns++] = (run){cp, cp};
+  }
+  for (size_t i = 0; i < nruns; i += 100) {
+    size_t m = nruns - i < 100 ? nruns - i : 100;
+    pb_buf_printf(out, "%zu beginbfrange\n", m);
+    for (size_t j = i; j < i + m; j++)
+      pb_buf_printf(out, "<%04X> <%04X> <%04X>\n", (unsigned)runs[j].lo, (unsigned)runs[j].hi,
+                    (unsigned)runs[j].lo);
+    pb_buf_puts(out, "endbfrange\n");
+  }
+  pb_buf_puts(out, "endcmap\n"
+                   "CMapName currentdict /CIDResource defineresource pop\n"
+                   "end\nend\n");
+  free(runs);
+}
+
+/* Writes the subset of a base face to a temporary file, loads it into
+ * libharu (which keeps the file open and reads it again at save time, so
+ * the name is unlinked at once) and replaces its ToUnicode CMap. */
+static int load_font(render *r, int base) {
+  size_t n;
+  uint32_t *cps = cp_list(&r->cps[base], &n);
+  pb_buf sub = PB_BUF_INIT;
+  int rc = pb_fonts_subset(r->fonts, base, cps, n, &sub);
+  if (rc != 0)
+    goto done;
+
+  const char *tmpdir = getenv("TMPDIR");
+  if (!tmpdir || !*tmpdir)
+    tmpdir = "/tmp";
+  char *tmp = pb_xmalloc(strlen(tmpdir) + 32);
+  sprintf(tmp, "%s/paperbook-font-XXXXXX", tmpdir);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    pb_error(tmp, 0, "cannot create temporary font file: %s", strerror(errno));
+    free(tmp);
+    rc = PB_EIO;
+    goto done;
+  }
+  size_t off = 0;
+  while (off < sub.len) {
+    ssize_t w = write(fd, sub.data + off, sub.len - off);
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      pb_error(tmp, 0, "cannot write temporary font file: %s", strerror(errno));
+      rc = PB_EIO;
+      break;
+    }
+    off += (size_t)w;
+  }
+  close(fd);
+  const char *name = NULL;
+  if (rc == 0)
+    name = HPDF_LoadTTFontFromFile(r->pdf, tmp, HPDF_TRUE);
+  unlink(tmp);
+  free(tmp);
+  if (rc != 0)
+    goto done;
+  if (!name) {
+    pb_error(pb_fonts_path(r->fonts, base, NULL), 0,
+             "the PDF library cannot load the subset of this font");
+    rc = PB_EPDF;
+    goto done;
+  }
+  HPDF_Font font = HPDF_GetFont(r->pdf, name, "UTF-8");
+  if (!font) {
+    rc = PB_EPDF;
+    goto done;
+  }
+  HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+  if (attr && attr->cmap_stream && attr->cmap_stream->stream) {
+    pb_buf cmap = PB_BUF_INIT;
+    build_tounicode(cps, n, &cmap);
+    HPDF_MemStream_FreeData(attr->cmap_stream->stream);
+    HPDF_Stream_Write(attr->cmap_stream->stream, (const HPDF_BYTE *)cmap.data,
+                      (HPDF_UINT)cmap.len);
+    pb_buf_free(&cmap);
+  }
+  r->hfonts[base] = font;
+  if (fail(r))
+    rc = PB_EPDF;
+done:
+  free(cps);
+  pb_buf_free(&sub);
+  return rc;
+}
+
+/* ---- drawing --------------------------------------------------------- */
+
+static void end_text(render *r, HPDF_Page page) {
+  if (r->in_text) {
+    HPDF_Page_EndText(page);
+    r->in_text = 0;
+  }
+}
+
+static void draw_text(render *r, HPDF_Page page, const pb_item *it) {
+  int base = pb_fonts_base(r->fonts, it->face);
+  if (base < 0 || !r->hfonts[base] || !it->text || it->len == 0)
+    return;
+  int fb = pb_fonts_fake_bold(r->fonts, it->face);
+  int fi = pb_fonts_fake_italic(r->fonts, it->face);
+  if (!r->in_text) {
+    HPDF_Page_BeginText(page);
+    r->in_text = 1;
+  }
+  HPDF_Page_SetFontAndSize(page, r->hfonts[base], (HPDF_REAL)it->size);
+  HPDF_Page_SetRGBFill(page, it->color.r, it->color.g, it->color.b);
+  HPDF_Page_SetCharSpace(page, (HPDF_REAL)it->char_space);
+  if (fb) {
+    HPDF_Page_SetRGBStroke(page, it->color.r, it->color.g, it->color.b);
+    HPDF_Page_SetLineWidth(page, (HPDF_REAL)(it->size * FAKE_BOLD_STROKE));
+    HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE);
+  } else {
+    HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
+  }
+  HPDF_Page_SetTextMatrix(page, 1, 0, fi ? (HPDF_REAL)FAKE_ITALIC_SKEW : 0, 1, (HPDF_REAL)it->x,
+                          (HPDF_REAL)it->y);
+  HPDF_Page_ShowText(page, cstr(r, it->text, it->len));
+}
+
+static void draw_line(render *r, HPDF_Page page, const pb_item *it) {
+  end_text(r, page);
+  HPDF_Page_SetRGBStroke(page, it->color.r, it->color.g, it->color.b);
+  HPDF_Page_SetLineWidth(page, (HPDF_REAL)(it->line_width > 0 ? it->line_width : 0.5));
+  HPDF_Page_MoveTo(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y);
+  HPDF_Page_LineTo(page, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h));
+  HPDF_Page_Stroke(page);
+}
+
+static void draw_rect(render *r, HPDF_Page page, const pb_item *it) {
+  end_text(r, page);
+  int stroke = it->line_width > 0;
+  if (!stroke && !it->filled)
+    return;
+  if (it->filled)
+    HPDF_Page_SetRGBFill(page, it->fill.r, it->fill.g, it->fill.b);
+  if (stroke) {
+    HPDF_Page_SetRGBStroke(page, it->color.r, it->color.g, it->color.b);
+    HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width);
+  }
+  HPDF_Page_Rectangle(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w,
+                      (HPDF_REAL)it->h);
+  if (it->filled && stroke)
+    HPDF_Page_FillStroke(page);
+  else if (it->filled)
+    HPDF_Page_Fill(page);
+  else
+    HPDF_Page_Stroke(page);
+}
+
+/* A framed box with its caption, clipped to the box. Caption runs follow
+ * each other through the text position, so nothing is measured here. */
+static void draw_placeholder(render *r, HPDF_Page page, const pb_item *it) {
+  end_text(r, page);
+  HPDF_Page_GSave(page);
+  if (it->filled)
+    HPDF_Page_SetRGBFill(page, it->fill.r, it->fill.g, it->fill.b);
+  else
+    HPDF_Page_SetRGBFill(page, 0.95f, 0.95f, 0.95f);
+  HPDF_Page_SetRGBStroke(page, it->color.r, it->color.g, it->color.b);
+  HPDF_Page_SetLineWidth(page, (HPDF_REAL)(it->line_width > 0 ? it->line_width : 0.5));
+  HPDF_Page_Rectangle(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w,
+                      (HPDF_REAL)it->h);
+  HPDF_Page_FillStroke(page);
+  if (it->caption && *it->caption) {
+    double size = it->h * 0.4 < 9 ? it->h * 0.4 : 9;
+    HPDF_Page_Rectangle(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w,
+                        (HPDF_REAL)it->h);
+    HPDF_Page_Clip(page);
+    HPDF_Page_EndPath(page);
+    HPDF_Page_BeginText(page);
+    HPDF_Page_SetRGBFill(page, it->color.r, it->color.g, it->color.b);
+    HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
+    HPDF_Page_SetCharSpace(page, 0);
+    HPDF_Page_MoveTextPos(page, (HPDF_REAL)(it->x + 6), (HPDF_REAL)(it->y + it->h / 2 - size / 3));
+    const char *s = it->caption;
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+      uint32_t cp;
+      int k = pb_utf8_decode(s + i, len - i, &cp);
+      int fc = caption_face(r, cp);
+      size_t start = i;
+      i += (size_t)k;
+      if (fc < 0 || cp > 0xFFFF)
+        continue;
+      /* extend the run while the face stays the same */
+      while (i < len) {
+        uint32_t cp2;
+        int k2 = pb_utf8_decode(s + i, len - i, &cp2);
+        if (cp2 > 0xFFFF || caption_face(r, cp2) != fc)
+          break;
+        i += (size_t)k2;
+      }
+      HPDF_Font font = r->hfonts[pb_fonts_base(r->fonts, fc)];
+      if (!font)
+        continue;
+      HPDF_Page_SetFontAndSize(page, font, (HPDF_REAL)size);
+      HPDF_Page_ShowText(page, cstr(r, s + start, i - start));
+    }
+    HPDF_Page_EndText(page);
+  }
+  HPDF_Page_GRestore(page);
+}
+
+static void draw_image(render *r, HPDF_Page page, const pb_item *it) {
+  end_text(r, page);
+  HPDF_Image img = NULL;
+  if (r->figs && it->image >= 0 && (size_t)it->image < r->doc->nimages &&
+      !pb_figset_failed(r->figs, (size_t)it->image))
+    img = pb_figset_xobject(r->figs, r->pdf, (size_t)it->image);
+  if (img && !fail(r)) {
+    HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w,
+                        (HPDF_REAL)it->h);
+    return;
+  }
+  pb_item ph = *it;
+  ph.kind = PB_ITEM_PLACEHOLDER;
+  ph.color = (pb_rgb){0.5f, 0.5f, 0.5f};
+  ph.filled = 0;
+  ph.caption = caption_of(r, it);
+  draw_placeholder(r, page, &ph);
+}
+
+/* Percent-encodes bytes that may not appear in a URI as written in a PDF
+ * string: non-ASCII (UTF-8 bytes), controls, space and a few delimiters. */
+static void percent_encode(const char *uri, pb_buf *out) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
+    if (*p <= 0x20 || *p >= 0x7F || *p == '"' || *p == '<' || *p == '>' || *p == '\\' ||
+        *p == '^' || *p == '`' || *p == '{' || *p == '|' || *p == '}') {
+      pb_buf_putc(out, '%');
+      pb_buf_putc(out, hex[*p >> 4]);
+      pb_buf_putc(out, hex[*p & 15]);
+    } else {
+      pb_buf_putc(out, *p);
+    }
+  }
+}
+
+/* A destination showing page at height y, keeping the viewer's zoom:
+ * [page /XYZ null y null]. HPDF_Destination_SetXYZ rejects zoom 0. */
+static HPDF_Destination make_dest(render *r, int page, double y) {
+  HPDF_Page target = r->pages[page];
+  HPDF_Destination dst = HPDF_Page_CreateDestination(target);
+  if (!dst)
+    return NULL;
+  HPDF_MMgr mm = r->pdf->mmgr;
+  HPDF_Array_Clear(dst);
+  HPDF_Array_Add(dst, target);
+  HPDF_Array_AddName(dst, "XYZ");
+  HPDF_Array_Add(dst, HPDF_Null_New(mm));
+  HPDF_Array_AddReal(dst, (HPDF_REAL)y);
+  HPDF_Array_Add(dst, HPDF_Null_New(mm));
+  return dst;
+}
+
+static void draw_link(render *r, HPDF_Page page, const pb_item *it, size_t pageno) {
+  HPDF_Rect rect = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w),
+                    (HPDF_REAL)(it->y + it->h)};
+  HPDF_Annotation annot = NULL;
+  if (it->target == PB_TARGET_PAGE) {
+    if (it->page < 0 || (size_t)it->page >= r->doc->npages) {
+      pb_warn(NULL, 0, "page %zu: link to page %d, which does not exist; link dropped",
+              pageno + 1, it->page + 1);
+      return;
+    }
+    HPDF_Destination dst = make_dest(r, it->page, it->dest_y);
+    if (dst)
+      annot = HPDF_Page_CreateLinkAnnot(page, rect, dst);
+  } else {
+    if (!it->uri || !*it->uri)
+      return;
+    pb_buf enc = PB_BUF_INIT;
+    percent_encode(it->uri, &enc);
+    annot = HPDF_Page_CreateURILinkAnnot(page, rect, enc.data);
+    pb_buf_free(&enc);
+    if (annot && it->target == PB_TARGET_FILE) {
+      /* No Launch API: replace the URI action. /F is a file specification
+       * with the raw bytes (what viewers on Unix open) and /UF in UTF-16. */
+      HPDF_MMgr mm = r->pdf->mmgr;
+      HPDF_Dict action = HPDF_Dict_New(mm);
+      HPDF_Dict spec = HPDF_Dict_New(mm);
+      if (action && spec) {
+        HPDF_Dict_AddName(spec, "Type", "Filespec");
+        HPDF_Dict_Add(spec, "F", HPDF_String_New(mm, it->uri, NULL));
+        HPDF_Dict_Add(spec, "UF", HPDF_String_New(mm, it->uri, r->utf8));
+        HPDF_Dict_AddName(action, "Type", "Action");
+        HPDF_Dict_AddName(action, "S", "Launch");
+        HPDF_Dict_Add(action, "F", spec);
+        HPDF_Dict_AddBoolean(action, "NewWindow", HPDF_TRUE);
+        HPDF_Dict_Add(annot, "A", action);
+      }
+    }
+  }
+  if (annot)
+    HPDF_LinkAnnot_SetBorderStyle(annot, 0, 0, 0);
+}
+
+static void draw_page(render *r, size_t p) {
+  const pb_page *pg = &r->doc->pages[p];
+  HPDF_Page page = r->pages[p];
+  r->in_text = 0;
+  for (size_t i = 0; i < pg->n && !fail(r); i++) {
+    const pb_item *it = &pg->items[i];
+    switch (it->kind) {
+    case PB_ITEM_TEXT:
+      draw_text(r, page, it);
+      break;
+    case PB_ITEM_LINE:
+      draw_line(r, page, it);
+      break;
+    case PB_ITEM_RECT:
+      draw_rect(r, page, it);
+      break;
+    case PB_ITEM_IMAGE:
+      draw_image(r, page, it);
+      break;
+    case PB_ITEM_PLACEHOLDER:
+      draw_placeholder(r, page, it);
+      break;
+    case PB_ITEM_LINK:
+      draw_link(r, page, it, p);
+      break;
+    }
+  }
+  end_text(r, page);
+}
+
+/* ---- document structure --------------------------------------------- */
+
+static void add_outline(render *r) {
+  const pb_doc *doc = r->doc;
+  enum { MAX_DEPTH = 16 };
+  HPDF_Outline stack[MAX_DEPTH + 1] = {0};
+  for (size_t i = 0; i < doc->noutline && !fail(r); i++) {
+    const pb_mark *m = &doc->outline[i];
+    if (!m->title || m->page < 0 || (size_t)m->page >= doc->npages)
+      continue;
+    int level = m->level < 1 ? 1 : m->level > MAX_DEPTH ? MAX_DEPTH : m->level;
+    HPDF_Outline parent = NULL;
+    for (int l = level - 1; l >= 1 && !parent; l--)
+      parent = stack[l];
+    HPDF_Outline o = HPDF_CreateOutline(r->pdf, parent, m->title, r->utf8);
+    if (!o)
+      return;
+    HPDF_Destination dst = make_dest(r, m->page, m->y);
+    if (dst)
+      HPDF_Outline_SetDestination(o, dst);
+    if (level == 1)
+      HPDF_Outline_SetOpened(o, HPDF_TRUE);
+    stack[level] = o;
+    for (int l = level + 1; l <= MAX_DEPTH; l++)
+      stack[l] = NULL;
+  }
+}
+
+/* Page label ranges: a label of digits is decimal, of roman letters roman,
+ * anything else a prefix-only label; NULL is the page's own number. */
+typedef struct {
+  char style; /* 'D', 'r', 'R' or 0 for prefix only */
+  long value;
+  const char *prefix;
+} label_info;
+
+static long roman_value(const char *s, int upper) {
+  static const char lower_digits[] = "ivxlcdm", upper_digits[] = "IVXLCDM";
+  static const int vals[] = {1, 5, 10, 50, 100, 500, 1000};
+  const char *digits = upper ? upper_digits : lower_digits;
+  long total = 0;
+  for (size_t i = 0; s[i]; i++) {
+    const char *d = strchr(digits, s[i]);
+    if (!d)
+      return -1;
+    int v = vals[d - digits];
+    const char *next = s[i + 1] ? strchr(digits, s[i + 1]) : NULL;
+    if (next && vals[next - digits] > v)
+      total -= v;
+    else
+      total += v;
+  }
+  return total;
+}
+
+static label_info parse_label(const char *label, size_t index) {
+  label_info li = {'D', (long)index + 1, NULL};
+  if (!label)
+    return li;
+  if (*label && strspn(label, "0123456789") == strlen(label) && strlen(label) < 9) {
+    li.value = atol(label);
+    return li;
+  }
+  long v;
+  if (*label && (v = roman_value(label, 0)) > 0) {
+    li.style = 'r';
+    li.value = v;
+  } else if (*label && (v = roman_value(label, 1)) > 0) {
+    li.style = 'R';
+    li.value = v;
+  } else {
+    li.style = 0;
+    li.value = 0;
+    li.prefix = label;
+  }
+  return li;
+}
+
+static void add_page_labels(render *r) {
+  const pb_doc *doc = r->doc;
+  int any = 0;
+  for (size_t p = 0; p < doc->npages; p++)
+    if (doc->pages[p].label)
+      any = 1;
+  if (!any)
+    return;
+  label_info prev = {0, 0, NULL};
+  for (size_t p = 0; p < doc->npages && !fail(r); p++) {
+    label_info li = parse_label(doc->pages[p].label, p);
+    int continues = p > 0 && li.style && li.style == prev.style && li.value == prev.value + 1;
+    prev = li;
+    if (continues)
+      continue;
+    HPDF_Dict d = HPDF_Dict_New(r->pdf->mmgr);
+    if (!d)
+      return;
+    if (li.style) {
+      char s[2] = {li.style, 0};
+      HPDF_Dict_AddName(d, "S", s);
+      if (li.value != 1)
+        HPDF_Dict_AddNumber(d, "St", (HPDF_INT32)li.value);
+    } else {
+      HPDF_Dict_Add(d, "P", HPDF_String_New(r->pdf->mmgr, li.prefix, r->utf8));
+    }
+    HPDF_Catalog_AddPageLabel(r->pdf->catalog, (HPDF_UINT)p, d);
+  }
+}
+
+static void set_info(render *r) {
+  const pb_doc *doc = r->doc;
+  /* HPDF_SetInfoAttr encodes with the current encoder (UTF-8). */
+  if (doc->title)
+    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_TITLE, doc->title);
+  if (doc->author)
+    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_AUTHOR, doc->author);
+  if (doc->subject)
+    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_SUBJECT, doc->subject);
+  if (doc->keywords)
+    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_KEYWORDS, doc->keywords);
+  HPDF_SetInfoAttr(r->pdf, HPDF_INFO_PRODUCER, "paperbook");
+  HPDF_SetInfoAttr(r->pdf, HPDF_INFO_CREATOR, "paperbook " PB_VERSION);
+  if (doc->created >= 0) {
+    time_t t = (time_t)doc->created;
+    struct tm tm;
+    if (gmtime_r(&t, &tm)) {
+      HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                     tm.tm_sec > 59 ? 59 : tm.tm_sec, 'Z', 0, 0};
+      HPDF_SetInfoDateAttr(r->pdf, HPDF_INFO_CREATION_DATE, d);
+      HPDF_SetInfoDateAttr(r->pdf, HPDF_INFO_MOD_DATE, d);
+    }
+  }
+}
+
+/* ---- writing the file ------------------------------------------------ */
+
+/* Checks that the file libharu wrote is complete: libharu ignores errors
+ * from fclose, so a disk that fills up during the final flush would leave
+ * a truncated file behind a successful save. The tail must read
+ * "startxref N %%EOF" with an xref table at N. Then flushes it to disk. */
+static int verify_and_sync(const char *tmp, const char *path) {
+  int fd = open(tmp, O_RDONLY);
+  if (fd < 0) {
+    pb_error(path, 0, "cannot reopen temporary file %s: %s", tmp, strerror(errno));
+    return PB_EIO;
+  }
+  int rc = 0;
+  struct stat st;
+  char tail[64], head[8];
+  if (fstat(fd, &st) != 0 || st.st_size < 64) {
+    rc = PB_EIO;
+  } else {
+    ssize_t n = pread(fd, tail, sizeof tail - 1, st.st_size - (off_t)(sizeof tail - 1));
+    tail[n > 0 ? n : 0] = 0;
+    char *sx = strstr(tail, "startxref");
+    long long at = sx ? atoll(sx + 9) : -1;
+    if (!sx || !strstr(sx, "%%EOF") || at <= 0 || at >= (long long)st.st_size ||
+        pread(fd, head, 4, (off_t)at) != 4 || memcmp(head, "xref", 4) != 0)
+      rc = PB_EIO;
+  }
+  if (rc != 0)
+    pb_error(path, 0, "cannot write PDF: the file came out incomplete (disk full?)");
+  else if (fsync(fd) != 0) {
+    pb_error(path, 0, "cannot write PDF: %s", strerror(errno));
+    rc = PB_EIO;
+  }
+  close(fd);
+  return rc;
+}
+
+/* Makes a unique temporary name beside path: "dir/.name.XXXXXX". */
+static char *temp_beside(const char *path, int *fd_out) {
+  const char *slash = strrchr(path, '/');
+  size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+  const char *base = slash ? slash + 1 : path;
+  char *tmp = pb_xmalloc(strlen(path) + 16);
+  memcpy(tmp, path, dirlen);
+  sprintf(tmp + dirlen, ".%s.XXXXXX", base);
+  *fd_out = mkstemp(tmp);
+  return tmp;
+}
+
+static mode_t new_file_mode(const char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0)
+    return st.st_mode & 07777;
+  mode_t mask = umask(022);
+  umask(mask);
+  return 0666 & ~mask;
+}
+
+/* ---- entry point ----------------------------------------------------- */
+
+int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path) {
+  pb_pdf_options defaults;
+  if (!opt) {
+    pb_pdf_options_default(&defaults);
+    opt = &defaults;
+  }
+  err_ctx err = {path, 0, 0, 0};
+  render r = {0};
+  r.doc = doc;
+  r.fonts = doc->fonts;
+  r.err = &err;
+  r.nfaces = pb_fonts_count(doc->fonts);
+  r.cps = pb_xcalloc((size_t)r.nfaces + 1, sizeof *r.cps);
+  r.hfonts = pb_xcalloc((size_t)r.nfaces + 1, sizeof *r.hfonts);
+  r.pages = pb_xcalloc(doc->npages + 1, sizeof *r.pages);
+  char *tmp = NULL;
+  int rc = PB_EPDF;
+
+  r.pdf = HPDF_New(on_hpdf_error, &err);
+  if (!r.pdf) {
+    pb_error(path, 0, "the PDF library could not start");
+    goto out;
+  }
+  HPDF_SetCompressionMode(r.pdf, opt->compress ? HPDF_COMP_ALL : HPDF_COMP_NONE);
+  HPDF_UseUTFEncodings(r.pdf);
+  HPDF_SetCurrentEncoder(r.pdf, "UTF-8");
+  r.utf8 = HPDF_GetEncoder(r.pdf, "UTF-8");
+  if (fail(&r) || !r.utf8)
+    goto out;
+
+  if (doc->nimages > 0) {
+    r.figs = pb_figset_prepare(doc, opt);
+    if (!r.figs)
+      pb_warn(path, 0, "figures could not be prepared; placeholders are drawn instead");
+  }
+
+  collect_code_points(&r);
+  for (int fc = 0; fc < r.nfaces; fc++) {
+    if (!r.cps[fc].count)
+      continue;
+    if ((rc = load_font(&r, fc)) != 0)
+      goto out;
+  }
+  rc = PB_EPDF;
+
+  for (size_t p = 0; p < doc->npages && !fail(&r); p++) {
+    r.pages[p] = HPDF_AddPage(r.pdf);
+    if (!r.pages[p])
+      goto out;
+    HPDF_Page_SetWidth(r.pages[p], (HPDF_REAL)doc->page_w);
+    HPDF_Page_SetHeight(r.pages[p], (HPDF_REAL)doc->page_h);
+  }
+  for (size_t p = 0; p < doc->npages && !fail(&r); p++)
+    draw_page(&r, p);
+  add_outline(&r);
+  add_page_labels(&r);
+  set_info(&r);
+  if (fail(&r))
+    goto out;
+
+  int fd;
+  tmp = temp_beside(path, &fd);
+  if (fd < 0) {
+    pb_error(path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
+    free(tmp);
+    tmp = NULL;
+    rc = PB_EIO;
+    goto out;
+  }
+  fchmod(fd, new_file_mode(path));
+  close(fd);
+  errno = 0;
+  if (HPDF_SaveToFile(r.pdf, tmp) != HPDF_OK || fail(&r)) {
+    rc = err.saved_errno ? PB_EIO : PB_EPDF;
+    goto out;
+  }
+  if ((rc = verify_and_sync(tmp, path)) != 0)
+    goto out;
+  if (rename(tmp, path) != 0) {
+    pb_error(path, 0, "cannot replace the file: %s", strerror(errno));
+    rc = PB_EIO;
+    goto out;
+  }
+  free(tmp);
+  tmp = NULL;
+  rc = 0;
+
+out:
+  if (tmp) {
+    unlink(tmp);
+    free(tmp);
+  }
+  if (r.pdf)
+    HPDF_Free(r.pdf);
+  pb_figset_free(r.figs);
+  for (int fc = 0; fc <= r.nfaces; fc++)
+    free(r.cps[fc].bits);
+  free(r.cps);
+  free(r.hfonts);
+  free(r.pages);
+  pb_buf_free(&r.scratch);
+  if (rc == PB_EPDF && err.failed && err.saved_errno)
+    rc = PB_EIO;
+  return rc;
+}
