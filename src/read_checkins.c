@@ -1,0 +1,605 @@
+/* The weekly check-in dialect: a year of "[date]-[presenter]-[title]-[venue](link)"
+ * heads inside blockquotes, each followed by a figure and a summary, written
+ * by a dozen people who each bracket, dash and space it their own way.
+ *
+ * The reader works line by line: a head starts an entry, which runs until
+ * the next head, a separator line or a heading. The head is cut into date,
+ * presenter and a list of tokens ([text](target), (text), bare text) that
+ * are then read as title, venue and links. Entries that say the person did
+ * not read that week become absences. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "read_common.h"
+
+/* A head that stops inside a bracket continues on the next line, but a
+ * title is never longer than this many lines. */
+#define PB_CHECKIN_MAX_HEAD_LINES 4
+
+typedef struct {
+  pb_library *lib;
+  const pb_read_options *opt;
+  pb_read_source *src;
+  const char *prev_date; /* the previous entry's date, for order checks */
+} checkin_ctx;
+
+static pb_read_str line_at(const checkin_ctx *c, size_t i) { return c->src->lines[i]; }
+
+static pb_read_str unquoted(pb_read_str l) {
+  size_t k = pb_read_unquote(l.s, l.len, 0, NULL);
+  return pb_read_trim((pb_read_str){l.s + k, l.len - k});
+}
+
+/* ---- absences --------------------------------------------------- */
+
+/* Phrases people write for "I did not read a paper this week". */
+static const char *const absence_phrases[] = {
+    "未精读", "没有精读", "没精读", "未精度", "无精读", "无精度", "没有精度", "暂无打卡",
+    "来得及精读", "无法定位到精读", "暂未精读", "未打卡", "没有打卡", "请假", "缺席",
+};
+
+static int says_absent(pb_read_str t) {
+  for (size_t k = 0; k < sizeof absence_phrases / sizeof *absence_phrases; k++) {
+    size_t n = strlen(absence_phrases[k]);
+    for (size_t i = 0; i + n <= t.len; i++)
+      if (memcmp(t.s + i, absence_phrases[k], n) == 0) return 1;
+  }
+  return 0;
+}
+
+static int has_url(pb_read_str t) {
+  for (size_t i = 0; i + 4 < t.len; i++)
+    if ((t.s[i] == 'h' || t.s[i] == 'H') && pb_read_is_url((pb_read_str){t.s + i, t.len - i}))
+      return 1;
+  return 0;
+}
+
+/* The note of an absence: the text without brackets around it. */
+static const char *absence_note(pb_library *lib, pb_read_str t) {
+  t = pb_read_trim(t);
+  while (t.len && (t.s[0] == '[' || t.s[0] == '-' || t.s[0] == ' ')) t.s++, t.len--;
+  while (t.len && (t.s[t.len - 1] == ']' || t.s[t.len - 1] == ' ')) t.len--;
+  t = pb_read_trim(t);
+  return t.len ? pb_arena_strndup(lib->arena, t.s, t.len) : NULL;
+}
+
+/* ---- head tokens ------------------------------------------------ */
+
+typedef enum { TK_BRACKET, TK_PAREN, TK_TEXT } tk_kind;
+
+typedef struct {
+  tk_kind kind;
+  pb_read_str text;
+  pb_read_str target; /* the (target) right after a [bracket] */
+  int has_target;
+  int unclosed;
+} tk;
+
+/* Matching close for an opening bracket at s[0]; '[' and '【' pair with
+ * either ']' or '】' because both are typed. Returns len when unclosed. */
+static size_t close_bracket(const char *s, size_t len, size_t *close_len) {
+  int depth = 0;
+  for (size_t i = 0; i < len;) {
+    if (s[i] == '[') depth++, i++;
+    else if (len - i >= 3 && memcmp(s + i, "【", 3) == 0) depth++, i += 3;
+    else if (s[i] == ']' || (len - i >= 3 && memcmp(s + i, "】", 3) == 0)) {
+      size_t n = s[i] == ']' ? 1 : 3;
+      if (--depth == 0) {
+        *close_len = n;
+        return i;
+      }
+      i += n;
+    } else i++;
+  }
+  *close_len = 0;
+  return len;
+}
+
+static size_t close_paren(const char *s, size_t len, size_t *close_len) {
+  int depth = 0;
+  for (size_t i = 0; i < len;) {
+    if (s[i] == '(') depth++, i++;
+    else if (len - i >= 3 && memcmp(s + i, "（", 3) == 0) depth++, i += 3;
+    else if (s[i] == ')' || (len - i >= 3 && memcmp(s + i, "）", 3) == 0)) {
+      size_t n = s[i] == ')' ? 1 : 3;
+      if (--depth == 0) {
+        *close_len = n;
+        return i;
+      }
+      i += n;
+    } else i++;
+  }
+  *close_len = 0;
+  return len;
+}
+
+static int open_bracket_at(const char *s, size_t len) {
+  return s[0] == '[' || (len >= 3 && memcmp(s, "【", 3) == 0);
+}
+static int open_paren_at(const char *s, size_t len) {
+  return s[0] == '(' || (len >= 3 && memcmp(s, "（", 3) == 0);
+}
+
+/* Separators between head parts: dashes, commas, blanks. */
+static size_t sep_len(const char *s, size_t len) {
+  if (s[0] == '-' || s[0] == ' ' || s[0] == '\t' || s[0] == ',' || s[0] == '\\' || s[0] == '|')
+    return 1;
+  static const char *const wide[] = {"，", "、", "—", "－", "\xC2\xA0", "　"};
+  for (size_t k = 0; k < sizeof wide / sizeof *wide; k++) {
+    size_t n = strlen(wide[k]);
+    if (len >= n && memcmp(s, wide[k], n) == 0) return n;
+  }
+  return 0;
+}
+
+static pb_read_str trim_seps(pb_read_str t) {
+  for (;;) {
+    size_t n = t.len ? sep_len(t.s, t.len) : 0;
+    if (!n) break;
+    t.s += n, t.len -= n;
+  }
+  for (;;) {
+    int cut = 0;
+    for (size_t n = 1; n <= 3 && n <= t.len && !cut; n++)
+      if (sep_len(t.s + t.len - n, n) == n) t.len -= n, cut = 1;
+    if (!cut) break;
+  }
+  return pb_read_trim(t);
+}
+
+/* Cuts t into tokens; returns how many (at most max). */
+static size_t tokenize(pb_read_str t, tk *toks, size_t max) {
+  size_t n = 0, i = 0;
+  while (i < t.len && n < max) {
+    size_t s = sep_len(t.s + i, t.len - i);
+    if (s) {
+      i += s;
+      continue;
+    }
+    tk *k = &toks[n];
+    memset(k, 0, sizeof *k);
+    const char *p = t.s + i;
+    size_t rest = t.len - i, cl;
+    if (open_bracket_at(p, rest)) {
+      size_t ol = p[0] == '[' ? 1 : 3;
+      size_t c = close_bracket(p, rest, &cl);
+      k->kind = TK_BRACKET;
+      k->text = (pb_read_str){p + ol, (c < rest ? c : rest) - ol};
+      k->unclosed = c >= rest;
+      i += c < rest ? c + cl : rest;
+      if (!k->unclosed && i < t.len && open_paren_at(t.s + i, t.len - i)) {
+        const char *q = t.s + i;
+        size_t qrest = t.len - i, ql = q[0] == '(' ? 1 : 3;
+        size_t pc = close_paren(q, qrest, &cl);
+        k->has_target = 1;
+        k->target = (pb_read_str){q + ql, (pc < qrest ? pc : qrest) - ql};
+        i += pc < qrest ? pc + cl : qrest;
+      }
+    } else if (open_paren_at(p, rest)) {
+      size_t ol = p[0] == '(' ? 1 : 3;
+      size_t c = close_paren(p, rest, &cl);
+      k->kind = TK_PAREN;
+      k->text = (pb_read_str){p + ol, (c < rest ? c : rest) - ol};
+      k->unclosed = c >= rest;
+      i += c < rest ? c + cl : rest;
+    } else {
+      /* bare text runs to the next bracket, so "Emotion-LLaMA: ...-[Arxiv]"
+       * keeps its dashes */
+      size_t j = 0;
+      while (j < rest && !open_bracket_at(p + j, rest - j)) j++;
+      k->kind = TK_TEXT;
+      k->text = trim_seps((pb_read_str){p, j});
+      i += j;
+      if (!k->text.len) continue;
+    }
+    n++;
+  }
+  return n;
+}
+
+/* First URL inside t ("https: //doi.org/x" loses its stray blank). */
+static pb_read_str first_url(pb_library *lib, pb_read_str t) {
+  for (size_t i = 0; i + 4 < t.len; i++) {
+    pb_read_str r = {t.s + i, t.len - i};
+    if ((t.s[i] == 'h' || t.s[i] == 'H') &&
+        (pb_read_starts_with(r, "http://") || pb_read_starts_with(r, "https://") ||
+         pb_read_starts_with(r, "http: //") || pb_read_starts_with(r, "https: //"))) {
+      size_t j = 0;
+      pb_buf b = PB_BUF_INIT;
+      while (j < r.len) {
+        char c = r.s[j];
+        if (c == ')' || c == ']' || c == '"' || c == '<' || c == '\t') break;
+        if (c == ' ') {
+          /* only the blank after "http:" / "https:" is a typo to mend */
+          if (b.len && b.data[b.len - 1] == ':') {
+            j++;
+            continue;
+          }
+          break;
+        }
+        if ((unsigned char)c >= 0x80 && pb_read_starts_with((pb_read_str){r.s + j, r.len - j}, "，"))
+          break;
+        pb_buf_putc(&b, c);
+        j++;
+      }
+      pb_read_str u = {pb_arena_strndup(lib->arena, b.data ? b.data : "", b.len), b.len};
+      pb_buf_free(&b);
+      return u;
+    }
+  }
+  return (pb_read_str){"", 0};
+}
+
+/* ---- one entry -------------------------------------------------- */
+
+typedef struct {
+  checkin_ctx *c;
+  pb_entry *e;
+  int line;
+  int have_venue_text;
+} head_ctx;
+
+static void add_url_link(head_ctx *h, pb_read_str label, pb_read_str url) {
+  checkin_ctx *c = h->c;
+  char *lab = pb_arena_strndup(c->lib->arena, label.s, label.len);
+  pb_link_kind kind = pb_link_kind_from_label(lab, NULL);
+  /* the first link without a telling label is the paper itself */
+  if (kind == PB_LINK_OTHER) {
+    int have_paper = 0;
+    for (size_t i = 0; i < h->e->nlinks; i++)
+      if (h->e->links[i].kind == PB_LINK_PAPER) have_paper = 1;
+    if (!have_paper) kind = PB_LINK_PAPER;
+    else kind = pb_link_kind_from_label(NULL, pb_arena_strndup(c->lib->arena, url.s, url.len));
+  }
+  pb_read_add_link(c->lib, h->e, label, url, kind, c->src->dir, c->opt, c->src->file, h->line);
+}
+
+/* A target that is not a URL: "[Title](EMNLP2023)", or a nest of links
+ * "[IEEE]([PTH-Net...](https://...), [知乎](https://...)". */
+static void read_target(head_ctx *h, pb_read_str label, pb_read_str target) {
+  pb_read_str t = pb_read_trim(target);
+  if (!t.len) return;
+  if (pb_read_is_url(t) || pb_read_starts_with(t, "http")) {
+    add_url_link(h, label, first_url(h->c->lib, t));
+    return;
+  }
+  if (memchr(t.s, '[', t.len) && has_url(t)) {
+    pb_read_take_links(h->c->lib, h->e, t, h->c->src->dir, h->c->opt, h->c->src->file, h->line);
+    return;
+  }
+  if (!h->e->venue && pb_read_venue(h->c->lib, h->e, t)) return;
+  pb_warn(h->c->src->file, h->line, "could not place '(%.*s)' in the entry head", (int)t.len, t.s);
+}
+
+/* A bracket after the title: a venue ("[CVPR2025投稿]"), a link label
+ * ("[paper]", "[code and weight]"), or both ("[paper-NeurIPS 2021]"). */
+static void read_after_title(head_ctx *h, const tk *k) {
+  pb_library *lib = h->c->lib;
+  pb_read_str text = pb_read_trim(k->text);
+  size_t lw = pb_read_link_word(text);
+  if (pb_read_is_url(text)) {
+    add_url_link(h, (pb_read_str){"", 0}, first_url(lib, text));
+    return;
+  }
+  if (lw) {
+    /* "paper-NeurIPS 2021": the label, then a venue */
+    pb_read_str restv = trim_seps((pb_read_str){text.s + lw, text.len - lw});
+    if (restv.len && !h->e->venue && (unsigned char)restv.s[0] < 0x80)
+      pb_read_venue(lib, h->e, restv);
+    if (k->has_target) read_target(h, text, k->target);
+    return;
+  }
+  if (!h->e->venue && !h->e->year) {
+    if (!pb_read_venue(lib, h->e, text))
+      pb_warn(h->c->src->file, h->line, "could not read venue '%.*s'", (int)text.len, text.s);
+    if (k->has_target) read_target(h, text, k->target);
+    return;
+  }
+  if (k->has_target) {
+    read_target(h, text, k->target);
+    return;
+  }
+  pb_warn(h->c->src->file, h->line, "could not place '[%.*s]' in the entry head", (int)text.len,
+          text.s);
+}
+
+/* Reads title, venue and links from the part of the head after the presenter. */
+static void read_head_rest(head_ctx *h, pb_read_str rest) {
+  pb_library *lib = h->c->lib;
+  enum { MAX_TOKENS = 64 };
+  tk toks[MAX_TOKENS];
+  size_t n = tokenize(rest, toks, MAX_TOKENS);
+  size_t i = 0;
+  if (!n) return;
+  /* the title */
+  tk *t0 = &toks[0];
+  if (t0->unclosed)
+    pb_warn(h->c->src->file, h->line, "unclosed bracket in the entry head; read to the end of the line");
+  pb_read_str title = t0->text;
+  if (t0->unclosed) {
+    /* "[Title)" : a bracket closed with the wrong character */
+    title = pb_read_trim(title);
+    while (title.len && (title.s[title.len - 1] == ')' || title.s[title.len - 1] == ']')) title.len--;
+  }
+  pb_read_str title_link = {"", 0};
+  if (t0->kind == TK_TEXT && has_url(title)) {
+    /* a bare title followed by a bare URL */
+    for (size_t k = 0; k + 4 < title.len; k++)
+      if (pb_read_is_url((pb_read_str){title.s + k, title.len - k})) {
+        title_link = (pb_read_str){title.s + k, title.len - k};
+        title.len = k;
+        break;
+      }
+  }
+  pb_read_title(lib, h->e, trim_seps(title));
+  if (t0->kind == TK_BRACKET && t0->has_target) read_target(h, (pb_read_str){"", 0}, t0->target);
+  if (title_link.len) add_url_link(h, (pb_read_str){"", 0}, first_url(lib, title_link));
+  for (i = 1; i < n; i++) {
+    tk *k = &toks[i];
+    pb_read_str text = pb_read_trim(k->text);
+    switch (k->kind) {
+    case TK_BRACKET:
+      read_after_title(h, k);
+      break;
+    case TK_PAREN:
+      if (pb_read_is_url(text) || has_url(text)) add_url_link(h, (pb_read_str){"", 0}, first_url(lib, text));
+      else if (!h->e->venue && pb_read_venue(lib, h->e, text)) {
+      } else if (text.len)
+        pb_warn(h->c->src->file, h->line, "could not place '(%.*s)' in the entry head",
+                (int)text.len, text.s);
+      break;
+    case TK_TEXT: {
+      if (has_url(text)) {
+        add_url_link(h, (pb_read_str){"", 0}, first_url(lib, text));
+        break;
+      }
+      /* leftovers that are only punctuation ("）", ")") carry nothing */
+      int meaningful = 0;
+      for (size_t j = 0; j < text.len; j++) {
+        unsigned char ch = (unsigned char)text.s[j];
+        if (ch >= 0x80 ? !(j + 3 <= text.len && (memcmp(text.s + j, "）", 3) == 0 ||
+                                                 memcmp(text.s + j, "。", 3) == 0))
+                       : (ch != ')' && ch != ']' && ch != '.' && ch != ';'))
+          meaningful = 1;
+        if (ch >= 0x80) j += 2;
+      }
+      if (!meaningful) break;
+      if (!h->e->venue && !h->e->year && pb_read_venue(lib, h->e, text)) break;
+      pb_warn(h->c->src->file, h->line, "could not place '%.*s' in the entry head", (int)text.len,
+              text.s);
+      break;
+    }
+    }
+  }
+  if (n == MAX_TOKENS)
+    pb_warn(h->c->src->file, h->line, "entry head has more than %d parts; the rest is ignored",
+            MAX_TOKENS);
+}
+
+/* Reads "[date]-[presenter]-" off the head. Returns the offset of the
+ * rest; *date gets the ISO date (or stays empty), *name the presenter. */
+static size_t read_date_presenter(checkin_ctx *c, pb_read_str head, int line, char date[11],
+                                  pb_read_str *name, int *odd_brackets) {
+  size_t i = 0;
+  date[0] = 0;
+  *odd_brackets = 0;
+  int open = 0;
+  if (pb_read_starts_with(head, "[")) i = 1, open = 1;
+  else if (pb_read_starts_with(head, "【")) i = 3, open = 1;
+  while (i < head.len && head.s[i] == ' ') i++;
+  size_t used = pb_read_date((pb_read_str){head.s + i, head.len - i}, date);
+  if (used) {
+    i += used;
+  } else {
+    /* "[待补充]" */
+    while (i < head.len && head.s[i] != ']' && head.s[i] != '-') i++;
+    pb_warn(c->src->file, line, "entry has no date");
+  }
+  while (i < head.len && head.s[i] == ' ') i++;
+  if (open) {
+    if (i < head.len && head.s[i] == ']') i++;
+    else if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "】")) i += 3;
+  }
+  while (i < head.len && (head.s[i] == '-' || head.s[i] == ' ')) i++;
+  /* the presenter, with or without brackets, ending at a bracket or dash */
+  int name_open = 0;
+  if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "[")) i += 1, name_open = 1;
+  else if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "【")) i += 3, name_open = 1;
+  size_t ns = i;
+  while (i < head.len && head.s[i] != ']' && head.s[i] != '-' && head.s[i] != '[' &&
+         head.s[i] != ' ' && !pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "】") &&
+         !pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "【"))
+    i++;
+  *name = pb_read_trim((pb_read_str){head.s + ns, i - ns});
+  int name_close = 0;
+  if (i < head.len && head.s[i] == ']') i++, name_close = 1;
+  else if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "】")) {
+    i += 3;
+    name_close = 1;
+    if (name_open && head.s[ns - 1] == '[') *odd_brackets = 1; /* "[陈银】" */
+  }
+  if (name_open != name_close) *odd_brackets = 1;
+  return i;
+}
+
+/* Rough day number for order checks (not a calendar). */
+static long day_number(const char *iso) {
+  return atol(iso) * 372L + atol(iso + 5) * 31L + atol(iso + 8);
+}
+
+/* Joins the head's continuation lines while a bracket is open. */
+static size_t gather_head(checkin_ctx *c, size_t i, pb_buf *head) {
+  pb_read_str first = unquoted(line_at(c, i));
+  pb_buf_append(head, first.s, first.len);
+  size_t used = 1;
+  while (used < PB_CHECKIN_MAX_HEAD_LINES && i + used < c->src->nlines) {
+    int depth = 0;
+    for (size_t k = 0; k < head->len; k++) {
+      if (head->data[k] == '[') depth++;
+      else if (head->data[k] == ']' && depth > 0) depth--;
+    }
+    if (depth <= 0) break;
+    pb_read_str next = unquoted(line_at(c, i + used));
+    if (!next.len || pb_read_is_checkin_head(next) || pb_read_starts_with(next, "<img") ||
+        pb_read_starts_with(next, "![") || pb_read_summary_label(next))
+      break;
+    /* only a line that closes the bracket belongs to the title */
+    if (!memchr(next.s, ']', next.len)) break;
+    pb_buf_putc(head, ' ');
+    pb_buf_append(head, next.s, next.len);
+    used++;
+  }
+  return used;
+}
+
+static int ends_entry(pb_read_str raw) {
+  pb_read_str u = unquoted(raw);
+  return pb_read_is_checkin_head(u) || pb_read_is_separator(u) || (u.len && u.s[0] == '#');
+}
+
+/* Only closing punctuation left over from a broken head (")", "]"). */
+static int only_closers(pb_read_str t) {
+  t = pb_read_trim(t);
+  if (!t.len) return 0;
+  for (size_t i = 0; i < t.len; i++)
+    if (t.s[i] != ')' && t.s[i] != ']' && t.s[i] != ' ') return 0;
+  return 1;
+}
+
+/* Reads the entry whose head is line i; returns the index after it. */
+static size_t read_entry(checkin_ctx *c, size_t i) {
+  pb_library *lib = c->lib;
+  const char *file = c->src->file;
+  int line = (int)i + 1;
+  pb_buf head = PB_BUF_INIT, md = PB_BUF_INIT, rest = PB_BUF_INIT;
+  pb_read_lines map = {0};
+  size_t j = i + gather_head(c, i, &head);
+  pb_read_str h = {head.data, head.len};
+  char date[11];
+  pb_read_str name;
+  int odd;
+  size_t off = read_date_presenter(c, h, line, date, &name, &odd);
+  pb_read_str after = pb_read_trim((pb_read_str){h.s + off, h.len - off});
+  const char *presenter = name.len ? pb_arena_strndup(lib->arena, name.s, name.len) : NULL;
+  if (!presenter) pb_warn(file, line, "entry has no presenter");
+  else if (odd)
+    pb_warn(file, line, "presenter written with unmatched brackets; read as '%s'", presenter);
+  if (date[0] && c->prev_date && labs(day_number(date) - day_number(c->prev_date)) > 200)
+    pb_warn(file, line, "date %s is far from the previous entry's %s; kept as written", date,
+            c->prev_date);
+
+  /* the end of the entry */
+  size_t end = j;
+  while (end < c->src->nlines && !ends_entry(line_at(c, end))) end++;
+
+  /* an absence: "本周未精读", or an empty head with the reason below it */
+  pb_read_str reason = after;
+  size_t reason_line = i;
+  if (!trim_seps(after).len) {
+    for (size_t k = j; k < end; k++) {
+      pb_read_str u = unquoted(line_at(c, k));
+      if (u.len) {
+        reason = u;
+        reason_line = k;
+        break;
+      }
+    }
+  }
+  if (says_absent(reason) && !has_url(reason)) {
+    pb_absence *a = pb_library_add_absence(lib);
+    a->date = date[0] ? pb_arena_strdup(lib->arena, date) : NULL;
+    a->presenter = presenter;
+    a->note = absence_note(lib, reason);
+    a->file = file;
+    a->line = line;
+    for (size_t k = j; k < end; k++) {
+      pb_read_str u = unquoted(line_at(c, k));
+      if (u.len && k != reason_line)
+        pb_warn(file, (int)k + 1, "text after an absence ignored");
+    }
+    goto done;
+  }
+  if (!trim_seps(after).len) {
+    pb_warn(file, line, "entry has no title; recorded as an absence");
+    pb_absence *a = pb_library_add_absence(lib);
+    a->date = date[0] ? pb_arena_strdup(lib->arena, date) : NULL;
+    a->presenter = presenter;
+    a->file = file;
+    a->line = line;
+    goto done;
+  }
+
+  pb_entry *e = pb_library_add_entry(lib, file, line);
+  e->presenter = presenter;
+  e->date = date[0] ? pb_arena_strdup(lib->arena, date) : NULL;
+  head_ctx hc = {c, e, line, 0};
+  read_head_rest(&hc, after);
+  if (!e->title || !*e->title) pb_warn(file, line, "entry has an empty title");
+
+  /* the body: figures, link lines, then the summary for cmark */
+  int summary_started = 0;
+  for (size_t k = j; k < end; k++) {
+    pb_read_str u = unquoted(line_at(c, k));
+    pb_buf_reset(&rest);
+    pb_read_take_images(lib, e, u, &rest, c->src->dir, c->opt, file, (int)k + 1);
+    pb_read_str r = pb_read_trim((pb_read_str){rest.data ? rest.data : "", rest.len});
+    size_t lab = pb_read_summary_label(r);
+    r = pb_read_trim((pb_read_str){r.s + lab, r.len - lab});
+    /* a trailing "\" is a Markdown hard break; alone it is nothing */
+    if (r.len == 1 && r.s[0] == '\\') r.len = 0;
+    if (only_closers(r)) r.len = 0;
+    if (!summary_started && r.len && pb_read_is_link_line(r)) {
+      pb_read_take_links(lib, e, r, c->src->dir, c->opt, file, (int)k + 1);
+      continue;
+    }
+    if (r.len) summary_started = 1;
+    pb_buf_append(&md, r.s, r.len);
+    pb_buf_putc(&md, '\n');
+    pb_read_lines_push(&map, (int)k + 1);
+  }
+  if (md.len) {
+    pb_read_md m = {lib, e, file, c->src->dir, c->opt, map.v, map.n};
+    pb_read_markdown_text(&m, &e->summary, md.data, md.len);
+  }
+  if (date[0]) c->prev_date = e->date;
+done:
+  if (date[0] && !c->prev_date) c->prev_date = pb_arena_strdup(lib->arena, date);
+  pb_buf_free(&head);
+  pb_buf_free(&md);
+  pb_buf_free(&rest);
+  pb_read_lines_free(&map);
+  return end;
+}
+
+int pb_read_checkins(pb_library *lib, const char *path, const pb_read_options *opt) {
+  pb_read_source src;
+  int rc = pb_read_source_load(lib, path, &src);
+  if (rc) goto done;
+  pb_read_repo_from_git(lib);
+  checkin_ctx c = {lib, opt, &src, NULL};
+  size_t i = 0;
+  while (i < src.nlines) {
+    pb_read_str u = unquoted(src.lines[i]);
+    if (pb_read_is_checkin_head(u)) {
+      i = read_entry(&c, i);
+      continue;
+    }
+    if (pb_read_is_blank(u) || pb_read_is_separator(u) || u.s[0] == '#') {
+      i++;
+      continue;
+    }
+    /* text between entries: one warning for the whole paragraph */
+    pb_read_str shown = pb_read_cut(u, 60);
+    pb_warn(src.file, (int)i + 1, "text outside any check-in entry ignored: '%.*s'",
+            (int)shown.len, shown.s);
+    while (i < src.nlines) {
+      pb_read_str v = unquoted(src.lines[i]);
+      if (pb_read_is_blank(v) || ends_entry(src.lines[i])) break;
+      i++;
+    }
+  }
+done:
+  pb_read_source_free(&src);
+  return rc;
+}
