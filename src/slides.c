@@ -1,0 +1,984 @@
+/* The slide-deck index, model side. See slides.h for the contracts. */
+#include "slides.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "diag.h"
+#include "utf8.h"
+
+#define PB_SLIDES_THUMB_MAX (5u * 1024u * 1024u)
+#define PB_SLIDES_APPXML_MAX (1u * 1024u * 1024u)
+#define PB_SLIDES_DATE_WINDOW 3 /* days between a card's date and its deck's */
+
+/* ====================================================================== */
+/* Characters                                                              */
+/* ====================================================================== */
+
+static int is_han(uint32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+static int is_ascii_alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* What people put between the parts of a name. */
+static int is_separator(uint32_t cp) {
+  switch (cp) {
+  case ' ': case '-': case '_': case '.': case '+': case ',': case '~': case '&': case '\t':
+  case 0x00A0: /* no-break space */
+  case 0x00B7: /* middle dot */
+  case 0x2013: case 0x2014: /* en and em dash */
+  case 0x3000: /* ideographic space */
+  case 0x3001: /* 、 */
+  case 0xFF0C: /* ， */
+  case 0xFF0D: /* － */
+  case 0xFF3F: /* ＿ */
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* Returns the closing partner of an opening bracket, 0 if cp is none. */
+static uint32_t bracket_close(uint32_t cp) {
+  switch (cp) {
+  case '(': return ')';
+  case '[': return ']';
+  case '{': return '}';
+  case 0x3010: return 0x3011; /* 【】 */
+  case 0xFF08: return 0xFF09; /* （） */
+  case 0x300A: return 0x300B; /* 《》 */
+  case 0x300C: return 0x300D; /* 「」 */
+  case 0x300E: return 0x300F; /* 『』 */
+  case 0x3014: return 0x3015; /* 〔〕 */
+  case 0xFF3B: return 0xFF3D; /* ［］ */
+  default: return 0;
+  }
+}
+
+static int is_close_bracket(uint32_t cp) {
+  switch (cp) {
+  case ')': case ']': case '}': case 0x3011: case 0xFF09: case 0x300B: case 0x300D:
+  case 0x300F: case 0x3015: case 0xFF3D:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+static int is_bracket(uint32_t cp) { return bracket_close(cp) || is_close_bracket(cp); }
+
+/* Decodes the code point ending just before s[end]. Returns its length. */
+static size_t decode_before(const char *s, size_t end, uint32_t *cp) {
+  size_t start = end;
+  while (start > 0 && end - start < 4) {
+    start--;
+    if (((unsigned char)s[start] & 0xC0) != 0x80) break;
+  }
+  size_t n = (size_t)pb_utf8_decode(s + start, end - start, cp);
+  if (start + n != end) { /* not a well-formed sequence: take one byte */
+    *cp = 0xFFFD;
+    return 1;
+  }
+  return n;
+}
+
+/* Common Chinese surnames, used only to guess a presenter the cards do not
+ * know. Surnames that also begin everyday technical words (任务, 高斯, 方法,
+ * 向量, 文本, 时序, 安全, 全局, 金融, 白皮书, 常见, 成果 ...) are left out on
+ * purpose: a name missed is a smaller harm than a topic read as a person. */
+static const char common_surnames[] =
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏"
+    "魏吕丁沈姚卢姜崔钟谭陆汪范廖贾夏韦付傅邹孟熊秦邱尹薛闫阎段雷侯陶黎贺顾毛郝龚邵钱严覃"
+    "戴莫汤施牛樊葛邢齐乔伍庞颜倪庄聂章鲁岳翟殷詹耿兰焦俞柳甘祝包宁尚舒阮柯梅童凌毕季裴霍"
+    "涂苗谷盛翁冉骆蓝游辛靳柴鲍喻祁蒲滕屈饶牟艾尤穆卓缪褚娄窦戚岑宫费卜冷晏瞿佟臧闵苟邬卞"
+    "姬仇栾隋刁巫寇桑郎甄丛仲虞敖巩佘迟邝鞠荆冀郁胥栗鄢谌奚粟冼蔺阚帅屠朴廉禹祖漆狄晁芮扈"
+    "阙邸雍辜裘亓邰赫杭逯茹嵇湛";
+
+static const char *const compound_surnames[] = {
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+    "宇文", "司徒", "夏侯", "令狐", "端木", "独孤", "南宫", "闻人", "申屠", "百里"};
+
+static int is_common_surname(uint32_t cp) {
+  const char *p = common_surnames;
+  size_t len = sizeof common_surnames - 1;
+  while (len) {
+    uint32_t s;
+    int n = pb_utf8_decode(p, len, &s);
+    if (s == cp) return 1;
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* 2–3 Han characters led by a common surname, or 3–4 led by a compound
+ * one: the shape of a Chinese personal name. */
+static int looks_like_chinese_name(const char *s, size_t len) {
+  size_t nchars = 0;
+  uint32_t first = 0;
+  for (size_t i = 0; i < len;) {
+    uint32_t cp;
+    int n = pb_utf8_decode(s + i, len - i, &cp);
+    if (!is_han(cp)) return 0;
+    if (nchars == 0) first = cp;
+    nchars++;
+    i += (size_t)n;
+  }
+  for (size_t i = 0; i < sizeof compound_surnames / sizeof *compound_surnames; i++) {
+    size_t cl = strlen(compound_surnames[i]);
+    if (len > cl && memcmp(s, compound_surnames[i], cl) == 0) return nchars >= 3 && nchars <= 4;
+  }
+  return nchars >= 2 && nchars <= 3 && is_common_surname(first);
+}
+
+/* ====================================================================== */
+/* Dates                                                                   */
+/* ====================================================================== */
+
+typedef struct {
+  size_t start, end; /* byte span in the stem */
+  int y, m, d;
+} date_span;
+
+static int days_in_month(int y, int m) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return days[m - 1];
+}
+
+static int valid_date(int y, int m, int d) {
+  return y >= 1980 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+/* Reads 1..maxd digits at s[*i]; returns the value or -1. */
+static int read_number(const char *s, size_t len, size_t *i, int maxd) {
+  int v = 0, nd = 0;
+  while (*i < len && nd < maxd && is_digit((unsigned char)s[*i])) {
+    v = v * 10 + (s[*i] - '0');
+    (*i)++;
+    nd++;
+  }
+  if (nd == 0 || (*i < len && is_digit((unsigned char)s[*i]))) return -1;
+  return v;
+}
+
+static int match_utf8(const char *s, size_t len, size_t *i, const char *word) {
+  size_t n = strlen(word);
+  if (*i + n > len || memcmp(s + *i, word, n) != 0) return 0;
+  *i += n;
+  return 1;
+}
+
+/* Tries a date starting at s[start]; fills *out and returns 1 on success. */
+static int date_at(const char *s, size_t len, size_t start, date_span *out) {
+  size_t i = start;
+  for (int k = 0; k < 4; k++)
+    if (i + (size_t)k >= len || !is_digit((unsigned char)s[i + (size_t)k])) return 0;
+  int y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+  i += 4;
+  int m, d;
+  if (i < len && is_digit((unsigned char)s[i])) { /* YYYYMMDD */
+    if (i + 4 > len) return 0;
+    for (int k = 0; k < 4; k++)
+      if (!is_digit((unsigned char)s[i + (size_t)k])) return 0;
+    if (i + 4 < len && is_digit((unsigned char)s[i + 4])) return 0;
+    m = (s[i] - '0') * 10 + (s[i + 1] - '0');
+    d = (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+    i += 4;
+  } else if (i < len && (s[i] == '.' || s[i] == '-' || s[i] == '_')) {
+    char sep = s[i++];
+    m = read_number(s, len, &i, 2);
+    if (m < 0 || i >= len || s[i] != sep) return 0;
+    i++;
+    d = read_number(s, len, &i, 2);
+    if (d < 0) return 0;
+  } else if (match_utf8(s, len, &i, "年")) {
+    m = read_number(s, len, &i, 2);
+    if (m < 0 || !match_utf8(s, len, &i, "月")) return 0;
+    d = read_number(s, len, &i, 2);
+    if (d < 0) return 0;
+    match_utf8(s, len, &i, "日");
+  } else {
+    return 0;
+  }
+  if (!valid_date(y, m, d)) return 0;
+  out->start = start;
+  out->end = i;
+  out->y = y;
+  out->m = m;
+  out->d = d;
+  return 1;
+}
+
+static int find_date(const char *s, size_t len, date_span *out) {
+  for (size_t i = 0; i + 4 <= len; i++) {
+    if (!is_digit((unsigned char)s[i])) continue;
+    if (i > 0 && is_ascii_alnum((unsigned char)s[i - 1])) continue;
+    if (date_at(s, len, i, out)) return 1;
+  }
+  return 0;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static long days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  long yoe = y - era * 400;
+  long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* Parses an ISO date at the start of s ("2024-5-31" tolerated). */
+static int iso_days(const char *s, long *days) {
+  if (!s) return 0;
+  date_span ds;
+  if (!date_at(s, strlen(s), 0, &ds)) return 0;
+  *days = days_from_civil(ds.y, ds.m, ds.d);
+  return 1;
+}
+
+/* ====================================================================== */
+/* Names                                                                   */
+/* ====================================================================== */
+
+/* A byte span of the stem that is taken out of the topic. */
+typedef struct {
+  size_t start, end;
+} span;
+
+/* Is the position before s[at] (at the left edge of a part that starts at
+ * `at`) a boundary? Edges, the date, separators and brackets are; for a part
+ * that begins with a Han character, so is any non-Han character. */
+static int left_boundary(const char *s, size_t at, const date_span *date, int part_is_han) {
+  if (at == 0 || (date && at == date->end)) return 1;
+  uint32_t cp;
+  decode_before(s, at, &cp);
+  return is_separator(cp) || is_bracket(cp) || (part_is_han && !is_han(cp));
+}
+
+static int right_boundary(const char *s, size_t len, size_t at, const date_span *date,
+                          int part_is_han) {
+  if (at >= len || (date && at == date->start)) return 1;
+  uint32_t cp;
+  pb_utf8_decode(s + at, len - at, &cp);
+  return is_separator(cp) || is_bracket(cp) || (part_is_han && !is_han(cp));
+}
+
+static int first_cp_is_han(const char *s, size_t len) {
+  uint32_t cp;
+  return len && pb_utf8_decode(s, len, &cp) && is_han(cp);
+}
+static int last_cp_is_han(const char *s, size_t len) {
+  uint32_t cp;
+  return len && decode_before(s, len, &cp) && is_han(cp);
+}
+
+/* Fields: maximal runs of the stem without separators or brackets, outside
+ * the date. */
+typedef struct {
+  size_t start, end;
+} field;
+
+static size_t split_fields(const char *s, size_t len, const date_span *date, field *out,
+                           size_t max) {
+  size_t n = 0, i = 0;
+  while (i < len) {
+    if (date && i == date->start) {
+      i = date->end;
+      continue;
+    }
+    uint32_t cp;
+    size_t k = (size_t)pb_utf8_decode(s + i, len - i, &cp);
+    if (is_separator(cp) || is_bracket(cp)) {
+      i += k;
+      continue;
+    }
+    size_t start = i;
+    while (i < len && !(date && i == date->start)) {
+      k = (size_t)pb_utf8_decode(s + i, len - i, &cp);
+      if (is_separator(cp) || is_bracket(cp)) break;
+      i += k;
+    }
+    if (n < max) out[n] = (field){start, i};
+    n++;
+  }
+  return n < max ? n : max;
+}
+
+/* Only separators and brackets between s[a] and s[b]? */
+static int only_gaps_between(const char *s, size_t a, size_t b) {
+  while (a < b) {
+    uint32_t cp;
+    a += (size_t)pb_utf8_decode(s + a, b - a, &cp);
+    if (!is_separator(cp) && !is_bracket(cp)) return 0;
+  }
+  return 1;
+}
+
+/* Finds the presenter in the stem s[0..len) (date already found, or NULL).
+ *
+ * The rule, in order:
+ *  1. A name from known (the presenters the cards name) is taken where it
+ *     stands as a part of its own: both of its ends touch the edge of the
+ *     name, the date, a separator (- _ . space and their full-width forms)
+ *     or a bracket; a Han name may also touch non-Han text (陈银 in
+ *     "SiamMAE陈银"). A Han name glued to more Han text (崔凯扫盲贴) is not
+ *     taken: it may be part of a word. The earliest such occurrence wins,
+ *     the longer name when two start at the same place.
+ *  2. Otherwise, only when the name has a date, a field (text between
+ *     separators, brackets, the date and the edges) is taken when it looks
+ *     like a Chinese personal name (2–3 Han characters led by a common
+ *     surname, 3–4 led by a compound one) and stands next to the date or at
+ *     either end of the name, and no other field qualifies. Two candidates
+ *     are ambiguous and neither is taken. 2023.10.27霍佳琪 gives 霍佳琪;
+ *     2024.11.1 扫盲贴 and 20240531_多模态对齐 give no presenter.
+ *  Anything not taken stays in the topic. */
+static int find_presenter(const char *s, size_t len, const date_span *date,
+                          const char *const *known, size_t nknown, span *out,
+                          const char **canonical) {
+  int found = 0;
+  for (size_t k = 0; k < nknown; k++) {
+    const char *name = known[k];
+    size_t nl = name ? strlen(name) : 0;
+    if (nl == 0 || nl > len) continue;
+    int lhan = first_cp_is_han(name, nl), rhan = last_cp_is_han(name, nl);
+    for (size_t p = 0; p + nl <= len; p++) {
+      if (date && p < date->end && p + nl > date->start) continue;
+      if (strncasecmp(s + p, name, nl) != 0) continue;
+      if (!left_boundary(s, p, date, lhan) || !right_boundary(s, len, p + nl, date, rhan))
+        continue;
+      if (!found || p < out->start || (p == out->start && p + nl > out->end)) {
+        out->start = p;
+        out->end = p + nl;
+        *canonical = name;
+        found = 1;
+      }
+      break;
+    }
+  }
+  if (found || !date) return found;
+
+  field fields[64];
+  size_t nf = split_fields(s, len, date, fields, sizeof fields / sizeof *fields);
+  size_t candidates = 0;
+  for (size_t i = 0; i < nf; i++) {
+    const field *f = &fields[i];
+    if (!looks_like_chinese_name(s + f->start, f->end - f->start)) continue;
+    int next_to_date = (f->end <= date->start && only_gaps_between(s, f->end, date->start)) ||
+                       (f->start >= date->end && only_gaps_between(s, date->end, f->start));
+    int at_an_end = only_gaps_between(s, 0, f->start) || only_gaps_between(s, f->end, len);
+    if (!next_to_date && !at_an_end) continue;
+    candidates++;
+    out->start = f->start;
+    out->end = f->end;
+  }
+  if (candidates != 1) return 0;
+  *canonical = NULL;
+  return 1;
+}
+
+/* Widens a taken span over a bracket pair right around it ("[陈银]"). */
+static void take_brackets(const char *s, size_t len, span *sp) {
+  if (sp->start == 0 || sp->end >= len) return;
+  uint32_t open, close;
+  size_t ol = decode_before(s, sp->start, &open);
+  size_t cl = (size_t)pb_utf8_decode(s + sp->end, len - sp->end, &close);
+  if (bracket_close(open) && bracket_close(open) == close) {
+    sp->start -= ol;
+    sp->end += cl;
+  }
+}
+
+/* Trims separators from both ends of s[*a..*b), and brackets that have no
+ * partner inside the piece; unwraps a piece wholly in one bracket pair. */
+static void tidy_piece(const char *s, size_t *a, size_t *b) {
+  for (;;) {
+    size_t a0 = *a, b0 = *b;
+    uint32_t cp;
+    while (*a < *b) {
+      size_t n = (size_t)pb_utf8_decode(s + *a, *b - *a, &cp);
+      if (!is_separator(cp)) break;
+      *a += n;
+    }
+    while (*b > *a) {
+      size_t n = decode_before(s, *b, &cp);
+      if (!is_separator(cp)) break;
+      *b -= n;
+    }
+    if (*a >= *b) return;
+    /* A bracket pair around the whole piece, or an opening bracket with no
+     * partner, or a closing one with no opener. */
+    uint32_t first;
+    size_t fl = (size_t)pb_utf8_decode(s + *a, *b - *a, &first);
+    uint32_t close = bracket_close(first);
+    if (close) {
+      int depth = 0;
+      size_t end_of_group = 0, i = *a;
+      while (i < *b) {
+        size_t n = (size_t)pb_utf8_decode(s + i, *b - i, &cp);
+        if (cp == first) depth++;
+        else if (cp == close && --depth == 0) {
+          end_of_group = i + n;
+          break;
+        }
+        i += n;
+      }
+      if (end_of_group == *b) { /* [ whole piece ] */
+        *a += fl;
+        *b -= decode_before(s, *b, &cp);
+      } else if (end_of_group == 0) { /* unmatched opener */
+        *a += fl;
+      }
+    } else {
+      uint32_t last;
+      size_t ll = decode_before(s, *b, &last);
+      if (is_close_bracket(last)) {
+        int has_opener = 0;
+        for (size_t i = *a; i < *b;) {
+          size_t n = (size_t)pb_utf8_decode(s + i, *b - i, &cp);
+          if (bracket_close(cp) == last) has_opener = 1;
+          i += n;
+        }
+        if (!has_opener) *b -= ll;
+      }
+    }
+    if (*a == a0 && *b == b0) return;
+  }
+}
+
+/* Appends s[a..b) to out with underscores read as spaces and runs of
+ * spaces collapsed. */
+static void put_topic_piece(pb_buf *out, const char *s, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++) {
+    char c = s[i] == '_' ? ' ' : s[i];
+    if (c == ' ' && out->len && out->data[out->len - 1] == ' ') continue;
+    pb_buf_putc(out, c);
+  }
+}
+
+int pb_slide_parse_name(pb_arena *a, const char *filename, const char *const *known_presenters,
+                        size_t npresenters, pb_slide *out) {
+  memset(out, 0, sizeof *out);
+  if (!filename || !*filename) return PB_EPARSE;
+  const char *name = filename;
+  size_t len = strlen(name);
+  out->name = pb_arena_strndup(a, name, len);
+
+  /* Extension: 1–8 ASCII letters and digits, at least one letter, after a
+   * last dot that is not the first character. */
+  size_t stem_len = len;
+  const char *dot = strrchr(name, '.');
+  if (dot && dot > name) {
+    size_t el = len - (size_t)(dot + 1 - name);
+    int ok = el >= 1 && el <= 8, letters = 0;
+    for (size_t i = 0; ok && i < el; i++) {
+      unsigned char c = (unsigned char)dot[1 + i];
+      if (!is_ascii_alnum(c)) ok = 0;
+      if (!is_digit(c)) letters = 1;
+    }
+    if (ok && letters) {
+      char *ext = pb_arena_strndup(a, dot + 1, el);
+      for (char *p = ext; *p; p++)
+        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+      out->ext = ext;
+      stem_len = (size_t)(dot - name);
+    }
+  }
+  const char *s = name;
+  size_t n = stem_len;
+
+  date_span date;
+  int has_date = find_date(s, n, &date);
+  span taken[2];
+  size_t ntaken = 0;
+  if (has_date) {
+    out->date = pb_arena_printf(a, "%04d-%02d-%02d", date.y, date.m, date.d);
+    taken[ntaken] = (span){date.start, date.end};
+    take_brackets(s, n, &taken[ntaken]);
+    ntaken++;
+  }
+  span who;
+  const char *canonical = NULL;
+  if (find_presenter(s, n, has_date ? &date : NULL, known_presenters, npresenters, &who,
+                     &canonical)) {
+    out->presenter = canonical ? pb_arena_strdup(a, canonical)
+                               : pb_arena_strndup(a, s + who.start, who.end - who.start);
+    take_brackets(s, n, &who);
+    taken[ntaken++] = who;
+  }
+  if (ntaken == 2 && taken[1].start < taken[0].start) {
+    span t = taken[0];
+    taken[0] = taken[1];
+    taken[1] = t;
+  }
+
+  /* The topic: the pieces between the taken spans, tidied, joined. */
+  pb_buf topic = PB_BUF_INIT;
+  size_t at = 0;
+  for (size_t i = 0; i <= ntaken; i++) {
+    size_t pa = at, pb = i < ntaken ? taken[i].start : n;
+    if (i < ntaken) at = taken[i].end;
+    tidy_piece(s, &pa, &pb);
+    if (pa >= pb) continue;
+    if (topic.len) pb_buf_puts(&topic, " - ");
+    put_topic_piece(&topic, s, pa, pb);
+  }
+  while (topic.len && topic.data[topic.len - 1] == ' ') topic.data[--topic.len] = 0;
+  if (topic.len) out->topic = pb_arena_strndup(a, topic.data, topic.len);
+  pb_buf_free(&topic);
+  return PB_OK;
+}
+
+/* ====================================================================== */
+/* Reading .pptx files                                                     */
+/* ====================================================================== */
+
+static int is_ooxml_presentation(const char *ext) {
+  return ext && (strcmp(ext, "pptx") == 0 || strcmp(ext, "pptm") == 0 ||
+                 strcmp(ext, "ppsx") == 0 || strcmp(ext, "potx") == 0);
+}
+
+/* "ppt/slides/slide12.xml" */
+static int is_slide_part(const char *entry) {
+  static const char prefix[] = "ppt/slides/slide";
+  if (strncmp(entry, prefix, sizeof prefix - 1) != 0) return 0;
+  const char *p = entry + sizeof prefix - 1;
+  if (!is_digit((unsigned char)*p)) return 0;
+  while (is_digit((unsigned char)*p)) p++;
+  return strcmp(p, ".xml") == 0;
+}
+
+/* Reads zip entry idx (at most limit bytes) into out. Returns 0, PB_ELIMIT
+ * or PB_EFORMAT with the reason written to why. */
+static int zip_read_entry(zip_t *z, zip_uint64_t idx, size_t limit, pb_buf *out, char *why,
+                          size_t whylen) {
+  zip_stat_t st;
+  zip_stat_init(&st);
+  if (zip_stat_index(z, idx, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
+    snprintf(why, whylen, "%s", zip_strerror(z));
+    return PB_EFORMAT;
+  }
+  if (st.size > limit) {
+    snprintf(why, whylen, "%" PRIu64 " bytes, more than the limit of %zu", (uint64_t)st.size,
+             limit);
+    return PB_ELIMIT;
+  }
+  zip_file_t *f = zip_fopen_index(z, idx, 0);
+  if (!f) {
+    snprintf(why, whylen, "%s", zip_strerror(z));
+    return PB_EFORMAT;
+  }
+  int rc = PB_OK;
+  pb_buf_reset(out);
+  pb_buf_reserve(out, (size_t)st.size);
+  while (out->len < (size_t)st.size) {
+    zip_int64_t got = zip_fread(f, out->data + out->len, (zip_uint64_t)st.size - out->len);
+    if (got <= 0) {
+      snprintf(why, whylen, "%s", got < 0 ? zip_file_strerror(f) : "entry shorter than declared");
+      rc = PB_EFORMAT;
+      break;
+    }
+    out->len += (size_t)got;
+  }
+  out->data[out->len] = 0;
+  if (zip_fclose(f) != 0 && rc == PB_OK) {
+    snprintf(why, whylen, "entry data corrupt");
+    rc = PB_EFORMAT;
+  }
+  return rc;
+}
+
+/* mkdir -p. Returns 0 or -1 (errno set). */
+static int make_dirs(const char *path) {
+  char *p = pb_xstrdup(path);
+  int rc = 0;
+  for (char *q = p + 1;; q++) {
+    if (*q == '/' || *q == 0) {
+      char c = *q;
+      *q = 0;
+      if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        rc = -1;
+        *q = c;
+        break;
+      }
+      *q = c;
+      if (!c) break;
+    }
+  }
+  free(p);
+  return rc;
+}
+
+typedef struct {
+  const char *thumb_dir;
+  int thumb_dir_failed; /* warned once already */
+} scan_state;
+
+/* Writes bytes to thumb_dir/<hash>.<ext> unless it is there already.
+ * Returns the path in the arena, or NULL after a warning. */
+static const char *store_thumbnail(pb_library *lib, scan_state *st, const char *deck,
+                                   const pb_buf *bytes, const char *ext) {
+  if (st->thumb_dir_failed) return NULL;
+  if (make_dirs(st->thumb_dir) != 0) {
+    pb_warn(deck, 0, "cannot create thumbnail directory %s (%s); decks are listed without "
+                     "thumbnails",
+            st->thumb_dir, strerror(errno));
+    st->thumb_dir_failed = 1;
+    return NULL;
+  }
+  uint64_t h = pb_hash64(bytes->data, bytes->len, 0x7062736c69646573ULL /* "pbslides" */);
+  char *path = pb_arena_printf(lib->arena, "%s/%016" PRIx64 ".%s", st->thumb_dir, h, ext);
+  struct stat sb;
+  if (stat(path, &sb) == 0 && (size_t)sb.st_size == bytes->len) return path;
+
+  /* Write aside and rename, so that a concurrent run never sees half a file. */
+  pb_buf tmp = PB_BUF_INIT;
+  pb_buf_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
+  FILE *f = fopen(tmp.data, "wb");
+  int ok = f && fwrite(bytes->data, 1, bytes->len, f) == bytes->len;
+  if (f && fclose(f) != 0) ok = 0;
+  if (ok && rename(tmp.data, path) != 0) ok = 0;
+  if (!ok) {
+    pb_warn(deck, 0, "cannot write thumbnail %s (%s); deck listed without it", path,
+            strerror(errno));
+    remove(tmp.data);
+    path = NULL;
+  }
+  pb_buf_free(&tmp);
+  return path;
+}
+
+/* Slide count and thumbnail of one .pptx. Problems are warnings. */
+static void read_pptx(pb_library *lib, scan_state *st, pb_slide *slide, const char *file) {
+  int err = 0;
+  zip_t *z = zip_open(file, ZIP_RDONLY, &err);
+  if (!z) {
+    zip_error_t ze;
+    zip_error_init_with_code(&ze, err);
+    pb_warn(file, 0, "not a readable .pptx (zip: %s); no slide count or thumbnail",
+            zip_error_strerror(&ze));
+    zip_error_fini(&ze);
+    return;
+  }
+  pb_buf data = PB_BUF_INIT;
+  char why[256];
+  zip_int64_t nentries = zip_get_num_entries(z, 0);
+  zip_int64_t thumb = -1, app = -1;
+  int count = 0;
+  for (zip_int64_t i = 0; i < nentries; i++) {
+    const char *ename = zip_get_name(z, (zip_uint64_t)i, 0);
+    if (!ename) continue;
+    if (is_slide_part(ename)) count++;
+    else if (strncasecmp(ename, "docProps/thumbnail.", 19) == 0 && thumb < 0) thumb = i;
+    else if (strcmp(ename, "docProps/app.xml") == 0) app = i;
+  }
+  if (count == 0 && app >= 0) {
+    if (zip_read_entry(z, (zip_uint64_t)app, PB_SLIDES_APPXML_MAX, &data, why, sizeof why) == PB_OK) {
+      const char *p = strstr(data.data, "<Slides>");
+      if (p) count = atoi(p + 8);
+    } else {
+      pb_warn(file, 0, "cannot read docProps/app.xml (%s)", why);
+    }
+  }
+  slide->slides = count > 0 ? count : 0;
+  if (count == 0) pb_warn(file, 0, "no slides found in this .pptx");
+
+  if (thumb >= 0) {
+    int rc = zip_read_entry(z, (zip_uint64_t)thumb, PB_SLIDES_THUMB_MAX, &data, why, sizeof why);
+    if (rc == PB_ELIMIT) {
+      pb_warn(file, 0, "thumbnail skipped: %s", why);
+    } else if (rc != PB_OK) {
+      pb_warn(file, 0, "cannot read the thumbnail (%s)", why);
+    } else {
+      const unsigned char *b = (const unsigned char *)data.data;
+      const char *ext = NULL;
+      if (data.len >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) ext = "jpeg";
+      else if (data.len >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) ext = "png";
+      if (!ext) pb_warn(file, 0, "thumbnail is neither JPEG nor PNG; skipped");
+      else slide->thumbnail = store_thumbnail(lib, st, file, &data, ext);
+    }
+  }
+  pb_buf_free(&data);
+  zip_discard(z);
+}
+
+/* ====================================================================== */
+/* Linking decks and cards                                                 */
+/* ====================================================================== */
+
+static void percent_decode(pb_buf *out, const char *s) {
+  static const char hex[] = "0123456789abcdef";
+  pb_buf_reset(out);
+  for (const char *p = s; *p; p++) {
+    if (*p == '%' && p[1] && p[2]) {
+      const char *h = strchr(hex, p[1] | 0x20), *l = strchr(hex, p[2] | 0x20);
+      if (h && l && *h && *l) {
+        pb_buf_putc(out, (int)((h - hex) * 16 + (l - hex)));
+        p += 2;
+        continue;
+      }
+    }
+    pb_buf_putc(out, *p);
+  }
+  if (!out->data) pb_buf_puts(out, "");
+}
+
+/* Cuts a path at a query or fragment and drops a leading "./". */
+static void clean_rel_path(pb_buf *out, const char *s) {
+  while (s[0] == '.' && s[1] == '/') s += 2;
+  size_t n = strcspn(s, "?#");
+  pb_buf_reset(out);
+  pb_buf_append(out, s, n);
+}
+
+/* When link points at a file in the library, sets out to its path relative
+ * to the root and returns 1: link->local, a relative URL, or a URL into the
+ * library's repository (.../blob/BRANCH/path, .../raw/BRANCH/path,
+ * raw.githubusercontent.com/OWNER/REPO/BRANCH/path, also wrapped in a
+ * previewer such as htmlpreview's "?https://github.com/..."). */
+static int link_library_path(const pb_library *lib, const pb_link *l, pb_buf *out) {
+  if (l->local) {
+    clean_rel_path(out, l->local);
+    return out->len > 0;
+  }
+  if (!l->url || !*l->url) return 0;
+  pb_buf url = PB_BUF_INIT;
+  percent_decode(&url, l->url);
+  int found = 0;
+  const char *u = url.data;
+  if (!strstr(u, "://") && strncmp(u, "mailto:", 7) != 0 && u[0] != '#' && u[0] != '/') {
+    clean_rel_path(out, u);
+    found = out->len > 0;
+    goto done;
+  }
+  if (lib->repo_url) {
+    const char *host = strstr(lib->repo_url, "://");
+    host = host ? host + 3 : lib->repo_url;
+    const char *owner_repo = strchr(host, '/');
+    if (owner_repo && !strstr(u, owner_repo)) goto done;
+  }
+  const char *tail = NULL;
+  const char *m;
+  if ((m = strstr(u, "raw.githubusercontent.com/"))) {
+    tail = m + strlen("raw.githubusercontent.com/");
+    for (int k = 0; k < 3 && tail; k++) { /* OWNER/REPO/BRANCH */
+      tail = strchr(tail, '/');
+      if (tail) tail++;
+    }
+  } else if (strstr(u, "github.com/") && ((m = strstr(u, "/blob/")) || (m = strstr(u, "/raw/")))) {
+    tail = strchr(m + 1, '/');
+    if (tail) tail = strchr(tail + 1, '/'); /* past BRANCH */
+    if (tail) tail++;
+  }
+  if (tail && *tail) {
+    clean_rel_path(out, tail);
+    found = out->len > 0;
+  }
+done:
+  pb_buf_free(&url);
+  return found;
+}
+
+static void link_entry(pb_library *lib, pb_slide *s, int index) {
+  for (size_t i = 0; i < s->nentries; i++)
+    if (s->entries[i] == index) return;
+  *PB_PUSH(lib->arena, s->entries, s->nentries, s->capentries) = index;
+}
+
+static int same_session(const pb_entry *e, const pb_slide *s) {
+  long de, ds;
+  if (!e->presenter || !s->presenter || strcmp(e->presenter, s->presenter) != 0) return 0;
+  if (!iso_days(e->date, &de) || !iso_days(s->date, &ds)) return 0;
+  return labs(de - ds) <= PB_SLIDES_DATE_WINDOW;
+}
+
+static void link_decks(pb_library *lib) {
+  pb_buf target = PB_BUF_INIT;
+  for (size_t k = 0; k < lib->nslides; k++) {
+    pb_slide *s = &lib->slides[k];
+    for (size_t i = 0; i < lib->nentries; i++) {
+      const pb_entry *e = lib->entries[i];
+      int linked = same_session(e, s);
+      for (size_t j = 0; !linked && j < e->nlinks; j++)
+        linked = link_library_path(lib, &e->links[j], &target) && strcmp(target.data, s->path) == 0;
+      if (linked) link_entry(lib, s, e->index);
+    }
+  }
+  pb_buf_free(&target);
+}
+
+/* ====================================================================== */
+/* Scanning                                                                */
+/* ====================================================================== */
+
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The distinct presenters of the cards, in first-seen order (malloc'd). */
+static const char **card_presenters(const pb_library *lib, size_t *n) {
+  const char **names = pb_xmalloc((lib->nentries + 1) * sizeof *names);
+  *n = 0;
+  for (size_t i = 0; i < lib->nentries; i++) {
+    const char *p = lib->entries[i]->presenter;
+    if (!p || !*p) continue;
+    size_t j = 0;
+    while (j < *n && strcmp(names[j], p) != 0) j++;
+    if (j == *n) names[(*n)++] = p;
+  }
+  return names;
+}
+
+int pb_slides_scan(pb_library *lib, const char *slide_dir_rel) {
+  return pb_slides_scan_ex(lib, slide_dir_rel, NULL);
+}
+
+int pb_slides_scan_ex(pb_library *lib, const char *slide_dir_rel, const pb_slides_options *opt) {
+  if (!slide_dir_rel || !*slide_dir_rel) slide_dir_rel = "Slide";
+  lib->slides = NULL;
+  lib->nslides = lib->capslides = 0;
+
+  pb_buf dir = PB_BUF_INIT;
+  pb_buf_printf(&dir, "%s/%s", lib->root, slide_dir_rel);
+  scan_state st = {0};
+  st.thumb_dir = opt && opt->thumb_dir
+                     ? opt->thumb_dir
+                     : pb_arena_printf(lib->arena, "%s/build/cache/thumbs", lib->root);
+
+  char **names = NULL;
+  size_t nnames = 0, capnames = 0, nknown = 0;
+  const char **known = NULL;
+  pb_buf file = PB_BUF_INIT;
+  int rc = 0;
+  DIR *d = opendir(dir.data);
+  if (!d) {
+    if (errno != ENOENT) {
+      pb_error(dir.data, 0, "cannot read the slide directory: %s", strerror(errno));
+      rc = PB_EIO;
+    }
+    goto done;
+  }
+  for (struct dirent *de; (de = readdir(d));) {
+    if (de->d_name[0] == '.') continue;
+    pb_buf_reset(&file);
+    pb_buf_printf(&file, "%s/%s", dir.data, de->d_name);
+    struct stat sb;
+    if (stat(file.data, &sb) != 0 || !S_ISREG(sb.st_mode)) continue;
+    if (nnames == capnames) {
+      capnames = capnames ? capnames * 2 : 16;
+      names = pb_xrealloc(names, capnames * sizeof *names);
+    }
+    names[nnames++] = pb_xstrdup(de->d_name);
+  }
+  closedir(d);
+  if (nnames) qsort(names, nnames, sizeof *names, cmp_names);
+
+  known = card_presenters(lib, &nknown);
+  for (size_t i = 0; i < nnames; i++) {
+    pb_slide *s = PB_PUSH(lib->arena, lib->slides, lib->nslides, lib->capslides);
+    pb_slide_parse_name(lib->arena, names[i], known, nknown, s);
+    s->path = pb_arena_printf(lib->arena, "%s/%s", slide_dir_rel, names[i]);
+    pb_buf_reset(&file);
+    pb_buf_printf(&file, "%s/%s", dir.data, names[i]);
+    if (s->presenter) {
+      size_t j = 0;
+      while (j < nknown && strcmp(known[j], s->presenter) != 0) j++;
+      if (j == nknown)
+        pb_note(file.data, 0, "presenter %s is read from the file name; no card names them",
+                s->presenter);
+    }
+    if (is_ooxml_presentation(s->ext)) read_pptx(lib, &st, s, file.data);
+  }
+  link_decks(lib);
+  rc = (int)lib->nslides;
+
+done:
+  free(known);
+  pb_buf_free(&file);
+  for (size_t i = 0; i < nnames; i++) free(names[i]);
+  free(names);
+  pb_buf_free(&dir);
+  return rc;
+}
+
+/* ====================================================================== */
+/* Report                                                                  */
+/* ====================================================================== */
+
+/* The slide directory, as the scan was told it: the directory part of the
+ * first deck's path, "Slide" when there are none. */
+static void slide_dir_of(const pb_library *lib, pb_buf *out) {
+  pb_buf_reset(out);
+  const char *p = lib->nslides ? lib->slides[0].path : NULL;
+  const char *slash = p ? strrchr(p, '/') : NULL;
+  if (slash) pb_buf_append(out, p, (size_t)(slash - p));
+  else pb_buf_puts(out, "Slide");
+}
+
+static int is_scanned_deck(const pb_library *lib, const char *path) {
+  for (size_t i = 0; i < lib->nslides; i++)
+    if (strcmp(lib->slides[i].path, path) == 0) return 1;
+  return 0;
+}
+
+size_t pb_slides_report(const pb_library *lib, pb_buf *out) {
+  size_t total = 0, count = 0;
+  pb_buf lines = PB_BUF_INIT, dir = PB_BUF_INIT, target = PB_BUF_INIT, full = PB_BUF_INIT;
+
+  for (size_t i = 0; i < lib->nslides; i++) {
+    const pb_slide *s = &lib->slides[i];
+    if (s->nentries) continue;
+    pb_buf_printf(&lines, "  %s\n", s->path);
+    count++;
+  }
+  pb_buf_printf(out, "decks no card mentions: %zu\n", count);
+  if (lines.len) pb_buf_append(out, lines.data, lines.len);
+  total += count;
+
+  slide_dir_of(lib, &dir);
+  pb_buf_reset(&lines);
+  count = 0;
+  for (size_t i = 0; i < lib->nentries; i++) {
+    const pb_entry *e = lib->entries[i];
+    for (size_t j = 0; j < e->nlinks; j++) {
+      const pb_link *l = &e->links[j];
+      if (!link_library_path(lib, l, &target)) continue;
+      int in_dir = strncmp(target.data, dir.data, dir.len) == 0 && target.data[dir.len] == '/';
+      if (!in_dir && l->kind != PB_LINK_SLIDE) continue;
+      if (is_scanned_deck(lib, target.data)) continue;
+      pb_buf_reset(&full);
+      pb_buf_printf(&full, "%s/%s", lib->root, target.data);
+      struct stat sb;
+      if (stat(full.data, &sb) == 0) continue;
+      pb_buf_printf(&lines, "  %s:%d: \"%s\" (%s, %s) -> %s\n", e->file ? e->file : "?",
+                    l->line ? l->line : e->line, e->title ? e->title : "",
+                    e->presenter ? e->presenter : "no presenter", e->date ? e->date : "no date",
+                    target.data);
+      count++;
+    }
+  }
+  pb_buf_printf(out, "cards whose deck is missing: %zu\n", count);
+  if (lines.len) pb_buf_append(out, lines.data, lines.len);
+  total += count;
+
+  pb_buf_free(&lines);
+  pb_buf_free(&dir);
+  pb_buf_free(&target);
+  pb_buf_free(&full);
+  return total;
+}

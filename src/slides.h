@@ -1,0 +1,91 @@
+/* The slide-deck index, model side: reading date, presenter and topic from
+ * the file names people give their decks, reading slide counts and
+ * thumbnails out of .pptx files, and linking decks with the cards of the
+ * same presenter and date. Results live in the library (lib->slides); the
+ * layout reads them from there. */
+#ifndef PB_SLIDES_H
+#define PB_SLIDES_H
+
+#include <stddef.h>
+
+#include "mem.h"
+#include "model.h"
+
+/* Reads date, presenter and topic from a deck's file name (no directory),
+ * e.g. "2023.11.3 程浩-扫盲贴.pdf" gives date "2023-11-03", presenter 程浩,
+ * topic 扫盲贴, ext "pdf".
+ *
+ * Fills *out completely: name, ext (lower case, NULL when the name has no
+ * extension), date (ISO, NULL if none), presenter (NULL if none), topic
+ * (NULL if nothing is left); path, thumbnail and entries are cleared and
+ * slides is 0. All strings are copied into a (known_presenters may be
+ * freed afterwards).
+ *
+ * Dates: YYYY.M.D, YYYY-M-D, YYYY_M_D (one or two digits for month and
+ * day), YYYYMMDD and YYYY年M月D日, anywhere in the name but not glued to other
+ * digits or ASCII letters; an impossible date (2023.2.30) is not a date and
+ * stays in the topic. The first valid date wins.
+ *
+ * Presenters: see the comment above find_presenter in slides.c. In short,
+ * a name from known_presenters (may be NULL when npresenters is 0) is taken
+ * wherever it stands as a field of its own; failing that, a lone 2–3 Han
+ * character field next to the date, or at either end of the name, that
+ * begins with a common Chinese surname is taken; anything doubtful stays
+ * in the topic.
+ *
+ * Topic: what is left once the date and presenter are taken out, with the
+ * separators around them trimmed, a field wholly in brackets unwrapped
+ * ("[Visual-Prompt-Tuning]") and underscores read as spaces.
+ *
+ * Returns 0, or PB_EPARSE when filename is empty (out is then cleared). */
+int pb_slide_parse_name(pb_arena *a, const char *filename, const char *const *known_presenters,
+                        size_t npresenters, pb_slide *out);
+
+typedef struct {
+  /* Where extracted thumbnails go; NULL means <lib->root>/build/cache/thumbs.
+   * Created when missing. */
+  const char *thumb_dir;
+} pb_slides_options;
+
+/* Scans <lib->root>/<slide_dir_rel> (NULL means "Slide"; not recursive;
+ * dotfiles and directories skipped; sorted by name in byte order) and
+ * replaces lib->slides with one pb_slide per file, path "<slide_dir_rel>/
+ * <name>". Presenters are recognised from the distinct presenters of
+ * lib->entries, so read the cards first.
+ *
+ * For an Office Open XML presentation (.pptx, .pptm, .ppsx, .potx) it
+ * reads the slide count (ppt/slides/slideN.xml entries, else <Slides> in
+ * docProps/app.xml) and copies docProps/thumbnail.jpeg (at most 5 MB, JPEG
+ * or PNG by its bytes) to <thumb_dir>/<content hash>.jpeg|.png, setting
+ * slide->thumbnail to that path. A deck that is not a readable zip, an
+ * oversized or unreadable thumbnail, or a thumbnail directory that cannot
+ * be written give a warning naming the file; the deck is still listed.
+ * A presenter read from a name that no card has gets a note.
+ *
+ * Then links decks and cards (slide->entries, entry indexes in library
+ * order, each once): a card links to a deck when one of its links points at
+ * the deck's file (link->local, a relative URL, or a URL into the
+ * repository such as .../blob/main/Slide/x.pptx, percent-encoded or not), or
+ * when the card's presenter equals the deck's and the dates are at most 3
+ * days apart.
+ *
+ * Returns the number of decks (0 when the directory does not exist), or
+ * PB_EIO when it exists but cannot be read. */
+int pb_slides_scan(pb_library *lib, const char *slide_dir_rel);
+int pb_slides_scan_ex(pb_library *lib, const char *slide_dir_rel, const pb_slides_options *opt);
+
+/* Appends to out, as text lines, the decks no card is linked with and the
+ * cards whose deck is missing (a link pointing into the slide directory, or
+ * a Slide link with a local path, whose file does not exist under
+ * lib->root):
+ *
+ *   decks no card mentions: 1
+ *     Slide/实验记录管理方案.pdf
+ *   cards whose deck is missing: 1
+ *     Archived/log.md:12: "Some title" (陈银, 2024-01-19) -> Slide/x.pptx
+ *
+ * A section with nothing in it prints its header with 0. Returns the total
+ * number of items listed. */
+size_t pb_slides_report(const pb_library *lib, pb_buf *out);
+
+#endif
