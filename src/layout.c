@@ -87,6 +87,7 @@ typedef struct {
   const char **page_running; /* per page */
   size_t npage_running, cap_page_running;
   int first_content_page;
+  int after_heading; /* nothing but a heading since the last card */
   /* report counters */
   int n_overfull, n_punct, n_widows, n_orphans, n_gaps, n_paras;
 } layout;
@@ -450,9 +451,9 @@ static void draw_figure(layout *L, const placed_figure *pf) {
     it->w = pf->w;
     it->h = pf->h;
     it->color = GRAY;
-    it->caption = pf->caption;
-    /* The caption is drawn as ordinary text so that it needs no font logic
-     * in the renderer. */
+    /* The caption is set here as wrapped text; the renderer's own one-line
+     * caption is only for figures that fail when they are encoded. */
+    it->caption = NULL;
     pb_span_in s = span(pf->caption, PB_FAMILY_SANS, 0, 8, GRAY);
     pb_para p;
     if (set_para(L, &s, 1, pf->w - 16, 0, &p, NULL, 0) == PB_OK)
@@ -748,6 +749,8 @@ static void layout_card(layout *L, row *r) {
   if (L->y < L->top - 0.01) {
     if (L->y - CARD_GAP - keep < L->bottom) {
       new_page(L);
+    } else if (L->after_heading) {
+      L->y -= 6;
     } else {
       L->y -= CARD_GAP * 0.5;
       pb_item *rule = pb_page_add_item(L->doc, page_at(L, L->page), PB_ITEM_LINE);
@@ -761,6 +764,7 @@ static void layout_card(layout *L, row *r) {
     }
   }
   (void)text_h;
+  L->after_heading = 0;
   r->page = L->page;
   r->y = L->y;
   flow_para(L, &tp, L->left, TITLE_LEADING);
@@ -791,6 +795,7 @@ static void layout_heading(layout *L, row *r) {
     else
       L->y -= 18;
   }
+  L->after_heading = 1;
   pb_rgb color = r->has_color ? r->color : (r->kind == ROW_CHAPTER ? ACCENT : BLACK);
   if (L->opt->print) color = BLACK;
   pb_span_in s = span(r->title, PB_FAMILY_SANS, PB_STYLE_BOLD, size, color);
