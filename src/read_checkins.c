@@ -21,7 +21,7 @@ typedef struct {
   pb_library *lib;
   const pb_read_options *opt;
   pb_read_source *src;
-  const char *prev_date; /* the previous entry's date, for order checks */
+  int main_year; /* the year most heads are dated in, 0 if none dominates */
 } checkin_ctx;
 
 static pb_read_str line_at(const checkin_ctx *c, size_t i) { return c->src->lines[i]; }
@@ -265,7 +265,13 @@ static void read_target(head_ctx *h, pb_read_str label, pb_read_str target) {
     return;
   }
   if (memchr(t.s, '[', t.len) && has_url(t)) {
+    size_t before = h->e->nlinks;
+    int have_paper = 0;
+    for (size_t i = 0; i < before; i++)
+      if (h->e->links[i].kind == PB_LINK_PAPER) have_paper = 1;
     pb_read_take_links(h->c->lib, h->e, t, h->c->src->dir, h->c->opt, h->c->src->file, h->line);
+    if (!have_paper && h->e->nlinks > before && h->e->links[before].kind == PB_LINK_OTHER)
+      h->e->links[before].kind = PB_LINK_PAPER;
     return;
   }
   if (!h->e->venue && pb_read_venue(h->c->lib, h->e, t)) return;
@@ -423,9 +429,24 @@ static size_t read_date_presenter(checkin_ctx *c, pb_read_str head, int line, ch
   return i;
 }
 
-/* Rough day number for order checks (not a calendar). */
-static long day_number(const char *iso) {
-  return atol(iso) * 372L + atol(iso + 5) * 31L + atol(iso + 8);
+/* The year most dated heads share, when more than two thirds do: a log of
+ * one year where a different year is a typo worth a warning. */
+static int find_main_year(const pb_read_source *src) {
+  enum { SPAN = 300 };
+  int counts[SPAN] = {0}, total = 0;
+  for (size_t i = 0; i < src->nlines; i++) {
+    pb_read_str u = unquoted(src->lines[i]);
+    if (!pb_read_is_checkin_head(u)) continue;
+    size_t k = u.len && (u.s[0] == '[') ? 1 : 0;
+    char iso[11];
+    if (pb_read_date((pb_read_str){u.s + k, u.len - k}, iso)) {
+      int y = atoi(iso) - 1900;
+      if (y >= 0 && y < SPAN) counts[y]++, total++;
+    }
+  }
+  for (int y = 0; y < SPAN; y++)
+    if (total >= 3 && counts[y] * 3 > total * 2) return 1900 + y;
+  return 0;
 }
 
 /* Joins the head's continuation lines while a bracket is open. */
@@ -485,9 +506,9 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
   if (!presenter) pb_warn(file, line, "entry has no presenter");
   else if (odd)
     pb_warn(file, line, "presenter written with unmatched brackets; read as '%s'", presenter);
-  if (date[0] && c->prev_date && labs(day_number(date) - day_number(c->prev_date)) > 200)
-    pb_warn(file, line, "date %s is far from the previous entry's %s; kept as written", date,
-            c->prev_date);
+  if (date[0] && c->main_year && atoi(date) != c->main_year)
+    pb_warn(file, line, "date %s is outside %d, the year of this log; kept as written", date,
+            c->main_year);
 
   /* the end of the entry */
   size_t end = j;
@@ -562,9 +583,7 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
     pb_read_md m = {lib, e, file, c->src->dir, c->opt, map.v, map.n};
     pb_read_markdown_text(&m, &e->summary, md.data, md.len);
   }
-  if (date[0]) c->prev_date = e->date;
 done:
-  if (date[0] && !c->prev_date) c->prev_date = pb_arena_strdup(lib->arena, date);
   pb_buf_free(&head);
   pb_buf_free(&md);
   pb_buf_free(&rest);
@@ -577,7 +596,7 @@ int pb_read_checkins(pb_library *lib, const char *path, const pb_read_options *o
   int rc = pb_read_source_load(lib, path, &src);
   if (rc) goto done;
   pb_read_repo_from_git(lib);
-  checkin_ctx c = {lib, opt, &src, NULL};
+  checkin_ctx c = {lib, opt, &src, find_main_year(&src)};
   size_t i = 0;
   while (i < src.nlines) {
     pb_read_str u = unquoted(src.lines[i]);

@@ -301,7 +301,7 @@ size_t pb_read_link_word(pb_read_str t) {
   static const char *const words[] = {
       "paper", "pdf",  "code", "github", "project", "homepage", "blog", "video", "slide",
       "slides", "link", "知乎", "博客",  "代码",    "论文",     "主页", "链接",  "视频",
-      "supp",  "openreview", "html",
+      "supp",  "openreview", "html", "ppt", "ieeexplore", "doi", "网页", "ieee.org",
   };
   for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
     size_t n = strlen(words[i]);
@@ -830,6 +830,14 @@ const char *pb_read_resolve(pb_library *lib, pb_read_str target, const char *bas
   if (!target.len || memchr(target.s, 0, target.len)) goto done;
 
   pb_read_str path = target;
+  /* htmlpreview.github.io/?URL shows a file of a repository: the file is URL */
+  if (pb_read_is_url(target)) {
+    const char *q = memchr(target.s, '?', target.len);
+    if (q && (size_t)(q - target.s) < 40 && memmem(target.s, (size_t)(q - target.s), "htmlpreview", 11)) {
+      pb_read_str inner = {q + 1, target.len - (size_t)(q + 1 - target.s)};
+      if (pb_read_is_url(inner)) target = inner;
+    }
+  }
   if (pb_read_is_url(target)) {
     if (!split_repo_url(target, &repo, &path)) goto done;
     /* only a URL into the library's own repository is local */
@@ -1386,21 +1394,22 @@ int pb_read_is_checkin_head(pb_read_str t) {
 /* ==== dialect sniffing ============================================ */
 
 int pb_read_markdown(pb_library *lib, const char *path, const pb_read_options *opt) {
-  pb_read_source src;
-  int rc = pb_read_source_load(lib, path, &src);
+  pb_buf raw = PB_BUF_INIT;
   size_t heads = 0, subheadings = 0;
-  if (rc) {
-    pb_read_source_free(&src);
-    return rc;
+  /* the reader chosen below reports problems; sniffing stays silent */
+  if (pb_read_file(path, PB_READ_MAX_FILE, &raw) == 0 && raw.data) {
+    const char *p = raw.data, *end = raw.data + raw.len;
+    while (p < end) {
+      const char *nl = memchr(p, '\n', (size_t)(end - p));
+      pb_read_str l = {p, nl ? (size_t)(nl - p) : (size_t)(end - p)};
+      p = nl ? nl + 1 : end;
+      size_t k = pb_read_unquote(l.s, l.len, 0, NULL);
+      pb_read_str u = pb_read_trim((pb_read_str){l.s + k, l.len - k});
+      if (pb_read_is_checkin_head(u)) heads++;
+      if (pb_read_starts_with(l, "### ")) subheadings++;
+    }
   }
-  for (size_t i = 0; i < src.nlines; i++) {
-    pb_read_str l = src.lines[i];
-    size_t k = pb_read_unquote(l.s, l.len, 0, NULL);
-    pb_read_str u = pb_read_trim((pb_read_str){l.s + k, l.len - k});
-    if (pb_read_is_checkin_head(u)) heads++;
-    if (pb_read_starts_with(l, "### ")) subheadings++;
-  }
-  pb_read_source_free(&src);
+  pb_buf_free(&raw);
   /* a check-in log is mostly dated heads; a REPORT file has a category tree
    * and may quote a date or two */
   if (heads >= 2 || (heads == 1 && !subheadings)) return pb_read_checkins(lib, path, opt);
