@@ -544,6 +544,10 @@ int pb_fonts_subset(pb_fonts *f, int fc, const uint32_t *cps, size_t n, pb_buf *
   hb_set_t *drop_tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
   for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
     hb_set_add(drop_tables, drop[i]);
+  /* PDF viewers rasterize without TrueType hinting (or with their own
+   * auto-hinter), so the instructions (fpgm, prep, cvt, per-glyph code)
+   * are dead weight; libharu 2.3.0 writes empty tables in their place. */
+  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
   hb_face_t *sub = hb_subset_or_fail(ft->face, in);
   hb_subset_input_destroy(in);
   if (!sub) {

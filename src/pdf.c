@@ -298,6 +298,17 @@ done:
 
 /* ---- drawing --------------------------------------------------------- */
 
+/* libharu rejects colour components outside [0, 1] with a sticky error. */
+static HPDF_REAL unit(float v) { return v < 0 ? 0 : v > 1 ? 1 : (HPDF_REAL)v; }
+
+static void set_fill(HPDF_Page page, pb_rgb c) {
+  HPDF_Page_SetRGBFill(page, unit(c.r), unit(c.g), unit(c.b));
+}
+
+static void set_stroke(HPDF_Page page, pb_rgb c) {
+  HPDF_Page_SetRGBStroke(page, unit(c.r), unit(c.g), unit(c.b));
+}
+
 static void end_text(render *r, HPDF_Page page) {
   if (r->in_text) {
     HPDF_Page_EndText(page);
@@ -309,6 +320,12 @@ static void draw_text(render *r, HPDF_Page page, const pb_item *it) {
   int base = pb_fonts_base(r->fonts, it->face);
   if (base < 0 || !r->hfonts[base] || !it->text || it->len == 0)
     return;
+  /* libharu rejects sizes outside (0, 600] with a sticky error that would
+   * fail the whole file; a layout bug should cost one run, not the PDF */
+  if (!(it->size > 0 && it->size <= 600)) {
+    pb_warn(NULL, 0, "text run at %.0f,%.0f has font size %g; not drawn", it->x, it->y, it->size);
+    return;
+  }
   int fb = pb_fonts_fake_bold(r->fonts, it->face);
   int fi = pb_fonts_fake_italic(r->fonts, it->face);
   if (!r->in_text) {
@@ -316,10 +333,10 @@ static void draw_text(render *r, HPDF_Page page, const pb_item *it) {
     r->in_text = 1;
   }
   HPDF_Page_SetFontAndSize(page, r->hfonts[base], (HPDF_REAL)it->size);
-  HPDF_Page_SetRGBFill(page, it->color.r, it->color.g, it->color.b);
+  set_fill(page, it->color);
   HPDF_Page_SetCharSpace(page, (HPDF_REAL)it->char_space);
   if (fb) {
-    HPDF_Page_SetRGBStroke(page, it->color.r, it->color.g, it->color.b);
+    set_stroke(page, it->color);
     HPDF_Page_SetLineWidth(page, (HPDF_REAL)(it->size * FAKE_BOLD_STROKE));
     HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE);
   } else {
@@ -332,7 +349,7 @@ static void draw_text(render *r, HPDF_Page page, const pb_item *it) {
 
 static void draw_line(render *r, HPDF_Page page, const pb_item *it) {
   end_text(r, page);
-  HPDF_Page_SetRGBStroke(page, it->color.r, it->color.g, it->color.b);
+  set_stroke(page, it->color);
   HPDF_Page_SetLineWidth(page, (HPDF_REAL)(it->line_width > 0 ? it->line_width : 0.5));
   HPDF_Page_MoveTo(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y);
   HPDF_Page_LineTo(page, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h));
@@ -345,9 +362,9 @@ static void draw_rect(render *r, HPDF_Page page, const pb_item *it) {
   if (!stroke && !it->filled)
     return;
   if (it->filled)
-    HPDF_Page_SetRGBFill(page, it->fill.r, it->fill.g, it->fill.b);
+    set_fill(page, it->fill);
   if (stroke) {
-    HPDF_Page_SetRGBStroke(page, it->color.r, it->color.g, it->color.b);
+    set_stroke(page, it->color);
     HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width);
   }
   HPDF_Page_Rectangle(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w,
@@ -366,10 +383,10 @@ static void draw_placeholder(render *r, HPDF_Page page, const pb_item *it) {
   end_text(r, page);
   HPDF_Page_GSave(page);
   if (it->filled)
-    HPDF_Page_SetRGBFill(page, it->fill.r, it->fill.g, it->fill.b);
+    set_fill(page, it->fill);
   else
     HPDF_Page_SetRGBFill(page, 0.95f, 0.95f, 0.95f);
-  HPDF_Page_SetRGBStroke(page, it->color.r, it->color.g, it->color.b);
+  set_stroke(page, it->color);
   HPDF_Page_SetLineWidth(page, (HPDF_REAL)(it->line_width > 0 ? it->line_width : 0.5));
   HPDF_Page_Rectangle(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w,
                       (HPDF_REAL)it->h);
@@ -381,7 +398,7 @@ static void draw_placeholder(render *r, HPDF_Page page, const pb_item *it) {
     HPDF_Page_Clip(page);
     HPDF_Page_EndPath(page);
     HPDF_Page_BeginText(page);
-    HPDF_Page_SetRGBFill(page, it->color.r, it->color.g, it->color.b);
+    set_fill(page, it->color);
     HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
     HPDF_Page_SetCharSpace(page, 0);
     HPDF_Page_MoveTextPos(page, (HPDF_REAL)(it->x + 6), (HPDF_REAL)(it->y + it->h / 2 - size / 3));
@@ -707,6 +724,20 @@ static int verify_and_sync(const char *tmp, const char *path) {
   return rc;
 }
 
+/* Makes the rename durable; failing to is not an error (some file systems
+ * do not support fsync on directories). */
+static void sync_dir(const char *path) {
+  const char *slash = strrchr(path, '/');
+  char *dir = slash ? pb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+                    : pb_xstrdup(".");
+  int fd = open(dir, O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+  free(dir);
+}
+
 /* Makes a unique temporary name beside path: "dir/.name.XXXXXX". */
 static char *temp_beside(const char *path, int *fd_out) {
   const char *slash = strrchr(path, '/');
@@ -775,12 +806,20 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   }
   rc = PB_EPDF;
 
+  /* libharu accepts page sides from 3 to 14400 points */
+  double pw = doc->page_w < 3 || doc->page_w > 14400 ? 595.276 : doc->page_w;
+  double ph = doc->page_h < 3 || doc->page_h > 14400 ? 841.89 : doc->page_h;
   for (size_t p = 0; p < doc->npages && !fail(&r); p++) {
     r.pages[p] = HPDF_AddPage(r.pdf);
     if (!r.pages[p])
       goto out;
-    HPDF_Page_SetWidth(r.pages[p], (HPDF_REAL)doc->page_w);
-    HPDF_Page_SetHeight(r.pages[p], (HPDF_REAL)doc->page_h);
+    HPDF_Page_SetWidth(r.pages[p], (HPDF_REAL)pw);
+    HPDF_Page_SetHeight(r.pages[p], (HPDF_REAL)ph);
+  }
+  if (doc->npages == 0) { /* a PDF needs a page to be valid */
+    HPDF_Page blank = HPDF_AddPage(r.pdf);
+    HPDF_Page_SetWidth(blank, (HPDF_REAL)pw);
+    HPDF_Page_SetHeight(blank, (HPDF_REAL)ph);
   }
   for (size_t p = 0; p < doc->npages && !fail(&r); p++)
     draw_page(&r, p);
@@ -813,6 +852,7 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
     rc = PB_EIO;
     goto out;
   }
+  sync_dir(path);
   free(tmp);
   tmp = NULL;
   rc = 0;

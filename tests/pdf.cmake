@@ -7,5 +7,5 @@ target_link_libraries(pdf_test PRIVATE pbcore)
 find_program(PB_PYTHON3 python3)
 add_test(NAME pdf-backend
   COMMAND ${PB_PYTHON3} ${PB_TESTS}/pdf/check.py $<TARGET_FILE:pdf_test> ${PB_ROOT}/fonts
-          ${CMAKE_BINARY_DIR}/pdf-test)
+          ${CMAKE_BINARY_DIR}/pdf-test ${PB_CORPUS})
 set_tests_properties(pdf-backend PROPERTIES SKIP_RETURN_CODE 77)

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Checks the PDF back end with real PDF tools.
 
-usage: check.py PDF_TEST FONTDIR WORKDIR
+usage: check.py PDF_TEST FONTDIR WORKDIR [CORPUS_DIR]
 
 Runs the pdf_test program (a hand-built pb_doc written with pb_pdf_write)
 and asserts on the result with qpdf, poppler (pdffonts, pdftotext, pdfinfo,
 pdftoppm) and mutool: structure, embedded subset fonts, text extraction
 without ToUnicode warnings, the Chinese outline, link annotations (URI,
-GoTo, Launch), no blank CJK glyphs, reproducible bytes and atomic writes.
+GoTo, Launch), no blank CJK glyphs (also for every CJK character of the
+reading group's cards when CORPUS_DIR exists), reproducible bytes and
+atomic writes.
 Exits 77 (skipped) when a tool is missing."""
 import os
 import re
@@ -37,11 +39,9 @@ def run(cmd, env=None, preexec=None, check_rc=True):
     return p
 
 
-def write_pdf(prog, fontdir, out, grid=None, env_extra=None, preexec=None):
+def write_pdf(prog, fontdir, out, grid=None, preexec=None, extra_args=()):
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
-    if env_extra:
-        env.update(env_extra)
-    cmd = [prog, fontdir, out] + ([grid] if grid else [])
+    cmd = [prog, fontdir, out] + ([grid] if grid else []) + list(extra_args)
     return run(cmd, env=env, preexec=preexec, check_rc=False)
 
 
@@ -73,6 +73,36 @@ def ink(pixels, w, box, dpi):
         row = pixels[y * w + x0:y * w + x1]
         dark += sum(1 for b in row if b < 128)
     return dark
+
+
+def check_grid(pdf, grid, work, name):
+    """Renders the grid pages and checks that each cell has ink."""
+    dpi = 100
+    cells = [l.split() for l in open(grid, encoding="utf-8")]
+    pages = sorted(set(int(c[2]) for c in cells))
+    prefix = os.path.join(work, name)
+    run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(pages[0]), "-l", str(pages[-1]), pdf,
+         prefix])
+    rendered = {}
+    for f in os.listdir(work):
+        m = re.fullmatch(re.escape(name) + r"-0*(\d+)\.pgm", f)
+        if m:
+            rendered[int(m.group(1))] = read_pgm(os.path.join(work, f))
+    check(sorted(rendered) == pages, "%s: grid pages rendered (%d)" % (name, len(pages)))
+    blank = []
+    for c in cells:
+        if int(c[2]) not in rendered:
+            continue
+        w, h, px = rendered[int(c[2])]
+        box = tuple(float(v) for v in c[3:7])
+        if ink(px, w, box, dpi) < 12:
+            blank.append("%s(%s,p%s)" % (c[0], "text" if c[1] == "0" else "sans", c[2]))
+    check(not blank, "%s: no blank CJK glyph among %d" % (name, len(cells)) +
+          (": " + " ".join(blank[:40]) if blank else ""))
+    # the checker itself must see an empty area as empty
+    w, h, px = rendered[pages[0]]
+    check(ink(px, w, (300.0, 800.0, 324.0, 828.0), dpi) == 0, "%s: empty area has no ink" % name)
+    return len(cells)
 
 
 def main():
@@ -166,22 +196,32 @@ def main():
           "page labels (roman, then decimal)")
 
     # no blank CJK glyphs: every cell of the grid page has ink
-    dpi = 100
-    prefix = os.path.join(work, "grid")
-    run(["pdftoppm", "-r", str(dpi), "-gray", "-f", "2", "-l", "2", out, prefix])
-    pgm = [f for f in os.listdir(work) if f.startswith("grid") and f.endswith(".pgm")]
-    if check(len(pgm) == 1, "page 2 rendered"):
-        w, h, px = read_pgm(os.path.join(work, pgm[0]))
-        cells = [l.split() for l in open(grid, encoding="utf-8")]
-        blank = []
-        for c in cells:
-            box = tuple(float(v) for v in c[2:6])
-            if ink(px, w, box, dpi) < 12:
-                blank.append(c[0] + ("(text)" if c[1] == "0" else "(sans)"))
-        check(len(cells) >= 60, "grid has every test character (%d cells)" % len(cells))
-        check(not blank, "no blank CJK glyph" + (": " + " ".join(blank) if blank else ""))
-        # the checker itself must see an empty cell as empty
-        check(ink(px, w, (300.0, 700.0, 324.0, 728.0), dpi) == 0, "empty area has no ink")
+    ncells = check_grid(out, grid, work, "grid")
+    check(ncells >= 60, "grid has every test character (%d cells)" % ncells)
+
+    # every CJK character of the reading group's cards, in both CJK faces
+    corpus = sys.argv[4] if len(sys.argv) > 4 else ""
+    if corpus and os.path.isdir(corpus):
+        chars = set()
+        for root, _, files in os.walk(corpus):
+            for f in files:
+                if f.endswith(".md"):
+                    chars.update(open(os.path.join(root, f), encoding="utf-8",
+                                      errors="replace").read())
+        cfile = os.path.join(work, "chars.txt")
+        with open(cfile, "w", encoding="utf-8") as f:
+            f.write("".join(sorted(c for c in chars if ord(c) >= 0x2E80)))
+        big = os.path.join(work, "corpus.pdf")
+        bgrid = os.path.join(work, "corpus-grid.txt")
+        p = write_pdf(sys.argv[1], fontdir, big, bgrid, extra_args=[cfile])
+        if check(p.returncode == 0, "corpus characters: PDF written (%d bytes)" %
+                 (os.path.getsize(big) if os.path.exists(big) else 0)):
+            check(run(["qpdf", "--check", big], check_rc=False).returncode == 0,
+                  "corpus characters: qpdf --check passes")
+            n = check_grid(big, bgrid, work, "corpus")
+            print("     %d corpus grid cells" % n)
+    else:
+        print("skip corpus characters: %s not found" % (corpus or "no corpus given"))
 
     # reproducible output
     out2 = os.path.join(work, "out2.pdf")
@@ -208,8 +248,10 @@ def main():
     err = p.stderr.decode()
     check(p.returncode != 0, "write fails when the disk is 'full'")
     check(open(keep, "rb").read() == previous, "previous file untouched after a failed write")
-    check(re.search("^" + re.escape(keep) + r": error: cannot write PDF: File too large", err, re.M)
-          is not None,
+    # libharu reports a failed fwrite; a failed final flush (fclose, which
+    # libharu ignores) is caught by pb_pdf_write's completeness check
+    check(re.search("^" + re.escape(keep) + r": error: cannot write PDF: "
+                    r"(File too large|the file came out incomplete)", err, re.M) is not None,
           "error names the file and the reason (%r)" % err.strip()[-200:])
     check(os.listdir(keepdir) == ["booklet.pdf"], "no temporary file left behind")
 

@@ -1,9 +1,12 @@
 /* Builds a pb_doc by hand (acting as the layout stage) and writes it with
  * pb_pdf_write, for tests/pdf/check.py to inspect with real PDF tools.
  *
- *   pdf_test FONTDIR OUT.pdf GRID.txt   writes the test booklet; GRID.txt
- *                                       lists the CJK test grid cells
- *   pdf_test FONTDIR OUT.pdf            same without the grid file
+ *   pdf_test FONTDIR OUT.pdf [GRID.txt [CHARS.txt]]
+ *
+ * writes the test booklet: page 1 has text in every family and style,
+ * links, graphics and placeholders; the pages after it a grid of CJK
+ * characters (those of the test strings and of CHARS.txt), whose cells
+ * are listed in GRID.txt.
  *
  * Exit status: 0 when pb_pdf_write succeeded, 1 otherwise. The creation
  * date comes from SOURCE_DATE_EPOCH when set. */
@@ -97,7 +100,7 @@ static void link(pb_doc *doc, pb_page *pg, pb_target_kind target, double x, doub
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: pdf_test FONTDIR OUT.pdf [GRID.txt]\n");
+    fprintf(stderr, "usage: pdf_test FONTDIR OUT.pdf [GRID.txt [CHARS.txt]]\n");
     return 2;
   }
   pb_fonts_config cfg = {0};
@@ -181,16 +184,21 @@ int main(int argc, char **argv) {
   im->w = 200;
   im->h = 100;
 
-  /* page 2: a grid of every distinct CJK character used in the test, one
-   * per 36 pt cell, so the checker can find ink in each cell */
-  pb_page *p2 = pb_doc_add_page(doc);
-  p2->label = "1";
-  text_line(doc, p2, PB_FAMILY_SANS, PB_STYLE_BOLD, 14, 56, H - 60, "测试网格 CJK grid", BLACK);
+  /* page 2 on: a grid of every distinct CJK character used in the test
+   * (and in CHARS.txt), once in each family's CJK face, one per 36 pt
+   * cell, so that the checker can look for ink in each cell */
   FILE *grid = argc > 3 ? fopen(argv[3], "w") : NULL;
+  pb_buf extra = PB_BUF_INIT;
+  if (argc > 4 && pb_read_file(argv[4], 0, &extra) != 0) {
+    fprintf(stderr, "cannot read %s\n", argv[4]);
+    return 2;
+  }
   const char *sources[] = {SENTENCE, "第一章图像生成粗体加粗斜体无衬线代码博客测试网格附录读书会",
-                           NULL};
-  uint32_t seen[256];
-  size_t nseen = 0;
+                           extra.data ? extra.data : "", NULL};
+  enum { COLS = 13, ROWS = 20 };
+  size_t cap = 64, nseen = 0;
+  uint32_t *seen = malloc(cap * sizeof *seen);
+  pb_page *pg = NULL;
   int cell = 0;
   for (int pass = 0; pass < 2; pass++) { /* pass 0: text face, 1: sans face */
     pb_family fam = pass == 0 ? PB_FAMILY_TEXT : PB_FAMILY_SANS;
@@ -201,30 +209,39 @@ int main(int argc, char **argv) {
         uint32_t cp;
         int k = pb_utf8_decode(t + i, len - i, &cp);
         i += (size_t)k;
-        if (!pb_is_cjk(cp) || pb_is_cjk_punct(cp))
+        if (!pb_is_cjk(cp) || pb_is_cjk_punct(cp) || pb_is_space(cp) || cp > 0xFFFF)
           continue;
+        uint32_t key = (uint32_t)pass << 24 | cp;
         size_t j;
         for (j = 0; j < nseen; j++)
-          if (seen[j] == ((uint32_t)pass << 24 | cp))
+          if (seen[j] == key)
             break;
-        if (j < nseen || nseen == 256)
+        if (j < nseen)
           continue;
-        seen[nseen++] = (uint32_t)pass << 24 | cp;
-        int col = cell % 13, row = cell / 13;
+        if (nseen == cap)
+          seen = realloc(seen, (cap *= 2) * sizeof *seen);
+        seen[nseen++] = key;
+        if (cell % (COLS * ROWS) == 0) {
+          pg = pb_doc_add_page(doc);
+          pg->label = pb_arena_printf(doc->arena, "%zu", doc->npages - 1);
+          text_line(doc, pg, PB_FAMILY_SANS, PB_STYLE_BOLD, 14, 56, H - 60, "测试网格 CJK grid",
+                    BLACK);
+        }
+        int col = cell % COLS, row = (cell / COLS) % ROWS;
         double cx = 56 + col * 36, cy = H - 110 - row * 36;
-        char u[8] = {0};
         pb_buf b = PB_BUF_INIT;
         pb_utf8_put(&b, cp);
-        memcpy(u, b.data, b.len);
+        text_line(doc, pg, fam, 0, 24, cx, cy, b.data, BLACK);
+        if (grid) /* page, cell box in points from the top-left: x0 y0 x1 y1 */
+          fprintf(grid, "%s %d %zu %.1f %.1f %.1f %.1f\n", b.data, pass, doc->npages, cx,
+                  H - (cy + 24), cx + 24, H - (cy - 4));
         pb_buf_free(&b);
-        text_line(doc, p2, fam, 0, 24, cx, cy, u, BLACK);
-        if (grid) /* cell box in points, top-left origin: x0 y0 x1 y1 */
-          fprintf(grid, "%s %d %.1f %.1f %.1f %.1f\n", u, pass, cx, H - (cy + 24), cx + 24,
-                  H - (cy - 4));
         cell++;
       }
     }
   }
+  free(seen);
+  pb_buf_free(&extra);
   if (grid)
     fclose(grid);
 
