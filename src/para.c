@@ -1,0 +1,1264 @@
+/* Paragraph typesetting: spans → elements (one per character, space or
+ * forced break, each with its face and width) → break opportunities
+ * (libunibreak, Chinese punctuation rules, hyphenation, URL and last-resort
+ * breaks) → boxes, glue and penalties → total-fit line breaking
+ * (Knuth–Plass) → lines of positioned runs.
+ *
+ * Widths are in points throughout. Temporary arrays are malloc'd and freed
+ * before returning; everything the caller keeps comes from its arena. */
+#include "para.h"
+
+#include <hyphen.h>
+#include <linebreak.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "model.h"
+#include "utf8.h"
+
+/* ======================================================================
+ * Tuning
+ * ==================================================================== */
+
+/* Penalties and demerits follow TeX's scale: 10000 forbids a break,
+ * -10000 forces one. */
+#define PEN_INF 10000
+#define PEN_EJECT (-10000)
+#define BAD_AWFUL 10000.0
+
+#define PEN_HYPHEN 50     /* break inside a word, with a hyphen */
+#define PEN_EXHYPHEN 50   /* break after an explicit hyphen */
+#define PEN_URL 150       /* break after / . - _ ? & = # in a long token */
+#define PEN_ANYWHERE 2000 /* last resort inside a token wider than a line */
+#define PEN_FORCED 5000   /* a token that not even the rules let fit */
+
+#define DEM_LINE 10          /* \linepenalty */
+#define DEM_ADJ 10000.0      /* \adjdemerits: fitness classes two apart */
+#define DEM_DOUBLE_HYPHEN 10000.0
+#define DEM_FINAL_HYPHEN 5000.0
+
+/* Glue, in em of the adjacent text. */
+#define CJK_STRETCH 0.10  /* between two Chinese characters */
+#define CJK_SHRINK 0.02
+#define MIX_WIDTH 0.25    /* between Chinese and Latin with no source space */
+#define MIX_STRETCH 0.10
+#define MIX_SHRINK 0.08
+#define LETTER_STRETCH 0.04 /* between the characters of a long URL or token */
+#define RAGGED_STRETCH 2.0 /* per line, ragged-right and centered text */
+#define PARFILL_STRETCH 1e6 /* "infinite" stretch ending a paragraph */
+
+/* Adjustment-ratio limits of the passes; the last pass accepts any line
+ * that is not overfull. */
+#define PASS1_MAX_RATIO 1.26 /* badness 200 */
+#define PASS2_MAX_RATIO 3.0  /* badness 2700 */
+
+#define EPS 1e-4 /* points: gaps equal within this share one char_space */
+
+/* ======================================================================
+ * Character classes
+ * ==================================================================== */
+
+/* Closing punctuation: never at the start of a line. */
+static int is_close(uint32_t c) {
+  switch (c) {
+  case 0xFF0C: case 0x3002: case 0x3001: case 0xFF1A: case 0xFF1B: case 0xFF01:
+  case 0xFF1F: case 0xFF09: case 0x300D: case 0x300F: case 0x300B: case 0x3011:
+  case 0x3009: case 0x3015: case 0x3017: case 0x3019: case 0x301B: case 0xFF3D:
+  case 0xFF5D: case 0xFF0E: case 0x2019: case 0x201D: case 0x2026: case 0x2025:
+  case 0x00B7: case 0x30FB: case 0xFF65: case 0xFF05: case 0x2030: case 0xFF60:
+  case 0xFF63: case 0x301E: case 0x301F: case 0xFE50: case 0xFE51: case 0xFE52:
+  case ',': case '.': case ':': case ';': case '!': case '?': case ')': case ']':
+  case '}': case '%':
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* Opening punctuation: never at the end of a line. */
+static int is_open(uint32_t c) {
+  switch (c) {
+  case 0xFF08: case 0x300C: case 0x300E: case 0x300A: case 0x3010: case 0x3008:
+  case 0x3014: case 0x3016: case 0x3018: case 0x301A: case 0xFF3B: case 0xFF5B:
+  case 0x2018: case 0x201C: case 0xFF5F: case 0xFF62: case 0x301D:
+  case '(': case '[': case '{':
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* Full-width punctuation whose glyph leaves half of its em blank. */
+static int is_half_blank_punct(uint32_t c) {
+  if (c == 0x00B7 || c == 0x30FB || c == 0xFF65 || c == 0x2026 || c == 0x2025)
+    return 0; /* centred marks and ellipses have no one-sided blank */
+  return (is_close(c) || is_open(c)) && (c >= 0x2000);
+}
+
+static int is_han(uint32_t c) {
+  return pb_is_cjk(c) && !pb_is_cjk_punct(c) && !(c >= 0xFF00 && c <= 0xFFEF) &&
+         !is_close(c) && !is_open(c);
+}
+
+static int is_cjk_any(uint32_t c) { return pb_is_cjk(c) || pb_is_cjk_punct(c); }
+
+static int is_curly_quote(uint32_t c) {
+  return c == 0x2018 || c == 0x2019 || c == 0x201C || c == 0x201D;
+}
+
+static int is_latin_alnum(uint32_t c) {
+  if (c < 0x80)
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  if (c >= 0xC0 && c <= 0x24F)
+    return c != 0xD7 && c != 0xF7;
+  return (c >= 0x370 && c <= 0x3FF) || (c >= 0x400 && c <= 0x4FF);
+}
+
+static int is_ascii_letter(uint32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Characters that take no room and no glyph: dropped on input. */
+static int is_ignorable(uint32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x202A && c <= 0x202E) || c == 0x2060 || c == 0xFEFF ||
+         (c >= 0xFE00 && c <= 0xFE0F);
+}
+
+/* Where a long URL or identifier may break (after these). */
+static int is_url_break_char(uint32_t c) {
+  return c == '/' || c == '.' || c == '-' || c == '_' || c == '?' || c == '&' || c == '=' ||
+         c == '#' || c == '\\';
+}
+
+/* ======================================================================
+ * Libraries initialised once
+ * ==================================================================== */
+
+static pthread_once_t linebreak_once = PTHREAD_ONCE_INIT;
+
+#define HYPH_DICT_PATH "/usr/share/hyphen/hyph_en_US.dic"
+static pthread_once_t hyph_once = PTHREAD_ONCE_INIT;
+static HyphenDict *hyph_dict;
+
+static void hyph_load(void) {
+  hyph_dict = hnj_hyphen_load(HYPH_DICT_PATH);
+  if (!hyph_dict)
+    pb_warn(NULL, 0,
+            "hyphenation dictionary %s not found (Debian package hyphen-en-us); "
+            "English words will not be hyphenated",
+            HYPH_DICT_PATH);
+}
+
+static HyphenDict *hyph_get(void) {
+  pthread_once(&hyph_once, hyph_load);
+  return hyph_dict;
+}
+
+/* ======================================================================
+ * Elements: characters, spaces and forced breaks
+ * ==================================================================== */
+
+enum { EK_CHAR, EK_SPACE, EK_NBSP, EK_NEWLINE };
+
+typedef struct {
+  uint32_t cp;  /* code point drawn (a replacement mark for a missing one) */
+  uint32_t src; /* code point in the source: classes and breaking use it */
+  int face;
+  int span;
+  double size;
+  double adv;  /* glyph advance = width of its box */
+  double kern; /* adjustment before the next character (kerning, squeeze),
+                  dropped when the line breaks there */
+  int pen;    /* penalty for breaking after this element (PEN_INF: never) */
+  unsigned char kind;
+  unsigned char hyph;    /* a break after this element shows a hyphen */
+  unsigned char flagged; /* the break is a hyphen-like one */
+  unsigned char spaced;  /* in a long token: may be letter-spaced */
+} elem;
+
+typedef struct {
+  pb_fonts *fonts;
+  const pb_span_in *spans;
+  size_t nspans;
+  elem *e;
+  size_t n, cap;
+  const char *diag_file;
+  int diag_line;
+  int warn;
+  uint32_t *warned; /* code points already reported */
+  size_t nwarned, capwarned;
+} ctx;
+
+static pb_family span_family(const pb_span_in *s) {
+  return (s->style & PB_STYLE_CODE) ? PB_FAMILY_MONO : s->family;
+}
+
+static elem *push_elem(ctx *c) {
+  if (c->n == c->cap) {
+    c->cap = c->cap ? c->cap * 2 : 256;
+    c->e = pb_xrealloc(c->e, c->cap * sizeof *c->e);
+  }
+  elem *e = &c->e[c->n++];
+  memset(e, 0, sizeof *e);
+  e->pen = PEN_INF;
+  return e;
+}
+
+static void report_missing(ctx *c, uint32_t cp) {
+  if (!c->warn)
+    return;
+  for (size_t i = 0; i < c->nwarned; i++)
+    if (c->warned[i] == cp)
+      return;
+  if (c->nwarned == c->capwarned) {
+    c->capwarned = c->capwarned ? c->capwarned * 2 : 8;
+    c->warned = pb_xrealloc(c->warned, c->capwarned * sizeof *c->warned);
+  }
+  c->warned[c->nwarned++] = cp;
+  if (cp > 0xFFFF)
+    pb_warn(c->diag_file, c->diag_line,
+            "U+%04X cannot be drawn (characters above U+FFFF are not supported by the PDF "
+            "library); shown as a replacement mark",
+            (unsigned)cp);
+  else
+    pb_warn(c->diag_file, c->diag_line,
+            "no font has U+%04X; shown as a replacement mark", (unsigned)cp);
+}
+
+static double space_width(ctx *c, int span, int *face_out) {
+  const pb_span_in *s = &c->spans[span];
+  int face = pb_fonts_face_for(c->fonts, span_family(s), s->style, ' ');
+  if (face_out)
+    *face_out = face;
+  if (face < 0)
+    return 0.25 * s->size;
+  return pb_fonts_advance(c->fonts, face, ' ') * s->size / 1000.0;
+}
+
+static void add_space(ctx *c, int span, int kind) {
+  elem *e = push_elem(c);
+  e->kind = (unsigned char)kind;
+  e->cp = ' ';
+  e->src = kind == EK_NBSP ? 0xA0 : ' ';
+  e->span = span;
+  e->size = c->spans[span].size;
+  e->adv = space_width(c, span, &e->face);
+}
+
+static void add_char(ctx *c, int span, uint32_t cp) {
+  const pb_span_in *s = &c->spans[span];
+  pb_family fam = span_family(s);
+  int face = cp > 0xFFFF ? -1 : pb_fonts_face_for(c->fonts, fam, s->style, cp);
+  uint32_t draw = cp;
+  if (face < 0) {
+    report_missing(c, cp);
+    draw = 0xFFFD;
+    face = pb_fonts_face_for(c->fonts, fam, s->style, draw);
+    if (face < 0) {
+      draw = '?';
+      face = pb_fonts_face_for(c->fonts, fam, s->style, draw);
+    }
+  }
+  elem *e = push_elem(c);
+  e->kind = EK_CHAR;
+  e->cp = draw;
+  e->src = cp;
+  e->face = face;
+  e->span = span;
+  e->size = s->size;
+  e->adv = face < 0 ? 0.5 * s->size : pb_fonts_advance(c->fonts, face, draw) * s->size / 1000.0;
+}
+
+/* Decodes the spans into elements: runs of white space collapse to one
+ * space, none at the start or end of the paragraph or next to a forced
+ * break; '\n' is a forced break. */
+static void itemize(ctx *c) {
+  int pending = -1; /* span of a collapsed space not yet emitted */
+  for (size_t si = 0; si < c->nspans; si++) {
+    const pb_span_in *s = &c->spans[si];
+    const char *p = s->text, *end = s->text ? s->text + s->len : NULL;
+    while (p && p < end) {
+      uint32_t cp;
+      p += pb_utf8_decode(p, (size_t)(end - p), &cp);
+      if (cp == '\n') {
+        pending = -1;
+        if (c->n > 0)
+          push_elem(c)->kind = EK_NEWLINE;
+      } else if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v') {
+        if (c->n > 0 && c->e[c->n - 1].kind != EK_NEWLINE && pending < 0)
+          pending = (int)si;
+      } else if (cp == 0xA0 || cp == 0x202F) {
+        pending = -1;
+        add_space(c, (int)si, EK_NBSP);
+      } else if (is_ignorable(cp)) {
+        continue;
+      } else {
+        if (pending >= 0 && c->e[c->n - 1].kind != EK_NBSP)
+          add_space(c, pending, EK_SPACE);
+        pending = -1;
+        add_char(c, (int)si, cp);
+      }
+    }
+  }
+  while (c->n > 0 && c->e[c->n - 1].kind != EK_CHAR)
+    c->n--;
+}
+
+/* Kerning (only pairs that matter; each one splits a run) and the squeeze
+ * of two full-width punctuation marks that meet. */
+static void adjust_pairs(ctx *c) {
+  for (size_t i = 0; i + 1 < c->n; i++) {
+    elem *a = &c->e[i], *b = &c->e[i + 1];
+    if (a->kind != EK_CHAR || b->kind != EK_CHAR)
+      continue;
+    if (is_half_blank_punct(a->src) && is_half_blank_punct(b->src) &&
+        a->adv >= 0.9 * a->size && b->adv >= 0.9 * b->size &&
+        !(is_open(a->src) && is_close(b->src))) {
+      a->kern = -0.5 * a->size;
+      continue;
+    }
+    if (a->face == b->face && a->size == b->size && a->face >= 0 && a->src < 0x3000 &&
+        b->src < 0x3000) {
+      double k = pb_fonts_kern(c->fonts, a->face, a->cp, b->cp);
+      if (fabs(k) >= 10.0)
+        a->kern = k * a->size / 1000.0;
+    }
+  }
+}
+
+/* ======================================================================
+ * Break opportunities
+ * ==================================================================== */
+
+/* Index of the nearest element before / after i that is not a space. */
+static const elem *prev_char(const ctx *c, size_t i) {
+  while (i > 0) {
+    i--;
+    if (c->e[i].kind == EK_CHAR)
+      return &c->e[i];
+    if (c->e[i].kind == EK_NEWLINE)
+      return NULL;
+  }
+  return NULL;
+}
+static const elem *next_char(const ctx *c, size_t i) {
+  for (i++; i < c->n; i++) {
+    if (c->e[i].kind == EK_CHAR)
+      return &c->e[i];
+    if (c->e[i].kind == EK_NEWLINE)
+      return NULL;
+  }
+  return NULL;
+}
+
+/* The Chinese rules: no break before closing, none after opening
+ * punctuation. i is the element the break would follow. */
+static int rules_allow(const ctx *c, size_t i) {
+  const elem *a = c->e[i].kind == EK_CHAR ? &c->e[i] : prev_char(c, i);
+  const elem *b = next_char(c, i);
+  if (a && is_open(a->src))
+    return 0;
+  if (b && is_close(b->src))
+    return 0;
+  return 1;
+}
+
+static void unicode_breaks(ctx *c) {
+  pthread_once(&linebreak_once, init_linebreak);
+  utf32_t *text = pb_xmalloc(c->n * sizeof *text);
+  char *brks = pb_xmalloc(c->n);
+  for (size_t i = 0; i < c->n; i++)
+    text[i] = c->e[i].kind == EK_NEWLINE ? '\n' : c->e[i].src;
+  set_linebreaks_utf32(text, c->n, "zh", brks);
+  for (size_t i = 0; i + 1 < c->n; i++) {
+    elem *e = &c->e[i];
+    const elem *next = &c->e[i + 1];
+    if (e->kind == EK_NEWLINE || e->kind == EK_NBSP)
+      continue;
+    /* A break next to a space happens at the space itself. */
+    if (e->kind == EK_CHAR && next->kind != EK_CHAR)
+      continue;
+    if (brks[i] != LINEBREAK_ALLOWBREAK && brks[i] != LINEBREAK_MUSTBREAK)
+      continue;
+    if (!rules_allow(c, i))
+      continue;
+    if (e->kind == EK_CHAR && (e->src == '-' || e->src == 0x2010)) {
+      e->pen = PEN_EXHYPHEN;
+      e->flagged = 1;
+    } else {
+      e->pen = 0;
+    }
+  }
+  free(text);
+  free(brks);
+}
+
+/* Width of the unbreakable stretch [a, b] (natural widths). */
+static double stretch_width(const ctx *c, size_t a, size_t b) {
+  double w = 0;
+  for (size_t i = a; i <= b; i++)
+    w += c->e[i].adv + (i < b ? c->e[i].kern : 0);
+  return w;
+}
+
+/* Calls fn on every maximal unbreakable stretch of elements. */
+typedef void (*segment_fn)(ctx *c, size_t a, size_t b, double limit);
+
+static void for_each_segment(ctx *c, segment_fn fn, double limit) {
+  size_t a = 0;
+  while (a < c->n) {
+    if (c->e[a].kind != EK_CHAR) {
+      a++;
+      continue;
+    }
+    size_t b = a;
+    while (b + 1 < c->n && c->e[b].pen >= PEN_INF && c->e[b + 1].kind != EK_NEWLINE &&
+           c->e[b + 1].kind != EK_SPACE)
+      b++;
+    /* A non-breakable space joins the two sides. */
+    fn(c, a, b, limit);
+    a = b + 1;
+  }
+}
+
+static int segment_is_url(const ctx *c, size_t a, size_t b) {
+  for (size_t i = a; i <= b; i++) {
+    uint32_t ch = c->e[i].src;
+    if (ch == '@')
+      return 1;
+    if (ch == ':' && i + 2 <= b && c->e[i + 1].src == '/' && c->e[i + 2].src == '/')
+      return 1;
+    if ((ch == 'w' || ch == 'W') && i + 3 <= b && c->e[i + 1].src == ch &&
+        c->e[i + 2].src == ch && c->e[i + 3].src == '.')
+      return 1;
+  }
+  return 0;
+}
+
+static void hyphenate_word(ctx *c, size_t a, size_t len, HyphenDict *dict) {
+  char word[64], hyphens[64 + 5];
+  for (size_t k = 0; k < len; k++) {
+    uint32_t ch = c->e[a + k].src;
+    word[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+  }
+  word[len] = 0;
+  char **rep = NULL;
+  int *pos = NULL, *cut = NULL;
+  if (hnj_hyphen_hyphenate3(dict, word, (int)len, hyphens, NULL, &rep, &pos, &cut, 2, 3, 2, 2) ==
+      0) {
+    for (size_t k = 1; k + 3 <= len; k++) {
+      if (!(hyphens[k] & 1) || (rep && rep[k]))
+        continue;
+      elem *e = &c->e[a + k];
+      if (e->pen < PEN_INF)
+        continue;
+      e->pen = PEN_HYPHEN;
+      e->hyph = 1;
+      e->flagged = 1;
+    }
+  }
+  if (rep) {
+    for (size_t k = 0; k < len; k++)
+      free(rep[k]);
+    free(rep);
+  }
+  free(pos);
+  free(cut);
+}
+
+/* Hyphenation points in the English words of one segment. */
+static void hyphenate_segment(ctx *c, size_t a, size_t b, double limit) {
+  (void)limit;
+  if (segment_is_url(c, a, b))
+    return;
+  HyphenDict *dict = NULL;
+  size_t i = a;
+  while (i <= b) {
+    if (!is_ascii_letter(c->e[i].src)) {
+      i++;
+      continue;
+    }
+    size_t w = i;
+    int upper_inside = 0;
+    while (w <= b && c->e[w].kind == EK_CHAR && is_ascii_letter(c->e[w].src)) {
+      if (w > i && c->e[w].src <= 'Z')
+        upper_inside = 1;
+      w++;
+    }
+    size_t len = w - i;
+    int glued = (i > a && (is_latin_alnum(c->e[i - 1].src) || c->e[i - 1].src == '_')) ||
+                (w <= b && (is_latin_alnum(c->e[w].src) || c->e[w].src == '_'));
+    int code = 0;
+    for (size_t k = i; k < w; k++)
+      if (c->spans[c->e[k].span].style & PB_STYLE_CODE)
+        code = 1;
+    if (len >= 6 && len < 60 && !upper_inside && !glued && !code) {
+      if (!dict)
+        dict = hyph_get();
+      if (!dict)
+        return;
+      hyphenate_word(c, i, len, dict);
+    }
+    i = w;
+  }
+}
+
+/* Breaks after / . - _ ? & = # inside a long token. */
+static void url_breaks(ctx *c, size_t a, size_t b, double limit) {
+  if (b - a < 3 || (stretch_width(c, a, b) <= limit && !segment_is_url(c, a, b)))
+    return;
+  int added = 0;
+  for (size_t i = a + 1; i + 2 <= b; i++) {
+    elem *e = &c->e[i];
+    uint32_t next = c->e[i + 1].src;
+    if (e->pen < PEN_INF || !is_url_break_char(e->src) || is_url_break_char(next) ||
+        is_close(next) || !rules_allow(c, i))
+      continue;
+    e->pen = PEN_URL;
+    added = 1;
+  }
+  /* Lines made of URL pieces have no spaces to justify with. */
+  for (size_t i = a; added && i <= b; i++)
+    c->e[i].spaced = 1;
+}
+
+/* Last resort: anywhere the Chinese rules allow, inside a token wider than
+ * a line. */
+static void anywhere_breaks(ctx *c, size_t a, size_t b, double limit) {
+  if (stretch_width(c, a, b) <= limit)
+    return;
+  for (size_t i = a; i <= b; i++) {
+    c->e[i].spaced = 1;
+    if (i < b && c->e[i].pen >= PEN_INF && c->e[i].kind == EK_CHAR &&
+        c->e[i + 1].kind == EK_CHAR && rules_allow(c, i))
+      c->e[i].pen = PEN_ANYWHERE;
+  }
+}
+
+/* Beyond the last resort: a token that still cannot fit (a long run of
+ * punctuation) breaks regardless of the rules. */
+static void forced_breaks(ctx *c, size_t a, size_t b, double limit) {
+  if (stretch_width(c, a, b) <= limit)
+    return;
+  for (size_t i = a; i < b; i++)
+    if (c->e[i].pen >= PEN_INF && c->e[i].kind == EK_CHAR && c->e[i + 1].kind == EK_CHAR)
+      c->e[i].pen = PEN_FORCED;
+}
+
+/* ======================================================================
+ * Boxes, glue and penalties
+ * ==================================================================== */
+
+enum { IT_BOX, IT_GLUE, IT_PEN };
+enum { GK_NONE, GK_CJK, GK_MIX, GK_LETTER };
+
+typedef struct {
+  double w, y, z; /* width, stretch, shrink */
+  int pen;
+  int elem; /* box: its character; glue: its space or -1; penalty: the char before */
+  unsigned char type;
+  unsigned char breakable; /* glue: a break may happen here */
+  unsigned char flagged;
+  unsigned char hyph;
+  unsigned char parfill;
+} item;
+
+typedef struct {
+  item *it;
+  size_t n, cap;
+} items;
+
+static item *push_item(items *v, int type) {
+  if (v->n == v->cap) {
+    v->cap = v->cap ? v->cap * 2 : 512;
+    v->it = pb_xrealloc(v->it, v->cap * sizeof *v->it);
+  }
+  item *t = &v->it[v->n++];
+  memset(t, 0, sizeof *t);
+  t->type = (unsigned char)type;
+  t->elem = -1;
+  return t;
+}
+
+/* The glue between two adjacent characters with no space between them
+ * (kerning and squeeze included, so that a break there drops them). */
+static int pair_glue(const elem *a, const elem *b, double *w, double *y, double *z) {
+  double em = a->size > b->size ? a->size : b->size;
+  int kind = GK_NONE;
+  *w = *y = *z = 0;
+  if ((is_han(a->src) && is_latin_alnum(b->src)) || (is_latin_alnum(a->src) && is_han(b->src))) {
+    *w = MIX_WIDTH * em, *y = MIX_STRETCH * em, *z = MIX_SHRINK * em;
+    kind = GK_MIX;
+  } else if ((is_cjk_any(a->src) || is_cjk_any(b->src)) &&
+             /* a quote binds to the Latin word it encloses */
+             !(is_curly_quote(a->src) && !is_cjk_any(b->src)) &&
+             !(is_curly_quote(b->src) && !is_cjk_any(a->src))) {
+    *y = CJK_STRETCH * em, *z = CJK_SHRINK * em;
+    kind = GK_CJK;
+  } else if (a->spaced && b->spaced) {
+    *y = LETTER_STRETCH * em;
+    kind = GK_LETTER;
+  }
+  *w += a->kern;
+  return kind;
+}
+
+static double hyphen_width(const ctx *c, const elem *e) {
+  if (e->face < 0)
+    return 0.33 * e->size;
+  return pb_fonts_advance(c->fonts, e->face, '-') * e->size / 1000.0;
+}
+
+static void add_parfill(items *v) {
+  item *g = push_item(v, IT_GLUE);
+  g->y = PARFILL_STRETCH;
+  g->parfill = 1;
+  item *p = push_item(v, IT_PEN);
+  p->pen = PEN_EJECT;
+}
+
+/* A possible break after character e (penalty, flag and hyphen from it),
+ * as a penalty item unless it is a plain break at the glue. */
+static void add_break(const ctx *c, items *v, const elem *e, int pen, int with_glue) {
+  if (pen >= PEN_INF || (pen <= 0 && with_glue && !e->hyph))
+    return;
+  item *p = push_item(v, IT_PEN);
+  p->pen = pen;
+  p->flagged = e->flagged;
+  p->hyph = e->hyph;
+  p->elem = (int)(e - c->e);
+  if (e->hyph)
+    p->w = hyphen_width(c, e);
+}
+
+static void add_glue(items *v, int pen, double w, double y, double z, int space_elem) {
+  item *g = push_item(v, IT_GLUE);
+  g->w = w, g->y = y, g->z = z;
+  g->breakable = pen == 0;
+  g->elem = space_elem;
+}
+
+static void build_items(const ctx *c, items *v) {
+  for (size_t i = 0; i < c->n; i++) {
+    const elem *e = &c->e[i];
+    switch (e->kind) {
+    case EK_NEWLINE:
+      add_parfill(v);
+      break;
+    case EK_SPACE:
+    case EK_NBSP: {
+      int pen = e->kind == EK_NBSP ? PEN_INF : e->pen;
+      add_break(c, v, e, pen, 1);
+      add_glue(v, pen, e->adv, e->adv / 2, e->adv / 3, (int)i);
+      break;
+    }
+    case EK_CHAR: {
+      item *b = push_item(v, IT_BOX);
+      b->w = e->adv;
+      b->elem = (int)i;
+      if (i + 1 >= c->n || c->e[i + 1].kind != EK_CHAR)
+        break;
+      double w, y, z;
+      int kind = pair_glue(e, &c->e[i + 1], &w, &y, &z);
+      int glue = kind != GK_NONE || w != 0;
+      add_break(c, v, e, e->pen, glue);
+      if (glue)
+        add_glue(v, e->hyph ? PEN_INF : e->pen, w, y, z, -1);
+      break;
+    }
+    }
+  }
+  add_parfill(v);
+}
+
+/* ======================================================================
+ * Total fit (Knuth–Plass)
+ * ==================================================================== */
+
+typedef struct {
+  double tw, ty, tz; /* totals after the break (discarded items skipped) */
+  double dem;        /* total demerits up to this break */
+  int pos;           /* item index of the break, -1 = paragraph start */
+  int line;          /* lines before this break */
+  int fit;           /* fitness class of the line ending here */
+  int prev;          /* node of the previous break */
+  int next;          /* next active node, -1 = end */
+} node;
+
+typedef struct {
+  const item *it;
+  size_t n;
+  double *sw, *sy, *sz; /* sums over items [0, k) */
+  double len_first, len_rest;
+  double ragged; /* extra stretch per line when not justifying */
+  node *nodes;
+  size_t nnodes, capnodes;
+} kp;
+
+static int new_node(kp *k) {
+  if (k->nnodes == k->capnodes) {
+    k->capnodes = k->capnodes ? k->capnodes * 2 : 256;
+    k->nodes = pb_xrealloc(k->nodes, k->capnodes * sizeof *k->nodes);
+  }
+  memset(&k->nodes[k->nnodes], 0, sizeof(node));
+  return (int)k->nnodes++;
+}
+
+/* TeX caps badness at 10000; the emergency pass does not, so that among
+ * bad lines the less bad still win (a line spread to r = 8 beats a lone
+ * character that cannot be spread at all). */
+static double badness(double r, int capped) {
+  if (r >= 1e9 || r <= -1e9)
+    return capped ? BAD_AWFUL : 1e8;
+  double b = 100.0 * fabs(r * r * r);
+  if (!capped)
+    return b > 1e7 ? 1e7 : b;
+  return b > BAD_AWFUL ? BAD_AWFUL : b;
+}
+
+static int fitness(double r) {
+  if (r < -0.5)
+    return 0;
+  if (r <= 0.5)
+    return 1;
+  if (r <= 1.0)
+    return 2;
+  return 3;
+}
+
+/* Adjustment ratio of a line of natural width L, stretch Y, shrink Z. */
+static double ratio(double target, double L, double Y, double Z) {
+  if (L < target - 1e-9)
+    return Y > 0 ? (target - L) / Y : 1e10;
+  if (L > target + 1e-9)
+    return Z > 0 ? (target - L) / Z : -1e10;
+  return 0;
+}
+
+static void node_totals(const kp *k, int pos, node *nd) {
+  size_t i = (size_t)pos;
+  nd->tw = k->sw[i], nd->ty = k->sy[i], nd->tz = k->sz[i];
+  for (; i < k->n; i++) {
+    const item *t = &k->it[i];
+    if (t->type == IT_BOX)
+      break;
+    if (t->type == IT_GLUE) {
+      nd->tw += t->w, nd->ty += t->y, nd->tz += t->z;
+    } else if (t->pen == PEN_EJECT && i > (size_t)pos) {
+      break;
+    }
+  }
+}
+
+/* One pass over the items. max_ratio < 0 means the emergency pass: any
+ * line that is not overfull is acceptable. Returns the best final node or
+ * -1 when no solution within max_ratio exists. */
+static int kp_pass(kp *k, double max_ratio) {
+  int emergency = max_ratio < 0;
+  k->nnodes = 0;
+  int start = new_node(k);
+  k->nodes[start].pos = -1;
+  k->nodes[start].fit = 1;
+  k->nodes[start].prev = -1;
+  k->nodes[start].next = -1;
+  int active = start;
+
+  for (size_t i = 0; i < k->n; i++) {
+    const item *t = &k->it[i];
+    int legal = (t->type == IT_PEN && t->pen < PEN_INF) ||
+                (t->type == IT_GLUE && t->breakable && i > 0 && k->it[i - 1].type == IT_BOX);
+    if (!legal)
+      continue;
+    int forced = t->type == IT_PEN && t->pen == PEN_EJECT;
+    double best_d[4] = {INFINITY, INFINITY, INFINITY, INFINITY};
+    int best_a[4] = {-1, -1, -1, -1};
+    int last_dropped = -1;
+    int prev = -1;
+    for (int a = active; a >= 0;) {
+      node *nd = &k->nodes[a];
+      int next = nd->next;
+      double L = k->sw[i] - nd->tw + (t->type == IT_PEN ? t->w : 0);
+      double Y = k->sy[i] - nd->ty + k->ragged;
+      double Z = k->sz[i] - nd->tz;
+      double target = nd->line == 0 ? k->len_first : k->len_rest;
+      double r = ratio(target, L, Y, Z);
+      if (r < -1 || forced) {
+        if (prev < 0)
+          active = next;
+        else
+          k->nodes[prev].next = next;
+        last_dropped = a;
+      } else {
+        prev = a;
+      }
+      if (r >= -1 && (emergency || r <= max_ratio)) {
+        double b = badness(r, !emergency);
+        double d = (DEM_LINE + b) * (DEM_LINE + b);
+        if (t->type == IT_PEN) {
+          if (t->pen > 0)
+            d += (double)t->pen * t->pen;
+          else if (t->pen > PEN_EJECT)
+            d -= (double)t->pen * t->pen;
+        }
+        int a_flagged = nd->pos >= 0 && k->it[nd->pos].type == IT_PEN && k->it[nd->pos].flagged;
+        if (a_flagged && t->type == IT_PEN && t->flagged)
+          d += DEM_DOUBLE_HYPHEN;
+        if (a_flagged && forced)
+          d += DEM_FINAL_HYPHEN;
+        int fc = fitness(r);
+        if (abs(fc - nd->fit) > 1)
+          d += DEM_ADJ;
+        d += nd->dem;
+        if (d < best_d[fc]) {
+          best_d[fc] = d;
+          best_a[fc] = a;
+        }
+      }
+      a = next;
+    }
+    double dmin = INFINITY;
+    for (int fc = 0; fc < 4; fc++)
+      if (best_d[fc] < dmin)
+        dmin = best_d[fc];
+    if (dmin < INFINITY) {
+      for (int fc = 0; fc < 4; fc++) {
+        if (best_a[fc] < 0 || best_d[fc] > dmin + DEM_ADJ)
+          continue;
+        int m = new_node(k);
+        node *nd = &k->nodes[m];
+        nd->pos = (int)i;
+        nd->line = k->nodes[best_a[fc]].line + 1;
+        nd->fit = fc;
+        nd->dem = best_d[fc];
+        nd->prev = best_a[fc];
+        node_totals(k, (int)i, nd);
+        nd->next = active;
+        active = m;
+      }
+    } else if (active < 0 && emergency && last_dropped >= 0) {
+      /* Nothing fits: an overfull line is unavoidable (a box wider than
+       * the measure). Break here and go on. */
+      int m = new_node(k);
+      node *nd = &k->nodes[m];
+      nd->pos = (int)i;
+      nd->line = k->nodes[last_dropped].line + 1;
+      nd->fit = 1;
+      nd->dem = k->nodes[last_dropped].dem + 1e12;
+      nd->prev = last_dropped;
+      node_totals(k, (int)i, nd);
+      nd->next = -1;
+      active = m;
+    }
+    if (active < 0)
+      return -1;
+  }
+  int best = -1;
+  for (int a = active; a >= 0; a = k->nodes[a].next)
+    if (k->nodes[a].pos == (int)k->n - 1 && (best < 0 || k->nodes[a].dem < k->nodes[best].dem))
+      best = a;
+  return best;
+}
+
+/* ======================================================================
+ * Lines and runs
+ * ==================================================================== */
+
+typedef struct {
+  int elem;    /* -1: an inserted hyphen */
+  uint32_t cp; /* drawn */
+  int face;
+  double x, adv, size;
+  int span;
+  int space_after; /* followed by a source space set at its natural width */
+} placed;
+
+static int same_attrs(const ctx *c, const placed *a, const placed *b) {
+  if (a->face != b->face || a->size != b->size)
+    return 0;
+  const pb_span_in *sa = &c->spans[a->span], *sb = &c->spans[b->span];
+  return sa->style == sb->style && sa->color.r == sb->color.r && sa->color.g == sb->color.g &&
+         sa->color.b == sb->color.b && (sa->url == sb->url || (sa->url && sb->url && !strcmp(sa->url, sb->url)));
+}
+
+typedef struct {
+  placed *p;
+  size_t n, cap;
+  pb_run *runs;
+  size_t nruns, capruns;
+  pb_buf text;
+} line_work;
+
+static placed *push_placed(line_work *w) {
+  if (w->n == w->cap) {
+    w->cap = w->cap ? w->cap * 2 : 128;
+    w->p = pb_xrealloc(w->p, w->cap * sizeof *w->p);
+  }
+  placed *p = &w->p[w->n++];
+  memset(p, 0, sizeof *p);
+  return p;
+}
+
+static pb_run *push_run(line_work *w) {
+  if (w->nruns == w->capruns) {
+    w->capruns = w->capruns ? w->capruns * 2 : 16;
+    w->runs = pb_xrealloc(w->runs, w->capruns * sizeof *w->runs);
+  }
+  pb_run *r = &w->runs[w->nruns++];
+  memset(r, 0, sizeof *r);
+  return r;
+}
+
+/* Groups the placed characters into runs: same attributes, and every gap
+ * inside the run equal, so that one char_space (Tc) reproduces it. A run's
+ * w counts Tc after its last character too (the renderer applies it), so a
+ * character joins only while x + w stays within the line's right edge, and
+ * the line's last character only when the run then ends exactly there. */
+static void make_runs(const ctx *c, pb_arena *arena, line_work *w) {
+  size_t i = 0;
+  double right = w->n ? w->p[w->n - 1].x + w->p[w->n - 1].adv : 0;
+  w->nruns = 0;
+  while (i < w->n) {
+    const placed *first = &w->p[i];
+    pb_buf_reset(&w->text);
+    pb_utf8_put(&w->text, first->cp);
+    size_t nchars = 1;
+    double adv_sum = first->adv;
+    double tc = 0;
+    int tc_set = 0;
+    size_t k = i;
+    while (k + 1 < w->n) {
+      const placed *cur = &w->p[k], *nx = &w->p[k + 1];
+      if (!same_attrs(c, first, nx))
+        break;
+      double gap = nx->x - cur->x - cur->adv;
+      if (cur->space_after) {
+        double sp = pb_fonts_advance(c->fonts, cur->face, ' ') * cur->size / 1000.0;
+        if ((tc_set && fabs(tc) > EPS) || fabs(gap - sp) > EPS)
+          break;
+        tc_set = 1, tc = 0;
+        pb_utf8_put(&w->text, ' ');
+        nchars++;
+        adv_sum += sp;
+      } else {
+        double t = !tc_set ? (fabs(gap) <= EPS ? 0 : gap) : tc;
+        double end = first->x + adv_sum + nx->adv + (double)(nchars + 1) * t;
+        if ((tc_set && fabs(gap - tc) > EPS) || end > right + EPS ||
+            (k + 2 == w->n && fabs(end - right) > EPS))
+          break;
+        tc = t;
+        tc_set = 1;
+      }
+      pb_utf8_put(&w->text, nx->cp);
+      nchars++;
+      adv_sum += nx->adv;
+      k++;
+    }
+    const pb_span_in *s = &c->spans[first->span];
+    pb_run *r = push_run(w);
+    r->face = first->face;
+    r->size = first->size;
+    r->x = first->x;
+    r->char_space = tc;
+    r->w = adv_sum + (double)nchars * tc;
+    r->text = pb_arena_strndup(arena, w->text.data, w->text.len);
+    r->len = w->text.len;
+    r->color = s->color;
+    r->url = s->url;
+    r->style = s->style;
+    i = k + 1;
+  }
+}
+
+/* First item of the line after a break at pos: discardable items skipped. */
+static size_t line_start(const kp *k, int pos) {
+  size_t i = (size_t)(pos + 1);
+  while (i < k->n && k->it[i].type != IT_BOX &&
+         !(k->it[i].type == IT_PEN && k->it[i].pen == PEN_EJECT))
+    i++;
+  return i;
+}
+
+static void set_line(const ctx *c, const kp *k, pb_arena *arena, const pb_para_options *opt,
+                     size_t s, size_t b, int line_no, line_work *w, pb_line *out) {
+  const item *brk = &k->it[b];
+  int last = brk->type == IT_PEN && brk->pen == PEN_EJECT;
+  double target = line_no == 0 ? k->len_first : k->len_rest;
+  double indent = line_no == 0 ? opt->first_indent : opt->hang;
+  double L = 0, Y = 0, Z = 0;
+  size_t nboxes = 0;
+  for (size_t i = s; i < b; i++) {
+    const item *t = &k->it[i];
+    if (t->type == IT_BOX) {
+      L += t->w;
+      nboxes++;
+    } else if (t->type == IT_GLUE && !t->parfill) {
+      L += t->w, Y += t->y, Z += t->z;
+    }
+  }
+  int hyph = brk->type == IT_PEN && brk->hyph;
+  if (brk->type == IT_PEN)
+    L += brk->w;
+
+  double r = 0, letter = 0;
+  if (L > target + 1e-9) {
+    r = Z > 0 ? (target - L) / Z : 0;
+    if (r < -1)
+      r = -1;
+  } else if (opt->justify && !last && !opt->center) {
+    if (Y > 0)
+      r = (target - L) / Y;
+    else if (nboxes > 1)
+      letter = (target - L) / (double)(nboxes - 1);
+  }
+
+  w->n = 0;
+  double x = 0;
+  size_t boxes_seen = 0;
+  for (size_t i = s; i < b; i++) {
+    const item *t = &k->it[i];
+    if (t->type == IT_BOX) {
+      const elem *e = &c->e[t->elem];
+      placed *p = push_placed(w);
+      p->elem = t->elem;
+      p->cp = e->cp;
+      p->face = e->face;
+      p->x = x;
+      p->adv = e->adv;
+      p->size = e->size;
+      p->span = e->span;
+      x += t->w;
+      if (++boxes_seen < nboxes)
+        x += letter;
+    } else if (t->type == IT_GLUE && !t->parfill) {
+      double gw = t->w + (r >= 0 ? r * t->y : r * t->z);
+      x += gw;
+      if (t->elem >= 0 && w->n > 0 && fabs(gw - c->e[t->elem].adv) <= EPS &&
+          w->p[w->n - 1].face == c->e[t->elem].face)
+        w->p[w->n - 1].space_after = 1;
+    }
+  }
+  if (hyph && w->n > 0) {
+    const placed *lastp = &w->p[w->n - 1];
+    placed *p = push_placed(w);
+    *p = *lastp;
+    p->elem = -1;
+    p->cp = '-';
+    p->x = x;
+    p->adv = brk->w;
+    p->space_after = 0;
+    x += brk->w;
+  }
+  double shift = indent;
+  if (opt->center && x < target)
+    shift += (target - x) / 2;
+  for (size_t i = 0; i < w->n; i++)
+    w->p[i].x += shift;
+
+  make_runs(c, arena, w);
+  out->nruns = w->nruns;
+  out->runs = w->nruns ? pb_arena_alloc(arena, w->nruns * sizeof *out->runs) : NULL;
+  if (w->nruns)
+    memcpy(out->runs, w->runs, w->nruns * sizeof *out->runs);
+  double right = 0;
+  for (size_t i = 0; i < out->nruns; i++) {
+    const pb_run *run = &out->runs[i];
+    if (run->x + run->w > right)
+      right = run->x + run->w;
+    double asc = pb_fonts_ascent(c->fonts, run->face) * run->size / 1000.0;
+    double desc = -pb_fonts_descent(c->fonts, run->face) * run->size / 1000.0;
+    if (asc > out->ascent)
+      out->ascent = asc;
+    if (desc > out->descent)
+      out->descent = desc;
+  }
+  if (out->nruns == 0 && c->nspans > 0) {
+    const pb_span_in *sp = &c->spans[0];
+    int face = pb_fonts_face_for(c->fonts, span_family(sp), sp->style, 'M');
+    if (face >= 0) {
+      out->ascent = pb_fonts_ascent(c->fonts, face) * sp->size / 1000.0;
+      out->descent = -pb_fonts_descent(c->fonts, face) * sp->size / 1000.0;
+    }
+  }
+  out->width = right;
+  out->ratio = r;
+  out->hyphenated = hyph;
+  out->overfull = L - Z > target + 0.01;
+}
+
+/* Lines starting with closing or ending with opening punctuation. */
+static int punct_violations(const ctx *c, const kp *k, size_t s, size_t b) {
+  int v = 0;
+  for (size_t i = s; i < b; i++)
+    if (k->it[i].type == IT_BOX) {
+      v += is_close(c->e[k->it[i].elem].src);
+      break;
+    }
+  if (!(k->it[b].type == IT_PEN && k->it[b].hyph))
+    for (size_t i = b; i-- > s;)
+      if (k->it[i].type == IT_BOX) {
+        v += is_open(c->e[k->it[i].elem].src);
+        break;
+      }
+  return v;
+}
+
+/* ======================================================================
+ * Public functions
+ * ==================================================================== */
+
+static void ctx_free(ctx *c) {
+  free(c->e);
+  free(c->warned);
+}
+
+int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, size_t n,
+                   const pb_para_options *opt, pb_para *out, const char *diag_file,
+                   int diag_line) {
+  if (!out)
+    return PB_EUSAGE;
+  memset(out, 0, sizeof *out);
+  if (!fonts || !arena || !opt || (n > 0 && !spans))
+    return PB_EUSAGE;
+
+  ctx c = {0};
+  c.fonts = fonts;
+  c.spans = spans;
+  c.nspans = n;
+  c.diag_file = diag_file;
+  c.diag_line = diag_line;
+  c.warn = 1;
+  itemize(&c);
+  if (c.n == 0) {
+    ctx_free(&c);
+    return PB_OK;
+  }
+  adjust_pairs(&c);
+
+  double len_first = opt->width - opt->first_indent;
+  double len_rest = opt->width - opt->hang;
+  if (len_first < 1)
+    len_first = 1;
+  if (len_rest < 1)
+    len_rest = 1;
+  double shortest = len_first < len_rest ? len_first : len_rest;
+
+  unicode_breaks(&c);
+  if (opt->hyphenate)
+    for_each_segment(&c, hyphenate_segment, 0);
+  for_each_segment(&c, url_breaks, 0.25 * shortest);
+  for_each_segment(&c, anywhere_breaks, 0.8 * shortest);
+  for_each_segment(&c, forced_breaks, shortest);
+
+  items v = {0};
+  build_items(&c, &v);
+
+  kp k = {0};
+  k.it = v.it;
+  k.n = v.n;
+  k.sw = pb_xmalloc((v.n + 1) * sizeof *k.sw);
+  k.sy = pb_xmalloc((v.n + 1) * sizeof *k.sy);
+  k.sz = pb_xmalloc((v.n + 1) * sizeof *k.sz);
+  k.sw[0] = k.sy[0] = k.sz[0] = 0;
+  for (size_t i = 0; i < v.n; i++) {
+    const item *t = &v.it[i];
+    int counts = t->type != IT_PEN;
+    k.sw[i + 1] = k.sw[i] + (counts ? t->w : 0);
+    k.sy[i + 1] = k.sy[i] + (t->type == IT_GLUE ? t->y : 0);
+    k.sz[i + 1] = k.sz[i] + (t->type == IT_GLUE ? t->z : 0);
+  }
+  k.len_first = len_first;
+  k.len_rest = len_rest;
+  if (!opt->justify || opt->center)
+    k.ragged = RAGGED_STRETCH * (spans[0].size > 0 ? spans[0].size : 10.0);
+
+  int best = kp_pass(&k, PASS1_MAX_RATIO);
+  if (best < 0)
+    best = kp_pass(&k, PASS2_MAX_RATIO);
+  if (best < 0)
+    best = kp_pass(&k, -1);
+
+  int rc = PB_OK;
+  if (best < 0) {
+    rc = PB_ELIMIT; /* cannot happen: the emergency pass always ends */
+    goto done;
+  }
+  size_t nlines = 0;
+  for (int a = best; k.nodes[a].prev >= 0; a = k.nodes[a].prev)
+    nlines++;
+  int *breaks = pb_xmalloc(nlines * sizeof *breaks);
+  {
+    size_t j = nlines;
+    for (int a = best; k.nodes[a].prev >= 0; a = k.nodes[a].prev)
+      breaks[--j] = k.nodes[a].pos;
+  }
+  out->lines = pb_arena_alloc(arena, nlines * sizeof *out->lines);
+  out->nlines = nlines;
+  out->demerits = k.nodes[best].dem;
+  line_work w = {0};
+  int prev = -1;
+  for (size_t j = 0; j < nlines; j++) {
+    size_t s = line_start(&k, prev);
+    size_t b = (size_t)breaks[j];
+    if (s > b)
+      s = b;
+    set_line(&c, &k, arena, opt, s, b, (int)j, &w, &out->lines[j]);
+    out->overfull += out->lines[j].overfull;
+    out->punct_violations += punct_violations(&c, &k, s, b);
+    prev = breaks[j];
+  }
+  free(w.p);
+  free(w.runs);
+  pb_buf_free(&w.text);
+  free(breaks);
+done:
+  free(k.sw);
+  free(k.sy);
+  free(k.sz);
+  free(k.nodes);
+  free(v.it);
+  ctx_free(&c);
+  return rc;
+}
+
+double pb_text_width(pb_fonts *fonts, const char *text, size_t len, pb_family family,
+                     unsigned style, double size) {
+  if (!fonts || !text || len == 0)
+    return 0;
+  pb_span_in span = {0};
+  span.text = text;
+  span.len = len;
+  span.family = family;
+  span.style = style;
+  span.size = size;
+  ctx c = {0};
+  c.fonts = fonts;
+  c.spans = &span;
+  c.nspans = 1;
+  itemize(&c);
+  adjust_pairs(&c);
+  double w = 0, line = 0;
+  for (size_t i = 0; i < c.n; i++) {
+    const elem *e = &c.e[i];
+    if (e->kind == EK_NEWLINE) {
+      if (line > w)
+        w = line;
+      line = 0;
+      continue;
+    }
+    line += e->adv;
+    if (e->kind == EK_CHAR && i + 1 < c.n && c.e[i + 1].kind == EK_CHAR) {
+      double gw, gy, gz;
+      pair_glue(e, &c.e[i + 1], &gw, &gy, &gz);
+      line += gw;
+    }
+  }
+  if (line > w)
+    w = line;
+  ctx_free(&c);
+  return w;
+}
