@@ -88,6 +88,7 @@ typedef struct {
   size_t npage_running, cap_page_running;
   int first_content_page;
   int after_heading; /* nothing but a heading since the last card */
+  double keep_next;  /* height the next card needs on the heading's page */
   /* report counters */
   int n_overfull, n_punct, n_widows, n_orphans, n_gaps, n_paras;
 } layout;
@@ -781,6 +782,42 @@ static void layout_card(layout *L, row *r) {
 
 /* ==== headings and references ======================================== */
 
+/* The height a card's head needs (title, meta, links, first figure, two
+ * lines of summary), estimated without side effects, so that a heading
+ * is never left alone at the foot of a page. */
+static double card_keep(layout *L, const pb_entry *e) {
+  pb_span_in ts = span(e->title && *e->title ? e->title : "(untitled)", PB_FAMILY_SANS,
+                       PB_STYLE_BOLD, TITLE_SIZE, BLACK);
+  pb_para tp;
+  pb_para_options po;
+  memset(&po, 0, sizeof po);
+  po.width = L->width;
+  double h = TITLE_LEADING;
+  if (pb_para_layout(L->fonts, L->arena, &ts, 1, &po, &tp, NULL, 0) == PB_OK)
+    h = (double)tp.nlines * TITLE_LEADING;
+  h += META_LEADING + (e->nlinks ? META_LEADING + 2 : 0) + 2 * BODY_LEADING;
+  if (e->nfigures) {
+    const pb_figure *f = &e->figures[0];
+    pb_img_info info;
+    char err[64];
+    double fh = 46;
+    if (f->path && pb_image_probe(f->path, &info, err, sizeof err) == PB_OK && info.width > 0) {
+      double w = info.width * 0.75;
+      fh = info.height * 0.75;
+      if (f->width_hint > 0 && f->width_hint * 0.75 < w) {
+        fh *= f->width_hint * 0.75 / w;
+        w = f->width_hint * 0.75;
+      }
+      if (w < L->width * 0.5) fh *= L->width * 0.5 / w;
+      else if (w > L->width) fh *= L->width / w;
+      double maxh = (L->top - L->bottom) * FIGURE_MAX_FRACTION;
+      if (fh > maxh) fh = maxh;
+    }
+    h += fh + 14;
+  }
+  return h;
+}
+
 static void layout_heading(layout *L, row *r) {
   double size = r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX ? 20 : r->kind == ROW_SECTION ? 15 : 12.5;
   double leading = size * 1.3;
@@ -789,8 +826,9 @@ static void layout_heading(layout *L, row *r) {
     new_page(L);
     L->y -= 30;
   } else if (L->y < L->top - 0.01) {
-    /* A section heading keeps company with at least three lines after it. */
-    if (L->y - 18 - leading - 90 < L->bottom)
+    /* A section heading keeps company with the head of what follows it. */
+    double keep = L->keep_next > 0 ? L->keep_next : 90;
+    if (L->y - 18 - leading - keep < L->bottom)
       new_page(L);
     else
       L->y -= 18;
@@ -1266,7 +1304,19 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
       layout_card(&L, r);
       pb_doc_add_mark(L.doc, chapter_level + 1, r->title ? r->title : "(untitled)", r->page, r->y);
     } else if (opt->mode != PB_MODE_HANDOUT) {
+      /* What follows this heading: further headings, then a card. */
+      L.keep_next = 0;
+      for (size_t j = i + 1; j < L.toc.n; j++) {
+        if (L.toc.rows[j].kind == ROW_ENTRY) {
+          L.keep_next += card_keep(&L, L.toc.rows[j].entry);
+          break;
+        }
+        if (L.toc.rows[j].kind == ROW_CHAPTER) break;
+        L.keep_next += 40;
+      }
+      if (L.keep_next > L.top - L.bottom - 60) L.keep_next = L.top - L.bottom - 60;
       layout_heading(&L, r);
+      L.keep_next = 0;
       chapter_level = level_of[r->kind];
       pb_doc_add_mark(L.doc, chapter_level, r->title, r->page, r->y + 30);
     }
