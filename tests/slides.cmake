@@ -1,0 +1,12 @@
+# Slide-deck index (src/slides.c): deck names, .pptx reading (a small deck
+# built at test time, a corrupt one), and the real corpus's Slide/ read in
+# place with thumbnails going to the build tree.
+add_executable(slides_test ${PB_TESTS}/slides/slides_test.c)
+target_link_libraries(slides_test PRIVATE pbcore)
+
+add_test(NAME slides-names COMMAND slides_test names)
+add_test(NAME slides-pptx
+  COMMAND sh ${PB_TESTS}/slides/pptx.sh $<TARGET_FILE:slides_test> ${CMAKE_BINARY_DIR}/slides-pptx)
+add_test(NAME slides-corpus
+  COMMAND slides_test corpus ${PB_CORPUS} ${CMAKE_BINARY_DIR}/slides-corpus/thumbs)
+set_tests_properties(slides-pptx slides-corpus PROPERTIES SKIP_RETURN_CODE 77)

@@ -1,0 +1,344 @@
+/* Tests for src/slides.c.
+ *
+ *   slides_test names                  deck names → date, presenter, topic
+ *   slides_test pptx LIB THUMB.jpeg    scan of the library make_pptx.py built
+ *   slides_test corpus CORPUS THUMBDIR the real reading group's Slide/ (77 when absent)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "diag.h"
+#include "mem.h"
+#include "model.h"
+#include "read.h"
+#include "slides.h"
+
+static int failures;
+
+#define CHECK(cond, ...)                                         \
+  do {                                                           \
+    if (!(cond)) {                                               \
+      fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__);      \
+      fprintf(stderr, __VA_ARGS__);                              \
+      fputc('\n', stderr);                                       \
+      failures++;                                                \
+    }                                                            \
+  } while (0)
+
+static int same(const char *a, const char *b) {
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+static const char *show(const char *s) { return s ? s : "(null)"; }
+
+/* ---- names ----------------------------------------------------------- */
+typedef struct {
+  const char *name, *date, *presenter, *topic, *ext;
+} name_case;
+
+static void check_name(pb_arena *a, const char *const *known, size_t nknown, const name_case *c) {
+  pb_slide s;
+  int rc = pb_slide_parse_name(a, c->name, known, nknown, &s);
+  CHECK(rc == 0, "%s: rc %d", c->name, rc);
+  CHECK(same(s.date, c->date), "%s: date %s, want %s", c->name, show(s.date), show(c->date));
+  CHECK(same(s.presenter, c->presenter), "%s: presenter %s, want %s", c->name,
+        show(s.presenter), show(c->presenter));
+  CHECK(same(s.topic, c->topic), "%s: topic \"%s\", want \"%s\"", c->name, show(s.topic),
+        show(c->topic));
+  if (c->ext) CHECK(same(s.ext, c->ext), "%s: ext %s, want %s", c->name, show(s.ext), c->ext);
+  CHECK(same(s.name, c->name), "%s: name %s", c->name, show(s.name));
+}
+
+static int test_names(void) {
+  static const char *const known[] = {"陈银", "崔凯", "程浩", "霍佳琪", "王晓明", "张伟", "李华"};
+  const size_t nknown = sizeof known / sizeof *known;
+  static const name_case with_known[] = {
+      /* the corpus's own names */
+      {"2023.10.20-SiamMAE-陈银.pptx", "2023-10-20", "陈银", "SiamMAE", "pptx"},
+      {"2023.10.27崔凯.pptx", "2023-10-27", "崔凯", NULL, "pptx"},
+      {"2023.10.27-程浩.pptx", "2023-10-27", "程浩", NULL, "pptx"},
+      {"2023.10.27霍佳琪.pptx", "2023-10-27", "霍佳琪", NULL, "pptx"},
+      {"2023.11.3 程浩-扫盲贴.pdf", "2023-11-03", "程浩", "扫盲贴", "pdf"},
+      {"2023.12.08-崔凯.pptx", "2023-12-08", "崔凯", NULL, "pptx"},
+      {"2023.12.8 程浩.pptx", "2023-12-08", "程浩", NULL, "pptx"},
+      {"20240531_多模态对齐.html", "2024-05-31", NULL, "多模态对齐", "html"},
+      {"[3D-Face_Restructruction_for_in-the-wild_DFER]-陈银-20240119.pptx", "2024-01-19", "陈银",
+       "3D-Face Restructruction for in-the-wild DFER", "pptx"},
+      {"实验记录管理方案.pdf", NULL, NULL, "实验记录管理方案", "pdf"},
+      /* variants */
+      {"2024-10-18_CLIP_王晓明.pdf", "2024-10-18", "王晓明", "CLIP", "pdf"},
+      {"[Visual-Prompt-Tuning]-张伟-20241206.pptx", "2024-12-06", "张伟", "Visual-Prompt-Tuning",
+       "pptx"},
+      {"2024.11.1 李华-扫盲贴.pdf", "2024-11-01", "李华", "扫盲贴", "pdf"},
+      {"组会分享模板.pdf", NULL, NULL, "组会分享模板", "pdf"},
+      {"2024_03_05-李华.PPTX", "2024-03-05", "李华", NULL, "pptx"},
+      {"2024年3月5日 张伟 Diffusion.pdf", "2024-03-05", "张伟", "Diffusion", "pdf"},
+      {"【陈银】2024.3.8 ViT回顾.pptx", "2024-03-08", "陈银", "ViT回顾", "pptx"},
+      {"SiamMAE陈银2024.01.05.pptx", "2024-01-05", "陈银", "SiamMAE", "pptx"},
+      /* a known name glued to more Han text may be part of a word: kept */
+      {"2023.10.27崔凯扫盲贴.pptx", "2023-10-27", NULL, "崔凯扫盲贴", "pptx"},
+      /* impossible dates are not dates */
+      {"2023.2.30-崔凯.pptx", NULL, "崔凯", "2023.2.30", "pptx"},
+      {"20231345_陈银.pdf", NULL, "陈银", "20231345", "pdf"},
+      {"2024.2.29-张伟.pdf", "2024-02-29", "张伟", NULL, "pdf"},
+      /* a year alone, or digits glued to letters, is not a date */
+      {"CVPR2024-张伟.pdf", NULL, "张伟", "CVPR2024", "pdf"},
+      {"v20240101 notes.key", NULL, NULL, "v20240101 notes", "key"},
+      /* no extension; several separators; underscores in the topic */
+      {"2024.5.6 -- 程浩 -- Mamba_intro", "2024-05-06", "程浩", "Mamba intro", NULL},
+      {"Mamba-程浩-part2-2024.5.6.pdf", "2024-05-06", "程浩", "Mamba - part2", "pdf"},
+  };
+  pb_arena *a = pb_arena_new();
+  for (size_t i = 0; i < sizeof with_known / sizeof *with_known; i++)
+    check_name(a, known, nknown, &with_known[i]);
+
+  /* Without known presenters: only a lone surname-led 2–3 character field
+   * next to the date (or at an end) is read as a name. */
+  static const name_case unknown[] = {
+      {"2023.10.27霍佳琪.pptx", "2023-10-27", "霍佳琪", NULL, "pptx"},
+      {"2023.11.3 程浩-扫盲贴.pdf", "2023-11-03", "程浩", "扫盲贴", "pdf"},
+      {"[3D-Face_Restructruction_for_in-the-wild_DFER]-陈银-20240119.pptx", "2024-01-19", "陈银",
+       "3D-Face Restructruction for in-the-wild DFER", "pptx"},
+      {"2024-10-18_CLIP_王晓明.pdf", "2024-10-18", "王晓明", "CLIP", "pdf"},
+      {"2024.11.1 扫盲贴.pdf", "2024-11-01", NULL, "扫盲贴", "pdf"},
+      {"20240531_多模态对齐.html", "2024-05-31", NULL, "多模态对齐", "html"},
+      {"2024.1.5 高斯泼溅.pdf", "2024-01-05", NULL, "高斯泼溅", "pdf"},
+      {"2024.1.5 任务规划.pdf", "2024-01-05", NULL, "任务规划", "pdf"},
+      {"2024.1.5 欧阳娜娜.pdf", "2024-01-05", "欧阳娜娜", NULL, "pdf"},
+      /* two candidates: ambiguous, neither taken */
+      {"2024.11.1 张量-李华.pdf", "2024-11-01", NULL, "张量-李华", "pdf"},
+      /* no date: no guessing */
+      {"陈银-实验记录.pdf", NULL, NULL, "陈银-实验记录", "pdf"},
+      {"实验记录管理方案.pdf", NULL, NULL, "实验记录管理方案", "pdf"},
+  };
+  for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++)
+    check_name(a, NULL, 0, &unknown[i]);
+
+  pb_slide s;
+  CHECK(pb_slide_parse_name(a, "", known, nknown, &s) == PB_EPARSE, "empty name accepted");
+  CHECK(pb_slide_parse_name(a, ".pptx", known, nknown, &s) == 0 && same(s.topic, "pptx") &&
+            s.ext == NULL,
+        ".pptx: topic %s ext %s", show(s.topic), show(s.ext));
+  pb_arena_free(a);
+  return failures;
+}
+
+/* ---- pptx library ----------------------------------------------------- */
+static const pb_slide *find_deck(const pb_library *lib, const char *name) {
+  for (size_t i = 0; i < lib->nslides; i++)
+    if (strcmp(lib->slides[i].name, name) == 0) return &lib->slides[i];
+  return NULL;
+}
+
+static int has_entry(const pb_slide *s, int index) {
+  for (size_t i = 0; s && i < s->nentries; i++)
+    if (s->entries[i] == index) return 1;
+  return 0;
+}
+
+static pb_entry *add_card(pb_library *lib, const char *title, const char *presenter,
+                          const char *date) {
+  pb_entry *e = pb_library_add_entry(lib, "cards.md", 10 + (int)lib->nentries);
+  e->title = title;
+  e->presenter = presenter;
+  e->date = date;
+  return e;
+}
+
+static void add_link(pb_library *lib, pb_entry *e, pb_link_kind kind, const char *url,
+                     const char *local) {
+  pb_link *l = pb_entry_add_link(lib, e);
+  l->kind = kind;
+  l->label = "Slide";
+  l->url = url;
+  l->local = local;
+  l->line = e->line;
+}
+
+static int files_equal(const char *a, const char *b) {
+  pb_buf x = PB_BUF_INIT, y = PB_BUF_INIT;
+  int eq = pb_read_file(a, 0, &x) == 0 && pb_read_file(b, 0, &y) == 0 && x.len == y.len &&
+           memcmp(x.data, y.data, x.len) == 0;
+  pb_buf_free(&x);
+  pb_buf_free(&y);
+  return eq;
+}
+
+static int test_pptx(const char *root, const char *thumb_src) {
+  pb_library *lib = pb_library_new(root);
+  add_card(lib, "VPT", "张伟", "2024-12-08");                     /* 0: 2 days from the deck */
+  pb_entry *e1 = add_card(lib, "Primer", "李华", "2024-11-20");  /* 1: by path only */
+  add_link(lib, e1, PB_LINK_SLIDE, "Slide/2024.11.1%20李华-扫盲贴.pptx",
+           "Slide/2024.11.1 李华-扫盲贴.pptx");
+  add_card(lib, "CLIP", "王晓明", "2024-10-22");                  /* 2: 4 days: no link */
+  pb_entry *e3 = add_card(lib, "MmAP", "陈银", "2024-5-31");      /* 3: repo URL, no local */
+  add_link(lib, e3, PB_LINK_SLIDE,
+           "http://htmlpreview.github.io/?https://github.com/ReadingPapers/Report/blob/main/"
+           "Slide/20240531_%E5%A4%9A%E6%A8%A1%E6%80%81%E5%AF%B9%E9%BD%90.html",
+           NULL);
+  pb_entry *e4 = add_card(lib, "Lost", NULL, NULL);               /* 4: decks that are gone */
+  add_link(lib, e4, PB_LINK_SLIDE, "Slide/gone.pptx", "Slide/gone.pptx");
+  add_link(lib, e4, PB_LINK_OTHER, "./Slide/also%20gone.pdf", NULL);
+  add_link(lib, e4, PB_LINK_PAPER, "https://arxiv.org/abs/2203.12119", NULL);
+
+  char thumbs[4096];
+  snprintf(thumbs, sizeof thumbs, "%s/../thumbs/a/b", root);
+  pb_slides_options opt = {thumbs};
+  pb_diag_reset();
+  int n = pb_slides_scan_ex(lib, NULL, &opt);
+  int warnings = pb_diag_warnings();
+  CHECK(n == 5, "scan found %d decks, want 5 (dotfile and directory skipped)", n);
+  CHECK(lib->nslides == 5, "nslides %zu", lib->nslides);
+  for (size_t i = 1; i < lib->nslides; i++)
+    CHECK(strcmp(lib->slides[i - 1].name, lib->slides[i].name) < 0, "not sorted at %zu", i);
+
+  const pb_slide *vpt = find_deck(lib, "[Visual-Prompt-Tuning]-张伟-20241206.pptx");
+  CHECK(vpt != NULL, "VPT deck missing");
+  if (vpt) {
+    CHECK(same(vpt->path, "Slide/[Visual-Prompt-Tuning]-张伟-20241206.pptx"), "path %s", vpt->path);
+    CHECK(vpt->slides == 3, "VPT: %d slides, want 3", vpt->slides);
+    CHECK(vpt->thumbnail != NULL, "VPT: no thumbnail");
+    if (vpt->thumbnail) {
+      CHECK(strncmp(vpt->thumbnail, thumbs, strlen(thumbs)) == 0, "thumbnail %s not under %s",
+            vpt->thumbnail, thumbs);
+      CHECK(files_equal(vpt->thumbnail, thumb_src), "thumbnail %s differs from %s",
+            vpt->thumbnail, thumb_src);
+    }
+    CHECK(has_entry(vpt, 0) && vpt->nentries == 1, "VPT: not linked with card 0 alone");
+  }
+  const pb_slide *clip = find_deck(lib, "2024-10-18_CLIP_王晓明.pptx");
+  CHECK(clip && clip->slides == 7, "CLIP: slide count from app.xml: %d", clip ? clip->slides : -1);
+  CHECK(clip && clip->thumbnail == NULL, "CLIP: oversized thumbnail was extracted");
+  CHECK(clip && clip->nentries == 0, "CLIP: linked though 4 days apart");
+  const pb_slide *broken = find_deck(lib, "2024.11.1 李华-扫盲贴.pptx");
+  CHECK(broken && broken->slides == 0 && broken->thumbnail == NULL, "corrupt deck: data read");
+  CHECK(broken && same(broken->presenter, "李华") && same(broken->date, "2024-11-01"),
+        "corrupt deck: name not read");
+  CHECK(broken && has_entry(broken, 1), "corrupt deck: not linked by path");
+  const pb_slide *html = find_deck(lib, "20240531_多模态对齐.html");
+  CHECK(html && has_entry(html, 3), "html deck: not linked through the repository URL");
+  CHECK(html && html->presenter == NULL && html->slides == 0, "html deck: presenter or count");
+  CHECK(warnings >= 2, "want warnings for the corrupt deck and the big thumbnail, got %d",
+        warnings);
+
+  pb_buf report = PB_BUF_INIT;
+  size_t items = pb_slides_report(lib, &report);
+  printf("%s", report.data ? report.data : "");
+  CHECK(items == 4, "report lists %zu items, want 4", items);
+  CHECK(report.data && strstr(report.data, "decks no card mentions: 2\n"
+                                           "  Slide/2024-10-18_CLIP_王晓明.pptx\n"
+                                           "  Slide/组会分享模板.pdf\n"),
+        "unmentioned decks wrong");
+  CHECK(report.data && strstr(report.data, "cards whose deck is missing: 2\n") &&
+            strstr(report.data, "cards.md:14: \"Lost\" (no presenter, no date) -> Slide/gone.pptx\n") &&
+            strstr(report.data, "-> Slide/also gone.pdf\n"),
+        "missing decks wrong");
+  pb_buf_free(&report);
+
+  /* A second scan replaces the first and reuses the cached thumbnail. */
+  n = pb_slides_scan_ex(lib, "Slide", &opt);
+  CHECK(n == 5 && lib->nslides == 5, "rescan: %d decks", n);
+
+  /* A thumbnail directory that cannot be made: a warning, decks still listed. */
+  char blocked[4096];
+  snprintf(blocked, sizeof blocked, "%s/Slide/组会分享模板.pdf/thumbs", root);
+  pb_slides_options bad = {blocked};
+  pb_diag_reset();
+  n = pb_slides_scan_ex(lib, NULL, &bad);
+  vpt = find_deck(lib, "[Visual-Prompt-Tuning]-张伟-20241206.pptx");
+  CHECK(n == 5 && vpt && vpt->slides == 3 && vpt->thumbnail == NULL && pb_diag_warnings() >= 1,
+        "unwritable thumbnail dir not handled");
+
+  /* A missing slide directory is no error. */
+  n = pb_slides_scan_ex(lib, "NoSuchDir", &opt);
+  CHECK(n == 0 && lib->nslides == 0, "missing dir gave %d", n);
+  pb_library_free(lib);
+  return failures;
+}
+
+/* ---- the real corpus ------------------------------------------------- */
+static int test_corpus(const char *corpus, const char *thumbs) {
+  char slide_dir[4096];
+  snprintf(slide_dir, sizeof slide_dir, "%s/Slide", corpus);
+  struct stat sb;
+  if (stat(slide_dir, &sb) != 0) {
+    printf("no corpus at %s: skipped\n", corpus);
+    return 77;
+  }
+  /* What a person reads from each name. 霍佳琪 is named by no card in the
+   * corpus, so it is read by the surname rule. */
+  static const struct {
+    const char *name, *date, *presenter;
+    int pptx;
+  } want[] = {
+      {"2023.10.20-SiamMAE-陈银.pptx", "2023-10-20", "陈银", 1},
+      {"2023.10.27-程浩.pptx", "2023-10-27", "程浩", 1},
+      {"2023.10.27崔凯.pptx", "2023-10-27", "崔凯", 1},
+      {"2023.10.27霍佳琪.pptx", "2023-10-27", "霍佳琪", 1},
+      {"2023.11.3 程浩-扫盲贴.pdf", "2023-11-03", "程浩", 0},
+      {"2023.12.08-崔凯.pptx", "2023-12-08", "崔凯", 1},
+      {"2023.12.8 程浩.pptx", "2023-12-08", "程浩", 1},
+      {"20240531_多模态对齐.html", "2024-05-31", NULL, 0},
+      {"[3D-Face_Restructruction_for_in-the-wild_DFER]-陈银-20240119.pptx", "2024-01-19", "陈银", 1},
+      {"实验记录管理方案.pdf", NULL, NULL, 0},
+  };
+  const size_t nwant = sizeof want / sizeof *want;
+
+  pb_library *lib = pb_library_new(corpus);
+  /* The cards, so that presenters come from them as in a real run. */
+  char path[4096];
+  pb_read_options ropt = {0};
+  snprintf(path, sizeof path, "%s/REPORT.md", corpus);
+  pb_diag_set_quiet(1);
+  if (stat(path, &sb) == 0) pb_read_markdown(lib, path, &ropt);
+  snprintf(path, sizeof path, "%s/Archived/2024论文精读归档.md", corpus);
+  if (stat(path, &sb) == 0) pb_read_markdown(lib, path, &ropt);
+  pb_diag_set_quiet(0);
+  printf("%zu cards read\n", lib->nentries);
+
+  pb_slides_options opt = {thumbs};
+  int n = pb_slides_scan_ex(lib, "Slide", &opt);
+  CHECK(n == (int)nwant, "corpus: %d decks, want %zu", n, nwant);
+  printf("%-66s %-10s %-8s %-46s %6s %s\n", "deck", "date", "who", "topic", "slides", "cards");
+  for (size_t i = 0; i < lib->nslides; i++) {
+    const pb_slide *s = &lib->slides[i];
+    printf("%-66s %-10s %-8s %-46s %6d", s->name, show(s->date), show(s->presenter),
+           show(s->topic), s->slides);
+    for (size_t j = 0; j < s->nentries; j++) printf(" %d", s->entries[j]);
+    printf("%s\n", s->thumbnail ? "  [thumbnail]" : "");
+  }
+  for (size_t i = 0; i < nwant; i++) {
+    const pb_slide *s = find_deck(lib, want[i].name);
+    CHECK(s != NULL, "corpus: %s not listed", want[i].name);
+    if (!s) continue;
+    CHECK(same(s->date, want[i].date), "%s: date %s, want %s", s->name, show(s->date),
+          show(want[i].date));
+    CHECK(same(s->presenter, want[i].presenter), "%s: presenter %s, want %s", s->name,
+          show(s->presenter), show(want[i].presenter));
+    if (want[i].pptx) {
+      CHECK(s->slides > 0, "%s: no slide count", s->name);
+      CHECK(s->thumbnail != NULL, "%s: no thumbnail", s->name);
+    }
+  }
+  /* The card that links the HTML deck through htmlpreview (陈银, 2024-5-31). */
+  const pb_slide *html = find_deck(lib, "20240531_多模态对齐.html");
+  if (lib->nentries) CHECK(html && html->nentries > 0, "corpus: HTML deck linked with no card");
+
+  pb_buf report = PB_BUF_INIT;
+  pb_slides_report(lib, &report);
+  printf("%s", report.data ? report.data : "");
+  pb_buf_free(&report);
+  pb_library_free(lib);
+  return failures;
+}
+
+int main(int argc, char **argv) {
+  int rc = 2;
+  if (argc >= 2 && strcmp(argv[1], "names") == 0) rc = test_names();
+  else if (argc >= 4 && strcmp(argv[1], "pptx") == 0) rc = test_pptx(argv[2], argv[3]);
+  else if (argc >= 4 && strcmp(argv[1], "corpus") == 0) rc = test_corpus(argv[2], argv[3]);
+  else fprintf(stderr, "usage: slides_test names | pptx LIB THUMB | corpus CORPUS THUMBDIR\n");
+  if (rc == 0) printf("ok\n");
+  return rc == 0 ? 0 : rc == 77 ? 77 : 1;
+}
