@@ -132,8 +132,14 @@ typedef struct {
   HPDF_Page *pages;
   pb_figset *figs;
   pb_buf scratch;
-  /* current page's text state, to skip redundant operators */
+  /* the page's current text state, to skip redundant operators; valid
+   * only while ts_valid (drawing anything else resets it) */
   int in_text;
+  int ts_valid;
+  HPDF_Font ts_font;
+  double ts_size, ts_char_space, ts_line_width;
+  pb_rgb ts_fill, ts_stroke;
+  int ts_mode;
 } render;
 
 static int fail(render *r) { return r->err->failed; }
@@ -309,12 +315,17 @@ static void set_stroke(HPDF_Page page, pb_rgb c) {
   HPDF_Page_SetRGBStroke(page, unit(c.r), unit(c.g), unit(c.b));
 }
 
+/* Ends the text object before other drawing, which also changes colours
+ * and line widths: the text state cache is forgotten. */
 static void end_text(render *r, HPDF_Page page) {
   if (r->in_text) {
     HPDF_Page_EndText(page);
     r->in_text = 0;
   }
+  r->ts_valid = 0;
 }
+
+static int same_rgb(pb_rgb a, pb_rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
 
 static void draw_text(render *r, HPDF_Page page, const pb_item *it) {
   int base = pb_fonts_base(r->fonts, it->face);
@@ -328,20 +339,41 @@ static void draw_text(render *r, HPDF_Page page, const pb_item *it) {
   }
   int fb = pb_fonts_fake_bold(r->fonts, it->face);
   int fi = pb_fonts_fake_italic(r->fonts, it->face);
+  /* libharu accepts character spacing from -30 to 300 points */
+  double cs = it->char_space < -30 ? -30 : it->char_space > 300 ? 300 : it->char_space;
+  int v = r->ts_valid;
   if (!r->in_text) {
     HPDF_Page_BeginText(page);
     r->in_text = 1;
   }
-  HPDF_Page_SetFontAndSize(page, r->hfonts[base], (HPDF_REAL)it->size);
-  set_fill(page, it->color);
-  HPDF_Page_SetCharSpace(page, (HPDF_REAL)it->char_space);
-  if (fb) {
-    set_stroke(page, it->color);
-    HPDF_Page_SetLineWidth(page, (HPDF_REAL)(it->size * FAKE_BOLD_STROKE));
-    HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE);
-  } else {
-    HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
+  if (!v || r->ts_font != r->hfonts[base] || r->ts_size != it->size)
+    HPDF_Page_SetFontAndSize(page, r->hfonts[base], (HPDF_REAL)it->size);
+  if (!v || !same_rgb(r->ts_fill, it->color))
+    set_fill(page, it->color);
+  if (!v || r->ts_char_space != cs)
+    HPDF_Page_SetCharSpace(page, (HPDF_REAL)cs);
+  int mode = fb ? HPDF_FILL_THEN_STROKE : HPDF_FILL;
+  if (!v) {
+    r->ts_stroke = (pb_rgb){-1, -1, -1};
+    r->ts_line_width = -1;
   }
+  if (fb) {
+    double lw = it->size * FAKE_BOLD_STROKE;
+    if (!same_rgb(r->ts_stroke, it->color))
+      set_stroke(page, it->color);
+    if (r->ts_line_width != lw)
+      HPDF_Page_SetLineWidth(page, (HPDF_REAL)lw);
+    r->ts_stroke = it->color;
+    r->ts_line_width = lw;
+  }
+  if (!v || r->ts_mode != mode)
+    HPDF_Page_SetTextRenderingMode(page, (HPDF_TextRenderingMode)mode);
+  r->ts_valid = 1;
+  r->ts_font = r->hfonts[base];
+  r->ts_size = it->size;
+  r->ts_fill = it->color;
+  r->ts_char_space = cs;
+  r->ts_mode = mode;
   HPDF_Page_SetTextMatrix(page, 1, 0, fi ? (HPDF_REAL)FAKE_ITALIC_SKEW : 0, 1, (HPDF_REAL)it->x,
                           (HPDF_REAL)it->y);
   HPDF_Page_ShowText(page, cstr(r, it->text, it->len));
@@ -529,6 +561,7 @@ static void draw_page(render *r, size_t p) {
   const pb_page *pg = &r->doc->pages[p];
   HPDF_Page page = r->pages[p];
   r->in_text = 0;
+  r->ts_valid = 0;
   for (size_t i = 0; i < pg->n && !fail(r); i++) {
     const pb_item *it = &pg->items[i];
     switch (it->kind) {
