@@ -110,6 +110,13 @@ static int is_curly_quote(uint32_t c) {
   return c == 0x2018 || c == 0x2019 || c == 0x201C || c == 0x201D;
 }
 
+/* Full-width punctuation carries its own blank: a source space beside it
+ * is dropped. Curly quotes, dashes and ellipses are often drawn by the
+ * Latin face and keep their spaces. */
+static int drops_space(uint32_t c) {
+  return pb_is_cjk_punct(c) && !is_curly_quote(c) && c != 0x2026 && c != 0x2014 && c != 0x3000;
+}
+
 static int is_latin_alnum(uint32_t c) {
   if (c < 0x80)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -298,7 +305,8 @@ static void itemize(ctx *c) {
       } else if (is_ignorable(cp)) {
         continue;
       } else {
-        if (pending >= 0 && c->e[c->n - 1].kind != EK_NBSP)
+        if (pending >= 0 && c->e[c->n - 1].kind != EK_NBSP && !drops_space(c->e[c->n - 1].src) &&
+            !drops_space(cp))
           add_space(c, pending, EK_SPACE);
         pending = -1;
         add_char(c, (int)si, cp);
@@ -591,7 +599,8 @@ static int pair_glue(const elem *a, const elem *b, double *w, double *y, double 
   double em = a->size > b->size ? a->size : b->size;
   int kind = GK_NONE;
   *w = *y = *z = 0;
-  if ((is_han(a->src) && is_latin_alnum(b->src)) || (is_latin_alnum(a->src) && is_han(b->src))) {
+  if ((is_han(a->src) && is_latin_alnum(b->src)) ||
+      ((is_latin_alnum(a->src) || a->src == '%') && is_han(b->src))) {
     *w = MIX_WIDTH * em, *y = MIX_STRETCH * em, *z = MIX_SHRINK * em;
     kind = GK_MIX;
   } else if ((is_cjk_any(a->src) || is_cjk_any(b->src)) &&

@@ -256,6 +256,11 @@ static void test_spacing(pb_fonts *fonts) {
   CHECK(fabs(w_mix - w_a - w_b - 2.5) < 0.01, "pb_text_width has the quarter em: %.3f", w_mix);
   CHECK(fabs(w_a - 20) < 0.5, "two CJK characters are about 2 em: %.3f", w_a);
 
+  /* A source space beside full-width punctuation is dropped. */
+  double w_sp = pb_text_width(fonts, "好。 然后， 再", strlen("好。 然后， 再"), PB_FAMILY_TEXT, 0, 10);
+  double w_nosp = pb_text_width(fonts, "好。然后，再", strlen("好。然后，再"), PB_FAMILY_TEXT, 0, 10);
+  CHECK(fabs(w_sp - w_nosp) < 0.01, "space after 。 kept: %.3f vs %.3f", w_sp, w_nosp);
+
   /* Squeeze: 。」 */
   s = span_of("他说「好。」然后", 10);
   CHECK(pb_para_layout(fonts, arena, &s, 1, &o, &p, NULL, 0) == 0, "squeeze");
@@ -466,8 +471,11 @@ static int test_corpus(pb_fonts *fonts, const char *path) {
       CHECK(rc == 0, "corpus paragraph: rc %d", rc);
       char name[64];
       snprintf(name, sizeof name, "corpus paragraph %d", paras + 1);
-      if (check_para(name, &para, &o) && getenv("PARA_DUMP"))
+      const char *dump = getenv("PARA_DUMP");
+      if ((check_para(name, &para, &o) && dump) || (dump && !strcmp(dump, "all"))) {
+        printf("%s: %.3f ms, demerits %.0f\n", name, ms, para.demerits);
         dump_para(&para);
+      }
       paras++;
       lines += (int)para.nlines;
       overfull += para.overfull;
