@@ -39,8 +39,13 @@ def run(cmd, env=None, preexec=None, check_rc=True):
     return p
 
 
+TEST_IMAGE = None
+
+
 def write_pdf(prog, fontdir, out, grid=None, preexec=None, extra_args=()):
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    if TEST_IMAGE:
+        env["PB_TEST_IMAGE"] = TEST_IMAGE
     cmd = [prog, fontdir, out] + ([grid] if grid else []) + list(extra_args)
     return run(cmd, env=env, preexec=preexec, check_rc=False)
 
@@ -115,8 +120,11 @@ def main():
     os.makedirs(work)
     out = os.path.join(work, "out.pdf")
     grid = os.path.join(work, "grid.txt")
+    global TEST_IMAGE
+    png = os.path.join(os.path.dirname(os.path.abspath(fontdir)), "Images", "clip.png")
+    TEST_IMAGE = png if os.path.exists(png) else None
 
-    p = write_pdf(prog, fontdir, out, grid)
+    p = p_first = write_pdf(prog, fontdir, out, grid)
     if not check(p.returncode == 0 and os.path.exists(out), "pdf_test writes a PDF"):
         print(p.stderr.decode(errors="replace"))
         return 1
@@ -145,6 +153,16 @@ def main():
               "Sans fake italic 无衬线", "mono: int main(void) { return 0; } → 代码",
               "图像缺失 Images/missing.png", "Images/does-not-exist.png", "测试网格 CJK grid"):
         check(s in text, "pdftotext finds %r" % s)
+
+    # figures: the missing one is a placeholder with its path (checked
+    # above); the real one an image, unless the figure encoder is a stub
+    stub = "figures: stub" in p_first.stdout.decode()
+    if TEST_IMAGE and not stub and shutil.which("pdfimages"):
+        lst = run(["pdfimages", "-list", out]).stdout.decode().splitlines()[2:]
+        check(len([l for l in lst if l.split()[2:3] == ["image"]]) == 1,
+              "one figure drawn as an image")
+    elif TEST_IMAGE:
+        check("Images/clip.png" in text, "figure encoder is a stub: placeholder drawn instead")
 
     # document info
     p = run(["pdfinfo", out])

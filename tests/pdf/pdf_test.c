@@ -9,7 +9,8 @@
  * are listed in GRID.txt.
  *
  * Exit status: 0 when pb_pdf_write succeeded, 1 otherwise. The creation
- * date comes from SOURCE_DATE_EPOCH when set. */
+ * date comes from SOURCE_DATE_EPOCH when set; PB_TEST_IMAGE names a PNG
+ * to place on page 1 next to a figure that does not exist. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,28 +21,6 @@
 #include "pdf.h"
 #include "pdf_image.h"
 #include "utf8.h"
-
-/* Until pdf_image.c is part of pbcore: figures all fail, so the renderer
- * draws placeholders. Weak, so a real implementation could replace them. */
-static char fake_figset;
-__attribute__((weak)) pb_figset *pb_figset_prepare(const pb_doc *doc,
-                                                   const pb_pdf_options *opt) {
-  (void)doc;
-  (void)opt;
-  return (pb_figset *)&fake_figset;
-}
-__attribute__((weak)) int pb_figset_failed(const pb_figset *fs, size_t i) {
-  (void)fs;
-  (void)i;
-  return 1;
-}
-__attribute__((weak)) HPDF_Image pb_figset_xobject(pb_figset *fs, HPDF_Doc pdf, size_t i) {
-  (void)fs;
-  (void)pdf;
-  (void)i;
-  return NULL;
-}
-__attribute__((weak)) void pb_figset_free(pb_figset *fs) { (void)fs; }
 
 static const char *SENTENCE =
     "论文简述：VAR，将图像的自回归学习重新定义为从粗到细的“next-scale prediction”";
@@ -183,6 +162,15 @@ int main(int argc, char **argv) {
   im->y = y;
   im->w = 200;
   im->h = 100;
+  const char *png = getenv("PB_TEST_IMAGE"); /* a real figure, drawn beside it */
+  if (png) {
+    im = pb_page_add_item(doc, p1, PB_ITEM_IMAGE);
+    im->image = pb_doc_add_image(doc, png, "Images/clip.png", 0, 0, 200, 100, "test.md", 4);
+    im->x = 300;
+    im->y = y;
+    im->w = 200;
+    im->h = 100;
+  }
 
   /* page 2 on: a grid of every distinct CJK character used in the test
    * (and in CHARS.txt), once in each family's CJK face, one per 36 pt
