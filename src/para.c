@@ -40,6 +40,8 @@
 #define DEM_ADJ 10000.0      /* \adjdemerits: fitness classes two apart */
 #define DEM_DOUBLE_HYPHEN 10000.0
 #define DEM_FINAL_HYPHEN 5000.0
+#define DEM_SHORT_LAST 5000.0 /* a last line of one character and its mark */
+#define SHORT_LAST 2.5        /* em: a last line narrower than this is short */
 
 /* Glue, in em of the adjacent text. */
 #define CJK_STRETCH 0.10  /* between two Chinese characters */
@@ -705,6 +707,7 @@ typedef struct {
   double *sw, *sy, *sz; /* sums over items [0, k) */
   double len_first, len_rest;
   double ragged; /* extra stretch per line when not justifying */
+  double em;     /* the paragraph's base size */
   node *nodes;
   size_t nnodes, capnodes;
 } kp;
@@ -819,6 +822,9 @@ static int kp_pass(kp *k, double max_ratio) {
           d += DEM_DOUBLE_HYPHEN;
         if (a_flagged && forced)
           d += DEM_FINAL_HYPHEN;
+        if (forced && i + 1 == k->n && nd->pos >= 0 && k->it[nd->pos].pen != PEN_EJECT &&
+            L < SHORT_LAST * k->em)
+          d += DEM_SHORT_LAST;
         int fc = fitness(r);
         if (abs(fc - nd->fit) > 1)
           d += DEM_ADJ;
@@ -1182,8 +1188,9 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
   }
   k.len_first = len_first;
   k.len_rest = len_rest;
+  k.em = spans[0].size > 0 ? spans[0].size : 10.0;
   if (!opt->justify || opt->center)
-    k.ragged = RAGGED_STRETCH * (spans[0].size > 0 ? spans[0].size : 10.0);
+    k.ragged = RAGGED_STRETCH * k.em;
 
   int best = kp_pass(&k, PASS1_MAX_RATIO);
   if (best < 0)

@@ -446,7 +446,7 @@ static int test_corpus(pb_fonts *fonts, const char *path) {
   const char *key = "论文简述";
   pb_arena *arena = pb_arena_new();
   pb_para_options o = opts(453, 1);
-  int paras = 0, lines = 0, overfull = 0, violations = 0, hyphenated = 0;
+  int paras = 0, lines = 0, overfull = 0, violations = 0, hyphenated = 0, short_last = 0;
   size_t chars = 0;
   double total = 0, worst = 0;
   pb_span_in spans[256];
@@ -482,13 +482,15 @@ static int test_corpus(pb_fonts *fonts, const char *path) {
       violations += para.punct_violations;
       for (size_t i = 0; i < para.nlines; i++)
         hyphenated += para.lines[i].hyphenated;
+      short_last += para.nlines > 1 && para.lines[para.nlines - 1].width < 25;
       chars += (size_t)(eol - t);
     }
     p = eol + 1;
   }
-  printf("corpus: %d paragraphs, %zu bytes, %d lines, %d hyphenated, %d overfull, "
-         "%d punctuation violations; %.2f ms total, %.3f ms per paragraph, worst %.3f ms\n",
-         paras, chars, lines, hyphenated, overfull, violations, total,
+  printf("corpus: %d paragraphs, %zu bytes, %d lines, %d hyphenated, %d last lines under "
+         "2.5 em, %d overfull, %d punctuation violations; %.2f ms total, %.3f ms per "
+         "paragraph, worst %.3f ms\n",
+         paras, chars, lines, hyphenated, short_last, overfull, violations, total,
          paras ? total / paras : 0, worst);
   CHECK(paras > 100, "only %d summary paragraphs found", paras);
   CHECK(total < 100, "corpus took %.1f ms", total);
