@@ -647,7 +647,8 @@ char *pb_read_strip_html(pb_library *lib, pb_read_str t, const char **color, con
         if (color && pb_read_eq_word(name, "font") &&
             html_attr((pb_read_str){t.s + i, n}, "color", &val) && val.len)
           *color = pb_arena_strndup(lib->arena, val.s, val.len);
-        if (!tag_is_harmless(name))
+        /* one report per element: the opening tag */
+        if (!tag_is_harmless(name) && t.s[i + 1] != '/')
           pb_warn(file, line, "unknown HTML tag <%.*s> removed", (int)name.len, name.s);
         i += n;
         continue;
@@ -847,6 +848,15 @@ const char *pb_read_resolve(pb_library *lib, pb_read_str target, const char *bas
     }
     char *dec = pb_read_percent_decode(lib, path.s, path.len);
     result = try_local(lib, lib->root, dec, opt, file, line, rel, &refused);
+    if (result && !lib->repo_url) {
+      /* no git remote: the first URL that finds its file under the root
+       * names the library's repository, so later URLs into it whose file is
+       * missing can be told apart from other people's repositories */
+      lib->repo_url = pb_arena_printf(lib->arena, "https://github.com/%s", repo.data);
+    } else if (!result && !refused && lib->repo_url && file) {
+      pb_warn(file, line, "'%s' is in the library's repository but not under %s; kept as a URL",
+              dec, lib->root);
+    }
     goto done;
   }
   /* other schemes (mailto:, data:, //host) are never local */
@@ -936,8 +946,10 @@ pb_figure *pb_read_add_figure(pb_library *lib, pb_entry *e, pb_read_str src, pb_
   f->width_hint = width;
   f->file = file;
   f->line = line;
+  int warned = pb_diag_warnings();
   f->path = pb_read_resolve(lib, src, base_dir, opt, file, line, NULL);
-  if (!f->path) {
+  warned = pb_diag_warnings() != warned; /* a refusal was already reported */
+  if (!f->path && !warned) {
     if (pb_read_is_url(src)) {
       f->url = f->src;
     } else if (!src.len) {
@@ -1213,7 +1225,7 @@ static void md_html(md_state *st, cmark_node *n, int is_block) {
     pb_read_str name;
     size_t k = html_tag(r, &name);
     if (k && pb_read_eq_word(name, "br")) st->pending_space = 1;
-    else if (k && !tag_is_harmless(name))
+    else if (k && !tag_is_harmless(name) && r.s[1] != '/')
       pb_warn(st->m->file, line, "unknown HTML tag <%.*s> removed", (int)name.len, name.s);
     pb_buf_free(&rest);
     return;
