@@ -815,7 +815,8 @@ static void link_decks(pb_library *lib) {
       const pb_entry *e = lib->entries[i];
       int linked = same_session(e, s);
       for (size_t j = 0; !linked && j < e->nlinks; j++)
-        linked = link_library_path(lib, &e->links[j], &target) && strcmp(target.data, s->path) == 0;
+        linked = link_library_path(lib, &e->links[j], &target) &&
+                 strcmp(target.data, s->path) == 0;
       if (linked) link_entry(lib, s, e->index);
     }
   }
@@ -825,6 +826,20 @@ static void link_decks(pb_library *lib) {
 /* ====================================================================== */
 /* Scanning                                                                */
 /* ====================================================================== */
+
+/* Files that sit beside decks without being one: scripts and notes that
+ * make or describe them, PowerPoint's "~$" lock files, desktop litter. */
+static int is_deck_file(const char *name) {
+  static const char *const not_decks[] = {"py", "sh", "bat", "cmd", "ps1", "js", "css", "json",
+                                          "yml", "yaml", "md", "db", "ini", "lock", "tmp"};
+  if (name[0] == '.' || strncmp(name, "~$", 2) == 0) return 0;
+  if (strcasecmp(name, "Thumbs.db") == 0 || strcasecmp(name, "desktop.ini") == 0) return 0;
+  const char *dot = strrchr(name, '.');
+  if (dot)
+    for (size_t i = 0; i < sizeof not_decks / sizeof *not_decks; i++)
+      if (strcasecmp(dot + 1, not_decks[i]) == 0) return 0;
+  return 1;
+}
 
 static int cmp_names(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -874,7 +889,7 @@ int pb_slides_scan_ex(pb_library *lib, const char *slide_dir_rel, const pb_slide
     goto done;
   }
   for (struct dirent *de; (de = readdir(d));) {
-    if (de->d_name[0] == '.') continue;
+    if (!is_deck_file(de->d_name)) continue;
     pb_buf_reset(&file);
     pb_buf_printf(&file, "%s/%s", dir.data, de->d_name);
     struct stat sb;

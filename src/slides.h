@@ -48,7 +48,9 @@ typedef struct {
 } pb_slides_options;
 
 /* Scans <lib->root>/<slide_dir_rel> (NULL means "Slide"; not recursive;
- * dotfiles and directories skipped; sorted by name in byte order) and
+ * sorted by name in byte order; directories, dotfiles, PowerPoint's "~$"
+ * lock files and scripts or notes beside the decks (.py, .sh, .md, .json,
+ * .yml, ...) skipped) and
  * replaces lib->slides with one pb_slide per file, path "<slide_dir_rel>/
  * <name>". Presenters are recognised from the distinct presenters of
  * lib->entries, so read the cards first.

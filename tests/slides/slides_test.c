@@ -14,6 +14,7 @@
 #include "model.h"
 #include "read.h"
 #include "slides.h"
+#include "utf8.h"
 
 static int failures;
 
@@ -120,6 +121,33 @@ static int test_names(void) {
   CHECK(pb_slide_parse_name(a, ".pptx", known, nknown, &s) == 0 && same(s.topic, "pptx") &&
             s.ext == NULL,
         ".pptx: topic %s ext %s", show(s.topic), show(s.ext));
+
+  /* Names glued together from pieces and stray bytes: never a crash, and
+   * valid UTF-8 in gives valid UTF-8 out. */
+  static const char *const pieces[] = {"2023", ".", "10", "-", "_", " ", "陈银", "崔凯", "[", "]",
+                                       "【", "】", "扫盲贴", "2024.1.5", "20240531", "\xe9",
+                                       "\xff", "\xe4\xb8", "霍", "年", "月", "日", "pptx", "x"};
+  unsigned seed = 12345;
+  char buf[256];
+  for (int round = 0; round < 20000; round++) {
+    size_t len = 0;
+    int parts = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 8;
+    for (int k = 0; k < parts; k++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *piece = pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)];
+      size_t pl = strlen(piece);
+      if (len + pl + 1 >= sizeof buf) break;
+      memcpy(buf + len, piece, pl);
+      len += pl;
+    }
+    buf[len] = 0;
+    if (pb_slide_parse_name(a, buf, known, round % 2 ? nknown : 0, &s) != 0) continue;
+    if (pb_utf8_check(buf, len) != len) continue;
+    const char *outs[] = {s.date, s.presenter, s.topic, s.ext};
+    for (size_t k = 0; k < 4; k++)
+      CHECK(!outs[k] || pb_utf8_check(outs[k], strlen(outs[k])) == strlen(outs[k]),
+            "invalid UTF-8 out of valid input %s", buf);
+  }
   pb_arena_free(a);
   return failures;
 }
