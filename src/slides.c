@@ -770,7 +770,8 @@ static int link_library_path(const pb_library *lib, const pb_link *l, pb_buf *ou
     const char *host = strstr(lib->repo_url, "://");
     host = host ? host + 3 : lib->repo_url;
     const char *owner_repo = strchr(host, '/');
-    if (owner_repo && !strstr(u, owner_repo)) goto done;
+    /* GitHub owner and repository names are case-insensitive. */
+    if (owner_repo && !strcasestr(u, owner_repo)) goto done;
   }
   const char *tail = NULL;
   const char *m;

@@ -205,10 +205,14 @@ static int test_pptx(const char *root, const char *thumb_src) {
            "http://htmlpreview.github.io/?https://github.com/ReadingPapers/Report/blob/main/"
            "Slide/20240531_%E5%A4%9A%E6%A8%A1%E6%80%81%E5%AF%B9%E9%BD%90.html",
            NULL);
+  /* The repository's URL as a reader may spell it: GitHub names ignore case. */
+  lib->repo_url = "https://github.com/readingpapers/report";
   pb_entry *e4 = add_card(lib, "Lost", NULL, NULL);               /* 4: decks that are gone */
   add_link(lib, e4, PB_LINK_SLIDE, "Slide/gone.pptx", "Slide/gone.pptx");
   add_link(lib, e4, PB_LINK_OTHER, "./Slide/also%20gone.pdf", NULL);
   add_link(lib, e4, PB_LINK_PAPER, "https://arxiv.org/abs/2203.12119", NULL);
+  /* Another repository's deck is not ours to find. */
+  add_link(lib, e4, PB_LINK_SLIDE, "https://github.com/someone/else/blob/main/Slide/x.pptx", NULL);
 
   char thumbs[4096];
   snprintf(thumbs, sizeof thumbs, "%s/../thumbs/a/b", root);
