@@ -199,6 +199,7 @@ typedef struct {
   const char *diag_file;
   int diag_line;
   int warn;
+  int keep_edges; /* keep spaces at the start and end (measuring pieces) */
   uint32_t *warned; /* code points already reported */
   size_t nwarned, capwarned;
 } ctx;
@@ -299,7 +300,8 @@ static void itemize(ctx *c) {
         if (c->n > 0)
           push_elem(c)->kind = EK_NEWLINE;
       } else if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v') {
-        if (c->n > 0 && c->e[c->n - 1].kind != EK_NEWLINE && pending < 0)
+        if ((c->n > 0 || c->keep_edges) && (c->n == 0 || c->e[c->n - 1].kind != EK_NEWLINE) &&
+            pending < 0)
           pending = (int)si;
       } else if (cp == 0xA0 || cp == 0x202F) {
         pending = -1;
@@ -307,13 +309,19 @@ static void itemize(ctx *c) {
       } else if (is_ignorable(cp)) {
         continue;
       } else {
-        if (pending >= 0 && c->e[c->n - 1].kind != EK_NBSP && !drops_space(c->e[c->n - 1].src) &&
+        if (pending >= 0 &&
+            (c->n == 0 || (c->e[c->n - 1].kind != EK_NBSP && !drops_space(c->e[c->n - 1].src))) &&
             !drops_space(cp))
           add_space(c, pending, EK_SPACE);
         pending = -1;
         add_char(c, (int)si, cp);
       }
     }
+  }
+  if (c->keep_edges) {
+    if (pending >= 0 && (c->n == 0 || c->e[c->n - 1].kind == EK_CHAR))
+      add_space(c, pending, EK_SPACE);
+    return;
   }
   while (c->n > 0 && c->e[c->n - 1].kind != EK_CHAR)
     c->n--;
@@ -1255,6 +1263,7 @@ double pb_text_width(pb_fonts *fonts, const char *text, size_t len, pb_family fa
   c.fonts = fonts;
   c.spans = &span;
   c.nspans = 1;
+  c.keep_edges = 1;
   itemize(&c);
   adjust_pairs(&c);
   double w = 0, line = 0;

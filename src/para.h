@@ -48,7 +48,9 @@ typedef struct {
 typedef struct {
   pb_run *runs;
   size_t nruns;
-  double width;   /* natural width after justification */
+  double width;   /* natural width after justification: the right edge of the
+                     last run from the line's left edge (indent and centring
+                     included), so a justified line has width == measure */
   double ascent;  /* largest ascent above baseline, points */
   double descent; /* largest descent below baseline, points (positive) */
   double ratio;   /* adjustment ratio used (0 = natural) */
@@ -73,7 +75,11 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
                    int diag_line);
 
 /* Natural width of a single line of text in one family/style/size, points
- * (for headers, table-of-contents entries, link rows). */
+ * (for headers, table-of-contents entries, link rows). Measured as
+ * pb_para_layout would set it (quarter em between Chinese and Latin,
+ * squeezed punctuation, runs of spaces collapsed), except that spaces at the
+ * start and end count, so pieces measured separately add up. With '\n',
+ * the widest line. */
 double pb_text_width(pb_fonts *fonts, const char *text, size_t len, pb_family family,
                      unsigned style, double size);
 

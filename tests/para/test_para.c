@@ -256,6 +256,14 @@ static void test_spacing(pb_fonts *fonts) {
   CHECK(fabs(w_mix - w_a - w_b - 2.5) < 0.01, "pb_text_width has the quarter em: %.3f", w_mix);
   CHECK(fabs(w_a - 20) < 0.5, "two CJK characters are about 2 em: %.3f", w_a);
 
+  /* pb_text_width keeps edge spaces (pieces are measured separately). */
+  double w_dot = pb_text_width(fonts, " · ", 4, PB_FAMILY_TEXT, 0, 10);
+  double w_mid = pb_text_width(fonts, "·", 2, PB_FAMILY_TEXT, 0, 10);
+  CHECK(fabs(w_dot - w_mid - 2 * space) < 0.01, "edge spaces measured: %.3f", w_dot);
+  CHECK(fabs(pb_text_width(fonts, "a  b", 4, PB_FAMILY_TEXT, 0, 10) -
+             pb_text_width(fonts, "a b", 3, PB_FAMILY_TEXT, 0, 10)) < 0.01,
+        "inner spaces collapse");
+
   /* A source space beside full-width punctuation is dropped. */
   double w_sp = pb_text_width(fonts, "好。 然后， 再", strlen("好。 然后， 再"), PB_FAMILY_TEXT, 0, 10);
   double w_nosp = pb_text_width(fonts, "好。然后，再", strlen("好。然后，再"), PB_FAMILY_TEXT, 0, 10);
