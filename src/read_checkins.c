@@ -237,7 +237,6 @@ typedef struct {
   checkin_ctx *c;
   pb_entry *e;
   int line;
-  int have_venue_text;
 } head_ctx;
 
 static void add_url_link(head_ctx *h, pb_read_str label, pb_read_str url) {
@@ -554,7 +553,7 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
   pb_entry *e = pb_library_add_entry(lib, file, line);
   e->presenter = presenter;
   e->date = date[0] ? pb_arena_strdup(lib->arena, date) : NULL;
-  head_ctx hc = {c, e, line, 0};
+  head_ctx hc = {c, e, line};
   read_head_rest(&hc, after);
   if (!e->title || !*e->title) pb_warn(file, line, "entry has an empty title");
 

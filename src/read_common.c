@@ -949,15 +949,10 @@ pb_figure *pb_read_add_figure(pb_library *lib, pb_entry *e, pb_read_str src, pb_
   int warned = pb_diag_warnings();
   f->path = pb_read_resolve(lib, src, base_dir, opt, file, line, NULL);
   warned = pb_diag_warnings() != warned; /* a refusal was already reported */
-  if (!f->path && !warned) {
-    if (pb_read_is_url(src)) {
-      f->url = f->src;
-    } else if (!src.len) {
-      pb_warn(file, line, "figure without a source");
-    } else {
-      pb_warn(file, line, "figure '%s' not found under the library root", f->src);
-    }
-  }
+  if (!f->path && pb_read_is_url(src)) f->url = f->src;
+  else if (!f->path && !warned && !src.len) pb_warn(file, line, "figure without a source");
+  else if (!f->path && !warned)
+    pb_warn(file, line, "figure '%s' not found under the library root", f->src);
   return f;
 }
 
@@ -1201,8 +1196,7 @@ static void md_text(md_state *st, const char *text, size_t len, unsigned style, 
       pb_block_add_span(st->m->lib, b, " ", 1, style & ~(unsigned)PB_STYLE_LINK, NULL);
   }
   st->pending_space = 0;
-  pb_span *sp = pb_block_add_span(st->m->lib, b, text, len, style, url);
-  (void)sp;
+  pb_block_add_span(st->m->lib, b, text, len, style, url);
 }
 
 static unsigned md_style(const md_state *st) {

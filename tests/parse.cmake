@@ -7,7 +7,7 @@ target_link_libraries(pb_dumpdrv PRIVATE pbcore)
 
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
-  foreach(t checkins report cards robust corpus_archive corpus_report)
+  foreach(t checkins report cards robust resolve corpus_archive corpus_report)
     add_test(NAME parse_${t}
       COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/parse/check.py $<TARGET_FILE:pb_dumpdrv>
               ${PB_TESTS}/parse ${t} ${PB_CORPUS}

@@ -27,6 +27,10 @@ def dump(drv, args, cwd=None):
         print("dump driver died with signal", -p.returncode)
         sys.exit(1)
     err = p.stderr.decode("utf-8", "replace")
+    if "Sanitizer" in err or "runtime error:" in err:
+        print(err[-3000:])
+        print("sanitizer report for", args)
+        sys.exit(1)
     try:
         return json.loads(p.stdout.decode("utf-8")), err, p.returncode
     except ValueError as e:
@@ -187,6 +191,49 @@ def test_robust(drv, fx):
                 f.write(body)
         d, err, rc = dump(drv, ["--root", t, os.path.join(t, "papers")])
         check(isinstance(d["entries"], list), "odd YAML cards")
+
+
+def test_resolve(drv, fx):
+    """Figures by URL into the library's own repository (named by
+    .git/config), into other repositories, and by paths that leave the root."""
+    with tempfile.TemporaryDirectory() as t:
+        lib = os.path.join(t, "lib")
+        os.makedirs(os.path.join(lib, ".git"))
+        os.makedirs(os.path.join(lib, "Images"))
+        with open(os.path.join(lib, ".git", "config"), "w") as f:
+            f.write('[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:Foo/Bar.git\n')
+        for n in ["a.png", "b c.png"]:
+            with open(os.path.join(lib, "Images", n), "wb") as f:
+                f.write(b"\x89PNG")
+        with open(os.path.join(t, "outside.png"), "wb") as f:
+            f.write(b"\x89PNG")
+        os.symlink(os.path.join(t, "outside.png"), os.path.join(lib, "Images", "link.png"))
+        with open(os.path.join(lib, "log.md"), "w") as f:
+            f.write("> [2024-1-1]-[a]-[T1](https://x.org)\n"
+                    "> <img src=\"https://github.com/foo/bar/blob/main/Images/a.png\">\n"
+                    "> <img src=\"https://raw.githubusercontent.com/Foo/Bar/main/Images/b%20c.png\">\n"
+                    "> <img src=\"https://github.com/Foo/Bar/blob/main/Images/b%20c.png?raw=true\">\n"
+                    "> <img src=\"https://github.com/Other/Repo/blob/main/Images/a.png\">\n"
+                    "> <img src=\"https://github.com/Foo/Bar/blob/main/Images/gone.png\">\n"
+                    "> ![x](Images%2Fb%20c.png)\n"
+                    "> ![x](../outside.png)\n"
+                    "> ![x](Images/link.png)\n"
+                    "> [2024-1-2]-[b]-[T2](https://x.org)\n")
+        d, err, _ = dump(drv, ["--root", lib, os.path.join(lib, "log.md")])
+        f = d["entries"][0]["figures"]
+        check(len(f) == 8, "8 figures")
+        check(f[0]["path"] and f[0]["path"].endswith("Images/a.png"), "blob URL of own repo (case-insensitive)")
+        check(f[1]["path"] and f[1]["path"].endswith("Images/b c.png"), "raw.githubusercontent URL, percent-encoded")
+        check(f[2]["path"] and f[2]["path"].endswith("Images/b c.png"), "?raw=true")
+        check(f[3]["path"] is None and f[3]["url"].startswith("https://github.com/Other"), "other repository stays remote")
+        check(f[4]["path"] is None and f[4]["url"], "missing own file stays remote")
+        check("'Images/gone.png' is in the library's repository" in err, "missing own file reported")
+        check(f[5]["path"] and f[5]["path"].endswith("Images/b c.png"), "Images%2F path")
+        check(f[6]["path"] is None and "leaves the library root" in err, "../ refused")
+        check(f[7]["path"] is None and "resolves outside the library root" in err, "symlink out refused")
+        d, err, _ = dump(drv, ["--root", lib, "--allow-outside", os.path.join(lib, "log.md")])
+        f = d["entries"][0]["figures"]
+        check(f[6]["path"] is not None and f[7]["path"] is not None, "allow_outside lets them through")
 
 
 def corpus_or_skip(corpus):
