@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cards_write.h"
 #include "config.h"
 #include "diag.h"
 #include "fonts.h"
@@ -18,9 +19,8 @@
 #include "model.h"
 #include "pdf.h"
 #include "read.h"
-#if __has_include("tex.h")
+#ifdef PB_HAVE_TEX
 #include "tex.h"
-#define PB_HAVE_TEX 1
 #endif
 
 /* ---- shared options ------------------------------------------------- */
@@ -147,6 +147,15 @@ static const char check_help[] =
     "Exit status: 0 clean, 1 warnings or errors found, 2 could not run.\n"
     "      --strict            count warnings as errors\n";
 
+static const char import_help[] =
+    "usage: paperbook import FILE.md ... [-o DIR]\n"
+    "\n"
+    "Converts REPORT-style or check-in files into papers/ card files, one per\n"
+    "paper, every field kept (building from the cards gives the same entries).\n"
+    "Existing card files are never overwritten.\n"
+    "\n"
+    "  -o, --output DIR        where to write (default: papers/ under the library root)\n";
+
 static const char dump_help[] =
     "usage: paperbook dump [LIBRARY | FILE.md ...]\n"
     "\n"
@@ -166,6 +175,7 @@ static const char main_help[] =
     "  handout   one session's papers for print, with QR codes\n"
     "  check     lint a library without writing a PDF\n"
     "  new       write a new card file with every field, for the next presenter\n"
+    "  import    convert REPORT-style or check-in files into papers/ cards\n"
     "\n"
     "  paperbook COMMAND --help   options of one command\n"
     "  paperbook --version        version\n";
@@ -711,6 +721,40 @@ static int cmd_dump(int argc, char **argv) {
   return rc;
 }
 
+static int cmd_import(int argc, char **argv) {
+  cli_options o = {0};
+  int prc = parse_build_options(argc, argv, &o, import_help);
+  if (prc) return prc > 0 ? PB_EXIT_OK : PB_EXIT_USAGE;
+  pb_diag_set_quiet(o.quiet);
+  if (o.ninputs == 0) {
+    pb_error(NULL, 0, "import needs the Markdown files to convert (see paperbook import --help)");
+    return PB_EXIT_USAGE;
+  }
+  for (int i = 0; i < o.ninputs; i++)
+    if (is_dir(o.inputs[i])) {
+      pb_error(o.inputs[i], 0, "is a directory; import takes REPORT-style or check-in files");
+      return PB_EXIT_USAGE;
+    }
+  char *root = library_root(&o);
+  pb_config cfg;
+  pb_library *lib = load_library(&o, &cfg, root);
+  int rc = PB_EXIT_USAGE;
+  if (lib) {
+    char *dir = o.output ? pb_xstrdup(o.output) : join(root, "papers");
+    int n = pb_cards_write(lib, dir);
+    if (n >= 0) {
+      pb_info("paperbook: wrote %d card%s under %s (%zu papers read)\n", n, n == 1 ? "" : "s", dir,
+              lib->nentries);
+      rc = (size_t)n == lib->nentries ? PB_EXIT_OK : PB_EXIT_FINDINGS;
+    }
+    free(dir);
+  }
+  pb_library_free(lib);
+  pb_config_free(&cfg);
+  free(root);
+  return rc;
+}
+
 /* ---- check ------------------------------------------------------------ */
 
 static void lower_alnum(const char *s, pb_buf *out) {
@@ -831,6 +875,8 @@ static int print_man(void) {
   roff_block(handout_help);
   puts(".SH CHECK");
   roff_block(check_help);
+  puts(".SH IMPORT");
+  roff_block(import_help);
   puts(".SH NEW");
   roff_block(pb_cli_new_help);
   puts(".SH EXIT STATUS\n0: success. 1: findings (warnings or errors) or a failed build. "
@@ -859,6 +905,7 @@ int pb_cli_main(int argc, char **argv) {
   if (strcmp(cmd, "build") == 0) return cmd_render(argc - 1, argv + 1, CMD_BUILD);
   if (strcmp(cmd, "digest") == 0) return cmd_render(argc - 1, argv + 1, CMD_DIGEST);
   if (strcmp(cmd, "handout") == 0) return cmd_render(argc - 1, argv + 1, CMD_HANDOUT);
+  if (strcmp(cmd, "import") == 0) return cmd_import(argc - 1, argv + 1);
   if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
   if (strcmp(cmd, "dump") == 0) return cmd_dump(argc - 1, argv + 1);
   if (strcmp(cmd, "new") == 0) return pb_cli_new(argc - 1, argv + 1);
