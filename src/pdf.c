@@ -279,6 +279,16 @@ static int load_font(render *r, int base) {
     rc = PB_EPDF;
     goto done;
   }
+  /* libharu identifies fonts by PostScript name: a second font with the
+   * same name would silently be drawn with the first one's subset. */
+  for (int other = 0; other < base; other++)
+    if (r->hfonts[other] && strcmp(HPDF_Font_GetFontName(r->hfonts[other]), name) == 0) {
+      pb_error(pb_fonts_path(r->fonts, base, NULL), 0,
+               "font has the same PostScript name (%s) as %s; configure only one of them", name,
+               pb_fonts_path(r->fonts, other, NULL));
+      rc = PB_EFONT;
+      goto done;
+    }
   HPDF_Font font = HPDF_GetFont(r->pdf, name, "UTF-8");
   if (!font) {
     rc = PB_EPDF;
