@@ -1113,15 +1113,19 @@ static void set_line(const ctx *c, const kp *k, pb_arena *arena, const pb_para_o
   out->overfull = L - Z > target + 0.01;
 }
 
-/* Lines starting with closing or ending with opening punctuation. */
-static int punct_violations(const ctx *c, const kp *k, size_t s, size_t b) {
+/* Lines starting with closing or ending with opening punctuation, counted
+ * only at breaks chosen here: the paragraph's own first and last character
+ * and forced breaks are the author's. prev is the item of the break before
+ * the line (-1 at the paragraph's start). */
+static int punct_violations(const ctx *c, const kp *k, int prev, size_t s, size_t b) {
   int v = 0;
-  for (size_t i = s; i < b; i++)
-    if (k->it[i].type == IT_BOX) {
-      v += is_close(c->e[k->it[i].elem].src);
-      break;
-    }
-  if (!(k->it[b].type == IT_PEN && k->it[b].hyph))
+  if (prev >= 0 && k->it[prev].pen != PEN_EJECT)
+    for (size_t i = s; i < b; i++)
+      if (k->it[i].type == IT_BOX) {
+        v += is_close(c->e[k->it[i].elem].src);
+        break;
+      }
+  if (k->it[b].pen != PEN_EJECT && !k->it[b].hyph)
     for (size_t i = b; i-- > s;)
       if (k->it[i].type == IT_BOX) {
         v += is_open(c->e[k->it[i].elem].src);
@@ -1232,7 +1236,9 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
       s = b;
     set_line(&c, &k, arena, opt, s, b, (int)j, &w, &out->lines[j]);
     out->overfull += out->lines[j].overfull;
-    out->punct_violations += punct_violations(&c, &k, s, b);
+    int bad = punct_violations(&c, &k, prev, s, b);
+    out->lines[j].punct_violation = bad > 0;
+    out->punct_violations += bad;
     prev = breaks[j];
   }
   free(w.p);

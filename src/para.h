@@ -56,6 +56,9 @@ typedef struct {
   double ratio;   /* adjustment ratio used (0 = natural) */
   int hyphenated; /* the line ends with an inserted hyphen */
   int overfull;   /* could not be fitted (should never happen) */
+  int punct_violation; /* starts with closing or ends with opening punctuation
+                          at a break this module chose (not at the paragraph's
+                          start or end, nor at a forced '\n' break) */
 } pb_line;
 
 typedef struct {

@@ -99,6 +99,7 @@ static int check_para(const char *name, const pb_para *p, const pb_para_options 
     CHECK(!in_set(bad_start, f), "%s: line %zu starts with U+%04X", name, i, (unsigned)f);
     CHECK(l->hyphenated || !in_set(bad_end, e), "%s: line %zu ends with U+%04X", name, i,
           (unsigned)e);
+    CHECK(!l->punct_violation, "%s: line %zu flagged as a violation", name, i);
     if (o->justify && i + 1 < p->nlines && l->nruns > 0)
       CHECK(fabs(right - o->width) < 0.01, "%s: justified line %zu is %.3f pt, measure %.3f", name,
             i, right, o->width);
@@ -304,6 +305,13 @@ static void test_spacing(pb_fonts *fonts) {
   CHECK(pb_para_layout(fonts, arena, &s, 1, &oc, &p, NULL, 0) == 0 && p.nlines == 1, "center");
   double left = p.lines[0].runs[0].x, right = right_edge(&p.lines[0]);
   CHECK(fabs(left - (400 - right)) < 0.01, "centered: %.3f left, %.3f right", left, 400 - right);
+
+  /* Punctuation at the paragraph's edges or after a forced break is the
+   * author's, not a violation. */
+  s = span_of("......（开头\n，逗号（", 10);
+  CHECK(pb_para_layout(fonts, arena, &s, 1, &o, &p, NULL, 0) == 0 && p.nlines == 2 &&
+            p.punct_violations == 0 && !p.lines[0].punct_violation,
+        "edge punctuation counted as violation (%d)", p.punct_violations);
 
   /* Empty and all-space paragraphs. */
   s = span_of("   ", 10);
