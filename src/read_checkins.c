@@ -412,8 +412,11 @@ static size_t read_date_presenter(checkin_ctx *c, pb_read_str head, int line, ch
   if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "[")) i += 1, name_open = 1;
   else if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "【")) i += 3, name_open = 1;
   size_t ns = i;
+  /* inside brackets a name may hold blanks ("[Jane Doe]"); without them a
+   * blank ends it ("[date]-[name]  [title]") */
   while (i < head.len && head.s[i] != ']' && head.s[i] != '-' && head.s[i] != '[' &&
-         head.s[i] != ' ' && !pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "】") &&
+         (name_open || head.s[i] != ' ') &&
+         !pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "】") &&
          !pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "【"))
     i++;
   *name = pb_read_trim((pb_read_str){head.s + ns, i - ns});

@@ -155,6 +155,8 @@ def test_cards(drv, fx):
     kinds = [(x["kind"], x["depth"], x["ordinal"]) for x in s["summary"]]
     check(kinds == [("para", 0, 0), ("item", 1, 0), ("item", 2, 1), ("item", 1, 0)], "summary blocks %s" % kinds)
     check(s["summary"][0]["links"] == ["https://example.org"], "link span")
+    d2, _, _ = dump(drv, ["--root", fx + "/lib", fx + "/lib/papers/cv/siammae.md"])
+    check(d2["entries_count"] == 1 and d2["entries"][0]["presenter"] == "陈银", "a card named as a file is read as a card")
     for w in ["year 'soon'", "unknown key 'colour'", "broken.md:3:1: error: YAML", "readme.md:1: warning: no YAML"]:
         check(w in err, "diagnostic " + w)
 
