@@ -1,0 +1,410 @@
+/* Content-addressed cache of encoded figure streams (see imgcache.h).
+ *
+ * Entry file layout, integers little-endian:
+ *   "PBIMGC01"                     magic and layout version
+ *   u32 x 14                       width height bpc colorspace filter
+ *                                  predictor colors decode_invert palette_n
+ *                                  has_smask smask_bpc smask_predictor 0 0
+ *   u64 data_len, u64 smask_len
+ *   palette (palette_n * 3), data, smask
+ *   "PBEND\n"                      so a short file is recognised */
+#include "imgcache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+
+#define MAGIC "PBIMGC01"
+#define TRAILER "PBEND\n"
+#define HEADER_BYTES (8 + 14 * 4 + 16)
+
+struct pb_imgcache {
+  char *dir;
+  uint64_t cap;
+};
+
+static const char *colorspaces[] = {NULL, "DeviceGray", "DeviceRGB", "DeviceCMYK"};
+static const char *filters[] = {NULL, "FlateDecode", "DCTDecode"};
+
+static int code_of(const char *s, const char **table, int n) {
+  for (int i = 1; i < n; i++)
+    if (s && strcmp(s, table[i]) == 0) return i;
+  return 0;
+}
+
+static void put32(unsigned char *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+static void put64(unsigned char *p, uint64_t v) {
+  for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+static uint32_t get32(const unsigned char *p) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; i--) v = v << 8 | p[i];
+  return v;
+}
+static uint64_t get64(const unsigned char *p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+  return v;
+}
+
+/* ==================================================================== */
+/* Hashing                                                               */
+/* ==================================================================== */
+
+static uint64_t rotl(uint64_t x, int r) { return x << r | x >> (64 - r); }
+
+/* Final avalanche: every input bit affects every output bit. */
+static uint64_t mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 29;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 32;
+  return x;
+}
+
+/* Two independent 64-bit lanes over 8-byte words: several times faster
+ * than byte-wise FNV, and 128 bits make accidental collisions moot. */
+pb_imgcache_hash pb_imgcache_hash_bytes(const void *data, size_t len) {
+  const unsigned char *p = data;
+  uint64_t a = 0x9e3779b97f4a7c15ULL ^ len, b = 0x632be59bd9b4e019ULL + len;
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w;
+    memcpy(&w, p + i, 8);
+    a = rotl(a ^ w, 29) * 0x87c37b91114253d5ULL;
+    b = rotl(b + w, 31) * 0x4cf5ad432745937fULL;
+  }
+  uint64_t t = 0;
+  for (size_t k = 0; i + k < len; k++) t |= (uint64_t)p[i + k] << (8 * k);
+  a = rotl(a ^ t, 29) * 0x87c37b91114253d5ULL;
+  b = rotl(b + t, 31) * 0x4cf5ad432745937fULL;
+  pb_imgcache_hash h;
+  h.h[0] = mix(a ^ rotl(b, 17));
+  h.h[1] = mix(b ^ rotl(a, 41));
+  h.len = len;
+  return h;
+}
+
+void pb_imgcache_name(const pb_imgcache_hash *h, const pb_encode_options *opt, char name[40]) {
+  pb_encode_options o;
+  memset(&o, 0, sizeof o);
+  if (opt) o = *opt;
+  /* Options as text, so that float noise in placed sizes below 0.01 pt
+   * does not split entries; placed sizes matter only with a dpi. */
+  char text[200];
+  snprintf(text, sizeof text, "v%d|%llx|%llx|%llu|dpi=%.2f|w=%.2f|h=%.2f|z=%d|q=%d|wf=%d",
+           PB_IMAGE_ENCODER_VERSION, (unsigned long long)h->h[0], (unsigned long long)h->h[1],
+           (unsigned long long)h->len, o.dpi, o.dpi > 0 ? o.placed_w : 0,
+           o.dpi > 0 ? o.placed_h : 0, o.compression, o.jpeg_quality, o.webp_as_flate);
+  pb_imgcache_hash k = pb_imgcache_hash_bytes(text, strlen(text));
+  snprintf(name, 40, "%016llx%016llx.pbi", (unsigned long long)k.h[0],
+           (unsigned long long)k.h[1]);
+}
+
+/* ==================================================================== */
+/* Directory                                                             */
+/* ==================================================================== */
+
+static int mkdir_p(const char *dir) {
+  char *p = pb_xstrdup(dir);
+  int rc = 0;
+  for (char *s = p + 1;; s++) {
+    if (*s == '/' || *s == 0) {
+      char c = *s;
+      *s = 0;
+      if (mkdir(p, 0777) != 0 && errno != EEXIST) rc = -1;
+      *s = c;
+      if (!c) break;
+    }
+  }
+  free(p);
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) rc = -1;
+  return rc;
+}
+
+pb_imgcache *pb_imgcache_open(const char *dir, uint64_t cap, char *err, size_t errlen) {
+  if (mkdir_p(dir) != 0) {
+    snprintf(err, errlen, "cannot create cache directory %s: %s", dir, strerror(errno));
+    return NULL;
+  }
+  pb_imgcache *c = pb_xcalloc(1, sizeof *c);
+  c->dir = pb_xstrdup(dir);
+  c->cap = cap ? cap : PB_IMGCACHE_DEFAULT_CAP;
+  return c;
+}
+
+const char *pb_imgcache_dir(const pb_imgcache *c) { return c->dir; }
+
+char *pb_imgcache_path(const pb_imgcache *c, const char *name) {
+  size_t n = strlen(c->dir) + strlen(name) + 2;
+  char *p = pb_xmalloc(n);
+  snprintf(p, n, "%s/%s", c->dir, name);
+  return p;
+}
+
+static int is_entry_name(const char *n) {
+  size_t len = strlen(n);
+  return len == 36 && strcmp(n + 32, ".pbi") == 0;
+}
+static int is_temp_name(const char *n) { return strncmp(n, ".tmp-", 5) == 0; }
+
+void pb_imgcache_close(pb_imgcache *c, int remove_all) {
+  if (!c) return;
+  if (remove_all) {
+    DIR *d = opendir(c->dir);
+    if (d) {
+      struct dirent *de;
+      while ((de = readdir(d)) != NULL) {
+        if (!is_entry_name(de->d_name) && !is_temp_name(de->d_name)) continue;
+        char *p = pb_imgcache_path(c, de->d_name);
+        unlink(p);
+        free(p);
+      }
+      closedir(d);
+    }
+    rmdir(c->dir);
+  }
+  free(c->dir);
+  free(c);
+}
+
+/* ==================================================================== */
+/* Entries                                                               */
+/* ==================================================================== */
+
+static int parse_header(const unsigned char *h, uint64_t file_size, pb_imgcache_entry *e) {
+  if (memcmp(h, MAGIC, 8) != 0) return -1;
+  const unsigned char *q = h + 8;
+  uint32_t v[14];
+  for (int i = 0; i < 14; i++) v[i] = get32(q + 4 * i);
+  uint64_t dlen = get64(q + 56), slen = get64(q + 64);
+  if (v[3] > 3 || v[4] < 1 || v[4] > 2 || v[8] > 256) return -1;
+  uint64_t pal = (uint64_t)v[8] * 3;
+  if (HEADER_BYTES + pal + dlen + slen + strlen(TRAILER) != file_size) return -1;
+  memset(e, 0, sizeof *e);
+  pb_image_stream *m = &e->meta;
+  m->width = (int)v[0];
+  m->height = (int)v[1];
+  m->bpc = (int)v[2];
+  m->colorspace = colorspaces[v[3]];
+  m->filter = filters[v[4]];
+  m->predictor = (int)v[5];
+  m->colors = (int)v[6];
+  m->decode_invert = (int)v[7];
+  m->palette_n = (int)v[8];
+  m->has_smask = (int)v[9];
+  m->smask_bpc = (int)v[10];
+  m->smask_predictor = (int)v[11];
+  e->data_off = HEADER_BYTES + pal;
+  e->data_len = dlen;
+  e->smask_off = e->data_off + dlen;
+  e->smask_len = slen;
+  if (!m->colorspace && !m->palette_n) return -1;
+  if (m->width <= 0 || m->height <= 0) return -1;
+  return 0;
+}
+
+int pb_imgcache_lookup(pb_imgcache *c, const char *name, pb_imgcache_entry *e) {
+  char *path = pb_imgcache_path(c, name);
+  int hit = 0;
+  FILE *f = fopen(path, "rb");
+  if (f) {
+    unsigned char h[HEADER_BYTES];
+    struct stat st;
+    char tail[sizeof TRAILER];
+    if (fstat(fileno(f), &st) == 0 && fread(h, 1, HEADER_BYTES, f) == HEADER_BYTES &&
+        parse_header(h, (uint64_t)st.st_size, e) == 0) {
+      size_t pal = (size_t)e->meta.palette_n * 3;
+      if (pal) {
+        e->meta.palette = pb_xmalloc(pal);
+        if (fread(e->meta.palette, 1, pal, f) != pal) pal = (size_t)-1;
+      }
+      if (pal != (size_t)-1 &&
+          fseek(f, (long)(st.st_size - (off_t)strlen(TRAILER)), SEEK_SET) == 0 &&
+          fread(tail, 1, strlen(TRAILER), f) == strlen(TRAILER) &&
+          memcmp(tail, TRAILER, strlen(TRAILER)) == 0)
+        hit = 1;
+      if (!hit) pb_image_stream_free(&e->meta);
+    }
+    fclose(f);
+    if (hit)
+      utimensat(AT_FDCWD, path, NULL, 0); /* least recently used goes first */
+    else
+      unlink(path); /* damaged: encode again */
+  }
+  free(path);
+  if (!hit) memset(e, 0, sizeof *e);
+  return hit;
+}
+
+static int write_all(int fd, const void *p, size_t n) {
+  const char *s = p;
+  while (n) {
+    ssize_t w = write(fd, s, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    s += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+int pb_imgcache_store(pb_imgcache *c, const char *name, const pb_image_stream *s,
+                      pb_imgcache_entry *e, char *err, size_t errlen) {
+  unsigned char h[HEADER_BYTES];
+  memcpy(h, MAGIC, 8);
+  uint32_t v[14] = {(uint32_t)s->width,
+                    (uint32_t)s->height,
+                    (uint32_t)s->bpc,
+                    (uint32_t)code_of(s->colorspace, colorspaces, 4),
+                    (uint32_t)code_of(s->filter, filters, 3),
+                    (uint32_t)s->predictor,
+                    (uint32_t)s->colors,
+                    (uint32_t)s->decode_invert,
+                    (uint32_t)(s->palette ? s->palette_n : 0),
+                    (uint32_t)s->has_smask,
+                    (uint32_t)s->smask_bpc,
+                    (uint32_t)s->smask_predictor,
+                    0,
+                    0};
+  for (int i = 0; i < 14; i++) put32(h + 8 + 4 * i, v[i]);
+  uint64_t slen = s->has_smask ? s->smask.len : 0;
+  put64(h + 64, s->data.len);
+  put64(h + 72, slen);
+  size_t tn = strlen(c->dir) + 32;
+  char *tmp = pb_xmalloc(tn);
+  snprintf(tmp, tn, "%s/.tmp-XXXXXX", c->dir);
+  int fd = mkstemp(tmp);
+  int rc = PB_EIO;
+  char *path = NULL;
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot write to cache %s: %s", c->dir, strerror(errno));
+    free(tmp);
+    return PB_EIO;
+  }
+  if (write_all(fd, h, sizeof h) == 0 &&
+      write_all(fd, s->palette, s->palette ? (size_t)s->palette_n * 3 : 0) == 0 &&
+      write_all(fd, s->data.data, s->data.len) == 0 &&
+      write_all(fd, s->smask.data, (size_t)slen) == 0 &&
+      write_all(fd, TRAILER, strlen(TRAILER)) == 0) {
+    rc = 0;
+  }
+  fchmod(fd, 0644);
+  if (close(fd) != 0) rc = PB_EIO;
+  if (rc == 0) {
+    path = pb_imgcache_path(c, name);
+    if (rename(tmp, path) != 0) rc = PB_EIO;
+  }
+  if (rc) {
+    snprintf(err, errlen, "cannot write to cache %s: %s", c->dir, strerror(errno));
+    unlink(tmp);
+  } else {
+    memset(e, 0, sizeof *e);
+    parse_header(h, HEADER_BYTES + (uint64_t)v[8] * 3 + s->data.len + slen + strlen(TRAILER),
+                 e);
+    if (v[8]) {
+      e->meta.palette = pb_xmalloc((size_t)v[8] * 3);
+      memcpy(e->meta.palette, s->palette, (size_t)v[8] * 3);
+    }
+  }
+  free(path);
+  free(tmp);
+  return rc;
+}
+
+int pb_imgcache_read(const char *path, uint64_t off, uint64_t len, pb_buf *out) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return PB_EIO;
+  pb_buf_reserve(out, (size_t)len);
+  uint64_t done = 0;
+  int rc = 0;
+  while (done < len) {
+    ssize_t r = pread(fd, out->data + out->len, (size_t)(len - done), (off_t)(off + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      rc = PB_EIO;
+      break;
+    }
+    out->len += (size_t)r;
+    done += (uint64_t)r;
+  }
+  out->data[out->len] = 0;
+  close(fd);
+  return rc;
+}
+
+typedef struct {
+  char *path;
+  uint64_t size;
+  struct timespec mtime;
+} cache_file;
+
+static int by_mtime(const void *a, const void *b) {
+  const cache_file *x = a, *y = b;
+  if (x->mtime.tv_sec != y->mtime.tv_sec) return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+  if (x->mtime.tv_nsec != y->mtime.tv_nsec) return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+  return strcmp(x->path, y->path);
+}
+
+int pb_imgcache_trim(pb_imgcache *c) {
+  DIR *d = opendir(c->dir);
+  if (!d) return 0;
+  cache_file *files = NULL;
+  size_t n = 0, cap = 0;
+  uint64_t total = 0;
+  int removed = 0;
+  time_t now = time(NULL);
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL) {
+    int entry = is_entry_name(de->d_name), temp = is_temp_name(de->d_name);
+    if (!entry && !temp) continue;
+    char *p = pb_imgcache_path(c, de->d_name);
+    struct stat st;
+    if (stat(p, &st) != 0) {
+      free(p);
+      continue;
+    }
+    if (temp) {
+      /* A writer that died; live writers finish within seconds. */
+      if (now - st.st_mtime > 3600 && unlink(p) == 0) removed++;
+      free(p);
+      continue;
+    }
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      files = pb_xrealloc(files, cap * sizeof *files);
+    }
+    files[n].path = p;
+    files[n].size = (uint64_t)st.st_size;
+    files[n].mtime = st.st_mtim;
+    total += files[n].size;
+    n++;
+  }
+  closedir(d);
+  if (total > c->cap) {
+    qsort(files, n, sizeof *files, by_mtime);
+    for (size_t i = 0; i < n && total > c->cap; i++) {
+      if (unlink(files[i].path) == 0) {
+        total -= files[i].size;
+        removed++;
+      }
+    }
+  }
+  for (size_t i = 0; i < n; i++) free(files[i].path);
+  free(files);
+  return removed;
+}

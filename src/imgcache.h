@@ -1,0 +1,69 @@
+/* A content-addressed cache of encoded figure streams: one file per
+ * (source bytes, encode options, encoder version), so that rebuilding after
+ * editing one card re-encodes no figure. Files are written to a temporary
+ * name and renamed, so a crash never leaves a half-written entry under a
+ * real name; the directory is kept under a size cap by deleting the entries
+ * used least recently (mtime is refreshed on every hit).
+ *
+ * Thread-safe: lookups and stores from several threads need no lock (the
+ * file system arbitrates, and a duplicate store just renames over an equal
+ * file). Only pb_imgcache_trim should run alone. */
+#ifndef PB_IMGCACHE_H
+#define PB_IMGCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "images.h"
+
+/* Default size cap: 256 MB. */
+#define PB_IMGCACHE_DEFAULT_CAP ((uint64_t)256 << 20)
+
+typedef struct pb_imgcache pb_imgcache;
+
+/* A content hash: 128 bits plus the length. */
+typedef struct {
+  uint64_t h[2];
+  uint64_t len;
+} pb_imgcache_hash;
+
+/* Where an entry's streams are, and everything else about them: meta has the
+ * stream's fields with empty data/smask buffers and a malloc'd palette (free
+ * it with pb_image_stream_free). */
+typedef struct {
+  pb_image_stream meta;
+  uint64_t data_off, data_len;
+  uint64_t smask_off, smask_len;
+} pb_imgcache_entry;
+
+/* Opens (creating it and its parents) the cache directory dir. cap 0 means
+ * PB_IMGCACHE_DEFAULT_CAP; UINT64_MAX means unbounded. Returns NULL with a
+ * message in err when the directory cannot be created. */
+pb_imgcache *pb_imgcache_open(const char *dir, uint64_t cap, char *err, size_t errlen);
+/* Closes; with remove_all, deletes every entry and the directory itself
+ * (for private temporary caches). Accepts NULL. */
+void pb_imgcache_close(pb_imgcache *c, int remove_all);
+const char *pb_imgcache_dir(const pb_imgcache *c);
+
+/* Hashes data[0..len). Not cryptographic: content addressing only. */
+pb_imgcache_hash pb_imgcache_hash_bytes(const void *data, size_t len);
+/* The entry name for content hash h encoded with opt (NULL = defaults):
+ * 32 hex digits + ".pbi", written into name (at least 40 bytes). */
+void pb_imgcache_name(const pb_imgcache_hash *h, const pb_encode_options *opt, char name[40]);
+
+/* Looks name up. Returns 1 and fills e on a hit (refreshing the entry's
+ * mtime), 0 on a miss; a damaged entry is deleted and counts as a miss. */
+int pb_imgcache_lookup(pb_imgcache *c, const char *name, pb_imgcache_entry *e);
+/* Stores s under name (temp file + rename) and fills e as a lookup would.
+ * Returns 0 or PB_EIO with a message in err. */
+int pb_imgcache_store(pb_imgcache *c, const char *name, const pb_image_stream *s,
+                      pb_imgcache_entry *e, char *err, size_t errlen);
+/* The path of entry name, malloc'd. */
+char *pb_imgcache_path(const pb_imgcache *c, const char *name);
+/* Appends len bytes at off of the file at path to out. 0 or PB_EIO. */
+int pb_imgcache_read(const char *path, uint64_t off, uint64_t len, pb_buf *out);
+/* Deletes least recently used entries until the total is under the cap,
+ * and temporary files older than an hour. Returns the number deleted. */
+int pb_imgcache_trim(pb_imgcache *c);
+
+#endif

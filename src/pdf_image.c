@@ -1,0 +1,354 @@
+/* Figures for the PDF back end (see pdf_image.h).
+ *
+ * pb_figset_prepare works in two parallel passes over the doc's figures:
+ * first each file is read and hashed (identical content is then encoded and
+ * stored once), then each distinct content is looked up in the cache or
+ * encoded and written to it. Encoded bytes never stay in memory: the figset
+ * keeps only cache file names and stream metadata, and each XObject reads its
+ * bytes in libharu's before-write hook and frees them in the after-write
+ * hook. Without a cache directory, a private temporary one is used and
+ * removed by pb_figset_free.
+ *
+ * Worker threads never call libharu, and they report nothing themselves:
+ * messages are kept and reported by the calling thread in figure order, so
+ * the output is the same for any number of threads. */
+#include "pdf_image.h"
+
+#include <hpdf.h>
+#include <hpdf_objects.h>
+#include <hpdf_streams.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "imgcache.h"
+#include "images.h"
+
+#define MAX_FIGURE_FILE ((size_t)512 << 20)
+
+typedef struct {
+  pb_imgcache_hash hash;
+  int group; /* index into groups, -1 when the file could not be read */
+  char err[256];
+} figure;
+
+/* One distinct content. */
+typedef struct pb_figgroup {
+  size_t first; /* first figure with this content */
+  pb_encode_options opt;
+  char name[40];
+  char *path; /* cache file */
+  pb_imgcache_entry entry;
+  int failed;
+  char err[256];
+  HPDF_Image xobj;
+  HPDF_Doc pdf;
+} group;
+
+/* The bytes of one stream (image or soft mask) for the write hooks. */
+typedef struct {
+  const char *path;
+  uint64_t off, len;
+} stream_src;
+
+struct pb_figset {
+  const pb_doc *doc;
+  figure *figs;
+  size_t nfigs;
+  group *groups;
+  size_t ngroups;
+  pb_imgcache *cache;
+  int private_cache;
+  stream_src *srcs; /* 2 per group: colour, mask */
+  /* work distribution */
+  pthread_mutex_t lock;
+  size_t next;
+  int pass;
+};
+
+/* ==================================================================== */
+/* Parallel passes                                                       */
+/* ==================================================================== */
+
+static void hash_one(pb_figset *fs, size_t i) {
+  figure *f = &fs->figs[i];
+  const pb_doc_image *im = &fs->doc->images[i];
+  pb_buf b = PB_BUF_INIT;
+  f->group = -1;
+  int rc = im->path ? pb_read_file(im->path, MAX_FIGURE_FILE, &b) : PB_EIO;
+  if (rc == PB_ELIMIT)
+    snprintf(f->err, sizeof f->err, "file larger than %zu MB", MAX_FIGURE_FILE >> 20);
+  else if (rc)
+    snprintf(f->err, sizeof f->err, "cannot read %s", im->path ? im->path : "(no path)");
+  else
+    f->hash = pb_imgcache_hash_bytes(b.data, b.len);
+  if (!rc) f->group = 0; /* assigned for real after the pass */
+  pb_buf_free(&b);
+}
+
+static void encode_one(pb_figset *fs, size_t g) {
+  group *gr = &fs->groups[g];
+  const pb_doc_image *im = &fs->doc->images[gr->first];
+  if (pb_imgcache_lookup(fs->cache, gr->name, &gr->entry)) return;
+  pb_image_stream s;
+  int rc = pb_image_encode(im->path, &gr->opt, &s, gr->err, sizeof gr->err);
+  if (rc == 0) rc = pb_imgcache_store(fs->cache, gr->name, &s, &gr->entry, gr->err, sizeof gr->err);
+  pb_image_stream_free(&s);
+  if (rc) gr->failed = 1;
+}
+
+static void *worker(void *arg) {
+  pb_figset *fs = arg;
+  size_t n = fs->pass == 0 ? fs->nfigs : fs->ngroups;
+  for (;;) {
+    pthread_mutex_lock(&fs->lock);
+    size_t i = fs->next++;
+    pthread_mutex_unlock(&fs->lock);
+    if (i >= n) break;
+    if (fs->pass == 0)
+      hash_one(fs, i);
+    else
+      encode_one(fs, i);
+  }
+  return NULL;
+}
+
+static void run_pass(pb_figset *fs, int pass, int threads) {
+  size_t n = pass == 0 ? fs->nfigs : fs->ngroups;
+  fs->pass = pass;
+  fs->next = 0;
+  if ((size_t)threads > n) threads = (int)n;
+  if (threads <= 1) {
+    worker(fs);
+    return;
+  }
+  pthread_t *t = pb_xmalloc((size_t)threads * sizeof *t);
+  int started = 0;
+  for (int k = 0; k < threads; k++) {
+    if (pthread_create(&t[k], NULL, worker, fs) != 0) break;
+    started++;
+  }
+  if (started == 0) worker(fs); /* no threads available: do it here */
+  for (int k = 0; k < started; k++) pthread_join(t[k], NULL);
+  free(t);
+}
+
+static int same_hash(const pb_imgcache_hash *a, const pb_imgcache_hash *b) {
+  return a->h[0] == b->h[0] && a->h[1] == b->h[1] && a->len == b->len;
+}
+
+pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
+  pb_figset *fs = pb_xcalloc(1, sizeof *fs);
+  fs->doc = doc;
+  fs->nfigs = doc->nimages;
+  fs->figs = pb_xcalloc(fs->nfigs ? fs->nfigs : 1, sizeof *fs->figs);
+  pthread_mutex_init(&fs->lock, NULL);
+  char err[300];
+  if (opt && opt->cache_dir) {
+    fs->cache = pb_imgcache_open(opt->cache_dir, 0, err, sizeof err);
+    if (!fs->cache) pb_warn(NULL, 0, "%s; figures are encoded without a cache", err);
+  }
+  if (!fs->cache) {
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/paperbook-fig-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(dir)) fs->cache = pb_imgcache_open(dir, UINT64_MAX, err, sizeof err);
+    if (!fs->cache) {
+      pb_error(NULL, 0, "cannot create a temporary directory for figures under %s",
+               tmp && *tmp ? tmp : "/tmp");
+      for (size_t i = 0; i < fs->nfigs; i++) fs->figs[i].group = -1;
+      return fs;
+    }
+    fs->private_cache = 1;
+  }
+  int threads = opt && opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+  if (threads < 1) threads = 1;
+
+  run_pass(fs, 0, threads);
+
+  /* Group identical content; the group's placed size is the largest use. */
+  fs->groups = pb_xcalloc(fs->nfigs ? fs->nfigs : 1, sizeof *fs->groups);
+  for (size_t i = 0; i < fs->nfigs; i++) {
+    figure *f = &fs->figs[i];
+    if (f->group < 0) continue;
+    size_t g;
+    for (g = 0; g < fs->ngroups; g++)
+      if (same_hash(&fs->figs[fs->groups[g].first].hash, &f->hash)) break;
+    const pb_doc_image *im = &doc->images[i];
+    if (g == fs->ngroups) {
+      group *gr = &fs->groups[fs->ngroups++];
+      gr->first = i;
+      gr->opt.dpi = opt ? opt->dpi : 0;
+    }
+    group *gr = &fs->groups[g];
+    if (im->placed_w > gr->opt.placed_w) gr->opt.placed_w = im->placed_w;
+    if (im->placed_h > gr->opt.placed_h) gr->opt.placed_h = im->placed_h;
+    f->group = (int)g;
+  }
+  for (size_t g = 0; g < fs->ngroups; g++) {
+    group *gr = &fs->groups[g];
+    pb_imgcache_name(&fs->figs[gr->first].hash, &gr->opt, gr->name);
+    gr->path = pb_imgcache_path(fs->cache, gr->name);
+  }
+
+  run_pass(fs, 1, threads);
+
+  for (size_t i = 0; i < fs->nfigs; i++) {
+    const pb_doc_image *im = &doc->images[i];
+    figure *f = &fs->figs[i];
+    const char *why = f->group < 0 ? f->err : fs->groups[f->group].failed ? fs->groups[f->group].err : NULL;
+    if (why) pb_warn(im->file, im->line, "figure %s: %s", im->src ? im->src : im->path, why);
+  }
+  fs->srcs = pb_xcalloc(2 * (fs->ngroups ? fs->ngroups : 1), sizeof *fs->srcs);
+  return fs;
+}
+
+int pb_figset_failed(const pb_figset *fs, size_t i) {
+  if (!fs || i >= fs->nfigs) return 1;
+  int g = fs->figs[i].group;
+  return g < 0 || fs->groups[g].failed;
+}
+
+/* ==================================================================== */
+/* XObjects                                                              */
+/* ==================================================================== */
+
+/* With filter NONE libharu deletes any /Filter key before writing the dict,
+ * so the key is written here, after the other keys. */
+static HPDF_STATUS write_flate(HPDF_Dict obj, HPDF_Stream s) {
+  (void)obj;
+  return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
+}
+static HPDF_STATUS write_dct(HPDF_Dict obj, HPDF_Stream s) {
+  (void)obj;
+  return HPDF_Stream_WriteStr(s, "/Filter /DCTDecode\012");
+}
+
+/* The bytes go into the stream just before libharu writes it... */
+static HPDF_STATUS load_bytes(HPDF_Dict obj) {
+  stream_src *src = obj->attr;
+  pb_buf b = PB_BUF_INIT;
+  HPDF_MemStream_FreeData(obj->stream);
+  if (pb_imgcache_read(src->path, src->off, src->len, &b) != 0) {
+    pb_buf_free(&b);
+    return HPDF_SetError(obj->error, HPDF_FILE_IO_ERROR, 0);
+  }
+  HPDF_STATUS st = HPDF_OK;
+  for (size_t off = 0; off < b.len && st == HPDF_OK;) {
+    size_t n = b.len - off > ((size_t)1 << 30) ? (size_t)1 << 30 : b.len - off;
+    st = HPDF_Stream_Write(obj->stream, (const HPDF_BYTE *)b.data + off, (HPDF_UINT)n);
+    off += n;
+  }
+  pb_buf_free(&b);
+  return st;
+}
+
+/* ...and are freed right after. */
+static HPDF_STATUS free_bytes(HPDF_Dict obj) {
+  HPDF_MemStream_FreeData(obj->stream);
+  return HPDF_OK;
+}
+
+static HPDF_Dict new_image_dict(HPDF_Doc pdf, const char *filter, stream_src *src) {
+  HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+  if (!d) return NULL;
+  d->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+  d->filter = HPDF_STREAM_FILTER_NONE;
+  d->write_fn = strcmp(filter, "DCTDecode") == 0 ? write_dct : write_flate;
+  d->before_write_fn = load_bytes;
+  d->after_write_fn = free_bytes;
+  d->attr = src;
+  HPDF_STATUS st = HPDF_Dict_AddName(d, "Type", "XObject");
+  st += HPDF_Dict_AddName(d, "Subtype", "Image");
+  return st == HPDF_OK ? d : NULL;
+}
+
+static HPDF_STATUS add_decode_parms(HPDF_Doc pdf, HPDF_Dict d, int predictor, int colors,
+                                    int bpc, int columns) {
+  if (!predictor) return HPDF_OK;
+  HPDF_Dict p = HPDF_Dict_New(pdf->mmgr);
+  if (!p) return HPDF_FAILD_TO_ALLOC_MEM;
+  HPDF_STATUS st = HPDF_Dict_AddNumber(p, "Predictor", predictor);
+  st += HPDF_Dict_AddNumber(p, "Colors", colors);
+  st += HPDF_Dict_AddNumber(p, "BitsPerComponent", bpc);
+  st += HPDF_Dict_AddNumber(p, "Columns", columns);
+  st += HPDF_Dict_Add(d, "DecodeParms", p);
+  return st;
+}
+
+HPDF_Image pb_figset_xobject(pb_figset *fs, HPDF_Doc pdf, size_t i) {
+  if (pb_figset_failed(fs, i)) return NULL;
+  group *gr = &fs->groups[fs->figs[i].group];
+  if (gr->xobj && gr->pdf == pdf) return gr->xobj;
+  const pb_image_stream *m = &gr->entry.meta;
+  size_t gi = (size_t)(gr - fs->groups);
+  stream_src *color = &fs->srcs[2 * gi], *mask = &fs->srcs[2 * gi + 1];
+  *color = (stream_src){gr->path, gr->entry.data_off, gr->entry.data_len};
+  *mask = (stream_src){gr->path, gr->entry.smask_off, gr->entry.smask_len};
+
+  HPDF_Dict d = new_image_dict(pdf, m->filter, color);
+  if (!d) goto fail;
+  HPDF_STATUS st = HPDF_Dict_AddNumber(d, "Width", m->width);
+  st += HPDF_Dict_AddNumber(d, "Height", m->height);
+  st += HPDF_Dict_AddNumber(d, "BitsPerComponent", m->bpc);
+  if (m->colorspace) {
+    st += HPDF_Dict_AddName(d, "ColorSpace", m->colorspace);
+  } else {
+    HPDF_Array cs = HPDF_Array_New(pdf->mmgr);
+    if (!cs) goto fail;
+    st += HPDF_Dict_Add(d, "ColorSpace", cs);
+    st += HPDF_Array_AddName(cs, "Indexed");
+    st += HPDF_Array_AddName(cs, "DeviceRGB");
+    st += HPDF_Array_AddNumber(cs, m->palette_n - 1);
+    st += HPDF_Array_Add(cs, HPDF_Binary_New(pdf->mmgr, m->palette, (HPDF_UINT)m->palette_n * 3));
+  }
+  if (m->decode_invert) {
+    HPDF_Array dec = HPDF_Array_New(pdf->mmgr);
+    if (!dec) goto fail;
+    st += HPDF_Dict_Add(d, "Decode", dec);
+    for (int k = 0; k < m->colors; k++) {
+      st += HPDF_Array_AddNumber(dec, 1);
+      st += HPDF_Array_AddNumber(dec, 0);
+    }
+  }
+  st += add_decode_parms(pdf, d, m->predictor, m->colors, m->bpc, m->width);
+  if (m->has_smask) {
+    HPDF_Dict s = new_image_dict(pdf, "FlateDecode", mask);
+    if (!s) goto fail;
+    st += HPDF_Dict_AddNumber(s, "Width", m->width);
+    st += HPDF_Dict_AddNumber(s, "Height", m->height);
+    st += HPDF_Dict_AddNumber(s, "BitsPerComponent", m->smask_bpc);
+    st += HPDF_Dict_AddName(s, "ColorSpace", "DeviceGray");
+    st += add_decode_parms(pdf, s, m->smask_predictor, 1, m->smask_bpc, m->width);
+    st += HPDF_Dict_Add(d, "SMask", s);
+  }
+  if (st != HPDF_OK) goto fail;
+  gr->xobj = d;
+  gr->pdf = pdf;
+  return d;
+fail:
+  pb_warn(fs->doc->images[i].file, fs->doc->images[i].line, "figure %s: the PDF library failed (%#lx)",
+          fs->doc->images[i].src ? fs->doc->images[i].src : fs->doc->images[i].path,
+          (unsigned long)HPDF_GetError(pdf));
+  HPDF_ResetError(pdf);
+  gr->failed = 1;
+  return NULL;
+}
+
+void pb_figset_free(pb_figset *fs) {
+  if (!fs) return;
+  for (size_t g = 0; g < fs->ngroups; g++) {
+    free(fs->groups[g].path);
+    pb_image_stream_free(&fs->groups[g].entry.meta);
+  }
+  if (fs->cache && !fs->private_cache) pb_imgcache_trim(fs->cache);
+  pb_imgcache_close(fs->cache, fs->private_cache);
+  pthread_mutex_destroy(&fs->lock);
+  free(fs->srcs);
+  free(fs->groups);
+  free(fs->figs);
+  free(fs);
+}

@@ -1,0 +1,11 @@
+# Figures: round trips through the PDF (tests/images/check.sh compares the
+# pixels pdfimages extracts with the sources), corrupt input, the corpus.
+add_executable(imgpdf ${PB_TESTS}/images/imgpdf.c)
+target_link_libraries(imgpdf PRIVATE pbcore)
+
+add_test(NAME images-roundtrip
+  COMMAND bash ${PB_TESTS}/images/check.sh $<TARGET_FILE:imgpdf> ${CMAKE_BINARY_DIR}/images-test)
+add_test(NAME images-corpus
+  COMMAND bash ${PB_TESTS}/images/corpus.sh $<TARGET_FILE:imgpdf> ${PB_CORPUS}/Images
+          ${CMAKE_BINARY_DIR}/images-corpus)
+set_tests_properties(images-roundtrip images-corpus PROPERTIES SKIP_RETURN_CODE 77)
