@@ -3,7 +3,9 @@
  * measuring, and subsetting for the PDF (HarfBuzz).
  *
  * Faces are numbered 0..pb_fonts_count()-1. Measuring happens in the layout
- * stage only; the PDF stage asks for subsets of the code points it draws. */
+ * stage only; the PDF stage asks for subsets of the code points it draws.
+ * A pb_fonts caches advances as it measures: use it from one thread at a
+ * time. */
 #ifndef PB_FONTS_H
 #define PB_FONTS_H
 
