@@ -18,6 +18,7 @@
 #include "layout.h"
 #include "model.h"
 #include "pdf.h"
+#include "progress.h"
 #include "read.h"
 #ifdef PB_HAVE_TEX
 #include "tex.h"
@@ -456,6 +457,7 @@ static int cmd_render(int argc, char **argv, command cmd) {
   if (prc) return prc > 0 ? PB_EXIT_OK : PB_EXIT_USAGE;
   pb_diag_set_quiet(o.quiet);
   pb_diag_set_strict(o.strict);
+  pb_progress_init(o.quiet ? 0 : isatty(2) ? 2 : 1);
   char since[11] = "", until[11] = "", session[11] = "";
   if (cmd == CMD_DIGEST) {
     if (!o.since || parse_date(o.since, since) != 0) {
@@ -485,7 +487,9 @@ static int cmd_render(int argc, char **argv, command cmd) {
   pb_doc *doc = NULL;
   unsigned char *include = NULL;
   char *output = NULL, *rel = NULL, *fontdir = NULL, *window = NULL;
+  pb_progress_stage("reading cards", 0);
   pb_library *lib = load_library(&o, &cfg, root);
+  pb_progress_done();
   if (!lib) {
     exit_code = PB_EXIT_USAGE;
     goto done;
@@ -651,7 +655,9 @@ static int cmd_render(int argc, char **argv, command cmd) {
   lo.root_prefix = rel;
   lo.base_url = cfg.base_url;
 
+  pb_progress_stage("laying out pages", 0);
   doc = pb_layout_library(lib, fonts, &lo);
+  pb_progress_done();
   if (!doc) goto done;
   if (o.strict && pb_diag_errors() > 0) {
     pb_error(NULL, 0, "--strict: %d error(s); %s not written", pb_diag_errors(), output);
@@ -672,6 +678,8 @@ static int cmd_render(int argc, char **argv, command cmd) {
   int rc = pb_pdf_write(doc, &po, output);
   free(cache);
   if (rc != PB_OK) goto done;
+  pb_progress_stage("written", 0);
+  pb_progress_done();
   if (cmd == CMD_DIGEST && o.text) {
     pb_buf tp = PB_BUF_INIT;
     size_t n = strlen(output);
