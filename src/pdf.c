@@ -819,7 +819,7 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   r.cps = pb_xcalloc((size_t)r.nfaces + 1, sizeof *r.cps);
   r.hfonts = pb_xcalloc((size_t)r.nfaces + 1, sizeof *r.hfonts);
   r.pages = pb_xcalloc(doc->npages + 1, sizeof *r.pages);
-  char *tmp = NULL;
+  char *tmp = NULL, *resolved = NULL;
   int rc = PB_EPDF;
 
   r.pdf = HPDF_New(on_hpdf_error, &err);
@@ -873,7 +873,13 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
     goto out;
 
   int fd;
-  tmp = temp_beside(path, &fd);
+  /* Writing through a symbolic link replaces the file it points to, not
+   * the link. */
+  struct stat lst;
+  if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+    resolved = realpath(path, NULL);
+  const char *target = resolved ? resolved : path;
+  tmp = temp_beside(target, &fd);
   if (fd < 0) {
     pb_error(path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
     free(tmp);
@@ -881,7 +887,7 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
     rc = PB_EIO;
     goto out;
   }
-  fchmod(fd, new_file_mode(path));
+  fchmod(fd, new_file_mode(target));
   close(fd);
   errno = 0;
   if (HPDF_SaveToFile(r.pdf, tmp) != HPDF_OK || fail(&r)) {
@@ -890,17 +896,18 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   }
   if ((rc = verify_and_sync(tmp, path)) != 0)
     goto out;
-  if (rename(tmp, path) != 0) {
+  if (rename(tmp, target) != 0) {
     pb_error(path, 0, "cannot replace the file: %s", strerror(errno));
     rc = PB_EIO;
     goto out;
   }
-  sync_dir(path);
+  sync_dir(target);
   free(tmp);
   tmp = NULL;
   rc = 0;
 
 out:
+  free(resolved);
   if (tmp) {
     unlink(tmp);
     free(tmp);

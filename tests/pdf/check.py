@@ -291,6 +291,16 @@ def main():
     check(stat.S_IMODE(os.stat(keep).st_mode) == 0o640, "replacement keeps the file's mode")
     check(os.listdir(keepdir) == ["booklet.pdf"], "no temporary file left behind")
 
+    # writing through a symbolic link replaces the file it points to
+    link = os.path.join(work, "link.pdf")
+    os.symlink(os.path.join("keep", "booklet.pdf"), link)
+    with open(keep, "wb") as f:
+        f.write(previous)
+    p = write_pdf(prog, fontdir, link)
+    check(p.returncode == 0 and os.path.islink(link) and
+          open(keep, "rb").read() == open(out, "rb").read(),
+          "write through a symlink replaces its target and keeps the link")
+
     if failures:
         print("%d check(s) failed" % len(failures))
         return 1
