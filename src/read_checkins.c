@@ -569,8 +569,7 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
     pb_read_str r = pb_read_trim((pb_read_str){rest.data ? rest.data : "", rest.len});
     size_t lab = pb_read_summary_label(r);
     r = pb_read_trim((pb_read_str){r.s + lab, r.len - lab});
-    /* a trailing "\" is a Markdown hard break; alone it is nothing */
-    if (r.len == 1 && r.s[0] == '\\') r.len = 0;
+    r = pb_read_drop_hard_break(r);
     if (only_closers(r)) r.len = 0;
     if (!summary_started && r.len && pb_read_is_link_line(r)) {
       pb_read_take_links(lib, e, r, c->src->dir, c->opt, file, (int)k + 1);

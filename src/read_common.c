@@ -848,9 +848,10 @@ const char *pb_read_resolve(pb_library *lib, pb_read_str target, const char *bas
     }
     char *dec = pb_read_percent_decode(lib, path.s, path.len);
     result = try_local(lib, lib->root, dec, opt, file, line, rel, &refused);
-    if (result && !lib->repo_url) {
-      /* no git remote: the first URL that finds its file under the root
-       * names the library's repository, so later URLs into it whose file is
+    if (result && !lib->repo_url && strchr(dec, '/')) {
+      /* no git remote: the first URL that finds its file in a folder under
+       * the root (Images/x.png, not a README.md every repository has) names
+       * the library's repository, so later URLs into it whose file is
        * missing can be told apart from other people's repositories */
       lib->repo_url = pb_arena_printf(lib->arena, "https://github.com/%s", repo.data);
     } else if (!result && !refused && lib->repo_url && file) {
@@ -967,12 +968,14 @@ pb_link *pb_read_add_link(pb_library *lib, pb_entry *e, pb_read_str label, pb_re
   l->label = label.len ? pb_arena_strndup(lib->arena, label.s, label.len) : NULL;
   l->url = pb_arena_strndup(lib->arena, url.s, url.len);
   l->line = line;
-  if (!pb_read_is_url(url)) {
-    const char *rel = NULL;
-    if (pb_read_resolve(lib, url, base_dir, opt, file, line, &rel)) l->local = rel;
-    else if (url.len && !memchr(url.s, ':', url.len))
-      pb_warn(file, line, "link target '%s' not found under the library root", l->url);
-  }
+  /* a library file, by path or by a URL into the library's repository
+   * (Slide/x.pptx opens the local deck when the PDF sits in the root) */
+  const char *rel = NULL;
+  int warned = pb_diag_warnings();
+  if (pb_read_resolve(lib, url, base_dir, opt, file, line, &rel)) l->local = rel;
+  else if (url.len && !pb_read_is_url(url) && !memchr(url.s, ':', url.len) && url.s[0] != '#' &&
+           pb_diag_warnings() == warned)
+    pb_warn(file, line, "link target '%s' not found under the library root", l->url);
   return l;
 }
 
@@ -1109,6 +1112,13 @@ void pb_read_lines_free(pb_read_lines *l) {
   free(l->v);
   l->v = NULL;
   l->n = l->cap = 0;
+}
+
+pb_read_str pb_read_drop_hard_break(pb_read_str t) {
+  t = pb_read_trim(t);
+  if (t.len && t.s[t.len - 1] == '\\' && !(t.len >= 2 && t.s[t.len - 2] == '\\'))
+    t = pb_read_trim((pb_read_str){t.s, t.len - 1});
+  return t;
 }
 
 size_t pb_read_summary_label(pb_read_str t) {

@@ -131,6 +131,11 @@ typedef struct {
 void pb_read_lines_push(pb_read_lines *l, int line);
 void pb_read_lines_free(pb_read_lines *l);
 
+/* t without a trailing "\\" (a Markdown hard break, which the booklet
+ * renders as a space like a soft one; left at a paragraph's end, cmark would
+ * show it). */
+pb_read_str pb_read_drop_hard_break(pb_read_str t);
+
 /* Skips a leading "论文简述：" / "论文框架：" / "论文简介:" label; returns the
  * bytes skipped (0 if none). */
 size_t pb_read_summary_label(pb_read_str t);

@@ -229,6 +229,10 @@ static void read_card_quote(report_ctx *c, qline *q, size_t n) {
       pb_read_take_links(lib, e, tr, c->src->dir, c->opt, file, q[k].lineno);
       continue;
     }
+    if (tr.len && tr.s[tr.len - 1] == '\\') {
+      tr = pb_read_drop_hard_break(tr);
+      r = tr;
+    }
     if (tr.len) {
       size_t lab = pb_read_summary_label(tr);
       if (lab) {
