@@ -94,7 +94,8 @@ typedef struct {
   hb_blob_t *blob;
   hb_face_t *face;
   hb_font_t *font;
-  double scale; /* 1000 / units per em */
+  unsigned upem; /* units per em */
+  double scale;  /* 1000 / units per em */
   double ascent, descent;
   cache_entry *pages[CACHE_PAGES];
 } font;
@@ -295,7 +296,8 @@ static int font_open(font *ft, const char *path, int index) {
   unsigned upem = hb_face_get_upem(ft->face);
   ft->font = hb_font_create(ft->face);
   hb_font_set_scale(ft->font, (int)upem, (int)upem);
-  ft->scale = 1000.0 / (upem ? upem : 1000);
+  ft->upem = upem ? upem : 1000;
+  ft->scale = 1000.0 / ft->upem;
   hb_font_extents_t ext;
   if (hb_font_get_h_extents(ft->font, &ext)) {
     ft->ascent = ext.ascender * ft->scale;
@@ -322,7 +324,10 @@ static cache_entry *lookup(font *ft, uint32_t cp) {
     if (!hb_font_get_nominal_glyph(ft->font, cp, &gid))
       gid = 0;
     e->gid = gid;
-    e->adv = gid ? (float)(hb_font_get_glyph_h_advance(ft->font, gid) * ft->scale) : 0.0f;
+    /* Truncated to whole 1/1000 em as libharu does for the PDF's /W
+     * widths, so that what the layout measures is what viewers draw. */
+    hb_position_t adv = gid ? hb_font_get_glyph_h_advance(ft->font, gid) : 0;
+    e->adv = adv > 0 ? (float)((int64_t)adv * 1000 / ft->upem) : 0.0f;
   }
   return e;
 }

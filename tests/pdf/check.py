@@ -164,6 +164,17 @@ def main():
     elif TEST_IMAGE:
         check("Images/clip.png" in text, "figure encoder is a stub: placeholder drawn instead")
 
+    # the renderer draws at the widths the layout measured: a reader's word
+    # boxes (from the PDF's /W widths) end where pb_fonts_advance said
+    bbox = run(["pdftotext", "-bbox", "-f", "1", "-l", "1", out, "-"]).stdout.decode()
+    for m in re.finditer(r"^line-end (\S+) ([\d.]+)$", p_first.stdout.decode(), re.M):
+        word, want = m.group(1), float(m.group(2))
+        xs = [float(b.group(1)) for b in re.finditer(
+            r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>', bbox)
+            if b.group(2).endswith(word)]
+        check(any(abs(x - want) < 0.01 for x in xs),
+              "measured width = drawn width: %r ends at %.3f (reader: %s)" % (word, want, xs))
+
     # document info
     p = run(["pdfinfo", out])
     info = p.stdout.decode()

@@ -103,7 +103,8 @@ int main(int argc, char **argv) {
   text_line(doc, p1, PB_FAMILY_SANS, PB_STYLE_BOLD, 16, 56, y, "第一章 图像生成 Image Generation",
             BLACK);
   y -= 28;
-  text_line(doc, p1, PB_FAMILY_TEXT, 0, 11, 56, y, SENTENCE, BLACK);
+  printf("line-end prediction” %.3f\n",
+         56 + text_line(doc, p1, PB_FAMILY_TEXT, 0, 11, 56, y, SENTENCE, BLACK));
   y -= 18;
   text_line(doc, p1, PB_FAMILY_TEXT, PB_STYLE_BOLD, 11, 56, y, "粗体 Bold text 加粗", BLACK);
   y -= 18;
@@ -111,8 +112,12 @@ int main(int argc, char **argv) {
   y -= 18;
   text_line(doc, p1, PB_FAMILY_SANS, PB_STYLE_ITALIC, 11, 56, y, "Sans fake italic 无衬线", BLACK);
   y -= 18;
-  text_line(doc, p1, PB_FAMILY_MONO, 0, 10, 56, y, "mono: int main(void) { return 0; } → 代码",
-            BLACK);
+  /* where the layout measured this line to end, for comparison with the
+   * widths a PDF reader computes */
+  double end = 56 + text_line(doc, p1, PB_FAMILY_MONO, 0, 10, 56, y,
+                              "mono: int main(void) { return 0; } → 代码", BLACK);
+  printf("line-end 代码 %.3f\n", end);
+
   y -= 24;
   pb_rgb blue = {0.1f, 0.2f, 0.7f};
   double w = text_line(doc, p1, PB_FAMILY_SANS, 0, 11, 56, y, "Paper", blue);
