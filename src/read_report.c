@@ -262,6 +262,12 @@ static void read_quote(report_ctx *c, qline *q, size_t n) {
   size_t k = 0;
   while (k < n && !q[k].text.len) k++;
   if (k == n) return;
+  if (q[k].depth != 1) {
+    pb_read_str shown = pb_read_cut(q[k].text, 60);
+    pb_warn(c->src->file, q[k].lineno, "nested quote without a card title ignored: '%.*s'",
+            (int)shown.len, shown.s);
+    return;
+  }
   int refs = is_reference_label(q[k].text) || is_list_item(q[k].text);
   int card_like = 0;
   for (size_t i = k; i < n; i++) {

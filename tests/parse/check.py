@@ -50,7 +50,7 @@ def test_checkins(drv, fx):
     d, err, _ = dump(drv, ["--root", fx + "/lib", fx + "/lib/Archived/checkins.md"])
     E = by_line(d)
     A = {int(a["source"].rsplit(":", 1)[1]): a for a in d["absences"]}
-    check(d["entries_count"] == 27, "27 entries, got %d" % d["entries_count"])
+    check(d["entries_count"] == 28, "28 entries, got %d" % d["entries_count"])
     check(d["absences_count"] == 7, "7 absences, got %d" % d["absences_count"])
     check(d["categories"] == [], "check-ins make no categories")
     for e in d["entries"]:
@@ -102,6 +102,9 @@ def test_checkins(drv, fx):
     check(all(f["path"] is None for f in E[79]["figures"]) and len(E[79]["figures"]) == 3, "escaping and missing figures refused")
     check(E[79]["summary"][0]["text"] == "red and blink text", "HTML removed")
     check("\ufffd" in E[84]["title"] and "\x01" not in E[84]["title"], "invalid UTF-8 replaced, control removed")
+    e = E[85]
+    check(link(e, "slide") and link(e, "slide")[0].get("local") == "Slide/talk.pptx", "htmlpreview slide URL → local deck")
+    check([b["text"] for b in e["summary"]] == ["只贴出模型架构", "正文。"], "hard-break backslashes dropped: %s" % [b["text"] for b in e["summary"]])
     # absences
     check(A[3]["note"] == "未精度" and A[3]["presenter"] == "甲", "未精度 absence")
     check(A[65]["note"] == "参会，未精读", "参会，未精读")
