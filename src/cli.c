@@ -20,6 +20,7 @@
 #include "pdf.h"
 #include "progress.h"
 #include "read.h"
+#include "slides.h"
 #ifdef PB_HAVE_TEX
 #include "tex.h"
 #endif
@@ -35,6 +36,7 @@ typedef struct {
   int quiet, strict, no_cache, allow_outside, fetch, appendix_presenters, layout_report;
   int print;
   int two_up;
+  int appendix_slides;
   const char *since, *until, *presenter, *category, *date, *format;
   int text;
   const char **inputs;
@@ -93,8 +95,9 @@ static const char build_help[] =
     "                          when the library has no categories)\n"
     "      --newest-first, --oldest-first\n"
     "                          order of month chapters (default newest first)\n"
-    "      --appendix presenters\n"
-    "                          add the per-presenter session appendix\n"
+    "      --appendix presenters|slides\n"
+    "                          add the per-presenter session appendix, or the\n"
+    "                          index of the decks under Slide/ (repeatable)\n"
     "      --dpi N             downsample figures above N dpi at placed size\n"
     "      --print             print mode: URLs as numbered notes, grayscale\n"
     "      --format pdf|tex    tex: write DIR/booklet.tex for xelatex and the\n"
@@ -207,11 +210,14 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
     case OPT_ALLOW_OUTSIDE: o->allow_outside = 1; break;
     case OPT_FETCH: o->fetch = 1; break;
     case OPT_APPENDIX:
-      if (strcmp(optarg, "presenters") != 0) {
-        pb_error(NULL, 0, "unknown appendix '%s' (known: presenters)", optarg);
+      if (strcmp(optarg, "presenters") == 0)
+        o->appendix_presenters = 1;
+      else if (strcmp(optarg, "slides") == 0)
+        o->appendix_slides = 1;
+      else {
+        pb_error(NULL, 0, "unknown appendix '%s' (known: presenters, slides)", optarg);
         return -1;
       }
-      o->appendix_presenters = 1;
       break;
     case OPT_LAYOUT_REPORT: o->layout_report = 1; break;
     case OPT_TITLE: o->title = optarg; break;
@@ -316,6 +322,10 @@ static pb_library *load_library(const cli_options *o, pb_config *cfg, const char
     pb_library_free(lib);
     return NULL;
   }
+  /* The decks under Slide/, matched with the cards. */
+  char *slide_dir = join(root, "Slide");
+  if (is_dir(slide_dir)) pb_slides_scan(lib, "Slide");
+  free(slide_dir);
   return lib;
 }
 
@@ -571,9 +581,12 @@ static int cmd_render(int argc, char **argv, command cmd) {
     exit_code = PB_EXIT_USAGE;
     goto done;
   }
-  int appendix = o.appendix_presenters;
-  for (size_t i = 0; i < cfg.nappendices; i++)
+  int appendix = o.appendix_presenters, slide_index = o.appendix_slides;
+  for (size_t i = 0; i < cfg.nappendices; i++) {
     if (strcmp(cfg.appendices[i], "presenters") == 0) appendix = 1;
+    else if (strcmp(cfg.appendices[i], "slides") == 0) slide_index = 1;
+    else pb_warn(cfg.path, 0, "unknown appendix '%s' (known: presenters, slides)", cfg.appendices[i]);
+  }
 
   if (tex) {
 #ifdef PB_HAVE_TEX
@@ -647,6 +660,7 @@ static int cmd_render(int argc, char **argv, command cmd) {
   lo.newest_first = newest_first;
   lo.print = o.print || cmd == CMD_HANDOUT;
   lo.appendix_presenters = appendix && cmd == CMD_BUILD;
+  lo.slide_index = slide_index && cmd == CMD_BUILD;
   lo.category_order = cfg.category_order;
   lo.ncategory_order = cfg.ncategory_order;
   lo.layout_report = o.layout_report;
@@ -844,6 +858,10 @@ static int cmd_check(int argc, char **argv) {
   }
   pb_buf_free(&a);
   pb_buf_free(&b);
+  /* Decks no card mentions are worth a look, not a failure. */
+  for (size_t i = 0; i < lib->nslides; i++)
+    if (!lib->slides[i].nentries)
+      pb_note(lib->slides[i].path, 0, "no card mentions this deck");
   int errors = pb_diag_errors(), warnings = pb_diag_warnings();
   printf("check: %zu papers, %zu absences: %d error%s, %d warning%s\n", lib->nentries,
          lib->nabsences, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");

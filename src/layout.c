@@ -18,6 +18,7 @@
 #include "images.h"
 #include "layout.h"
 #include "para.h"
+#include "slides.h"
 #include "utf8.h"
 
 /* ==== page geometry and type scale ================================== */
@@ -643,9 +644,37 @@ static void link_area(layout *L, int page, double x, double y, double w, double 
 /* The card's links: a row of clickable words on screen; on paper (print
  * mode) numbered notes with the URLs; on a handout one line per link with
  * a short URL and a QR code beside it. */
-static void layout_links(layout *L, const pb_entry *e) {
+static void layout_links(layout *L, const pb_entry *entry) {
+  const pb_entry *e = entry;
   int handout = L->opt->mode == PB_MODE_HANDOUT;
   int paper = L->opt->print || handout;
+  /* A deck matched to this card by presenter and date, when the card does
+   * not link one itself. */
+  int has_slide = 0;
+  for (size_t i = 0; i < e->nlinks; i++)
+    if (e->links[i].kind == PB_LINK_SLIDE) has_slide = 1;
+  if (!has_slide)
+    for (size_t i = 0; i < L->lib->nslides; i++) {
+      const pb_slide *d = &L->lib->slides[i];
+      for (size_t k = 0; k < d->nentries; k++)
+        if (d->entries[k] == e->index) has_slide = 2 + (int)i; /* added to a copy below */
+    }
+  pb_link *links = (pb_link *)e->links;
+  size_t nlinks = e->nlinks;
+  if (has_slide >= 2) {
+    const pb_slide *d = &L->lib->slides[has_slide - 2];
+    links = pb_arena_alloc(L->arena, (e->nlinks + 1) * sizeof *links);
+    if (e->nlinks) memcpy(links, e->links, e->nlinks * sizeof *links);
+    links[nlinks].kind = PB_LINK_SLIDE;
+    links[nlinks].label = "Slides";
+    links[nlinks].url = d->path;
+    links[nlinks].local = d->path;
+    nlinks++;
+  }
+  pb_entry view = *e;
+  view.links = links;
+  view.nlinks = nlinks;
+  e = &view;
   double x = L->left;
   double base = L->y - META_LEADING + 3;
   if (!handout) {
@@ -965,6 +994,129 @@ static void layout_appendix(layout *L) {
   sec.title = pb_arena_printf(L->arena, "Group total: %d papers, %d weeks not read, %zu presenters",
                               total_papers, total_abs, nu);
   layout_heading(L, &sec);
+}
+
+
+/* ==== slide index ==================================================== */
+
+static row *entry_row(layout *L, const pb_entry *e) {
+  for (size_t t = 0; t < L->toc.n; t++)
+    if (L->toc.rows[t].entry == e && L->toc.rows[t].page >= 0) return &L->toc.rows[t];
+  return NULL;
+}
+
+/* Every deck under Slide/: thumbnail, name, date, presenter, topic, slide
+ * count, and the cards it belongs to (links to their pages); then the decks
+ * no card mentions and the cards whose deck is missing. */
+static void layout_slide_index(layout *L) {
+  const pb_library *lib = L->lib;
+  if (!lib->nslides) return;
+  row *ar = add_row(L, ROW_APPENDIX, "Slide decks · 报告幻灯片");
+  layout_heading(L, ar);
+  pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
+  const double thumb_w = 96, gap = 12;
+  size_t unmentioned = 0;
+  for (size_t i = 0; i < lib->nslides; i++) {
+    const pb_slide *d = &lib->slides[i];
+    if (!d->nentries) unmentioned++;
+    /* Thumbnail size from its header. */
+    double th = 0;
+    pb_img_info info;
+    char err[128];
+    int img = -1;
+    if (d->thumbnail && pb_image_probe(d->thumbnail, &info, err, sizeof err) == PB_OK &&
+        info.width > 0 && (info.format == PB_IMG_JPEG || info.format == PB_IMG_PNG)) {
+      th = thumb_w * info.height / info.width;
+      if (th > 120) th = 120;
+      img = pb_doc_add_image(L->doc, d->thumbnail, d->path, info.width, info.height, thumb_w, th, NULL, 0);
+    }
+    double tx = L->left + (img >= 0 ? thumb_w + gap : 0), tw = L->right - tx;
+    pb_span_in s[6];
+    size_t ns = 0;
+    s[ns++] = span(d->name, PB_FAMILY_SANS, PB_STYLE_BOLD, 10, L->opt->print ? BLACK : LINK);
+    pb_buf meta = PB_BUF_INIT;
+    pb_buf_printf(&meta, "\n%s", d->date ? d->date : "undated");
+    if (d->presenter) pb_buf_printf(&meta, " · %s", d->presenter);
+    if (d->topic && *d->topic) pb_buf_printf(&meta, " · %s", d->topic);
+    if (d->slides) pb_buf_printf(&meta, " · %d slides", d->slides);
+    pb_buf_printf(&meta, " · %s", d->ext ? d->ext : "");
+    s[ns++] = span(pb_arena_strdup(L->arena, meta.data), PB_FAMILY_SANS, 0, 8.5, GRAY);
+    pb_buf_free(&meta);
+    pb_para p;
+    if (set_para(L, s, ns, tw, 0, &p, NULL, 0) != PB_OK) continue;
+    /* The cards of this deck, one line each. */
+    pb_para *cards = pb_arena_alloc(L->arena, (d->nentries + 1) * sizeof *cards);
+    double h = (double)p.nlines * 13;
+    for (size_t k = 0; k < d->nentries; k++) {
+      const pb_entry *e = lib->entries[d->entries[k]];
+      pb_span_in cs = span(pb_arena_printf(L->arena, "→ %s%s%s", e->title ? e->title : "(untitled)",
+                                           e->date ? "  " : "", e->date ? e->date : ""),
+                           PB_FAMILY_TEXT, 0, 9, L->opt->print ? BLACK : LINK);
+      if (set_para(L, &cs, 1, tw, 0, &cards[k], e->file, e->line) != PB_OK) cards[k].nlines = 0;
+      h += (double)cards[k].nlines * 12.5;
+    }
+    if (h < th) h = th;
+    if (L->y - h - 10 < L->bottom) new_page(L);
+    double top = L->y;
+    int page = L->page;
+    if (img >= 0) {
+      pb_item *it = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_IMAGE);
+      it->x = L->left;
+      it->y = top - th;
+      it->w = thumb_w;
+      it->h = th;
+      it->image = img;
+      pb_item *fr = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_RECT);
+      fr->x = it->x;
+      fr->y = it->y;
+      fr->w = it->w;
+      fr->h = it->h;
+      fr->color = RULE;
+      fr->line_width = 0.5;
+    }
+    flow_para(L, &p, tx, 13);
+    pb_target_kind kind = PB_TARGET_FILE;
+    const char *target = pb_arena_printf(L->arena, "%s%s", L->opt->root_prefix ? L->opt->root_prefix : "", d->path);
+    if (L->opt->base_url) {
+      kind = PB_TARGET_URI;
+      target = pb_arena_printf(L->arena, "%s/%s", L->opt->base_url, d->path);
+    }
+    link_area(L, page, tx, top - 13, tw, 13, kind, target);
+    for (size_t k = 0; k < d->nentries; k++) {
+      if (!cards[k].nlines) continue;
+      double y0 = L->y;
+      flow_para(L, &cards[k], tx, 12.5);
+      row *r = entry_row(L, lib->entries[d->entries[k]]);
+      if (r && L->page == page) {
+        pb_item *lk = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_LINK);
+        lk->x = tx;
+        lk->y = L->y;
+        lk->w = tw;
+        lk->h = y0 - L->y;
+        lk->target = PB_TARGET_PAGE;
+        lk->page = r->page;
+        lk->dest_y = r->y;
+      }
+    }
+    if (L->page == page && L->y > top - h) L->y = top - h;
+    L->y -= 12;
+  }
+  /* What does not match up. */
+  pb_buf b = PB_BUF_INIT;
+  size_t problems = pb_slides_report(lib, &b);
+  if (problems && b.len) {
+    row sec = {0};
+    sec.kind = ROW_SECTION;
+    sec.title = pb_arena_printf(L->arena, "Unmatched: %zu deck%s no card mentions, %zu item%s in all",
+                                unmentioned, unmentioned == 1 ? "" : "s", problems, problems == 1 ? "" : "s");
+    L->keep_next = 60;
+    layout_heading(L, &sec);
+    L->keep_next = 0;
+    pb_span_in s = span(pb_arena_strdup(L->arena, b.data), PB_FAMILY_TEXT, 0, 9, BLACK);
+    pb_para p;
+    if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 13);
+  }
+  pb_buf_free(&b);
 }
 
 /* ==== cover, contents, running heads ================================= */
@@ -1322,6 +1474,7 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
     }
   }
   if (opt->appendix_presenters && opt->mode == PB_MODE_BOOKLET) layout_appendix(&L);
+  if (opt->slide_index && opt->mode == PB_MODE_BOOKLET) layout_slide_index(&L);
   for (size_t p = (size_t)L.first_content_page; p < L.doc->npages; p++)
     L.doc->pages[p].label = pb_arena_printf(L.arena, "%zu", p - (size_t)L.first_content_page + 1);
   if (front) layout_cover(&L, 0);
