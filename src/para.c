@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "diag.h"
@@ -297,6 +298,8 @@ static void itemize(ctx *c) {
       p += pb_utf8_decode(p, (size_t)(end - p), &cp);
       if (cp == '\n') {
         pending = -1;
+        while (c->n > 0 && c->e[c->n - 1].kind == EK_NBSP)
+          c->n--;
         if (c->n > 0)
           push_elem(c)->kind = EK_NEWLINE;
       } else if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v') {
@@ -434,11 +437,13 @@ static void for_each_segment(ctx *c, segment_fn fn, double limit) {
       a++;
       continue;
     }
+    /* Through spaces where no break is allowed, up to the next break. */
     size_t b = a;
     while (b + 1 < c->n && c->e[b].pen >= PEN_INF && c->e[b + 1].kind != EK_NEWLINE &&
-           c->e[b + 1].kind != EK_SPACE)
+           !(c->e[b + 1].kind == EK_SPACE && c->e[b + 1].pen < PEN_INF))
       b++;
-    /* A non-breakable space joins the two sides. */
+    while (b > a && c->e[b].kind != EK_CHAR)
+      b--;
     fn(c, a, b, limit);
     a = b + 1;
   }
@@ -534,8 +539,9 @@ static void url_breaks(ctx *c, size_t a, size_t b, double limit) {
   for (size_t i = a + 1; i + 2 <= b; i++) {
     elem *e = &c->e[i];
     uint32_t next = c->e[i + 1].src;
-    if (e->pen < PEN_INF || !is_url_break_char(e->src) || is_url_break_char(next) ||
-        is_close(next) || !rules_allow(c, i))
+    if (e->pen < PEN_INF || e->kind != EK_CHAR || c->e[i + 1].kind != EK_CHAR ||
+        !is_url_break_char(e->src) || is_url_break_char(next) || is_close(next) ||
+        !rules_allow(c, i))
       continue;
     e->pen = PEN_URL;
     added = 1;
@@ -564,7 +570,7 @@ static void forced_breaks(ctx *c, size_t a, size_t b, double limit) {
   if (stretch_width(c, a, b) <= limit)
     return;
   for (size_t i = a; i < b; i++)
-    if (c->e[i].pen >= PEN_INF && c->e[i].kind == EK_CHAR && c->e[i + 1].kind == EK_CHAR)
+    if (c->e[i].pen >= PEN_INF && (c->e[i].kind != EK_CHAR || c->e[i + 1].kind == EK_CHAR))
       c->e[i].pen = PEN_FORCED;
 }
 
@@ -671,7 +677,7 @@ static void build_items(const ctx *c, items *v) {
       break;
     case EK_SPACE:
     case EK_NBSP: {
-      int pen = e->kind == EK_NBSP ? PEN_INF : e->pen;
+      int pen = e->pen; /* a no-break space only breaks when forced to */
       add_break(c, v, e, pen, 1);
       add_glue(v, pen, e->adv, e->adv / 2, e->adv / 3, (int)i);
       break;
@@ -1183,6 +1189,11 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
 
   items v = {0};
   build_items(&c, &v);
+  if (getenv("PARA_DEBUG"))
+    for (size_t i = 0; i < v.n; i++)
+      fprintf(stderr, "%zu t=%d w=%.2f y=%.2f z=%.2f pen=%d br=%d elem=%d U+%04X\n", i, v.it[i].type,
+              v.it[i].w, v.it[i].y, v.it[i].z, v.it[i].pen, v.it[i].breakable, v.it[i].elem,
+              v.it[i].elem >= 0 ? (unsigned)c.e[v.it[i].elem].src : 0);
 
   kp k = {0};
   k.it = v.it;

@@ -375,6 +375,71 @@ static void test_missing(pb_fonts *fonts) {
   pb_arena_free(arena);
 }
 
+/* Random paragraphs from a small alphabet that exercises every path:
+ * invariants must hold, and only a glyph wider than the measure may make a
+ * line overfull. */
+static void test_random(pb_fonts *fonts) {
+  static const char *const alphabet[] = {
+      "中", "文", "字", "的", "，", "。", "、", "：", "（", "）", "「", "」", "《", "》", "“", "”",
+      "a", "b", "representation", "Transformer", " ", " ", "  ", "\n", "-", "/", ".", "_", "?",
+      "=", "https://", "(", ")", "1", "23", "%", "\xC2\xA0", "\xE3\x80\x80", "\xFF", "\t",
+      "\xF0\x9F\x98\x80", "……", "——", "W"};
+  size_t na = sizeof alphabet / sizeof *alphabet;
+  uint64_t seed = 88172645463325252ull;
+  pb_arena *arena = pb_arena_new();
+  pb_buf text = PB_BUF_INIT;
+  pb_diag_set_quiet(1);
+  int iters = getenv("PARA_RANDOM_ITERS") ? atoi(getenv("PARA_RANDOM_ITERS")) : 3000;
+  for (int iter = 0; iter < iters; iter++) {
+    pb_buf_reset(&text);
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    int len = (int)(seed % 300);
+    for (int i = 0; i < len; i++) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      pb_buf_puts(&text, alphabet[seed % na]);
+    }
+    double widths[] = {3, 15, 47.5, 120, 453};
+    pb_span_in sp[2] = {span_of(text.data ? text.data : "", 10), span_of("尾", 12)};
+    sp[0].len = text.len;
+    sp[1].style = (unsigned)(seed >> 20) & 7;
+    pb_para_options o = opts(widths[(seed >> 8) % 5], (int)((seed >> 12) & 1));
+    o.center = (seed >> 14) % 7 == 0;
+    o.first_indent = (seed >> 16) % 3 == 0 ? o.width / 3 : 0;
+    pb_para p;
+    int rc = pb_para_layout(fonts, arena, sp, 1 + (seed >> 18) % 2, &o, &p, "rand", iter);
+    CHECK(rc == 0, "random %d: rc %d", iter, rc);
+    if (getenv("PARA_RANDOM") && atoi(getenv("PARA_RANDOM")) == iter) {
+      printf("random %d: width %.1f justify %d center %d indent %.0f nspans %d\n[%s]\n", iter,
+             o.width, o.justify, o.center, o.first_indent, 1 + (int)((seed >> 18) % 2),
+             text.data ? text.data : "");
+      dump_para(&p);
+      FILE *f = fopen("/tmp/para_random.txt", "wb");
+      if (f) {
+        fwrite(text.data, 1, text.len, f);
+        fclose(f);
+      }
+    }
+    for (size_t i = 0; i < p.nlines; i++) {
+      const pb_line *l = &p.lines[i];
+      double right = right_edge(l);
+      int single = 1;
+      size_t chars = 0;
+      for (size_t r = 0; r < l->nruns; r++)
+        for (size_t b = 0; b < l->runs[r].len; b++)
+          chars += ((unsigned char)l->runs[r].text[b] & 0xC0) != 0x80;
+      single = chars <= 2; /* one glyph, perhaps with its hyphen */
+      CHECK(right <= o.width + 0.01 || (single && l->overfull),
+            "random %d: line %zu is %.2f pt, measure %.2f", iter, i, right, o.width);
+      CHECK(l->overfull == 0 || o.width < 20, "random %d: overfull at %.1f pt", iter, o.width);
+    }
+    if (o.width >= 20)
+      CHECK(p.overfull == 0, "random %d: %d overfull", iter, p.overfull);
+  }
+  pb_diag_set_quiet(0);
+  pb_buf_free(&text);
+  pb_arena_free(arena);
+}
+
 static void test_speed(pb_fonts *fonts) {
   pb_arena *arena = pb_arena_new();
   pb_buf big = PB_BUF_INIT;
@@ -540,6 +605,7 @@ int main(int argc, char **argv) {
     test_spacing(fonts);
     test_hyphenation(fonts);
     test_missing(fonts);
+    test_random(fonts);
     test_speed(fonts);
     rc = failures ? 1 : 0;
   }
