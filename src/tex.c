@@ -1,0 +1,1148 @@
+/* LaTeX export: model in, booklet.tex (xelatex, ctexbook) and its figures
+ * out.
+ *
+ * Order of work: learn which characters the fonts have (fontconfig), write
+ * the body (chapters, cards, appendix) into a buffer while copying or
+ * converting figures, then write the preamble, which needs to know what the
+ * body used (characters for xeCJK's classes, chapter names for the PDF
+ * keywords), and finally put both into booklet.tex through a temporary file.
+ *
+ * Everything from the model passes through put_text (text) or put_url
+ * (link targets): nothing from a card reaches the .tex unescaped. */
+#include "tex.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fontconfig/fontconfig.h>
+#include <gif_lib.h>
+#include <limits.h>
+#include <png.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <webp/decode.h>
+
+#include "diag.h"
+#include "images.h"
+#include "utf8.h"
+
+/* ==== fonts the .tex names ============================================ */
+
+#define FONT_MAIN "Noto Serif"
+#define FONT_SANS "Noto Sans"
+#define FONT_MONO "Noto Sans Mono"
+#define FONT_CJK_MAIN "AR PL UMing CN"
+#define FONT_CJK_SANS "WenQuanYi Micro Hei"
+#define FONT_CJK_MONO "WenQuanYi Micro Hei Mono"
+
+#define FIGURE_DIR "figures"
+#define FIGURE_MAX_BYTES ((size_t)256 << 20)
+#define CP_LIMIT 0x110000u
+
+/* ==== state ============================================================ */
+
+typedef struct {
+  const char *path; /* source file on disk */
+  const char *name; /* "figures/fig-001.png"; NULL when it cannot be shown */
+  const char *why;  /* the reason when name is NULL */
+  int angle;        /* rotation that undoes JPEG EXIF orientation */
+} tex_figure;
+
+typedef struct {
+  const pb_library *lib;
+  pb_tex_options opt;
+  pb_arena *arena;   /* scratch for this run */
+  const char *outdir;
+  const char *figdir;
+  pb_buf body;
+  /* Character sets of the Latin and CJK main fonts; NULL when fontconfig
+   * does not find the font (then only emoji planes are dropped). */
+  FcCharSet *latin, *cjk;
+  /* Code points used that only one of the two fonts has: the preamble puts
+   * them into the xeCJK class that selects that font. Bitmaps. */
+  unsigned char *only_cjk, *only_latin;
+  /* Characters dropped from the piece being written, for one warning. */
+  uint32_t dropped[4];
+  int ndropped;
+  tex_figure *figs;
+  size_t nfigs, capfigs;
+  int nfig_files;
+  const char **chapters; /* chapter names (escaped) for pdfkeywords */
+  size_t nchapters, capchapters;
+  const char *root_rel; /* library root relative to outdir, "" or ".../" */
+} tex;
+
+/* ==== fonts: which characters survive ================================= */
+
+static FcCharSet *family_charset(const char *family) {
+  FcPattern *pat = FcPatternCreate();
+  if (!pat) return NULL;
+  FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+  FcConfigSubstitute(NULL, pat, FcMatchPattern);
+  FcDefaultSubstitute(pat);
+  FcResult res;
+  FcPattern *match = FcFontMatch(NULL, pat, &res);
+  FcCharSet *cs = NULL;
+  if (match) {
+    /* fontconfig always answers with something; only the family asked for
+     * tells what xelatex will load. */
+    FcChar8 *fam;
+    int same = 0;
+    for (int i = 0; FcPatternGetString(match, FC_FAMILY, i, &fam) == FcResultMatch; i++)
+      if (strcasecmp((const char *)fam, family) == 0) same = 1;
+    FcCharSet *found;
+    if (same && FcPatternGetCharSet(match, FC_CHARSET, 0, &found) == FcResultMatch)
+      cs = FcCharSetCopy(found);
+    FcPatternDestroy(match);
+  }
+  FcPatternDestroy(pat);
+  return cs;
+}
+
+/* Invisible format characters nobody misses, and that fonts rarely have. */
+static int is_invisible(uint32_t cp) {
+  return (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0xFEFF || cp == 0x00AD ||
+         (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0000 && cp <= 0xE01EF);
+}
+
+static void mark(unsigned char *bits, uint32_t cp) { bits[cp >> 3] |= (unsigned char)(1u << (cp & 7)); }
+static int marked(const unsigned char *bits, uint32_t cp) { return bits[cp >> 3] >> (cp & 7) & 1; }
+
+/* 1 when cp (outside ASCII) can be typeset: some font has it. Characters
+ * only one of the fonts has are recorded so that xeCJK is told which. */
+static int font_has(tex *T, uint32_t cp) {
+  if (!T->latin || !T->cjk) return cp < 0x1F000 || cp >= 0x20000;
+  int in_latin = FcCharSetHasChar(T->latin, cp), in_cjk = FcCharSetHasChar(T->cjk, cp);
+  if (in_latin && !in_cjk) mark(T->only_latin, cp);
+  if (in_cjk && !in_latin) mark(T->only_cjk, cp);
+  return in_latin || in_cjk;
+}
+
+static void note_dropped(tex *T, uint32_t cp) {
+  for (int i = 0; i < T->ndropped && i < 4; i++)
+    if (T->dropped[i] == cp) return;
+  if (T->ndropped < 4) T->dropped[T->ndropped] = cp;
+  T->ndropped++;
+}
+
+/* Reports the characters dropped since the last call, at file:line. */
+static void flush_dropped(tex *T, const char *file, int line) {
+  if (!T->ndropped) return;
+  char list[64] = "";
+  size_t used = 0;
+  for (int i = 0; i < T->ndropped && i < 4; i++)
+    used += (size_t)snprintf(list + used, sizeof list - used, "%sU+%04X", i ? " " : "",
+                             (unsigned)T->dropped[i]);
+  pb_warn(file, line, "LaTeX export: dropped %s%s: no configured font has %s", list,
+          T->ndropped > 4 ? " ..." : "", T->ndropped > 1 ? "them" : "it");
+  T->ndropped = 0;
+}
+
+/* ==== escaping ========================================================= */
+
+enum {
+  ESC_TEXT,    /* running text, headings, TOC entries, PDF strings */
+  ESC_CODE,    /* a code block's lines: spaces kept, newlines are paragraphs */
+  ESC_BREAKABLE /* text that may be a long URL: breaks allowed after / . etc. */
+};
+
+/* Appends s[0..len) as LaTeX that prints exactly s. */
+static void put_text(tex *T, pb_buf *b, const char *s, size_t len, int mode) {
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x80) {
+      uint32_t cp;
+      int n = pb_utf8_decode(s + i, len - i, &cp);
+      i += (size_t)n;
+      if (cp < 0xA0 || is_invisible(cp)) continue; /* C1 controls */
+      if (cp == 0xA0) {
+        pb_buf_putc(b, '~');
+        continue;
+      }
+      if (cp == 0x2028 || cp == 0x2029) {
+        pb_buf_putc(b, ' ');
+        continue;
+      }
+      if (!font_has(T, cp)) {
+        note_dropped(T, cp);
+        continue;
+      }
+      pb_utf8_put(b, cp);
+      continue;
+    }
+    i++;
+    switch (c) {
+    case '\\': pb_buf_puts(b, "\\textbackslash{}"); break;
+    case '{': case '}': case '#': case '$': case '%': case '&': case '_':
+      pb_buf_putc(b, '\\');
+      pb_buf_putc(b, c);
+      break;
+    case '^': pb_buf_puts(b, "\\textasciicircum{}"); break;
+    case '~': pb_buf_puts(b, "\\textasciitilde{}"); break;
+    case '`': pb_buf_puts(b, "\\textasciigrave{}"); break;
+    /* Brackets would end an optional argument ([...]) or be read as one
+     * after \\ or \item. */
+    case '[': pb_buf_puts(b, "{[}"); break;
+    case ']': pb_buf_puts(b, "{]}"); break;
+    case '-':
+      /* "--" and "---" are dash ligatures in TeX fonts. */
+      pb_buf_putc(b, '-');
+      if (i < len && s[i] == '-') pb_buf_puts(b, "{}");
+      break;
+    case '\n': pb_buf_puts(b, mode == ESC_CODE ? "\\par\n" : " "); break;
+    case '\t': pb_buf_puts(b, mode == ESC_CODE ? "\\ \\ \\ \\ " : " "); break;
+    case ' ': pb_buf_puts(b, mode == ESC_CODE ? "\\ " : " "); break;
+    default:
+      if (c < 0x20 || c == 0x7F) break;
+      pb_buf_putc(b, c);
+    }
+    if (mode == ESC_BREAKABLE && (c == '/' || c == '.' || c == '?' || c == '&' || c == '=' ||
+                                  c == '_' || c == '#'))
+      pb_buf_puts(b, "\\allowbreak{}");
+  }
+}
+
+static void put_str(tex *T, pb_buf *b, const char *s) {
+  if (s) put_text(T, b, s, strlen(s), ESC_TEXT);
+}
+
+/* The escaped form of s, in the scratch arena. */
+static const char *esc(tex *T, const char *s) {
+  pb_buf b = PB_BUF_INIT;
+  put_str(T, &b, s ? s : "");
+  const char *r = pb_arena_strdup(T->arena, b.data ? b.data : "");
+  pb_buf_free(&b);
+  return r;
+}
+
+/* Appends a link target for \href. # and % are escaped (hyperref turns \#
+ * and \% back into the characters, also inside other commands' arguments);
+ * bytes that TeX would read as commands, ties or groups, spaces and
+ * non-ASCII are percent-encoded, which leaves the URL's meaning unchanged.
+ * keep_utf8 keeps non-ASCII and spaces as they are (local file names). */
+static void put_url(pb_buf *b, const char *url, int keep_utf8) {
+  for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+    unsigned c = *p;
+    if (c == '#' || c == '%') {
+      pb_buf_putc(b, '\\');
+      pb_buf_putc(b, (int)c);
+    } else if (keep_utf8 && (c >= 0x80 || c == ' ')) {
+      pb_buf_putc(b, (int)c);
+    } else if (c <= 0x20 || c >= 0x7F || strchr("\\{}^~\"<>|`", (int)c)) {
+      pb_buf_printf(b, "\\%%%02X", c);
+    } else {
+      pb_buf_putc(b, (int)c);
+    }
+  }
+}
+
+static int is_remote(const char *url) {
+  return url && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0 ||
+                 strncasecmp(url, "mailto:", 7) == 0 || strncasecmp(url, "ftp://", 6) == 0);
+}
+
+/* ==== files ============================================================ */
+
+static int make_dirs(const char *path) {
+  char *p = pb_xstrdup(path);
+  int rc = 0;
+  for (char *s = p + 1; ; s++) {
+    if (*s != '/' && *s) continue;
+    char saved = *s;
+    *s = 0;
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) rc = -1;
+    *s = saved;
+    if (!saved) break;
+  }
+  struct stat st;
+  if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) rc = -1;
+  free(p);
+  return rc;
+}
+
+/* Writes data to path through a temporary file in the same directory and a
+ * rename, so that readers never see a partial file. */
+static int write_atomic(const char *path, const void *data, size_t len) {
+  size_t n = strlen(path);
+  char *tmp = pb_xmalloc(n + 16);
+  snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    free(tmp);
+    return -1;
+  }
+  const char *p = data;
+  size_t left = len;
+  int rc = 0;
+  while (left) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      rc = -1;
+      break;
+    }
+    p += w;
+    left -= (size_t)w;
+  }
+  /* mkstemp makes the file private; the output is an ordinary file. */
+  if (rc == 0) {
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) rc = -1;
+  }
+  if (close(fd) != 0) rc = -1;
+  if (rc == 0 && rename(tmp, path) != 0) rc = -1;
+  if (rc != 0) {
+    int saved = errno;
+    unlink(tmp);
+    errno = saved;
+  }
+  free(tmp);
+  return rc;
+}
+
+/* The path that leads from directory from to directory to (both made
+ * absolute), ending in '/', or NULL when either does not exist. */
+static const char *relative_dir(pb_arena *a, const char *from, const char *to) {
+  char f[PATH_MAX], t[PATH_MAX];
+  if (!realpath(from, f) || !realpath(to, t)) return NULL;
+  size_t common = 0, i = 0;
+  /* Longest common prefix ending at a component boundary. */
+  while (f[i] && t[i] && f[i] == t[i]) {
+    i++;
+    if (f[i] == '/' || t[i] == '/' || !f[i] || !t[i])
+      if ((f[i] == '/' || !f[i]) && (t[i] == '/' || !t[i])) common = i;
+  }
+  pb_buf b = PB_BUF_INIT;
+  for (const char *s = f + common; *s; s++)
+    if (*s == '/') pb_buf_puts(&b, "../");
+  const char *rest = t + common;
+  if (*rest == '/') rest++;
+  if (*rest) pb_buf_printf(&b, "%s/", rest);
+  const char *r = pb_arena_strdup(a, b.data ? b.data : "");
+  pb_buf_free(&b);
+  return r;
+}
+
+/* ==== figures ========================================================== */
+
+static void png_to_buf(png_structp png, png_bytep data, png_size_t n) {
+  pb_buf_append(png_get_io_ptr(png), data, n);
+}
+static void png_flush_nothing(png_structp png) { (void)png; }
+
+/* Encodes 8-bit RGB (channels 3) or RGBA (4) pixels as a PNG file in out. */
+static int encode_png(const unsigned char *px, int w, int h, int channels, pb_buf *out) {
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  if (!png) return -1;
+  png_infop info = png_create_info_struct(png);
+  if (!info) {
+    png_destroy_write_struct(&png, NULL);
+    return -1;
+  }
+  png_bytep *rows = pb_xmalloc((size_t)h * sizeof *rows);
+  for (int y = 0; y < h; y++) rows[y] = (png_bytep)px + (size_t)y * (size_t)w * (size_t)channels;
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    free(rows);
+    return -1;
+  }
+  png_set_write_fn(png, out, png_to_buf, png_flush_nothing);
+  png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+               channels == 4 ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  png_write_image(png, rows);
+  png_write_end(png, NULL);
+  png_destroy_write_struct(&png, &info);
+  free(rows);
+  return 0;
+}
+
+static const char *webp_to_png(tex *T, const unsigned char *data, size_t len, pb_buf *png) {
+  WebPBitstreamFeatures ft;
+  if (WebPGetFeatures(data, len, &ft) != VP8_STATUS_OK) return "corrupt WebP";
+  if (ft.has_animation) return "animated WebP is not supported";
+  int w = 0, h = 0;
+  uint8_t *px = ft.has_alpha ? WebPDecodeRGBA(data, len, &w, &h) : WebPDecodeRGB(data, len, &w, &h);
+  if (!px) return "WebP could not be decoded";
+  int rc = encode_png(px, w, h, ft.has_alpha ? 4 : 3, png);
+  WebPFree(px);
+  (void)T;
+  return rc == 0 ? NULL : "PNG encoding failed";
+}
+
+typedef struct {
+  const unsigned char *p;
+  size_t len, pos;
+} gif_source;
+
+static int gif_read(GifFileType *g, GifByteType *buf, int n) {
+  gif_source *s = g->UserData;
+  size_t k = s->len - s->pos < (size_t)n ? s->len - s->pos : (size_t)n;
+  memcpy(buf, s->p + s->pos, k);
+  s->pos += k;
+  return (int)k;
+}
+
+/* The first frame, on the logical screen; transparency kept as alpha. */
+static const char *gif_to_png(const unsigned char *data, size_t len, pb_buf *png) {
+  gif_source src = {data, len, 0};
+  int err = 0;
+  GifFileType *g = DGifOpen(&src, gif_read, &err);
+  if (!g) return "corrupt GIF";
+  const char *why = NULL;
+  unsigned char *px = NULL;
+  if (DGifSlurp(g) != GIF_OK || g->ImageCount < 1) {
+    why = "corrupt GIF";
+    goto done;
+  }
+  SavedImage *im = &g->SavedImages[0];
+  ColorMapObject *cm = im->ImageDesc.ColorMap ? im->ImageDesc.ColorMap : g->SColorMap;
+  if (!cm) {
+    why = "GIF without a colour table";
+    goto done;
+  }
+  int W = g->SWidth > 0 ? g->SWidth : im->ImageDesc.Width;
+  int H = g->SHeight > 0 ? g->SHeight : im->ImageDesc.Height;
+  if (W <= 0 || H <= 0 || (long long)W * H > PB_IMAGE_MAX_PIXELS) {
+    why = "GIF size out of range";
+    goto done;
+  }
+  int transparent = -1;
+  GraphicsControlBlock gcb;
+  if (DGifSavedExtensionToGCB(g, 0, &gcb) == GIF_OK) transparent = gcb.TransparentColor;
+  px = pb_xcalloc((size_t)W * (size_t)H, 4);
+  const GifImageDesc *d = &im->ImageDesc;
+  for (int y = 0; y < d->Height; y++) {
+    int cy = d->Top + y;
+    if (cy < 0 || cy >= H) continue;
+    for (int x = 0; x < d->Width; x++) {
+      int cx = d->Left + x;
+      if (cx < 0 || cx >= W) continue;
+      int idx = im->RasterBits[(size_t)y * (size_t)d->Width + (size_t)x];
+      if (idx == transparent || idx >= cm->ColorCount) continue;
+      unsigned char *o = px + ((size_t)cy * (size_t)W + (size_t)cx) * 4;
+      o[0] = cm->Colors[idx].Red;
+      o[1] = cm->Colors[idx].Green;
+      o[2] = cm->Colors[idx].Blue;
+      o[3] = 255;
+    }
+  }
+  int opaque = 1;
+  for (size_t i = 0; i < (size_t)W * (size_t)H && opaque; i++)
+    if (px[i * 4 + 3] != 255) opaque = 0;
+  if (opaque) /* drop the alpha channel in place */
+    for (size_t i = 0; i < (size_t)W * (size_t)H; i++) memmove(px + i * 3, px + i * 4, 3);
+  if (encode_png(px, W, H, opaque ? 3 : 4, png) != 0) why = "PNG encoding failed";
+done:
+  free(px);
+  DGifCloseFile(g, &err);
+  return why;
+}
+
+/* Copies or converts the figure at path into figures/ once; later uses of
+ * the same file share it. */
+static const tex_figure *use_figure(tex *T, const char *path) {
+  for (size_t i = 0; i < T->nfigs; i++)
+    if (strcmp(T->figs[i].path, path) == 0) return &T->figs[i];
+  tex_figure *f = PB_PUSH(T->arena, T->figs, T->nfigs, T->capfigs);
+  f->path = pb_arena_strdup(T->arena, path);
+  pb_buf data = PB_BUF_INIT, png = PB_BUF_INIT;
+  char err[256] = "";
+  pb_img_info info;
+  const char *ext = NULL;
+  const void *bytes = NULL;
+  size_t nbytes = 0;
+  int rc = pb_read_file(path, FIGURE_MAX_BYTES, &data);
+  if (rc != PB_OK) {
+    if (rc == PB_ELIMIT)
+      f->why = pb_arena_printf(T->arena, "larger than %zu MB", FIGURE_MAX_BYTES >> 20);
+    else
+      f->why = pb_arena_printf(T->arena, "cannot read: %s", strerror(errno));
+    goto done;
+  }
+  /* The bytes decide the format; the probe also checks the header and the
+   * pixel limit before anything is decoded. */
+  if (pb_image_probe_mem(data.data, data.len, &info, err, sizeof err) != PB_OK) {
+    f->why = info.format == PB_IMG_OTHER
+                 ? pb_arena_printf(T->arena, "%s images cannot be included", info.format_name)
+                 : pb_arena_strdup(T->arena, err);
+    goto done;
+  }
+  switch (info.format) {
+  case PB_IMG_PNG:
+    ext = "png";
+    bytes = data.data;
+    nbytes = data.len;
+    break;
+  case PB_IMG_JPEG:
+    ext = "jpg";
+    bytes = data.data;
+    nbytes = data.len;
+    /* xdvipdfmx ignores EXIF; rotate the mirrored ones as their unmirrored twins. */
+    f->angle = info.orientation == 3 || info.orientation == 4   ? 180
+               : info.orientation == 6 || info.orientation == 7 ? -90
+               : info.orientation == 5 || info.orientation == 8 ? 90
+                                                                : 0;
+    break;
+  case PB_IMG_WEBP:
+  case PB_IMG_GIF: {
+    const char *why = info.format == PB_IMG_WEBP
+                          ? webp_to_png(T, (const unsigned char *)data.data, data.len, &png)
+                          : gif_to_png((const unsigned char *)data.data, data.len, &png);
+    if (why) {
+      f->why = why;
+      goto done;
+    }
+    ext = "png";
+    bytes = png.data;
+    nbytes = png.len;
+    break;
+  }
+  default:
+    f->why = pb_arena_printf(T->arena, "%s images cannot be included",
+                             info.format_name ? info.format_name : "such");
+    goto done;
+  }
+  {
+    const char *name = pb_arena_printf(T->arena, "%s/fig-%03d.%s", FIGURE_DIR, T->nfig_files + 1, ext);
+    const char *dest = pb_arena_printf(T->arena, "%s/%s", T->outdir, name);
+    if (write_atomic(dest, bytes, nbytes) != 0) {
+      f->why = pb_arena_printf(T->arena, "cannot write %s: %s", dest, strerror(errno));
+      goto done;
+    }
+    T->nfig_files++;
+    f->name = name;
+  }
+done:
+  pb_buf_free(&data);
+  pb_buf_free(&png);
+  return f;
+}
+
+/* ==== rich text ======================================================== */
+
+static void put_spans(tex *T, pb_buf *b, const pb_block *blk) {
+  for (size_t i = 0; i < blk->nspans; i++) {
+    const pb_span *s = &blk->spans[i];
+    if (!s->text || !*s->text) continue;
+    int close = 0;
+    if ((s->style & PB_STYLE_LINK) && s->url && *s->url) {
+      pb_buf_puts(b, "\\href{");
+      put_url(b, s->url, 0);
+      pb_buf_puts(b, "}{");
+      close++;
+    }
+    if (s->style & PB_STYLE_BOLD) pb_buf_puts(b, "\\textbf{"), close++;
+    if (s->style & PB_STYLE_ITALIC) pb_buf_puts(b, "\\textit{"), close++;
+    if (s->style & PB_STYLE_CODE) pb_buf_puts(b, "\\texttt{"), close++;
+    /* Link text that is itself a URL may break after its separators. */
+    int breakable = is_remote(s->text) || (s->url && strcmp(s->text, s->url) == 0);
+    put_text(T, b, s->text, strlen(s->text), breakable ? ESC_BREAKABLE : ESC_TEXT);
+    while (close--) pb_buf_putc(b, '}');
+  }
+}
+
+#define MAX_LIST_DEPTH 4 /* LaTeX allows four nested itemize lists */
+
+/* Writes a summary or a category's references: paragraphs, lists (nested
+ * itemize, ordered items keep their numbers as labels), code, headings. */
+static void put_blocks(tex *T, pb_buf *b, const pb_text *t) {
+  int depth = 0;           /* open itemize environments */
+  int has_item[MAX_LIST_DEPTH + 1] = {0};
+  for (size_t i = 0; i < t->n; i++) {
+    const pb_block *blk = &t->blocks[i];
+    if (!blk->nspans) continue;
+    if (blk->kind == PB_BLOCK_ITEM) {
+      int want = blk->depth < 1 ? 1 : blk->depth > MAX_LIST_DEPTH ? MAX_LIST_DEPTH : blk->depth;
+      while (depth > want) {
+        pb_buf_puts(b, "\\end{itemize}\n");
+        depth--;
+      }
+      while (depth < want) {
+        /* A list nested with no item above it still needs one to hang on. */
+        if (depth > 0 && !has_item[depth]) {
+          pb_buf_puts(b, "\\item[]\n");
+          has_item[depth] = 1;
+        }
+        pb_buf_puts(b, "\\begin{itemize}\n");
+        depth++;
+        has_item[depth] = 0;
+      }
+      if (blk->continuation && has_item[depth]) {
+        pb_buf_puts(b, "\\par ");
+      } else if (blk->ordinal > 0 && !blk->continuation) {
+        pb_buf_printf(b, "\\item[%d.] ", blk->ordinal);
+      } else {
+        pb_buf_puts(b, blk->continuation ? "\\item[] " : "\\item ");
+      }
+      has_item[depth] = 1;
+      put_spans(T, b, blk);
+      pb_buf_putc(b, '\n');
+      flush_dropped(T, blk->file, blk->line);
+      continue;
+    }
+    while (depth > 0) {
+      pb_buf_puts(b, "\\end{itemize}\n");
+      depth--;
+    }
+    switch (blk->kind) {
+    case PB_BLOCK_CODE:
+      pb_buf_puts(b, "\\begin{pbcode}\n");
+      for (size_t j = 0; j < blk->nspans; j++)
+        if (blk->spans[j].text)
+          put_text(T, b, blk->spans[j].text, strlen(blk->spans[j].text), ESC_CODE);
+      pb_buf_puts(b, "\n\\end{pbcode}\n");
+      break;
+    case PB_BLOCK_HEADING:
+      pb_buf_puts(b, "\\pbsubhead{");
+      put_spans(T, b, blk);
+      pb_buf_puts(b, "}\n");
+      break;
+    default:
+      put_spans(T, b, blk);
+      pb_buf_puts(b, "\n\n");
+    }
+    flush_dropped(T, blk->file, blk->line);
+  }
+  while (depth > 0) {
+    pb_buf_puts(b, "\\end{itemize}\n");
+    depth--;
+  }
+}
+
+/* ==== cards ============================================================ */
+
+static const char *link_label(const pb_link *l) {
+  switch (l->kind) {
+  case PB_LINK_PAPER: return "Paper";
+  case PB_LINK_CODE: return "Code";
+  case PB_LINK_BLOG: return "Blog";
+  case PB_LINK_SLIDE: return "Slides";
+  case PB_LINK_PROJECT: return "Project";
+  case PB_LINK_VIDEO: return "Video";
+  case PB_LINK_DATA: return "Data";
+  default: return l->label && *l->label ? l->label : "Link";
+  }
+}
+
+/* \href target for a link: remote URLs as they are; files in the library
+ * as run: links relative to the .tex (the PDF is made next to it). */
+static void put_link_target(tex *T, pb_buf *b, const pb_link *l) {
+  if (l->local && !is_remote(l->url)) {
+    pb_buf_puts(b, "run:");
+    if (T->root_rel) put_url(b, T->root_rel, 1);
+    else if (T->lib->root) {
+      put_url(b, T->lib->root, 1);
+      pb_buf_putc(b, '/');
+    }
+    put_url(b, l->local, 1);
+    return;
+  }
+  put_url(b, l->url ? l->url : "", 0);
+}
+
+static const char *const LEVEL_NAMES[] = {"chapter", "section", "subsection",
+                                          "subsubsection", "paragraph", "subparagraph"};
+
+static const char *level_name(int level) {
+  if (level < 0) level = 0;
+  if (level > 5) level = 5;
+  return LEVEL_NAMES[level];
+}
+
+static void put_meta(tex *T, pb_buf *b, const pb_entry *e) {
+  pb_buf m = PB_BUF_INIT;
+  if (e->venue) put_str(T, &m, e->venue);
+  if (e->year) pb_buf_printf(&m, "%s%d", m.len ? " " : "", e->year);
+  if (e->note) {
+    if (m.len) pb_buf_puts(&m, " · ");
+    put_str(T, &m, e->note);
+  }
+  if (!e->venue && !e->year && e->venue_raw) put_str(T, &m, e->venue_raw);
+  if (e->presenter) {
+    if (m.len) pb_buf_puts(&m, "\\quad ");
+    put_str(T, &m, e->presenter);
+  }
+  if (e->date) {
+    if (m.len) pb_buf_puts(&m, " · ");
+    put_str(T, &m, e->date);
+  }
+  if (m.len) pb_buf_printf(b, "\\pbmeta{%s}\n", m.data);
+  pb_buf_free(&m);
+}
+
+static void put_card(tex *T, const pb_entry *e, int level) {
+  pb_buf *b = &T->body;
+  const char *title = e->title && *e->title ? e->title : "(untitled)";
+  pb_buf_printf(b, "\n%% %s:%d\n\\pbcard{%s}{pb-card-%d}{", e->file ? e->file : "?", e->line,
+                level_name(level), e->index);
+  put_str(T, b, title);
+  pb_buf_puts(b, "}\n");
+  put_meta(T, b, e);
+  flush_dropped(T, e->file, e->line);
+  if (e->nlinks) {
+    pb_buf_puts(b, "\\pblinks{");
+    int n = 0;
+    for (size_t i = 0; i < e->nlinks; i++) {
+      const pb_link *l = &e->links[i];
+      if (!(l->url && *l->url) && !l->local) continue;
+      if (n++) pb_buf_puts(b, "\\quad ");
+      pb_buf_puts(b, "\\href{");
+      put_link_target(T, b, l);
+      pb_buf_puts(b, "}{");
+      put_str(T, b, link_label(l));
+      pb_buf_putc(b, '}');
+      flush_dropped(T, e->file, l->line ? l->line : e->line);
+    }
+    pb_buf_puts(b, "}\n");
+  }
+  for (size_t i = 0; i < e->nfigures; i++) {
+    const pb_figure *f = &e->figures[i];
+    const char *file = f->file ? f->file : e->file;
+    int line = f->line ? f->line : e->line;
+    const char *shown = f->src ? f->src : f->path ? f->path : f->url ? f->url : "?";
+    if (!f->path) {
+      pb_buf_puts(b, "\\pbplaceholder{");
+      if (f->url && *f->url) {
+        pb_buf_puts(b, "\\href{");
+        put_url(b, f->url, 0);
+        pb_buf_puts(b, "}{remote figure not included: ");
+        put_text(T, b, f->url, strlen(f->url), ESC_BREAKABLE);
+        pb_buf_puts(b, "}}\n");
+      } else {
+        pb_buf_puts(b, "figure not found: ");
+        put_text(T, b, shown, strlen(shown), ESC_BREAKABLE);
+        pb_buf_puts(b, "}\n");
+      }
+      pb_warn(file, line, "LaTeX export: figure %s is not a local file; a placeholder is shown", shown);
+      flush_dropped(T, file, line);
+      continue;
+    }
+    const tex_figure *tf = use_figure(T, f->path);
+    if (tf->name) {
+      if (tf->angle) pb_buf_printf(b, "\\pbfigure[angle=%d]{%s}\n", tf->angle, tf->name);
+      else pb_buf_printf(b, "\\pbfigure{%s}\n", tf->name);
+      continue;
+    }
+    pb_warn(file, line, "LaTeX export: figure %s: %s; a placeholder is shown", shown, tf->why);
+    pb_buf_puts(b, "\\pbplaceholder{figure not shown: ");
+    put_text(T, b, shown, strlen(shown), ESC_BREAKABLE);
+    pb_buf_puts(b, " (");
+    put_str(T, b, tf->why);
+    pb_buf_puts(b, ")}\n");
+    flush_dropped(T, file, line);
+  }
+  if (e->summary.n) {
+    pb_buf_puts(b, "\\pbsummary\n");
+    put_blocks(T, b, &e->summary);
+  }
+}
+
+/* ==== headings and grouping ============================================ */
+
+static void put_heading(tex *T, int level, const char *title, const char *color, const char *file,
+                        int line) {
+  pb_buf *b = &T->body;
+  const char *t = esc(T, title);
+  flush_dropped(T, file, line);
+  if (level == 0) *PB_PUSH(T->arena, T->chapters, T->nchapters, T->capchapters) = t;
+  int hex = 0;
+  unsigned rgb = 0;
+  static const struct {
+    const char *name;
+    unsigned rgb;
+  } named[] = {{"green", 0x007333}, {"red", 0xB31A1A},  {"blue", 0x1A40A6}, {"orange", 0xCC7300},
+               {"purple", 0x73268C}, {"gray", 0x666666}, {"black", 0x1A1A1A}, {"brown", 0x804D1A}};
+  if (color && color[0] == '#' && strlen(color) == 7 && sscanf(color + 1, "%6x", &rgb) == 1) hex = 1;
+  for (size_t i = 0; color && !hex && i < sizeof named / sizeof *named; i++)
+    if (strcasecmp(color, named[i].name) == 0) {
+      rgb = named[i].rgb;
+      hex = 1;
+    }
+  pb_buf_printf(b, "\n%% %s:%d\n", file ? file : "paperbook", line);
+  if (level <= 2) {
+    if (hex)
+      pb_buf_printf(b, "\\%s[%s]{\\textcolor[HTML]{%06X}{%s}}\n", level_name(level), t, rgb, t);
+    else
+      pb_buf_printf(b, "\\%s{%s}\n", level_name(level), t);
+  } else {
+    pb_buf_printf(b, "\\pbdeephead{%s}{%s}\n", level_name(level), t);
+  }
+}
+
+static int category_has_content(const pb_category *c) {
+  if (c->nentries || c->references.n) return 1;
+  for (size_t i = 0; i < c->nchildren; i++)
+    if (category_has_content(c->children[i])) return 1;
+  return 0;
+}
+
+static void put_category(tex *T, const pb_category *c) {
+  if (!category_has_content(c)) return;
+  int level = c->level - 1; /* level 1 is a chapter */
+  put_heading(T, level, c->name ? c->name : "(unnamed)", c->color, c->file, c->line);
+  if (c->references.n) {
+    pb_buf_puts(&T->body, "\\pbrefs\n");
+    put_blocks(T, &T->body, &c->references);
+  }
+  for (size_t i = 0; i < c->nentries; i++)
+    if (c->entries[i] >= 0 && (size_t)c->entries[i] < T->lib->nentries)
+      put_card(T, T->lib->entries[c->entries[i]], level + 1);
+  for (size_t i = 0; i < c->nchildren; i++) put_category(T, c->children[i]);
+}
+
+static int cmp_date(const pb_entry *x, const pb_entry *y, int newest_first) {
+  if (!x->date || !y->date) {
+    if (x->date != y->date) return x->date ? -1 : 1; /* undated last */
+    return x->index - y->index;
+  }
+  int c = strcmp(x->date, y->date);
+  if (c == 0) return x->index - y->index;
+  return newest_first ? -c : c;
+}
+static int cmp_oldest(const void *a, const void *b) {
+  return cmp_date(*(const pb_entry *const *)a, *(const pb_entry *const *)b, 0);
+}
+static int cmp_newest(const void *a, const void *b) {
+  return cmp_date(*(const pb_entry *const *)a, *(const pb_entry *const *)b, 1);
+}
+static int cmp_presenter(const void *a, const void *b) {
+  const pb_entry *x = *(const pb_entry *const *)a, *y = *(const pb_entry *const *)b;
+  const char *px = x->presenter ? x->presenter : "\xff", *py = y->presenter ? y->presenter : "\xff";
+  int c = strcmp(px, py);
+  return c ? c : cmp_date(x, y, 0);
+}
+
+static const char *month_name(pb_arena *a, const char *date) {
+  static const char *months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                 "July",    "August",   "September", "October", "November", "December"};
+  int y = 0, m = 0;
+  if (!date || sscanf(date, "%d-%d", &y, &m) != 2 || m < 1 || m > 12) return "Undated";
+  return pb_arena_printf(a, "%d年%d月 · %s %d", y, m, months[m - 1], y);
+}
+
+static void put_content(tex *T) {
+  const pb_library *lib = T->lib;
+  int grouping = T->opt.grouping;
+  int has_categories = 0;
+  for (size_t i = 0; lib->root_category && i < lib->root_category->nchildren; i++)
+    if (category_has_content(lib->root_category->children[i])) has_categories = 1;
+  if (grouping == 0 && !has_categories) grouping = 1;
+
+  if (grouping == 0) {
+    for (size_t i = 0; i < lib->root_category->nchildren; i++)
+      put_category(T, lib->root_category->children[i]);
+    int any = 0;
+    for (size_t i = 0; i < lib->nentries; i++)
+      if (lib->entries[i]->ncategory == 0) {
+        if (!any) put_heading(T, 0, "Uncategorized · 未分类", NULL, NULL, 0);
+        any = 1;
+        put_card(T, lib->entries[i], 1);
+      }
+    return;
+  }
+  const pb_entry **sorted = pb_arena_alloc(T->arena, (lib->nentries + 1) * sizeof *sorted);
+  for (size_t i = 0; i < lib->nentries; i++) sorted[i] = lib->entries[i];
+  qsort(sorted, lib->nentries, sizeof *sorted,
+        grouping == 1 ? (T->opt.newest_first ? cmp_newest : cmp_oldest) : cmp_presenter);
+  const char *current = NULL;
+  for (size_t i = 0; i < lib->nentries; i++) {
+    const pb_entry *e = sorted[i];
+    const char *key = grouping == 1 ? month_name(T->arena, e->date)
+                      : e->presenter ? e->presenter
+                                     : "Unknown presenter · 未署名";
+    if (!current || strcmp(current, key) != 0) {
+      put_heading(T, 0, key, NULL, NULL, 0);
+      current = key;
+    }
+    put_card(T, e, 1);
+  }
+}
+
+/* ==== presenter appendix =============================================== */
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Distinct names, sorted, from entries (and absences when with_absences). */
+static size_t presenters(tex *T, int with_absences, const char ***out) {
+  const pb_library *lib = T->lib;
+  const char **names = pb_arena_alloc(T->arena, (lib->nentries + lib->nabsences + 1) * sizeof *names);
+  size_t n = 0;
+  for (size_t i = 0; i < lib->nentries; i++)
+    if (lib->entries[i]->presenter) names[n++] = lib->entries[i]->presenter;
+  for (size_t i = 0; with_absences && i < lib->nabsences; i++)
+    if (lib->absences[i].presenter) names[n++] = lib->absences[i].presenter;
+  qsort(names, n, sizeof *names, cmp_str);
+  size_t u = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!u || strcmp(names[u - 1], names[i])) names[u++] = names[i];
+  *out = names;
+  return u;
+}
+
+static void put_appendix(tex *T) {
+  const pb_library *lib = T->lib;
+  pb_buf *b = &T->body;
+  const char **names;
+  size_t nu = presenters(T, 1, &names);
+  if (!nu) return;
+  pb_buf_puts(b, "\n\\appendix\n");
+  put_heading(T, 0, "Appendix: sessions by presenter · 按报告人", NULL, NULL, 0);
+  int total_papers = 0, total_abs = 0;
+  const pb_entry **mine = pb_arena_alloc(T->arena, (lib->nentries + 1) * sizeof *mine);
+  for (size_t k = 0; k < nu; k++) {
+    const char *who = names[k];
+    size_t np = 0;
+    int na = 0;
+    for (size_t i = 0; i < lib->nentries; i++)
+      if (lib->entries[i]->presenter && !strcmp(lib->entries[i]->presenter, who))
+        mine[np++] = lib->entries[i];
+    for (size_t i = 0; i < lib->nabsences; i++)
+      if (lib->absences[i].presenter && !strcmp(lib->absences[i].presenter, who)) na++;
+    total_papers += (int)np;
+    total_abs += na;
+    const char *w = esc(T, who);
+    flush_dropped(T, NULL, 0);
+    pb_buf_printf(b, "\n\\section[%s]{%s — %zu paper%s, %d week%s not read}\n", w, w, np,
+                  np == 1 ? "" : "s", na, na == 1 ? "" : "s");
+    qsort(mine, np, sizeof *mine, cmp_oldest);
+    for (size_t i = 0; i < np; i++) {
+      const pb_entry *e = mine[i];
+      const char *venue = e->venue ? e->venue : e->venue_raw;
+      const pb_link *deck = NULL;
+      for (size_t j = 0; j < e->nlinks; j++)
+        if (e->links[j].kind == PB_LINK_SLIDE) deck = &e->links[j];
+      pb_buf_printf(b, "\\pbsession{%s}{\\hyperref[pb-card-%d]{", e->date ? e->date : "undated",
+                    e->index);
+      put_str(T, b, e->title && *e->title ? e->title : "(untitled)");
+      pb_buf_puts(b, "}");
+      if (venue && *venue) {
+        pb_buf_puts(b, " \\textit{(");
+        put_str(T, b, venue);
+        pb_buf_puts(b, ")}");
+      }
+      if (deck) {
+        const char *dname = deck->local ? deck->local : deck->url;
+        pb_buf_puts(b, " {\\small\\sffamily — deck: \\href{");
+        put_link_target(T, b, deck);
+        pb_buf_puts(b, "}{");
+        put_text(T, b, dname ? dname : "", dname ? strlen(dname) : 0, ESC_BREAKABLE);
+        pb_buf_puts(b, "}}");
+      }
+      pb_buf_puts(b, "}\n");
+      T->ndropped = 0; /* already reported with the card */
+    }
+    for (size_t i = 0; i < lib->nabsences; i++) {
+      const pb_absence *a = &lib->absences[i];
+      if (!a->presenter || strcmp(a->presenter, who)) continue;
+      pb_buf_printf(b, "\\pbsession{%s}{\\textit{not read · 未精读", a->date ? a->date : "undated");
+      if (a->note) {
+        pb_buf_puts(b, ": ");
+        put_str(T, b, a->note);
+      }
+      pb_buf_puts(b, "}}\n");
+      flush_dropped(T, a->file, a->line);
+    }
+  }
+  pb_buf_printf(b, "\n\\section*{Group total: %d papers, %d weeks not read, %zu presenters}\n",
+                total_papers, total_abs, nu);
+}
+
+/* ==== preamble and title page ========================================== */
+
+static void put_char_classes(pb_buf *b, const unsigned char *bits, const char *cls) {
+  int first = 1;
+  for (uint32_t cp = 0x80; cp < CP_LIMIT; cp++) {
+    if (!marked(bits, cp)) continue;
+    uint32_t end = cp;
+    while (end + 1 < CP_LIMIT && marked(bits, end + 1)) end++;
+    if (first) pb_buf_printf(b, "\\xeCJKDeclareCharClass{%s}{", cls);
+    else pb_buf_puts(b, ",");
+    if (end > cp) pb_buf_printf(b, "\"%X -> \"%X", (unsigned)cp, (unsigned)end);
+    else pb_buf_printf(b, "\"%X", (unsigned)cp);
+    first = 0;
+    cp = end;
+  }
+  if (!first) pb_buf_puts(b, "}\n");
+}
+
+static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywords) {
+  pb_buf_printf(b,
+    "%% booklet.tex, written by paperbook %s. Compile with xelatex (twice, for the\n"
+    "%% contents). Figures are in " FIGURE_DIR "/. Edit freely: paperbook overwrites this\n"
+    "%% file when it runs again.\n",
+    PB_VERSION);
+  pb_buf_printf(b, "\\documentclass[%s,11pt,oneside,openany,fontset=none,scheme=plain]{ctexbook}\n",
+                T->opt.letter ? "letterpaper" : "a4paper");
+  pb_buf_puts(b,
+    "\\usepackage[margin=2.2cm,top=2.4cm,bottom=2.4cm]{geometry}\n"
+    "\\usepackage{graphicx}\n"
+    "\\usepackage{xcolor}\n"
+    "\n"
+    "\\setmainfont{" FONT_MAIN "}\n"
+    "\\setsansfont{" FONT_SANS "}\n"
+    "\\setmonofont{" FONT_MONO "}[Scale=MatchLowercase]\n"
+    "\\setCJKmainfont{" FONT_CJK_MAIN "}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
+    "\\setCJKsansfont{" FONT_CJK_SANS "}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
+    "\\setCJKmonofont{" FONT_CJK_MONO "}[Scale=MatchLowercase]\n");
+  /* Characters only one font has go to that font whatever xeCJK's default
+   * class for them is. */
+  put_char_classes(b, T->only_cjk, "CJK");
+  put_char_classes(b, T->only_latin, "Default");
+  pb_buf_puts(b,
+    "\n"
+    "\\definecolor{pbgray}{rgb}{0.42,0.42,0.42}\n"
+    "\\definecolor{pbaccent}{rgb}{0.55,0.12,0.12}\n"
+    "\\definecolor{pblink}{rgb}{0.05,0.30,0.62}\n"
+    "\\linespread{1.15}\n"
+    "\\setlength{\\parindent}{0pt}\n"
+    "\\setlength{\\parskip}{3pt plus 1pt}\n"
+    "\\setlength{\\emergencystretch}{3em}\n"
+    "\\setcounter{secnumdepth}{-2}\n"
+    "\\setcounter{tocdepth}{5}\n"
+    "\\renewcommand{\\contentsname}{Contents · 目录}\n"
+    "\\ctexset{chapter/format+=\\sffamily, section/format+=\\sffamily,\n"
+    "  subsection/format+=\\sffamily, subsubsection/format+=\\sffamily}\n"
+    "\\pagestyle{headings}\n"
+    "\n"
+    "% The parts of a card. \\pbcard{toc level}{label}{title} puts the title into\n"
+    "% the contents and the PDF bookmarks at that level.\n"
+    "\\makeatletter\n"
+    "\\renewcommand{\\@pnumwidth}{2.2em}\n"
+    "\\renewcommand{\\@tocrmarg}{3em}\n"
+    "\\newcommand{\\pbcard}[3]{\\par\\addvspace{1.5\\bigskipamount}\\penalty-200\n"
+    "  \\noindent\\phantomsection\\label{#2}\\addcontentsline{toc}{#1}{#3}%\n"
+    "  {\\raggedright\\sffamily\\bfseries\\large #3\\par}\\nopagebreak\\@afterheading}\n"
+    "\\newcommand{\\pbdeephead}[2]{\\par\\addvspace{\\bigskipamount}\\penalty-200\n"
+    "  \\noindent\\phantomsection\\addcontentsline{toc}{#1}{#2}%\n"
+    "  {\\raggedright\\sffamily\\bfseries #2\\par}\\nopagebreak\\@afterheading}\n"
+    "\\newcommand{\\pbmeta}[1]{{\\noindent\\small\\sffamily\\color{pbgray}#1\\par}\\nopagebreak\\@afterheading}\n"
+    "\\newcommand{\\pblinks}[1]{{\\noindent\\small\\sffamily\\bfseries#1\\par}\\nopagebreak\\@afterheading}\n"
+    "\\newcommand{\\pbfigure}[2][]{\\par\\smallskip{\\centering\n"
+    "  \\includegraphics[#1,width=\\linewidth,height=0.4\\textheight,keepaspectratio]{#2}\\par}\\smallskip}\n"
+    "\\newcommand{\\pbplaceholder}[1]{\\par\\smallskip\\noindent\\fbox{\\parbox[c][4em][c]%\n"
+    "  {\\dimexpr\\linewidth-2\\fboxsep-2\\fboxrule\\relax}{\\centering\\small\\sffamily\\color{pbgray}#1}}\\par\\smallskip}\n"
+    "\\newcommand{\\pbsummary}{\\par\\smallskip}\n"
+    "\\newcommand{\\pbsubhead}[1]{\\par\\smallskip{\\noindent\\sffamily\\bfseries #1\\par}\\nopagebreak\\@afterheading}\n"
+    "\\newcommand{\\pbrefs}{\\par{\\noindent\\small\\sffamily\\bfseries\\color{pbgray}References · 相关链接\\par}\\nopagebreak\\@afterheading}\n"
+    "\\newcommand{\\pbsession}[2]{\\par{\\noindent\\hangindent=6em\\hangafter=1\n"
+    "  \\makebox[6em][l]{\\small\\sffamily\\color{pbgray}#1}#2\\par}}\n"
+    "\\newenvironment{pbcode}{\\par\\smallskip\\begingroup\\small\\ttfamily\\raggedright\n"
+    "  \\leftskip=1em\\parskip=0pt\\noindent}{\\par\\endgroup\\smallskip}\n"
+    "\\makeatother\n"
+    "\n"
+    "\\usepackage[bookmarks=true,bookmarksopen=true,bookmarksdepth=5,unicode=true,\n"
+    "  colorlinks=true,linkcolor=black,urlcolor=pblink,filecolor=pblink]{hyperref}\n");
+  pb_buf_printf(b, "\\hypersetup{pdftitle={%s}", title);
+  if (T->opt.group) pb_buf_printf(b, ",\n  pdfauthor={%s}", esc(T, T->opt.group));
+  pb_buf_printf(b, ",\n  pdfsubject={%zu papers%s%s}", T->lib->nentries, T->opt.semester ? ", " : "",
+                T->opt.semester ? esc(T, T->opt.semester) : "");
+  pb_buf_printf(b, ",\n  pdfkeywords={%s}}\n", keywords);
+  pb_buf_puts(b, "\\urlstyle{same}\n");
+}
+
+static void put_title_page(tex *T, pb_buf *b, const char *title) {
+  const pb_library *lib = T->lib;
+  const char *lo = NULL, *hi = NULL;
+  for (size_t i = 0; i < lib->nentries; i++) {
+    const char *d = lib->entries[i]->date;
+    if (!d) continue;
+    if (!lo || strcmp(d, lo) < 0) lo = d;
+    if (!hi || strcmp(d, hi) > 0) hi = d;
+  }
+  const char **names;
+  size_t npres = presenters(T, 0, &names);
+  pb_buf_puts(b, "\\begin{titlepage}\n\\centering\n\\vspace*{0.2\\textheight}\n");
+  pb_buf_printf(b, "{\\sffamily\\bfseries\\Huge\\color{pbaccent}%s\\par}\n\\vspace{2.5em}\n", title);
+  if (T->opt.group) pb_buf_printf(b, "{\\sffamily\\LARGE %s\\par}\n\\vspace{0.8em}\n", esc(T, T->opt.group));
+  if (T->opt.semester)
+    pb_buf_printf(b, "{\\sffamily\\Large\\color{pbgray}%s\\par}\n\\vspace{0.8em}\n", esc(T, T->opt.semester));
+  if (lo) {
+    pb_buf_puts(b, "\\vspace{1em}\n{\\sffamily\\large ");
+    put_str(T, b, lo);
+    if (strcmp(lo, hi)) {
+      pb_buf_puts(b, " — ");
+      put_str(T, b, hi);
+    }
+    pb_buf_puts(b, "\\par}\n\\vspace{0.6em}\n");
+  }
+  pb_buf_printf(b, "{\\sffamily\\large\\color{pbgray}%zu paper%s", lib->nentries, lib->nentries == 1 ? "" : "s");
+  if (npres) pb_buf_printf(b, " · %zu presenter%s", npres, npres == 1 ? "" : "s");
+  pb_buf_puts(b, "\\par}\n\\vfill\n{\\footnotesize\\sffamily\\color{pbgray}made with paperbook\\par}\n"
+                 "\\end{titlepage}\n");
+  flush_dropped(T, NULL, 0);
+}
+
+/* ==== entry point ====================================================== */
+
+int pb_tex_write(const pb_library *lib, const pb_tex_options *opt, const char *outdir) {
+  tex T;
+  memset(&T, 0, sizeof T);
+  T.lib = lib;
+  if (opt) T.opt = *opt;
+  else T.opt.newest_first = 1;
+  T.outdir = outdir && *outdir ? outdir : ".";
+  T.arena = pb_arena_new();
+  T.figdir = pb_arena_printf(T.arena, "%s/%s", T.outdir, FIGURE_DIR);
+  T.only_cjk = pb_arena_alloc(T.arena, CP_LIMIT / 8);
+  T.only_latin = pb_arena_alloc(T.arena, CP_LIMIT / 8);
+  int rc = PB_OK;
+  pb_buf doc = PB_BUF_INIT;
+
+  if (make_dirs(T.figdir) != 0) {
+    pb_error(T.figdir, 0, "cannot create the directory: %s", strerror(errno));
+    rc = PB_EIO;
+    goto done;
+  }
+  T.latin = family_charset(FONT_MAIN);
+  T.cjk = family_charset(FONT_CJK_MAIN);
+  if (!T.latin || !T.cjk)
+    pb_warn(NULL, 0, "LaTeX export: font %s not found; xelatex will need it",
+            !T.latin ? FONT_MAIN : FONT_CJK_MAIN);
+  T.root_rel = relative_dir(T.arena, T.outdir, lib->root ? lib->root : ".");
+
+  put_content(&T);
+  if (T.opt.appendix_presenters) put_appendix(&T);
+
+  const char *title = esc(&T, T.opt.title ? T.opt.title : "Paper Reading Booklet · 论文精读");
+  flush_dropped(&T, NULL, 0);
+  pb_buf keywords = PB_BUF_INIT;
+  for (size_t i = 0; i < T.nchapters; i++) {
+    if (i) pb_buf_puts(&keywords, ", ");
+    pb_buf_puts(&keywords, T.chapters[i]);
+  }
+  pb_buf title_page = PB_BUF_INIT;
+  put_title_page(&T, &title_page, title);
+  /* The preamble comes last because it lists what the body used. */
+  put_preamble(&T, &doc, title, keywords.data ? keywords.data : "");
+  pb_buf_free(&keywords);
+  pb_buf_puts(&doc, "\n\\begin{document}\n\\frontmatter\n");
+  pb_buf_append(&doc, title_page.data ? title_page.data : "", title_page.len);
+  pb_buf_free(&title_page);
+  pb_buf_puts(&doc, "\\pdfbookmark[0]{Contents · 目录}{pb-contents}\n\\tableofcontents\n"
+                    "\\mainmatter\n");
+  pb_buf_append(&doc, T.body.data ? T.body.data : "", T.body.len);
+  pb_buf_puts(&doc, "\n\\end{document}\n");
+
+  const char *path = pb_arena_printf(T.arena, "%s/booklet.tex", T.outdir);
+  if (write_atomic(path, doc.data, doc.len) != 0) {
+    pb_error(path, 0, "cannot write: %s", strerror(errno));
+    rc = PB_EIO;
+  }
+done:
+  if (T.latin) FcCharSetDestroy(T.latin);
+  if (T.cjk) FcCharSetDestroy(T.cjk);
+  pb_buf_free(&doc);
+  pb_buf_free(&T.body);
+  pb_arena_free(T.arena);
+  return rc;
+}

@@ -1,0 +1,39 @@
+/* LaTeX export: the library as a .tex file for xelatex (ctexbook), with the
+ * same structure as the PDF booklet (title page, contents, chapters by
+ * category / month / presenter, cards, presenter appendix), for people who
+ * want to adjust the typesetting themselves.
+ *
+ * This is a back end beside the layout, not after it: it reads the model
+ * and leaves measuring and breaking to TeX. */
+#ifndef PB_TEX_H
+#define PB_TEX_H
+
+#include "model.h"
+
+typedef struct {
+  const char *title;    /* booklet title; NULL = "Paper Reading Booklet · 论文精读" */
+  const char *group;    /* reading group's name, NULL if none */
+  const char *semester; /* NULL if none */
+  int appendix_presenters; /* add the sessions-by-presenter appendix */
+  int grouping;         /* 0 category (month when the library has no
+                           categories), 1 month, 2 presenter */
+  int newest_first;     /* month / presenter chapters: newest cards first */
+  int letter;           /* US Letter instead of A4 */
+} pb_tex_options;
+
+/* Writes outdir/booklet.tex and the figures it uses into outdir/figures/
+ * (both directories are created when missing). PNG and JPEG figures are
+ * copied under ASCII names (fig-001.png, ...) chosen by their bytes, never
+ * their extension; WebP and GIF are converted to PNG; anything else, and
+ * remote figures, become a framed placeholder with a warning at the card's
+ * file:line. Characters that none of the configured fonts has (emoji) are
+ * dropped with a warning. booklet.tex is written to a temporary file and
+ * renamed, so a failed run never leaves half a file behind.
+ *
+ * The .tex compiles with xelatex (run twice for the contents) using the
+ * fonts Noto Serif / Noto Sans / Noto Sans Mono and AR PL UMing CN /
+ * WenQuanYi Micro Hei. opt may be NULL (defaults).
+ * Returns 0, or PB_EIO when a file cannot be written (error printed). */
+int pb_tex_write(const pb_library *lib, const pb_tex_options *opt, const char *outdir);
+
+#endif

@@ -1,0 +1,59 @@
+#!/bin/sh
+# LaTeX export of a real archive through the command line:
+#   corpus_tex.sh PAPERBOOK OUTDIR INPUT
+# runs `paperbook build --format tex -o OUTDIR INPUT`, compiles booklet.tex
+# with xelatex twice, and checks that every card title of
+# `paperbook dump INPUT` is an entry of the PDF's outline. Skips (77) when
+# the input, xelatex or mutool is missing.
+set -u
+pb=$1 out=$2 input=$3
+here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -f "$input" ]; then
+  echo "skip: $input not found"
+  exit 77
+fi
+for tool in xelatex mutool python3; do
+  if ! command -v $tool >/dev/null 2>&1; then
+    echo "skip: $tool not installed"
+    exit 77
+  fi
+done
+rm -rf "$out"
+mkdir -p "$out"
+start=$(date +%s)
+if ! "$pb" build --format tex -o "$out" "$input" 2>"$out/paperbook.err"; then
+  echo "paperbook build --format tex failed:"
+  tail -20 "$out/paperbook.err"
+  exit 1
+fi
+if ! "$pb" dump "$input" >"$out/dump.json" 2>/dev/null; then
+  echo "paperbook dump failed"
+  exit 1
+fi
+python3 - "$out/dump.json" "$out/titles.txt" <<'PY' || exit 1
+import json, sys
+lib = json.load(open(sys.argv[1], encoding="utf-8"))
+entries = lib.get("entries", []) if isinstance(lib, dict) else []
+titles = [(e.get("title") or "(untitled)") for e in entries]
+if not titles:
+    sys.exit("no entries in the dump")
+open(sys.argv[2], "w", encoding="utf-8").write("".join(t + "\n" for t in titles))
+PY
+cd "$out" || exit 1
+[ -f booklet.tex ] || { echo "no booklet.tex in $out"; exit 1; }
+for pass in 1 2; do
+  if ! xelatex -interaction=nonstopmode -halt-on-error booklet.tex >xelatex.out 2>&1; then
+    echo "xelatex failed (pass $pass):"
+    grep -A5 '^!' booklet.log | head -40
+    exit 1
+  fi
+done
+end=$(date +%s)
+pages=$(mutool info booklet.pdf 2>/dev/null | sed -n 's/^Pages: //p')
+size=$(wc -c <booklet.pdf)
+echo "booklet.pdf: $pages pages, $size bytes, $((end - start)) s (paperbook + 2 xelatex runs)"
+if grep -q 'Missing character' booklet.log; then
+  echo "note: xelatex reports missing characters:"
+  grep 'Missing character' booklet.log | sort | uniq -c | head
+fi
+python3 "$here/outline.py" booklet.pdf titles.txt
