@@ -14,7 +14,6 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "diag.h"
@@ -1189,11 +1188,6 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
 
   items v = {0};
   build_items(&c, &v);
-  if (getenv("PARA_DEBUG"))
-    for (size_t i = 0; i < v.n; i++)
-      fprintf(stderr, "%zu t=%d w=%.2f y=%.2f z=%.2f pen=%d br=%d elem=%d U+%04X\n", i, v.it[i].type,
-              v.it[i].w, v.it[i].y, v.it[i].z, v.it[i].pen, v.it[i].breakable, v.it[i].elem,
-              v.it[i].elem >= 0 ? (unsigned)c.e[v.it[i].elem].src : 0);
 
   kp k = {0};
   k.it = v.it;
