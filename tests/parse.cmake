@@ -15,3 +15,12 @@ if(Python3_FOUND)
     set_tests_properties(parse_${t} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
   endforeach()
 endif()
+
+# libFuzzer target: cmake -DPB_FUZZ=ON -DCMAKE_C_COMPILER=clang, then
+# ./tests/pb_fuzz_read tests/parse/lib -max_len=65536
+if(PB_FUZZ)
+  add_executable(pb_fuzz_read ${PB_TESTS}/parse/fuzz_read.c)
+  target_compile_options(pb_fuzz_read PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(pb_fuzz_read PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_libraries(pb_fuzz_read PRIVATE pbcore)
+endif()
