@@ -834,6 +834,9 @@ static void put_content(tex *T) {
   int has_categories = 0;
   for (size_t i = 0; lib->root_category && i < lib->root_category->nchildren; i++)
     if (category_has_content(lib->root_category->children[i])) has_categories = 1;
+  /* 0, or anything unknown (the CLI passes -1 when not asked): by category
+   * when there are categories, else by month, as the layout does. */
+  if (grouping < 0 || grouping > 2) grouping = 0;
   if (grouping == 0 && !has_categories) grouping = 1;
 
   if (grouping == 0) {

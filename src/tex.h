@@ -16,7 +16,8 @@ typedef struct {
   const char *semester; /* NULL if none */
   int appendix_presenters; /* add the sessions-by-presenter appendix */
   int grouping;         /* 0 category (month when the library has no
-                           categories), 1 month, 2 presenter */
+                           categories), 1 month, 2 presenter; other values
+                           (-1: not chosen) as 0 */
   int newest_first;     /* month / presenter chapters: newest cards first */
   int letter;           /* US Letter instead of A4 */
 } pb_tex_options;
