@@ -188,6 +188,7 @@ typedef struct {
   unsigned char hyph;    /* a break after this element shows a hyphen */
   unsigned char flagged; /* the break is a hyphen-like one */
   unsigned char spaced;  /* in a long token: may be letter-spaced */
+  unsigned char in_url;  /* part of a URL or e-mail address */
 } elem;
 
 typedef struct {
@@ -273,6 +274,8 @@ static void add_char(ctx *c, int span, uint32_t cp) {
       draw = '?';
       face = pb_fonts_face_for(c->fonts, fam, s->style, draw);
     }
+    if (face < 0)
+      face = 0; /* never a face number the renderer cannot use */
   }
   elem *e = push_elem(c);
   e->kind = EK_CHAR;
@@ -281,7 +284,9 @@ static void add_char(ctx *c, int span, uint32_t cp) {
   e->face = face;
   e->span = span;
   e->size = s->size;
-  e->adv = face < 0 ? 0.5 * s->size : pb_fonts_advance(c->fonts, face, draw) * s->size / 1000.0;
+  e->adv = pb_fonts_advance(c->fonts, face, draw) * s->size / 1000.0;
+  if (e->adv <= 0)
+    e->adv = 0.5 * s->size;
 }
 
 /* Decodes the spans into elements: runs of white space collapse to one
@@ -355,7 +360,8 @@ static void adjust_pairs(ctx *c) {
  * Break opportunities
  * ==================================================================== */
 
-/* Index of the nearest element before / after i that is not a space. */
+/* The nearest character before / after element i on the same line of the
+ * source (NULL across a forced break). */
 static const elem *prev_char(const ctx *c, size_t i) {
   while (i > 0) {
     i--;
@@ -448,7 +454,8 @@ static void for_each_segment(ctx *c, segment_fn fn, double limit) {
   }
 }
 
-static int segment_is_url(const ctx *c, size_t a, size_t b) {
+/* Whether the characters [a, b] look like a URL or an e-mail address. */
+static int looks_like_url(const ctx *c, size_t a, size_t b) {
   for (size_t i = a; i <= b; i++) {
     uint32_t ch = c->e[i].src;
     if (ch == '@')
@@ -493,11 +500,50 @@ static void hyphenate_word(ctx *c, size_t a, size_t len, HyphenDict *dict) {
   free(cut);
 }
 
+/* A "word" here: a maximal run of characters that are neither spaces nor
+ * Chinese. URLs are recognised per word, because libunibreak already
+ * splits them at / and -, and letter-spacing is decided per word, so that
+ * all of a URL is spaced alike. */
+static size_t word_end(const ctx *c, size_t a) {
+  size_t b = a;
+  while (b + 1 < c->n && c->e[b + 1].kind == EK_CHAR && !is_cjk_any(c->e[b + 1].src))
+    b++;
+  return b;
+}
+
+static void mark_urls(ctx *c) {
+  for (size_t a = 0; a < c->n; a++) {
+    if (c->e[a].kind != EK_CHAR || is_cjk_any(c->e[a].src))
+      continue;
+    size_t b = word_end(c, a);
+    if (looks_like_url(c, a, b))
+      for (size_t i = a; i <= b; i++)
+        c->e[i].in_url = 1;
+    a = b;
+  }
+}
+
+/* Letter-spacing for every word that is a URL or had to be broken by the
+ * URL or last-resort rules: the lines it makes have nothing else to
+ * stretch. */
+static void mark_spaced(ctx *c) {
+  for (size_t a = 0; a < c->n; a++) {
+    if (c->e[a].kind != EK_CHAR || is_cjk_any(c->e[a].src))
+      continue;
+    size_t b = word_end(c, a);
+    int spaced = 0;
+    for (size_t i = a; i <= b && !spaced; i++)
+      spaced = c->e[i].in_url || c->e[i].pen == PEN_URL || c->e[i].pen == PEN_ANYWHERE ||
+               c->e[i].pen == PEN_FORCED;
+    for (size_t i = a; spaced && i <= b; i++)
+      c->e[i].spaced = 1;
+    a = b;
+  }
+}
+
 /* Hyphenation points in the English words of one segment. */
 static void hyphenate_segment(ctx *c, size_t a, size_t b, double limit) {
   (void)limit;
-  if (segment_is_url(c, a, b))
-    return;
   HyphenDict *dict = NULL;
   size_t i = a;
   while (i <= b) {
@@ -517,7 +563,7 @@ static void hyphenate_segment(ctx *c, size_t a, size_t b, double limit) {
                 (w <= b && (is_latin_alnum(c->e[w].src) || c->e[w].src == '_'));
     int code = 0;
     for (size_t k = i; k < w; k++)
-      if (c->spans[c->e[k].span].style & PB_STYLE_CODE)
+      if ((c->spans[c->e[k].span].style & PB_STYLE_CODE) || c->e[k].in_url)
         code = 1;
     if (len >= 6 && len < 60 && !upper_inside && !glued && !code) {
       if (!dict)
@@ -530,11 +576,13 @@ static void hyphenate_segment(ctx *c, size_t a, size_t b, double limit) {
   }
 }
 
-/* Breaks after / . - _ ? & = # inside a long token. */
+/* Breaks after / . - _ ? & = # inside a URL or a long token. */
 static void url_breaks(ctx *c, size_t a, size_t b, double limit) {
-  if (b - a < 3 || (stretch_width(c, a, b) <= limit && !segment_is_url(c, a, b)))
+  int url = 0;
+  for (size_t i = a; i <= b && !url; i++)
+    url = c->e[i].in_url;
+  if (b - a < 3 || (stretch_width(c, a, b) <= limit && !url))
     return;
-  int added = 0;
   for (size_t i = a + 1; i + 2 <= b; i++) {
     elem *e = &c->e[i];
     uint32_t next = c->e[i + 1].src;
@@ -543,11 +591,7 @@ static void url_breaks(ctx *c, size_t a, size_t b, double limit) {
         !rules_allow(c, i))
       continue;
     e->pen = PEN_URL;
-    added = 1;
   }
-  /* Lines made of URL pieces have no spaces to justify with. */
-  for (size_t i = a; added && i <= b; i++)
-    c->e[i].spaced = 1;
 }
 
 /* Last resort: anywhere the Chinese rules allow, inside a token wider than
@@ -555,12 +599,10 @@ static void url_breaks(ctx *c, size_t a, size_t b, double limit) {
 static void anywhere_breaks(ctx *c, size_t a, size_t b, double limit) {
   if (stretch_width(c, a, b) <= limit)
     return;
-  for (size_t i = a; i <= b; i++) {
-    c->e[i].spaced = 1;
-    if (i < b && c->e[i].pen >= PEN_INF && c->e[i].kind == EK_CHAR &&
-        c->e[i + 1].kind == EK_CHAR && rules_allow(c, i))
+  for (size_t i = a; i < b; i++)
+    if (c->e[i].pen >= PEN_INF && c->e[i].kind == EK_CHAR && c->e[i + 1].kind == EK_CHAR &&
+        rules_allow(c, i))
       c->e[i].pen = PEN_ANYWHERE;
-  }
 }
 
 /* Beyond the last resort: a token that still cannot fit (a long run of
@@ -589,6 +631,8 @@ typedef struct {
   unsigned char flagged;
   unsigned char hyph;
   unsigned char parfill;
+  unsigned char letter; /* letter-spacing inside a URL or long token: only
+                           justified text stretches it, ragged text never */
 } item;
 
 typedef struct {
@@ -660,9 +704,11 @@ static void add_break(const ctx *c, items *v, const elem *e, int pen, int with_g
     p->w = hyphen_width(c, e);
 }
 
-static void add_glue(items *v, int pen, double w, double y, double z, int space_elem) {
+static void add_glue(items *v, int pen, double w, double y, double z, int space_elem,
+                     int letter) {
   item *g = push_item(v, IT_GLUE);
   g->w = w, g->y = y, g->z = z;
+  g->letter = (unsigned char)letter;
   g->breakable = pen == 0;
   g->elem = space_elem;
 }
@@ -678,7 +724,7 @@ static void build_items(const ctx *c, items *v) {
     case EK_NBSP: {
       int pen = e->pen; /* a no-break space only breaks when forced to */
       add_break(c, v, e, pen, 1);
-      add_glue(v, pen, e->adv, e->adv / 2, e->adv / 3, (int)i);
+      add_glue(v, pen, e->adv, e->adv / 2, e->adv / 3, (int)i, 0);
       break;
     }
     case EK_CHAR: {
@@ -692,7 +738,7 @@ static void build_items(const ctx *c, items *v) {
       int glue = kind != GK_NONE || w != 0;
       add_break(c, v, e, e->pen, glue);
       if (glue)
-        add_glue(v, e->hyph ? PEN_INF : e->pen, w, y, z, -1);
+        add_glue(v, e->hyph ? PEN_INF : e->pen, w, y, z, -1, kind == GK_LETTER);
       break;
     }
     }
@@ -705,7 +751,7 @@ static void build_items(const ctx *c, items *v) {
  * ==================================================================== */
 
 typedef struct {
-  double tw, ty, tz; /* totals after the break (discarded items skipped) */
+  double tw, ty, tz, tl; /* totals after the break (discarded items skipped) */
   double dem;        /* total demerits up to this break */
   int pos;           /* item index of the break, -1 = paragraph start */
   int line;          /* lines before this break */
@@ -717,7 +763,8 @@ typedef struct {
 typedef struct {
   const item *it;
   size_t n;
-  double *sw, *sy, *sz; /* sums over items [0, k) */
+  double *sw, *sy, *sz, *sl; /* sums over items [0, k): width, stretch, shrink,
+                                letter-spacing stretch */
   double len_first, len_rest;
   double ragged; /* extra stretch per line when not justifying */
   double em;     /* the paragraph's base size */
@@ -767,13 +814,17 @@ static double ratio(double target, double L, double Y, double Z) {
 
 static void node_totals(const kp *k, int pos, node *nd) {
   size_t i = (size_t)pos;
-  nd->tw = k->sw[i], nd->ty = k->sy[i], nd->tz = k->sz[i];
+  nd->tw = k->sw[i], nd->ty = k->sy[i], nd->tz = k->sz[i], nd->tl = k->sl[i];
   for (; i < k->n; i++) {
     const item *t = &k->it[i];
     if (t->type == IT_BOX)
       break;
     if (t->type == IT_GLUE) {
-      nd->tw += t->w, nd->ty += t->y, nd->tz += t->z;
+      nd->tw += t->w, nd->tz += t->z;
+      if (t->letter)
+        nd->tl += t->y;
+      else
+        nd->ty += t->y;
     } else if (t->pen == PEN_EJECT && i > (size_t)pos) {
       break;
     }
@@ -809,6 +860,8 @@ static int kp_pass(kp *k, double max_ratio) {
       int next = nd->next;
       double L = k->sw[i] - nd->tw + (t->type == IT_PEN ? t->w : 0);
       double Y = k->sy[i] - nd->ty + k->ragged;
+      if (!k->ragged)
+        Y += k->sl[i] - nd->tl;
       double Z = k->sz[i] - nd->tz;
       double target = nd->line == 0 ? k->len_first : k->len_rest;
       double r = ratio(target, L, Y, Z);
@@ -1017,7 +1070,7 @@ static void set_line(const ctx *c, const kp *k, pb_arena *arena, const pb_para_o
   int last = brk->type == IT_PEN && brk->pen == PEN_EJECT;
   double target = line_no == 0 ? k->len_first : k->len_rest;
   double indent = line_no == 0 ? opt->first_indent : opt->hang;
-  double L = 0, Y = 0, Z = 0;
+  double L = 0, Y = 0, Z = 0, Yl = 0;
   size_t nboxes = 0;
   for (size_t i = s; i < b; i++) {
     const item *t = &k->it[i];
@@ -1025,7 +1078,11 @@ static void set_line(const ctx *c, const kp *k, pb_arena *arena, const pb_para_o
       L += t->w;
       nboxes++;
     } else if (t->type == IT_GLUE && !t->parfill) {
-      L += t->w, Y += t->y, Z += t->z;
+      L += t->w, Z += t->z;
+      if (t->letter)
+        Yl += t->y;
+      else
+        Y += t->y;
     }
   }
   int hyph = brk->type == IT_PEN && brk->hyph;
@@ -1038,8 +1095,8 @@ static void set_line(const ctx *c, const kp *k, pb_arena *arena, const pb_para_o
     if (r < -1)
       r = -1;
   } else if (opt->justify && !last && !opt->center) {
-    if (Y > 0)
-      r = (target - L) / Y;
+    if (Y + Yl > 0)
+      r = (target - L) / (Y + Yl);
     else if (nboxes > 1)
       letter = (target - L) / (double)(nboxes - 1);
   }
@@ -1063,7 +1120,7 @@ static void set_line(const ctx *c, const kp *k, pb_arena *arena, const pb_para_o
       if (++boxes_seen < nboxes)
         x += letter;
     } else if (t->type == IT_GLUE && !t->parfill) {
-      double gw = t->w + (r >= 0 ? r * t->y : r * t->z);
+      double gw = t->w + (r < 0 ? r * t->z : r * t->y);
       x += gw;
       if (t->elem >= 0 && w->n > 0 && fabs(gw - c->e[t->elem].adv) <= EPS &&
           w->p[w->n - 1].face == c->e[t->elem].face)
@@ -1180,11 +1237,13 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
   double shortest = len_first < len_rest ? len_first : len_rest;
 
   unicode_breaks(&c);
+  mark_urls(&c);
   if (opt->hyphenate)
     for_each_segment(&c, hyphenate_segment, 0);
   for_each_segment(&c, url_breaks, 0.25 * shortest);
   for_each_segment(&c, anywhere_breaks, 0.8 * shortest);
   for_each_segment(&c, forced_breaks, shortest);
+  mark_spaced(&c);
 
   items v = {0};
   build_items(&c, &v);
@@ -1194,13 +1253,15 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
   k.n = v.n;
   k.sw = pb_xmalloc((v.n + 1) * sizeof *k.sw);
   k.sy = pb_xmalloc((v.n + 1) * sizeof *k.sy);
+  k.sl = pb_xmalloc((v.n + 1) * sizeof *k.sl);
   k.sz = pb_xmalloc((v.n + 1) * sizeof *k.sz);
-  k.sw[0] = k.sy[0] = k.sz[0] = 0;
+  k.sw[0] = k.sy[0] = k.sz[0] = k.sl[0] = 0;
   for (size_t i = 0; i < v.n; i++) {
     const item *t = &v.it[i];
     int counts = t->type != IT_PEN;
     k.sw[i + 1] = k.sw[i] + (counts ? t->w : 0);
-    k.sy[i + 1] = k.sy[i] + (t->type == IT_GLUE ? t->y : 0);
+    k.sy[i + 1] = k.sy[i] + (t->type == IT_GLUE && !t->letter ? t->y : 0);
+    k.sl[i + 1] = k.sl[i] + (t->type == IT_GLUE && t->letter ? t->y : 0);
     k.sz[i + 1] = k.sz[i] + (t->type == IT_GLUE ? t->z : 0);
   }
   k.len_first = len_first;
@@ -1253,6 +1314,7 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
 done:
   free(k.sw);
   free(k.sy);
+  free(k.sl);
   free(k.sz);
   free(k.nodes);
   free(v.it);
