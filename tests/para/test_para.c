@@ -201,6 +201,9 @@ static void test_hard(pb_fonts *fonts) {
         char name[80];
         snprintf(name, sizeof name, "%s@%g%s", cases[c].name, widths[w], justify ? "j" : "");
         CHECK(rc == 0 && p.nlines > 0, "%s: rc %d, %zu lines", name, rc, p.nlines);
+        if (c == 1)
+          for (size_t i = 0; i < p.nlines; i++)
+            CHECK(!p.lines[i].hyphenated, "%s: line %zu hyphenates a URL", name, i);
         if (check_para(name, &p, &o) && getenv("PARA_DUMP"))
           dump_para(&p);
       }
