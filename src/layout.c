@@ -89,6 +89,7 @@ typedef struct {
   size_t npage_running, cap_page_running;
   int first_content_page;
   int after_heading; /* nothing but a heading since the last card */
+  int chapter_break; /* the page break being made starts a chapter */
   double keep_next;  /* height the next card needs on the heading's page */
   /* report counters */
   int n_overfull, n_punct, n_widows, n_orphans, n_gaps, n_paras;
@@ -250,6 +251,16 @@ static void build_structure(layout *L) {
 static pb_page *page_at(layout *L, int i) { return &L->doc->pages[i]; }
 
 static void new_page(layout *L) {
+  /* A page left more than a third empty by a break that was not a chapter
+   * start is a gap the layout report lists. */
+  double text_h = L->top - L->bottom;
+  if (L->doc->npages > (size_t)L->first_content_page && !L->chapter_break &&
+      L->y - L->bottom > text_h / 3 && L->page >= L->first_content_page) {
+    L->n_gaps++;
+    if (L->opt->layout_report)
+      printf("page %d: %.0f pt (%.0f%%) left empty at the foot\n", L->page - L->first_content_page + 1,
+             L->y - L->bottom, 100 * (L->y - L->bottom) / text_h);
+  }
   pb_doc_add_page(L->doc);
   L->page = (int)L->doc->npages - 1;
   L->y = L->top;
@@ -776,6 +787,21 @@ static void layout_card(layout *L, row *r) {
                   (e->nlinks ? META_LEADING + 2 : 0) + fig_h;
   double keep = head_h + (nb ? BODY_LEADING * (blocks[0].para.nlines >= 2 ? 2 : 1) : 0);
   double text_h = L->top - L->bottom;
+  /* Rather than leave a large gap, a figure may shrink to 60% of its
+   * height so that the card's head fits where it is. */
+  if (L->y < L->top - 0.01 && L->y - CARD_GAP - keep < L->bottom && L->y - L->bottom > text_h / 4) {
+    double over = keep - (L->y - CARD_GAP - L->bottom);
+    for (size_t i = 0; i < e->nfigures && over > 0; i++) {
+      placed_figure *pf = &figs[i];
+      if (pf->image < 0) continue;
+      double h = pf->h - over;
+      if (h < pf->h * 0.6 || h < 110) continue;
+      pf->w *= h / pf->h;
+      over -= pf->h - h;
+      keep -= pf->h - h;
+      pf->h = h;
+    }
+  }
   if (L->y < L->top - 0.01) {
     if (L->y - CARD_GAP - keep < L->bottom) {
       new_page(L);
@@ -841,6 +867,9 @@ static double card_keep(layout *L, const pb_entry *e) {
       else if (w > L->width) fh *= L->width / w;
       double maxh = (L->top - L->bottom) * FIGURE_MAX_FRACTION;
       if (fh > maxh) fh = maxh;
+      /* The card may shrink its figure this far to stay with the heading. */
+      if (fh * 0.6 >= 110) fh *= 0.6;
+      else if (fh > 110) fh = 110;
     }
     h += fh + 14;
   }
@@ -852,7 +881,9 @@ static void layout_heading(layout *L, row *r) {
   double leading = size * 1.3;
   if (r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX) {
     L->running = r->title;
+    L->chapter_break = 1;
     new_page(L);
+    L->chapter_break = 0;
     L->y -= 30;
   } else if (L->y < L->top - 0.01) {
     /* A section heading keeps company with the head of what follows it. */
@@ -1411,6 +1442,7 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
   L.width = L.right - L.left;
   L.top = opt->page_h - MARGIN_TOP;
   L.bottom = MARGIN_BOTTOM;
+  L.first_content_page = 1 << 30; /* until the front matter is made */
   L.doc->created = opt->created;
   L.doc->title = pb_arena_strdup(L.arena, opt->title ? opt->title : "Paper Reading Booklet");
   L.doc->author = pb_arena_strdup(L.arena, opt->author ? opt->author : opt->group);

@@ -13,3 +13,9 @@ add_test(NAME e2e-corpus-archive
   COMMAND ${PB_TESTS}/e2e/corpus.sh ${PB_BIN} ${E2E_OUT} archive
           "${PB_CORPUS}/Archived/2024论文精读归档.md" --appendix presenters)
 set_tests_properties(e2e-corpus-report e2e-corpus-archive PROPERTIES SKIP_RETURN_CODE 77)
+add_test(NAME e2e-corpus-appendices
+  COMMAND ${PB_TESTS}/e2e/corpus_appendix.sh ${PB_BIN} ${E2E_OUT} ${PB_CORPUS})
+set_tests_properties(e2e-corpus-appendices PROPERTIES SKIP_RETURN_CODE 77)
+add_test(NAME e2e-corpus-layout-report
+  COMMAND ${PB_TESTS}/e2e/layout_report.sh ${PB_BIN} ${E2E_OUT} "${PB_CORPUS}/Archived/2024论文精读归档.md")
+set_tests_properties(e2e-corpus-layout-report PROPERTIES SKIP_RETURN_CODE 77)
