@@ -334,42 +334,43 @@ static double para_height(const pb_para *p, double leading) { return (double)p->
 /* Flows the lines of a paragraph from the cursor, breaking pages with
  * widow and orphan control (at least two lines at either end). */
 static void flow_para(layout *L, const pb_para *p, double x, double leading) {
-  size_t i = 0, n = p->nlines;
+  size_t i = 0, n = p->nlines, first_part = 0, last_part = 0;
+  int parts = 0;
   while (i < n) {
+    int fresh = L->y >= L->top - 0.01; /* nothing gained by breaking here */
     double avail = L->y - L->bottom;
     size_t fit = avail >= leading ? (size_t)((avail + 0.01) / leading) : 0;
     size_t left = n - i;
     if (fit >= left) {
       fit = left;
-    } else {
-      if (left >= 2 && fit < 2) {
-        if (i == 0) L->n_orphans += 0; /* avoided by moving the whole start */
+    } else if (!fresh) {
+      if (left >= 2 && fit < 2) { /* would leave an orphan: move the start */
         new_page(L);
         continue;
       }
-      if (left - fit == 1 && fit >= 3) fit--; /* avoid a widow */
-      else if (left - fit == 1) {
-        /* Only one line would be carried over and moving one more would
-         * leave an orphan: start the paragraph's rest on the next page. */
-        if (i == 0) {
-          new_page(L);
-          continue;
-        }
-        L->n_widows++;
-      }
-      if (fit == 0) {
+      if (left - fit == 1 && fit >= 3) fit--; /* would leave a widow: carry two */
+      else if (left - fit == 1 && i == 0) {   /* three lines: keep them together */
         new_page(L);
         continue;
       }
     }
+    if (fit == 0) fit = 1; /* a fresh page takes at least one line */
     for (size_t k = 0; k < fit; k++) {
       const pb_line *ln = &p->lines[i + k];
       double base = L->y - leading + (leading - ln->ascent - ln->descent) / 2 + ln->descent;
       draw_line(L, L->page, ln, x, base);
       L->y -= leading;
     }
+    if (!parts) first_part = fit;
+    last_part = fit;
+    parts++;
     i += fit;
     if (i < n) new_page(L);
+  }
+  /* Count what the reader gets, not what was intended. */
+  if (parts > 1) {
+    if (first_part == 1) L->n_orphans++;
+    if (last_part == 1) L->n_widows++;
   }
 }
 
