@@ -342,6 +342,27 @@ static void test_hyphenation(pb_fonts *fonts) {
     CHECK(r->len > 0 && r->text[r->len - 1] == '-', "hyphenated line ends with '-'");
   }
   CHECK(hyphenated > 0, "no line hyphenated at 70 pt");
+  /* "representation" alone on a narrow measure: split where the en-US
+   * patterns allow (rep-re-sen-ta-tion), with a hyphen. */
+  s = span_of("representation representation", 10);
+  o = opts(45, 1);
+  CHECK(pb_para_layout(fonts, arena, &s, 1, &o, &p, NULL, 0) == 0 && p.nlines >= 2, "rep");
+  check_para("representation", &p, &o);
+  int good = 0;
+  for (size_t i = 0; i < p.nlines; i++) {
+    const pb_line *l = &p.lines[i];
+    if (!l->hyphenated)
+      continue;
+    char frag[64] = "";
+    for (size_t r = 0; r < l->nruns; r++)
+      if (strlen(frag) + l->runs[r].len < sizeof frag)
+        strncat(frag, l->runs[r].text, l->runs[r].len);
+    good += !strcmp(frag, "rep-") || !strcmp(frag, "repre-") || !strcmp(frag, "represen-") ||
+            !strcmp(frag, "representa-");
+  }
+  CHECK(good > 0, "representation not split at a pattern point");
+  if (getenv("PARA_DUMP"))
+    dump_para(&p);
   if (getenv("PARA_DUMP"))
     dump_para(&p);
   o.hyphenate = 0;
