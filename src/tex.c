@@ -118,7 +118,9 @@ static int font_has(tex *T, uint32_t cp) {
   if (!T->latin || !T->cjk) return cp < 0x1F000 || cp >= 0x20000;
   int in_latin = FcCharSetHasChar(T->latin, cp), in_cjk = FcCharSetHasChar(T->cjk, cp);
   if (in_latin && !in_cjk) mark(T->only_latin, cp);
-  if (in_cjk && !in_latin) mark(T->only_cjk, cp);
+  /* Han, kana, hangul and CJK punctuation are xeCJK's already, and its
+   * punctuation classes must stay as they are. */
+  if (in_cjk && !in_latin && !pb_is_cjk(cp) && !pb_is_cjk_punct(cp)) mark(T->only_cjk, cp);
   return in_latin || in_cjk;
 }
 
@@ -446,6 +448,14 @@ done:
   return why;
 }
 
+static int has_png_end(const unsigned char *p, size_t len) {
+  /* IEND is the last chunk; some tools append bytes after it. */
+  size_t from = len > 4096 ? len - 4096 : 0;
+  for (size_t i = from; i + 4 <= len; i++)
+    if (memcmp(p + i, "IEND", 4) == 0) return 1;
+  return 0;
+}
+
 /* Copies or converts the figure at path into figures/ once; later uses of
  * the same file share it. */
 static const tex_figure *use_figure(tex *T, const char *path) {
@@ -477,6 +487,11 @@ static const tex_figure *use_figure(tex *T, const char *path) {
   }
   switch (info.format) {
   case PB_IMG_PNG:
+    /* xdvipdfmx decodes PNGs and stops the whole run on a truncated one. */
+    if (!has_png_end((const unsigned char *)data.data, data.len)) {
+      f->why = "truncated PNG (no IEND chunk)";
+      goto done;
+    }
     ext = "png";
     bytes = data.data;
     nbytes = data.len;
@@ -924,7 +939,7 @@ static void put_appendix(tex *T) {
       const pb_link *deck = NULL;
       for (size_t j = 0; j < e->nlinks; j++)
         if (e->links[j].kind == PB_LINK_SLIDE) deck = &e->links[j];
-      pb_buf_printf(b, "\\pbsession{%s}{\\hyperref[pb-card-%d]{", e->date ? e->date : "undated",
+      pb_buf_printf(b, "\\pbsession{%s}{\\hyperref[pb-card-%d]{", esc(T, e->date ? e->date : "undated"),
                     e->index);
       put_str(T, b, e->title && *e->title ? e->title : "(untitled)");
       pb_buf_puts(b, "}");
@@ -947,7 +962,7 @@ static void put_appendix(tex *T) {
     for (size_t i = 0; i < lib->nabsences; i++) {
       const pb_absence *a = &lib->absences[i];
       if (!a->presenter || strcmp(a->presenter, who)) continue;
-      pb_buf_printf(b, "\\pbsession{%s}{\\textit{not read · 未精读", a->date ? a->date : "undated");
+      pb_buf_printf(b, "\\pbsession{%s}{\\textit{not read · 未精读", esc(T, a->date ? a->date : "undated"));
       if (a->note) {
         pb_buf_puts(b, ": ");
         put_str(T, b, a->note);
@@ -1022,6 +1037,9 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
     "\\makeatletter\n"
     "\\renewcommand{\\@pnumwidth}{2.2em}\n"
     "\\renewcommand{\\@tocrmarg}{3em}\n"
+    "\\g@addto@macro\\@listI{\\itemsep=1pt plus 1pt\\parsep=0pt}\\let\\@listi\\@listI\n"
+    "\\g@addto@macro\\@listii{\\itemsep=1pt plus 1pt\\parsep=0pt}\n"
+    "\\g@addto@macro\\@listiii{\\itemsep=1pt plus 1pt\\parsep=0pt}\n"
     "\\newcommand{\\pbcard}[3]{\\par\\addvspace{1.5\\bigskipamount}\\penalty-200\n"
     "  \\noindent\\phantomsection\\label{#2}\\addcontentsline{toc}{#1}{#3}%\n"
     "  {\\raggedright\\sffamily\\bfseries\\large #3\\par}\\nopagebreak\\@afterheading}\n"

@@ -11,6 +11,7 @@
  *
  * Exit status: 0 when every check passed, 1 otherwise. */
 #include <dirent.h>
+#include <fontconfig/fontconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,8 @@ static pb_library *small_library(const char *root, const char *outdir) {
   span(lib, b, " code{}\\", PB_STYLE_CODE, NULL);
   span(lib, b, " a link", PB_STYLE_BOLD, "https://example.com/x?a=1&b=2#sec_3");
   span(lib, b, " 🚀 launch 中文混排 “quotes” -- ok", 0, NULL);
+  /* Only the CJK font has these three; no font has the check mark. */
+  span(lib, b, " A → B ★ ① ✓.", 0, NULL);
   b = block(lib, &e->summary, PB_BLOCK_ITEM, 1, 0, 11);
   span(lib, b, "first item [bracketed]", 0, NULL);
   b = block(lib, &e->summary, PB_BLOCK_ITEM, 2, 2, 12);
@@ -208,6 +211,19 @@ static const char *EXPECTED_TITLES[] = {
 
 static int contains(const char *hay, const char *needle) { return strstr(hay, needle) != NULL; }
 
+/* Whether fontconfig has the family itself (not a substitute). */
+static int have_family(const char *family) {
+  FcPattern *pat = FcPatternCreate();
+  FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, (char *)0);
+  FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+  FcFontSet *fs = FcFontList(NULL, pat, os);
+  int n = fs ? fs->nfont : 0;
+  if (fs) FcFontSetDestroy(fs);
+  FcObjectSetDestroy(os);
+  FcPatternDestroy(pat);
+  return n > 0;
+}
+
 static int run_small(const char *outdir, const char *root) {
   char path[4096];
   snprintf(path, sizeof path, "%s/src", outdir);
@@ -256,6 +272,13 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, CHINESE), "Chinese title");
   CHECK(contains(tex, "本文提出了一种方法，在 ImageNet 上达到 90\\% 的准确率。"), "Chinese summary");
   CHECK(!contains(tex, "🚀"), "emoji not dropped");
+  if (have_family("Noto Serif") && have_family("AR PL UMing CN")) {
+    CHECK(contains(tex, " A → B ★ ① ."), "symbols only the CJK font has, or none");
+    CHECK(contains(tex, "\\xeCJKDeclareCharClass{CJK}{\"2192,\"2460,\"2605}"),
+          "symbols only the CJK font has declared as CJK");
+  } else {
+    fprintf(stderr, "note: Noto Serif or AR PL UMing CN missing; font coverage not checked\n");
+  }
   CHECK(contains(tex, "Rocket  paper"), "emoji title");
   CHECK(contains(tex, "\\textbf{bold \\$}\\textit{ italic\\_}\\texttt{ code\\{\\}\\textbackslash{}}"),
         "styled spans");
