@@ -1230,9 +1230,9 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
 
   double len_first = opt->width - opt->first_indent;
   double len_rest = opt->width - opt->hang;
-  if (len_first < 1)
+  if (!(len_first >= 1)) /* also NaN */
     len_first = 1;
-  if (len_rest < 1)
+  if (!(len_rest >= 1))
     len_rest = 1;
   double shortest = len_first < len_rest ? len_first : len_rest;
 
