@@ -79,7 +79,11 @@ typedef struct {
   int jpeg_quality;   /* for JPEG re-encoding (rotation, downsampling, lossy
                          WebP); 0 = 92 */
   int webp_as_flate;  /* 1: lossy WebP as Flate (pixel exact, ~7x larger);
-                         0: lossy WebP without alpha as JPEG */
+                         0: lossy WebP as JPEG (alpha, if any, as a Flate SMask) */
+  int lossy;          /* 1: every figure that is decoded anyway (downsampled,
+                         rotated, PNG with alpha, WebP, GIF without palette)
+                         gets JPEG colour; pass-through figures stay as they
+                         are. For --dpi digests. */
 } pb_encode_options;
 
 /* Bumped whenever the encoder's output for the same input changes, so that

@@ -28,6 +28,7 @@
 #include "images.h"
 
 #define MAX_FIGURE_FILE ((size_t)512 << 20)
+#define DIGEST_JPEG_QUALITY 85
 
 typedef struct {
   pb_imgcache_hash hash;
@@ -182,6 +183,13 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
       group *gr = &fs->groups[fs->ngroups++];
       gr->first = i;
       gr->opt.dpi = opt ? opt->dpi : 0;
+      if (gr->opt.dpi > 0) {
+        /* --dpi makes the emailed digest: figures that are decoded anyway
+         * go as JPEG q85. On the corpus at 150 dpi: 41% of the full-size
+         * figure bytes, against 84% with lossless Flate. */
+        gr->opt.lossy = 1;
+        gr->opt.jpeg_quality = DIGEST_JPEG_QUALITY;
+      }
     }
     group *gr = &fs->groups[g];
     if (im->placed_w > gr->opt.placed_w) gr->opt.placed_w = im->placed_w;

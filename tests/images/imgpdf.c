@@ -123,10 +123,13 @@ int main(int argc, char **argv) {
     getrusage(RUSAGE_SELF, &ru);
     long long pdf_bytes = stat(out, &st) == 0 ? (long long)st.st_size : -1;
     printf("figures %d failed %d source_bytes %lld pdf_bytes %lld ratio %.3f "
-           "probe_s %.3f prepare_s %.3f save_s %.3f total_s %.3f maxrss_kb %ld\n",
+           "probe_s %.3f prepare_s %.3f save_s %.3f total_s %.3f cpu_s %.3f maxrss_kb %ld\n",
            argc - a, failed, src_bytes, pdf_bytes,
            src_bytes ? (double)pdf_bytes / (double)src_bytes : 0.0, t1 - t0, t2 - t1, t3 - t2,
-           t3 - t0, ru.ru_maxrss);
+           t3 - t0,
+           (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+               (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6,
+           ru.ru_maxrss);
   }
   if (rc) return 1;
   return failed ? 2 : 0;
