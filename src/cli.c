@@ -13,6 +13,7 @@
 #include "cards_write.h"
 #include "config.h"
 #include "diag.h"
+#include "fetch.h"
 #include "fonts.h"
 #include "images.h"
 #include "layout.h"
@@ -322,6 +323,10 @@ static pb_library *load_library(const cli_options *o, pb_config *cfg, const char
     pb_library_free(lib);
     return NULL;
   }
+  /* Remote figures: from the download cache, which --fetch fills. */
+  pb_fetch_options fo = {0};
+  fo.fetch = o->fetch;
+  pb_fetch_figures(lib, &fo);
   /* The decks under Slide/, matched with the cards. */
   char *slide_dir = join(root, "Slide");
   if (is_dir(slide_dir)) pb_slides_scan(lib, "Slide");

@@ -1,0 +1,555 @@
+/* Remote figures: download once, cache by content, reuse offline (see
+ * fetch.h).
+ *
+ * Cache layout under the cache directory:
+ *   url/<32 hex>        index: hash of the URL as written in the card; holds
+ *                       "paperbook-fetch 1\n<data name>\n<URL>\n" so that a
+ *                       hash collision is noticed instead of trusted
+ *   data/<32 hex>.<ext> the image bytes, named by the hash of the bytes, so
+ *                       an image reached by several URLs is stored once
+ * Both are written to a temporary name in their directory and renamed. */
+#include "fetch.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "images.h"
+#include "progress.h"
+
+#define INDEX_MAGIC "paperbook-fetch 1\n"
+#define MAX_REDIRECTS 5L
+/* Two seeds make the 128-bit names out of the 64-bit FNV-1a hash. */
+#define SEED_A 0x9e3779b97f4a7c15ULL
+#define SEED_B 0xc2b2ae3d27d4eb4fULL
+
+/* ==================================================================== */
+/* Small helpers                                                         */
+/* ==================================================================== */
+
+static int is_http_url(const char *s) {
+  return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
+}
+
+/* 32 hex digits naming data[0..len). */
+static void hash_name(const void *data, size_t len, char out[33]) {
+  snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, pb_hash64(data, len, SEED_A),
+           pb_hash64(data, len, SEED_B));
+}
+
+static char *path_join(const char *dir, const char *name) {
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *p = pb_xmalloc(n);
+  snprintf(p, n, "%s/%s", dir, name);
+  return p;
+}
+
+static int mkdir_p(const char *dir) {
+  char *p = pb_xstrdup(dir);
+  for (char *s = p + 1;; s++) {
+    if (*s == '/' || *s == 0) {
+      char c = *s;
+      *s = 0;
+      if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        free(p);
+        return -1;
+      }
+      *s = c;
+      if (!c) break;
+    }
+  }
+  free(p);
+  struct stat st;
+  return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+/* Writes data[0..len) to dir/name through a temporary file in dir, so that
+ * a reader never sees half a file under the real name. 0 or -1 (errno). */
+static int write_atomic(const char *dir, const char *name, const void *data, size_t len) {
+  char *tmp = path_join(dir, ".tmp-XXXXXX");
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    free(tmp);
+    return -1;
+  }
+  const char *p = data;
+  size_t left = len;
+  int rc = 0;
+  while (left > 0) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      rc = -1;
+      break;
+    }
+    p += w;
+    left -= (size_t)w;
+  }
+  fchmod(fd, 0644);
+  if (close(fd) != 0) rc = -1;
+  char *path = rc == 0 ? path_join(dir, name) : NULL;
+  if (rc == 0 && rename(tmp, path) != 0) rc = -1;
+  if (rc != 0) {
+    int saved = errno;
+    unlink(tmp);
+    errno = saved;
+  }
+  free(path);
+  free(tmp);
+  return rc;
+}
+
+/* The image format of the first bytes of the file at path, or UNKNOWN. */
+static pb_img_format sniff_file(const char *path) {
+  unsigned char head[64];
+  FILE *f = fopen(path, "rb");
+  if (!f) return PB_IMG_UNKNOWN;
+  size_t n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  const char *name;
+  return pb_image_sniff(head, n, &name);
+}
+
+static int embeddable(pb_img_format f) {
+  return f == PB_IMG_PNG || f == PB_IMG_JPEG || f == PB_IMG_WEBP || f == PB_IMG_GIF;
+}
+
+static const char *format_ext(pb_img_format f) {
+  switch (f) {
+  case PB_IMG_PNG: return "png";
+  case PB_IMG_JPEG: return "jpg";
+  case PB_IMG_WEBP: return "webp";
+  case PB_IMG_GIF: return "gif";
+  default: return "bin";
+  }
+}
+
+char *pb_fetch_raw_url(const char *url) {
+  static const char *const hosts[] = {"https://github.com/", "http://github.com/",
+                                      "https://www.github.com/", "http://www.github.com/"};
+  const char *rest = NULL;
+  for (size_t i = 0; i < sizeof hosts / sizeof *hosts && !rest; i++)
+    if (strncasecmp(url, hosts[i], strlen(hosts[i])) == 0) rest = url + strlen(hosts[i]);
+  if (!rest) return NULL;
+  /* OWNER/REPO/blob/... */
+  const char *slash = strchr(rest, '/');
+  if (!slash || slash == rest) return NULL;
+  const char *repo_end = strchr(slash + 1, '/');
+  if (!repo_end || repo_end == slash + 1 || strncmp(repo_end, "/blob/", 6) != 0) return NULL;
+  if (strchr(url, '#')) return NULL;
+  const char *query = strchr(url, '?');
+  if (query && (strstr(query, "raw=true") || strstr(query, "raw=1"))) return NULL;
+  size_t n = strlen(url) + sizeof "&raw=true";
+  char *out = pb_xmalloc(n);
+  snprintf(out, n, "%s%sraw=true", url, query ? (query[1] ? "&" : "") : "?");
+  return out;
+}
+
+/* ==================================================================== */
+/* Cache                                                                 */
+/* ==================================================================== */
+
+/* A data name from an index file: 32 hex digits, a dot, a short
+ * extension; nothing that could leave the data directory. */
+static int valid_data_name(const char *s, size_t len) {
+  if (len < 34 || len > 40 || s[32] != '.') return 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    int ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (i == 32 && c == '.');
+    if (!ok) return 0;
+  }
+  return 1;
+}
+
+/* The cached file for url (malloc'd), or NULL when there is none, it was
+ * written for another URL with the same hash, or it is no image. */
+static char *cache_lookup(const char *dir, const char *url) {
+  char key[33];
+  hash_name(url, strlen(url), key);
+  char *udir = path_join(dir, "url");
+  char *ipath = path_join(udir, key);
+  free(udir);
+  pb_buf idx = PB_BUF_INIT;
+  char *result = NULL;
+  if (pb_read_file(ipath, 65536, &idx) != PB_OK) goto done;
+  size_t ml = strlen(INDEX_MAGIC);
+  if (idx.len < ml || memcmp(idx.data, INDEX_MAGIC, ml) != 0) goto done;
+  const char *name = idx.data + ml;
+  const char *nl = strchr(name, '\n');
+  if (!nl || !valid_data_name(name, (size_t)(nl - name))) goto done;
+  const char *u = nl + 1;
+  size_t ul = strlen(url);
+  if (strncmp(u, url, ul) != 0 || u[ul] != '\n') goto done;
+  char *ddir = path_join(dir, "data");
+  char *dname = pb_xstrndup(name, (size_t)(nl - name));
+  char *dpath = path_join(ddir, dname);
+  free(ddir);
+  free(dname);
+  if (embeddable(sniff_file(dpath))) result = dpath;
+  else free(dpath);
+done:
+  pb_buf_free(&idx);
+  free(ipath);
+  return result;
+}
+
+/* Stores body as url's image; returns the data file (malloc'd) or NULL
+ * with a message in err. */
+static char *cache_store(const char *dir, const char *url, const pb_buf *body,
+                         pb_img_format fmt, char *err, size_t errlen) {
+  char *ddir = path_join(dir, "data");
+  char *udir = path_join(dir, "url");
+  char *dpath = NULL;
+  char hash[33], key[33], name[48];
+  hash_name(body->data, body->len, hash);
+  snprintf(name, sizeof name, "%s.%s", hash, format_ext(fmt));
+  hash_name(url, strlen(url), key);
+  if (mkdir_p(ddir) != 0 || mkdir_p(udir) != 0) {
+    snprintf(err, errlen, "cannot create the cache directory %s: %s", dir, strerror(errno));
+    goto done;
+  }
+  dpath = path_join(ddir, name);
+  struct stat st;
+  /* The same bytes reached by another URL are there already. */
+  int present = stat(dpath, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == body->len;
+  if (!present && write_atomic(ddir, name, body->data, body->len) != 0) {
+    snprintf(err, errlen, "cannot write to the cache %s: %s", ddir, strerror(errno));
+    free(dpath);
+    dpath = NULL;
+    goto done;
+  }
+  pb_buf idx = PB_BUF_INIT;
+  pb_buf_printf(&idx, "%s%s\n%s\n", INDEX_MAGIC, name, url);
+  if (write_atomic(udir, key, idx.data, idx.len) != 0) {
+    snprintf(err, errlen, "cannot write to the cache %s: %s", udir, strerror(errno));
+    free(dpath);
+    dpath = NULL;
+  }
+  pb_buf_free(&idx);
+done:
+  free(ddir);
+  free(udir);
+  return dpath;
+}
+
+/* ==================================================================== */
+/* Downloads                                                             */
+/* ==================================================================== */
+
+/* One URL, however many figures name it. */
+typedef struct {
+  const char *url;   /* as written (arena) */
+  char *raw_url;     /* the ?raw=true retry, once tried (malloc'd) */
+  char *path;        /* cached file (malloc'd), NULL when none */
+  char *error;       /* why not (malloc'd), NULL when no attempt failed */
+  pb_buf body;
+  size_t max_bytes;
+  int too_large;
+  char curl_err[CURL_ERROR_SIZE];
+  CURL *easy;
+} fetch_job;
+
+typedef struct {
+  const pb_entry *entry;
+  pb_figure *fig;
+  size_t job;
+} figure_ref;
+
+static size_t on_data(char *data, size_t size, size_t n, void *user) {
+  fetch_job *j = user;
+  size_t len = size * n;
+  if (j->body.len + len > j->max_bytes) {
+    j->too_large = 1;
+    return 0; /* ends the transfer with CURLE_WRITE_ERROR */
+  }
+  pb_buf_append(&j->body, data, len);
+  return len;
+}
+
+static void set_error(fetch_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_error(fetch_job *j, const char *fmt, ...) {
+  pb_buf b = PB_BUF_INIT;
+  char tmp[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  pb_buf_puts(&b, tmp);
+  free(j->error);
+  j->error = pb_buf_detach(&b);
+}
+
+typedef struct {
+  long connect_timeout, timeout;
+  size_t max_bytes;
+  int jobs;
+} limits;
+
+static long env_long(const char *name) {
+  const char *s = getenv(name);
+  if (!s || !*s) return 0;
+  char *end;
+  long long v = strtoll(s, &end, 10);
+  if (*end || v <= 0) {
+    pb_warn(NULL, 0, "%s='%s' is not a positive number; ignored", name, s);
+    return 0;
+  }
+  return v > (long long)(LONG_MAX / 2) ? LONG_MAX / 2 : (long)v;
+}
+
+static void start_transfer(CURLM *multi, fetch_job *j, const char *url, const limits *lim) {
+  pb_buf_reset(&j->body);
+  j->too_large = 0;
+  j->curl_err[0] = 0;
+  j->max_bytes = lim->max_bytes;
+  if (!j->easy) {
+    j->easy = curl_easy_init();
+    if (!j->easy) {
+      fprintf(stderr, "paperbook: out of memory (curl)\n");
+      abort();
+    }
+  }
+  CURL *c = j->easy;
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_PRIVATE, (void *)j);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, (void *)j);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, j->curl_err);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+  curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, lim->connect_timeout);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, lim->timeout);
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)lim->max_bytes);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "paperbook/" PB_VERSION);
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_multi_add_handle(multi, c);
+}
+
+/* Handles a finished transfer. Returns 1 when it was started again (the
+ * ?raw=true form of a GitHub page), 0 when the job is done. */
+static int finish_transfer(CURLM *multi, fetch_job *j, CURLcode rc, const char *dir,
+                           const limits *lim) {
+  if (j->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+    set_error(j, "larger than the limit of %zu bytes", lim->max_bytes);
+    return 0;
+  }
+  if (rc != CURLE_OK) {
+    set_error(j, "%s", j->curl_err[0] ? j->curl_err : curl_easy_strerror(rc));
+    return 0;
+  }
+  const char *fmt_name = "unknown";
+  pb_img_format fmt = pb_image_sniff(j->body.data ? j->body.data : "", j->body.len, &fmt_name);
+  if (!embeddable(fmt)) {
+    char *raw = j->raw_url ? NULL : pb_fetch_raw_url(j->url);
+    if (raw) {
+      j->raw_url = raw;
+      start_transfer(multi, j, raw, lim);
+      return 1;
+    }
+    char *ctype = NULL;
+    curl_easy_getinfo(j->easy, CURLINFO_CONTENT_TYPE, &ctype);
+    if (fmt == PB_IMG_OTHER)
+      set_error(j, "the server sent a %s image, which cannot be embedded", fmt_name);
+    else
+      set_error(j, "the server sent %zu bytes of %s, not an image", j->body.len,
+                ctype && *ctype ? ctype : "unknown content");
+    return 0;
+  }
+  char err[512];
+  j->path = cache_store(dir, j->url, &j->body, fmt, err, sizeof err);
+  if (!j->path) set_error(j, "%s", err);
+  return 0;
+}
+
+/* Downloads queue[0..n) with at most lim->jobs transfers at a time. */
+static void download_all(fetch_job **queue, size_t n, const char *dir, const limits *lim) {
+  CURLM *multi = curl_multi_init();
+  if (!multi) {
+    fprintf(stderr, "paperbook: out of memory (curl)\n");
+    abort();
+  }
+  pb_progress_stage("downloading figures", n);
+  size_t next = 0;
+  int active = 0;
+  while (next < n || active > 0) {
+    while (active < lim->jobs && next < n) {
+      fetch_job *j = queue[next++];
+      start_transfer(multi, j, j->url, lim);
+      active++;
+    }
+    int running = 0;
+    CURLMcode mc = curl_multi_perform(multi, &running);
+    if (mc != CURLM_OK) {
+      /* Only a broken multi handle gets here; fail what is left. */
+      for (size_t i = 0; i < n; i++)
+        if (!queue[i]->path && !queue[i]->error)
+          set_error(queue[i], "%s", curl_multi_strerror(mc));
+      break;
+    }
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(multi, &left))) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL *easy = msg->easy_handle;
+      CURLcode rc = msg->data.result;
+      void *priv = NULL;
+      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+      fetch_job *j = priv;
+      curl_multi_remove_handle(multi, easy);
+      if (!finish_transfer(multi, j, rc, dir, lim)) {
+        pb_buf_free(&j->body);
+        active--;
+        pb_progress_step(1);
+      }
+    }
+    if (active > 0) curl_multi_poll(multi, NULL, 0, 1000, NULL);
+  }
+  pb_progress_done();
+  for (size_t i = 0; i < n; i++) {
+    if (queue[i]->easy) {
+      curl_multi_remove_handle(multi, queue[i]->easy);
+      curl_easy_cleanup(queue[i]->easy);
+      queue[i]->easy = NULL;
+    }
+  }
+  curl_multi_cleanup(multi);
+}
+
+/* ==================================================================== */
+/* Figures                                                               */
+/* ==================================================================== */
+
+static const figure_ref *sort_refs; /* for the qsort comparator */
+static int by_url(const void *a, const void *b) {
+  const size_t *x = a, *y = b;
+  int c = strcmp(sort_refs[*x].fig->url, sort_refs[*y].fig->url);
+  return c ? c : (*x > *y) - (*x < *y);
+}
+
+int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt) {
+  pb_fetch_options none = {0};
+  if (!opt) opt = &none;
+
+  /* The remote figures, in library order. */
+  figure_ref *refs = NULL;
+  size_t nrefs = 0, caprefs = 0;
+  for (size_t i = 0; i < lib->nentries; i++) {
+    pb_entry *e = lib->entries[i];
+    for (size_t k = 0; k < e->nfigures; k++) {
+      pb_figure *f = &e->figures[k];
+      if (f->path || !f->url) continue;
+      if (nrefs == caprefs) {
+        caprefs = caprefs ? caprefs * 2 : 16;
+        refs = pb_xrealloc(refs, caprefs * sizeof *refs);
+      }
+      refs[nrefs++] = (figure_ref){e, f, 0};
+    }
+  }
+  if (nrefs == 0) return 0;
+
+  char *dir = NULL;
+  if (opt->cache_dir) {
+    dir = pb_xstrdup(opt->cache_dir);
+  } else {
+    char *build = path_join(lib->root ? lib->root : ".", "build");
+    char *cache = path_join(build, "cache");
+    dir = path_join(cache, "fetch");
+    free(build);
+    free(cache);
+  }
+
+  /* One job per distinct URL. */
+  size_t *order = pb_xmalloc(nrefs * sizeof *order);
+  for (size_t i = 0; i < nrefs; i++) order[i] = i;
+  sort_refs = refs;
+  qsort(order, nrefs, sizeof *order, by_url);
+  sort_refs = NULL;
+  fetch_job *jobs = pb_xcalloc(nrefs, sizeof *jobs);
+  size_t njobs = 0;
+  for (size_t i = 0; i < nrefs; i++) {
+    figure_ref *r = &refs[order[i]];
+    if (njobs == 0 || strcmp(jobs[njobs - 1].url, r->fig->url) != 0) jobs[njobs++].url = r->fig->url;
+    r->job = njobs - 1;
+  }
+  free(order);
+
+  limits lim;
+  lim.connect_timeout = opt->connect_timeout > 0 ? opt->connect_timeout : PB_FETCH_CONNECT_TIMEOUT;
+  lim.timeout = opt->timeout > 0 ? opt->timeout : env_long("PB_FETCH_TIMEOUT");
+  if (lim.timeout <= 0) lim.timeout = PB_FETCH_TIMEOUT;
+  if (lim.connect_timeout > lim.timeout) lim.connect_timeout = lim.timeout;
+  lim.max_bytes = opt->max_bytes ? opt->max_bytes : (size_t)env_long("PB_FETCH_MAX_BYTES");
+  if (!lim.max_bytes) lim.max_bytes = PB_FETCH_MAX_BYTES;
+  lim.jobs = opt->jobs > 0 ? opt->jobs : PB_FETCH_JOBS;
+
+  /* The cache first; the network only for what it lacks. */
+  fetch_job **queue = pb_xmalloc(njobs * sizeof *queue);
+  size_t nqueue = 0;
+  struct stat st;
+  int have_cache = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+  for (size_t i = 0; i < njobs; i++) {
+    fetch_job *j = &jobs[i];
+    if (!is_http_url(j->url)) {
+      if (opt->fetch) set_error(j, "only http and https figures are downloaded");
+      continue;
+    }
+    if (have_cache) j->path = cache_lookup(dir, j->url);
+    if (!j->path && opt->fetch) queue[nqueue++] = j;
+  }
+  if (nqueue > 0) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    download_all(queue, nqueue, dir, &lim);
+    curl_global_cleanup();
+  }
+  free(queue);
+
+  int found = 0;
+  size_t missing = 0;
+  for (size_t i = 0; i < nrefs; i++) {
+    figure_ref *r = &refs[i];
+    fetch_job *j = &jobs[r->job];
+    const char *file = r->fig->file ? r->fig->file : r->entry->file;
+    int line = r->fig->line ? r->fig->line : r->entry->line;
+    if (j->path) {
+      r->fig->path = pb_arena_strdup(lib->arena, j->path);
+      found++;
+    } else if (j->error) {
+      pb_warn(file, line, "figure %s: download failed: %s", r->fig->url, j->error);
+    } else {
+      missing++;
+    }
+  }
+  if (missing > 0)
+    pb_note(NULL, 0, "%zu remote figure%s not embedded; use --fetch to download %s", missing,
+            missing == 1 ? "" : "s", missing == 1 ? "it" : "them");
+
+  for (size_t i = 0; i < njobs; i++) {
+    free(jobs[i].raw_url);
+    free(jobs[i].path);
+    free(jobs[i].error);
+    pb_buf_free(&jobs[i].body);
+  }
+  free(jobs);
+  free(refs);
+  free(dir);
+  return found;
+}
