@@ -219,10 +219,9 @@ static char *cache_store(const char *dir, const char *url, const pb_buf *body,
     goto done;
   }
   dpath = path_join(ddir, name);
-  struct stat st;
-  /* The same bytes reached by another URL are there already. */
-  int present = stat(dpath, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == body->len;
-  if (!present && write_atomic(ddir, name, body->data, body->len) != 0) {
+  /* Written even when the name exists (the same bytes reached by another
+   * URL): renaming over it costs little and repairs a damaged file. */
+  if (write_atomic(ddir, name, body->data, body->len) != 0) {
     snprintf(err, errlen, "cannot write to the cache %s: %s", ddir, strerror(errno));
     free(dpath);
     dpath = NULL;
