@@ -9,3 +9,7 @@ add_test(NAME images-corpus
   COMMAND bash ${PB_TESTS}/images/corpus.sh $<TARGET_FILE:imgpdf> ${PB_CORPUS}/Images
           ${CMAKE_BINARY_DIR}/images-corpus)
 set_tests_properties(images-roundtrip images-corpus PROPERTIES SKIP_RETURN_CODE 77)
+
+add_executable(imgcache_test ${PB_TESTS}/images/cachetest.c)
+target_link_libraries(imgcache_test PRIVATE pbcore)
+add_test(NAME images-cache COMMAND imgcache_test ${CMAKE_BINARY_DIR})
