@@ -223,14 +223,21 @@ static const char *esc(tex *T, const char *s) {
 }
 
 /* Appends a link target for \href. # and % are escaped (hyperref turns \#
- * and \% back into the characters, also inside other commands' arguments);
+ * and \% back into the characters, also inside other commands' arguments),
+ * a second # is percent-encoded and a final empty fragment dropped;
  * bytes that TeX would read as commands, ties or groups, spaces and
  * non-ASCII are percent-encoded, which leaves the URL's meaning unchanged.
  * keep_utf8 keeps non-ASCII and spaces as they are (local file names). */
 static void put_url(pb_buf *b, const char *url, int keep_utf8) {
+  int fragment = 0;
   for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
     unsigned c = *p;
-    if (c == '#' || c == '%') {
+    if (c == '#' && !p[1]) break; /* an empty fragment: hyperref drops it anyway */
+    if (c == '#' && fragment) {
+      /* A fragment cannot hold '#'; hyperref would cut the URL there. */
+      pb_buf_puts(b, "\\%23");
+    } else if (c == '#' || c == '%') {
+      if (c == '#') fragment = 1;
       pb_buf_putc(b, '\\');
       pb_buf_putc(b, (int)c);
     } else if (keep_utf8 && (c >= 0x80 || c == ' ')) {

@@ -5,6 +5,10 @@
  *
  *   tex_test OUTDIR PROJECT_ROOT
  *       the small library; figures from PROJECT_ROOT/Images
+ *   tex_test --random OUTDIR SEED N
+ *       N cards whose text and URLs are random runs of LaTeX's special
+ *       characters; OUTDIR/titles.txt and OUTDIR/uris.txt say what the PDF
+ *       must hold
  *   tex_test --big OUTDIR IMAGES_DIR N
  *       N generated cards cycling through every figure in IMAGES_DIR
  *       (for compiling a larger booklet by hand)
@@ -367,6 +371,101 @@ static int run_small(const char *outdir, const char *root) {
   return failures ? 1 : 0;
 }
 
+/* ==== random text ===================================================== */
+
+/* Titles, summaries and URLs made of LaTeX's special characters in random
+ * order; titles go to titles.txt and the URIs the PDF must hold (the URL
+ * with spaces, TeX's specials and non-ASCII percent-encoded) to uris.txt. */
+static const char *PIECES[] = {"#", "$", "%", "&", "~", "_", "^", "\\", "{", "}", "[", "]", "-",
+                               "--", "`", "'", "\"", "<", ">", "|", " ", "  ", "a", "Z", "9",
+                               "中", "文", "。", "“", "é", "·", "\\\\", "{}", "\\par", "%%",
+                               "$$", "\\\\[", "*", "@", "!", "?"};
+static const char *URL_PIECES[] = {"#", "%", "&", "~", "_", "^", "\\", "{", "}", " ", "a", "/",
+                                   "?", "=", "中", "'", "(", ")", "\"", "|", "`", "<", ">", "$"};
+
+static unsigned long rng_state;
+static unsigned rnd(unsigned n) {
+  rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+  return (unsigned)((rng_state >> 33) % n);
+}
+
+static char *random_text(pb_library *lib, const char **pieces, size_t npieces, int n) {
+  pb_buf b = PB_BUF_INIT;
+  for (int i = 0; i < n; i++) pb_buf_puts(&b, pieces[rnd((unsigned)npieces)]);
+  char *s = pb_arena_strdup(lib->arena, b.data ? b.data : "x");
+  pb_buf_free(&b);
+  return s;
+}
+
+static void expected_uri(FILE *f, const char *url) {
+  int fragment = 0;
+  for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+    if (*p == '#' && !p[1])
+      break;
+    else if (*p == '#' && fragment)
+      fputs("%23", f);
+    else if (*p == '#')
+      fragment = 1, fputc('#', f);
+    else if (*p <= 0x20 || *p >= 0x7F || strchr("\\{}^~\"<>|`", *p))
+      fprintf(f, "%%%02X", *p);
+    else
+      fputc(*p, f);
+  fputc('\n', f);
+}
+
+static int run_random(const char *outdir, unsigned long seed, int n) {
+  rng_state = seed;
+  pb_library *lib = pb_library_new(".");
+  char path[4096];
+  snprintf(path, sizeof path, "%s/titles.txt", outdir);
+  FILE *tf = fopen(path, "w");
+  snprintf(path, sizeof path, "%s/uris.txt", outdir);
+  FILE *uf = fopen(path, "w");
+  if (!tf || !uf) return 1;
+  for (int i = 0; i < n; i++) {
+    const char *cpath[1];
+    cpath[0] = random_text(lib, PIECES, sizeof PIECES / sizeof *PIECES, 6);
+    pb_category *c = pb_library_category(lib, cpath, 1, "random.md", i + 1);
+    pb_entry *e = pb_library_add_entry(lib, "random.md", i + 1);
+    e->title = random_text(lib, PIECES, sizeof PIECES / sizeof *PIECES, 12 + (int)rnd(20));
+    e->presenter = random_text(lib, PIECES, sizeof PIECES / sizeof *PIECES, 4);
+    e->venue_raw = random_text(lib, PIECES, sizeof PIECES / sizeof *PIECES, 5);
+    e->date = "2024-01-01";
+    pb_library_file_entry(lib, c, e);
+    char *url = pb_arena_printf(lib->arena, "https://example.com/%s",
+                                random_text(lib, URL_PIECES, sizeof URL_PIECES / sizeof *URL_PIECES, 16));
+    link(lib, e, PB_LINK_PAPER, "Paper", url, NULL);
+    expected_uri(uf, url);
+    for (int k = 0; k < 4; k++) {
+      pb_block *b = block(lib, &e->summary, k % 2 ? PB_BLOCK_ITEM : PB_BLOCK_PARA, 1 + k / 2,
+                          (int)rnd(3), i * 10 + k);
+      for (int j = 0; j < 4; j++) {
+        unsigned style = rnd(16);
+        const char *surl = NULL;
+        if (style & PB_STYLE_LINK) {
+          surl = pb_arena_printf(lib->arena, "https://example.org/%s",
+                                 random_text(lib, URL_PIECES, sizeof URL_PIECES / sizeof *URL_PIECES, 10));
+          expected_uri(uf, surl);
+        }
+        span(lib, b, random_text(lib, PIECES, sizeof PIECES / sizeof *PIECES, 8),
+             style & ~(unsigned)PB_STYLE_LINK, surl);
+      }
+    }
+    /* Categories are shared by name; escaped names must not collide. */
+    fprintf(tf, "%s\n", e->title);
+  }
+  fclose(tf);
+  fclose(uf);
+  pb_tex_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.title = random_text(lib, PIECES, sizeof PIECES / sizeof *PIECES, 10);
+  opt.group = random_text(lib, PIECES, sizeof PIECES / sizeof *PIECES, 6);
+  opt.appendix_presenters = 1;
+  int rc = pb_tex_write(lib, &opt, outdir);
+  pb_library_free(lib);
+  return rc == 0 ? 0 : 1;
+}
+
 /* ==== a larger library ================================================= */
 
 static int cmp_name(const void *a, const void *b) {
@@ -433,10 +532,21 @@ static int run_big(const char *outdir, const char *images, int n) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 5 && strcmp(argv[1], "--big") == 0) return run_big(argv[2], argv[3], atoi(argv[4]));
+  if (argc == 5 && strcmp(argv[1], "--random") == 0) {
+    int rc = run_random(argv[2], strtoul(argv[3], NULL, 10), atoi(argv[4]));
+    FcFini();
+    return rc;
+  }
+  if (argc == 5 && strcmp(argv[1], "--big") == 0) {
+    int rc = run_big(argv[2], argv[3], atoi(argv[4]));
+    FcFini();
+    return rc;
+  }
   if (argc != 3) {
     fprintf(stderr, "usage: tex_test OUTDIR PROJECT_ROOT | tex_test --big OUTDIR IMAGES_DIR N\n");
     return 2;
   }
-  return run_small(argv[1], argv[2]);
+  int rc = run_small(argv[1], argv[2]);
+  FcFini(); /* so that leak checkers see only what paperbook keeps */
+  return rc;
 }
