@@ -168,6 +168,9 @@ def main():
 
         env = dict(os.environ, PB_FETCH_TIMEOUT=str(TIMEOUT_S), PB_FETCH_MAX_BYTES=str(MAX_BYTES),
                    SOURCE_DATE_EPOCH="1735689600", NO_COLOR="1")
+        # This test's own cache, under its own library in the build tree,
+        # not the one the other tests share.
+        env.pop("PAPERBOOK_CACHE_DIR", None)
 
         def build(out, *extra):
             t0 = time.time()
