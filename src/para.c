@@ -8,6 +8,7 @@
  * before returning; everything the caller keeps comes from its arena. */
 #include "para.h"
 
+#include <hb.h>
 #include <hyphen.h>
 #include <linebreak.h>
 #include <math.h>
@@ -54,11 +55,17 @@
 #define PARFILL_STRETCH 1e6 /* "infinite" stretch ending a paragraph */
 
 /* Adjustment-ratio limits of the passes; the last pass accepts any line
- * that is not overfull. */
+ * that is not overfull. As in TeX, the first pass tries without
+ * hyphenation (\pretolerance); the dictionary is consulted only when that
+ * fails, which for Chinese paragraphs is seldom. */
+#define PASS0_MAX_RATIO 1.0  /* badness 100, no hyphenation */
 #define PASS1_MAX_RATIO 1.26 /* badness 200 */
 #define PASS2_MAX_RATIO 3.0  /* badness 2700 */
 
 #define EPS 1e-4 /* points: gaps equal within this share one char_space */
+
+#define SQUEEZE_MAX 0.5 /* em removed between two full-width marks that meet */
+#define SQUEEZE_GAP 0.15 /* em of blank that always stays between their ink */
 
 /* ======================================================================
  * Character classes
@@ -169,6 +176,64 @@ static HyphenDict *hyph_get(void) {
 }
 
 /* ======================================================================
+ * Ink extents of punctuation
+ *
+ * How far two full-width marks that meet can be squeezed depends on where
+ * their ink sits: GB-style fonts set ，。 in the left half of the em, but
+ * AR PL UMing centres 。、 and WenQuanYi centres （）！？. The extents are
+ * read from the font files with HarfBuzz. This belongs in fonts.c (a
+ * pb_fonts_ink); it lives here until fonts.h offers it.
+ * ==================================================================== */
+
+typedef struct {
+  char *path;
+  int index;
+  hb_font_t *font;
+  double upem;
+} ink_font;
+
+static pthread_mutex_t ink_lock = PTHREAD_MUTEX_INITIALIZER;
+static ink_font *ink_fonts; /* every font file asked about, kept open */
+static size_t n_ink_fonts;
+
+/* Left and right edge of cp's ink in face, 1/1000 em from its origin.
+ * Returns 0 when unknown (no file, no glyph, or an empty glyph). */
+static int glyph_ink(pb_fonts *f, int face, uint32_t cp, double *left, double *right) {
+  int index = 0;
+  const char *path = pb_fonts_path(f, face, &index);
+  if (!path)
+    return 0;
+  int ok = 0;
+  pthread_mutex_lock(&ink_lock);
+  ink_font *font = NULL;
+  for (size_t i = 0; i < n_ink_fonts && !font; i++)
+    if (ink_fonts[i].index == index && !strcmp(ink_fonts[i].path, path))
+      font = &ink_fonts[i];
+  if (!font) {
+    ink_fonts = pb_xrealloc(ink_fonts, (n_ink_fonts + 1) * sizeof *ink_fonts);
+    font = &ink_fonts[n_ink_fonts++];
+    hb_blob_t *blob = hb_blob_create_from_file(path);
+    hb_face_t *hface = hb_face_create(blob, (unsigned)index);
+    font->path = pb_xstrdup(path);
+    font->index = index;
+    font->font = hb_font_create(hface);
+    font->upem = hb_face_get_upem(hface);
+    hb_face_destroy(hface);
+    hb_blob_destroy(blob);
+  }
+  hb_codepoint_t glyph;
+  hb_glyph_extents_t ext;
+  if (font->upem > 0 && hb_font_get_nominal_glyph(font->font, cp, &glyph) &&
+      hb_font_get_glyph_extents(font->font, glyph, &ext) && ext.width > 0) {
+    *left = ext.x_bearing * 1000.0 / font->upem;
+    *right = (ext.x_bearing + ext.width) * 1000.0 / font->upem;
+    ok = 1;
+  }
+  pthread_mutex_unlock(&ink_lock);
+  return ok;
+}
+
+/* ======================================================================
  * Elements: characters, spaces and forced breaks
  * ==================================================================== */
 
@@ -201,6 +266,7 @@ typedef struct {
   int diag_line;
   int warn;
   int keep_edges; /* keep spaces at the start and end (measuring pieces) */
+  int nhyphens;   /* hyphenation points found */
   uint32_t *warned; /* code points already reported */
   size_t nwarned, capwarned;
 } ctx;
@@ -344,7 +410,17 @@ static void adjust_pairs(ctx *c) {
     if (is_half_blank_punct(a->src) && is_half_blank_punct(b->src) &&
         a->adv >= 0.9 * a->size && b->adv >= 0.9 * b->size &&
         !(is_open(a->src) && is_close(b->src))) {
-      a->kern = -0.5 * a->size;
+      /* Blank after a's ink plus blank before b's, less what stays. */
+      double al, ar, bl, br;
+      double squeeze = SQUEEZE_MAX * a->size;
+      if (glyph_ink(c->fonts, a->face, a->cp, &al, &ar) &&
+          glyph_ink(c->fonts, b->face, b->cp, &bl, &br)) {
+        double blank = a->adv - ar * a->size / 1000.0 + bl * b->size / 1000.0;
+        double room = blank - SQUEEZE_GAP * a->size;
+        if (room < squeeze)
+          squeeze = room > 0 ? room : 0;
+      }
+      a->kern = -squeeze;
       continue;
     }
     if (a->face == b->face && a->size == b->size && a->face >= 0 && a->src < 0x3000 &&
@@ -486,6 +562,7 @@ static void hyphenate_word(ctx *c, size_t a, size_t len, HyphenDict *dict) {
       elem *e = &c->e[a + k];
       if (e->pen < PEN_INF)
         continue;
+      c->nhyphens++;
       e->pen = PEN_HYPHEN;
       e->hyph = 1;
       e->flagged = 1;
@@ -771,6 +848,25 @@ typedef struct {
   node *nodes;
   size_t nnodes, capnodes;
 } kp;
+
+/* Points k at the items v and computes the prefix sums. */
+static void kp_load(kp *k, const items *v) {
+  k->it = v->it;
+  k->n = v->n;
+  k->sw = pb_xrealloc(k->sw, (v->n + 1) * sizeof *k->sw);
+  k->sy = pb_xrealloc(k->sy, (v->n + 1) * sizeof *k->sy);
+  k->sl = pb_xrealloc(k->sl, (v->n + 1) * sizeof *k->sl);
+  k->sz = pb_xrealloc(k->sz, (v->n + 1) * sizeof *k->sz);
+  k->sw[0] = k->sy[0] = k->sz[0] = k->sl[0] = 0;
+  for (size_t i = 0; i < v->n; i++) {
+    const item *t = &v->it[i];
+    int glue = t->type == IT_GLUE;
+    k->sw[i + 1] = k->sw[i] + (t->type != IT_PEN ? t->w : 0);
+    k->sy[i + 1] = k->sy[i] + (glue && !t->letter ? t->y : 0);
+    k->sl[i + 1] = k->sl[i] + (glue && t->letter ? t->y : 0);
+    k->sz[i + 1] = k->sz[i] + (glue ? t->z : 0);
+  }
+}
 
 static int new_node(kp *k) {
   if (k->nnodes == k->capnodes) {
@@ -1238,39 +1334,33 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
 
   unicode_breaks(&c);
   mark_urls(&c);
-  if (opt->hyphenate)
-    for_each_segment(&c, hyphenate_segment, 0);
   for_each_segment(&c, url_breaks, 0.25 * shortest);
-  for_each_segment(&c, anywhere_breaks, 0.8 * shortest);
-  for_each_segment(&c, forced_breaks, shortest);
   mark_spaced(&c);
 
   items v = {0};
   build_items(&c, &v);
-
   kp k = {0};
-  k.it = v.it;
-  k.n = v.n;
-  k.sw = pb_xmalloc((v.n + 1) * sizeof *k.sw);
-  k.sy = pb_xmalloc((v.n + 1) * sizeof *k.sy);
-  k.sl = pb_xmalloc((v.n + 1) * sizeof *k.sl);
-  k.sz = pb_xmalloc((v.n + 1) * sizeof *k.sz);
-  k.sw[0] = k.sy[0] = k.sz[0] = k.sl[0] = 0;
-  for (size_t i = 0; i < v.n; i++) {
-    const item *t = &v.it[i];
-    int counts = t->type != IT_PEN;
-    k.sw[i + 1] = k.sw[i] + (counts ? t->w : 0);
-    k.sy[i + 1] = k.sy[i] + (t->type == IT_GLUE && !t->letter ? t->y : 0);
-    k.sl[i + 1] = k.sl[i] + (t->type == IT_GLUE && t->letter ? t->y : 0);
-    k.sz[i + 1] = k.sz[i] + (t->type == IT_GLUE ? t->z : 0);
-  }
+  kp_load(&k, &v);
   k.len_first = len_first;
   k.len_rest = len_rest;
   k.em = spans[0].size > 0 ? spans[0].size : 10.0;
   if (!opt->justify || opt->center)
     k.ragged = RAGGED_STRETCH * k.em;
 
-  int best = kp_pass(&k, PASS1_MAX_RATIO);
+  /* First without hyphenation or last-resort breaks; then with them. */
+  int best = kp_pass(&k, PASS0_MAX_RATIO);
+  if (best < 0) {
+    if (opt->hyphenate)
+      for_each_segment(&c, hyphenate_segment, 0);
+    for_each_segment(&c, anywhere_breaks, 0.8 * shortest);
+    for_each_segment(&c, forced_breaks, shortest);
+    mark_spaced(&c);
+    v.n = 0;
+    build_items(&c, &v);
+    kp_load(&k, &v);
+  }
+  if (best < 0)
+    best = kp_pass(&k, PASS1_MAX_RATIO);
   if (best < 0)
     best = kp_pass(&k, PASS2_MAX_RATIO);
   if (best < 0)
