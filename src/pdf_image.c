@@ -141,6 +141,16 @@ static int same_hash(const pb_imgcache_hash *a, const pb_imgcache_hash *b) {
   return a->h[0] == b->h[0] && a->h[1] == b->h[1] && a->len == b->len;
 }
 
+static int by_hash(const void *a, const void *b, void *figs) {
+  const figure *f = figs;
+  const figure *x = &f[*(const size_t *)a], *y = &f[*(const size_t *)b];
+  for (int k = 0; k < 2; k++)
+    if (x->hash.h[k] != y->hash.h[k]) return x->hash.h[k] < y->hash.h[k] ? -1 : 1;
+  if (x->hash.len != y->hash.len) return x->hash.len < y->hash.len ? -1 : 1;
+  /* Equal content: figure order, so the first use comes first. */
+  return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
 pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
   pb_figset *fs = pb_xcalloc(1, sizeof *fs);
   fs->doc = doc;
@@ -170,17 +180,32 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
 
   run_pass(fs, 0, threads);
 
-  /* Group identical content; the group's placed size is the largest use. */
+  /* Group identical content (sorted by hash, so thousands of figures cost
+   * n log n); groups are numbered in order of first use, and a group's
+   * placed size is its largest use. */
   fs->groups = pb_xcalloc(fs->nfigs ? fs->nfigs : 1, sizeof *fs->groups);
+  size_t *order = pb_xmalloc((fs->nfigs ? fs->nfigs : 1) * sizeof *order);
+  size_t nread = 0;
+  for (size_t i = 0; i < fs->nfigs; i++)
+    if (fs->figs[i].group >= 0) order[nread++] = i;
+  qsort_r(order, nread, sizeof *order, by_hash, fs->figs);
+  /* Each figure first points at the first figure with its content... */
+  for (size_t k = 0; k < nread; k++) {
+    size_t i = order[k];
+    size_t first = k > 0 && same_hash(&fs->figs[order[k - 1]].hash, &fs->figs[i].hash)
+                       ? (size_t)fs->figs[order[k - 1]].group
+                       : i;
+    fs->figs[i].group = (int)first;
+  }
+  free(order);
+  /* ...then, in figure order, first uses become groups. */
   for (size_t i = 0; i < fs->nfigs; i++) {
     figure *f = &fs->figs[i];
     if (f->group < 0) continue;
-    size_t g;
-    for (g = 0; g < fs->ngroups; g++)
-      if (same_hash(&fs->figs[fs->groups[g].first].hash, &f->hash)) break;
     const pb_doc_image *im = &doc->images[i];
-    if (g == fs->ngroups) {
-      group *gr = &fs->groups[fs->ngroups++];
+    size_t first = (size_t)f->group;
+    if (first == i) {
+      group *gr = &fs->groups[fs->ngroups];
       gr->first = i;
       gr->opt.dpi = opt ? opt->dpi : 0;
       if (gr->opt.dpi > 0) {
@@ -190,11 +215,13 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
         gr->opt.lossy = 1;
         gr->opt.jpeg_quality = DIGEST_JPEG_QUALITY;
       }
+      f->group = (int)fs->ngroups++;
+    } else {
+      f->group = fs->figs[first].group; /* first < i: already a group number */
     }
-    group *gr = &fs->groups[g];
+    group *gr = &fs->groups[f->group];
     if (im->placed_w > gr->opt.placed_w) gr->opt.placed_w = im->placed_w;
     if (im->placed_h > gr->opt.placed_h) gr->opt.placed_h = im->placed_h;
-    f->group = (int)g;
   }
   for (size_t g = 0; g < fs->ngroups; g++) {
     group *gr = &fs->groups[g];
@@ -334,6 +361,11 @@ HPDF_Image pb_figset_xobject(pb_figset *fs, HPDF_Doc pdf, size_t i) {
     st += HPDF_Dict_Add(d, "SMask", s);
   }
   if (st != HPDF_OK) goto fail;
+  /* Soft masks need PDF 1.4, 16-bit samples 1.5; never lower the version. */
+  HPDF_PDFVer need = m->bpc == 16 || (m->has_smask && m->smask_bpc == 16) ? HPDF_VER_15
+                     : m->has_smask                                        ? HPDF_VER_14
+                                                                           : HPDF_VER_12;
+  if (pdf->pdf_version < need) pdf->pdf_version = need;
   gr->xobj = d;
   gr->pdf = pdf;
   return d;

@@ -138,6 +138,13 @@ if embed rgba16 rgba16.png; then
   raw16 rgba16 "$smask_obj" rgba16.png gray -alpha extract
 fi
 
+# Soft masks need PDF 1.4 and 16-bit samples 1.5: the header must say so.
+for nv in rgba:1.4 rgba16:1.5 rgb16:1.5; do
+  n=${nv%%:*} v=${nv#*:}
+  if head -c 8 $n.pdf | grep -q "%PDF-$v"; then ok "$n: header says PDF $v"
+  else bad "$n: header $(head -c 8 $n.pdf), want PDF $v"; fi
+done
+
 # ---- JPEG ----------------------------------------------------------------
 for n in rgb progressive gray cmyk; do
   embed jpeg-$n $n.jpg || continue
@@ -234,9 +241,14 @@ done
 
 # ---- dedup, threads, cache -----------------------------------------------
 cp rgba.png same-content.png
-"$IMGPDF" dedup.pdf rgba.png same-content.png rgb.png 2>/dev/null
+cp rgb.png same-content-2.png
+"$IMGPDF" dedup.pdf rgb.png rgba.png same-content.png gray.png same-content-2.png 2>/dev/null
 n=$(pdfimages -list dedup.pdf | awk 'NR > 2 && $3 == "image" {print $11}' | sort -u | wc -l)
-if [ "$n" = 2 ]; then ok "dedup: identical content stored once"; else bad "dedup: $n image objects for 2 contents"; fi
+if [ "$n" = 3 ]; then ok "dedup: identical content stored once"; else bad "dedup: $n image objects for 3 contents"; fi
+pages=$(pdfimages -list dedup.pdf | awk 'NR > 2 && $3 == "image" {print $1 ":" $11}' | tr '\n' ' ')
+p1=$(echo "$pages" | tr ' ' '\n' | awk -F: '$1 == 1 {print $2}')
+p5=$(echo "$pages" | tr ' ' '\n' | awk -F: '$1 == 5 {print $2}')
+if [ -n "$p1" ] && [ "$p1" = "$p5" ]; then ok "dedup: pages 1 and 5 share one object"; else bad "dedup: pages $pages"; fi
 ALL="rgb.png gray.png palette.png rgba.png rgba16.png interlaced.png trns-rgb.png rgb.jpg cmyk.jpg lossy.webp misnamed.png orient6.jpg plain.gif"
 "$IMGPDF" --threads 1 t1.pdf $ALL 2>/dev/null
 "$IMGPDF" --threads 4 t4.pdf $ALL 2>/dev/null
