@@ -37,6 +37,7 @@ typedef struct {
   int quiet, strict, no_cache, allow_outside, fetch, appendix_presenters, layout_report;
   int print;
   int two_up;
+  const char *cache_dir;
   int appendix_slides;
   const char *since, *until, *presenter, *category, *date, *format;
   int text;
@@ -47,7 +48,7 @@ typedef struct {
 enum {
   OPT_PAPER = 256, OPT_GROUP_BY, OPT_NEWEST, OPT_OLDEST, OPT_DPI, OPT_NO_CACHE, OPT_STRICT,
   OPT_ALLOW_OUTSIDE, OPT_FETCH, OPT_APPENDIX, OPT_LAYOUT_REPORT, OPT_TITLE, OPT_PRINT,
-  OPT_SINCE, OPT_UNTIL, OPT_PRESENTER, OPT_CATEGORY, OPT_TEXT, OPT_DATE, OPT_TWO_UP, OPT_FORMAT
+  OPT_CACHE_DIR, OPT_SINCE, OPT_UNTIL, OPT_PRESENTER, OPT_CATEGORY, OPT_TEXT, OPT_DATE, OPT_TWO_UP, OPT_FORMAT
 };
 
 typedef enum { CMD_BUILD, CMD_DIGEST, CMD_HANDOUT, CMD_DUMP, CMD_CHECK } command;
@@ -60,6 +61,7 @@ static const struct option build_long[] = {
     {"oldest-first", no_argument, 0, OPT_OLDEST},
     {"dpi", required_argument, 0, OPT_DPI},
     {"no-cache", no_argument, 0, OPT_NO_CACHE},
+    {"cache-dir", required_argument, 0, OPT_CACHE_DIR},
     {"strict", no_argument, 0, OPT_STRICT},
     {"allow-outside", no_argument, 0, OPT_ALLOW_OUTSIDE},
     {"fetch", no_argument, 0, OPT_FETCH},
@@ -105,6 +107,8 @@ static const char build_help[] =
     "                          figures it needs (-o names the directory)\n"
     "      --title TEXT        booklet title\n"
     "      --no-cache          do not use the figure cache under build/\n"
+    "      --cache-dir DIR     keep encoded figures, downloads and deck thumbnails\n"
+    "                          in DIR (default: build/cache under the library root)\n"
     "      --fetch             download remote figures (cached under build/)\n"
     "      --allow-outside     allow figure paths outside the library root\n"
     "      --layout-report     print paragraph and page-breaking findings\n"
@@ -207,6 +211,7 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
       break;
     }
     case OPT_NO_CACHE: o->no_cache = 1; break;
+    case OPT_CACHE_DIR: o->cache_dir = optarg; break;
     case OPT_STRICT: o->strict = 1; break;
     case OPT_ALLOW_OUTSIDE: o->allow_outside = 1; break;
     case OPT_FETCH: o->fetch = 1; break;
@@ -284,6 +289,17 @@ static char *library_root(const cli_options *o) {
 
 /* Reads the library the arguments name. Returns NULL when nothing could be
  * read at all (diagnostics printed). */
+/* Where encoded figures, downloads and thumbnails are kept. */
+static char *cache_dir_for(const cli_options *o, const char *root) {
+  if (o->cache_dir) return pb_xstrdup(o->cache_dir);
+  const char *env = getenv("PAPERBOOK_CACHE_DIR");
+  if (env && *env) return pb_xstrdup(env);
+  char *b = join(root, "build");
+  char *c = join(b, "cache");
+  free(b);
+  return c;
+}
+
 static pb_library *load_library(const cli_options *o, pb_config *cfg, const char *root) {
   char *cfg_path = join(root, "paperbook.yml");
   if (pb_config_load(cfg, cfg_path) != PB_OK) {
@@ -324,13 +340,24 @@ static pb_library *load_library(const cli_options *o, pb_config *cfg, const char
     return NULL;
   }
   /* Remote figures: from the download cache, which --fetch fills. */
+  char *cache = cache_dir_for(o, root);
+  char *fetch_dir = join(cache, "fetch");
   pb_fetch_options fo = {0};
   fo.fetch = o->fetch;
+  fo.cache_dir = fetch_dir;
   pb_fetch_figures(lib, &fo);
-  /* The decks under Slide/, matched with the cards. */
+  free(fetch_dir);
+  /* The decks under Slide/, matched with the cards; thumbnails of .pptx
+   * decks are extracted into the cache. */
   char *slide_dir = join(root, "Slide");
-  if (is_dir(slide_dir)) pb_slides_scan(lib, "Slide");
+  if (is_dir(slide_dir)) {
+    char *thumbs = join(cache, "thumbs");
+    pb_slides_options so = {thumbs};
+    pb_slides_scan_ex(lib, "Slide", &so);
+    free(thumbs);
+  }
   free(slide_dir);
+  free(cache);
   return lib;
 }
 
@@ -689,9 +716,7 @@ static int cmd_render(int argc, char **argv, command cmd) {
   if (cmd == CMD_DIGEST && !o.dpi) po.dpi = 150;
   char *cache = NULL;
   if (!o.no_cache) {
-    char *bdir = join(root, "build");
-    cache = join(bdir, "cache");
-    free(bdir);
+    cache = cache_dir_for(&o, root);
     po.cache_dir = cache;
   }
   int rc = pb_pdf_write(doc, &po, output);
