@@ -41,6 +41,18 @@ static int is_http_url(const char *s) {
   return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
 }
 
+/* What to ask the server for: the URL as written, or https:// before a
+ * bare "www." address (which cards write and browsers accept). NULL for
+ * other schemes. malloc'd. */
+static char *request_url(const char *url) {
+  if (is_http_url(url)) return pb_xstrdup(url);
+  if (strncasecmp(url, "www.", 4) != 0) return NULL;
+  size_t n = strlen(url) + sizeof "https://";
+  char *out = pb_xmalloc(n);
+  snprintf(out, n, "https://%s", url);
+  return out;
+}
+
 /* 32 hex digits naming data[0..len). */
 static void hash_name(const void *data, size_t len, char out[33]) {
   snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, pb_hash64(data, len, SEED_A),
@@ -247,7 +259,8 @@ done:
 
 /* One URL, however many figures name it. */
 typedef struct {
-  const char *url;   /* as written (arena) */
+  const char *url;   /* as written (arena); the cache key */
+  char *get_url;     /* what is requested (malloc'd) */
   char *raw_url;     /* the ?raw=true retry, once tried (malloc'd) */
   char *path;        /* cached file (malloc'd), NULL when none */
   char *error;       /* why not (malloc'd), NULL when no attempt failed */
@@ -358,7 +371,7 @@ static int finish_transfer(CURLM *multi, fetch_job *j, CURLcode rc, const char *
   const char *fmt_name = "unknown";
   pb_img_format fmt = pb_image_sniff(j->body.data ? j->body.data : "", j->body.len, &fmt_name);
   if (!embeddable(fmt)) {
-    char *raw = j->raw_url ? NULL : pb_fetch_raw_url(j->url);
+    char *raw = j->raw_url ? NULL : pb_fetch_raw_url(j->get_url);
     if (raw) {
       j->raw_url = raw;
       start_transfer(multi, j, raw, lim);
@@ -392,7 +405,7 @@ static void download_all(fetch_job **queue, size_t n, const char *dir, const lim
   while (next < n || active > 0) {
     while (active < lim->jobs && next < n) {
       fetch_job *j = queue[next++];
-      start_transfer(multi, j, j->url, lim);
+      start_transfer(multi, j, j->get_url, lim);
       active++;
     }
     int running = 0;
@@ -507,7 +520,8 @@ int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt) {
   int have_cache = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
   for (size_t i = 0; i < njobs; i++) {
     fetch_job *j = &jobs[i];
-    if (!is_http_url(j->url)) {
+    j->get_url = request_url(j->url);
+    if (!j->get_url) {
       if (opt->fetch) set_error(j, "only http and https figures are downloaded");
       continue;
     }
@@ -542,6 +556,7 @@ int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt) {
             missing == 1 ? "" : "s", missing == 1 ? "it" : "them");
 
   for (size_t i = 0; i < njobs; i++) {
+    free(jobs[i].get_url);
     free(jobs[i].raw_url);
     free(jobs[i].path);
     free(jobs[i].error);

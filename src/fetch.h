@@ -25,8 +25,9 @@ typedef struct {
   int jobs;               /* parallel downloads; 0: PB_FETCH_JOBS */
 } pb_fetch_options;
 
-/* Gives every figure of lib that has a url and no path (http and https
- * only) the path of its cached copy, an arena string. The cache is
+/* Gives every figure of lib that has a url and no path (http, https, or a
+ * bare "www." address, asked for as https) the path of its cached copy, an
+ * arena string. The cache is
  * <cache_dir>/url/<hash of the URL> (a small index file naming the content)
  * and <cache_dir>/data/<hash of the bytes>.<ext>, so an image reached by
  * two URLs is stored once; every file is written to a temporary name and
