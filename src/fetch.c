@@ -290,15 +290,13 @@ static size_t on_data(char *data, size_t size, size_t n, void *user) {
 
 static void set_error(fetch_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_error(fetch_job *j, const char *fmt, ...) {
-  pb_buf b = PB_BUF_INIT;
   char tmp[512];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(tmp, sizeof tmp, fmt, ap);
   va_end(ap);
-  pb_buf_puts(&b, tmp);
   free(j->error);
-  j->error = pb_buf_detach(&b);
+  j->error = pb_xstrdup(tmp);
 }
 
 typedef struct {
