@@ -66,6 +66,7 @@
 
 #define SQUEEZE_MAX 0.5 /* em removed between two full-width marks that meet */
 #define SQUEEZE_GAP 0.15 /* em of blank that always stays between their ink */
+#define LINE_END_KEEP 0.05 /* em of blank kept after a mark that ends a line */
 
 /* ======================================================================
  * Character classes
@@ -248,6 +249,8 @@ typedef struct {
   double adv;  /* glyph advance = width of its box */
   double kern; /* adjustment before the next character (kerning, squeeze),
                   dropped when the line breaks there */
+  double hang; /* blank after a closing mark's ink that a line ending with
+                  it gives up (at most half an em) */
   int pen;    /* penalty for breaking after this element (PEN_INF: never) */
   unsigned char kind;
   unsigned char hyph;    /* a break after this element shows a hyphen */
@@ -400,9 +403,20 @@ static void itemize(ctx *c) {
     c->n--;
 }
 
-/* Kerning (only pairs that matter; each one splits a run) and the squeeze
- * of two full-width punctuation marks that meet. */
+/* Kerning (only pairs that matter; each one splits a run), the squeeze of
+ * two full-width punctuation marks that meet, and how much of a closing
+ * mark's blank a line ending with it gives up (clreq: a line-end mark may
+ * be set half width, so the right margin shows no notch). */
 static void adjust_pairs(ctx *c) {
+  for (size_t i = 0; i < c->n; i++) {
+    elem *a = &c->e[i];
+    double left, right;
+    if (a->kind == EK_CHAR && is_close(a->src) && is_half_blank_punct(a->src) &&
+        a->adv >= 0.9 * a->size && glyph_ink(c->fonts, a->face, a->cp, &left, &right)) {
+      double blank = a->adv - right * a->size / 1000.0 - LINE_END_KEEP * a->size;
+      a->hang = blank < 0 ? 0 : blank > 0.5 * a->size ? 0.5 * a->size : blank;
+    }
+  }
   for (size_t i = 0; i + 1 < c->n; i++) {
     elem *a = &c->e[i], *b = &c->e[i + 1];
     if (a->kind != EK_CHAR || b->kind != EK_CHAR)
@@ -421,10 +435,8 @@ static void adjust_pairs(ctx *c) {
           squeeze = room > 0 ? room : 0;
       }
       a->kern = -squeeze;
-      continue;
-    }
-    if (a->face == b->face && a->size == b->size && a->face >= 0 && a->src < 0x3000 &&
-        b->src < 0x3000) {
+    } else if (a->face == b->face && a->size == b->size && a->face >= 0 && a->src < 0x3000 &&
+               b->src < 0x3000) {
       double k = pb_fonts_kern(c->fonts, a->face, a->cp, b->cp);
       if (fabs(k) >= 10.0)
         a->kern = k * a->size / 1000.0;
@@ -767,10 +779,16 @@ static void add_parfill(items *v) {
   p->pen = PEN_EJECT;
 }
 
+/* Whether a break after e needs its own penalty item: one with a cost,
+ * a hyphen, or a width (a line-end mark giving up its blank half). */
+static int break_needs_penalty(const elem *e, int pen) {
+  return pen < PEN_INF && (pen > 0 || e->hyph || e->hang > 0);
+}
+
 /* A possible break after character e (penalty, flag and hyphen from it),
  * as a penalty item unless it is a plain break at the glue. */
 static void add_break(const ctx *c, items *v, const elem *e, int pen, int with_glue) {
-  if (pen >= PEN_INF || (pen <= 0 && with_glue && !e->hyph))
+  if (pen >= PEN_INF || (with_glue && !break_needs_penalty(e, pen)))
     return;
   item *p = push_item(v, IT_PEN);
   p->pen = pen;
@@ -779,6 +797,8 @@ static void add_break(const ctx *c, items *v, const elem *e, int pen, int with_g
   p->elem = (int)(e - c->e);
   if (e->hyph)
     p->w = hyphen_width(c, e);
+  else
+    p->w = -e->hang;
 }
 
 static void add_glue(items *v, int pen, double w, double y, double z, int space_elem,
@@ -815,7 +835,8 @@ static void build_items(const ctx *c, items *v) {
       int glue = kind != GK_NONE || w != 0;
       add_break(c, v, e, e->pen, glue);
       if (glue)
-        add_glue(v, e->hyph ? PEN_INF : e->pen, w, y, z, -1, kind == GK_LETTER);
+        add_glue(v, break_needs_penalty(e, e->pen) ? PEN_INF : e->pen, w, y, z, -1,
+                 kind == GK_LETTER);
       break;
     }
     }
@@ -1093,60 +1114,80 @@ static pb_run *push_run(line_work *w) {
 /* Groups the placed characters into runs: same attributes, and every gap
  * inside the run equal, so that one char_space (Tc) reproduces it. A run's
  * w counts Tc after its last character too (the renderer applies it), so a
- * character joins only while x + w stays within the line's right edge, and
- * the line's last character only when the run then ends exactly there. */
+ * run ends where that would carry it past the next character's origin or
+ * the line's right edge; the line's last run ends exactly at the edge.
+ * A lone character before a squeeze takes the (negative) gap as its Tc. */
 static void make_runs(const ctx *c, pb_arena *arena, line_work *w) {
-  size_t i = 0;
-  double right = w->n ? w->p[w->n - 1].x + w->p[w->n - 1].adv : 0;
+  size_t n = w->n;
+  double right = n ? w->p[n - 1].x + w->p[n - 1].adv : 0;
   w->nruns = 0;
-  while (i < w->n) {
+  for (size_t i = 0; i < n;) {
     const placed *first = &w->p[i];
-    pb_buf_reset(&w->text);
-    pb_utf8_put(&w->text, first->cp);
-    size_t nchars = 1;
-    double adv_sum = first->adv;
+    /* The longest stretch i..k of equal attributes and equal gaps; a
+     * source space at its natural width joins as a character (Tc 0). */
+    size_t k = i;
     double tc = 0;
     int tc_set = 0;
-    size_t k = i;
-    while (k + 1 < w->n) {
-      const placed *cur = &w->p[k], *nx = &w->p[k + 1];
-      if (!same_attrs(c, first, nx))
-        break;
-      double gap = nx->x - cur->x - cur->adv;
+    while (k + 1 < n && same_attrs(c, first, &w->p[k + 1])) {
+      const placed *cur = &w->p[k];
+      double gap = w->p[k + 1].x - cur->x - cur->adv;
       if (cur->space_after) {
         double sp = pb_fonts_advance(c->fonts, cur->face, ' ') * cur->size / 1000.0;
         if ((tc_set && fabs(tc) > EPS) || fabs(gap - sp) > EPS)
           break;
         tc_set = 1, tc = 0;
-        pb_utf8_put(&w->text, ' ');
-        nchars++;
-        adv_sum += sp;
-      } else {
-        double t = !tc_set ? (fabs(gap) <= EPS ? 0 : gap) : tc;
-        double end = first->x + adv_sum + nx->adv + (double)(nchars + 1) * t;
-        if ((tc_set && fabs(gap - tc) > EPS) || end > right + EPS ||
-            (k + 2 == w->n && fabs(end - right) > EPS))
-          break;
-        tc = t;
-        tc_set = 1;
+      } else if (!tc_set) {
+        tc_set = 1, tc = fabs(gap) <= EPS ? 0 : gap;
+      } else if (fabs(gap - tc) > EPS) {
+        break;
       }
-      pb_utf8_put(&w->text, nx->cp);
-      nchars++;
-      adv_sum += nx->adv;
       k++;
     }
-    const pb_span_in *s = &c->spans[first->span];
-    pb_run *r = push_run(w);
-    r->face = first->face;
-    r->size = first->size;
-    r->x = first->x;
-    r->char_space = tc;
-    r->w = adv_sum + (double)nchars * tc;
-    r->text = pb_arena_strndup(arena, w->text.data, w->text.len);
-    r->len = w->text.len;
-    r->color = s->color;
-    r->url = s->url;
-    r->style = s->style;
+    /* Give up characters at the end while Tc after the last one would
+     * overshoot what follows it. */
+    for (;;) {
+      double adv_sum = 0;
+      size_t nchars = 0;
+      for (size_t j = i; j <= k; j++) {
+        adv_sum += w->p[j].adv;
+        nchars++;
+        if (j < k && w->p[j].space_after) {
+          adv_sum += pb_fonts_advance(c->fonts, w->p[j].face, ' ') * w->p[j].size / 1000.0;
+          nchars++;
+        }
+      }
+      double t = k > i ? tc : 0;
+      if (k == i && k + 1 < n) {
+        double gap = w->p[k + 1].x - first->x - first->adv;
+        if (gap < 0)
+          t = gap;
+      }
+      double end = first->x + adv_sum + (double)nchars * t;
+      double limit = k + 1 < n ? w->p[k + 1].x : right;
+      if (k > i && (end > limit + EPS || (k + 1 == n && fabs(end - right) > EPS))) {
+        k--;
+        continue;
+      }
+      pb_buf_reset(&w->text);
+      for (size_t j = i; j <= k; j++) {
+        pb_utf8_put(&w->text, w->p[j].cp);
+        if (j < k && w->p[j].space_after)
+          pb_utf8_put(&w->text, ' ');
+      }
+      const pb_span_in *s = &c->spans[first->span];
+      pb_run *r = push_run(w);
+      r->face = first->face;
+      r->size = first->size;
+      r->x = first->x;
+      r->char_space = t;
+      r->w = adv_sum + (double)nchars * t;
+      r->text = pb_arena_strndup(arena, w->text.data, w->text.len);
+      r->len = w->text.len;
+      r->color = s->color;
+      r->url = s->url;
+      r->style = s->style;
+      break;
+    }
     i = k + 1;
   }
 }
@@ -1223,6 +1264,8 @@ static void set_line(const ctx *c, const kp *k, pb_arena *arena, const pb_para_o
         w->p[w->n - 1].space_after = 1;
     }
   }
+  if (brk->type == IT_PEN && brk->w < 0 && w->n > 0)
+    w->p[w->n - 1].adv += brk->w; /* the mark's blank half is given up */
   if (hyph && w->n > 0) {
     const placed *lastp = &w->p[w->n - 1];
     placed *p = push_placed(w);

@@ -107,6 +107,8 @@ static int check_para(const char *name, const pb_para *p, const pb_para_options 
       const pb_run *run = &l->runs[r];
       CHECK(run->len > 0 && run->w > 0, "%s: line %zu run %zu empty", name, i, r);
       CHECK(r == 0 || run->x >= l->runs[r - 1].x, "%s: line %zu runs out of order", name, i);
+      CHECK(r == 0 || l->runs[r - 1].x + l->runs[r - 1].w <= run->x + 0.01,
+            "%s: line %zu run %zu ends past the next one's start", name, i, r - 1);
     }
   }
   return failures - before;
@@ -297,6 +299,30 @@ static void test_spacing(pb_fonts *fonts) {
     printf("note: U+3002 advance %.0f/1000 em, squeeze not applicable\n", adv);
   }
 
+  /* A closing mark ending a justified line gives up the blank after its
+   * ink (clreq: line-end marks set half width), so the margin shows no
+   * notch: the line still ends at the measure, the mark's full advance
+   * reaches past it. */
+  {
+    pb_para_options oj = opts(95, 1);
+    s = span_of("我们提出了新方法，实验表明它有效，并且速度更快，代码已经公开，欢迎使用。", 10);
+    CHECK(pb_para_layout(fonts, arena, &s, 1, &oj, &p, NULL, 0) == 0, "line-end mark");
+    check_para("line-end mark", &p, &oj);
+    int hung = 0;
+    for (size_t i = 0; i + 1 < p.nlines; i++) {
+      const pb_line *l = &p.lines[i];
+      if (last_cp(l) != 0xFF0C)
+        continue;
+      const pb_run *r = &l->runs[l->nruns - 1];
+      double full = pb_fonts_advance(fonts, r->face, 0xFF0C) * 10 / 1000.0;
+      CHECK(fabs(right_edge(l) - 95) < 0.01, "line ending in ， is %.2f pt", right_edge(l));
+      hung += r->x + full > 95 + 1; /* its blank reaches past the measure */
+    }
+    CHECK(hung > 0, "no justified line ends with a compressed ，");
+    if (getenv("PARA_DUMP"))
+      dump_para(&p);
+  }
+
   /* Forced break. */
   s = span_of("第一行\n第二行  \n  third line", 10);
   CHECK(pb_para_layout(fonts, arena, &s, 1, &o, &p, NULL, 0) == 0 && p.nlines == 3,
@@ -461,6 +487,9 @@ static void test_random(pb_fonts *fonts) {
       CHECK(right <= o.width + 0.01 || (single && l->overfull),
             "random %d: line %zu is %.2f pt, measure %.2f", iter, i, right, o.width);
       CHECK(l->overfull == 0 || o.width < 20, "random %d: overfull at %.1f pt", iter, o.width);
+      for (size_t r = 1; r < l->nruns; r++)
+        CHECK(l->runs[r - 1].x + l->runs[r - 1].w <= l->runs[r].x + 0.01,
+              "random %d: line %zu run %zu ends past the next one's start", iter, i, r - 1);
     }
     if (o.width >= 20)
       CHECK(p.overfull == 0, "random %d: %d overfull", iter, p.overfull);
