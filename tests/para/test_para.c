@@ -589,6 +589,7 @@ static int test_corpus(pb_fonts *fonts, const char *path) {
   int paras = 0, lines = 0, overfull = 0, violations = 0, hyphenated = 0, short_last = 0;
   size_t chars = 0;
   double total = 0, worst = 0, first = 0;
+  int worst_at = 0;
   pb_span_in spans[256];
   const char *p = file.data, *end = file.data + file.len;
   while (p < end) {
@@ -609,7 +610,7 @@ static int test_corpus(pb_fonts *fonts, const char *path) {
       if (paras == 0)
         first = ms; /* includes loading the hyphenation patterns */
       else if (ms > worst)
-        worst = ms;
+        worst = ms, worst_at = paras + 1;
       CHECK(rc == 0, "corpus paragraph: rc %d", rc);
       char name[64];
       snprintf(name, sizeof name, "corpus paragraph %d", paras + 1);
@@ -631,9 +632,9 @@ static int test_corpus(pb_fonts *fonts, const char *path) {
   }
   printf("corpus: %d paragraphs, %zu bytes, %d lines, %d hyphenated, %d last lines under "
          "2.5 em, %d overfull, %d punctuation violations; %.2f ms total (first paragraph "
-         "%.2f ms with one-time set-up), %.3f ms per paragraph after it, worst %.3f ms\n",
+         "%.2f ms with one-time set-up), %.3f ms per paragraph after it, worst %.3f ms (paragraph %d)\n",
          paras, chars, lines, hyphenated, short_last, overfull, violations, total, first,
-         paras > 1 ? (total - first) / (paras - 1) : 0, worst);
+         paras > 1 ? (total - first) / (paras - 1) : 0, worst, worst_at);
   CHECK(paras > 100, "only %d summary paragraphs found", paras);
 #if !defined(__SANITIZE_ADDRESS__)
   CHECK(total - first < 100, "corpus took %.1f ms", total - first);
