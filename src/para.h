@@ -36,7 +36,11 @@ typedef struct {
   int face;
   double size;
   double x;          /* offset from the line's left edge, points */
-  double w;          /* width including char_space, points */
+  double w;          /* width including char_space (after every character,
+                        the last one too), points. x + w never passes the
+                        next run's x nor the line's right edge; a closing
+                        mark that ends a line counts without the blank after
+                        its ink (set half width at the line end). */
   const char *text;  /* UTF-8, in the doc arena */
   size_t len;
   double char_space; /* Tc for this run, points */
