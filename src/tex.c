@@ -839,7 +839,10 @@ static int cmp_presenter(const void *a, const void *b) {
   const pb_entry *x = *(const pb_entry *const *)a, *y = *(const pb_entry *const *)b;
   const char *px = x->presenter ? x->presenter : "\xff", *py = y->presenter ? y->presenter : "\xff";
   int c = strcmp(px, py);
-  return c ? c : cmp_date(x, y, 0);
+  if (c) return c;
+  /* As the layout orders them, so that both booklets list the same. */
+  if (x->date && y->date && strcmp(x->date, y->date)) return strcmp(x->date, y->date);
+  return x->index - y->index;
 }
 
 static const char *month_name(pb_arena *a, const char *date) {
@@ -862,8 +865,17 @@ static void put_content(tex *T) {
   if (grouping == 0 && !has_categories) grouping = 1;
 
   if (grouping == 0) {
-    for (size_t i = 0; i < lib->root_category->nchildren; i++)
-      put_category(T, lib->root_category->children[i]);
+    const pb_category *root = lib->root_category;
+    char *done = pb_arena_alloc(T->arena, root->nchildren + 1);
+    for (size_t k = 0; k < T->opt.ncategory_order; k++)
+      for (size_t i = 0; i < root->nchildren; i++)
+        if (!done[i] && T->opt.category_order[k] && root->children[i]->name &&
+            strcmp(root->children[i]->name, T->opt.category_order[k]) == 0) {
+          put_category(T, root->children[i]);
+          done[i] = 1;
+        }
+    for (size_t i = 0; i < root->nchildren; i++)
+      if (!done[i]) put_category(T, root->children[i]);
     int any = 0;
     for (size_t i = 0; i < lib->nentries; i++)
       if (lib->entries[i]->ncategory == 0) {

@@ -20,6 +20,9 @@ typedef struct {
                            (-1: not chosen) as 0 */
   int newest_first;     /* month / presenter chapters: newest cards first */
   int letter;           /* US Letter instead of A4 */
+  const char **category_order; /* display order of top categories (config's
+                                  order:), the rest after them as they come */
+  size_t ncategory_order;
 } pb_tex_options;
 
 /* Writes outdir/booklet.tex and the figures it uses into outdir/figures/

@@ -228,6 +228,20 @@ static int have_family(const char *family) {
   return n > 0;
 }
 
+/* Writes lib with opt into outdir/name quietly; returns the .tex (malloc'd). */
+static char *write_variant(const pb_library *lib, const pb_tex_options *opt, const char *outdir,
+                           const char *name) {
+  char dir[4096], path[4200];
+  snprintf(dir, sizeof dir, "%s/%s", outdir, name);
+  pb_diag_set_quiet(1);
+  int rc = pb_tex_write(lib, opt, dir);
+  pb_diag_set_quiet(0);
+  if (rc != 0) return NULL;
+  snprintf(path, sizeof path, "%s/booklet.tex", dir);
+  size_t len;
+  return slurp(path, &len);
+}
+
 static int run_small(const char *outdir, const char *root) {
   char path[4096];
   snprintf(path, sizeof path, "%s/src", outdir);
@@ -360,6 +374,45 @@ static int run_small(const char *outdir, const char *root) {
   pb_diag_set_quiet(1);
   CHECK(pb_tex_write(lib, &opt, "/proc/no/such/dir") == PB_EIO, "unwritable outdir accepted");
   pb_diag_set_quiet(0);
+
+  /* The other chapter structures, textually. */
+  char *variant;
+  pb_tex_options vo = opt;
+  vo.grouping = 1;
+  variant = write_variant(lib, &vo, outdir, "month");
+  CHECK(variant && contains(variant, "\\chapter{2024年12月 · December 2024}"), "month chapter");
+  CHECK(variant && contains(variant, "\\chapter{Undated}"), "undated chapter");
+  CHECK(variant && strstr(variant, "2024年12月") < strstr(variant, "2024年10月") &&
+            strstr(variant, "{pb-card-0}") < strstr(variant, "{pb-card-3}"),
+        "newest month first, newest card first");
+  CHECK(variant && strstr(variant, "2024年10月") < strstr(variant, "{Undated}"), "undated last");
+  CHECK(variant && contains(variant, "\\pbcard{section}{pb-card-2}"), "cards are sections");
+  free(variant);
+  vo.newest_first = 0;
+  variant = write_variant(lib, &vo, outdir, "month-oldest");
+  CHECK(variant && strstr(variant, "2024年10月") < strstr(variant, "2024年12月"), "oldest month first");
+  free(variant);
+  vo.grouping = 2;
+  variant = write_variant(lib, &vo, outdir, "presenter");
+  CHECK(variant && contains(variant, "\\chapter{Unknown presenter · 未署名}"), "unknown presenter");
+  CHECK(variant && strstr(variant, "\\chapter{张三}") &&
+            strstr(variant, "{pb-card-3}") < strstr(variant, "{pb-card-0}"),
+        "presenter chapter, oldest card first");
+  free(variant);
+  vo = opt;
+  vo.grouping = -1;
+  const char *order[] = {"多模态 Multimodal", "no such category"};
+  vo.category_order = order;
+  vo.ncategory_order = 2;
+  variant = write_variant(lib, &vo, outdir, "order");
+  CHECK(variant && strstr(variant, "\\chapter{多模态 Multimodal}") &&
+            strstr(variant, "\\chapter{多模态 Multimodal}") < strstr(variant, "\\chapter[CV"),
+        "configured category order");
+  free(variant);
+  vo.letter = 1;
+  variant = write_variant(lib, &vo, outdir, "letter");
+  CHECK(variant && contains(variant, "letterpaper"), "US Letter");
+  free(variant);
 
   snprintf(path, sizeof path, "%s/titles.txt", outdir);
   FILE *tf = fopen(path, "w");
