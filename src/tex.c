@@ -11,6 +11,8 @@
  * (link targets): nothing from a card reaches the .tex unescaped. */
 #include "tex.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fontconfig/fontconfig.h>
@@ -548,6 +550,27 @@ done:
   return f;
 }
 
+/* Removes figures/fig-NNN.png|jpg files an earlier run wrote and this one
+ * did not, so that the directory holds what booklet.tex uses. Other files
+ * are left alone. */
+static void remove_stale_figures(tex *T) {
+  DIR *d = opendir(T->figdir);
+  if (!d) return;
+  for (struct dirent *de; (de = readdir(d));) {
+    const char *n = de->d_name;
+    if (strncmp(n, "fig-", 4) != 0) continue;
+    size_t digits = 0;
+    while (isdigit((unsigned char)n[4 + digits])) digits++;
+    const char *ext = n + 4 + digits;
+    if (digits < 3 || (strcmp(ext, ".png") != 0 && strcmp(ext, ".jpg") != 0)) continue;
+    int used = 0;
+    for (size_t i = 0; i < T->nfigs && !used; i++)
+      if (T->figs[i].name && strcmp(T->figs[i].name + strlen(FIGURE_DIR) + 1, n) == 0) used = 1;
+    if (!used) unlink(pb_arena_printf(T->arena, "%s/%s", T->figdir, n));
+  }
+  closedir(d);
+}
+
 /* ==== rich text ======================================================== */
 
 static void put_spans(tex *T, pb_buf *b, const pb_block *blk) {
@@ -1067,8 +1090,9 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
     "  {\\raggedright\\sffamily\\bfseries #2\\par}\\nopagebreak\\@afterheading}\n"
     "\\newcommand{\\pbmeta}[1]{{\\noindent\\small\\sffamily\\color{pbgray}#1\\par}\\nopagebreak\\@afterheading}\n"
     "\\newcommand{\\pblinks}[1]{{\\noindent\\small\\sffamily\\bfseries#1\\par}\\nopagebreak\\@afterheading}\n"
+    "% totalheight, not height: a figure rotated by angle= has all of it as depth.\n"
     "\\newcommand{\\pbfigure}[2][]{\\par\\smallskip{\\centering\n"
-    "  \\includegraphics[#1,width=\\linewidth,height=0.4\\textheight,keepaspectratio]{#2}\\par}\\smallskip}\n"
+    "  \\includegraphics[#1,width=\\linewidth,totalheight=0.4\\textheight,keepaspectratio]{#2}\\par}\\smallskip}\n"
     "\\newcommand{\\pbplaceholder}[1]{\\par\\smallskip\\noindent\\fbox{\\parbox[c][4em][c]%\n"
     "  {\\dimexpr\\linewidth-2\\fboxsep-2\\fboxrule\\relax}{\\centering\\small\\sffamily\\color{pbgray}#1}}\\par\\smallskip}\n"
     "\\newcommand{\\pbsummary}{\\par\\smallskip}\n"
@@ -1177,6 +1201,8 @@ int pb_tex_write(const pb_library *lib, const pb_tex_options *opt, const char *o
   if (write_atomic(path, doc.data, doc.len) != 0) {
     pb_error(path, 0, "cannot write: %s", strerror(errno));
     rc = PB_EIO;
+  } else {
+    remove_stale_figures(&T);
   }
 done:
   if (T.latin) FcCharSetDestroy(T.latin);

@@ -168,6 +168,8 @@ static pb_library *small_library(const char *root, const char *outdir) {
   e->venue_raw = "arXiv 2024";
   pb_library_file_entry(lib, ab, e);
   link(lib, e, PB_LINK_SLIDE, "Slide", "Slide/deck 1.pptx", "Slide/deck 1.pptx");
+  snprintf(path, sizeof path, "%s/src/rotated.jpg", outdir);
+  figure(lib, e, "rotated.jpg", path, NULL);
   b = block(lib, &e->summary, PB_BLOCK_PARA, 0, 0, 43);
   span(lib, b, "本文提出了一种方法，在 ImageNet 上达到 90% 的准确率。", 0, NULL);
 
@@ -260,6 +262,22 @@ static int run_small(const char *outdir, const char *root) {
       2, 3, 0x44, 0x34, 0x05, 0, 0x3B};                                  /* LZW min 2, data, end */
   snprintf(path, sizeof path, "%s/src/tiny.gif", outdir);
   write_file(path, gif, sizeof gif);
+  /* llava.jpg with an EXIF orientation of 6 (rotate 90° clockwise to view). */
+  static const unsigned char exif[] = {
+      0xFF, 0xD8, 0xFF, 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 0x2A, 0, 8, 0, 0, 0,
+      1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0};
+  snprintf(path, sizeof path, "%s/Images/llava.jpg", root);
+  size_t jlen;
+  char *jpeg = slurp(path, &jlen);
+  if (jpeg && jlen > 2) {
+    pb_buf rot = PB_BUF_INIT;
+    pb_buf_append(&rot, exif, sizeof exif);
+    pb_buf_append(&rot, jpeg + 2, jlen - 2);
+    snprintf(path, sizeof path, "%s/src/rotated.jpg", outdir);
+    write_file(path, rot.data, rot.len);
+    pb_buf_free(&rot);
+  }
+  free(jpeg);
 
   pb_library *lib = small_library(root, outdir);
   pb_tex_options opt;
@@ -330,6 +348,7 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "\\pbfigure{figures/fig-002.jpg}"), "JPEG figure");
   CHECK(contains(tex, "\\pbfigure{figures/fig-003.png}"), "PNG figure");
   CHECK(contains(tex, "\\pbfigure{figures/fig-004.png}"), "GIF figure");
+  CHECK(contains(tex, "\\pbfigure[angle=-90]{figures/fig-005.jpg}"), "EXIF-rotated JPEG");
   CHECK(contains(tex, "SVG images cannot be included"), "SVG placeholder");
   CHECK(contains(tex, "\\href{https://example.com/fig_1.png\\#x\\%y}{remote figure not included"),
         "remote figure placeholder");
@@ -357,6 +376,24 @@ static int run_small(const char *outdir, const char *root) {
   snprintf(path, sizeof path, "%s/figures/fig-005.png", outdir);
   struct stat st;
   CHECK(stat(path, &st) != 0, "a figure too many");
+
+  /* Figures of an earlier run that this one does not use are removed;
+   * other files stay. */
+  snprintf(path, sizeof path, "%s/figures/fig-009.png", outdir);
+  write_file(path, "x", 1);
+  snprintf(path, sizeof path, "%s/figures/fig-002.png", outdir);
+  write_file(path, "x", 1);
+  snprintf(path, sizeof path, "%s/figures/mine.png", outdir);
+  write_file(path, "x", 1);
+  CHECK(pb_tex_write(lib, &opt, outdir) == 0, "pb_tex_write failed");
+  snprintf(path, sizeof path, "%s/figures/fig-009.png", outdir);
+  CHECK(stat(path, &st) != 0, "stale figure kept");
+  snprintf(path, sizeof path, "%s/figures/fig-002.png", outdir);
+  CHECK(stat(path, &st) != 0, "stale figure with another extension kept");
+  snprintf(path, sizeof path, "%s/figures/fig-002.jpg", outdir);
+  CHECK(stat(path, &st) == 0, "used figure removed");
+  snprintf(path, sizeof path, "%s/figures/mine.png", outdir);
+  CHECK(stat(path, &st) == 0, "someone else's file removed");
 
   /* No temporary files left, and a second run writes the same bytes. */
   DIR *d = opendir(outdir);
