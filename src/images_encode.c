@@ -210,12 +210,20 @@ static area_span *area_spans(int src, int dst, float **store) {
   return sp;
 }
 
+static float sample_at(const unsigned char *row, size_t i, int bs) {
+  return bs == 1 ? row[i] : (float)(row[2 * i] << 8 | row[2 * i + 1]);
+}
+
+/* With alpha, colour is averaged premultiplied (weighted by alpha) and
+ * divided back, so that the colour of invisible pixels does not bleed into
+ * the edges of what is visible. */
 static void raw_resample(raw_image *r, int nw, int nh) {
   if (nw < 1) nw = 1;
   if (nh < 1) nh = 1;
   if (nw >= r->w && nh >= r->h) return;
   raw_unpalette(r);
-  int c = r->channels, bs = r->bytes;
+  int c = r->channels, bs = r->bytes, al = r->alpha;
+  float maxv = bs == 1 ? 255.0f : 65535.0f;
   float *wx, *wy;
   area_span *sx = area_spans(r->w, nw, &wx), *sy = area_spans(r->h, nh, &wy);
   /* Horizontal pass into floats, one source row at a time. */
@@ -225,34 +233,45 @@ static void raw_resample(raw_image *r, int nw, int nh) {
     const unsigned char *row = r->px + (size_t)y * srow;
     float *t = tmp + (size_t)y * (size_t)nw * (size_t)c;
     for (int x = 0; x < nw; x++) {
-      for (int ch = 0; ch < c; ch++) {
-        float acc = 0;
-        for (int k = 0; k < sx[x].count; k++) {
-          size_t o = ((size_t)(sx[x].first + k) * (size_t)c + (size_t)ch) * (size_t)bs;
-          float v = bs == 1 ? row[o] : (float)(row[o] << 8 | row[o + 1]);
-          acc += v * sx[x].weight[k];
+      float *o = t + (size_t)x * (size_t)c;
+      for (int ch = 0; ch < c; ch++) o[ch] = 0;
+      for (int k = 0; k < sx[x].count; k++) {
+        size_t px = (size_t)(sx[x].first + k) * (size_t)c;
+        float w = sx[x].weight[k];
+        float cover = al ? sample_at(row, px + (size_t)c - 1, bs) / maxv : 1.0f;
+        for (int ch = 0; ch < c; ch++) {
+          float v = sample_at(row, px + (size_t)ch, bs);
+          o[ch] += (al && ch < c - 1 ? v * cover : v) * w;
         }
-        t[(size_t)x * (size_t)c + (size_t)ch] = acc;
       }
     }
   }
   unsigned char *dst = pb_xmalloc((size_t)nw * (size_t)nh * (size_t)c * (size_t)bs);
-  float maxv = bs == 1 ? 255.0f : 65535.0f;
   size_t trow = (size_t)nw * (size_t)c;
+  float acc[8];
   for (int y = 0; y < nh; y++) {
-    for (size_t i = 0; i < trow; i++) {
-      float acc = 0;
-      for (int k = 0; k < sy[y].count; k++)
-        acc += tmp[(size_t)(sy[y].first + k) * trow + i] * sy[y].weight[k];
-      acc += 0.5f;
-      if (acc > maxv) acc = maxv;
-      if (acc < 0) acc = 0;
-      unsigned v = (unsigned)acc;
-      if (bs == 1)
-        dst[(size_t)y * trow + i] = (unsigned char)v;
-      else {
-        dst[((size_t)y * trow + i) * 2] = (unsigned char)(v >> 8);
-        dst[((size_t)y * trow + i) * 2 + 1] = (unsigned char)v;
+    for (int x = 0; x < nw; x++) {
+      for (int ch = 0; ch < c; ch++) acc[ch] = 0;
+      for (int k = 0; k < sy[y].count; k++) {
+        const float *t = tmp + (size_t)(sy[y].first + k) * trow + (size_t)x * (size_t)c;
+        for (int ch = 0; ch < c; ch++) acc[ch] += t[ch] * sy[y].weight[k];
+      }
+      if (al) {
+        float cover = acc[c - 1] / maxv;
+        for (int ch = 0; ch < c - 1; ch++) acc[ch] = cover > 0 ? acc[ch] / cover : 0;
+      }
+      for (int ch = 0; ch < c; ch++) {
+        float v = acc[ch] + 0.5f;
+        if (v > maxv) v = maxv;
+        if (v < 0) v = 0;
+        unsigned u = (unsigned)v;
+        size_t i = ((size_t)y * (size_t)nw + (size_t)x) * (size_t)c + (size_t)ch;
+        if (bs == 1)
+          dst[i] = (unsigned char)u;
+        else {
+          dst[2 * i] = (unsigned char)(u >> 8);
+          dst[2 * i + 1] = (unsigned char)u;
+        }
       }
     }
   }

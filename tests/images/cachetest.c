@@ -120,7 +120,7 @@ int main(int argc, char **argv) {
   char names[5][40];
   time_t base = time(NULL) - 1000;
   for (int i = 0; i < 5; i++) {
-    char content[16];
+    char content[32];
     snprintf(content, sizeof content, "figure %d", i);
     pb_imgcache_hash h = pb_imgcache_hash_bytes(content, strlen(content));
     memset(&o, 0, sizeof o);

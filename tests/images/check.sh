@@ -212,6 +212,37 @@ for f in big.png big.jpg; do
   $CONVERT $f -filter Box -resize 944x472! $n.want.png
   psnr_at_least $n "x_$n/i-000.png" $n.want.png 30
 done
+# Downsampling with alpha must not bleed the colour of invisible pixels
+# (red here) into the visible ones (blue): premultiplied averaging.
+$CONVERT -size 2000x1000 xc:red -fill blue -draw "rectangle 1001,0 1999,999" \
+  \( -size 2000x1000 xc:black -fill white -draw "rectangle 1001,0 1999,999" \) \
+  -alpha off -compose CopyOpacity -composite PNG32:halo.png
+if embed dpi-halo halo.png --dpi 150 --width 453; then
+  expect_images dpi-halo 1 1
+  mkdir -p ppm_halo && pdfimages dpi-halo.pdf ppm_halo/i
+  red=$(python3 - ppm_halo/i-000.p?m ppm_halo/i-001.p?m <<'PY'
+import sys
+def read(path):
+    data = open(path, "rb").read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    step = 3 if fields[0] == b"P6" else 1
+    return int(fields[1]), int(fields[2]), data[pos + 1:], step
+w, h, rgb, cstep = read(sys.argv[1])
+_, _, alpha, astep = read(sys.argv[2])
+print(max(rgb[cstep * i] for i in range(w * h) if alpha[astep * i] > 0))
+PY
+)
+  if [ "$red" -lt 60 ]; then ok "dpi-halo: visible pixels stay blue (max red $red)"
+  else bad "dpi-halo: red bleeds into visible pixels (max red $red)"; fi
+fi
 embed dpi-small rgb.png --dpi 150 --width 453 && same dpi-small "kept (already below 150 dpi)" rgb.png x_dpi-small/i-000.png
 
 # ---- damaged files: a warning and status 2, never a crash ----------------
