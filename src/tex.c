@@ -149,7 +149,9 @@ static void flush_dropped(tex *T, const char *file, int line) {
 /* ==== escaping ========================================================= */
 
 enum {
-  ESC_TEXT,    /* running text, headings, TOC entries, PDF strings */
+  ESC_TEXT,    /* running text, PDF strings */
+  ESC_TITLE,   /* titles and headings: runs of spaces kept, as the PDF
+                  booklet's bookmarks keep them */
   ESC_CODE,    /* a code block's lines: spaces kept, newlines are paragraphs */
   ESC_BREAKABLE /* text that may be a long URL: breaks allowed after / . etc. */
 };
@@ -157,8 +159,16 @@ enum {
 /* Appends s[0..len) as LaTeX that prints exactly s. */
 static void put_text(tex *T, pb_buf *b, const char *s, size_t len, int mode) {
   size_t i = 0;
+  int after_space = 0;
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
+    if (mode == ESC_TITLE && (c == ' ' || c == '\t' || c == '\n')) {
+      pb_buf_puts(b, after_space ? "\\ " : " ");
+      after_space = 1;
+      i++;
+      continue;
+    }
+    after_space = 0;
     if (c >= 0x80) {
       uint32_t cp;
       int n = pb_utf8_decode(s + i, len - i, &cp);
@@ -215,10 +225,14 @@ static void put_str(tex *T, pb_buf *b, const char *s) {
   if (s) put_text(T, b, s, strlen(s), ESC_TEXT);
 }
 
-/* The escaped form of s, in the scratch arena. */
+static void put_title(tex *T, pb_buf *b, const char *s) {
+  if (s) put_text(T, b, s, strlen(s), ESC_TITLE);
+}
+
+/* The escaped form of s (a title or heading), in the scratch arena. */
 static const char *esc(tex *T, const char *s) {
   pb_buf b = PB_BUF_INIT;
-  put_str(T, &b, s ? s : "");
+  put_title(T, &b, s ? s : "");
   const char *r = pb_arena_strdup(T->arena, b.data ? b.data : "");
   pb_buf_free(&b);
   return r;
@@ -728,7 +742,7 @@ static void put_card(tex *T, const pb_entry *e, int level) {
   const char *title = e->title && *e->title ? e->title : "(untitled)";
   pb_buf_printf(b, "\n%% %s:%d\n\\pbcard{%s}{pb-card-%d}{", e->file ? e->file : "?", e->line,
                 level_name(level), e->index);
-  put_str(T, b, title);
+  put_title(T, b, title);
   pb_buf_puts(b, "}\n");
   put_meta(T, b, e);
   flush_dropped(T, e->file, e->line);
@@ -983,7 +997,7 @@ static void put_appendix(tex *T) {
         if (e->links[j].kind == PB_LINK_SLIDE) deck = &e->links[j];
       pb_buf_printf(b, "\\pbsession{%s}{\\hyperref[pb-card-%d]{", esc(T, e->date ? e->date : "undated"),
                     e->index);
-      put_str(T, b, e->title && *e->title ? e->title : "(untitled)");
+      put_title(T, b, e->title && *e->title ? e->title : "(untitled)");
       pb_buf_puts(b, "}");
       if (venue && *venue) {
         pb_buf_puts(b, " \\textit{(");

@@ -3,8 +3,10 @@
 #   corpus_tex.sh PAPERBOOK OUTDIR INPUT
 # runs `paperbook build --format tex -o OUTDIR INPUT`, compiles booklet.tex
 # with xelatex twice, and checks that every card title of
-# `paperbook dump INPUT` is an entry of the PDF's outline. Skips (77) when
-# the input, xelatex or mutool is missing.
+# `paperbook dump INPUT` is an entry of the PDF's outline, and that the
+# outline has the same entries (titles and levels) as the PDF booklet
+# `paperbook build INPUT` makes. Skips (77) when the input, xelatex or
+# mutool is missing.
 set -u
 pb=$1 out=$2 input=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,4 +58,12 @@ if grep -q 'Missing character' booklet.log; then
   echo "note: xelatex reports missing characters:"
   grep 'Missing character' booklet.log | sort | uniq -c | head
 fi
-python3 "$here/outline.py" booklet.pdf titles.txt
+status=0
+python3 "$here/outline.py" --exact booklet.pdf titles.txt || status=1
+if "$pb" build -q -o "$out/booklet-paperbook.pdf" "$input" 2>/dev/null; then
+  python3 "$here/outline.py" --same booklet-paperbook.pdf booklet.pdf || status=1
+else
+  echo "paperbook build (PDF) failed"
+  status=1
+fi
+exit $status
