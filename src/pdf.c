@@ -21,7 +21,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -148,6 +150,24 @@ static const char *cstr(render *r, const char *s, size_t len) {
   pb_buf_reset(&r->scratch);
   pb_buf_append(&r->scratch, s, len);
   return r->scratch.data ? r->scratch.data : "";
+}
+
+/* libharu fails the whole document on a string over 65535 bytes (error
+ * 0x1057), counted after conversion to UTF-16: text for outlines and the
+ * info dictionary is cut at a character boundary below max bytes of UTF-8,
+ * with an ellipsis. The result may live in r->scratch. */
+enum { PB_PDF_MAX_STRING = 16000, PB_PDF_MAX_OUTLINE = 1000 };
+static const char *clip_text(render *r, const char *s, size_t max) {
+  size_t n = strlen(s);
+  if (n <= max)
+    return s;
+  n = max;
+  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+    n--;
+  pb_buf_reset(&r->scratch);
+  pb_buf_append(&r->scratch, s, n);
+  pb_buf_puts(&r->scratch, "\xe2\x80\xa6");
+  return r->scratch.data;
 }
 
 /* The caption drawn for a placeholder, or for an image that cannot be
@@ -525,9 +545,16 @@ static HPDF_Destination make_dest(render *r, int page, double y) {
   return dst;
 }
 
+static double clamp(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
+
 static void draw_link(render *r, HPDF_Page page, const pb_item *it, size_t pageno) {
-  HPDF_Rect rect = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w),
-                    (HPDF_REAL)(it->y + it->h)};
+  /* the active area ends at the page's edges (and libharu refuses numbers
+   * beyond +-32767, which a link area spanning many lines once reached) */
+  double pw = HPDF_Page_GetWidth(page), ph = HPDF_Page_GetHeight(page);
+  HPDF_Rect rect = {(HPDF_REAL)clamp(it->x, 0, pw), (HPDF_REAL)clamp(it->y, 0, ph),
+                    (HPDF_REAL)clamp(it->x + it->w, 0, pw), (HPDF_REAL)clamp(it->y + it->h, 0, ph)};
+  if (!(rect.right > rect.left && rect.top > rect.bottom))
+    return;
   HPDF_Annotation annot = NULL;
   if (it->target == PB_TARGET_PAGE) {
     if (it->page < 0 || (size_t)it->page >= r->doc->npages) {
@@ -543,6 +570,12 @@ static void draw_link(render *r, HPDF_Page page, const pb_item *it, size_t pagen
       return;
     pb_buf enc = PB_BUF_INIT;
     percent_encode(it->uri, &enc);
+    if (enc.len > PB_PDF_MAX_STRING) {
+      pb_warn(NULL, 0, "page %zu: a link of %zu bytes is too long for a PDF string; link dropped",
+              pageno + 1, enc.len);
+      pb_buf_free(&enc);
+      return;
+    }
     annot = HPDF_Page_CreateURILinkAnnot(page, rect, enc.data);
     pb_buf_free(&enc);
     if (annot && it->target == PB_TARGET_FILE) {
@@ -572,8 +605,18 @@ static void draw_page(render *r, size_t p) {
   HPDF_Page page = r->pages[p];
   r->in_text = 0;
   r->ts_valid = 0;
+  size_t off_page = 0;
   for (size_t i = 0; i < pg->n && !fail(r); i++) {
     const pb_item *it = &pg->items[i];
+    /* libharu fails the whole file on a number beyond +-32767 (error
+     * 0x1057): an item that far off the page costs itself, not the PDF */
+    if (!(fabs(it->x) <= 30000 && fabs(it->y) <= 30000 && fabs(it->w) <= 30000 &&
+          fabs(it->h) <= 30000 && fabs(it->x + it->w) <= 30000 && fabs(it->y + it->h) <= 30000)) {
+      if (it->kind != PB_ITEM_LINK) {
+        off_page++;
+        continue;
+      }
+    }
     switch (it->kind) {
     case PB_ITEM_TEXT:
       draw_text(r, page, it);
@@ -596,6 +639,9 @@ static void draw_page(render *r, size_t p) {
     }
   }
   end_text(r, page);
+  if (off_page)
+    pb_warn(NULL, 0, "page %zu: %zu item(s) far off the page not drawn (text too long for a page?)",
+            p + 1, off_page);
 }
 
 /* ---- document structure --------------------------------------------- */
@@ -612,7 +658,8 @@ static void add_outline(render *r) {
     HPDF_Outline parent = NULL;
     for (int l = level - 1; l >= 1 && !parent; l--)
       parent = stack[l];
-    HPDF_Outline o = HPDF_CreateOutline(r->pdf, parent, m->title, r->utf8);
+    HPDF_Outline o =
+        HPDF_CreateOutline(r->pdf, parent, clip_text(r, m->title, PB_PDF_MAX_OUTLINE), r->utf8);
     if (!o)
       return;
     HPDF_Destination dst = make_dest(r, m->page, m->y);
@@ -710,13 +757,13 @@ static void set_info(render *r) {
   const pb_doc *doc = r->doc;
   /* HPDF_SetInfoAttr encodes with the current encoder (UTF-8). */
   if (doc->title)
-    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_TITLE, doc->title);
+    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_TITLE, clip_text(r, doc->title, PB_PDF_MAX_STRING));
   if (doc->author)
-    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_AUTHOR, doc->author);
+    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_AUTHOR, clip_text(r, doc->author, PB_PDF_MAX_STRING));
   if (doc->subject)
-    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_SUBJECT, doc->subject);
+    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_SUBJECT, clip_text(r, doc->subject, PB_PDF_MAX_STRING));
   if (doc->keywords)
-    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_KEYWORDS, doc->keywords);
+    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_KEYWORDS, clip_text(r, doc->keywords, PB_PDF_MAX_STRING));
   HPDF_SetInfoAttr(r->pdf, HPDF_INFO_PRODUCER, "paperbook");
   HPDF_SetInfoAttr(r->pdf, HPDF_INFO_CREATOR, "paperbook " PB_VERSION);
   if (doc->created >= 0) {
@@ -781,7 +828,9 @@ static void sync_dir(const char *path) {
   free(dir);
 }
 
-/* Makes a unique temporary name beside path: "dir/.name.XXXXXX". */
+/* Makes a unique temporary name beside path: "dir/.name.XXXXXX", locked
+ * (flock) for as long as *fd_out stays open, so that other builds can tell
+ * a file being written from one a killed build left behind. */
 static char *temp_beside(const char *path, int *fd_out) {
   const char *slash = strrchr(path, '/');
   size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
@@ -790,7 +839,37 @@ static char *temp_beside(const char *path, int *fd_out) {
   memcpy(tmp, path, dirlen);
   sprintf(tmp + dirlen, ".%s.XXXXXX", base);
   *fd_out = mkstemp(tmp);
+  if (*fd_out >= 0)
+    flock(*fd_out, LOCK_EX);
   return tmp;
+}
+
+/* Removes the temporary files of earlier builds of path that were killed
+ * before they could clean up: ".name.XXXXXX" beside it, regular files that
+ * nobody holds locked. Failing to is not an error. */
+static void remove_stale_temps(const char *path) {
+  const char *slash = strrchr(path, '/');
+  char *dir = slash ? pb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+                    : pb_xstrdup(".");
+  const char *base = slash ? slash + 1 : path;
+  size_t blen = strlen(base);
+  DIR *d = opendir(dir);
+  for (struct dirent *de; d && (de = readdir(d));) {
+    const char *n = de->d_name;
+    if (n[0] != '.' || strlen(n) != blen + 8 || strncmp(n + 1, base, blen) != 0 ||
+        n[blen + 1] != '.')
+      continue;
+    int fd = openat(dirfd(d), n, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+      continue;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && flock(fd, LOCK_EX | LOCK_NB) == 0)
+      unlinkat(dirfd(d), n, 0);
+    close(fd);
+  }
+  if (d)
+    closedir(d);
+  free(dir);
 }
 
 static mode_t new_file_mode(const char *path) {
@@ -820,7 +899,7 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   r.hfonts = pb_xcalloc((size_t)r.nfaces + 1, sizeof *r.hfonts);
   r.pages = pb_xcalloc(doc->npages + 1, sizeof *r.pages);
   char *tmp = NULL, *resolved = NULL;
-  int rc = PB_EPDF;
+  int rc = PB_EPDF, fd = -1;
 
   r.pdf = HPDF_New(on_hpdf_error, &err);
   if (!r.pdf) {
@@ -872,13 +951,17 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   if (fail(&r))
     goto out;
 
-  int fd;
   /* Writing through a symbolic link replaces the file it points to, not
    * the link. */
   struct stat lst;
   if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
     resolved = realpath(path, NULL);
   const char *target = resolved ? resolved : path;
+  if (stat(target, &lst) == 0 && S_ISDIR(lst.st_mode)) {
+    pb_error(path, 0, "is a directory; name the PDF file to write");
+    rc = PB_EIO;
+    goto out;
+  }
   tmp = temp_beside(target, &fd);
   if (fd < 0) {
     pb_error(path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
@@ -888,7 +971,6 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
     goto out;
   }
   fchmod(fd, new_file_mode(target));
-  close(fd);
   errno = 0;
   if (HPDF_SaveToFile(r.pdf, tmp) != HPDF_OK || fail(&r)) {
     rc = err.saved_errno ? PB_EIO : PB_EPDF;
@@ -904,6 +986,9 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   sync_dir(target);
   free(tmp);
   tmp = NULL;
+  close(fd);
+  fd = -1;
+  remove_stale_temps(target);
   rc = 0;
 
 out:
@@ -912,6 +997,8 @@ out:
     unlink(tmp);
     free(tmp);
   }
+  if (fd >= 0)
+    close(fd);
   if (r.pdf)
     HPDF_Free(r.pdf);
   pb_figset_free(r.figs);
