@@ -14,7 +14,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <fontconfig/fontconfig.h>
 #include <gif_lib.h>
 #include <limits.h>
@@ -208,7 +207,8 @@ static void put_text(tex *T, pb_buf *b, const char *s, size_t len, int mode) {
       pb_buf_putc(b, '-');
       if (i < len && s[i] == '-') pb_buf_puts(b, "{}");
       break;
-    case '\n': pb_buf_puts(b, mode == ESC_CODE ? "\\par\n" : " "); break;
+    /* \mbox{} starts each code line, so that empty lines stay. */
+    case '\n': pb_buf_puts(b, mode == ESC_CODE ? "\\par\n\\mbox{}" : " "); break;
     case '\t': pb_buf_puts(b, mode == ESC_CODE ? "\\ \\ \\ \\ " : " "); break;
     case ' ': pb_buf_puts(b, mode == ESC_CODE ? "\\ " : " "); break;
     default:
@@ -389,7 +389,7 @@ static int encode_png(const unsigned char *px, int w, int h, int channels, pb_bu
   return 0;
 }
 
-static const char *webp_to_png(tex *T, const unsigned char *data, size_t len, pb_buf *png) {
+static const char *webp_to_png(const unsigned char *data, size_t len, pb_buf *png) {
   WebPBitstreamFeatures ft;
   if (WebPGetFeatures(data, len, &ft) != VP8_STATUS_OK) return "corrupt WebP";
   if (ft.has_animation) return "animated WebP is not supported";
@@ -398,7 +398,6 @@ static const char *webp_to_png(tex *T, const unsigned char *data, size_t len, pb
   if (!px) return "WebP could not be decoded";
   int rc = encode_png(px, w, h, ft.has_alpha ? 4 : 3, png);
   WebPFree(px);
-  (void)T;
   return rc == 0 ? NULL : "PNG encoding failed";
 }
 
@@ -532,7 +531,7 @@ static const tex_figure *use_figure(tex *T, const char *path) {
   case PB_IMG_WEBP:
   case PB_IMG_GIF: {
     const char *why = info.format == PB_IMG_WEBP
-                          ? webp_to_png(T, (const unsigned char *)data.data, data.len, &png)
+                          ? webp_to_png((const unsigned char *)data.data, data.len, &png)
                           : gif_to_png((const unsigned char *)data.data, data.len, &png);
     if (why) {
       f->why = why;

@@ -156,7 +156,7 @@ static pb_library *small_library(const char *root, const char *outdir) {
   b = block(lib, &e->summary, PB_BLOCK_HEADING, 0, 0, 14);
   span(lib, b, "A heading & more", 0, NULL);
   b = block(lib, &e->summary, PB_BLOCK_CODE, 0, 0, 15);
-  span(lib, b, "if (a[i] > 0) { x %= 2; }\n  indented\t~", PB_STYLE_CODE, NULL);
+  span(lib, b, "if (a[i] > 0) { x %= 2; }\n  indented\t~\n\nafter an empty line", PB_STYLE_CODE, NULL);
   b = block(lib, &e->summary, PB_BLOCK_ITEM, 3, 0, 16); /* starts a list two levels deep */
   span(lib, b, "deep start", 0, NULL);
 
@@ -327,7 +327,7 @@ static int run_small(const char *outdir, const char *root) {
         || contains(tex, "\\begin{itemize}\n\\item[]\n\\begin{itemize}\n\\item[]\n\\begin{itemize}\n\\item deep start"),
         "list starting deep");
   CHECK(contains(tex, "\\pbsubhead{A heading \\& more}"), "summary heading");
-  CHECK(contains(tex, "if\\ (a{[}i{]}\\ >\\ 0)\\ \\{\\ x\\ \\%=\\ 2;\\ \\}\\par\n\\ \\ indented\\ \\ \\ \\ \\textasciitilde{}"),
+  CHECK(contains(tex, "if\\ (a{[}i{]}\\ >\\ 0)\\ \\{\\ x\\ \\%=\\ 2;\\ \\}\\par\n\\mbox{}\\ \\ indented\\ \\ \\ \\ \\textasciitilde{}"),
         "code block");
   CHECK(contains(tex, "\\chapter[CV \\& Vision\\_1]{\\textcolor[HTML]{007333}{CV \\& Vision\\_1}}"),
         "coloured chapter");
