@@ -476,17 +476,6 @@ double pb_fonts_advance(pb_fonts *f, int fc, uint32_t cp) {
   return e ? e->adv : 0;
 }
 
-/* Always 0: the PDF back end draws each run with one TextOut, which applies
- * no kerning, so measuring with kerning would make the layout's widths
- * disagree with what is drawn (text running past right-aligned edges). */
-double pb_fonts_kern(pb_fonts *f, int fc, uint32_t left, uint32_t right) {
-  (void)f;
-  (void)fc;
-  (void)left;
-  (void)right;
-  return 0;
-}
-
 double pb_fonts_ascent(pb_fonts *f, int fc) {
   return valid_face(f, fc) ? face_font(f, fc)->ascent : 800;
 }

@@ -48,8 +48,8 @@ int pb_fonts_has_glyph(pb_fonts *f, int face, uint32_t cp);
 
 /* Horizontal advance of cp in face, in 1/1000 em (0 if no glyph). */
 double pb_fonts_advance(pb_fonts *f, int face, uint32_t cp);
-/* Kerning adjustment between two code points, 1/1000 em (0 if none). */
-double pb_fonts_kern(pb_fonts *f, int face, uint32_t left, uint32_t right);
+/* No kerning: each run is drawn with one TextOut, which applies none, so the
+ * layout measures without it too (widths agree with what is drawn). */
 /* Ascender / descender (negative) / cap height, in 1/1000 em. */
 double pb_fonts_ascent(pb_fonts *f, int face);
 double pb_fonts_descent(pb_fonts *f, int face);

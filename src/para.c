@@ -435,11 +435,6 @@ static void adjust_pairs(ctx *c) {
           squeeze = room > 0 ? room : 0;
       }
       a->kern = -squeeze;
-    } else if (a->face == b->face && a->size == b->size && a->face >= 0 && a->src < 0x3000 &&
-               b->src < 0x3000) {
-      double k = pb_fonts_kern(c->fonts, a->face, a->cp, b->cp);
-      if (fabs(k) >= 10.0)
-        a->kern = k * a->size / 1000.0;
     }
   }
 }
