@@ -177,6 +177,12 @@ static pb_library *small_library(const char *root, const char *outdir) {
   e = pb_library_add_entry(lib, "cards/test.md", 61);
   e->title = "Deep [bracket] title -- dash --- em";
   pb_library_file_entry(lib, deep, e);
+  /* Damaged figures: placeholders, never a crash or a file xelatex chokes on. */
+  static const char *broken[] = {"broken.webp", "broken.gif", "broken.png", "empty.png", "missing.png"};
+  for (size_t i = 0; i < sizeof broken / sizeof *broken; i++) {
+    snprintf(path, sizeof path, "%s/src/%s", outdir, broken[i]);
+    figure(lib, e, broken[i], path, NULL);
+  }
 
   /* 4: a category with references only, an emoji title. */
   b = block(lib, &m->references, PB_BLOCK_ITEM, 1, 0, 81);
@@ -278,6 +284,30 @@ static int run_small(const char *outdir, const char *root) {
     pb_buf_free(&rot);
   }
   free(jpeg);
+  /* Truncated copies of good figures, and an empty file. */
+  static const struct {
+    const char *from, *to;
+    size_t keep;
+  } cuts[] = {{"Images/r2r.png", "broken.webp", 200},
+              {"Images/clip.png", "broken.png", 3000},
+              {NULL, "broken.gif", 0},
+              {NULL, "empty.png", 0}};
+  for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+    size_t flen = 0;
+    char *data = NULL;
+    if (cuts[i].from) {
+      snprintf(path, sizeof path, "%s/%s", root, cuts[i].from);
+      data = slurp(path, &flen);
+    }
+    snprintf(path, sizeof path, "%s/src/%s", outdir, cuts[i].to);
+    if (cuts[i].from)
+      write_file(path, data, data && flen > cuts[i].keep ? cuts[i].keep : 0);
+    else if (strcmp(cuts[i].to, "broken.gif") == 0)
+      write_file(path, gif, 20);
+    else
+      write_file(path, "", 0);
+    free(data);
+  }
 
   pb_library *lib = small_library(root, outdir);
   pb_tex_options opt;
@@ -350,6 +380,11 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "\\pbfigure{figures/fig-004.png}"), "GIF figure");
   CHECK(contains(tex, "\\pbfigure[angle=-90]{figures/fig-005.jpg}"), "EXIF-rotated JPEG");
   CHECK(contains(tex, "SVG images cannot be included"), "SVG placeholder");
+  CHECK(contains(tex, "figure not shown: broken.\\allowbreak{}webp"), "truncated WebP placeholder");
+  CHECK(contains(tex, "figure not shown: broken.\\allowbreak{}gif"), "truncated GIF placeholder");
+  CHECK(contains(tex, "figure not shown: broken.\\allowbreak{}png (truncated PNG"), "truncated PNG placeholder");
+  CHECK(contains(tex, "figure not shown: empty.\\allowbreak{}png"), "empty file placeholder");
+  CHECK(contains(tex, "figure not shown: missing.\\allowbreak{}png (cannot read"), "missing file placeholder");
   CHECK(contains(tex, "\\href{https://example.com/fig_1.png\\#x\\%y}{remote figure not included"),
         "remote figure placeholder");
   CHECK(contains(tex, "pdftitle={Reading \\& Booklet \\#1 · 精读}"), "pdftitle");
