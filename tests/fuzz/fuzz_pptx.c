@@ -24,6 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     snprintf(slide, sizeof slide, "%s/Slide", root);
     mkdir(slide, 0777);
     pb_diag_set_quiet(1);
+    pb_diag_set_stream(fopen("/dev/null", "w"));
   }
   FILE *f = fopen(deck, "wb");
   if (!f) return 0;

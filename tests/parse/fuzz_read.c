@@ -16,6 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!path[0]) {
     snprintf(path, sizeof path, "/tmp/pb_fuzz_read_%d.md", (int)getpid());
     pb_diag_set_quiet(1);
+    pb_diag_set_stream(fopen("/dev/null", "w"));
   }
   FILE *f = fopen(path, "wb");
   if (!f) return 0;
