@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "diag.h"
 
@@ -114,6 +115,11 @@ static int parse_png(const unsigned char *p, size_t len, pb_img_info *info, char
   if (len < 33) return NEED_MORE;
   if (be32(p + 8) != 13 || memcmp(p + 12, "IHDR", 4) != 0) {
     set_err(err, errlen, "PNG without an IHDR chunk");
+    return PB_EFORMAT;
+  }
+  /* A damaged header would hand layout a nonsense size. */
+  if (crc32(0L, p + 12, 17) != be32(p + 29)) {
+    set_err(err, errlen, "corrupt PNG: CRC error in IHDR chunk");
     return PB_EFORMAT;
   }
   unsigned long w = be32(p + 16), h = be32(p + 20);

@@ -89,6 +89,11 @@ int main(int argc, char **argv) {
      * is 3 pt), so that the PDF stays valid. */
     if (pb_image_probe(argv[k], &info, err, sizeof err) != 0) info.width = info.height = 72;
     double w = width > 0 ? width : info.width, h = w * info.height / info.width;
+    if (w > 14400 || h > 14400) { /* libharu's largest page */
+      double f = 14400 / (w > h ? w : h);
+      w *= f;
+      h *= f;
+    }
     pb_doc_add_image(doc, argv[k], argv[k], info.width, info.height, w, h, argv[k], 1);
     struct stat st;
     if (stat(argv[k], &st) == 0) src_bytes += st.st_size;
