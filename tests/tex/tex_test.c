@@ -447,6 +447,22 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(pb_tex_write(lib, &opt, "/proc/no/such/dir") == PB_EIO, "unwritable outdir accepted");
   pb_diag_set_quiet(0);
 
+  /* An empty library with default options still makes a document. */
+  {
+    pb_library *none = pb_library_new(root);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/empty", outdir);
+    CHECK(pb_tex_write(none, NULL, dir) == 0, "empty library");
+    snprintf(path, sizeof path, "%s/empty/booklet.tex", outdir);
+    size_t elen;
+    char *etex = slurp(path, &elen);
+    CHECK(etex && contains(etex, "0 papers") && contains(etex, "\\end{document}") &&
+              contains(etex, "Paper Reading Booklet · 论文精读") && contains(etex, "a4paper"),
+          "empty library document");
+    free(etex);
+    pb_library_free(none);
+  }
+
   /* The other chapter structures, textually. */
   char *variant;
   pb_tex_options vo = opt;
