@@ -20,6 +20,10 @@ for tool in xelatex mutool python3; do
     exit 77
   fi
 done
+if ! kpsewhich ctexbook.cls >/dev/null 2>&1; then
+  echo "skip: ctex not installed (Debian: texlive-lang-chinese)"
+  exit 77
+fi
 rm -rf "$out"
 mkdir -p "$out"
 start=$(date +%s)

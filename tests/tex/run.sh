@@ -18,6 +18,10 @@ for tool in xelatex mutool qpdf python3; do
     exit 77
   fi
 done
+if ! kpsewhich ctexbook.cls >/dev/null 2>&1; then
+  echo "skip: ctex not installed (Debian: texlive-lang-chinese)"
+  exit 77
+fi
 
 compile() {
   (
