@@ -1123,7 +1123,7 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
   if (T->opt.group) pb_buf_printf(b, ",\n  pdfauthor={%s}", esc(T, T->opt.group));
   pb_buf_printf(b, ",\n  pdfsubject={%zu papers%s%s}", T->lib->nentries, T->opt.semester ? ", " : "",
                 T->opt.semester ? esc(T, T->opt.semester) : "");
-  pb_buf_printf(b, ",\n  pdfkeywords={%s}}\n", keywords);
+  pb_buf_printf(b, ",\n  pdfkeywords={%s},\n  pdfcreator={paperbook %s}}\n", keywords, PB_VERSION);
   pb_buf_puts(b, "\\urlstyle{same}\n");
 }
 
