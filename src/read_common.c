@@ -271,7 +271,9 @@ size_t pb_read_date(pb_read_str t, char out[11]) {
     if (t.len - i >= 3 && memcmp(t.s + i, "日", 3) == 0) i += 3;
   }
   if (i < t.len && isdigit((unsigned char)t.s[i])) return 0;
-  if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31) return 0;
+  static const int month_days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31 || d > month_days[m - 1]) return 0;
+  if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) return 0;
   snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
   return i;
 }
