@@ -210,13 +210,10 @@ static area_span *area_spans(int src, int dst, float **store) {
   return sp;
 }
 
-static float sample_at(const unsigned char *row, size_t i, int bs) {
-  return bs == 1 ? row[i] : (float)(row[2 * i] << 8 | row[2 * i + 1]);
-}
-
 /* With alpha, colour is averaged premultiplied (weighted by alpha) and
  * divided back, so that the colour of invisible pixels does not bleed into
- * the edges of what is visible. */
+ * the edges of what is visible. Rows are converted to float once, and both
+ * passes run over whole rows so that the compiler can vectorise them. */
 static void raw_resample(raw_image *r, int nw, int nh) {
   if (nw < 1) nw = 1;
   if (nh < 1) nh = 1;
@@ -226,55 +223,63 @@ static void raw_resample(raw_image *r, int nw, int nh) {
   float maxv = bs == 1 ? 255.0f : 65535.0f;
   float *wx, *wy;
   area_span *sx = area_spans(r->w, nw, &wx), *sy = area_spans(r->h, nh, &wy);
-  /* Horizontal pass into floats, one source row at a time. */
-  float *tmp = pb_xmalloc((size_t)r->h * (size_t)nw * (size_t)c * sizeof *tmp);
-  size_t srow = raw_rowbytes(r);
+  size_t srow = raw_rowbytes(r), fn = (size_t)r->w * (size_t)c, trow = (size_t)nw * (size_t)c;
+  float *frow = pb_xmalloc(fn * sizeof *frow);
+  float *tmp = pb_xmalloc((size_t)r->h * trow * sizeof *tmp);
   for (int y = 0; y < r->h; y++) {
     const unsigned char *row = r->px + (size_t)y * srow;
-    float *t = tmp + (size_t)y * (size_t)nw * (size_t)c;
+    if (bs == 1)
+      for (size_t i = 0; i < fn; i++) frow[i] = row[i];
+    else
+      for (size_t i = 0; i < fn; i++) frow[i] = (float)(row[2 * i] << 8 | row[2 * i + 1]);
+    if (al)
+      for (size_t p = 0; p < (size_t)r->w; p++) {
+        float cover = frow[p * (size_t)c + (size_t)c - 1] / maxv;
+        for (int ch = 0; ch < c - 1; ch++) frow[p * (size_t)c + (size_t)ch] *= cover;
+      }
+    float *t = tmp + (size_t)y * trow;
     for (int x = 0; x < nw; x++) {
       float *o = t + (size_t)x * (size_t)c;
+      const float *in = frow + (size_t)sx[x].first * (size_t)c;
       for (int ch = 0; ch < c; ch++) o[ch] = 0;
-      for (int k = 0; k < sx[x].count; k++) {
-        size_t px = (size_t)(sx[x].first + k) * (size_t)c;
+      for (int k = 0; k < sx[x].count; k++, in += c) {
         float w = sx[x].weight[k];
-        float cover = al ? sample_at(row, px + (size_t)c - 1, bs) / maxv : 1.0f;
-        for (int ch = 0; ch < c; ch++) {
-          float v = sample_at(row, px + (size_t)ch, bs);
-          o[ch] += (al && ch < c - 1 ? v * cover : v) * w;
-        }
+        for (int ch = 0; ch < c; ch++) o[ch] += in[ch] * w;
       }
     }
   }
-  unsigned char *dst = pb_xmalloc((size_t)nw * (size_t)nh * (size_t)c * (size_t)bs);
-  size_t trow = (size_t)nw * (size_t)c;
-  float acc[8];
+  free(frow);
+  unsigned char *dst = pb_xmalloc((size_t)nh * trow * (size_t)bs);
+  float *acc = pb_xmalloc(trow * sizeof *acc);
   for (int y = 0; y < nh; y++) {
-    for (int x = 0; x < nw; x++) {
-      for (int ch = 0; ch < c; ch++) acc[ch] = 0;
-      for (int k = 0; k < sy[y].count; k++) {
-        const float *t = tmp + (size_t)(sy[y].first + k) * trow + (size_t)x * (size_t)c;
-        for (int ch = 0; ch < c; ch++) acc[ch] += t[ch] * sy[y].weight[k];
-      }
-      if (al) {
-        float cover = acc[c - 1] / maxv;
-        for (int ch = 0; ch < c - 1; ch++) acc[ch] = cover > 0 ? acc[ch] / cover : 0;
-      }
-      for (int ch = 0; ch < c; ch++) {
-        float v = acc[ch] + 0.5f;
-        if (v > maxv) v = maxv;
-        if (v < 0) v = 0;
-        unsigned u = (unsigned)v;
-        size_t i = ((size_t)y * (size_t)nw + (size_t)x) * (size_t)c + (size_t)ch;
-        if (bs == 1)
-          dst[i] = (unsigned char)u;
-        else {
-          dst[2 * i] = (unsigned char)(u >> 8);
-          dst[2 * i + 1] = (unsigned char)u;
+    for (size_t i = 0; i < trow; i++) acc[i] = 0;
+    for (int k = 0; k < sy[y].count; k++) {
+      const float *t = tmp + (size_t)(sy[y].first + k) * trow;
+      float w = sy[y].weight[k];
+      for (size_t i = 0; i < trow; i++) acc[i] += t[i] * w;
+    }
+    if (al)
+      for (size_t p = 0; p < (size_t)nw; p++) {
+        float cover = acc[p * (size_t)c + (size_t)c - 1] / maxv;
+        for (int ch = 0; ch < c - 1; ch++) {
+          float *v = &acc[p * (size_t)c + (size_t)ch];
+          *v = cover > 0 ? *v / cover : 0;
         }
+      }
+    unsigned char *out = dst + (size_t)y * trow * (size_t)bs;
+    for (size_t i = 0; i < trow; i++) {
+      float v = acc[i] + 0.5f;
+      v = v > maxv ? maxv : v < 0 ? 0 : v;
+      unsigned u = (unsigned)v;
+      if (bs == 1) {
+        out[i] = (unsigned char)u;
+      } else {
+        out[2 * i] = (unsigned char)(u >> 8);
+        out[2 * i + 1] = (unsigned char)u;
       }
     }
   }
+  free(acc);
   free(tmp);
   free(sx);
   free(sy);
