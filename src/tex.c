@@ -1017,7 +1017,8 @@ static void put_appendix(tex *T) {
     for (size_t i = 0; i < lib->nabsences; i++) {
       const pb_absence *a = &lib->absences[i];
       if (!a->presenter || strcmp(a->presenter, who)) continue;
-      pb_buf_printf(b, "\\pbsession{%s}{\\textit{not read · 未精读", esc(T, a->date ? a->date : "undated"));
+      pb_buf_printf(b, "\\pbsession{%s}{\\textit{not read · 未精读",
+                    esc(T, a->date ? a->date : "undated"));
       if (a->note) {
         pb_buf_puts(b, ": ");
         put_str(T, b, a->note);
@@ -1152,7 +1153,8 @@ static void put_title_page(tex *T, pb_buf *b, const char *title) {
     }
     pb_buf_puts(b, "\\par}\n\\vspace{0.6em}\n");
   }
-  pb_buf_printf(b, "{\\sffamily\\large\\color{pbgray}%zu paper%s", lib->nentries, lib->nentries == 1 ? "" : "s");
+  pb_buf_printf(b, "{\\sffamily\\large\\color{pbgray}%zu paper%s", lib->nentries,
+                lib->nentries == 1 ? "" : "s");
   if (npres) pb_buf_printf(b, " · %zu presenter%s", npres, npres == 1 ? "" : "s");
   pb_buf_puts(b, "\\par}\n\\vfill\n{\\footnotesize\\sffamily\\color{pbgray}made with paperbook\\par}\n"
                  "\\end{titlepage}\n");
