@@ -271,6 +271,16 @@ static int is_remote(const char *url) {
                  strncasecmp(url, "mailto:", 7) == 0 || strncasecmp(url, "ftp://", 6) == 0);
 }
 
+/* Print mode: the target of a link as a footnote, since paper cannot be
+ * clicked. Nothing when the text already shows the URL. */
+static void put_url_note(tex *T, pb_buf *b, const char *target, const char *text) {
+  if (!T->opt.print || !target || !*target) return;
+  if (text && strcmp(text, target) == 0) return;
+  pb_buf_puts(b, "\\footnote{\\texttt{");
+  put_text(T, b, target, strlen(target), ESC_BREAKABLE);
+  pb_buf_puts(b, "}}");
+}
+
 /* ==== files ============================================================ */
 
 static int make_dirs(const char *path) {
@@ -604,6 +614,7 @@ static void put_spans(tex *T, pb_buf *b, const pb_block *blk) {
     int breakable = is_remote(s->text) || (s->url && strcmp(s->text, s->url) == 0);
     put_text(T, b, s->text, strlen(s->text), breakable ? ESC_BREAKABLE : ESC_TEXT);
     while (close--) pb_buf_putc(b, '}');
+    if (s->style & PB_STYLE_LINK) put_url_note(T, b, s->url, s->text);
   }
 }
 
@@ -757,6 +768,7 @@ static void put_card(tex *T, const pb_entry *e, int level) {
       pb_buf_puts(b, "}{");
       put_str(T, b, link_label(l));
       pb_buf_putc(b, '}');
+      put_url_note(T, b, l->local && !is_remote(l->url) ? l->local : l->url, NULL);
       flush_dropped(T, e->file, l->line ? l->line : e->line);
     }
     pb_buf_puts(b, "}\n");
@@ -826,7 +838,7 @@ static void put_heading(tex *T, int level, const char *title, const char *color,
     }
   pb_buf_printf(b, "\n%% %s:%d\n", file ? file : "paperbook", line);
   if (level <= 2) {
-    if (hex)
+    if (hex && !T->opt.print)
       pb_buf_printf(b, "\\%s[%s]{\\textcolor[HTML]{%06X}{%s}}\n", level_name(level), t, rgb, t);
     else
       pb_buf_printf(b, "\\%s{%s}\n", level_name(level), t);
@@ -1074,8 +1086,11 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
   put_char_classes(b, T->only_latin, "Default");
   pb_buf_puts(b,
     "\n"
-    "\\definecolor{pbgray}{rgb}{0.42,0.42,0.42}\n"
-    "\\definecolor{pbaccent}{rgb}{0.55,0.12,0.12}\n"
+    "\\definecolor{pbgray}{rgb}{0.42,0.42,0.42}\n");
+  /* Print mode: black, for grayscale printers. */
+  pb_buf_puts(b, T->opt.print ? "\\definecolor{pbaccent}{rgb}{0,0,0}\n"
+                              : "\\definecolor{pbaccent}{rgb}{0.55,0.12,0.12}\n");
+  pb_buf_puts(b,
     "\\definecolor{pblink}{rgb}{0.05,0.30,0.62}\n"
     "\\linespread{1.15}\n"
     "\\setlength{\\parindent}{0pt}\n"
@@ -1118,8 +1133,9 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
     "  \\leftskip=1em\\parskip=0pt\\noindent}{\\par\\endgroup\\smallskip}\n"
     "\\makeatother\n"
     "\n"
-    "\\usepackage[bookmarks=true,bookmarksopen=true,bookmarksdepth=5,unicode=true,\n"
-    "  colorlinks=true,linkcolor=black,urlcolor=pblink,filecolor=pblink]{hyperref}\n");
+    "\\usepackage[bookmarks=true,bookmarksopen=true,bookmarksdepth=5,unicode=true,\n");
+  pb_buf_puts(b, T->opt.print ? "  hidelinks]{hyperref}\n"
+                              : "  colorlinks=true,linkcolor=black,urlcolor=pblink,filecolor=pblink]{hyperref}\n");
   pb_buf_printf(b, "\\hypersetup{pdftitle={%s}", title);
   if (T->opt.group) pb_buf_printf(b, ",\n  pdfauthor={%s}", esc(T, T->opt.group));
   pb_buf_printf(b, ",\n  pdfsubject={%zu papers%s%s}", T->lib->nentries, T->opt.semester ? ", " : "",

@@ -23,6 +23,7 @@ typedef struct {
   const char **category_order; /* display order of top categories (config's
                                   order:), the rest after them as they come */
   size_t ncategory_order;
+  int print;            /* print mode: link targets as footnotes, no colour */
 } pb_tex_options;
 
 /* Writes outdir/booklet.tex and the figures it uses into outdir/figures/

@@ -45,6 +45,8 @@ status=0
 compile "$out/small" || exit 1
 python3 "$here/outline.py" --exact "$out/small/booklet.pdf" "$out/small/titles.txt" || status=1
 compile "$out/small/empty" || exit 1
+compile "$out/small/print" || exit 1
+python3 "$here/outline.py" --exact "$out/small/print/booklet.pdf" "$out/small/titles.txt" || status=1
 compile "$out/random" || exit 1
 python3 "$here/outline.py" --exact "$out/random/booklet.pdf" "$out/random/titles.txt" || status=1
 python3 "$here/uris.py" "$out/random/booklet.pdf" "$out/random/uris.txt" || status=1

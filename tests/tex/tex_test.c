@@ -497,6 +497,19 @@ static int run_small(const char *outdir, const char *root) {
             strstr(variant, "\\chapter{多模态 Multimodal}") < strstr(variant, "\\chapter[CV"),
         "configured category order");
   free(variant);
+  pb_tex_options po = opt;
+  po.print = 1;
+  variant = write_variant(lib, &po, outdir, "print");
+  CHECK(variant && contains(variant, "hidelinks]{hyperref}") && !contains(variant, "\\textcolor") &&
+            contains(variant, "\\definecolor{pbaccent}{rgb}{0,0,0}"),
+        "print mode: no colour");
+  CHECK(variant && contains(variant, "{Paper}\\footnote{\\texttt{https:/\\allowbreak{}/\\allowbreak{}"
+                                     "example.\\allowbreak{}com/\\allowbreak{}a\\%20b?\\allowbreak{}"),
+        "print mode: link row URL as a footnote");
+  CHECK(variant && contains(variant, "{Slides}\\footnote{\\texttt{Slide/\\allowbreak{}deck 1.\\allowbreak{}pptx}}"),
+        "print mode: local file as a footnote");
+  CHECK(variant && contains(variant, "{\\textbf{ a link}}\\footnote{"), "print mode: summary link footnote");
+  free(variant);
   vo.letter = 1;
   variant = write_variant(lib, &vo, outdir, "letter");
   CHECK(variant && contains(variant, "letterpaper"), "US Letter");
