@@ -480,6 +480,18 @@ done:
   return why;
 }
 
+/* Whether path already holds exactly data: then it is left alone, so that
+ * a second run does not make xelatex tools think the figures changed. */
+static int same_contents(const char *path, const void *data, size_t len) {
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len) return 0;
+  pb_buf old = PB_BUF_INIT;
+  int same = pb_read_file(path, len + 1, &old) == PB_OK && old.len == len &&
+             (len == 0 || memcmp(old.data, data, len) == 0);
+  pb_buf_free(&old);
+  return same;
+}
+
 static int has_png_end(const unsigned char *p, size_t len) {
   /* IEND is the last chunk; some tools append bytes after it. */
   size_t from = len > 4096 ? len - 4096 : 0;
@@ -560,7 +572,7 @@ static const tex_figure *use_figure(tex *T, const char *path) {
   {
     const char *name = pb_arena_printf(T->arena, "%s/fig-%03d.%s", FIGURE_DIR, T->nfig_files + 1, ext);
     const char *dest = pb_arena_printf(T->arena, "%s/%s", T->outdir, name);
-    if (write_atomic(dest, bytes, nbytes) != 0) {
+    if (!same_contents(dest, bytes, nbytes) && write_atomic(dest, bytes, nbytes) != 0) {
       f->why = pb_arena_printf(T->arena, "cannot write %s: %s", dest, strerror(errno));
       goto done;
     }

@@ -412,6 +412,16 @@ static int run_small(const char *outdir, const char *root) {
   struct stat st;
   CHECK(stat(path, &st) != 0, "a figure too many");
 
+  /* A second run leaves figures that did not change alone. */
+  struct stat before, after;
+  snprintf(path, sizeof path, "%s/figures/fig-001.png", outdir);
+  int have_before = stat(path, &before) == 0;
+  CHECK(pb_tex_write(lib, &opt, outdir) == 0, "pb_tex_write failed");
+  CHECK(have_before && stat(path, &after) == 0 && before.st_ino == after.st_ino &&
+            before.st_mtim.tv_sec == after.st_mtim.tv_sec &&
+            before.st_mtim.tv_nsec == after.st_mtim.tv_nsec,
+        "unchanged figure rewritten");
+
   /* Figures of an earlier run that this one does not use are removed;
    * other files stay. */
   snprintf(path, sizeof path, "%s/figures/fig-009.png", outdir);
