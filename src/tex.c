@@ -738,6 +738,15 @@ static const char *level_name(int level) {
   return LEVEL_NAMES[level];
 }
 
+/* "% file:line" above each card and heading, for finding the source; a
+ * line break in a file name must not end the comment. */
+static void put_source_comment(pb_buf *b, const char *file, int line) {
+  pb_buf_puts(b, "\n% ");
+  for (const char *p = file ? file : "paperbook"; *p; p++)
+    pb_buf_putc(b, (unsigned char)*p < 0x20 ? '?' : *p);
+  pb_buf_printf(b, ":%d\n", line);
+}
+
 static void put_meta(tex *T, pb_buf *b, const pb_entry *e) {
   pb_buf m = PB_BUF_INIT;
   if (e->venue) put_str(T, &m, e->venue);
@@ -762,8 +771,8 @@ static void put_meta(tex *T, pb_buf *b, const pb_entry *e) {
 static void put_card(tex *T, const pb_entry *e, int level) {
   pb_buf *b = &T->body;
   const char *title = e->title && *e->title ? e->title : "(untitled)";
-  pb_buf_printf(b, "\n%% %s:%d\n\\pbcard{%s}{pb-card-%d}{", e->file ? e->file : "?", e->line,
-                level_name(level), e->index);
+  put_source_comment(b, e->file, e->line);
+  pb_buf_printf(b, "\\pbcard{%s}{pb-card-%d}{", level_name(level), e->index);
   put_title(T, b, title);
   pb_buf_puts(b, "}\n");
   put_meta(T, b, e);
@@ -848,7 +857,7 @@ static void put_heading(tex *T, int level, const char *title, const char *color,
       rgb = named[i].rgb;
       hex = 1;
     }
-  pb_buf_printf(b, "\n%% %s:%d\n", file ? file : "paperbook", line);
+  put_source_comment(b, file, line);
   if (level <= 2) {
     if (hex && !T->opt.print)
       pb_buf_printf(b, "\\%s[%s]{\\textcolor[HTML]{%06X}{%s}}\n", level_name(level), t, rgb, t);

@@ -194,7 +194,7 @@ static pb_library *small_library(const char *root, const char *outdir) {
   pb_library_file_entry(lib, m, e);
 
   /* 5: uncategorized, untitled. */
-  e = pb_library_add_entry(lib, "checkins.md", 7);
+  e = pb_library_add_entry(lib, "checkins\n\\bye.md", 7); /* a file name ending a comment */
   e->presenter = "Bob_O'Neil";
   e->date = "2024-10-20";
 
@@ -370,6 +370,7 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(!contains(tex, "Empty category"), "empty category shown");
   CHECK(contains(tex, "\\chapter{Uncategorized · 未分类}"), "uncategorized chapter");
   CHECK(contains(tex, "{pb-card-4}{(untitled)}"), "untitled card");
+  CHECK(contains(tex, "\n% checkins?\\bye.md:7\n"), "line break in a file name");
   CHECK(contains(tex, "\\pbrefs"), "category references");
   CHECK(contains(tex, "\\pbmeta{NeurIPS 2024 · Oral \\& spotlight\\quad 张三 · 2024-12-29}"), "meta line");
   CHECK(contains(tex, "\\pbmeta{arXiv 2024\\quad 李四 · 2024-11-03}"), "meta line with raw venue");
