@@ -208,6 +208,10 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
       group *gr = &fs->groups[fs->ngroups];
       gr->first = i;
       gr->opt.dpi = opt ? opt->dpi : 0;
+      /* Full resolution keeps every decoded figure lossless, lossy WebP
+       * included (as the issue asks: "as PNG"); measured on the corpus it
+       * costs 2.6 MB over re-encoding it as JPEG, within the size target. */
+      gr->opt.webp_as_flate = 1;
       if (gr->opt.dpi > 0) {
         /* --dpi makes the emailed digest: figures that are decoded anyway
          * go as JPEG q85. On the corpus at 150 dpi: 41% of the full-size
