@@ -42,7 +42,7 @@ static int exists(pb_imgcache *c, const char *name) {
 int main(int argc, char **argv) {
   if (argc != 2) return 2;
   char dir[4096];
-  snprintf(dir, sizeof dir, "%s/cache", argv[1]);
+  snprintf(dir, sizeof dir, "%s/imgcache-unit-test", argv[1]);
   char err[256];
 
   /* Names */
