@@ -22,9 +22,7 @@
 #include "progress.h"
 #include "read.h"
 #include "slides.h"
-#ifdef PB_HAVE_TEX
 #include "tex.h"
-#endif
 
 /* ---- shared options ------------------------------------------------- */
 typedef struct {
@@ -621,7 +619,6 @@ static int cmd_render(int argc, char **argv, command cmd) {
   }
 
   if (tex) {
-#ifdef PB_HAVE_TEX
     pb_tex_options to;
     memset(&to, 0, sizeof to);
     to.title = o.title ? o.title : cfg.title;
@@ -631,6 +628,9 @@ static int cmd_render(int argc, char **argv, command cmd) {
     to.grouping = gb ? (int)grouping : -1;
     to.newest_first = newest_first;
     to.letter = letter;
+    to.category_order = cfg.category_order;
+    to.ncategory_order = cfg.ncategory_order;
+    to.print = o.print;
     if (mkdir_p(output) != 0) {
       pb_error(output, 0, "cannot create directory: %s", strerror(errno));
       goto done;
@@ -639,9 +639,6 @@ static int cmd_render(int argc, char **argv, command cmd) {
     pb_info("paperbook: wrote %s/booklet.tex: %zu papers (%d warnings)\n", output, lib->nentries,
             pb_diag_warnings());
     exit_code = PB_EXIT_OK;
-#else
-    pb_error(NULL, 0, "--format tex is not available in this build");
-#endif
     goto done;
   }
 
@@ -818,6 +815,107 @@ static void lower_alnum(const char *s, pb_buf *out) {
   if (!out->data) pb_buf_puts(out, "");
 }
 
+/* A presenter's name as compared for spellings: ASCII letters lower case,
+ * blanks and . - _ · dropped ("Zhang  San" = "zhang san", "张 三" = "张三"). */
+static void presenter_key(const char *s, pb_buf *out) {
+  pb_buf_reset(out);
+  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+    if (*p == ' ' || *p == '\t' || *p == '.' || *p == '-' || *p == '_') continue;
+    if (p[0] == 0xC2 && p[1] == 0xB7) { /* · */
+      p++;
+      continue;
+    }
+    if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) { /* ideographic space */
+      p += 2;
+      continue;
+    }
+    pb_buf_putc(out, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+  }
+  if (!out->data) pb_buf_puts(out, "");
+}
+
+static int hexval(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static int exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+/* Whether a link target written in a summary names a local file: no scheme
+ * (http:, mailto:, ...), not //host, not #anchor. */
+static int is_local_target(const char *url) {
+  if (!url || !*url || url[0] == '#' || (url[0] == '/' && url[1] == '/')) return 0;
+  for (const char *p = url; *p && p - url < 16; p++) {
+    if (*p == ':') return 0;
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+          *p == '+' || *p == '-' || *p == '.'))
+      break;
+  }
+  return 1;
+}
+
+/* The local file a summary link names, percent-decoded, without ?query and
+ * #fragment; malloc'd. */
+static char *link_path(const char *url) {
+  pb_buf b = PB_BUF_INIT;
+  for (const char *p = url; *p && *p != '?' && *p != '#'; p++) {
+    int hi, lo;
+    if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+      pb_buf_putc(&b, hi * 16 + lo);
+      p += 2;
+    } else {
+      pb_buf_putc(&b, *p);
+    }
+  }
+  return pb_buf_detach(&b);
+}
+
+/* Summary links to local files that do not exist, relative to the card's
+ * directory or to the library root. */
+static void check_summary_links(const pb_library *lib, const pb_entry *e) {
+  for (size_t i = 0; i < e->summary.n; i++) {
+    const pb_block *b = &e->summary.blocks[i];
+    for (size_t j = 0; j < b->nspans; j++) {
+      const pb_span *sp = &b->spans[j];
+      if (!(sp->style & PB_STYLE_LINK) || !is_local_target(sp->url)) continue;
+      const char *file = b->file ? b->file : e->file;
+      char *target = link_path(sp->url);
+      char *dir = dir_of(file);
+      char *a = join(dir, target), *r = join(lib->root, target);
+      if (*target && !exists(a) && !exists(r))
+        pb_warn(file, b->line ? b->line : e->line, "broken link '%s': no such file", sp->url);
+      free(a);
+      free(r);
+      free(dir);
+      free(target);
+    }
+  }
+}
+
+/* Why a figure has no file: refused as outside the library root (the
+ * reader said so), or missing. */
+static void report_missing_figure(const pb_library *lib, const pb_figure *f, const char *file,
+                                  int line, int allow_outside) {
+  const char *src = f->src ? f->src : "?";
+  int outside = 0;
+  if (!allow_outside && f->src) {
+    char *target = link_path(f->src);
+    char *dir = dir_of(file);
+    char *a = join(dir, target), *r = join(lib->root, target);
+    outside = exists(a) || exists(r);
+    free(a);
+    free(r);
+    free(dir);
+    free(target);
+  }
+  if (outside)
+    pb_error(file, line, "figure %s is outside the library root (--allow-outside embeds it)", src);
+  else
+    pb_error(file, line, "figure %s not found", src);
+}
+
 static int cmd_check(int argc, char **argv) {
   cli_options o = {0};
   int prc = parse_build_options(argc, argv, &o, check_help);
@@ -832,10 +930,44 @@ static int cmd_check(int argc, char **argv) {
     fprintf(stderr, "check: could not read the library\n");
     return PB_EXIT_USAGE;
   }
+  if (lib->nentries == 0)
+    pb_error(root, 0, "no paper cards found (looked in papers/ and the files named)");
+  /* The fonts a build would use: a missing one stops every build. */
+  pb_fonts_config fc = {0};
+  char *fontdir = font_dir();
+  fc.dir = fontdir;
+  fc.text = cfg.font_text;
+  fc.sans = cfg.font_sans;
+  fc.mono = cfg.font_mono;
+  fc.cjk_text = cfg.font_cjk_text;
+  fc.cjk_sans = cfg.font_cjk_sans;
+  fc.symbol = cfg.font_symbol;
+  pb_fonts_free(pb_fonts_open(&fc));
+  free(fontdir);
   pb_buf a = PB_BUF_INIT, b = PB_BUF_INIT;
   for (size_t i = 0; i < lib->nentries; i++) {
     const pb_entry *e = lib->entries[i];
     if (!e->title || !*e->title) pb_error(e->file, e->line, "card has no title");
+    check_summary_links(lib, e);
+    /* One presenter spelled two ways: the first spelling met is named. */
+    if (e->presenter && *e->presenter) {
+      presenter_key(e->presenter, &a);
+      for (size_t k = 0; k < i; k++) {
+        const pb_entry *f = lib->entries[k];
+        if (!f->presenter || strcmp(f->presenter, e->presenter) == 0) continue;
+        presenter_key(f->presenter, &b);
+        if (a.len && strcmp(a.data, b.data) == 0) {
+          int first = 1; /* warn at the first card with this spelling only */
+          for (size_t x = 0; x < i && first; x++)
+            if (lib->entries[x]->presenter && strcmp(lib->entries[x]->presenter, e->presenter) == 0)
+              first = 0;
+          if (first)
+            pb_warn(e->file, e->line, "presenter '%s' is spelled '%s' in %s:%d", e->presenter,
+                    f->presenter, f->file, f->line);
+          break;
+        }
+      }
+    }
     for (size_t j = 0; j < e->nfigures; j++) {
       const pb_figure *f = &e->figures[j];
       int line = f->line ? f->line : e->line;
@@ -844,16 +976,23 @@ static int cmd_check(int argc, char **argv) {
         if (f->url)
           pb_warn(file, line, "remote figure %s is not embedded (use --fetch to download it)", f->url);
         else
-          pb_error(file, line, "figure %s not found", f->src ? f->src : "?");
+          report_missing_figure(lib, f, file, line, o.allow_outside);
         continue;
       }
       pb_img_info info;
       char err[256];
-      if (pb_image_probe(f->path, &info, err, sizeof err) != PB_OK)
+      if (pb_image_probe(f->path, &info, err, sizeof err) != PB_OK) {
         pb_error(file, line, "figure %s: %s", f->src ? f->src : f->path, err);
-      else if (info.format == PB_IMG_OTHER || info.format == PB_IMG_UNKNOWN)
+      } else if (info.format == PB_IMG_OTHER || info.format == PB_IMG_UNKNOWN) {
         pb_warn(file, line, "figure %s is %s, which cannot be embedded", f->src ? f->src : f->path,
                 info.format_name ? info.format_name : "in an unknown format");
+      } else {
+        /* The header was fine; the data must decode too (as the build will). */
+        pb_image_stream st;
+        if (pb_image_encode(f->path, NULL, &st, err, sizeof err) != PB_OK)
+          pb_error(file, line, "figure %s: %s", f->src ? f->src : f->path, err);
+        pb_image_stream_free(&st);
+      }
     }
     for (size_t j = 0; j < e->nlinks; j++) {
       const pb_link *l = &e->links[j];
