@@ -217,7 +217,9 @@ static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const cha
         }
         free(p);
       }
-      pb_error(NULL, 0, "font file %s not found", *path);
+      pb_error(NULL, 0, "font file %s not found (set under fonts: in paperbook.yml); without the "
+                        "setting %s is used, from the Debian package %s (apt-get install %s)",
+               *path, d->pattern, d->debian, d->debian);
       free(*path);
       *path = NULL;
       return PB_EFONT;
@@ -225,7 +227,9 @@ static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const cha
     if (fc_find(fc, spec, NULL, path, index))
       return 0;
     pb_error(NULL, 0, "font \"%s\" not found by fontconfig (is it installed? `fc-list` lists "
-                      "the installed fonts)", spec);
+                      "the installed fonts); without the setting under fonts: in paperbook.yml "
+                      "%s is used, from the Debian package %s (apt-get install %s)",
+             spec, d->pattern, d->debian, d->debian);
     return PB_EFONT;
   }
   if (cfg->dir) {

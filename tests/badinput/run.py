@@ -1,0 +1,781 @@
+#!/usr/bin/env python3
+"""Bad-input corpus runner: paperbook must never crash, hang or lose the
+last good PDF, and must say what is wrong with file:line.
+
+usage: run.py --bin PAPERBOOK --work DIR --case NAME     one case of cases.txt
+       run.py --bin PAPERBOOK --work DIR --all           every case
+       run.py --bin PAPERBOOK --work DIR --special kill|diskfull
+       run.py --list                                      case names
+
+cases.txt (beside this script) has one case a line:
+
+    name | generator [arg ...] | command | exit | expectation [&& expectation ...]
+
+The generator (a function gen_<name> below) makes a tiny library in a
+fresh directory at test time (big inputs are generated, never committed).
+The command is paperbook's arguments; {lib} is the library, {out} the
+output PDF ({lib}/out.pdf). An expectation is a substring of stdout+stderr
+(placeholders expanded); a leading ! means it must not appear.
+
+Every case fails on a crash (a signal, exit status >= 128, a sanitizer
+report), on a hang (timeout, 20 s unless the generator says otherwise) and
+on a wrong exit status. When the command writes {out}, a previous good PDF
+is put there first: a failed build must leave it byte-identical, a
+successful one must replace it with a complete PDF; neither may leave a
+temporary file beside it.
+
+Exit status: 0 passed, 1 failed, 77 skipped (a case that needs something
+this machine lacks says why)."""
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import stat
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SEEDS = os.path.join(HERE, "..", "fuzz", "seeds")
+SKIP = 77
+NOBODY = 65534
+
+CARD_A = """---
+title: "A good paper"
+presenter: 张三
+date: 2024-01-05
+category: CV
+links:
+  paper: https://arxiv.org/abs/1
+figures: [Images/f.png]
+---
+Summary text with a [link](https://example.org).
+"""
+
+
+class Skip(Exception):
+    pass
+
+
+# ---- small file makers ------------------------------------------------------
+
+def write(path, data, mode="wb"):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, mode) as f:
+        f.write(data)
+
+
+def seed(name):
+    with open(os.path.join(SEEDS, "image", name), "rb") as f:
+        return f.read()
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(
+        ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def png(width, height, color_type=2, depth=8, idat=None, extra_chunks=b""):
+    """A PNG with the given header; idat defaults to black rows."""
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[color_type]
+    if idat is None:
+        row = b"\0" * (1 + (width * channels * depth + 7) // 8)
+        idat = zlib.compress(row * height, 9)
+    body = b"\x89PNG\r\n\x1a\n" + png_chunk(
+        b"IHDR", struct.pack(">IIBBBBB", width, height, depth, color_type, 0, 0, 0))
+    if color_type == 3:
+        body += png_chunk(b"PLTE", b"\0\0\0\xff\xff\xff")
+    body += extra_chunks
+    for i in range(0, len(idat), 1 << 20):
+        body += png_chunk(b"IDAT", idat[i:i + (1 << 20)])
+    return body + png_chunk(b"IEND", b"")
+
+
+def inflating(nbytes):
+    """Deflate data that inflates to nbytes zero bytes (about nbytes/1000)."""
+    co = zlib.compressobj(9)
+    block = bytes(1 << 20)
+    parts = [co.compress(block) for _ in range(nbytes >> 20)]
+    parts.append(co.compress(bytes(nbytes & ((1 << 20) - 1))))
+    parts.append(co.flush())
+    return b"".join(parts)
+
+
+def card(title, fields="", body="Body.\n"):
+    return "---\ntitle: %s\n%s---\n%s" % (title, fields, body)
+
+
+def deck_zip(path, slides=2, thumb=None, thumb_size=None):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        for i in range(1, slides + 1):
+            z.writestr("ppt/slides/slide%d.xml" % i, "<p:sld/>")
+        if thumb is not None:
+            z.writestr("docProps/thumbnail.jpeg", thumb)
+        if thumb_size is not None:
+            z.writestr("docProps/thumbnail.jpeg", bytes(thumb_size))
+
+
+# ---- generators: each makes lib (a fresh directory) -------------------------
+
+def gen_base(lib):
+    write(os.path.join(lib, "papers", "a.md"), CARD_A.encode())
+    write(os.path.join(lib, "Images", "f.png"), png(4, 3))
+
+
+def gen_figure(lib, kind):
+    """The base library with Images/f.png replaced by a bad figure."""
+    gen_base(lib)
+    f = os.path.join(lib, "Images", "f.png")
+    good = png(16, 16)
+    slow = False
+    if kind == "png-truncated":
+        data = good[:60]
+    elif kind == "png-idat-cut":
+        data = good[:len(good) - 20]
+    elif kind == "png-bad-crc":
+        data = bytearray(good)
+        i = data.find(b"IDAT")
+        data[i + 4] ^= 0xFF
+        data = bytes(data)
+    elif kind == "png-garbage":
+        data = b"\x89PNG\r\n\x1a\n" + bytes(random.Random(7).getrandbits(8) for _ in range(300))
+    elif kind == "png-empty":
+        data = b""
+    elif kind == "png-zero-size":
+        data = png(0, 0, idat=zlib.compress(b""))
+    elif kind == "png-huge":
+        data = png(100000, 100000, idat=zlib.compress(b"\0" * 1000))
+    elif kind == "png-bad-depth":
+        data = png(4, 4, color_type=2, depth=3)
+    elif kind == "png-bomb":
+        # 3000x3000 RGBA (within the pixel limit) whose IDAT inflates to
+        # 1 GB: 1 MB on disk.
+        data = png(3000, 3000, color_type=6, idat=inflating(1 << 30))
+        slow = True
+    elif kind == "png-bomb-interlaced":
+        d = bytearray(png(2000, 2000, color_type=6, depth=16, idat=inflating(1 << 30)))
+        # interlace method 1 (Adam7) in IHDR, CRC recomputed
+        d[28] = 1
+        d[29:33] = struct.pack(">I", zlib.crc32(bytes(d[12:29])) & 0xFFFFFFFF)
+        data = bytes(d)
+        slow = True
+    elif kind == "jpeg-truncated":
+        data = seed("base.jpg")[:150]
+    elif kind == "jpeg-cut":
+        j = seed("base.jpg")
+        data = j[:len(j) - 60]
+    elif kind == "jpeg-huge":
+        j = bytearray(seed("base.jpg"))
+        i = j.find(b"\xff\xc0")
+        j[i + 5:i + 9] = struct.pack(">HH", 65500, 65500)
+        data = bytes(j)
+    elif kind == "jpeg-garbage":
+        data = b"\xff\xd8\xff\xe0" + bytes(random.Random(3).getrandbits(8) for _ in range(400))
+    elif kind == "webp-truncated":
+        data = seed("lossy.webp")[:40]
+    elif kind == "webp-corrupt":
+        w = bytearray(seed("lossy.webp"))
+        for i in range(30, len(w)):
+            w[i] ^= 0x5A
+        data = bytes(w)
+    elif kind == "webp-lossless-corrupt":
+        w = bytearray(seed("lossless.webp"))
+        for i in range(25, len(w)):
+            w[i] = 0xFF
+        data = bytes(w)
+    elif kind == "gif-truncated":
+        data = seed("gif.gif")[:20]
+    elif kind == "gif-corrupt":
+        g = bytearray(seed("anim.gif"))
+        for i in range(30, len(g) - 1):
+            g[i] ^= 0xA5
+        data = bytes(g)
+    elif kind == "svg":
+        data = seed("icon.svg")
+    elif kind == "text":
+        data = b"this is not an image at all\n"
+    else:
+        raise SystemExit("unknown figure kind " + kind)
+    write(f, data)
+    return {"timeout": 60} if slow else None
+
+
+def gen_figure_dir(lib):
+    gen_base(lib)
+    os.remove(os.path.join(lib, "Images", "f.png"))
+    os.makedirs(os.path.join(lib, "Images", "f.png"))
+
+
+def gen_figure_missing(lib):
+    gen_base(lib)
+    os.remove(os.path.join(lib, "Images", "f.png"))
+
+
+def gen_figure_outside(lib, how):
+    gen_base(lib)
+    outside = os.path.join(os.path.dirname(lib), "outside.png")
+    write(outside, png(4, 3))
+    a = os.path.join(lib, "papers", "a.md")
+    if how == "relative":
+        text = CARD_A.replace("Images/f.png", "../outside.png")
+    elif how == "absolute":
+        text = CARD_A.replace("Images/f.png", outside)
+    elif how == "symlink":
+        os.remove(os.path.join(lib, "Images", "f.png"))
+        os.symlink(outside, os.path.join(lib, "Images", "f.png"))
+        text = CARD_A
+    elif how == "symlink-dir":
+        shutil.rmtree(os.path.join(lib, "Images"))
+        os.symlink(os.path.dirname(lib), os.path.join(lib, "Images"))
+        text = CARD_A.replace("Images/f.png", "Images/outside.png")
+    write(a, text.encode())
+
+
+def gen_deck(lib, kind):
+    gen_base(lib)
+    d = os.path.join(lib, "Slide", "2024.1.5 张三-talk.pptx")
+    if kind == "truncated":
+        deck_zip(d, 3, thumb=seed("base.jpg"))
+        with open(d, "rb") as f:
+            data = f.read()
+        write(d, data[:len(data) // 2])
+    elif kind == "not-zip":
+        write(d, b"PK\x03\x04 this is not really a zip file" * 10)
+    elif kind == "bad-thumbnail":
+        deck_zip(d, 2, thumb=b"\xff\xd8\xff garbage")
+    elif kind == "thumbnail-bomb":
+        deck_zip(d, 2, thumb_size=64 << 20)
+    elif kind == "zip-bomb-entries":
+        os.makedirs(os.path.dirname(d), exist_ok=True)
+        with zipfile.ZipFile(d, "w", zipfile.ZIP_STORED) as z:
+            for i in range(20000):
+                z.writestr("ppt/slides/slide%d.xml" % i, "")
+    elif kind == "empty":
+        write(d, b"")
+
+
+def gen_card(lib, kind):
+    gen_base(lib)
+    p = os.path.join(lib, "papers", "b.md")
+    if kind == "invalid-utf8":
+        data = b'---\ntitle: "Bad \xff\xfe bytes \xc3"\n---\nBody \xe4\xb8 end \xed\xa0\x80.\n'
+    elif kind == "nul-bytes":
+        data = b"---\ntitle: Nul\n---\nBody\0with nul\0bytes.\n"
+    elif kind == "nul-front-matter":
+        data = b'---\ntitle: "Nu\0l"\n---\nBody.\n'
+    elif kind == "long-line":
+        data = card("Long", body="x" * (1 << 20) + "\n").encode()
+    elif kind == "long-title":
+        data = card("T" * 200000).encode()
+    elif kind == "nested-quotes":
+        body = "".join(">" * i + " level %d\n" % i for i in range(1, 201))
+        data = card("Nested", body=body).encode()
+    elif kind == "nested-lists":
+        body = "".join("  " * i + "- item %d\n" % i for i in range(200))
+        data = card("Lists", body=body).encode()
+    elif kind == "links-inline":
+        body = " ".join("[l%d](https://example.org/%d)" % (i, i) for i in range(10000))
+        data = card("Links", body=body + "\n").encode()
+    elif kind == "links-front":
+        links = "links:\n" + "".join("  - https://example.org/%d\n" % i for i in range(10000))
+        data = card("Links", links).encode()
+    elif kind == "unclosed":
+        data = b"---\ntitle: Unclosed\ndate: 2024-01-01\n"
+    elif kind == "yaml-error":
+        data = b'---\ntitle: "unterminated\ndate: 2024-01-01\n---\nBody.\n'
+    elif kind == "wrong-types":
+        data = card("[a, b]", "links: 5\ncategory: {x: y}\nyear: soon\n").encode()
+    elif kind == "no-title":
+        data = "---\npresenter: 张三\n---\nBody.\n".encode()
+    elif kind == "bad-date":
+        data = card("Dated", "date: next tuesday\n").encode()
+    elif kind == "impossible-date":
+        data = card("Dated", "date: 2024-02-30\n").encode()
+    elif kind == "dup-title":
+        data = card('"A Good Paper!"').encode()
+    elif kind == "dup-link":
+        data = card("Other", "links:\n  paper: https://arxiv.org/abs/1\n").encode()
+    elif kind == "presenter-spaced":
+        data = card("Second", 'presenter: "张 三"\ndate: 2024-01-12\n').encode()
+    elif kind == "presenter-case":
+        write(os.path.join(lib, "papers", "c.md"), card("Third", "presenter: Zhang San\n").encode())
+        data = card("Fourth", "presenter: zhang  san\n").encode()
+    elif kind == "missing-deck":
+        data = card("Deck", "links:\n  slide: Slide/missing.pptx\n").encode()
+    elif kind == "broken-relative-link":
+        data = card("Rel", body="See [the notes](notes/missing.md) and [x](../x.pdf).\n").encode()
+    elif kind == "empty-file":
+        data = b""
+    elif kind == "only-dashes":
+        data = b"---\n"
+    elif kind == "binary":
+        data = bytes(random.Random(11).getrandbits(8) for _ in range(65536))
+    elif kind == "deep-yaml":
+        data = ("---\ntitle: Deep\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n").encode()
+    elif kind == "yaml-alias-bomb":
+        y = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        for i in range(1, 12):
+            y += "a%d: &a%d [%s]\n" % (i, i, ", ".join(["*a%d" % (i - 1)] * 9))
+        data = ("---\ntitle: Aliases\n" + y + "---\n").encode()
+    else:
+        raise SystemExit("unknown card kind " + kind)
+    write(p, data)
+    return {"timeout": 60} if kind in ("long-line", "long-title", "links-inline") else None
+
+
+def gen_dir_named_card(lib):
+    gen_base(lib)
+    os.makedirs(os.path.join(lib, "papers", "x.md"))
+    write(os.path.join(lib, "papers", "x.md", "inner.md"), card("Inside a directory").encode())
+
+
+def gen_fifo_card(lib):
+    gen_base(lib)
+    os.mkfifo(os.path.join(lib, "papers", "fifo.md"))
+
+
+def gen_dangling_card(lib):
+    gen_base(lib)
+    os.symlink("/nonexistent/card.md", os.path.join(lib, "papers", "dangling.md"))
+
+
+def gen_symlink_loop(lib):
+    gen_base(lib)
+    os.symlink("..", os.path.join(lib, "papers", "loop"))
+
+
+def gen_deep_dirs(lib):
+    gen_base(lib)
+    d = os.path.join(lib, "papers")
+    for i in range(60):
+        d = os.path.join(d, "d%d" % i)
+    write(os.path.join(d, "deep.md"), card("Deep down").encode())
+
+
+def need_nobody():
+    if os.geteuid() != 0:
+        return  # permissions apply to this user already
+    if not shutil.which("setpriv"):
+        raise Skip("running as root and setpriv is missing: permissions cannot be tested")
+
+
+def open_up(lib):
+    """Lets the unprivileged user read the library and write in it."""
+    for dirpath, dirnames, filenames in os.walk(os.path.dirname(lib)):
+        os.chmod(dirpath, 0o777)
+        for n in filenames:
+            p = os.path.join(dirpath, n)
+            if not os.path.islink(p):
+                os.chmod(p, 0o666)
+
+
+def gen_unreadable(lib, what):
+    need_nobody()
+    gen_base(lib)
+    write(os.path.join(lib, "papers", "u.md"), card("Unreadable").encode())
+    open_up(lib)
+    target = {"card": "papers/u.md", "figure": "Images/f.png"}[what]
+    os.chmod(os.path.join(lib, target), 0)
+    return {"nobody": True}
+
+
+def gen_unwritable_out(lib):
+    need_nobody()
+    gen_base(lib)
+    os.makedirs(os.path.join(lib, "ro"))
+    open_up(lib)
+    os.chmod(os.path.join(lib, "ro"), 0o555)
+    return {"nobody": True}
+
+
+def gen_config(lib, kind):
+    gen_base(lib)
+    c = os.path.join(lib, "paperbook.yml")
+    if kind == "missing-font":
+        write(c, b"fonts: {text: /nonexistent.ttf}\n")
+    elif kind == "missing-font-name":
+        write(c, b"fonts:\n  cjk_text: No Such Font Family Anywhere\n")
+    elif kind == "not-a-font":
+        write(os.path.join(lib, "fonts", "fake.ttf"), b"not a font\n" * 10)
+        write(c, ("fonts: {text: %s/fonts/fake.ttf}\n" % lib).encode())
+    elif kind == "wrong-types":
+        write(c, b"title: [1, 2]\ndpi: many\nfonts: 3\ninputs: {a: b}\ncategory_order: 7\n")
+    elif kind == "yaml-error":
+        write(c, b'title: "unterminated\ngroup: x\n')
+    elif kind == "unknown-key":
+        write(c, b"title: T\ncolour: blue\n")
+    elif kind == "list":
+        write(c, b"- a\n- b\n")
+    elif kind == "directory":
+        os.makedirs(c)
+    elif kind == "missing-input":
+        write(c, b"inputs: [REPORT.md]\n")
+    elif kind == "bad-paper":
+        write(c, b"page_size: A0\n")
+    elif kind == "bad-grouping":
+        write(c, b"group_by: colour\n")
+    elif kind == "invalid-utf8":
+        write(c, b"title: \xff\xfe\n")
+
+
+def gen_empty(lib):
+    os.makedirs(os.path.join(lib, "papers"))
+
+
+def gen_nothing(lib):
+    os.makedirs(lib)
+
+
+def gen_output_is_dir(lib):
+    gen_base(lib)
+    os.makedirs(os.path.join(lib, "adir"))
+
+
+def gen_checkins(lib, kind):
+    gen_base(lib)
+    p = os.path.join(lib, "log.md")
+    if kind == "bad-dates":
+        data = ("# 论文精读\n\n[2024-13-45]-[张三]-[论文精读]\n\n"
+                "> Title (NeurIPS 2023)\n> [Paper](https://arxiv.org/abs/2)\n\n"
+                "[2024-02-30]-[李四]-[论文精读]\n\n> Another (ICML 2022)\n").encode()
+    elif kind == "report-deep-headings":
+        data = "".join("#" * (1 + i % 6) + " Heading %d\n\n> **T%d**\n\n" % (i, i)
+                       for i in range(2000)).encode()
+    write(p, data)
+
+
+# ---- running ---------------------------------------------------------------
+
+def parse_cases():
+    cases = []
+    with open(os.path.join(HERE, "cases.txt"), encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            parts = [p.strip() for p in line.split(" | ")]
+            if len(parts) != 5:
+                raise SystemExit("cases.txt:%d: want 5 fields separated by ' | '" % n)
+            name, gen, cmd, code, expect = parts
+            cases.append({"name": name, "gen": gen.split(), "cmd": cmd, "exit": int(code),
+                          "expect": [e.strip() for e in expect.split(" && ") if e.strip()],
+                          "line": n})
+    return cases
+
+
+GOOD_PDF = None
+
+
+def good_pdf(binary, work):
+    """A real booklet, built once, to stand for the previous good PDF."""
+    global GOOD_PDF
+    if GOOD_PDF:
+        return GOOD_PDF
+    path = os.path.join(work, "good.pdf")
+    if not os.path.exists(path):
+        # cases run in parallel: each makes its own, the first rename wins
+        lib = os.path.join(work, "good-lib.%d" % os.getpid())
+        shutil.rmtree(lib, ignore_errors=True)
+        gen_base(lib)
+        tmp = "%s.%d.pdf" % (path, os.getpid())
+        r = subprocess.run([binary, "build", lib, "-o", tmp, "--no-cache", "-q"],
+                           capture_output=True, timeout=60)
+        if r.returncode != 0:
+            raise SystemExit("cannot build the good PDF: " + r.stderr.decode(errors="replace"))
+        os.rename(tmp, path)
+        shutil.rmtree(lib, ignore_errors=True)
+    with open(path, "rb") as f:
+        GOOD_PDF = f.read()
+    return GOOD_PDF
+
+
+def crashed(rc, output):
+    if rc < 0 or rc >= 128:
+        return "killed by signal %d" % -rc if rc < 0 else "exit status %d" % rc
+    for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:", "==ERROR:",
+                   "Segmentation fault", "Aborted"):
+        if marker in output:
+            return "sanitizer or crash report (%s)" % marker
+    return None
+
+
+def stray_temps(directory, base):
+    if not os.path.isdir(directory):
+        return []
+    return [n for n in os.listdir(directory) if n.startswith("." + base + ".")]
+
+
+def run_case(binary, work, c, verbose):
+    name = c["name"]
+    cdir = os.path.join(work, name)
+    if os.path.exists(cdir):
+        subprocess.run(["chmod", "-R", "u+rwX", cdir])
+        shutil.rmtree(cdir)
+    os.makedirs(cdir)
+    lib = os.path.join(cdir, "lib")
+    gen = globals().get("gen_" + c["gen"][0].replace("-", "_"))
+    if not gen:
+        return False, "unknown generator " + c["gen"][0]
+    try:
+        opts = gen(lib, *c["gen"][1:]) or {}
+    except Skip as e:
+        return None, str(e)
+    out = os.path.join(lib, "out.pdf")
+    fmt = {"lib": lib, "out": out, "case": cdir}
+    args = [a.format(**fmt) for a in c["cmd"].split()]
+    # The first argument naming {out} (after -o) is where a PDF goes.
+    target = None
+    if "-o" in args:
+        target = args[args.index("-o") + 1]
+        if os.path.isdir(os.path.dirname(target)) and not os.path.isdir(target):
+            write(target, good_pdf(binary, work))
+            if opts.get("nobody"):
+                os.chmod(target, 0o666)
+    before = None
+    if target and os.path.isfile(target):
+        with open(target, "rb") as f:
+            before = f.read()
+    cmd = [binary] + args
+    if opts.get("nobody") and os.geteuid() == 0:
+        cmd = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups"] + cmd
+    timeout = opts.get("timeout", 20) * float(os.environ.get("PB_TIMEOUT_SCALE", "1"))
+    env = dict(os.environ, NO_COLOR="1", SOURCE_DATE_EPOCH="0")
+    t0 = time.time()
+    try:
+        r = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, cwd=cdir)
+    except subprocess.TimeoutExpired:
+        return False, "hang: no result after %d s" % timeout
+    elapsed = time.time() - t0
+    output = (r.stdout + r.stderr).decode("utf-8", errors="replace")
+    if verbose:
+        sys.stdout.write("$ %s\n%s[exit %d, %.1f s]\n" % (" ".join(cmd), output, r.returncode, elapsed))
+    why = crashed(r.returncode, output)
+    if why:
+        return False, "crash: " + why
+    problems = []
+    if r.returncode != c["exit"]:
+        problems.append("exit status %d, expected %d" % (r.returncode, c["exit"]))
+    for e in c["expect"]:
+        neg = e.startswith("!")
+        text = (e[1:] if neg else e).format(**fmt)
+        if neg == (text in output):
+            problems.append("%s %r" % ("unexpected" if neg else "missing", text))
+    if target and before is not None:
+        with open(target, "rb") as f:
+            after = f.read()
+        if r.returncode != 0 and after != before:
+            problems.append("the previous PDF at %s was changed by a failed build" % target)
+        if r.returncode == 0 and not (after.startswith(b"%PDF-") and b"%%EOF" in after[-32:]):
+            problems.append("%s is not a complete PDF" % target)
+    if target:
+        left = stray_temps(os.path.dirname(target) or ".", os.path.basename(target))
+        if left:
+            problems.append("temporary files left: %s" % ", ".join(left))
+    if problems:
+        return False, "; ".join(problems) + "\n--- output ---\n" + output
+    return True, "%.1f s" % elapsed
+
+
+# ---- special cases: SIGKILL mid-write, full disk ----------------------------
+
+def big_library(lib, ncards):
+    os.makedirs(os.path.join(lib, "papers"), exist_ok=True)
+    rnd = random.Random(5)
+    words = ("attention transformer 视觉 模型 learning graph token 预训练 diffusion "
+             "benchmark 推理 dataset").split()
+    for i in range(ncards):
+        body = " ".join(rnd.choice(words) for _ in range(120))
+        write(os.path.join(lib, "papers", "c%04d.md" % i),
+              card('"Paper %d: %s"' % (i, " ".join(rnd.choice(words) for _ in range(6))),
+                   "presenter: P%d\ndate: 2024-%02d-%02d\ncategory: [C%d, S%d]\n"
+                   % (i % 17, 1 + i % 12, 1 + i % 28, i % 7, i % 5),
+                   body + "\n\n- one\n- two\n").encode())
+
+
+def special_kill(binary, work):
+    """kill -9 at several moments of a big build: the old PDF stays."""
+    lib = os.path.join(work, "kill", "lib")
+    shutil.rmtree(os.path.dirname(lib), ignore_errors=True)
+    big_library(lib, 2000)
+    out = os.path.join(lib, "out.pdf")
+    old = good_pdf(binary, work)
+    # How long does a whole build take? Kill at fractions of it.
+    t0 = time.time()
+    r = subprocess.run([binary, "build", lib, "-o", os.path.join(lib, "full.pdf"), "-q"],
+                       capture_output=True)
+    full = time.time() - t0
+    if r.returncode != 0:
+        print(r.stderr.decode(errors="replace"))
+        return False
+    print("a full build of 2000 cards takes %.2f s" % full)
+    ok = True
+    midwrite = 0
+    # while laying out (fractions of a whole build), then while writing:
+    # at several delays after the temporary file appears
+    plan = [("after", f * full) for f in (0.1, 0.5)] + [("writing", d) for d in
+                                                        (0, 0.005, 0.02, 0.05, 0.1, 0.2)]
+    for when, delay in plan:
+        write(out, old)
+        earlier = set(stray_temps(lib, "out.pdf"))
+        p = subprocess.Popen([binary, "build", lib, "-o", out, "-q"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if when == "writing":
+            while p.poll() is None and not set(stray_temps(lib, "out.pdf")) - earlier:
+                time.sleep(0.001)
+        time.sleep(delay)
+        writing = bool(set(stray_temps(lib, "out.pdf")) - earlier)
+        p.send_signal(signal.SIGKILL)
+        rc = p.wait()
+        with open(out, "rb") as f:
+            now = f.read()
+        killed = rc == -signal.SIGKILL
+        midwrite += killed and writing
+        state = ("killed while writing" if writing else "killed") if killed else "finished (exit %d)" % rc
+        if killed and now != old:
+            print("FAIL: killed: the previous PDF changed")
+            ok = False
+        elif not killed and not (rc == 0 and b"%%EOF" in now[-32:]):
+            print("FAIL: finished with exit %d and %s incomplete" % (rc, out))
+            ok = False
+        left = stray_temps(lib, "out.pdf")
+        print("%s %.3f s: %s; PDF %s; temp files left: %s" % (
+            when, delay, state, "unchanged" if now == old else "replaced", left or "none"))
+        for n in left:
+            if not re.fullmatch(r"\.out\.pdf\.[A-Za-z0-9]{6}", n):
+                print("FAIL: unexpected file %s" % n)
+                ok = False
+    if not midwrite:
+        print("FAIL: no kill landed while the PDF was being written")
+        ok = False
+    # The next successful build removes what killed builds left behind.
+    r = subprocess.run([binary, "build", lib, "-o", out, "-q"], capture_output=True)
+    left = stray_temps(lib, "out.pdf")
+    if r.returncode != 0 or left:
+        print("FAIL: after a good build: exit %d, temp files %s" % (r.returncode, left))
+        ok = False
+    else:
+        print("a successful build afterwards left no temporary file")
+    return ok
+
+
+def special_diskfull(binary, work):
+    """A full file system (a 200 KB tmpfs, else RLIMIT_FSIZE): the old PDF
+    stays, the exit status is non-zero and the message names the path."""
+    base = os.path.join(work, "diskfull")
+    if os.path.ismount(os.path.join(base, "mnt")):
+        subprocess.run(["umount", os.path.join(base, "mnt")])
+    shutil.rmtree(base, ignore_errors=True)
+    lib = os.path.join(base, "lib")
+    big_library(lib, 300)
+    mnt = os.path.join(base, "mnt")
+    os.makedirs(mnt)
+    old = good_pdf(binary, work)
+    mounted = False
+    if os.geteuid() == 0 and shutil.which("mount") and not os.environ.get("PB_DISKFULL_ULIMIT"):
+        m = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", mnt],
+                           capture_output=True)
+        mounted = m.returncode == 0
+        if not mounted:
+            print("mount -t tmpfs not permitted here (%s); using ulimit -f instead"
+                  % m.stderr.decode(errors="replace").strip())
+    else:
+        print("not root (or PB_DISKFULL_ULIMIT set): using ulimit -f (RLIMIT_FSIZE) instead of a full tmpfs")
+    try:
+        out = os.path.join(mnt, "out.pdf")
+        write(out, old)
+        preexec = None
+        if not mounted:
+            # Room for the old PDF, not for the new one: writes past the
+            # limit fail with EFBIG (SIGXFSZ ignored).
+            def preexec():
+                import resource
+                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                resource.setrlimit(resource.RLIMIT_FSIZE, (len(old) + 4096, len(old) + 4096))
+        else:
+            # fill the rest of the tmpfs except about 60 KB
+            st = os.statvfs(mnt)
+            free = st.f_bavail * st.f_frsize
+            write(os.path.join(mnt, "filler"), bytes(max(0, free - 60 * 1024)))
+        r = subprocess.run([binary, "build", lib, "-o", out, "--no-cache"], capture_output=True,
+                           preexec_fn=preexec, timeout=120)
+        output = r.stderr.decode(errors="replace")
+        print(output.strip())
+        print("exit status %d" % r.returncode)
+        with open(out, "rb") as f:
+            now = f.read()
+        ok = True
+        if crashed(r.returncode, output):
+            print("FAIL: crash")
+            ok = False
+        if r.returncode == 0:
+            print("FAIL: the build claims success on a full disk")
+            ok = False
+        if now != old:
+            print("FAIL: the previous PDF was changed")
+            ok = False
+        if out not in output:
+            print("FAIL: the message does not name %s" % out)
+            ok = False
+        left = stray_temps(mnt, "out.pdf")
+        if left:
+            print("FAIL: temporary files left: %s" % left)
+            ok = False
+        return ok
+    finally:
+        if mounted:
+            subprocess.run(["umount", mnt])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin")
+    ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "pb-badinput"))
+    ap.add_argument("--case")
+    ap.add_argument("--all", action="store_true")
+    ap.add_argument("--special", choices=["kill", "diskfull"])
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    a = ap.parse_args()
+    cases = parse_cases()
+    if a.list:
+        print("\n".join(c["name"] for c in cases))
+        return 0
+    os.makedirs(a.work, exist_ok=True)
+    binary = os.path.abspath(a.bin)
+    if a.special:
+        ok = {"kill": special_kill, "diskfull": special_diskfull}[a.special](binary, a.work)
+        print("PASS" if ok else "FAIL")
+        return 0 if ok else 1
+    todo = [c for c in cases if a.all or c["name"] == a.case]
+    if not todo:
+        print("no case named %s" % a.case)
+        return 1
+    failed = skipped = 0
+    for c in todo:
+        ok, msg = run_case(binary, a.work, c, a.verbose)
+        if ok is None:
+            skipped += 1
+            print("SKIP %s: %s" % (c["name"], msg))
+        elif ok:
+            print("ok   %s (%s)" % (c["name"], msg))
+        else:
+            failed += 1
+            print("FAIL %s (cases.txt:%d): %s" % (c["name"], c["line"], msg))
+    if len(todo) > 1:
+        print("%d cases: %d passed, %d failed, %d skipped"
+              % (len(todo), len(todo) - failed - skipped, failed, skipped))
+    if failed:
+        return 1
+    return SKIP if skipped == len(todo) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
