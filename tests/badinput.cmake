@@ -27,3 +27,12 @@ if(Python3_FOUND)
       LABELS badinput RUN_SERIAL TRUE)
   endforeach()
 endif()
+
+# Error paths under valgrind (label valgrind: the plain build only).
+if(Python3_FOUND AND NOT CMAKE_BUILD_TYPE STREQUAL "Asan")
+  add_test(NAME valgrind-badinput
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/badinput/run.py --bin ${PB_BIN}
+            --work ${BI_WORK}/valgrind --valgrind --case
+            png-bad-crc-check,png-truncated,jpeg-cut-data,webp-corrupt,gif-corrupt,svg-figure,pptx-truncated,pptx-bad-thumbnail,front-matter-yaml-error,front-matter-wrong-types,config-wrong-types,config-yaml-error,missing-font-file,output-is-a-directory,invalid-utf8,broken-relative-link,presenter-two-spellings,figure-symlink-out)
+  set_tests_properties(valgrind-badinput PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77 LABELS valgrind)
+endif()

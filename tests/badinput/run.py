@@ -6,6 +6,7 @@ usage: run.py --bin PAPERBOOK --work DIR --case NAME     one case of cases.txt
        run.py --bin PAPERBOOK --work DIR --all           every case
        run.py --bin PAPERBOOK --work DIR --special kill|diskfull
        run.py --list                                      case names
+       run.py ... --case A,B,C --valgrind                 cases under valgrind
 
 cases.txt (beside this script) has one case a line:
 
@@ -472,6 +473,9 @@ def parse_cases():
 
 
 GOOD_PDF = None
+# --valgrind: every command under valgrind; errors or definite leaks give
+# exit status 99, which no case expects.
+WRAP = []
 
 
 def good_pdf(binary, work):
@@ -544,6 +548,8 @@ def run_case(binary, work, c, verbose):
         with open(target, "rb") as f:
             before = f.read()
     cmd = [binary] + args
+    if WRAP:
+        cmd = WRAP + cmd
     if opts.get("nobody") and os.geteuid() == 0:
         cmd = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups"] + cmd
     timeout = opts.get("timeout", 20) * float(os.environ.get("PB_TIMEOUT_SCALE", "1"))
@@ -557,6 +563,8 @@ def run_case(binary, work, c, verbose):
     output = (r.stdout + r.stderr).decode("utf-8", errors="replace")
     if verbose:
         sys.stdout.write("$ %s\n%s[exit %d, %.1f s]\n" % (" ".join(cmd), output, r.returncode, elapsed))
+    if WRAP and r.returncode == 99:
+        return False, "valgrind found errors or leaks\n" + output
     why = crashed(r.returncode, output)
     if why:
         return False, "crash: " + why
@@ -742,6 +750,8 @@ def main():
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--special", choices=["kill", "diskfull"])
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--valgrind", action="store_true",
+                    help="run paperbook under valgrind (errors and definite leaks fail)")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
     cases = parse_cases()
@@ -754,8 +764,17 @@ def main():
         ok = {"kill": special_kill, "diskfull": special_diskfull}[a.special](binary, a.work)
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1
-    todo = [c for c in cases if a.all or c["name"] == a.case]
-    if not todo:
+    if a.valgrind:
+        if not shutil.which("valgrind"):
+            print("skip: valgrind not installed")
+            return SKIP
+        WRAP[:] = ["valgrind", "--quiet", "--error-exitcode=99", "--leak-check=full",
+                   "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect",
+                   "--trace-children=no"]
+        os.environ["PB_TIMEOUT_SCALE"] = str(10 * float(os.environ.get("PB_TIMEOUT_SCALE", "1")))
+    names = (a.case or "").split(",")
+    todo = [c for c in cases if a.all or c["name"] in names]
+    if len(todo) != (len(cases) if a.all else len(names)):
         print("no case named %s" % a.case)
         return 1
     failed = skipped = 0
