@@ -1,4 +1,5 @@
 /* pb_doc: the pages of boxes that layout produces and the renderer draws. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "layout.h"
@@ -15,7 +16,9 @@ pb_doc *pb_doc_new(pb_fonts *fonts, double page_w, double page_h) {
 }
 
 void pb_doc_free(pb_doc *doc) {
-  if (doc) pb_arena_free(doc->arena);
+  if (!doc) return;
+  for (size_t i = 0; i < doc->npages; i++) free(doc->pages[i].items);
+  pb_arena_free(doc->arena);
 }
 
 pb_page *pb_doc_add_page(pb_doc *doc) {
@@ -23,7 +26,13 @@ pb_page *pb_doc_add_page(pb_doc *doc) {
 }
 
 pb_item *pb_page_add_item(pb_doc *doc, pb_page *page, pb_item_kind kind) {
-  pb_item *it = PB_PUSH(doc->arena, page->items, page->n, page->cap);
+  (void)doc;
+  if (page->n == page->cap) {
+    page->cap = page->cap ? page->cap * 2 : 64;
+    page->items = pb_xrealloc(page->items, page->cap * sizeof *page->items);
+  }
+  pb_item *it = &page->items[page->n++];
+  memset(it, 0, sizeof *it);
   it->kind = kind;
   it->face = -1;
   it->image = -1;

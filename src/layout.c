@@ -90,6 +90,10 @@ typedef struct {
   int first_content_page;
   int after_heading; /* nothing but a heading since the last card */
   int chapter_break; /* the page break being made starts a chapter */
+  /* Paragraphs are set in a scratch arena, emptied after each card: only
+   * the boxes drawn stay in the doc, so memory grows with what is on the
+   * pages, not with the work of setting it. */
+  pb_arena *para_arena;
   double keep_next;  /* height the next card needs on the heading's page */
   /* report counters */
   int n_overfull, n_punct, n_widows, n_orphans, n_gaps, n_paras;
@@ -287,7 +291,7 @@ static int set_para(layout *L, const pb_span_in *spans, size_t n, double width, 
   po.justify = justify;
   po.hyphenate = justify;
   memset(out, 0, sizeof *out);
-  int rc = pb_para_layout(L->fonts, L->arena, spans, n, &po, out, file, line);
+  int rc = pb_para_layout(L->fonts, L->para_arena, spans, n, &po, out, file, line);
   if (rc == PB_OK) {
     L->n_paras++;
     L->n_overfull += out->overfull;
@@ -313,7 +317,7 @@ static void draw_line(layout *L, int p, const pb_line *ln, double x, double y) {
     t->h = r->size;
     t->face = r->face;
     t->size = r->size;
-    t->text = r->text;
+    t->text = pb_arena_strndup(L->arena, r->text, r->len);
     t->len = r->len;
     t->char_space = r->char_space;
     t->color = r->color;
@@ -496,12 +500,12 @@ typedef struct {
 } set_block;
 
 static size_t set_text(layout *L, const pb_text *t, set_block **out) {
-  set_block *blocks = pb_arena_alloc(L->arena, (t->n + 1) * sizeof *blocks);
+  set_block *blocks = pb_arena_alloc(L->para_arena, (t->n + 1) * sizeof *blocks);
   size_t nb = 0;
   for (size_t i = 0; i < t->n; i++) {
     const pb_block *b = &t->blocks[i];
     if (!b->nspans) continue;
-    pb_span_in *spans = pb_arena_alloc(L->arena, b->nspans * sizeof *spans);
+    pb_span_in *spans = pb_arena_alloc(L->para_arena, b->nspans * sizeof *spans);
     for (size_t j = 0; j < b->nspans; j++) {
       const pb_span *s = &b->spans[j];
       unsigned style = s->style & (PB_STYLE_BOLD | PB_STYLE_ITALIC | PB_STYLE_CODE);
@@ -774,7 +778,7 @@ static void layout_card(layout *L, row *r) {
     pb_span_in ms = span(meta, PB_FAMILY_SANS, 0, META_SIZE, GRAY);
     set_para(L, &ms, 1, L->width, 0, &mp, e->file, e->line);
   }
-  placed_figure *figs = pb_arena_alloc(L->arena, (e->nfigures + 1) * sizeof *figs);
+  placed_figure *figs = pb_arena_alloc(L->para_arena, (e->nfigures + 1) * sizeof *figs);
   double fig_h = 0;
   for (size_t i = 0; i < e->nfigures; i++) {
     plan_figure(L, e, &e->figures[i], &figs[i]);
@@ -849,7 +853,7 @@ static double card_keep(layout *L, const pb_entry *e) {
   memset(&po, 0, sizeof po);
   po.width = L->width;
   double h = TITLE_LEADING;
-  if (pb_para_layout(L->fonts, L->arena, &ts, 1, &po, &tp, NULL, 0) == PB_OK)
+  if (pb_para_layout(L->fonts, L->para_arena, &ts, 1, &po, &tp, NULL, 0) == PB_OK)
     h = (double)tp.nlines * TITLE_LEADING;
   h += META_LEADING + (e->nlinks ? META_LEADING + 2 : 0) + 2 * BODY_LEADING;
   if (e->nfigures) {
@@ -1099,10 +1103,10 @@ static void layout_slide_index(layout *L) {
       it->h = th;
       it->image = img;
       pb_item *fr = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_RECT);
-      fr->x = it->x;
-      fr->y = it->y;
-      fr->w = it->w;
-      fr->h = it->h;
+      fr->x = (float)L->left; /* not through `it`: adding may move the items */
+      fr->y = (float)(top - th);
+      fr->w = (float)thumb_w;
+      fr->h = (float)th;
       fr->color = RULE;
       fr->line_width = 0.5;
     }
@@ -1423,6 +1427,7 @@ static void two_up(layout *L) {
     if (p % 2 == 0) dst->label = src->label;
   }
   for (size_t i = 0; i < doc->noutline; i++) doc->outline[i].page /= 2;
+  for (size_t p = 0; p < doc->npages; p++) free(doc->pages[p].items);
   doc->pages = sheets;
   doc->npages = doc->cappages = nsheets;
   doc->page_w *= 2;
@@ -1444,6 +1449,7 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
   L.top = opt->page_h - MARGIN_TOP;
   L.bottom = MARGIN_BOTTOM;
   L.first_content_page = 1 << 30; /* until the front matter is made */
+  L.para_arena = L.arena;
   L.doc->created = opt->created;
   L.doc->title = pb_arena_strdup(L.arena, opt->title ? opt->title : "Paper Reading Booklet");
   L.doc->author = pb_arena_strdup(L.arena, opt->author ? opt->author : opt->group);
@@ -1486,14 +1492,22 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
     row *r = &L.toc.rows[i];
     if (r->kind == ROW_ENTRY) {
       if (L.doc->npages == (size_t)L.first_content_page) new_page(&L);
+      pb_arena *scratch = pb_arena_new();
+      L.para_arena = scratch;
       layout_card(&L, r);
+      L.para_arena = L.arena;
+      pb_arena_free(scratch);
       pb_doc_add_mark(L.doc, chapter_level + 1, r->title ? r->title : "(untitled)", r->page, r->y);
     } else if (opt->mode != PB_MODE_HANDOUT) {
       /* What follows this heading: further headings, then a card. */
       L.keep_next = 0;
       for (size_t j = i + 1; j < L.toc.n; j++) {
         if (L.toc.rows[j].kind == ROW_ENTRY) {
+          pb_arena *scratch = pb_arena_new();
+          L.para_arena = scratch;
           L.keep_next += card_keep(&L, L.toc.rows[j].entry);
+          L.para_arena = L.arena;
+          pb_arena_free(scratch);
           break;
         }
         if (L.toc.rows[j].kind == ROW_CHAPTER) break;

@@ -32,31 +32,33 @@ typedef enum {
 } pb_target_kind;
 
 typedef struct {
+  /* Lengths are floats: a point to 1e-4 is all a page needs, and a booklet
+   * of 10,000 cards holds millions of these. */
   pb_item_kind kind;
-  double x, y, w, h; /* TEXT: (x, y) is the baseline start, w the width */
+  float x, y, w, h;  /* TEXT: (x, y) is the baseline start, w the width */
   pb_rgb color;      /* text colour / stroke colour */
   /* TEXT */
   int face;
-  double size;
-  const char *text; /* UTF-8, only code points the face has */
+  float size;
+  float char_space;  /* extra space after each character, points */
+  const char *text;  /* UTF-8, only code points the face has */
   size_t len;
-  double char_space; /* extra space after each character, points */
   /* IMAGE */
   int image; /* index into pb_doc.images */
   /* LINE, RECT, PLACEHOLDER */
-  double line_width;
+  float line_width;
   int filled;
   pb_rgb fill;
   const char *caption; /* PLACEHOLDER */
   /* LINK */
   pb_target_kind target;
-  const char *uri;
   int page; /* 0-based */
-  double dest_y;
+  float dest_y;
+  const char *uri;
 } pb_item;
 
 typedef struct {
-  pb_item *items;
+  pb_item *items; /* malloc'd (not in the arena: it grows), freed by pb_doc_free */
   size_t n, cap;
   const char *label; /* page label ("i", "3"), NULL = arabic from 1 */
 } pb_page;
