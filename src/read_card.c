@@ -338,7 +338,7 @@ int pb_read_cards_dir(pb_library *lib, const char *dir, const pb_read_options *o
   if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return 0;
   path_list list = {0};
   collect(dir, 0, &list);
-  qsort(list.v, list.n, sizeof *list.v, cmp_paths);
+  if (list.n) qsort(list.v, list.n, sizeof *list.v, cmp_paths);
   int rc = 0;
   for (size_t i = 0; i < list.n; i++) {
     int r = pb_read_card(lib, list.v[i], opt);
