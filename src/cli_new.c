@@ -38,6 +38,15 @@ static void yaml_str(pb_buf *b, const char *s) {
   pb_buf_putc(b, '"');
 }
 
+/* A field from an option, or empty with a TODO comment for the presenter
+ * (an empty value reads back as "not given", never as the word TODO). */
+static void field(pb_buf *b, const char *indent, const char *key, const char *value, const char *hint) {
+  pb_buf_printf(b, "%s%s: ", indent, key);
+  yaml_str(b, value ? value : "");
+  if (!value) pb_buf_printf(b, "  # TODO%s%s", hint ? ": " : "", hint ? hint : "");
+  pb_buf_putc(b, '\n');
+}
+
 static void slug(pb_buf *b, const char *title) {
   int dash = 0;
   for (const unsigned char *p = (const unsigned char *)title; *p && b->len < 60; p++) {
@@ -91,29 +100,50 @@ int pb_cli_new(int argc, char **argv) {
   strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
 #define GET(o, dflt) (v[(o) - O_TITLE] ? v[(o) - O_TITLE] : (dflt))
   pb_buf card = PB_BUF_INIT;
-  pb_buf_puts(&card, "---\ntitle: ");
-  yaml_str(&card, GET(O_TITLE, "TODO: paper title"));
-  pb_buf_puts(&card, "\nvenue: ");
-  yaml_str(&card, GET(O_VENUE, "TODO"));
-  pb_buf_printf(&card, "\nyear: %s", GET(O_YEAR, "0  # TODO"));
-  pb_buf_puts(&card, "\nnote: ");
-  yaml_str(&card, GET(O_NOTE, ""));
-  pb_buf_puts(&card, "\ncategory: ");
-  yaml_str(&card, GET(O_CAT, "TODO / TODO"));
-  pb_buf_puts(&card, "\npresenter: ");
-  yaml_str(&card, GET(O_PRES, "TODO"));
-  pb_buf_printf(&card, "\ndate: %s", GET(O_DATE, today));
-  pb_buf_puts(&card, "\nlinks:\n  paper: ");
-  yaml_str(&card, GET(O_PAPER, "TODO"));
-  pb_buf_puts(&card, "\n  code: ");
-  yaml_str(&card, GET(O_CODE, "TODO"));
-  pb_buf_puts(&card, "\n  blog: ");
-  yaml_str(&card, GET(O_BLOG, ""));
-  pb_buf_puts(&card, "\n  slide: ");
-  yaml_str(&card, GET(O_SLIDE, ""));
-  pb_buf_puts(&card, "\nfigures: [");
+  pb_buf_puts(&card, "---\n");
+  field(&card, "", "title", v[O_TITLE - O_TITLE], "the paper's title");
+  field(&card, "", "venue", v[O_VENUE - O_TITLE], "conference or journal, e.g. CVPR");
+  if (v[O_YEAR - O_TITLE])
+    pb_buf_printf(&card, "year: %s\n", v[O_YEAR - O_TITLE]);
+  else
+    pb_buf_puts(&card, "year:   # TODO: e.g. 2024\n");
+  field(&card, "", "note", v[O_NOTE - O_TITLE], "Oral, Spotlight, ... or leave empty");
+  if (v[O_CAT - O_TITLE]) {
+    /* "CV/Facial expression recognition" on the command line: written as a
+     * list, which cannot be misread whatever the names hold. */
+    pb_buf_puts(&card, "category: [");
+    const char *cp = v[O_CAT - O_TITLE];
+    int first = 1;
+    while (*cp) {
+      const char *slash = strchr(cp, '/');
+      const char *end = slash ? slash : cp + strlen(cp);
+      while (cp < end && *cp == ' ') cp++;
+      const char *e = end;
+      while (e > cp && e[-1] == ' ') e--;
+      if (e > cp) {
+        char *one = pb_xstrndup(cp, (size_t)(e - cp));
+        if (!first) pb_buf_puts(&card, ", ");
+        yaml_str(&card, one);
+        free(one);
+        first = 0;
+      }
+      cp = slash ? slash + 1 : end;
+    }
+    pb_buf_puts(&card, "]\n");
+  } else {
+    field(&card, "", "category", NULL, "[Top category, Subcategory]");
+  }
+  field(&card, "", "presenter", v[O_PRES - O_TITLE], "who presents it");
+  pb_buf_printf(&card, "date: %s\n", GET(O_DATE, today));
+  pb_buf_puts(&card, "links:\n");
+  field(&card, "  ", "paper", v[O_PAPER - O_TITLE], "https://arxiv.org/abs/...");
+  field(&card, "  ", "code", v[O_CODE - O_TITLE], "https://github.com/...");
+  field(&card, "  ", "blog", v[O_BLOG - O_TITLE], NULL);
+  field(&card, "  ", "slide", v[O_SLIDE - O_TITLE], "Slide/<date>-<topic>-<name>.pptx");
+  pb_buf_puts(&card, "figures: [");
   if (v[O_FIG - O_TITLE]) yaml_str(&card, v[O_FIG - O_TITLE]);
-  pb_buf_puts(&card, "]  # e.g. Images/framework.png\ntags: [");
+  pb_buf_puts(&card, v[O_FIG - O_TITLE] ? "]\n" : "]  # TODO: e.g. [Images/framework.png]\n");
+  pb_buf_puts(&card, "tags: [");
   if (v[O_TAGS - O_TITLE]) {
     const char *t = v[O_TAGS - O_TITLE];
     for (const char *comma; *t; t = comma + (*comma != 0)) {
