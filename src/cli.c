@@ -36,6 +36,7 @@ typedef struct {
   int print;
   int two_up;
   const char *cache_dir;
+  const char *dump_layout;
   int appendix_slides;
   const char *since, *until, *presenter, *category, *date, *format;
   int text;
@@ -46,7 +47,7 @@ typedef struct {
 enum {
   OPT_PAPER = 256, OPT_GROUP_BY, OPT_NEWEST, OPT_OLDEST, OPT_DPI, OPT_NO_CACHE, OPT_STRICT,
   OPT_ALLOW_OUTSIDE, OPT_FETCH, OPT_APPENDIX, OPT_LAYOUT_REPORT, OPT_TITLE, OPT_PRINT,
-  OPT_CACHE_DIR, OPT_SINCE, OPT_UNTIL, OPT_PRESENTER, OPT_CATEGORY, OPT_TEXT, OPT_DATE, OPT_TWO_UP, OPT_FORMAT
+  OPT_CACHE_DIR, OPT_DUMP_LAYOUT, OPT_SINCE, OPT_UNTIL, OPT_PRESENTER, OPT_CATEGORY, OPT_TEXT, OPT_DATE, OPT_TWO_UP, OPT_FORMAT
 };
 
 typedef enum { CMD_BUILD, CMD_DIGEST, CMD_HANDOUT, CMD_DUMP, CMD_CHECK } command;
@@ -60,6 +61,7 @@ static const struct option build_long[] = {
     {"dpi", required_argument, 0, OPT_DPI},
     {"no-cache", no_argument, 0, OPT_NO_CACHE},
     {"cache-dir", required_argument, 0, OPT_CACHE_DIR},
+    {"dump-layout", required_argument, 0, OPT_DUMP_LAYOUT},
     {"strict", no_argument, 0, OPT_STRICT},
     {"allow-outside", no_argument, 0, OPT_ALLOW_OUTSIDE},
     {"fetch", no_argument, 0, OPT_FETCH},
@@ -110,6 +112,7 @@ static const char build_help[] =
     "      --fetch             download remote figures (cached under build/)\n"
     "      --allow-outside     allow figure paths outside the library root\n"
     "      --layout-report     print paragraph and page-breaking findings\n"
+    "      --dump-layout FILE  write every page's boxes as text (for tests)\n"
     "      --strict            treat warnings as errors\n"
     "  -q, --quiet             print errors only\n"
     "  -h, --help              this text\n";
@@ -210,6 +213,7 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
     }
     case OPT_NO_CACHE: o->no_cache = 1; break;
     case OPT_CACHE_DIR: o->cache_dir = optarg; break;
+    case OPT_DUMP_LAYOUT: o->dump_layout = optarg; break;
     case OPT_STRICT: o->strict = 1; break;
     case OPT_ALLOW_OUTSIDE: o->allow_outside = 1; break;
     case OPT_FETCH: o->fetch = 1; break;
@@ -702,6 +706,14 @@ static int cmd_render(int argc, char **argv, command cmd) {
   doc = pb_layout_library(lib, fonts, &lo);
   pb_progress_done();
   if (!doc) goto done;
+  if (o.dump_layout) {
+    pb_buf lb = PB_BUF_INIT;
+    pb_doc_dump(doc, &lb);
+    FILE *lf = fopen(o.dump_layout, "wb");
+    if (!lf || fwrite(lb.data, 1, lb.len, lf) != lb.len || fclose(lf) != 0)
+      pb_error(o.dump_layout, 0, "cannot write the layout dump: %s", strerror(errno));
+    pb_buf_free(&lb);
+  }
   if (o.strict && pb_diag_errors() > 0) {
     pb_error(NULL, 0, "--strict: %d error(s); %s not written", pb_diag_errors(), output);
     goto done;

@@ -1,0 +1,10 @@
+# Layout checks on the box listing (--dump-layout): text block, no blank
+# pages, no overlapping runs, outline marks on real pages.
+set(LAYOUT_OUT ${CMAKE_BINARY_DIR}/layout)
+add_test(NAME layout-sample COMMAND ${PB_TESTS}/layout/layout_test.sh ${PB_BIN} ${LAYOUT_OUT} sample ${PB_ROOT} --appendix presenters --appendix slides)
+add_test(NAME layout-sample-letter-print COMMAND ${PB_TESTS}/layout/layout_test.sh ${PB_BIN} ${LAYOUT_OUT} letter ${PB_ROOT} --paper letter --print)
+add_test(NAME layout-corpus-archive COMMAND ${PB_TESTS}/layout/layout_test.sh ${PB_BIN} ${LAYOUT_OUT} archive
+  "${PB_CORPUS}/Archived/2024论文精读归档.md" --appendix presenters --no-cache)
+add_test(NAME layout-corpus-by-presenter COMMAND ${PB_TESTS}/layout/layout_test.sh ${PB_BIN} ${LAYOUT_OUT} presenter
+  "${PB_CORPUS}/Archived/2024论文精读归档.md" ${PB_CORPUS}/REPORT.md --group-by presenter --no-cache)
+set_tests_properties(layout-corpus-archive layout-corpus-by-presenter PROPERTIES SKIP_RETURN_CODE 77)
