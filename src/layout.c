@@ -145,7 +145,7 @@ static int included(const layout *L, const pb_entry *e) {
 static int category_has_content(const layout *L, const pb_category *c) {
   for (size_t i = 0; i < c->nentries; i++)
     if (included(L, L->lib->entries[c->entries[i]])) return 1;
-  if (c->references.n && !L->opt->include) return 1;
+  if ((c->references.n || c->nfigures) && !L->opt->include) return 1;
   for (size_t i = 0; i < c->nchildren; i++)
     if (category_has_content(L, c->children[i])) return 1;
   return 0;
@@ -842,6 +842,58 @@ static void layout_card(layout *L, row *r) {
 
 /* ==== headings and references ======================================== */
 
+/* The figures of a category's reference list, side by side in one row
+ * (each as wide as its share of the measure allows), captioned with their
+ * names. */
+static void layout_category_figures(layout *L, const pb_category *cat) {
+  size_t n = cat->nfigures;
+  pb_entry holder;
+  memset(&holder, 0, sizeof holder);
+  holder.file = cat->file;
+  holder.line = cat->line;
+  const double gap = 12;
+  /* As many per row as keeps each at least 45% of the measure wide. */
+  size_t per_row = n;
+  while (per_row > 1 && (L->width - gap * (double)(per_row - 1)) / (double)per_row < L->width * 0.45)
+    per_row--;
+  double share = (L->width - gap * (double)(per_row - 1)) / (double)per_row;
+  for (size_t first = 0; first < n; first += per_row) {
+    size_t k = n - first < per_row ? n - first : per_row;
+    placed_figure *pf = pb_arena_alloc(L->para_arena, k * sizeof *pf);
+    double row_h = 0;
+    for (size_t i = 0; i < k; i++) {
+      plan_figure(L, &holder, &cat->figures[first + i], &pf[i]);
+      if (pf[i].w > share) {
+        pf[i].h *= share / pf[i].w;
+        pf[i].w = share;
+      }
+      if (pf[i].h > row_h) row_h = pf[i].h;
+    }
+    if (L->y - row_h - 22 < L->bottom) new_page(L);
+    double x = L->left;
+    double top = L->y - 4;
+    for (size_t i = 0; i < k; i++) {
+      placed_figure *f = &pf[i];
+      pb_item *it = pb_page_add_item(L->doc, page_at(L, L->page),
+                                     f->image >= 0 ? PB_ITEM_IMAGE : PB_ITEM_PLACEHOLDER);
+      it->x = (float)x;
+      it->y = (float)(top - f->h);
+      it->w = (float)f->w;
+      it->h = (float)f->h;
+      it->image = f->image;
+      it->color = GRAY;
+      it->caption = f->image >= 0 ? NULL : f->caption;
+      const char *name = f->fig->alt && *f->fig->alt ? f->fig->alt : f->fig->src;
+      pb_span_in s = span(name, PB_FAMILY_SANS, 0, 7.5, GRAY);
+      pb_para cp;
+      if (set_para(L, &s, 1, f->w, 0, &cp, NULL, 0) == PB_OK && cp.nlines)
+        draw_line(L, L->page, &cp.lines[0], x, top - row_h - 10);
+      x += f->w + gap;
+    }
+    L->y = top - row_h - 18;
+  }
+}
+
 /* The height a card's head needs (title, meta, links, first figure, two
  * lines of summary), estimated without side effects, so that a heading
  * is never left alone at the foot of a page. */
@@ -919,7 +971,7 @@ static void layout_heading(layout *L, row *r) {
   } else {
     L->y -= 4;
   }
-  if (r->cat && r->cat->references.n) {
+  if (r->cat && (r->cat->references.n || r->cat->nfigures)) {
     pb_span_in s2 = span("References · 相关链接", PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, GRAY);
     pb_para hp;
     if (set_para(L, &s2, 1, L->width, 0, &hp, NULL, 0) == PB_OK) flow_para(L, &hp, L->left, META_LEADING + 2);
@@ -928,6 +980,7 @@ static void layout_heading(layout *L, row *r) {
     flow_blocks(L, blocks, nb);
     L->y -= 6;
   }
+  if (r->cat && r->cat->nfigures) layout_category_figures(L, r->cat);
 }
 
 /* ==== presenter appendix ============================================= */

@@ -238,6 +238,18 @@ static void dump_category(const pb_category *c, pb_buf *b, int ind) {
   dump_text(&c->references, b, ind + 1);
   pb_buf_puts(b, ",\n");
   indent(b, ind + 1);
+  pb_buf_puts(b, "\"figures\": [");
+  for (size_t i = 0; i < c->nfigures; i++) {
+    pb_buf_puts(b, i ? ", " : "");
+    pb_buf_puts(b, "{\"src\": ");
+    pb_buf_json_str(b, c->figures[i].src);
+    pb_buf_puts(b, ", \"path\": ");
+    pb_buf_json_str(b, c->figures[i].path);
+    pb_buf_printf(b, ", \"line\": %d}", c->figures[i].line);
+  }
+  pb_buf_puts(b, "]");
+  pb_buf_puts(b, ",\n");
+  indent(b, ind + 1);
   pb_buf_puts(b, "\"children\": [");
   for (size_t i = 0; i < c->nchildren; i++) {
     pb_buf_puts(b, i ? ",\n" : "\n");

@@ -122,6 +122,8 @@ struct pb_category {
   int *entries;         /* indexes into the library's entries */
   size_t nentries, capentries;
   pb_text references;   /* "相关链接" lists and similar */
+  pb_figure *figures;   /* figures shown with the references */
+  size_t nfigures, capfigures;
   const char *file;
   int line;
 };

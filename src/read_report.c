@@ -154,25 +154,9 @@ static void read_references(report_ctx *c, qline *q, size_t n) {
   }
   pb_read_md m = {lib, NULL, file, c->src->dir, c->opt, map.v, map.n};
   pb_read_markdown_text(&m, &cat->references, md.data ? md.data : "", md.len);
-  if (holder.nfigures) {
-    /* categories have no figures in the model; keep them as links so they
-     * reach the booklet instead of vanishing */
-    pb_block *b = pb_text_add_block(lib, &cat->references, PB_BLOCK_PARA, file,
-                                    holder.figures[0].line);
-    pb_block_add_span(lib, b, "Figures: ", 9, 0, NULL);
-    for (size_t i = 0; i < holder.nfigures; i++) {
-      const pb_figure *f = &holder.figures[i];
-      const char *rel = NULL;
-      pb_read_resolve(lib, (pb_read_str){f->src, strlen(f->src)}, c->src->dir, c->opt, NULL, 0,
-                      &rel);
-      const char *label = f->alt ? f->alt : f->src;
-      if (i) pb_block_add_span(lib, b, ", ", 2, 0, NULL);
-      pb_block_add_span(lib, b, label, strlen(label), 0, rel ? rel : f->src);
-    }
-    pb_note(file, holder.figures[0].line,
-            "%zu figure(s) in the reference list of '%s' kept as links", holder.nfigures,
-            cat->name ? cat->name : "(top)");
-  }
+  /* the figures of a reference list are shown with it */
+  for (size_t i = 0; i < holder.nfigures; i++)
+    *PB_PUSH(lib->arena, cat->figures, cat->nfigures, cat->capfigures) = holder.figures[i];
   pb_buf_free(&md);
   pb_buf_free(&rest);
   pb_read_lines_free(&map);
