@@ -13,6 +13,7 @@
  * messages are kept and reported by the calling thread in figure order, so
  * the output is the same for any number of threads. */
 #include "pdf_image.h"
+#include "progress.h"
 
 #include <hpdf.h>
 #include <hpdf_objects.h>
@@ -109,21 +110,25 @@ static void *worker(void *arg) {
     size_t i = fs->next++;
     pthread_mutex_unlock(&fs->lock);
     if (i >= n) break;
-    if (fs->pass == 0)
+    if (fs->pass == 0) {
       hash_one(fs, i);
-    else
+    } else {
       encode_one(fs, i);
+      pb_progress_step(1);
+    }
   }
   return NULL;
 }
 
 static void run_pass(pb_figset *fs, int pass, int threads) {
   size_t n = pass == 0 ? fs->nfigs : fs->ngroups;
+  if (pass == 1) pb_progress_stage("encoding figures", n);
   fs->pass = pass;
   fs->next = 0;
   if ((size_t)threads > n) threads = (int)n;
   if (threads <= 1) {
     worker(fs);
+    if (pass == 1) pb_progress_done();
     return;
   }
   pthread_t *t = pb_xmalloc((size_t)threads * sizeof *t);
@@ -135,6 +140,7 @@ static void run_pass(pb_figset *fs, int pass, int threads) {
   if (started == 0) worker(fs); /* no threads available: do it here */
   for (int k = 0; k < started; k++) pthread_join(t[k], NULL);
   free(t);
+  if (pass == 1) pb_progress_done();
 }
 
 static int same_hash(const pb_imgcache_hash *a, const pb_imgcache_hash *b) {

@@ -2,10 +2,11 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 static int mode;
-static double t0, last_draw;
+static double t0, last_draw, delay = 1.0;
 static const char *stage;
 static size_t total, done;
 static int shown; /* the current stage has printed something */
@@ -20,11 +21,15 @@ static double now(void) {
 void pb_progress_init(int m) {
   mode = m;
   t0 = now();
+  /* PAPERBOOK_PROGRESS_DELAY: seconds of silence before progress shows
+   * (default 1; tests set 0 to see it on short builds). */
+  const char *d = getenv("PAPERBOOK_PROGRESS_DELAY");
+  if (d && *d) delay = atof(d);
 }
 
 static void draw(int final) {
   double t = now();
-  if (t - t0 < 1.0 && !shown) return; /* short builds stay silent */
+  if (t - t0 < delay && !shown) return; /* short builds stay silent */
   if (mode == 2) {
     if (!final && t - last_draw < 0.1) return;
     int width = 30, fill = total ? (int)((double)done * width / (double)total) : 0;

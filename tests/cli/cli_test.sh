@@ -68,4 +68,17 @@ done
 set +e; "$pb" new -o card.md > /dev/null 2>&1; rc=$?; set -e
 [ $rc -ne 0 ] || fail "new overwrote a file"
 mkdir -p lib2/papers && cp card.md lib2/papers/ && "$pb" dump lib2 2>/dev/null | grep -q '"title": "A Test Paper"' || fail "new card does not read back"
+# Progress: silent for short builds, plain lines in a pipe, a bar on a
+# terminal, nothing with --quiet.
+cd "$work"
+"$pb" build "$root" --no-cache -o p.pdf 2> prog.log
+grep -q "encoding figures" prog.log && fail "progress on a short build"
+PAPERBOOK_PROGRESS_DELAY=0 "$pb" build "$root" --no-cache -o p.pdf 2> prog.log
+grep -q "^paperbook: encoding figures: [0-9]*/[0-9]*" prog.log || { cat prog.log; fail "no plain progress lines"; }
+PAPERBOOK_PROGRESS_DELAY=0 "$pb" build -q "$root" --no-cache -o p.pdf 2> prog.log
+[ ! -s prog.log ] || fail "--quiet printed: $(head -2 prog.log)"
+if command -v script >/dev/null; then
+  script -qec "PAPERBOOK_PROGRESS_DELAY=0 '$pb' build '$root' --no-cache -o p.pdf" /dev/null > prog.tty 2>&1 || true
+  grep -q $'\r.*\[#' prog.tty || fail "no progress bar on a terminal"
+fi
 echo "cli: all checks passed"
