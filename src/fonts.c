@@ -511,6 +511,42 @@ const char *pb_fonts_path(const pb_fonts *f, int fc, int *index) {
   return ft->path;
 }
 
+/* libharu 2.3.0 cannot save a TrueType font whose rebuilt tables add up to
+ * a multiple of 4096 bytes when 'prep', the last table it writes, is empty:
+ * it seeks to the end of its memory stream, one buffer too far, and the
+ * whole PDF fails (error 0x1033; one card in a few hundred hit it). A
+ * subset without hinting has no 'prep', so it gets a 3-byte one that
+ * pushes a byte and pops it again, which changes nothing. Returns a new
+ * face with the subset's tables plus that one. */
+static hb_face_t *with_prep(hb_face_t *subset) {
+  static const char prep[] = {(char)0xB0, 0x00, 0x21}; /* PUSHB[0] 0, POP */
+  /* the subsetter's face lists no tables: read them from its bytes */
+  hb_blob_t *bytes = hb_face_reference_blob(subset);
+  hb_face_t *sub = hb_face_create(bytes, 0);
+  hb_blob_destroy(bytes);
+  hb_face_t *b = hb_face_builder_create();
+  hb_tag_t tags[64];
+  unsigned start = 0, total;
+  do {
+    unsigned count = sizeof tags / sizeof tags[0];
+    total = hb_face_get_table_tags(sub, start, &count, tags);
+    for (unsigned i = 0; i < count; i++) {
+      if (tags[i] == HB_TAG('p', 'r', 'e', 'p'))
+        continue;
+      hb_blob_t *t = hb_face_reference_table(sub, tags[i]);
+      hb_face_builder_add_table(b, tags[i], t);
+      hb_blob_destroy(t);
+    }
+    start += count;
+    if (!count)
+      break;
+  } while (start < total);
+  hb_blob_t *p = hb_blob_create(prep, sizeof prep, HB_MEMORY_MODE_READONLY, NULL, NULL);
+  hb_face_builder_add_table(b, HB_TAG('p', 'r', 'e', 'p'), p);
+  hb_blob_destroy(p);
+  hb_face_destroy(sub);
+  return b;
+}
 /* ---- subsetting ------------------------------------------------------ */
 
 int pb_fonts_subset(pb_fonts *f, int fc, const uint32_t *cps, size_t n, pb_buf *out) {
@@ -552,6 +588,9 @@ int pb_fonts_subset(pb_fonts *f, int fc, const uint32_t *cps, size_t n, pb_buf *
     pb_error(ft->path, 0, "HarfBuzz could not subset the font");
     return PB_EFONT;
   }
+  hb_face_t *built = with_prep(sub);
+  hb_face_destroy(sub);
+  sub = built;
   hb_blob_t *blob = hb_face_reference_blob(sub);
   unsigned len = 0;
   const char *data = hb_blob_get_data(blob, &len);
