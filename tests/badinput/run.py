@@ -453,6 +453,16 @@ def gen_checkins(lib, kind):
     write(p, data)
 
 
+def gen_report(lib, kind):
+    """A REPORT-style file, log.md, beside the base library."""
+    gen_base(lib)
+    if kind == "libharu-font-4096":
+        # found by the pipeline fuzzer: with SOURCE_DATE_EPOCH=0 the sans
+        # subset libharu rebuilt came to 4096 bytes (error 0x1033)
+        data = b"# Mly\n>e(NIPS2021)\n<img src=,cvAL"
+    write(os.path.join(lib, "log.md"), data)
+
+
 # ---- running ---------------------------------------------------------------
 
 def parse_cases():
