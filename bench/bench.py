@@ -162,14 +162,14 @@ def main():
         ("PDF <= 1.05 x figures + 2 MB", cold_size <= limit, "%.2f MB <= %.2f MB" % (cold_size / 1e6, limit / 1e6)),
         ("--dpi 150 PDF <= 40% of that", dpi_size <= 0.4 * limit, "%.2f MB = %.0f%%" % (dpi_size / 1e6, 100 * dpi_size / limit)),
         ("peak RSS <= 200 MB", max(cold_rss, warm_rss, dpi_rss) <= 200, "%.0f MB" % max(cold_rss, warm_rss, dpi_rss)),
-        ("vs libharu's loaders", True, "%.1fx faster, %.2fx the size" % (haru_t / cold, cold_size / haru_size)),
+        ("vs libharu's loaders (information)", None, "%.1fx faster, %.2fx the size" % (haru_t / cold, cold_size / haru_size)),
     ]
     if 10000 in synth:
         ratio = synth[10000][0] / synth[2000][0]
         checks.append(("10,000 cards within 12x the 2,000-card time", ratio <= 12, "%.1fx" % ratio))
         checks.append(("10,000 cards under 400 MB", synth[10000][1] < 400, "%.0f MB" % synth[10000][1]))
     for name, ok, what in checks:
-        print("%-48s %-4s %s" % (name, "PASS" if ok else "MISS", what))
+        print("%-48s %-4s %s" % (name, "" if ok is None else "PASS" if ok else "MISS", what))
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
