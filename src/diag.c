@@ -55,3 +55,11 @@ void pb_info(const char *fmt, ...) {
   vfprintf(diag_out ? diag_out : stderr, fmt, ap);
   va_end(ap);
 }
+
+void pb_errf(char *err, size_t errlen, const char *fmt, ...) {
+  if (!err || !errlen) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}

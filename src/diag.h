@@ -43,6 +43,10 @@ void pb_diagv(pb_diag_level level, const char *file, int line, int col,
 #define pb_warn(file, line, ...) pb_diag(PB_DIAG_WARNING, file, line, 0, __VA_ARGS__)
 #define pb_note(file, line, ...) pb_diag(PB_DIAG_NOTE, file, line, 0, __VA_ARGS__)
 
+/* Formats a message for people into err[0..errlen) (nothing when err is
+ * NULL): for functions that report failure to a caller who adds file:line. */
+void pb_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 int pb_diag_errors(void);
 int pb_diag_warnings(void);
 void pb_diag_reset(void);

@@ -85,39 +85,11 @@ static int mkdir_p(const char *dir) {
   return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
 }
 
-/* Writes data[0..len) to dir/name through a temporary file in dir, so that
- * a reader never sees half a file under the real name. 0 or -1 (errno). */
+/* Writes data[0..len) to dir/name atomically. 0 or -1 (errno). */
 static int write_atomic(const char *dir, const char *name, const void *data, size_t len) {
-  char *tmp = path_join(dir, ".tmp-XXXXXX");
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    free(tmp);
-    return -1;
-  }
-  const char *p = data;
-  size_t left = len;
-  int rc = 0;
-  while (left > 0) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      rc = -1;
-      break;
-    }
-    p += w;
-    left -= (size_t)w;
-  }
-  fchmod(fd, 0644);
-  if (close(fd) != 0) rc = -1;
-  char *path = rc == 0 ? path_join(dir, name) : NULL;
-  if (rc == 0 && rename(tmp, path) != 0) rc = -1;
-  if (rc != 0) {
-    int saved = errno;
-    unlink(tmp);
-    errno = saved;
-  }
+  char *path = path_join(dir, name);
+  int rc = pb_write_file_atomic(path, data, len);
   free(path);
-  free(tmp);
   return rc;
 }
 

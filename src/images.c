@@ -14,15 +14,6 @@
 /* Returned by the header parsers when the bytes end before the header does. */
 #define NEED_MORE 1
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-  if (!err || !errlen) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
 static unsigned long be32(const unsigned char *p) {
@@ -114,18 +105,18 @@ static int parse_png(const unsigned char *p, size_t len, pb_img_info *info, char
                      size_t errlen) {
   if (len < 33) return NEED_MORE;
   if (be32(p + 8) != 13 || memcmp(p + 12, "IHDR", 4) != 0) {
-    set_err(err, errlen, "PNG without an IHDR chunk");
+    pb_errf(err, errlen, "PNG without an IHDR chunk");
     return PB_EFORMAT;
   }
   /* A damaged header would hand layout a nonsense size. */
   if (crc32(0L, p + 12, 17) != be32(p + 29)) {
-    set_err(err, errlen, "corrupt PNG: CRC error in IHDR chunk");
+    pb_errf(err, errlen, "corrupt PNG: CRC error in IHDR chunk");
     return PB_EFORMAT;
   }
   unsigned long w = be32(p + 16), h = be32(p + 20);
   int depth = p[24], ct = p[25];
   if (w == 0 || h == 0 || w > 0x7fffffffUL || h > 0x7fffffffUL) {
-    set_err(err, errlen, "PNG with invalid size %lux%lu", w, h);
+    pb_errf(err, errlen, "PNG with invalid size %lux%lu", w, h);
     return PB_EFORMAT;
   }
   int ok_depth = 0;
@@ -136,7 +127,7 @@ static int parse_png(const unsigned char *p, size_t len, pb_img_info *info, char
   default: break;
   }
   if (!ok_depth || p[26] != 0 || p[27] != 0 || p[28] > 1) {
-    set_err(err, errlen, "PNG with invalid header (colour type %d, bit depth %d)", ct, depth);
+    pb_errf(err, errlen, "PNG with invalid header (colour type %d, bit depth %d)", ct, depth);
     return PB_EFORMAT;
   }
   info->stored_width = info->width = (int)w;
@@ -164,7 +155,7 @@ static int parse_gif(const unsigned char *p, size_t len, pb_img_info *info, char
   info->stored_width = info->width = (int)le16(p + 6);
   info->stored_height = info->height = (int)le16(p + 8);
   if (!info->width || !info->height) {
-    set_err(err, errlen, "GIF with zero size");
+    pb_errf(err, errlen, "GIF with zero size");
     return PB_EFORMAT;
   }
   info->bit_depth = 8;
@@ -178,14 +169,14 @@ static int parse_webp(const unsigned char *p, size_t len, pb_img_info *info, cha
   unsigned long w = 0, h = 0;
   if (memcmp(c, "VP8 ", 4) == 0) {
     if (c[11] != 0x9d || c[12] != 0x01 || c[13] != 0x2a) {
-      set_err(err, errlen, "WebP (VP8) without a key frame start code");
+      pb_errf(err, errlen, "WebP (VP8) without a key frame start code");
       return PB_EFORMAT;
     }
     w = le16(c + 14) & 0x3fff;
     h = le16(c + 16) & 0x3fff;
   } else if (memcmp(c, "VP8L", 4) == 0) {
     if (c[8] != 0x2f) {
-      set_err(err, errlen, "WebP (VP8L) without its signature byte");
+      pb_errf(err, errlen, "WebP (VP8L) without its signature byte");
       return PB_EFORMAT;
     }
     unsigned long bits = (unsigned long)c[9] | (unsigned long)c[10] << 8 |
@@ -208,11 +199,11 @@ static int parse_webp(const unsigned char *p, size_t len, pb_img_info *info, cha
       off += 8 + clen + (clen & 1);
     }
   } else {
-    set_err(err, errlen, "WebP with unknown first chunk '%.4s'", (const char *)c);
+    pb_errf(err, errlen, "WebP with unknown first chunk '%.4s'", (const char *)c);
     return PB_EFORMAT;
   }
   if (!w || !h) {
-    set_err(err, errlen, "WebP with zero size");
+    pb_errf(err, errlen, "WebP with zero size");
     return PB_EFORMAT;
   }
   info->stored_width = info->width = (int)w;
@@ -259,7 +250,7 @@ static int parse_jpeg(const unsigned char *p, size_t len, pb_img_info *info, cha
   for (;;) {
     if (off + 4 > len) return NEED_MORE;
     if (p[off] != 0xFF) {
-      set_err(err, errlen, "JPEG with a broken marker structure");
+      pb_errf(err, errlen, "JPEG with a broken marker structure");
       return PB_EFORMAT;
     }
     int m = p[off + 1];
@@ -272,12 +263,12 @@ static int parse_jpeg(const unsigned char *p, size_t len, pb_img_info *info, cha
       continue;
     }
     if (m == 0xD9 || m == 0xDA) {
-      set_err(err, errlen, "JPEG without a frame header");
+      pb_errf(err, errlen, "JPEG without a frame header");
       return PB_EFORMAT;
     }
     size_t seg = be16(p + off + 2);
     if (seg < 2) {
-      set_err(err, errlen, "JPEG with a broken segment length");
+      pb_errf(err, errlen, "JPEG with a broken segment length");
       return PB_EFORMAT;
     }
     if (off + 2 + seg > len) return NEED_MORE;
@@ -290,7 +281,7 @@ static int parse_jpeg(const unsigned char *p, size_t len, pb_img_info *info, cha
     }
     if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
       if (dlen < 6) {
-        set_err(err, errlen, "JPEG with a short frame header");
+        pb_errf(err, errlen, "JPEG with a short frame header");
         return PB_EFORMAT;
       }
       info->jpeg_sof = m - 0xC0;
@@ -299,11 +290,11 @@ static int parse_jpeg(const unsigned char *p, size_t len, pb_img_info *info, cha
       info->stored_width = (int)be16(d + 3);
       info->components = d[5];
       if (!info->stored_width || !info->stored_height) {
-        set_err(err, errlen, "JPEG with zero size (DNL not supported)");
+        pb_errf(err, errlen, "JPEG with zero size (DNL not supported)");
         return PB_EFORMAT;
       }
       if (info->components != 1 && info->components != 3 && info->components != 4) {
-        set_err(err, errlen, "JPEG with %d components", info->components);
+        pb_errf(err, errlen, "JPEG with %d components", info->components);
         return PB_EFORMAT;
       }
       /* Adobe APP14 may follow the frame header; keep scanning up to SOS
@@ -341,15 +332,15 @@ static int probe_mem(const void *data, size_t len, pb_img_info *info, char *err,
   case PB_IMG_WEBP: rc = parse_webp(p, len, info, err, errlen); break;
   case PB_IMG_GIF: rc = parse_gif(p, len, info, err, errlen); break;
   case PB_IMG_OTHER:
-    set_err(err, errlen, "%s images cannot be embedded", info->format_name);
+    pb_errf(err, errlen, "%s images cannot be embedded", info->format_name);
     return PB_EFORMAT;
   default:
-    set_err(err, errlen, "not an image format paperbook knows");
+    pb_errf(err, errlen, "not an image format paperbook knows");
     return PB_EFORMAT;
   }
   if (rc != 0) return rc;
   if ((long long)info->width * info->height > PB_IMAGE_MAX_PIXELS) {
-    set_err(err, errlen, "%dx%d pixels is more than the limit of %lld megapixels", info->width,
+    pb_errf(err, errlen, "%dx%d pixels is more than the limit of %lld megapixels", info->width,
             info->height, PB_IMAGE_MAX_PIXELS / 1000000);
     return PB_ELIMIT;
   }
@@ -360,7 +351,7 @@ int pb_image_probe_mem(const void *data, size_t len, pb_img_info *info, char *er
                        size_t errlen) {
   int rc = probe_mem(data, len, info, err, errlen);
   if (rc == NEED_MORE) {
-    set_err(err, errlen, "truncated %s header", info->format_name);
+    pb_errf(err, errlen, "truncated %s header", info->format_name);
     return PB_EFORMAT;
   }
   return rc;
@@ -371,7 +362,7 @@ int pb_image_probe(const char *path, pb_img_info *info, char *err, size_t errlen
   if (!f) {
     memset(info, 0, sizeof *info);
     info->format_name = "unknown";
-    set_err(err, errlen, "cannot open: %s", strerror(errno));
+    pb_errf(err, errlen, "cannot open: %s", strerror(errno));
     return PB_EIO;
   }
   /* Headers are at the start; JPEG's frame header may follow large EXIF or
@@ -388,7 +379,7 @@ int pb_image_probe(const char *path, pb_img_info *info, char *err, size_t errlen
       break;
     }
     if (cap >= ((size_t)64 << 20)) {
-      set_err(err, errlen, "no image header in the first %zu MB", cap >> 20);
+      pb_errf(err, errlen, "no image header in the first %zu MB", cap >> 20);
       rc = PB_ELIMIT;
       break;
     }

@@ -39,15 +39,6 @@
 /* Largest file accepted (the decoded size is limited separately). */
 #define MAX_FILE_BYTES ((size_t)512 << 20)
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-  if (!err || !errlen) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 static uint32_t be32(const unsigned char *p) {
   return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -465,14 +456,14 @@ static int encode_raw(raw_image *r, const pb_encode_options *opt, int dct, pb_im
     out->decode_invert = r->cmyk && r->invert;
     rc = deflate_rows(color, (size_t)r->w * (size_t)cc * bs, r->h, (size_t)cc * bs,
                       out->palette != NULL, level, &out->data);
-    if (rc) set_err(err, errlen, "deflate failed");
+    if (rc) pb_errf(err, errlen, "deflate failed");
   }
   if (rc == 0 && alpha) {
     out->has_smask = 1;
     out->smask_bpc = r->bytes * 8;
     out->smask_predictor = 15;
     rc = deflate_rows(alpha, (size_t)r->w * bs, r->h, bs, 0, level, &out->smask);
-    if (rc) set_err(err, errlen, "deflate failed");
+    if (rc) pb_errf(err, errlen, "deflate failed");
   }
   if (color != r->px) free(color);
   free(alpha);
@@ -533,7 +524,7 @@ static int jpeg_decode(const unsigned char *data, size_t len, int denom, raw_ima
   if (setjmp(je.jump)) {
     jpeg_destroy_decompress(&d);
     raw_free(rr);
-    set_err(err, errlen, "corrupt JPEG: %s", je.msg);
+    pb_errf(err, errlen, "corrupt JPEG: %s", je.msg);
     return PB_EFORMAT;
   }
   jpeg_create_decompress(&d);
@@ -564,7 +555,7 @@ static int jpeg_decode(const unsigned char *data, size_t len, int denom, raw_ima
   jpeg_destroy_decompress(&d);
   if (je.truncated) {
     raw_free(r);
-    set_err(err, errlen, "truncated JPEG data");
+    pb_errf(err, errlen, "truncated JPEG data");
     return PB_EFORMAT;
   }
   return 0;
@@ -584,7 +575,7 @@ static int jpeg_encode(raw_image *r, int quality, pb_image_stream *out, char *er
   if (setjmp(je.jump)) {
     jpeg_destroy_compress(&c);
     free(mem);
-    set_err(err, errlen, "JPEG encoding failed: %s", je.msg);
+    pb_errf(err, errlen, "JPEG encoding failed: %s", je.msg);
     return PB_EFORMAT;
   }
   jpeg_create_compress(&c);
@@ -630,7 +621,7 @@ static int encode_jpeg(const unsigned char *p, size_t len, const pb_img_info *in
                        const pb_encode_options *opt, pb_image_stream *out, char *err,
                        size_t errlen) {
   if (info->bit_depth != 8) {
-    set_err(err, errlen, "%d-bit JPEG is not supported", info->bit_depth);
+    pb_errf(err, errlen, "%d-bit JPEG is not supported", info->bit_depth);
     return PB_EFORMAT;
   }
   int nw = info->width, nh = info->height;
@@ -654,7 +645,7 @@ static int encode_jpeg(const unsigned char *p, size_t len, const pb_img_info *in
           break;
         }
     if (!eoi) {
-      set_err(err, errlen, "truncated JPEG (no end-of-image marker)");
+      pb_errf(err, errlen, "truncated JPEG (no end-of-image marker)");
       return PB_EFORMAT;
     }
     out->width = info->stored_width;
@@ -727,7 +718,7 @@ static int png_decode(const unsigned char *data, size_t len, int expand_palette,
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, msg, png_on_error,
                                            png_on_warning);
   if (!png) {
-    set_err(err, errlen, "libpng initialisation failed");
+    pb_errf(err, errlen, "libpng initialisation failed");
     return PB_ENOMEM;
   }
   png_infop pinfo = png_create_info_struct(png);
@@ -735,7 +726,7 @@ static int png_decode(const unsigned char *data, size_t len, int expand_palette,
     png_destroy_read_struct(&png, pinfo ? &pinfo : NULL, NULL);
     free(rows);
     raw_free(rr);
-    set_err(err, errlen, "corrupt PNG: %s", msg[0] ? msg : "unknown error");
+    pb_errf(err, errlen, "corrupt PNG: %s", msg[0] ? msg : "unknown error");
     return PB_EFORMAT;
   }
   png_set_read_fn(png, &mem, png_mem_read);
@@ -799,7 +790,7 @@ static int png_collect_idat(const unsigned char *p, size_t len, pb_image_stream 
     if (clen > len - off - 12) break;
     uint32_t crc = (uint32_t)crc32(0L, type, clen + 4);
     if (crc != be32(p + off + 8 + clen)) {
-      set_err(err, errlen, "corrupt PNG: CRC error in %.4s chunk", (const char *)type);
+      pb_errf(err, errlen, "corrupt PNG: CRC error in %.4s chunk", (const char *)type);
       return PB_EFORMAT;
     }
     if (memcmp(type, "IDAT", 4) == 0) {
@@ -807,7 +798,7 @@ static int png_collect_idat(const unsigned char *p, size_t len, pb_image_stream 
       seen_idat = 1;
     } else if (memcmp(type, "PLTE", 4) == 0 && want_palette) {
       if (clen % 3 || clen == 0 || clen > 768) {
-        set_err(err, errlen, "corrupt PNG: bad palette");
+        pb_errf(err, errlen, "corrupt PNG: bad palette");
         return PB_EFORMAT;
       }
       out->palette = pb_xmalloc(clen);
@@ -820,11 +811,11 @@ static int png_collect_idat(const unsigned char *p, size_t len, pb_image_stream 
     off += 12 + (size_t)clen;
   }
   if (!seen_idat || !seen_iend) {
-    set_err(err, errlen, "truncated PNG (%s)", seen_idat ? "no IEND chunk" : "no image data");
+    pb_errf(err, errlen, "truncated PNG (%s)", seen_idat ? "no IEND chunk" : "no image data");
     return PB_EFORMAT;
   }
   if (want_palette && !out->palette) {
-    set_err(err, errlen, "corrupt PNG: palette image without PLTE");
+    pb_errf(err, errlen, "corrupt PNG: palette image without PLTE");
     return PB_EFORMAT;
   }
   return 0;
@@ -841,7 +832,7 @@ static int png_check_idat(const pb_buf *idat, uint64_t expect, char *err, size_t
   if (expect <= ((uint64_t)64 << 20)) {
     struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
     if (!d) {
-      set_err(err, errlen, "out of memory");
+      pb_errf(err, errlen, "out of memory");
       return PB_ENOMEM;
     }
     unsigned char *sink = pb_xmalloc(expect ? (size_t)expect : 1);
@@ -851,7 +842,7 @@ static int png_check_idat(const pb_buf *idat, uint64_t expect, char *err, size_t
     libdeflate_free_decompressor(d);
     free(sink);
     if (r == LIBDEFLATE_SUCCESS && got == expect) return 0;
-    set_err(err, errlen, "corrupt PNG: %s",
+    pb_errf(err, errlen, "corrupt PNG: %s",
             r == LIBDEFLATE_SUCCESS || r == LIBDEFLATE_INSUFFICIENT_SPACE ? "image data of the wrong size"
             : r == LIBDEFLATE_SHORT_OUTPUT                                 ? "image data ends early"
                                                                            : "image data does not inflate");
@@ -860,7 +851,7 @@ static int png_check_idat(const pb_buf *idat, uint64_t expect, char *err, size_t
   z_stream z;
   memset(&z, 0, sizeof z);
   if (inflateInit(&z) != Z_OK) {
-    set_err(err, errlen, "zlib initialisation failed");
+    pb_errf(err, errlen, "zlib initialisation failed");
     return PB_ENOMEM;
   }
   unsigned char sink[65536];
@@ -876,7 +867,7 @@ static int png_check_idat(const pb_buf *idat, uint64_t expect, char *err, size_t
   } while (zr == Z_OK && total <= expect);
   inflateEnd(&z);
   if (zr != Z_STREAM_END || total != expect) {
-    set_err(err, errlen, "corrupt PNG: %s",
+    pb_errf(err, errlen, "corrupt PNG: %s",
             zr == Z_STREAM_END || zr == Z_OK ? "image data of the wrong size"
             : zr == Z_BUF_ERROR              ? "image data ends early"
                                              : "image data does not inflate");
@@ -938,17 +929,17 @@ static int encode_webp(const unsigned char *p, size_t len, const pb_encode_optio
                        pb_image_stream *out, char *err, size_t errlen) {
   WebPBitstreamFeatures f;
   if (WebPGetFeatures(p, len, &f) != VP8_STATUS_OK) {
-    set_err(err, errlen, "corrupt WebP header");
+    pb_errf(err, errlen, "corrupt WebP header");
     return PB_EFORMAT;
   }
   if (f.has_animation) {
-    set_err(err, errlen, "animated WebP is not supported");
+    pb_errf(err, errlen, "animated WebP is not supported");
     return PB_EFORMAT;
   }
   int w = 0, h = 0;
   uint8_t *px = f.has_alpha ? WebPDecodeRGBA(p, len, &w, &h) : WebPDecodeRGB(p, len, &w, &h);
   if (!px) {
-    set_err(err, errlen, "corrupt or truncated WebP data");
+    pb_errf(err, errlen, "corrupt or truncated WebP data");
     return PB_EFORMAT;
   }
   raw_image r;
@@ -999,7 +990,7 @@ static int gif_decode(const unsigned char *data, size_t len, raw_image *r, char 
   memset(r, 0, sizeof *r);
   GifFileType *g = DGifOpen(&mem, gif_read, &e);
   if (!g) {
-    set_err(err, errlen, "corrupt GIF: %s", GifErrorString(e));
+    pb_errf(err, errlen, "corrupt GIF: %s", GifErrorString(e));
     return PB_EFORMAT;
   }
   int transparent = NO_TRANSPARENT_COLOR, rc = PB_EFORMAT, done = 0;
@@ -1093,7 +1084,7 @@ static int gif_decode(const unsigned char *data, size_t len, raw_image *r, char 
   }
   if (rc) {
     if (!why) why = GifErrorString(g->Error);
-    set_err(err, errlen, "corrupt GIF: %s", why ? why : "unknown error");
+    pb_errf(err, errlen, "corrupt GIF: %s", why ? why : "unknown error");
   }
   DGifCloseFile(g, &e);
   free(idx);
@@ -1128,7 +1119,7 @@ int pb_image_encode_mem(const void *data, size_t len, const pb_encode_options *o
   case PB_IMG_WEBP: rc = encode_webp(data, len, opt, out, err, errlen); break;
   case PB_IMG_GIF: rc = encode_gif(data, len, opt, out, err, errlen); break;
   default:
-    set_err(err, errlen, "%s images cannot be embedded", info.format_name);
+    pb_errf(err, errlen, "%s images cannot be embedded", info.format_name);
     rc = PB_EFORMAT;
     break;
   }
@@ -1146,9 +1137,9 @@ int pb_image_encode(const char *path, const pb_encode_options *opt, pb_image_str
   int rc = pb_read_file(path, MAX_FILE_BYTES, &b);
   if (rc) {
     if (rc == PB_ELIMIT)
-      set_err(err, errlen, "file larger than %zu MB", MAX_FILE_BYTES >> 20);
+      pb_errf(err, errlen, "file larger than %zu MB", MAX_FILE_BYTES >> 20);
     else
-      set_err(err, errlen, "cannot read file: %s", strerror(errno));
+      pb_errf(err, errlen, "cannot read file: %s", strerror(errno));
     pb_buf_free(&b);
     return rc;
   }

@@ -188,13 +188,6 @@ static void add_category_rows(layout *L, const pb_category *c) {
   for (size_t i = 0; i < c->nchildren; i++) add_category_rows(L, c->children[i]);
 }
 
-static const char *month_name(pb_arena *a, const char *date) {
-  static const char *months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                 "July",    "August",   "September", "October", "November", "December"};
-  int y = 0, m = 0;
-  if (!date || sscanf(date, "%d-%d", &y, &m) != 2 || m < 1 || m > 12) return "Undated";
-  return pb_arena_printf(a, "%d年%d月 · %s %d", y, m, months[m - 1], y);
-}
 
 static void build_structure(layout *L) {
   const pb_library *lib = L->lib;
@@ -238,7 +231,7 @@ static void build_structure(layout *L) {
     const pb_entry *e = sorted[i];
     const char *key;
     if (g == PB_GROUP_MONTH)
-      key = month_name(L->arena, e->date);
+      key = pb_month_label(L->arena, e->date);
     else
       key = e->presenter ? e->presenter : "Unknown presenter · 未署名";
     if (!current || strcmp(current, key) != 0) {

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
 
@@ -205,6 +207,45 @@ int pb_read_file(const char *path, size_t max_bytes, pb_buf *out) {
   fclose(f);
   errno = saved;
   if (!out->data) pb_buf_append(out, "", 0);
+  return rc;
+}
+
+int pb_write_file_atomic(const char *path, const void *data, size_t len) {
+  size_t n = strlen(path);
+  char *tmp = pb_xmalloc(n + 16);
+  snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    free(tmp);
+    return -1;
+  }
+  const char *p = data;
+  size_t left = len;
+  int rc = 0;
+  while (left) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      rc = -1;
+      break;
+    }
+    p += w;
+    left -= (size_t)w;
+  }
+  /* mkstemp makes the file private; the output is an ordinary file. */
+  if (rc == 0) {
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) rc = -1;
+  }
+  if (close(fd) != 0) rc = -1;
+  if (rc == 0 && rename(tmp, path) != 0) rc = -1;
+  if (rc != 0) {
+    int saved = errno;
+    unlink(tmp);
+    errno = saved;
+  }
+  free(tmp);
   return rc;
 }
 

@@ -54,6 +54,12 @@ void *pb_arena_push(pb_arena *a, void **items, size_t *count, size_t *cap, size_
  * caller. max_bytes 0 means no limit; a larger file gives PB_ELIMIT. */
 int pb_read_file(const char *path, size_t max_bytes, pb_buf *out);
 
+/* Writes data[0..len) to path through a temporary file in the same
+ * directory and a rename, so that a reader never sees half a file and a
+ * failed write leaves the old file as it was. The file gets the usual
+ * permissions (0666 less the umask). Returns 0, or -1 with errno set. */
+int pb_write_file_atomic(const char *path, const void *data, size_t len);
+
 /* 64-bit FNV-1a hash, for content addressing where cryptographic strength
  * is not needed. */
 uint64_t pb_hash64(const void *data, size_t len, uint64_t seed);

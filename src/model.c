@@ -1,5 +1,6 @@
 #include "model.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -85,6 +86,14 @@ pb_span *pb_block_add_span(pb_library *lib, pb_block *b, const char *text,
   s->url = url ? pb_arena_strdup(lib->arena, url) : NULL;
   if (url) s->style |= PB_STYLE_LINK;
   return s;
+}
+
+const char *pb_month_label(pb_arena *a, const char *date) {
+  static const char *months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                 "July",    "August",   "September", "October", "November", "December"};
+  int y = 0, m = 0;
+  if (!date || sscanf(date, "%d-%d", &y, &m) != 2 || m < 1 || m > 12) return "Undated";
+  return pb_arena_printf(a, "%d年%d月 · %s %d", y, m, months[m - 1], y);
 }
 
 char *pb_text_plain(pb_library *lib, const pb_text *t) {

@@ -176,6 +176,10 @@ pb_block *pb_text_add_block(pb_library *lib, pb_text *t, pb_block_kind kind,
 pb_span *pb_block_add_span(pb_library *lib, pb_block *b, const char *text,
                            size_t len, unsigned style, const char *url);
 
+/* "2024年12月 · December 2024" for an ISO date, "Undated" for NULL or a
+ * date without a valid month (arena string or a literal). */
+const char *pb_month_label(pb_arena *a, const char *date);
+
 /* Plain text of a rich text (spans joined, blocks separated by newlines). */
 char *pb_text_plain(pb_library *lib, const pb_text *t);
 const char *pb_link_kind_name(pb_link_kind k);

@@ -300,47 +300,6 @@ static int make_dirs(const char *path) {
   return rc;
 }
 
-/* Writes data to path through a temporary file in the same directory and a
- * rename, so that readers never see a partial file. */
-static int write_atomic(const char *path, const void *data, size_t len) {
-  size_t n = strlen(path);
-  char *tmp = pb_xmalloc(n + 16);
-  snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    free(tmp);
-    return -1;
-  }
-  const char *p = data;
-  size_t left = len;
-  int rc = 0;
-  while (left) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      rc = -1;
-      break;
-    }
-    p += w;
-    left -= (size_t)w;
-  }
-  /* mkstemp makes the file private; the output is an ordinary file. */
-  if (rc == 0) {
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) rc = -1;
-  }
-  if (close(fd) != 0) rc = -1;
-  if (rc == 0 && rename(tmp, path) != 0) rc = -1;
-  if (rc != 0) {
-    int saved = errno;
-    unlink(tmp);
-    errno = saved;
-  }
-  free(tmp);
-  return rc;
-}
-
 /* The path that leads from directory from to directory to (both made
  * absolute), ending in '/', or NULL when either does not exist. */
 static const char *relative_dir(pb_arena *a, const char *from, const char *to) {
@@ -572,7 +531,7 @@ static const tex_figure *use_figure(tex *T, const char *path) {
   {
     const char *name = pb_arena_printf(T->arena, "%s/fig-%03d.%s", FIGURE_DIR, T->nfig_files + 1, ext);
     const char *dest = pb_arena_printf(T->arena, "%s/%s", T->outdir, name);
-    if (!same_contents(dest, bytes, nbytes) && write_atomic(dest, bytes, nbytes) != 0) {
+    if (!same_contents(dest, bytes, nbytes) && pb_write_file_atomic(dest, bytes, nbytes) != 0) {
       f->why = pb_arena_printf(T->arena, "cannot write %s: %s", dest, strerror(errno));
       goto done;
     }
@@ -914,13 +873,6 @@ static int cmp_presenter(const void *a, const void *b) {
   return x->index - y->index;
 }
 
-static const char *month_name(pb_arena *a, const char *date) {
-  static const char *months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                 "July",    "August",   "September", "October", "November", "December"};
-  int y = 0, m = 0;
-  if (!date || sscanf(date, "%d-%d", &y, &m) != 2 || m < 1 || m > 12) return "Undated";
-  return pb_arena_printf(a, "%d年%d月 · %s %d", y, m, months[m - 1], y);
-}
 
 static void put_content(tex *T) {
   const pb_library *lib = T->lib;
@@ -961,7 +913,7 @@ static void put_content(tex *T) {
   const char *current = NULL;
   for (size_t i = 0; i < lib->nentries; i++) {
     const pb_entry *e = sorted[i];
-    const char *key = grouping == 1 ? month_name(T->arena, e->date)
+    const char *key = grouping == 1 ? pb_month_label(T->arena, e->date)
                       : e->presenter ? e->presenter
                                      : "Unknown presenter · 未署名";
     if (!current || strcmp(current, key) != 0) {
@@ -1250,7 +1202,7 @@ int pb_tex_write(const pb_library *lib, const pb_tex_options *opt, const char *o
   pb_buf_puts(&doc, "\n\\end{document}\n");
 
   const char *path = pb_arena_printf(T.arena, "%s/booklet.tex", T.outdir);
-  if (write_atomic(path, doc.data, doc.len) != 0) {
+  if (pb_write_file_atomic(path, doc.data, doc.len) != 0) {
     pb_error(path, 0, "cannot write: %s", strerror(errno));
     rc = PB_EIO;
   } else {
