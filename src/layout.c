@@ -151,28 +151,6 @@ static int category_has_content(const layout *L, const pb_category *c) {
   return 0;
 }
 
-/* Compares entries by date for month chapters (undated last). */
-static int newest_first_flag;
-static int cmp_entry_date(const void *a, const void *b) {
-  const pb_entry *x = *(const pb_entry *const *)a, *y = *(const pb_entry *const *)b;
-  if (!x->date || !y->date) {
-    if (x->date != y->date) return x->date ? -1 : 1;
-    return x->index - y->index;
-  }
-  int c = strcmp(x->date, y->date);
-  if (c == 0) return x->index - y->index;
-  return newest_first_flag ? -c : c;
-}
-
-static int cmp_presenter(const void *a, const void *b) {
-  const pb_entry *x = *(const pb_entry *const *)a, *y = *(const pb_entry *const *)b;
-  const char *px = x->presenter ? x->presenter : "\xff", *py = y->presenter ? y->presenter : "\xff";
-  int c = strcmp(px, py);
-  if (c) return c;
-  if (x->date && y->date && strcmp(x->date, y->date)) return strcmp(x->date, y->date);
-  return x->index - y->index;
-}
-
 static void add_category_rows(layout *L, const pb_category *c) {
   if (!category_has_content(L, c)) return;
   row_kind kind = c->level == 1 ? ROW_CHAPTER : c->level == 2 ? ROW_SECTION : ROW_SUBSECTION;
@@ -224,8 +202,10 @@ static void build_structure(layout *L) {
   size_t nsorted = 0;
   for (size_t i = 0; i < lib->nentries; i++)
     if (included(L, lib->entries[i])) sorted[nsorted++] = lib->entries[i];
-  newest_first_flag = L->opt->newest_first;
-  qsort(sorted, nsorted, sizeof *sorted, g == PB_GROUP_MONTH ? cmp_entry_date : cmp_presenter);
+  pb_entries_sort(sorted, nsorted,
+                  g == PB_GROUP_PRESENTER ? PB_ORDER_PRESENTER
+                  : L->opt->newest_first  ? PB_ORDER_NEWEST_FIRST
+                                          : PB_ORDER_OLDEST_FIRST);
   const char *current = NULL;
   for (size_t i = 0; i < nsorted; i++) {
     const pb_entry *e = sorted[i];
@@ -373,18 +353,6 @@ static void flow_para(layout *L, const pb_para *p, double x, double leading) {
 
 /* ==== cards ========================================================== */
 
-static const char *link_label(const pb_link *l) {
-  switch (l->kind) {
-  case PB_LINK_PAPER: return "Paper";
-  case PB_LINK_CODE: return "Code";
-  case PB_LINK_BLOG: return "Blog";
-  case PB_LINK_SLIDE: return "Slides";
-  case PB_LINK_PROJECT: return "Project";
-  case PB_LINK_VIDEO: return "Video";
-  case PB_LINK_DATA: return "Data";
-  default: return l->label && *l->label ? l->label : "Link";
-  }
-}
 
 typedef struct {
   const pb_figure *fig;
@@ -689,7 +657,7 @@ static void layout_links(layout *L, const pb_entry *entry) {
   if (!handout) {
     for (size_t i = 0; i < e->nlinks; i++) {
       const pb_link *l = &e->links[i];
-      const char *label = paper ? pb_arena_printf(L->arena, "%s [%zu]", link_label(l), i + 1) : link_label(l);
+      const char *label = paper ? pb_arena_printf(L->arena, "%s [%zu]", pb_link_display_label(l), i + 1) : pb_link_display_label(l);
       pb_span_in s = span(label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 0.5, paper ? BLACK : LINK);
       pb_para lp;
       if (set_para(L, &s, 1, L->width, 0, &lp, e->file, l->line ? l->line : e->line) != PB_OK ||
@@ -741,7 +709,7 @@ static void layout_links(layout *L, const pb_entry *entry) {
     double h = qr_text ? qr + 4 : META_LEADING + 2;
     if (L->y - h < L->bottom) new_page(L);
     pb_span_in s[2];
-    s[0] = span(pb_arena_printf(L->arena, "%s  ", link_label(l)), PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, BLACK);
+    s[0] = span(pb_arena_printf(L->arena, "%s  ", pb_link_display_label(l)), PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, BLACK);
     s[1] = span(kind == PB_TARGET_URI ? short_url(L, target) : l->local, PB_FAMILY_MONO, 0, META_SIZE, BLACK);
     pb_para np;
     if (set_para(L, s, 2, L->width - qr - 16, 0, &np, e->file, l->line ? l->line : e->line) != PB_OK)
@@ -1025,8 +993,7 @@ static void layout_appendix(layout *L) {
     int m = 0;
     for (size_t i = 0; i < lib->nentries; i++)
       if (lib->entries[i]->presenter && !strcmp(lib->entries[i]->presenter, who)) mine[m++] = lib->entries[i];
-    newest_first_flag = 0;
-    qsort(mine, (size_t)m, sizeof *mine, cmp_entry_date);
+    pb_entries_sort(mine, (size_t)m, PB_ORDER_OLDEST_FIRST);
     for (int i = 0; i < m; i++) {
       const pb_entry *e = mine[i];
       const char *venue = e->venue ? e->venue : e->venue_raw;

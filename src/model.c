@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -86,6 +87,49 @@ pb_span *pb_block_add_span(pb_library *lib, pb_block *b, const char *text,
   s->url = url ? pb_arena_strdup(lib->arena, url) : NULL;
   if (url) s->style |= PB_STYLE_LINK;
   return s;
+}
+
+const char *pb_link_display_label(const pb_link *l) {
+  switch (l->kind) {
+  case PB_LINK_PAPER: return "Paper";
+  case PB_LINK_CODE: return "Code";
+  case PB_LINK_BLOG: return "Blog";
+  case PB_LINK_SLIDE: return "Slides";
+  case PB_LINK_PROJECT: return "Project";
+  case PB_LINK_VIDEO: return "Video";
+  case PB_LINK_DATA: return "Data";
+  default: return l->label && *l->label ? l->label : "Link";
+  }
+}
+
+static int cmp_date(const pb_entry *x, const pb_entry *y, int newest_first) {
+  if (!x->date || !y->date) {
+    if (x->date != y->date) return x->date ? -1 : 1; /* undated last */
+    return x->index - y->index;
+  }
+  int c = strcmp(x->date, y->date);
+  if (c == 0) return x->index - y->index;
+  return newest_first ? -c : c;
+}
+static int cmp_oldest(const void *a, const void *b) {
+  return cmp_date(*(const pb_entry *const *)a, *(const pb_entry *const *)b, 0);
+}
+static int cmp_newest(const void *a, const void *b) {
+  return cmp_date(*(const pb_entry *const *)a, *(const pb_entry *const *)b, 1);
+}
+static int cmp_presenter(const void *a, const void *b) {
+  const pb_entry *x = *(const pb_entry *const *)a, *y = *(const pb_entry *const *)b;
+  const char *px = x->presenter ? x->presenter : "\xff", *py = y->presenter ? y->presenter : "\xff";
+  int c = strcmp(px, py);
+  if (c) return c;
+  if (x->date && y->date && strcmp(x->date, y->date)) return strcmp(x->date, y->date);
+  return x->index - y->index;
+}
+
+void pb_entries_sort(const pb_entry **v, size_t n, pb_entry_order order) {
+  if (n < 2) return;
+  qsort(v, n, sizeof *v,
+        order == PB_ORDER_PRESENTER ? cmp_presenter : order == PB_ORDER_NEWEST_FIRST ? cmp_newest : cmp_oldest);
 }
 
 const char *pb_month_label(pb_arena *a, const char *date) {

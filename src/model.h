@@ -176,6 +176,15 @@ pb_block *pb_text_add_block(pb_library *lib, pb_text *t, pb_block_kind kind,
 pb_span *pb_block_add_span(pb_library *lib, pb_block *b, const char *text,
                            size_t len, unsigned style, const char *url);
 
+/* The word a booklet shows for a link: "Paper", "Code", ... or, for other
+ * links, the label as written ("Link" when it has none). */
+const char *pb_link_display_label(const pb_link *l);
+
+/* Orders entries for chapters by month (undated last, ties in library
+ * order) or by presenter (unnamed last, then by date). */
+typedef enum { PB_ORDER_OLDEST_FIRST, PB_ORDER_NEWEST_FIRST, PB_ORDER_PRESENTER } pb_entry_order;
+void pb_entries_sort(const pb_entry **v, size_t n, pb_entry_order order);
+
 /* "2024年12月 · December 2024" for an ISO date, "Undated" for NULL or a
  * date without a valid month (arena string or a literal). */
 const char *pb_month_label(pb_arena *a, const char *date);

@@ -659,18 +659,6 @@ static void put_blocks(tex *T, pb_buf *b, const pb_text *t) {
 
 /* ==== cards ============================================================ */
 
-static const char *link_label(const pb_link *l) {
-  switch (l->kind) {
-  case PB_LINK_PAPER: return "Paper";
-  case PB_LINK_CODE: return "Code";
-  case PB_LINK_BLOG: return "Blog";
-  case PB_LINK_SLIDE: return "Slides";
-  case PB_LINK_PROJECT: return "Project";
-  case PB_LINK_VIDEO: return "Video";
-  case PB_LINK_DATA: return "Data";
-  default: return l->label && *l->label ? l->label : "Link";
-  }
-}
 
 /* \href target for a link: remote URLs as they are; files in the library
  * as run: links relative to the .tex (the PDF is made next to it). */
@@ -746,7 +734,7 @@ static void put_card(tex *T, const pb_entry *e, int level) {
       pb_buf_puts(b, "\\href{");
       put_link_target(T, b, l);
       pb_buf_puts(b, "}{");
-      put_str(T, b, link_label(l));
+      put_str(T, b, pb_link_display_label(l));
       pb_buf_putc(b, '}');
       put_url_note(T, b, l->local && !is_remote(l->url) ? l->local : l->url, NULL);
       flush_dropped(T, e->file, l->line ? l->line : e->line);
@@ -848,30 +836,6 @@ static void put_category(tex *T, const pb_category *c) {
   for (size_t i = 0; i < c->nchildren; i++) put_category(T, c->children[i]);
 }
 
-static int cmp_date(const pb_entry *x, const pb_entry *y, int newest_first) {
-  if (!x->date || !y->date) {
-    if (x->date != y->date) return x->date ? -1 : 1; /* undated last */
-    return x->index - y->index;
-  }
-  int c = strcmp(x->date, y->date);
-  if (c == 0) return x->index - y->index;
-  return newest_first ? -c : c;
-}
-static int cmp_oldest(const void *a, const void *b) {
-  return cmp_date(*(const pb_entry *const *)a, *(const pb_entry *const *)b, 0);
-}
-static int cmp_newest(const void *a, const void *b) {
-  return cmp_date(*(const pb_entry *const *)a, *(const pb_entry *const *)b, 1);
-}
-static int cmp_presenter(const void *a, const void *b) {
-  const pb_entry *x = *(const pb_entry *const *)a, *y = *(const pb_entry *const *)b;
-  const char *px = x->presenter ? x->presenter : "\xff", *py = y->presenter ? y->presenter : "\xff";
-  int c = strcmp(px, py);
-  if (c) return c;
-  /* As the layout orders them, so that both booklets list the same. */
-  if (x->date && y->date && strcmp(x->date, y->date)) return strcmp(x->date, y->date);
-  return x->index - y->index;
-}
 
 
 static void put_content(tex *T) {
@@ -908,8 +872,10 @@ static void put_content(tex *T) {
   }
   const pb_entry **sorted = pb_arena_alloc(T->arena, (lib->nentries + 1) * sizeof *sorted);
   for (size_t i = 0; i < lib->nentries; i++) sorted[i] = lib->entries[i];
-  qsort(sorted, lib->nentries, sizeof *sorted,
-        grouping == 1 ? (T->opt.newest_first ? cmp_newest : cmp_oldest) : cmp_presenter);
+  pb_entries_sort(sorted, lib->nentries,
+                  grouping != 1          ? PB_ORDER_PRESENTER
+                  : T->opt.newest_first ? PB_ORDER_NEWEST_FIRST
+                                        : PB_ORDER_OLDEST_FIRST);
   const char *current = NULL;
   for (size_t i = 0; i < lib->nentries; i++) {
     const pb_entry *e = sorted[i];
@@ -972,7 +938,7 @@ static void put_appendix(tex *T) {
     flush_dropped(T, NULL, 0);
     pb_buf_printf(b, "\n\\section[%s]{%s — %zu paper%s, %d week%s not read}\n", w, w, np,
                   np == 1 ? "" : "s", na, na == 1 ? "" : "s");
-    qsort(mine, np, sizeof *mine, cmp_oldest);
+    pb_entries_sort(mine, np, PB_ORDER_OLDEST_FIRST);
     for (size_t i = 0; i < np; i++) {
       const pb_entry *e = mine[i];
       const char *venue = e->venue ? e->venue : e->venue_raw;
