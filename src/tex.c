@@ -715,36 +715,14 @@ static void put_meta(tex *T, pb_buf *b, const pb_entry *e) {
   pb_buf_free(&m);
 }
 
-static void put_card(tex *T, const pb_entry *e, int level) {
-  pb_buf *b = &T->body;
-  const char *title = e->title && *e->title ? e->title : "(untitled)";
-  put_source_comment(b, e->file, e->line);
-  pb_buf_printf(b, "\\pbcard{%s}{pb-card-%d}{", level_name(level), e->index);
-  put_title(T, b, title);
-  pb_buf_puts(b, "}\n");
-  put_meta(T, b, e);
-  flush_dropped(T, e->file, e->line);
-  if (e->nlinks) {
-    pb_buf_puts(b, "\\pblinks{");
-    int n = 0;
-    for (size_t i = 0; i < e->nlinks; i++) {
-      const pb_link *l = &e->links[i];
-      if (!(l->url && *l->url) && !l->local) continue;
-      if (n++) pb_buf_puts(b, "\\quad ");
-      pb_buf_puts(b, "\\href{");
-      put_link_target(T, b, l);
-      pb_buf_puts(b, "}{");
-      put_str(T, b, pb_link_display_label(l));
-      pb_buf_putc(b, '}');
-      put_url_note(T, b, l->local && !is_remote(l->url) ? l->local : l->url, NULL);
-      flush_dropped(T, e->file, l->line ? l->line : e->line);
-    }
-    pb_buf_puts(b, "}\n");
-  }
-  for (size_t i = 0; i < e->nfigures; i++) {
-    const pb_figure *f = &e->figures[i];
-    const char *file = f->file ? f->file : e->file;
-    int line = f->line ? f->line : e->line;
+/* Figures of a card or of a category's references: copied or converted
+ * into figures/, or a placeholder box with a warning. */
+static void put_figures(tex *T, pb_buf *b, const pb_figure *figs, size_t n, const char *owner_file,
+                        int owner_line) {
+  for (size_t i = 0; i < n; i++) {
+    const pb_figure *f = &figs[i];
+    const char *file = f->file ? f->file : owner_file;
+    int line = f->line ? f->line : owner_line;
     const char *shown = f->src ? f->src : f->path ? f->path : f->url ? f->url : "?";
     if (!f->path) {
       pb_buf_puts(b, "\\pbplaceholder{");
@@ -777,6 +755,35 @@ static void put_card(tex *T, const pb_entry *e, int level) {
     pb_buf_puts(b, ")}\n");
     flush_dropped(T, file, line);
   }
+}
+
+static void put_card(tex *T, const pb_entry *e, int level) {
+  pb_buf *b = &T->body;
+  const char *title = e->title && *e->title ? e->title : "(untitled)";
+  put_source_comment(b, e->file, e->line);
+  pb_buf_printf(b, "\\pbcard{%s}{pb-card-%d}{", level_name(level), e->index);
+  put_title(T, b, title);
+  pb_buf_puts(b, "}\n");
+  put_meta(T, b, e);
+  flush_dropped(T, e->file, e->line);
+  if (e->nlinks) {
+    pb_buf_puts(b, "\\pblinks{");
+    int n = 0;
+    for (size_t i = 0; i < e->nlinks; i++) {
+      const pb_link *l = &e->links[i];
+      if (!(l->url && *l->url) && !l->local) continue;
+      if (n++) pb_buf_puts(b, "\\quad ");
+      pb_buf_puts(b, "\\href{");
+      put_link_target(T, b, l);
+      pb_buf_puts(b, "}{");
+      put_str(T, b, pb_link_display_label(l));
+      pb_buf_putc(b, '}');
+      put_url_note(T, b, l->local && !is_remote(l->url) ? l->local : l->url, NULL);
+      flush_dropped(T, e->file, l->line ? l->line : e->line);
+    }
+    pb_buf_puts(b, "}\n");
+  }
+  put_figures(T, b, e->figures, e->nfigures, e->file, e->line);
   if (e->summary.n) {
     pb_buf_puts(b, "\\pbsummary\n");
     put_blocks(T, b, &e->summary);
@@ -816,7 +823,7 @@ static void put_heading(tex *T, int level, const char *title, const char *color,
 }
 
 static int category_has_content(const pb_category *c) {
-  if (c->nentries || c->references.n) return 1;
+  if (c->nentries || c->references.n || c->nfigures) return 1;
   for (size_t i = 0; i < c->nchildren; i++)
     if (category_has_content(c->children[i])) return 1;
   return 0;
@@ -826,9 +833,10 @@ static void put_category(tex *T, const pb_category *c) {
   if (!category_has_content(c)) return;
   int level = c->level - 1; /* level 1 is a chapter */
   put_heading(T, level, c->name ? c->name : "(unnamed)", c->color, c->file, c->line);
-  if (c->references.n) {
+  if (c->references.n || c->nfigures) {
     pb_buf_puts(&T->body, "\\pbrefs\n");
     put_blocks(T, &T->body, &c->references);
+    put_figures(T, &T->body, c->figures, c->nfigures, c->file, c->line);
   }
   for (size_t i = 0; i < c->nentries; i++)
     if (c->entries[i] >= 0 && (size_t)c->entries[i] < T->lib->nentries)
