@@ -79,14 +79,17 @@ typedef struct {
 
 /* ==== fonts: which characters survive ================================= */
 
-static FcCharSet *family_charset(const char *family) {
+/* config is a private fontconfig configuration (destroyed by the caller),
+ * not the library-wide one, which would live until the process ends. */
+static FcCharSet *family_charset(FcConfig *config, const char *family) {
+  if (!config) return NULL;
   FcPattern *pat = FcPatternCreate();
   if (!pat) return NULL;
   FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
-  FcConfigSubstitute(NULL, pat, FcMatchPattern);
+  FcConfigSubstitute(config, pat, FcMatchPattern);
   FcDefaultSubstitute(pat);
   FcResult res;
-  FcPattern *match = FcFontMatch(NULL, pat, &res);
+  FcPattern *match = FcFontMatch(config, pat, &res);
   FcCharSet *cs = NULL;
   if (match) {
     /* fontconfig always answers with something; only the family asked for
@@ -1145,8 +1148,10 @@ int pb_tex_write(const pb_library *lib, const pb_tex_options *opt, const char *o
     rc = PB_EIO;
     goto done;
   }
-  T.latin = family_charset(FONT_MAIN);
-  T.cjk = family_charset(FONT_CJK_MAIN);
+  FcConfig *fc = FcInitLoadConfigAndFonts();
+  T.latin = family_charset(fc, FONT_MAIN);
+  T.cjk = family_charset(fc, FONT_CJK_MAIN);
+  if (fc) FcConfigDestroy(fc);
   if (!T.latin || !T.cjk)
     pb_warn(NULL, 0, "LaTeX export: font %s not found; xelatex will need it",
             !T.latin ? FONT_MAIN : FONT_CJK_MAIN);
