@@ -964,7 +964,10 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   }
   tmp = temp_beside(target, &fd);
   if (fd < 0) {
-    pb_error(path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
+    if (errno == ENOENT)
+      pb_error(path, 0, "cannot write: its directory does not exist");
+    else
+      pb_error(path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
     free(tmp);
     tmp = NULL;
     rc = PB_EIO;
