@@ -1240,7 +1240,8 @@ static double toc_indent(row_kind k) {
 
 /* Sets every contents row; returns the number of pages they take. */
 static int set_toc(layout *L) {
-  double avail_first = (L->top - 50) - L->bottom, avail = L->top - L->bottom;
+  double head = L->opt->mode == PB_MODE_DIGEST && L->opt->date_range ? 64 : 50;
+  double avail_first = (L->top - head) - L->bottom, avail = L->top - L->bottom;
   double used = 0, cap = avail_first;
   int pages = 1;
   for (size_t i = 0; i < L->toc.n; i++) {
@@ -1258,6 +1259,9 @@ static int set_toc(layout *L) {
     }
     if (set_para(L, s, ns, L->width - toc_indent(r->kind) - TOC_NUM_W, 0, &r->toc_para, NULL, 0) != PB_OK)
       r->toc_para.nlines = 0;
+    /* A contents line is a pointer, not the title itself: at most three
+     * lines (the card shows the whole title), so no entry outgrows a page. */
+    if (r->toc_para.nlines > 3) r->toc_para.nlines = 3;
     double h = (double)r->toc_para.nlines * TOC_LEADING + (r->kind == ROW_CHAPTER ? 8 : 0);
     if (used + h > cap) {
       pages++;
