@@ -41,7 +41,8 @@ int main(int argc, char **argv) {
     HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
     double w = HPDF_Image_GetWidth(img), h = HPDF_Image_GetHeight(img);
     double s = 480.0 / w < 700.0 / h ? 480.0 / w : 700.0 / h;
-    HPDF_Page_DrawImage(page, img, 57, 842 - 60 - (HPDF_REAL)(h * s), (HPDF_REAL)(w * s), (HPDF_REAL)(h * s));
+    HPDF_Page_DrawImage(page, img, 57, 842 - 60 - (HPDF_REAL)(h * s), (HPDF_REAL)(w * s),
+                        (HPDF_REAL)(h * s));
     n++;
   }
   HPDF_STATUS st = HPDF_SaveToFile(pdf, argv[1]);

@@ -82,9 +82,9 @@ static void md_spans(pb_buf *b, const pb_block *bl) {
       continue;
     }
     const char *mark = (s->style & PB_STYLE_BOLD) && (s->style & PB_STYLE_ITALIC) ? "***"
-                       : (s->style & PB_STYLE_BOLD)                                ? "**"
-                       : (s->style & PB_STYLE_ITALIC)                              ? "*"
-                                                                                   : "";
+                       : (s->style & PB_STYLE_BOLD)                               ? "**"
+                       : (s->style & PB_STYLE_ITALIC)                             ? "*"
+                                                                                  : "";
     if (s->url) pb_buf_putc(b, '[');
     pb_buf_puts(b, mark);
     md_escape(b, s->text, start);
@@ -128,8 +128,7 @@ static void md_text(pb_buf *b, const pb_text *t) {
       pb_buf_puts(b, "### ");
       md_spans(b, bl);
       break;
-    default:
-      md_spans(b, bl);
+    default: md_spans(b, bl);
     }
     pb_buf_putc(b, '\n');
   }
@@ -218,7 +217,8 @@ void pb_card_format(const pb_library *lib, const pb_entry *e, pb_buf *b) {
 static void slug(pb_buf *b, const char *s, size_t max) {
   int dash = 0;
   size_t start = b->len;
-  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p && b->len - start < max; p++) {
+  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p && b->len - start < max;
+       p++) {
     if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
       pb_buf_putc(b, *p);
       dash = 0;

@@ -45,9 +45,29 @@ typedef struct {
 } cli_options;
 
 enum {
-  OPT_PAPER = 256, OPT_GROUP_BY, OPT_NEWEST, OPT_OLDEST, OPT_DPI, OPT_NO_CACHE, OPT_STRICT,
-  OPT_ALLOW_OUTSIDE, OPT_FETCH, OPT_APPENDIX, OPT_LAYOUT_REPORT, OPT_TITLE, OPT_PRINT,
-  OPT_CACHE_DIR, OPT_DUMP_LAYOUT, OPT_SINCE, OPT_UNTIL, OPT_PRESENTER, OPT_CATEGORY, OPT_TEXT, OPT_DATE, OPT_TWO_UP, OPT_FORMAT
+  OPT_PAPER = 256,
+  OPT_GROUP_BY,
+  OPT_NEWEST,
+  OPT_OLDEST,
+  OPT_DPI,
+  OPT_NO_CACHE,
+  OPT_STRICT,
+  OPT_ALLOW_OUTSIDE,
+  OPT_FETCH,
+  OPT_APPENDIX,
+  OPT_LAYOUT_REPORT,
+  OPT_TITLE,
+  OPT_PRINT,
+  OPT_CACHE_DIR,
+  OPT_DUMP_LAYOUT,
+  OPT_SINCE,
+  OPT_UNTIL,
+  OPT_PRESENTER,
+  OPT_CATEGORY,
+  OPT_TEXT,
+  OPT_DATE,
+  OPT_TWO_UP,
+  OPT_FORMAT
 };
 
 typedef enum { CMD_BUILD, CMD_DIGEST, CMD_HANDOUT, CMD_DUMP, CMD_CHECK } command;
@@ -421,8 +441,10 @@ static char *root_from_output(const char *root, const char *output) {
     if (rroot[i] == '/') last = i;
     i++;
   }
-  if (!rroot[i] && (!rout[i] || rout[i] == '/')) last = i;
-  else if (!rout[i] && rroot[i] == '/') last = i;
+  if (!rroot[i] && (!rout[i] || rout[i] == '/'))
+    last = i;
+  else if (!rout[i] && rroot[i] == '/')
+    last = i;
   pb_buf b = PB_BUF_INIT;
   for (const char *p = rout + last; *p; p++)
     if (*p == '/') pb_buf_puts(&b, "../");
@@ -440,9 +462,8 @@ static char *root_from_output(const char *root, const char *output) {
 static int parse_date(const char *s, char out[11]) {
   int y, m, d;
   char sep1, sep2, tail;
-  if (!s || sscanf(s, "%4d%c%2d%c%2d%c", &y, &sep1, &m, &sep2, &d, &tail) != 5 ||
-      sep1 != sep2 || (sep1 != '-' && sep1 != '.' && sep1 != '/') || m < 1 || m > 12 || d < 1 ||
-      d > 31)
+  if (!s || sscanf(s, "%4d%c%2d%c%2d%c", &y, &sep1, &m, &sep2, &d, &tail) != 5 || sep1 != sep2 ||
+      (sep1 != '-' && sep1 != '.' && sep1 != '/') || m < 1 || m > 12 || d < 1 || d > 31)
     return -1;
   snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
   return 0;
@@ -496,7 +517,9 @@ static int write_digest_text(const pb_library *lib, const unsigned char *include
 
 static int cmd_render(int argc, char **argv, command cmd) {
   cli_options o = {0};
-  const char *help = cmd == CMD_DIGEST ? digest_help : cmd == CMD_HANDOUT ? handout_help : build_help;
+  const char *help = cmd == CMD_DIGEST    ? digest_help
+                     : cmd == CMD_HANDOUT ? handout_help
+                                          : build_help;
   int prc = parse_build_options(argc, argv, &o, help);
   if (prc) return prc > 0 ? PB_EXIT_OK : PB_EXIT_USAGE;
   pb_diag_set_quiet(o.quiet);
@@ -585,10 +608,14 @@ static int cmd_render(int argc, char **argv, command cmd) {
     char *bdir = join(root, "build");
     mkdir_p(bdir);
     char name[64];
-    if (tex) snprintf(name, sizeof name, "tex");
-    else if (cmd == CMD_DIGEST) snprintf(name, sizeof name, "digest-%s.pdf", since);
-    else if (cmd == CMD_HANDOUT) snprintf(name, sizeof name, "handout-%s.pdf", session);
-    else snprintf(name, sizeof name, "paperbook.pdf");
+    if (tex)
+      snprintf(name, sizeof name, "tex");
+    else if (cmd == CMD_DIGEST)
+      snprintf(name, sizeof name, "digest-%s.pdf", since);
+    else if (cmd == CMD_HANDOUT)
+      snprintf(name, sizeof name, "handout-%s.pdf", session);
+    else
+      snprintf(name, sizeof name, "paperbook.pdf");
     output = join(bdir, name);
     free(bdir);
   }
@@ -596,9 +623,12 @@ static int cmd_render(int argc, char **argv, command cmd) {
   const char *gb = o.group_by ? o.group_by : cfg.group_by;
   pb_grouping grouping = PB_GROUP_CATEGORY;
   if (gb) {
-    if (strcmp(gb, "category") == 0) grouping = PB_GROUP_CATEGORY;
-    else if (strcmp(gb, "month") == 0) grouping = PB_GROUP_MONTH;
-    else if (strcmp(gb, "presenter") == 0) grouping = PB_GROUP_PRESENTER;
+    if (strcmp(gb, "category") == 0)
+      grouping = PB_GROUP_CATEGORY;
+    else if (strcmp(gb, "month") == 0)
+      grouping = PB_GROUP_MONTH;
+    else if (strcmp(gb, "presenter") == 0)
+      grouping = PB_GROUP_PRESENTER;
     else {
       pb_error(NULL, 0, "unknown grouping '%s' (known: category, month, presenter)", gb);
       exit_code = PB_EXIT_USAGE;
@@ -617,9 +647,12 @@ static int cmd_render(int argc, char **argv, command cmd) {
   }
   int appendix = o.appendix_presenters, slide_index = o.appendix_slides;
   for (size_t i = 0; i < cfg.nappendices; i++) {
-    if (strcmp(cfg.appendices[i], "presenters") == 0) appendix = 1;
-    else if (strcmp(cfg.appendices[i], "slides") == 0) slide_index = 1;
-    else pb_warn(cfg.path, 0, "unknown appendix '%s' (known: presenters, slides)", cfg.appendices[i]);
+    if (strcmp(cfg.appendices[i], "presenters") == 0)
+      appendix = 1;
+    else if (strcmp(cfg.appendices[i], "slides") == 0)
+      slide_index = 1;
+    else
+      pb_warn(cfg.path, 0, "unknown appendix '%s' (known: presenters, slides)", cfg.appendices[i]);
   }
 
   if (tex) {
@@ -674,7 +707,9 @@ static int cmd_render(int argc, char **argv, command cmd) {
     lo.page_h = w;
     lo.two_up = 1;
   }
-  lo.mode = cmd == CMD_DIGEST ? PB_MODE_DIGEST : cmd == CMD_HANDOUT ? PB_MODE_HANDOUT : PB_MODE_BOOKLET;
+  lo.mode = cmd == CMD_DIGEST    ? PB_MODE_DIGEST
+            : cmd == CMD_HANDOUT ? PB_MODE_HANDOUT
+                                 : PB_MODE_BOOKLET;
   lo.include = include;
   lo.session_date = session[0] ? session : NULL;
   lo.title = o.title ? o.title : cfg.title;
@@ -821,8 +856,10 @@ static int cmd_import(int argc, char **argv) {
 static void lower_alnum(const char *s, pb_buf *out) {
   pb_buf_reset(out);
   for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-    if (*p >= 'A' && *p <= 'Z') pb_buf_putc(out, *p + 32);
-    else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80) pb_buf_putc(out, *p);
+    if (*p >= 'A' && *p <= 'Z')
+      pb_buf_putc(out, *p + 32);
+    else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
+      pb_buf_putc(out, *p);
   }
   if (!out->data) pb_buf_puts(out, "");
 }
@@ -989,7 +1026,8 @@ static int cmd_check(int argc, char **argv) {
       const char *file = f->file ? f->file : e->file;
       if (!f->path) {
         if (f->url)
-          pb_warn(file, line, "remote figure %s is not embedded (use --fetch to download it)", f->url);
+          pb_warn(file, line, "remote figure %s is not embedded (use --fetch to download it)",
+                  f->url);
         else
           report_missing_figure(lib, f, file, line, o.allow_outside);
         continue;
@@ -1044,8 +1082,7 @@ static int cmd_check(int argc, char **argv) {
   pb_buf_free(&b);
   /* Decks no card mentions are worth a look, not a failure. */
   for (size_t i = 0; i < lib->nslides; i++)
-    if (!lib->slides[i].nentries)
-      pb_note(lib->slides[i].path, 0, "no card mentions this deck");
+    if (!lib->slides[i].nentries) pb_note(lib->slides[i].path, 0, "no card mentions this deck");
   int errors = pb_diag_errors(), warnings = pb_diag_warnings();
   printf("check: %zu papers, %zu absences: %d error%s, %d warning%s\n", lib->nentries,
          lib->nabsences, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
@@ -1061,9 +1098,12 @@ static void roff_block(const char *text) {
   int bol = 1;
   for (const char *p = text; *p; p++) {
     if (bol && (*p == '.' || *p == '\'')) fputs("\\&", stdout);
-    if (*p == '\\') fputs("\\e", stdout);
-    else if (*p == '-') fputs("\\-", stdout);
-    else putchar(*p);
+    if (*p == '\\')
+      fputs("\\e", stdout);
+    else if (*p == '-')
+      fputs("\\-", stdout);
+    else
+      putchar(*p);
     bol = *p == '\n';
   }
   puts(".fi");

@@ -40,7 +40,8 @@ static void yaml_str(pb_buf *b, const char *s) {
 
 /* A field from an option, or empty with a TODO comment for the presenter
  * (an empty value reads back as "not given", never as the word TODO). */
-static void field(pb_buf *b, const char *indent, const char *key, const char *value, const char *hint) {
+static void field(pb_buf *b, const char *indent, const char *key, const char *value,
+                  const char *hint) {
   pb_buf_printf(b, "%s%s: ", indent, key);
   yaml_str(b, value ? value : "");
   if (!value) pb_buf_printf(b, "  # TODO%s%s", hint ? ": " : "", hint ? hint : "");
@@ -65,27 +66,49 @@ static void slug(pb_buf *b, const char *title) {
 }
 
 int pb_cli_new(int argc, char **argv) {
-  enum { O_TITLE = 300, O_VENUE, O_YEAR, O_NOTE, O_CAT, O_PRES, O_DATE, O_PAPER, O_CODE,
-         O_BLOG, O_SLIDE, O_FIG, O_TAGS };
-  static const struct option longopts[] = {
-      {"output", required_argument, 0, 'o'}, {"title", required_argument, 0, O_TITLE},
-      {"venue", required_argument, 0, O_VENUE}, {"year", required_argument, 0, O_YEAR},
-      {"note", required_argument, 0, O_NOTE}, {"category", required_argument, 0, O_CAT},
-      {"presenter", required_argument, 0, O_PRES}, {"date", required_argument, 0, O_DATE},
-      {"paper", required_argument, 0, O_PAPER}, {"code", required_argument, 0, O_CODE},
-      {"blog", required_argument, 0, O_BLOG}, {"slide", required_argument, 0, O_SLIDE},
-      {"figure", required_argument, 0, O_FIG}, {"tags", required_argument, 0, O_TAGS},
-      {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+  enum {
+    O_TITLE = 300,
+    O_VENUE,
+    O_YEAR,
+    O_NOTE,
+    O_CAT,
+    O_PRES,
+    O_DATE,
+    O_PAPER,
+    O_CODE,
+    O_BLOG,
+    O_SLIDE,
+    O_FIG,
+    O_TAGS
+  };
+  static const struct option longopts[] = {{"output", required_argument, 0, 'o'},
+                                           {"title", required_argument, 0, O_TITLE},
+                                           {"venue", required_argument, 0, O_VENUE},
+                                           {"year", required_argument, 0, O_YEAR},
+                                           {"note", required_argument, 0, O_NOTE},
+                                           {"category", required_argument, 0, O_CAT},
+                                           {"presenter", required_argument, 0, O_PRES},
+                                           {"date", required_argument, 0, O_DATE},
+                                           {"paper", required_argument, 0, O_PAPER},
+                                           {"code", required_argument, 0, O_CODE},
+                                           {"blog", required_argument, 0, O_BLOG},
+                                           {"slide", required_argument, 0, O_SLIDE},
+                                           {"figure", required_argument, 0, O_FIG},
+                                           {"tags", required_argument, 0, O_TAGS},
+                                           {"help", no_argument, 0, 'h'},
+                                           {0, 0, 0, 0}};
   const char *v[O_TAGS - O_TITLE + 1] = {0};
   const char *output = NULL;
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-    if (c == 'o') output = optarg;
+    if (c == 'o')
+      output = optarg;
     else if (c == 'h') {
       fputs(pb_cli_new_help, stdout);
       return PB_EXIT_OK;
-    } else if (c >= O_TITLE && c <= O_TAGS) v[c - O_TITLE] = optarg;
+    } else if (c >= O_TITLE && c <= O_TAGS)
+      v[c - O_TITLE] = optarg;
     else {
       fputs(pb_cli_new_help, stderr);
       return PB_EXIT_USAGE;
@@ -98,7 +121,7 @@ int pb_cli_new(int argc, char **argv) {
   char today[16];
   time_t now = time(NULL);
   strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
-#define GET(o, dflt) (v[(o) - O_TITLE] ? v[(o) - O_TITLE] : (dflt))
+#define GET(o, dflt) (v[(o)-O_TITLE] ? v[(o)-O_TITLE] : (dflt))
   pb_buf card = PB_BUF_INIT;
   pb_buf_puts(&card, "---\n");
   field(&card, "", "title", v[O_TITLE - O_TITLE], "the paper's title");
@@ -173,8 +196,8 @@ int pb_cli_new(int argc, char **argv) {
   int rc = PB_EXIT_OK;
   int fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL, 0666);
   if (fd < 0) {
-    pb_error(path.data, 0, "cannot create: %s", errno == EEXIST ? "file exists (not overwritten)"
-                                                                 : strerror(errno));
+    pb_error(path.data, 0, "cannot create: %s",
+             errno == EEXIST ? "file exists (not overwritten)" : strerror(errno));
     rc = PB_EXIT_USAGE;
   } else {
     ssize_t w = write(fd, card.data, card.len);

@@ -13,7 +13,8 @@ typedef struct {
   size_t offset; /* of a const char * in pb_config */
 } str_key;
 
-#define STRKEY(k, f) {k, offsetof(pb_config, f)}
+#define STRKEY(k, f)                                                                               \
+  { k, offsetof(pb_config, f) }
 static const str_key str_keys[] = {
     STRKEY("title", title),       STRKEY("group", group),         STRKEY("semester", semester),
     STRKEY("author", author),     STRKEY("page_size", page_size), STRKEY("output", output),
@@ -71,7 +72,8 @@ int pb_config_load(pb_config *cfg, const char *path) {
   memset(cfg, 0, sizeof *cfg);
   cfg->arena = pb_arena_new();
   struct stat st;
-  if (stat(path, &st) != 0) return errno == ENOENT ? PB_OK : (pb_error(path, 0, "%s", strerror(errno)), PB_EIO);
+  if (stat(path, &st) != 0)
+    return errno == ENOENT ? PB_OK : (pb_error(path, 0, "%s", strerror(errno)), PB_EIO);
   if (S_ISDIR(st.st_mode)) {
     pb_error(path, 0, "is a directory, expected a YAML file");
     return PB_EIO;
@@ -101,7 +103,8 @@ int pb_config_load(pb_config *cfg, const char *path) {
     rc = PB_EPARSE;
     goto done;
   }
-  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+       p++) {
     yaml_node_t *k = yaml_document_get_node(&doc, p->key);
     yaml_node_t *v = yaml_document_get_node(&doc, p->value);
     const char *key = scalar(k);
@@ -136,8 +139,10 @@ int pb_config_load(pb_config *cfg, const char *path) {
         yaml_node_t *fv = yaml_document_get_node(&doc, q->value);
         const char *fkey = scalar(fk);
         if (!fkey || !set_str(cfg, font_keys, sizeof font_keys / sizeof *font_keys, fkey, fv))
-          pb_warn(path, (int)fk->start_mark.line + 1, "unknown font role '%s' (known: text, sans, "
-                  "mono, cjk_text, cjk_sans, symbol)", fkey ? fkey : "?");
+          pb_warn(path, (int)fk->start_mark.line + 1,
+                  "unknown font role '%s' (known: text, sans, "
+                  "mono, cjk_text, cjk_sans, symbol)",
+                  fkey ? fkey : "?");
       }
     } else {
       pb_warn(path, line, "unknown setting '%s'; ignored", key);

@@ -9,18 +9,18 @@
 
 typedef struct {
   pb_arena *arena;
-  const char *path;       /* the file read, NULL if none */
-  const char *title;      /* booklet title */
-  const char *group;      /* reading group's name */
+  const char *path;  /* the file read, NULL if none */
+  const char *title; /* booklet title */
+  const char *group; /* reading group's name */
   const char *semester;
   const char *author;
-  const char *page_size;  /* "A4" or "Letter" */
-  const char *output;     /* output PDF, relative to the library root */
-  const char *group_by;   /* "category", "month", "presenter" */
-  const char *order;      /* "newest-first" / "oldest-first" */
-  const char *base_url;   /* web copy of the library, for slide/figure links */
-  const char *repo_url;   /* the library's repository URL */
-  const char **inputs;    /* REPORT-style / check-in files to read */
+  const char *page_size; /* "A4" or "Letter" */
+  const char *output;    /* output PDF, relative to the library root */
+  const char *group_by;  /* "category", "month", "presenter" */
+  const char *order;     /* "newest-first" / "oldest-first" */
+  const char *base_url;  /* web copy of the library, for slide/figure links */
+  const char *repo_url;  /* the library's repository URL */
+  const char **inputs;   /* REPORT-style / check-in files to read */
   size_t ninputs, capinputs;
   const char **category_order;
   size_t ncategory_order, capcategory_order;

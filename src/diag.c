@@ -16,8 +16,8 @@ int pb_diag_errors(void) { return n_errors; }
 int pb_diag_warnings(void) { return n_warnings; }
 void pb_diag_reset(void) { n_errors = n_warnings = 0; }
 
-void pb_diagv(pb_diag_level level, const char *file, int line, int col,
-              const char *fmt, va_list ap) {
+void pb_diagv(pb_diag_level level, const char *file, int line, int col, const char *fmt,
+              va_list ap) {
   static const char *names[] = {"note", "warning", "error"};
   static const char *colors[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
   FILE *out = diag_out ? diag_out : stderr;
@@ -40,8 +40,7 @@ void pb_diagv(pb_diag_level level, const char *file, int line, int col,
   pthread_mutex_unlock(&diag_lock);
 }
 
-void pb_diag(pb_diag_level level, const char *file, int line, int col,
-             const char *fmt, ...) {
+void pb_diag(pb_diag_level level, const char *file, int line, int col, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   pb_diagv(level, file, line, col, fmt, ap);

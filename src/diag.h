@@ -14,13 +14,13 @@ typedef enum { PB_DIAG_NOTE, PB_DIAG_WARNING, PB_DIAG_ERROR } pb_diag_level;
 /* Status codes returned by functions across the project. */
 enum {
   PB_OK = 0,
-  PB_EIO = -1,      /* a file could not be read or written */
-  PB_EPARSE = -2,   /* input could not be understood */
-  PB_EFORMAT = -3,  /* unsupported or corrupt data format */
-  PB_ELIMIT = -4,   /* input exceeds a safety limit */
-  PB_EFONT = -5,    /* a font is missing or unusable */
-  PB_EPDF = -6,     /* the PDF library failed */
-  PB_EUSAGE = -7,   /* bad command-line use */
+  PB_EIO = -1,     /* a file could not be read or written */
+  PB_EPARSE = -2,  /* input could not be understood */
+  PB_EFORMAT = -3, /* unsupported or corrupt data format */
+  PB_ELIMIT = -4,  /* input exceeds a safety limit */
+  PB_EFONT = -5,   /* a font is missing or unusable */
+  PB_EPDF = -6,    /* the PDF library failed */
+  PB_EUSAGE = -7,  /* bad command-line use */
   PB_ENOMEM = -8
 };
 
@@ -34,10 +34,10 @@ void pb_diag_set_color(int color);
 
 /* Reports one finding. file may be NULL (then "paperbook" is printed);
  * line or col 0 means unknown and is omitted. */
-void pb_diag(pb_diag_level level, const char *file, int line, int col,
-             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-void pb_diagv(pb_diag_level level, const char *file, int line, int col,
-              const char *fmt, va_list ap);
+void pb_diag(pb_diag_level level, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void pb_diagv(pb_diag_level level, const char *file, int line, int col, const char *fmt,
+              va_list ap);
 
 #define pb_error(file, line, ...) pb_diag(PB_DIAG_ERROR, file, line, 0, __VA_ARGS__)
 #define pb_warn(file, line, ...) pb_diag(PB_DIAG_WARNING, file, line, 0, __VA_ARGS__)

@@ -179,8 +179,10 @@ static char *cache_lookup(const char *dir, const char *url) {
   char *dpath = path_join(ddir, dname);
   free(ddir);
   free(dname);
-  if (embeddable(sniff_file(dpath))) result = dpath;
-  else free(dpath);
+  if (embeddable(sniff_file(dpath)))
+    result = dpath;
+  else
+    free(dpath);
 done:
   pb_buf_free(&idx);
   free(ipath);
@@ -189,8 +191,8 @@ done:
 
 /* Stores body as url's image; returns the data file (malloc'd) or NULL
  * with a message in err. */
-static char *cache_store(const char *dir, const char *url, const pb_buf *body,
-                         pb_img_format fmt, char *err, size_t errlen) {
+static char *cache_store(const char *dir, const char *url, const pb_buf *body, pb_img_format fmt,
+                         char *err, size_t errlen) {
   char *ddir = path_join(dir, "data");
   char *udir = path_join(dir, "url");
   char *dpath = NULL;
@@ -231,11 +233,11 @@ done:
 
 /* One URL, however many figures name it. */
 typedef struct {
-  const char *url;   /* as written (arena); the cache key */
-  char *get_url;     /* what is requested (malloc'd) */
-  char *raw_url;     /* the ?raw=true retry, once tried (malloc'd) */
-  char *path;        /* cached file (malloc'd), NULL when none */
-  char *error;       /* why not (malloc'd), NULL when no attempt failed */
+  const char *url; /* as written (arena); the cache key */
+  char *get_url;   /* what is requested (malloc'd) */
+  char *raw_url;   /* the ?raw=true retry, once tried (malloc'd) */
+  char *path;      /* cached file (malloc'd), NULL when none */
+  char *error;     /* why not (malloc'd), NULL when no attempt failed */
   pb_buf body;
   size_t max_bytes;
   int too_large;
@@ -383,8 +385,7 @@ static void download_all(fetch_job **queue, size_t n, const char *dir, const lim
     if (mc != CURLM_OK) {
       /* Only a broken multi handle gets here; fail what is left. */
       for (size_t i = 0; i < n; i++)
-        if (!queue[i]->path && !queue[i]->error)
-          set_error(queue[i], "%s", curl_multi_strerror(mc));
+        if (!queue[i]->path && !queue[i]->error) set_error(queue[i], "%s", curl_multi_strerror(mc));
       break;
     }
     CURLMsg *msg;
@@ -469,7 +470,8 @@ int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt) {
   size_t njobs = 0;
   for (size_t i = 0; i < nrefs; i++) {
     figure_ref *r = &refs[order[i]];
-    if (njobs == 0 || strcmp(jobs[njobs - 1].url, r->fig->url) != 0) jobs[njobs++].url = r->fig->url;
+    if (njobs == 0 || strcmp(jobs[njobs - 1].url, r->fig->url) != 0)
+      jobs[njobs++].url = r->fig->url;
     r->job = njobs - 1;
   }
   free(order);

@@ -11,18 +11,18 @@
 #include "model.h"
 
 /* Defaults for the fields of pb_fetch_options left 0. */
-#define PB_FETCH_CONNECT_TIMEOUT 10L           /* seconds */
-#define PB_FETCH_TIMEOUT 30L                   /* seconds, whole transfer */
-#define PB_FETCH_MAX_BYTES ((size_t)20 << 20)  /* 20 MB per figure */
-#define PB_FETCH_JOBS 4                        /* downloads at a time */
+#define PB_FETCH_CONNECT_TIMEOUT 10L          /* seconds */
+#define PB_FETCH_TIMEOUT 30L                  /* seconds, whole transfer */
+#define PB_FETCH_MAX_BYTES ((size_t)20 << 20) /* 20 MB per figure */
+#define PB_FETCH_JOBS 4                       /* downloads at a time */
 
 typedef struct {
-  int fetch;              /* download figures that are not in the cache */
-  const char *cache_dir;  /* NULL: <lib->root>/build/cache/fetch */
-  long connect_timeout;   /* seconds; 0: PB_FETCH_CONNECT_TIMEOUT */
-  long timeout;           /* seconds; 0: $PB_FETCH_TIMEOUT, else PB_FETCH_TIMEOUT */
-  size_t max_bytes;       /* 0: $PB_FETCH_MAX_BYTES, else PB_FETCH_MAX_BYTES */
-  int jobs;               /* parallel downloads; 0: PB_FETCH_JOBS */
+  int fetch;             /* download figures that are not in the cache */
+  const char *cache_dir; /* NULL: <lib->root>/build/cache/fetch */
+  long connect_timeout;  /* seconds; 0: PB_FETCH_CONNECT_TIMEOUT */
+  long timeout;          /* seconds; 0: $PB_FETCH_TIMEOUT, else PB_FETCH_TIMEOUT */
+  size_t max_bytes;      /* 0: $PB_FETCH_MAX_BYTES, else PB_FETCH_MAX_BYTES */
+  int jobs;              /* parallel downloads; 0: PB_FETCH_JOBS */
 } pb_fetch_options;
 
 /* Gives every figure of lib that has a url and no path (http, https, or a

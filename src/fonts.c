@@ -10,7 +10,6 @@
  * opened, so face numbers are stable and the same on every run. */
 #include "fonts.h"
 
-#include <strings.h>
 #include <fontconfig/fontconfig.h>
 #include <hb-ot.h>
 #include <hb-subset.h>
@@ -18,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "diag.h"
@@ -40,11 +40,11 @@ enum {
 };
 
 typedef struct {
-  const char *file;    /* file name looked for in cfg->dir and fontconfig */
-  int index;           /* member of a .ttc */
-  const char *pattern; /* fontconfig pattern */
-  const char *debian;  /* package that provides it */
-  const char *std_path;/* where Debian installs it, tried when fontconfig fails */
+  const char *file;     /* file name looked for in cfg->dir and fontconfig */
+  int index;            /* member of a .ttc */
+  const char *pattern;  /* fontconfig pattern */
+  const char *debian;   /* package that provides it */
+  const char *std_path; /* where Debian installs it, tried when fontconfig fails */
 } default_font;
 
 static const default_font DEFAULTS[SLOT_COUNT] = {
@@ -101,8 +101,8 @@ typedef struct {
 } font;
 
 typedef struct {
-  int font;  /* index into fonts */
-  int base;  /* the face that embeds this font (lowest face with it) */
+  int font; /* index into fonts */
+  int base; /* the face that embeds this font (lowest face with it) */
   int fake_bold, fake_italic;
   char *name;
 } face;
@@ -143,8 +143,7 @@ static int split_path_spec(const char *spec, char **path, int *index) {
   int looks_like_file = strchr(*path, '/') != NULL ||
                         (dot && (strcasecmp(dot, ".ttf") == 0 || strcasecmp(dot, ".ttc") == 0 ||
                                  strcasecmp(dot, ".otf") == 0));
-  if (looks_like_file || file_exists(*path))
-    return 1;
+  if (looks_like_file || file_exists(*path)) return 1;
   free(*path);
   *path = NULL;
   return 0;
@@ -158,13 +157,10 @@ static int fc_find(FcConfig **config, const char *pattern, const char *want_file
   int ok = 0;
   /* A private configuration, destroyed with the fonts, rather than the
    * library-wide one FcInit would keep for the life of the process. */
-  if (!*config)
-    *config = FcInitLoadConfigAndFonts();
-  if (!*config)
-    return 0;
+  if (!*config) *config = FcInitLoadConfigAndFonts();
+  if (!*config) return 0;
   FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
-  if (!pat)
-    return 0;
+  if (!pat) return 0;
   FcChar8 *want_family = NULL;
   FcPatternGetString(pat, FC_FAMILY, 0, &want_family);
   FcConfigSubstitute(*config, pat, FcMatchPattern);
@@ -181,8 +177,7 @@ static int fc_find(FcConfig **config, const char *pattern, const char *want_file
       } else if (want_family) {
         FcChar8 *fam;
         for (int i = 0; FcPatternGetString(m, FC_FAMILY, i, &fam) == FcResultMatch; i++)
-          if (strcasecmp((const char *)fam, (const char *)want_family) == 0)
-            ok = 1;
+          if (strcasecmp((const char *)fam, (const char *)want_family) == 0) ok = 1;
       } else {
         ok = 1;
       }
@@ -205,8 +200,7 @@ static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const cha
   *index = 0;
   if (spec) {
     if (split_path_spec(spec, path, index)) {
-      if (file_exists(*path))
-        return 0;
+      if (file_exists(*path)) return 0;
       if (cfg->dir && (*path)[0] != '/') {
         char *p = pb_xmalloc(strlen(cfg->dir) + strlen(*path) + 2);
         sprintf(p, "%s/%s", cfg->dir, *path);
@@ -217,18 +211,19 @@ static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const cha
         }
         free(p);
       }
-      pb_error(NULL, 0, "font file %s not found (set under fonts: in paperbook.yml); without the "
-                        "setting %s is used, from the Debian package %s (apt-get install %s)",
+      pb_error(NULL, 0,
+               "font file %s not found (set under fonts: in paperbook.yml); without the "
+               "setting %s is used, from the Debian package %s (apt-get install %s)",
                *path, d->pattern, d->debian, d->debian);
       free(*path);
       *path = NULL;
       return PB_EFONT;
     }
-    if (fc_find(fc, spec, NULL, path, index))
-      return 0;
-    pb_error(NULL, 0, "font \"%s\" not found by fontconfig (is it installed? `fc-list` lists "
-                      "the installed fonts); without the setting under fonts: in paperbook.yml "
-                      "%s is used, from the Debian package %s (apt-get install %s)",
+    if (fc_find(fc, spec, NULL, path, index)) return 0;
+    pb_error(NULL, 0,
+             "font \"%s\" not found by fontconfig (is it installed? `fc-list` lists "
+             "the installed fonts); without the setting under fonts: in paperbook.yml "
+             "%s is used, from the Debian package %s (apt-get install %s)",
              spec, d->pattern, d->debian, d->debian);
     return PB_EFONT;
   }
@@ -251,8 +246,9 @@ static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const cha
     *index = d->index;
     return 0;
   }
-  pb_error(NULL, 0, "font %s (%s) not found: install the Debian package %s "
-                    "(apt-get install %s) or put %s into %s",
+  pb_error(NULL, 0,
+           "font %s (%s) not found: install the Debian package %s "
+           "(apt-get install %s) or put %s into %s",
            d->file, d->pattern, d->debian, d->debian, d->file, cfg->dir ? cfg->dir : "fonts/");
   return PB_EFONT;
 }
@@ -261,8 +257,7 @@ static void font_close(font *ft) {
   hb_font_destroy(ft->font);
   hb_face_destroy(ft->face);
   hb_blob_destroy(ft->blob);
-  for (size_t i = 0; i < CACHE_PAGES; i++)
-    free(ft->pages[i]);
+  for (size_t i = 0; i < CACHE_PAGES; i++) free(ft->pages[i]);
   free(ft->path);
   free(ft->name);
 }
@@ -293,8 +288,9 @@ static int font_open(font *ft, const char *path, int index) {
   unsigned glyf_len = hb_blob_get_length(glyf);
   hb_blob_destroy(glyf);
   if (glyf_len == 0) {
-    pb_error(path, 0, "font has no TrueType outlines (glyf table); CFF/OpenType fonts "
-                      "are not supported by the PDF library, choose a .ttf font");
+    pb_error(path, 0,
+             "font has no TrueType outlines (glyf table); CFF/OpenType fonts "
+             "are not supported by the PDF library, choose a .ttf font");
     return PB_EFONT;
   }
   unsigned upem = hb_face_get_upem(ft->face);
@@ -314,19 +310,16 @@ static int font_open(font *ft, const char *path, int index) {
 }
 
 static cache_entry *lookup(font *ft, uint32_t cp) {
-  if (cp >= 0x110000)
-    return NULL;
+  if (cp >= 0x110000) return NULL;
   cache_entry **page = &ft->pages[cp >> CACHE_PAGE_BITS];
   if (!*page) {
     *page = pb_xmalloc(CACHE_PAGE_SIZE * sizeof **page);
-    for (size_t i = 0; i < CACHE_PAGE_SIZE; i++)
-      (*page)[i].gid = GID_UNKNOWN;
+    for (size_t i = 0; i < CACHE_PAGE_SIZE; i++) (*page)[i].gid = GID_UNKNOWN;
   }
   cache_entry *e = &(*page)[cp & (CACHE_PAGE_SIZE - 1)];
   if (e->gid == GID_UNKNOWN) {
     hb_codepoint_t gid = 0;
-    if (!hb_font_get_nominal_glyph(ft->font, cp, &gid))
-      gid = 0;
+    if (!hb_font_get_nominal_glyph(ft->font, cp, &gid)) gid = 0;
     e->gid = gid;
     /* Truncated to whole 1/1000 em as libharu does for the PDF's /W
      * widths, so that what the layout measures is what viewers draw. */
@@ -364,8 +357,7 @@ static int add_face(pb_fonts *f, int fnt, int fake_bold, int fake_italic) {
 static int open_slot(pb_fonts *f, const pb_fonts_config *cfg, int slot, const char *spec) {
   char *path;
   int index;
-  if (locate(&f->fc, cfg, slot, spec, &path, &index) != 0)
-    return -1;
+  if (locate(&f->fc, cfg, slot, spec, &path, &index) != 0) return -1;
   for (int i = 0; i < f->nfonts; i++)
     if (f->fonts[i].index == index && strcmp(f->fonts[i].path, path) == 0) {
       free(path);
@@ -400,18 +392,16 @@ static void style_faces(pb_fonts *f, int out[4], int regular, int bold, int ital
 
 pb_fonts *pb_fonts_open(const pb_fonts_config *cfg) {
   static const pb_fonts_config none = {0};
-  if (!cfg)
-    cfg = &none;
+  if (!cfg) cfg = &none;
   pb_fonts *f = pb_xcalloc(1, sizeof *f);
   const char *specs[SLOT_COUNT] = {
-      cfg->text, cfg->text_bold, cfg->text_italic, cfg->text_bold_italic, cfg->sans,
-      cfg->sans_bold, cfg->mono, cfg->cjk_text, cfg->cjk_sans, cfg->symbol};
+      cfg->text,      cfg->text_bold, cfg->text_italic, cfg->text_bold_italic, cfg->sans,
+      cfg->sans_bold, cfg->mono,      cfg->cjk_text,    cfg->cjk_sans,         cfg->symbol};
   int fnt[SLOT_COUNT];
   int failed = 0;
   for (int s = 0; s < SLOT_COUNT; s++) {
     fnt[s] = open_slot(f, cfg, s, specs[s]);
-    if (fnt[s] < 0)
-      failed = 1;
+    if (fnt[s] < 0) failed = 1;
   }
   if (failed) {
     pb_fonts_free(f);
@@ -431,16 +421,12 @@ pb_fonts *pb_fonts_open(const pb_fonts_config *cfg) {
 }
 
 void pb_fonts_free(pb_fonts *f) {
-  if (!f)
-    return;
-  for (int i = 0; i < f->nfonts; i++)
-    font_close(&f->fonts[i]);
-  for (int i = 0; i < f->nfaces; i++)
-    free(f->faces[i].name);
+  if (!f) return;
+  for (int i = 0; i < f->nfonts; i++) font_close(&f->fonts[i]);
+  for (int i = 0; i < f->nfaces; i++) free(f->faces[i].name);
   free(f->fonts);
   free(f->faces);
-  if (f->fc)
-    FcConfigDestroy(f->fc);
+  if (f->fc) FcConfigDestroy(f->fc);
   free(f);
 }
 
@@ -451,22 +437,18 @@ static int valid_face(const pb_fonts *f, int fc) { return f && fc >= 0 && fc < f
 static font *face_font(pb_fonts *f, int fc) { return &f->fonts[f->faces[fc].font]; }
 
 int pb_fonts_has_glyph(pb_fonts *f, int fc, uint32_t cp) {
-  if (!valid_face(f, fc))
-    return 0;
+  if (!valid_face(f, fc)) return 0;
   cache_entry *e = lookup(face_font(f, fc), cp);
   return e && e->gid != 0;
 }
 
 int pb_fonts_face_for(pb_fonts *f, pb_family family, unsigned style, uint32_t cp) {
-  if (!f)
-    return -1;
-  if ((unsigned)family > PB_FAMILY_MONO)
-    family = PB_FAMILY_TEXT;
+  if (!f) return -1;
+  if ((unsigned)family > PB_FAMILY_MONO) family = PB_FAMILY_TEXT;
   int st = ((style & PB_STYLE_BOLD) ? 1 : 0) | ((style & PB_STYLE_ITALIC) ? 2 : 0);
   int order[3] = {f->latin[family][st], f->cjk[family][st], f->symbol[st]};
   for (int i = 0; i < 3; i++)
-    if (pb_fonts_has_glyph(f, order[i], cp))
-      return order[i];
+    if (pb_fonts_has_glyph(f, order[i], cp)) return order[i];
   for (int i = 0; i < f->nfaces; i++)
     if (!f->faces[i].fake_bold && !f->faces[i].fake_italic && pb_fonts_has_glyph(f, i, cp))
       return i;
@@ -474,8 +456,7 @@ int pb_fonts_face_for(pb_fonts *f, pb_family family, unsigned style, uint32_t cp
 }
 
 double pb_fonts_advance(pb_fonts *f, int fc, uint32_t cp) {
-  if (!valid_face(f, fc))
-    return 0;
+  if (!valid_face(f, fc)) return 0;
   cache_entry *e = lookup(face_font(f, fc), cp);
   return e ? e->adv : 0;
 }
@@ -503,11 +484,9 @@ const char *pb_fonts_name(const pb_fonts *f, int fc) {
 int pb_fonts_base(const pb_fonts *f, int fc) { return valid_face(f, fc) ? f->faces[fc].base : -1; }
 
 const char *pb_fonts_path(const pb_fonts *f, int fc, int *index) {
-  if (!valid_face(f, fc))
-    return NULL;
+  if (!valid_face(f, fc)) return NULL;
   const font *ft = &f->fonts[f->faces[fc].font];
-  if (index)
-    *index = ft->index;
+  if (index) *index = ft->index;
   return ft->path;
 }
 
@@ -531,15 +510,13 @@ static hb_face_t *with_prep(hb_face_t *subset) {
     unsigned count = sizeof tags / sizeof tags[0];
     total = hb_face_get_table_tags(sub, start, &count, tags);
     for (unsigned i = 0; i < count; i++) {
-      if (tags[i] == HB_TAG('p', 'r', 'e', 'p'))
-        continue;
+      if (tags[i] == HB_TAG('p', 'r', 'e', 'p')) continue;
       hb_blob_t *t = hb_face_reference_table(sub, tags[i]);
       hb_face_builder_add_table(b, tags[i], t);
       hb_blob_destroy(t);
     }
     start += count;
-    if (!count)
-      break;
+    if (!count) break;
   } while (start < total);
   hb_blob_t *p = hb_blob_create(prep, sizeof prep, HB_MEMORY_MODE_READONLY, NULL, NULL);
   hb_face_builder_add_table(b, HB_TAG('p', 'r', 'e', 'p'), p);
@@ -550,15 +527,12 @@ static hb_face_t *with_prep(hb_face_t *subset) {
 /* ---- subsetting ------------------------------------------------------ */
 
 int pb_fonts_subset(pb_fonts *f, int fc, const uint32_t *cps, size_t n, pb_buf *out) {
-  if (!valid_face(f, fc))
-    return PB_EFONT;
+  if (!valid_face(f, fc)) return PB_EFONT;
   font *ft = face_font(f, fc);
   hb_subset_input_t *in = hb_subset_input_create_or_fail();
-  if (!in)
-    return PB_ENOMEM;
+  if (!in) return PB_ENOMEM;
   hb_set_t *unicodes = hb_subset_input_unicode_set(in);
-  for (size_t i = 0; i < n; i++)
-    hb_set_add(unicodes, cps[i]);
+  for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
   /* Layout tables would pull alternate glyphs into the subset through their
    * closure, and libharu embeds none of them; bitmap strikes and vertical
    * metrics are not used in a PDF either. Dropping them keeps the subset
@@ -576,8 +550,7 @@ int pb_fonts_subset(pb_fonts *f, int fc, const uint32_t *cps, size_t n, pb_buf *
       HB_TAG('C', 'B', 'D', 'T'), HB_TAG('C', 'B', 'L', 'C'), HB_TAG('m', 'o', 'r', 'x'),
       HB_TAG('f', 'e', 'a', 't'), HB_TAG('P', 'C', 'L', 'T')};
   hb_set_t *drop_tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-  for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
-    hb_set_add(drop_tables, drop[i]);
+  for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++) hb_set_add(drop_tables, drop[i]);
   /* PDF viewers rasterize without TrueType hinting (or with their own
    * auto-hinter), so the instructions (fpgm, prep, cvt, per-glyph code)
    * are dead weight; libharu 2.3.0 writes empty tables in their place. */

@@ -24,7 +24,7 @@ typedef enum {
 /* Style bits are PB_STYLE_BOLD and PB_STYLE_ITALIC from model.h. */
 
 typedef struct {
-  const char *dir;      /* project font directory searched first (may be NULL) */
+  const char *dir; /* project font directory searched first (may be NULL) */
   /* Optional overrides by file path or fontconfig pattern; NULL = default. */
   const char *text, *text_bold, *text_italic, *text_bold_italic;
   const char *sans, *sans_bold, *mono, *cjk_text, *cjk_sans, *symbol;

@@ -14,7 +14,6 @@
 /* Returned by the header parsers when the bytes end before the header does. */
 #define NEED_MORE 1
 
-
 static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
 static unsigned long be32(const unsigned char *p) {
   return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
@@ -123,7 +122,9 @@ static int parse_png(const unsigned char *p, size_t len, pb_img_info *info, char
   switch (ct) {
   case 0: ok_depth = depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16; break;
   case 3: ok_depth = depth == 1 || depth == 2 || depth == 4 || depth == 8; break;
-  case 2: case 4: case 6: ok_depth = depth == 8 || depth == 16; break;
+  case 2:
+  case 4:
+  case 6: ok_depth = depth == 8 || depth == 16; break;
   default: break;
   }
   if (!ok_depth || p[26] != 0 || p[27] != 0 || p[28] > 1) {
@@ -192,7 +193,8 @@ static int parse_webp(const unsigned char *p, size_t len, pb_img_info *info, cha
     /* Whether the bitstream is VP8L is known only from a later chunk. */
     size_t off = 12 + 8 + 10;
     while (off + 8 <= len) {
-      unsigned long clen = (unsigned long)le16(p + off + 4) | (unsigned long)le16(p + off + 6) << 16;
+      unsigned long clen = (unsigned long)le16(p + off + 4) | (unsigned long)le16(p + off + 6)
+                                                                  << 16;
       if (memcmp(p + off, "VP8L", 4) == 0) info->webp_lossless = 1;
       if (memcmp(p + off, "VP8 ", 4) == 0 || memcmp(p + off, "VP8L", 4) == 0) break;
       if (clen > len) break;
@@ -319,8 +321,7 @@ static int parse_jpeg(const unsigned char *p, size_t len, pb_img_info *info, cha
   return 0;
 }
 
-static int probe_mem(const void *data, size_t len, pb_img_info *info, char *err,
-                     size_t errlen) {
+static int probe_mem(const void *data, size_t len, pb_img_info *info, char *err, size_t errlen) {
   const unsigned char *p = data;
   memset(info, 0, sizeof *info);
   info->orientation = 1;
@@ -334,9 +335,7 @@ static int probe_mem(const void *data, size_t len, pb_img_info *info, char *err,
   case PB_IMG_OTHER:
     pb_errf(err, errlen, "%s images cannot be embedded", info->format_name);
     return PB_EFORMAT;
-  default:
-    pb_errf(err, errlen, "not an image format paperbook knows");
-    return PB_EFORMAT;
+  default: pb_errf(err, errlen, "not an image format paperbook knows"); return PB_EFORMAT;
   }
   if (rc != 0) return rc;
   if ((long long)info->width * info->height > PB_IMAGE_MAX_PIXELS) {
@@ -347,8 +346,7 @@ static int probe_mem(const void *data, size_t len, pb_img_info *info, char *err,
   return 0;
 }
 
-int pb_image_probe_mem(const void *data, size_t len, pb_img_info *info, char *err,
-                       size_t errlen) {
+int pb_image_probe_mem(const void *data, size_t len, pb_img_info *info, char *err, size_t errlen) {
   int rc = probe_mem(data, len, info, err, errlen);
   if (rc == NEED_MORE) {
     pb_errf(err, errlen, "truncated %s header", info->format_name);

@@ -25,21 +25,21 @@ typedef enum {
 
 typedef struct {
   pb_img_format format;
-  int width, height; /* displayed size in pixels, after EXIF orientation */
+  int width, height;       /* displayed size in pixels, after EXIF orientation */
   const char *format_name; /* "PNG", "JPEG", "WebP", "GIF", "SVG", ... */
   /* Header details (0 when not applicable), for the encoder. */
   int stored_width, stored_height; /* before EXIF orientation */
-  int bit_depth;      /* PNG bit depth, JPEG sample precision */
-  int color_type;     /* PNG colour type */
-  int interlaced;     /* PNG Adam7 */
-  int has_trns;       /* PNG tRNS chunk before IDAT */
-  int has_alpha;      /* PNG colour type with alpha, WebP alpha */
-  int components;     /* JPEG components */
-  int jpeg_sof;       /* JPEG SOF marker low nibble: 0 baseline, 1 extended, 2 progressive, ... */
-  int adobe;          /* JPEG Adobe APP14 present */
+  int bit_depth;                   /* PNG bit depth, JPEG sample precision */
+  int color_type;                  /* PNG colour type */
+  int interlaced;                  /* PNG Adam7 */
+  int has_trns;                    /* PNG tRNS chunk before IDAT */
+  int has_alpha;                   /* PNG colour type with alpha, WebP alpha */
+  int components;                  /* JPEG components */
+  int jpeg_sof; /* JPEG SOF marker low nibble: 0 baseline, 1 extended, 2 progressive, ... */
+  int adobe;    /* JPEG Adobe APP14 present */
   int adobe_transform;
-  int orientation;    /* EXIF orientation 1..8 (1 when absent) */
-  int webp_lossless;  /* VP8L bitstream */
+  int orientation;   /* EXIF orientation 1..8 (1 when absent) */
+  int webp_lossless; /* VP8L bitstream */
 } pb_img_info;
 
 /* Sniffs the format of data[0..len) (a file's first bytes; 32 are enough,
@@ -53,37 +53,36 @@ pb_img_format pb_image_sniff(const void *data, size_t len, const char **name);
  * formats give PB_EFORMAT (info->format and format_name are still set). */
 int pb_image_probe(const char *path, pb_img_info *info, char *err, size_t errlen);
 /* The same for a whole file already in memory. */
-int pb_image_probe_mem(const void *data, size_t len, pb_img_info *info, char *err,
-                       size_t errlen);
+int pb_image_probe_mem(const void *data, size_t len, pb_img_info *info, char *err, size_t errlen);
 
 typedef struct {
   int width, height, bpc;
   const char *colorspace; /* "DeviceRGB", "DeviceGray", "DeviceCMYK"; NULL when indexed */
   unsigned char *palette; /* indexed: RGB triplets (malloc'd) */
   int palette_n;
-  const char *filter;     /* "FlateDecode" or "DCTDecode" */
-  int predictor;          /* 15 for PNG-predicted data, 0 = no DecodeParms */
-  int colors;             /* DecodeParms /Colors */
-  int decode_invert;      /* /Decode [1 0 1 0 ...] (Adobe CMYK JPEG) */
+  const char *filter; /* "FlateDecode" or "DCTDecode" */
+  int predictor;      /* 15 for PNG-predicted data, 0 = no DecodeParms */
+  int colors;         /* DecodeParms /Colors */
+  int decode_invert;  /* /Decode [1 0 1 0 ...] (Adobe CMYK JPEG) */
   pb_buf data;
   int has_smask;
   int smask_bpc;
   int smask_predictor;
-  pb_buf smask;           /* deflated gray alpha, same size */
+  pb_buf smask; /* deflated gray alpha, same size */
 } pb_image_stream;
 
 typedef struct {
-  double dpi;         /* downsample above this at the placed size; 0 = off */
+  double dpi;                /* downsample above this at the placed size; 0 = off */
   double placed_w, placed_h; /* points, for dpi */
-  int compression;    /* zlib level for re-encoded data; 0 = the measured default */
-  int jpeg_quality;   /* for JPEG re-encoding (rotation, downsampling, lossy
-                         WebP); 0 = 92 */
-  int webp_as_flate;  /* 1: lossy WebP as Flate (pixel exact, ~7x larger);
-                         0: lossy WebP as JPEG (alpha, if any, as a Flate SMask) */
-  int lossy;          /* 1: every figure that is decoded anyway (downsampled,
-                         rotated, PNG with alpha, WebP, GIF without palette)
-                         gets JPEG colour; pass-through figures stay as they
-                         are. For --dpi digests. */
+  int compression;           /* zlib level for re-encoded data; 0 = the measured default */
+  int jpeg_quality;          /* for JPEG re-encoding (rotation, downsampling, lossy
+                                WebP); 0 = 92 */
+  int webp_as_flate;         /* 1: lossy WebP as Flate (pixel exact, ~7x larger);
+                                0: lossy WebP as JPEG (alpha, if any, as a Flate SMask) */
+  int lossy;                 /* 1: every figure that is decoded anyway (downsampled,
+                                rotated, PNG with alpha, WebP, GIF without palette)
+                                gets JPEG colour; pass-through figures stay as they
+                                are. For --dpi digests. */
 } pb_encode_options;
 
 /* Bumped whenever the encoder's output for the same input changes, so that
@@ -93,8 +92,8 @@ typedef struct {
 /* Encodes path into a PDF image stream. Returns 0 or a PB_E* code with a
  * message in err. Never aborts on corrupt input. opt may be NULL (defaults).
  * out is overwritten; free it with pb_image_stream_free even on failure. */
-int pb_image_encode(const char *path, const pb_encode_options *opt, pb_image_stream *out,
-                    char *err, size_t errlen);
+int pb_image_encode(const char *path, const pb_encode_options *opt, pb_image_stream *out, char *err,
+                    size_t errlen);
 /* The same for a file already in memory. */
 int pb_image_encode_mem(const void *data, size_t len, const pb_encode_options *opt,
                         pb_image_stream *out, char *err, size_t errlen);

@@ -10,6 +10,7 @@
  * code with a message. */
 #include <errno.h>
 #include <gif_lib.h>
+#include <libdeflate.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libdeflate.h>
 #include <zlib.h>
 /* jpeglib.h needs size_t and FILE first. */
 #include <jerror.h>
@@ -39,7 +39,6 @@
 /* Largest file accepted (the decoded size is limited separately). */
 #define MAX_FILE_BYTES ((size_t)512 << 20)
 
-
 static uint32_t be32(const unsigned char *p) {
   return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
@@ -60,11 +59,11 @@ void pb_image_stream_free(pb_image_stream *s) {
  * (as PNG and PDF both want them). */
 typedef struct {
   int w, h;
-  int channels;  /* samples per pixel, alpha included */
-  int alpha;     /* the last channel is alpha */
-  int bytes;     /* bytes per sample: 1 or 2 */
-  int cmyk;      /* 4 colour channels */
-  int invert;    /* Adobe CMYK: samples stored inverted */
+  int channels; /* samples per pixel, alpha included */
+  int alpha;    /* the last channel is alpha */
+  int bytes;    /* bytes per sample: 1 or 2 */
+  int cmyk;     /* 4 colour channels */
+  int invert;   /* Adobe CMYK: samples stored inverted */
   unsigned char *px;
   unsigned char *palette; /* indexed: channels == 1, bytes == 1 */
   int palette_n;
@@ -80,9 +79,7 @@ static size_t raw_rowbytes(const raw_image *r) {
   return (size_t)r->w * (size_t)r->channels * (size_t)r->bytes;
 }
 
-static void raw_alloc(raw_image *r) {
-  r->px = pb_xmalloc(raw_rowbytes(r) * (size_t)r->h);
-}
+static void raw_alloc(raw_image *r) { r->px = pb_xmalloc(raw_rowbytes(r) * (size_t)r->h); }
 
 /* 1 when every alpha sample is at its maximum. */
 static int raw_opaque(const raw_image *r) {
@@ -125,13 +122,34 @@ static void raw_orient(raw_image *r, int o) {
     for (int ox = 0; ox < ow; ox++) {
       int sx, sy;
       switch (o) {
-      case 2: sx = W - 1 - ox; sy = oy; break;
-      case 3: sx = W - 1 - ox; sy = H - 1 - oy; break;
-      case 4: sx = ox; sy = H - 1 - oy; break;
-      case 5: sx = oy; sy = ox; break;
-      case 6: sx = oy; sy = H - 1 - ox; break;
-      case 7: sx = W - 1 - oy; sy = H - 1 - ox; break;
-      default: sx = W - 1 - oy; sy = ox; break; /* 8 */
+      case 2:
+        sx = W - 1 - ox;
+        sy = oy;
+        break;
+      case 3:
+        sx = W - 1 - ox;
+        sy = H - 1 - oy;
+        break;
+      case 4:
+        sx = ox;
+        sy = H - 1 - oy;
+        break;
+      case 5:
+        sx = oy;
+        sy = ox;
+        break;
+      case 6:
+        sx = oy;
+        sy = H - 1 - ox;
+        break;
+      case 7:
+        sx = W - 1 - oy;
+        sy = H - 1 - ox;
+        break;
+      default:
+        sx = W - 1 - oy;
+        sy = ox;
+        break; /* 8 */
       }
       memcpy(dst + ((size_t)oy * (size_t)ow + (size_t)ox) * ps,
              r->px + ((size_t)sy * (size_t)W + (size_t)sx) * ps, ps);
@@ -287,7 +305,6 @@ static void raw_resample(raw_image *r, int nw, int nh) {
 /* PNG row filters + deflate                                             */
 /* ==================================================================== */
 
-
 /* Filters one row with each of the five PNG filters into cand[0..4] (each
  * 1 + n bytes, the filter type first) and returns the one with the smallest
  * sum of absolute values taken as signed bytes (libpng's heuristic: small
@@ -361,8 +378,8 @@ static const unsigned char *filter_row(const unsigned char *cur, const unsigned 
  * buffer, then compressed in one call with libdeflate, which measured about
  * 2x faster than zlib for the same size on the corpus figures. Returns 0 or
  * PB_ENOMEM. */
-static int deflate_rows(const unsigned char *px, size_t rowbytes, int h, size_t bpp,
-                        int indexed, int level, pb_buf *out) {
+static int deflate_rows(const unsigned char *px, size_t rowbytes, int h, size_t bpp, int indexed,
+                        int level, pb_buf *out) {
   size_t stride = rowbytes + 1, total = stride * (size_t)h;
   unsigned char *filtered = pb_xmalloc(total ? total : 1);
   unsigned char *zero = pb_xcalloc(rowbytes + 1, 1);
@@ -398,8 +415,7 @@ static int level_of(const pb_encode_options *opt) {
   return opt && opt->compression > 0 && opt->compression <= 9 ? opt->compression : DEFAULT_LEVEL;
 }
 
-static int jpeg_encode(raw_image *r, int quality, pb_image_stream *out, char *err,
-                       size_t errlen);
+static int jpeg_encode(raw_image *r, int quality, pb_image_stream *out, char *err, size_t errlen);
 static int quality_of(const pb_encode_options *opt);
 
 /* Encodes decoded pixels; alpha as an SMask (Flate) only when some pixel is
@@ -511,8 +527,8 @@ static void jpeg_emit(j_common_ptr c, int level) {
 }
 
 /* Decodes a JPEG into r (8-bit; gray, RGB or CMYK), scaled by 1/denom. */
-static int jpeg_decode(const unsigned char *data, size_t len, int denom, raw_image *r,
-                       char *err, size_t errlen) {
+static int jpeg_decode(const unsigned char *data, size_t len, int denom, raw_image *r, char *err,
+                       size_t errlen) {
   struct jpeg_decompress_struct d;
   jpeg_err je;
   memset(&je, 0, sizeof je);
@@ -562,8 +578,7 @@ static int jpeg_decode(const unsigned char *data, size_t len, int denom, raw_ima
 }
 
 /* Encodes 8-bit gray/RGB/CMYK pixels as a JPEG stream. */
-static int jpeg_encode(raw_image *r, int quality, pb_image_stream *out, char *err,
-                       size_t errlen) {
+static int jpeg_encode(raw_image *r, int quality, pb_image_stream *out, char *err, size_t errlen) {
   struct jpeg_compress_struct c;
   jpeg_err je;
   memset(&je, 0, sizeof je);
@@ -614,7 +629,7 @@ static int jpeg_encode(raw_image *r, int quality, pb_image_stream *out, char *er
 
 static int quality_of(const pb_encode_options *opt) {
   return opt && opt->jpeg_quality > 0 && opt->jpeg_quality <= 100 ? opt->jpeg_quality
-                                                                   : DEFAULT_JPEG_QUALITY;
+                                                                  : DEFAULT_JPEG_QUALITY;
 }
 
 static int encode_jpeg(const unsigned char *p, size_t len, const pb_img_info *info,
@@ -715,8 +730,8 @@ static int png_decode(const unsigned char *data, size_t len, int expand_palette,
   unsigned char **volatile rows = NULL;
   raw_image *volatile rr = r;
   memset(r, 0, sizeof *r);
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, msg, png_on_error,
-                                           png_on_warning);
+  png_structp png =
+      png_create_read_struct(PNG_LIBPNG_VER_STRING, msg, png_on_error, png_on_warning);
   if (!png) {
     pb_errf(err, errlen, "libpng initialisation failed");
     return PB_ENOMEM;
@@ -843,9 +858,10 @@ static int png_check_idat(const pb_buf *idat, uint64_t expect, char *err, size_t
     free(sink);
     if (r == LIBDEFLATE_SUCCESS && got == expect) return 0;
     pb_errf(err, errlen, "corrupt PNG: %s",
-            r == LIBDEFLATE_SUCCESS || r == LIBDEFLATE_INSUFFICIENT_SPACE ? "image data of the wrong size"
-            : r == LIBDEFLATE_SHORT_OUTPUT                                 ? "image data ends early"
-                                                                           : "image data does not inflate");
+            r == LIBDEFLATE_SUCCESS || r == LIBDEFLATE_INSUFFICIENT_SPACE
+                ? "image data of the wrong size"
+            : r == LIBDEFLATE_SHORT_OUTPUT ? "image data ends early"
+                                           : "image data does not inflate");
     return PB_EFORMAT;
   }
   z_stream z;
@@ -900,7 +916,8 @@ static int encode_png(const unsigned char *p, size_t len, const pb_img_info *inf
     int rc = png_collect_idat(p, len, out, indexed, err, errlen);
     if (rc) return rc;
     int channels = info->color_type == 2 ? 3 : 1;
-    uint64_t rowbytes = ((uint64_t)info->width * (uint64_t)channels * (uint64_t)info->bit_depth + 7) / 8;
+    uint64_t rowbytes =
+        ((uint64_t)info->width * (uint64_t)channels * (uint64_t)info->bit_depth + 7) / 8;
     rc = png_check_idat(&out->data, (uint64_t)info->height * (rowbytes + 1), err, errlen);
     if (rc) return rc;
     out->width = info->width;
@@ -1130,8 +1147,8 @@ int pb_image_encode_mem(const void *data, size_t len, const pb_encode_options *o
   return rc;
 }
 
-int pb_image_encode(const char *path, const pb_encode_options *opt, pb_image_stream *out,
-                    char *err, size_t errlen) {
+int pb_image_encode(const char *path, const pb_encode_options *opt, pb_image_stream *out, char *err,
+                    size_t errlen) {
   pb_buf b = PB_BUF_INIT;
   memset(out, 0, sizeof *out);
   int rc = pb_read_file(path, MAX_FILE_BYTES, &b);

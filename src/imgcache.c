@@ -108,8 +108,7 @@ void pb_imgcache_name(const pb_imgcache_hash *h, const pb_encode_options *opt, c
            (unsigned long long)h->len, o.dpi, o.dpi > 0 ? o.placed_w : 0,
            o.dpi > 0 ? o.placed_h : 0, o.compression, o.jpeg_quality, o.webp_as_flate, o.lossy);
   pb_imgcache_hash k = pb_imgcache_hash_bytes(text, strlen(text));
-  snprintf(name, 40, "%016llx%016llx.pbi", (unsigned long long)k.h[0],
-           (unsigned long long)k.h[1]);
+  snprintf(name, 40, "%016llx%016llx.pbi", (unsigned long long)k.h[0], (unsigned long long)k.h[1]);
 }
 
 /* ==================================================================== */
@@ -314,8 +313,7 @@ int pb_imgcache_store(pb_imgcache *c, const char *name, const pb_image_stream *s
     unlink(tmp);
   } else {
     memset(e, 0, sizeof *e);
-    parse_header(h, HEADER_BYTES + (uint64_t)v[8] * 3 + s->data.len + slen + strlen(TRAILER),
-                 e);
+    parse_header(h, HEADER_BYTES + (uint64_t)v[8] * 3 + s->data.len + slen + strlen(TRAILER), e);
     if (v[8]) {
       e->meta.palette = pb_xmalloc((size_t)v[8] * 3);
       memcpy(e->meta.palette, s->palette, (size_t)v[8] * 3);

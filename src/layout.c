@@ -57,8 +57,8 @@ typedef enum { ROW_CHAPTER, ROW_SECTION, ROW_SUBSECTION, ROW_ENTRY, ROW_APPENDIX
 typedef struct {
   row_kind kind;
   const char *title;
-  const pb_entry *entry;      /* ROW_ENTRY */
-  const pb_category *cat;     /* category rows: references to show */
+  const pb_entry *entry;  /* ROW_ENTRY */
+  const pb_category *cat; /* category rows: references to show */
   pb_rgb color;
   int has_color;
   /* filled by the content flow */
@@ -82,9 +82,9 @@ typedef struct {
   rows toc;
   double left, right, top, bottom, width;
   /* flow state */
-  int page;       /* current page index */
-  double y;       /* top of the free space on the current page */
-  const char *running; /* chapter name for the running header */
+  int page;                  /* current page index */
+  double y;                  /* top of the free space on the current page */
+  const char *running;       /* chapter name for the running header */
   const char **page_running; /* per page */
   size_t npage_running, cap_page_running;
   int first_content_page;
@@ -94,7 +94,7 @@ typedef struct {
    * the boxes drawn stay in the doc, so memory grows with what is on the
    * pages, not with the work of setting it. */
   pb_arena *para_arena;
-  double keep_next;  /* height the next card needs on the heading's page */
+  double keep_next; /* height the next card needs on the heading's page */
   /* report counters */
   int n_overfull, n_punct, n_widows, n_orphans, n_gaps, n_paras;
 } layout;
@@ -103,10 +103,10 @@ static pb_rgb parse_color(const char *name, int *ok) {
   static const struct {
     const char *name;
     pb_rgb c;
-  } named[] = {{"green", {0.0f, 0.45f, 0.2f}}, {"red", {0.7f, 0.1f, 0.1f}},
-               {"blue", {0.1f, 0.25f, 0.65f}}, {"orange", {0.8f, 0.45f, 0.0f}},
+  } named[] = {{"green", {0.0f, 0.45f, 0.2f}},    {"red", {0.7f, 0.1f, 0.1f}},
+               {"blue", {0.1f, 0.25f, 0.65f}},    {"orange", {0.8f, 0.45f, 0.0f}},
                {"purple", {0.45f, 0.15f, 0.55f}}, {"gray", {0.4f, 0.4f, 0.4f}},
-               {"black", {0.1f, 0.1f, 0.1f}}, {"brown", {0.5f, 0.3f, 0.1f}}};
+               {"black", {0.1f, 0.1f, 0.1f}},     {"brown", {0.5f, 0.3f, 0.1f}}};
   *ok = 0;
   pb_rgb c = BLACK;
   if (!name) return c;
@@ -165,7 +165,6 @@ static void add_category_rows(layout *L, const pb_category *c) {
   }
   for (size_t i = 0; i < c->nchildren; i++) add_category_rows(L, c->children[i]);
 }
-
 
 static void build_structure(layout *L) {
   const pb_library *lib = L->lib;
@@ -235,8 +234,9 @@ static void new_page(layout *L) {
       L->y - L->bottom > text_h / 3 && L->page >= L->first_content_page) {
     L->n_gaps++;
     if (L->opt->layout_report)
-      printf("page %d: %.0f pt (%.0f%%) left empty at the foot\n", L->page - L->first_content_page + 1,
-             L->y - L->bottom, 100 * (L->y - L->bottom) / text_h);
+      printf("page %d: %.0f pt (%.0f%%) left empty at the foot\n",
+             L->page - L->first_content_page + 1, L->y - L->bottom,
+             100 * (L->y - L->bottom) / text_h);
   }
   pb_doc_add_page(L->doc);
   L->page = (int)L->doc->npages - 1;
@@ -325,8 +325,9 @@ static void flow_para(layout *L, const pb_para *p, double x, double leading) {
         new_page(L);
         continue;
       }
-      if (left - fit == 1 && fit >= 3) fit--; /* would leave a widow: carry two */
-      else if (left - fit == 1 && i == 0) {   /* three lines: keep them together */
+      if (left - fit == 1 && fit >= 3)
+        fit--;                              /* would leave a widow: carry two */
+      else if (left - fit == 1 && i == 0) { /* three lines: keep them together */
         new_page(L);
         continue;
       }
@@ -353,7 +354,6 @@ static void flow_para(layout *L, const pb_para *p, double x, double leading) {
 
 /* ==== cards ========================================================== */
 
-
 typedef struct {
   const pb_figure *fig;
   int image; /* doc image index, -1 for a placeholder */
@@ -379,11 +379,14 @@ static void plan_figure(layout *L, const pb_entry *e, const pb_figure *f, placed
       (info.format != PB_IMG_PNG && info.format != PB_IMG_JPEG && info.format != PB_IMG_WEBP &&
        info.format != PB_IMG_GIF)) {
     if (info.format == PB_IMG_OTHER)
-      snprintf(err, sizeof err, "%s images cannot be embedded", info.format_name ? info.format_name : "such");
-    pb_warn(f->file ? f->file : e->file, f->line ? f->line : e->line, "figure %s: %s", f->src ? f->src : what, err);
+      snprintf(err, sizeof err, "%s images cannot be embedded",
+               info.format_name ? info.format_name : "such");
+    pb_warn(f->file ? f->file : e->file, f->line ? f->line : e->line, "figure %s: %s",
+            f->src ? f->src : what, err);
     pf->w = L->width;
     pf->h = 46;
-    pf->caption = pb_arena_printf(L->arena, "figure not shown: %s (%s)", f->src ? f->src : what, err);
+    pf->caption =
+        pb_arena_printf(L->arena, "figure not shown: %s (%s)", f->src ? f->src : what, err);
     return;
   }
   /* Natural size at 96 dpi, the density screenshots and figures are made
@@ -486,8 +489,8 @@ static size_t set_text(layout *L, const pb_text *t, set_block **out) {
       int depth = b->depth > 0 ? b->depth : 1;
       sb->indent = 14.0 * depth;
       if (!b->continuation)
-        sb->marker = b->ordinal ? pb_arena_printf(L->arena, "%d.", b->ordinal)
-                                : (depth % 2 ? "•" : "◦");
+        sb->marker =
+            b->ordinal ? pb_arena_printf(L->arena, "%d.", b->ordinal) : (depth % 2 ? "•" : "◦");
       if (nb && blocks[nb - 1].indent > 0) sb->space_before = 2;
     }
     if (b->kind == PB_BLOCK_CODE) {
@@ -552,15 +555,16 @@ static const char *link_target(layout *L, const pb_link *l, pb_target_kind *kind
     if (L->opt->base_url) {
       *kind = PB_TARGET_URI;
       return pb_arena_printf(L->arena, "%s%s%s", L->opt->base_url,
-                             L->opt->base_url[strlen(L->opt->base_url) - 1] == '/' ? "" : "/", l->local);
+                             L->opt->base_url[strlen(L->opt->base_url) - 1] == '/' ? "" : "/",
+                             l->local);
     }
     *kind = PB_TARGET_FILE;
-    return pb_arena_printf(L->arena, "%s%s", L->opt->root_prefix ? L->opt->root_prefix : "", l->local);
+    return pb_arena_printf(L->arena, "%s%s", L->opt->root_prefix ? L->opt->root_prefix : "",
+                           l->local);
   }
   *kind = PB_TARGET_URI;
   return l->url;
 }
-
 
 /* "https://www.arxiv.org/abs/2404.02905" -> "arxiv.org/abs/2404.02905", cut
  * in the middle when long: readable on paper, the QR code carries the rest. */
@@ -657,8 +661,11 @@ static void layout_links(layout *L, const pb_entry *entry) {
   if (!handout) {
     for (size_t i = 0; i < e->nlinks; i++) {
       const pb_link *l = &e->links[i];
-      const char *label = paper ? pb_arena_printf(L->arena, "%s [%zu]", pb_link_display_label(l), i + 1) : pb_link_display_label(l);
-      pb_span_in s = span(label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 0.5, paper ? BLACK : LINK);
+      const char *label =
+          paper ? pb_arena_printf(L->arena, "%s [%zu]", pb_link_display_label(l), i + 1)
+                : pb_link_display_label(l);
+      pb_span_in s =
+          span(label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 0.5, paper ? BLACK : LINK);
       pb_para lp;
       if (set_para(L, &s, 1, L->width, 0, &lp, e->file, l->line ? l->line : e->line) != PB_OK ||
           !lp.nlines)
@@ -693,7 +700,8 @@ static void layout_links(layout *L, const pb_entry *entry) {
       int page = L->page;
       double top = L->y;
       flow_para(L, &np, L->left + 10, META_LEADING);
-      if (page == L->page) link_area(L, page, L->left + 10, L->y, L->width - 10, top - L->y, kind, target);
+      if (page == L->page)
+        link_area(L, page, L->left + 10, L->y, L->width - 10, top - L->y, kind, target);
     }
     L->y -= 2;
     return;
@@ -709,10 +717,13 @@ static void layout_links(layout *L, const pb_entry *entry) {
     double h = qr_text ? qr + 4 : META_LEADING + 2;
     if (L->y - h < L->bottom) new_page(L);
     pb_span_in s[2];
-    s[0] = span(pb_arena_printf(L->arena, "%s  ", pb_link_display_label(l)), PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, BLACK);
-    s[1] = span(kind == PB_TARGET_URI ? short_url(L, target) : l->local, PB_FAMILY_MONO, 0, META_SIZE, BLACK);
+    s[0] = span(pb_arena_printf(L->arena, "%s  ", pb_link_display_label(l)), PB_FAMILY_SANS,
+                PB_STYLE_BOLD, META_SIZE + 1, BLACK);
+    s[1] = span(kind == PB_TARGET_URI ? short_url(L, target) : l->local, PB_FAMILY_MONO, 0,
+                META_SIZE, BLACK);
     pb_para np;
-    if (set_para(L, s, 2, L->width - qr - 16, 0, &np, e->file, l->line ? l->line : e->line) != PB_OK)
+    if (set_para(L, s, 2, L->width - qr - 16, 0, &np, e->file, l->line ? l->line : e->line) !=
+        PB_OK)
       continue;
     double top = L->y;
     int page = L->page;
@@ -815,7 +826,8 @@ static void layout_category_figures(layout *L, const pb_category *cat) {
   const double gap = 12;
   /* As many per row as keeps each at least 45% of the measure wide. */
   size_t per_row = n;
-  while (per_row > 1 && (L->width - gap * (double)(per_row - 1)) / (double)per_row < L->width * 0.45)
+  while (per_row > 1 &&
+         (L->width - gap * (double)(per_row - 1)) / (double)per_row < L->width * 0.45)
     per_row--;
   double share = (L->width - gap * (double)(per_row - 1)) / (double)per_row;
   for (size_t first = 0; first < n; first += per_row) {
@@ -881,13 +893,17 @@ static double card_keep(layout *L, const pb_entry *e) {
         fh *= f->width_hint * 0.75 / w;
         w = f->width_hint * 0.75;
       }
-      if (w < L->width * 0.5) fh *= L->width * 0.5 / w;
-      else if (w > L->width) fh *= L->width / w;
+      if (w < L->width * 0.5)
+        fh *= L->width * 0.5 / w;
+      else if (w > L->width)
+        fh *= L->width / w;
       double maxh = (L->top - L->bottom) * FIGURE_MAX_FRACTION;
       if (fh > maxh) fh = maxh;
       /* The card may shrink its figure this far to stay with the heading. */
-      if (fh * 0.6 >= 110) fh *= 0.6;
-      else if (fh > 110) fh = 110;
+      if (fh * 0.6 >= 110)
+        fh *= 0.6;
+      else if (fh > 110)
+        fh = 110;
     }
     h += fh + 14;
   }
@@ -895,7 +911,9 @@ static double card_keep(layout *L, const pb_entry *e) {
 }
 
 static void layout_heading(layout *L, row *r) {
-  double size = r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX ? 20 : r->kind == ROW_SECTION ? 15 : 12.5;
+  double size = r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX ? 20
+                : r->kind == ROW_SECTION                          ? 15
+                                                                  : 12.5;
   double leading = size * 1.3;
   if (r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX) {
     L->running = r->title;
@@ -916,7 +934,8 @@ static void layout_heading(layout *L, row *r) {
   if (L->opt->print) color = BLACK;
   pb_span_in s = span(r->title, PB_FAMILY_SANS, PB_STYLE_BOLD, size, color);
   pb_para p;
-  if (set_para(L, &s, 1, L->width, 0, &p, r->cat ? r->cat->file : NULL, r->cat ? r->cat->line : 0) != PB_OK)
+  if (set_para(L, &s, 1, L->width, 0, &p, r->cat ? r->cat->file : NULL,
+               r->cat ? r->cat->line : 0) != PB_OK)
     return;
   r->page = L->page;
   r->y = L->y;
@@ -933,9 +952,11 @@ static void layout_heading(layout *L, row *r) {
     L->y -= 4;
   }
   if (r->cat && (r->cat->references.n || r->cat->nfigures)) {
-    pb_span_in s2 = span("References · 相关链接", PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, GRAY);
+    pb_span_in s2 =
+        span("References · 相关链接", PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, GRAY);
     pb_para hp;
-    if (set_para(L, &s2, 1, L->width, 0, &hp, NULL, 0) == PB_OK) flow_para(L, &hp, L->left, META_LEADING + 2);
+    if (set_para(L, &s2, 1, L->width, 0, &hp, NULL, 0) == PB_OK)
+      flow_para(L, &hp, L->left, META_LEADING + 2);
     set_block *blocks;
     size_t nb = set_text(L, &r->cat->references, &blocks);
     flow_blocks(L, blocks, nb);
@@ -958,7 +979,8 @@ static int cmp_str(const void *a, const void *b) {
 static void layout_appendix(layout *L) {
   const pb_library *lib = L->lib;
   /* Distinct presenters from entries and absences, sorted. */
-  const char **names = pb_arena_alloc(L->arena, (lib->nentries + lib->nabsences + 1) * sizeof *names);
+  const char **names =
+      pb_arena_alloc(L->arena, (lib->nentries + lib->nabsences + 1) * sizeof *names);
   size_t nn = 0;
   for (size_t i = 0; i < lib->nentries; i++)
     if (lib->entries[i]->presenter) names[nn++] = lib->entries[i]->presenter;
@@ -992,21 +1014,28 @@ static void layout_appendix(layout *L) {
     const pb_entry **mine = pb_arena_alloc(L->arena, (size_t)(np + 1) * sizeof *mine);
     int m = 0;
     for (size_t i = 0; i < lib->nentries; i++)
-      if (lib->entries[i]->presenter && !strcmp(lib->entries[i]->presenter, who)) mine[m++] = lib->entries[i];
+      if (lib->entries[i]->presenter && !strcmp(lib->entries[i]->presenter, who))
+        mine[m++] = lib->entries[i];
     pb_entries_sort(mine, (size_t)m, PB_ORDER_OLDEST_FIRST);
     for (int i = 0; i < m; i++) {
       const pb_entry *e = mine[i];
       const char *venue = e->venue ? e->venue : e->venue_raw;
       const char *deck = NULL;
       for (size_t j = 0; j < e->nlinks; j++)
-        if (e->links[j].kind == PB_LINK_SLIDE) deck = e->links[j].local ? e->links[j].local : e->links[j].url;
+        if (e->links[j].kind == PB_LINK_SLIDE)
+          deck = e->links[j].local ? e->links[j].local : e->links[j].url;
       pb_span_in s[4];
       size_t ns = 0;
-      s[ns++] = span(pb_arena_printf(L->arena, "%s  ", e->date ? e->date : "undated"), PB_FAMILY_SANS, 0, 9, GRAY);
-      s[ns] = span(e->title ? e->title : "(untitled)", PB_FAMILY_TEXT, 0, 9.5, L->opt->print ? BLACK : LINK);
+      s[ns++] = span(pb_arena_printf(L->arena, "%s  ", e->date ? e->date : "undated"),
+                     PB_FAMILY_SANS, 0, 9, GRAY);
+      s[ns] = span(e->title ? e->title : "(untitled)", PB_FAMILY_TEXT, 0, 9.5,
+                   L->opt->print ? BLACK : LINK);
       ns++;
-      if (venue && *venue) s[ns++] = span(pb_arena_printf(L->arena, "  (%s)", venue), PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, GRAY);
-      if (deck) s[ns++] = span(pb_arena_printf(L->arena, "  — deck: %s", deck), PB_FAMILY_SANS, 0, 8, GRAY);
+      if (venue && *venue)
+        s[ns++] = span(pb_arena_printf(L->arena, "  (%s)", venue), PB_FAMILY_TEXT, PB_STYLE_ITALIC,
+                       9, GRAY);
+      if (deck)
+        s[ns++] = span(pb_arena_printf(L->arena, "  — deck: %s", deck), PB_FAMILY_SANS, 0, 8, GRAY);
       pb_para p;
       if (set_para(L, s, ns, L->width - 12, 0, &p, e->file, e->line) != PB_OK) continue;
       if (L->y - 13.0 * (double)p.nlines < L->bottom) new_page(L);
@@ -1031,11 +1060,14 @@ static void layout_appendix(layout *L) {
       const pb_absence *a = &lib->absences[i];
       if (!a->presenter || strcmp(a->presenter, who)) continue;
       pb_span_in s[2];
-      s[0] = span(pb_arena_printf(L->arena, "%s  ", a->date ? a->date : "undated"), PB_FAMILY_SANS, 0, 9, GRAY);
-      s[1] = span(pb_arena_printf(L->arena, "not read · 未精读%s%s", a->note ? ": " : "", a->note ? a->note : ""),
+      s[0] = span(pb_arena_printf(L->arena, "%s  ", a->date ? a->date : "undated"), PB_FAMILY_SANS,
+                  0, 9, GRAY);
+      s[1] = span(pb_arena_printf(L->arena, "not read · 未精读%s%s", a->note ? ": " : "",
+                                  a->note ? a->note : ""),
                   PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, GRAY);
       pb_para p;
-      if (set_para(L, s, 2, L->width - 12, 0, &p, a->file, a->line) == PB_OK) flow_para(L, &p, L->left + 12, 13);
+      if (set_para(L, s, 2, L->width - 12, 0, &p, a->file, a->line) == PB_OK)
+        flow_para(L, &p, L->left + 12, 13);
     }
   }
   row sec = {0};
@@ -1044,7 +1076,6 @@ static void layout_appendix(layout *L) {
                               total_papers, total_abs, nu);
   layout_heading(L, &sec);
 }
-
 
 /* ==== slide index ==================================================== */
 
@@ -1077,7 +1108,8 @@ static void layout_slide_index(layout *L) {
         info.width > 0 && (info.format == PB_IMG_JPEG || info.format == PB_IMG_PNG)) {
       th = thumb_w * info.height / info.width;
       if (th > 120) th = 120;
-      img = pb_doc_add_image(L->doc, d->thumbnail, d->path, info.width, info.height, thumb_w, th, NULL, 0);
+      img = pb_doc_add_image(L->doc, d->thumbnail, d->path, info.width, info.height, thumb_w, th,
+                             NULL, 0);
     }
     double tx = L->left + (img >= 0 ? thumb_w + gap : 0), tw = L->right - tx;
     pb_span_in s[6];
@@ -1125,7 +1157,8 @@ static void layout_slide_index(layout *L) {
     }
     flow_para(L, &p, tx, 13);
     pb_target_kind kind = PB_TARGET_FILE;
-    const char *target = pb_arena_printf(L->arena, "%s%s", L->opt->root_prefix ? L->opt->root_prefix : "", d->path);
+    const char *target =
+        pb_arena_printf(L->arena, "%s%s", L->opt->root_prefix ? L->opt->root_prefix : "", d->path);
     if (L->opt->base_url) {
       kind = PB_TARGET_URI;
       target = pb_arena_printf(L->arena, "%s/%s", L->opt->base_url, d->path);
@@ -1156,8 +1189,9 @@ static void layout_slide_index(layout *L) {
   if (problems && b.len) {
     row sec = {0};
     sec.kind = ROW_SECTION;
-    sec.title = pb_arena_printf(L->arena, "Unmatched: %zu deck%s no card mentions, %zu item%s in all",
-                                unmentioned, unmentioned == 1 ? "" : "s", problems, problems == 1 ? "" : "s");
+    sec.title = pb_arena_printf(
+        L->arena, "Unmatched: %zu deck%s no card mentions, %zu item%s in all", unmentioned,
+        unmentioned == 1 ? "" : "s", problems, problems == 1 ? "" : "s");
     L->keep_next = 60;
     layout_heading(L, &sec);
     L->keep_next = 0;
@@ -1217,8 +1251,9 @@ static void layout_cover(layout *L, int page) {
       if (!u || strcmp(names[u - 1], names[i])) names[u++] = names[i];
     npres = u;
   }
-  const char *counts = npres ? pb_arena_printf(L->arena, "%zu papers · %zu presenters", lib->nentries, npres)
-                             : pb_arena_printf(L->arena, "%zu papers", lib->nentries);
+  const char *counts =
+      npres ? pb_arena_printf(L->arena, "%zu papers · %zu presenters", lib->nentries, npres)
+            : pb_arena_printf(L->arena, "%zu papers", lib->nentries);
   cover_line(L, pg, counts, PB_FAMILY_SANS, 0, 12, GRAY, &y);
   if (L->opt->created >= 0) {
     char when[64];
@@ -1257,7 +1292,8 @@ static int set_toc(layout *L) {
                                      e->presenter && e->date ? ", " : "", e->date ? e->date : ""),
                      PB_FAMILY_SANS, 0, 8.5, GRAY);
     }
-    if (set_para(L, s, ns, L->width - toc_indent(r->kind) - TOC_NUM_W, 0, &r->toc_para, NULL, 0) != PB_OK)
+    if (set_para(L, s, ns, L->width - toc_indent(r->kind) - TOC_NUM_W, 0, &r->toc_para, NULL, 0) !=
+        PB_OK)
       r->toc_para.nlines = 0;
     /* A contents line is a pointer, not the title itself: at most three
      * lines (the card shows the whole title), so no entry outgrows a page. */
@@ -1277,7 +1313,8 @@ static void draw_toc(layout *L, int first_page, int npages) {
   int page = first_page;
   double y = L->top;
   {
-    const char *heading = L->opt->mode == PB_MODE_DIGEST ? "What's new · 本期新增" : "Contents · 目录";
+    const char *heading =
+        L->opt->mode == PB_MODE_DIGEST ? "What's new · 本期新增" : "Contents · 目录";
     pb_span_in s = span(heading, PB_FAMILY_SANS, PB_STYLE_BOLD, 20, L->opt->print ? BLACK : ACCENT);
     pb_para p;
     if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK && p.nlines)
@@ -1310,8 +1347,9 @@ static void draw_toc(layout *L, int first_page, int npages) {
     if (r->page < 0) continue;
     /* Dot leaders from the end of the last line to the page number. */
     const pb_line *last = &r->toc_para.lines[r->toc_para.nlines - 1];
-    const char *num = L->doc->pages[r->page].label ? L->doc->pages[r->page].label
-                                                   : pb_arena_printf(L->arena, "%d", r->page - L->first_content_page + 1);
+    const char *num = L->doc->pages[r->page].label
+                          ? L->doc->pages[r->page].label
+                          : pb_arena_printf(L->arena, "%d", r->page - L->first_content_page + 1);
     double num_w = pb_text_width(L->fonts, num, strlen(num), PB_FAMILY_TEXT, 0, 9.5);
     double dots_from = x + last->width + 4, dots_to = L->right - num_w - 4;
     int ndots = dot_w > 0 ? (int)((dots_to - dots_from) / (dot_w * 2.2)) : 0;
@@ -1365,7 +1403,8 @@ static void running_heads(layout *L) {
     pb_span_in s = span(num, PB_FAMILY_SANS, 0, 8.5, GRAY);
     pb_para np;
     if (set_para(L, &s, 1, 80, 0, &np, NULL, 0) == PB_OK && np.nlines)
-      draw_line(L, (int)p, &np.lines[0], L->left + (L->width - np.lines[0].width) / 2, L->bottom - 30);
+      draw_line(L, (int)p, &np.lines[0], L->left + (L->width - np.lines[0].width) / 2,
+                L->bottom - 30);
     const char *run = p < L->npage_running ? L->page_running[p] : NULL;
     if ((int)p >= L->first_content_page && run) {
       pb_span_in hs = span(run, PB_FAMILY_SANS, 0, 8, GRAY);
@@ -1386,13 +1425,13 @@ static void running_heads(layout *L) {
   }
 }
 
-
 /* ==== handout ======================================================== */
 
 static void handout_header(layout *L) {
   const pb_library *lib = L->lib;
-  L->running = L->opt->session_date ? pb_arena_printf(L->arena, "Reading session %s", L->opt->session_date)
-                                    : "Reading session";
+  L->running = L->opt->session_date
+                   ? pb_arena_printf(L->arena, "Reading session %s", L->opt->session_date)
+                   : "Reading session";
   new_page(L);
   pb_span_in s = span(L->opt->title ? L->opt->title : "Reading session · 论文精读", PB_FAMILY_SANS,
                       PB_STYLE_BOLD, 18, BLACK);
@@ -1411,8 +1450,9 @@ static void handout_header(layout *L) {
     if (seen) continue;
     pb_buf_printf(&who, "%s%s", n++ ? "、" : "", e->presenter);
   }
-  const char *line = pb_arena_printf(L->arena, "%s%s%s", L->opt->session_date ? L->opt->session_date : "",
-                                     n ? "    Presenters · 报告人：" : "", n ? who.data : "");
+  const char *line =
+      pb_arena_printf(L->arena, "%s%s%s", L->opt->session_date ? L->opt->session_date : "",
+                      n ? "    Presenters · 报告人：" : "", n ? who.data : "");
   pb_buf_free(&who);
   pb_span_in d = span(line, PB_FAMILY_SANS, 0, 11, BLACK);
   if (set_para(L, &d, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 16);
@@ -1499,8 +1539,7 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
     for (int i = 0; i < toc_pages; i++) new_page(&L);
   }
   L.first_content_page = (int)L.doc->npages;
-  for (int i = 0; i < L.first_content_page; i++)
-    L.doc->pages[i].label = roman(L.arena, i + 1);
+  for (int i = 0; i < L.first_content_page; i++) L.doc->pages[i].label = roman(L.arena, i + 1);
   if (opt->mode == PB_MODE_HANDOUT) handout_header(&L);
 
   int level_of[ROW_APPENDIX + 1] = {1, 2, 3, 0, 1};

@@ -35,13 +35,13 @@ typedef struct {
   /* Lengths are floats: a point to 1e-4 is all a page needs, and a booklet
    * of 10,000 cards holds millions of these. */
   pb_item_kind kind;
-  float x, y, w, h;  /* TEXT: (x, y) is the baseline start, w the width */
-  pb_rgb color;      /* text colour / stroke colour */
+  float x, y, w, h; /* TEXT: (x, y) is the baseline start, w the width */
+  pb_rgb color;     /* text colour / stroke colour */
   /* TEXT */
   int face;
   float size;
-  float char_space;  /* extra space after each character, points */
-  const char *text;  /* UTF-8, only code points the face has */
+  float char_space; /* extra space after each character, points */
+  const char *text; /* UTF-8, only code points the face has */
   size_t len;
   /* IMAGE */
   int image; /* index into pb_doc.images */
@@ -107,23 +107,23 @@ typedef struct {
   const char *group;     /* reading group's name */
   const char *semester;
   const char *author;
-  const char *date_range;/* cover line; NULL = computed from the entries */
+  const char *date_range; /* cover line; NULL = computed from the entries */
   pb_grouping grouping;
-  int grouping_set;      /* 0: category when the library has categories, else month */
+  int grouping_set; /* 0: category when the library has categories, else month */
   int newest_first;
-  int print;             /* print mode: URLs as footnotes, grayscale */
+  int print; /* print mode: URLs as footnotes, grayscale */
   int appendix_presenters;
   int slide_index;
-  int layout_report;     /* print paragraph/page findings to stdout */
+  int layout_report;           /* print paragraph/page findings to stdout */
   const char **category_order; /* display order of top categories */
   size_t ncategory_order;
   const char *root_prefix; /* path from the PDF's directory to the library root ("../") */
-  const char *base_url;  /* web copy of the library: local links become URLs under it */
-  long long created;     /* SOURCE_DATE_EPOCH or now; -1 = none */
+  const char *base_url;    /* web copy of the library: local links become URLs under it */
+  long long created;       /* SOURCE_DATE_EPOCH or now; -1 = none */
   pb_mode mode;
   const unsigned char *include; /* per entry index: 1 = lay out; NULL = all */
   const char *session_date;     /* handout: the session's date */
-  int two_up;            /* handout: two A5 pages side by side on each sheet */
+  int two_up;                   /* handout: two A5 pages side by side on each sheet */
 } pb_layout_options;
 
 void pb_layout_options_default(pb_layout_options *o);

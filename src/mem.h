@@ -22,7 +22,8 @@ typedef struct {
   size_t cap;
 } pb_buf;
 
-#define PB_BUF_INIT {NULL, 0, 0}
+#define PB_BUF_INIT                                                                                \
+  { NULL, 0, 0 }
 void pb_buf_reserve(pb_buf *b, size_t extra);
 void pb_buf_append(pb_buf *b, const void *data, size_t len);
 void pb_buf_puts(pb_buf *b, const char *s);
@@ -30,16 +31,16 @@ void pb_buf_putc(pb_buf *b, int c);
 void pb_buf_printf(pb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal, quotes included (NULL gives null). */
 void pb_buf_json_str(pb_buf *b, const char *s);
-void pb_buf_reset(pb_buf *b);  /* len = 0, keeps memory */
-void pb_buf_free(pb_buf *b);   /* frees memory, back to PB_BUF_INIT */
+void pb_buf_reset(pb_buf *b); /* len = 0, keeps memory */
+void pb_buf_free(pb_buf *b);  /* frees memory, back to PB_BUF_INIT */
 /* Gives up ownership of the bytes (NUL-terminated; "" for an empty buffer). */
 char *pb_buf_detach(pb_buf *b);
 
 /* ---- arena ---------------------------------------------------------- */
 typedef struct pb_arena pb_arena;
 pb_arena *pb_arena_new(void);
-void pb_arena_free(pb_arena *a); /* accepts NULL; frees everything allocated */
-void *pb_arena_alloc(pb_arena *a, size_t n); /* zeroed, 16-byte aligned */
+void pb_arena_free(pb_arena *a);                   /* accepts NULL; frees everything allocated */
+void *pb_arena_alloc(pb_arena *a, size_t n);       /* zeroed, 16-byte aligned */
 char *pb_arena_strdup(pb_arena *a, const char *s); /* NULL gives NULL */
 char *pb_arena_strndup(pb_arena *a, const char *s, size_t n);
 char *pb_arena_printf(pb_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -47,7 +48,7 @@ char *pb_arena_printf(pb_arena *a, const char *fmt, ...) __attribute__((format(p
  * elem and room for *cap; makes room for one more and returns a pointer to
  * the new (zeroed) element, incrementing *count. */
 void *pb_arena_push(pb_arena *a, void **items, size_t *count, size_t *cap, size_t elem);
-#define PB_PUSH(arena, arr, n, cap) \
+#define PB_PUSH(arena, arr, n, cap)                                                                \
   ((__typeof__(arr))pb_arena_push((arena), (void **)&(arr), &(n), &(cap), sizeof *(arr)))
 
 /* Reads a whole file; returns 0 or PB_EIO (errno kept). *out is owned by the

@@ -31,8 +31,8 @@ pb_absence *pb_library_add_absence(pb_library *lib) {
   return PB_PUSH(lib->arena, lib->absences, lib->nabsences, lib->capabsences);
 }
 
-pb_category *pb_library_category(pb_library *lib, const char **path, size_t n,
-                                 const char *file, int line) {
+pb_category *pb_library_category(pb_library *lib, const char **path, size_t n, const char *file,
+                                 int line) {
   pb_category *cat = lib->root_category;
   for (size_t i = 0; i < n; i++) {
     pb_category *found = NULL;
@@ -61,8 +61,7 @@ void pb_library_file_entry(pb_library *lib, pb_category *cat, pb_entry *e) {
   for (pb_category *c = cat; c && c->level > 0; c = c->parent) depth++;
   e->category = pb_arena_alloc(lib->arena, (depth ? depth : 1) * sizeof(char *));
   e->ncategory = depth;
-  for (pb_category *c = cat; c && c->level > 0; c = c->parent)
-    e->category[--depth] = c->name;
+  for (pb_category *c = cat; c && c->level > 0; c = c->parent) e->category[--depth] = c->name;
 }
 
 pb_link *pb_entry_add_link(pb_library *lib, pb_entry *e) {
@@ -71,16 +70,16 @@ pb_link *pb_entry_add_link(pb_library *lib, pb_entry *e) {
 pb_figure *pb_entry_add_figure(pb_library *lib, pb_entry *e) {
   return PB_PUSH(lib->arena, e->figures, e->nfigures, e->capfigures);
 }
-pb_block *pb_text_add_block(pb_library *lib, pb_text *t, pb_block_kind kind,
-                            const char *file, int line) {
+pb_block *pb_text_add_block(pb_library *lib, pb_text *t, pb_block_kind kind, const char *file,
+                            int line) {
   pb_block *b = PB_PUSH(lib->arena, t->blocks, t->n, t->cap);
   b->kind = kind;
   b->file = file;
   b->line = line;
   return b;
 }
-pb_span *pb_block_add_span(pb_library *lib, pb_block *b, const char *text,
-                           size_t len, unsigned style, const char *url) {
+pb_span *pb_block_add_span(pb_library *lib, pb_block *b, const char *text, size_t len,
+                           unsigned style, const char *url) {
   pb_span *s = PB_PUSH(lib->arena, b->spans, b->nspans, b->capspans);
   s->text = pb_arena_strndup(lib->arena, text, len);
   s->style = style;
@@ -129,12 +128,15 @@ static int cmp_presenter(const void *a, const void *b) {
 void pb_entries_sort(const pb_entry **v, size_t n, pb_entry_order order) {
   if (n < 2) return;
   qsort(v, n, sizeof *v,
-        order == PB_ORDER_PRESENTER ? cmp_presenter : order == PB_ORDER_NEWEST_FIRST ? cmp_newest : cmp_oldest);
+        order == PB_ORDER_PRESENTER      ? cmp_presenter
+        : order == PB_ORDER_NEWEST_FIRST ? cmp_newest
+                                         : cmp_oldest);
 }
 
 const char *pb_month_label(pb_arena *a, const char *date) {
-  static const char *months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                 "July",    "August",   "September", "October", "November", "December"};
+  static const char *months[] = {"January",   "February", "March",    "April",
+                                 "May",       "June",     "July",     "August",
+                                 "September", "October",  "November", "December"};
   int y = 0, m = 0;
   if (!date || sscanf(date, "%d-%d", &y, &m) != 2 || m < 1 || m > 12) return "Undated";
   return pb_arena_printf(a, "%d年%d月 · %s %d", y, m, months[m - 1], y);
@@ -151,8 +153,8 @@ char *pb_text_plain(pb_library *lib, const pb_text *t) {
   return s;
 }
 
-static const char *link_names[] = {"paper", "code", "blog", "slide", "project",
-                                   "video", "data", "other"};
+static const char *link_names[] = {"paper",   "code",  "blog", "slide",
+                                   "project", "video", "data", "other"};
 
 const char *pb_link_kind_name(pb_link_kind k) {
   return (unsigned)k < sizeof link_names / sizeof *link_names ? link_names[k] : "other";
@@ -163,12 +165,12 @@ pb_link_kind pb_link_kind_from_label(const char *label, const char *url) {
     const char *word;
     pb_link_kind kind;
   } words[] = {
-      {"paper", PB_LINK_PAPER}, {"pdf", PB_LINK_PAPER},     {"arxiv", PB_LINK_PAPER},
-      {"论文", PB_LINK_PAPER},  {"code", PB_LINK_CODE},     {"github", PB_LINK_CODE},
-      {"代码", PB_LINK_CODE},   {"blog", PB_LINK_BLOG},     {"博客", PB_LINK_BLOG},
-      {"知乎", PB_LINK_BLOG},   {"slide", PB_LINK_SLIDE},   {"ppt", PB_LINK_SLIDE},
+      {"paper", PB_LINK_PAPER},     {"pdf", PB_LINK_PAPER},        {"arxiv", PB_LINK_PAPER},
+      {"论文", PB_LINK_PAPER},      {"code", PB_LINK_CODE},        {"github", PB_LINK_CODE},
+      {"代码", PB_LINK_CODE},       {"blog", PB_LINK_BLOG},        {"博客", PB_LINK_BLOG},
+      {"知乎", PB_LINK_BLOG},       {"slide", PB_LINK_SLIDE},      {"ppt", PB_LINK_SLIDE},
       {"project", PB_LINK_PROJECT}, {"homepage", PB_LINK_PROJECT}, {"主页", PB_LINK_PROJECT},
-      {"video", PB_LINK_VIDEO}, {"视频", PB_LINK_VIDEO},    {"data", PB_LINK_DATA},
+      {"video", PB_LINK_VIDEO},     {"视频", PB_LINK_VIDEO},       {"data", PB_LINK_DATA},
       {"数据", PB_LINK_DATA},
   };
   if (label)

@@ -32,9 +32,9 @@ typedef enum {
 
 typedef struct {
   pb_block_kind kind;
-  int depth;          /* list nesting (1 = top-level item) or quote depth */
-  int ordinal;        /* ordered list number, 0 for bullets */
-  int continuation;   /* an item's second and later paragraphs: no marker */
+  int depth;        /* list nesting (1 = top-level item) or quote depth */
+  int ordinal;      /* ordered list number, 0 for bullets */
+  int continuation; /* an item's second and later paragraphs: no marker */
   pb_span *spans;
   size_t nspans, capspans;
   const char *file;
@@ -68,12 +68,12 @@ typedef struct {
 } pb_link;
 
 typedef struct {
-  const char *src;   /* as written in the card */
-  const char *path;  /* resolved file on disk (absolute or relative to cwd),
-                        NULL when not local */
-  const char *url;   /* remote URL when not resolvable to a local file */
+  const char *src;  /* as written in the card */
+  const char *path; /* resolved file on disk (absolute or relative to cwd),
+                       NULL when not local */
+  const char *url;  /* remote URL when not resolvable to a local file */
   const char *alt;
-  int width_hint;    /* HTML width attribute in px, 0 if none */
+  int width_hint; /* HTML width attribute in px, 0 if none */
   const char *file;
   int line;
 } pb_figure;
@@ -100,7 +100,7 @@ typedef struct {
   size_t ntags, captags;
   const char *file; /* source file and line of the entry's first line */
   int line;
-  int index;        /* position in the library, 0-based */
+  int index; /* position in the library, 0-based */
 } pb_entry;
 
 /* A week somebody did not present ("本周未精读"). */
@@ -113,16 +113,16 @@ typedef struct {
 } pb_absence;
 
 struct pb_category {
-  const char *name;     /* display name, inline HTML removed */
-  const char *color;    /* from <font color=...>, NULL if none */
-  int level;            /* 1 = chapter */
+  const char *name;  /* display name, inline HTML removed */
+  const char *color; /* from <font color=...>, NULL if none */
+  int level;         /* 1 = chapter */
   pb_category *parent;
   pb_category **children;
   size_t nchildren, capchildren;
-  int *entries;         /* indexes into the library's entries */
+  int *entries; /* indexes into the library's entries */
   size_t nentries, capentries;
-  pb_text references;   /* "相关链接" lists and similar */
-  pb_figure *figures;   /* figures shown with the references */
+  pb_text references; /* "相关链接" lists and similar */
+  pb_figure *figures; /* figures shown with the references */
   size_t nfigures, capfigures;
   const char *file;
   int line;
@@ -144,7 +144,7 @@ typedef struct {
 
 typedef struct {
   pb_arena *arena;
-  const char *root;      /* library root directory */
+  const char *root; /* library root directory */
   pb_entry **entries;
   size_t nentries, capentries;
   pb_absence *absences;
@@ -152,7 +152,7 @@ typedef struct {
   pb_category *root_category; /* level 0, name NULL */
   pb_slide *slides;
   size_t nslides, capslides;
-  const char *repo_url;  /* https://github.com/OWNER/REPO, from git or config */
+  const char *repo_url; /* https://github.com/OWNER/REPO, from git or config */
 } pb_library;
 
 /* Creates an empty library rooted at root (copied). */
@@ -164,17 +164,17 @@ pb_entry *pb_library_add_entry(pb_library *lib, const char *file, int line);
 pb_absence *pb_library_add_absence(pb_library *lib);
 /* Finds or creates the category at path[0..n) below the root; each level is
  * created with the given file:line when new. n 0 returns the root. */
-pb_category *pb_library_category(pb_library *lib, const char **path, size_t n,
-                                 const char *file, int line);
+pb_category *pb_library_category(pb_library *lib, const char **path, size_t n, const char *file,
+                                 int line);
 /* Records entry in cat and copies cat's path into the entry. */
 void pb_library_file_entry(pb_library *lib, pb_category *cat, pb_entry *e);
 
 pb_link *pb_entry_add_link(pb_library *lib, pb_entry *e);
 pb_figure *pb_entry_add_figure(pb_library *lib, pb_entry *e);
-pb_block *pb_text_add_block(pb_library *lib, pb_text *t, pb_block_kind kind,
-                            const char *file, int line);
-pb_span *pb_block_add_span(pb_library *lib, pb_block *b, const char *text,
-                           size_t len, unsigned style, const char *url);
+pb_block *pb_text_add_block(pb_library *lib, pb_text *t, pb_block_kind kind, const char *file,
+                            int line);
+pb_span *pb_block_add_span(pb_library *lib, pb_block *b, const char *text, size_t len,
+                           unsigned style, const char *url);
 
 /* The word a booklet shows for a link: "Paper", "Code", ... or, for other
  * links, the label as written ("Link" when it has none). */

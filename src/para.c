@@ -37,21 +37,21 @@
 #define PEN_ANYWHERE 2000 /* last resort inside a token wider than a line */
 #define PEN_FORCED 5000   /* a token that not even the rules let fit */
 
-#define DEM_LINE 10          /* \linepenalty */
-#define DEM_ADJ 10000.0      /* \adjdemerits: fitness classes two apart */
+#define DEM_LINE 10     /* \linepenalty */
+#define DEM_ADJ 10000.0 /* \adjdemerits: fitness classes two apart */
 #define DEM_DOUBLE_HYPHEN 10000.0
 #define DEM_FINAL_HYPHEN 5000.0
 #define DEM_SHORT_LAST 5000.0 /* a last line of one character and its mark */
 #define SHORT_LAST 2.5        /* em: a last line narrower than this is short */
 
 /* Glue, in em of the adjacent text. */
-#define CJK_STRETCH 0.10  /* between two Chinese characters */
+#define CJK_STRETCH 0.10 /* between two Chinese characters */
 #define CJK_SHRINK 0.02
-#define MIX_WIDTH 0.25    /* between Chinese and Latin with no source space */
+#define MIX_WIDTH 0.25 /* between Chinese and Latin with no source space */
 #define MIX_STRETCH 0.10
 #define MIX_SHRINK 0.08
 #define LETTER_STRETCH 0.04 /* between the characters of a long URL or token */
-#define RAGGED_STRETCH 2.0 /* per line, ragged-right and centered text */
+#define RAGGED_STRETCH 2.0  /* per line, ragged-right and centered text */
 #define PARFILL_STRETCH 1e6 /* "infinite" stretch ending a paragraph */
 
 /* Adjustment-ratio limits of the passes; the last pass accepts any line
@@ -64,8 +64,8 @@
 
 #define EPS 1e-4 /* points: gaps equal within this share one char_space */
 
-#define SQUEEZE_MAX 0.5 /* em removed between two full-width marks that meet */
-#define SQUEEZE_GAP 0.15 /* em of blank that always stays between their ink */
+#define SQUEEZE_MAX 0.5    /* em removed between two full-width marks that meet */
+#define SQUEEZE_GAP 0.15   /* em of blank that always stays between their ink */
 #define LINE_END_KEEP 0.05 /* em of blank kept after a mark that ends a line */
 
 /* ======================================================================
@@ -75,30 +75,80 @@
 /* Closing punctuation: never at the start of a line. */
 static int is_close(uint32_t c) {
   switch (c) {
-  case 0xFF0C: case 0x3002: case 0x3001: case 0xFF1A: case 0xFF1B: case 0xFF01:
-  case 0xFF1F: case 0xFF09: case 0x300D: case 0x300F: case 0x300B: case 0x3011:
-  case 0x3009: case 0x3015: case 0x3017: case 0x3019: case 0x301B: case 0xFF3D:
-  case 0xFF5D: case 0xFF0E: case 0x2019: case 0x201D: case 0x2026: case 0x2025:
-  case 0x00B7: case 0x30FB: case 0xFF65: case 0xFF05: case 0x2030: case 0xFF60:
-  case 0xFF63: case 0x301E: case 0x301F: case 0xFE50: case 0xFE51: case 0xFE52:
-  case ',': case '.': case ':': case ';': case '!': case '?': case ')': case ']':
-  case '}': case '%':
-    return 1;
-  default:
-    return 0;
+  case 0xFF0C:
+  case 0x3002:
+  case 0x3001:
+  case 0xFF1A:
+  case 0xFF1B:
+  case 0xFF01:
+  case 0xFF1F:
+  case 0xFF09:
+  case 0x300D:
+  case 0x300F:
+  case 0x300B:
+  case 0x3011:
+  case 0x3009:
+  case 0x3015:
+  case 0x3017:
+  case 0x3019:
+  case 0x301B:
+  case 0xFF3D:
+  case 0xFF5D:
+  case 0xFF0E:
+  case 0x2019:
+  case 0x201D:
+  case 0x2026:
+  case 0x2025:
+  case 0x00B7:
+  case 0x30FB:
+  case 0xFF65:
+  case 0xFF05:
+  case 0x2030:
+  case 0xFF60:
+  case 0xFF63:
+  case 0x301E:
+  case 0x301F:
+  case 0xFE50:
+  case 0xFE51:
+  case 0xFE52:
+  case ',':
+  case '.':
+  case ':':
+  case ';':
+  case '!':
+  case '?':
+  case ')':
+  case ']':
+  case '}':
+  case '%': return 1;
+  default: return 0;
   }
 }
 
 /* Opening punctuation: never at the end of a line. */
 static int is_open(uint32_t c) {
   switch (c) {
-  case 0xFF08: case 0x300C: case 0x300E: case 0x300A: case 0x3010: case 0x3008:
-  case 0x3014: case 0x3016: case 0x3018: case 0x301A: case 0xFF3B: case 0xFF5B:
-  case 0x2018: case 0x201C: case 0xFF5F: case 0xFF62: case 0x301D:
-  case '(': case '[': case '{':
-    return 1;
-  default:
-    return 0;
+  case 0xFF08:
+  case 0x300C:
+  case 0x300E:
+  case 0x300A:
+  case 0x3010:
+  case 0x3008:
+  case 0x3014:
+  case 0x3016:
+  case 0x3018:
+  case 0x301A:
+  case 0xFF3B:
+  case 0xFF5B:
+  case 0x2018:
+  case 0x201C:
+  case 0xFF5F:
+  case 0xFF62:
+  case 0x301D:
+  case '(':
+  case '[':
+  case '{': return 1;
+  default: return 0;
   }
 }
 
@@ -110,8 +160,8 @@ static int is_half_blank_punct(uint32_t c) {
 }
 
 static int is_han(uint32_t c) {
-  return pb_is_cjk(c) && !pb_is_cjk_punct(c) && !(c >= 0xFF00 && c <= 0xFFEF) &&
-         !is_close(c) && !is_open(c);
+  return pb_is_cjk(c) && !pb_is_cjk_punct(c) && !(c >= 0xFF00 && c <= 0xFFEF) && !is_close(c) &&
+         !is_open(c);
 }
 
 static int is_cjk_any(uint32_t c) { return pb_is_cjk(c) || pb_is_cjk_punct(c); }
@@ -128,22 +178,17 @@ static int drops_space(uint32_t c) {
 }
 
 static int is_latin_alnum(uint32_t c) {
-  if (c < 0x80)
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  if (c >= 0xC0 && c <= 0x24F)
-    return c != 0xD7 && c != 0xF7;
+  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  if (c >= 0xC0 && c <= 0x24F) return c != 0xD7 && c != 0xF7;
   return (c >= 0x370 && c <= 0x3FF) || (c >= 0x400 && c <= 0x4FF);
 }
 
-static int is_ascii_letter(uint32_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+static int is_ascii_letter(uint32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 /* Characters that take no room and no glyph: dropped on input. */
 static int is_ignorable(uint32_t c) {
   return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || (c >= 0x200B && c <= 0x200F) ||
-         (c >= 0x202A && c <= 0x202E) || c == 0x2060 || c == 0xFEFF ||
-         (c >= 0xFE00 && c <= 0xFE0F);
+         (c >= 0x202A && c <= 0x202E) || c == 0x2060 || c == 0xFEFF || (c >= 0xFE00 && c <= 0xFE0F);
 }
 
 /* Where a long URL or identifier may break (after these). */
@@ -202,14 +247,12 @@ static size_t n_ink_fonts;
 static int glyph_ink(pb_fonts *f, int face, uint32_t cp, double *left, double *right) {
   int index = 0;
   const char *path = pb_fonts_path(f, face, &index);
-  if (!path)
-    return 0;
+  if (!path) return 0;
   int ok = 0;
   pthread_mutex_lock(&ink_lock);
   ink_font *font = NULL;
   for (size_t i = 0; i < n_ink_fonts && !font; i++)
-    if (ink_fonts[i].index == index && !strcmp(ink_fonts[i].path, path))
-      font = &ink_fonts[i];
+    if (ink_fonts[i].index == index && !strcmp(ink_fonts[i].path, path)) font = &ink_fonts[i];
   if (!font) {
     ink_fonts = pb_xrealloc(ink_fonts, (n_ink_fonts + 1) * sizeof *ink_fonts);
     font = &ink_fonts[n_ink_fonts++];
@@ -251,7 +294,7 @@ typedef struct {
                   dropped when the line breaks there */
   double hang; /* blank after a closing mark's ink that a line ending with
                   it gives up (at most half an em) */
-  int pen;    /* penalty for breaking after this element (PEN_INF: never) */
+  int pen;     /* penalty for breaking after this element (PEN_INF: never) */
   unsigned char kind;
   unsigned char hyph;    /* a break after this element shows a hyphen */
   unsigned char flagged; /* the break is a hyphen-like one */
@@ -268,8 +311,8 @@ typedef struct {
   const char *diag_file;
   int diag_line;
   int warn;
-  int keep_edges; /* keep spaces at the start and end (measuring pieces) */
-  int nhyphens;   /* hyphenation points found */
+  int keep_edges;   /* keep spaces at the start and end (measuring pieces) */
+  int nhyphens;     /* hyphenation points found */
   uint32_t *warned; /* code points already reported */
   size_t nwarned, capwarned;
 } ctx;
@@ -290,11 +333,9 @@ static elem *push_elem(ctx *c) {
 }
 
 static void report_missing(ctx *c, uint32_t cp) {
-  if (!c->warn)
-    return;
+  if (!c->warn) return;
   for (size_t i = 0; i < c->nwarned; i++)
-    if (c->warned[i] == cp)
-      return;
+    if (c->warned[i] == cp) return;
   if (c->nwarned == c->capwarned) {
     c->capwarned = c->capwarned ? c->capwarned * 2 : 8;
     c->warned = pb_xrealloc(c->warned, c->capwarned * sizeof *c->warned);
@@ -306,17 +347,15 @@ static void report_missing(ctx *c, uint32_t cp) {
             "library); shown as a replacement mark",
             (unsigned)cp);
   else
-    pb_warn(c->diag_file, c->diag_line,
-            "no font has U+%04X; shown as a replacement mark", (unsigned)cp);
+    pb_warn(c->diag_file, c->diag_line, "no font has U+%04X; shown as a replacement mark",
+            (unsigned)cp);
 }
 
 static double space_width(ctx *c, int span, int *face_out) {
   const pb_span_in *s = &c->spans[span];
   int face = pb_fonts_face_for(c->fonts, span_family(s), s->style, ' ');
-  if (face_out)
-    *face_out = face;
-  if (face < 0)
-    return 0.25 * s->size;
+  if (face_out) *face_out = face;
+  if (face < 0) return 0.25 * s->size;
   return pb_fonts_advance(c->fonts, face, ' ') * s->size / 1000.0;
 }
 
@@ -343,8 +382,7 @@ static void add_char(ctx *c, int span, uint32_t cp) {
       draw = '?';
       face = pb_fonts_face_for(c->fonts, fam, s->style, draw);
     }
-    if (face < 0)
-      face = 0; /* never a face number the renderer cannot use */
+    if (face < 0) face = 0; /* never a face number the renderer cannot use */
   }
   elem *e = push_elem(c);
   e->kind = EK_CHAR;
@@ -354,8 +392,7 @@ static void add_char(ctx *c, int span, uint32_t cp) {
   e->span = span;
   e->size = s->size;
   e->adv = pb_fonts_advance(c->fonts, face, draw) * s->size / 1000.0;
-  if (e->adv <= 0)
-    e->adv = 0.5 * s->size;
+  if (e->adv <= 0) e->adv = 0.5 * s->size;
 }
 
 /* Decodes the spans into elements: runs of white space collapse to one
@@ -371,10 +408,8 @@ static void itemize(ctx *c) {
       p += pb_utf8_decode(p, (size_t)(end - p), &cp);
       if (cp == '\n') {
         pending = -1;
-        while (c->n > 0 && c->e[c->n - 1].kind == EK_NBSP)
-          c->n--;
-        if (c->n > 0)
-          push_elem(c)->kind = EK_NEWLINE;
+        while (c->n > 0 && c->e[c->n - 1].kind == EK_NBSP) c->n--;
+        if (c->n > 0) push_elem(c)->kind = EK_NEWLINE;
       } else if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v') {
         if ((c->n > 0 || c->keep_edges) && (c->n == 0 || c->e[c->n - 1].kind != EK_NEWLINE) &&
             pending < 0)
@@ -399,8 +434,7 @@ static void itemize(ctx *c) {
       add_space(c, pending, EK_SPACE);
     return;
   }
-  while (c->n > 0 && c->e[c->n - 1].kind != EK_CHAR)
-    c->n--;
+  while (c->n > 0 && c->e[c->n - 1].kind != EK_CHAR) c->n--;
 }
 
 /* Kerning (only pairs that matter; each one splits a run), the squeeze of
@@ -419,11 +453,9 @@ static void adjust_pairs(ctx *c) {
   }
   for (size_t i = 0; i + 1 < c->n; i++) {
     elem *a = &c->e[i], *b = &c->e[i + 1];
-    if (a->kind != EK_CHAR || b->kind != EK_CHAR)
-      continue;
-    if (is_half_blank_punct(a->src) && is_half_blank_punct(b->src) &&
-        a->adv >= 0.9 * a->size && b->adv >= 0.9 * b->size &&
-        !(is_open(a->src) && is_close(b->src))) {
+    if (a->kind != EK_CHAR || b->kind != EK_CHAR) continue;
+    if (is_half_blank_punct(a->src) && is_half_blank_punct(b->src) && a->adv >= 0.9 * a->size &&
+        b->adv >= 0.9 * b->size && !(is_open(a->src) && is_close(b->src))) {
       /* Blank after a's ink plus blank before b's, less what stays. */
       double al, ar, bl, br;
       double squeeze = SQUEEZE_MAX * a->size;
@@ -431,8 +463,7 @@ static void adjust_pairs(ctx *c) {
           glyph_ink(c->fonts, b->face, b->cp, &bl, &br)) {
         double blank = a->adv - ar * a->size / 1000.0 + bl * b->size / 1000.0;
         double room = blank - SQUEEZE_GAP * a->size;
-        if (room < squeeze)
-          squeeze = room > 0 ? room : 0;
+        if (room < squeeze) squeeze = room > 0 ? room : 0;
       }
       a->kern = -squeeze;
     }
@@ -448,19 +479,15 @@ static void adjust_pairs(ctx *c) {
 static const elem *prev_char(const ctx *c, size_t i) {
   while (i > 0) {
     i--;
-    if (c->e[i].kind == EK_CHAR)
-      return &c->e[i];
-    if (c->e[i].kind == EK_NEWLINE)
-      return NULL;
+    if (c->e[i].kind == EK_CHAR) return &c->e[i];
+    if (c->e[i].kind == EK_NEWLINE) return NULL;
   }
   return NULL;
 }
 static const elem *next_char(const ctx *c, size_t i) {
   for (i++; i < c->n; i++) {
-    if (c->e[i].kind == EK_CHAR)
-      return &c->e[i];
-    if (c->e[i].kind == EK_NEWLINE)
-      return NULL;
+    if (c->e[i].kind == EK_CHAR) return &c->e[i];
+    if (c->e[i].kind == EK_NEWLINE) return NULL;
   }
   return NULL;
 }
@@ -470,10 +497,8 @@ static const elem *next_char(const ctx *c, size_t i) {
 static int rules_allow(const ctx *c, size_t i) {
   const elem *a = c->e[i].kind == EK_CHAR ? &c->e[i] : prev_char(c, i);
   const elem *b = next_char(c, i);
-  if (a && is_open(a->src))
-    return 0;
-  if (b && is_close(b->src))
-    return 0;
+  if (a && is_open(a->src)) return 0;
+  if (b && is_close(b->src)) return 0;
   return 1;
 }
 
@@ -481,21 +506,16 @@ static void unicode_breaks(ctx *c) {
   pthread_once(&linebreak_once, init_linebreak);
   utf32_t *text = pb_xmalloc(c->n * sizeof *text);
   char *brks = pb_xmalloc(c->n);
-  for (size_t i = 0; i < c->n; i++)
-    text[i] = c->e[i].kind == EK_NEWLINE ? '\n' : c->e[i].src;
+  for (size_t i = 0; i < c->n; i++) text[i] = c->e[i].kind == EK_NEWLINE ? '\n' : c->e[i].src;
   set_linebreaks_utf32(text, c->n, "zh", brks);
   for (size_t i = 0; i + 1 < c->n; i++) {
     elem *e = &c->e[i];
     const elem *next = &c->e[i + 1];
-    if (e->kind == EK_NEWLINE || e->kind == EK_NBSP)
-      continue;
+    if (e->kind == EK_NEWLINE || e->kind == EK_NBSP) continue;
     /* A break next to a space happens at the space itself. */
-    if (e->kind == EK_CHAR && next->kind != EK_CHAR)
-      continue;
-    if (brks[i] != LINEBREAK_ALLOWBREAK && brks[i] != LINEBREAK_MUSTBREAK)
-      continue;
-    if (!rules_allow(c, i))
-      continue;
+    if (e->kind == EK_CHAR && next->kind != EK_CHAR) continue;
+    if (brks[i] != LINEBREAK_ALLOWBREAK && brks[i] != LINEBREAK_MUSTBREAK) continue;
+    if (!rules_allow(c, i)) continue;
     if (e->kind == EK_CHAR && (e->src == '-' || e->src == 0x2010)) {
       e->pen = PEN_EXHYPHEN;
       e->flagged = 1;
@@ -510,8 +530,7 @@ static void unicode_breaks(ctx *c) {
 /* Width of the unbreakable stretch [a, b] (natural widths). */
 static double stretch_width(const ctx *c, size_t a, size_t b) {
   double w = 0;
-  for (size_t i = a; i <= b; i++)
-    w += c->e[i].adv + (i < b ? c->e[i].kern : 0);
+  for (size_t i = a; i <= b; i++) w += c->e[i].adv + (i < b ? c->e[i].kern : 0);
   return w;
 }
 
@@ -530,8 +549,7 @@ static void for_each_segment(ctx *c, segment_fn fn, double limit) {
     while (b + 1 < c->n && c->e[b].pen >= PEN_INF && c->e[b + 1].kind != EK_NEWLINE &&
            !(c->e[b + 1].kind == EK_SPACE && c->e[b + 1].pen < PEN_INF))
       b++;
-    while (b > a && c->e[b].kind != EK_CHAR)
-      b--;
+    while (b > a && c->e[b].kind != EK_CHAR) b--;
     fn(c, a, b, limit);
     a = b + 1;
   }
@@ -541,12 +559,10 @@ static void for_each_segment(ctx *c, segment_fn fn, double limit) {
 static int looks_like_url(const ctx *c, size_t a, size_t b) {
   for (size_t i = a; i <= b; i++) {
     uint32_t ch = c->e[i].src;
-    if (ch == '@')
-      return 1;
-    if (ch == ':' && i + 2 <= b && c->e[i + 1].src == '/' && c->e[i + 2].src == '/')
-      return 1;
-    if ((ch == 'w' || ch == 'W') && i + 3 <= b && c->e[i + 1].src == ch &&
-        c->e[i + 2].src == ch && c->e[i + 3].src == '.')
+    if (ch == '@') return 1;
+    if (ch == ':' && i + 2 <= b && c->e[i + 1].src == '/' && c->e[i + 2].src == '/') return 1;
+    if ((ch == 'w' || ch == 'W') && i + 3 <= b && c->e[i + 1].src == ch && c->e[i + 2].src == ch &&
+        c->e[i + 3].src == '.')
       return 1;
   }
   return 0;
@@ -564,11 +580,9 @@ static void hyphenate_word(ctx *c, size_t a, size_t len, HyphenDict *dict) {
   if (hnj_hyphen_hyphenate3(dict, word, (int)len, hyphens, NULL, &rep, &pos, &cut, 2, 3, 2, 2) ==
       0) {
     for (size_t k = 1; k + 3 <= len; k++) {
-      if (!(hyphens[k] & 1) || (rep && rep[k]))
-        continue;
+      if (!(hyphens[k] & 1) || (rep && rep[k])) continue;
       elem *e = &c->e[a + k];
-      if (e->pen < PEN_INF)
-        continue;
+      if (e->pen < PEN_INF) continue;
       c->nhyphens++;
       e->pen = PEN_HYPHEN;
       e->hyph = 1;
@@ -576,8 +590,7 @@ static void hyphenate_word(ctx *c, size_t a, size_t len, HyphenDict *dict) {
     }
   }
   if (rep) {
-    for (size_t k = 0; k < len; k++)
-      free(rep[k]);
+    for (size_t k = 0; k < len; k++) free(rep[k]);
     free(rep);
   }
   free(pos);
@@ -590,19 +603,16 @@ static void hyphenate_word(ctx *c, size_t a, size_t len, HyphenDict *dict) {
  * all of a URL is spaced alike. */
 static size_t word_end(const ctx *c, size_t a) {
   size_t b = a;
-  while (b + 1 < c->n && c->e[b + 1].kind == EK_CHAR && !is_cjk_any(c->e[b + 1].src))
-    b++;
+  while (b + 1 < c->n && c->e[b + 1].kind == EK_CHAR && !is_cjk_any(c->e[b + 1].src)) b++;
   return b;
 }
 
 static void mark_urls(ctx *c) {
   for (size_t a = 0; a < c->n; a++) {
-    if (c->e[a].kind != EK_CHAR || is_cjk_any(c->e[a].src))
-      continue;
+    if (c->e[a].kind != EK_CHAR || is_cjk_any(c->e[a].src)) continue;
     size_t b = word_end(c, a);
     if (looks_like_url(c, a, b))
-      for (size_t i = a; i <= b; i++)
-        c->e[i].in_url = 1;
+      for (size_t i = a; i <= b; i++) c->e[i].in_url = 1;
     a = b;
   }
 }
@@ -612,15 +622,13 @@ static void mark_urls(ctx *c) {
  * stretch. */
 static void mark_spaced(ctx *c) {
   for (size_t a = 0; a < c->n; a++) {
-    if (c->e[a].kind != EK_CHAR || is_cjk_any(c->e[a].src))
-      continue;
+    if (c->e[a].kind != EK_CHAR || is_cjk_any(c->e[a].src)) continue;
     size_t b = word_end(c, a);
     int spaced = 0;
     for (size_t i = a; i <= b && !spaced; i++)
       spaced = c->e[i].in_url || c->e[i].pen == PEN_URL || c->e[i].pen == PEN_ANYWHERE ||
                c->e[i].pen == PEN_FORCED;
-    for (size_t i = a; spaced && i <= b; i++)
-      c->e[i].spaced = 1;
+    for (size_t i = a; spaced && i <= b; i++) c->e[i].spaced = 1;
     a = b;
   }
 }
@@ -638,8 +646,7 @@ static void hyphenate_segment(ctx *c, size_t a, size_t b, double limit) {
     size_t w = i;
     int upper_inside = 0;
     while (w <= b && c->e[w].kind == EK_CHAR && is_ascii_letter(c->e[w].src)) {
-      if (w > i && c->e[w].src <= 'Z')
-        upper_inside = 1;
+      if (w > i && c->e[w].src <= 'Z') upper_inside = 1;
       w++;
     }
     size_t len = w - i;
@@ -647,13 +654,10 @@ static void hyphenate_segment(ctx *c, size_t a, size_t b, double limit) {
                 (w <= b && (is_latin_alnum(c->e[w].src) || c->e[w].src == '_'));
     int code = 0;
     for (size_t k = i; k < w; k++)
-      if ((c->spans[c->e[k].span].style & PB_STYLE_CODE) || c->e[k].in_url)
-        code = 1;
+      if ((c->spans[c->e[k].span].style & PB_STYLE_CODE) || c->e[k].in_url) code = 1;
     if (len >= 6 && len < 60 && !upper_inside && !glued && !code) {
-      if (!dict)
-        dict = hyph_get();
-      if (!dict)
-        return;
+      if (!dict) dict = hyph_get();
+      if (!dict) return;
       hyphenate_word(c, i, len, dict);
     }
     i = w;
@@ -663,10 +667,8 @@ static void hyphenate_segment(ctx *c, size_t a, size_t b, double limit) {
 /* Breaks after / . - _ ? & = # inside a URL or a long token. */
 static void url_breaks(ctx *c, size_t a, size_t b, double limit) {
   int url = 0;
-  for (size_t i = a; i <= b && !url; i++)
-    url = c->e[i].in_url;
-  if (b - a < 3 || (stretch_width(c, a, b) <= limit && !url))
-    return;
+  for (size_t i = a; i <= b && !url; i++) url = c->e[i].in_url;
+  if (b - a < 3 || (stretch_width(c, a, b) <= limit && !url)) return;
   for (size_t i = a + 1; i + 2 <= b; i++) {
     elem *e = &c->e[i];
     uint32_t next = c->e[i + 1].src;
@@ -681,8 +683,7 @@ static void url_breaks(ctx *c, size_t a, size_t b, double limit) {
 /* Last resort: anywhere the Chinese rules allow, inside a token wider than
  * a line. */
 static void anywhere_breaks(ctx *c, size_t a, size_t b, double limit) {
-  if (stretch_width(c, a, b) <= limit)
-    return;
+  if (stretch_width(c, a, b) <= limit) return;
   for (size_t i = a; i < b; i++)
     if (c->e[i].pen >= PEN_INF && c->e[i].kind == EK_CHAR && c->e[i + 1].kind == EK_CHAR &&
         rules_allow(c, i))
@@ -692,8 +693,7 @@ static void anywhere_breaks(ctx *c, size_t a, size_t b, double limit) {
 /* Beyond the last resort: a token that still cannot fit (a long run of
  * punctuation) breaks regardless of the rules. */
 static void forced_breaks(ctx *c, size_t a, size_t b, double limit) {
-  if (stretch_width(c, a, b) <= limit)
-    return;
+  if (stretch_width(c, a, b) <= limit) return;
   for (size_t i = a; i < b; i++)
     if (c->e[i].pen >= PEN_INF && (c->e[i].kind != EK_CHAR || c->e[i + 1].kind == EK_CHAR))
       c->e[i].pen = PEN_FORCED;
@@ -761,8 +761,7 @@ static int pair_glue(const elem *a, const elem *b, double *w, double *y, double 
 }
 
 static double hyphen_width(const ctx *c, const elem *e) {
-  if (e->face < 0)
-    return 0.33 * e->size;
+  if (e->face < 0) return 0.33 * e->size;
   return pb_fonts_advance(c->fonts, e->face, '-') * e->size / 1000.0;
 }
 
@@ -783,8 +782,7 @@ static int break_needs_penalty(const elem *e, int pen) {
 /* A possible break after character e (penalty, flag and hyphen from it),
  * as a penalty item unless it is a plain break at the glue. */
 static void add_break(const ctx *c, items *v, const elem *e, int pen, int with_glue) {
-  if (pen >= PEN_INF || (with_glue && !break_needs_penalty(e, pen)))
-    return;
+  if (pen >= PEN_INF || (with_glue && !break_needs_penalty(e, pen))) return;
   item *p = push_item(v, IT_PEN);
   p->pen = pen;
   p->flagged = e->flagged;
@@ -796,8 +794,7 @@ static void add_break(const ctx *c, items *v, const elem *e, int pen, int with_g
     p->w = -e->hang;
 }
 
-static void add_glue(items *v, int pen, double w, double y, double z, int space_elem,
-                     int letter) {
+static void add_glue(items *v, int pen, double w, double y, double z, int space_elem, int letter) {
   item *g = push_item(v, IT_GLUE);
   g->w = w, g->y = y, g->z = z;
   g->letter = (unsigned char)letter;
@@ -809,9 +806,7 @@ static void build_items(const ctx *c, items *v) {
   for (size_t i = 0; i < c->n; i++) {
     const elem *e = &c->e[i];
     switch (e->kind) {
-    case EK_NEWLINE:
-      add_parfill(v);
-      break;
+    case EK_NEWLINE: add_parfill(v); break;
     case EK_SPACE:
     case EK_NBSP: {
       int pen = e->pen; /* a no-break space only breaks when forced to */
@@ -823,8 +818,7 @@ static void build_items(const ctx *c, items *v) {
       item *b = push_item(v, IT_BOX);
       b->w = e->adv;
       b->elem = (int)i;
-      if (i + 1 >= c->n || c->e[i + 1].kind != EK_CHAR)
-        break;
+      if (i + 1 >= c->n || c->e[i + 1].kind != EK_CHAR) break;
       double w, y, z;
       int kind = pair_glue(e, &c->e[i + 1], &w, &y, &z);
       int glue = kind != GK_NONE || w != 0;
@@ -845,12 +839,12 @@ static void build_items(const ctx *c, items *v) {
 
 typedef struct {
   double tw, ty, tz, tl; /* totals after the break (discarded items skipped) */
-  double dem;        /* total demerits up to this break */
-  int pos;           /* item index of the break, -1 = paragraph start */
-  int line;          /* lines before this break */
-  int fit;           /* fitness class of the line ending here */
-  int prev;          /* node of the previous break */
-  int next;          /* next active node, -1 = end */
+  double dem;            /* total demerits up to this break */
+  int pos;               /* item index of the break, -1 = paragraph start */
+  int line;              /* lines before this break */
+  int fit;               /* fitness class of the line ending here */
+  int prev;              /* node of the previous break */
+  int next;              /* next active node, -1 = end */
 } node;
 
 typedef struct {
@@ -897,30 +891,23 @@ static int new_node(kp *k) {
  * bad lines the less bad still win (a line spread to r = 8 beats a lone
  * character that cannot be spread at all). */
 static double badness(double r, int capped) {
-  if (r >= 1e9 || r <= -1e9)
-    return capped ? BAD_AWFUL : 1e8;
+  if (r >= 1e9 || r <= -1e9) return capped ? BAD_AWFUL : 1e8;
   double b = 100.0 * fabs(r * r * r);
-  if (!capped)
-    return b > 1e7 ? 1e7 : b;
+  if (!capped) return b > 1e7 ? 1e7 : b;
   return b > BAD_AWFUL ? BAD_AWFUL : b;
 }
 
 static int fitness(double r) {
-  if (r < -0.5)
-    return 0;
-  if (r <= 0.5)
-    return 1;
-  if (r <= 1.0)
-    return 2;
+  if (r < -0.5) return 0;
+  if (r <= 0.5) return 1;
+  if (r <= 1.0) return 2;
   return 3;
 }
 
 /* Adjustment ratio of a line of natural width L, stretch Y, shrink Z. */
 static double ratio(double target, double L, double Y, double Z) {
-  if (L < target - 1e-9)
-    return Y > 0 ? (target - L) / Y : 1e10;
-  if (L > target + 1e-9)
-    return Z > 0 ? (target - L) / Z : -1e10;
+  if (L < target - 1e-9) return Y > 0 ? (target - L) / Y : 1e10;
+  if (L > target + 1e-9) return Z > 0 ? (target - L) / Z : -1e10;
   return 0;
 }
 
@@ -929,8 +916,7 @@ static void node_totals(const kp *k, int pos, node *nd) {
   nd->tw = k->sw[i], nd->ty = k->sy[i], nd->tz = k->sz[i], nd->tl = k->sl[i];
   for (; i < k->n; i++) {
     const item *t = &k->it[i];
-    if (t->type == IT_BOX)
-      break;
+    if (t->type == IT_BOX) break;
     if (t->type == IT_GLUE) {
       nd->tw += t->w, nd->tz += t->z;
       if (t->letter)
@@ -960,8 +946,7 @@ static int kp_pass(kp *k, double max_ratio) {
     const item *t = &k->it[i];
     int legal = (t->type == IT_PEN && t->pen < PEN_INF) ||
                 (t->type == IT_GLUE && t->breakable && i > 0 && k->it[i - 1].type == IT_BOX);
-    if (!legal)
-      continue;
+    if (!legal) continue;
     int forced = t->type == IT_PEN && t->pen == PEN_EJECT;
     double best_d[4] = {INFINITY, INFINITY, INFINITY, INFINITY};
     int best_a[4] = {-1, -1, -1, -1};
@@ -972,8 +957,7 @@ static int kp_pass(kp *k, double max_ratio) {
       int next = nd->next;
       double L = k->sw[i] - nd->tw + (t->type == IT_PEN ? t->w : 0);
       double Y = k->sy[i] - nd->ty + k->ragged;
-      if (!k->ragged)
-        Y += k->sl[i] - nd->tl;
+      if (!k->ragged) Y += k->sl[i] - nd->tl;
       double Z = k->sz[i] - nd->tz;
       double target = nd->line == 0 ? k->len_first : k->len_rest;
       double r = ratio(target, L, Y, Z);
@@ -996,16 +980,13 @@ static int kp_pass(kp *k, double max_ratio) {
             d -= (double)t->pen * t->pen;
         }
         int a_flagged = nd->pos >= 0 && k->it[nd->pos].type == IT_PEN && k->it[nd->pos].flagged;
-        if (a_flagged && t->type == IT_PEN && t->flagged)
-          d += DEM_DOUBLE_HYPHEN;
-        if (a_flagged && forced)
-          d += DEM_FINAL_HYPHEN;
+        if (a_flagged && t->type == IT_PEN && t->flagged) d += DEM_DOUBLE_HYPHEN;
+        if (a_flagged && forced) d += DEM_FINAL_HYPHEN;
         if (forced && i + 1 == k->n && nd->pos >= 0 && k->it[nd->pos].pen != PEN_EJECT &&
             L < SHORT_LAST * k->em)
           d += DEM_SHORT_LAST;
         int fc = fitness(r);
-        if (abs(fc - nd->fit) > 1)
-          d += DEM_ADJ;
+        if (abs(fc - nd->fit) > 1) d += DEM_ADJ;
         d += nd->dem;
         if (d < best_d[fc]) {
           best_d[fc] = d;
@@ -1016,12 +997,10 @@ static int kp_pass(kp *k, double max_ratio) {
     }
     double dmin = INFINITY;
     for (int fc = 0; fc < 4; fc++)
-      if (best_d[fc] < dmin)
-        dmin = best_d[fc];
+      if (best_d[fc] < dmin) dmin = best_d[fc];
     if (dmin < INFINITY) {
       for (int fc = 0; fc < 4; fc++) {
-        if (best_a[fc] < 0 || best_d[fc] > dmin + DEM_ADJ)
-          continue;
+        if (best_a[fc] < 0 || best_d[fc] > dmin + DEM_ADJ) continue;
         int m = new_node(k);
         node *nd = &k->nodes[m];
         nd->pos = (int)i;
@@ -1047,8 +1026,7 @@ static int kp_pass(kp *k, double max_ratio) {
       nd->next = -1;
       active = m;
     }
-    if (active < 0)
-      return -1;
+    if (active < 0) return -1;
   }
   int best = -1;
   for (int a = active; a >= 0; a = k->nodes[a].next)
@@ -1071,11 +1049,11 @@ typedef struct {
 } placed;
 
 static int same_attrs(const ctx *c, const placed *a, const placed *b) {
-  if (a->face != b->face || a->size != b->size)
-    return 0;
+  if (a->face != b->face || a->size != b->size) return 0;
   const pb_span_in *sa = &c->spans[a->span], *sb = &c->spans[b->span];
   return sa->style == sb->style && sa->color.r == sb->color.r && sa->color.g == sb->color.g &&
-         sa->color.b == sb->color.b && (sa->url == sb->url || (sa->url && sb->url && !strcmp(sa->url, sb->url)));
+         sa->color.b == sb->color.b &&
+         (sa->url == sb->url || (sa->url && sb->url && !strcmp(sa->url, sb->url)));
 }
 
 typedef struct {
@@ -1128,8 +1106,7 @@ static void make_runs(const ctx *c, pb_arena *arena, line_work *w) {
       double gap = w->p[k + 1].x - cur->x - cur->adv;
       if (cur->space_after) {
         double sp = pb_fonts_advance(c->fonts, cur->face, ' ') * cur->size / 1000.0;
-        if ((tc_set && fabs(tc) > EPS) || fabs(gap - sp) > EPS)
-          break;
+        if ((tc_set && fabs(tc) > EPS) || fabs(gap - sp) > EPS) break;
         tc_set = 1, tc = 0;
       } else if (!tc_set) {
         tc_set = 1, tc = fabs(gap) <= EPS ? 0 : gap;
@@ -1154,8 +1131,7 @@ static void make_runs(const ctx *c, pb_arena *arena, line_work *w) {
       double t = k > i ? tc : 0;
       if (k == i && k + 1 < n) {
         double gap = w->p[k + 1].x - first->x - first->adv;
-        if (gap < 0)
-          t = gap;
+        if (gap < 0) t = gap;
       }
       double end = first->x + adv_sum + (double)nchars * t;
       double limit = k + 1 < n ? w->p[k + 1].x : right;
@@ -1166,8 +1142,7 @@ static void make_runs(const ctx *c, pb_arena *arena, line_work *w) {
       pb_buf_reset(&w->text);
       for (size_t j = i; j <= k; j++) {
         pb_utf8_put(&w->text, w->p[j].cp);
-        if (j < k && w->p[j].space_after)
-          pb_utf8_put(&w->text, ' ');
+        if (j < k && w->p[j].space_after) pb_utf8_put(&w->text, ' ');
       }
       const pb_span_in *s = &c->spans[first->span];
       pb_run *r = push_run(w);
@@ -1218,14 +1193,12 @@ static void set_line(const ctx *c, const kp *k, pb_arena *arena, const pb_para_o
     }
   }
   int hyph = brk->type == IT_PEN && brk->hyph;
-  if (brk->type == IT_PEN)
-    L += brk->w;
+  if (brk->type == IT_PEN) L += brk->w;
 
   double r = 0, letter = 0;
   if (L > target + 1e-9) {
     r = Z > 0 ? (target - L) / Z : 0;
-    if (r < -1)
-      r = -1;
+    if (r < -1) r = -1;
   } else if (opt->justify && !last && !opt->center) {
     if (Y + Yl > 0)
       r = (target - L) / (Y + Yl);
@@ -1249,8 +1222,7 @@ static void set_line(const ctx *c, const kp *k, pb_arena *arena, const pb_para_o
       p->size = e->size;
       p->span = e->span;
       x += t->w;
-      if (++boxes_seen < nboxes)
-        x += letter;
+      if (++boxes_seen < nboxes) x += letter;
     } else if (t->type == IT_GLUE && !t->parfill) {
       double gw = t->w + (r < 0 ? r * t->z : r * t->y);
       x += gw;
@@ -1273,27 +1245,21 @@ static void set_line(const ctx *c, const kp *k, pb_arena *arena, const pb_para_o
     x += brk->w;
   }
   double shift = indent;
-  if (opt->center && x < target)
-    shift += (target - x) / 2;
-  for (size_t i = 0; i < w->n; i++)
-    w->p[i].x += shift;
+  if (opt->center && x < target) shift += (target - x) / 2;
+  for (size_t i = 0; i < w->n; i++) w->p[i].x += shift;
 
   make_runs(c, arena, w);
   out->nruns = w->nruns;
   out->runs = w->nruns ? pb_arena_alloc(arena, w->nruns * sizeof *out->runs) : NULL;
-  if (w->nruns)
-    memcpy(out->runs, w->runs, w->nruns * sizeof *out->runs);
+  if (w->nruns) memcpy(out->runs, w->runs, w->nruns * sizeof *out->runs);
   double right = 0;
   for (size_t i = 0; i < out->nruns; i++) {
     const pb_run *run = &out->runs[i];
-    if (run->x + run->w > right)
-      right = run->x + run->w;
+    if (run->x + run->w > right) right = run->x + run->w;
     double asc = pb_fonts_ascent(c->fonts, run->face) * run->size / 1000.0;
     double desc = -pb_fonts_descent(c->fonts, run->face) * run->size / 1000.0;
-    if (asc > out->ascent)
-      out->ascent = asc;
-    if (desc > out->descent)
-      out->descent = desc;
+    if (asc > out->ascent) out->ascent = asc;
+    if (desc > out->descent) out->descent = desc;
   }
   if (out->nruns == 0 && c->nspans > 0) {
     const pb_span_in *sp = &c->spans[0];
@@ -1340,13 +1306,10 @@ static void ctx_free(ctx *c) {
 }
 
 int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, size_t n,
-                   const pb_para_options *opt, pb_para *out, const char *diag_file,
-                   int diag_line) {
-  if (!out)
-    return PB_EUSAGE;
+                   const pb_para_options *opt, pb_para *out, const char *diag_file, int diag_line) {
+  if (!out) return PB_EUSAGE;
   memset(out, 0, sizeof *out);
-  if (!fonts || !arena || !opt || (n > 0 && !spans))
-    return PB_EUSAGE;
+  if (!fonts || !arena || !opt || (n > 0 && !spans)) return PB_EUSAGE;
 
   ctx c = {0};
   c.fonts = fonts;
@@ -1366,8 +1329,7 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
   double len_rest = opt->width - opt->hang;
   if (!(len_first >= 1)) /* also NaN */
     len_first = 1;
-  if (!(len_rest >= 1))
-    len_rest = 1;
+  if (!(len_rest >= 1)) len_rest = 1;
   double shortest = len_first < len_rest ? len_first : len_rest;
 
   unicode_breaks(&c);
@@ -1382,14 +1344,12 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
   k.len_first = len_first;
   k.len_rest = len_rest;
   k.em = spans[0].size > 0 ? spans[0].size : 10.0;
-  if (!opt->justify || opt->center)
-    k.ragged = RAGGED_STRETCH * k.em;
+  if (!opt->justify || opt->center) k.ragged = RAGGED_STRETCH * k.em;
 
   /* First without hyphenation or last-resort breaks; then with them. */
   int best = kp_pass(&k, PASS0_MAX_RATIO);
   if (best < 0) {
-    if (opt->hyphenate)
-      for_each_segment(&c, hyphenate_segment, 0);
+    if (opt->hyphenate) for_each_segment(&c, hyphenate_segment, 0);
     for_each_segment(&c, anywhere_breaks, 0.8 * shortest);
     for_each_segment(&c, forced_breaks, shortest);
     mark_spaced(&c);
@@ -1397,12 +1357,9 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
     build_items(&c, &v);
     kp_load(&k, &v);
   }
-  if (best < 0)
-    best = kp_pass(&k, PASS1_MAX_RATIO);
-  if (best < 0)
-    best = kp_pass(&k, PASS2_MAX_RATIO);
-  if (best < 0)
-    best = kp_pass(&k, -1);
+  if (best < 0) best = kp_pass(&k, PASS1_MAX_RATIO);
+  if (best < 0) best = kp_pass(&k, PASS2_MAX_RATIO);
+  if (best < 0) best = kp_pass(&k, -1);
 
   int rc = PB_OK;
   if (best < 0) {
@@ -1410,13 +1367,11 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
     goto done;
   }
   size_t nlines = 0;
-  for (int a = best; k.nodes[a].prev >= 0; a = k.nodes[a].prev)
-    nlines++;
+  for (int a = best; k.nodes[a].prev >= 0; a = k.nodes[a].prev) nlines++;
   int *breaks = pb_xmalloc(nlines * sizeof *breaks);
   {
     size_t j = nlines;
-    for (int a = best; k.nodes[a].prev >= 0; a = k.nodes[a].prev)
-      breaks[--j] = k.nodes[a].pos;
+    for (int a = best; k.nodes[a].prev >= 0; a = k.nodes[a].prev) breaks[--j] = k.nodes[a].pos;
   }
   out->lines = pb_arena_alloc(arena, nlines * sizeof *out->lines);
   out->nlines = nlines;
@@ -1426,8 +1381,7 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
   for (size_t j = 0; j < nlines; j++) {
     size_t s = line_start(&k, prev);
     size_t b = (size_t)breaks[j];
-    if (s > b)
-      s = b;
+    if (s > b) s = b;
     set_line(&c, &k, arena, opt, s, b, (int)j, &w, &out->lines[j]);
     out->overfull += out->lines[j].overfull;
     int bad = punct_violations(&c, &k, prev, s, b);
@@ -1452,8 +1406,7 @@ done:
 
 double pb_text_width(pb_fonts *fonts, const char *text, size_t len, pb_family family,
                      unsigned style, double size) {
-  if (!fonts || !text || len == 0)
-    return 0;
+  if (!fonts || !text || len == 0) return 0;
   pb_span_in span = {0};
   span.text = text;
   span.len = len;
@@ -1471,8 +1424,7 @@ double pb_text_width(pb_fonts *fonts, const char *text, size_t len, pb_family fa
   for (size_t i = 0; i < c.n; i++) {
     const elem *e = &c.e[i];
     if (e->kind == EK_NEWLINE) {
-      if (line > w)
-        w = line;
+      if (line > w) w = line;
       line = 0;
       continue;
     }
@@ -1483,8 +1435,7 @@ double pb_text_width(pb_fonts *fonts, const char *text, size_t len, pb_family fa
       line += gw;
     }
   }
-  if (line > w)
-    w = line;
+  if (line > w) w = line;
   ctx_free(&c);
   return w;
 }

@@ -17,10 +17,10 @@ typedef struct {
   const char *text; /* UTF-8 (may contain '\n' = forced line break) */
   size_t len;
   pb_family family;
-  unsigned style;   /* PB_STYLE_BOLD | ITALIC | CODE | LINK */
-  double size;      /* points */
+  unsigned style; /* PB_STYLE_BOLD | ITALIC | CODE | LINK */
+  double size;    /* points */
   pb_rgb color;
-  const char *url;  /* link target of this span, NULL if none */
+  const char *url; /* link target of this span, NULL if none */
 } pb_span_in;
 
 typedef struct {
@@ -35,31 +35,31 @@ typedef struct {
 typedef struct {
   int face;
   double size;
-  double x;          /* offset from the line's left edge, points */
-  double w;          /* width including char_space (after every character,
-                        the last one too), points. x + w never passes the
-                        next run's x nor the line's right edge; a closing
-                        mark that ends a line counts without the blank after
-                        its ink (set half width at the line end). */
-  const char *text;  /* UTF-8, in the doc arena */
+  double x;         /* offset from the line's left edge, points */
+  double w;         /* width including char_space (after every character,
+                       the last one too), points. x + w never passes the
+                       next run's x nor the line's right edge; a closing
+                       mark that ends a line counts without the blank after
+                       its ink (set half width at the line end). */
+  const char *text; /* UTF-8, in the doc arena */
   size_t len;
   double char_space; /* Tc for this run, points */
   pb_rgb color;
-  const char *url;   /* link target, NULL if none */
+  const char *url; /* link target, NULL if none */
   unsigned style;
 } pb_run;
 
 typedef struct {
   pb_run *runs;
   size_t nruns;
-  double width;   /* natural width after justification: the right edge of the
-                     last run from the line's left edge (indent and centring
-                     included), so a justified line has width == measure */
-  double ascent;  /* largest ascent above baseline, points */
-  double descent; /* largest descent below baseline, points (positive) */
-  double ratio;   /* adjustment ratio used (0 = natural) */
-  int hyphenated; /* the line ends with an inserted hyphen */
-  int overfull;   /* could not be fitted (should never happen) */
+  double width;        /* natural width after justification: the right edge of the
+                          last run from the line's left edge (indent and centring
+                          included), so a justified line has width == measure */
+  double ascent;       /* largest ascent above baseline, points */
+  double descent;      /* largest descent below baseline, points (positive) */
+  double ratio;        /* adjustment ratio used (0 = natural) */
+  int hyphenated;      /* the line ends with an inserted hyphen */
+  int overfull;        /* could not be fitted (should never happen) */
   int punct_violation; /* starts with closing or ends with opening punctuation
                           at a break this module chose (not at the paragraph's
                           start or end, nor at a forced '\n' break) */
@@ -68,9 +68,9 @@ typedef struct {
 typedef struct {
   pb_line *lines;
   size_t nlines;
-  double demerits;     /* total-fit demerits of the chosen breaks */
-  int overfull;        /* number of overfull lines */
-  int punct_violations;/* lines starting with closing / ending with opening punctuation */
+  double demerits;      /* total-fit demerits of the chosen breaks */
+  int overfull;         /* number of overfull lines */
+  int punct_violations; /* lines starting with closing / ending with opening punctuation */
 } pb_para;
 
 /* Sets spans[0..n) as one paragraph. All output memory comes from arena.
@@ -78,8 +78,7 @@ typedef struct {
  * replacement mark (and reported once per code point by the caller's
  * diagnostics, file:line given in diag_file/diag_line, may be NULL/0). */
 int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, size_t n,
-                   const pb_para_options *opt, pb_para *out, const char *diag_file,
-                   int diag_line);
+                   const pb_para_options *opt, pb_para *out, const char *diag_file, int diag_line);
 
 /* Natural width of a single line of text in one family/style/size, points
  * (for headers, table-of-contents entries, link rows). Measured as

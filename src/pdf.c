@@ -10,6 +10,7 @@
  *   complete, so a failed build never destroys the previous booklet. */
 #include "pdf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <hpdf.h>
@@ -21,7 +22,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <dirent.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -52,20 +52,18 @@ typedef struct {
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *data) {
   err_ctx *e = data;
   int err = errno;
-  if (e->failed)
-    return; /* errors are sticky: report the first only */
+  if (e->failed) return; /* errors are sticky: report the first only */
   e->failed = 1;
   e->code = code;
   /* A failed write inside the deflate stream arrives as a zlib error whose
    * detail is the file error. */
-  if (code == HPDF_FILE_IO_ERROR || code == HPDF_FILE_OPEN_ERROR ||
-      detail == HPDF_FILE_IO_ERROR || detail == HPDF_FILE_OPEN_ERROR) {
+  if (code == HPDF_FILE_IO_ERROR || code == HPDF_FILE_OPEN_ERROR || detail == HPDF_FILE_IO_ERROR ||
+      detail == HPDF_FILE_OPEN_ERROR) {
     e->saved_errno = err ? err : EIO;
     pb_error(e->path, 0, "cannot write PDF: %s (libharu error 0x%04X)",
              err ? strerror(err) : "write error", (unsigned)code);
   } else {
-    pb_error(e->path, 0, "PDF library error 0x%04X (detail %u)", (unsigned)code,
-             (unsigned)detail);
+    pb_error(e->path, 0, "PDF library error 0x%04X (detail %u)", (unsigned)code, (unsigned)detail);
   }
 }
 
@@ -80,10 +78,8 @@ typedef struct {
 } cp_set;
 
 static void cp_add(cp_set *s, uint32_t cp) {
-  if (cp >= CP_LIMIT)
-    return;
-  if (!s->bits)
-    s->bits = pb_xcalloc(CP_LIMIT / 64, sizeof *s->bits);
+  if (cp >= CP_LIMIT) return;
+  if (!s->bits) s->bits = pb_xcalloc(CP_LIMIT / 64, sizeof *s->bits);
   uint64_t m = (uint64_t)1 << (cp & 63);
   if (!(s->bits[cp >> 6] & m)) {
     s->bits[cp >> 6] |= m;
@@ -112,8 +108,7 @@ static void cp_add_text(cp_set *s, const char *text, size_t len) {
   while (i < len) {
     uint32_t cp;
     int k = pb_utf8_decode(text + i, len - i, &cp);
-    if (k <= 0)
-      break;
+    if (k <= 0) break;
     /* libharu's UTF-8 encoder turns code points above U+FFFF into spaces */
     cp_add(s, cp > 0xFFFF ? 0x20 : cp);
     i += (size_t)k;
@@ -159,11 +154,9 @@ static const char *cstr(render *r, const char *s, size_t len) {
 enum { PB_PDF_MAX_STRING = 16000, PB_PDF_MAX_OUTLINE = 1000 };
 static const char *clip_text(render *r, const char *s, size_t max) {
   size_t n = strlen(s);
-  if (n <= max)
-    return s;
+  if (n <= max) return s;
   n = max;
-  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-    n--;
+  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
   pb_buf_reset(&r->scratch);
   pb_buf_append(&r->scratch, s, n);
   pb_buf_puts(&r->scratch, "\xe2\x80\xa6");
@@ -173,8 +166,7 @@ static const char *clip_text(render *r, const char *s, size_t max) {
 /* The caption drawn for a placeholder, or for an image that cannot be
  * drawn (its caption, else its path as written in the card). */
 static const char *caption_of(const render *r, const pb_item *it) {
-  if (it->caption)
-    return it->caption;
+  if (it->caption) return it->caption;
   if (it->kind == PB_ITEM_IMAGE && it->image >= 0 && (size_t)it->image < r->doc->nimages)
     return r->doc->images[it->image].src;
   return NULL;
@@ -193,8 +185,7 @@ static void collect_code_points(render *r) {
       const pb_item *it = &pg->items[i];
       if (it->kind == PB_ITEM_TEXT && it->text) {
         int base = pb_fonts_base(r->fonts, it->face);
-        if (base >= 0)
-          cp_add_text(&r->cps[base], it->text, it->len);
+        if (base >= 0) cp_add_text(&r->cps[base], it->text, it->len);
       } else if ((it->kind == PB_ITEM_PLACEHOLDER || it->kind == PB_ITEM_IMAGE) &&
                  caption_of(r, it)) {
         const char *s = caption_of(r, it);
@@ -203,8 +194,7 @@ static void collect_code_points(render *r) {
           uint32_t cp;
           int n = pb_utf8_decode(s + k, len - k, &cp);
           int fc = caption_face(r, cp);
-          if (fc >= 0 && cp <= 0xFFFF)
-            cp_add(&r->cps[pb_fonts_base(r->fonts, fc)], cp);
+          if (fc >= 0 && cp <= 0xFFFF) cp_add(&r->cps[pb_fonts_base(r->fonts, fc)], cp);
           k += (size_t)n;
         }
       }
@@ -229,8 +219,7 @@ static void build_tounicode(const uint32_t *cps, size_t n, pb_buf *out) {
   size_t nruns = 0;
   for (size_t i = 0; i < n; i++) {
     uint32_t cp = cps[i];
-    if (cp > 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0x20)
-      continue;
+    if (cp > 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0x20) continue;
     if (nruns && runs[nruns - 1].hi + 1 == cp && (runs[nruns - 1].lo >> 8) == (cp >> 8))
       runs[nruns - 1].hi = cp;
     else
@@ -258,12 +247,10 @@ static int load_font(render *r, int base) {
   uint32_t *cps = cp_list(&r->cps[base], &n);
   pb_buf sub = PB_BUF_INIT;
   int rc = pb_fonts_subset(r->fonts, base, cps, n, &sub);
-  if (rc != 0)
-    goto done;
+  if (rc != 0) goto done;
 
   const char *tmpdir = getenv("TMPDIR");
-  if (!tmpdir || !*tmpdir)
-    tmpdir = "/tmp";
+  if (!tmpdir || !*tmpdir) tmpdir = "/tmp";
   char *tmp = pb_xmalloc(strlen(tmpdir) + 32);
   sprintf(tmp, "%s/paperbook-font-XXXXXX", tmpdir);
   int fd = mkstemp(tmp);
@@ -277,8 +264,7 @@ static int load_font(render *r, int base) {
   while (off < sub.len) {
     ssize_t w = write(fd, sub.data + off, sub.len - off);
     if (w < 0) {
-      if (errno == EINTR)
-        continue;
+      if (errno == EINTR) continue;
       pb_error(tmp, 0, "cannot write temporary font file: %s", strerror(errno));
       rc = PB_EIO;
       break;
@@ -287,12 +273,10 @@ static int load_font(render *r, int base) {
   }
   close(fd);
   const char *name = NULL;
-  if (rc == 0)
-    name = HPDF_LoadTTFontFromFile(r->pdf, tmp, HPDF_TRUE);
+  if (rc == 0) name = HPDF_LoadTTFontFromFile(r->pdf, tmp, HPDF_TRUE);
   unlink(tmp);
   free(tmp);
-  if (rc != 0)
-    goto done;
+  if (rc != 0) goto done;
   if (!name) {
     pb_error(pb_fonts_path(r->fonts, base, NULL), 0,
              "the PDF library cannot load the subset of this font");
@@ -319,13 +303,11 @@ static int load_font(render *r, int base) {
     pb_buf cmap = PB_BUF_INIT;
     build_tounicode(cps, n, &cmap);
     HPDF_MemStream_FreeData(attr->cmap_stream->stream);
-    HPDF_Stream_Write(attr->cmap_stream->stream, (const HPDF_BYTE *)cmap.data,
-                      (HPDF_UINT)cmap.len);
+    HPDF_Stream_Write(attr->cmap_stream->stream, (const HPDF_BYTE *)cmap.data, (HPDF_UINT)cmap.len);
     pb_buf_free(&cmap);
   }
   r->hfonts[base] = font;
-  if (fail(r))
-    rc = PB_EPDF;
+  if (fail(r)) rc = PB_EPDF;
 done:
   free(cps);
   pb_buf_free(&sub);
@@ -359,8 +341,7 @@ static int same_rgb(pb_rgb a, pb_rgb b) { return a.r == b.r && a.g == b.g && a.b
 
 static void draw_text(render *r, HPDF_Page page, const pb_item *it) {
   int base = pb_fonts_base(r->fonts, it->face);
-  if (base < 0 || !r->hfonts[base] || !it->text || it->len == 0)
-    return;
+  if (base < 0 || !r->hfonts[base] || !it->text || it->len == 0) return;
   /* libharu rejects sizes outside (0, 600] with a sticky error that would
    * fail the whole file; a layout bug should cost one run, not the PDF */
   if (!(it->size > 0 && it->size <= 600)) {
@@ -378,10 +359,8 @@ static void draw_text(render *r, HPDF_Page page, const pb_item *it) {
   }
   if (!v || r->ts_font != r->hfonts[base] || r->ts_size != it->size)
     HPDF_Page_SetFontAndSize(page, r->hfonts[base], (HPDF_REAL)it->size);
-  if (!v || !same_rgb(r->ts_fill, it->color))
-    set_fill(page, it->color);
-  if (!v || r->ts_char_space != cs)
-    HPDF_Page_SetCharSpace(page, (HPDF_REAL)cs);
+  if (!v || !same_rgb(r->ts_fill, it->color)) set_fill(page, it->color);
+  if (!v || r->ts_char_space != cs) HPDF_Page_SetCharSpace(page, (HPDF_REAL)cs);
   int mode = fb ? HPDF_FILL_THEN_STROKE : HPDF_FILL;
   if (!v) {
     r->ts_stroke = (pb_rgb){-1, -1, -1};
@@ -389,15 +368,12 @@ static void draw_text(render *r, HPDF_Page page, const pb_item *it) {
   }
   if (fb) {
     double lw = it->size * FAKE_BOLD_STROKE;
-    if (!same_rgb(r->ts_stroke, it->color))
-      set_stroke(page, it->color);
-    if (r->ts_line_width != lw)
-      HPDF_Page_SetLineWidth(page, (HPDF_REAL)lw);
+    if (!same_rgb(r->ts_stroke, it->color)) set_stroke(page, it->color);
+    if (r->ts_line_width != lw) HPDF_Page_SetLineWidth(page, (HPDF_REAL)lw);
     r->ts_stroke = it->color;
     r->ts_line_width = lw;
   }
-  if (!v || r->ts_mode != mode)
-    HPDF_Page_SetTextRenderingMode(page, (HPDF_TextRenderingMode)mode);
+  if (!v || r->ts_mode != mode) HPDF_Page_SetTextRenderingMode(page, (HPDF_TextRenderingMode)mode);
   r->ts_valid = 1;
   r->ts_font = r->hfonts[base];
   r->ts_size = it->size;
@@ -421,16 +397,13 @@ static void draw_line(render *r, HPDF_Page page, const pb_item *it) {
 static void draw_rect(render *r, HPDF_Page page, const pb_item *it) {
   end_text(r, page);
   int stroke = it->line_width > 0;
-  if (!stroke && !it->filled)
-    return;
-  if (it->filled)
-    set_fill(page, it->fill);
+  if (!stroke && !it->filled) return;
+  if (it->filled) set_fill(page, it->fill);
   if (stroke) {
     set_stroke(page, it->color);
     HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width);
   }
-  HPDF_Page_Rectangle(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w,
-                      (HPDF_REAL)it->h);
+  HPDF_Page_Rectangle(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w, (HPDF_REAL)it->h);
   if (it->filled && stroke)
     HPDF_Page_FillStroke(page);
   else if (it->filled)
@@ -450,8 +423,7 @@ static void draw_placeholder(render *r, HPDF_Page page, const pb_item *it) {
     HPDF_Page_SetRGBFill(page, 0.95f, 0.95f, 0.95f);
   set_stroke(page, it->color);
   HPDF_Page_SetLineWidth(page, (HPDF_REAL)(it->line_width > 0 ? it->line_width : 0.5));
-  HPDF_Page_Rectangle(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w,
-                      (HPDF_REAL)it->h);
+  HPDF_Page_Rectangle(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w, (HPDF_REAL)it->h);
   HPDF_Page_FillStroke(page);
   if (it->caption && *it->caption) {
     double size = it->h * 0.4 < 9 ? it->h * 0.4 : 9;
@@ -472,19 +444,16 @@ static void draw_placeholder(render *r, HPDF_Page page, const pb_item *it) {
       int fc = caption_face(r, cp);
       size_t start = i;
       i += (size_t)k;
-      if (fc < 0 || cp > 0xFFFF)
-        continue;
+      if (fc < 0 || cp > 0xFFFF) continue;
       /* extend the run while the face stays the same */
       while (i < len) {
         uint32_t cp2;
         int k2 = pb_utf8_decode(s + i, len - i, &cp2);
-        if (cp2 > 0xFFFF || caption_face(r, cp2) != fc)
-          break;
+        if (cp2 > 0xFFFF || caption_face(r, cp2) != fc) break;
         i += (size_t)k2;
       }
       HPDF_Font font = r->hfonts[pb_fonts_base(r->fonts, fc)];
-      if (!font)
-        continue;
+      if (!font) continue;
       HPDF_Page_SetFontAndSize(page, font, (HPDF_REAL)size);
       HPDF_Page_ShowText(page, cstr(r, s + start, i - start));
     }
@@ -533,8 +502,7 @@ static void percent_encode(const char *uri, pb_buf *out) {
 static HPDF_Destination make_dest(render *r, int page, double y) {
   HPDF_Page target = r->pages[page];
   HPDF_Destination dst = HPDF_Page_CreateDestination(target);
-  if (!dst)
-    return NULL;
+  if (!dst) return NULL;
   HPDF_MMgr mm = r->pdf->mmgr;
   HPDF_Array_Clear(dst);
   HPDF_Array_Add(dst, target);
@@ -553,21 +521,18 @@ static void draw_link(render *r, HPDF_Page page, const pb_item *it, size_t pagen
   double pw = HPDF_Page_GetWidth(page), ph = HPDF_Page_GetHeight(page);
   HPDF_Rect rect = {(HPDF_REAL)clamp(it->x, 0, pw), (HPDF_REAL)clamp(it->y, 0, ph),
                     (HPDF_REAL)clamp(it->x + it->w, 0, pw), (HPDF_REAL)clamp(it->y + it->h, 0, ph)};
-  if (!(rect.right > rect.left && rect.top > rect.bottom))
-    return;
+  if (!(rect.right > rect.left && rect.top > rect.bottom)) return;
   HPDF_Annotation annot = NULL;
   if (it->target == PB_TARGET_PAGE) {
     if (it->page < 0 || (size_t)it->page >= r->doc->npages) {
-      pb_warn(NULL, 0, "page %zu: link to page %d, which does not exist; link dropped",
-              pageno + 1, it->page + 1);
+      pb_warn(NULL, 0, "page %zu: link to page %d, which does not exist; link dropped", pageno + 1,
+              it->page + 1);
       return;
     }
     HPDF_Destination dst = make_dest(r, it->page, it->dest_y);
-    if (dst)
-      annot = HPDF_Page_CreateLinkAnnot(page, rect, dst);
+    if (dst) annot = HPDF_Page_CreateLinkAnnot(page, rect, dst);
   } else {
-    if (!it->uri || !*it->uri)
-      return;
+    if (!it->uri || !*it->uri) return;
     pb_buf enc = PB_BUF_INIT;
     percent_encode(it->uri, &enc);
     if (enc.len > PB_PDF_MAX_STRING) {
@@ -596,8 +561,7 @@ static void draw_link(render *r, HPDF_Page page, const pb_item *it, size_t pagen
       }
     }
   }
-  if (annot)
-    HPDF_LinkAnnot_SetBorderStyle(annot, 0, 0, 0);
+  if (annot) HPDF_LinkAnnot_SetBorderStyle(annot, 0, 0, 0);
 }
 
 static void draw_page(render *r, size_t p) {
@@ -618,24 +582,12 @@ static void draw_page(render *r, size_t p) {
       }
     }
     switch (it->kind) {
-    case PB_ITEM_TEXT:
-      draw_text(r, page, it);
-      break;
-    case PB_ITEM_LINE:
-      draw_line(r, page, it);
-      break;
-    case PB_ITEM_RECT:
-      draw_rect(r, page, it);
-      break;
-    case PB_ITEM_IMAGE:
-      draw_image(r, page, it);
-      break;
-    case PB_ITEM_PLACEHOLDER:
-      draw_placeholder(r, page, it);
-      break;
-    case PB_ITEM_LINK:
-      draw_link(r, page, it, p);
-      break;
+    case PB_ITEM_TEXT: draw_text(r, page, it); break;
+    case PB_ITEM_LINE: draw_line(r, page, it); break;
+    case PB_ITEM_RECT: draw_rect(r, page, it); break;
+    case PB_ITEM_IMAGE: draw_image(r, page, it); break;
+    case PB_ITEM_PLACEHOLDER: draw_placeholder(r, page, it); break;
+    case PB_ITEM_LINK: draw_link(r, page, it, p); break;
     }
   }
   end_text(r, page);
@@ -652,24 +604,18 @@ static void add_outline(render *r) {
   HPDF_Outline stack[MAX_DEPTH + 1] = {0};
   for (size_t i = 0; i < doc->noutline && !fail(r); i++) {
     const pb_mark *m = &doc->outline[i];
-    if (!m->title || m->page < 0 || (size_t)m->page >= doc->npages)
-      continue;
+    if (!m->title || m->page < 0 || (size_t)m->page >= doc->npages) continue;
     int level = m->level < 1 ? 1 : m->level > MAX_DEPTH ? MAX_DEPTH : m->level;
     HPDF_Outline parent = NULL;
-    for (int l = level - 1; l >= 1 && !parent; l--)
-      parent = stack[l];
+    for (int l = level - 1; l >= 1 && !parent; l--) parent = stack[l];
     HPDF_Outline o =
         HPDF_CreateOutline(r->pdf, parent, clip_text(r, m->title, PB_PDF_MAX_OUTLINE), r->utf8);
-    if (!o)
-      return;
+    if (!o) return;
     HPDF_Destination dst = make_dest(r, m->page, m->y);
-    if (dst)
-      HPDF_Outline_SetDestination(o, dst);
-    if (level == 1)
-      HPDF_Outline_SetOpened(o, HPDF_TRUE);
+    if (dst) HPDF_Outline_SetDestination(o, dst);
+    if (level == 1) HPDF_Outline_SetOpened(o, HPDF_TRUE);
     stack[level] = o;
-    for (int l = level + 1; l <= MAX_DEPTH; l++)
-      stack[l] = NULL;
+    for (int l = level + 1; l <= MAX_DEPTH; l++) stack[l] = NULL;
   }
 }
 
@@ -688,8 +634,7 @@ static long roman_value(const char *s, int upper) {
   long total = 0;
   for (size_t i = 0; s[i]; i++) {
     const char *d = strchr(digits, s[i]);
-    if (!d)
-      return -1;
+    if (!d) return -1;
     int v = vals[d - digits];
     const char *next = s[i + 1] ? strchr(digits, s[i + 1]) : NULL;
     if (next && vals[next - digits] > v)
@@ -702,8 +647,7 @@ static long roman_value(const char *s, int upper) {
 
 static label_info parse_label(const char *label, size_t index) {
   label_info li = {'D', (long)index + 1, NULL};
-  if (!label)
-    return li;
+  if (!label) return li;
   if (*label && strspn(label, "0123456789") == strlen(label) && strlen(label) < 9) {
     li.value = atol(label);
     return li;
@@ -727,25 +671,20 @@ static void add_page_labels(render *r) {
   const pb_doc *doc = r->doc;
   int any = 0;
   for (size_t p = 0; p < doc->npages; p++)
-    if (doc->pages[p].label)
-      any = 1;
-  if (!any)
-    return;
+    if (doc->pages[p].label) any = 1;
+  if (!any) return;
   label_info prev = {0, 0, NULL};
   for (size_t p = 0; p < doc->npages && !fail(r); p++) {
     label_info li = parse_label(doc->pages[p].label, p);
     int continues = p > 0 && li.style && li.style == prev.style && li.value == prev.value + 1;
     prev = li;
-    if (continues)
-      continue;
+    if (continues) continue;
     HPDF_Dict d = HPDF_Dict_New(r->pdf->mmgr);
-    if (!d)
-      return;
+    if (!d) return;
     if (li.style) {
       char s[2] = {li.style, 0};
       HPDF_Dict_AddName(d, "S", s);
-      if (li.value != 1)
-        HPDF_Dict_AddNumber(d, "St", (HPDF_INT32)li.value);
+      if (li.value != 1) HPDF_Dict_AddNumber(d, "St", (HPDF_INT32)li.value);
     } else {
       HPDF_Dict_Add(d, "P", HPDF_String_New(r->pdf->mmgr, li.prefix, r->utf8));
     }
@@ -770,8 +709,15 @@ static void set_info(render *r) {
     time_t t = (time_t)doc->created;
     struct tm tm;
     if (gmtime_r(&t, &tm)) {
-      HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec > 59 ? 59 : tm.tm_sec, 'Z', 0, 0};
+      HPDF_Date d = {tm.tm_year + 1900,
+                     tm.tm_mon + 1,
+                     tm.tm_mday,
+                     tm.tm_hour,
+                     tm.tm_min,
+                     tm.tm_sec > 59 ? 59 : tm.tm_sec,
+                     'Z',
+                     0,
+                     0};
       HPDF_SetInfoDateAttr(r->pdf, HPDF_INFO_CREATION_DATE, d);
       HPDF_SetInfoDateAttr(r->pdf, HPDF_INFO_MOD_DATE, d);
     }
@@ -818,8 +764,8 @@ static int verify_and_sync(const char *tmp, const char *path) {
  * do not support fsync on directories). */
 static void sync_dir(const char *path) {
   const char *slash = strrchr(path, '/');
-  char *dir = slash ? pb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
-                    : pb_xstrdup(".");
+  char *dir =
+      slash ? pb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : pb_xstrdup(".");
   int fd = open(dir, O_RDONLY | O_DIRECTORY);
   if (fd >= 0) {
     fsync(fd);
@@ -839,8 +785,7 @@ static char *temp_beside(const char *path, int *fd_out) {
   memcpy(tmp, path, dirlen);
   sprintf(tmp + dirlen, ".%s.XXXXXX", base);
   *fd_out = mkstemp(tmp);
-  if (*fd_out >= 0)
-    flock(*fd_out, LOCK_EX);
+  if (*fd_out >= 0) flock(*fd_out, LOCK_EX);
   return tmp;
 }
 
@@ -849,8 +794,8 @@ static char *temp_beside(const char *path, int *fd_out) {
  * nobody holds locked. Failing to is not an error. */
 static void remove_stale_temps(const char *path) {
   const char *slash = strrchr(path, '/');
-  char *dir = slash ? pb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
-                    : pb_xstrdup(".");
+  char *dir =
+      slash ? pb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : pb_xstrdup(".");
   const char *base = slash ? slash + 1 : path;
   size_t blen = strlen(base);
   DIR *d = opendir(dir);
@@ -861,21 +806,18 @@ static void remove_stale_temps(const char *path) {
       continue;
     int fd = openat(dirfd(d), n, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
-    if (fd < 0)
-      continue;
+    if (fd < 0) continue;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && flock(fd, LOCK_EX | LOCK_NB) == 0)
       unlinkat(dirfd(d), n, 0);
     close(fd);
   }
-  if (d)
-    closedir(d);
+  if (d) closedir(d);
   free(dir);
 }
 
 static mode_t new_file_mode(const char *path) {
   struct stat st;
-  if (stat(path, &st) == 0)
-    return st.st_mode & 07777;
+  if (stat(path, &st) == 0) return st.st_mode & 07777;
   mode_t mask = umask(022);
   umask(mask);
   return 0666 & ~mask;
@@ -910,21 +852,17 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   HPDF_UseUTFEncodings(r.pdf);
   HPDF_SetCurrentEncoder(r.pdf, "UTF-8");
   r.utf8 = HPDF_GetEncoder(r.pdf, "UTF-8");
-  if (fail(&r) || !r.utf8)
-    goto out;
+  if (fail(&r) || !r.utf8) goto out;
 
   if (doc->nimages > 0) {
     r.figs = pb_figset_prepare(doc, opt);
-    if (!r.figs)
-      pb_warn(path, 0, "figures could not be prepared; placeholders are drawn instead");
+    if (!r.figs) pb_warn(path, 0, "figures could not be prepared; placeholders are drawn instead");
   }
 
   collect_code_points(&r);
   for (int fc = 0; fc < r.nfaces; fc++) {
-    if (!r.cps[fc].count)
-      continue;
-    if ((rc = load_font(&r, fc)) != 0)
-      goto out;
+    if (!r.cps[fc].count) continue;
+    if ((rc = load_font(&r, fc)) != 0) goto out;
   }
   rc = PB_EPDF;
 
@@ -933,8 +871,7 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   double ph = doc->page_h < 3 || doc->page_h > 14400 ? 841.89 : doc->page_h;
   for (size_t p = 0; p < doc->npages && !fail(&r); p++) {
     r.pages[p] = HPDF_AddPage(r.pdf);
-    if (!r.pages[p])
-      goto out;
+    if (!r.pages[p]) goto out;
     HPDF_Page_SetWidth(r.pages[p], (HPDF_REAL)pw);
     HPDF_Page_SetHeight(r.pages[p], (HPDF_REAL)ph);
   }
@@ -943,19 +880,16 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
     HPDF_Page_SetWidth(blank, (HPDF_REAL)pw);
     HPDF_Page_SetHeight(blank, (HPDF_REAL)ph);
   }
-  for (size_t p = 0; p < doc->npages && !fail(&r); p++)
-    draw_page(&r, p);
+  for (size_t p = 0; p < doc->npages && !fail(&r); p++) draw_page(&r, p);
   add_outline(&r);
   add_page_labels(&r);
   set_info(&r);
-  if (fail(&r))
-    goto out;
+  if (fail(&r)) goto out;
 
   /* Writing through a symbolic link replaces the file it points to, not
    * the link. */
   struct stat lst;
-  if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
-    resolved = realpath(path, NULL);
+  if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) resolved = realpath(path, NULL);
   const char *target = resolved ? resolved : path;
   if (stat(target, &lst) == 0 && S_ISDIR(lst.st_mode)) {
     pb_error(path, 0, "is a directory; name the PDF file to write");
@@ -979,8 +913,7 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
     rc = err.saved_errno ? PB_EIO : PB_EPDF;
     goto out;
   }
-  if ((rc = verify_and_sync(tmp, path)) != 0)
-    goto out;
+  if ((rc = verify_and_sync(tmp, path)) != 0) goto out;
   if (rename(tmp, target) != 0) {
     pb_error(path, 0, "cannot replace the file: %s", strerror(errno));
     rc = PB_EIO;
@@ -1000,18 +933,14 @@ out:
     unlink(tmp);
     free(tmp);
   }
-  if (fd >= 0)
-    close(fd);
-  if (r.pdf)
-    HPDF_Free(r.pdf);
+  if (fd >= 0) close(fd);
+  if (r.pdf) HPDF_Free(r.pdf);
   pb_figset_free(r.figs);
-  for (int fc = 0; fc <= r.nfaces; fc++)
-    free(r.cps[fc].bits);
+  for (int fc = 0; fc <= r.nfaces; fc++) free(r.cps[fc].bits);
   free(r.cps);
   free(r.hfonts);
   free(r.pages);
   pb_buf_free(&r.scratch);
-  if (rc == PB_EPDF && err.failed && err.saved_errno)
-    rc = PB_EIO;
+  if (rc == PB_EPDF && err.failed && err.saved_errno) rc = PB_EIO;
   return rc;
 }

@@ -8,10 +8,10 @@
 #include "layout.h"
 
 typedef struct {
-  double dpi;          /* figure downsampling, 0 = full resolution */
+  double dpi;            /* figure downsampling, 0 = full resolution */
   const char *cache_dir; /* encoded-figure cache, NULL = none */
-  int threads;         /* figure encoding threads, 0 = all cores */
-  int compress;        /* deflate content streams (default on) */
+  int threads;           /* figure encoding threads, 0 = all cores */
+  int compress;          /* deflate content streams (default on) */
 } pb_pdf_options;
 
 void pb_pdf_options_default(pb_pdf_options *o);

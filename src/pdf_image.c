@@ -25,8 +25,8 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "imgcache.h"
 #include "images.h"
+#include "imgcache.h"
 
 #define MAX_FIGURE_FILE ((size_t)512 << 20)
 #define DIGEST_JPEG_QUALITY 85
@@ -244,7 +244,9 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
   for (size_t i = 0; i < fs->nfigs; i++) {
     const pb_doc_image *im = &doc->images[i];
     figure *f = &fs->figs[i];
-    const char *why = f->group < 0 ? f->err : fs->groups[f->group].failed ? fs->groups[f->group].err : NULL;
+    const char *why = f->group < 0                  ? f->err
+                      : fs->groups[f->group].failed ? fs->groups[f->group].err
+                                                    : NULL;
     if (why) pb_warn(im->file, im->line, "figure %s: %s", im->src ? im->src : im->path, why);
   }
   fs->srcs = pb_xcalloc(2 * (fs->ngroups ? fs->ngroups : 1), sizeof *fs->srcs);
@@ -311,8 +313,8 @@ static HPDF_Dict new_image_dict(HPDF_Doc pdf, const char *filter, stream_src *sr
   return st == HPDF_OK ? d : NULL;
 }
 
-static HPDF_STATUS add_decode_parms(HPDF_Doc pdf, HPDF_Dict d, int predictor, int colors,
-                                    int bpc, int columns) {
+static HPDF_STATUS add_decode_parms(HPDF_Doc pdf, HPDF_Dict d, int predictor, int colors, int bpc,
+                                    int columns) {
   if (!predictor) return HPDF_OK;
   HPDF_Dict p = HPDF_Dict_New(pdf->mmgr);
   if (!p) return HPDF_FAILD_TO_ALLOC_MEM;
@@ -373,14 +375,15 @@ HPDF_Image pb_figset_xobject(pb_figset *fs, HPDF_Doc pdf, size_t i) {
   if (st != HPDF_OK) goto fail;
   /* Soft masks need PDF 1.4, 16-bit samples 1.5; never lower the version. */
   HPDF_PDFVer need = m->bpc == 16 || (m->has_smask && m->smask_bpc == 16) ? HPDF_VER_15
-                     : m->has_smask                                        ? HPDF_VER_14
-                                                                           : HPDF_VER_12;
+                     : m->has_smask                                       ? HPDF_VER_14
+                                                                          : HPDF_VER_12;
   if (pdf->pdf_version < need) pdf->pdf_version = need;
   gr->xobj = d;
   gr->pdf = pdf;
   return d;
 fail:
-  pb_warn(fs->doc->images[i].file, fs->doc->images[i].line, "figure %s: the PDF library failed (%#lx)",
+  pb_warn(fs->doc->images[i].file, fs->doc->images[i].line,
+          "figure %s: the PDF library failed (%#lx)",
           fs->doc->images[i].src ? fs->doc->images[i].src : fs->doc->images[i].path,
           (unsigned long)HPDF_GetError(pdf));
   HPDF_ResetError(pdf);

@@ -33,8 +33,8 @@ static const char *scalar(card_ctx *c, yaml_node_t *n, const char *key) {
             key);
     return NULL;
   }
-  pb_read_str t = pb_read_trim(
-      (pb_read_str){(const char *)n->data.scalar.value, n->data.scalar.length});
+  pb_read_str t =
+      pb_read_trim((pb_read_str){(const char *)n->data.scalar.value, n->data.scalar.length});
   return pb_arena_strndup(c->lib->arena, t.s, t.len);
 }
 
@@ -109,15 +109,19 @@ static void read_links(card_ctx *c, yaml_node_t *n) {
       for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top;
            p++) {
         yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-        const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+        const char *key =
+            k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
         yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
-        if (strcmp(key, "label") == 0) label = scalar(c, v, "label");
-        else if (strcmp(key, "url") == 0) url = scalar(c, v, "url");
+        if (strcmp(key, "label") == 0)
+          label = scalar(c, v, "label");
+        else if (strcmp(key, "url") == 0)
+          url = scalar(c, v, "url");
         else if (!label && !url && v && v->type == YAML_SCALAR_NODE) {
           /* "- paper: https://..." */
           label = pb_arena_strdup(lib->arena, key);
           url = scalar(c, v, key);
-        } else pb_warn(file, node_line(c, k), "unknown link key '%s'", key);
+        } else
+          pb_warn(file, node_line(c, k), "unknown link key '%s'", key);
       }
     } else {
       url = scalar(c, item, "links");
@@ -156,7 +160,8 @@ static void read_field(card_ctx *c, const char *key, yaml_node_t *v, int line) {
     long y = s ? strtol(s, &end, 10) : 0;
     if (s && *s && (!end || *end || y < 1900 || y > 2199))
       pb_warn(file, line, "year '%s' is not a year", s);
-    else if (s && *s) e->year = (int)y;
+    else if (s && *s)
+      e->year = (int)y;
   } else if (strcmp(key, "note") == 0) {
     const char *s = scalar(c, v, key);
     if (s && *s) e->note = s;
@@ -170,8 +175,10 @@ static void read_field(card_ctx *c, const char *key, yaml_node_t *v, int line) {
     char iso[11];
     pb_read_str t = {s ? s : "", s ? strlen(s) : 0};
     if (s && *s) {
-      if (pb_read_date(t, iso) == t.len) e->date = pb_arena_strdup(lib->arena, iso);
-      else pb_warn(file, line, "date '%s' is not a date (YYYY-MM-DD)", s);
+      if (pb_read_date(t, iso) == t.len)
+        e->date = pb_arena_strdup(lib->arena, iso);
+      else
+        pb_warn(file, line, "date '%s' is not a date (YYYY-MM-DD)", s);
     }
   } else if (strcmp(key, "links") == 0) {
     if (v) read_links(c, v);
@@ -311,8 +318,10 @@ static void collect(const char *dir, int depth, path_list *out) {
     /* lstat: a symlinked directory could loop */
     if (lstat(p.data, &st) == 0) {
       if (S_ISDIR(st.st_mode)) {
-        if (depth < PB_CARDS_MAX_DEPTH) collect(p.data, depth + 1, out);
-        else pb_warn(p.data, 0, "directory nested too deep; not read");
+        if (depth < PB_CARDS_MAX_DEPTH)
+          collect(p.data, depth + 1, out);
+        else
+          pb_warn(p.data, 0, "directory nested too deep; not read");
       } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
         size_t n = strlen(de->d_name);
         if (n > 3 && strcmp(de->d_name + n - 3, ".md") == 0) {

@@ -35,8 +35,9 @@ static pb_read_str unquoted(pb_read_str l) {
 
 /* Phrases people write for "I did not read a paper this week". */
 static const char *const absence_phrases[] = {
-    "未精读", "没有精读", "没精读", "未精度", "无精读", "无精度", "没有精度", "暂无打卡",
-    "来得及精读", "无法定位到精读", "暂未精读", "未打卡", "没有打卡", "请假", "缺席",
+    "未精读",   "没有精读", "没精读",   "未精度",     "无精读",
+    "无精度",   "没有精度", "暂无打卡", "来得及精读", "无法定位到精读",
+    "暂未精读", "未打卡",   "没有打卡", "请假",       "缺席",
 };
 
 static int says_absent(pb_read_str t) {
@@ -81,8 +82,10 @@ typedef struct {
 static size_t close_bracket(const char *s, size_t len, size_t *close_len) {
   int depth = 0;
   for (size_t i = 0; i < len;) {
-    if (s[i] == '[') depth++, i++;
-    else if (len - i >= 3 && memcmp(s + i, "【", 3) == 0) depth++, i += 3;
+    if (s[i] == '[')
+      depth++, i++;
+    else if (len - i >= 3 && memcmp(s + i, "【", 3) == 0)
+      depth++, i += 3;
     else if (s[i] == ']' || (len - i >= 3 && memcmp(s + i, "】", 3) == 0)) {
       size_t n = s[i] == ']' ? 1 : 3;
       if (--depth == 0) {
@@ -90,7 +93,8 @@ static size_t close_bracket(const char *s, size_t len, size_t *close_len) {
         return i;
       }
       i += n;
-    } else i++;
+    } else
+      i++;
   }
   *close_len = 0;
   return len;
@@ -99,8 +103,10 @@ static size_t close_bracket(const char *s, size_t len, size_t *close_len) {
 static size_t close_paren(const char *s, size_t len, size_t *close_len) {
   int depth = 0;
   for (size_t i = 0; i < len;) {
-    if (s[i] == '(') depth++, i++;
-    else if (len - i >= 3 && memcmp(s + i, "（", 3) == 0) depth++, i += 3;
+    if (s[i] == '(')
+      depth++, i++;
+    else if (len - i >= 3 && memcmp(s + i, "（", 3) == 0)
+      depth++, i += 3;
     else if (s[i] == ')' || (len - i >= 3 && memcmp(s + i, "）", 3) == 0)) {
       size_t n = s[i] == ')' ? 1 : 3;
       if (--depth == 0) {
@@ -108,7 +114,8 @@ static size_t close_paren(const char *s, size_t len, size_t *close_len) {
         return i;
       }
       i += n;
-    } else i++;
+    } else
+      i++;
   }
   *close_len = 0;
   return len;
@@ -218,7 +225,8 @@ static pb_read_str first_url(pb_library *lib, pb_read_str t) {
           }
           break;
         }
-        if ((unsigned char)c >= 0x80 && pb_read_starts_with((pb_read_str){r.s + j, r.len - j}, "，"))
+        if ((unsigned char)c >= 0x80 &&
+            pb_read_starts_with((pb_read_str){r.s + j, r.len - j}, "，"))
           break;
         pb_buf_putc(&b, c);
         j++;
@@ -248,8 +256,10 @@ static void add_url_link(head_ctx *h, pb_read_str label, pb_read_str url) {
     int have_paper = 0;
     for (size_t i = 0; i < h->e->nlinks; i++)
       if (h->e->links[i].kind == PB_LINK_PAPER) have_paper = 1;
-    if (!have_paper) kind = PB_LINK_PAPER;
-    else kind = pb_link_kind_from_label(NULL, pb_arena_strndup(c->lib->arena, url.s, url.len));
+    if (!have_paper)
+      kind = PB_LINK_PAPER;
+    else
+      kind = pb_link_kind_from_label(NULL, pb_arena_strndup(c->lib->arena, url.s, url.len));
   }
   pb_read_add_link(c->lib, h->e, label, url, kind, c->src->dir, c->opt, c->src->file, h->line);
 }
@@ -320,12 +330,14 @@ static void read_head_rest(head_ctx *h, pb_read_str rest) {
   /* the title */
   tk *t0 = &toks[0];
   if (t0->unclosed)
-    pb_warn(h->c->src->file, h->line, "unclosed bracket in the entry head; read to the end of the line");
+    pb_warn(h->c->src->file, h->line,
+            "unclosed bracket in the entry head; read to the end of the line");
   pb_read_str title = t0->text;
   if (t0->unclosed) {
     /* "[Title)" : a bracket closed with the wrong character */
     title = pb_read_trim(title);
-    while (title.len && (title.s[title.len - 1] == ')' || title.s[title.len - 1] == ']')) title.len--;
+    while (title.len && (title.s[title.len - 1] == ')' || title.s[title.len - 1] == ']'))
+      title.len--;
   }
   pb_read_str title_link = {"", 0};
   if (t0->kind == TK_TEXT && has_url(title)) {
@@ -344,11 +356,10 @@ static void read_head_rest(head_ctx *h, pb_read_str rest) {
     tk *k = &toks[i];
     pb_read_str text = pb_read_trim(k->text);
     switch (k->kind) {
-    case TK_BRACKET:
-      read_after_title(h, k);
-      break;
+    case TK_BRACKET: read_after_title(h, k); break;
     case TK_PAREN:
-      if (pb_read_is_url(text) || has_url(text)) add_url_link(h, (pb_read_str){"", 0}, first_url(lib, text));
+      if (pb_read_is_url(text) || has_url(text))
+        add_url_link(h, (pb_read_str){"", 0}, first_url(lib, text));
       else if (!h->e->venue && pb_read_venue(lib, h->e, text)) {
       } else if (text.len)
         pb_warn(h->c->src->file, h->line, "could not place '(%.*s)' in the entry head",
@@ -363,8 +374,8 @@ static void read_head_rest(head_ctx *h, pb_read_str rest) {
       int meaningful = 0;
       for (size_t j = 0; j < text.len; j++) {
         unsigned char ch = (unsigned char)text.s[j];
-        if (ch >= 0x80 ? !(j + 3 <= text.len && (memcmp(text.s + j, "）", 3) == 0 ||
-                                                 memcmp(text.s + j, "。", 3) == 0))
+        if (ch >= 0x80 ? !(j + 3 <= text.len &&
+                           (memcmp(text.s + j, "）", 3) == 0 || memcmp(text.s + j, "。", 3) == 0))
                        : (ch != ')' && ch != ']' && ch != '.' && ch != ';'))
           meaningful = 1;
         if (ch >= 0x80) j += 2;
@@ -390,8 +401,10 @@ static size_t read_date_presenter(checkin_ctx *c, pb_read_str head, int line, ch
   date[0] = 0;
   *odd_brackets = 0;
   int open = 0;
-  if (pb_read_starts_with(head, "[")) i = 1, open = 1;
-  else if (pb_read_starts_with(head, "【")) i = 3, open = 1;
+  if (pb_read_starts_with(head, "["))
+    i = 1, open = 1;
+  else if (pb_read_starts_with(head, "【"))
+    i = 3, open = 1;
   while (i < head.len && head.s[i] == ' ') i++;
   size_t used = pb_read_date((pb_read_str){head.s + i, head.len - i}, date);
   if (used) {
@@ -403,14 +416,18 @@ static size_t read_date_presenter(checkin_ctx *c, pb_read_str head, int line, ch
   }
   while (i < head.len && head.s[i] == ' ') i++;
   if (open) {
-    if (i < head.len && head.s[i] == ']') i++;
-    else if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "】")) i += 3;
+    if (i < head.len && head.s[i] == ']')
+      i++;
+    else if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "】"))
+      i += 3;
   }
   while (i < head.len && (head.s[i] == '-' || head.s[i] == ' ')) i++;
   /* the presenter, with or without brackets, ending at a bracket or dash */
   int name_open = 0;
-  if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "[")) i += 1, name_open = 1;
-  else if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "【")) i += 3, name_open = 1;
+  if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "["))
+    i += 1, name_open = 1;
+  else if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "【"))
+    i += 3, name_open = 1;
   size_t ns = i;
   /* inside brackets a name may hold blanks ("[Jane Doe]"); without them a
    * blank ends it ("[date]-[name]  [title]") */
@@ -421,7 +438,8 @@ static size_t read_date_presenter(checkin_ctx *c, pb_read_str head, int line, ch
     i++;
   *name = pb_read_trim((pb_read_str){head.s + ns, i - ns});
   int name_close = 0;
-  if (i < head.len && head.s[i] == ']') i++, name_close = 1;
+  if (i < head.len && head.s[i] == ']')
+    i++, name_close = 1;
   else if (pb_read_starts_with((pb_read_str){head.s + i, head.len - i}, "】")) {
     i += 3;
     name_close = 1;
@@ -459,8 +477,10 @@ static size_t gather_head(checkin_ctx *c, size_t i, pb_buf *head) {
   while (used < PB_CHECKIN_MAX_HEAD_LINES && i + used < c->src->nlines) {
     int depth = 0;
     for (size_t k = 0; k < head->len; k++) {
-      if (head->data[k] == '[') depth++;
-      else if (head->data[k] == ']' && depth > 0) depth--;
+      if (head->data[k] == '[')
+        depth++;
+      else if (head->data[k] == ']' && depth > 0)
+        depth--;
     }
     if (depth <= 0) break;
     pb_read_str next = unquoted(line_at(c, i + used));
@@ -505,7 +525,8 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
   size_t off = read_date_presenter(c, h, line, date, &name, &odd);
   pb_read_str after = pb_read_trim((pb_read_str){h.s + off, h.len - off});
   const char *presenter = name.len ? pb_arena_strndup(lib->arena, name.s, name.len) : NULL;
-  if (!presenter) pb_warn(file, line, "entry has no presenter");
+  if (!presenter)
+    pb_warn(file, line, "entry has no presenter");
   else if (odd)
     pb_warn(file, line, "presenter written with unmatched brackets; read as '%s'", presenter);
   if (date[0] && c->main_year && atoi(date) != c->main_year)
@@ -538,8 +559,7 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
     a->line = line;
     for (size_t k = j; k < end; k++) {
       pb_read_str u = unquoted(line_at(c, k));
-      if (u.len && k != reason_line)
-        pb_warn(file, (int)k + 1, "text after an absence ignored");
+      if (u.len && k != reason_line) pb_warn(file, (int)k + 1, "text after an absence ignored");
     }
     goto done;
   }
@@ -611,8 +631,8 @@ int pb_read_checkins(pb_library *lib, const char *path, const pb_read_options *o
     }
     /* text between entries: one warning for the whole paragraph */
     pb_read_str shown = pb_read_cut(u, 60);
-    pb_warn(src.file, (int)i + 1, "text outside any check-in entry ignored: '%.*s'",
-            (int)shown.len, shown.s);
+    pb_warn(src.file, (int)i + 1, "text outside any check-in entry ignored: '%.*s'", (int)shown.len,
+            shown.s);
     while (i < src.nlines) {
       pb_read_str v = unquoted(src.lines[i]);
       if (pb_read_is_blank(v) || ends_entry(src.lines[i])) break;

@@ -188,9 +188,12 @@ int pb_read_is_separator(pb_read_str t) {
   size_t dashes = 0, marks = 0, other = 0;
   for (size_t i = 0; i < t.len; i++) {
     char c = t.s[i];
-    if (c == '-' || c == '=' || c == '_') dashes++;
-    else if (c == '#' || c == '*') marks++;
-    else if (!is_blank_byte((unsigned char)c)) other++;
+    if (c == '-' || c == '=' || c == '_')
+      dashes++;
+    else if (c == '#' || c == '*')
+      marks++;
+    else if (!is_blank_byte((unsigned char)c))
+      other++;
   }
   if (dashes + marks < 3) return 0;
   if (!other) return dashes >= 3 || marks >= 3 ? (t.s[0] != '#' || dashes >= 3) : 0;
@@ -241,10 +244,12 @@ static size_t read_digits(const char *s, size_t len, size_t max, int *value) {
 static size_t date_sep(const char *s, size_t len) {
   size_t i = 0;
   while (i < len && s[i] == ' ') i++;
-  if (i < len && (s[i] == '-' || s[i] == '.' || s[i] == '/')) i++;
+  if (i < len && (s[i] == '-' || s[i] == '.' || s[i] == '/'))
+    i++;
   else if (len - i >= 3 && (memcmp(s + i, "年", 3) == 0 || memcmp(s + i, "月", 3) == 0))
     i += 3;
-  else return 0;
+  else
+    return 0;
   while (i < len && s[i] == ' ') i++;
   return i;
 }
@@ -281,36 +286,36 @@ size_t pb_read_date(pb_read_str t, char out[11]) {
 /* ==== venues ====================================================== */
 
 static const char *const known_venues[] = {
-    "CVPR", "ICCV",  "ECCV",  "NeurIPS", "ICML",  "ICLR",  "AAAI",  "IJCAI", "ACL",
-    "EMNLP", "NAACL", "COLM", "ICASSP", "ICPR",   "TMM",   "TCSVT", "TIP",   "TPAMI",
-    "TASE", "WACV",  "ICRA",  "IROS",  "MM",      "KDD",   "WWW",   "SIGGRAPH", "BMVC",
-    "TAC",  "arXiv", "CoRL",  "RSS",   "ICME",    "INTERSPEECH", "Workshop",
+    "CVPR",  "ICCV",  "ECCV", "NeurIPS", "ICML", "ICLR",        "AAAI",     "IJCAI",    "ACL",
+    "EMNLP", "NAACL", "COLM", "ICASSP",  "ICPR", "TMM",         "TCSVT",    "TIP",      "TPAMI",
+    "TASE",  "WACV",  "ICRA", "IROS",    "MM",   "KDD",         "WWW",      "SIGGRAPH", "BMVC",
+    "TAC",   "arXiv", "CoRL", "RSS",     "ICME", "INTERSPEECH", "Workshop",
 };
 
 /* Misspellings seen in real check-ins, mapped to the venue meant. */
 static const struct {
   const char *written, *canonical;
 } venue_aliases[] = {
-    {"neurlps", "NeurIPS"}, {"nuerips", "NeurIPS"}, {"nips", "NeurIPS"},
+    {"neurlps", "NeurIPS"}, {"nuerips", "NeurIPS"},     {"nips", "NeurIPS"},
     {"neruips", "NeurIPS"}, {"cvprw", "CVPR Workshop"}, {"arxiv", "arXiv"},
 };
 
-static const char *const note_words[] = {"oral",      "spotlight", "poster", "highlight",
-                                         "preprint",  "submitted", "accepted", "投稿",
-                                         "在投",      "在审",      "录用",   "best paper"};
+static const char *const note_words[] = {"oral",     "spotlight", "poster",   "highlight",
+                                         "preprint", "submitted", "accepted", "投稿",
+                                         "在投",     "在审",      "录用",     "best paper"};
 
 size_t pb_read_link_word(pb_read_str t) {
   static const char *const words[] = {
-      "paper", "pdf",  "code", "github", "project", "homepage", "blog", "video", "slide",
-      "slides", "link", "知乎", "博客",  "代码",    "论文",     "主页", "链接",  "视频",
-      "supp",  "openreview", "html", "ppt", "ieeexplore", "doi", "网页", "ieee.org",
+      "paper", "pdf",        "code",   "github", "project",  "homepage",   "blog",
+      "video", "slide",      "slides", "link",   "知乎",     "博客",       "代码",
+      "论文",  "主页",       "链接",   "视频",   "supp",     "openreview", "html",
+      "ppt",   "ieeexplore", "doi",    "网页",   "ieee.org",
   };
   for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
     size_t n = strlen(words[i]);
     if (t.len >= n && strncasecmp(t.s, words[i], n) == 0) {
       /* "paper" must be the whole word: "papers" or "paperwork" are not */
-      if (t.len > n && isalpha((unsigned char)t.s[n]) && (unsigned char)t.s[0] < 0x80)
-        continue;
+      if (t.len > n && isalpha((unsigned char)t.s[n]) && (unsigned char)t.s[0] < 0x80) continue;
       return n;
     }
   }
@@ -425,8 +430,10 @@ int pb_read_venue(pb_library *lib, pb_entry *e, pb_read_str raw) {
       if (pb_read_eq_word(w, venue_aliases[k].written)) canon = venue_aliases[k].canonical;
     for (size_t k = 0; k < sizeof known_venues / sizeof *known_venues && !canon; k++)
       if (pb_read_eq_word(w, known_venues[k])) canon = known_venues[k];
-    if (canon) add_word(&venue, canon, strlen(canon));
-    else add_word(&venue, w.s, w.len);
+    if (canon)
+      add_word(&venue, canon, strlen(canon));
+    else
+      add_word(&venue, w.s, w.len);
   }
   if (venue.len) {
     e->venue = pb_arena_strndup(lib->arena, venue.data, venue.len);
@@ -451,7 +458,8 @@ static int looks_like_venue(pb_read_str t) {
   for (size_t i = 0; i + 4 <= t.len; i++)
     if ((i == 0 || !isdigit((unsigned char)t.s[i - 1])) && (t.s[i] == '1' || t.s[i] == '2') &&
         isdigit((unsigned char)t.s[i + 1]) && isdigit((unsigned char)t.s[i + 2]) &&
-        isdigit((unsigned char)t.s[i + 3]) && (i + 4 == t.len || !isdigit((unsigned char)t.s[i + 4])))
+        isdigit((unsigned char)t.s[i + 3]) &&
+        (i + 4 == t.len || !isdigit((unsigned char)t.s[i + 4])))
       return 1;
   for (size_t k = 0; k < sizeof known_venues / sizeof *known_venues; k++) {
     size_t n = strlen(known_venues[k]);
@@ -462,15 +470,17 @@ static int looks_like_venue(pb_read_str t) {
 
 void pb_read_title(pb_library *lib, pb_entry *e, pb_read_str text) {
   text = pb_read_trim(text);
-  if (!e->venue && text.len > 2 && (text.s[text.len - 1] == ')' ||
-                                    (text.len >= 3 && memcmp(text.s + text.len - 3, "）", 3) == 0))) {
+  if (!e->venue && text.len > 2 &&
+      (text.s[text.len - 1] == ')' ||
+       (text.len >= 3 && memcmp(text.s + text.len - 3, "）", 3) == 0))) {
     size_t close = text.s[text.len - 1] == ')' ? text.len - 1 : text.len - 3;
     /* find the matching opening parenthesis */
     int depth = 0;
     size_t open = (size_t)-1;
     for (size_t i = close + 1; i-- > 0;) {
       char c = text.s[i];
-      if (c == ')' || (i + 3 <= text.len && memcmp(text.s + i, "）", 3) == 0)) depth++;
+      if (c == ')' || (i + 3 <= text.len && memcmp(text.s + i, "）", 3) == 0))
+        depth++;
       else if (c == '(' || (i + 3 <= text.len && memcmp(text.s + i, "（", 3) == 0)) {
         if (--depth == 0) {
           open = i;
@@ -518,10 +528,11 @@ char *pb_read_percent_decode(pb_library *lib, const char *s, size_t len) {
 }
 
 static const char *const harmless_tags[] = {
-    "font", "span", "b", "i", "u", "em", "strong", "br", "p", "div", "center", "sup",
-    "sub", "small", "big", "mark", "del", "s", "ins", "kbd", "a", "details", "summary",
-    "code", "pre", "hr", "img", "tt", "strike", "blockquote", "ul", "ol", "li", "table",
-    "tr", "td", "th", "tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6"};
+    "font", "span",   "b",          "i",       "u",       "em",   "strong", "br",  "p",
+    "div",  "center", "sup",        "sub",     "small",   "big",  "mark",   "del", "s",
+    "ins",  "kbd",    "a",          "details", "summary", "code", "pre",    "hr",  "img",
+    "tt",   "strike", "blockquote", "ul",      "ol",      "li",   "table",  "tr",  "td",
+    "th",   "tbody",  "thead",      "h1",      "h2",      "h3",   "h4",     "h5",  "h6"};
 
 /* Checks the tag at t (starting with '<'); returns its length (0 if not a
  * tag) and reports unknown tags. *name gets the tag name. */
@@ -610,7 +621,7 @@ static size_t html_entity(const char *s, size_t len, pb_buf *b) {
   static const struct {
     const char *name;
     const char *text;
-  } ents[] = {{"&nbsp;", " "}, {"&amp;", "&"}, {"&lt;", "<"},   {"&gt;", ">"},
+  } ents[] = {{"&nbsp;", " "},  {"&amp;", "&"},  {"&lt;", "<"},   {"&gt;", ">"},
               {"&quot;", "\""}, {"&apos;", "'"}, {"&ensp;", " "}, {"&emsp;", " "}};
   for (size_t k = 0; k < sizeof ents / sizeof *ents; k++) {
     size_t n = strlen(ents[k].name);
@@ -625,7 +636,8 @@ static size_t html_entity(const char *s, size_t len, pb_buf *b) {
     if (hex) i++;
     uint32_t cp = 0;
     size_t d0 = i;
-    while (i < len && i < d0 + 7 && (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i])))
+    while (i < len && i < d0 + 7 &&
+           (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i])))
       cp = cp * (hex ? 16 : 10) + (uint32_t)hexval((unsigned char)s[i++]);
     if (i > d0 && i < len && s[i] == ';') {
       if (cp >= 0x20 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) &&
@@ -716,8 +728,8 @@ static int inside_root(const char *root, const char *path) {
 /* "OWNER/REPO" of a GitHub URL (https://github.com/O/R(.git)(/...)), in b. */
 static int github_repo(const char *url, size_t len, pb_buf *b) {
   static const char *const prefixes[] = {"https://github.com/", "http://github.com/",
-                                         "https://www.github.com/", "git@github.com:",
-                                         "ssh://git@github.com/"};
+                                         "https://www.github.com/",
+                                         "git@github.com:", "ssh://git@github.com/"};
   for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++) {
     size_t n = strlen(prefixes[k]);
     if (len <= n || strncasecmp(url, prefixes[k], n) != 0) continue;
@@ -740,17 +752,21 @@ static int github_repo(const char *url, size_t len, pb_buf *b) {
 static int split_repo_url(pb_read_str u, pb_buf *repo, pb_read_str *path) {
   const char *s = u.s, *end = u.s + u.len;
   const char *host = NULL;
-  if (u.len > 8 && strncasecmp(s, "https://", 8) == 0) host = s + 8;
-  else if (u.len > 7 && strncasecmp(s, "http://", 7) == 0) host = s + 7;
+  if (u.len > 8 && strncasecmp(s, "https://", 8) == 0)
+    host = s + 8;
+  else if (u.len > 7 && strncasecmp(s, "http://", 7) == 0)
+    host = s + 7;
   if (!host) return 0;
   int raw;
   const char *p;
-  if ((size_t)(end - host) > 11 && strncasecmp(host, "github.com/", 11) == 0) raw = 0, p = host + 11;
+  if ((size_t)(end - host) > 11 && strncasecmp(host, "github.com/", 11) == 0)
+    raw = 0, p = host + 11;
   else if ((size_t)(end - host) > 15 && strncasecmp(host, "www.github.com/", 15) == 0)
     raw = 0, p = host + 15;
   else if ((size_t)(end - host) > 26 && strncasecmp(host, "raw.githubusercontent.com/", 26) == 0)
     raw = 1, p = host + 26;
-  else return 0;
+  else
+    return 0;
   /* owner / repo / [blob|raw] / branch / path */
   const char *parts[4];
   const char *q = p;
@@ -810,7 +826,8 @@ static const char *try_local(pb_library *lib, const char *base, const char *rel,
     size_t n = rr ? strlen(rr) : 0;
     if (rr && rp && strncmp(rr, rp, n) == 0 && rp[n] == '/')
       *relout = pb_arena_strdup(lib->arena, rp + n + 1);
-    else *relout = norm.len ? pb_arena_strdup(lib->arena, norm.data) : NULL;
+    else
+      *relout = norm.len ? pb_arena_strdup(lib->arena, norm.data) : NULL;
     free(rr);
     free(rp);
   }
@@ -836,7 +853,8 @@ const char *pb_read_resolve(pb_library *lib, pb_read_str target, const char *bas
   /* htmlpreview.github.io/?URL shows a file of a repository: the file is URL */
   if (pb_read_is_url(target)) {
     const char *q = memchr(target.s, '?', target.len);
-    if (q && (size_t)(q - target.s) < 40 && memmem(target.s, (size_t)(q - target.s), "htmlpreview", 11)) {
+    if (q && (size_t)(q - target.s) < 40 &&
+        memmem(target.s, (size_t)(q - target.s), "htmlpreview", 11)) {
       pb_read_str inner = {q + 1, target.len - (size_t)(q + 1 - target.s)};
       if (pb_read_is_url(inner)) target = inner;
     }
@@ -874,8 +892,10 @@ const char *pb_read_resolve(pb_library *lib, pb_read_str target, const char *bas
   if (target.s[0] == '/') {
     char *abs = pb_read_percent_decode(lib, target.s, plen);
     if (!is_file(abs)) goto done;
-    if (inside_root(lib->root, abs) || (opt && opt->allow_outside)) result = abs;
-    else pb_warn(file, line, "'%s' is outside the library root; not used", abs);
+    if (inside_root(lib->root, abs) || (opt && opt->allow_outside))
+      result = abs;
+    else
+      pb_warn(file, line, "'%s' is outside the library root; not used", abs);
     goto done;
   }
   char *dec = pb_read_percent_decode(lib, target.s, plen);
@@ -952,8 +972,10 @@ pb_figure *pb_read_add_figure(pb_library *lib, pb_entry *e, pb_read_str src, pb_
   int warned = pb_diag_warnings();
   f->path = pb_read_resolve(lib, src, base_dir, opt, file, line, NULL);
   warned = pb_diag_warnings() != warned; /* a refusal was already reported */
-  if (!f->path && pb_read_is_url(src)) f->url = f->src;
-  else if (!f->path && !warned && !src.len) pb_warn(file, line, "figure without a source");
+  if (!f->path && pb_read_is_url(src))
+    f->url = f->src;
+  else if (!f->path && !warned && !src.len)
+    pb_warn(file, line, "figure without a source");
   else if (!f->path && !warned)
     pb_warn(file, line, "figure '%s' not found under the library root", f->src);
   return f;
@@ -974,7 +996,8 @@ pb_link *pb_read_add_link(pb_library *lib, pb_entry *e, pb_read_str label, pb_re
    * (Slide/x.pptx opens the local deck when the PDF sits in the root) */
   const char *rel = NULL;
   int warned = pb_diag_warnings();
-  if (pb_read_resolve(lib, url, base_dir, opt, file, line, &rel)) l->local = rel;
+  if (pb_read_resolve(lib, url, base_dir, opt, file, line, &rel))
+    l->local = rel;
   else if (url.len && !pb_read_is_url(url) && !memchr(url.s, ':', url.len) && url.s[0] != '#' &&
            pb_diag_warnings() == warned)
     pb_warn(file, line, "link target '%s' not found under the library root", l->url);
@@ -990,8 +1013,10 @@ static size_t match_close(const char *s, size_t len, char open, char close) {
       i++;
       continue;
     }
-    if (s[i] == open) depth++;
-    else if (s[i] == close && --depth == 0) return i;
+    if (s[i] == open)
+      depth++;
+    else if (s[i] == close && --depth == 0)
+      return i;
   }
   return len;
 }
@@ -1026,7 +1051,8 @@ size_t pb_read_take_images(pb_library *lib, pb_entry *e, pb_read_str line, pb_bu
           pb_read_str src = {line.s + after + 1, cp - 1};
           /* ![x](url "title") */
           for (size_t k = 0; k < src.len; k++)
-            if (src.s[k] == ' ' && k + 1 < src.len && (src.s[k + 1] == '"' || src.s[k + 1] == '\'')) {
+            if (src.s[k] == ' ' && k + 1 < src.len &&
+                (src.s[k + 1] == '"' || src.s[k + 1] == '\'')) {
               src.len = k;
               break;
             }
@@ -1074,7 +1100,8 @@ static size_t scan_links(pb_library *lib, pb_entry *e, pb_read_str t, int *only_
       continue;
     }
     size_t n;
-    if (c == ',' || c == ';' || c == '|' || c == '\\' || c == '/' || is_blank_byte((unsigned char)c)) {
+    if (c == ',' || c == ';' || c == '|' || c == '\\' || c == '/' ||
+        is_blank_byte((unsigned char)c)) {
       i++;
       continue;
     }
@@ -1125,15 +1152,18 @@ pb_read_str pb_read_drop_hard_break(pb_read_str t) {
 
 size_t pb_read_summary_label(pb_read_str t) {
   static const char *const labels[] = {"论文框架图", "论文框架", "论文简述", "论文简介",
-                                       "论文概述", "论文摘要", "框架图"};
+                                       "论文概述",   "论文摘要", "框架图"};
   for (size_t k = 0; k < sizeof labels / sizeof *labels; k++) {
     size_t n = strlen(labels[k]);
     if (t.len < n || memcmp(t.s, labels[k], n) != 0) continue;
     size_t i = n;
     while (i < t.len && is_blank_byte((unsigned char)t.s[i])) i++;
-    if (t.len - i >= 3 && memcmp(t.s + i, "：", 3) == 0) i += 3;
-    else if (i < t.len && t.s[i] == ':') i++;
-    else if (i < t.len) return 0; /* "论文简述了..." is text, not a label */
+    if (t.len - i >= 3 && memcmp(t.s + i, "：", 3) == 0)
+      i += 3;
+    else if (i < t.len && t.s[i] == ':')
+      i++;
+    else if (i < t.len)
+      return 0; /* "论文简述了..." is text, not a label */
     while (i < t.len && is_blank_byte((unsigned char)t.s[i])) i++;
     return i;
   }
@@ -1225,12 +1255,14 @@ static void md_html(md_state *st, cmark_node *n, int is_block) {
   if (st->m->entry)
     pb_read_take_images(st->m->lib, st->m->entry, t, &rest, st->m->base_dir, st->m->opt,
                         st->m->file, line);
-  else pb_buf_append(&rest, t.s, t.len);
+  else
+    pb_buf_append(&rest, t.s, t.len);
   pb_read_str r = {rest.data ? rest.data : "", rest.len};
   if (!is_block && r.len) {
     pb_read_str name;
     size_t k = html_tag(r, &name);
-    if (k && pb_read_eq_word(name, "br")) st->pending_space = 1;
+    if (k && pb_read_eq_word(name, "br"))
+      st->pending_space = 1;
     else if (k && !tag_is_harmless(name) && r.s[1] != '/')
       pb_warn(st->m->file, line, "unknown HTML tag <%.*s> removed", (int)name.len, name.s);
     pb_buf_free(&rest);
@@ -1267,9 +1299,7 @@ void pb_read_markdown_text(const pb_read_md *m, pb_text *out, const char *md, si
     cmark_node *n = cmark_iter_get_node(it);
     int enter = ev == CMARK_EVENT_ENTER;
     switch (cmark_node_get_type(n)) {
-    case CMARK_NODE_BLOCK_QUOTE:
-      st.quote += enter ? 1 : -1;
-      break;
+    case CMARK_NODE_BLOCK_QUOTE: st.quote += enter ? 1 : -1; break;
     case CMARK_NODE_LIST:
       if (enter) {
         if (st.nlists == st.caplists) {
@@ -1327,15 +1357,9 @@ void pb_read_markdown_text(const pb_read_md *m, pb_text *out, const char *md, si
       break;
     }
     case CMARK_NODE_SOFTBREAK:
-    case CMARK_NODE_LINEBREAK:
-      st.pending_space = 1;
-      break;
-    case CMARK_NODE_EMPH:
-      st.emph += enter ? 1 : -1;
-      break;
-    case CMARK_NODE_STRONG:
-      st.strong += enter ? 1 : -1;
-      break;
+    case CMARK_NODE_LINEBREAK: st.pending_space = 1; break;
+    case CMARK_NODE_EMPH: st.emph += enter ? 1 : -1; break;
+    case CMARK_NODE_STRONG: st.strong += enter ? 1 : -1; break;
     case CMARK_NODE_LINK:
       if (enter) {
         const char *url = cmark_node_get_url(n);
@@ -1374,14 +1398,9 @@ void pb_read_markdown_text(const pb_read_md *m, pb_text *out, const char *md, si
         cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
       }
       break;
-    case CMARK_NODE_HTML_INLINE:
-      md_html(&st, n, 0);
-      break;
-    case CMARK_NODE_HTML_BLOCK:
-      md_html(&st, n, 1);
-      break;
-    default:
-      break;
+    case CMARK_NODE_HTML_INLINE: md_html(&st, n, 0); break;
+    case CMARK_NODE_HTML_BLOCK: md_html(&st, n, 1); break;
+    default: break;
     }
   }
   cmark_iter_free(it);
@@ -1399,8 +1418,10 @@ void pb_read_markdown_text(const pb_read_md *m, pb_text *out, const char *md, si
 int pb_read_is_checkin_head(pb_read_str t) {
   t = pb_read_trim(t);
   size_t i = 0;
-  if (pb_read_starts_with(t, "[")) i = 1;
-  else if (pb_read_starts_with(t, "【")) i = 3;
+  if (pb_read_starts_with(t, "["))
+    i = 1;
+  else if (pb_read_starts_with(t, "【"))
+    i = 3;
   while (i < t.len && t.s[i] == ' ') i++;
   char iso[11];
   if (pb_read_date((pb_read_str){t.s + i, t.len - i}, iso)) return 1;

@@ -73,8 +73,8 @@ char *pb_read_percent_decode(pb_library *lib, const char *s, size_t len);
  * &quot; &#N; &#xN;). *color (may be NULL) gets the colour of a <font
  * color=...> tag. Tags other than a few harmless formatting ones are
  * reported at file:line. */
-char *pb_read_strip_html(pb_library *lib, pb_read_str t, const char **color,
-                         const char *file, int line);
+char *pb_read_strip_html(pb_library *lib, pb_read_str t, const char **color, const char *file,
+                         int line);
 
 /* Resolves target like pb_resolve_local, trying base_dir (the card's own
  * directory) before the library root, and reporting refusals at file:line.

@@ -233,8 +233,10 @@ static void read_card_quote(report_ctx *c, qline *q, size_t n) {
     pb_read_md m = {lib, e, file, c->src->dir, c->opt, map.v, map.n};
     pb_read_markdown_text(&m, &e->summary, md.data, md.len);
   }
-  if (c->depth) pb_library_file_entry(lib, current_category(c), e);
-  else pb_warn(file, e->line, "card before the first heading has no category");
+  if (c->depth)
+    pb_library_file_entry(lib, current_category(c), e);
+  else
+    pb_warn(file, e->line, "card before the first heading has no category");
   pb_buf_free(&title);
   pb_buf_free(&md);
   pb_buf_free(&rest);
@@ -266,8 +268,10 @@ static void read_quote(report_ctx *c, qline *q, size_t n) {
             (int)shown.len, shown.s);
     return;
   }
-  if (refs && !(card_like && !is_reference_label(first))) read_references(c, q, n);
-  else read_card_quote(c, q, n);
+  if (refs && !(card_like && !is_reference_label(first)))
+    read_references(c, q, n);
+  else
+    read_card_quote(c, q, n);
 }
 
 int pb_read_report(pb_library *lib, const char *path, const pb_read_options *opt) {
@@ -296,7 +300,8 @@ int pb_read_report(pb_library *lib, const char *path, const pb_read_options *opt
       if (!memmem(t.s + 4, t.len - 4, "-->", 3)) in_comment = 1;
       /* "<!-- TOC -->" ... "<!-- TOC -->" (or "<!-- /TOC -->") brackets a
        * generated table of contents: noise, as the booklet makes its own */
-      else if (memmem(t.s, t.len, "TOC", 3)) in_toc = !in_toc;
+      else if (memmem(t.s, t.len, "TOC", 3))
+        in_toc = !in_toc;
       i++;
       continue;
     }

@@ -37,18 +37,25 @@ static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 /* What people put between the parts of a name. */
 static int is_separator(uint32_t cp) {
   switch (cp) {
-  case ' ': case '-': case '_': case '.': case '+': case ',': case '~': case '&': case '\t':
+  case ' ':
+  case '-':
+  case '_':
+  case '.':
+  case '+':
+  case ',':
+  case '~':
+  case '&':
+  case '\t':
   case 0x00A0: /* no-break space */
   case 0x00B7: /* middle dot */
-  case 0x2013: case 0x2014: /* en and em dash */
+  case 0x2013:
+  case 0x2014: /* en and em dash */
   case 0x3000: /* ideographic space */
   case 0x3001: /* 、 */
   case 0xFF0C: /* ， */
   case 0xFF0D: /* － */
-  case 0xFF3F: /* ＿ */
-    return 1;
-  default:
-    return 0;
+  case 0xFF3F: /* ＿ */ return 1;
+  default: return 0;
   }
 }
 
@@ -71,11 +78,17 @@ static uint32_t bracket_close(uint32_t cp) {
 
 static int is_close_bracket(uint32_t cp) {
   switch (cp) {
-  case ')': case ']': case '}': case 0x3011: case 0xFF09: case 0x300B: case 0x300D:
-  case 0x300F: case 0x3015: case 0xFF3D:
-    return 1;
-  default:
-    return 0;
+  case ')':
+  case ']':
+  case '}':
+  case 0x3011:
+  case 0xFF09:
+  case 0x300B:
+  case 0x300D:
+  case 0x300F:
+  case 0x3015:
+  case 0xFF3D: return 1;
+  default: return 0;
   }
 }
 
@@ -360,8 +373,7 @@ static int find_presenter(const char *s, size_t len, const date_span *date,
     for (size_t p = 0; p + nl <= len; p++) {
       if (date && p < date->end && p + nl > date->start) continue;
       if (strncasecmp(s + p, name, nl) != 0) continue;
-      if (!left_boundary(s, p, date, lhan) || !right_boundary(s, len, p + nl, date, rhan))
-        continue;
+      if (!left_boundary(s, p, date, lhan) || !right_boundary(s, len, p + nl, date, rhan)) continue;
       if (!found || p < out->start || (p == out->start && p + nl > out->end)) {
         out->start = p;
         out->end = p + nl;
@@ -431,7 +443,8 @@ static void tidy_piece(const char *s, size_t *a, size_t *b) {
       size_t end_of_group = 0, i = *a;
       while (i < *b) {
         size_t n = (size_t)pb_utf8_decode(s + i, *b - i, &cp);
-        if (cp == first) depth++;
+        if (cp == first)
+          depth++;
         else if (cp == close && --depth == 0) {
           end_of_group = i + n;
           break;
@@ -549,8 +562,8 @@ int pb_slide_parse_name(pb_arena *a, const char *filename, const char *const *kn
 /* ====================================================================== */
 
 static int is_ooxml_presentation(const char *ext) {
-  return ext && (strcmp(ext, "pptx") == 0 || strcmp(ext, "pptm") == 0 ||
-                 strcmp(ext, "ppsx") == 0 || strcmp(ext, "potx") == 0);
+  return ext && (strcmp(ext, "pptx") == 0 || strcmp(ext, "pptm") == 0 || strcmp(ext, "ppsx") == 0 ||
+                 strcmp(ext, "potx") == 0);
 }
 
 /* "ppt/slides/slide12.xml" */
@@ -635,8 +648,9 @@ static const char *store_thumbnail(pb_library *lib, scan_state *st, const char *
                                    const pb_buf *bytes, const char *ext) {
   if (st->thumb_dir_failed) return NULL;
   if (make_dirs(st->thumb_dir) != 0) {
-    pb_warn(deck, 0, "cannot create thumbnail directory %s (%s); decks are listed without "
-                     "thumbnails",
+    pb_warn(deck, 0,
+            "cannot create thumbnail directory %s (%s); decks are listed without "
+            "thumbnails",
             st->thumb_dir, strerror(errno));
     st->thumb_dir_failed = 1;
     return NULL;
@@ -683,12 +697,16 @@ static void read_pptx(pb_library *lib, scan_state *st, pb_slide *slide, const ch
   for (zip_int64_t i = 0; i < nentries; i++) {
     const char *ename = zip_get_name(z, (zip_uint64_t)i, 0);
     if (!ename) continue;
-    if (is_slide_part(ename)) count++;
-    else if (strncasecmp(ename, "docProps/thumbnail.", 19) == 0 && thumb < 0) thumb = i;
-    else if (strcmp(ename, "docProps/app.xml") == 0) app = i;
+    if (is_slide_part(ename))
+      count++;
+    else if (strncasecmp(ename, "docProps/thumbnail.", 19) == 0 && thumb < 0)
+      thumb = i;
+    else if (strcmp(ename, "docProps/app.xml") == 0)
+      app = i;
   }
   if (count == 0 && app >= 0) {
-    if (zip_read_entry(z, (zip_uint64_t)app, PB_SLIDES_APPXML_MAX, &data, why, sizeof why) == PB_OK) {
+    if (zip_read_entry(z, (zip_uint64_t)app, PB_SLIDES_APPXML_MAX, &data, why, sizeof why) ==
+        PB_OK) {
       const char *p = strstr(data.data, "<Slides>");
       if (p) count = atoi(p + 8);
     } else {
@@ -707,10 +725,14 @@ static void read_pptx(pb_library *lib, scan_state *st, pb_slide *slide, const ch
     } else {
       const unsigned char *b = (const unsigned char *)data.data;
       const char *ext = NULL;
-      if (data.len >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) ext = "jpeg";
-      else if (data.len >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) ext = "png";
-      if (!ext) pb_warn(file, 0, "thumbnail is neither JPEG nor PNG; skipped");
-      else slide->thumbnail = store_thumbnail(lib, st, file, &data, ext);
+      if (data.len >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
+        ext = "jpeg";
+      else if (data.len >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
+        ext = "png";
+      if (!ext)
+        pb_warn(file, 0, "thumbnail is neither JPEG nor PNG; skipped");
+      else
+        slide->thumbnail = store_thumbnail(lib, st, file, &data, ext);
     }
   }
   pb_buf_free(&data);
@@ -816,8 +838,7 @@ static void link_decks(pb_library *lib) {
       const pb_entry *e = lib->entries[i];
       int linked = same_session(e, s);
       for (size_t j = 0; !linked && j < e->nlinks; j++)
-        linked = link_library_path(lib, &e->links[j], &target) &&
-                 strcmp(target.data, s->path) == 0;
+        linked = link_library_path(lib, &e->links[j], &target) && strcmp(target.data, s->path) == 0;
       if (linked) link_entry(lib, s, e->index);
     }
   }
@@ -831,8 +852,8 @@ static void link_decks(pb_library *lib) {
 /* Files that sit beside decks without being one: scripts and notes that
  * make or describe them, PowerPoint's "~$" lock files, desktop litter. */
 static int is_deck_file(const char *name) {
-  static const char *const not_decks[] = {"py", "sh", "bat", "cmd", "ps1", "js", "css", "json",
-                                          "yml", "yaml", "md", "db", "ini", "lock", "tmp"};
+  static const char *const not_decks[] = {"py",  "sh",   "bat", "cmd", "ps1", "js",   "css", "json",
+                                          "yml", "yaml", "md",  "db",  "ini", "lock", "tmp"};
   if (name[0] == '.' || strncmp(name, "~$", 2) == 0) return 0;
   if (strcasecmp(name, "Thumbs.db") == 0 || strcasecmp(name, "desktop.ini") == 0) return 0;
   const char *dot = strrchr(name, '.');
@@ -942,8 +963,10 @@ static void slide_dir_of(const pb_library *lib, pb_buf *out) {
   pb_buf_reset(out);
   const char *p = lib->nslides ? lib->slides[0].path : NULL;
   const char *slash = p ? strrchr(p, '/') : NULL;
-  if (slash) pb_buf_append(out, p, (size_t)(slash - p));
-  else pb_buf_puts(out, "Slide");
+  if (slash)
+    pb_buf_append(out, p, (size_t)(slash - p));
+  else
+    pb_buf_puts(out, "Slide");
 }
 
 static int is_scanned_deck(const pb_library *lib, const char *path) {

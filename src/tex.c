@@ -56,7 +56,7 @@ typedef struct {
 typedef struct {
   const pb_library *lib;
   pb_tex_options opt;
-  pb_arena *arena;   /* scratch for this run */
+  pb_arena *arena; /* scratch for this run */
   const char *outdir;
   const char *figdir;
   pb_buf body;
@@ -113,7 +113,9 @@ static int is_invisible(uint32_t cp) {
          (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0000 && cp <= 0xE01EF);
 }
 
-static void mark(unsigned char *bits, uint32_t cp) { bits[cp >> 3] |= (unsigned char)(1u << (cp & 7)); }
+static void mark(unsigned char *bits, uint32_t cp) {
+  bits[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+}
 static int marked(const unsigned char *bits, uint32_t cp) { return bits[cp >> 3] >> (cp & 7) & 1; }
 
 /* 1 when cp (outside ASCII) can be typeset: some font has it. Characters
@@ -151,10 +153,10 @@ static void flush_dropped(tex *T, const char *file, int line) {
 /* ==== escaping ========================================================= */
 
 enum {
-  ESC_TEXT,    /* running text, PDF strings */
-  ESC_TITLE,   /* titles and headings: runs of spaces kept, as the PDF
-                  booklet's bookmarks keep them */
-  ESC_CODE,    /* a code block's lines: spaces kept, newlines are paragraphs */
+  ESC_TEXT,     /* running text, PDF strings */
+  ESC_TITLE,    /* titles and headings: runs of spaces kept, as the PDF
+                   booklet's bookmarks keep them */
+  ESC_CODE,     /* a code block's lines: spaces kept, newlines are paragraphs */
   ESC_BREAKABLE /* text that may be a long URL: breaks allowed after / . etc. */
 };
 
@@ -194,7 +196,13 @@ static void put_text(tex *T, pb_buf *b, const char *s, size_t len, int mode) {
     i++;
     switch (c) {
     case '\\': pb_buf_puts(b, "\\textbackslash{}"); break;
-    case '{': case '}': case '#': case '$': case '%': case '&': case '_':
+    case '{':
+    case '}':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '_':
       pb_buf_putc(b, '\\');
       pb_buf_putc(b, c);
       break;
@@ -218,8 +226,8 @@ static void put_text(tex *T, pb_buf *b, const char *s, size_t len, int mode) {
       if (c < 0x20 || c == 0x7F) break;
       pb_buf_putc(b, c);
     }
-    if (mode == ESC_BREAKABLE && (c == '/' || c == '.' || c == '?' || c == '&' || c == '=' ||
-                                  c == '_' || c == '#'))
+    if (mode == ESC_BREAKABLE &&
+        (c == '/' || c == '.' || c == '?' || c == '&' || c == '=' || c == '_' || c == '#'))
       pb_buf_puts(b, "\\allowbreak{}");
   }
 }
@@ -289,7 +297,7 @@ static void put_url_note(tex *T, pb_buf *b, const char *target, const char *text
 static int make_dirs(const char *path) {
   char *p = pb_xstrdup(path);
   int rc = 0;
-  for (char *s = p + 1; ; s++) {
+  for (char *s = p + 1;; s++) {
     if (*s != '/' && *s) continue;
     char saved = *s;
     *s = 0;
@@ -532,7 +540,8 @@ static const tex_figure *use_figure(tex *T, const char *path) {
     goto done;
   }
   {
-    const char *name = pb_arena_printf(T->arena, "%s/fig-%03d.%s", FIGURE_DIR, T->nfig_files + 1, ext);
+    const char *name =
+        pb_arena_printf(T->arena, "%s/fig-%03d.%s", FIGURE_DIR, T->nfig_files + 1, ext);
     const char *dest = pb_arena_printf(T->arena, "%s/%s", T->outdir, name);
     if (!same_contents(dest, bytes, nbytes) && pb_write_file_atomic(dest, bytes, nbytes) != 0) {
       f->why = pb_arena_printf(T->arena, "cannot write %s: %s", dest, strerror(errno));
@@ -597,7 +606,7 @@ static void put_spans(tex *T, pb_buf *b, const pb_block *blk) {
 /* Writes a summary or a category's references: paragraphs, lists (nested
  * itemize, ordered items keep their numbers as labels), code, headings. */
 static void put_blocks(tex *T, pb_buf *b, const pb_text *t) {
-  int depth = 0;           /* open itemize environments */
+  int depth = 0; /* open itemize environments */
   int has_item[MAX_LIST_DEPTH + 1] = {0};
   for (size_t i = 0; i < t->n; i++) {
     const pb_block *blk = &t->blocks[i];
@@ -648,9 +657,7 @@ static void put_blocks(tex *T, pb_buf *b, const pb_text *t) {
       put_spans(T, b, blk);
       pb_buf_puts(b, "}\n");
       break;
-    default:
-      put_spans(T, b, blk);
-      pb_buf_puts(b, "\n\n");
+    default: put_spans(T, b, blk); pb_buf_puts(b, "\n\n");
     }
     flush_dropped(T, blk->file, blk->line);
   }
@@ -662,13 +669,13 @@ static void put_blocks(tex *T, pb_buf *b, const pb_text *t) {
 
 /* ==== cards ============================================================ */
 
-
 /* \href target for a link: remote URLs as they are; files in the library
  * as run: links relative to the .tex (the PDF is made next to it). */
 static void put_link_target(tex *T, pb_buf *b, const pb_link *l) {
   if (l->local && !is_remote(l->url)) {
     pb_buf_puts(b, "run:");
-    if (T->root_rel) put_url(b, T->root_rel, 1);
+    if (T->root_rel)
+      put_url(b, T->root_rel, 1);
     else if (T->lib->root) {
       put_url(b, T->lib->root, 1);
       pb_buf_putc(b, '/');
@@ -679,7 +686,7 @@ static void put_link_target(tex *T, pb_buf *b, const pb_link *l) {
   put_url(b, l->url ? l->url : "", 0);
 }
 
-static const char *const LEVEL_NAMES[] = {"chapter", "section", "subsection",
+static const char *const LEVEL_NAMES[] = {"chapter",       "section",   "subsection",
                                           "subsubsection", "paragraph", "subparagraph"};
 
 static const char *level_name(int level) {
@@ -740,14 +747,17 @@ static void put_figures(tex *T, pb_buf *b, const pb_figure *figs, size_t n, cons
         put_text(T, b, shown, strlen(shown), ESC_BREAKABLE);
         pb_buf_puts(b, "}\n");
       }
-      pb_warn(file, line, "LaTeX export: figure %s is not a local file; a placeholder is shown", shown);
+      pb_warn(file, line, "LaTeX export: figure %s is not a local file; a placeholder is shown",
+              shown);
       flush_dropped(T, file, line);
       continue;
     }
     const tex_figure *tf = use_figure(T, f->path);
     if (tf->name) {
-      if (tf->angle) pb_buf_printf(b, "\\pbfigure[angle=%d]{%s}\n", tf->angle, tf->name);
-      else pb_buf_printf(b, "\\pbfigure{%s}\n", tf->name);
+      if (tf->angle)
+        pb_buf_printf(b, "\\pbfigure[angle=%d]{%s}\n", tf->angle, tf->name);
+      else
+        pb_buf_printf(b, "\\pbfigure{%s}\n", tf->name);
       continue;
     }
     pb_warn(file, line, "LaTeX export: figure %s: %s; a placeholder is shown", shown, tf->why);
@@ -806,9 +816,10 @@ static void put_heading(tex *T, int level, const char *title, const char *color,
   static const struct {
     const char *name;
     unsigned rgb;
-  } named[] = {{"green", 0x007333}, {"red", 0xB31A1A},  {"blue", 0x1A40A6}, {"orange", 0xCC7300},
+  } named[] = {{"green", 0x007333},  {"red", 0xB31A1A},  {"blue", 0x1A40A6},  {"orange", 0xCC7300},
                {"purple", 0x73268C}, {"gray", 0x666666}, {"black", 0x1A1A1A}, {"brown", 0x804D1A}};
-  if (color && color[0] == '#' && strlen(color) == 7 && sscanf(color + 1, "%6x", &rgb) == 1) hex = 1;
+  if (color && color[0] == '#' && strlen(color) == 7 && sscanf(color + 1, "%6x", &rgb) == 1)
+    hex = 1;
   for (size_t i = 0; color && !hex && i < sizeof named / sizeof *named; i++)
     if (strcasecmp(color, named[i].name) == 0) {
       rgb = named[i].rgb;
@@ -847,8 +858,6 @@ static void put_category(tex *T, const pb_category *c) {
   for (size_t i = 0; i < c->nchildren; i++) put_category(T, c->children[i]);
 }
 
-
-
 static void put_content(tex *T) {
   const pb_library *lib = T->lib;
   int grouping = T->opt.grouping;
@@ -884,13 +893,13 @@ static void put_content(tex *T) {
   const pb_entry **sorted = pb_arena_alloc(T->arena, (lib->nentries + 1) * sizeof *sorted);
   for (size_t i = 0; i < lib->nentries; i++) sorted[i] = lib->entries[i];
   pb_entries_sort(sorted, lib->nentries,
-                  grouping != 1          ? PB_ORDER_PRESENTER
+                  grouping != 1         ? PB_ORDER_PRESENTER
                   : T->opt.newest_first ? PB_ORDER_NEWEST_FIRST
                                         : PB_ORDER_OLDEST_FIRST);
   const char *current = NULL;
   for (size_t i = 0; i < lib->nentries; i++) {
     const pb_entry *e = sorted[i];
-    const char *key = grouping == 1 ? pb_month_label(T->arena, e->date)
+    const char *key = grouping == 1  ? pb_month_label(T->arena, e->date)
                       : e->presenter ? e->presenter
                                      : "Unknown presenter · 未署名";
     if (!current || strcmp(current, key) != 0) {
@@ -910,7 +919,8 @@ static int cmp_str(const void *a, const void *b) {
 /* Distinct names, sorted, from entries (and absences when with_absences). */
 static size_t presenters(tex *T, int with_absences, const char ***out) {
   const pb_library *lib = T->lib;
-  const char **names = pb_arena_alloc(T->arena, (lib->nentries + lib->nabsences + 1) * sizeof *names);
+  const char **names =
+      pb_arena_alloc(T->arena, (lib->nentries + lib->nabsences + 1) * sizeof *names);
   size_t n = 0;
   for (size_t i = 0; i < lib->nentries; i++)
     if (lib->entries[i]->presenter) names[n++] = lib->entries[i]->presenter;
@@ -956,8 +966,8 @@ static void put_appendix(tex *T) {
       const pb_link *deck = NULL;
       for (size_t j = 0; j < e->nlinks; j++)
         if (e->links[j].kind == PB_LINK_SLIDE) deck = &e->links[j];
-      pb_buf_printf(b, "\\pbsession{%s}{\\hyperref[pb-card-%d]{", esc(T, e->date ? e->date : "undated"),
-                    e->index);
+      pb_buf_printf(b, "\\pbsession{%s}{\\hyperref[pb-card-%d]{",
+                    esc(T, e->date ? e->date : "undated"), e->index);
       put_title(T, b, e->title && *e->title ? e->title : "(untitled)");
       pb_buf_puts(b, "}");
       if (venue && *venue) {
@@ -1001,10 +1011,14 @@ static void put_char_classes(pb_buf *b, const unsigned char *bits, const char *c
     if (!marked(bits, cp)) continue;
     uint32_t end = cp;
     while (end + 1 < CP_LIMIT && marked(bits, end + 1)) end++;
-    if (first) pb_buf_printf(b, "\\xeCJKDeclareCharClass{%s}{", cls);
-    else pb_buf_puts(b, ",");
-    if (end > cp) pb_buf_printf(b, "\"%X -> \"%X", (unsigned)cp, (unsigned)end);
-    else pb_buf_printf(b, "\"%X", (unsigned)cp);
+    if (first)
+      pb_buf_printf(b, "\\xeCJKDeclareCharClass{%s}{", cls);
+    else
+      pb_buf_puts(b, ",");
+    if (end > cp)
+      pb_buf_printf(b, "\"%X -> \"%X", (unsigned)cp, (unsigned)end);
+    else
+      pb_buf_printf(b, "\"%X", (unsigned)cp);
     first = 0;
     cp = end;
   }
@@ -1013,83 +1027,92 @@ static void put_char_classes(pb_buf *b, const unsigned char *bits, const char *c
 
 static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywords) {
   pb_buf_printf(b,
-    "%% booklet.tex, written by paperbook %s. Compile with xelatex (twice, for the\n"
-    "%% contents). Figures are in " FIGURE_DIR "/. Edit freely: paperbook overwrites this\n"
-    "%% file when it runs again.\n",
-    PB_VERSION);
+                "%% booklet.tex, written by paperbook %s. Compile with xelatex (twice, for the\n"
+                "%% contents). Figures are in " FIGURE_DIR
+                "/. Edit freely: paperbook overwrites this\n"
+                "%% file when it runs again.\n",
+                PB_VERSION);
   pb_buf_printf(b, "\\documentclass[%s,11pt,oneside,openany,fontset=none,scheme=plain]{ctexbook}\n",
                 T->opt.letter ? "letterpaper" : "a4paper");
-  pb_buf_puts(b,
-    "\\usepackage[margin=2.2cm,top=2.4cm,bottom=2.4cm]{geometry}\n"
-    "\\usepackage{graphicx}\n"
-    "\\usepackage{xcolor}\n"
-    "\n"
-    "\\setmainfont{" FONT_MAIN "}\n"
-    "\\setsansfont{" FONT_SANS "}\n"
-    "\\setmonofont{" FONT_MONO "}[Scale=MatchLowercase]\n"
-    "\\setCJKmainfont{" FONT_CJK_MAIN "}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
-    "\\setCJKsansfont{" FONT_CJK_SANS "}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
-    "\\setCJKmonofont{" FONT_CJK_MONO "}[Scale=MatchLowercase]\n");
+  pb_buf_puts(b, "\\usepackage[margin=2.2cm,top=2.4cm,bottom=2.4cm]{geometry}\n"
+                 "\\usepackage{graphicx}\n"
+                 "\\usepackage{xcolor}\n"
+                 "\n"
+                 "\\setmainfont{" FONT_MAIN "}\n"
+                 "\\setsansfont{" FONT_SANS "}\n"
+                 "\\setmonofont{" FONT_MONO "}[Scale=MatchLowercase]\n"
+                 "\\setCJKmainfont{" FONT_CJK_MAIN "}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
+                 "\\setCJKsansfont{" FONT_CJK_SANS "}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
+                 "\\setCJKmonofont{" FONT_CJK_MONO "}[Scale=MatchLowercase]\n");
   /* Characters only one font has go to that font whatever xeCJK's default
    * class for them is. */
   put_char_classes(b, T->only_cjk, "CJK");
   put_char_classes(b, T->only_latin, "Default");
-  pb_buf_puts(b,
-    "\n"
-    "\\definecolor{pbgray}{rgb}{0.42,0.42,0.42}\n");
+  pb_buf_puts(b, "\n"
+                 "\\definecolor{pbgray}{rgb}{0.42,0.42,0.42}\n");
   /* Print mode: black, for grayscale printers. */
   pb_buf_puts(b, T->opt.print ? "\\definecolor{pbaccent}{rgb}{0,0,0}\n"
                               : "\\definecolor{pbaccent}{rgb}{0.55,0.12,0.12}\n");
-  pb_buf_puts(b,
-    "\\definecolor{pblink}{rgb}{0.05,0.30,0.62}\n"
-    "\\linespread{1.15}\n"
-    "\\setlength{\\parindent}{0pt}\n"
-    "\\setlength{\\parskip}{3pt plus 1pt}\n"
-    "\\setlength{\\emergencystretch}{3em}\n"
-    "\\setcounter{secnumdepth}{-2}\n"
-    "\\setcounter{tocdepth}{5}\n"
-    "\\renewcommand{\\contentsname}{Contents · 目录}\n"
-    "\\ctexset{chapter/format+=\\sffamily, section/format+=\\sffamily,\n"
-    "  subsection/format+=\\sffamily, subsubsection/format+=\\sffamily}\n"
-    "\\pagestyle{headings}\n"
-    "\n"
-    "% The parts of a card. \\pbcard{toc level}{label}{title} puts the title into\n"
-    "% the contents and the PDF bookmarks at that level.\n"
-    "\\makeatletter\n"
-    "\\renewcommand{\\@pnumwidth}{2.2em}\n"
-    "\\renewcommand{\\@tocrmarg}{3em}\n"
-    "\\g@addto@macro\\@listI{\\itemsep=1pt plus 1pt\\parsep=0pt}\\let\\@listi\\@listI\n"
-    "\\g@addto@macro\\@listii{\\itemsep=1pt plus 1pt\\parsep=0pt}\n"
-    "\\g@addto@macro\\@listiii{\\itemsep=1pt plus 1pt\\parsep=0pt}\n"
-    "\\newcommand{\\pbcard}[3]{\\par\\addvspace{1.5\\bigskipamount}\\penalty-200\n"
-    "  \\noindent\\phantomsection\\label{#2}\\addcontentsline{toc}{#1}{#3}%\n"
-    "  {\\raggedright\\sffamily\\bfseries\\large #3\\par}\\nopagebreak\\@afterheading}\n"
-    "\\newcommand{\\pbdeephead}[2]{\\par\\addvspace{\\bigskipamount}\\penalty-200\n"
-    "  \\noindent\\phantomsection\\addcontentsline{toc}{#1}{#2}%\n"
-    "  {\\raggedright\\sffamily\\bfseries #2\\par}\\nopagebreak\\@afterheading}\n"
-    "\\newcommand{\\pbmeta}[1]{{\\noindent\\small\\sffamily\\color{pbgray}#1\\par}\\nopagebreak\\@afterheading}\n"
-    "\\newcommand{\\pblinks}[1]{{\\noindent\\small\\sffamily\\bfseries#1\\par}\\nopagebreak\\@afterheading}\n"
-    "% totalheight, not height: a figure rotated by angle= has all of it as depth.\n"
-    "\\newcommand{\\pbfigure}[2][]{\\par\\smallskip{\\centering\n"
-    "  \\includegraphics[#1,width=\\linewidth,totalheight=0.4\\textheight,keepaspectratio]{#2}\\par}\\smallskip}\n"
-    "\\newcommand{\\pbplaceholder}[1]{\\par\\smallskip\\noindent\\fbox{\\parbox[c][4em][c]%\n"
-    "  {\\dimexpr\\linewidth-2\\fboxsep-2\\fboxrule\\relax}{\\centering\\small\\sffamily\\color{pbgray}#1}}\\par\\smallskip}\n"
-    "\\newcommand{\\pbsummary}{\\par\\smallskip}\n"
-    "\\newcommand{\\pbsubhead}[1]{\\par\\smallskip{\\noindent\\sffamily\\bfseries #1\\par}\\nopagebreak\\@afterheading}\n"
-    "\\newcommand{\\pbrefs}{\\par{\\noindent\\small\\sffamily\\bfseries\\color{pbgray}References · 相关链接\\par}\\nopagebreak\\@afterheading}\n"
-    "\\newcommand{\\pbsession}[2]{\\par{\\noindent\\hangindent=6em\\hangafter=1\n"
-    "  \\makebox[6em][l]{\\small\\sffamily\\color{pbgray}#1}#2\\par}}\n"
-    "\\newenvironment{pbcode}{\\par\\smallskip\\begingroup\\small\\ttfamily\\raggedright\n"
-    "  \\leftskip=1em\\parskip=0pt\\noindent}{\\par\\endgroup\\smallskip}\n"
-    "\\makeatother\n"
-    "\n"
-    "\\usepackage[bookmarks=true,bookmarksopen=true,bookmarksdepth=5,unicode=true,\n");
-  pb_buf_puts(b, T->opt.print ? "  hidelinks]{hyperref}\n"
-                              : "  colorlinks=true,linkcolor=black,urlcolor=pblink,filecolor=pblink]{hyperref}\n");
+  pb_buf_puts(
+      b, "\\definecolor{pblink}{rgb}{0.05,0.30,0.62}\n"
+         "\\linespread{1.15}\n"
+         "\\setlength{\\parindent}{0pt}\n"
+         "\\setlength{\\parskip}{3pt plus 1pt}\n"
+         "\\setlength{\\emergencystretch}{3em}\n"
+         "\\setcounter{secnumdepth}{-2}\n"
+         "\\setcounter{tocdepth}{5}\n"
+         "\\renewcommand{\\contentsname}{Contents · 目录}\n"
+         "\\ctexset{chapter/format+=\\sffamily, section/format+=\\sffamily,\n"
+         "  subsection/format+=\\sffamily, subsubsection/format+=\\sffamily}\n"
+         "\\pagestyle{headings}\n"
+         "\n"
+         "% The parts of a card. \\pbcard{toc level}{label}{title} puts the title into\n"
+         "% the contents and the PDF bookmarks at that level.\n"
+         "\\makeatletter\n"
+         "\\renewcommand{\\@pnumwidth}{2.2em}\n"
+         "\\renewcommand{\\@tocrmarg}{3em}\n"
+         "\\g@addto@macro\\@listI{\\itemsep=1pt plus 1pt\\parsep=0pt}\\let\\@listi\\@listI\n"
+         "\\g@addto@macro\\@listii{\\itemsep=1pt plus 1pt\\parsep=0pt}\n"
+         "\\g@addto@macro\\@listiii{\\itemsep=1pt plus 1pt\\parsep=0pt}\n"
+         "\\newcommand{\\pbcard}[3]{\\par\\addvspace{1.5\\bigskipamount}\\penalty-200\n"
+         "  \\noindent\\phantomsection\\label{#2}\\addcontentsline{toc}{#1}{#3}%\n"
+         "  {\\raggedright\\sffamily\\bfseries\\large #3\\par}\\nopagebreak\\@afterheading}\n"
+         "\\newcommand{\\pbdeephead}[2]{\\par\\addvspace{\\bigskipamount}\\penalty-200\n"
+         "  \\noindent\\phantomsection\\addcontentsline{toc}{#1}{#2}%\n"
+         "  {\\raggedright\\sffamily\\bfseries #2\\par}\\nopagebreak\\@afterheading}\n"
+         "\\newcommand{\\pbmeta}[1]{{\\noindent\\small\\sffamily\\color{pbgray}#1\\par}"
+         "\\nopagebreak\\@afterheading}\n"
+         "\\newcommand{\\pblinks}[1]{{\\noindent\\small\\sffamily\\bfseries#1\\par}\\nopagebreak\\@"
+         "afterheading}\n"
+         "% totalheight, not height: a figure rotated by angle= has all of it as depth.\n"
+         "\\newcommand{\\pbfigure}[2][]{\\par\\smallskip{\\centering\n"
+         "  "
+         "\\includegraphics[#1,width=\\linewidth,totalheight=0.4\\textheight,keepaspectratio]{#2}"
+         "\\par}\\smallskip}\n"
+         "\\newcommand{\\pbplaceholder}[1]{\\par\\smallskip\\noindent\\fbox{\\parbox[c][4em][c]%\n"
+         "  "
+         "{\\dimexpr\\linewidth-2\\fboxsep-2\\fboxrule\\relax}{\\centering\\small\\sffamily\\color{"
+         "pbgray}#1}}\\par\\smallskip}\n"
+         "\\newcommand{\\pbsummary}{\\par\\smallskip}\n"
+         "\\newcommand{\\pbsubhead}[1]{\\par\\smallskip{\\noindent\\sffamily\\bfseries "
+         "#1\\par}\\nopagebreak\\@afterheading}\n"
+         "\\newcommand{\\pbrefs}{\\par{\\noindent\\small\\sffamily\\bfseries\\color{pbgray}"
+         "References · 相关链接\\par}\\nopagebreak\\@afterheading}\n"
+         "\\newcommand{\\pbsession}[2]{\\par{\\noindent\\hangindent=6em\\hangafter=1\n"
+         "  \\makebox[6em][l]{\\small\\sffamily\\color{pbgray}#1}#2\\par}}\n"
+         "\\newenvironment{pbcode}{\\par\\smallskip\\begingroup\\small\\ttfamily\\raggedright\n"
+         "  \\leftskip=1em\\parskip=0pt\\noindent}{\\par\\endgroup\\smallskip}\n"
+         "\\makeatother\n"
+         "\n"
+         "\\usepackage[bookmarks=true,bookmarksopen=true,bookmarksdepth=5,unicode=true,\n");
+  pb_buf_puts(
+      b, T->opt.print
+             ? "  hidelinks]{hyperref}\n"
+             : "  colorlinks=true,linkcolor=black,urlcolor=pblink,filecolor=pblink]{hyperref}\n");
   pb_buf_printf(b, "\\hypersetup{pdftitle={%s}", title);
   if (T->opt.group) pb_buf_printf(b, ",\n  pdfauthor={%s}", esc(T, T->opt.group));
-  pb_buf_printf(b, ",\n  pdfsubject={%zu papers%s%s}", T->lib->nentries, T->opt.semester ? ", " : "",
-                T->opt.semester ? esc(T, T->opt.semester) : "");
+  pb_buf_printf(b, ",\n  pdfsubject={%zu papers%s%s}", T->lib->nentries,
+                T->opt.semester ? ", " : "", T->opt.semester ? esc(T, T->opt.semester) : "");
   pb_buf_printf(b, ",\n  pdfkeywords={%s},\n  pdfcreator={paperbook %s}}\n", keywords, PB_VERSION);
   pb_buf_puts(b, "\\urlstyle{same}\n");
 }
@@ -1106,10 +1129,13 @@ static void put_title_page(tex *T, pb_buf *b, const char *title) {
   const char **names;
   size_t npres = presenters(T, 0, &names);
   pb_buf_puts(b, "\\begin{titlepage}\n\\centering\n\\vspace*{0.2\\textheight}\n");
-  pb_buf_printf(b, "{\\sffamily\\bfseries\\Huge\\color{pbaccent}%s\\par}\n\\vspace{2.5em}\n", title);
-  if (T->opt.group) pb_buf_printf(b, "{\\sffamily\\LARGE %s\\par}\n\\vspace{0.8em}\n", esc(T, T->opt.group));
+  pb_buf_printf(b, "{\\sffamily\\bfseries\\Huge\\color{pbaccent}%s\\par}\n\\vspace{2.5em}\n",
+                title);
+  if (T->opt.group)
+    pb_buf_printf(b, "{\\sffamily\\LARGE %s\\par}\n\\vspace{0.8em}\n", esc(T, T->opt.group));
   if (T->opt.semester)
-    pb_buf_printf(b, "{\\sffamily\\Large\\color{pbgray}%s\\par}\n\\vspace{0.8em}\n", esc(T, T->opt.semester));
+    pb_buf_printf(b, "{\\sffamily\\Large\\color{pbgray}%s\\par}\n\\vspace{0.8em}\n",
+                  esc(T, T->opt.semester));
   if (lo) {
     pb_buf_puts(b, "\\vspace{1em}\n{\\sffamily\\large ");
     put_str(T, b, lo);
@@ -1122,8 +1148,9 @@ static void put_title_page(tex *T, pb_buf *b, const char *title) {
   pb_buf_printf(b, "{\\sffamily\\large\\color{pbgray}%zu paper%s", lib->nentries,
                 lib->nentries == 1 ? "" : "s");
   if (npres) pb_buf_printf(b, " · %zu presenter%s", npres, npres == 1 ? "" : "s");
-  pb_buf_puts(b, "\\par}\n\\vfill\n{\\footnotesize\\sffamily\\color{pbgray}made with paperbook\\par}\n"
-                 "\\end{titlepage}\n");
+  pb_buf_puts(b,
+              "\\par}\n\\vfill\n{\\footnotesize\\sffamily\\color{pbgray}made with paperbook\\par}\n"
+              "\\end{titlepage}\n");
   flush_dropped(T, NULL, 0);
 }
 
@@ -1133,8 +1160,10 @@ int pb_tex_write(const pb_library *lib, const pb_tex_options *opt, const char *o
   tex T;
   memset(&T, 0, sizeof T);
   T.lib = lib;
-  if (opt) T.opt = *opt;
-  else T.opt.newest_first = 1;
+  if (opt)
+    T.opt = *opt;
+  else
+    T.opt.newest_first = 1;
   T.outdir = outdir && *outdir ? outdir : ".";
   T.arena = pb_arena_new();
   T.figdir = pb_arena_printf(T.arena, "%s/%s", T.outdir, FIGURE_DIR);

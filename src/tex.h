@@ -11,19 +11,19 @@
 #include "model.h"
 
 typedef struct {
-  const char *title;    /* booklet title; NULL = "Paper Reading Booklet · 论文精读" */
-  const char *group;    /* reading group's name, NULL if none */
-  const char *semester; /* NULL if none */
-  int appendix_presenters; /* add the sessions-by-presenter appendix */
-  int grouping;         /* 0 category (month when the library has no
-                           categories), 1 month, 2 presenter; other values
-                           (-1: not chosen) as 0 */
-  int newest_first;     /* month / presenter chapters: newest cards first */
-  int letter;           /* US Letter instead of A4 */
+  const char *title;           /* booklet title; NULL = "Paper Reading Booklet · 论文精读" */
+  const char *group;           /* reading group's name, NULL if none */
+  const char *semester;        /* NULL if none */
+  int appendix_presenters;     /* add the sessions-by-presenter appendix */
+  int grouping;                /* 0 category (month when the library has no
+                                  categories), 1 month, 2 presenter; other values
+                                  (-1: not chosen) as 0 */
+  int newest_first;            /* month / presenter chapters: newest cards first */
+  int letter;                  /* US Letter instead of A4 */
   const char **category_order; /* display order of top categories (config's
                                   order:), the rest after them as they come */
   size_t ncategory_order;
-  int print;            /* print mode: link targets as footnotes, no colour */
+  int print; /* print mode: link targets as footnotes, no colour */
 } pb_tex_options;
 
 /* Writes outdir/booklet.tex and the figures it uses into outdir/figures/

@@ -10,11 +10,17 @@ int pb_utf8_decode(const char *str, size_t len, uint32_t *cp) {
     *cp = c;
     return 1;
   } else if (c >= 0xC2 && c <= 0xDF) {
-    need = 1; v = c & 0x1F; min = 0x80;
+    need = 1;
+    v = c & 0x1F;
+    min = 0x80;
   } else if (c >= 0xE0 && c <= 0xEF) {
-    need = 2; v = c & 0x0F; min = 0x800;
+    need = 2;
+    v = c & 0x0F;
+    min = 0x800;
   } else if (c >= 0xF0 && c <= 0xF4) {
-    need = 3; v = c & 0x07; min = 0x10000;
+    need = 3;
+    v = c & 0x07;
+    min = 0x10000;
   } else {
     *cp = 0xFFFD;
     return 1;
@@ -103,8 +109,8 @@ int pb_is_cjk(uint32_t cp) {
 int pb_is_cjk_punct(uint32_t cp) {
   return (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
          (cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0xFF3B && cp <= 0xFF40) ||
-         (cp >= 0xFF5B && cp <= 0xFF65) || cp == 0x2018 || cp == 0x2019 ||
-         cp == 0x201C || cp == 0x201D || cp == 0x2026 || cp == 0x2014;
+         (cp >= 0xFF5B && cp <= 0xFF65) || cp == 0x2018 || cp == 0x2019 || cp == 0x201C ||
+         cp == 0x201D || cp == 0x2026 || cp == 0x2014;
 }
 
 int pb_is_space(uint32_t cp) {

@@ -24,8 +24,8 @@ size_t pb_utf8_check(const char *s, size_t len);
 size_t pb_utf8_clean(const char *s, size_t len, pb_buf *out, size_t *first_bad);
 
 /* Character classes used by the parsers and the layout. */
-int pb_is_cjk(uint32_t cp);         /* Han, kana, hangul, CJK symbols */
-int pb_is_cjk_punct(uint32_t cp);   /* full-width punctuation */
-int pb_is_space(uint32_t cp);       /* ASCII whitespace, NBSP, ideographic space */
+int pb_is_cjk(uint32_t cp);       /* Han, kana, hangul, CJK symbols */
+int pb_is_cjk_punct(uint32_t cp); /* full-width punctuation */
+int pb_is_space(uint32_t cp);     /* ASCII whitespace, NBSP, ideographic space */
 
 #endif

@@ -12,25 +12,29 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                    \
-  do {                                                      \
-    if (!(cond)) {                                          \
-      fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__); \
-      fprintf(stderr, __VA_ARGS__);                         \
-      fputc('\n', stderr);                                  \
-      failures++;                                           \
-    }                                                       \
+#define CHECK(cond, ...)                                                                           \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__);                                        \
+      fprintf(stderr, __VA_ARGS__);                                                                \
+      fputc('\n', stderr);                                                                         \
+      failures++;                                                                                  \
+    }                                                                                              \
   } while (0)
 
 static void raw_urls(void) {
   static const struct {
     const char *url, *raw;
   } cases[] = {
-      {"https://github.com/o/r/blob/main/Images/x.png", "https://github.com/o/r/blob/main/Images/x.png?raw=true"},
+      {"https://github.com/o/r/blob/main/Images/x.png",
+       "https://github.com/o/r/blob/main/Images/x.png?raw=true"},
       {"http://github.com/o/r/blob/main/x.png", "http://github.com/o/r/blob/main/x.png?raw=true"},
-      {"https://GitHub.com/o/r/blob/v1/a%20b.png", "https://GitHub.com/o/r/blob/v1/a%20b.png?raw=true"},
-      {"https://github.com/o/r/blob/main/x.png?plain=1", "https://github.com/o/r/blob/main/x.png?plain=1&raw=true"},
-      {"https://github.com/o/r/blob/main/x.png?", "https://github.com/o/r/blob/main/x.png?raw=true"},
+      {"https://GitHub.com/o/r/blob/v1/a%20b.png",
+       "https://GitHub.com/o/r/blob/v1/a%20b.png?raw=true"},
+      {"https://github.com/o/r/blob/main/x.png?plain=1",
+       "https://github.com/o/r/blob/main/x.png?plain=1&raw=true"},
+      {"https://github.com/o/r/blob/main/x.png?",
+       "https://github.com/o/r/blob/main/x.png?raw=true"},
       {"https://github.com/o/r/blob/main/x.png?raw=true", NULL},
       {"https://github.com/o/r/raw/main/x.png", NULL},
       {"https://github.com/o/blob/x.png", NULL},
@@ -86,7 +90,9 @@ int main(int argc, char **argv) {
   mkdir(argv[1], 0777);
   raw_urls();
   offline(argv[1]);
-  if (failures) fprintf(stderr, "%d failure(s)\n", failures);
-  else printf("fetch unit tests passed\n");
+  if (failures)
+    fprintf(stderr, "%d failure(s)\n", failures);
+  else
+    printf("fetch unit tests passed\n");
   return failures ? 1 : 0;
 }

@@ -43,8 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fclose(f);
   pb_read_options opt = {0};
   pb_library *lib = pb_library_new("/nonexistent-root");
-  if (size >= 3 && data[0] == '-' && data[1] == '-' && data[2] == '-') pb_read_card(lib, path, &opt);
-  else pb_read_markdown(lib, path, &opt);
+  if (size >= 3 && data[0] == '-' && data[1] == '-' && data[2] == '-')
+    pb_read_card(lib, path, &opt);
+  else
+    pb_read_markdown(lib, path, &opt);
   if (lib->nentries) {
     pb_layout_options lo;
     pb_layout_options_default(&lo);

@@ -13,16 +13,16 @@
 #include "imgcache.h"
 
 static int fails;
-#define CHECK(cond, ...)                                                                  \
-  do {                                                                                    \
-    if (cond) {                                                                           \
-      printf("ok   ");                                                                    \
-    } else {                                                                              \
-      printf("FAIL ");                                                                    \
-      fails++;                                                                            \
-    }                                                                                     \
-    printf(__VA_ARGS__);                                                                  \
-    printf("\n");                                                                         \
+#define CHECK(cond, ...)                                                                           \
+  do {                                                                                             \
+    if (cond) {                                                                                    \
+      printf("ok   ");                                                                             \
+    } else {                                                                                       \
+      printf("FAIL ");                                                                             \
+      fails++;                                                                                     \
+    }                                                                                              \
+    printf(__VA_ARGS__);                                                                           \
+    printf("\n");                                                                                  \
   } while (0)
 
 static void set_mtime(pb_imgcache *c, const char *name, time_t t) {

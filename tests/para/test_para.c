@@ -24,14 +24,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                  \
-  do {                                                    \
-    if (!(cond)) {                                        \
-      failures++;                                         \
-      fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__); \
-      fprintf(stderr, __VA_ARGS__);                       \
-      fputc('\n', stderr);                                \
-    }                                                     \
+#define CHECK(cond, ...)                                                                           \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      failures++;                                                                                  \
+      fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__);                                        \
+      fprintf(stderr, __VA_ARGS__);                                                                \
+      fputc('\n', stderr);                                                                         \
+    }                                                                                              \
   } while (0)
 
 static double now_ms(void) {
@@ -42,34 +42,29 @@ static double now_ms(void) {
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static const uint32_t bad_start[] = {0xFF0C, 0x3002, 0x3001, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F,
-                                     0xFF09, 0x300D, 0x300F, 0x300B, 0x3011, ',', '.', ')', 0};
+static const uint32_t bad_start[] = {0xFF0C, 0x3002, 0x3001, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0xFF09,
+                                     0x300D, 0x300F, 0x300B, 0x3011, ',',    '.',    ')',    0};
 static const uint32_t bad_end[] = {0xFF08, 0x300C, 0x300E, 0x300A, 0x3010, '(', 0};
 
 static int in_set(const uint32_t *set, uint32_t cp) {
   for (; *set; set++)
-    if (*set == cp)
-      return 1;
+    if (*set == cp) return 1;
   return 0;
 }
 
 static uint32_t first_cp(const pb_line *l) {
   uint32_t cp = 0;
-  if (l->nruns && l->runs[0].len)
-    pb_utf8_decode(l->runs[0].text, l->runs[0].len, &cp);
+  if (l->nruns && l->runs[0].len) pb_utf8_decode(l->runs[0].text, l->runs[0].len, &cp);
   return cp;
 }
 
 static uint32_t last_cp(const pb_line *l) {
   uint32_t cp = 0;
-  if (!l->nruns)
-    return 0;
+  if (!l->nruns) return 0;
   const pb_run *r = &l->runs[l->nruns - 1];
   size_t i = r->len;
-  while (i > 0 && ((unsigned char)r->text[i - 1] & 0xC0) == 0x80)
-    i--;
-  if (i > 0)
-    i--;
+  while (i > 0 && ((unsigned char)r->text[i - 1] & 0xC0) == 0x80) i--;
+  if (i > 0) i--;
   pb_utf8_decode(r->text + i, r->len - i, &cp);
   return cp;
 }
@@ -77,8 +72,7 @@ static uint32_t last_cp(const pb_line *l) {
 static double right_edge(const pb_line *l) {
   double right = 0;
   for (size_t i = 0; i < l->nruns; i++)
-    if (l->runs[i].x + l->runs[i].w > right)
-      right = l->runs[i].x + l->runs[i].w;
+    if (l->runs[i].x + l->runs[i].w > right) right = l->runs[i].x + l->runs[i].w;
   return right;
 }
 
@@ -137,8 +131,7 @@ static void dump_para(const pb_para *p) {
   for (size_t i = 0; i < p->nlines; i++) {
     const pb_line *l = &p->lines[i];
     printf("  %2zu w=%7.2f r=%6.3f |", i, l->width, l->ratio);
-    for (size_t r = 0; r < l->nruns; r++)
-      printf("%.*s|", (int)l->runs[r].len, l->runs[r].text);
+    for (size_t r = 0; r < l->nruns; r++) printf("%.*s|", (int)l->runs[r].len, l->runs[r].text);
     printf("\n");
   }
 }
@@ -148,8 +141,7 @@ static const pb_run *find_run(const pb_para *p, const char *needle) {
   for (size_t i = 0; i < p->nlines; i++)
     for (size_t r = 0; r < p->lines[i].nruns; r++) {
       const pb_run *run = &p->lines[i].runs[r];
-      if (memmem(run->text, run->len, needle, strlen(needle)))
-        return run;
+      if (memmem(run->text, run->len, needle, strlen(needle))) return run;
     }
   return NULL;
 }
@@ -175,12 +167,10 @@ static void test_hard(pb_fonts *fonts) {
   pb_arena *arena = pb_arena_new();
   char *url = malloc(400), *token = malloc(2100), *tokpara = malloc(2300);
   strcpy(url, "https://github.com/example-organisation/some_repository/blob/main/");
-  while (strlen(url) < 300)
-    strcat(url, "path_segment-name/file.v2?query=value&other=thing#");
+  while (strlen(url) < 300) strcat(url, "path_segment-name/file.v2?query=value&other=thing#");
   char urlpara[1200];
   snprintf(urlpara, sizeof urlpara, "代码见 %s ，以及论文的附录（%s）。", url, url);
-  for (int i = 0; i < 2000; i++)
-    token[i] = (char)('a' + (i * 7) % 26);
+  for (int i = 0; i < 2000; i++) token[i] = (char)('a' + (i * 7) % 26);
   token[2000] = 0;
   snprintf(tokpara, 2300, "前缀%s后缀。", token);
 
@@ -196,8 +186,7 @@ static void test_hard(pb_fonts *fonts) {
       for (int justify = 0; justify <= 1; justify++) {
         pb_span_in s = span_of(cases[c].text, 10);
         pb_para_options o = opts(widths[w], justify);
-        if (w == 1)
-          o.first_indent = 20;
+        if (w == 1) o.first_indent = 20;
         pb_para p;
         int rc = pb_para_layout(fonts, arena, &s, 1, &o, &p, "test", 1);
         char name[80];
@@ -206,8 +195,7 @@ static void test_hard(pb_fonts *fonts) {
         if (c == 1)
           for (size_t i = 0; i < p.nlines; i++)
             CHECK(!p.lines[i].hyphenated, "%s: line %zu hyphenates a URL", name, i);
-        if (check_para(name, &p, &o) && getenv("PARA_DUMP"))
-          dump_para(&p);
+        if (check_para(name, &p, &o) && getenv("PARA_DUMP")) dump_para(&p);
       }
   /* Several spans with different styles and a link. */
   pb_span_in spans[4] = {span_of("模型使用了", 10), span_of("**bold** Transformer", 10),
@@ -231,8 +219,7 @@ static void test_hard(pb_fonts *fonts) {
 
 static double gap_between(const pb_para *p, const char *left_end, const char *right_start) {
   const pb_run *a = find_run(p, left_end), *b = find_run(p, right_start);
-  if (!a || !b)
-    return -1;
+  if (!a || !b) return -1;
   return b->x - (a->x + a->w);
 }
 
@@ -271,8 +258,10 @@ static void test_spacing(pb_fonts *fonts) {
         "inner spaces collapse");
 
   /* A source space beside full-width punctuation is dropped. */
-  double w_sp = pb_text_width(fonts, "好。 然后， 再", strlen("好。 然后， 再"), PB_FAMILY_TEXT, 0, 10);
-  double w_nosp = pb_text_width(fonts, "好。然后，再", strlen("好。然后，再"), PB_FAMILY_TEXT, 0, 10);
+  double w_sp =
+      pb_text_width(fonts, "好。 然后， 再", strlen("好。 然后， 再"), PB_FAMILY_TEXT, 0, 10);
+  double w_nosp =
+      pb_text_width(fonts, "好。然后，再", strlen("好。然后，再"), PB_FAMILY_TEXT, 0, 10);
   CHECK(fabs(w_sp - w_nosp) < 0.01, "space after 。 kept: %.3f vs %.3f", w_sp, w_nosp);
 
   /* Squeeze where two full-width marks meet: half an em off the first where
@@ -292,8 +281,8 @@ static void test_spacing(pb_fonts *fonts) {
     double w5 = pb_text_width(fonts, "「」", strlen("「」"), PB_FAMILY_TEXT, 0, 10);
     CHECK(fabs(w5 - 20) < 0.01, "「」 (opening then closing) not squeezed: %.3f", w5);
     double tot = p.lines[0].width;
-    double w3 = pb_text_width(fonts, "他说「好。」然后（注），再", strlen("他说「好。」然后（注），再"),
-                              PB_FAMILY_TEXT, 0, 10);
+    double w3 = pb_text_width(fonts, "他说「好。」然后（注），再",
+                              strlen("他说「好。」然后（注），再"), PB_FAMILY_TEXT, 0, 10);
     CHECK(fabs(tot - w3) < 0.01 && tot < 130 - 5 - 1, "squeezed line: %.3f vs %.3f", tot, w3);
   } else {
     printf("note: U+3002 advance %.0f/1000 em, squeeze not applicable\n", adv);
@@ -311,16 +300,14 @@ static void test_spacing(pb_fonts *fonts) {
     int hung = 0;
     for (size_t i = 0; i + 1 < p.nlines; i++) {
       const pb_line *l = &p.lines[i];
-      if (last_cp(l) != 0xFF0C)
-        continue;
+      if (last_cp(l) != 0xFF0C) continue;
       const pb_run *r = &l->runs[l->nruns - 1];
       double full = pb_fonts_advance(fonts, r->face, 0xFF0C) * 10 / 1000.0;
       CHECK(fabs(right_edge(l) - 95) < 0.01, "line ending in ， is %.2f pt", right_edge(l));
       hung += r->x + full > 95 + 1; /* its blank reaches past the measure */
     }
     CHECK(hung > 0, "no justified line ends with a compressed ，");
-    if (getenv("PARA_DUMP"))
-      dump_para(&p);
+    if (getenv("PARA_DUMP")) dump_para(&p);
   }
 
   /* Forced break. */
@@ -367,8 +354,7 @@ static void test_hyphenation(pb_fonts *fonts) {
   int hyphenated = 0;
   for (size_t i = 0; i < p.nlines; i++) {
     const pb_line *l = &p.lines[i];
-    if (!l->hyphenated)
-      continue;
+    if (!l->hyphenated) continue;
     hyphenated++;
     const pb_run *r = &l->runs[l->nruns - 1];
     CHECK(r->len > 0 && r->text[r->len - 1] == '-', "hyphenated line ends with '-'");
@@ -383,8 +369,7 @@ static void test_hyphenation(pb_fonts *fonts) {
   int good = 0;
   for (size_t i = 0; i < p.nlines; i++) {
     const pb_line *l = &p.lines[i];
-    if (!l->hyphenated)
-      continue;
+    if (!l->hyphenated) continue;
     char frag[64] = "";
     for (size_t r = 0; r < l->nruns; r++)
       if (strlen(frag) + l->runs[r].len < sizeof frag)
@@ -393,10 +378,8 @@ static void test_hyphenation(pb_fonts *fonts) {
             !strcmp(frag, "representa-");
   }
   CHECK(good > 0, "representation not split at a pattern point");
-  if (getenv("PARA_DUMP"))
-    dump_para(&p);
-  if (getenv("PARA_DUMP"))
-    dump_para(&p);
+  if (getenv("PARA_DUMP")) dump_para(&p);
+  if (getenv("PARA_DUMP")) dump_para(&p);
   o.hyphenate = 0;
   CHECK(pb_para_layout(fonts, arena, &s, 1, &o, &p, NULL, 0) == 0, "no hyphenation");
   for (size_t i = 0; i < p.nlines; i++)
@@ -407,12 +390,14 @@ static void test_hyphenation(pb_fonts *fonts) {
 
 static void test_missing(pb_fonts *fonts) {
   pb_arena *arena = pb_arena_new();
-  pb_span_in s = span_of("表情\xF0\x9F\x98\x80" "符号\xF0\x9F\x98\x80" "end", 10);
+  pb_span_in s = span_of("表情\xF0\x9F\x98\x80"
+                         "符号\xF0\x9F\x98\x80"
+                         "end",
+                         10);
   pb_para_options o = opts(453, 1);
   pb_para p;
   int before = pb_diag_warnings();
-  CHECK(pb_para_layout(fonts, arena, &s, 1, &o, &p, "card.md", 7) == 0 && p.nlines == 1,
-        "missing");
+  CHECK(pb_para_layout(fonts, arena, &s, 1, &o, &p, "card.md", 7) == 0 && p.nlines == 1, "missing");
   CHECK(pb_diag_warnings() == before + 1, "one warning per missing code point, got %d",
         pb_diag_warnings() - before);
   int marks = 0;
@@ -435,11 +420,50 @@ static void test_missing(pb_fonts *fonts) {
  * invariants must hold, and only a glyph wider than the measure may make a
  * line overfull. */
 static void test_random(pb_fonts *fonts) {
-  static const char *const alphabet[] = {
-      "中", "文", "字", "的", "，", "。", "、", "：", "（", "）", "「", "」", "《", "》", "“", "”",
-      "a", "b", "representation", "Transformer", " ", " ", "  ", "\n", "-", "/", ".", "_", "?",
-      "=", "https://", "(", ")", "1", "23", "%", "\xC2\xA0", "\xE3\x80\x80", "\xFF", "\t",
-      "\xF0\x9F\x98\x80", "……", "——", "W"};
+  static const char *const alphabet[] = {"中",
+                                         "文",
+                                         "字",
+                                         "的",
+                                         "，",
+                                         "。",
+                                         "、",
+                                         "：",
+                                         "（",
+                                         "）",
+                                         "「",
+                                         "」",
+                                         "《",
+                                         "》",
+                                         "“",
+                                         "”",
+                                         "a",
+                                         "b",
+                                         "representation",
+                                         "Transformer",
+                                         " ",
+                                         " ",
+                                         "  ",
+                                         "\n",
+                                         "-",
+                                         "/",
+                                         ".",
+                                         "_",
+                                         "?",
+                                         "=",
+                                         "https://",
+                                         "(",
+                                         ")",
+                                         "1",
+                                         "23",
+                                         "%",
+                                         "\xC2\xA0",
+                                         "\xE3\x80\x80",
+                                         "\xFF",
+                                         "\t",
+                                         "\xF0\x9F\x98\x80",
+                                         "……",
+                                         "——",
+                                         "W"};
   size_t na = sizeof alphabet / sizeof *alphabet;
   uint64_t seed = 88172645463325252ull;
   pb_arena *arena = pb_arena_new();
@@ -491,8 +515,7 @@ static void test_random(pb_fonts *fonts) {
         CHECK(l->runs[r - 1].x + l->runs[r - 1].w <= l->runs[r].x + 0.01,
               "random %d: line %zu run %zu ends past the next one's start", iter, i, r - 1);
     }
-    if (o.width >= 20)
-      CHECK(p.overfull == 0, "random %d: %d overfull", iter, p.overfull);
+    if (o.width >= 20) CHECK(p.overfull == 0, "random %d: %d overfull", iter, p.overfull);
   }
   pb_diag_set_quiet(0);
   pb_buf_free(&text);
@@ -502,8 +525,7 @@ static void test_random(pb_fonts *fonts) {
 static void test_speed(pb_fonts *fonts) {
   pb_arena *arena = pb_arena_new();
   pb_buf big = PB_BUF_INIT;
-  while (big.len < 3000 * 3)
-    pb_buf_puts(&big, long_chinese);
+  while (big.len < 3000 * 3) pb_buf_puts(&big, long_chinese);
   pb_span_in s = span_of(big.data, 10);
   pb_para_options o = opts(453, 1);
   pb_para p;
@@ -524,15 +546,15 @@ static void test_speed(pb_fonts *fonts) {
 static size_t md_spans(pb_arena *a, const char *s, size_t len, pb_span_in *out, size_t max) {
   size_t n = 0, i = 0, start = 0;
   unsigned style = 0;
-#define FLUSH(end)                                                   \
-  do {                                                               \
-    if ((end) > start && n < max) {                                  \
-      out[n] = span_of("", 10);                                      \
-      out[n].text = s + start;                                       \
-      out[n].len = (end)-start;                                      \
-      out[n].style = style;                                          \
-      n++;                                                           \
-    }                                                                \
+#define FLUSH(end)                                                                                 \
+  do {                                                                                             \
+    if ((end) > start && n < max) {                                                                \
+      out[n] = span_of("", 10);                                                                    \
+      out[n].text = s + start;                                                                     \
+      out[n].len = (end)-start;                                                                    \
+      out[n].style = style;                                                                        \
+      n++;                                                                                         \
+    }                                                                                              \
   } while (0)
   while (i < len) {
     if (s[i] == '[') {
@@ -594,8 +616,7 @@ static int test_corpus(pb_fonts *fonts, const char *path) {
   const char *p = file.data, *end = file.data + file.len;
   while (p < end) {
     const char *eol = memchr(p, '\n', (size_t)(end - p));
-    if (!eol)
-      eol = end;
+    if (!eol) eol = end;
     const char *k = memmem(p, (size_t)(eol - p), key, strlen(key));
     if (k) {
       const char *t = k + strlen(key);
@@ -623,8 +644,7 @@ static int test_corpus(pb_fonts *fonts, const char *path) {
       lines += (int)para.nlines;
       overfull += para.overfull;
       violations += para.punct_violations;
-      for (size_t i = 0; i < para.nlines; i++)
-        hyphenated += para.lines[i].hyphenated;
+      for (size_t i = 0; i < para.nlines; i++) hyphenated += para.lines[i].hyphenated;
       short_last += para.nlines > 1 && para.lines[para.nlines - 1].width < 25;
       chars += (size_t)(eol - t);
     }
@@ -632,7 +652,8 @@ static int test_corpus(pb_fonts *fonts, const char *path) {
   }
   printf("corpus: %d paragraphs, %zu bytes, %d lines, %d hyphenated, %d last lines under "
          "2.5 em, %d overfull, %d punctuation violations; %.2f ms total (first paragraph "
-         "%.2f ms with one-time set-up), %.3f ms per paragraph after it, worst %.3f ms (paragraph %d)\n",
+         "%.2f ms with one-time set-up), %.3f ms per paragraph after it, worst %.3f ms (paragraph "
+         "%d)\n",
          paras, chars, lines, hyphenated, short_last, overfull, violations, total, first,
          paras > 1 ? (total - first) / (paras - 1) : 0, worst, worst_at);
   CHECK(paras > 100, "only %d summary paragraphs found", paras);
@@ -674,7 +695,6 @@ int main(int argc, char **argv) {
     rc = failures ? 1 : 0;
   }
   pb_fonts_free(fonts);
-  if (failures)
-    fprintf(stderr, "%d failures\n", failures);
+  if (failures) fprintf(stderr, "%d failures\n", failures);
   return rc;
 }

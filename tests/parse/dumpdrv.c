@@ -24,8 +24,10 @@ static char *guess_root(const char *path) {
   char *dir = strdup(path);
   if (!is_dir(path)) {
     char *slash = strrchr(dir, '/');
-    if (slash) *slash = 0;
-    else strcpy(dir, ".");
+    if (slash)
+      *slash = 0;
+    else
+      strcpy(dir, ".");
   }
   char buf[4096];
   snprintf(buf, sizeof buf, "%s/Images", dir);
@@ -48,9 +50,12 @@ int main(int argc, char **argv) {
   pb_read_options opt = {0};
   int first = 1;
   for (; first < argc; first++) {
-    if (strcmp(argv[first], "--root") == 0 && first + 1 < argc) root = argv[++first];
-    else if (strcmp(argv[first], "--allow-outside") == 0) opt.allow_outside = 1;
-    else break;
+    if (strcmp(argv[first], "--root") == 0 && first + 1 < argc)
+      root = argv[++first];
+    else if (strcmp(argv[first], "--allow-outside") == 0)
+      opt.allow_outside = 1;
+    else
+      break;
   }
   if (first >= argc) {
     fprintf(stderr, "usage: dumpdrv [--root DIR] [--allow-outside] FILE|DIR...\n");

@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pb_read_options opt = {0};
   pb_library *lib = pb_library_new("/tmp");
   pb_read_markdown(lib, path, &opt);
-  if (size >= 3 && data[0] == '-' && data[1] == '-' && data[2] == '-') pb_read_card(lib, path, &opt);
+  if (size >= 3 && data[0] == '-' && data[1] == '-' && data[2] == '-')
+    pb_read_card(lib, path, &opt);
   pb_buf out = PB_BUF_INIT;
   pb_library_dump_json(lib, &out);
   pb_buf_free(&out);

@@ -41,15 +41,12 @@ static double text_line(pb_doc *doc, pb_page *pg, pb_family fam, unsigned style,
     while (i < len) {
       uint32_t cp2;
       int k2 = pb_utf8_decode(s + i, len - i, &cp2);
-      if (pb_fonts_face_for(doc->fonts, fam, style, cp2) != face)
-        break;
+      if (pb_fonts_face_for(doc->fonts, fam, style, cp2) != face) break;
       w += pb_fonts_advance(doc->fonts, face, cp2) * size / 1000.0;
       i += (size_t)k2;
     }
-    if (i == start)
-      i += (size_t)k;
-    if (face < 0)
-      continue;
+    if (i == start) i += (size_t)k;
+    if (face < 0) continue;
     pb_item *it = pb_page_add_item(doc, pg, PB_ITEM_TEXT);
     it->face = face;
     it->size = size;
@@ -85,8 +82,7 @@ int main(int argc, char **argv) {
   pb_fonts_config cfg = {0};
   cfg.dir = argv[1];
   pb_fonts *fonts = pb_fonts_open(&cfg);
-  if (!fonts)
-    return 1;
+  if (!fonts) return 1;
   const double W = 595.276, H = 841.89;
   pb_doc *doc = pb_doc_new(fonts, W, H);
   doc->title = "论文小册 Paper Booklet";
@@ -202,17 +198,13 @@ int main(int argc, char **argv) {
         uint32_t cp;
         int k = pb_utf8_decode(t + i, len - i, &cp);
         i += (size_t)k;
-        if (!pb_is_cjk(cp) || pb_is_cjk_punct(cp) || pb_is_space(cp) || cp > 0xFFFF)
-          continue;
+        if (!pb_is_cjk(cp) || pb_is_cjk_punct(cp) || pb_is_space(cp) || cp > 0xFFFF) continue;
         uint32_t key = (uint32_t)pass << 24 | cp;
         size_t j;
         for (j = 0; j < nseen; j++)
-          if (seen[j] == key)
-            break;
-        if (j < nseen)
-          continue;
-        if (nseen == cap)
-          seen = realloc(seen, (cap *= 2) * sizeof *seen);
+          if (seen[j] == key) break;
+        if (j < nseen) continue;
+        if (nseen == cap) seen = realloc(seen, (cap *= 2) * sizeof *seen);
         seen[nseen++] = key;
         if (cell % (COLS * ROWS) == 0) {
           pg = pb_doc_add_page(doc);
@@ -235,8 +227,7 @@ int main(int argc, char **argv) {
   }
   free(seen);
   pb_buf_free(&extra);
-  if (grid)
-    fclose(grid);
+  if (grid) fclose(grid);
 
   pb_doc_add_mark(doc, 1, "第一章 图像生成", 0, H - 60);
   pb_doc_add_mark(doc, 2, "论文简述：VAR", 0, H - 90);

@@ -18,14 +18,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                         \
-  do {                                                           \
-    if (!(cond)) {                                               \
-      fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__);      \
-      fprintf(stderr, __VA_ARGS__);                              \
-      fputc('\n', stderr);                                       \
-      failures++;                                                \
-    }                                                            \
+#define CHECK(cond, ...)                                                                           \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__);                                        \
+      fprintf(stderr, __VA_ARGS__);                                                                \
+      fputc('\n', stderr);                                                                         \
+      failures++;                                                                                  \
+    }                                                                                              \
   } while (0)
 
 static int same(const char *a, const char *b) {
@@ -43,8 +43,8 @@ static void check_name(pb_arena *a, const char *const *known, size_t nknown, con
   int rc = pb_slide_parse_name(a, c->name, known, nknown, &s);
   CHECK(rc == 0, "%s: rc %d", c->name, rc);
   CHECK(same(s.date, c->date), "%s: date %s, want %s", c->name, show(s.date), show(c->date));
-  CHECK(same(s.presenter, c->presenter), "%s: presenter %s, want %s", c->name,
-        show(s.presenter), show(c->presenter));
+  CHECK(same(s.presenter, c->presenter), "%s: presenter %s, want %s", c->name, show(s.presenter),
+        show(c->presenter));
   CHECK(same(s.topic, c->topic), "%s: topic \"%s\", want \"%s\"", c->name, show(s.topic),
         show(c->topic));
   if (c->ext) CHECK(same(s.ext, c->ext), "%s: ext %s, want %s", c->name, show(s.ext), c->ext);
@@ -113,8 +113,7 @@ static int test_names(void) {
       {"陈银-实验记录.pdf", NULL, NULL, "陈银-实验记录", "pdf"},
       {"实验记录管理方案.pdf", NULL, NULL, "实验记录管理方案", "pdf"},
   };
-  for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++)
-    check_name(a, NULL, 0, &unknown[i]);
+  for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++) check_name(a, NULL, 0, &unknown[i]);
 
   pb_slide s;
   CHECK(pb_slide_parse_name(a, "", known, nknown, &s) == PB_EPARSE, "empty name accepted");
@@ -124,9 +123,10 @@ static int test_names(void) {
 
   /* Names glued together from pieces and stray bytes: never a crash, and
    * valid UTF-8 in gives valid UTF-8 out. */
-  static const char *const pieces[] = {"2023", ".", "10", "-", "_", " ", "陈银", "崔凯", "[", "]",
-                                       "【", "】", "扫盲贴", "2024.1.5", "20240531", "\xe9",
-                                       "\xff", "\xe4\xb8", "霍", "年", "月", "日", "pptx", "x"};
+  static const char *const pieces[] = {"2023",   ".",        "10",       "-",    "_",    " ",
+                                       "陈银",   "崔凯",     "[",        "]",    "【",   "】",
+                                       "扫盲贴", "2024.1.5", "20240531", "\xe9", "\xff", "\xe4\xb8",
+                                       "霍",     "年",       "月",       "日",   "pptx", "x"};
   unsigned seed = 12345;
   char buf[256];
   for (int round = 0; round < 20000; round++) {
@@ -195,19 +195,19 @@ static int files_equal(const char *a, const char *b) {
 
 static int test_pptx(const char *root, const char *thumb_src) {
   pb_library *lib = pb_library_new(root);
-  add_card(lib, "VPT", "张伟", "2024-12-08");                     /* 0: 2 days from the deck */
-  pb_entry *e1 = add_card(lib, "Primer", "李华", "2024-11-20");  /* 1: by path only */
+  add_card(lib, "VPT", "张伟", "2024-12-08");                   /* 0: 2 days from the deck */
+  pb_entry *e1 = add_card(lib, "Primer", "李华", "2024-11-20"); /* 1: by path only */
   add_link(lib, e1, PB_LINK_SLIDE, "Slide/2024.11.1%20李华-扫盲贴.pptx",
            "Slide/2024.11.1 李华-扫盲贴.pptx");
-  add_card(lib, "CLIP", "王晓明", "2024-10-22");                  /* 2: 4 days: no link */
-  pb_entry *e3 = add_card(lib, "MmAP", "陈银", "2024-5-31");      /* 3: repo URL, no local */
+  add_card(lib, "CLIP", "王晓明", "2024-10-22");             /* 2: 4 days: no link */
+  pb_entry *e3 = add_card(lib, "MmAP", "陈银", "2024-5-31"); /* 3: repo URL, no local */
   add_link(lib, e3, PB_LINK_SLIDE,
            "http://htmlpreview.github.io/?https://github.com/ReadingPapers/Report/blob/main/"
            "Slide/20240531_%E5%A4%9A%E6%A8%A1%E6%80%81%E5%AF%B9%E9%BD%90.html",
            NULL);
   /* The repository's URL as a reader may spell it: GitHub names ignore case. */
   lib->repo_url = "https://github.com/readingpapers/report";
-  pb_entry *e4 = add_card(lib, "Lost", NULL, NULL);               /* 4: decks that are gone */
+  pb_entry *e4 = add_card(lib, "Lost", NULL, NULL); /* 4: decks that are gone */
   add_link(lib, e4, PB_LINK_SLIDE, "Slide/gone.pptx", "Slide/gone.pptx");
   add_link(lib, e4, PB_LINK_OTHER, "./Slide/also%20gone.pdf", NULL);
   add_link(lib, e4, PB_LINK_PAPER, "https://arxiv.org/abs/2203.12119", NULL);
@@ -234,8 +234,8 @@ static int test_pptx(const char *root, const char *thumb_src) {
     if (vpt->thumbnail) {
       CHECK(strncmp(vpt->thumbnail, thumbs, strlen(thumbs)) == 0, "thumbnail %s not under %s",
             vpt->thumbnail, thumbs);
-      CHECK(files_equal(vpt->thumbnail, thumb_src), "thumbnail %s differs from %s",
-            vpt->thumbnail, thumb_src);
+      CHECK(files_equal(vpt->thumbnail, thumb_src), "thumbnail %s differs from %s", vpt->thumbnail,
+            thumb_src);
     }
     CHECK(has_entry(vpt, 0) && vpt->nentries == 1, "VPT: not linked with card 0 alone");
   }
@@ -263,7 +263,8 @@ static int test_pptx(const char *root, const char *thumb_src) {
                                            "  Slide/组会分享模板.pdf\n"),
         "unmentioned decks wrong");
   CHECK(report.data && strstr(report.data, "cards whose deck is missing: 2\n") &&
-            strstr(report.data, "cards.md:14: \"Lost\" (no presenter, no date) -> Slide/gone.pptx\n") &&
+            strstr(report.data,
+                   "cards.md:14: \"Lost\" (no presenter, no date) -> Slide/gone.pptx\n") &&
             strstr(report.data, "-> Slide/also gone.pdf\n"),
         "missing decks wrong");
   pb_buf_free(&report);
@@ -312,7 +313,8 @@ static int test_corpus(const char *corpus, const char *thumbs) {
       {"2023.12.08-崔凯.pptx", "2023-12-08", "崔凯", 1},
       {"2023.12.8 程浩.pptx", "2023-12-08", "程浩", 1},
       {"20240531_多模态对齐.html", "2024-05-31", NULL, 0},
-      {"[3D-Face_Restructruction_for_in-the-wild_DFER]-陈银-20240119.pptx", "2024-01-19", "陈银", 1},
+      {"[3D-Face_Restructruction_for_in-the-wild_DFER]-陈银-20240119.pptx", "2024-01-19", "陈银",
+       1},
       {"实验记录管理方案.pdf", NULL, NULL, 0},
   };
   const size_t nwant = sizeof want / sizeof *want;
@@ -335,8 +337,8 @@ static int test_corpus(const char *corpus, const char *thumbs) {
   printf("%-66s %-10s %-8s %-46s %6s %s\n", "deck", "date", "who", "topic", "slides", "cards");
   for (size_t i = 0; i < lib->nslides; i++) {
     const pb_slide *s = &lib->slides[i];
-    printf("%-66s %-10s %-8s %-46s %6d", s->name, show(s->date), show(s->presenter),
-           show(s->topic), s->slides);
+    printf("%-66s %-10s %-8s %-46s %6d", s->name, show(s->date), show(s->presenter), show(s->topic),
+           s->slides);
     for (size_t j = 0; j < s->nentries; j++) printf(" %d", s->entries[j]);
     printf("%s\n", s->thumbnail ? "  [thumbnail]" : "");
   }
@@ -367,10 +369,14 @@ static int test_corpus(const char *corpus, const char *thumbs) {
 
 int main(int argc, char **argv) {
   int rc = 2;
-  if (argc >= 2 && strcmp(argv[1], "names") == 0) rc = test_names();
-  else if (argc >= 4 && strcmp(argv[1], "pptx") == 0) rc = test_pptx(argv[2], argv[3]);
-  else if (argc >= 4 && strcmp(argv[1], "corpus") == 0) rc = test_corpus(argv[2], argv[3]);
-  else fprintf(stderr, "usage: slides_test names | pptx LIB THUMB | corpus CORPUS THUMBDIR\n");
+  if (argc >= 2 && strcmp(argv[1], "names") == 0)
+    rc = test_names();
+  else if (argc >= 4 && strcmp(argv[1], "pptx") == 0)
+    rc = test_pptx(argv[2], argv[3]);
+  else if (argc >= 4 && strcmp(argv[1], "corpus") == 0)
+    rc = test_corpus(argv[2], argv[3]);
+  else
+    fprintf(stderr, "usage: slides_test names | pptx LIB THUMB | corpus CORPUS THUMBDIR\n");
   if (rc == 0) printf("ok\n");
   return rc == 0 ? 0 : rc == 77 ? 77 : 1;
 }

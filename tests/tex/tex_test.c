@@ -50,8 +50,8 @@ static pb_block *block(pb_library *lib, pb_text *t, pb_block_kind kind, int dept
   return b;
 }
 
-static void link(pb_library *lib, pb_entry *e, pb_link_kind kind, const char *label, const char *url,
-                 const char *local) {
+static void link(pb_library *lib, pb_entry *e, pb_link_kind kind, const char *label,
+                 const char *url, const char *local) {
   pb_link *l = pb_entry_add_link(lib, e);
   l->kind = kind;
   l->label = label;
@@ -60,7 +60,8 @@ static void link(pb_library *lib, pb_entry *e, pb_link_kind kind, const char *la
   l->line = e->line + 1;
 }
 
-static void figure(pb_library *lib, pb_entry *e, const char *src, const char *path, const char *url) {
+static void figure(pb_library *lib, pb_entry *e, const char *src, const char *path,
+                   const char *url) {
   pb_figure *f = pb_entry_add_figure(lib, e);
   f->src = pb_arena_strdup(lib->arena, src);
   f->path = path ? pb_arena_strdup(lib->arena, path) : NULL;
@@ -156,7 +157,8 @@ static pb_library *small_library(const char *root, const char *outdir) {
   b = block(lib, &e->summary, PB_BLOCK_HEADING, 0, 0, 14);
   span(lib, b, "A heading & more", 0, NULL);
   b = block(lib, &e->summary, PB_BLOCK_CODE, 0, 0, 15);
-  span(lib, b, "if (a[i] > 0) { x %= 2; }\n  indented\t~\n\nafter an empty line", PB_STYLE_CODE, NULL);
+  span(lib, b, "if (a[i] > 0) { x %= 2; }\n  indented\t~\n\nafter an empty line", PB_STYLE_CODE,
+       NULL);
   b = block(lib, &e->summary, PB_BLOCK_ITEM, 3, 0, 16); /* starts a list two levels deep */
   span(lib, b, "deep start", 0, NULL);
 
@@ -178,7 +180,8 @@ static pb_library *small_library(const char *root, const char *outdir) {
   e->title = "Deep [bracket] title -- dash --- em";
   pb_library_file_entry(lib, deep, e);
   /* Damaged figures: placeholders, never a crash or a file xelatex chokes on. */
-  static const char *broken[] = {"broken.webp", "broken.gif", "broken.png", "empty.png", "missing.png"};
+  static const char *broken[] = {"broken.webp", "broken.gif", "broken.png", "empty.png",
+                                 "missing.png"};
   for (size_t i = 0; i < sizeof broken / sizeof *broken; i++) {
     snprintf(path, sizeof path, "%s/src/%s", outdir, broken[i]);
     figure(lib, e, broken[i], path, NULL);
@@ -256,22 +259,23 @@ static int run_small(const char *outdir, const char *root) {
   mkdir(outdir, 0777);
   mkdir(path, 0777);
   snprintf(path, sizeof path, "%s/src/diagram_1.svg", outdir);
-  const char *svg = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" "
-                    "height=\"10\"></svg>\n";
+  const char *svg =
+      "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" "
+      "height=\"10\"></svg>\n";
   write_file(path, svg, strlen(svg));
   /* 2x2 GIF: red, green / blue, transparent. */
   static const unsigned char gif[] = {
-      'G', 'I', 'F', '8', '9', 'a', 2, 0, 2, 0, 0x81, 0, 0,              /* screen, 4 colours */
-      255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255,                    /* palette */
-      0x21, 0xF9, 4, 1, 0, 0, 3, 0,                                      /* GCE: index 3 clear */
-      0x2C, 0, 0, 0, 0, 2, 0, 2, 0, 0,                                   /* image descriptor */
-      2, 3, 0x44, 0x34, 0x05, 0, 0x3B};                                  /* LZW min 2, data, end */
+      'G',  'I',  'F',  '8',  '9',  'a', 2,   0, 2,   0,   0x81, 0,   0, /* screen, 4 colours */
+      255,  0,    0,    0,    255,  0,   0,   0, 255, 255, 255,  255,    /* palette */
+      0x21, 0xF9, 4,    1,    0,    0,   3,   0,                         /* GCE: index 3 clear */
+      0x2C, 0,    0,    0,    0,    2,   0,   2, 0,   0,                 /* image descriptor */
+      2,    3,    0x44, 0x34, 0x05, 0,   0x3B};                          /* LZW min 2, data, end */
   snprintf(path, sizeof path, "%s/src/tiny.gif", outdir);
   write_file(path, gif, sizeof gif);
   /* llava.jpg with an EXIF orientation of 6 (rotate 90° clockwise to view). */
   static const unsigned char exif[] = {
-      0xFF, 0xD8, 0xFF, 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 0x2A, 0, 8, 0, 0, 0,
-      1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0};
+      0xFF, 0xD8, 0xFF, 0xE1, 0,    34, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 0x2A, 0, 8, 0, 0,
+      0,    1,    0,    0x12, 0x01, 3,  0,   1,   0,   0,   0, 6, 0,   0,   0,    0, 0, 0, 0};
   snprintf(path, sizeof path, "%s/Images/llava.jpg", root);
   size_t jlen;
   char *jpeg = slurp(path, &jlen);
@@ -334,9 +338,11 @@ static int run_small(const char *outdir, const char *root) {
         "non-ASCII URL percent-encoded, label escaped");
   CHECK(contains(tex, "\\href{https://example.com/x?a=1&b=2\\#sec_3}{\\textbf{ a link}}"),
         "summary link");
-  CHECK(contains(tex, "\\href{https://example.com/survey?id=1\\%2B2}{Survey\\_1}"), "reference link");
+  CHECK(contains(tex, "\\href{https://example.com/survey?id=1\\%2B2}{Survey\\_1}"),
+        "reference link");
   CHECK(contains(tex, CHINESE), "Chinese title");
-  CHECK(contains(tex, "本文提出了一种方法，在 ImageNet 上达到 90\\% 的准确率。"), "Chinese summary");
+  CHECK(contains(tex, "本文提出了一种方法，在 ImageNet 上达到 90\\% 的准确率。"),
+        "Chinese summary");
   CHECK(!contains(tex, "🚀"), "emoji not dropped");
   if (have_family("Noto Serif") && have_family("AR PL UMing CN")) {
     CHECK(contains(tex, " A → B ★ ① ."), "symbols only the CJK font has, or none");
@@ -346,25 +352,30 @@ static int run_small(const char *outdir, const char *root) {
     fprintf(stderr, "note: Noto Serif or AR PL UMing CN missing; font coverage not checked\n");
   }
   CHECK(contains(tex, "Rocket  paper"), "emoji title");
-  CHECK(contains(tex, "\\textbf{bold \\$}\\textit{ italic\\_}\\texttt{ code\\{\\}\\textbackslash{}}"),
-        "styled spans");
+  CHECK(
+      contains(tex, "\\textbf{bold \\$}\\textit{ italic\\_}\\texttt{ code\\{\\}\\textbackslash{}}"),
+      "styled spans");
   CHECK(contains(tex, "“quotes” -{}- ok"), "quotes and dash ligature");
   CHECK(contains(tex, "Deep {[}bracket{]} title -{}- dash -{}-{}- em"), "brackets and dashes");
   CHECK(contains(tex, "\\item first item {[}bracketed{]}"), "list item");
   CHECK(contains(tex, "\\begin{itemize}\n\\item[2.] nested ordered\n\\par continued paragraph"),
         "nested ordered item and continuation");
-  CHECK(contains(tex, "\\item[]\n\\begin{itemize}\n\\item[]\n\\begin{itemize}\n\\item deep start")
-        || contains(tex, "\\begin{itemize}\n\\item[]\n\\begin{itemize}\n\\item[]\n\\begin{itemize}\n\\item deep start"),
-        "list starting deep");
+  CHECK(
+      contains(tex, "\\item[]\n\\begin{itemize}\n\\item[]\n\\begin{itemize}\n\\item deep start") ||
+          contains(tex, "\\begin{itemize}\n\\item[]\n\\begin{itemize}\n\\item[]\n\\begin{itemize}"
+                        "\n\\item deep start"),
+      "list starting deep");
   CHECK(contains(tex, "\\pbsubhead{A heading \\& more}"), "summary heading");
-  CHECK(contains(tex, "if\\ (a{[}i{]}\\ >\\ 0)\\ \\{\\ x\\ \\%=\\ 2;\\ \\}\\par\n\\mbox{}\\ \\ indented\\ \\ \\ \\ \\textasciitilde{}"),
+  CHECK(contains(tex, "if\\ (a{[}i{]}\\ >\\ 0)\\ \\{\\ x\\ \\%=\\ 2;\\ \\}\\par\n\\mbox{}\\ \\ "
+                      "indented\\ \\ \\ \\ \\textasciitilde{}"),
         "code block");
   CHECK(contains(tex, "\\chapter[CV \\& Vision\\_1]{\\textcolor[HTML]{007333}{CV \\& Vision\\_1}}"),
         "coloured chapter");
   CHECK(contains(tex, "\\section{Sub \\#2 \\{x\\}}"), "section");
   CHECK(contains(tex, "\\subsection{Deep \\textasciitilde{} level}"), "subsection");
   CHECK(contains(tex, "\\pbdeephead{subsubsection}{Deeper\\textasciicircum{}4}"), "deep heading");
-  CHECK(contains(tex, "\\pbcard{paragraph}{pb-card-2}{Deep {[}bracket{]}"), "card below deep heading");
+  CHECK(contains(tex, "\\pbcard{paragraph}{pb-card-2}{Deep {[}bracket{]}"),
+        "card below deep heading");
   CHECK(contains(tex, "\\pbcard{section}{pb-card-0}{50\\%"), "card level in a chapter");
   CHECK(contains(tex, "\\pbcard{subsection}{pb-card-1}{"), "card level in a section");
   CHECK(!contains(tex, "Empty category"), "empty category shown");
@@ -372,9 +383,11 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "{pb-card-4}{(untitled)}"), "untitled card");
   CHECK(contains(tex, "\n% checkins?\\bye.md:7\n"), "line break in a file name");
   CHECK(contains(tex, "\\pbrefs"), "category references");
-  CHECK(contains(tex, "\\pbmeta{NeurIPS 2024 · Oral \\& spotlight\\quad 张三 · 2024-12-29}"), "meta line");
+  CHECK(contains(tex, "\\pbmeta{NeurIPS 2024 · Oral \\& spotlight\\quad 张三 · 2024-12-29}"),
+        "meta line");
   CHECK(contains(tex, "\\pbmeta{arXiv 2024\\quad 李四 · 2024-11-03}"), "meta line with raw venue");
-  CHECK(contains(tex, "\\href{run:") && contains(tex, "Slide/deck 1.pptx}{Slides}"), "local slide link");
+  CHECK(contains(tex, "\\href{run:") && contains(tex, "Slide/deck 1.pptx}{Slides}"),
+        "local slide link");
   CHECK(contains(tex, "\\pbfigure{figures/fig-001.png}"), "WebP figure");
   CHECK(contains(tex, "\\pbfigure{figures/fig-002.jpg}"), "JPEG figure");
   CHECK(contains(tex, "\\pbfigure{figures/fig-003.png}"), "PNG figure");
@@ -383,9 +396,11 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "SVG images cannot be included"), "SVG placeholder");
   CHECK(contains(tex, "figure not shown: broken.\\allowbreak{}webp"), "truncated WebP placeholder");
   CHECK(contains(tex, "figure not shown: broken.\\allowbreak{}gif"), "truncated GIF placeholder");
-  CHECK(contains(tex, "figure not shown: broken.\\allowbreak{}png (truncated PNG"), "truncated PNG placeholder");
+  CHECK(contains(tex, "figure not shown: broken.\\allowbreak{}png (truncated PNG"),
+        "truncated PNG placeholder");
   CHECK(contains(tex, "figure not shown: empty.\\allowbreak{}png"), "empty file placeholder");
-  CHECK(contains(tex, "figure not shown: missing.\\allowbreak{}png (cannot read"), "missing file placeholder");
+  CHECK(contains(tex, "figure not shown: missing.\\allowbreak{}png (cannot read"),
+        "missing file placeholder");
   CHECK(contains(tex, "\\href{https://example.com/fig_1.png\\#x\\%y}{remote figure not included"),
         "remote figure placeholder");
   CHECK(contains(tex, "pdftitle={Reading \\& Booklet \\#1 · 精读}"), "pdftitle");
@@ -395,8 +410,10 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "5 papers · 3 presenters"), "counts");
   CHECK(contains(tex, "\\appendix"), "appendix");
   CHECK(contains(tex, "\\section[张三]{张三 — 2 papers, 1 week not read}"), "appendix presenter");
-  CHECK(contains(tex, "\\section[王五]{王五 — 0 papers, 1 week not read}"), "absent-only presenter");
-  CHECK(contains(tex, "\\pbsession{2024-12-22}{\\textit{not read · 未精读: 出差 50\\%}}"), "absence");
+  CHECK(contains(tex, "\\section[王五]{王五 — 0 papers, 1 week not read}"),
+        "absent-only presenter");
+  CHECK(contains(tex, "\\pbsession{2024-12-22}{\\textit{not read · 未精读: 出差 50\\%}}"),
+        "absence");
   CHECK(contains(tex, "\\hyperref[pb-card-0]{50\\%"), "session link");
   CHECK(contains(tex, "\\section[Bob\\_O'Neil]"), "presenter escaped");
   CHECK(contains(tex, "\\setCJKmainfont{AR PL UMing CN}"), "CJK font");
@@ -489,7 +506,8 @@ static int run_small(const char *outdir, const char *root) {
   free(variant);
   vo.newest_first = 0;
   variant = write_variant(lib, &vo, outdir, "month-oldest");
-  CHECK(variant && strstr(variant, "2024年10月") < strstr(variant, "2024年12月"), "oldest month first");
+  CHECK(variant && strstr(variant, "2024年10月") < strstr(variant, "2024年12月"),
+        "oldest month first");
   free(variant);
   vo.grouping = 2;
   variant = write_variant(lib, &vo, outdir, "presenter");
@@ -514,12 +532,16 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(variant && contains(variant, "hidelinks]{hyperref}") && !contains(variant, "\\textcolor") &&
             contains(variant, "\\definecolor{pbaccent}{rgb}{0,0,0}"),
         "print mode: no colour");
-  CHECK(variant && contains(variant, "{Paper}\\footnote{\\texttt{https:/\\allowbreak{}/\\allowbreak{}"
-                                     "example.\\allowbreak{}com/\\allowbreak{}a\\%20b?\\allowbreak{}"),
+  CHECK(variant &&
+            contains(variant, "{Paper}\\footnote{\\texttt{https:/\\allowbreak{}/\\allowbreak{}"
+                              "example.\\allowbreak{}com/\\allowbreak{}a\\%20b?\\allowbreak{}"),
         "print mode: link row URL as a footnote");
-  CHECK(variant && contains(variant, "{Slides}\\footnote{\\texttt{Slide/\\allowbreak{}deck 1.\\allowbreak{}pptx}}"),
+  CHECK(variant &&
+            contains(variant,
+                     "{Slides}\\footnote{\\texttt{Slide/\\allowbreak{}deck 1.\\allowbreak{}pptx}}"),
         "print mode: local file as a footnote");
-  CHECK(variant && contains(variant, "{\\textbf{ a link}}\\footnote{"), "print mode: summary link footnote");
+  CHECK(variant && contains(variant, "{\\textbf{ a link}}\\footnote{"),
+        "print mode: summary link footnote");
   free(variant);
   vo.letter = 1;
   variant = write_variant(lib, &vo, outdir, "letter");
@@ -541,11 +563,11 @@ static int run_small(const char *outdir, const char *root) {
 /* Titles, summaries and URLs made of LaTeX's special characters in random
  * order; titles go to titles.txt and the URIs the PDF must hold (the URL
  * with spaces, TeX's specials and non-ASCII percent-encoded) to uris.txt. */
-static const char *PIECES[] = {"#", "$", "%", "&", "~", "_", "^", "\\", "{", "}", "[", "]", "-",
-                               "--", "`", "'", "\"", "<", ">", "|", " ", "  ", "a", "Z", "9",
-                               "中", "文", "。", "“", "é", "·", "\\\\", "{}", "\\par", "%%",
-                               "$$", "\\\\[", "*", "@", "!", "?"};
-static const char *URL_PIECES[] = {"#", "%", "&", "~", "_", "^", "\\", "{", "}", " ", "a", "/",
+static const char *PIECES[] = {
+    "#", "$", "%",  "&",    "~",  "_",     "^",  "\\", "{",     "}", "[", "]",  "-",  "--",
+    "`", "'", "\"", "<",    ">",  "|",     " ",  "  ", "a",     "Z", "9", "中", "文", "。",
+    "“", "é", "·",  "\\\\", "{}", "\\par", "%%", "$$", "\\\\[", "*", "@", "!",  "?"};
+static const char *URL_PIECES[] = {"#", "%", "&",  "~", "_", "^", "\\", "{", "}", " ", "a", "/",
                                    "?", "=", "中", "'", "(", ")", "\"", "|", "`", "<", ">", "$"};
 
 static unsigned long rng_state;
@@ -597,8 +619,9 @@ static int run_random(const char *outdir, unsigned long seed, int n) {
     e->venue_raw = random_text(lib, PIECES, sizeof PIECES / sizeof *PIECES, 5);
     e->date = "2024-01-01";
     pb_library_file_entry(lib, c, e);
-    char *url = pb_arena_printf(lib->arena, "https://example.com/%s",
-                                random_text(lib, URL_PIECES, sizeof URL_PIECES / sizeof *URL_PIECES, 16));
+    char *url =
+        pb_arena_printf(lib->arena, "https://example.com/%s",
+                        random_text(lib, URL_PIECES, sizeof URL_PIECES / sizeof *URL_PIECES, 16));
     link(lib, e, PB_LINK_PAPER, "Paper", url, NULL);
     expected_uri(uf, url);
     for (int k = 0; k < 4; k++) {
@@ -608,8 +631,9 @@ static int run_random(const char *outdir, unsigned long seed, int n) {
         unsigned style = rnd(16);
         const char *surl = NULL;
         if (style & PB_STYLE_LINK) {
-          surl = pb_arena_printf(lib->arena, "https://example.org/%s",
-                                 random_text(lib, URL_PIECES, sizeof URL_PIECES / sizeof *URL_PIECES, 10));
+          surl = pb_arena_printf(
+              lib->arena, "https://example.org/%s",
+              random_text(lib, URL_PIECES, sizeof URL_PIECES / sizeof *URL_PIECES, 10));
           expected_uri(uf, surl);
         }
         span(lib, b, random_text(lib, PIECES, sizeof PIECES / sizeof *PIECES, 8),
@@ -653,21 +677,27 @@ static int run_big(const char *outdir, const char *images, int n) {
     const char *path[2] = {tops[i % 4], subs[(i / 4) % 3]};
     pb_category *c = pb_library_category(lib, path, (size_t)(i % 5 ? 2 : 1), "big.md", i * 10 + 1);
     pb_entry *e = pb_library_add_entry(lib, "big.md", i * 10 + 2);
-    e->title = pb_arena_printf(lib->arena, "Paper %d: 视觉-语言模型 {%d%%} & $\\alpha_%d$ — a study", i, i, i);
+    e->title = pb_arena_printf(lib->arena,
+                               "Paper %d: 视觉-语言模型 {%d%%} & $\\alpha_%d$ — a study", i, i, i);
     e->venue = i % 3 ? "CVPR" : "NeurIPS";
     e->year = 2020 + i % 5;
     e->presenter = people[i % 5];
     e->date = pb_arena_printf(lib->arena, "2024-%02d-%02d", 1 + i % 12, 1 + i % 28);
     pb_library_file_entry(lib, c, e);
-    link(lib, e, PB_LINK_PAPER, "Paper", pb_arena_printf(lib->arena, "https://arxiv.org/abs/24%02d.%05d#v%d", i % 12, i, i), NULL);
+    link(lib, e, PB_LINK_PAPER, "Paper",
+         pb_arena_printf(lib->arena, "https://arxiv.org/abs/24%02d.%05d#v%d", i % 12, i, i), NULL);
     link(lib, e, PB_LINK_CODE, "Code", "https://github.com/a/b_c?x=1&y=%20", NULL);
     if (nn) {
       char *p = pb_arena_printf(lib->arena, "%s/%s", images, names[(size_t)i % nn]);
       figure(lib, e, names[(size_t)i % nn], p, NULL);
     }
     for (int k = 0; k < 3; k++) {
-      pb_block *b = block(lib, &e->summary, k ? PB_BLOCK_ITEM : PB_BLOCK_PARA, 1, 0, i * 10 + 3 + k);
-      span(lib, b, "本文提出了一种新的框架，将视觉编码器与大语言模型对齐，在 50% 的数据上取得了 SOTA 结果。 ", 0, NULL);
+      pb_block *b =
+          block(lib, &e->summary, k ? PB_BLOCK_ITEM : PB_BLOCK_PARA, 1, 0, i * 10 + 3 + k);
+      span(lib, b,
+           "本文提出了一种新的框架，将视觉编码器与大语言模型对齐，在 50% 的数据上取得了 SOTA "
+           "结果。 ",
+           0, NULL);
       span(lib, b, "Key idea", PB_STYLE_BOLD, NULL);
       span(lib, b, ": learn a projection W_p with ", 0, NULL);
       span(lib, b, "loss = ce(x) + λ·kl", PB_STYLE_CODE, NULL);
