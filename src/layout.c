@@ -269,10 +269,20 @@ static int set_para(layout *L, const pb_span_in *spans, size_t n, double width, 
     L->n_paras++;
     L->n_overfull += out->overfull;
     L->n_punct += out->punct_violations;
-    if (L->opt->layout_report && (out->overfull || out->punct_violations))
-      printf("%s:%d: paragraph: %zu lines, demerits %.0f, %d overfull, %d punctuation violations\n",
-             file ? file : "?", line, out->nlines, out->demerits, out->overfull,
-             out->punct_violations);
+    /* Every paragraph of the cards (those with a source line), then each
+     * line that is overfull or breaks a punctuation rule. */
+    if (L->opt->layout_report && file) {
+      printf("%s:%d: paragraph: %zu lines, demerits %.0f%s\n", file, line, out->nlines,
+             out->demerits, out->overfull || out->punct_violations ? "" : ", clean");
+      for (size_t i = 0; i < out->nlines; i++) {
+        const pb_line *ln = &out->lines[i];
+        if (ln->overfull)
+          printf("%s:%d:   line %zu overfull (%.2f pt)\n", file, line, i + 1, ln->width);
+        if (ln->punct_violation)
+          printf("%s:%d:   line %zu starts with closing or ends with opening punctuation\n", file,
+                 line, i + 1);
+      }
+    }
   }
   return rc;
 }
