@@ -77,17 +77,20 @@ typedef struct {
   int unclosed;
 } tk;
 
-/* Matching close for an opening bracket at s[0]; '[' and '【' pair with
- * either ']' or '】' because both are typed. Returns len when unclosed. */
-static size_t close_bracket(const char *s, size_t len, size_t *close_len) {
+/* Matching close for an opening mark at s[0], where the ASCII mark and its
+ * full-width twin (three UTF-8 bytes) are interchangeable because both are
+ * typed: '[' / '【' with ']' / '】', '(' / '（' with ')' / '）'. Returns len
+ * when unclosed. */
+static size_t close_pair(const char *s, size_t len, char open, const char *wide_open, char close,
+                         const char *wide_close, size_t *close_len) {
   int depth = 0;
   for (size_t i = 0; i < len;) {
-    if (s[i] == '[')
+    if (s[i] == open)
       depth++, i++;
-    else if (len - i >= 3 && memcmp(s + i, "【", 3) == 0)
+    else if (len - i >= 3 && memcmp(s + i, wide_open, 3) == 0)
       depth++, i += 3;
-    else if (s[i] == ']' || (len - i >= 3 && memcmp(s + i, "】", 3) == 0)) {
-      size_t n = s[i] == ']' ? 1 : 3;
+    else if (s[i] == close || (len - i >= 3 && memcmp(s + i, wide_close, 3) == 0)) {
+      size_t n = s[i] == close ? 1 : 3;
       if (--depth == 0) {
         *close_len = n;
         return i;
@@ -100,25 +103,12 @@ static size_t close_bracket(const char *s, size_t len, size_t *close_len) {
   return len;
 }
 
+static size_t close_bracket(const char *s, size_t len, size_t *close_len) {
+  return close_pair(s, len, '[', "【", ']', "】", close_len);
+}
+
 static size_t close_paren(const char *s, size_t len, size_t *close_len) {
-  int depth = 0;
-  for (size_t i = 0; i < len;) {
-    if (s[i] == '(')
-      depth++, i++;
-    else if (len - i >= 3 && memcmp(s + i, "（", 3) == 0)
-      depth++, i += 3;
-    else if (s[i] == ')' || (len - i >= 3 && memcmp(s + i, "）", 3) == 0)) {
-      size_t n = s[i] == ')' ? 1 : 3;
-      if (--depth == 0) {
-        *close_len = n;
-        return i;
-      }
-      i += n;
-    } else
-      i++;
-  }
-  *close_len = 0;
-  return len;
+  return close_pair(s, len, '(', "（", ')', "）", close_len);
 }
 
 static int open_bracket_at(const char *s, size_t len) {
