@@ -175,17 +175,9 @@ static void build_structure(layout *L) {
   if (!L->opt->grouping_set && !has_categories) g = PB_GROUP_MONTH;
 
   if (g == PB_GROUP_CATEGORY) {
-    const pb_category *root = lib->root_category;
-    /* Configured order first, then the rest in the order they appear. */
-    char *done = pb_arena_alloc(L->arena, root->nchildren + 1);
-    for (size_t k = 0; k < L->opt->ncategory_order; k++)
-      for (size_t i = 0; i < root->nchildren; i++)
-        if (!done[i] && strcmp(root->children[i]->name, L->opt->category_order[k]) == 0) {
-          add_category_rows(L, root->children[i]);
-          done[i] = 1;
-        }
-    for (size_t i = 0; i < root->nchildren; i++)
-      if (!done[i]) add_category_rows(L, root->children[i]);
+    const pb_category **top =
+        pb_top_categories(L->arena, lib, L->opt->category_order, L->opt->ncategory_order);
+    for (size_t i = 0; i < lib->root_category->nchildren; i++) add_category_rows(L, top[i]);
     /* Entries with no category (check-ins next to cards) get a chapter. */
     int any = 0;
     for (size_t i = 0; i < lib->nentries; i++)
@@ -197,28 +189,18 @@ static void build_structure(layout *L) {
       }
     return;
   }
-  const pb_entry **sorted = pb_arena_alloc(L->arena, (lib->nentries + 1) * sizeof *sorted);
-  size_t nsorted = 0;
-  for (size_t i = 0; i < lib->nentries; i++)
-    if (included(L, lib->entries[i])) sorted[nsorted++] = lib->entries[i];
-  pb_entries_sort(sorted, nsorted,
-                  g == PB_GROUP_PRESENTER ? PB_ORDER_PRESENTER
-                  : L->opt->newest_first  ? PB_ORDER_NEWEST_FIRST
-                                          : PB_ORDER_OLDEST_FIRST);
-  const char *current = NULL;
-  for (size_t i = 0; i < nsorted; i++) {
-    const pb_entry *e = sorted[i];
-    const char *key;
-    if (g == PB_GROUP_MONTH)
-      key = pb_month_label(L->arena, e->date);
-    else
-      key = e->presenter ? e->presenter : "Unknown presenter · 未署名";
-    if (!current || strcmp(current, key) != 0) {
-      add_row(L, ROW_CHAPTER, key);
-      current = key;
+  pb_entry_group *groups;
+  size_t ng = pb_entry_groups(L->arena, lib, L->opt->include,
+                              g == PB_GROUP_PRESENTER ? PB_ORDER_PRESENTER
+                              : L->opt->newest_first  ? PB_ORDER_NEWEST_FIRST
+                                                      : PB_ORDER_OLDEST_FIRST,
+                              &groups);
+  for (size_t k = 0; k < ng; k++) {
+    add_row(L, ROW_CHAPTER, groups[k].key);
+    for (size_t i = 0; i < groups[k].n; i++) {
+      row *r = add_row(L, ROW_ENTRY, groups[k].entries[i]->title);
+      r->entry = groups[k].entries[i];
     }
-    row *r = add_row(L, ROW_ENTRY, e->title);
-    r->entry = e;
   }
 }
 
@@ -977,29 +959,10 @@ static void layout_heading(layout *L, row *r) {
 
 /* ==== presenter appendix ============================================= */
 
-typedef struct {
-  const char *name;
-  int papers, absences;
-} presenter_total;
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void layout_appendix(layout *L) {
   const pb_library *lib = L->lib;
-  /* Distinct presenters from entries and absences, sorted. */
-  const char **names =
-      pb_arena_alloc(L->arena, (lib->nentries + lib->nabsences + 1) * sizeof *names);
-  size_t nn = 0;
-  for (size_t i = 0; i < lib->nentries; i++)
-    if (lib->entries[i]->presenter) names[nn++] = lib->entries[i]->presenter;
-  for (size_t i = 0; i < lib->nabsences; i++)
-    if (lib->absences[i].presenter) names[nn++] = lib->absences[i].presenter;
-  qsort(names, nn, sizeof *names, cmp_str);
-  size_t nu = 0;
-  for (size_t i = 0; i < nn; i++)
-    if (!nu || strcmp(names[nu - 1], names[i])) names[nu++] = names[i];
+  const char **names;
+  size_t nu = pb_library_presenters(L->arena, lib, 1, &names);
   if (!nu) return;
 
   row *ar = add_row(L, ROW_APPENDIX, "Appendix: sessions by presenter · 按报告人");
@@ -1250,17 +1213,8 @@ static void layout_cover(layout *L, int page) {
   const char *range = L->opt->date_range;
   if (!range && lo) range = strcmp(lo, hi) ? pb_arena_printf(L->arena, "%s — %s", lo, hi) : lo;
   if (range) cover_line(L, pg, range, PB_FAMILY_SANS, 0, 12, BLACK, &y);
-  size_t npres = 0;
-  {
-    const char **names = pb_arena_alloc(L->arena, (lib->nentries + 1) * sizeof *names);
-    for (size_t i = 0; i < lib->nentries; i++)
-      if (lib->entries[i]->presenter) names[npres++] = lib->entries[i]->presenter;
-    qsort(names, npres, sizeof *names, cmp_str);
-    size_t u = 0;
-    for (size_t i = 0; i < npres; i++)
-      if (!u || strcmp(names[u - 1], names[i])) names[u++] = names[i];
-    npres = u;
-  }
+  const char **names;
+  size_t npres = pb_library_presenters(L->arena, lib, 0, &names);
   const char *counts =
       npres ? pb_arena_printf(L->arena, "%zu papers · %zu presenters", lib->nentries, npres)
             : pb_arena_printf(L->arena, "%zu papers", lib->nentries);

@@ -133,6 +133,69 @@ void pb_entries_sort(const pb_entry **v, size_t n, pb_entry_order order) {
                                          : cmp_oldest);
 }
 
+size_t pb_entry_groups(pb_arena *a, const pb_library *lib, const unsigned char *include,
+                       pb_entry_order order, pb_entry_group **out) {
+  const pb_entry **sorted = pb_arena_alloc(a, (lib->nentries + 1) * sizeof *sorted);
+  size_t n = 0;
+  for (size_t i = 0; i < lib->nentries; i++)
+    if (!include || include[lib->entries[i]->index]) sorted[n++] = lib->entries[i];
+  pb_entries_sort(sorted, n, order);
+  pb_entry_group *groups = pb_arena_alloc(a, (n + 1) * sizeof *groups);
+  size_t ng = 0;
+  for (size_t i = 0; i < n; i++) {
+    const pb_entry *e = sorted[i];
+    const char *key = order != PB_ORDER_PRESENTER ? pb_month_label(a, e->date)
+                      : e->presenter              ? e->presenter
+                                                  : "Unknown presenter · 未署名";
+    if (!ng || strcmp(groups[ng - 1].key, key) != 0) {
+      groups[ng].key = key;
+      groups[ng].entries = sorted + i;
+      ng++;
+    }
+    groups[ng - 1].n++;
+  }
+  *out = groups;
+  return ng;
+}
+
+const pb_category **pb_top_categories(pb_arena *a, const pb_library *lib, const char *const *order,
+                                      size_t norder) {
+  const pb_category *root = lib->root_category;
+  const pb_category **v = pb_arena_alloc(a, (root->nchildren + 1) * sizeof *v);
+  char *done = pb_arena_alloc(a, root->nchildren + 1);
+  size_t n = 0;
+  for (size_t k = 0; k < norder; k++)
+    for (size_t i = 0; i < root->nchildren; i++)
+      if (!done[i] && order[k] && root->children[i]->name &&
+          strcmp(root->children[i]->name, order[k]) == 0) {
+        v[n++] = root->children[i];
+        done[i] = 1;
+      }
+  for (size_t i = 0; i < root->nchildren; i++)
+    if (!done[i]) v[n++] = root->children[i];
+  return v;
+}
+
+static int cmp_name(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t pb_library_presenters(pb_arena *a, const pb_library *lib, int with_absences,
+                             const char ***out) {
+  const char **names = pb_arena_alloc(a, (lib->nentries + lib->nabsences + 1) * sizeof *names);
+  size_t n = 0;
+  for (size_t i = 0; i < lib->nentries; i++)
+    if (lib->entries[i]->presenter) names[n++] = lib->entries[i]->presenter;
+  for (size_t i = 0; with_absences && i < lib->nabsences; i++)
+    if (lib->absences[i].presenter) names[n++] = lib->absences[i].presenter;
+  if (n > 1) qsort(names, n, sizeof *names, cmp_name);
+  size_t u = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!u || strcmp(names[u - 1], names[i])) names[u++] = names[i];
+  *out = names;
+  return u;
+}
+
 const char *pb_month_label(pb_arena *a, const char *date) {
   static const char *months[] = {"January",   "February", "March",    "April",
                                  "May",       "June",     "July",     "August",

@@ -185,6 +185,31 @@ const char *pb_link_display_label(const pb_link *l);
 typedef enum { PB_ORDER_OLDEST_FIRST, PB_ORDER_NEWEST_FIRST, PB_ORDER_PRESENTER } pb_entry_order;
 void pb_entries_sort(const pb_entry **v, size_t n, pb_entry_order order);
 
+/* A chapter of entries that share a key: a month label, or a presenter. */
+typedef struct {
+  const char *key;
+  const pb_entry **entries;
+  size_t n;
+} pb_entry_group;
+
+/* Groups the entries of lib (those with include[index] set; include NULL =
+ * all) into chapters: by presenter for PB_ORDER_PRESENTER, else by month in
+ * the given order. Returns the number of groups; *out and everything in it
+ * live in arena a. */
+size_t pb_entry_groups(pb_arena *a, const pb_library *lib, const unsigned char *include,
+                       pb_entry_order order, pb_entry_group **out);
+
+/* The top categories: those named in order[0..n) first, in that order,
+ * then the rest as they appear. Returns an arena array of
+ * lib->root_category->nchildren pointers. */
+const pb_category **pb_top_categories(pb_arena *a, const pb_library *lib, const char *const *order,
+                                      size_t norder);
+
+/* Distinct presenters of the entries (and of the absences when
+ * with_absences), sorted. Returns the count; *out is an arena array. */
+size_t pb_library_presenters(pb_arena *a, const pb_library *lib, int with_absences,
+                             const char ***out);
+
 /* "2024年12月 · December 2024" for an ISO date, "Undated" for NULL or a
  * date without a valid month (arena string or a literal). */
 const char *pb_month_label(pb_arena *a, const char *date);

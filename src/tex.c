@@ -870,17 +870,9 @@ static void put_content(tex *T) {
   if (grouping == 0 && !has_categories) grouping = 1;
 
   if (grouping == 0) {
-    const pb_category *root = lib->root_category;
-    char *done = pb_arena_alloc(T->arena, root->nchildren + 1);
-    for (size_t k = 0; k < T->opt.ncategory_order; k++)
-      for (size_t i = 0; i < root->nchildren; i++)
-        if (!done[i] && T->opt.category_order[k] && root->children[i]->name &&
-            strcmp(root->children[i]->name, T->opt.category_order[k]) == 0) {
-          put_category(T, root->children[i]);
-          done[i] = 1;
-        }
-    for (size_t i = 0; i < root->nchildren; i++)
-      if (!done[i]) put_category(T, root->children[i]);
+    const pb_category **top =
+        pb_top_categories(T->arena, lib, T->opt.category_order, T->opt.ncategory_order);
+    for (size_t i = 0; i < lib->root_category->nchildren; i++) put_category(T, top[i]);
     int any = 0;
     for (size_t i = 0; i < lib->nentries; i++)
       if (lib->entries[i]->ncategory == 0) {
@@ -890,55 +882,25 @@ static void put_content(tex *T) {
       }
     return;
   }
-  const pb_entry **sorted = pb_arena_alloc(T->arena, (lib->nentries + 1) * sizeof *sorted);
-  for (size_t i = 0; i < lib->nentries; i++) sorted[i] = lib->entries[i];
-  pb_entries_sort(sorted, lib->nentries,
-                  grouping != 1         ? PB_ORDER_PRESENTER
-                  : T->opt.newest_first ? PB_ORDER_NEWEST_FIRST
-                                        : PB_ORDER_OLDEST_FIRST);
-  const char *current = NULL;
-  for (size_t i = 0; i < lib->nentries; i++) {
-    const pb_entry *e = sorted[i];
-    const char *key = grouping == 1  ? pb_month_label(T->arena, e->date)
-                      : e->presenter ? e->presenter
-                                     : "Unknown presenter · 未署名";
-    if (!current || strcmp(current, key) != 0) {
-      put_heading(T, 0, key, NULL, NULL, 0);
-      current = key;
-    }
-    put_card(T, e, 1);
+  pb_entry_group *groups;
+  size_t ng = pb_entry_groups(T->arena, lib, NULL,
+                              grouping != 1         ? PB_ORDER_PRESENTER
+                              : T->opt.newest_first ? PB_ORDER_NEWEST_FIRST
+                                                    : PB_ORDER_OLDEST_FIRST,
+                              &groups);
+  for (size_t k = 0; k < ng; k++) {
+    put_heading(T, 0, groups[k].key, NULL, NULL, 0);
+    for (size_t i = 0; i < groups[k].n; i++) put_card(T, groups[k].entries[i], 1);
   }
 }
 
 /* ==== presenter appendix =============================================== */
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Distinct names, sorted, from entries (and absences when with_absences). */
-static size_t presenters(tex *T, int with_absences, const char ***out) {
-  const pb_library *lib = T->lib;
-  const char **names =
-      pb_arena_alloc(T->arena, (lib->nentries + lib->nabsences + 1) * sizeof *names);
-  size_t n = 0;
-  for (size_t i = 0; i < lib->nentries; i++)
-    if (lib->entries[i]->presenter) names[n++] = lib->entries[i]->presenter;
-  for (size_t i = 0; with_absences && i < lib->nabsences; i++)
-    if (lib->absences[i].presenter) names[n++] = lib->absences[i].presenter;
-  qsort(names, n, sizeof *names, cmp_str);
-  size_t u = 0;
-  for (size_t i = 0; i < n; i++)
-    if (!u || strcmp(names[u - 1], names[i])) names[u++] = names[i];
-  *out = names;
-  return u;
-}
-
 static void put_appendix(tex *T) {
   const pb_library *lib = T->lib;
   pb_buf *b = &T->body;
   const char **names;
-  size_t nu = presenters(T, 1, &names);
+  size_t nu = pb_library_presenters(T->arena, T->lib, 1, &names);
   if (!nu) return;
   pb_buf_puts(b, "\n\\appendix\n");
   put_heading(T, 0, "Appendix: sessions by presenter · 按报告人", NULL, NULL, 0);
@@ -1127,7 +1089,7 @@ static void put_title_page(tex *T, pb_buf *b, const char *title) {
     if (!hi || strcmp(d, hi) > 0) hi = d;
   }
   const char **names;
-  size_t npres = presenters(T, 0, &names);
+  size_t npres = pb_library_presenters(T->arena, T->lib, 0, &names);
   pb_buf_puts(b, "\\begin{titlepage}\n\\centering\n\\vspace*{0.2\\textheight}\n");
   pb_buf_printf(b, "{\\sffamily\\bfseries\\Huge\\color{pbaccent}%s\\par}\n\\vspace{2.5em}\n",
                 title);
