@@ -1047,7 +1047,10 @@ static void layout_appendix(layout *L) {
   sec.kind = ROW_SECTION;
   sec.title = pb_arena_printf(L->arena, "Group total: %d papers, %d weeks not read, %zu presenters",
                               total_papers, total_abs, nu);
+  /* The closing line needs nothing after it on its page. */
+  L->keep_next = 1;
   layout_heading(L, &sec);
+  L->keep_next = 0;
 }
 
 /* ==== slide index ==================================================== */
