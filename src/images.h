@@ -100,4 +100,11 @@ int pb_image_encode_mem(const void *data, size_t len, const pb_encode_options *o
 /* Frees what s owns (not s itself); accepts NULL. */
 void pb_image_stream_free(pb_image_stream *s);
 
+/* Decodes a WebP or the first frame of a GIF into 8-bit pixels, for writers
+ * of other formats (the LaTeX export's PNGs): RGB (*channels 3) when every
+ * pixel is opaque, else RGBA (4). *px is malloc'd; the caller frees it.
+ * Returns 0, or a PB_E* code with a message in err. */
+int pb_image_decode_rgb8(const void *data, size_t len, unsigned char **px, int *w, int *h,
+                         int *channels, char *err, size_t errlen);
+
 #endif

@@ -942,9 +942,12 @@ static int encode_png(const unsigned char *p, size_t len, const pb_img_info *inf
 /* WebP                                                                  */
 /* ==================================================================== */
 
-static int encode_webp(const unsigned char *p, size_t len, const pb_encode_options *opt,
-                       pb_image_stream *out, char *err, size_t errlen) {
+/* Decodes a still WebP into r (8-bit RGB or RGBA); *lossy says whether it
+ * was VP8 (lossy) data. */
+static int webp_decode(const unsigned char *p, size_t len, raw_image *r, int *lossy, char *err,
+                       size_t errlen) {
   WebPBitstreamFeatures f;
+  memset(r, 0, sizeof *r);
   if (WebPGetFeatures(p, len, &f) != VP8_STATUS_OK) {
     pb_errf(err, errlen, "corrupt WebP header");
     return PB_EFORMAT;
@@ -959,22 +962,31 @@ static int encode_webp(const unsigned char *p, size_t len, const pb_encode_optio
     pb_errf(err, errlen, "corrupt or truncated WebP data");
     return PB_EFORMAT;
   }
-  raw_image r;
-  memset(&r, 0, sizeof r);
-  r.w = w;
-  r.h = h;
-  r.channels = f.has_alpha ? 4 : 3;
-  r.alpha = f.has_alpha;
-  r.bytes = 1;
-  raw_alloc(&r);
-  memcpy(r.px, px, raw_rowbytes(&r) * (size_t)h);
+  r->w = w;
+  r->h = h;
+  r->channels = f.has_alpha ? 4 : 3;
+  r->alpha = f.has_alpha;
+  r->bytes = 1;
+  raw_alloc(r);
+  memcpy(r->px, px, raw_rowbytes(r) * (size_t)h);
   WebPFree(px);
+  *lossy = f.format == 1;
+  return 0;
+}
+
+static int encode_webp(const unsigned char *p, size_t len, const pb_encode_options *opt,
+                       pb_image_stream *out, char *err, size_t errlen) {
+  raw_image r;
+  int lossy = 0;
+  int rc = webp_decode(p, len, &r, &lossy, err, errlen);
+  if (rc) return rc;
+  int w = r.w, h = r.h;
   int nw, nh;
   if (dpi_target(w, h, opt, &nw, &nh)) raw_resample(&r, nw, nh);
   /* VP8 is already 4:2:0 YUV, so JPEG's 4:2:0 loses little more; Flate
    * of the decoded pixels is about 7 times the WebP's size. */
-  int dct = lossy_of(opt) || (f.format == 1 && !(opt && opt->webp_as_flate));
-  int rc = encode_raw(&r, opt, dct, out, err, errlen);
+  int dct = lossy_of(opt) || (lossy && !(opt && opt->webp_as_flate));
+  rc = encode_raw(&r, opt, dct, out, err, errlen);
   raw_free(&r);
   return rc;
 }
@@ -1123,6 +1135,42 @@ static int encode_gif(const unsigned char *p, size_t len, const pb_encode_option
 /* ==================================================================== */
 /* Entry points                                                          */
 /* ==================================================================== */
+
+int pb_image_decode_rgb8(const void *data, size_t len, unsigned char **px, int *w, int *h,
+                         int *channels, char *err, size_t errlen) {
+  const unsigned char *p = data;
+  raw_image r;
+  int rc, lossy = 0;
+  *px = NULL;
+  pb_img_format fmt = pb_image_sniff(data, len, NULL);
+  if (fmt == PB_IMG_WEBP)
+    rc = webp_decode(p, len, &r, &lossy, err, errlen);
+  else if (fmt == PB_IMG_GIF)
+    rc = gif_decode(p, len, &r, err, errlen);
+  else {
+    pb_errf(err, errlen, "only WebP and GIF are decoded here");
+    return PB_EFORMAT;
+  }
+  if (rc) return rc;
+  size_t n = (size_t)r.w * (size_t)r.h;
+  if (r.palette) { /* indexed GIF: expand to RGB */
+    unsigned char *rgb = pb_xmalloc(n * 3);
+    for (size_t i = 0; i < n; i++) memcpy(rgb + i * 3, r.palette + (size_t)r.px[i] * 3, 3);
+    free(r.px);
+    r.px = rgb;
+    r.channels = 3;
+  } else if (r.alpha && raw_opaque(&r)) { /* drop the alpha channel in place */
+    for (size_t i = 0; i < n; i++) memmove(r.px + i * 3, r.px + i * 4, 3);
+    r.channels = 3;
+  }
+  *px = r.px;
+  *w = r.w;
+  *h = r.h;
+  *channels = r.channels;
+  r.px = NULL;
+  raw_free(&r);
+  return 0;
+}
 
 int pb_image_encode_mem(const void *data, size_t len, const pb_encode_options *opt,
                         pb_image_stream *out, char *err, size_t errlen) {

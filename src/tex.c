@@ -15,7 +15,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
-#include <gif_lib.h>
 #include <limits.h>
 #include <png.h>
 #include <stdint.h>
@@ -25,7 +24,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <webp/decode.h>
 
 #include "diag.h"
 #include "images.h"
@@ -369,85 +367,16 @@ static int encode_png(const unsigned char *px, int w, int h, int channels, pb_bu
   return 0;
 }
 
-static const char *webp_to_png(const unsigned char *data, size_t len, pb_buf *png) {
-  WebPBitstreamFeatures ft;
-  if (WebPGetFeatures(data, len, &ft) != VP8_STATUS_OK) return "corrupt WebP";
-  if (ft.has_animation) return "animated WebP is not supported";
-  int w = 0, h = 0;
-  uint8_t *px = ft.has_alpha ? WebPDecodeRGBA(data, len, &w, &h) : WebPDecodeRGB(data, len, &w, &h);
-  if (!px) return "WebP could not be decoded";
-  int rc = encode_png(px, w, h, ft.has_alpha ? 4 : 3, png);
-  WebPFree(px);
-  return rc == 0 ? NULL : "PNG encoding failed";
-}
-
-typedef struct {
-  const unsigned char *p;
-  size_t len, pos;
-} gif_source;
-
-static int gif_read(GifFileType *g, GifByteType *buf, int n) {
-  gif_source *s = g->UserData;
-  size_t k = s->len - s->pos < (size_t)n ? s->len - s->pos : (size_t)n;
-  memcpy(buf, s->p + s->pos, k);
-  s->pos += k;
-  return (int)k;
-}
-
-/* The first frame, on the logical screen; transparency kept as alpha. */
-static const char *gif_to_png(const unsigned char *data, size_t len, pb_buf *png) {
-  gif_source src = {data, len, 0};
-  int err = 0;
-  GifFileType *g = DGifOpen(&src, gif_read, &err);
-  if (!g) return "corrupt GIF";
-  const char *why = NULL;
-  unsigned char *px = NULL;
-  if (DGifSlurp(g) != GIF_OK || g->ImageCount < 1) {
-    why = "corrupt GIF";
-    goto done;
-  }
-  SavedImage *im = &g->SavedImages[0];
-  ColorMapObject *cm = im->ImageDesc.ColorMap ? im->ImageDesc.ColorMap : g->SColorMap;
-  if (!cm) {
-    why = "GIF without a colour table";
-    goto done;
-  }
-  int W = g->SWidth > 0 ? g->SWidth : im->ImageDesc.Width;
-  int H = g->SHeight > 0 ? g->SHeight : im->ImageDesc.Height;
-  if (W <= 0 || H <= 0 || (long long)W * H > PB_IMAGE_MAX_PIXELS) {
-    why = "GIF size out of range";
-    goto done;
-  }
-  int transparent = -1;
-  GraphicsControlBlock gcb;
-  if (DGifSavedExtensionToGCB(g, 0, &gcb) == GIF_OK) transparent = gcb.TransparentColor;
-  px = pb_xcalloc((size_t)W * (size_t)H, 4);
-  const GifImageDesc *d = &im->ImageDesc;
-  for (int y = 0; y < d->Height; y++) {
-    int cy = d->Top + y;
-    if (cy < 0 || cy >= H) continue;
-    for (int x = 0; x < d->Width; x++) {
-      int cx = d->Left + x;
-      if (cx < 0 || cx >= W) continue;
-      int idx = im->RasterBits[(size_t)y * (size_t)d->Width + (size_t)x];
-      if (idx == transparent || idx >= cm->ColorCount) continue;
-      unsigned char *o = px + ((size_t)cy * (size_t)W + (size_t)cx) * 4;
-      o[0] = cm->Colors[idx].Red;
-      o[1] = cm->Colors[idx].Green;
-      o[2] = cm->Colors[idx].Blue;
-      o[3] = 255;
-    }
-  }
-  int opaque = 1;
-  for (size_t i = 0; i < (size_t)W * (size_t)H && opaque; i++)
-    if (px[i * 4 + 3] != 255) opaque = 0;
-  if (opaque) /* drop the alpha channel in place */
-    for (size_t i = 0; i < (size_t)W * (size_t)H; i++) memmove(px + i * 3, px + i * 4, 3);
-  if (encode_png(px, W, H, opaque ? 3 : 4, png) != 0) why = "PNG encoding failed";
-done:
+/* A WebP or GIF (first frame) as a PNG file xelatex can read, decoded by
+ * the figure module; NULL, or why it could not be converted. */
+static const char *decoded_to_png(const unsigned char *data, size_t len, pb_buf *png, char *why,
+                                  size_t whylen) {
+  unsigned char *px;
+  int w, h, channels;
+  if (pb_image_decode_rgb8(data, len, &px, &w, &h, &channels, why, whylen) != PB_OK) return why;
+  int rc = encode_png(px, w, h, channels, png);
   free(px);
-  DGifCloseFile(g, &err);
-  return why;
+  return rc == 0 ? NULL : "PNG encoding failed";
 }
 
 /* Whether path already holds exactly data: then it is left alone, so that
@@ -522,11 +451,11 @@ static const tex_figure *use_figure(tex *T, const char *path) {
     break;
   case PB_IMG_WEBP:
   case PB_IMG_GIF: {
-    const char *why = info.format == PB_IMG_WEBP
-                          ? webp_to_png((const unsigned char *)data.data, data.len, &png)
-                          : gif_to_png((const unsigned char *)data.data, data.len, &png);
+    char whybuf[200];
+    const char *why =
+        decoded_to_png((const unsigned char *)data.data, data.len, &png, whybuf, sizeof whybuf);
     if (why) {
-      f->why = why;
+      f->why = pb_arena_strdup(T->arena, why);
       goto done;
     }
     ext = "png";
