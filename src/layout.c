@@ -1206,12 +1206,7 @@ static void layout_cover(layout *L, int page) {
   if (L->opt->semester) cover_line(L, pg, L->opt->semester, PB_FAMILY_SANS, 0, 13, GRAY, &y);
   /* Date range from the entries and absences. */
   const char *lo = NULL, *hi = NULL;
-  for (size_t i = 0; i < lib->nentries; i++) {
-    const char *d = lib->entries[i]->date;
-    if (!d) continue;
-    if (!lo || strcmp(d, lo) < 0) lo = d;
-    if (!hi || strcmp(d, hi) > 0) hi = d;
-  }
+  pb_library_date_range(lib, &lo, &hi);
   y -= 10;
   const char *range = L->opt->date_range;
   if (!range && lo) range = strcmp(lo, hi) ? pb_arena_printf(L->arena, "%s — %s", lo, hi) : lo;

@@ -176,6 +176,18 @@ const pb_category **pb_top_categories(pb_arena *a, const pb_library *lib, const 
   return v;
 }
 
+void pb_library_date_range(const pb_library *lib, const char **first, const char **last) {
+  const char *lo = NULL, *hi = NULL;
+  for (size_t i = 0; i < lib->nentries; i++) {
+    const char *d = lib->entries[i]->date;
+    if (!d) continue;
+    if (!lo || strcmp(d, lo) < 0) lo = d;
+    if (!hi || strcmp(d, hi) > 0) hi = d;
+  }
+  *first = lo;
+  *last = hi;
+}
+
 static int cmp_name(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }

@@ -205,6 +205,10 @@ size_t pb_entry_groups(pb_arena *a, const pb_library *lib, const unsigned char *
 const pb_category **pb_top_categories(pb_arena *a, const pb_library *lib, const char *const *order,
                                       size_t norder);
 
+/* The earliest and latest entry dates (ISO strings), or NULL for both when
+ * no entry is dated. */
+void pb_library_date_range(const pb_library *lib, const char **first, const char **last);
+
 /* Distinct presenters of the entries (and of the absences when
  * with_absences), sorted. Returns the count; *out is an arena array. */
 size_t pb_library_presenters(pb_arena *a, const pb_library *lib, int with_absences,

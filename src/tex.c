@@ -1011,12 +1011,7 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
 static void put_title_page(tex *T, pb_buf *b, const char *title) {
   const pb_library *lib = T->lib;
   const char *lo = NULL, *hi = NULL;
-  for (size_t i = 0; i < lib->nentries; i++) {
-    const char *d = lib->entries[i]->date;
-    if (!d) continue;
-    if (!lo || strcmp(d, lo) < 0) lo = d;
-    if (!hi || strcmp(d, hi) > 0) hi = d;
-  }
+  pb_library_date_range(lib, &lo, &hi);
   const char **names;
   size_t npres = pb_library_presenters(T->arena, T->lib, 0, &names);
   pb_buf_puts(b, "\\begin{titlepage}\n\\centering\n\\vspace*{0.2\\textheight}\n");
