@@ -80,6 +80,7 @@ typedef struct {
   pb_doc *doc;
   pb_arena *arena;
   rows toc;
+  int *row_of_entry; /* per entry index: its row in toc, -1 if not laid out */
   double left, right, top, bottom, width;
   /* flow state */
   int page;                  /* current page index */
@@ -202,6 +203,13 @@ static void build_structure(layout *L) {
       r->entry = groups[k].entries[i];
     }
   }
+}
+
+/* The contents row of a laid-out card, NULL when the card is not in this
+ * booklet or not placed yet. */
+static row *entry_row(layout *L, const pb_entry *e) {
+  int t = L->row_of_entry[e->index];
+  return t >= 0 && L->toc.rows[t].page >= 0 ? &L->toc.rows[t] : NULL;
 }
 
 /* ==== drawing helpers ================================================ */
@@ -1015,19 +1023,18 @@ static void layout_appendix(layout *L) {
       int page = L->page;
       double y = L->y;
       flow_para(L, &p, L->left + 12, 13);
-      /* The title links to the card's page, found after content layout. */
-      for (size_t t = 0; t < L->toc.n; t++)
-        if (L->toc.rows[t].entry == e && L->toc.rows[t].page >= 0) {
-          pb_item *lk = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_LINK);
-          lk->x = L->left + 12;
-          lk->y = (page == L->page) ? L->y : L->bottom;
-          lk->w = L->width - 12;
-          lk->h = (page == L->page) ? y - L->y : y - L->bottom;
-          lk->target = PB_TARGET_PAGE;
-          lk->page = L->toc.rows[t].page;
-          lk->dest_y = L->toc.rows[t].y;
-          break;
-        }
+      /* The title links to the card's page. */
+      const row *card = entry_row(L, e);
+      if (card) {
+        pb_item *lk = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_LINK);
+        lk->x = L->left + 12;
+        lk->y = (page == L->page) ? L->y : L->bottom;
+        lk->w = L->width - 12;
+        lk->h = (page == L->page) ? y - L->y : y - L->bottom;
+        lk->target = PB_TARGET_PAGE;
+        lk->page = card->page;
+        lk->dest_y = card->y;
+      }
     }
     for (size_t i = 0; i < lib->nabsences; i++) {
       const pb_absence *a = &lib->absences[i];
@@ -1054,12 +1061,6 @@ static void layout_appendix(layout *L) {
 }
 
 /* ==== slide index ==================================================== */
-
-static row *entry_row(layout *L, const pb_entry *e) {
-  for (size_t t = 0; t < L->toc.n; t++)
-    if (L->toc.rows[t].entry == e && L->toc.rows[t].page >= 0) return &L->toc.rows[t];
-  return NULL;
-}
 
 /* Every deck under Slide/: thumbnail, name, date, presenter, topic, slide
  * count, and the cards it belongs to (links to their pages); then the decks
@@ -1476,6 +1477,10 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
                                    opt->semester ? ", " : "", opt->semester ? opt->semester : "");
 
   build_structure(&L);
+  L.row_of_entry = pb_arena_alloc(L.arena, (lib->nentries + 1) * sizeof *L.row_of_entry);
+  for (size_t i = 0; i < lib->nentries; i++) L.row_of_entry[i] = -1;
+  for (size_t t = 0; t < L.toc.n; t++)
+    if (L.toc.rows[t].entry) L.row_of_entry[L.toc.rows[t].entry->index] = (int)t;
   {
     /* Keywords: the chapter names. */
     pb_buf kw = PB_BUF_INIT;
