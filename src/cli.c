@@ -19,6 +19,7 @@
 #include "layout.h"
 #include "model.h"
 #include "pdf.h"
+#include "plan.h"
 #include "progress.h"
 #include "read.h"
 #include "slides.h"
@@ -40,8 +41,11 @@ typedef struct {
   int appendix_slides;
   const char *since, *until, *presenter, *category, *date, *format;
   int text;
+  int plan; /* dump --plan */
   const char **inputs;
   int ninputs;
+  /* parsed dates (ISO, "" when not given) */
+  char since_iso[11], until_iso[11], session_iso[11];
 } cli_options;
 
 enum {
@@ -67,7 +71,8 @@ enum {
   OPT_TEXT,
   OPT_DATE,
   OPT_TWO_UP,
-  OPT_FORMAT
+  OPT_FORMAT,
+  OPT_PLAN
 };
 
 typedef enum { CMD_BUILD, CMD_DIGEST, CMD_HANDOUT, CMD_DUMP, CMD_CHECK } command;
@@ -97,6 +102,7 @@ static const struct option build_long[] = {
     {"date", required_argument, 0, OPT_DATE},
     {"two-up", no_argument, 0, OPT_TWO_UP},
     {"format", required_argument, 0, OPT_FORMAT},
+    {"plan", no_argument, 0, OPT_PLAN},
     {"quiet", no_argument, 0, 'q'},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
@@ -187,11 +193,17 @@ static const char import_help[] =
     "  -o, --output DIR        where to write (default: papers/ under the library root)\n";
 
 static const char dump_help[] =
-    "usage: paperbook dump [LIBRARY | FILE.md ...]\n"
+    "usage: paperbook dump [LIBRARY | FILE.md ...] [--plan [options]]\n"
     "\n"
     "Prints the parsed library as JSON: every entry with its source file:line,\n"
     "the absences, the category tree with its references, and the slide decks.\n"
-    "Takes the same inputs as build.\n";
+    "Takes the same inputs as build.\n"
+    "\n"
+    "      --plan              print the book plan instead: the chapters, each\n"
+    "                          card's resolved links and probed figures, the\n"
+    "                          appendices. Takes build's --group-by, --appendix,\n"
+    "                          --presenter, --category, --oldest-first; --since\n"
+    "                          [--until] plans a digest, --date a handout.\n";
 
 static const char main_help[] =
     "usage: paperbook COMMAND [options]\n"
@@ -258,6 +270,7 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
     case OPT_DATE: o->date = optarg; break;
     case OPT_TWO_UP: o->two_up = 1; break;
     case OPT_FORMAT: o->format = optarg; break;
+    case OPT_PLAN: o->plan = 1; break;
     default: fputs(help, stderr); return -1;
     }
   }
@@ -469,28 +482,13 @@ static int parse_date(const char *s, char out[11]) {
   return 0;
 }
 
-static int category_matches(const pb_entry *e, const char *path) {
-  /* "CV/Facial expression recognition": a prefix of the entry's path. */
-  const char *p = path;
-  for (size_t i = 0; i < e->ncategory && *p; i++) {
-    const char *slash = strchr(p, '/');
-    size_t n = slash ? (size_t)(slash - p) : strlen(p);
-    while (n && p[n - 1] == ' ') n--;
-    if (strlen(e->category[i]) != n || strncasecmp(e->category[i], p, n) != 0) return 0;
-    p = slash ? slash + 1 : p + strlen(p);
-    while (*p == ' ') p++;
-  }
-  return *p == 0;
-}
-
 /* Writes the plain-text summary of a digest, to paste into a mail. */
-static int write_digest_text(const pb_library *lib, const unsigned char *include, const char *path,
-                             const char *window) {
+static int write_digest_text(const pb_plan *plan, const char *path) {
   pb_buf b = PB_BUF_INIT;
-  pb_buf_printf(&b, "New papers %s\n\n", window);
-  for (size_t i = 0; i < lib->nentries; i++) {
-    const pb_entry *e = lib->entries[i];
-    if (!include[i]) continue;
+  pb_buf_printf(&b, "New papers %s\n\n", plan->selection ? plan->selection : "");
+  for (size_t i = 0; i < plan->ncards; i++) {
+    const pb_plan_card *c = &plan->cards[i];
+    const pb_entry *e = c->entry;
     pb_buf_printf(&b, "* %s", e->title ? e->title : "(untitled)");
     if (e->venue || e->year) {
       pb_buf_puts(&b, " (");
@@ -502,9 +500,12 @@ static int write_digest_text(const pb_library *lib, const unsigned char *include
     if (e->presenter || e->date)
       pb_buf_printf(&b, "  %s%s%s\n", e->presenter ? e->presenter : "",
                     e->presenter && e->date ? ", " : "", e->date ? e->date : "");
-    for (size_t j = 0; j < e->nlinks; j++)
-      pb_buf_printf(&b, "  %s: %s\n", pb_link_kind_name(e->links[j].kind),
-                    e->links[j].url ? e->links[j].url : "");
+    /* The links written in the card (a deck matched by name is a file of
+     * the library, which a mail cannot open). */
+    for (size_t j = 0; j < c->nlinks; j++)
+      if (!c->links[j].matched)
+        pb_buf_printf(&b, "  %s: %s\n", pb_link_kind_name(c->links[j].kind),
+                      c->links[j].url ? c->links[j].url : "");
     pb_buf_putc(&b, '\n');
   }
   FILE *f = fopen(path, "wb");
@@ -513,6 +514,79 @@ static int write_digest_text(const pb_library *lib, const unsigned char *include
   if (!ok) pb_error(path, 0, "cannot write: %s", strerror(errno));
   pb_buf_free(&b);
   return ok ? PB_OK : PB_EIO;
+}
+
+/* Checks the dates a command needs and stores them in ISO form. */
+static int parse_dates(cli_options *o, command cmd) {
+  if (cmd == CMD_DIGEST || (o->since && cmd == CMD_DUMP)) {
+    if (!o->since || parse_date(o->since, o->since_iso) != 0) {
+      pb_error(NULL, 0, "digest needs --since YYYY-MM-DD%s%s", o->since ? ", not " : "",
+               o->since ? o->since : "");
+      return -1;
+    }
+    if (o->until && parse_date(o->until, o->until_iso) != 0) {
+      pb_error(NULL, 0, "--until wants YYYY-MM-DD, not '%s'", o->until);
+      return -1;
+    }
+  }
+  if ((cmd == CMD_HANDOUT || (o->date && cmd == CMD_DUMP)) &&
+      (!o->date || parse_date(o->date, o->session_iso) != 0)) {
+    pb_error(NULL, 0, "handout needs --date YYYY-MM-DD%s%s", o->date ? ", not " : "",
+             o->date ? o->date : "");
+    return -1;
+  }
+  return 0;
+}
+
+/* The plan's options from the command line and the config (the command
+ * line wins). Returns 0, or -1 after an error message. */
+static int plan_options(const cli_options *o, const pb_config *cfg, command cmd,
+                        pb_plan_options *po) {
+  pb_plan_options_default(po);
+  po->mode = cmd == CMD_DIGEST || (cmd == CMD_DUMP && o->since_iso[0])      ? PB_PLAN_DIGEST
+             : cmd == CMD_HANDOUT || (cmd == CMD_DUMP && o->session_iso[0]) ? PB_PLAN_HANDOUT
+                                                                            : PB_PLAN_BOOKLET;
+  po->since = o->since_iso[0] ? o->since_iso : NULL;
+  po->until = o->until_iso[0] ? o->until_iso : NULL;
+  po->session_date = o->session_iso[0] ? o->session_iso : NULL;
+  po->presenter = o->presenter;
+  po->category = o->category;
+  const char *gb = o->group_by ? o->group_by : cfg->group_by;
+  if (gb) {
+    if (strcmp(gb, "category") == 0)
+      po->grouping = PB_PLAN_BY_CATEGORY;
+    else if (strcmp(gb, "month") == 0)
+      po->grouping = PB_PLAN_BY_MONTH;
+    else if (strcmp(gb, "presenter") == 0)
+      po->grouping = PB_PLAN_BY_PRESENTER;
+    else {
+      pb_error(NULL, 0, "unknown grouping '%s' (known: category, month, presenter)", gb);
+      return -1;
+    }
+  }
+  po->grouping_set = gb != NULL;
+  const char *order = o->order ? o->order : cfg->order;
+  po->newest_first = order ? strcmp(order, "oldest-first") != 0 : 1;
+  po->appendix_presenters = o->appendix_presenters;
+  po->appendix_slides = o->appendix_slides;
+  for (size_t i = 0; i < cfg->nappendices; i++) {
+    if (strcmp(cfg->appendices[i], "presenters") == 0)
+      po->appendix_presenters = 1;
+    else if (strcmp(cfg->appendices[i], "slides") == 0)
+      po->appendix_slides = 1;
+    else
+      pb_warn(cfg->path, 0, "unknown appendix '%s' (known: presenters, slides)",
+              cfg->appendices[i]);
+  }
+  po->category_order = (const char *const *)cfg->category_order;
+  po->ncategory_order = cfg->ncategory_order;
+  /* A digest or handout has its own default title, not the booklet's. */
+  po->title = o->title ? o->title : po->mode == PB_PLAN_BOOKLET ? cfg->title : NULL;
+  po->group = cfg->group;
+  po->semester = cfg->semester;
+  po->author = cfg->author;
+  po->base_url = cfg->base_url;
+  return 0;
 }
 
 static int cmd_render(int argc, char **argv, command cmd) {
@@ -525,23 +599,8 @@ static int cmd_render(int argc, char **argv, command cmd) {
   pb_diag_set_quiet(o.quiet);
   pb_diag_set_strict(o.strict);
   pb_progress_init(o.quiet ? 0 : isatty(2) ? 2 : 1);
-  char since[11] = "", until[11] = "", session[11] = "";
-  if (cmd == CMD_DIGEST) {
-    if (!o.since || parse_date(o.since, since) != 0) {
-      pb_error(NULL, 0, "digest needs --since YYYY-MM-DD%s%s", o.since ? ", not " : "",
-               o.since ? o.since : "");
-      return PB_EXIT_USAGE;
-    }
-    if (o.until && parse_date(o.until, until) != 0) {
-      pb_error(NULL, 0, "--until wants YYYY-MM-DD, not '%s'", o.until);
-      return PB_EXIT_USAGE;
-    }
-  }
-  if (cmd == CMD_HANDOUT && (!o.date || parse_date(o.date, session) != 0)) {
-    pb_error(NULL, 0, "handout needs --date YYYY-MM-DD%s%s", o.date ? ", not " : "",
-             o.date ? o.date : "");
-    return PB_EXIT_USAGE;
-  }
+  if (parse_dates(&o, cmd) != 0) return PB_EXIT_USAGE;
+  const char *since = o.since_iso, *session = o.session_iso;
   int tex = o.format && strcmp(o.format, "tex") == 0;
   if (o.format && !tex && strcmp(o.format, "pdf") != 0) {
     pb_error(NULL, 0, "unknown format '%s' (known: pdf, tex)", o.format);
@@ -552,8 +611,8 @@ static int cmd_render(int argc, char **argv, command cmd) {
   int exit_code = PB_EXIT_FINDINGS;
   pb_fonts *fonts = NULL;
   pb_doc *doc = NULL;
-  unsigned char *include = NULL;
-  char *output = NULL, *rel = NULL, *fontdir = NULL, *window = NULL;
+  pb_plan *plan = NULL;
+  char *output = NULL, *rel = NULL, *fontdir = NULL;
   pb_progress_stage("reading cards", 0);
   pb_library *lib = load_library(&o, &cfg, root);
   pb_progress_done();
@@ -566,40 +625,6 @@ static int cmd_render(int argc, char **argv, command cmd) {
     exit_code = PB_EXIT_USAGE;
     goto done;
   }
-  size_t nincluded = lib->nentries;
-  if (cmd == CMD_DIGEST || cmd == CMD_HANDOUT || o.presenter || o.category) {
-    include = pb_xcalloc(lib->nentries + 1, 1);
-    nincluded = 0;
-    for (size_t i = 0; i < lib->nentries; i++) {
-      const pb_entry *e = lib->entries[i];
-      int in = 1;
-      if (cmd == CMD_DIGEST)
-        in = e->date && strcmp(e->date, since) >= 0 && (!until[0] || strcmp(e->date, until) <= 0);
-      if (cmd == CMD_HANDOUT) in = e->date && strcmp(e->date, session) == 0;
-      if (in && o.presenter) in = e->presenter && strcmp(e->presenter, o.presenter) == 0;
-      if (in && o.category) in = category_matches(e, o.category);
-      include[i] = (unsigned char)in;
-      nincluded += (size_t)in;
-    }
-    pb_buf wb = PB_BUF_INIT;
-    if (cmd == CMD_DIGEST)
-      pb_buf_printf(&wb, "%s — %s", since, until[0] ? until : "today");
-    else if (cmd == CMD_HANDOUT)
-      pb_buf_printf(&wb, "on %s", session);
-    else
-      pb_buf_puts(&wb, "selected");
-    if (o.presenter) pb_buf_printf(&wb, ", presenter %s", o.presenter);
-    if (o.category) pb_buf_printf(&wb, ", category %s", o.category);
-    free(window);
-    window = pb_buf_detach(&wb);
-    if (nincluded == 0) {
-      pb_error(root, 0, "no papers %s: nothing to write (the library has %zu papers%s)", window,
-               lib->nentries, cmd == CMD_HANDOUT ? "; see paperbook dump for their dates" : "");
-      exit_code = PB_EXIT_FINDINGS;
-      goto done;
-    }
-  }
-
   if (o.output)
     output = pb_xstrdup(o.output);
   else if (cfg.output && cmd == CMD_BUILD && !tex)
@@ -620,23 +645,11 @@ static int cmd_render(int argc, char **argv, command cmd) {
     free(bdir);
   }
 
-  const char *gb = o.group_by ? o.group_by : cfg.group_by;
-  pb_grouping grouping = PB_GROUP_CATEGORY;
-  if (gb) {
-    if (strcmp(gb, "category") == 0)
-      grouping = PB_GROUP_CATEGORY;
-    else if (strcmp(gb, "month") == 0)
-      grouping = PB_GROUP_MONTH;
-    else if (strcmp(gb, "presenter") == 0)
-      grouping = PB_GROUP_PRESENTER;
-    else {
-      pb_error(NULL, 0, "unknown grouping '%s' (known: category, month, presenter)", gb);
-      exit_code = PB_EXIT_USAGE;
-      goto done;
-    }
+  pb_plan_options po;
+  if (plan_options(&o, &cfg, cmd, &po) != 0) {
+    exit_code = PB_EXIT_USAGE;
+    goto done;
   }
-  const char *order = o.order ? o.order : cfg.order;
-  int newest_first = order ? strcmp(order, "oldest-first") != 0 : 1;
   const char *paper = o.paper ? o.paper : cfg.page_size;
   int letter = paper && strcasecmp(paper, "letter") == 0;
   if (paper && !letter && strcasecmp(paper, "a4") != 0) {
@@ -645,35 +658,30 @@ static int cmd_render(int argc, char **argv, command cmd) {
     exit_code = PB_EXIT_USAGE;
     goto done;
   }
-  int appendix = o.appendix_presenters, slide_index = o.appendix_slides;
-  for (size_t i = 0; i < cfg.nappendices; i++) {
-    if (strcmp(cfg.appendices[i], "presenters") == 0)
-      appendix = 1;
-    else if (strcmp(cfg.appendices[i], "slides") == 0)
-      slide_index = 1;
-    else
-      pb_warn(cfg.path, 0, "unknown appendix '%s' (known: presenters, slides)", cfg.appendices[i]);
+  /* The LaTeX export has no deck index. */
+  if (tex) po.appendix_slides = 0;
+  rel = root_from_output(root, output);
+  po.root_prefix = rel;
+  plan = pb_plan_build(lib, &po);
+  if (plan->selected && plan->nincluded == 0) {
+    pb_error(root, 0, "no papers %s: nothing to write (the library has %zu papers%s)",
+             plan->selection, lib->nentries,
+             cmd == CMD_HANDOUT ? "; see paperbook dump for their dates" : "");
+    exit_code = PB_EXIT_FINDINGS;
+    goto done;
   }
 
   if (tex) {
     pb_tex_options to;
     memset(&to, 0, sizeof to);
-    to.title = o.title ? o.title : cfg.title;
-    to.group = cfg.group;
-    to.semester = cfg.semester;
-    to.appendix_presenters = appendix;
-    to.grouping = gb ? (int)grouping : -1;
-    to.newest_first = newest_first;
     to.letter = letter;
-    to.category_order = cfg.category_order;
-    to.ncategory_order = cfg.ncategory_order;
     to.print = o.print;
     if (mkdir_p(output) != 0) {
       pb_error(output, 0, "cannot create directory: %s", strerror(errno));
       goto done;
     }
-    if (pb_tex_write(lib, &to, output) != PB_OK) goto done;
-    pb_info("paperbook: wrote %s/booklet.tex: %zu papers (%d warnings)\n", output, lib->nentries,
+    if (pb_tex_write(plan, &to, output) != PB_OK) goto done;
+    pb_info("paperbook: wrote %s/booklet.tex: %zu papers (%d warnings)\n", output, plan->ncards,
             pb_diag_warnings());
     exit_code = PB_EXIT_OK;
     goto done;
@@ -707,40 +715,15 @@ static int cmd_render(int argc, char **argv, command cmd) {
     lo.page_h = w;
     lo.two_up = 1;
   }
-  lo.mode = cmd == CMD_DIGEST    ? PB_MODE_DIGEST
-            : cmd == CMD_HANDOUT ? PB_MODE_HANDOUT
-                                 : PB_MODE_BOOKLET;
-  lo.include = include;
-  lo.session_date = session[0] ? session : NULL;
-  lo.title = o.title ? o.title : cfg.title;
-  if (cmd == CMD_DIGEST && !o.title) lo.title = "Paper digest · 论文速递";
-  if (cmd == CMD_HANDOUT && !o.title) lo.title = "Reading session · 论文精读";
-  lo.date_range = cmd == CMD_DIGEST ? window : NULL;
-  lo.group = cfg.group;
-  lo.semester = cfg.semester;
-  lo.author = cfg.author;
-  lo.grouping = grouping;
-  lo.grouping_set = gb != NULL;
-  if (cmd == CMD_HANDOUT) {
-    lo.grouping = PB_GROUP_PRESENTER;
-    lo.grouping_set = 1;
-  }
-  lo.newest_first = newest_first;
   lo.print = o.print || cmd == CMD_HANDOUT;
-  lo.appendix_presenters = appendix && cmd == CMD_BUILD;
-  lo.slide_index = slide_index && cmd == CMD_BUILD;
-  lo.category_order = cfg.category_order;
-  lo.ncategory_order = cfg.ncategory_order;
   lo.layout_report = o.layout_report;
   lo.created = creation_time();
-  rel = root_from_output(root, output);
-  lo.root_prefix = rel;
-  lo.base_url = cfg.base_url;
 
   pb_progress_stage("laying out pages", 0);
-  doc = pb_layout_library(lib, fonts, &lo);
+  doc = pb_layout_plan(plan, fonts, &lo);
   pb_progress_done();
   if (!doc) goto done;
+  if (doc->report.len) fwrite(doc->report.data, 1, doc->report.len, stdout);
   if (o.dump_layout) {
     pb_buf lb = PB_BUF_INIT;
     pb_doc_dump(doc, &lb);
@@ -754,16 +737,16 @@ static int cmd_render(int argc, char **argv, command cmd) {
     goto done;
   }
 
-  pb_pdf_options po;
-  pb_pdf_options_default(&po);
-  po.dpi = o.dpi ? o.dpi : cfg.dpi;
-  if (cmd == CMD_DIGEST && !o.dpi) po.dpi = 150;
+  pb_pdf_options pdfo;
+  pb_pdf_options_default(&pdfo);
+  pdfo.dpi = o.dpi ? o.dpi : cfg.dpi;
+  if (cmd == CMD_DIGEST && !o.dpi) pdfo.dpi = 150;
   char *cache = NULL;
   if (!o.no_cache) {
     cache = cache_dir_for(&o, root);
-    po.cache_dir = cache;
+    pdfo.cache_dir = cache;
   }
-  int rc = pb_pdf_write(doc, &po, output);
+  int rc = pb_pdf_write(doc, &pdfo, output);
   free(cache);
   if (rc != PB_OK) goto done;
   pb_progress_stage("written", 0);
@@ -773,25 +756,24 @@ static int cmd_render(int argc, char **argv, command cmd) {
     size_t n = strlen(output);
     pb_buf_append(&tp, output, n > 4 && strcmp(output + n - 4, ".pdf") == 0 ? n - 4 : n);
     pb_buf_puts(&tp, ".txt");
-    rc = write_digest_text(lib, include, tp.data, window);
+    rc = write_digest_text(plan, tp.data);
     if (rc == PB_OK) pb_info("paperbook: wrote %s\n", tp.data);
     pb_buf_free(&tp);
     if (rc != PB_OK) goto done;
   }
   pb_info("paperbook: wrote %s: %zu papers, %zu pages, %zu figures (%d warnings)\n", output,
-          nincluded, doc->npages, doc->nimages, pb_diag_warnings());
+          plan->ncards, doc->npages, doc->nimages, pb_diag_warnings());
   exit_code = (o.strict && pb_diag_errors() > 0) ? PB_EXIT_FINDINGS : PB_EXIT_OK;
 done:
   pb_doc_free(doc);
   pb_fonts_free(fonts);
+  pb_plan_free(plan);
   pb_library_free(lib);
   pb_config_free(&cfg);
-  free(include);
   free(root);
   free(output);
   free(rel);
   free(fontdir);
-  free(window);
   return exit_code;
 }
 
@@ -800,13 +782,26 @@ static int cmd_dump(int argc, char **argv) {
   int prc = parse_build_options(argc, argv, &o, dump_help);
   if (prc) return prc > 0 ? PB_EXIT_OK : PB_EXIT_USAGE;
   pb_diag_set_quiet(o.quiet);
+  if (parse_dates(&o, CMD_DUMP) != 0) return PB_EXIT_USAGE;
   char *root = library_root(&o);
   pb_config cfg;
   pb_library *lib = load_library(&o, &cfg, root);
   int rc = PB_EXIT_USAGE;
+  pb_plan_options po;
+  if (lib && o.plan && plan_options(&o, &cfg, CMD_DUMP, &po) != 0) {
+    pb_library_free(lib);
+    lib = NULL;
+  }
   if (lib) {
     pb_buf out = PB_BUF_INIT;
-    pb_library_dump_json(lib, &out);
+    if (o.plan) {
+      /* Links to library files are shown relative to the library root. */
+      pb_plan *plan = pb_plan_build(lib, &po);
+      pb_plan_dump_json(plan, &out);
+      pb_plan_free(plan);
+    } else {
+      pb_library_dump_json(lib, &out);
+    }
     fwrite(out.data, 1, out.len, stdout);
     pb_buf_free(&out);
     rc = PB_EXIT_OK;

@@ -18,6 +18,7 @@ pb_doc *pb_doc_new(pb_fonts *fonts, double page_w, double page_h) {
 void pb_doc_free(pb_doc *doc) {
   if (!doc) return;
   for (size_t i = 0; i < doc->npages; i++) free(doc->pages[i].items);
+  pb_buf_free(&doc->report);
   pb_arena_free(doc->arena);
 }
 

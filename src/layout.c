@@ -1,10 +1,12 @@
-/* The booklet layout: model in, pages of positioned boxes out.
+/* The booklet layout: the plan in, pages of positioned boxes out.
  *
- * Order of work: decide the chapter structure (grouping), lay out the table
- * of contents rows to learn how many pages it takes, flow the content (cards,
+ * Order of work: take the chapter rows of the plan, lay out the table of
+ * contents rows to learn how many pages it takes, flow the content (cards,
  * references, appendix) onto pages after it, then fill in the contents' page
  * numbers, running headers and footers. Only this stage measures and breaks;
- * the renderer draws what is here. */
+ * the renderer draws what is here. What is shown (selection, links, figures
+ * and their fallbacks) was decided by the plan: this stage reads no file
+ * and prints nothing (its report is returned in the doc). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +17,8 @@
 #include <qrencode.h>
 
 #include "diag.h"
-#include "images.h"
 #include "layout.h"
 #include "para.h"
-#include "slides.h"
 #include "utf8.h"
 
 /* ==== page geometry and type scale ================================== */
@@ -45,8 +45,6 @@ void pb_layout_options_default(pb_layout_options *o) {
   memset(o, 0, sizeof *o);
   o->page_w = 595.276;
   o->page_h = 841.89;
-  o->grouping = PB_GROUP_CATEGORY;
-  o->newest_first = 1;
   o->created = -1;
 }
 
@@ -57,8 +55,10 @@ typedef enum { ROW_CHAPTER, ROW_SECTION, ROW_SUBSECTION, ROW_ENTRY, ROW_APPENDIX
 typedef struct {
   row_kind kind;
   const char *title;
-  const pb_entry *entry;  /* ROW_ENTRY */
-  const pb_category *cat; /* category rows: references to show */
+  const pb_plan_row *plan;  /* the plan's row (NULL for appendix rows) */
+  const pb_plan_card *card; /* ROW_ENTRY */
+  const pb_entry *entry;    /* ROW_ENTRY */
+  const pb_category *cat;   /* category rows: references to show */
   pb_rgb color;
   int has_color;
   /* filled by the content flow */
@@ -74,6 +74,7 @@ typedef struct {
 } rows;
 
 typedef struct {
+  const pb_plan *plan;
   const pb_library *lib;
   const pb_layout_options *opt;
   pb_fonts *fonts;
@@ -137,71 +138,19 @@ static row *add_row(layout *L, row_kind kind, const char *title) {
   return r;
 }
 
-static int included(const layout *L, const pb_entry *e) {
-  return !L->opt->include || L->opt->include[e->index];
-}
-
-/* A category is shown when it holds an included card, or references in a
- * full booklet (a digest or handout shows cards only). */
-static int category_has_content(const layout *L, const pb_category *c) {
-  for (size_t i = 0; i < c->nentries; i++)
-    if (included(L, L->lib->entries[c->entries[i]])) return 1;
-  if ((c->references.n || c->nfigures) && !L->opt->include) return 1;
-  for (size_t i = 0; i < c->nchildren; i++)
-    if (category_has_content(L, c->children[i])) return 1;
-  return 0;
-}
-
-static void add_category_rows(layout *L, const pb_category *c) {
-  if (!category_has_content(L, c)) return;
-  row_kind kind = c->level == 1 ? ROW_CHAPTER : c->level == 2 ? ROW_SECTION : ROW_SUBSECTION;
-  row *r = add_row(L, kind, c->name);
-  r->cat = c;
-  r->color = parse_color(c->color, &r->has_color);
-  for (size_t i = 0; i < c->nentries; i++) {
-    const pb_entry *entry = L->lib->entries[c->entries[i]];
-    if (!included(L, entry)) continue;
-    row *e = add_row(L, ROW_ENTRY, entry->title);
-    e->entry = entry;
-  }
-  for (size_t i = 0; i < c->nchildren; i++) add_category_rows(L, c->children[i]);
-}
-
+/* The contents rows: the plan's chapters, headings and cards in order. */
 static void build_structure(layout *L) {
-  const pb_library *lib = L->lib;
-  pb_grouping g = L->opt->grouping;
-  int has_categories = 0;
-  for (size_t i = 0; i < lib->root_category->nchildren; i++)
-    if (category_has_content(L, lib->root_category->children[i])) has_categories = 1;
-  if (!L->opt->grouping_set && !has_categories) g = PB_GROUP_MONTH;
-
-  if (g == PB_GROUP_CATEGORY) {
-    const pb_category **top =
-        pb_top_categories(L->arena, lib, L->opt->category_order, L->opt->ncategory_order);
-    for (size_t i = 0; i < lib->root_category->nchildren; i++) add_category_rows(L, top[i]);
-    /* Entries with no category (check-ins next to cards) get a chapter. */
-    int any = 0;
-    for (size_t i = 0; i < lib->nentries; i++)
-      if (lib->entries[i]->ncategory == 0 && included(L, lib->entries[i])) {
-        if (!any) add_row(L, ROW_CHAPTER, "Uncategorized · 未分类");
-        any = 1;
-        row *e = add_row(L, ROW_ENTRY, lib->entries[i]->title);
-        e->entry = lib->entries[i];
-      }
-    return;
-  }
-  pb_entry_group *groups;
-  size_t ng = pb_entry_groups(L->arena, lib, L->opt->include,
-                              g == PB_GROUP_PRESENTER ? PB_ORDER_PRESENTER
-                              : L->opt->newest_first  ? PB_ORDER_NEWEST_FIRST
-                                                      : PB_ORDER_OLDEST_FIRST,
-                              &groups);
-  for (size_t k = 0; k < ng; k++) {
-    add_row(L, ROW_CHAPTER, groups[k].key);
-    for (size_t i = 0; i < groups[k].n; i++) {
-      row *r = add_row(L, ROW_ENTRY, groups[k].entries[i]->title);
-      r->entry = groups[k].entries[i];
+  static const row_kind kinds[] = {ROW_CHAPTER, ROW_SECTION, ROW_SUBSECTION, ROW_ENTRY};
+  for (size_t i = 0; i < L->plan->nrows; i++) {
+    const pb_plan_row *pr = &L->plan->rows[i];
+    row *r = add_row(L, kinds[pr->kind], pr->title);
+    r->plan = pr;
+    r->cat = pr->cat;
+    if (pr->card) {
+      r->card = pr->card;
+      r->entry = pr->card->entry;
     }
+    if (pr->kind != PB_ROW_CARD) r->color = parse_color(pr->color, &r->has_color);
   }
 }
 
@@ -224,9 +173,9 @@ static void new_page(layout *L) {
       L->y - L->bottom > text_h / 3 && L->page >= L->first_content_page) {
     L->n_gaps++;
     if (L->opt->layout_report)
-      printf("page %d: %.0f pt (%.0f%%) left empty at the foot\n",
-             L->page - L->first_content_page + 1, L->y - L->bottom,
-             100 * (L->y - L->bottom) / text_h);
+      pb_buf_printf(&L->doc->report, "page %d: %.0f pt (%.0f%%) left empty at the foot\n",
+                    L->page - L->first_content_page + 1, L->y - L->bottom,
+                    100 * (L->y - L->bottom) / text_h);
   }
   pb_doc_add_page(L->doc);
   L->page = (int)L->doc->npages - 1;
@@ -262,15 +211,18 @@ static int set_para(layout *L, const pb_span_in *spans, size_t n, double width, 
     /* Every paragraph of the cards (those with a source line), then each
      * line that is overfull or breaks a punctuation rule. */
     if (L->opt->layout_report && file) {
-      printf("%s:%d: paragraph: %zu lines, demerits %.0f%s\n", file, line, out->nlines,
-             out->demerits, out->overfull || out->punct_violations ? "" : ", clean");
+      pb_buf_printf(&L->doc->report, "%s:%d: paragraph: %zu lines, demerits %.0f%s\n", file, line,
+                    out->nlines, out->demerits,
+                    out->overfull || out->punct_violations ? "" : ", clean");
       for (size_t i = 0; i < out->nlines; i++) {
         const pb_line *ln = &out->lines[i];
         if (ln->overfull)
-          printf("%s:%d:   line %zu overfull (%.2f pt)\n", file, line, i + 1, ln->width);
+          pb_buf_printf(&L->doc->report, "%s:%d:   line %zu overfull (%.2f pt)\n", file, line,
+                        i + 1, ln->width);
         if (ln->punct_violation)
-          printf("%s:%d:   line %zu starts with closing or ends with opening punctuation\n", file,
-                 line, i + 1);
+          pb_buf_printf(&L->doc->report,
+                        "%s:%d:   line %zu starts with closing or ends with opening punctuation\n",
+                        file, line, i + 1);
       }
     }
   }
@@ -361,41 +313,21 @@ typedef struct {
   const char *caption;
 } placed_figure;
 
-static void plan_figure(layout *L, const pb_entry *e, const pb_figure *f, placed_figure *pf) {
+/* Sizes a figure the plan has probed for this measure: a placeholder when
+ * the plan could not show it, else its natural size, at least half the
+ * measure wide, at most the measure, and not over the figure height. */
+static void place_figure(layout *L, const pb_plan_figure *f, placed_figure *pf) {
   memset(pf, 0, sizeof *pf);
-  pf->fig = f;
+  pf->fig = f->fig;
   pf->image = -1;
   double maxh = (L->top - L->bottom) * FIGURE_MAX_FRACTION;
-  const char *what = f->path ? f->path : f->url ? f->url : f->src;
-  if (!f->path) {
+  if (!f->ok) {
     pf->w = L->width;
     pf->h = 46;
-    pf->caption = pb_arena_printf(L->arena, "remote figure not embedded: %s", what ? what : "?");
+    pf->caption = f->caption;
     return;
   }
-  pb_img_info info;
-  char err[256];
-  if (pb_image_probe(f->path, &info, err, sizeof err) != PB_OK ||
-      (info.format != PB_IMG_PNG && info.format != PB_IMG_JPEG && info.format != PB_IMG_WEBP &&
-       info.format != PB_IMG_GIF)) {
-    if (info.format == PB_IMG_OTHER)
-      snprintf(err, sizeof err, "%s images cannot be embedded",
-               info.format_name ? info.format_name : "such");
-    pb_warn(f->file ? f->file : e->file, f->line ? f->line : e->line, "figure %s: %s",
-            f->src ? f->src : what, err);
-    pf->w = L->width;
-    pf->h = 46;
-    pf->caption =
-        pb_arena_printf(L->arena, "figure not shown: %s (%s)", f->src ? f->src : what, err);
-    return;
-  }
-  /* Natural size at 96 dpi, the density screenshots and figures are made
-   * for; an HTML width attribute caps it as it did on the web page. */
-  double w = info.width * 0.75, h = info.height * 0.75;
-  if (f->width_hint > 0 && f->width_hint * 0.75 < w) {
-    h *= f->width_hint * 0.75 / w;
-    w = f->width_hint * 0.75;
-  }
+  double w = f->natural_w, h = f->natural_h;
   /* Small figures are shown at least at half the measure. */
   if (w < L->width * 0.5) {
     h *= L->width * 0.5 / w;
@@ -411,8 +343,8 @@ static void plan_figure(layout *L, const pb_entry *e, const pb_figure *f, placed
   }
   pf->w = w;
   pf->h = h;
-  pf->image = pb_doc_add_image(L->doc, f->path, f->src, info.width, info.height, w, h,
-                               f->file ? f->file : e->file, f->line ? f->line : e->line);
+  pf->image = pb_doc_add_image(L->doc, f->path, f->fig->src, f->width_px, f->height_px, w, h,
+                               f->file, f->line);
 }
 
 static void draw_figure(layout *L, const placed_figure *pf) {
@@ -550,20 +482,9 @@ static const char *meta_text(layout *L, const pb_entry *e) {
   return s;
 }
 
-static const char *link_target(layout *L, const pb_link *l, pb_target_kind *kind) {
-  if (l->local) {
-    if (L->opt->base_url) {
-      *kind = PB_TARGET_URI;
-      return pb_arena_printf(L->arena, "%s%s%s", L->opt->base_url,
-                             L->opt->base_url[strlen(L->opt->base_url) - 1] == '/' ? "" : "/",
-                             l->local);
-    }
-    *kind = PB_TARGET_FILE;
-    return pb_arena_printf(L->arena, "%s%s", L->opt->root_prefix ? L->opt->root_prefix : "",
-                           l->local);
-  }
-  *kind = PB_TARGET_URI;
-  return l->url;
+static const char *link_target(const pb_plan_link *l, pb_target_kind *kind) {
+  *kind = l->target_kind == PB_PLAN_TARGET_FILE ? PB_TARGET_FILE : PB_TARGET_URI;
+  return l->target;
 }
 
 /* "https://www.arxiv.org/abs/2404.02905" -> "arxiv.org/abs/2404.02905", cut
@@ -625,45 +546,16 @@ static void link_area(layout *L, int page, double x, double y, double w, double 
 /* The card's links: a row of clickable words on screen; on paper (print
  * mode) numbered notes with the URLs; on a handout one line per link with
  * a short URL and a QR code beside it. */
-static void layout_links(layout *L, const pb_entry *entry) {
-  const pb_entry *e = entry;
-  int handout = L->opt->mode == PB_MODE_HANDOUT;
+static void layout_links(layout *L, const pb_plan_card *card) {
+  const pb_entry *e = card->entry;
+  int handout = L->plan->mode == PB_PLAN_HANDOUT;
   int paper = L->opt->print || handout;
-  /* A deck matched to this card by presenter and date, when the card does
-   * not link one itself. */
-  int has_slide = 0;
-  for (size_t i = 0; i < e->nlinks; i++)
-    if (e->links[i].kind == PB_LINK_SLIDE) has_slide = 1;
-  if (!has_slide)
-    for (size_t i = 0; i < L->lib->nslides; i++) {
-      const pb_slide *d = &L->lib->slides[i];
-      for (size_t k = 0; k < d->nentries; k++)
-        if (d->entries[k] == e->index) has_slide = 2 + (int)i; /* added to a copy below */
-    }
-  pb_link *links = (pb_link *)e->links;
-  size_t nlinks = e->nlinks;
-  if (has_slide >= 2) {
-    const pb_slide *d = &L->lib->slides[has_slide - 2];
-    links = pb_arena_alloc(L->arena, (e->nlinks + 1) * sizeof *links);
-    if (e->nlinks) memcpy(links, e->links, e->nlinks * sizeof *links);
-    links[nlinks].kind = PB_LINK_SLIDE;
-    links[nlinks].label = "Slides";
-    links[nlinks].url = d->path;
-    links[nlinks].local = d->path;
-    nlinks++;
-  }
-  pb_entry view = *e;
-  view.links = links;
-  view.nlinks = nlinks;
-  e = &view;
   double x = L->left;
   double base = L->y - META_LEADING + 3;
   if (!handout) {
-    for (size_t i = 0; i < e->nlinks; i++) {
-      const pb_link *l = &e->links[i];
-      const char *label =
-          paper ? pb_arena_printf(L->arena, "%s [%zu]", pb_link_display_label(l), i + 1)
-                : pb_link_display_label(l);
+    for (size_t i = 0; i < card->nlinks; i++) {
+      const pb_plan_link *l = &card->links[i];
+      const char *label = paper ? pb_arena_printf(L->arena, "%s [%zu]", l->label, i + 1) : l->label;
       pb_span_in s =
           span(label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 0.5, paper ? BLACK : LINK);
       pb_para lp;
@@ -678,17 +570,17 @@ static void layout_links(layout *L, const pb_entry *entry) {
       }
       draw_line(L, L->page, &lp.lines[0], x, base);
       pb_target_kind kind;
-      const char *target = link_target(L, l, &kind);
+      const char *target = link_target(l, &kind);
       link_area(L, L->page, x - 1, base - 3, w + 2, META_SIZE + 5, kind, target);
       x += w + 14;
     }
     L->y -= META_LEADING + 2;
     if (!paper) return;
     /* The notes: "[1] arxiv.org/abs/…", each still a link for screen readers. */
-    for (size_t i = 0; i < e->nlinks; i++) {
-      const pb_link *l = &e->links[i];
+    for (size_t i = 0; i < card->nlinks; i++) {
+      const pb_plan_link *l = &card->links[i];
       pb_target_kind kind;
-      const char *target = link_target(L, l, &kind);
+      const char *target = link_target(l, &kind);
       if (!target || !*target) continue;
       pb_span_in s[2];
       s[0] = span(pb_arena_printf(L->arena, "[%zu] ", i + 1), PB_FAMILY_SANS, 0, META_SIZE, GRAY);
@@ -708,17 +600,17 @@ static void layout_links(layout *L, const pb_entry *entry) {
   }
   /* Handout: label, short URL, QR code on the right. */
   const double qr = 54;
-  for (size_t i = 0; i < e->nlinks; i++) {
-    const pb_link *l = &e->links[i];
+  for (size_t i = 0; i < card->nlinks; i++) {
+    const pb_plan_link *l = &card->links[i];
     pb_target_kind kind;
-    const char *target = link_target(L, l, &kind);
+    const char *target = link_target(l, &kind);
     if (!target || !*target) continue;
     const char *qr_text = kind == PB_TARGET_URI ? target : NULL;
     double h = qr_text ? qr + 4 : META_LEADING + 2;
     if (L->y - h < L->bottom) new_page(L);
     pb_span_in s[2];
-    s[0] = span(pb_arena_printf(L->arena, "%s  ", pb_link_display_label(l)), PB_FAMILY_SANS,
-                PB_STYLE_BOLD, META_SIZE + 1, BLACK);
+    s[0] = span(pb_arena_printf(L->arena, "%s  ", l->label), PB_FAMILY_SANS, PB_STYLE_BOLD,
+                META_SIZE + 1, BLACK);
     s[1] = span(kind == PB_TARGET_URI ? short_url(L, target) : l->local, PB_FAMILY_MONO, 0,
                 META_SIZE, BLACK);
     pb_para np;
@@ -753,7 +645,7 @@ static void layout_card(layout *L, row *r) {
   placed_figure *figs = pb_arena_alloc(L->para_arena, (e->nfigures + 1) * sizeof *figs);
   double fig_h = 0;
   for (size_t i = 0; i < e->nfigures; i++) {
-    plan_figure(L, e, &e->figures[i], &figs[i]);
+    place_figure(L, &r->card->figures[i], &figs[i]);
     fig_h += figs[i].h + 10;
   }
   set_block *blocks;
@@ -802,7 +694,7 @@ static void layout_card(layout *L, row *r) {
   r->y = L->y;
   flow_para(L, &tp, L->left, TITLE_LEADING);
   if (mp.nlines) flow_para(L, &mp, L->left, META_LEADING);
-  if (e->nlinks) layout_links(L, e);
+  if (e->nlinks) layout_links(L, r->card);
   for (size_t i = 0; i < e->nfigures; i++) {
     L->y -= 4;
     if (L->y - figs[i].h < L->bottom) new_page(L);
@@ -817,12 +709,8 @@ static void layout_card(layout *L, row *r) {
 /* The figures of a category's reference list, side by side in one row
  * (each as wide as its share of the measure allows), captioned with their
  * names. */
-static void layout_category_figures(layout *L, const pb_category *cat) {
-  size_t n = cat->nfigures;
-  pb_entry holder;
-  memset(&holder, 0, sizeof holder);
-  holder.file = cat->file;
-  holder.line = cat->line;
+static void layout_category_figures(layout *L, const pb_plan_row *pr) {
+  size_t n = pr->nref_figures;
   const double gap = 12;
   /* As many per row as keeps each at least 45% of the measure wide. */
   size_t per_row = n;
@@ -835,7 +723,7 @@ static void layout_category_figures(layout *L, const pb_category *cat) {
     placed_figure *pf = pb_arena_alloc(L->para_arena, k * sizeof *pf);
     double row_h = 0;
     for (size_t i = 0; i < k; i++) {
-      plan_figure(L, &holder, &cat->figures[first + i], &pf[i]);
+      place_figure(L, &pr->ref_figures[first + i], &pf[i]);
       if (pf[i].w > share) {
         pf[i].h *= share / pf[i].w;
         pf[i].w = share;
@@ -870,7 +758,8 @@ static void layout_category_figures(layout *L, const pb_category *cat) {
 /* The height a card's head needs (title, meta, links, first figure, two
  * lines of summary), estimated without side effects, so that a heading
  * is never left alone at the foot of a page. */
-static double card_keep(layout *L, const pb_entry *e) {
+static double card_keep(layout *L, const pb_plan_card *card) {
+  const pb_entry *e = card->entry;
   pb_span_in ts = span(e->title && *e->title ? e->title : "(untitled)", PB_FAMILY_SANS,
                        PB_STYLE_BOLD, TITLE_SIZE, BLACK);
   pb_para tp;
@@ -882,17 +771,11 @@ static double card_keep(layout *L, const pb_entry *e) {
     h = (double)tp.nlines * TITLE_LEADING;
   h += META_LEADING + (e->nlinks ? META_LEADING + 2 : 0) + 2 * BODY_LEADING;
   if (e->nfigures) {
-    const pb_figure *f = &e->figures[0];
-    pb_img_info info;
-    char err[64];
+    const pb_plan_figure *f = &card->figures[0];
     double fh = 46;
-    if (f->path && pb_image_probe(f->path, &info, err, sizeof err) == PB_OK && info.width > 0) {
-      double w = info.width * 0.75;
-      fh = info.height * 0.75;
-      if (f->width_hint > 0 && f->width_hint * 0.75 < w) {
-        fh *= f->width_hint * 0.75 / w;
-        w = f->width_hint * 0.75;
-      }
+    if (f->ok && f->width_px > 0) {
+      double w = f->natural_w;
+      fh = f->natural_h;
       if (w < L->width * 0.5)
         fh *= L->width * 0.5 / w;
       else if (w > L->width)
@@ -951,7 +834,7 @@ static void layout_heading(layout *L, row *r) {
   } else {
     L->y -= 4;
   }
-  if (r->cat && (r->cat->references.n || r->cat->nfigures)) {
+  if (r->plan && r->plan->references) {
     pb_span_in s2 =
         span("References · 相关链接", PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, GRAY);
     pb_para hp;
@@ -962,49 +845,35 @@ static void layout_heading(layout *L, row *r) {
     flow_blocks(L, blocks, nb);
     L->y -= 6;
   }
-  if (r->cat && r->cat->nfigures) layout_category_figures(L, r->cat);
+  if (r->plan && r->plan->nref_figures) layout_category_figures(L, r->plan);
 }
 
 /* ==== presenter appendix ============================================= */
 
 static void layout_appendix(layout *L) {
-  const pb_library *lib = L->lib;
-  const char **names;
-  size_t nu = pb_library_presenters(L->arena, lib, 1, &names);
+  const pb_plan *P = L->plan;
+  size_t nu = P->npresenters_appendix;
   if (!nu) return;
 
   row *ar = add_row(L, ROW_APPENDIX, "Appendix: sessions by presenter · 按报告人");
   layout_heading(L, ar);
   pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
-  int total_papers = 0, total_abs = 0;
   for (size_t k = 0; k < nu; k++) {
-    const char *who = names[k];
-    int np = 0, na = 0;
-    for (size_t i = 0; i < lib->nentries; i++)
-      if (lib->entries[i]->presenter && !strcmp(lib->entries[i]->presenter, who)) np++;
-    for (size_t i = 0; i < lib->nabsences; i++)
-      if (lib->absences[i].presenter && !strcmp(lib->absences[i].presenter, who)) na++;
-    total_papers += np;
-    total_abs += na;
+    const pb_plan_presenter *pp = &P->presenters[k];
+    const char *who = pp->name;
+    int np = pp->npapers, na = pp->nabsences;
     row sec = {0};
     sec.kind = ROW_SECTION;
     sec.title = pb_arena_printf(L->arena, "%s — %d papers, %d weeks not read", who, np, na);
     layout_heading(L, &sec);
     pb_doc_add_mark(L->doc, 2, who, sec.page, sec.y);
-    /* One line per session, in date order as the library keeps them. */
-    const pb_entry **mine = pb_arena_alloc(L->arena, (size_t)(np + 1) * sizeof *mine);
-    int m = 0;
-    for (size_t i = 0; i < lib->nentries; i++)
-      if (lib->entries[i]->presenter && !strcmp(lib->entries[i]->presenter, who))
-        mine[m++] = lib->entries[i];
-    pb_entries_sort(mine, (size_t)m, PB_ORDER_OLDEST_FIRST);
-    for (int i = 0; i < m; i++) {
-      const pb_entry *e = mine[i];
+    /* One line per session in date order, then the weeks not read. */
+    for (size_t i = 0; i < pp->nsessions; i++) {
+      const pb_entry *e = pp->sessions[i].entry;
+      if (!e) continue;
       const char *venue = e->venue ? e->venue : e->venue_raw;
-      const char *deck = NULL;
-      for (size_t j = 0; j < e->nlinks; j++)
-        if (e->links[j].kind == PB_LINK_SLIDE)
-          deck = e->links[j].local ? e->links[j].local : e->links[j].url;
+      const pb_link *dl = pp->sessions[i].deck;
+      const char *deck = dl ? (dl->local ? dl->local : dl->url) : NULL;
       pb_span_in s[4];
       size_t ns = 0;
       s[ns++] = span(pb_arena_printf(L->arena, "%s  ", e->date ? e->date : "undated"),
@@ -1036,9 +905,9 @@ static void layout_appendix(layout *L) {
         lk->dest_y = card->y;
       }
     }
-    for (size_t i = 0; i < lib->nabsences; i++) {
-      const pb_absence *a = &lib->absences[i];
-      if (!a->presenter || strcmp(a->presenter, who)) continue;
+    for (size_t i = 0; i < pp->nsessions; i++) {
+      const pb_absence *a = pp->sessions[i].absence;
+      if (!a) continue;
       pb_span_in s[2];
       s[0] = span(pb_arena_printf(L->arena, "%s  ", a->date ? a->date : "undated"), PB_FAMILY_SANS,
                   0, 9, GRAY);
@@ -1053,7 +922,7 @@ static void layout_appendix(layout *L) {
   row sec = {0};
   sec.kind = ROW_SECTION;
   sec.title = pb_arena_printf(L->arena, "Group total: %d papers, %d weeks not read, %zu presenters",
-                              total_papers, total_abs, nu);
+                              P->total_papers, P->total_absences, nu);
   /* The closing line needs nothing after it on its page. */
   L->keep_next = 1;
   layout_heading(L, &sec);
@@ -1067,25 +936,22 @@ static void layout_appendix(layout *L) {
  * no card mentions and the cards whose deck is missing. */
 static void layout_slide_index(layout *L) {
   const pb_library *lib = L->lib;
-  if (!lib->nslides) return;
+  const pb_plan *P = L->plan;
+  if (!P->ndecks) return;
   row *ar = add_row(L, ROW_APPENDIX, "Slide decks · 报告幻灯片");
   layout_heading(L, ar);
   pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
   const double thumb_w = 96, gap = 12;
-  size_t unmentioned = 0;
-  for (size_t i = 0; i < lib->nslides; i++) {
-    const pb_slide *d = &lib->slides[i];
-    if (!d->nentries) unmentioned++;
-    /* Thumbnail size from its header. */
+  for (size_t i = 0; i < P->ndecks; i++) {
+    const pb_plan_deck *pd = &P->decks[i];
+    const pb_slide *d = pd->deck;
+    /* Thumbnail size from its header, as the plan read it. */
     double th = 0;
-    pb_img_info info;
-    char err[128];
     int img = -1;
-    if (d->thumbnail && pb_image_probe(d->thumbnail, &info, err, sizeof err) == PB_OK &&
-        info.width > 0 && (info.format == PB_IMG_JPEG || info.format == PB_IMG_PNG)) {
-      th = thumb_w * info.height / info.width;
+    if (pd->thumbnail) {
+      th = thumb_w * pd->thumb_h / pd->thumb_w;
       if (th > 120) th = 120;
-      img = pb_doc_add_image(L->doc, d->thumbnail, d->path, info.width, info.height, thumb_w, th,
+      img = pb_doc_add_image(L->doc, pd->thumbnail, d->path, pd->thumb_w, pd->thumb_h, thumb_w, th,
                              NULL, 0);
     }
     double tx = L->left + (img >= 0 ? thumb_w + gap : 0), tw = L->right - tx;
@@ -1133,14 +999,8 @@ static void layout_slide_index(layout *L) {
       fr->line_width = 0.5;
     }
     flow_para(L, &p, tx, 13);
-    pb_target_kind kind = PB_TARGET_FILE;
-    const char *target =
-        pb_arena_printf(L->arena, "%s%s", L->opt->root_prefix ? L->opt->root_prefix : "", d->path);
-    if (L->opt->base_url) {
-      kind = PB_TARGET_URI;
-      target = pb_arena_printf(L->arena, "%s/%s", L->opt->base_url, d->path);
-    }
-    link_area(L, page, tx, top - 13, tw, 13, kind, target);
+    pb_target_kind kind = pd->target_kind == PB_PLAN_TARGET_FILE ? PB_TARGET_FILE : PB_TARGET_URI;
+    link_area(L, page, tx, top - 13, tw, 13, kind, pd->target);
     for (size_t k = 0; k < d->nentries; k++) {
       if (!cards[k].nlines) continue;
       double y0 = L->y;
@@ -1161,9 +1021,8 @@ static void layout_slide_index(layout *L) {
     L->y -= 12;
   }
   /* What does not match up. */
-  pb_buf b = PB_BUF_INIT;
-  size_t problems = pb_slides_report(lib, &b);
-  if (problems && b.len) {
+  size_t problems = P->deck_problems, unmentioned = P->decks_unmentioned;
+  if (problems && *P->deck_report) {
     row sec = {0};
     sec.kind = ROW_SECTION;
     sec.title = pb_arena_printf(
@@ -1172,11 +1031,10 @@ static void layout_slide_index(layout *L) {
     L->keep_next = 60;
     layout_heading(L, &sec);
     L->keep_next = 0;
-    pb_span_in s = span(pb_arena_strdup(L->arena, b.data), PB_FAMILY_TEXT, 0, 9, BLACK);
+    pb_span_in s = span(P->deck_report, PB_FAMILY_TEXT, 0, 9, BLACK);
     pb_para p;
     if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 13);
   }
-  pb_buf_free(&b);
 }
 
 /* ==== cover, contents, running heads ================================= */
@@ -1197,26 +1055,23 @@ static void cover_line(layout *L, pb_page *pg, const char *text, pb_family fam, 
 }
 
 static void layout_cover(layout *L, int page) {
-  const pb_library *lib = L->lib;
+  const pb_plan *P = L->plan;
   pb_page *pg = page_at(L, page);
   double y = L->opt->page_h * 0.70;
-  const char *title = L->opt->title ? L->opt->title : "Paper Reading Booklet · 论文精读";
-  cover_line(L, pg, title, PB_FAMILY_SANS, PB_STYLE_BOLD, 28, ACCENT, &y);
+  cover_line(L, pg, P->title, PB_FAMILY_SANS, PB_STYLE_BOLD, 28, ACCENT, &y);
   y -= 18;
-  if (L->opt->group) cover_line(L, pg, L->opt->group, PB_FAMILY_SANS, 0, 15, BLACK, &y);
-  if (L->opt->semester) cover_line(L, pg, L->opt->semester, PB_FAMILY_SANS, 0, 13, GRAY, &y);
+  if (P->group) cover_line(L, pg, P->group, PB_FAMILY_SANS, 0, 15, BLACK, &y);
+  if (P->semester) cover_line(L, pg, P->semester, PB_FAMILY_SANS, 0, 13, GRAY, &y);
   /* Date range from the entries and absences. */
-  const char *lo = NULL, *hi = NULL;
-  pb_library_date_range(lib, &lo, &hi);
+  const char *lo = P->date_first, *hi = P->date_last;
   y -= 10;
-  const char *range = L->opt->date_range;
-  if (!range && lo) range = strcmp(lo, hi) ? pb_arena_printf(L->arena, "%s — %s", lo, hi) : lo;
+  const char *range = NULL;
+  if (lo) range = strcmp(lo, hi) ? pb_arena_printf(L->arena, "%s — %s", lo, hi) : lo;
   if (range) cover_line(L, pg, range, PB_FAMILY_SANS, 0, 12, BLACK, &y);
-  const char **names;
-  size_t npres = pb_library_presenters(L->arena, lib, 0, &names);
+  size_t npres = P->npresenters;
   const char *counts =
-      npres ? pb_arena_printf(L->arena, "%zu papers · %zu presenters", lib->nentries, npres)
-            : pb_arena_printf(L->arena, "%zu papers", lib->nentries);
+      npres ? pb_arena_printf(L->arena, "%zu papers · %zu presenters", P->npapers, npres)
+            : pb_arena_printf(L->arena, "%zu papers", P->npapers);
   cover_line(L, pg, counts, PB_FAMILY_SANS, 0, 12, GRAY, &y);
   if (L->opt->created >= 0) {
     char when[64];
@@ -1238,7 +1093,8 @@ static double toc_indent(row_kind k) {
 
 /* Sets every contents row; returns the number of pages they take. */
 static int set_toc(layout *L) {
-  double head = L->opt->mode == PB_MODE_DIGEST && L->opt->date_range ? 64 : 50;
+  const char *window = L->plan->mode == PB_PLAN_DIGEST ? L->plan->selection : NULL;
+  double head = window ? 64 : 50;
   double avail_first = (L->top - head) - L->bottom, avail = L->top - L->bottom;
   double used = 0, cap = avail_first;
   int pages = 1;
@@ -1249,7 +1105,7 @@ static int set_toc(layout *L) {
     size_t ns = 1;
     s[0] = span(r->title ? r->title : "(untitled)", entry ? PB_FAMILY_TEXT : PB_FAMILY_SANS,
                 entry ? 0 : PB_STYLE_BOLD, entry ? 9.5 : 10.5, BLACK);
-    if (entry && L->opt->mode == PB_MODE_DIGEST) {
+    if (entry && L->plan->mode == PB_PLAN_DIGEST) {
       const pb_entry *e = r->entry;
       s[ns++] = span(pb_arena_printf(L->arena, "  — %s%s%s", e->presenter ? e->presenter : "",
                                      e->presenter && e->date ? ", " : "", e->date ? e->date : ""),
@@ -1277,14 +1133,15 @@ static void draw_toc(layout *L, int first_page, int npages) {
   double y = L->top;
   {
     const char *heading =
-        L->opt->mode == PB_MODE_DIGEST ? "What's new · 本期新增" : "Contents · 目录";
+        L->plan->mode == PB_PLAN_DIGEST ? "What's new · 本期新增" : "Contents · 目录";
     pb_span_in s = span(heading, PB_FAMILY_SANS, PB_STYLE_BOLD, 20, L->opt->print ? BLACK : ACCENT);
     pb_para p;
     if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK && p.nlines)
       draw_line(L, page, &p.lines[0], L->left, y - 26);
     y -= 50;
-    if (L->opt->mode == PB_MODE_DIGEST && L->opt->date_range) {
-      pb_span_in d = span(L->opt->date_range, PB_FAMILY_SANS, 0, 10, GRAY);
+    const char *window = L->plan->mode == PB_PLAN_DIGEST ? L->plan->selection : NULL;
+    if (window) {
+      pb_span_in d = span(window, PB_FAMILY_SANS, 0, 10, GRAY);
       if (set_para(L, &d, 1, L->width, 0, &p, NULL, 0) == PB_OK && p.nlines)
         draw_line(L, page, &p.lines[0], L->left, y + 4);
       y -= 14;
@@ -1360,7 +1217,7 @@ static const char *roman(pb_arena *a, int n) {
 }
 
 static void running_heads(layout *L) {
-  for (size_t p = L->opt->mode == PB_MODE_BOOKLET ? 1 : 0; p < L->doc->npages; p++) {
+  for (size_t p = L->plan->mode == PB_PLAN_BOOKLET ? 1 : 0; p < L->doc->npages; p++) {
     pb_page *pg = &L->doc->pages[p];
     const char *num = pg->label;
     pb_span_in s = span(num, PB_FAMILY_SANS, 0, 8.5, GRAY);
@@ -1374,7 +1231,7 @@ static void running_heads(layout *L) {
       pb_para hp;
       if (set_para(L, &hs, 1, L->width * 0.6, 0, &hp, NULL, 0) == PB_OK && hp.nlines)
         draw_line(L, (int)p, &hp.lines[0], L->left, L->top + 22);
-      const char *bt = L->opt->title ? L->opt->title : "paperbook";
+      const char *bt = L->plan->title_given ? L->plan->title : "paperbook";
       pb_span_in ts = span(bt, PB_FAMILY_SANS, 0, 8, GRAY);
       if (set_para(L, &ts, 1, L->width * 0.38, 0, &hp, NULL, 0) == PB_OK && hp.nlines)
         draw_line(L, (int)p, &hp.lines[0], L->right - hp.lines[0].width, L->top + 22);
@@ -1391,31 +1248,19 @@ static void running_heads(layout *L) {
 /* ==== handout ======================================================== */
 
 static void handout_header(layout *L) {
-  const pb_library *lib = L->lib;
-  L->running = L->opt->session_date
-                   ? pb_arena_printf(L->arena, "Reading session %s", L->opt->session_date)
-                   : "Reading session";
+  const pb_plan *P = L->plan;
+  const char *date = P->session_date;
+  L->running = date ? pb_arena_printf(L->arena, "Reading session %s", date) : "Reading session";
   new_page(L);
-  pb_span_in s = span(L->opt->title ? L->opt->title : "Reading session · 论文精读", PB_FAMILY_SANS,
-                      PB_STYLE_BOLD, 18, BLACK);
+  pb_span_in s = span(P->title, PB_FAMILY_SANS, PB_STYLE_BOLD, 18, BLACK);
   pb_para p;
   if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 24);
   pb_buf who = PB_BUF_INIT;
-  size_t n = 0;
-  for (size_t i = 0; i < lib->nentries; i++) {
-    const pb_entry *e = lib->entries[i];
-    if (!included(L, e) || !e->presenter) continue;
-    int seen = 0;
-    for (size_t j = 0; j < i; j++)
-      if (included(L, lib->entries[j]) && lib->entries[j]->presenter &&
-          !strcmp(lib->entries[j]->presenter, e->presenter))
-        seen = 1;
-    if (seen) continue;
-    pb_buf_printf(&who, "%s%s", n++ ? "、" : "", e->presenter);
-  }
-  const char *line =
-      pb_arena_printf(L->arena, "%s%s%s", L->opt->session_date ? L->opt->session_date : "",
-                      n ? "    Presenters · 报告人：" : "", n ? who.data : "");
+  size_t n = P->session_presenters ? P->npresenters : 0;
+  for (size_t i = 0; i < n; i++)
+    pb_buf_printf(&who, "%s%s", i ? "、" : "", P->session_presenters[i]);
+  const char *line = pb_arena_printf(L->arena, "%s%s%s", date ? date : "",
+                                     n ? "    Presenters · 报告人：" : "", n ? who.data : "");
   pb_buf_free(&who);
   pb_span_in d = span(line, PB_FAMILY_SANS, 0, 11, BLACK);
   if (set_para(L, &d, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 16);
@@ -1455,9 +1300,11 @@ static void two_up(layout *L) {
 
 /* ==== entry point ==================================================== */
 
-pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layout_options *opt) {
+pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_options *opt) {
+  const pb_library *lib = plan->lib;
   layout L;
   memset(&L, 0, sizeof L);
+  L.plan = plan;
   L.lib = lib;
   L.opt = opt;
   L.fonts = fonts;
@@ -1471,35 +1318,27 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
   L.first_content_page = 1 << 30; /* until the front matter is made */
   L.para_arena = L.arena;
   L.doc->created = opt->created;
-  L.doc->title = pb_arena_strdup(L.arena, opt->title ? opt->title : "Paper Reading Booklet");
-  L.doc->author = pb_arena_strdup(L.arena, opt->author ? opt->author : opt->group);
-  L.doc->subject = pb_arena_printf(L.arena, "%zu papers%s%s", lib->nentries,
-                                   opt->semester ? ", " : "", opt->semester ? opt->semester : "");
+  L.doc->title =
+      pb_arena_strdup(L.arena, plan->title_given ? plan->title : "Paper Reading Booklet");
+  L.doc->author = pb_arena_strdup(L.arena, plan->author ? plan->author : plan->group);
+  L.doc->subject =
+      pb_arena_printf(L.arena, "%zu papers%s%s", lib->nentries, plan->semester ? ", " : "",
+                      plan->semester ? plan->semester : "");
 
   build_structure(&L);
   L.row_of_entry = pb_arena_alloc(L.arena, (lib->nentries + 1) * sizeof *L.row_of_entry);
   for (size_t i = 0; i < lib->nentries; i++) L.row_of_entry[i] = -1;
   for (size_t t = 0; t < L.toc.n; t++)
     if (L.toc.rows[t].entry) L.row_of_entry[L.toc.rows[t].entry->index] = (int)t;
-  {
-    /* Keywords: the chapter names. */
-    pb_buf kw = PB_BUF_INIT;
-    for (size_t i = 0; i < L.toc.n; i++)
-      if (L.toc.rows[i].kind == ROW_CHAPTER) {
-        if (kw.len) pb_buf_puts(&kw, ", ");
-        pb_buf_puts(&kw, L.toc.rows[i].title);
-      }
-    L.doc->keywords = pb_arena_strdup(L.arena, kw.data ? kw.data : "");
-    pb_buf_free(&kw);
-  }
+  L.doc->keywords = pb_arena_strdup(L.arena, plan->keywords);
 
   /* Cover and contents pages first, so content page indexes are final. A
    * digest opens with its "what is new" list instead; a handout with the
    * session's header and no contents. */
   int toc_pages = 0, front = 0;
-  if (opt->mode != PB_MODE_HANDOUT) {
+  if (plan->mode != PB_PLAN_HANDOUT) {
     toc_pages = set_toc(&L);
-    if (opt->mode == PB_MODE_BOOKLET) {
+    if (plan->mode == PB_PLAN_BOOKLET) {
       new_page(&L);
       front = 1;
     }
@@ -1507,7 +1346,7 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
   }
   L.first_content_page = (int)L.doc->npages;
   for (int i = 0; i < L.first_content_page; i++) L.doc->pages[i].label = roman(L.arena, i + 1);
-  if (opt->mode == PB_MODE_HANDOUT) handout_header(&L);
+  if (plan->mode == PB_PLAN_HANDOUT) handout_header(&L);
 
   int level_of[ROW_APPENDIX + 1] = {1, 2, 3, 0, 1};
   int chapter_level = 0;
@@ -1521,14 +1360,14 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
       L.para_arena = L.arena;
       pb_arena_free(scratch);
       pb_doc_add_mark(L.doc, chapter_level + 1, r->title ? r->title : "(untitled)", r->page, r->y);
-    } else if (opt->mode != PB_MODE_HANDOUT) {
+    } else if (plan->mode != PB_PLAN_HANDOUT) {
       /* What follows this heading: further headings, then a card. */
       L.keep_next = 0;
       for (size_t j = i + 1; j < L.toc.n; j++) {
         if (L.toc.rows[j].kind == ROW_ENTRY) {
           pb_arena *scratch = pb_arena_new();
           L.para_arena = scratch;
-          L.keep_next += card_keep(&L, L.toc.rows[j].entry);
+          L.keep_next += card_keep(&L, L.toc.rows[j].card);
           L.para_arena = L.arena;
           pb_arena_free(scratch);
           break;
@@ -1543,8 +1382,8 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
       pb_doc_add_mark(L.doc, chapter_level, r->title, r->page, r->y + 30);
     }
   }
-  if (opt->appendix_presenters && opt->mode == PB_MODE_BOOKLET) layout_appendix(&L);
-  if (opt->slide_index && opt->mode == PB_MODE_BOOKLET) layout_slide_index(&L);
+  if (plan->appendix_presenters) layout_appendix(&L);
+  if (plan->appendix_slides) layout_slide_index(&L);
   for (size_t p = (size_t)L.first_content_page; p < L.doc->npages; p++)
     L.doc->pages[p].label = pb_arena_printf(L.arena, "%zu", p - (size_t)L.first_content_page + 1);
   if (front) layout_cover(&L, 0);
@@ -1553,8 +1392,10 @@ pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layou
   if (opt->two_up) two_up(&L);
 
   if (opt->layout_report)
-    printf("layout report: %d paragraphs, %d overfull lines, %d punctuation violations, "
-           "%d widows, %d orphans, %d large gaps, %zu pages\n",
-           L.n_paras, L.n_overfull, L.n_punct, L.n_widows, L.n_orphans, L.n_gaps, L.doc->npages);
+    pb_buf_printf(&L.doc->report,
+                  "layout report: %d paragraphs, %d overfull lines, %d punctuation violations, "
+                  "%d widows, %d orphans, %d large gaps, %zu pages\n",
+                  L.n_paras, L.n_overfull, L.n_punct, L.n_widows, L.n_orphans, L.n_gaps,
+                  L.doc->npages);
   return L.doc;
 }

@@ -11,6 +11,7 @@
 #include "fonts.h"
 #include "mem.h"
 #include "model.h"
+#include "plan.h"
 
 typedef struct {
   float r, g, b;
@@ -91,46 +92,25 @@ typedef struct {
   const char *title, *author, *subject, *keywords;
   long long created; /* seconds since the epoch, -1 = none */
   pb_fonts *fonts;   /* borrowed */
+  pb_buf report;     /* the layout report (--layout-report), empty when not asked */
 } pb_doc;
 
-typedef enum { PB_GROUP_CATEGORY, PB_GROUP_MONTH, PB_GROUP_PRESENTER } pb_grouping;
-
-typedef enum {
-  PB_MODE_BOOKLET, /* cover, contents, chapters, appendices */
-  PB_MODE_DIGEST,  /* "what is new" list first, then the cards */
-  PB_MODE_HANDOUT  /* one session for print: header, cards, URLs with QR codes */
-} pb_mode;
-
+/* How to lay out a plan: the page and what the plan leaves to the medium. */
 typedef struct {
   double page_w, page_h; /* points; A4 = 595.276 x 841.89 */
-  const char *title;     /* booklet title */
-  const char *group;     /* reading group's name */
-  const char *semester;
-  const char *author;
-  const char *date_range; /* cover line; NULL = computed from the entries */
-  pb_grouping grouping;
-  int grouping_set; /* 0: category when the library has categories, else month */
-  int newest_first;
-  int print; /* print mode: URLs as footnotes, grayscale */
-  int appendix_presenters;
-  int slide_index;
-  int layout_report;           /* print paragraph/page findings to stdout */
-  const char **category_order; /* display order of top categories */
-  size_t ncategory_order;
-  const char *root_prefix; /* path from the PDF's directory to the library root ("../") */
-  const char *base_url;    /* web copy of the library: local links become URLs under it */
-  long long created;       /* SOURCE_DATE_EPOCH or now; -1 = none */
-  pb_mode mode;
-  const unsigned char *include; /* per entry index: 1 = lay out; NULL = all */
-  const char *session_date;     /* handout: the session's date */
-  int two_up;                   /* handout: two A5 pages side by side on each sheet */
+  int print;             /* print mode: URLs as footnotes, grayscale */
+  int layout_report;     /* fill doc->report with paragraph/page findings */
+  long long created;     /* SOURCE_DATE_EPOCH or now; -1 = none */
+  int two_up;            /* two pages side by side on each sheet */
 } pb_layout_options;
 
 void pb_layout_options_default(pb_layout_options *o);
 
-/* Lays out the whole library as a booklet. Returns NULL on failure
- * (diagnostics printed). The doc borrows fonts. */
-pb_doc *pb_layout_library(const pb_library *lib, pb_fonts *fonts, const pb_layout_options *opt);
+/* Lays out a plan: its mode (booklet, digest, handout), chapters, cards
+ * and appendices. Reads no file and prints nothing. Returns NULL on failure
+ * (diagnostics printed). The doc borrows fonts and the plan's strings: free
+ * it before the plan. */
+pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_options *opt);
 void pb_doc_free(pb_doc *doc); /* accepts NULL */
 
 /* Helpers for layout code building a doc. */

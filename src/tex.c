@@ -52,6 +52,7 @@ typedef struct {
 } tex_figure;
 
 typedef struct {
+  const pb_plan *plan;
   const pb_library *lib;
   pb_tex_options opt;
   pb_arena *arena; /* scratch for this run */
@@ -600,8 +601,8 @@ static void put_blocks(tex *T, pb_buf *b, const pb_text *t) {
 
 /* \href target for a link: remote URLs as they are; files in the library
  * as run: links relative to the .tex (the PDF is made next to it). */
-static void put_link_target(tex *T, pb_buf *b, const pb_link *l) {
-  if (l->local && !is_remote(l->url)) {
+static void put_link_target(tex *T, pb_buf *b, const char *url, const char *local) {
+  if (local && !is_remote(url)) {
     pb_buf_puts(b, "run:");
     if (T->root_rel)
       put_url(b, T->root_rel, 1);
@@ -609,10 +610,10 @@ static void put_link_target(tex *T, pb_buf *b, const pb_link *l) {
       put_url(b, T->lib->root, 1);
       pb_buf_putc(b, '/');
     }
-    put_url(b, l->local, 1);
+    put_url(b, local, 1);
     return;
   }
-  put_url(b, l->url ? l->url : "", 0);
+  put_url(b, url ? url : "", 0);
 }
 
 static const char *const LEVEL_NAMES[] = {"chapter",       "section",   "subsection",
@@ -656,12 +657,11 @@ static void put_meta(tex *T, pb_buf *b, const pb_entry *e) {
 
 /* Figures of a card or of a category's references: copied or converted
  * into figures/, or a placeholder box with a warning. */
-static void put_figures(tex *T, pb_buf *b, const pb_figure *figs, size_t n, const char *owner_file,
-                        int owner_line) {
+static void put_figures(tex *T, pb_buf *b, const pb_plan_figure *figs, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    const pb_figure *f = &figs[i];
-    const char *file = f->file ? f->file : owner_file;
-    int line = f->line ? f->line : owner_line;
+    const pb_figure *f = figs[i].fig;
+    const char *file = figs[i].file;
+    int line = figs[i].line;
     const char *shown = f->src ? f->src : f->path ? f->path : f->url ? f->url : "?";
     if (!f->path) {
       pb_buf_puts(b, "\\pbplaceholder{");
@@ -678,6 +678,16 @@ static void put_figures(tex *T, pb_buf *b, const pb_figure *figs, size_t n, cons
       }
       pb_warn(file, line, "LaTeX export: figure %s is not a local file; a placeholder is shown",
               shown);
+      flush_dropped(T, file, line);
+      continue;
+    }
+    if (!figs[i].ok) {
+      /* The plan could not read it (and said why at file:line). */
+      pb_buf_puts(b, "\\pbplaceholder{figure not shown: ");
+      put_text(T, b, shown, strlen(shown), ESC_BREAKABLE);
+      pb_buf_puts(b, " (");
+      put_str(T, b, figs[i].reason ? figs[i].reason : "?");
+      pb_buf_puts(b, ")}\n");
       flush_dropped(T, file, line);
       continue;
     }
@@ -699,7 +709,8 @@ static void put_figures(tex *T, pb_buf *b, const pb_figure *figs, size_t n, cons
   }
 }
 
-static void put_card(tex *T, const pb_entry *e, int level) {
+static void put_card(tex *T, const pb_plan_card *c, int level) {
+  const pb_entry *e = c->entry;
   pb_buf *b = &T->body;
   const char *title = e->title && *e->title ? e->title : "(untitled)";
   put_source_comment(b, e->file, e->line);
@@ -711,21 +722,21 @@ static void put_card(tex *T, const pb_entry *e, int level) {
   if (e->nlinks) {
     pb_buf_puts(b, "\\pblinks{");
     int n = 0;
-    for (size_t i = 0; i < e->nlinks; i++) {
-      const pb_link *l = &e->links[i];
-      if (!(l->url && *l->url) && !l->local) continue;
+    for (size_t i = 0; i < c->nlinks; i++) {
+      const pb_plan_link *l = &c->links[i];
+      if (l->matched || (!(l->url && *l->url) && !l->local)) continue;
       if (n++) pb_buf_puts(b, "\\quad ");
       pb_buf_puts(b, "\\href{");
-      put_link_target(T, b, l);
+      put_link_target(T, b, l->url, l->local);
       pb_buf_puts(b, "}{");
-      put_str(T, b, pb_link_display_label(l));
+      put_str(T, b, l->label);
       pb_buf_putc(b, '}');
       put_url_note(T, b, l->local && !is_remote(l->url) ? l->local : l->url, NULL);
       flush_dropped(T, e->file, l->line ? l->line : e->line);
     }
     pb_buf_puts(b, "}\n");
   }
-  put_figures(T, b, e->figures, e->nfigures, e->file, e->line);
+  put_figures(T, b, c->figures, c->nfigures);
   if (e->summary.n) {
     pb_buf_puts(b, "\\pbsummary\n");
     put_blocks(T, b, &e->summary);
@@ -765,121 +776,70 @@ static void put_heading(tex *T, int level, const char *title, const char *color,
   }
 }
 
-static int category_has_content(const pb_category *c) {
-  if (c->nentries || c->references.n || c->nfigures) return 1;
-  for (size_t i = 0; i < c->nchildren; i++)
-    if (category_has_content(c->children[i])) return 1;
-  return 0;
-}
-
-static void put_category(tex *T, const pb_category *c) {
-  if (!category_has_content(c)) return;
-  int level = c->level - 1; /* level 1 is a chapter */
-  put_heading(T, level, c->name ? c->name : "(unnamed)", c->color, c->file, c->line);
-  if (c->references.n || c->nfigures) {
-    pb_buf_puts(&T->body, "\\pbrefs\n");
-    put_blocks(T, &T->body, &c->references);
-    put_figures(T, &T->body, c->figures, c->nfigures, c->file, c->line);
-  }
-  for (size_t i = 0; i < c->nentries; i++)
-    if (c->entries[i] >= 0 && (size_t)c->entries[i] < T->lib->nentries)
-      put_card(T, T->lib->entries[c->entries[i]], level + 1);
-  for (size_t i = 0; i < c->nchildren; i++) put_category(T, c->children[i]);
-}
-
+/* The chapters, headings and cards of the plan, in its order. */
 static void put_content(tex *T) {
-  const pb_library *lib = T->lib;
-  int grouping = T->opt.grouping;
-  int has_categories = 0;
-  for (size_t i = 0; lib->root_category && i < lib->root_category->nchildren; i++)
-    if (category_has_content(lib->root_category->children[i])) has_categories = 1;
-  /* 0, or anything unknown (the CLI passes -1 when not asked): by category
-   * when there are categories, else by month, as the layout does. */
-  if (grouping < 0 || grouping > 2) grouping = 0;
-  if (grouping == 0 && !has_categories) grouping = 1;
-
-  if (grouping == 0) {
-    const pb_category **top =
-        pb_top_categories(T->arena, lib, T->opt.category_order, T->opt.ncategory_order);
-    for (size_t i = 0; i < lib->root_category->nchildren; i++) put_category(T, top[i]);
-    int any = 0;
-    for (size_t i = 0; i < lib->nentries; i++)
-      if (lib->entries[i]->ncategory == 0) {
-        if (!any) put_heading(T, 0, "Uncategorized · 未分类", NULL, NULL, 0);
-        any = 1;
-        put_card(T, lib->entries[i], 1);
-      }
-    return;
-  }
-  pb_entry_group *groups;
-  size_t ng = pb_entry_groups(T->arena, lib, NULL,
-                              grouping != 1         ? PB_ORDER_PRESENTER
-                              : T->opt.newest_first ? PB_ORDER_NEWEST_FIRST
-                                                    : PB_ORDER_OLDEST_FIRST,
-                              &groups);
-  for (size_t k = 0; k < ng; k++) {
-    put_heading(T, 0, groups[k].key, NULL, NULL, 0);
-    for (size_t i = 0; i < groups[k].n; i++) put_card(T, groups[k].entries[i], 1);
+  for (size_t i = 0; i < T->plan->nrows; i++) {
+    const pb_plan_row *r = &T->plan->rows[i];
+    if (r->card) {
+      put_card(T, r->card, r->level - 1);
+      continue;
+    }
+    const pb_category *c = r->cat;
+    put_heading(T, r->level - 1, r->title ? r->title : "(unnamed)", r->color, c ? c->file : NULL,
+                c ? c->line : 0);
+    if (r->references) {
+      pb_buf_puts(&T->body, "\\pbrefs\n");
+      put_blocks(T, &T->body, &c->references);
+      put_figures(T, &T->body, r->ref_figures, r->nref_figures);
+    }
   }
 }
 
 /* ==== presenter appendix =============================================== */
 
+static void put_session(tex *T, pb_buf *b, const pb_plan_session *s) {
+  const pb_entry *e = s->entry;
+  const char *venue = e->venue ? e->venue : e->venue_raw;
+  pb_buf_printf(b, "\\pbsession{%s}{", esc(T, e->date ? e->date : "undated"));
+  /* The title leads to the card when the card is in this book. */
+  if (s->in_book) pb_buf_printf(b, "\\hyperref[pb-card-%d]{", e->index);
+  put_title(T, b, e->title && *e->title ? e->title : "(untitled)");
+  if (s->in_book) pb_buf_puts(b, "}");
+  if (venue && *venue) {
+    pb_buf_puts(b, " \\textit{(");
+    put_str(T, b, venue);
+    pb_buf_puts(b, ")}");
+  }
+  if (s->deck) {
+    const char *dname = s->deck->local ? s->deck->local : s->deck->url;
+    pb_buf_puts(b, " {\\small\\sffamily — deck: \\href{");
+    put_link_target(T, b, s->deck->url, s->deck->local);
+    pb_buf_puts(b, "}{");
+    put_text(T, b, dname ? dname : "", dname ? strlen(dname) : 0, ESC_BREAKABLE);
+    pb_buf_puts(b, "}}");
+  }
+  pb_buf_puts(b, "}\n");
+  T->ndropped = 0; /* already reported with the card */
+}
+
 static void put_appendix(tex *T) {
-  const pb_library *lib = T->lib;
+  const pb_plan *P = T->plan;
   pb_buf *b = &T->body;
-  const char **names;
-  size_t nu = pb_library_presenters(T->arena, T->lib, 1, &names);
+  size_t nu = P->npresenters_appendix;
   if (!nu) return;
   pb_buf_puts(b, "\n\\appendix\n");
   put_heading(T, 0, "Appendix: sessions by presenter · 按报告人", NULL, NULL, 0);
-  int total_papers = 0, total_abs = 0;
-  const pb_entry **mine = pb_arena_alloc(T->arena, (lib->nentries + 1) * sizeof *mine);
   for (size_t k = 0; k < nu; k++) {
-    const char *who = names[k];
-    size_t np = 0;
-    int na = 0;
-    for (size_t i = 0; i < lib->nentries; i++)
-      if (lib->entries[i]->presenter && !strcmp(lib->entries[i]->presenter, who))
-        mine[np++] = lib->entries[i];
-    for (size_t i = 0; i < lib->nabsences; i++)
-      if (lib->absences[i].presenter && !strcmp(lib->absences[i].presenter, who)) na++;
-    total_papers += (int)np;
-    total_abs += na;
-    const char *w = esc(T, who);
+    const pb_plan_presenter *pp = &P->presenters[k];
+    const char *w = esc(T, pp->name);
     flush_dropped(T, NULL, 0);
-    pb_buf_printf(b, "\n\\section[%s]{%s — %zu paper%s, %d week%s not read}\n", w, w, np,
-                  np == 1 ? "" : "s", na, na == 1 ? "" : "s");
-    pb_entries_sort(mine, np, PB_ORDER_OLDEST_FIRST);
-    for (size_t i = 0; i < np; i++) {
-      const pb_entry *e = mine[i];
-      const char *venue = e->venue ? e->venue : e->venue_raw;
-      const pb_link *deck = NULL;
-      for (size_t j = 0; j < e->nlinks; j++)
-        if (e->links[j].kind == PB_LINK_SLIDE) deck = &e->links[j];
-      pb_buf_printf(b, "\\pbsession{%s}{\\hyperref[pb-card-%d]{",
-                    esc(T, e->date ? e->date : "undated"), e->index);
-      put_title(T, b, e->title && *e->title ? e->title : "(untitled)");
-      pb_buf_puts(b, "}");
-      if (venue && *venue) {
-        pb_buf_puts(b, " \\textit{(");
-        put_str(T, b, venue);
-        pb_buf_puts(b, ")}");
-      }
-      if (deck) {
-        const char *dname = deck->local ? deck->local : deck->url;
-        pb_buf_puts(b, " {\\small\\sffamily — deck: \\href{");
-        put_link_target(T, b, deck);
-        pb_buf_puts(b, "}{");
-        put_text(T, b, dname ? dname : "", dname ? strlen(dname) : 0, ESC_BREAKABLE);
-        pb_buf_puts(b, "}}");
-      }
-      pb_buf_puts(b, "}\n");
-      T->ndropped = 0; /* already reported with the card */
-    }
-    for (size_t i = 0; i < lib->nabsences; i++) {
-      const pb_absence *a = &lib->absences[i];
-      if (!a->presenter || strcmp(a->presenter, who)) continue;
+    pb_buf_printf(b, "\n\\section[%s]{%s — %d paper%s, %d week%s not read}\n", w, w, pp->npapers,
+                  pp->npapers == 1 ? "" : "s", pp->nabsences, pp->nabsences == 1 ? "" : "s");
+    for (size_t i = 0; i < pp->nsessions; i++)
+      if (pp->sessions[i].entry) put_session(T, b, &pp->sessions[i]);
+    for (size_t i = 0; i < pp->nsessions; i++) {
+      const pb_absence *a = pp->sessions[i].absence;
+      if (!a) continue;
       pb_buf_printf(b, "\\pbsession{%s}{\\textit{not read · 未精读",
                     esc(T, a->date ? a->date : "undated"));
       if (a->note) {
@@ -891,7 +851,7 @@ static void put_appendix(tex *T) {
     }
   }
   pb_buf_printf(b, "\n\\section*{Group total: %d papers, %d weeks not read, %zu presenters}\n",
-                total_papers, total_abs, nu);
+                P->total_papers, P->total_absences, nu);
 }
 
 /* ==== preamble and title page ========================================== */
@@ -1001,27 +961,26 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
              ? "  hidelinks]{hyperref}\n"
              : "  colorlinks=true,linkcolor=black,urlcolor=pblink,filecolor=pblink]{hyperref}\n");
   pb_buf_printf(b, "\\hypersetup{pdftitle={%s}", title);
-  if (T->opt.group) pb_buf_printf(b, ",\n  pdfauthor={%s}", esc(T, T->opt.group));
-  pb_buf_printf(b, ",\n  pdfsubject={%zu papers%s%s}", T->lib->nentries,
-                T->opt.semester ? ", " : "", T->opt.semester ? esc(T, T->opt.semester) : "");
+  const pb_plan *P = T->plan;
+  if (P->group) pb_buf_printf(b, ",\n  pdfauthor={%s}", esc(T, P->group));
+  pb_buf_printf(b, ",\n  pdfsubject={%zu papers%s%s}", P->npapers, P->semester ? ", " : "",
+                P->semester ? esc(T, P->semester) : "");
   pb_buf_printf(b, ",\n  pdfkeywords={%s},\n  pdfcreator={paperbook %s}}\n", keywords, PB_VERSION);
   pb_buf_puts(b, "\\urlstyle{same}\n");
 }
 
 static void put_title_page(tex *T, pb_buf *b, const char *title) {
-  const pb_library *lib = T->lib;
-  const char *lo = NULL, *hi = NULL;
-  pb_library_date_range(lib, &lo, &hi);
-  const char **names;
-  size_t npres = pb_library_presenters(T->arena, T->lib, 0, &names);
+  const pb_plan *P = T->plan;
+  const char *lo = P->date_first, *hi = P->date_last;
+  size_t npres = P->npresenters;
   pb_buf_puts(b, "\\begin{titlepage}\n\\centering\n\\vspace*{0.2\\textheight}\n");
   pb_buf_printf(b, "{\\sffamily\\bfseries\\Huge\\color{pbaccent}%s\\par}\n\\vspace{2.5em}\n",
                 title);
-  if (T->opt.group)
-    pb_buf_printf(b, "{\\sffamily\\LARGE %s\\par}\n\\vspace{0.8em}\n", esc(T, T->opt.group));
-  if (T->opt.semester)
+  if (P->group)
+    pb_buf_printf(b, "{\\sffamily\\LARGE %s\\par}\n\\vspace{0.8em}\n", esc(T, P->group));
+  if (P->semester)
     pb_buf_printf(b, "{\\sffamily\\Large\\color{pbgray}%s\\par}\n\\vspace{0.8em}\n",
-                  esc(T, T->opt.semester));
+                  esc(T, P->semester));
   if (lo) {
     pb_buf_puts(b, "\\vspace{1em}\n{\\sffamily\\large ");
     put_str(T, b, lo);
@@ -1031,8 +990,8 @@ static void put_title_page(tex *T, pb_buf *b, const char *title) {
     }
     pb_buf_puts(b, "\\par}\n\\vspace{0.6em}\n");
   }
-  pb_buf_printf(b, "{\\sffamily\\large\\color{pbgray}%zu paper%s", lib->nentries,
-                lib->nentries == 1 ? "" : "s");
+  pb_buf_printf(b, "{\\sffamily\\large\\color{pbgray}%zu paper%s", P->npapers,
+                P->npapers == 1 ? "" : "s");
   if (npres) pb_buf_printf(b, " · %zu presenter%s", npres, npres == 1 ? "" : "s");
   pb_buf_puts(b,
               "\\par}\n\\vfill\n{\\footnotesize\\sffamily\\color{pbgray}made with paperbook\\par}\n"
@@ -1042,14 +1001,13 @@ static void put_title_page(tex *T, pb_buf *b, const char *title) {
 
 /* ==== entry point ====================================================== */
 
-int pb_tex_write(const pb_library *lib, const pb_tex_options *opt, const char *outdir) {
+int pb_tex_write(const pb_plan *plan, const pb_tex_options *opt, const char *outdir) {
+  const pb_library *lib = plan->lib;
   tex T;
   memset(&T, 0, sizeof T);
+  T.plan = plan;
   T.lib = lib;
-  if (opt)
-    T.opt = *opt;
-  else
-    T.opt.newest_first = 1;
+  if (opt) T.opt = *opt;
   T.outdir = outdir && *outdir ? outdir : ".";
   T.arena = pb_arena_new();
   T.figdir = pb_arena_printf(T.arena, "%s/%s", T.outdir, FIGURE_DIR);
@@ -1073,9 +1031,9 @@ int pb_tex_write(const pb_library *lib, const pb_tex_options *opt, const char *o
   T.root_rel = relative_dir(T.arena, T.outdir, lib->root ? lib->root : ".");
 
   put_content(&T);
-  if (T.opt.appendix_presenters) put_appendix(&T);
+  if (plan->appendix_presenters) put_appendix(&T);
 
-  const char *title = esc(&T, T.opt.title ? T.opt.title : "Paper Reading Booklet · 论文精读");
+  const char *title = esc(&T, plan->title);
   flush_dropped(&T, NULL, 0);
   pb_buf keywords = PB_BUF_INIT;
   for (size_t i = 0; i < T.nchapters; i++) {

@@ -3,27 +3,16 @@
  * category / month / presenter, cards, presenter appendix), for people who
  * want to adjust the typesetting themselves.
  *
- * This is a back end beside the layout, not after it: it reads the model
- * and leaves measuring and breaking to TeX. */
+ * This is a back end beside the layout, not after it: it walks the plan
+ * (plan.h) and leaves measuring and breaking to TeX. */
 #ifndef PB_TEX_H
 #define PB_TEX_H
 
-#include "model.h"
+#include "plan.h"
 
 typedef struct {
-  const char *title;           /* booklet title; NULL = "Paper Reading Booklet · 论文精读" */
-  const char *group;           /* reading group's name, NULL if none */
-  const char *semester;        /* NULL if none */
-  int appendix_presenters;     /* add the sessions-by-presenter appendix */
-  int grouping;                /* 0 category (month when the library has no
-                                  categories), 1 month, 2 presenter; other values
-                                  (-1: not chosen) as 0 */
-  int newest_first;            /* month / presenter chapters: newest cards first */
-  int letter;                  /* US Letter instead of A4 */
-  const char **category_order; /* display order of top categories (config's
-                                  order:), the rest after them as they come */
-  size_t ncategory_order;
-  int print; /* print mode: link targets as footnotes, no colour */
+  int letter; /* US Letter instead of A4 */
+  int print;  /* print mode: link targets as footnotes, no colour */
 } pb_tex_options;
 
 /* Writes outdir/booklet.tex and the figures it uses into outdir/figures/
@@ -39,6 +28,6 @@ typedef struct {
  * fonts Noto Serif / Noto Sans / Noto Sans Mono and AR PL UMing CN /
  * WenQuanYi Micro Hei. opt may be NULL (defaults).
  * Returns 0, or PB_EIO when a file cannot be written (error printed). */
-int pb_tex_write(const pb_library *lib, const pb_tex_options *opt, const char *outdir);
+int pb_tex_write(const pb_plan *plan, const pb_tex_options *opt, const char *outdir);
 
 #endif

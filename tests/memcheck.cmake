@@ -9,7 +9,22 @@ if(NOT CMAKE_BUILD_TYPE STREQUAL "Asan")
   add_test(NAME valgrind-build-report COMMAND ${MC} build ${PB_CORPUS}/REPORT.md --no-cache -o ${MC_OUT}/report.pdf)
   add_test(NAME valgrind-digest COMMAND ${MC} digest --since 2024-12-01 --until 2024-12-31 --no-cache
     "${PB_CORPUS}/Archived/2024论文精读归档.md" -o ${MC_OUT}/digest.pdf)
-  add_test(NAME valgrind-dump-check COMMAND ${MC} check "${PB_CORPUS}/Archived/2024论文精读归档.md")
+  add_test(NAME valgrind-dump-check COMMAND ${PB_TESTS}/memcheck/valgrind.sh --expect 1 ${PB_BIN} check "${PB_CORPUS}/Archived/2024论文精读归档.md")
   set_tests_properties(valgrind-build-sample valgrind-build-report valgrind-digest valgrind-dump-check
     PROPERTIES SKIP_RETURN_CODE 77 LABELS valgrind)
+endif()
+
+# The runner must fail on a crash, a memory error, a leak and an unexpected
+# exit status: each of these deliberately broken runs is expected to fail.
+if(NOT CMAKE_BUILD_TYPE STREQUAL "Asan")
+  add_executable(memcheck_crash ${PB_TESTS}/memcheck/crash.c)
+  set_target_properties(memcheck_crash PROPERTIES COMPILE_OPTIONS "-O0")
+  foreach(what segv read leak exit)
+    add_test(NAME valgrind-runner-fails-${what}
+      COMMAND ${PB_TESTS}/memcheck/valgrind.sh $<TARGET_FILE:memcheck_crash> ${what})
+    set_tests_properties(valgrind-runner-fails-${what} PROPERTIES WILL_FAIL TRUE LABELS valgrind)
+  endforeach()
+  add_test(NAME valgrind-runner-passes-clean
+    COMMAND ${PB_TESTS}/memcheck/valgrind.sh $<TARGET_FILE:memcheck_crash> none)
+  set_tests_properties(valgrind-runner-passes-clean PROPERTIES SKIP_RETURN_CODE 77 LABELS valgrind)
 endif()

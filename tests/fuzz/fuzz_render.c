@@ -48,11 +48,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   else
     pb_read_markdown(lib, path, &opt);
   if (lib->nentries) {
+    pb_plan_options plo;
+    pb_plan_options_default(&plo);
+    plo.appendix_presenters = (int)(size & 1);
+    pb_plan *plan = pb_plan_build(lib, &plo);
     pb_layout_options lo;
     pb_layout_options_default(&lo);
     lo.created = 0;
-    lo.appendix_presenters = (int)(size & 1);
-    pb_doc *doc = pb_layout_library(lib, fonts, &lo);
+    pb_doc *doc = pb_layout_plan(plan, fonts, &lo);
     if (doc) {
       pb_pdf_options po;
       pb_pdf_options_default(&po);
@@ -61,6 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       pb_pdf_write(doc, &po, out);
     }
     pb_doc_free(doc);
+    pb_plan_free(plan);
   }
   pb_library_free(lib);
   pb_diag_reset();

@@ -1,21 +1,26 @@
 #!/usr/bin/env python3
 """Checks a layout dump (`paperbook build --dump-layout`): every text run,
-figure and placeholder lies inside the page's text block (running heads and
-page numbers inside the margins' bands), no page is blank, every outline
-mark points at an existing page, and text boxes on a page do not overlap.
+figure and placeholder lies inside the page's text block, the margins of
+src/layout.c (top 68, bottom 62, sides 62 pt); only the running head (its
+baseline 22 pt above the text block, its rule 16 pt above) and the page
+number (baseline 30 pt below) are in the margins' bands. No page is blank,
+every outline mark points at an existing page, and text boxes on a page do
+not overlap.
 
-usage: check_layout.py DUMP [--margin 62]"""
+usage: check_layout.py DUMP"""
 import re
 import sys
 
 
 def main():
     path = sys.argv[1]
-    margin = 62.0
+    margin = 62.0  # MARGIN_SIDE
+    top_margin, bottom_margin = 68.0, 62.0  # MARGIN_TOP, MARGIN_BOTTOM
     lines = open(path, encoding="utf-8").read().splitlines()
     m = re.match(r"doc ([\d.]+)x([\d.]+) pages=(\d+)", lines[0])
     pw, ph, npages = float(m.group(1)), float(m.group(2)), int(m.group(3))
     left, right = margin - 0.5, pw - margin + 0.5
+    top, bottom = ph - top_margin, bottom_margin
     pages = {}
     cur = None
     marks = []
@@ -39,8 +44,16 @@ def main():
             if kind in ("text", "image", "placeholder", "rect"):
                 if x < left - 1e-6 or x + w > right + 1e-6:
                     fails.append("page %d: %s outside the text block (x %.2f..%.2f): %s" % (p, kind, x, x + w, raw.strip()[:90]))
-                if y < 20 or y + (h if kind != "text" else 0) > ph - 20:
-                    fails.append("page %d: %s off the page vertically: %s" % (p, kind, raw.strip()[:90]))
+                band = kind == "text" and (abs(y - (bottom - 30)) < 0.05 or abs(y - (top + 22)) < 0.05)
+                # A text run's y is its baseline: descenders may reach 3 pt below.
+                low = bottom - (3.0 if kind == "text" else 0.0)
+                high = top if kind != "text" else top - 4.0
+                if not band and (y < low - 1e-3 or y + (h if kind != "text" else 0) > high + 1e-3):
+                    fails.append("page %d: %s outside the text block vertically (y %.2f..%.2f, block %.0f..%.0f): %s"
+                                 % (p, kind, y, y + (h if kind != "text" else 0), bottom, top, raw.strip()[:90]))
+            elif kind == "line" and not abs(y - (top + 16)) < 0.05:
+                if y < bottom - 1e-3 or y > top + 1e-3:
+                    fails.append("page %d: rule outside the text block vertically: %s" % (p, raw.strip()[:90]))
             if kind == "text" and w > 0:
                 texts.append((x, y, w, raw))
         # Two runs on one baseline must not overlap (dot leaders are spread

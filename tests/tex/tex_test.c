@@ -26,6 +26,42 @@
 #include "model.h"
 #include "tex.h"
 
+/* The options the export had before the plan stage took over selection
+ * and chapters: the tests keep them, and tex_write turns them into a plan
+ * and the export's own options. grouping: 1 month, 2 presenter, else
+ * category (month when the library has none). */
+typedef struct {
+  const char *title, *group, *semester;
+  int appendix_presenters, grouping, newest_first, letter, print;
+  const char **category_order;
+  size_t ncategory_order;
+} test_opts;
+
+static int tex_write(const pb_library *lib, const test_opts *o, const char *outdir) {
+  pb_plan_options po;
+  pb_plan_options_default(&po);
+  pb_tex_options to = {0, 0};
+  if (o) {
+    po.title = o->title;
+    po.group = o->group;
+    po.semester = o->semester;
+    po.appendix_presenters = o->appendix_presenters;
+    po.grouping_set = o->grouping == 1 || o->grouping == 2;
+    po.grouping = o->grouping == 1   ? PB_PLAN_BY_MONTH
+                  : o->grouping == 2 ? PB_PLAN_BY_PRESENTER
+                                     : PB_PLAN_BY_CATEGORY;
+    po.newest_first = o->newest_first;
+    po.category_order = (const char *const *)o->category_order;
+    po.ncategory_order = o->ncategory_order;
+    to.letter = o->letter;
+    to.print = o->print;
+  }
+  pb_plan *plan = pb_plan_build(lib, &po);
+  int rc = pb_tex_write(plan, &to, outdir);
+  pb_plan_free(plan);
+  return rc;
+}
+
 static int failures;
 
 #define CHECK(cond, ...)                                                                           \
@@ -240,12 +276,12 @@ static int have_family(const char *family) {
 }
 
 /* Writes lib with opt into outdir/name quietly; returns the .tex (malloc'd). */
-static char *write_variant(const pb_library *lib, const pb_tex_options *opt, const char *outdir,
+static char *write_variant(const pb_library *lib, const test_opts *opt, const char *outdir,
                            const char *name) {
   char dir[4096], path[4200];
   snprintf(dir, sizeof dir, "%s/%s", outdir, name);
   pb_diag_set_quiet(1);
-  int rc = pb_tex_write(lib, opt, dir);
+  int rc = tex_write(lib, opt, dir);
   pb_diag_set_quiet(0);
   if (rc != 0) return NULL;
   snprintf(path, sizeof path, "%s/booklet.tex", dir);
@@ -314,7 +350,7 @@ static int run_small(const char *outdir, const char *root) {
   }
 
   pb_library *lib = small_library(root, outdir);
-  pb_tex_options opt;
+  test_opts opt;
   memset(&opt, 0, sizeof opt);
   opt.title = "Reading & Booklet #1 · 精读";
   opt.group = "Group_A {lab}";
@@ -322,7 +358,7 @@ static int run_small(const char *outdir, const char *root) {
   opt.appendix_presenters = 1;
   opt.newest_first = 1;
   int warnings_before = pb_diag_warnings();
-  CHECK(pb_tex_write(lib, &opt, outdir) == 0, "pb_tex_write failed");
+  CHECK(tex_write(lib, &opt, outdir) == 0, "pb_tex_write failed");
   CHECK(pb_diag_warnings() > warnings_before, "no warnings for the emoji and the SVG");
 
   size_t len;
@@ -393,13 +429,13 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "\\pbfigure{figures/fig-003.png}"), "PNG figure");
   CHECK(contains(tex, "\\pbfigure{figures/fig-004.png}"), "GIF figure");
   CHECK(contains(tex, "\\pbfigure[angle=-90]{figures/fig-005.jpg}"), "EXIF-rotated JPEG");
-  CHECK(contains(tex, "SVG images cannot be included"), "SVG placeholder");
+  CHECK(contains(tex, "SVG images cannot be embedded"), "SVG placeholder");
   CHECK(contains(tex, "figure not shown: broken.\\allowbreak{}webp"), "truncated WebP placeholder");
   CHECK(contains(tex, "figure not shown: broken.\\allowbreak{}gif"), "truncated GIF placeholder");
   CHECK(contains(tex, "figure not shown: broken.\\allowbreak{}png (truncated PNG"),
         "truncated PNG placeholder");
   CHECK(contains(tex, "figure not shown: empty.\\allowbreak{}png"), "empty file placeholder");
-  CHECK(contains(tex, "figure not shown: missing.\\allowbreak{}png (cannot read"),
+  CHECK(contains(tex, "figure not shown: missing.\\allowbreak{}png (cannot open"),
         "missing file placeholder");
   CHECK(contains(tex, "\\href{https://example.com/fig_1.png\\#x\\%y}{remote figure not included"),
         "remote figure placeholder");
@@ -434,7 +470,7 @@ static int run_small(const char *outdir, const char *root) {
   struct stat before, after;
   snprintf(path, sizeof path, "%s/figures/fig-001.png", outdir);
   int have_before = stat(path, &before) == 0;
-  CHECK(pb_tex_write(lib, &opt, outdir) == 0, "pb_tex_write failed");
+  CHECK(tex_write(lib, &opt, outdir) == 0, "pb_tex_write failed");
   CHECK(have_before && stat(path, &after) == 0 && before.st_ino == after.st_ino &&
             before.st_mtim.tv_sec == after.st_mtim.tv_sec &&
             before.st_mtim.tv_nsec == after.st_mtim.tv_nsec,
@@ -448,7 +484,7 @@ static int run_small(const char *outdir, const char *root) {
   write_file(path, "x", 1);
   snprintf(path, sizeof path, "%s/figures/mine.png", outdir);
   write_file(path, "x", 1);
-  CHECK(pb_tex_write(lib, &opt, outdir) == 0, "pb_tex_write failed");
+  CHECK(tex_write(lib, &opt, outdir) == 0, "pb_tex_write failed");
   snprintf(path, sizeof path, "%s/figures/fig-009.png", outdir);
   CHECK(stat(path, &st) != 0, "stale figure kept");
   snprintf(path, sizeof path, "%s/figures/fig-002.png", outdir);
@@ -463,7 +499,7 @@ static int run_small(const char *outdir, const char *root) {
   for (struct dirent *de; d && (de = readdir(d));)
     CHECK(!strstr(de->d_name, ".tmp."), "temporary file left: %s", de->d_name);
   if (d) closedir(d);
-  CHECK(pb_tex_write(lib, &opt, outdir) == 0, "second pb_tex_write failed");
+  CHECK(tex_write(lib, &opt, outdir) == 0, "second pb_tex_write failed");
   size_t len2;
   snprintf(path, sizeof path, "%s/booklet.tex", outdir);
   char *tex2 = slurp(path, &len2);
@@ -472,7 +508,7 @@ static int run_small(const char *outdir, const char *root) {
 
   /* An unwritable output directory is an error, not a crash. */
   pb_diag_set_quiet(1);
-  CHECK(pb_tex_write(lib, &opt, "/proc/no/such/dir") == PB_EIO, "unwritable outdir accepted");
+  CHECK(tex_write(lib, &opt, "/proc/no/such/dir") == PB_EIO, "unwritable outdir accepted");
   pb_diag_set_quiet(0);
 
   /* An empty library with default options still makes a document. */
@@ -480,7 +516,7 @@ static int run_small(const char *outdir, const char *root) {
     pb_library *none = pb_library_new(root);
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/empty", outdir);
-    CHECK(pb_tex_write(none, NULL, dir) == 0, "empty library");
+    CHECK(tex_write(none, NULL, dir) == 0, "empty library");
     snprintf(path, sizeof path, "%s/empty/booklet.tex", outdir);
     size_t elen;
     char *etex = slurp(path, &elen);
@@ -493,7 +529,7 @@ static int run_small(const char *outdir, const char *root) {
 
   /* The other chapter structures, textually. */
   char *variant;
-  pb_tex_options vo = opt;
+  test_opts vo = opt;
   vo.grouping = 1;
   variant = write_variant(lib, &vo, outdir, "month");
   CHECK(variant && contains(variant, "\\chapter{2024年12月 · December 2024}"), "month chapter");
@@ -526,7 +562,7 @@ static int run_small(const char *outdir, const char *root) {
             strstr(variant, "\\chapter{多模态 Multimodal}") < strstr(variant, "\\chapter[CV"),
         "configured category order");
   free(variant);
-  pb_tex_options po = opt;
+  test_opts po = opt;
   po.print = 1;
   variant = write_variant(lib, &po, outdir, "print");
   CHECK(variant && contains(variant, "hidelinks]{hyperref}") && !contains(variant, "\\textcolor") &&
@@ -645,12 +681,12 @@ static int run_random(const char *outdir, unsigned long seed, int n) {
   }
   fclose(tf);
   fclose(uf);
-  pb_tex_options opt;
+  test_opts opt;
   memset(&opt, 0, sizeof opt);
   opt.title = random_text(lib, PIECES, sizeof PIECES / sizeof *PIECES, 10);
   opt.group = random_text(lib, PIECES, sizeof PIECES / sizeof *PIECES, 6);
   opt.appendix_presenters = 1;
-  int rc = pb_tex_write(lib, &opt, outdir);
+  int rc = tex_write(lib, &opt, outdir);
   pb_library_free(lib);
   return rc == 0 ? 0 : 1;
 }
@@ -709,13 +745,13 @@ static int run_big(const char *outdir, const char *images, int n) {
     a->presenter = people[i % 5];
     a->date = pb_arena_printf(lib->arena, "2024-%02d-15", 1 + i % 12);
   }
-  pb_tex_options opt;
+  test_opts opt;
   memset(&opt, 0, sizeof opt);
   opt.title = "Big booklet · 大册子";
   opt.group = "Reading group";
   opt.appendix_presenters = 1;
   opt.newest_first = 1;
-  int rc = pb_tex_write(lib, &opt, outdir);
+  int rc = tex_write(lib, &opt, outdir);
   char tpath[4096];
   snprintf(tpath, sizeof tpath, "%s/titles.txt", outdir);
   FILE *tf = fopen(tpath, "w");

@@ -1,0 +1,585 @@
+/* The plan stage: model in, the book to be drawn out (see plan.h).
+ *
+ * Order of work: apply the selection, make the chapter rows (categories in
+ * the configured order, or groups by month or presenter), resolve each
+ * selected card's links and probe its figures, then the appendices. */
+#include "plan.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "diag.h"
+#include "images.h"
+#include "slides.h"
+
+#define DEFAULT_BOOKLET_TITLE "Paper Reading Booklet · 论文精读"
+#define DEFAULT_DIGEST_TITLE "Paper digest · 论文速递"
+#define DEFAULT_HANDOUT_TITLE "Reading session · 论文精读"
+#define UNCATEGORIZED "Uncategorized · 未分类"
+
+void pb_plan_options_default(pb_plan_options *o) {
+  memset(o, 0, sizeof *o);
+  o->mode = PB_PLAN_BOOKLET;
+  o->grouping = PB_PLAN_BY_CATEGORY;
+  o->newest_first = 1;
+}
+
+typedef struct {
+  pb_plan *P;
+  const pb_plan_options *opt;
+  pb_arena *a;
+  size_t caprows;
+} builder;
+
+/* ==== selection ======================================================= */
+
+/* "CV/Facial expression recognition": a prefix of the entry's path, each
+ * part compared without case, spaces around '/' ignored. */
+static int category_matches(const pb_entry *e, const char *path) {
+  const char *p = path;
+  for (size_t i = 0; i < e->ncategory && *p; i++) {
+    const char *slash = strchr(p, '/');
+    size_t n = slash ? (size_t)(slash - p) : strlen(p);
+    while (n && p[n - 1] == ' ') n--;
+    if (strlen(e->category[i]) != n || strncasecmp(e->category[i], p, n) != 0) return 0;
+    p = slash ? slash + 1 : p + strlen(p);
+    while (*p == ' ') p++;
+  }
+  return *p == 0;
+}
+
+static int selected_entry(const pb_plan_options *o, const pb_entry *e) {
+  if (o->mode == PB_PLAN_DIGEST && !(e->date && (!o->since || strcmp(e->date, o->since) >= 0) &&
+                                     (!o->until || strcmp(e->date, o->until) <= 0)))
+    return 0;
+  if (o->mode == PB_PLAN_HANDOUT &&
+      !(e->date && o->session_date && !strcmp(e->date, o->session_date)))
+    return 0;
+  if (o->presenter && !(e->presenter && strcmp(e->presenter, o->presenter) == 0)) return 0;
+  if (o->category && !category_matches(e, o->category)) return 0;
+  return 1;
+}
+
+static void select_cards(builder *B) {
+  pb_plan *P = B->P;
+  const pb_plan_options *o = B->opt;
+  const pb_library *lib = P->lib;
+  unsigned char *inc = pb_arena_alloc(B->a, lib->nentries + 1);
+  P->selected = o->mode != PB_PLAN_BOOKLET || o->presenter || o->category;
+  for (size_t i = 0; i < lib->nentries; i++) {
+    inc[i] = (unsigned char)(!P->selected || selected_entry(o, lib->entries[i]));
+    P->nincluded += inc[i];
+  }
+  P->include = inc;
+  if (!P->selected) return;
+  pb_buf wb = PB_BUF_INIT;
+  if (o->mode == PB_PLAN_DIGEST)
+    pb_buf_printf(&wb, "%s — %s", o->since ? o->since : "", o->until ? o->until : "today");
+  else if (o->mode == PB_PLAN_HANDOUT)
+    pb_buf_printf(&wb, "on %s", o->session_date ? o->session_date : "");
+  else
+    pb_buf_puts(&wb, "selected");
+  if (o->presenter) pb_buf_printf(&wb, ", presenter %s", o->presenter);
+  if (o->category) pb_buf_printf(&wb, ", category %s", o->category);
+  P->selection = pb_arena_strdup(B->a, wb.data);
+  pb_buf_free(&wb);
+}
+
+/* ==== figures and links ================================================ */
+
+/* Probes a figure's header and decides how it is shown: at its natural
+ * size, or as a placeholder with a caption (and a warning). */
+static void plan_figure(builder *B, const pb_figure *f, const char *owner_file, int owner_line,
+                        pb_plan_figure *pf) {
+  memset(pf, 0, sizeof *pf);
+  pf->fig = f;
+  pf->file = f->file ? f->file : owner_file;
+  pf->line = f->line ? f->line : owner_line;
+  const char *what = f->path ? f->path : f->url ? f->url : f->src;
+  if (!f->path) {
+    pf->remote = f->url != NULL;
+    pf->caption = pb_arena_printf(B->a, "remote figure not embedded: %s", what ? what : "?");
+    return;
+  }
+  pb_img_info info;
+  char err[256];
+  if (pb_image_probe(f->path, &info, err, sizeof err) != PB_OK ||
+      (info.format != PB_IMG_PNG && info.format != PB_IMG_JPEG && info.format != PB_IMG_WEBP &&
+       info.format != PB_IMG_GIF)) {
+    if (info.format == PB_IMG_OTHER)
+      snprintf(err, sizeof err, "%s images cannot be embedded",
+               info.format_name ? info.format_name : "such");
+    pb_warn(pf->file, pf->line, "figure %s: %s", f->src ? f->src : what, err);
+    pf->reason = pb_arena_strdup(B->a, err);
+    pf->caption = pb_arena_printf(B->a, "figure not shown: %s (%s)", f->src ? f->src : what, err);
+    return;
+  }
+  pf->ok = 1;
+  pf->path = f->path;
+  pf->width_px = info.width;
+  pf->height_px = info.height;
+  pf->format = info.format_name;
+  /* Natural size at 96 dpi, the density screenshots and figures are made
+   * for; an HTML width attribute caps it as it did on the web page. */
+  double w = info.width * 0.75, h = info.height * 0.75;
+  if (f->width_hint > 0 && f->width_hint * 0.75 < w) {
+    h *= f->width_hint * 0.75 / w;
+    w = f->width_hint * 0.75;
+  }
+  pf->natural_w = w;
+  pf->natural_h = h;
+}
+
+/* Where a link to a file of the library leads from the output. */
+static const char *local_target(builder *B, const char *local, pb_plan_target *kind) {
+  const pb_plan_options *o = B->opt;
+  if (o->base_url) {
+    *kind = PB_PLAN_TARGET_URI;
+    return pb_arena_printf(B->a, "%s%s%s", o->base_url,
+                           o->base_url[0] && o->base_url[strlen(o->base_url) - 1] == '/' ? "" : "/",
+                           local);
+  }
+  *kind = PB_PLAN_TARGET_FILE;
+  return pb_arena_printf(B->a, "%s%s", o->root_prefix ? o->root_prefix : "", local);
+}
+
+static void resolve_link(builder *B, pb_plan_link *pl) {
+  if (pl->local) {
+    pl->target = local_target(B, pl->local, &pl->target_kind);
+  } else {
+    pl->target_kind = PB_PLAN_TARGET_URI;
+    pl->target = pl->url;
+  }
+}
+
+/* The card's links as written, and the deck the model matched to it by
+ * presenter and date when the card names none itself. */
+static void plan_links(builder *B, pb_plan_card *c) {
+  const pb_entry *e = c->entry;
+  const pb_library *lib = B->P->lib;
+  int has_slide = 0;
+  const pb_slide *matched = NULL;
+  for (size_t i = 0; i < e->nlinks; i++)
+    if (e->links[i].kind == PB_LINK_SLIDE) has_slide = 1;
+  if (!has_slide)
+    for (size_t i = 0; i < lib->nslides; i++)
+      for (size_t k = 0; k < lib->slides[i].nentries; k++)
+        if (lib->slides[i].entries[k] == e->index) matched = &lib->slides[i];
+  c->links = pb_arena_alloc(B->a, (e->nlinks + 1) * sizeof *c->links);
+  for (size_t i = 0; i < e->nlinks; i++) {
+    const pb_link *l = &e->links[i];
+    pb_plan_link *pl = &c->links[c->nlinks++];
+    pl->link = l;
+    pl->kind = l->kind;
+    pl->label = pb_link_display_label(l);
+    pl->url = l->url;
+    pl->local = l->local;
+    pl->line = l->line;
+    resolve_link(B, pl);
+  }
+  if (matched) {
+    pb_plan_link *pl = &c->links[c->nlinks++];
+    pl->kind = PB_LINK_SLIDE;
+    pl->label = "Slides";
+    pl->url = matched->path;
+    pl->local = matched->path;
+    pl->matched = 1;
+    resolve_link(B, pl);
+  }
+}
+
+static pb_plan_card *plan_card(builder *B, const pb_entry *e) {
+  pb_plan *P = B->P;
+  pb_plan_card *c = P->card_of_entry[e->index];
+  if (c) return c;
+  c = &P->cards[P->ncards++];
+  P->card_of_entry[e->index] = c;
+  c->entry = e;
+  plan_links(B, c);
+  c->figures = pb_arena_alloc(B->a, (e->nfigures + 1) * sizeof *c->figures);
+  for (size_t i = 0; i < e->nfigures; i++)
+    plan_figure(B, &e->figures[i], e->file, e->line, &c->figures[c->nfigures++]);
+  return c;
+}
+
+/* ==== chapters ========================================================== */
+
+static pb_plan_row *add_row(builder *B, pb_plan_row_kind kind, int level, const char *title) {
+  pb_plan *P = B->P;
+  pb_plan_row *r = PB_PUSH(B->a, P->rows, P->nrows, B->caprows);
+  r->kind = kind;
+  r->level = level;
+  r->title = title;
+  return r;
+}
+
+static void add_card_row(builder *B, int level, const pb_entry *e) {
+  pb_plan_row *r = add_row(B, PB_ROW_CARD, level, e->title);
+  r->card = plan_card(B, e);
+}
+
+/* A category is shown when it holds a selected card, or references in a
+ * book without a selection (a digest or handout shows cards only). */
+static int category_has_content(const pb_plan *P, const pb_category *c) {
+  for (size_t i = 0; i < c->nentries; i++)
+    if (c->entries[i] >= 0 && (size_t)c->entries[i] < P->lib->nentries && P->include[c->entries[i]])
+      return 1;
+  if ((c->references.n || c->nfigures) && !P->selected) return 1;
+  for (size_t i = 0; i < c->nchildren; i++)
+    if (category_has_content(P, c->children[i])) return 1;
+  return 0;
+}
+
+static void add_category_rows(builder *B, const pb_category *c) {
+  pb_plan *P = B->P;
+  if (!category_has_content(P, c)) return;
+  pb_plan_row_kind kind = c->level == 1   ? PB_ROW_CHAPTER
+                          : c->level == 2 ? PB_ROW_SECTION
+                                          : PB_ROW_SUBSECTION;
+  pb_plan_row *r = add_row(B, kind, c->level, c->name);
+  r->cat = c;
+  r->color = c->color;
+  if (!P->selected && (c->references.n || c->nfigures)) {
+    r->references = 1;
+    r->ref_figures = pb_arena_alloc(B->a, (c->nfigures + 1) * sizeof *r->ref_figures);
+    for (size_t i = 0; i < c->nfigures; i++)
+      plan_figure(B, &c->figures[i], c->file, c->line, &r->ref_figures[r->nref_figures++]);
+  }
+  for (size_t i = 0; i < c->nentries; i++) {
+    int k = c->entries[i];
+    if (k >= 0 && (size_t)k < P->lib->nentries && P->include[k])
+      add_card_row(B, c->level + 1, P->lib->entries[k]);
+  }
+  for (size_t i = 0; i < c->nchildren; i++) add_category_rows(B, c->children[i]);
+}
+
+static void plan_chapters(builder *B) {
+  pb_plan *P = B->P;
+  const pb_library *lib = P->lib;
+  const pb_plan_options *o = B->opt;
+  pb_plan_grouping g = o->mode == PB_PLAN_HANDOUT ? PB_PLAN_BY_PRESENTER : o->grouping;
+  int has_categories = 0;
+  for (size_t i = 0; lib->root_category && i < lib->root_category->nchildren; i++)
+    if (category_has_content(P, lib->root_category->children[i])) has_categories = 1;
+  if (o->mode != PB_PLAN_HANDOUT && !o->grouping_set && !has_categories) g = PB_PLAN_BY_MONTH;
+
+  if (g == PB_PLAN_BY_CATEGORY) {
+    const pb_category **top =
+        pb_top_categories(B->a, lib, (const char **)o->category_order, o->ncategory_order);
+    for (size_t i = 0; lib->root_category && i < lib->root_category->nchildren; i++)
+      add_category_rows(B, top[i]);
+    /* Entries with no category (check-ins next to cards) get a chapter. */
+    int any = 0;
+    for (size_t i = 0; i < lib->nentries; i++)
+      if (lib->entries[i]->ncategory == 0 && P->include[i]) {
+        if (!any) add_row(B, PB_ROW_CHAPTER, 1, UNCATEGORIZED);
+        any = 1;
+        add_card_row(B, 2, lib->entries[i]);
+      }
+    return;
+  }
+  pb_entry_group *groups;
+  size_t ng = pb_entry_groups(B->a, lib, P->include,
+                              g == PB_PLAN_BY_PRESENTER ? PB_ORDER_PRESENTER
+                              : o->newest_first         ? PB_ORDER_NEWEST_FIRST
+                                                        : PB_ORDER_OLDEST_FIRST,
+                              &groups);
+  for (size_t k = 0; k < ng; k++) {
+    add_row(B, PB_ROW_CHAPTER, 1, groups[k].key);
+    for (size_t i = 0; i < groups[k].n; i++) add_card_row(B, 2, groups[k].entries[i]);
+  }
+}
+
+/* ==== appendices ======================================================== */
+
+static void plan_presenters(builder *B) {
+  pb_plan *P = B->P;
+  const pb_library *lib = P->lib;
+  const char **names;
+  size_t nu = pb_library_presenters(B->a, lib, 1, &names);
+  P->presenters = pb_arena_alloc(B->a, (nu + 1) * sizeof *P->presenters);
+  P->npresenters_appendix = nu;
+  const pb_entry **mine = pb_arena_alloc(B->a, (lib->nentries + 1) * sizeof *mine);
+  for (size_t k = 0; k < nu; k++) {
+    pb_plan_presenter *pp = &P->presenters[k];
+    pp->name = names[k];
+    size_t np = 0;
+    for (size_t i = 0; i < lib->nentries; i++)
+      if (lib->entries[i]->presenter && !strcmp(lib->entries[i]->presenter, pp->name))
+        mine[np++] = lib->entries[i];
+    size_t na = 0;
+    for (size_t i = 0; i < lib->nabsences; i++)
+      if (lib->absences[i].presenter && !strcmp(lib->absences[i].presenter, pp->name)) na++;
+    pp->npapers = (int)np;
+    pp->nabsences = (int)na;
+    P->total_papers += (int)np;
+    P->total_absences += (int)na;
+    /* Sessions in date order as the library keeps them, then the weeks
+     * not read. */
+    pb_entries_sort(mine, np, PB_ORDER_OLDEST_FIRST);
+    pp->sessions = pb_arena_alloc(B->a, (np + na + 1) * sizeof *pp->sessions);
+    for (size_t i = 0; i < np; i++) {
+      pb_plan_session *s = &pp->sessions[pp->nsessions++];
+      s->entry = mine[i];
+      for (size_t j = 0; j < mine[i]->nlinks; j++)
+        if (mine[i]->links[j].kind == PB_LINK_SLIDE) s->deck = &mine[i]->links[j];
+      s->in_book = P->card_of_entry[mine[i]->index] != NULL;
+    }
+    for (size_t i = 0; i < lib->nabsences; i++)
+      if (lib->absences[i].presenter && !strcmp(lib->absences[i].presenter, pp->name))
+        pp->sessions[pp->nsessions++].absence = &lib->absences[i];
+  }
+}
+
+static void plan_decks(builder *B) {
+  pb_plan *P = B->P;
+  const pb_library *lib = P->lib;
+  const pb_plan_options *o = B->opt;
+  P->decks = pb_arena_alloc(B->a, (lib->nslides + 1) * sizeof *P->decks);
+  P->ndecks = lib->nslides;
+  for (size_t i = 0; i < lib->nslides; i++) {
+    const pb_slide *d = &lib->slides[i];
+    pb_plan_deck *pd = &P->decks[i];
+    pd->deck = d;
+    if (!d->nentries) P->decks_unmentioned++;
+    pb_img_info info;
+    char err[128];
+    if (d->thumbnail && pb_image_probe(d->thumbnail, &info, err, sizeof err) == PB_OK &&
+        info.width > 0 && (info.format == PB_IMG_JPEG || info.format == PB_IMG_PNG)) {
+      pd->thumbnail = d->thumbnail;
+      pd->thumb_w = info.width;
+      pd->thumb_h = info.height;
+    }
+    pd->target_kind = PB_PLAN_TARGET_FILE;
+    pd->target = pb_arena_printf(B->a, "%s%s", o->root_prefix ? o->root_prefix : "", d->path);
+    if (o->base_url) {
+      pd->target_kind = PB_PLAN_TARGET_URI;
+      pd->target = pb_arena_printf(B->a, "%s/%s", o->base_url, d->path);
+    }
+  }
+  /* What does not match up (decks no card mentions, missing decks). */
+  pb_buf b = PB_BUF_INIT;
+  P->deck_problems = pb_slides_report(lib, &b);
+  P->deck_report = pb_arena_strdup(B->a, b.data ? b.data : "");
+  pb_buf_free(&b);
+}
+
+/* ==== front matter and entry point ====================================== */
+
+static void plan_front(builder *B) {
+  pb_plan *P = B->P;
+  const pb_plan_options *o = B->opt;
+  const pb_library *lib = P->lib;
+  P->title = o->title                     ? o->title
+             : o->mode == PB_PLAN_DIGEST  ? DEFAULT_DIGEST_TITLE
+             : o->mode == PB_PLAN_HANDOUT ? DEFAULT_HANDOUT_TITLE
+                                          : DEFAULT_BOOKLET_TITLE;
+  P->title_given = o->title != NULL || o->mode != PB_PLAN_BOOKLET;
+  P->group = o->group;
+  P->semester = o->semester;
+  P->author = o->author;
+  pb_library_date_range(lib, &P->date_first, &P->date_last);
+  const char **names;
+  if (!P->selected) {
+    P->npapers = lib->nentries;
+    P->npresenters = pb_library_presenters(B->a, lib, 0, &names);
+  } else {
+    /* Distinct presenters of the selected cards, in the order first met. */
+    P->npapers = P->nincluded;
+    names = pb_arena_alloc(B->a, (lib->nentries + 1) * sizeof *names);
+    for (size_t i = 0; i < lib->nentries; i++) {
+      const char *who = lib->entries[i]->presenter;
+      if (!P->include[i] || !who) continue;
+      size_t k = 0;
+      while (k < P->npresenters && strcmp(names[k], who)) k++;
+      if (k == P->npresenters) names[P->npresenters++] = who;
+    }
+    P->session_presenters = names;
+  }
+  pb_buf kw = PB_BUF_INIT;
+  for (size_t i = 0; i < P->nrows; i++)
+    if (P->rows[i].kind == PB_ROW_CHAPTER) {
+      if (kw.len) pb_buf_puts(&kw, ", ");
+      pb_buf_puts(&kw, P->rows[i].title);
+    }
+  P->keywords = pb_arena_strdup(B->a, kw.data ? kw.data : "");
+  pb_buf_free(&kw);
+}
+
+pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt) {
+  pb_plan_options defaults;
+  if (!opt) {
+    pb_plan_options_default(&defaults);
+    opt = &defaults;
+  }
+  pb_arena *a = pb_arena_new();
+  pb_plan *P = pb_arena_alloc(a, sizeof *P);
+  P->arena = a;
+  P->lib = lib;
+  P->mode = opt->mode;
+  P->session_date = opt->mode == PB_PLAN_HANDOUT ? opt->session_date : NULL;
+  builder B = {P, opt, a, 0};
+  select_cards(&B);
+  P->cards = pb_arena_alloc(a, (lib->nentries + 1) * sizeof *P->cards);
+  P->card_of_entry = pb_arena_alloc(a, (lib->nentries + 1) * sizeof *P->card_of_entry);
+  plan_chapters(&B);
+  /* cards[] in library order: rows were made in chapter order. */
+  pb_plan_card *ordered = pb_arena_alloc(a, (lib->nentries + 1) * sizeof *ordered);
+  size_t n = 0;
+  for (size_t i = 0; i < lib->nentries; i++)
+    if (P->card_of_entry[i]) ordered[n++] = *P->card_of_entry[i];
+  for (size_t i = 0; i < n; i++) P->card_of_entry[ordered[i].entry->index] = &ordered[i];
+  for (size_t i = 0; i < P->nrows; i++)
+    if (P->rows[i].card) P->rows[i].card = P->card_of_entry[P->rows[i].card->entry->index];
+  P->cards = ordered;
+  P->ncards = n;
+  if (opt->mode == PB_PLAN_BOOKLET && opt->appendix_presenters) {
+    P->appendix_presenters = 1;
+    plan_presenters(&B);
+  }
+  if (opt->mode == PB_PLAN_BOOKLET && opt->appendix_slides) {
+    P->appendix_slides = 1;
+    plan_decks(&B);
+  }
+  plan_front(&B);
+  return P;
+}
+
+void pb_plan_free(pb_plan *plan) {
+  if (plan) pb_arena_free(plan->arena);
+}
+
+/* ==== JSON ============================================================== */
+
+static const char *row_kind_name(pb_plan_row_kind k) {
+  switch (k) {
+  case PB_ROW_CHAPTER: return "chapter";
+  case PB_ROW_SECTION: return "section";
+  case PB_ROW_SUBSECTION: return "subsection";
+  default: return "card";
+  }
+}
+
+static void dump_figure(const pb_plan_figure *f, pb_buf *b) {
+  pb_buf_puts(b, "{\"src\": ");
+  pb_buf_json_str(b, f->fig->src);
+  pb_buf_printf(b, ", \"line\": %d, \"shown\": %s", f->line, f->ok ? "true" : "false");
+  if (f->ok)
+    pb_buf_printf(b, ", \"format\": \"%s\", \"pixels\": [%d, %d], \"natural_pt\": [%.2f, %.2f]",
+                  f->format ? f->format : "", f->width_px, f->height_px, f->natural_w,
+                  f->natural_h);
+  else {
+    pb_buf_puts(b, ", \"placeholder\": ");
+    pb_buf_json_str(b, f->caption);
+  }
+  pb_buf_puts(b, "}");
+}
+
+static void dump_card(const pb_plan_card *c, pb_buf *b) {
+  const pb_entry *e = c->entry;
+  pb_buf loc = PB_BUF_INIT;
+  pb_buf_printf(&loc, "%s:%d", e->file ? e->file : "", e->line);
+  pb_buf_puts(b, ", \"entry\": ");
+  pb_buf_printf(b, "%d, \"source\": ", e->index);
+  pb_buf_json_str(b, loc.data);
+  pb_buf_free(&loc);
+  pb_buf_puts(b, ",\n      \"links\": [");
+  for (size_t i = 0; i < c->nlinks; i++) {
+    const pb_plan_link *l = &c->links[i];
+    pb_buf_puts(b, i ? ",\n        " : "\n        ");
+    pb_buf_printf(b, "{\"kind\": \"%s\", \"label\": ", pb_link_kind_name(l->kind));
+    pb_buf_json_str(b, l->label);
+    pb_buf_printf(b, ", \"%s\": ", l->target_kind == PB_PLAN_TARGET_URI ? "uri" : "file");
+    pb_buf_json_str(b, l->target);
+    if (l->matched) pb_buf_puts(b, ", \"matched\": true");
+    pb_buf_puts(b, "}");
+  }
+  pb_buf_puts(b, c->nlinks ? "\n      ]" : "]");
+  pb_buf_puts(b, ",\n      \"figures\": [");
+  for (size_t i = 0; i < c->nfigures; i++) {
+    pb_buf_puts(b, i ? ",\n        " : "\n        ");
+    dump_figure(&c->figures[i], b);
+  }
+  pb_buf_puts(b, c->nfigures ? "\n      ]" : "]");
+}
+
+static void dump_rows(const pb_plan *P, pb_buf *b) {
+  pb_buf_puts(b, "  \"rows\": [");
+  for (size_t i = 0; i < P->nrows; i++) {
+    const pb_plan_row *r = &P->rows[i];
+    pb_buf_puts(b, i ? ",\n    " : "\n    ");
+    pb_buf_printf(b, "{\"kind\": \"%s\", \"title\": ", row_kind_name(r->kind));
+    pb_buf_json_str(b, r->title);
+    if (r->card) dump_card(r->card, b);
+    if (r->references) {
+      pb_buf_printf(b, ", \"references\": %zu, \"reference_figures\": [", r->cat->references.n);
+      for (size_t k = 0; k < r->nref_figures; k++) {
+        if (k) pb_buf_puts(b, ", ");
+        dump_figure(&r->ref_figures[k], b);
+      }
+      pb_buf_puts(b, "]");
+    }
+    pb_buf_puts(b, "}");
+  }
+  pb_buf_puts(b, P->nrows ? "\n  ],\n" : "],\n");
+}
+
+static void dump_appendices(const pb_plan *P, pb_buf *b) {
+  pb_buf_puts(b, "  \"presenters\": [");
+  for (size_t k = 0; k < P->npresenters_appendix; k++) {
+    const pb_plan_presenter *pp = &P->presenters[k];
+    pb_buf_puts(b, k ? ",\n    " : "\n    ");
+    pb_buf_puts(b, "{\"name\": ");
+    pb_buf_json_str(b, pp->name);
+    pb_buf_printf(b, ", \"papers\": %d, \"absences\": %d, \"sessions\": [", pp->npapers,
+                  pp->nabsences);
+    for (size_t i = 0; i < pp->nsessions; i++) {
+      const pb_plan_session *s = &pp->sessions[i];
+      if (i) pb_buf_puts(b, ", ");
+      if (s->entry)
+        pb_buf_printf(b, "{\"entry\": %d, \"in_book\": %s}", s->entry->index,
+                      s->in_book ? "true" : "false");
+      else {
+        pb_buf_puts(b, "{\"absence\": ");
+        pb_buf_json_str(b, s->absence->date);
+        pb_buf_puts(b, "}");
+      }
+    }
+    pb_buf_puts(b, "]}");
+  }
+  pb_buf_puts(b, P->npresenters_appendix ? "\n  ],\n" : "],\n");
+  pb_buf_puts(b, "  \"decks\": [");
+  for (size_t i = 0; i < P->ndecks; i++) {
+    const pb_plan_deck *d = &P->decks[i];
+    pb_buf_puts(b, i ? ",\n    " : "\n    ");
+    pb_buf_puts(b, "{\"path\": ");
+    pb_buf_json_str(b, d->deck->path);
+    pb_buf_printf(b, ", \"%s\": ", d->target_kind == PB_PLAN_TARGET_URI ? "uri" : "file");
+    pb_buf_json_str(b, d->target);
+    pb_buf_printf(b, ", \"thumbnail\": %s}", d->thumbnail ? "true" : "false");
+  }
+  pb_buf_puts(b, P->ndecks ? "\n  ],\n" : "],\n");
+  pb_buf_printf(b, "  \"deck_problems\": %zu\n", P->deck_problems);
+}
+
+void pb_plan_dump_json(const pb_plan *P, pb_buf *b) {
+  static const char *const modes[] = {"booklet", "digest", "handout"};
+  pb_buf_printf(b, "{\n  \"mode\": \"%s\",\n  \"selection\": ", modes[P->mode]);
+  pb_buf_json_str(b, P->selection);
+  pb_buf_printf(b, ",\n  \"cards\": %zu,\n  \"title\": ", P->ncards);
+  pb_buf_json_str(b, P->title);
+  pb_buf_puts(b, ",\n  \"group\": ");
+  pb_buf_json_str(b, P->group);
+  pb_buf_puts(b, ",\n  \"semester\": ");
+  pb_buf_json_str(b, P->semester);
+  pb_buf_puts(b, ",\n  \"dates\": [");
+  pb_buf_json_str(b, P->date_first);
+  pb_buf_puts(b, ", ");
+  pb_buf_json_str(b, P->date_last);
+  pb_buf_printf(b, "],\n  \"papers\": %zu,\n  \"presenters_count\": %zu,\n", P->npapers,
+                P->npresenters);
+  dump_rows(P, b);
+  dump_appendices(P, b);
+  pb_buf_puts(b, "}\n");
+}

@@ -1,0 +1,195 @@
+/* The plan stage: the book to be drawn, decided once for every output.
+ *
+ * From the model (a pb_library) and one pb_plan_options, pb_plan_build
+ * decides what any renderer shows: which cards are selected (presenter,
+ * category, a digest's window of dates, a handout's session), the front
+ * matter, the chapters in order with their headings and cards, each card's
+ * links resolved (decks matched by the model added, library paths turned
+ * into targets), each figure probed with its size or, when it cannot be
+ * shown, the placeholder caption that replaces it, and the appendices.
+ *
+ * Renderers (the PDF layout, the LaTeX export, the digest text, the outputs
+ * to come) walk a pb_plan and decide nothing of this themselves. This is the
+ * only stage after reading that looks at files on disk (figure headers,
+ * deck thumbnails, decks that are missing).
+ *
+ * A pb_plan owns its memory (one arena) and borrows the library: free the
+ * plan before the library. */
+#ifndef PB_PLAN_H
+#define PB_PLAN_H
+
+#include <stddef.h>
+
+#include "mem.h"
+#include "model.h"
+
+typedef enum {
+  PB_PLAN_BOOKLET, /* cover, contents, chapters, appendices */
+  PB_PLAN_DIGEST,  /* the cards of a window of dates, "what is new" first */
+  PB_PLAN_HANDOUT  /* one session's cards, for print */
+} pb_plan_mode;
+
+typedef enum { PB_PLAN_BY_CATEGORY, PB_PLAN_BY_MONTH, PB_PLAN_BY_PRESENTER } pb_plan_grouping;
+
+typedef struct {
+  pb_plan_mode mode;
+  /* Selection; NULL = no condition. Dates are ISO YYYY-MM-DD. */
+  const char *since, *until; /* digest window (since required in a digest) */
+  const char *session_date;  /* handout: the session's date (required) */
+  const char *presenter;     /* exact canonical name */
+  const char *category;      /* "CV" or "CV/Facial ...": a prefix of the card's path */
+  /* Chapters. */
+  pb_plan_grouping grouping;
+  int grouping_set; /* 0: by category when the library has categories, else month */
+  int newest_first; /* month and presenter chapters */
+  const char *const *category_order; /* display order of top categories */
+  size_t ncategory_order;
+  int appendix_presenters; /* booklet only */
+  int appendix_slides;     /* booklet only */
+  /* Front matter. */
+  const char *title; /* NULL = the mode's default title */
+  const char *group, *semester, *author;
+  /* Links to files of the library: root_prefix leads from the output's
+   * directory to the library root ("../"); base_url, when set, is a web copy
+   * of the library and such links become URLs under it. */
+  const char *root_prefix;
+  const char *base_url;
+} pb_plan_options;
+
+void pb_plan_options_default(pb_plan_options *o);
+
+/* ---- cards -------------------------------------------------------- */
+
+typedef enum {
+  PB_PLAN_TARGET_URI, /* target is a URL */
+  PB_PLAN_TARGET_FILE /* target is a path relative to the output's directory */
+} pb_plan_target;
+
+typedef struct {
+  const pb_link *link; /* as written; NULL for a matched deck */
+  pb_link_kind kind;
+  const char *label;          /* the word shown: "Paper", "Slides", ... */
+  const char *url;            /* as written (a matched deck: its library path) */
+  const char *local;          /* library-relative path, NULL for a URL */
+  pb_plan_target target_kind; /* how target is to be opened */
+  const char *target;         /* resolved with root_prefix / base_url */
+  int line;                   /* source line, 0 for a matched deck */
+  int matched;                /* a deck the model matched by presenter and date */
+} pb_plan_link;
+
+typedef struct {
+  const pb_figure *fig;
+  const char *file; /* where the figure is written (the card's file when unknown) */
+  int line;
+  int ok;                      /* shown: path, width_px, height_px set */
+  const char *path;            /* file on disk when ok */
+  int width_px, height_px;     /* displayed pixels (after EXIF orientation) */
+  const char *format;          /* "PNG", "JPEG", "WebP", "GIF" when ok */
+  double natural_w, natural_h; /* points at 96 dpi, an HTML width attribute applied */
+  int remote;                  /* not a local file: a URL (the placeholder links it) */
+  const char *caption;         /* the placeholder's caption when !ok */
+  const char *reason;          /* why it is not shown (NULL for remote figures) */
+} pb_plan_figure;
+
+typedef struct {
+  const pb_entry *entry;
+  pb_plan_link *links;
+  size_t nlinks;
+  pb_plan_figure *figures;
+  size_t nfigures;
+} pb_plan_card;
+
+/* ---- chapters ----------------------------------------------------- */
+
+typedef enum { PB_ROW_CHAPTER, PB_ROW_SECTION, PB_ROW_SUBSECTION, PB_ROW_CARD } pb_plan_row_kind;
+
+typedef struct {
+  pb_plan_row_kind kind;
+  int level;                   /* 1 = chapter, 2 = section, ...: a category's depth;
+                                  a card is one deeper than its heading */
+  const char *title;           /* heading text, or the card's title */
+  const char *color;           /* a category's colour as written, NULL if none */
+  const pb_category *cat;      /* category headings, NULL otherwise */
+  int references;              /* show cat's references and figures here */
+  pb_plan_figure *ref_figures; /* cat's reference figures, probed */
+  size_t nref_figures;
+  pb_plan_card *card; /* PB_ROW_CARD */
+} pb_plan_row;
+
+/* ---- appendices --------------------------------------------------- */
+
+typedef struct {
+  const pb_entry *entry;     /* a paper presented, or NULL */
+  const pb_absence *absence; /* a week not read, or NULL */
+  const pb_link *deck;       /* the card's own deck link, NULL if none */
+  int in_book;               /* the card is in this plan (can be linked to) */
+} pb_plan_session;
+
+typedef struct {
+  const char *name;
+  int npapers, nabsences;
+  pb_plan_session *sessions; /* papers by date (oldest first), then absences */
+  size_t nsessions;
+} pb_plan_presenter;
+
+typedef struct {
+  const pb_slide *deck;
+  const char *thumbnail; /* probed JPEG/PNG thumbnail, NULL if none */
+  int thumb_w, thumb_h;  /* its pixels */
+  pb_plan_target target_kind;
+  const char *target;
+} pb_plan_deck;
+
+/* ---- the plan ----------------------------------------------------- */
+
+typedef struct {
+  pb_arena *arena;
+  const pb_library *lib;
+  pb_plan_mode mode;
+  /* Selection. */
+  const unsigned char *include; /* per entry index: 1 = in the book */
+  size_t nincluded;
+  int selected;             /* a selection was applied (else every card) */
+  const char *selection;    /* "2024-12-01 — today, presenter X", NULL if none */
+  const char *session_date; /* handout: the session's date, else NULL */
+  /* Front matter. */
+  const char *title; /* never NULL: the mode's default when none was given */
+  int title_given;   /* a title was given (a digest's or handout's default counts) */
+  const char *group, *semester, *author;
+  const char *date_first, *date_last; /* dates of the library's entries */
+  size_t npapers;                     /* cards in the book */
+  size_t npresenters;                 /* distinct presenters of those cards */
+  const char **session_presenters;    /* with a selection: those presenters in
+                                         the order first met, else NULL */
+  const char *keywords;               /* chapter names, ", "-separated */
+  /* Chapters in order. */
+  pb_plan_row *rows;
+  size_t nrows;
+  /* Cards in library order (each also in one row). */
+  pb_plan_card *cards;
+  size_t ncards;
+  pb_plan_card **card_of_entry; /* per entry index, NULL if not in the book */
+  /* Appendices (booklet only; empty when not asked for). */
+  pb_plan_presenter *presenters;
+  size_t npresenters_appendix;
+  int appendix_presenters;
+  int total_papers, total_absences;
+  pb_plan_deck *decks;
+  size_t ndecks;
+  int appendix_slides;
+  size_t decks_unmentioned;
+  size_t deck_problems;    /* items in deck_report */
+  const char *deck_report; /* decks no card mentions, missing decks */
+} pb_plan;
+
+/* Builds the plan. Figures are probed (headers only) and each that cannot
+ * be shown gets a warning at its file:line. Returns NULL only when memory
+ * runs out; a selection that matches nothing gives nincluded 0. */
+pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt);
+void pb_plan_free(pb_plan *plan); /* accepts NULL */
+
+/* Writes the plan as JSON (stable key order, two-space indent): what
+ * `paperbook dump --plan` prints. */
+void pb_plan_dump_json(const pb_plan *plan, pb_buf *out);
+
+#endif
