@@ -17,6 +17,7 @@
 #include "fonts.h"
 #include "images.h"
 #include "layout.h"
+#include "mail.h"
 #include "model.h"
 #include "pdf.h"
 #include "plan.h"
@@ -482,8 +483,8 @@ static int parse_date(const char *s, char out[11]) {
   return 0;
 }
 
-/* Writes the plain-text summary of a digest, to paste into a mail. */
-static int write_digest_text(const pb_plan *plan, const char *path) {
+/* The plain-text summary of a digest (--text, and the mail's text part). */
+static void digest_text(const pb_plan *plan, pb_buf *out) {
   pb_buf b = PB_BUF_INIT;
   pb_buf_printf(&b, "New papers %s\n\n", plan->selection ? plan->selection : "");
   for (size_t i = 0; i < plan->ncards; i++) {
@@ -508,6 +509,13 @@ static int write_digest_text(const pb_plan *plan, const char *path) {
                       c->links[j].url ? c->links[j].url : "");
     pb_buf_putc(&b, '\n');
   }
+  *out = b;
+}
+
+/* Writes the plain-text summary of a digest, to paste into a mail. */
+static int write_digest_text(const pb_plan *plan, const char *path) {
+  pb_buf b = PB_BUF_INIT;
+  digest_text(plan, &b);
   FILE *f = fopen(path, "wb");
   int ok = f && fwrite(b.data, 1, b.len, f) == b.len;
   if (f && fclose(f) != 0) ok = 0;
@@ -589,13 +597,38 @@ static int plan_options(const cli_options *o, const pb_config *cfg, command cmd,
   return 0;
 }
 
+/* The digest as a message (--mail, --send): the text list as above and the
+ * plan's cards. */
+static int mail_digest(const pb_mail_options *mo, const pb_config *cfg, const pb_plan *plan,
+                       const char *pdf, const cli_options *o, long long created) {
+  pb_mail_input in = {0};
+  pb_buf text = PB_BUF_INIT;
+  digest_text(plan, &text);
+  in.plan = plan;
+  in.text = text.data ? text.data : "";
+  in.pdf = pdf;
+  in.since = o->since_iso;
+  in.until = o->until_iso;
+  in.created = created;
+  int rc = pb_mail_digest(mo, cfg, &in);
+  pb_buf_free(&text);
+  return rc;
+}
+
 static int cmd_render(int argc, char **argv, command cmd) {
   cli_options o = {0};
   const char *help = cmd == CMD_DIGEST    ? digest_help
                      : cmd == CMD_HANDOUT ? handout_help
                                           : build_help;
+  pb_mail_options mo = {0};
+  if (cmd == CMD_DIGEST && pb_mail_take_options(&argc, argv, &mo) != 0) return PB_EXIT_USAGE;
   int prc = parse_build_options(argc, argv, &o, help);
+  if (prc > 0 && cmd == CMD_DIGEST) fputs(pb_mail_help, stdout);
   if (prc) return prc > 0 ? PB_EXIT_OK : PB_EXIT_USAGE;
+  if (mo.since[0]) { /* --last-week, --last-month, --days */
+    o.since = mo.since;
+    o.until = mo.until;
+  }
   pb_diag_set_quiet(o.quiet);
   pb_diag_set_strict(o.strict);
   pb_progress_init(o.quiet ? 0 : isatty(2) ? 2 : 1);
@@ -663,6 +696,10 @@ static int cmd_render(int argc, char **argv, command cmd) {
   rel = root_from_output(root, output);
   po.root_prefix = rel;
   plan = pb_plan_build(lib, &po);
+  if (plan->selected && plan->nincluded == 0 && mo.wanted) {
+    exit_code = pb_mail_empty_window(&mo, plan->selection);
+    goto done;
+  }
   if (plan->selected && plan->nincluded == 0) {
     pb_error(root, 0, "no papers %s: nothing to write (the library has %zu papers%s)",
              plan->selection, lib->nentries,
@@ -764,6 +801,8 @@ static int cmd_render(int argc, char **argv, command cmd) {
   pb_info("paperbook: wrote %s: %zu papers, %zu pages, %zu figures (%d warnings)\n", output,
           plan->ncards, doc->npages, doc->nimages, pb_diag_warnings());
   exit_code = (o.strict && pb_diag_errors() > 0) ? PB_EXIT_FINDINGS : PB_EXIT_OK;
+  if (cmd == CMD_DIGEST && mo.wanted && exit_code == PB_EXIT_OK)
+    exit_code = mail_digest(&mo, &cfg, plan, output, &o, lo.created);
 done:
   pb_doc_free(doc);
   pb_fonts_free(fonts);
@@ -1116,6 +1155,7 @@ static int print_man(void) {
   roff_block(dump_help);
   puts(".SH DIGEST");
   roff_block(digest_help);
+  roff_block(pb_mail_help);
   puts(".SH HANDOUT");
   roff_block(handout_help);
   puts(".SH CHECK");

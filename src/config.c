@@ -27,6 +27,15 @@ static const str_key font_keys[] = {
     STRKEY("cjk_sans", font_cjk_sans), STRKEY("symbol", font_symbol),
 };
 
+static const str_key mail_keys[] = {
+    STRKEY("from", mail_from),
+    STRKEY("server", mail_server),
+    STRKEY("user", mail_user),
+    STRKEY("subject", mail_subject),
+    STRKEY("booklet_url", mail_booklet_url),
+    STRKEY("password_env", mail_password_env),
+};
+
 static const char *scalar(yaml_node_t *n) {
   return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
@@ -65,6 +74,42 @@ static void read_list(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, cons
       continue;
     }
     *PB_PUSH(cfg->arena, *items, *n, *cap) = pb_arena_strdup(cfg->arena, s);
+  }
+}
+
+/* The mail: block. A password here is refused without being echoed. */
+static void read_mail(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int line) {
+  if (v->type != YAML_MAPPING_NODE) {
+    pb_warn(cfg->path, line, "'mail' should be a mapping (from: ..., to: [...]); ignored");
+    return;
+  }
+  for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+    yaml_node_t *mk = yaml_document_get_node(doc, q->key);
+    yaml_node_t *mv = yaml_document_get_node(doc, q->value);
+    const char *mkey = scalar(mk);
+    int mline = (int)mk->start_mark.line + 1;
+    if (mkey && set_str(cfg, mail_keys, sizeof mail_keys / sizeof *mail_keys, mkey, mv)) continue;
+    if (mkey && strcmp(mkey, "to") == 0)
+      read_list(cfg, doc, mv, "to", &cfg->mail_to, &cfg->nmail_to, &cfg->capmail_to);
+    else if (mkey && strcmp(mkey, "cc") == 0)
+      read_list(cfg, doc, mv, "cc", &cfg->mail_cc, &cfg->nmail_cc, &cfg->capmail_cc);
+    else if (mkey && strcmp(mkey, "timeout") == 0) {
+      const char *s = scalar(mv);
+      char *end = NULL;
+      long t = s ? strtol(s, &end, 10) : 0;
+      if (!s || end == s || *end || t < 1 || t > 3600)
+        pb_warn(cfg->path, mline, "'timeout' should be seconds from 1 to 3600; ignored");
+      else
+        cfg->mail_timeout = (int)t;
+    } else if (mkey && strcmp(mkey, "password") == 0)
+      pb_error(cfg->path, mline,
+               "a password is never read from paperbook.yml (ignored): set the variable named "
+               "by password_env (default PAPERBOOK_SMTP_PASSWORD) or use ~/.netrc");
+    else
+      pb_warn(cfg->path, mline,
+              "unknown mail setting '%s' (known: from, to, cc, server, user, subject, "
+              "booklet_url, password_env, timeout); ignored",
+              mkey ? mkey : "?");
   }
 }
 
@@ -144,6 +189,8 @@ int pb_config_load(pb_config *cfg, const char *path) {
                   "mono, cjk_text, cjk_sans, symbol)",
                   fkey ? fkey : "?");
       }
+    } else if (strcmp(key, "mail") == 0) {
+      read_mail(cfg, &doc, v, line);
     } else {
       pb_warn(path, line, "unknown setting '%s'; ignored", key);
     }

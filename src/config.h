@@ -27,6 +27,12 @@ typedef struct {
   const char **appendices; /* "presenters", "slides" */
   size_t nappendices, capappendices;
   double dpi;
+  /* mail: the mailed digest (see mail.h). No password here, ever. */
+  const char *mail_from, *mail_server, *mail_user, *mail_subject, *mail_booklet_url;
+  const char *mail_password_env; /* name of the variable holding the password */
+  const char **mail_to, **mail_cc;
+  size_t nmail_to, capmail_to, nmail_cc, capmail_cc;
+  int mail_timeout;
   /* fonts: file paths or fontconfig names */
   const char *font_text, *font_sans, *font_mono, *font_cjk_text, *font_cjk_sans, *font_symbol;
 } pb_config;

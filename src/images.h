@@ -107,4 +107,12 @@ void pb_image_stream_free(pb_image_stream *s);
 int pb_image_decode_rgb8(const void *data, size_t len, unsigned char **px, int *w, int *h,
                          int *channels, char *err, size_t errlen);
 
+/* A small JPEG of any figure the module reads (PNG, JPEG, WebP, GIF first
+ * frame): oriented upright, alpha composited over white, CMYK made RGB,
+ * scaled down (area average) to fit max_w x max_h pixels (0 = no limit),
+ * never up. Appends the JPEG file to out and sets its size in *w, *h.
+ * quality 0 means 80. Returns 0, or a PB_E* code with a message in err. */
+int pb_image_thumbnail(const void *data, size_t len, int max_w, int max_h, int quality, pb_buf *out,
+                       int *w, int *h, char *err, size_t errlen);
+
 #endif

@@ -1212,3 +1212,82 @@ int pb_image_encode(const char *path, const pb_encode_options *opt, pb_image_str
   pb_buf_free(&b);
   return rc;
 }
+
+/* ==================================================================== */
+/* Thumbnails (for the mailed digest)                                    */
+/* ==================================================================== */
+
+/* Reduces r to 8-bit opaque gray or RGB: 16-bit samples to 8, palette to
+ * RGB, CMYK to RGB, alpha composited over white. */
+static void raw_flatten(raw_image *r) {
+  raw_unpalette(r);
+  size_t n = (size_t)r->w * (size_t)r->h;
+  if (r->bytes == 2) {
+    for (size_t i = 0; i < n * (size_t)r->channels; i++) r->px[i] = r->px[2 * i];
+    r->bytes = 1;
+  }
+  int c = r->channels, cc = c - (r->alpha ? 1 : 0);
+  int oc = cc == 4 ? 3 : cc;
+  unsigned char *d = r->px;
+  for (size_t i = 0; i < n; i++) {
+    const unsigned char *s = r->px + i * (size_t)c;
+    unsigned v[4];
+    for (int k = 0; k < cc; k++) v[k] = s[k];
+    if (cc == 4) { /* naive CMYK -> RGB; Adobe JPEGs store it inverted */
+      unsigned kk = r->invert ? v[3] : 255 - v[3];
+      for (int k = 0; k < 3; k++) v[k] = (r->invert ? v[k] : 255 - v[k]) * kk / 255;
+    }
+    unsigned a = r->alpha ? s[c - 1] : 255;
+    for (int k = 0; k < oc; k++) d[k] = (unsigned char)((v[k] * a + 255 * (255 - a) + 127) / 255);
+    d += oc;
+  }
+  r->channels = oc;
+  r->alpha = r->cmyk = r->invert = 0;
+}
+
+int pb_image_thumbnail(const void *data, size_t len, int max_w, int max_h, int quality, pb_buf *out,
+                       int *w, int *h, char *err, size_t errlen) {
+  pb_img_info info;
+  int rc = pb_image_probe_mem(data, len, &info, err, errlen);
+  if (rc) return rc;
+  raw_image r;
+  int lossy = 0;
+  switch (info.format) {
+  case PB_IMG_PNG: rc = png_decode(data, len, 1, &r, err, errlen); break;
+  case PB_IMG_JPEG: {
+    /* libjpeg scales by 1/2..1/8 while decoding: far less work for photos. */
+    int denom = 1;
+    while (denom < 8 && info.stored_width / (denom * 2) >= max_w &&
+           info.stored_height / (denom * 2) >= max_h)
+      denom *= 2;
+    if (info.bit_depth != 8) {
+      pb_errf(err, errlen, "%d-bit JPEG is not supported", info.bit_depth);
+      return PB_EFORMAT;
+    }
+    rc = jpeg_decode(data, len, denom, &r, err, errlen);
+    if (!rc) r.invert = info.adobe;
+    break;
+  }
+  case PB_IMG_WEBP: rc = webp_decode(data, len, &r, &lossy, err, errlen); break;
+  case PB_IMG_GIF: rc = gif_decode(data, len, &r, err, errlen); break;
+  default: pb_errf(err, errlen, "%s images cannot be shown", info.format_name); return PB_EFORMAT;
+  }
+  if (rc) return rc;
+  if (info.format == PB_IMG_JPEG) raw_orient(&r, info.orientation);
+  raw_flatten(&r);
+  double f = 1.0;
+  if (max_w > 0 && r.w > max_w) f = (double)max_w / r.w;
+  if (max_h > 0 && r.h * f > max_h) f = (double)max_h / r.h;
+  if (f < 1.0) raw_resample(&r, (int)(r.w * f + 0.5), (int)(r.h * f + 0.5));
+  pb_image_stream s;
+  memset(&s, 0, sizeof s);
+  rc = jpeg_encode(&r, quality > 0 && quality <= 100 ? quality : 80, &s, err, errlen);
+  if (!rc) {
+    pb_buf_append(out, s.data.data, s.data.len);
+    *w = r.w;
+    *h = r.h;
+  }
+  pb_image_stream_free(&s);
+  raw_free(&r);
+  return rc;
+}

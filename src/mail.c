@@ -1,0 +1,430 @@
+/* The mailed digest's options and windows, and the step that writes the
+ * message and sends it (see mail.h). */
+#include "mail.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+
+const char pb_mail_help[] =
+    "\n"
+    "Mail (see docs/mail.md):\n"
+    "      --mail FILE.eml     also write the digest as an e-mail message: the text\n"
+    "                          list, an HTML list with thumbnails, the PDF attached\n"
+    "      --send              send it over SMTP (server, sender and recipients from\n"
+    "                          the mail: block of paperbook.yml or the options below;\n"
+    "                          the password from $PAPERBOOK_SMTP_PASSWORD or ~/.netrc)\n"
+    "      --from ADDR, --to ADDR, --cc ADDR   (--to and --cc repeatable)\n"
+    "      --subject TEXT      {title} {group} {since} {until} {count} are replaced\n"
+    "      --smtp URL          smtp://host:587 (STARTTLS required), smtps://host:465,\n"
+    "                          smtp+insecure://host:25 (no TLS: a relay on this machine)\n"
+    "      --smtp-user NAME    login name (default: from the URL or ~/.netrc)\n"
+    "      --booklet-url URL   link to the group's published booklet\n"
+    "      --timeout SECONDS   for connecting and each server answer (default 60)\n"
+    "      --last-week         the window is last Monday-Sunday week\n"
+    "      --last-month        the window is last calendar month\n"
+    "      --days N            the window is the N days up to today\n"
+    "      --today DATE        what the windows count from (default: today)\n"
+    "An empty window writes and sends nothing (exit 0 with a note; 1 with --strict).\n";
+
+/* ---- dates ---------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static long days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  long yoe = y - era * 400;
+  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* Writes YYYY-MM-DD into out[11] (years are 1900..9999 here). */
+static void set_date(char out[11], long y, long m, long d) {
+  char tmp[64];
+  snprintf(tmp, sizeof tmp, "%04ld-%02ld-%02ld", y, m, d);
+  memcpy(out, tmp, 10);
+  out[10] = 0;
+}
+
+static void civil_from_days(long z, char out[11]) {
+  z += 719468;
+  long era = (z >= 0 ? z : z - 146096) / 146097;
+  long doe = z - era * 146097;
+  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long y = yoe + era * 400;
+  long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long mp = (5 * doy + 2) / 153;
+  long d = doy - (153 * mp + 2) / 5 + 1;
+  long m = mp + (mp < 10 ? 3 : -9);
+  set_date(out, y + (m <= 2), m, d);
+}
+
+static int month_days(int y, int m) {
+  static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : n[m - 1];
+}
+
+/* Parses YYYY-MM-DD (a real calendar date) into days since the epoch. */
+static int parse_day(const char *s, long *days) {
+  int y, m, d;
+  char tail;
+  if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1900 || m < 1 || m > 12 || d < 1 ||
+      d > month_days(y, m))
+    return -1;
+  *days = days_from_civil(y, m, d);
+  return 0;
+}
+
+typedef enum { WIN_NONE, WIN_WEEK, WIN_MONTH, WIN_DAYS } window_kind;
+
+static void compute_window(pb_mail_options *mo, window_kind kind, long ndays) {
+  long today;
+  parse_day(mo->today, &today);
+  if (kind == WIN_WEEK) {
+    long wd = ((today % 7) + 7 + 3) % 7; /* 1970-01-01 was a Thursday: Monday = 0 */
+    civil_from_days(today - wd - 7, mo->since);
+    civil_from_days(today - wd - 1, mo->until);
+  } else if (kind == WIN_MONTH) {
+    int y = atoi(mo->today), m = atoi(mo->today + 5) - 1;
+    if (m == 0) {
+      m = 12;
+      y--;
+    }
+    set_date(mo->since, y, m, 1);
+    set_date(mo->until, y, m, month_days(y, m));
+  } else if (kind == WIN_DAYS) {
+    civil_from_days(today - ndays + 1, mo->since);
+    civil_from_days(today, mo->until);
+  }
+}
+
+/* ---- the command line ------------------------------------------------ */
+
+typedef enum {
+  M_MAIL,
+  M_SEND,
+  M_FROM,
+  M_TO,
+  M_CC,
+  M_SUBJECT,
+  M_SMTP,
+  M_USER,
+  M_BOOKLET,
+  M_TIMEOUT,
+  M_LAST_WEEK,
+  M_LAST_MONTH,
+  M_DAYS,
+  M_TODAY
+} mail_opt;
+
+static const struct {
+  const char *name;
+  mail_opt id;
+  int arg;
+} mail_opts[] = {
+    {"mail", M_MAIL, 1},
+    {"send", M_SEND, 0},
+    {"from", M_FROM, 1},
+    {"to", M_TO, 1},
+    {"cc", M_CC, 1},
+    {"subject", M_SUBJECT, 1},
+    {"smtp", M_SMTP, 1},
+    {"smtp-user", M_USER, 1},
+    {"booklet-url", M_BOOKLET, 1},
+    {"timeout", M_TIMEOUT, 1},
+    {"last-week", M_LAST_WEEK, 0},
+    {"last-month", M_LAST_MONTH, 0},
+    {"days", M_DAYS, 1},
+    {"today", M_TODAY, 1},
+};
+
+static int push_addr(const char **list, size_t *n, const char *v, const char *opt) {
+  if (*n >= PB_MAIL_MAX_ADDRS) {
+    pb_error(NULL, 0, "more than %d --%s addresses", PB_MAIL_MAX_ADDRS, opt);
+    return PB_EUSAGE;
+  }
+  list[(*n)++] = v;
+  return 0;
+}
+
+static int positive(const char *v, const char *opt, long max, long *out) {
+  char *end;
+  errno = 0;
+  long n = strtol(v, &end, 10);
+  if (errno || end == v || *end || n < 1 || n > max) {
+    pb_error(NULL, 0, "--%s wants a whole number from 1 to %ld, not '%s'", opt, max, v);
+    return PB_EUSAGE;
+  }
+  *out = n;
+  return 0;
+}
+
+/* Applies one option; *kind and *ndays collect the window. */
+static int apply(pb_mail_options *mo, mail_opt id, const char *name, const char *v,
+                 window_kind *kind, long *ndays) {
+  long n;
+  window_kind k = WIN_NONE;
+  switch (id) {
+  case M_MAIL: mo->eml = v; break;
+  case M_SEND: mo->send = 1; break;
+  case M_FROM: mo->from = v; break;
+  case M_TO: return push_addr(mo->to, &mo->nto, v, name);
+  case M_CC: return push_addr(mo->cc, &mo->ncc, v, name);
+  case M_SUBJECT: mo->subject = v; break;
+  case M_SMTP: mo->smtp = v; break;
+  case M_USER: mo->user = v; break;
+  case M_BOOKLET: mo->booklet_url = v; break;
+  case M_TIMEOUT:
+    if (positive(v, name, 3600, &n)) return PB_EUSAGE;
+    mo->timeout = (int)n;
+    break;
+  case M_TODAY: {
+    long d;
+    if (parse_day(v, &d) != 0) {
+      pb_error(NULL, 0, "--today wants a date YYYY-MM-DD, not '%s'", v);
+      return PB_EUSAGE;
+    }
+    snprintf(mo->today, sizeof mo->today, "%s", v);
+    break;
+  }
+  case M_DAYS:
+    if (positive(v, name, 3660, ndays)) return PB_EUSAGE;
+    k = WIN_DAYS;
+    break;
+  case M_LAST_WEEK: k = WIN_WEEK; break;
+  case M_LAST_MONTH: k = WIN_MONTH; break;
+  }
+  if (k != WIN_NONE) {
+    if (*kind != WIN_NONE && *kind != k) {
+      pb_error(NULL, 0, "choose one of --last-week, --last-month and --days");
+      return PB_EUSAGE;
+    }
+    *kind = k;
+  }
+  return 0;
+}
+
+int pb_mail_take_options(int *argc, char **argv, pb_mail_options *mo) {
+  memset(mo, 0, sizeof *mo);
+  window_kind kind = WIN_NONE;
+  long ndays = 0;
+  int out = 1, dates = 0, rc = 0;
+  int i = 1;
+  for (; i < *argc && rc == 0; i++) {
+    char *a = argv[i];
+    if (strcmp(a, "--") == 0) break;
+    if (strcmp(a, "--strict") == 0) mo->strict = 1;
+    if (strncmp(a, "--since", 7) == 0 || strncmp(a, "--until", 7) == 0) dates = 1;
+    size_t k = 0, nopts = sizeof mail_opts / sizeof *mail_opts;
+    const char *eq = a[0] == '-' && a[1] == '-' ? strchr(a, '=') : NULL;
+    size_t nlen = eq ? (size_t)(eq - a - 2) : strlen(a) - 2;
+    for (; a[0] == '-' && a[1] == '-' && k < nopts; k++)
+      if (strlen(mail_opts[k].name) == nlen && strncmp(a + 2, mail_opts[k].name, nlen) == 0) break;
+    if (a[0] != '-' || a[1] != '-' || k == nopts) {
+      argv[out++] = a;
+      continue;
+    }
+    const char *v = NULL;
+    if (mail_opts[k].arg) {
+      if (eq)
+        v = eq + 1;
+      else if (i + 1 < *argc)
+        v = argv[++i];
+      else {
+        pb_error(NULL, 0, "--%s needs a value", mail_opts[k].name);
+        rc = PB_EUSAGE;
+        break;
+      }
+    } else if (eq) {
+      pb_error(NULL, 0, "--%s takes no value", mail_opts[k].name);
+      rc = PB_EUSAGE;
+      break;
+    }
+    rc = apply(mo, mail_opts[k].id, mail_opts[k].name, v, &kind, &ndays);
+  }
+  for (; i < *argc; i++) argv[out++] = argv[i];
+  argv[out] = NULL;
+  *argc = out;
+  if (rc) return rc;
+  mo->wanted = mo->eml != NULL || mo->send;
+  if (!mo->today[0]) {
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(mo->today, sizeof mo->today, "%Y-%m-%d", &tm);
+  }
+  if (kind != WIN_NONE && dates) {
+    pb_error(NULL, 0, "--since/--until and --last-week/--last-month/--days: choose one");
+    return PB_EUSAGE;
+  }
+  compute_window(mo, kind, ndays);
+  return 0;
+}
+
+int pb_mail_empty_window(const pb_mail_options *mo, const char *window) {
+  if (mo->strict) {
+    pb_error(NULL, 0, "no papers %s: no message written or sent (--strict)", window);
+    return 1;
+  }
+  pb_note(NULL, 0, "no papers %s: no message written or sent", window);
+  return 0;
+}
+
+/* ---- settings, writing, sending -------------------------------------- */
+
+/* Expands {title} {group} {since} {until} {count} in a subject template. */
+static char *expand_subject(const char *tpl, const pb_config *cfg, const pb_mail_input *in) {
+  pb_buf b = PB_BUF_INIT;
+  char count[32];
+  snprintf(count, sizeof count, "%zu", in->plan->ncards);
+  for (const char *p = tpl; *p; p++) {
+    const char *close = *p == '{' ? strchr(p, '}') : NULL;
+    const char *val = NULL;
+    if (close) {
+      size_t n = (size_t)(close - p - 1);
+#define KEY(k) (n == sizeof k - 1 && strncmp(p + 1, k, n) == 0)
+      if (KEY("title"))
+        val = in->plan->title;
+      else if (KEY("group"))
+        val = cfg->group ? cfg->group : in->plan->title;
+      else if (KEY("since"))
+        val = in->since;
+      else if (KEY("until"))
+        val = in->until[0] ? in->until : "today";
+      else if (KEY("count"))
+        val = count;
+#undef KEY
+    }
+    if (!val) {
+      pb_buf_putc(&b, *p);
+      continue;
+    }
+    pb_buf_puts(&b, val);
+    p = close;
+  }
+  return pb_buf_detach(&b);
+}
+
+static const char *default_subject(const pb_config *cfg, size_t n) {
+  if (cfg->group)
+    return n == 1 ? "{group} digest {since} — {until}: 1 paper"
+                  : "{group} digest {since} — {until}: {count} papers";
+  return n == 1 ? "{title} {since} — {until}: 1 paper"
+                : "{title} {since} — {until}: {count} papers";
+}
+
+/* Options first, then the mail: block; a missing sender or (for --send)
+ * recipient or server is a usage error. */
+static int resolve(const pb_mail_options *mo, const pb_config *cfg, const pb_mail_input *in,
+                   pb_mail_settings *ms) {
+  memset(ms, 0, sizeof *ms);
+  ms->from = mo->from ? mo->from : cfg->mail_from;
+  ms->to = mo->nto ? (const char **)mo->to : cfg->mail_to;
+  ms->nto = mo->nto ? mo->nto : cfg->nmail_to;
+  ms->cc = mo->ncc ? (const char **)mo->cc : cfg->mail_cc;
+  ms->ncc = mo->ncc ? mo->ncc : cfg->nmail_cc;
+  ms->booklet_url = mo->booklet_url ? mo->booklet_url : cfg->mail_booklet_url;
+  ms->smtp = mo->smtp ? mo->smtp : cfg->mail_server;
+  ms->user = mo->user ? mo->user : cfg->mail_user;
+  ms->password_env = cfg->mail_password_env ? cfg->mail_password_env : "PAPERBOOK_SMTP_PASSWORD";
+  ms->timeout = mo->timeout ? mo->timeout : cfg->mail_timeout ? cfg->mail_timeout : 60;
+  const char *where = cfg->path ? cfg->path : "paperbook.yml";
+  if (!ms->from) {
+    pb_error(NULL, 0,
+             "the message needs a sender: --from ADDR, or 'from:' in the mail: block of %s", where);
+    return PB_EUSAGE;
+  }
+  if (mo->send && ms->nto + ms->ncc == 0) {
+    pb_error(NULL, 0, "--send needs recipients: --to ADDR, or 'to:' in the mail: block of %s",
+             where);
+    return PB_EUSAGE;
+  }
+  if (mo->send && !ms->smtp) {
+    pb_error(NULL, 0, "--send needs a server: --smtp URL, or 'server:' in the mail: block of %s",
+             where);
+    return PB_EUSAGE;
+  }
+  const char *tpl = mo->subject ? mo->subject : cfg->mail_subject;
+  ms->subject = expand_subject(tpl ? tpl : default_subject(cfg, in->plan->ncards), cfg, in);
+  return 0;
+}
+
+/* FILE.eml given, else the PDF's name with .eml. */
+static char *eml_path(const pb_mail_options *mo, const char *pdf) {
+  if (mo->eml) return pb_xstrdup(mo->eml);
+  pb_buf b = PB_BUF_INIT;
+  size_t n = strlen(pdf);
+  pb_buf_append(&b, pdf, n > 4 && strcmp(pdf + n - 4, ".pdf") == 0 ? n - 4 : n);
+  pb_buf_puts(&b, ".eml");
+  return pb_buf_detach(&b);
+}
+
+/* One line per message sent, beside the .eml: what cron has done. */
+static void log_sent(const char *eml, const char *msgid, const pb_mail_input *in, size_t len,
+                     size_t nrcpt) {
+  const char *slash = strrchr(eml, '/');
+  pb_buf p = PB_BUF_INIT;
+  if (slash) pb_buf_append(&p, eml, (size_t)(slash - eml + 1));
+  pb_buf_puts(&p, "mail-sent.log");
+  char stamp[32];
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  FILE *f = fopen(p.data, "a");
+  if (!f ||
+      fprintf(f, "%s\t<%s>\t%s..%s\t%zu papers\t%zu bytes\t%zu recipients\t%s\n", stamp, msgid,
+              in->since, in->until[0] ? in->until : "", in->plan->ncards, len, nrcpt, eml) < 0)
+    pb_warn(p.data, 0, "cannot record the message sent: %s", strerror(errno));
+  if (f) fclose(f);
+  pb_buf_free(&p);
+}
+
+int pb_mail_digest(const pb_mail_options *mo, const pb_config *cfg, const pb_mail_input *in) {
+  pb_mail_settings ms;
+  if (resolve(mo, cfg, in, &ms) != 0) {
+    pb_mail_settings_free(&ms);
+    return 2;
+  }
+  char *eml = eml_path(mo, in->pdf);
+  pb_buf msg = PB_BUF_INIT;
+  char msgid[256] = "";
+  int status = 1;
+  if (pb_mail_build(&ms, in, &msg, msgid, sizeof msgid) != 0) goto done;
+  if (pb_write_file_atomic(eml, msg.data, msg.len) != 0) {
+    pb_error(eml, 0, "cannot write: %s", strerror(errno));
+    goto done;
+  }
+  pb_info("paperbook: wrote %s: %zu papers, %.2f MB\n", eml, in->plan->ncards, msg.len / 1048576.0);
+  if (!mo->send) {
+    status = 0;
+    goto done;
+  }
+  if (pb_smtp_send(&ms, msg.data, msg.len) != 0) {
+    pb_error(eml, 0, "not sent; the message is kept here (nothing added to mail-sent.log)");
+    goto done;
+  }
+  log_sent(eml, msgid, in, msg.len, ms.nto + ms.ncc);
+  pb_info("paperbook: sent %s to %zu recipient%s\n", eml, ms.nto + ms.ncc,
+          ms.nto + ms.ncc == 1 ? "" : "s");
+  status = 0;
+done:
+  pb_buf_free(&msg);
+  free(eml);
+  pb_mail_settings_free(&ms);
+  return status;
+}
+
+void pb_mail_settings_free(pb_mail_settings *ms) {
+  free((char *)ms->subject);
+  free(ms->env_from);
+  for (size_t i = 0; i < ms->nrcpt; i++) free(ms->rcpt[i]);
+  free(ms->rcpt);
+  memset(ms, 0, sizeof *ms);
+}

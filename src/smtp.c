@@ -1,0 +1,180 @@
+/* Sending the digest over SMTP with libcurl.
+ *
+ *   smtp://host[:587]            STARTTLS required (CURLUSESSL_ALL)
+ *   smtps://host[:465]           TLS from the first byte
+ *   smtp+insecure://host[:25]    no TLS at all: a relay on this machine, tests
+ *
+ * The password comes from the environment variable the settings name or
+ * from ~/.netrc (libcurl reads it), never from the URL, the command line or
+ * paperbook.yml, and is never printed: messages show the URL without its
+ * user part, and only the server's answers (never what we sent) are kept
+ * for them. */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "mail.h"
+
+typedef struct {
+  const char *data;
+  size_t len, pos;
+  char answer[512]; /* the server's last reply, for messages */
+} smtp_state;
+
+static size_t read_body(char *out, size_t size, size_t n, void *userp) {
+  smtp_state *s = userp;
+  size_t room = size * n, left = s->len - s->pos;
+  size_t k = left < room ? left : room;
+  memcpy(out, s->data + s->pos, k);
+  s->pos += k;
+  return k;
+}
+
+/* Keeps the last line the server sent (CURLINFO_HEADER_IN holds replies). */
+static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *userp) {
+  (void)c;
+  smtp_state *s = userp;
+  if (type != CURLINFO_HEADER_IN || size == 0) return 0;
+  size_t n = size < sizeof s->answer - 1 ? size : sizeof s->answer - 1;
+  memcpy(s->answer, data, n);
+  while (n && (s->answer[n - 1] == '\n' || s->answer[n - 1] == '\r')) n--;
+  s->answer[n] = 0;
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)s->answer[i] < 0x20) s->answer[i] = ' ';
+  return 0;
+}
+
+/* The URL libcurl gets and how much TLS it must insist on; *shown is the
+ * URL without user information, for messages. Returns -1 after an error. */
+static int parse_url(const char *url, char **real, long *tls, char **shown) {
+  static const char insecure[] = "smtp+insecure://";
+  *real = *shown = NULL;
+  if (strncmp(url, insecure, sizeof insecure - 1) == 0) {
+    pb_buf b = PB_BUF_INIT;
+    pb_buf_printf(&b, "smtp://%s", url + sizeof insecure - 1);
+    *real = pb_buf_detach(&b);
+    *tls = CURLUSESSL_NONE;
+  } else if (strncmp(url, "smtp://", 7) == 0 || strncmp(url, "smtps://", 8) == 0) {
+    *real = pb_xstrdup(url);
+    *tls = CURLUSESSL_ALL;
+  } else {
+    pb_error(NULL, 0,
+             "the SMTP server must be smtp://HOST[:PORT] (STARTTLS), smtps://HOST[:PORT] "
+             "or smtp+insecure://HOST[:PORT]");
+    return -1;
+  }
+  CURLU *u = curl_url();
+  char *host = NULL, *port = NULL, *pw = NULL;
+  int rc = -1;
+  if (curl_url_set(u, CURLUPART_URL, *real, 0) != CURLUE_OK ||
+      curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+    pb_error(NULL, 0, "the SMTP server's URL does not parse (it should be smtp://HOST[:PORT])");
+  } else if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK) {
+    pb_error(NULL, 0,
+             "the SMTP URL holds a password: it is never read from the command line or "
+             "paperbook.yml; set PAPERBOOK_SMTP_PASSWORD (or password_env) or use "
+             "~/.netrc");
+  } else {
+    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+    pb_buf b = PB_BUF_INIT;
+    pb_buf_printf(&b, "%.*s//%s:%s", (int)(strchr(url, '/') - url), url, host, port ? port : "?");
+    *shown = pb_buf_detach(&b);
+    rc = 0;
+  }
+  curl_free(host);
+  curl_free(port);
+  curl_free(pw);
+  curl_url_cleanup(u);
+  if (rc) {
+    free(*real);
+    *real = NULL;
+  }
+  return rc;
+}
+
+/* What went wrong, in words, from libcurl's code and the server's answer. */
+static void report(const char *shown, CURLcode rc, const char *errbuf, const smtp_state *s,
+                   int timeout) {
+  const char *what = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  switch (rc) {
+  case CURLE_OPERATION_TIMEDOUT:
+    pb_error(shown, 0, "sending failed: no answer from the server within %d s (%s)", timeout, what);
+    return;
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_COULDNT_RESOLVE_HOST:
+    pb_error(shown, 0, "sending failed: cannot connect: %s", what);
+    return;
+  case CURLE_USE_SSL_FAILED:
+    pb_error(shown, 0,
+             "sending failed: the server does not offer STARTTLS, which smtp:// requires (use "
+             "smtps:// for TLS from the start, or smtp+insecure:// for a relay on this machine)");
+    return;
+  case CURLE_LOGIN_DENIED:
+    pb_error(shown, 0, "sending failed: the server refused the login%s%s", s->answer[0] ? ": " : "",
+             s->answer);
+    return;
+  default:
+    if (s->answer[0])
+      pb_error(shown, 0, "sending failed: %s; the server said: %s", what, s->answer);
+    else
+      pb_error(shown, 0, "sending failed: %s", what);
+  }
+}
+
+/* Login: the user from the settings (or the URL), the password from the
+ * environment; without one, libcurl looks in ~/.netrc. */
+static void set_login(CURL *c, const pb_mail_settings *ms) {
+  const char *pw = ms->password_env ? getenv(ms->password_env) : NULL;
+  if (ms->user) curl_easy_setopt(c, CURLOPT_USERNAME, ms->user);
+  if (pw && *pw)
+    curl_easy_setopt(c, CURLOPT_PASSWORD, pw);
+  else
+    curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+}
+
+int pb_smtp_send(const pb_mail_settings *ms, const char *message, size_t len) {
+  char *real, *shown;
+  long tls;
+  if (parse_url(ms->smtp, &real, &tls, &shown) != 0) return PB_EIO;
+  CURL *c = curl_easy_init();
+  smtp_state s = {message, len, 0, ""};
+  char errbuf[CURL_ERROR_SIZE] = "";
+  struct curl_slist *rcpt = NULL;
+  for (size_t i = 0; i < ms->nrcpt; i++) {
+    pb_buf b = PB_BUF_INIT;
+    pb_buf_printf(&b, "<%s>", ms->rcpt[i]);
+    rcpt = curl_slist_append(rcpt, b.data);
+    pb_buf_free(&b);
+  }
+  pb_buf from = PB_BUF_INIT;
+  pb_buf_printf(&from, "<%s>", ms->env_from);
+  curl_easy_setopt(c, CURLOPT_URL, real);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(c, CURLOPT_USE_SSL, tls);
+  curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.data);
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+  curl_easy_setopt(c, CURLOPT_READFUNCTION, read_body);
+  curl_easy_setopt(c, CURLOPT_READDATA, &s);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+  curl_easy_setopt(c, CURLOPT_DEBUGDATA, &s);
+  curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* for on_debug; it prints nothing itself */
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)ms->timeout);
+  curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)ms->timeout);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)ms->timeout);
+  set_login(c, ms);
+  CURLcode rc = curl_easy_perform(c);
+  if (rc != CURLE_OK) report(shown, rc, errbuf, &s, ms->timeout);
+  curl_slist_free_all(rcpt);
+  pb_buf_free(&from);
+  curl_easy_cleanup(c);
+  free(real);
+  free(shown);
+  return rc == CURLE_OK ? 0 : PB_EIO;
+}

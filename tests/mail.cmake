@@ -1,0 +1,16 @@
+# The mailed digest (src/mail*.c, src/smtp.c): --mail/--send against a real
+# SMTP server (python3-aiosmtpd) that the test starts on 127.0.0.1, a free
+# port, and stops; the 2024 archive's windows, size, and its HTML rendered by
+# headless Chromium. Debian's python3 (aiosmtpd is a Debian package, not on
+# other interpreters' paths).
+find_program(PB_SYSTEM_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT PB_SYSTEM_PYTHON3)
+  find_program(PB_SYSTEM_PYTHON3 python3)
+endif()
+add_test(NAME mail-smtp
+  COMMAND ${PB_SYSTEM_PYTHON3} ${PB_TESTS}/mail/mail_test.py ${PB_BIN} ${PB_ROOT}
+          ${CMAKE_BINARY_DIR}/mail-test)
+add_test(NAME mail-corpus
+  COMMAND ${PB_SYSTEM_PYTHON3} ${PB_TESTS}/mail/mail_corpus_test.py ${PB_BIN}
+          ${PB_CORPUS}/Archived/2024论文精读归档.md ${CMAKE_BINARY_DIR}/mail-corpus)
+set_tests_properties(mail-smtp mail-corpus PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
