@@ -138,6 +138,7 @@ int pb_smtp_send(const pb_mail_settings *ms, const char *message, size_t len) {
   char *real, *shown;
   long tls;
   if (parse_url(ms->smtp, &real, &tls, &shown) != 0) return PB_EIO;
+  curl_global_init(CURL_GLOBAL_DEFAULT);
   CURL *c = curl_easy_init();
   smtp_state s = {message, len, 0, ""};
   char errbuf[CURL_ERROR_SIZE] = "";
@@ -174,6 +175,7 @@ int pb_smtp_send(const pb_mail_settings *ms, const char *message, size_t len) {
   curl_slist_free_all(rcpt);
   pb_buf_free(&from);
   curl_easy_cleanup(c);
+  curl_global_cleanup();
   free(real);
   free(shown);
   return rc == CURLE_OK ? 0 : PB_EIO;

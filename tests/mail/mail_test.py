@@ -249,7 +249,36 @@ def main():
     p = run(args, home=home)
     check(p.returncode == 0 and len(s.handler.envelopes) == 2,
           f"netrc: logged in with ~/.netrc and sent ({p.stderr.strip()[-200:]!r})")
-    # 3. Failures.
+    # 3. Everything from the mail: block of paperbook.yml; a password there
+    #    is refused without being echoed.
+    lib = os.path.join(WORK, "lib")
+    shutil.rmtree(lib, ignore_errors=True)
+    for d in ("papers", "Images"):
+        shutil.copytree(os.path.join(LIB, d), os.path.join(lib, d))
+    with open(os.path.join(lib, "paperbook.yml"), "w", encoding="utf-8") as f:
+        f.write("group: 论文精读\nmail:\n  from: 论文精读 <group@example.org>\n"
+                "  to: [a@example.org, b@example.org]\n"
+                f"  server: smtp+insecure://127.0.0.1:{s.port}\n  user: {USER}\n"
+                "  password: hunter2-in-yaml\n")
+    n = len(s.handler.envelopes)
+    p = subprocess.run([PB, "digest", "--no-cache", "--since", "2024-12-01", "--until",
+                        "2024-12-31", "--send", lib], capture_output=True, text=True,
+                       env=dict(os.environ, PAPERBOOK_SMTP_PASSWORD=PASSWORD,
+                                HOME=os.path.join(WORK, "home-empty")), timeout=120)
+    check(p.returncode == 0 and len(s.handler.envelopes) == n + 1,
+          f"config: sent with the mail: block ({p.stderr.strip()[-300:]!r})")
+    check("password is never read from paperbook.yml" in p.stderr and
+          "hunter2" not in p.stderr + p.stdout, "config: password: refused, not echoed")
+    if len(s.handler.envelopes) == n + 1:
+        env = s.handler.envelopes[-1]
+        m = email.message_from_bytes(env.original_content or env.content,
+                                     policy=email.policy.default)
+        check(sorted(env.rcpt_tos) == ["a@example.org", "b@example.org"] and
+              str(m["Subject"]) == "论文精读 digest 2024-12-01 — 2024-12-31: 3 papers",
+              f"config: recipients and subject from it ({m['Subject']})")
+    check(os.path.exists(os.path.join(lib, "build", "digest-2024-12-01.eml")),
+          "config: the .eml beside the PDF by default")
+    # 4. Failures.
     failed_send("auth", f"smtp+insecure://127.0.0.1:{s.port}", r"refused the login: 535",
                 {"PAPERBOOK_SMTP_PASSWORD": "wrong"}, ["--smtp-user", USER])
     s.handler.reject_data = True
@@ -271,12 +300,12 @@ def main():
                     r"no answer from the server within 2 s")
     check(p.elapsed < 30, f"stall: gave up in {p.elapsed:.1f} s")
     st.stop()
-    # 4. Bad settings: a password in the URL is refused and not echoed.
+    # 5. Bad settings: a password in the URL is refused and not echoed.
     out, args = digest_args("urlpw", ["--send", "--smtp", f"smtp://u:{PASSWORD}@127.0.0.1:1"])
     p = run(args)
     check(p.returncode == 1 and "holds a password" in p.stderr and PASSWORD not in p.stderr,
           f"urlpw: refused without echoing it ({p.stderr.strip()[-200:]!r})")
-    # 5. Empty window.
+    # 6. Empty window.
     out = os.path.join(WORK, "empty")
     os.makedirs(out, exist_ok=True)
     base = ["--last-week", "--today", "2030-01-09", "-o", os.path.join(out, "e.pdf"),
@@ -296,7 +325,7 @@ def main():
         p = run(extra + base[3:], quiet=False)
         check(p.returncode == 0 and f"no papers {want}" in p.stderr,
               f"{' '.join(extra)}: {want} ({p.stderr.strip()!r})")
-    # 6. Windows: --days 10 --today 2024-12-15 is 12-06..12-15 (VPT and MAE-DFER).
+    # 7. Windows: --days 10 --today 2024-12-15 is 12-06..12-15 (VPT and MAE-DFER).
     out, args = digest_args("days")
     args = args[4:] + ["--days", "10", "--today", "2024-12-15"]
     p = run(args)
