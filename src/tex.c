@@ -31,12 +31,27 @@
 
 /* ==== fonts the .tex names ============================================ */
 
-#define FONT_MAIN "Noto Serif"
-#define FONT_SANS "Noto Sans"
-#define FONT_MONO "Noto Sans Mono"
-#define FONT_CJK_MAIN "AR PL UMing CN"
-#define FONT_CJK_SANS "WenQuanYi Micro Hei"
-#define FONT_CJK_MONO "WenQuanYi Micro Hei Mono"
+/* The six fonts the .tex sets, each with the families that may stand in
+ * for it, first choice first, and the Debian package of the first. The
+ * export names only families fontconfig finds (the first of each list
+ * that is installed), so xelatex never stops on a missing font. */
+enum { FONT_MAIN, FONT_SANS, FONT_MONO, FONT_CJK_MAIN, FONT_CJK_SANS, FONT_CJK_MONO, NFONTS };
+static const struct {
+  const char *role;
+  const char *package;
+  const char *families[4];
+} FONT_CHOICES[NFONTS] = {
+    {"main", "fonts-noto-core", {"Noto Serif", "DejaVu Serif", NULL}},
+    {"sans", "fonts-noto-core", {"Noto Sans", "DejaVu Sans", NULL}},
+    {"mono", "fonts-noto-mono", {"Noto Sans Mono", "DejaVu Sans Mono", NULL}},
+    {"CJK main",
+     "fonts-arphic-uming",
+     {"AR PL UMing CN", "Noto Serif CJK SC", "WenQuanYi Micro Hei", NULL}},
+    {"CJK sans", "fonts-wqy-microhei", {"WenQuanYi Micro Hei", "Noto Sans CJK SC", NULL}},
+    {"CJK mono",
+     "fonts-wqy-microhei",
+     {"WenQuanYi Micro Hei Mono", "Noto Sans Mono CJK SC", "WenQuanYi Micro Hei", NULL}},
+};
 
 #define FIGURE_DIR "figures"
 #define FIGURE_MAX_BYTES ((size_t)256 << 20)
@@ -68,6 +83,7 @@ typedef struct {
   /* Characters dropped from the piece being written, for one warning. */
   uint32_t dropped[4];
   int ndropped;
+  const char *fonts[NFONTS]; /* the families chosen (installed ones) */
   tex_figure *figs;
   size_t nfigs, capfigs;
   int nfig_files;
@@ -107,6 +123,29 @@ static FcCharSet *family_charset(FcConfig *config, const char *family) {
 }
 
 /* Invisible format characters nobody misses, and that fonts rarely have. */
+/* Picks, for each font the .tex sets, the first family fontconfig has. When
+ * none is installed the first is named anyway, with a warning that says
+ * which package to install (xelatex will stop without it). */
+static void choose_fonts(tex *T, FcConfig *fc) {
+  for (int i = 0; i < NFONTS; i++) {
+    T->fonts[i] = NULL;
+    for (int k = 0; !T->fonts[i] && FONT_CHOICES[i].families[k]; k++) {
+      FcCharSet *cs = family_charset(fc, FONT_CHOICES[i].families[k]);
+      if (cs) {
+        T->fonts[i] = FONT_CHOICES[i].families[k];
+        FcCharSetDestroy(cs);
+      }
+    }
+    if (!T->fonts[i]) {
+      T->fonts[i] = FONT_CHOICES[i].families[0];
+      pb_warn(NULL, 0,
+              "LaTeX export: no %s font installed (%s or a stand-in); xelatex needs it "
+              "(Debian: %s)",
+              FONT_CHOICES[i].role, T->fonts[i], FONT_CHOICES[i].package);
+    }
+  }
+}
+
 static int is_invisible(uint32_t cp) {
   return (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0xFEFF || cp == 0x00AD ||
          (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0000 && cp <= 0xE01EF);
@@ -888,13 +927,16 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
   pb_buf_puts(b, "\\usepackage[margin=2.2cm,top=2.4cm,bottom=2.4cm]{geometry}\n"
                  "\\usepackage{graphicx}\n"
                  "\\usepackage{xcolor}\n"
-                 "\n"
-                 "\\setmainfont{" FONT_MAIN "}\n"
-                 "\\setsansfont{" FONT_SANS "}\n"
-                 "\\setmonofont{" FONT_MONO "}[Scale=MatchLowercase]\n"
-                 "\\setCJKmainfont{" FONT_CJK_MAIN "}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
-                 "\\setCJKsansfont{" FONT_CJK_SANS "}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
-                 "\\setCJKmonofont{" FONT_CJK_MONO "}[Scale=MatchLowercase]\n");
+                 "\n");
+  pb_buf_printf(b,
+                "\\setmainfont{%s}\n"
+                "\\setsansfont{%s}\n"
+                "\\setmonofont{%s}[Scale=MatchLowercase]\n"
+                "\\setCJKmainfont{%s}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
+                "\\setCJKsansfont{%s}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
+                "\\setCJKmonofont{%s}[Scale=MatchLowercase]\n",
+                T->fonts[FONT_MAIN], T->fonts[FONT_SANS], T->fonts[FONT_MONO],
+                T->fonts[FONT_CJK_MAIN], T->fonts[FONT_CJK_SANS], T->fonts[FONT_CJK_MONO]);
   /* Characters only one font has go to that font whatever xeCJK's default
    * class for them is. */
   put_char_classes(b, T->only_cjk, "CJK");
@@ -1022,12 +1064,10 @@ int pb_tex_write(const pb_plan *plan, const pb_tex_options *opt, const char *out
     goto done;
   }
   FcConfig *fc = FcInitLoadConfigAndFonts();
-  T.latin = family_charset(fc, FONT_MAIN);
-  T.cjk = family_charset(fc, FONT_CJK_MAIN);
+  choose_fonts(&T, fc);
+  T.latin = family_charset(fc, T.fonts[FONT_MAIN]);
+  T.cjk = family_charset(fc, T.fonts[FONT_CJK_MAIN]);
   if (fc) FcConfigDestroy(fc);
-  if (!T.latin || !T.cjk)
-    pb_warn(NULL, 0, "LaTeX export: font %s not found; xelatex will need it",
-            !T.latin ? FONT_MAIN : FONT_CJK_MAIN);
   T.root_rel = relative_dir(T.arena, T.outdir, lib->root ? lib->root : ".");
 
   put_content(&T);
