@@ -9,6 +9,9 @@
 
 #include "read.h"
 
+/* A source larger than this is not a reading-group file. */
+#define PB_READ_MAX_FILE (64u * 1024 * 1024)
+
 /* Text as (pointer, length); never NUL-terminated by contract. */
 typedef struct {
   const char *s;
