@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cards_write.h"
+#include "cli_library.h"
 #include "config.h"
 #include "diag.h"
 #include "fetch.h"
@@ -25,29 +26,6 @@
 #include "read.h"
 #include "slides.h"
 #include "tex.h"
-
-/* ---- shared options ------------------------------------------------- */
-typedef struct {
-  const char *output;
-  const char *paper;    /* a4 / letter */
-  const char *group_by; /* category / month / presenter */
-  const char *order;    /* newest-first / oldest-first */
-  const char *title;
-  double dpi;
-  int quiet, strict, no_cache, allow_outside, fetch, appendix_presenters, layout_report;
-  int print;
-  int two_up;
-  const char *cache_dir;
-  const char *dump_layout;
-  int appendix_slides;
-  const char *since, *until, *presenter, *category, *date, *format;
-  int text;
-  int plan; /* dump --plan */
-  const char **inputs;
-  int ninputs;
-  /* parsed dates (ISO, "" when not given) */
-  char since_iso[11], until_iso[11], session_iso[11];
-} cli_options;
 
 enum {
   OPT_PAPER = 256,
@@ -75,8 +53,6 @@ enum {
   OPT_FORMAT,
   OPT_PLAN
 };
-
-typedef enum { CMD_BUILD, CMD_DIGEST, CMD_HANDOUT, CMD_DUMP, CMD_CHECK } command;
 
 static const struct option build_long[] = {
     {"output", required_argument, 0, 'o'},
@@ -280,141 +256,6 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
   return 0;
 }
 
-static int is_dir(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static char *dir_of(const char *path) {
-  const char *slash = strrchr(path, '/');
-  if (!slash) return pb_xstrdup(".");
-  if (slash == path) return pb_xstrdup("/");
-  return pb_xstrndup(path, (size_t)(slash - path));
-}
-
-static char *join(const char *a, const char *b) {
-  pb_buf out = PB_BUF_INIT;
-  if (b[0] == '/' || strcmp(a, ".") == 0) {
-    pb_buf_puts(&out, b);
-  } else {
-    pb_buf_puts(&out, a);
-    if (out.len && out.data[out.len - 1] != '/') pb_buf_putc(&out, '/');
-    pb_buf_puts(&out, b);
-  }
-  return pb_buf_detach(&out);
-}
-
-/* The library root: the first directory argument, else the directory of the
- * first file argument, else the current directory. */
-static char *library_root(const cli_options *o) {
-  for (int i = 0; i < o->ninputs; i++)
-    if (is_dir(o->inputs[i])) return pb_xstrdup(o->inputs[i]);
-  if (o->ninputs > 0) {
-    char *d = dir_of(o->inputs[0]);
-    /* A check-in log kept in Archived/ belongs to the library above it. */
-    size_t n = strlen(d);
-    if (n >= 8 && strcmp(d + n - 8, "Archived") == 0) {
-      char *up = dir_of(d);
-      free(d);
-      return up;
-    }
-    return d;
-  }
-  return pb_xstrdup(".");
-}
-
-/* Reads the library the arguments name. Returns NULL when nothing could be
- * read at all (diagnostics printed). */
-/* Where encoded figures, downloads and thumbnails are kept. */
-static char *cache_dir_for(const cli_options *o, const char *root) {
-  if (o->cache_dir) return pb_xstrdup(o->cache_dir);
-  const char *env = getenv("PAPERBOOK_CACHE_DIR");
-  if (env && *env) return pb_xstrdup(env);
-  char *b = join(root, "build");
-  char *c = join(b, "cache");
-  free(b);
-  return c;
-}
-
-static pb_library *load_library(const cli_options *o, pb_config *cfg, const char *root) {
-  char *cfg_path = join(root, "paperbook.yml");
-  if (pb_config_load(cfg, cfg_path) != PB_OK) {
-    free(cfg_path);
-    return NULL;
-  }
-  free(cfg_path);
-  pb_library *lib = pb_library_new(root);
-  if (cfg->repo_url) lib->repo_url = pb_arena_strdup(lib->arena, cfg->repo_url);
-  pb_read_options ro = {0};
-  ro.allow_outside = o->allow_outside;
-  ro.fetch = o->fetch;
-  int failed = 0, any_dir = o->ninputs == 0;
-  for (int i = 0; i < o->ninputs; i++) {
-    const char *in = o->inputs[i];
-    struct stat st;
-    if (stat(in, &st) != 0) {
-      pb_error(in, 0, "%s", strerror(errno));
-      failed = 1;
-    } else if (S_ISDIR(st.st_mode)) {
-      any_dir = 1;
-    } else if (pb_read_markdown(lib, in, &ro) != PB_OK) {
-      failed = 1;
-    }
-  }
-  if (any_dir) {
-    for (size_t i = 0; i < cfg->ninputs; i++) {
-      char *p = join(root, cfg->inputs[i]);
-      if (pb_read_markdown(lib, p, &ro) != PB_OK) failed = 1;
-      free(p);
-    }
-    char *papers = join(root, "papers");
-    if (pb_read_cards_dir(lib, papers, &ro) != PB_OK) failed = 1;
-    free(papers);
-  }
-  if (failed && lib->nentries == 0) {
-    pb_library_free(lib);
-    return NULL;
-  }
-  /* Remote figures: from the download cache, which --fetch fills. */
-  char *cache = cache_dir_for(o, root);
-  char *fetch_dir = join(cache, "fetch");
-  pb_fetch_options fo = {0};
-  fo.fetch = o->fetch;
-  fo.cache_dir = fetch_dir;
-  pb_fetch_figures(lib, &fo);
-  free(fetch_dir);
-  /* The decks under Slide/, matched with the cards; thumbnails of .pptx
-   * decks are extracted into the cache. */
-  char *slide_dir = join(root, "Slide");
-  if (is_dir(slide_dir)) {
-    char *thumbs = join(cache, "thumbs");
-    pb_slides_options so = {thumbs};
-    pb_slides_scan_ex(lib, "Slide", &so);
-    free(thumbs);
-  }
-  free(slide_dir);
-  free(cache);
-  return lib;
-}
-
-/* fonts/ beside an installed binary (PREFIX/share/paperbook/fonts), else the
- * source tree's. */
-static char *font_dir(void) {
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = 0;
-    char *bin = dir_of(exe);
-    char *prefix = dir_of(bin);
-    char *d = join(prefix, "share/paperbook/fonts");
-    free(bin);
-    free(prefix);
-    if (is_dir(d)) return d;
-    free(d);
-  }
-  return join(PB_SOURCE_DIR, "fonts");
-}
-
 static long long creation_time(void) {
   const char *sde = getenv("SOURCE_DATE_EPOCH");
   if (sde && *sde) {
@@ -443,7 +284,7 @@ static int mkdir_p(const char *dir) {
  * links to Slide/ decks open wherever the PDF is written. */
 static char *root_from_output(const char *root, const char *output) {
   char rroot[PATH_MAX], rout[PATH_MAX];
-  char *odir = dir_of(output);
+  char *odir = pb_cli_dir_of(output);
   if (!realpath(root, rroot) || !realpath(odir, rout)) {
     free(odir);
     return pb_xstrdup("");
@@ -469,18 +310,6 @@ static char *root_from_output(const char *root, const char *output) {
     pb_buf_putc(&b, '/');
   }
   return pb_buf_detach(&b);
-}
-
-/* A date as written on the command line: YYYY-MM-DD (also 2024-12-1 and
- * 2024.12.1). Writes ISO into out[11]. */
-static int parse_date(const char *s, char out[11]) {
-  int y, m, d;
-  char sep1, sep2, tail;
-  if (!s || sscanf(s, "%4d%c%2d%c%2d%c", &y, &sep1, &m, &sep2, &d, &tail) != 5 || sep1 != sep2 ||
-      (sep1 != '-' && sep1 != '.' && sep1 != '/') || m < 1 || m > 12 || d < 1 || d > 31)
-    return -1;
-  snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
-  return 0;
 }
 
 /* The plain-text summary of a digest (--text, and the mail's text part). */
@@ -524,79 +353,6 @@ static int write_digest_text(const pb_plan *plan, const char *path) {
   return ok ? PB_OK : PB_EIO;
 }
 
-/* Checks the dates a command needs and stores them in ISO form. */
-static int parse_dates(cli_options *o, command cmd) {
-  if (cmd == CMD_DIGEST || (o->since && cmd == CMD_DUMP)) {
-    if (!o->since || parse_date(o->since, o->since_iso) != 0) {
-      pb_error(NULL, 0, "digest needs --since YYYY-MM-DD%s%s", o->since ? ", not " : "",
-               o->since ? o->since : "");
-      return -1;
-    }
-    if (o->until && parse_date(o->until, o->until_iso) != 0) {
-      pb_error(NULL, 0, "--until wants YYYY-MM-DD, not '%s'", o->until);
-      return -1;
-    }
-  }
-  if ((cmd == CMD_HANDOUT || (o->date && cmd == CMD_DUMP)) &&
-      (!o->date || parse_date(o->date, o->session_iso) != 0)) {
-    pb_error(NULL, 0, "handout needs --date YYYY-MM-DD%s%s", o->date ? ", not " : "",
-             o->date ? o->date : "");
-    return -1;
-  }
-  return 0;
-}
-
-/* The plan's options from the command line and the config (the command
- * line wins). Returns 0, or -1 after an error message. */
-static int plan_options(const cli_options *o, const pb_config *cfg, command cmd,
-                        pb_plan_options *po) {
-  pb_plan_options_default(po);
-  po->mode = cmd == CMD_DIGEST || (cmd == CMD_DUMP && o->since_iso[0])      ? PB_PLAN_DIGEST
-             : cmd == CMD_HANDOUT || (cmd == CMD_DUMP && o->session_iso[0]) ? PB_PLAN_HANDOUT
-                                                                            : PB_PLAN_BOOKLET;
-  po->since = o->since_iso[0] ? o->since_iso : NULL;
-  po->until = o->until_iso[0] ? o->until_iso : NULL;
-  po->session_date = o->session_iso[0] ? o->session_iso : NULL;
-  po->presenter = o->presenter;
-  po->category = o->category;
-  const char *gb = o->group_by ? o->group_by : cfg->group_by;
-  if (gb) {
-    if (strcmp(gb, "category") == 0)
-      po->grouping = PB_PLAN_BY_CATEGORY;
-    else if (strcmp(gb, "month") == 0)
-      po->grouping = PB_PLAN_BY_MONTH;
-    else if (strcmp(gb, "presenter") == 0)
-      po->grouping = PB_PLAN_BY_PRESENTER;
-    else {
-      pb_error(NULL, 0, "unknown grouping '%s' (known: category, month, presenter)", gb);
-      return -1;
-    }
-  }
-  po->grouping_set = gb != NULL;
-  const char *order = o->order ? o->order : cfg->order;
-  po->newest_first = order ? strcmp(order, "oldest-first") != 0 : 1;
-  po->appendix_presenters = o->appendix_presenters;
-  po->appendix_slides = o->appendix_slides;
-  for (size_t i = 0; i < cfg->nappendices; i++) {
-    if (strcmp(cfg->appendices[i], "presenters") == 0)
-      po->appendix_presenters = 1;
-    else if (strcmp(cfg->appendices[i], "slides") == 0)
-      po->appendix_slides = 1;
-    else
-      pb_warn(cfg->path, 0, "unknown appendix '%s' (known: presenters, slides)",
-              cfg->appendices[i]);
-  }
-  po->category_order = (const char *const *)cfg->category_order;
-  po->ncategory_order = cfg->ncategory_order;
-  /* A digest or handout has its own default title, not the booklet's. */
-  po->title = o->title ? o->title : po->mode == PB_PLAN_BOOKLET ? cfg->title : NULL;
-  po->group = cfg->group;
-  po->semester = cfg->semester;
-  po->author = cfg->author;
-  po->base_url = cfg->base_url;
-  return 0;
-}
-
 /* The digest as a message (--mail, --send): the text list as above and the
  * plan's cards. */
 static int mail_digest(const pb_mail_options *mo, const pb_config *cfg, const pb_plan *plan,
@@ -615,204 +371,216 @@ static int mail_digest(const pb_mail_options *mo, const pb_config *cfg, const pb
   return rc;
 }
 
-static int cmd_render(int argc, char **argv, command cmd) {
-  cli_options o = {0};
-  const char *help = cmd == CMD_DIGEST    ? digest_help
-                     : cmd == CMD_HANDOUT ? handout_help
-                                          : build_help;
-  pb_mail_options mo = {0};
-  if (cmd == CMD_DIGEST && pb_mail_take_options(&argc, argv, &mo) != 0) return PB_EXIT_USAGE;
-  int prc = parse_build_options(argc, argv, &o, help);
-  if (prc > 0 && cmd == CMD_DIGEST) fputs(pb_mail_help, stdout);
-  if (prc) return prc > 0 ? PB_EXIT_OK : PB_EXIT_USAGE;
-  if (mo.since[0]) { /* --last-week, --last-month, --days */
-    o.since = mo.since;
-    o.until = mo.until;
-  }
-  pb_diag_set_quiet(o.quiet);
-  pb_diag_set_strict(o.strict);
-  pb_progress_init(o.quiet ? 0 : isatty(2) ? 2 : 1);
-  if (parse_dates(&o, cmd) != 0) return PB_EXIT_USAGE;
-  const char *since = o.since_iso, *session = o.session_iso;
-  int tex = o.format && strcmp(o.format, "tex") == 0;
-  if (o.format && !tex && strcmp(o.format, "pdf") != 0) {
-    pb_error(NULL, 0, "unknown format '%s' (known: pdf, tex)", o.format);
+/* One build, digest or handout: what the steps below share. */
+typedef struct {
+  cli_options o;
+  pb_mail_options mo; /* digest --mail / --send */
+  command cmd;
+  int tex, letter;
+  long long created; /* SOURCE_DATE_EPOCH or now */
+  char *root, *output, *rel;
+  pb_config cfg;
+  pb_library *lib;
+  pb_plan *plan;
+} render;
+
+/* Where the output goes: -o, the config's output: (a booklet), else a
+ * name under build/ in the library root. */
+static char *output_path(const render *R) {
+  if (R->o.output) return pb_xstrdup(R->o.output);
+  if (R->cfg.output && R->cmd == CMD_BUILD && !R->tex) return pb_cli_join(R->root, R->cfg.output);
+  char *bdir = pb_cli_join(R->root, "build");
+  mkdir_p(bdir);
+  char name[64];
+  if (R->tex)
+    snprintf(name, sizeof name, "tex");
+  else if (R->cmd == CMD_DIGEST)
+    snprintf(name, sizeof name, "digest-%s.pdf", R->o.since_iso);
+  else if (R->cmd == CMD_HANDOUT)
+    snprintf(name, sizeof name, "handout-%s.pdf", R->o.session_iso);
+  else
+    snprintf(name, sizeof name, "paperbook.pdf");
+  char *out = pb_cli_join(bdir, name);
+  free(bdir);
+  return out;
+}
+
+/* Reads the library and makes the plan. Returns 0 or an exit code. */
+static int prepare(render *R) {
+  pb_progress_stage("reading cards", 0);
+  R->lib = pb_cli_load_library(&R->o, &R->cfg, R->root);
+  pb_progress_done();
+  if (!R->lib) return PB_EXIT_USAGE;
+  if (R->lib->nentries == 0) {
+    pb_error(R->root, 0, "no paper cards found (looked in papers/ and the files named)");
     return PB_EXIT_USAGE;
   }
-  char *root = library_root(&o);
-  pb_config cfg;
-  int exit_code = PB_EXIT_FINDINGS;
-  pb_fonts *fonts = NULL;
-  pb_doc *doc = NULL;
-  pb_plan *plan = NULL;
-  char *output = NULL, *rel = NULL, *fontdir = NULL;
-  pb_progress_stage("reading cards", 0);
-  pb_library *lib = load_library(&o, &cfg, root);
-  pb_progress_done();
-  if (!lib) {
-    exit_code = PB_EXIT_USAGE;
-    goto done;
-  }
-  if (lib->nentries == 0) {
-    pb_error(root, 0, "no paper cards found (looked in papers/ and the files named)");
-    exit_code = PB_EXIT_USAGE;
-    goto done;
-  }
-  if (o.output)
-    output = pb_xstrdup(o.output);
-  else if (cfg.output && cmd == CMD_BUILD && !tex)
-    output = join(root, cfg.output);
-  else {
-    char *bdir = join(root, "build");
-    mkdir_p(bdir);
-    char name[64];
-    if (tex)
-      snprintf(name, sizeof name, "tex");
-    else if (cmd == CMD_DIGEST)
-      snprintf(name, sizeof name, "digest-%s.pdf", since);
-    else if (cmd == CMD_HANDOUT)
-      snprintf(name, sizeof name, "handout-%s.pdf", session);
-    else
-      snprintf(name, sizeof name, "paperbook.pdf");
-    output = join(bdir, name);
-    free(bdir);
-  }
-
+  R->output = output_path(R);
   pb_plan_options po;
-  if (plan_options(&o, &cfg, cmd, &po) != 0) {
-    exit_code = PB_EXIT_USAGE;
-    goto done;
-  }
-  const char *paper = o.paper ? o.paper : cfg.page_size;
-  int letter = paper && strcasecmp(paper, "letter") == 0;
-  if (paper && !letter && strcasecmp(paper, "a4") != 0) {
-    pb_error(cfg.page_size && !o.paper ? cfg.path : NULL, 0,
+  if (pb_cli_plan_options(&R->o, &R->cfg, R->cmd, &po) != 0) return PB_EXIT_USAGE;
+  const char *paper = R->o.paper ? R->o.paper : R->cfg.page_size;
+  R->letter = paper && strcasecmp(paper, "letter") == 0;
+  if (paper && !R->letter && strcasecmp(paper, "a4") != 0) {
+    pb_error(R->cfg.page_size && !R->o.paper ? R->cfg.path : NULL, 0,
              "unknown paper size '%s' (known: a4, letter)", paper);
-    exit_code = PB_EXIT_USAGE;
-    goto done;
+    return PB_EXIT_USAGE;
   }
   /* The LaTeX export has no deck index. */
-  if (tex) po.appendix_slides = 0;
-  rel = root_from_output(root, output);
-  po.root_prefix = rel;
-  plan = pb_plan_build(lib, &po);
-  if (plan->selected && plan->nincluded == 0 && mo.wanted) {
-    exit_code = pb_mail_empty_window(&mo, plan->selection);
-    goto done;
+  if (R->tex) po.appendix_slides = 0;
+  R->rel = root_from_output(R->root, R->output);
+  po.root_prefix = R->rel;
+  R->plan = pb_plan_build(R->lib, &po);
+  if (R->plan->selected && R->plan->nincluded == 0 && R->mo.wanted)
+    return pb_mail_empty_window(&R->mo, R->plan->selection);
+  if (R->plan->selected && R->plan->nincluded == 0) {
+    pb_error(R->root, 0, "no papers %s: nothing to write (the library has %zu papers%s)",
+             R->plan->selection, R->lib->nentries,
+             R->cmd == CMD_HANDOUT ? "; see paperbook dump for their dates" : "");
+    return PB_EXIT_FINDINGS;
   }
-  if (plan->selected && plan->nincluded == 0) {
-    pb_error(root, 0, "no papers %s: nothing to write (the library has %zu papers%s)",
-             plan->selection, lib->nentries,
-             cmd == CMD_HANDOUT ? "; see paperbook dump for their dates" : "");
-    exit_code = PB_EXIT_FINDINGS;
-    goto done;
-  }
+  return 0;
+}
 
-  if (tex) {
-    pb_tex_options to;
-    memset(&to, 0, sizeof to);
-    to.letter = letter;
-    to.print = o.print;
-    if (mkdir_p(output) != 0) {
-      pb_error(output, 0, "cannot create directory: %s", strerror(errno));
-      goto done;
-    }
-    if (pb_tex_write(plan, &to, output) != PB_OK) goto done;
-    pb_info("paperbook: wrote %s/booklet.tex: %zu papers (%d warnings)\n", output, plan->ncards,
-            pb_diag_warnings());
-    exit_code = PB_EXIT_OK;
-    goto done;
+static int write_tex(render *R) {
+  pb_tex_options to;
+  memset(&to, 0, sizeof to);
+  to.letter = R->letter;
+  to.print = R->o.print;
+  if (mkdir_p(R->output) != 0) {
+    pb_error(R->output, 0, "cannot create directory: %s", strerror(errno));
+    return PB_EXIT_FINDINGS;
   }
+  if (pb_tex_write(R->plan, &to, R->output) != PB_OK) return PB_EXIT_FINDINGS;
+  pb_info("paperbook: wrote %s/booklet.tex: %zu papers (%d warnings)\n", R->output, R->plan->ncards,
+          pb_diag_warnings());
+  return PB_EXIT_OK;
+}
 
+static pb_fonts *open_fonts(const pb_config *cfg) {
   pb_fonts_config fc = {0};
-  fontdir = font_dir();
+  char *fontdir = pb_cli_font_dir();
   fc.dir = fontdir;
-  fc.text = cfg.font_text;
-  fc.sans = cfg.font_sans;
-  fc.mono = cfg.font_mono;
-  fc.cjk_text = cfg.font_cjk_text;
-  fc.cjk_sans = cfg.font_cjk_sans;
-  fc.symbol = cfg.font_symbol;
-  fonts = pb_fonts_open(&fc);
-  if (!fonts) {
-    exit_code = PB_EXIT_USAGE;
-    goto done;
-  }
+  fc.text = cfg->font_text;
+  fc.sans = cfg->font_sans;
+  fc.mono = cfg->font_mono;
+  fc.cjk_text = cfg->font_cjk_text;
+  fc.cjk_sans = cfg->font_cjk_sans;
+  fc.symbol = cfg->font_symbol;
+  pb_fonts *fonts = pb_fonts_open(&fc);
+  free(fontdir);
+  return fonts;
+}
 
+/* Lays the plan out; prints the layout report and writes --dump-layout. */
+static pb_doc *lay_out(render *R, pb_fonts *fonts) {
   pb_layout_options lo;
   pb_layout_options_default(&lo);
-  if (letter) {
+  if (R->letter) {
     lo.page_w = 612;
     lo.page_h = 792;
   }
-  if (cmd == CMD_HANDOUT && o.two_up) {
+  if (R->cmd == CMD_HANDOUT && R->o.two_up) {
     /* Half sheets: A5 (or half Letter) pages, put side by side by the layout. */
     double w = lo.page_w, h = lo.page_h;
     lo.page_w = h / 2;
     lo.page_h = w;
     lo.two_up = 1;
   }
-  lo.print = o.print || cmd == CMD_HANDOUT;
-  lo.layout_report = o.layout_report;
-  lo.created = creation_time();
-
+  lo.print = R->o.print || R->cmd == CMD_HANDOUT;
+  lo.layout_report = R->o.layout_report;
+  lo.created = R->created = creation_time();
   pb_progress_stage("laying out pages", 0);
-  doc = pb_layout_plan(plan, fonts, &lo);
+  pb_doc *doc = pb_layout_plan(R->plan, fonts, &lo);
   pb_progress_done();
-  if (!doc) goto done;
+  if (!doc) return NULL;
   if (doc->report.len) fwrite(doc->report.data, 1, doc->report.len, stdout);
-  if (o.dump_layout) {
+  if (R->o.dump_layout) {
     pb_buf lb = PB_BUF_INIT;
     pb_doc_dump(doc, &lb);
-    FILE *lf = fopen(o.dump_layout, "wb");
+    FILE *lf = fopen(R->o.dump_layout, "wb");
     if (!lf || fwrite(lb.data, 1, lb.len, lf) != lb.len || fclose(lf) != 0)
-      pb_error(o.dump_layout, 0, "cannot write the layout dump: %s", strerror(errno));
+      pb_error(R->o.dump_layout, 0, "cannot write the layout dump: %s", strerror(errno));
     pb_buf_free(&lb);
   }
-  if (o.strict && pb_diag_errors() > 0) {
-    pb_error(NULL, 0, "--strict: %d error(s); %s not written", pb_diag_errors(), output);
-    goto done;
-  }
+  return doc;
+}
 
+/* The PDF (and a digest's text). Returns the exit code. */
+static int write_pdf(render *R, const pb_doc *doc) {
+  if (R->o.strict && pb_diag_errors() > 0) {
+    pb_error(NULL, 0, "--strict: %d error(s); %s not written", pb_diag_errors(), R->output);
+    return PB_EXIT_FINDINGS;
+  }
   pb_pdf_options pdfo;
   pb_pdf_options_default(&pdfo);
-  pdfo.dpi = o.dpi ? o.dpi : cfg.dpi;
-  if (cmd == CMD_DIGEST && !o.dpi) pdfo.dpi = 150;
-  char *cache = NULL;
-  if (!o.no_cache) {
-    cache = cache_dir_for(&o, root);
-    pdfo.cache_dir = cache;
-  }
-  int rc = pb_pdf_write(doc, &pdfo, output);
+  pdfo.dpi = R->o.dpi ? R->o.dpi : R->cfg.dpi;
+  if (R->cmd == CMD_DIGEST && !R->o.dpi) pdfo.dpi = 150;
+  char *cache = R->o.no_cache ? NULL : pb_cli_cache_dir(&R->o, R->root);
+  pdfo.cache_dir = cache;
+  int rc = pb_pdf_write(doc, &pdfo, R->output);
   free(cache);
-  if (rc != PB_OK) goto done;
+  if (rc != PB_OK) return PB_EXIT_FINDINGS;
   pb_progress_stage("written", 0);
   pb_progress_done();
-  if (cmd == CMD_DIGEST && o.text) {
+  if (R->cmd == CMD_DIGEST && R->o.text) {
     pb_buf tp = PB_BUF_INIT;
-    size_t n = strlen(output);
-    pb_buf_append(&tp, output, n > 4 && strcmp(output + n - 4, ".pdf") == 0 ? n - 4 : n);
+    size_t n = strlen(R->output);
+    pb_buf_append(&tp, R->output, n > 4 && strcmp(R->output + n - 4, ".pdf") == 0 ? n - 4 : n);
     pb_buf_puts(&tp, ".txt");
-    rc = write_digest_text(plan, tp.data);
+    rc = write_digest_text(R->plan, tp.data);
     if (rc == PB_OK) pb_info("paperbook: wrote %s\n", tp.data);
     pb_buf_free(&tp);
-    if (rc != PB_OK) goto done;
+    if (rc != PB_OK) return PB_EXIT_FINDINGS;
   }
-  pb_info("paperbook: wrote %s: %zu papers, %zu pages, %zu figures (%d warnings)\n", output,
-          plan->ncards, doc->npages, doc->nimages, pb_diag_warnings());
-  exit_code = (o.strict && pb_diag_errors() > 0) ? PB_EXIT_FINDINGS : PB_EXIT_OK;
-  if (cmd == CMD_DIGEST && mo.wanted && exit_code == PB_EXIT_OK)
-    exit_code = mail_digest(&mo, &cfg, plan, output, &o, lo.created);
-done:
-  pb_doc_free(doc);
-  pb_fonts_free(fonts);
-  pb_plan_free(plan);
-  pb_library_free(lib);
-  pb_config_free(&cfg);
-  free(root);
-  free(output);
-  free(rel);
-  free(fontdir);
+  pb_info("paperbook: wrote %s: %zu papers, %zu pages, %zu figures (%d warnings)\n", R->output,
+          R->plan->ncards, doc->npages, doc->nimages, pb_diag_warnings());
+  int exit_code = (R->o.strict && pb_diag_errors() > 0) ? PB_EXIT_FINDINGS : PB_EXIT_OK;
+  if (R->cmd == CMD_DIGEST && R->mo.wanted && exit_code == PB_EXIT_OK)
+    exit_code = mail_digest(&R->mo, &R->cfg, R->plan, R->output, &R->o, R->created);
+  return exit_code;
+}
+
+static int cmd_render(int argc, char **argv, command cmd) {
+  render R;
+  memset(&R, 0, sizeof R);
+  R.cmd = cmd;
+  const char *help = cmd == CMD_DIGEST    ? digest_help
+                     : cmd == CMD_HANDOUT ? handout_help
+                                          : build_help;
+  if (cmd == CMD_DIGEST && pb_mail_take_options(&argc, argv, &R.mo) != 0) return PB_EXIT_USAGE;
+  int prc = parse_build_options(argc, argv, &R.o, help);
+  if (prc > 0 && cmd == CMD_DIGEST) fputs(pb_mail_help, stdout);
+  if (prc) return prc > 0 ? PB_EXIT_OK : PB_EXIT_USAGE;
+  if (R.mo.since[0]) { /* --last-week, --last-month, --days */
+    R.o.since = R.mo.since;
+    R.o.until = R.mo.until;
+  }
+  pb_diag_set_quiet(R.o.quiet);
+  pb_diag_set_strict(R.o.strict);
+  pb_progress_init(R.o.quiet ? 0 : isatty(2) ? 2 : 1);
+  if (pb_cli_parse_dates(&R.o, cmd) != 0) return PB_EXIT_USAGE;
+  R.tex = R.o.format && strcmp(R.o.format, "tex") == 0;
+  if (R.o.format && !R.tex && strcmp(R.o.format, "pdf") != 0) {
+    pb_error(NULL, 0, "unknown format '%s' (known: pdf, tex)", R.o.format);
+    return PB_EXIT_USAGE;
+  }
+  R.root = pb_cli_library_root(&R.o);
+  int exit_code = prepare(&R);
+  if (!exit_code && R.tex) {
+    exit_code = write_tex(&R);
+  } else if (!exit_code) {
+    pb_fonts *fonts = open_fonts(&R.cfg);
+    pb_doc *doc = fonts ? lay_out(&R, fonts) : NULL;
+    exit_code = !fonts ? PB_EXIT_USAGE : doc ? write_pdf(&R, doc) : PB_EXIT_FINDINGS;
+    pb_doc_free(doc);
+    pb_fonts_free(fonts);
+  }
+  pb_plan_free(R.plan);
+  pb_library_free(R.lib);
+  pb_config_free(&R.cfg);
+  free(R.root);
+  free(R.output);
+  free(R.rel);
   return exit_code;
 }
 
@@ -821,13 +589,13 @@ static int cmd_dump(int argc, char **argv) {
   int prc = parse_build_options(argc, argv, &o, dump_help);
   if (prc) return prc > 0 ? PB_EXIT_OK : PB_EXIT_USAGE;
   pb_diag_set_quiet(o.quiet);
-  if (parse_dates(&o, CMD_DUMP) != 0) return PB_EXIT_USAGE;
-  char *root = library_root(&o);
+  if (pb_cli_parse_dates(&o, CMD_DUMP) != 0) return PB_EXIT_USAGE;
+  char *root = pb_cli_library_root(&o);
   pb_config cfg;
-  pb_library *lib = load_library(&o, &cfg, root);
+  pb_library *lib = pb_cli_load_library(&o, &cfg, root);
   int rc = PB_EXIT_USAGE;
   pb_plan_options po;
-  if (lib && o.plan && plan_options(&o, &cfg, CMD_DUMP, &po) != 0) {
+  if (lib && o.plan && pb_cli_plan_options(&o, &cfg, CMD_DUMP, &po) != 0) {
     pb_library_free(lib);
     lib = NULL;
   }
@@ -861,16 +629,16 @@ static int cmd_import(int argc, char **argv) {
     return PB_EXIT_USAGE;
   }
   for (int i = 0; i < o.ninputs; i++)
-    if (is_dir(o.inputs[i])) {
+    if (pb_cli_is_dir(o.inputs[i])) {
       pb_error(o.inputs[i], 0, "is a directory; import takes REPORT-style or check-in files");
       return PB_EXIT_USAGE;
     }
-  char *root = library_root(&o);
+  char *root = pb_cli_library_root(&o);
   pb_config cfg;
-  pb_library *lib = load_library(&o, &cfg, root);
+  pb_library *lib = pb_cli_load_library(&o, &cfg, root);
   int rc = PB_EXIT_USAGE;
   if (lib) {
-    char *dir = o.output ? pb_xstrdup(o.output) : join(root, "papers");
+    char *dir = o.output ? pb_xstrdup(o.output) : pb_cli_join(root, "papers");
     int n = pb_cards_write(lib, dir);
     if (n >= 0) {
       pb_info("paperbook: wrote %d card%s under %s (%zu papers read)\n", n, n == 1 ? "" : "s", dir,
@@ -887,243 +655,11 @@ static int cmd_import(int argc, char **argv) {
 
 /* ---- check ------------------------------------------------------------ */
 
-static void lower_alnum(const char *s, pb_buf *out) {
-  pb_buf_reset(out);
-  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-    if (*p >= 'A' && *p <= 'Z')
-      pb_buf_putc(out, *p + 32);
-    else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
-      pb_buf_putc(out, *p);
-  }
-  if (!out->data) pb_buf_puts(out, "");
-}
-
-/* A presenter's name as compared for spellings: ASCII letters lower case,
- * blanks and . - _ · dropped ("Zhang  San" = "zhang san", "张 三" = "张三"). */
-static void presenter_key(const char *s, pb_buf *out) {
-  pb_buf_reset(out);
-  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-    if (*p == ' ' || *p == '\t' || *p == '.' || *p == '-' || *p == '_') continue;
-    if (p[0] == 0xC2 && p[1] == 0xB7) { /* · */
-      p++;
-      continue;
-    }
-    if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) { /* ideographic space */
-      p += 2;
-      continue;
-    }
-    pb_buf_putc(out, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-  }
-  if (!out->data) pb_buf_puts(out, "");
-}
-
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-static int exists(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0;
-}
-
-/* Whether a link target written in a summary names a local file: no scheme
- * (http:, mailto:, ...), not //host, not #anchor. */
-static int is_local_target(const char *url) {
-  if (!url || !*url || url[0] == '#' || (url[0] == '/' && url[1] == '/')) return 0;
-  for (const char *p = url; *p && p - url < 16; p++) {
-    if (*p == ':') return 0;
-    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-          *p == '+' || *p == '-' || *p == '.'))
-      break;
-  }
-  return 1;
-}
-
-/* The local file a summary link names, percent-decoded, without ?query and
- * #fragment; malloc'd. */
-static char *link_path(const char *url) {
-  pb_buf b = PB_BUF_INIT;
-  for (const char *p = url; *p && *p != '?' && *p != '#'; p++) {
-    int hi, lo;
-    if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
-      pb_buf_putc(&b, hi * 16 + lo);
-      p += 2;
-    } else {
-      pb_buf_putc(&b, *p);
-    }
-  }
-  return pb_buf_detach(&b);
-}
-
-/* Summary links to local files that do not exist, relative to the card's
- * directory or to the library root. */
-static void check_summary_links(const pb_library *lib, const pb_entry *e) {
-  for (size_t i = 0; i < e->summary.n; i++) {
-    const pb_block *b = &e->summary.blocks[i];
-    for (size_t j = 0; j < b->nspans; j++) {
-      const pb_span *sp = &b->spans[j];
-      if (!(sp->style & PB_STYLE_LINK) || !is_local_target(sp->url)) continue;
-      const char *file = b->file ? b->file : e->file;
-      char *target = link_path(sp->url);
-      char *dir = dir_of(file);
-      char *a = join(dir, target), *r = join(lib->root, target);
-      if (*target && !exists(a) && !exists(r))
-        pb_warn(file, b->line ? b->line : e->line, "broken link '%s': no such file", sp->url);
-      free(a);
-      free(r);
-      free(dir);
-      free(target);
-    }
-  }
-}
-
-/* Why a figure has no file: refused as outside the library root (the
- * reader said so), or missing. */
-static void report_missing_figure(const pb_library *lib, const pb_figure *f, const char *file,
-                                  int line, int allow_outside) {
-  const char *src = f->src ? f->src : "?";
-  int outside = 0;
-  if (!allow_outside && f->src) {
-    char *target = link_path(f->src);
-    char *dir = dir_of(file);
-    char *a = join(dir, target), *r = join(lib->root, target);
-    outside = exists(a) || exists(r);
-    free(a);
-    free(r);
-    free(dir);
-    free(target);
-  }
-  if (outside)
-    pb_error(file, line, "figure %s is outside the library root (--allow-outside embeds it)", src);
-  else
-    pb_error(file, line, "figure %s not found", src);
-}
-
 static int cmd_check(int argc, char **argv) {
   cli_options o = {0};
   int prc = parse_build_options(argc, argv, &o, check_help);
   if (prc) return prc > 0 ? PB_EXIT_OK : PB_EXIT_USAGE;
-  pb_diag_set_strict(o.strict);
-  char *root = library_root(&o);
-  pb_config cfg;
-  pb_library *lib = load_library(&o, &cfg, root);
-  if (!lib) {
-    pb_config_free(&cfg);
-    free(root);
-    fprintf(stderr, "check: could not read the library\n");
-    return PB_EXIT_USAGE;
-  }
-  if (lib->nentries == 0)
-    pb_error(root, 0, "no paper cards found (looked in papers/ and the files named)");
-  /* The fonts a build would use: a missing one stops every build. */
-  pb_fonts_config fc = {0};
-  char *fontdir = font_dir();
-  fc.dir = fontdir;
-  fc.text = cfg.font_text;
-  fc.sans = cfg.font_sans;
-  fc.mono = cfg.font_mono;
-  fc.cjk_text = cfg.font_cjk_text;
-  fc.cjk_sans = cfg.font_cjk_sans;
-  fc.symbol = cfg.font_symbol;
-  pb_fonts_free(pb_fonts_open(&fc));
-  free(fontdir);
-  pb_buf a = PB_BUF_INIT, b = PB_BUF_INIT;
-  for (size_t i = 0; i < lib->nentries; i++) {
-    const pb_entry *e = lib->entries[i];
-    if (!e->title || !*e->title) pb_error(e->file, e->line, "card has no title");
-    check_summary_links(lib, e);
-    /* One presenter spelled two ways: the first spelling met is named. */
-    if (e->presenter && *e->presenter) {
-      presenter_key(e->presenter, &a);
-      for (size_t k = 0; k < i; k++) {
-        const pb_entry *f = lib->entries[k];
-        if (!f->presenter || strcmp(f->presenter, e->presenter) == 0) continue;
-        presenter_key(f->presenter, &b);
-        if (a.len && strcmp(a.data, b.data) == 0) {
-          int first = 1; /* warn at the first card with this spelling only */
-          for (size_t x = 0; x < i && first; x++)
-            if (lib->entries[x]->presenter && strcmp(lib->entries[x]->presenter, e->presenter) == 0)
-              first = 0;
-          if (first)
-            pb_warn(e->file, e->line, "presenter '%s' is spelled '%s' in %s:%d", e->presenter,
-                    f->presenter, f->file, f->line);
-          break;
-        }
-      }
-    }
-    for (size_t j = 0; j < e->nfigures; j++) {
-      const pb_figure *f = &e->figures[j];
-      int line = f->line ? f->line : e->line;
-      const char *file = f->file ? f->file : e->file;
-      if (!f->path) {
-        if (f->url)
-          pb_warn(file, line, "remote figure %s is not embedded (use --fetch to download it)",
-                  f->url);
-        else
-          report_missing_figure(lib, f, file, line, o.allow_outside);
-        continue;
-      }
-      pb_img_info info;
-      char err[256];
-      if (pb_image_probe(f->path, &info, err, sizeof err) != PB_OK) {
-        pb_error(file, line, "figure %s: %s", f->src ? f->src : f->path, err);
-      } else if (info.format == PB_IMG_OTHER || info.format == PB_IMG_UNKNOWN) {
-        pb_warn(file, line, "figure %s is %s, which cannot be embedded", f->src ? f->src : f->path,
-                info.format_name ? info.format_name : "in an unknown format");
-      } else {
-        /* The header was fine; the data must decode too (as the build will). */
-        pb_image_stream st;
-        if (pb_image_encode(f->path, NULL, &st, err, sizeof err) != PB_OK)
-          pb_error(file, line, "figure %s: %s", f->src ? f->src : f->path, err);
-        pb_image_stream_free(&st);
-      }
-    }
-    for (size_t j = 0; j < e->nlinks; j++) {
-      const pb_link *l = &e->links[j];
-      if (!l->local) continue;
-      char *p = join(lib->root, l->local);
-      if (access(p, R_OK) != 0)
-        pb_diag(PB_DIAG_ERROR, e->file, l->line ? l->line : e->line, 0, "%s %s: %s",
-                l->kind == PB_LINK_SLIDE ? "slide deck" : "linked file", l->local,
-                errno == ENOENT ? "missing" : strerror(errno));
-      free(p);
-    }
-    /* Duplicates: the same title, or the same paper link, as an earlier card. */
-    lower_alnum(e->title, &a);
-    for (size_t k = 0; k < i; k++) {
-      const pb_entry *f = lib->entries[k];
-      lower_alnum(f->title, &b);
-      int same = a.len > 0 && strcmp(a.data, b.data) == 0;
-      const char *why = "title";
-      for (size_t x = 0; !same && x < e->nlinks; x++)
-        for (size_t y = 0; !same && y < f->nlinks; y++)
-          if (e->links[x].kind == PB_LINK_PAPER && f->links[y].kind == PB_LINK_PAPER &&
-              e->links[x].url && f->links[y].url && *e->links[x].url &&
-              strcmp(e->links[x].url, f->links[y].url) == 0) {
-            same = 1;
-            why = "paper link";
-          }
-      if (same) {
-        pb_warn(e->file, e->line, "duplicate paper: same %s as %s:%d", why, f->file, f->line);
-        break;
-      }
-    }
-  }
-  pb_buf_free(&a);
-  pb_buf_free(&b);
-  /* Decks no card mentions are worth a look, not a failure. */
-  for (size_t i = 0; i < lib->nslides; i++)
-    if (!lib->slides[i].nentries) pb_note(lib->slides[i].path, 0, "no card mentions this deck");
-  int errors = pb_diag_errors(), warnings = pb_diag_warnings();
-  printf("check: %zu papers, %zu absences: %d error%s, %d warning%s\n", lib->nentries,
-         lib->nabsences, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
-  pb_library_free(lib);
-  pb_config_free(&cfg);
-  free(root);
-  return errors || warnings ? PB_EXIT_FINDINGS : PB_EXIT_OK;
+  return pb_cli_check(&o);
 }
 
 /* Writes text as roff, preformatted, escaping what roff would interpret. */

@@ -1,0 +1,237 @@
+/* The command line's library loading and selection: where the library is,
+ * reading it (config, cards, remote figures from the cache, decks), and the
+ * plan's options from the command line and the config. */
+#include "cli_library.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "fetch.h"
+#include "read.h"
+#include "slides.h"
+
+int pb_cli_is_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *pb_cli_dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return pb_xstrdup(".");
+  if (slash == path) return pb_xstrdup("/");
+  return pb_xstrndup(path, (size_t)(slash - path));
+}
+
+char *pb_cli_join(const char *a, const char *b) {
+  pb_buf out = PB_BUF_INIT;
+  if (b[0] == '/' || strcmp(a, ".") == 0) {
+    pb_buf_puts(&out, b);
+  } else {
+    pb_buf_puts(&out, a);
+    if (out.len && out.data[out.len - 1] != '/') pb_buf_putc(&out, '/');
+    pb_buf_puts(&out, b);
+  }
+  return pb_buf_detach(&out);
+}
+
+/* The library root: the first directory argument, else the directory of the
+ * first file argument, else the current directory. */
+char *pb_cli_library_root(const cli_options *o) {
+  for (int i = 0; i < o->ninputs; i++)
+    if (pb_cli_is_dir(o->inputs[i])) return pb_xstrdup(o->inputs[i]);
+  if (o->ninputs > 0) {
+    char *d = pb_cli_dir_of(o->inputs[0]);
+    /* A check-in log kept in Archived/ belongs to the library above it. */
+    size_t n = strlen(d);
+    if (n >= 8 && strcmp(d + n - 8, "Archived") == 0) {
+      char *up = pb_cli_dir_of(d);
+      free(d);
+      return up;
+    }
+    return d;
+  }
+  return pb_xstrdup(".");
+}
+
+/* Where encoded figures, downloads and thumbnails are kept. */
+char *pb_cli_cache_dir(const cli_options *o, const char *root) {
+  if (o->cache_dir) return pb_xstrdup(o->cache_dir);
+  const char *env = getenv("PAPERBOOK_CACHE_DIR");
+  if (env && *env) return pb_xstrdup(env);
+  char *b = pb_cli_join(root, "build");
+  char *c = pb_cli_join(b, "cache");
+  free(b);
+  return c;
+}
+
+/* Reads the library the arguments name. Returns NULL when nothing could be
+ * read at all (diagnostics printed). */
+pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char *root) {
+  char *cfg_path = pb_cli_join(root, "paperbook.yml");
+  if (pb_config_load(cfg, cfg_path) != PB_OK) {
+    free(cfg_path);
+    return NULL;
+  }
+  free(cfg_path);
+  pb_library *lib = pb_library_new(root);
+  if (cfg->repo_url) lib->repo_url = pb_arena_strdup(lib->arena, cfg->repo_url);
+  pb_read_options ro = {0};
+  ro.allow_outside = o->allow_outside;
+  ro.fetch = o->fetch;
+  int failed = 0, any_dir = o->ninputs == 0;
+  for (int i = 0; i < o->ninputs; i++) {
+    const char *in = o->inputs[i];
+    struct stat st;
+    if (stat(in, &st) != 0) {
+      pb_error(in, 0, "%s", strerror(errno));
+      failed = 1;
+    } else if (S_ISDIR(st.st_mode)) {
+      any_dir = 1;
+    } else if (pb_read_markdown(lib, in, &ro) != PB_OK) {
+      failed = 1;
+    }
+  }
+  if (any_dir) {
+    for (size_t i = 0; i < cfg->ninputs; i++) {
+      char *p = pb_cli_join(root, cfg->inputs[i]);
+      if (pb_read_markdown(lib, p, &ro) != PB_OK) failed = 1;
+      free(p);
+    }
+    char *papers = pb_cli_join(root, "papers");
+    if (pb_read_cards_dir(lib, papers, &ro) != PB_OK) failed = 1;
+    free(papers);
+  }
+  if (failed && lib->nentries == 0) {
+    pb_library_free(lib);
+    return NULL;
+  }
+  /* Remote figures: from the download cache, which --fetch fills. */
+  char *cache = pb_cli_cache_dir(o, root);
+  char *fetch_dir = pb_cli_join(cache, "fetch");
+  pb_fetch_options fo = {0};
+  fo.fetch = o->fetch;
+  fo.cache_dir = fetch_dir;
+  pb_fetch_figures(lib, &fo);
+  free(fetch_dir);
+  /* The decks under Slide/, matched with the cards; thumbnails of .pptx
+   * decks are extracted into the cache. */
+  char *slide_dir = pb_cli_join(root, "Slide");
+  if (pb_cli_is_dir(slide_dir)) {
+    char *thumbs = pb_cli_join(cache, "thumbs");
+    pb_slides_options so = {thumbs};
+    pb_slides_scan_ex(lib, "Slide", &so);
+    free(thumbs);
+  }
+  free(slide_dir);
+  free(cache);
+  return lib;
+}
+
+/* fonts/ beside an installed binary (PREFIX/share/paperbook/fonts), else the
+ * source tree's. */
+char *pb_cli_font_dir(void) {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    exe[n] = 0;
+    char *bin = pb_cli_dir_of(exe);
+    char *prefix = pb_cli_dir_of(bin);
+    char *d = pb_cli_join(prefix, "share/paperbook/fonts");
+    free(bin);
+    free(prefix);
+    if (pb_cli_is_dir(d)) return d;
+    free(d);
+  }
+  return pb_cli_join(PB_SOURCE_DIR, "fonts");
+}
+
+/* A date as written on the command line: YYYY-MM-DD (also 2024-12-1 and
+ * 2024.12.1). Writes ISO into out[11]. */
+static int parse_date(const char *s, char out[11]) {
+  int y, m, d;
+  char sep1, sep2, tail;
+  if (!s || sscanf(s, "%4d%c%2d%c%2d%c", &y, &sep1, &m, &sep2, &d, &tail) != 5 || sep1 != sep2 ||
+      (sep1 != '-' && sep1 != '.' && sep1 != '/') || m < 1 || m > 12 || d < 1 || d > 31)
+    return -1;
+  snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+  return 0;
+}
+
+/* Checks the dates a command needs and stores them in ISO form. */
+int pb_cli_parse_dates(cli_options *o, command cmd) {
+  if (cmd == CMD_DIGEST || (o->since && cmd == CMD_DUMP)) {
+    if (!o->since || parse_date(o->since, o->since_iso) != 0) {
+      pb_error(NULL, 0, "digest needs --since YYYY-MM-DD%s%s", o->since ? ", not " : "",
+               o->since ? o->since : "");
+      return -1;
+    }
+    if (o->until && parse_date(o->until, o->until_iso) != 0) {
+      pb_error(NULL, 0, "--until wants YYYY-MM-DD, not '%s'", o->until);
+      return -1;
+    }
+  }
+  if ((cmd == CMD_HANDOUT || (o->date && cmd == CMD_DUMP)) &&
+      (!o->date || parse_date(o->date, o->session_iso) != 0)) {
+    pb_error(NULL, 0, "handout needs --date YYYY-MM-DD%s%s", o->date ? ", not " : "",
+             o->date ? o->date : "");
+    return -1;
+  }
+  return 0;
+}
+
+/* The plan's options from the command line and the config (the command
+ * line wins). Returns 0, or -1 after an error message. */
+int pb_cli_plan_options(const cli_options *o, const pb_config *cfg, command cmd,
+                        pb_plan_options *po) {
+  pb_plan_options_default(po);
+  po->mode = cmd == CMD_DIGEST || (cmd == CMD_DUMP && o->since_iso[0])      ? PB_PLAN_DIGEST
+             : cmd == CMD_HANDOUT || (cmd == CMD_DUMP && o->session_iso[0]) ? PB_PLAN_HANDOUT
+                                                                            : PB_PLAN_BOOKLET;
+  po->since = o->since_iso[0] ? o->since_iso : NULL;
+  po->until = o->until_iso[0] ? o->until_iso : NULL;
+  po->session_date = o->session_iso[0] ? o->session_iso : NULL;
+  po->presenter = o->presenter;
+  po->category = o->category;
+  const char *gb = o->group_by ? o->group_by : cfg->group_by;
+  if (gb) {
+    if (strcmp(gb, "category") == 0)
+      po->grouping = PB_PLAN_BY_CATEGORY;
+    else if (strcmp(gb, "month") == 0)
+      po->grouping = PB_PLAN_BY_MONTH;
+    else if (strcmp(gb, "presenter") == 0)
+      po->grouping = PB_PLAN_BY_PRESENTER;
+    else {
+      pb_error(NULL, 0, "unknown grouping '%s' (known: category, month, presenter)", gb);
+      return -1;
+    }
+  }
+  po->grouping_set = gb != NULL;
+  const char *order = o->order ? o->order : cfg->order;
+  po->newest_first = order ? strcmp(order, "oldest-first") != 0 : 1;
+  po->appendix_presenters = o->appendix_presenters;
+  po->appendix_slides = o->appendix_slides;
+  for (size_t i = 0; i < cfg->nappendices; i++) {
+    if (strcmp(cfg->appendices[i], "presenters") == 0)
+      po->appendix_presenters = 1;
+    else if (strcmp(cfg->appendices[i], "slides") == 0)
+      po->appendix_slides = 1;
+    else
+      pb_warn(cfg->path, 0, "unknown appendix '%s' (known: presenters, slides)",
+              cfg->appendices[i]);
+  }
+  po->category_order = (const char *const *)cfg->category_order;
+  po->ncategory_order = cfg->ncategory_order;
+  /* A digest or handout has its own default title, not the booklet's. */
+  po->title = o->title ? o->title : po->mode == PB_PLAN_BOOKLET ? cfg->title : NULL;
+  po->group = cfg->group;
+  po->semester = cfg->semester;
+  po->author = cfg->author;
+  po->base_url = cfg->base_url;
+  return 0;
+}
