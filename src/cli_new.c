@@ -65,22 +65,78 @@ static void slug(pb_buf *b, const char *title) {
   while (b->len && b->data[b->len - 1] == '-') b->data[--b->len] = 0;
 }
 
+enum {
+  O_TITLE = 300,
+  O_VENUE,
+  O_YEAR,
+  O_NOTE,
+  O_CAT,
+  O_PRES,
+  O_DATE,
+  O_PAPER,
+  O_CODE,
+  O_BLOG,
+  O_SLIDE,
+  O_FIG,
+  O_TAGS
+};
+
+/* "CV/Facial expression recognition" on the command line: written as a
+ * list, which cannot be misread whatever the names hold. */
+static void put_category(pb_buf *card, const char *cp) {
+  pb_buf_puts(card, "category: [");
+  int first = 1;
+  while (*cp) {
+    const char *slash = strchr(cp, '/');
+    const char *end = slash ? slash : cp + strlen(cp);
+    while (cp < end && *cp == ' ') cp++;
+    const char *e = end;
+    while (e > cp && e[-1] == ' ') e--;
+    if (e > cp) {
+      char *one = pb_xstrndup(cp, (size_t)(e - cp));
+      if (!first) pb_buf_puts(card, ", ");
+      yaml_str(card, one);
+      free(one);
+      first = 0;
+    }
+    cp = slash ? slash + 1 : end;
+  }
+  pb_buf_puts(card, "]\n");
+}
+
+/* "a, b" on the command line: a YAML list. */
+static void put_tags(pb_buf *card, const char *t) {
+  pb_buf_puts(card, "tags: [");
+  for (const char *comma; t && *t; t = comma + (*comma != 0)) {
+    comma = strchr(t, ',');
+    if (!comma) comma = t + strlen(t);
+    char *one = pb_xstrndup(t, (size_t)(comma - t));
+    if (card->data[card->len - 1] != '[') pb_buf_puts(card, ", ");
+    yaml_str(card, one);
+    free(one);
+  }
+  pb_buf_puts(card, "]\n");
+}
+
+/* Creates path with the card, never over an existing file. */
+static int write_new_file(const char *path, const pb_buf *card) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+  if (fd < 0) {
+    pb_error(path, 0, "cannot create: %s",
+             errno == EEXIST ? "file exists (not overwritten)" : strerror(errno));
+    return PB_EXIT_USAGE;
+  }
+  ssize_t w = write(fd, card->data, card->len);
+  if (w != (ssize_t)card->len || close(fd) != 0) {
+    pb_error(path, 0, "write failed: %s", strerror(errno));
+    unlink(path);
+    return PB_EXIT_FINDINGS;
+  }
+  printf("%s\n", path);
+  return PB_EXIT_OK;
+}
+
 int pb_cli_new(int argc, char **argv) {
-  enum {
-    O_TITLE = 300,
-    O_VENUE,
-    O_YEAR,
-    O_NOTE,
-    O_CAT,
-    O_PRES,
-    O_DATE,
-    O_PAPER,
-    O_CODE,
-    O_BLOG,
-    O_SLIDE,
-    O_FIG,
-    O_TAGS
-  };
   static const struct option longopts[] = {{"output", required_argument, 0, 'o'},
                                            {"title", required_argument, 0, O_TITLE},
                                            {"venue", required_argument, 0, O_VENUE},
@@ -131,31 +187,10 @@ int pb_cli_new(int argc, char **argv) {
   else
     pb_buf_puts(&card, "year:   # TODO: e.g. 2024\n");
   field(&card, "", "note", v[O_NOTE - O_TITLE], "Oral, Spotlight, ... or leave empty");
-  if (v[O_CAT - O_TITLE]) {
-    /* "CV/Facial expression recognition" on the command line: written as a
-     * list, which cannot be misread whatever the names hold. */
-    pb_buf_puts(&card, "category: [");
-    const char *cp = v[O_CAT - O_TITLE];
-    int first = 1;
-    while (*cp) {
-      const char *slash = strchr(cp, '/');
-      const char *end = slash ? slash : cp + strlen(cp);
-      while (cp < end && *cp == ' ') cp++;
-      const char *e = end;
-      while (e > cp && e[-1] == ' ') e--;
-      if (e > cp) {
-        char *one = pb_xstrndup(cp, (size_t)(e - cp));
-        if (!first) pb_buf_puts(&card, ", ");
-        yaml_str(&card, one);
-        free(one);
-        first = 0;
-      }
-      cp = slash ? slash + 1 : end;
-    }
-    pb_buf_puts(&card, "]\n");
-  } else {
+  if (v[O_CAT - O_TITLE])
+    put_category(&card, v[O_CAT - O_TITLE]);
+  else
     field(&card, "", "category", NULL, "[Top category, Subcategory]");
-  }
   field(&card, "", "presenter", v[O_PRES - O_TITLE], "who presents it");
   pb_buf_printf(&card, "date: %s\n", GET(O_DATE, today));
   pb_buf_puts(&card, "links:\n");
@@ -166,19 +201,8 @@ int pb_cli_new(int argc, char **argv) {
   pb_buf_puts(&card, "figures: [");
   if (v[O_FIG - O_TITLE]) yaml_str(&card, v[O_FIG - O_TITLE]);
   pb_buf_puts(&card, v[O_FIG - O_TITLE] ? "]\n" : "]  # TODO: e.g. [Images/framework.png]\n");
-  pb_buf_puts(&card, "tags: [");
-  if (v[O_TAGS - O_TITLE]) {
-    const char *t = v[O_TAGS - O_TITLE];
-    for (const char *comma; *t; t = comma + (*comma != 0)) {
-      comma = strchr(t, ',');
-      if (!comma) comma = t + strlen(t);
-      char *one = pb_xstrndup(t, (size_t)(comma - t));
-      if (card.data[card.len - 1] != '[') pb_buf_puts(&card, ", ");
-      yaml_str(&card, one);
-      free(one);
-    }
-  }
-  pb_buf_puts(&card, "]\n---\nTODO: one paragraph on what the paper does and why it matters "
+  put_tags(&card, v[O_TAGS - O_TITLE]);
+  pb_buf_puts(&card, "---\nTODO: one paragraph on what the paper does and why it matters "
                      "(论文简述：…).\n");
   pb_buf path = PB_BUF_INIT;
   if (output) {
@@ -193,22 +217,7 @@ int pb_cli_new(int argc, char **argv) {
     pb_buf_puts(&path, ".md");
   }
 #undef GET
-  int rc = PB_EXIT_OK;
-  int fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL, 0666);
-  if (fd < 0) {
-    pb_error(path.data, 0, "cannot create: %s",
-             errno == EEXIST ? "file exists (not overwritten)" : strerror(errno));
-    rc = PB_EXIT_USAGE;
-  } else {
-    ssize_t w = write(fd, card.data, card.len);
-    if (w != (ssize_t)card.len || close(fd) != 0) {
-      pb_error(path.data, 0, "write failed: %s", strerror(errno));
-      unlink(path.data);
-      rc = PB_EXIT_FINDINGS;
-    } else {
-      printf("%s\n", path.data);
-    }
-  }
+  int rc = write_new_file(path.data, &card);
   pb_buf_free(&card);
   pb_buf_free(&path);
   return rc;
