@@ -1282,6 +1282,34 @@ static int block_blank(const pb_block *b) {
   return 1;
 }
 
+/* An image: a figure of the entry being read, or (in a category's
+ * references) its alt text as a link to it. */
+static void md_image(md_state *st, cmark_node *n) {
+  const pb_read_md *m = st->m;
+  const char *url = cmark_node_get_url(n);
+  pb_buf alt = PB_BUF_INIT;
+  /* the alt text is the image's text children */
+  cmark_iter *sub = cmark_iter_new(n);
+  cmark_event_type e2;
+  while ((e2 = cmark_iter_next(sub)) != CMARK_EVENT_DONE) {
+    cmark_node *c = cmark_iter_get_node(sub);
+    if (e2 == CMARK_EVENT_ENTER && cmark_node_get_type(c) == CMARK_NODE_TEXT)
+      pb_buf_puts(&alt, cmark_node_get_literal(c));
+  }
+  cmark_iter_free(sub);
+  pb_read_str src = {url ? url : "", url ? strlen(url) : 0};
+  pb_read_str a = {alt.data ? alt.data : "", alt.len};
+  if (m->entry) {
+    pb_read_add_figure(m->lib, m->entry, src, a, 0, m->base_dir, m->opt, m->file, md_line(st, n));
+  } else {
+    *PB_PUSH(m->lib->arena, st->urls, st->nurls, st->capurls) =
+        pb_arena_strndup(m->lib->arena, src.s, src.len);
+    md_text(st, a.len ? a.s : src.s, a.len ? a.len : src.len, md_style(st), md_line(st, n));
+    st->nurls--;
+  }
+  pb_buf_free(&alt);
+}
+
 void pb_read_markdown_text(const pb_read_md *m, pb_text *out, const char *md, size_t len) {
   md_state st;
   memset(&st, 0, sizeof st);
@@ -1369,30 +1397,7 @@ void pb_read_markdown_text(const pb_read_md *m, pb_text *out, const char *md, si
       break;
     case CMARK_NODE_IMAGE:
       if (enter) {
-        const char *url = cmark_node_get_url(n);
-        pb_buf alt = PB_BUF_INIT;
-        /* the alt text is the image's text children */
-        cmark_iter *sub = cmark_iter_new(n);
-        cmark_event_type e2;
-        while ((e2 = cmark_iter_next(sub)) != CMARK_EVENT_DONE) {
-          cmark_node *c = cmark_iter_get_node(sub);
-          if (e2 == CMARK_EVENT_ENTER && cmark_node_get_type(c) == CMARK_NODE_TEXT)
-            pb_buf_puts(&alt, cmark_node_get_literal(c));
-        }
-        cmark_iter_free(sub);
-        pb_read_str src = {url ? url : "", url ? strlen(url) : 0};
-        pb_read_str a = {alt.data ? alt.data : "", alt.len};
-        if (m->entry) {
-          pb_read_add_figure(m->lib, m->entry, src, a, 0, m->base_dir, m->opt, m->file,
-                             md_line(&st, n));
-        } else {
-          *PB_PUSH(m->lib->arena, st.urls, st.nurls, st.capurls) =
-              pb_arena_strndup(m->lib->arena, src.s, src.len);
-          md_text(&st, a.len ? a.s : src.s, a.len ? a.len : src.len, md_style(&st),
-                  md_line(&st, n));
-          st.nurls--;
-        }
-        pb_buf_free(&alt);
+        md_image(&st, n);
         cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
       }
       break;

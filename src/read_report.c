@@ -274,6 +274,25 @@ static void read_quote(report_ctx *c, qline *q, size_t n) {
     read_card_quote(c, q, n);
 }
 
+/* A heading at line: the category path at its level (the document's
+ * title above the base level is skipped). */
+static void read_heading(report_ctx *c, int lv, pb_read_str name, int line) {
+  const char *color = NULL;
+  char *clean = pb_read_strip_html(c->lib, name, &color, c->src->file, line);
+  if (lv < c->base_level) return; /* the document's title */
+  size_t d = (size_t)(lv - c->base_level);
+  if (d >= PB_REPORT_MAX_LEVELS) d = PB_REPORT_MAX_LEVELS - 1;
+  if (!*clean) {
+    pb_warn(c->src->file, line, "heading without a name ignored");
+    return;
+  }
+  if (d > c->depth) d = c->depth; /* a skipped level nests one deeper */
+  c->stack[d].name = clean;
+  c->stack[d].color = color;
+  c->stack[d].line = line;
+  c->depth = d + 1;
+}
+
 int pb_read_report(pb_library *lib, const char *path, const pb_read_options *opt) {
   pb_read_source src;
   qline *q = NULL;
@@ -315,24 +334,7 @@ int pb_read_report(pb_library *lib, const char *path, const pb_read_options *opt
     }
     int lv = heading_level(raw, &name);
     if (lv) {
-      const char *color = NULL;
-      char *clean = pb_read_strip_html(lib, name, &color, src.file, (int)i + 1);
-      if (lv < c.base_level) {
-        i++; /* the document's title */
-        continue;
-      }
-      size_t d = (size_t)(lv - c.base_level);
-      if (d >= PB_REPORT_MAX_LEVELS) d = PB_REPORT_MAX_LEVELS - 1;
-      if (!*clean) {
-        pb_warn(src.file, (int)i + 1, "heading without a name ignored");
-        i++;
-        continue;
-      }
-      if (d > c.depth) d = c.depth; /* a skipped level nests one deeper */
-      c.stack[d].name = clean;
-      c.stack[d].color = color;
-      c.stack[d].line = (int)i + 1;
-      c.depth = d + 1;
+      read_heading(&c, lv, name, (int)i + 1);
       i++;
       continue;
     }
