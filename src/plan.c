@@ -98,8 +98,10 @@ static void plan_figure(builder *B, const pb_figure *f, const char *owner_file, 
   pf->line = f->line ? f->line : owner_line;
   const char *what = f->path ? f->path : f->url ? f->url : f->src;
   if (!f->path) {
+    /* A URL, or a local file the reader did not find (it said so). */
     pf->remote = f->url != NULL;
-    pf->caption = pb_arena_printf(B->a, "remote figure not embedded: %s", what ? what : "?");
+    pf->caption = f->url ? pb_arena_printf(B->a, "remote figure not embedded: %s", f->url)
+                         : pb_arena_printf(B->a, "figure not found: %s", what ? what : "?");
     return;
   }
   pb_img_info info;
