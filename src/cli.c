@@ -378,6 +378,7 @@ typedef struct {
   command cmd;
   int tex, letter;
   long long created; /* SOURCE_DATE_EPOCH or now */
+  int finished;      /* nothing more to do (exit code already decided) */
   char *root, *output, *rel;
   pb_config cfg;
   pb_library *lib;
@@ -430,8 +431,10 @@ static int prepare(render *R) {
   R->rel = root_from_output(R->root, R->output);
   po.root_prefix = R->rel;
   R->plan = pb_plan_build(R->lib, &po);
-  if (R->plan->selected && R->plan->nincluded == 0 && R->mo.wanted)
+  if (R->plan->selected && R->plan->nincluded == 0 && R->mo.wanted) {
+    R->finished = 1; /* an empty window is no failure of a mailing */
     return pb_mail_empty_window(&R->mo, R->plan->selection);
+  }
   if (R->plan->selected && R->plan->nincluded == 0) {
     pb_error(R->root, 0, "no papers %s: nothing to write (the library has %zu papers%s)",
              R->plan->selection, R->lib->nentries,
@@ -566,9 +569,9 @@ static int cmd_render(int argc, char **argv, command cmd) {
   }
   R.root = pb_cli_library_root(&R.o);
   int exit_code = prepare(&R);
-  if (!exit_code && R.tex) {
+  if (!exit_code && !R.finished && R.tex) {
     exit_code = write_tex(&R);
-  } else if (!exit_code) {
+  } else if (!exit_code && !R.finished) {
     pb_fonts *fonts = open_fonts(&R.cfg);
     pb_doc *doc = fonts ? lay_out(&R, fonts) : NULL;
     exit_code = !fonts ? PB_EXIT_USAGE : doc ? write_pdf(&R, doc) : PB_EXIT_FINDINGS;
