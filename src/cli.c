@@ -10,9 +10,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "biblio.h"
+#include "bibtex.h"
 #include "cards_write.h"
 #include "config.h"
 #include "diag.h"
+#include "enrich.h"
 #include "fetch.h"
 #include "fonts.h"
 #include "images.h"
@@ -35,6 +38,7 @@ typedef struct {
   const char *title;
   double dpi;
   int quiet, strict, no_cache, allow_outside, fetch, appendix_presenters, layout_report;
+  int enrich;
   int print;
   int two_up;
   const char *cache_dir;
@@ -73,7 +77,8 @@ enum {
   OPT_DATE,
   OPT_TWO_UP,
   OPT_FORMAT,
-  OPT_PLAN
+  OPT_PLAN,
+  OPT_ENRICH
 };
 
 typedef enum { CMD_BUILD, CMD_DIGEST, CMD_HANDOUT, CMD_DUMP, CMD_CHECK } command;
@@ -91,6 +96,7 @@ static const struct option build_long[] = {
     {"strict", no_argument, 0, OPT_STRICT},
     {"allow-outside", no_argument, 0, OPT_ALLOW_OUTSIDE},
     {"fetch", no_argument, 0, OPT_FETCH},
+    {"enrich", no_argument, 0, OPT_ENRICH},
     {"appendix", required_argument, 0, OPT_APPENDIX},
     {"layout-report", no_argument, 0, OPT_LAYOUT_REPORT},
     {"title", required_argument, 0, OPT_TITLE},
@@ -130,13 +136,20 @@ static const char build_help[] =
     "                          index of the decks under Slide/ (repeatable)\n"
     "      --dpi N             downsample figures above N dpi at placed size\n"
     "      --print             print mode: URLs as numbered notes, grayscale\n"
-    "      --format pdf|tex    tex: write DIR/booklet.tex for xelatex and the\n"
-    "                          figures it needs (-o names the directory)\n"
+    "      --format pdf|tex|bib\n"
+    "                          tex: write DIR/booklet.tex for xelatex and the\n"
+    "                          figures it needs (-o names the directory);\n"
+    "                          bib: one BibTeX entry per paper (default\n"
+    "                          build/paperbook.bib)\n"
     "      --title TEXT        booklet title\n"
     "      --no-cache          do not use the figure cache under build/\n"
     "      --cache-dir DIR     keep encoded figures, downloads and deck thumbnails\n"
     "                          in DIR (default: build/cache under the library root)\n"
     "      --fetch             download remote figures (cached under build/)\n"
+    "      --enrich            look up authors, venue, year and a link at arXiv\n"
+    "                          and Crossref for what the cards lack (cached\n"
+    "                          under build/, reused offline; see enrich: and\n"
+    "                          bibliography: in paperbook.yml)\n"
     "      --allow-outside     allow figure paths outside the library root\n"
     "      --layout-report     print paragraph and page-breaking findings\n"
     "      --dump-layout FILE  write every page's boxes as text (for tests)\n"
@@ -195,16 +208,20 @@ static const char import_help[] =
 
 static const char dump_help[] =
     "usage: paperbook dump [LIBRARY | FILE.md ...] [--plan [options]]\n"
+    "                      [--format json|csl-json] [--enrich]\n"
     "\n"
     "Prints the parsed library as JSON: every entry with its source file:line,\n"
-    "the absences, the category tree with its references, and the slide decks.\n"
+    "the absences, the category tree with its references, and the slide decks;\n"
+    "filled bibliographic fields under \"biblio\" with where each came from.\n"
     "Takes the same inputs as build.\n"
     "\n"
     "      --plan              print the book plan instead: the chapters, each\n"
     "                          card's resolved links and probed figures, the\n"
     "                          appendices. Takes build's --group-by, --appendix,\n"
     "                          --presenter, --category, --oldest-first; --since\n"
-    "                          [--until] plans a digest, --date a handout.\n";
+    "                          [--until] plans a digest, --date a handout.\n"
+    "      --format csl-json   one CSL-JSON item per paper of the plan instead\n"
+    "      --enrich            look up what the cards lack first (see build)\n";
 
 static const char main_help[] =
     "usage: paperbook COMMAND [options]\n"
@@ -250,6 +267,7 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
     case OPT_STRICT: o->strict = 1; break;
     case OPT_ALLOW_OUTSIDE: o->allow_outside = 1; break;
     case OPT_FETCH: o->fetch = 1; break;
+    case OPT_ENRICH: o->enrich = 1; break;
     case OPT_APPENDIX:
       if (strcmp(optarg, "presenters") == 0)
         o->appendix_presenters = 1;
@@ -383,6 +401,12 @@ static pb_library *load_library(const cli_options *o, pb_config *cfg, const char
   fo.cache_dir = fetch_dir;
   pb_fetch_figures(lib, &fo);
   free(fetch_dir);
+  /* Bibliographic fields: the cards' links, bibliography files, then the
+   * enrich cache (and with --enrich, arXiv and Crossref). */
+  char *enrich_dir = join(cache, "enrich");
+  pb_enrich_options eo = {o->enrich, enrich_dir};
+  pb_enrich_library(lib, cfg, &eo);
+  free(enrich_dir);
   /* The decks under Slide/, matched with the cards; thumbnails of .pptx
    * decks are extracted into the cache. */
   char *slide_dir = join(root, "Slide");
@@ -635,8 +659,9 @@ static int cmd_render(int argc, char **argv, command cmd) {
   if (parse_dates(&o, cmd) != 0) return PB_EXIT_USAGE;
   const char *since = o.since_iso, *session = o.session_iso;
   int tex = o.format && strcmp(o.format, "tex") == 0;
-  if (o.format && !tex && strcmp(o.format, "pdf") != 0) {
-    pb_error(NULL, 0, "unknown format '%s' (known: pdf, tex)", o.format);
+  int bib = o.format && strcmp(o.format, "bib") == 0;
+  if (o.format && !tex && !bib && strcmp(o.format, "pdf") != 0) {
+    pb_error(NULL, 0, "unknown format '%s' (known: pdf, tex, bib)", o.format);
     return PB_EXIT_USAGE;
   }
   char *root = library_root(&o);
@@ -660,7 +685,7 @@ static int cmd_render(int argc, char **argv, command cmd) {
   }
   if (o.output)
     output = pb_xstrdup(o.output);
-  else if (cfg.output && cmd == CMD_BUILD && !tex)
+  else if (cfg.output && cmd == CMD_BUILD && !tex && !bib)
     output = join(root, cfg.output);
   else {
     char *bdir = join(root, "build");
@@ -668,6 +693,8 @@ static int cmd_render(int argc, char **argv, command cmd) {
     char name[64];
     if (tex)
       snprintf(name, sizeof name, "tex");
+    else if (bib)
+      snprintf(name, sizeof name, "paperbook.bib");
     else if (cmd == CMD_DIGEST)
       snprintf(name, sizeof name, "digest-%s.pdf", since);
     else if (cmd == CMD_HANDOUT)
@@ -692,7 +719,8 @@ static int cmd_render(int argc, char **argv, command cmd) {
     goto done;
   }
   /* The LaTeX export has no deck index. */
-  if (tex) po.appendix_slides = 0;
+  if (tex || bib) po.appendix_slides = 0;
+  if (bib) po.appendix_presenters = 0;
   rel = root_from_output(root, output);
   po.root_prefix = rel;
   plan = pb_plan_build(lib, &po);
@@ -708,6 +736,12 @@ static int cmd_render(int argc, char **argv, command cmd) {
     goto done;
   }
 
+  if (bib) {
+    if (pb_bib_export(plan, output, 0) != PB_OK) goto done;
+    pb_info("paperbook: wrote %s: %zu papers\n", output, plan->ncards);
+    exit_code = PB_EXIT_OK;
+    goto done;
+  }
   if (tex) {
     pb_tex_options to;
     memset(&to, 0, sizeof to);
@@ -826,17 +860,26 @@ static int cmd_dump(int argc, char **argv) {
   pb_config cfg;
   pb_library *lib = load_library(&o, &cfg, root);
   int rc = PB_EXIT_USAGE;
+  int csl = o.format && strcmp(o.format, "csl-json") == 0;
+  if (o.format && !csl && strcmp(o.format, "json") != 0) {
+    pb_error(NULL, 0, "unknown dump format '%s' (known: json, csl-json)", o.format);
+    pb_library_free(lib);
+    lib = NULL;
+  }
   pb_plan_options po;
-  if (lib && o.plan && plan_options(&o, &cfg, CMD_DUMP, &po) != 0) {
+  if (lib && (o.plan || csl) && plan_options(&o, &cfg, CMD_DUMP, &po) != 0) {
     pb_library_free(lib);
     lib = NULL;
   }
   if (lib) {
     pb_buf out = PB_BUF_INIT;
-    if (o.plan) {
+    if (o.plan || csl) {
       /* Links to library files are shown relative to the library root. */
       pb_plan *plan = pb_plan_build(lib, &po);
-      pb_plan_dump_json(plan, &out);
+      if (csl)
+        pb_bib_export_buf(plan, &out, 1);
+      else
+        pb_plan_dump_json(plan, &out);
       pb_plan_free(plan);
     } else {
       pb_library_dump_json(lib, &out);
