@@ -788,7 +788,7 @@ size_t pb_bibtex_parse(const char *text, size_t len, const char *file, const cha
   static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                        "jul", "aug", "sep", "oct", "nov", "dec"};
   for (int m = 0; m < 12; m++) {
-    char num[4];
+    char num[16];
     snprintf(num, sizeof num, "%d", m + 1);
     add_macro(&p, pb_xstrdup(months[m]), pb_xstrdup(num));
   }
