@@ -15,3 +15,17 @@ set_tests_properties(biblio-archive PROPERTIES TIMEOUT 240 SKIP_RETURN_CODE 77)
 add_test(NAME enrich-http
   COMMAND python3 ${PB_TESTS}/biblio/enrich_test.py ${PB_BIN} ${CMAKE_BINARY_DIR}/enrich-test)
 set_tests_properties(enrich-http PROPERTIES TIMEOUT 240 SKIP_RETURN_CODE 77)
+
+# Fuzz target for BibTeX / CSL-JSON readers (tests/fuzz/fuzz_bib.c): the
+# seeds replay in every ctest run like the other targets (tests/fuzz.cmake);
+# with -DPB_FUZZ=ON a libFuzzer binary pb_fuzz_bib is built too.
+add_executable(pb_replay_bib ${PB_TESTS}/fuzz/replay.c ${PB_TESTS}/fuzz/fuzz_bib.c)
+target_link_libraries(pb_replay_bib PRIVATE pbcore)
+add_test(NAME fuzz-replay-bib COMMAND pb_replay_bib ${PB_TESTS}/fuzz/seeds/bib)
+set_tests_properties(fuzz-replay-bib PROPERTIES TIMEOUT 300 LABELS fuzz-replay)
+if(PB_FUZZ)
+  add_executable(pb_fuzz_bib ${PB_TESTS}/fuzz/fuzz_bib.c)
+  target_compile_options(pb_fuzz_bib PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(pb_fuzz_bib PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_libraries(pb_fuzz_bib PRIVATE pbcore)
+endif()

@@ -282,6 +282,42 @@ static void keys_and_authors(void) {
   pb_library_free(lib);
 }
 
+/* The writer escapes TeX's specials; the reader gives the text back. */
+static void writer_round_trip(void) {
+  pb_library *lib = pb_library_new(".");
+  pb_entry *e = pb_library_add_entry(lib, "c.md", 1);
+  e->title = "R&D at 50% cost: $x_1$ #1 {braces} ~tilde^ back\\slash 视觉 \"q\"";
+  static const char *const names[] = {"Ashish Vaswani", "陈银", "Smith, Jr.", "Anna and Bob Ltd"};
+  e->authors = (const char **)names;
+  e->nauthors = 4;
+  e->year = 2024;
+  e->venue = "CVPR";
+  e->presenter = "张三";
+  e->date = "2024-12-29";
+  const pb_entry *v[] = {e};
+  const char *keys[] = {"vaswani2024rd"};
+  pb_buf out = PB_BUF_INIT;
+  pb_bibtex_write(v, keys, 1, &out);
+  CHECK(strstr(out.data, "@inproceedings{vaswani2024rd,") != NULL, "type and key: %s", out.data);
+  CHECK(strstr(out.data, "R\\&D at 50\\% cost: \\$x\\_1\\$ \\#1 \\textbraceleft{}braces"
+                         "\\textbraceright{} \\textasciitilde{}tilde\\textasciicircum{}") != NULL,
+        "escapes: %s", out.data);
+  CHECK(strstr(out.data, "note = {Presented by 张三 on 2024-12-29}") != NULL, "note: %s", out.data);
+  pb_biblist l;
+  pb_biblist_init(&l);
+  size_t n = pb_bibtex_parse(out.data, out.len, "out.bib", "bibtex:out.bib", &l);
+  CHECK(n == 1 && strcmp(l.recs[0].title, e->title) == 0, "title back: %s",
+        n ? l.recs[0].title : "-");
+  CHECK(n == 1 && l.recs[0].nauthors == 4 && strcmp(l.recs[0].authors[1], "陈银") == 0 &&
+            strcmp(l.recs[0].authors[3], "Anna and Bob Ltd") == 0,
+        "authors back");
+  CHECK(n == 1 && l.recs[0].venue && strcmp(l.recs[0].venue, "CVPR") == 0 && l.recs[0].year == 2024,
+        "venue back");
+  pb_biblist_free(&l);
+  pb_buf_free(&out);
+  pb_library_free(lib);
+}
+
 int main(int argc, char **argv) {
   const char *tmp = argc > 1 ? argv[1] : "/tmp";
   title_keys();
@@ -289,6 +325,7 @@ int main(int argc, char **argv) {
   bibtex_reader(tmp);
   csl();
   keys_and_authors();
+  writer_round_trip();
   if (failures) {
     fprintf(stderr, "%d failure(s)\n", failures);
     return 1;
