@@ -742,7 +742,7 @@ int pb_enrich_library(pb_library *lib, const pb_config *cfg, const pb_enrich_opt
   enricher E;
   enricher_init(&E, cfg, opt);
   if (network && !E.mailto)
-    pb_note(cfg ? cfg->path : NULL, 0,
+    pb_note(cfg ? cfg->path : NULL, cfg ? cfg->enrich_line : 0,
             "enrich: no contact address (enrich: mailto: in paperbook.yml); Crossref and arXiv "
             "ask API clients to give one");
   for (size_t i = 0; i < lib->nentries; i++) enrich_entry(&E, lib, lib->entries[i]);
