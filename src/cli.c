@@ -10,10 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "biblio.h"
+#include "bibtex.h"
 #include "cards_write.h"
 #include "cli_library.h"
 #include "config.h"
 #include "diag.h"
+#include "enrich.h"
 #include "fetch.h"
 #include "fonts.h"
 #include "images.h"
@@ -51,7 +54,8 @@ enum {
   OPT_DATE,
   OPT_TWO_UP,
   OPT_FORMAT,
-  OPT_PLAN
+  OPT_PLAN,
+  OPT_ENRICH
 };
 
 static const struct option build_long[] = {
@@ -67,6 +71,7 @@ static const struct option build_long[] = {
     {"strict", no_argument, 0, OPT_STRICT},
     {"allow-outside", no_argument, 0, OPT_ALLOW_OUTSIDE},
     {"fetch", no_argument, 0, OPT_FETCH},
+    {"enrich", no_argument, 0, OPT_ENRICH},
     {"appendix", required_argument, 0, OPT_APPENDIX},
     {"layout-report", no_argument, 0, OPT_LAYOUT_REPORT},
     {"title", required_argument, 0, OPT_TITLE},
@@ -106,13 +111,20 @@ static const char build_help[] =
     "                          index of the decks under Slide/ (repeatable)\n"
     "      --dpi N             downsample figures above N dpi at placed size\n"
     "      --print             print mode: URLs as numbered notes, grayscale\n"
-    "      --format pdf|tex    tex: write DIR/booklet.tex for xelatex and the\n"
-    "                          figures it needs (-o names the directory)\n"
+    "      --format pdf|tex|bib\n"
+    "                          tex: write DIR/booklet.tex for xelatex and the\n"
+    "                          figures it needs (-o names the directory);\n"
+    "                          bib: one BibTeX entry per paper (default\n"
+    "                          build/paperbook.bib)\n"
     "      --title TEXT        booklet title\n"
     "      --no-cache          do not use the figure cache under build/\n"
     "      --cache-dir DIR     keep encoded figures, downloads and deck thumbnails\n"
     "                          in DIR (default: build/cache under the library root)\n"
     "      --fetch             download remote figures (cached under build/)\n"
+    "      --enrich            look up authors, venue, year and a link at arXiv\n"
+    "                          and Crossref for what the cards lack (cached\n"
+    "                          under build/, reused offline; see enrich: and\n"
+    "                          bibliography: in paperbook.yml)\n"
     "      --allow-outside     allow figure paths outside the library root\n"
     "      --layout-report     print paragraph and page-breaking findings\n"
     "      --dump-layout FILE  write every page's boxes as text (for tests)\n"
@@ -171,16 +183,20 @@ static const char import_help[] =
 
 static const char dump_help[] =
     "usage: paperbook dump [LIBRARY | FILE.md ...] [--plan [options]]\n"
+    "                      [--format json|csl-json] [--enrich]\n"
     "\n"
     "Prints the parsed library as JSON: every entry with its source file:line,\n"
-    "the absences, the category tree with its references, and the slide decks.\n"
+    "the absences, the category tree with its references, and the slide decks;\n"
+    "filled bibliographic fields under \"biblio\" with where each came from.\n"
     "Takes the same inputs as build.\n"
     "\n"
     "      --plan              print the book plan instead: the chapters, each\n"
     "                          card's resolved links and probed figures, the\n"
     "                          appendices. Takes build's --group-by, --appendix,\n"
     "                          --presenter, --category, --oldest-first; --since\n"
-    "                          [--until] plans a digest, --date a handout.\n";
+    "                          [--until] plans a digest, --date a handout.\n"
+    "      --format csl-json   one CSL-JSON item per paper of the plan instead\n"
+    "      --enrich            look up what the cards lack first (see build)\n";
 
 static const char main_help[] =
     "usage: paperbook COMMAND [options]\n"
@@ -226,6 +242,7 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
     case OPT_STRICT: o->strict = 1; break;
     case OPT_ALLOW_OUTSIDE: o->allow_outside = 1; break;
     case OPT_FETCH: o->fetch = 1; break;
+    case OPT_ENRICH: o->enrich = 1; break;
     case OPT_APPENDIX:
       if (strcmp(optarg, "presenters") == 0)
         o->appendix_presenters = 1;
@@ -376,7 +393,7 @@ typedef struct {
   cli_options o;
   pb_mail_options mo; /* digest --mail / --send */
   command cmd;
-  int tex, letter;
+  int tex, bib, letter;
   long long created; /* SOURCE_DATE_EPOCH or now */
   int finished;      /* nothing more to do (exit code already decided) */
   char *root, *output, *rel;
@@ -389,12 +406,15 @@ typedef struct {
  * name under build/ in the library root. */
 static char *output_path(const render *R) {
   if (R->o.output) return pb_xstrdup(R->o.output);
-  if (R->cfg.output && R->cmd == CMD_BUILD && !R->tex) return pb_cli_join(R->root, R->cfg.output);
+  if (R->cfg.output && R->cmd == CMD_BUILD && !R->tex && !R->bib)
+    return pb_cli_join(R->root, R->cfg.output);
   char *bdir = pb_cli_join(R->root, "build");
   mkdir_p(bdir);
   char name[64];
   if (R->tex)
     snprintf(name, sizeof name, "tex");
+  else if (R->bib)
+    snprintf(name, sizeof name, "paperbook.bib");
   else if (R->cmd == CMD_DIGEST)
     snprintf(name, sizeof name, "digest-%s.pdf", R->o.since_iso);
   else if (R->cmd == CMD_HANDOUT)
@@ -427,7 +447,8 @@ static int prepare(render *R) {
     return PB_EXIT_USAGE;
   }
   /* The LaTeX export has no deck index. */
-  if (R->tex) po.appendix_slides = 0;
+  if (R->tex || R->bib) po.appendix_slides = 0;
+  if (R->bib) po.appendix_presenters = 0;
   R->rel = root_from_output(R->root, R->output);
   po.root_prefix = R->rel;
   R->plan = pb_plan_build(R->lib, &po);
@@ -442,6 +463,12 @@ static int prepare(render *R) {
     return PB_EXIT_FINDINGS;
   }
   return 0;
+}
+
+static int write_bib(render *R) {
+  if (pb_bib_export(R->plan, R->output, 0) != PB_OK) return PB_EXIT_FINDINGS;
+  pb_info("paperbook: wrote %s: %zu papers\n", R->output, R->plan->ncards);
+  return PB_EXIT_OK;
 }
 
 static int write_tex(render *R) {
@@ -563,13 +590,16 @@ static int cmd_render(int argc, char **argv, command cmd) {
   pb_progress_init(R.o.quiet ? 0 : isatty(2) ? 2 : 1);
   if (pb_cli_parse_dates(&R.o, cmd) != 0) return PB_EXIT_USAGE;
   R.tex = R.o.format && strcmp(R.o.format, "tex") == 0;
-  if (R.o.format && !R.tex && strcmp(R.o.format, "pdf") != 0) {
-    pb_error(NULL, 0, "unknown format '%s' (known: pdf, tex)", R.o.format);
+  R.bib = R.o.format && strcmp(R.o.format, "bib") == 0;
+  if (R.o.format && !R.tex && !R.bib && strcmp(R.o.format, "pdf") != 0) {
+    pb_error(NULL, 0, "unknown format '%s' (known: pdf, tex, bib)", R.o.format);
     return PB_EXIT_USAGE;
   }
   R.root = pb_cli_library_root(&R.o);
   int exit_code = prepare(&R);
-  if (!exit_code && !R.finished && R.tex) {
+  if (!exit_code && !R.finished && R.bib) {
+    exit_code = write_bib(&R);
+  } else if (!exit_code && !R.finished && R.tex) {
     exit_code = write_tex(&R);
   } else if (!exit_code && !R.finished) {
     pb_fonts *fonts = open_fonts(&R.cfg);
@@ -597,17 +627,26 @@ static int cmd_dump(int argc, char **argv) {
   pb_config cfg;
   pb_library *lib = pb_cli_load_library(&o, &cfg, root);
   int rc = PB_EXIT_USAGE;
+  int csl = o.format && strcmp(o.format, "csl-json") == 0;
+  if (o.format && !csl && strcmp(o.format, "json") != 0) {
+    pb_error(NULL, 0, "unknown dump format '%s' (known: json, csl-json)", o.format);
+    pb_library_free(lib);
+    lib = NULL;
+  }
   pb_plan_options po;
-  if (lib && o.plan && pb_cli_plan_options(&o, &cfg, CMD_DUMP, &po) != 0) {
+  if (lib && (o.plan || csl) && pb_cli_plan_options(&o, &cfg, CMD_DUMP, &po) != 0) {
     pb_library_free(lib);
     lib = NULL;
   }
   if (lib) {
     pb_buf out = PB_BUF_INIT;
-    if (o.plan) {
+    if (o.plan || csl) {
       /* Links to library files are shown relative to the library root. */
       pb_plan *plan = pb_plan_build(lib, &po);
-      pb_plan_dump_json(plan, &out);
+      if (csl)
+        pb_bib_export_buf(plan, &out, 1);
+      else
+        pb_plan_dump_json(plan, &out);
       pb_plan_free(plan);
     } else {
       pb_library_dump_json(lib, &out);

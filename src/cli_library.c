@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "enrich.h"
 #include "fetch.h"
 #include "read.h"
 #include "slides.h"
@@ -119,6 +120,12 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
   fo.cache_dir = fetch_dir;
   pb_fetch_figures(lib, &fo);
   free(fetch_dir);
+  /* Bibliographic fields: the cards' links, bibliography files, then the
+   * enrich cache (and with --enrich, arXiv and Crossref). */
+  char *enrich_dir = pb_cli_join(cache, "enrich");
+  pb_enrich_options eo = {o->enrich, enrich_dir};
+  pb_enrich_library(lib, cfg, &eo);
+  free(enrich_dir);
   /* The decks under Slide/, matched with the cards; thumbnails of .pptx
    * decks are extracted into the cache. */
   char *slide_dir = pb_cli_join(root, "Slide");

@@ -19,6 +19,7 @@ typedef struct {
   const char *title;
   double dpi;
   int quiet, strict, no_cache, allow_outside, fetch, appendix_presenters, layout_report;
+  int enrich;
   int print;
   int two_up;
   const char *cache_dir;

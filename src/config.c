@@ -113,6 +113,63 @@ static void read_mail(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int 
   }
 }
 
+/* The `enrich:` mapping: mailto, arxiv_api, crossref_api (text); interval,
+ * timeout, deadline (seconds), cache_max_mb, retries (numbers). */
+static void read_enrich(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int line) {
+  static const str_key keys[] = {STRKEY("mailto", enrich_mailto),
+                                 STRKEY("arxiv_api", enrich_arxiv_api),
+                                 STRKEY("crossref_api", enrich_crossref_api)};
+  static const struct {
+    const char *key;
+    size_t offset; /* of a double */
+  } nums[] = {{"interval", offsetof(pb_config, enrich_interval)},
+              {"timeout", offsetof(pb_config, enrich_timeout)},
+              {"deadline", offsetof(pb_config, enrich_deadline)},
+              {"cache_max_mb", offsetof(pb_config, enrich_cache_mb)}};
+  cfg->enrich_line = line;
+  if (v->type != YAML_MAPPING_NODE) {
+    pb_warn(cfg->path, line, "'enrich' should be a mapping (mailto: ..., interval: ...); ignored");
+    return;
+  }
+  for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+    yaml_node_t *k = yaml_document_get_node(doc, q->key);
+    yaml_node_t *val = yaml_document_get_node(doc, q->value);
+    const char *key = scalar(k);
+    int kl = (int)k->start_mark.line + 1;
+    if (key && set_str(cfg, keys, sizeof keys / sizeof *keys, key, val)) continue;
+    int done = 0;
+    for (size_t i = 0; key && i < sizeof nums / sizeof *nums && !done; i++) {
+      if (strcmp(nums[i].key, key) != 0) continue;
+      done = 1;
+      const char *s = scalar(val);
+      char *end = NULL;
+      double d = s ? strtod(s, &end) : 0;
+      if (!s || end == s || *end || !(d >= 0) || d > 1e9)
+        pb_warn(cfg->path, kl, "'enrich.%s' should be a number of %s; ignored", key,
+                strcmp(key, "cache_max_mb") == 0 ? "megabytes" : "seconds");
+      else
+        *(double *)((char *)cfg + nums[i].offset) = d;
+    }
+    if (!done && key && strcmp(key, "retries") == 0) {
+      const char *s = scalar(val);
+      char *end = NULL;
+      long n = s ? strtol(s, &end, 10) : -1;
+      if (!s || end == s || *end || n < 0 || n > 10)
+        pb_warn(cfg->path, kl, "'enrich.retries' should be a number from 0 to 10; ignored");
+      else {
+        cfg->enrich_retries = (int)n;
+        cfg->enrich_retries_set = 1;
+      }
+      done = 1;
+    }
+    if (!done)
+      pb_warn(cfg->path, kl,
+              "unknown enrich setting '%s' (known: mailto, arxiv_api, crossref_api, "
+              "interval, timeout, retries, deadline, cache_max_mb)",
+              key ? key : "?");
+  }
+}
+
 int pb_config_load(pb_config *cfg, const char *path) {
   memset(cfg, 0, sizeof *cfg);
   cfg->arena = pb_arena_new();
@@ -166,6 +223,10 @@ int pb_config_load(pb_config *cfg, const char *path) {
                 &cfg->capcategory_order);
     else if (strcmp(key, "appendices") == 0)
       read_list(cfg, &doc, v, key, &cfg->appendices, &cfg->nappendices, &cfg->capappendices);
+    else if (strcmp(key, "bibliography") == 0)
+      read_list(cfg, &doc, v, key, &cfg->bibliography, &cfg->nbibliography, &cfg->capbibliography);
+    else if (strcmp(key, "enrich") == 0)
+      read_enrich(cfg, &doc, v, line);
     else if (strcmp(key, "dpi") == 0) {
       const char *s = scalar(v);
       char *end = NULL;

@@ -33,6 +33,15 @@ typedef struct {
   const char **mail_to, **mail_cc;
   size_t nmail_to, capmail_to, nmail_cc, capmail_cc;
   int mail_timeout;
+  /* Bibliographic records: BibTeX / CSL-JSON files matched with the cards
+   * (relative to the library root), and the --enrich client's settings
+   * (the `enrich:` mapping; 0 / NULL: enrich.h's defaults). */
+  const char **bibliography;
+  size_t nbibliography, capbibliography;
+  const char *enrich_mailto, *enrich_arxiv_api, *enrich_crossref_api;
+  double enrich_interval, enrich_timeout, enrich_deadline, enrich_cache_mb;
+  int enrich_retries, enrich_retries_set;
+  int enrich_line; /* line of the `enrich:` key, for messages */
   /* fonts: file paths or fontconfig names */
   const char *font_text, *font_sans, *font_mono, *font_cjk_text, *font_cjk_sans, *font_symbol;
 } pb_config;

@@ -16,6 +16,7 @@
 
 #include <qrencode.h>
 
+#include "biblio.h"
 #include "diag.h"
 #include "layout.h"
 #include "para.h"
@@ -636,6 +637,13 @@ static void layout_card(layout *L, row *r) {
   pb_span_in ts = span(title, PB_FAMILY_SANS, PB_STYLE_BOLD, TITLE_SIZE, BLACK);
   pb_para tp;
   if (set_para(L, &ts, 1, L->width, 0, &tp, e->file, e->line) != PB_OK) return;
+  /* Authors under the title: three names, then "et al." */
+  const char *authors = pb_biblio_authors_short(L->arena, e);
+  pb_para ap = {0};
+  if (authors) {
+    pb_span_in as = span(authors, PB_FAMILY_SANS, 0, META_SIZE + 0.5, BLACK);
+    set_para(L, &as, 1, L->width, 0, &ap, e->file, e->line);
+  }
   const char *meta = meta_text(L, e);
   pb_para mp = {0};
   if (*meta) {
@@ -652,8 +660,8 @@ static void layout_card(layout *L, row *r) {
   size_t nb = set_text(L, &e->summary, &blocks);
 
   /* Keep title, meta, links, figures and two summary lines together. */
-  double head_h = para_height(&tp, TITLE_LEADING) + para_height(&mp, META_LEADING) +
-                  (e->nlinks ? META_LEADING + 2 : 0) + fig_h;
+  double head_h = para_height(&tp, TITLE_LEADING) + para_height(&ap, META_LEADING) +
+                  para_height(&mp, META_LEADING) + (e->nlinks ? META_LEADING + 2 : 0) + fig_h;
   double keep = head_h + (nb ? BODY_LEADING * (blocks[0].para.nlines >= 2 ? 2 : 1) : 0);
   double text_h = L->top - L->bottom;
   /* Rather than leave a large gap, a figure may shrink to 60% of its
@@ -693,6 +701,7 @@ static void layout_card(layout *L, row *r) {
   r->page = L->page;
   r->y = L->y;
   flow_para(L, &tp, L->left, TITLE_LEADING);
+  if (ap.nlines) flow_para(L, &ap, L->left, META_LEADING);
   if (mp.nlines) flow_para(L, &mp, L->left, META_LEADING);
   if (e->nlinks) layout_links(L, r->card);
   for (size_t i = 0; i < e->nfigures; i++) {
@@ -769,7 +778,8 @@ static double card_keep(layout *L, const pb_plan_card *card) {
   double h = TITLE_LEADING;
   if (pb_para_layout(L->fonts, L->para_arena, &ts, 1, &po, &tp, NULL, 0) == PB_OK)
     h = (double)tp.nlines * TITLE_LEADING;
-  h += META_LEADING + (e->nlinks ? META_LEADING + 2 : 0) + 2 * BODY_LEADING;
+  h += META_LEADING + (e->nlinks ? META_LEADING + 2 : 0) + 2 * BODY_LEADING +
+       (e->nauthors ? META_LEADING : 0);
   if (e->nfigures) {
     const pb_plan_figure *f = &card->figures[0];
     double fh = 46;

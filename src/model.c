@@ -293,6 +293,37 @@ static void dump_text(const pb_text *t, pb_buf *b, int ind) {
   pb_buf_puts(b, "]");
 }
 
+/* The bibliographic fields and where each came from, when there are any:
+ * "biblio": {"authors": [...], "doi": ..., "arxiv": ..., "abstract": ...,
+ *            "sources": {"authors": "crossref", "venue": "card", ...}} */
+static void dump_biblio(const pb_entry *e, pb_buf *b) {
+  const pb_sources *s = &e->src;
+  const char *names[] = {"authors", "venue", "year", "doi", "arxiv", "abstract", "link"};
+  const char *vals[] = {s->authors, s->venue, s->year, s->doi, s->arxiv, s->abstract, s->link};
+  int any = 0;
+  for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) any |= vals[i] != NULL;
+  if (!any && !e->nauthors && !e->doi && !e->arxiv && !e->abstract) return;
+  pb_buf_puts(b, ",\n      \"biblio\": {\"authors\": [");
+  for (size_t i = 0; i < e->nauthors; i++) {
+    if (i) pb_buf_puts(b, ", ");
+    pb_buf_json_str(b, e->authors[i]);
+  }
+  pb_buf_puts(b, "], \"doi\": ");
+  pb_buf_json_str(b, e->doi);
+  pb_buf_puts(b, ", \"arxiv\": ");
+  pb_buf_json_str(b, e->arxiv);
+  pb_buf_puts(b, ",\n        \"abstract\": ");
+  pb_buf_json_str(b, e->abstract);
+  pb_buf_puts(b, ",\n        \"sources\": {");
+  int n = 0;
+  for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
+    if (!vals[i]) continue;
+    pb_buf_printf(b, "%s\"%s\": ", n++ ? ", " : "", names[i]);
+    pb_buf_json_str(b, vals[i]);
+  }
+  pb_buf_puts(b, "}}");
+}
+
 static void dump_entry(const pb_entry *e, pb_buf *b) {
   pb_buf_puts(b, "    {\n      \"source\": ");
   pb_buf *s = b;
@@ -333,6 +364,10 @@ static void dump_entry(const pb_entry *e, pb_buf *b) {
       pb_buf_puts(b, ", \"local\": ");
       pb_buf_json_str(b, l->local);
     }
+    if (l->source) {
+      pb_buf_puts(b, ", \"source\": ");
+      pb_buf_json_str(b, l->source);
+    }
     pb_buf_puts(b, "}");
   }
   pb_buf_puts(b, e->nlinks ? "\n      ]" : "]");
@@ -351,6 +386,7 @@ static void dump_entry(const pb_entry *e, pb_buf *b) {
   pb_buf_puts(b, e->nfigures ? "\n      ]" : "]");
   pb_buf_puts(b, ",\n      \"summary\": ");
   dump_text(&e->summary, b, 3);
+  dump_biblio(e, b);
   pb_buf_puts(b, "\n    }");
 }
 

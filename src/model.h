@@ -65,6 +65,8 @@ typedef struct {
   const char *local; /* for a library-relative target (Slide/x.pptx): the
                         path relative to the library root, else NULL */
   int line;
+  const char *source; /* NULL: written on the card; else where a filled
+                         paper link came from ("crossref", "bibtex:x.bib") */
 } pb_link;
 
 typedef struct {
@@ -80,6 +82,14 @@ typedef struct {
 
 /* ---- entries ------------------------------------------------------ */
 typedef struct pb_category pb_category;
+
+/* Where each bibliographic field of an entry came from: NULL while the
+ * field is empty, "card" when the card states it (or one of its links
+ * does), else the record that filled it: "crossref", "arxiv",
+ * "bibtex:FILE", "csl-json:FILE" (literals or arena strings). */
+typedef struct {
+  const char *authors, *venue, *year, *doi, *arxiv, *abstract, *link;
+} pb_sources;
 
 typedef struct {
   const char *title;
@@ -101,6 +111,14 @@ typedef struct {
   const char *file; /* source file and line of the entry's first line */
   int line;
   int index; /* position in the library, 0-based */
+  /* The bibliographic record (biblio.h fills it from the card's links, a
+   * bibliography file or --enrich; never over what the card states). */
+  const char **authors; /* "Ashish Vaswani", "张三": as written, in their script */
+  size_t nauthors;
+  const char *doi;      /* "10.1145/3581783.3612345", no resolver prefix */
+  const char *arxiv;    /* "2404.02905" or "cs/0112017", no version */
+  const char *abstract; /* plain text, for dump only */
+  pb_sources src;
 } pb_entry;
 
 /* A week somebody did not present ("本周未精读"). */

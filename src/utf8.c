@@ -96,7 +96,7 @@ size_t pb_utf8_clean(const char *s, size_t len, pb_buf *out, size_t *first_bad) 
     }
     i += (size_t)n;
   }
-  if (!out->data) pb_buf_append(out, "", 0);
+  pb_buf_append(out, "", 0); /* terminated even when nothing was appended */
   return problems;
 }
 

@@ -1,0 +1,335 @@
+/* CSL-JSON in (json-c) and out, and the JSON record shape Crossref shares
+ * with it (see bibtex.h). */
+#include <ctype.h>
+#include <json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bibtex.h"
+#include "diag.h"
+#include "utf8.h"
+
+/* The largest nesting json-c is allowed (CSL and Crossref need about 6). */
+#define JSON_DEPTH 32
+
+/* A string member, or the first string of an array member (Crossref gives
+ * "title": ["..."]); NULL otherwise. */
+static const char *str_or_first(struct json_object *o, const char *name) {
+  struct json_object *v;
+  if (!json_object_object_get_ex(o, name, &v)) return NULL;
+  if (json_object_is_type(v, json_type_array)) {
+    if (json_object_array_length(v) == 0) return NULL;
+    v = json_object_array_get_idx(v, 0);
+  }
+  return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+char *pb_bib_clean_text(const char *s) {
+  pb_buf b = PB_BUF_INIT;
+  pb_buf_puts(&b, "");
+  int space = 0;
+  for (const char *p = s; *p; p++) {
+    if (*p == '<') {
+      const char *e = strchr(p, '>');
+      if (e && e - p < 80) {
+        p = e;
+        space = b.len > 0;
+        continue;
+      }
+    }
+    if (*p == '&') {
+      static const char *const ent[][2] = {
+          {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
+      int hit = 0;
+      for (size_t k = 0; k < 5 && !hit; k++)
+        if (strncmp(p, ent[k][0], strlen(ent[k][0])) == 0) {
+          if (space) pb_buf_putc(&b, ' ');
+          space = 0;
+          pb_buf_puts(&b, ent[k][1]);
+          p += strlen(ent[k][0]) - 1;
+          hit = 1;
+        }
+      if (hit) continue;
+    }
+    if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+      space = b.len > 0;
+      continue;
+    }
+    if (space) pb_buf_putc(&b, ' ');
+    space = 0;
+    pb_buf_putc(&b, *p);
+  }
+  pb_buf c = PB_BUF_INIT;
+  pb_utf8_clean(b.data, b.len, &c, NULL);
+  pb_buf_free(&b);
+  if (!c.data) pb_buf_puts(&c, "");
+  return pb_buf_detach(&c);
+}
+
+static const char *arena_clean(pb_arena *a, const char *s) {
+  if (!s) return NULL;
+  char *c = pb_bib_clean_text(s);
+  const char *r = *c ? pb_arena_strdup(a, c) : NULL;
+  free(c);
+  return r;
+}
+
+/* The year of "issued" ({"date-parts": [[2020, 5]]} or {"raw": "2020"}),
+ * else of "published" / "published-print" / "created" (Crossref). */
+static int item_year(struct json_object *o) {
+  static const char *const names[] = {"issued", "published", "published-print", "published-online"};
+  for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+    struct json_object *d, *parts;
+    if (!json_object_object_get_ex(o, names[k], &d) || !json_object_is_type(d, json_type_object))
+      continue;
+    if (json_object_object_get_ex(d, "date-parts", &parts) &&
+        json_object_is_type(parts, json_type_array) && json_object_array_length(parts) > 0) {
+      struct json_object *first = json_object_array_get_idx(parts, 0);
+      if (json_object_is_type(first, json_type_array) && json_object_array_length(first) > 0) {
+        struct json_object *y = json_object_array_get_idx(first, 0);
+        int v = 0;
+        if (json_object_is_type(y, json_type_int))
+          v = (int)json_object_get_int64(y);
+        else if (json_object_is_type(y, json_type_string))
+          v = atoi(json_object_get_string(y));
+        if (v >= 1000 && v <= 2999) return v;
+      }
+    }
+    const char *raw = str_or_first(d, "raw");
+    if (raw && atoi(raw) >= 1000 && atoi(raw) <= 2999) return atoi(raw);
+  }
+  return 0;
+}
+
+/* Whether a name part is written in Han, kana or hangul (then family
+ * name first, no blank). */
+static int cjk_name(const char *s) {
+  uint32_t cp;
+  return *s && pb_utf8_decode(s, strlen(s), &cp) > 0 && pb_is_cjk(cp);
+}
+
+static void item_authors(struct json_object *o, pb_biblist *l, pb_bibrec *r) {
+  struct json_object *arr;
+  if (!json_object_object_get_ex(o, "author", &arr) || !json_object_is_type(arr, json_type_array))
+    return;
+  size_t n = json_object_array_length(arr);
+  for (size_t i = 0; i < n && i < 10000; i++) {
+    struct json_object *a = json_object_array_get_idx(arr, i);
+    if (!json_object_is_type(a, json_type_object)) continue;
+    const char *lit = str_or_first(a, "literal");
+    if (!lit) lit = str_or_first(a, "name"); /* Crossref: an organisation */
+    const char *given = str_or_first(a, "given"), *family = str_or_first(a, "family");
+    pb_buf b = PB_BUF_INIT;
+    if (lit) {
+      pb_buf_puts(&b, lit);
+    } else if (given && family && cjk_name(given) && cjk_name(family)) {
+      pb_buf_printf(&b, "%s%s", family, given); /* 张 + 雪松: 张雪松 */
+    } else {
+      if (given) pb_buf_puts(&b, given);
+      if (family) pb_buf_printf(&b, "%s%s", b.len ? " " : "", family);
+    }
+    if (b.len) {
+      char *c = pb_bib_clean_text(b.data);
+      pb_bibrec_add_author(l, r, c);
+      free(c);
+    }
+    pb_buf_free(&b);
+  }
+}
+
+void pb_csl_item_record(struct json_object *o, pb_biblist *l, pb_bibrec *r) {
+  pb_arena *a = l->arena;
+  r->title = arena_clean(a, str_or_first(o, "title"));
+  item_authors(o, l, r);
+  r->venue = arena_clean(a, str_or_first(o, "container-title"));
+  if (!r->venue) r->venue = arena_clean(a, str_or_first(o, "event-title"));
+  r->year = item_year(o);
+  const char *doi = str_or_first(o, "DOI");
+  if (!doi) doi = str_or_first(o, "doi");
+  if (doi && strstr(doi, "10.")) r->doi = arena_clean(a, strstr(doi, "10."));
+  const char *url = str_or_first(o, "URL");
+  if (url) {
+    r->url = arena_clean(a, url);
+    pb_link_ids ids;
+    pb_link_ids_parse(url, &ids);
+    if (ids.arxiv) r->arxiv = pb_arena_strdup(a, ids.arxiv);
+    if (ids.doi && !r->doi) r->doi = pb_arena_strdup(a, ids.doi);
+    pb_link_ids_free(&ids);
+  }
+  r->abstract = arena_clean(a, str_or_first(o, "abstract"));
+  const char *type = str_or_first(o, "type");
+  if (type) r->type = pb_arena_strdup(a, type);
+  const char *id = str_or_first(o, "id");
+  if (id) r->key = pb_arena_strdup(a, id);
+}
+
+/* file:line:col of byte offset off in text. */
+static void offset_position(const char *text, size_t off, int *line, int *col) {
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < off; i++) {
+    if (text[i] == '\n') {
+      (*line)++;
+      *col = 1;
+    } else {
+      (*col)++;
+    }
+  }
+}
+
+struct json_object *pb_json_parse(const char *text, size_t len, char *err, size_t errlen) {
+  struct json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
+  if (!tok) {
+    pb_errf(err, errlen, "out of memory (json-c)");
+    return NULL;
+  }
+  struct json_object *o =
+      len > 0 && len < (size_t)0x7fffffff ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
+  enum json_tokener_error jerr = json_tokener_get_error(tok);
+  size_t end = json_tokener_get_parse_end(tok);
+  /* Only blanks may follow the value. */
+  int trailing = 0;
+  for (size_t i = end; o && i < len; i++)
+    if (!isspace((unsigned char)text[i])) trailing = 1;
+  if (!o || jerr != json_tokener_success || trailing) {
+    int line, col;
+    offset_position(text, end < len ? end : len, &line, &col);
+    const char *why = len == 0                        ? "empty"
+                      : trailing                      ? "text after the value"
+                      : jerr == json_tokener_success  ? "unexpected end"
+                      : jerr == json_tokener_continue ? "unexpected end"
+                                                      : json_tokener_error_desc(jerr);
+    pb_errf(err, errlen, "%d:%d: %s", line, col, why);
+    if (o) json_object_put(o);
+    o = NULL;
+  }
+  json_tokener_free(tok);
+  return o;
+}
+
+int pb_csljson_parse(const char *text, size_t len, const char *file, const char *source,
+                     pb_biblist *list) {
+  char err[256];
+  struct json_object *root = pb_json_parse(text, len, err, sizeof err);
+  if (!root) {
+    int line = 0, col = 0, off = 0;
+    if (sscanf(err, "%d:%d: %n", &line, &col, &off) < 2) off = 0;
+    pb_diag(PB_DIAG_ERROR, file, line, col, "not valid CSL-JSON: %s", err + off);
+    return -1;
+  }
+  int added = 0;
+  size_t n = json_object_is_type(root, json_type_array) ? json_object_array_length(root) : 1;
+  if (!json_object_is_type(root, json_type_array) && !json_object_is_type(root, json_type_object)) {
+    pb_error(file, 1, "CSL-JSON should be an array of items");
+    n = 0;
+  }
+  for (size_t i = 0; i < n; i++) {
+    struct json_object *it =
+        json_object_is_type(root, json_type_array) ? json_object_array_get_idx(root, i) : root;
+    if (!json_object_is_type(it, json_type_object)) {
+      pb_warn(file, 0, "item %zu is not an object; ignored", i + 1);
+      continue;
+    }
+    pb_bibrec *r = pb_biblist_add(list, source, file, 0);
+    pb_csl_item_record(it, list, r);
+    if (!r->title) pb_warn(file, 0, "item %zu has no title; it cannot be matched", i + 1);
+    added++;
+  }
+  json_object_put(root);
+  return added;
+}
+
+/* ==================================================================== */
+/* Writing                                                               */
+/* ==================================================================== */
+
+/* Whether name has Latin letters (then "Given Family" is split at the last
+ * blank; other names stay whole). */
+static int latin_name(const char *name) {
+  for (const char *p = name; *p; p++)
+    if (isalpha((unsigned char)*p)) return 1;
+  return 0;
+}
+
+static void csl_author(pb_buf *b, const char *name) {
+  const char *sp = strrchr(name, ' ');
+  if (latin_name(name) && sp && sp[1]) {
+    pb_buf_puts(b, "{\"family\": ");
+    pb_buf_json_str(b, sp + 1);
+    char *given = pb_xstrndup(name, (size_t)(sp - name));
+    pb_buf_puts(b, ", \"given\": ");
+    pb_buf_json_str(b, given);
+    free(given);
+    pb_buf_puts(b, "}");
+  } else {
+    pb_buf_puts(b, "{\"literal\": ");
+    pb_buf_json_str(b, name);
+    pb_buf_puts(b, "}");
+  }
+}
+
+static const char *paper_url(const pb_entry *e) {
+  for (size_t i = 0; i < e->nlinks; i++)
+    if (e->links[i].kind == PB_LINK_PAPER && e->links[i].url && !e->links[i].local)
+      return e->links[i].url;
+  return NULL;
+}
+
+void pb_csljson_write(const pb_entry *const *entries, const char *const *keys, size_t n,
+                      pb_buf *out) {
+  pb_buf_puts(out, "[");
+  for (size_t i = 0; i < n; i++) {
+    const pb_entry *e = entries[i];
+    pb_buf_puts(out, i ? ",\n  {" : "\n  {");
+    pb_buf_puts(out, "\"id\": ");
+    pb_buf_json_str(out, keys[i]);
+    const char *type = "article";
+    if (e->venue && strcasecmp(e->venue, "arXiv") != 0)
+      type = pb_bibtex_is_conference(e->venue) ? "paper-conference" : "article-journal";
+    pb_buf_printf(out, ", \"type\": \"%s\",\n   \"title\": ", type);
+    pb_buf_json_str(out, e->title ? e->title : "(untitled)");
+    if (e->nauthors) {
+      pb_buf_puts(out, ",\n   \"author\": [");
+      for (size_t k = 0; k < e->nauthors; k++) {
+        if (k) pb_buf_puts(out, ", ");
+        csl_author(out, e->authors[k]);
+      }
+      pb_buf_puts(out, "]");
+    }
+    if (e->venue) {
+      pb_buf_puts(out, ",\n   \"container-title\": ");
+      pb_buf_json_str(out, e->venue);
+    }
+    if (e->year > 0) pb_buf_printf(out, ",\n   \"issued\": {\"date-parts\": [[%d]]}", e->year);
+    if (e->doi) {
+      pb_buf_puts(out, ",\n   \"DOI\": ");
+      pb_buf_json_str(out, e->doi);
+    }
+    const char *url = paper_url(e);
+    if (url) {
+      pb_buf_puts(out, ",\n   \"URL\": ");
+      pb_buf_json_str(out, url);
+    }
+    if (e->arxiv) {
+      pb_buf_puts(out, ",\n   \"number\": ");
+      char *ax = pb_xmalloc(strlen(e->arxiv) + 8);
+      sprintf(ax, "arXiv:%s", e->arxiv);
+      pb_buf_json_str(out, ax);
+      free(ax);
+    }
+    char *note = pb_bibtex_note(e);
+    if (note) {
+      pb_buf_puts(out, ",\n   \"note\": ");
+      pb_buf_json_str(out, note);
+      free(note);
+    }
+    if (e->abstract) {
+      pb_buf_puts(out, ",\n   \"abstract\": ");
+      pb_buf_json_str(out, e->abstract);
+    }
+    pb_buf_puts(out, "}");
+  }
+  pb_buf_puts(out, n ? "\n]\n" : "]\n");
+}
