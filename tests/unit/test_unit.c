@@ -114,7 +114,11 @@ static void test_model(void) {
   CHECK(strcmp(pb_month_label(lib->arena, "2024-13-01"), "Undated") == 0, "bad month: Undated");
   CHECK(pb_link_kind_from_label("代码", NULL) == PB_LINK_CODE, "代码 is a code link");
   CHECK(pb_link_kind_from_label("Paper", NULL) == PB_LINK_PAPER, "Paper is a paper link");
-  pb_link l = {PB_LINK_OTHER, "Homepage", "https://x", NULL, 1};
+  pb_link l;
+  memset(&l, 0, sizeof l);
+  l.kind = PB_LINK_OTHER;
+  l.label = "Homepage";
+  l.url = "https://x";
   CHECK(strcmp(pb_link_display_label(&l), "Homepage") == 0, "other links show their label");
   l.kind = PB_LINK_SLIDE;
   CHECK(strcmp(pb_link_display_label(&l), "Slides") == 0, "slide links show Slides");
