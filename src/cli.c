@@ -412,7 +412,8 @@ static pb_library *load_library(const cli_options *o, pb_config *cfg, const char
   char *slide_dir = join(root, "Slide");
   if (is_dir(slide_dir)) {
     char *thumbs = join(cache, "thumbs");
-    pb_slides_options so = {thumbs};
+    pb_slides_options so = {0};
+    so.thumb_dir = thumbs;
     pb_slides_scan_ex(lib, "Slide", &so);
     free(thumbs);
   }
