@@ -243,7 +243,8 @@ static double deck_timeout(const pb_deck_ctx *c, double dflt) {
 /* ====================================================================== */
 
 typedef struct {
-  const char *file;  /* the deck */
+  const char *data; /* the deck's bytes */
+  size_t len;
   const char *thumb; /* where to write the PNG, NULL: no thumbnail */
 } pdf_job;
 
@@ -319,15 +320,7 @@ static const char *render_page(PopplerPage *pg, const char *thumb) {
 /* The work on one PDF, in whatever process: reports "P pages", "T title",
  * "W warning", "E error" lines into out. */
 static void pdf_examine(const pdf_job *job, pb_buf *out) {
-  pb_buf data = PB_BUF_INIT;
-  int rc = pb_read_file(job->file, PB_DECK_PDF_MAX, &data);
-  if (rc != PB_OK) {
-    put_field(out, 'E', rc == PB_ELIMIT ? "larger than 256 MB; not opened" : strerror(errno));
-    pb_buf_free(&data);
-    return;
-  }
-  GBytes *bytes = g_bytes_new(data.data, data.len);
-  pb_buf_free(&data);
+  GBytes *bytes = g_bytes_new_static(job->data, job->len);
   GError *err = NULL;
   PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
   g_bytes_unref(bytes);
@@ -413,29 +406,59 @@ static void pdf_take_report(pb_deck_ctx *c, pb_slide *s, const char *file, const
   }
 }
 
-void pb_deck_read_pdf(pb_deck_ctx *c, pb_slide *s, const char *file) {
-  char *thumb = thumb_dir_ready(c, file) ? temp_path(c, "pdf") : NULL;
-  pb_buf png_path = PB_BUF_INIT;
-  if (thumb) pb_buf_printf(&png_path, "%s.png", thumb);
-  pdf_job job = {file, thumb ? png_path.data : NULL};
-  pb_buf rep = PB_BUF_INIT;
+/* Runs the examination of one PDF (in a child unless in_process). Returns 0
+ * when it finished, whatever it found; -1 after a warning (timeout, crash). */
+static int pdf_run(pb_deck_ctx *c, pb_slide *s, const char *file, const pdf_job *job, pb_buf *rep) {
   if (c->in_process) {
-    pdf_examine(&job, &rep);
-  } else {
-    char why[160];
-    double t = deck_timeout(c, PB_DECK_PDF_TIMEOUT);
-    if (run_child(pdf_child, &job, t, PB_DECK_ASAN ? 0 : PB_DECK_CHILD_MEM, &rep, why,
-                  sizeof why) != 0) {
-      pb_warn(file, 0, "PDF deck not read: %s; listed without page count or thumbnail", why);
-      s->note = "unreadable PDF";
-      pb_buf_reset(&rep);
-    }
+    pdf_examine(job, rep);
+    return 0;
   }
-  pdf_take_report(c, s, file, job.thumb, &rep);
-  if (job.thumb) remove(job.thumb);
+  char why[160];
+  double t = deck_timeout(c, PB_DECK_PDF_TIMEOUT);
+  if (run_child(pdf_child, (void *)job, t, PB_DECK_ASAN ? 0 : PB_DECK_CHILD_MEM, rep, why,
+                sizeof why) == 0)
+    return 0;
+  pb_warn(file, 0, "PDF deck not read: %s; listed without page count or thumbnail", why);
+  s->note = "unreadable PDF";
+  pb_buf_reset(rep);
+  return -1;
+}
+
+/* What was found in a PDF is kept by its content hash (pdf-HASH.txt, the
+ * report; pdf-HASH.png, the thumbnail), so a deck is opened once (not in
+ * process: fuzzing wants every input read). */
+void pb_deck_read_pdf(pb_deck_ctx *c, pb_slide *s, const char *file) {
+  pb_buf data = PB_BUF_INIT;
+  int rc = pb_read_file(file, PB_DECK_PDF_MAX, &data);
+  if (rc != PB_OK) {
+    pb_warn(file, 0, "%s; listed without page count or thumbnail",
+            rc == PB_ELIMIT ? "PDF deck larger than 256 MB, not opened" : strerror(errno));
+    s->note = rc == PB_ELIMIT ? "too large to read" : "unreadable";
+    pb_buf_free(&data);
+    return;
+  }
+  int thumbs = thumb_dir_ready(c, file), cache = thumbs && !c->in_process;
+  uint64_t h = pb_hash64(data.data, data.len, 0x7064666465636b31ULL /* "pdfdeck1" */);
+  pb_buf meta = PB_BUF_INIT, png = PB_BUF_INIT, rep = PB_BUF_INIT;
+  pb_buf_printf(&meta, "%s/pdf-%016" PRIx64 ".txt", c->thumb_dir, h);
+  pb_buf_printf(&png, "%s/pdf-%016" PRIx64 ".png", c->thumb_dir, h);
+  if (cache && pb_read_file(meta.data, PB_DECK_CHILD_OUT, &rep) == PB_OK) {
+    pdf_take_report(c, s, file, png.data, &rep);
+  } else {
+    char *tmp = thumbs ? temp_path(c, "pdf") : NULL;
+    pdf_job job = {data.data, data.len, tmp};
+    if (pdf_run(c, s, file, &job, &rep) == 0) {
+      pdf_take_report(c, s, file, tmp, &rep);
+      if (cache && s->thumbnail && rename(tmp, png.data) != 0) remove(tmp);
+      if (cache) pb_write_file_atomic(meta.data, rep.data ? rep.data : "", rep.len);
+    }
+    if (tmp) remove(tmp);
+    free(tmp);
+  }
+  pb_buf_free(&meta);
+  pb_buf_free(&png);
   pb_buf_free(&rep);
-  pb_buf_free(&png_path);
-  free(thumb);
+  pb_buf_free(&data);
 }
 
 /* ====================================================================== */
