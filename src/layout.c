@@ -970,7 +970,8 @@ static size_t deck_spans(layout *L, const pb_slide *d, pb_span_in *s) {
   const char *count = deck_count(L, d);
   if (count) pb_buf_printf(&meta, " · %s", count);
   if (d->url)
-    pb_buf_printf(&meta, " · online: %s", short_url(L, d->url));
+    pb_buf_printf(&meta, " · %s",
+                  strstr(d->url, "docs.google.com/presentation") ? "Google Slides" : "online");
   else
     pb_buf_printf(&meta, " · %s", d->ext ? d->ext : "file");
   if (d->note) pb_buf_printf(&meta, " · %s", d->note);

@@ -143,8 +143,8 @@ static double now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Runs fn in a child process (its own process group, stdin and stderr on
- * /dev/null, address space limited to mem bytes unless mem is 0) and
+/* Runs fn in a child process (its own process group, stdin, stdout and
+ * stderr on /dev/null, address space limited to mem bytes unless mem is 0) and
  * collects what it writes to out_fd (at most PB_DECK_CHILD_OUT bytes).
  * Returns 0 when the child exited with 0 in time; otherwise -1 with the
  * reason in why. The whole process group is killed in every case. */
@@ -169,6 +169,7 @@ static int run_child(child_fn fn, void *arg, double timeout, rlim_t mem, pb_buf 
     int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
       dup2(null, 0);
+      dup2(null, 1); /* never into paperbook's own output (dump writes JSON there) */
       dup2(null, 2);
       if (null > 2) close(null);
     }

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 fails = 0
+REMOTE = "https://docs.google.com/presentation/d/1TboboQMHXjPTiplZEZXLOhjKiql68sTc/edit"
 
 
 def fail(msg):
@@ -120,6 +121,10 @@ def check_repo_links(pb, root, out):
     shutil.copytree(os.path.join(root, "Slide"), os.path.join(lib, "Slide"))
     with open(os.path.join(lib, "paperbook.yml"), "w") as f:
         f.write("title: decks\nrepo_url: https://github.com/example/decks\n")
+    # A card whose deck is on Google Slides: a remote deck with a QR code.
+    with open(os.path.join(lib, "papers", "remote-deck.md"), "w") as f:
+        f.write('---\ntitle: "A remote talk"\npresenter: 周婷\ndate: 2024-11-29\n'
+                "links:\n  slide: %s\n---\nText.\n" % REMOTE)
     pdf = os.path.join(out, "slide-index-repo.pdf")
     build(pb, lib, pdf, os.path.join(out, "slide-index-cache"))
     body = qdf(pdf, os.path.join(out, "slide-index-repo.qdf"))
@@ -130,6 +135,21 @@ def check_repo_links(pb, root, out):
         fail("%d deck links into the repository, want %d" % (len(uris), len(decks)))
     if not re.search(r"/S /GoToR", body):
         fail("no GoToR link to a local PDF deck beside the repository links")
+    # The remote deck: listed, linked, and its QR code reads back.
+    first, npages, pages = index_pages(pdf)
+    if REMOTE not in body:
+        fail("the remote deck is not linked")
+    png = os.path.join(out, "slide-index-qr")
+    run("pdftoppm", "-r", "150", "-png", "-f", str(first), "-l", str(npages), pdf, png)
+    found = False
+    for f in sorted(os.listdir(out)):
+        if f.startswith("slide-index-qr") and f.endswith(".png"):
+            r = subprocess.run(["zbarimg", "-q", "--raw", os.path.join(out, f)], capture_output=True,
+                               text=True)
+            found = found or REMOTE in r.stdout
+    print("remote deck QR code read back: %s" % found)
+    if not found:
+        fail("no QR code of %s on the slide index pages" % REMOTE)
 
 
 def main():
