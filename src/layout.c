@@ -1048,7 +1048,7 @@ static void layout_deck(layout *L, const pb_plan_deck *pd) {
   const char *target = pd->target;
   /* A PDF deck whose name links to the web keeps a link to the local file. */
   pb_para local = {0};
-  if (pd->local_pdf) {
+  if (pd->local_pdf && !L->opt->print) { /* a link is no use on paper */
     pb_span_in ls = span("Open the local copy", PB_FAMILY_SANS, 0, 8, L->opt->print ? GRAY : LINK);
     if (set_para(L, &ls, 1, tw, 0, &local, NULL, 0) != PB_OK) local.nlines = 0;
   }

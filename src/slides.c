@@ -662,7 +662,9 @@ static void read_pptx_titles(pb_deck_ctx *c, pb_slide *slide, const char *file, 
     slide->slide_titles[slide->nslide_titles++] = title;
   }
   if (bad > 3) pb_warn(file, 0, "%zu more slides whose title could not be read", bad - 3);
-  if (slide->nslide_titles && parts[0].number == 1) slide->title = slide->slide_titles[0];
+  if (slide->nslide_titles && parts[0].number == 1 &&
+      !pb_deck_is_junk_title(slide->slide_titles[0]))
+    slide->title = slide->slide_titles[0];
   pb_buf_free(&data);
 }
 

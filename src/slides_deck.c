@@ -249,13 +249,16 @@ typedef struct {
   const char *thumb; /* where to write the PNG, NULL: no thumbnail */
 } pdf_job;
 
-/* Titles that say nothing: what converters write when the author did not. */
-static int is_junk_title(const char *t) {
-  static const char *const junk[] = {"untitled",     "powerpoint", "microsoft", "slide 1",
-                                     "presentation", "演示文稿",   "幻灯片",    "无标题"};
+int pb_deck_is_junk_title(const char *t) {
+  /* Prefixes no real title has, and whole titles that are only a word. */
+  static const char *const prefix[] = {"untitled", "powerpoint", "microsoft powerpoint",
+                                       "演示文稿", "幻灯片",     "无标题"};
+  static const char *const whole[] = {"presentation", "slide 1", "title", "slides", "标题"};
   if (!t || !*t) return 1;
-  for (size_t i = 0; i < sizeof junk / sizeof *junk; i++)
-    if (strncasecmp(t, junk[i], strlen(junk[i])) == 0) return 1;
+  for (size_t i = 0; i < sizeof prefix / sizeof *prefix; i++)
+    if (strncasecmp(t, prefix[i], strlen(prefix[i])) == 0) return 1;
+  for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+    if (strcasecmp(t, whole[i]) == 0) return 1;
   const char *dot = strrchr(t, '.');
   if (dot && (strcasecmp(dot, ".pptx") == 0 || strcasecmp(dot, ".ppt") == 0 ||
               strcasecmp(dot, ".pdf") == 0 || strcasecmp(dot, ".key") == 0 ||
@@ -339,8 +342,8 @@ static void pdf_examine(const pdf_job *job, pb_buf *out) {
   PopplerPage *pg = n > 0 ? poppler_document_get_page(doc, 0) : NULL;
   if (pg) {
     char *line = NULL;
-    if (is_junk_title(title)) line = first_text_line(pg);
-    put_field(out, 'T', line ? line : (is_junk_title(title) ? NULL : title));
+    if (pb_deck_is_junk_title(title)) line = first_text_line(pg);
+    put_field(out, 'T', line ? line : (pb_deck_is_junk_title(title) ? NULL : title));
     g_free(line);
     const char *why = job->thumb ? render_page(pg, job->thumb) : NULL;
     if (why)
@@ -439,7 +442,8 @@ void pb_deck_read_pdf(pb_deck_ctx *c, pb_slide *s, const char *file) {
     return;
   }
   int thumbs = thumb_dir_ready(c, file), cache = thumbs && !c->in_process;
-  uint64_t h = pb_hash64(data.data, data.len, 0x7064666465636b31ULL /* "pdfdeck1" */);
+  uint64_t h = pb_hash64(data.data, data.len,
+                         0x7064666465636b32ULL /* "pdfdeck2": bump when the report changes */);
   pb_buf meta = PB_BUF_INIT, png = PB_BUF_INIT, rep = PB_BUF_INIT;
   pb_buf_printf(&meta, "%s/pdf-%016" PRIx64 ".txt", c->thumb_dir, h);
   pb_buf_printf(&png, "%s/pdf-%016" PRIx64 ".png", c->thumb_dir, h);

@@ -52,6 +52,10 @@ void pb_deck_read_html(pb_deck_ctx *c, pb_slide *s, const char *file);
 int pb_deck_slide_title(pb_arena *a, const char *xml, size_t len, const char **title, char *why,
                         size_t whylen);
 
+/* Is t a title that says nothing ("Presentation", "PowerPoint 演示文稿",
+ * "Untitled", a file name), as converters write when the author did not? */
+int pb_deck_is_junk_title(const char *t);
+
 /* Collapses white space (line breaks included) to single spaces, trims,
  * replaces invalid UTF-8 and drops control characters, and cuts at max
  * bytes on a character boundary with an ellipsis. NULL when nothing is

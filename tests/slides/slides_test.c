@@ -446,6 +446,11 @@ static int test_xml(void) {
   CHECK(pb_deck_slide_title(a, "<s/>", 4, &t, why, sizeof why) == 0 && !t, "no title: %s", show(t));
   CHECK(same(pb_deck_tidy_text(a, " a\n\tb\x01 c ", 9, 100), "a b c"), "tidy");
   CHECK(same(pb_deck_tidy_text(a, "abcdef", 6, 3), "abc…"), "tidy cut");
+  CHECK(pb_deck_is_junk_title("Presentation") && pb_deck_is_junk_title("PowerPoint 演示文稿") &&
+            pb_deck_is_junk_title("talk.pptx") && pb_deck_is_junk_title(NULL) &&
+            !pb_deck_is_junk_title("Presentation Attack Detection") &&
+            !pb_deck_is_junk_title("扫盲贴"),
+        "junk titles");
   pb_buf_free(&x);
   pb_arena_free(a);
   return failures;
