@@ -131,7 +131,8 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
   char *slide_dir = pb_cli_join(root, "Slide");
   if (pb_cli_is_dir(slide_dir)) {
     char *thumbs = pb_cli_join(cache, "thumbs");
-    pb_slides_options so = {thumbs};
+    pb_slides_options so = {0};
+    so.thumb_dir = thumbs;
     pb_slides_scan_ex(lib, "Slide", &so);
     free(thumbs);
   }

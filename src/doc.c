@@ -93,7 +93,11 @@ void pb_doc_dump(const pb_doc *doc, pb_buf *out) {
         if (it->target == PB_TARGET_PAGE)
           pb_buf_printf(out, " page=%d", it->page + 1);
         else
-          pb_buf_printf(out, " %s=%s", it->target == PB_TARGET_FILE ? "file" : "uri", it->uri);
+          pb_buf_printf(out, " %s=%s",
+                        it->target == PB_TARGET_FILE       ? "file"
+                        : it->target == PB_TARGET_PDF_FILE ? "pdffile"
+                                                           : "uri",
+                        it->uri);
       } else if (it->kind == PB_ITEM_PLACEHOLDER && it->caption) {
         pb_buf_printf(out, " \"%s\"", it->caption);
       }

@@ -941,58 +941,64 @@ static void layout_appendix(layout *L) {
 
 /* ==== slide index ==================================================== */
 
-/* Every deck under Slide/: thumbnail, name, date, presenter, topic, slide
- * count, and the cards it belongs to (links to their pages); then the decks
- * no card mentions and the cards whose deck is missing. */
-static void layout_slide_index(layout *L) {
-  const pb_library *lib = L->lib;
-  const pb_plan *P = L->plan;
-  if (!P->ndecks) return;
-  row *ar = add_row(L, ROW_APPENDIX, "Slide decks · 报告幻灯片");
-  layout_heading(L, ar);
-  pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
-  const double thumb_w = 96, gap = 12;
-  for (size_t i = 0; i < P->ndecks; i++) {
-    const pb_plan_deck *pd = &P->decks[i];
-    const pb_slide *d = pd->deck;
-    /* Thumbnail size from its header, as the plan read it. */
-    double th = 0;
-    int img = -1;
-    if (pd->thumbnail) {
-      th = thumb_w * pd->thumb_h / pd->thumb_w;
-      if (th > 120) th = 120;
-      img = pb_doc_add_image(L->doc, pd->thumbnail, d->path, pd->thumb_w, pd->thumb_h, thumb_w, th,
-                             NULL, 0);
-    }
-    double tx = L->left + (img >= 0 ? thumb_w + gap : 0), tw = L->right - tx;
-    pb_span_in s[6];
-    size_t ns = 0;
-    s[ns++] = span(d->name, PB_FAMILY_SANS, PB_STYLE_BOLD, 10, L->opt->print ? BLACK : LINK);
-    pb_buf meta = PB_BUF_INIT;
-    pb_buf_printf(&meta, "\n%s", d->date ? d->date : "undated");
-    if (d->presenter) pb_buf_printf(&meta, " · %s", d->presenter);
-    if (d->topic && *d->topic) pb_buf_printf(&meta, " · %s", d->topic);
-    if (d->slides) pb_buf_printf(&meta, " · %d slides", d->slides);
-    pb_buf_printf(&meta, " · %s", d->ext ? d->ext : "");
-    s[ns++] = span(pb_arena_strdup(L->arena, meta.data), PB_FAMILY_SANS, 0, 8.5, GRAY);
-    pb_buf_free(&meta);
-    pb_para p;
-    if (set_para(L, s, ns, tw, 0, &p, NULL, 0) != PB_OK) continue;
-    /* The cards of this deck, one line each. */
-    pb_para *cards = pb_arena_alloc(L->arena, (d->nentries + 1) * sizeof *cards);
-    double h = (double)p.nlines * 13;
-    for (size_t k = 0; k < d->nentries; k++) {
-      const pb_entry *e = lib->entries[d->entries[k]];
-      pb_span_in cs = span(pb_arena_printf(L->arena, "→ %s%s%s", e->title ? e->title : "(untitled)",
-                                           e->date ? "  " : "", e->date ? e->date : ""),
-                           PB_FAMILY_TEXT, 0, 9, L->opt->print ? BLACK : LINK);
-      if (set_para(L, &cs, 1, tw, 0, &cards[k], e->file, e->line) != PB_OK) cards[k].nlines = 0;
-      h += (double)cards[k].nlines * 12.5;
-    }
-    if (h < th) h = th;
-    if (L->y - h - 10 < L->bottom) new_page(L);
-    double top = L->y;
-    int page = L->page;
+static pb_target_kind deck_kind(pb_plan_target t) {
+  return t == PB_PLAN_TARGET_URI        ? PB_TARGET_URI
+         : t == PB_PLAN_TARGET_PDF_FILE ? PB_TARGET_PDF_FILE
+                                        : PB_TARGET_FILE;
+}
+
+/* "11 pages", "9 slides", or NULL. */
+static const char *deck_count(layout *L, const pb_slide *d) {
+  if (d->slides <= 0) return NULL;
+  int pages = d->ext && strcmp(d->ext, "pdf") == 0;
+  return pb_arena_printf(L->arena, "%d %s%s", d->slides, pages ? "page" : "slide",
+                         d->slides == 1 ? "" : "s");
+}
+
+/* The text of one deck entry: name, title, facts, slide titles. */
+static size_t deck_spans(layout *L, const pb_slide *d, pb_span_in *s) {
+  size_t ns = 0;
+  const char *name = d->url ? (d->title ? d->title : short_url(L, d->url)) : d->name;
+  s[ns++] = span(name, PB_FAMILY_SANS, PB_STYLE_BOLD, 10, L->opt->print ? BLACK : LINK);
+  if (d->title && !d->url)
+    s[ns++] = span(pb_arena_printf(L->arena, "\n%s", d->title), PB_FAMILY_TEXT, 0, 9.5, BLACK);
+  pb_buf meta = PB_BUF_INIT;
+  pb_buf_printf(&meta, "\n%s", d->date ? d->date : "undated");
+  if (d->presenter) pb_buf_printf(&meta, " · %s", d->presenter);
+  if (d->topic && *d->topic && (!d->title || !strstr(d->title, d->topic)))
+    pb_buf_printf(&meta, " · %s", d->topic);
+  const char *count = deck_count(L, d);
+  if (count) pb_buf_printf(&meta, " · %s", count);
+  if (d->url)
+    pb_buf_printf(&meta, " · %s",
+                  strstr(d->url, "docs.google.com/presentation") ? "Google Slides" : "online");
+  else
+    pb_buf_printf(&meta, " · %s", d->ext ? d->ext : "file");
+  if (d->note) pb_buf_printf(&meta, " · %s", d->note);
+  s[ns++] = span(pb_arena_strdup(L->arena, meta.data), PB_FAMILY_SANS, 0, 8.5, GRAY);
+  pb_buf_reset(&meta);
+  for (size_t i = 0, shown = 0; i < d->nslide_titles && meta.len < 240; i++) {
+    const char *t = d->slide_titles[i];
+    if (!t || (i && d->slide_titles[i - 1] && strcmp(t, d->slide_titles[i - 1]) == 0)) continue;
+    pb_buf_printf(&meta, "%s%zu %s", shown++ ? " · " : "\nSlides: ", i + 1, t);
+  }
+  if (meta.len >= 240) pb_buf_puts(&meta, " …");
+  if (meta.len) s[ns++] = span(pb_arena_strdup(L->arena, meta.data), PB_FAMILY_SANS, 0, 8, GRAY);
+  pb_buf_free(&meta);
+  return ns;
+}
+
+/* The picture of a deck in a box thumb_w wide with its top at top: the
+ * thumbnail, a QR code of a remote deck's URL, or a framed placeholder
+ * naming the kind of file. Returns the height used. */
+static double deck_picture(layout *L, const pb_plan_deck *pd, int page, double top,
+                           double thumb_w) {
+  const pb_slide *d = pd->deck;
+  if (pd->thumbnail && pd->thumb_w > 0 && pd->thumb_h > 0) {
+    double th = thumb_w * pd->thumb_h / pd->thumb_w;
+    if (th > 120) th = 120;
+    int img = pb_doc_add_image(L->doc, pd->thumbnail, d->path, pd->thumb_w, pd->thumb_h, thumb_w,
+                               th, NULL, 0);
     if (img >= 0) {
       pb_item *it = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_IMAGE);
       it->x = L->left;
@@ -1007,41 +1013,129 @@ static void layout_slide_index(layout *L) {
       fr->h = (float)th;
       fr->color = RULE;
       fr->line_width = 0.5;
+      return th;
     }
-    flow_para(L, &p, tx, 13);
-    pb_target_kind kind = pd->target_kind == PB_PLAN_TARGET_FILE ? PB_TARGET_FILE : PB_TARGET_URI;
-    link_area(L, page, tx, top - 13, tw, 13, kind, pd->target);
-    for (size_t k = 0; k < d->nentries; k++) {
-      if (!cards[k].nlines) continue;
-      double y0 = L->y;
-      flow_para(L, &cards[k], tx, 12.5);
-      row *r = entry_row(L, lib->entries[d->entries[k]]);
-      if (r && L->page == page) {
-        pb_item *lk = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_LINK);
-        lk->x = tx;
-        lk->y = L->y;
-        lk->w = tw;
-        lk->h = y0 - L->y;
-        lk->target = PB_TARGET_PAGE;
-        lk->page = r->page;
-        lk->dest_y = r->y;
-      }
-    }
-    if (L->page == page && L->y > top - h) L->y = top - h;
-    L->y -= 12;
   }
-  /* What does not match up. */
-  size_t problems = P->deck_problems, unmentioned = P->decks_unmentioned;
-  if (problems && *P->deck_report) {
+  if (d->url && draw_qr(L, page, d->url, L->left, top, 64) == 0) return 64;
+  double ph = thumb_w * 9 / 16;
+  pb_item *it = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_PLACEHOLDER);
+  it->x = L->left;
+  it->y = top - ph;
+  it->w = thumb_w;
+  it->h = ph;
+  it->color = GRAY;
+  const char *label = d->ext ? d->ext : "deck";
+  pb_span_in s =
+      span(pb_arena_printf(L->arena, "%s · no picture", label), PB_FAMILY_SANS, 0, 8, GRAY);
+  pb_para p;
+  if (set_para(L, &s, 1, thumb_w - 12, 0, &p, NULL, 0) == PB_OK && p.nlines)
+    draw_line(L, page, &p.lines[0], L->left + (thumb_w - p.lines[0].width) / 2, top - ph / 2 - 3);
+  return ph;
+}
+
+/* One deck: picture on the left; text, links and its cards in a column
+ * beside it (the same column with or without a picture). */
+static void layout_deck(layout *L, const pb_plan_deck *pd) {
+  const pb_library *lib = L->lib;
+  const pb_slide *d = pd->deck;
+  const double thumb_w = 96, gap = 12;
+  double tx = L->left + thumb_w + gap, tw = L->right - tx;
+  pb_span_in s[4];
+  size_t ns = deck_spans(L, d, s);
+  pb_para p;
+  if (set_para(L, s, ns, tw, 0, &p, NULL, 0) != PB_OK) return;
+  pb_target_kind kind = deck_kind(pd->target_kind);
+  const char *target = pd->target;
+  /* A PDF deck whose name links to the web keeps a link to the local file. */
+  pb_para local = {0};
+  if (pd->local_pdf && !L->opt->print) { /* a link is no use on paper */
+    pb_span_in ls = span("Open the local copy", PB_FAMILY_SANS, 0, 8, L->opt->print ? GRAY : LINK);
+    if (set_para(L, &ls, 1, tw, 0, &local, NULL, 0) != PB_OK) local.nlines = 0;
+  }
+  pb_para *cards = pb_arena_alloc(L->arena, (d->nentries + 1) * sizeof *cards);
+  double h = (double)p.nlines * 13 + (double)local.nlines * 12;
+  for (size_t k = 0; k < d->nentries; k++) {
+    const pb_entry *e = lib->entries[d->entries[k]];
+    pb_span_in cs = span(pb_arena_printf(L->arena, "→ %s%s%s", e->title ? e->title : "(untitled)",
+                                         e->date ? "  " : "", e->date ? e->date : ""),
+                         PB_FAMILY_TEXT, 0, 9, L->opt->print ? BLACK : LINK);
+    if (set_para(L, &cs, 1, tw, 0, &cards[k], e->file, e->line) != PB_OK) cards[k].nlines = 0;
+    h += (double)cards[k].nlines * 12.5;
+  }
+  double th = pd->thumbnail ? 120 : 64; /* room for the picture, at most */
+  if (L->y - (h > th ? h : th) - 10 < L->bottom) new_page(L);
+  double top = L->y;
+  int page = L->page;
+  th = deck_picture(L, pd, page, top, thumb_w);
+  if (h < th) h = th;
+  flow_para(L, &p, tx, 13);
+  link_area(L, page, tx, top - 13, tw, 13, kind, target);
+  if (local.nlines) {
+    double y0 = L->y;
+    flow_para(L, &local, tx, 12);
+    if (L->page == page)
+      link_area(L, page, tx, L->y, local.lines[0].width, y0 - L->y, PB_TARGET_PDF_FILE,
+                pd->local_pdf);
+  }
+  for (size_t k = 0; k < d->nentries; k++) {
+    if (!cards[k].nlines) continue;
+    double y0 = L->y;
+    flow_para(L, &cards[k], tx, 12.5);
+    row *r = entry_row(L, lib->entries[d->entries[k]]);
+    if (r && L->page == page) {
+      pb_item *lk = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_LINK);
+      lk->x = tx;
+      lk->y = L->y;
+      lk->w = tw;
+      lk->h = y0 - L->y;
+      lk->target = PB_TARGET_PAGE;
+      lk->page = r->page;
+      lk->dest_y = r->y;
+    }
+  }
+  if (L->page == page && L->y > top - h) L->y = top - h;
+  L->y -= 12;
+}
+
+/* Every deck under Slide/ and every remote deck: picture, name, title,
+ * facts and the cards it belongs to; then the decks the cards name but the
+ * library does not have. */
+static void layout_slide_index(layout *L) {
+  const pb_plan *P = L->plan;
+  if (!P->ndecks) return;
+  row *ar = add_row(L, ROW_APPENDIX, "Slide decks · 报告幻灯片");
+  layout_heading(L, ar);
+  pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
+  size_t files = 0, remote = 0, linked = 0;
+  for (size_t i = 0; i < P->ndecks; i++) {
+    if (P->decks[i].deck->url)
+      remote++;
+    else
+      files++;
+    if (P->decks[i].deck->nentries) linked++;
+  }
+  pb_buf b = PB_BUF_INIT;
+  pb_buf_printf(&b, "%zu deck%s in the library", files, files == 1 ? "" : "s");
+  if (remote) pb_buf_printf(&b, " and %zu online", remote);
+  pb_buf_printf(&b, "; %zu linked with a reading card (listed under it).", linked);
+  pb_span_in is = span(pb_arena_strdup(L->arena, b.data), PB_FAMILY_TEXT, 0, 9.5, GRAY);
+  pb_buf_free(&b);
+  pb_para ip;
+  if (set_para(L, &is, 1, L->width, 0, &ip, NULL, 0) == PB_OK) flow_para(L, &ip, L->left, 13);
+  L->y -= 8;
+  for (size_t i = 0; i < P->ndecks; i++) layout_deck(L, &P->decks[i]);
+  /* Decks the cards name that are not there (the report's second part). */
+  const char *missing =
+      P->deck_report ? strstr(P->deck_report, "cards whose deck is missing: ") : NULL;
+  const char *list = missing ? strchr(missing, '\n') : NULL;
+  if (list && list[1]) {
     row sec = {0};
     sec.kind = ROW_SECTION;
-    sec.title = pb_arena_printf(
-        L->arena, "Unmatched: %zu deck%s no card mentions, %zu item%s in all", unmentioned,
-        unmentioned == 1 ? "" : "s", problems, problems == 1 ? "" : "s");
+    sec.title = "Decks the cards name but the library lacks · 缺少的幻灯片";
     L->keep_next = 60;
     layout_heading(L, &sec);
     L->keep_next = 0;
-    pb_span_in s = span(P->deck_report, PB_FAMILY_TEXT, 0, 9, BLACK);
+    pb_span_in s = span(list + 1, PB_FAMILY_TEXT, 0, 9, BLACK);
     pb_para p;
     if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 13);
   }

@@ -35,7 +35,9 @@ typedef enum {
 typedef enum {
   PB_TARGET_URI,  /* uri: a URL */
   PB_TARGET_PAGE, /* page / dest_y: a page of this document */
-  PB_TARGET_FILE  /* uri: a file relative to the PDF (Launch action) */
+  PB_TARGET_FILE, /* uri: a file relative to the PDF (Launch action) */
+  /* uri: a PDF file relative to this one, opened at its first page (GoToR) */
+  PB_TARGET_PDF_FILE
 } pb_target_kind;
 
 typedef struct {

@@ -474,6 +474,17 @@ void pb_library_dump_json(const pb_library *lib, pb_buf *b) {
     pb_buf_json_str(b, s->presenter);
     pb_buf_puts(b, ", \"topic\": ");
     pb_buf_json_str(b, s->topic);
+    pb_buf_puts(b, ", \"title\": ");
+    pb_buf_json_str(b, s->title);
+    if (s->url) {
+      pb_buf_puts(b, ", \"url\": ");
+      pb_buf_json_str(b, s->url);
+    }
+    if (s->note) {
+      pb_buf_puts(b, ", \"note\": ");
+      pb_buf_json_str(b, s->note);
+    }
+    pb_buf_printf(b, ", \"thumbnail\": %s", s->thumbnail ? "true" : "false");
     pb_buf_printf(b, ", \"slides\": %d, \"entries\": [", s->slides);
     for (size_t j = 0; j < s->nentries; j++) pb_buf_printf(b, "%s%d", j ? ", " : "", s->entries[j]);
     pb_buf_puts(b, "]}");

@@ -156,7 +156,20 @@ typedef struct {
   const char *topic;     /* what is left of the name */
   int slides;            /* slide count (pptx), 0 if unknown */
   const char *thumbnail; /* extracted thumbnail file, NULL if none */
-  int *entries;          /* cards linked with this deck */
+  /* Read from the deck file (slides_deck.c): slides above is the page
+   * count of a PDF deck. title: PDF Info /Title or first page text, the
+   * first slide's title, HTML <title>; slide_titles: each slide's (.pptx),
+   * NULL where a slide has none. note: what is missing and why. */
+  const char *title;
+  const char **slide_titles;
+  size_t nslide_titles;
+  const char *note;
+  /* A remote deck (Google Slides, a web page): its URL (path is the same),
+   * and where it was named (a card, the minutes). NULL for files. */
+  const char *url;
+  const char *file;
+  int line;
+  int *entries; /* cards linked with this deck */
   size_t nentries, capentries;
 } pb_slide;
 

@@ -543,7 +543,27 @@ static void draw_link(render *r, HPDF_Page page, const pb_item *it, size_t pagen
     }
     annot = HPDF_Page_CreateURILinkAnnot(page, rect, enc.data);
     pb_buf_free(&enc);
-    if (annot && it->target == PB_TARGET_FILE) {
+    if (annot && it->target == PB_TARGET_PDF_FILE) {
+      /* Another PDF: a GoToR action to its first page, which viewers
+       * follow, where most block a Launch action. */
+      HPDF_MMgr mm = r->pdf->mmgr;
+      HPDF_Dict action = HPDF_Dict_New(mm);
+      HPDF_Dict spec = HPDF_Dict_New(mm);
+      HPDF_Array dest = HPDF_Array_New(mm);
+      if (action && spec && dest) {
+        HPDF_Dict_AddName(spec, "Type", "Filespec");
+        HPDF_Dict_Add(spec, "F", HPDF_String_New(mm, it->uri, NULL));
+        HPDF_Dict_Add(spec, "UF", HPDF_String_New(mm, it->uri, r->utf8));
+        HPDF_Array_AddNumber(dest, 0);
+        HPDF_Array_AddName(dest, "Fit");
+        HPDF_Dict_AddName(action, "Type", "Action");
+        HPDF_Dict_AddName(action, "S", "GoToR");
+        HPDF_Dict_Add(action, "F", spec);
+        HPDF_Dict_Add(action, "D", dest);
+        HPDF_Dict_AddBoolean(action, "NewWindow", HPDF_TRUE);
+        HPDF_Dict_Add(annot, "A", action);
+      }
+    } else if (annot && it->target == PB_TARGET_FILE) {
       /* No Launch API: replace the URI action. /F is a file specification
        * with the raw bytes (what viewers on Unix open) and /UF in UTF-16. */
       HPDF_MMgr mm = r->pdf->mmgr;

@@ -334,10 +334,34 @@ static void plan_presenters(builder *B) {
   }
 }
 
+/* Where a deck links: see pb_plan_deck. */
+static void deck_target(builder *B, const pb_slide *d, pb_plan_deck *pd) {
+  const pb_plan_options *o = B->opt;
+  int pdf = d->ext && strcmp(d->ext, "pdf") == 0;
+  const char *local = pb_arena_printf(B->a, "%s%s", o->root_prefix ? o->root_prefix : "", d->path);
+  const char *base = o->base_url, *repo = B->P->lib->repo_url;
+  pd->target_kind = PB_PLAN_TARGET_URI;
+  if (d->url) {
+    pd->target = d->url;
+    return;
+  }
+  if (base && *base)
+    pd->target =
+        pb_arena_printf(B->a, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", d->path);
+  else if (repo && *repo)
+    pd->target = pb_arena_printf(B->a, "%s%sblob/HEAD/%s", repo,
+                                 repo[strlen(repo) - 1] == '/' ? "" : "/", d->path);
+  if (pd->target) {
+    if (pdf) pd->local_pdf = local;
+    return;
+  }
+  pd->target_kind = pdf ? PB_PLAN_TARGET_PDF_FILE : PB_PLAN_TARGET_FILE;
+  pd->target = local;
+}
+
 static void plan_decks(builder *B) {
   pb_plan *P = B->P;
   const pb_library *lib = P->lib;
-  const pb_plan_options *o = B->opt;
   P->decks = pb_arena_alloc(B->a, (lib->nslides + 1) * sizeof *P->decks);
   P->ndecks = lib->nslides;
   for (size_t i = 0; i < lib->nslides; i++) {
@@ -353,12 +377,7 @@ static void plan_decks(builder *B) {
       pd->thumb_w = info.width;
       pd->thumb_h = info.height;
     }
-    pd->target_kind = PB_PLAN_TARGET_FILE;
-    pd->target = pb_arena_printf(B->a, "%s%s", o->root_prefix ? o->root_prefix : "", d->path);
-    if (o->base_url) {
-      pd->target_kind = PB_PLAN_TARGET_URI;
-      pd->target = pb_arena_printf(B->a, "%s/%s", o->base_url, d->path);
-    }
+    deck_target(B, d, pd);
   }
   /* What does not match up (decks no card mentions, missing decks). */
   pb_buf b = PB_BUF_INIT;
@@ -557,8 +576,15 @@ static void dump_appendices(const pb_plan *P, pb_buf *b) {
     pb_buf_puts(b, i ? ",\n    " : "\n    ");
     pb_buf_puts(b, "{\"path\": ");
     pb_buf_json_str(b, d->deck->path);
-    pb_buf_printf(b, ", \"%s\": ", d->target_kind == PB_PLAN_TARGET_URI ? "uri" : "file");
+    pb_buf_printf(b, ", \"%s\": ",
+                  d->target_kind == PB_PLAN_TARGET_URI        ? "uri"
+                  : d->target_kind == PB_PLAN_TARGET_PDF_FILE ? "pdffile"
+                                                              : "file");
     pb_buf_json_str(b, d->target);
+    if (d->local_pdf) {
+      pb_buf_puts(b, ", \"pdffile\": ");
+      pb_buf_json_str(b, d->local_pdf);
+    }
     pb_buf_printf(b, ", \"thumbnail\": %s}", d->thumbnail ? "true" : "false");
   }
   pb_buf_puts(b, P->ndecks ? "\n  ],\n" : "],\n");

@@ -65,8 +65,10 @@ void pb_plan_options_default(pb_plan_options *o);
 /* ---- cards -------------------------------------------------------- */
 
 typedef enum {
-  PB_PLAN_TARGET_URI, /* target is a URL */
-  PB_PLAN_TARGET_FILE /* target is a path relative to the output's directory */
+  PB_PLAN_TARGET_URI,  /* target is a URL */
+  PB_PLAN_TARGET_FILE, /* target is a path relative to the output's directory */
+  /* target is a PDF file relative to the output's directory (GoToR) */
+  PB_PLAN_TARGET_PDF_FILE
 } pb_plan_target;
 
 typedef struct {
@@ -140,8 +142,13 @@ typedef struct {
   const pb_slide *deck;
   const char *thumbnail; /* probed JPEG/PNG thumbnail, NULL if none */
   int thumb_w, thumb_h;  /* its pixels */
+  /* Where the deck's name links: a remote deck's URL; with base_url or
+   * the library's repo_url, its page there; else the local file (a PDF
+   * deck as PB_PLAN_TARGET_PDF_FILE). local_pdf: a PDF deck linked to the
+   * web keeps its local file here (GoToR), else NULL. */
   pb_plan_target target_kind;
   const char *target;
+  const char *local_pdf;
 } pb_plan_deck;
 
 /* ---- the plan ----------------------------------------------------- */

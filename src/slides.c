@@ -13,11 +13,15 @@
 #include <zip.h>
 
 #include "diag.h"
+#include "slides_deck.h"
 #include "utf8.h"
 
 #define PB_SLIDES_THUMB_MAX (5u * 1024u * 1024u)
 #define PB_SLIDES_APPXML_MAX (1u * 1024u * 1024u)
-#define PB_SLIDES_DATE_WINDOW 3 /* days between a card's date and its deck's */
+#define PB_SLIDES_XML_MAX (4u * 1024u * 1024u)    /* one slide's XML */
+#define PB_SLIDES_XML_TOTAL (64u * 1024u * 1024u) /* all slides' XML of a deck */
+#define PB_SLIDES_TITLES_MAX 500                  /* slides whose title is read */
+#define PB_SLIDES_DATE_WINDOW 3                   /* days between a card's date and its deck's */
 
 /* ====================================================================== */
 /* Characters                                                              */
@@ -566,14 +570,15 @@ static int is_ooxml_presentation(const char *ext) {
                  strcmp(ext, "potx") == 0);
 }
 
-/* "ppt/slides/slide12.xml" */
-static int is_slide_part(const char *entry) {
+/* "ppt/slides/slide12.xml" gives 12; anything else -1. */
+static long slide_part_number(const char *entry) {
   static const char prefix[] = "ppt/slides/slide";
-  if (strncmp(entry, prefix, sizeof prefix - 1) != 0) return 0;
+  if (strncmp(entry, prefix, sizeof prefix - 1) != 0) return -1;
   const char *p = entry + sizeof prefix - 1;
-  if (!is_digit((unsigned char)*p)) return 0;
-  while (is_digit((unsigned char)*p)) p++;
-  return strcmp(p, ".xml") == 0;
+  if (!is_digit((unsigned char)*p)) return -1;
+  long n = 0;
+  for (; is_digit((unsigned char)*p); p++) n = n < 100000000 ? n * 10 + (*p - '0') : n;
+  return strcmp(p, ".xml") == 0 ? n : -1;
 }
 
 /* Reads zip entry idx (at most limit bytes) into out. Returns 0, PB_ELIMIT
@@ -616,69 +621,81 @@ static int zip_read_entry(zip_t *z, zip_uint64_t idx, size_t limit, pb_buf *out,
   return rc;
 }
 
-/* mkdir -p. Returns 0 or -1 (errno set). */
-static int make_dirs(const char *path) {
-  char *p = pb_xstrdup(path);
-  int rc = 0;
-  for (char *q = p + 1;; q++) {
-    if (*q == '/' || *q == 0) {
-      char c = *q;
-      *q = 0;
-      if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-        rc = -1;
-        *q = c;
-        break;
-      }
-      *q = c;
-      if (!c) break;
-    }
-  }
-  free(p);
-  return rc;
-}
-
 typedef struct {
-  const char *thumb_dir;
-  int thumb_dir_failed; /* warned once already */
-} scan_state;
+  long number;
+  zip_uint64_t index;
+} slide_part;
 
-/* Writes bytes to thumb_dir/<hash>.<ext> unless it is there already.
- * Returns the path in the arena, or NULL after a warning. */
-static const char *store_thumbnail(pb_library *lib, scan_state *st, const char *deck,
-                                   const pb_buf *bytes, const char *ext) {
-  if (st->thumb_dir_failed) return NULL;
-  if (make_dirs(st->thumb_dir) != 0) {
-    pb_warn(deck, 0,
-            "cannot create thumbnail directory %s (%s); decks are listed without "
-            "thumbnails",
-            st->thumb_dir, strerror(errno));
-    st->thumb_dir_failed = 1;
-    return NULL;
-  }
-  uint64_t h = pb_hash64(bytes->data, bytes->len, 0x7062736c69646573ULL /* "pbslides" */);
-  char *path = pb_arena_printf(lib->arena, "%s/%016" PRIx64 ".%s", st->thumb_dir, h, ext);
-  struct stat sb;
-  if (stat(path, &sb) == 0 && (size_t)sb.st_size == bytes->len) return path;
-
-  /* Write aside and rename, so that a concurrent run never sees half a file. */
-  pb_buf tmp = PB_BUF_INIT;
-  pb_buf_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
-  FILE *f = fopen(tmp.data, "wb");
-  int ok = f && fwrite(bytes->data, 1, bytes->len, f) == bytes->len;
-  if (f && fclose(f) != 0) ok = 0;
-  if (ok && rename(tmp.data, path) != 0) ok = 0;
-  if (!ok) {
-    pb_warn(deck, 0, "cannot write thumbnail %s (%s); deck listed without it", path,
-            strerror(errno));
-    remove(tmp.data);
-    path = NULL;
-  }
-  pb_buf_free(&tmp);
-  return path;
+static int cmp_parts(const void *a, const void *b) {
+  const slide_part *x = a, *y = b;
+  return x->number < y->number ? -1 : x->number > y->number;
 }
 
-/* Slide count and thumbnail of one .pptx. Problems are warnings. */
-static void read_pptx(pb_library *lib, scan_state *st, pb_slide *slide, const char *file) {
+/* The slide titles of a .pptx, in slide-number order, read with libxml2;
+ * the deck's title is slide 1's. Each slide's XML is capped, and
+ * so is the total read from one deck: a zip bomb costs a warning. */
+static void read_pptx_titles(pb_deck_ctx *c, pb_slide *slide, const char *file, zip_t *z,
+                             slide_part *parts, size_t nparts) {
+  qsort(parts, nparts, sizeof *parts, cmp_parts);
+  pb_buf data = PB_BUF_INIT;
+  char why[256], xwhy[200];
+  size_t total = 0, bad = 0;
+  size_t n = nparts < PB_SLIDES_TITLES_MAX ? nparts : PB_SLIDES_TITLES_MAX;
+  slide->slide_titles = pb_arena_alloc(c->lib->arena, (n + 1) * sizeof *slide->slide_titles);
+  for (size_t i = 0; i < n; i++) {
+    const char *title = NULL;
+    const char *part = zip_get_name(z, parts[i].index, 0);
+    int rc = zip_read_entry(z, parts[i].index, PB_SLIDES_XML_MAX, &data, why, sizeof why);
+    if (rc == PB_OK && total + data.len > PB_SLIDES_XML_TOTAL) {
+      pb_warn(file, 0, "slide XML beyond %u MB in all; titles from slide %ld on not read",
+              PB_SLIDES_XML_TOTAL >> 20, parts[i].number);
+      break;
+    }
+    if (rc != PB_OK) {
+      if (bad++ < 3) pb_warn(file, 0, "%s: cannot read (%s); its title skipped", part, why);
+    } else {
+      total += data.len;
+      if (pb_deck_slide_title(c->lib->arena, data.data, data.len, &title, xwhy, sizeof xwhy) < 0 &&
+          bad++ < 3)
+        pb_warn(file, 0, "%s:%s; its title skipped", part ? part : "slide", xwhy);
+    }
+    slide->slide_titles[slide->nslide_titles++] = title;
+  }
+  if (bad > 3) pb_warn(file, 0, "%zu more slides whose title could not be read", bad - 3);
+  if (slide->nslide_titles && parts[0].number == 1 &&
+      !pb_deck_is_junk_title(slide->slide_titles[0]))
+    slide->title = slide->slide_titles[0];
+  pb_buf_free(&data);
+}
+
+/* The thumbnail PowerPoint saved in docProps/. */
+static void read_pptx_thumbnail(pb_deck_ctx *c, pb_slide *slide, const char *file, zip_t *z,
+                                zip_uint64_t thumb) {
+  pb_buf data = PB_BUF_INIT;
+  char why[256];
+  int rc = zip_read_entry(z, thumb, PB_SLIDES_THUMB_MAX, &data, why, sizeof why);
+  if (rc == PB_ELIMIT) {
+    pb_warn(file, 0, "thumbnail skipped: %s", why);
+  } else if (rc != PB_OK) {
+    pb_warn(file, 0, "cannot read the thumbnail (%s)", why);
+  } else {
+    const unsigned char *b = (const unsigned char *)data.data;
+    const char *ext = NULL;
+    if (data.len >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
+      ext = "jpeg";
+    else if (data.len >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
+      ext = "png";
+    if (!ext)
+      pb_warn(file, 0, "thumbnail is neither JPEG nor PNG; skipped");
+    else
+      slide->thumbnail = pb_deck_store_thumbnail(c, file, data.data, data.len, ext);
+  }
+  pb_buf_free(&data);
+}
+
+/* Slide count, slide titles and thumbnail of one .pptx. Problems are
+ * warnings. */
+static void read_pptx(pb_deck_ctx *c, pb_slide *slide, const char *file) {
   int err = 0;
   zip_t *z = zip_open(file, ZIP_RDONLY, &err);
   if (!z) {
@@ -687,23 +704,32 @@ static void read_pptx(pb_library *lib, scan_state *st, pb_slide *slide, const ch
     pb_warn(file, 0, "not a readable .pptx (zip: %s); no slide count or thumbnail",
             zip_error_strerror(&ze));
     zip_error_fini(&ze);
+    slide->note = "unreadable .pptx";
     return;
   }
   pb_buf data = PB_BUF_INIT;
   char why[256];
   zip_int64_t nentries = zip_get_num_entries(z, 0);
   zip_int64_t thumb = -1, app = -1;
-  int count = 0;
+  slide_part *parts = NULL;
+  size_t nparts = 0, capparts = 0;
   for (zip_int64_t i = 0; i < nentries; i++) {
     const char *ename = zip_get_name(z, (zip_uint64_t)i, 0);
     if (!ename) continue;
-    if (is_slide_part(ename))
-      count++;
-    else if (strncasecmp(ename, "docProps/thumbnail.", 19) == 0 && thumb < 0)
+    long num = slide_part_number(ename);
+    if (num >= 0) {
+      if (nparts == capparts) {
+        capparts = capparts ? capparts * 2 : 64;
+        parts = pb_xrealloc(parts, capparts * sizeof *parts);
+      }
+      parts[nparts++] = (slide_part){num, (zip_uint64_t)i};
+    } else if (strncasecmp(ename, "docProps/thumbnail.", 19) == 0 && thumb < 0) {
       thumb = i;
-    else if (strcmp(ename, "docProps/app.xml") == 0)
+    } else if (strcmp(ename, "docProps/app.xml") == 0) {
       app = i;
+    }
   }
+  int count = nparts > INT32_MAX ? INT32_MAX : (int)nparts;
   if (count == 0 && app >= 0) {
     if (zip_read_entry(z, (zip_uint64_t)app, PB_SLIDES_APPXML_MAX, &data, why, sizeof why) ==
         PB_OK) {
@@ -715,26 +741,12 @@ static void read_pptx(pb_library *lib, scan_state *st, pb_slide *slide, const ch
   }
   slide->slides = count > 0 ? count : 0;
   if (count == 0) pb_warn(file, 0, "no slides found in this .pptx");
-
-  if (thumb >= 0) {
-    int rc = zip_read_entry(z, (zip_uint64_t)thumb, PB_SLIDES_THUMB_MAX, &data, why, sizeof why);
-    if (rc == PB_ELIMIT) {
-      pb_warn(file, 0, "thumbnail skipped: %s", why);
-    } else if (rc != PB_OK) {
-      pb_warn(file, 0, "cannot read the thumbnail (%s)", why);
-    } else {
-      const unsigned char *b = (const unsigned char *)data.data;
-      const char *ext = NULL;
-      if (data.len >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
-        ext = "jpeg";
-      else if (data.len >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
-        ext = "png";
-      if (!ext)
-        pb_warn(file, 0, "thumbnail is neither JPEG nor PNG; skipped");
-      else
-        slide->thumbnail = store_thumbnail(lib, st, file, &data, ext);
-    }
-  }
+  if (nparts) read_pptx_titles(c, slide, file, z, parts, nparts);
+  if (thumb >= 0)
+    read_pptx_thumbnail(c, slide, file, z, (zip_uint64_t)thumb);
+  else
+    slide->note = "no thumbnail saved in the .pptx";
+  free(parts);
   pb_buf_free(&data);
   zip_discard(z);
 }
@@ -830,16 +842,86 @@ static int same_session(const pb_entry *e, const pb_slide *s) {
   return labs(de - ds) <= PB_SLIDES_DATE_WINDOW;
 }
 
+/* The part of a URL that names the deck: no fragment or query, and for
+ * Google Slides only the document id ("docs.google.com/presentation/d/ID"). */
+static void remote_key(pb_buf *out, const char *url) {
+  pb_buf_reset(out);
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 : url;
+  const char *g = strstr(p, "/presentation/d/");
+  size_t n = g ? (size_t)(g - p) + 16 + strcspn(g + 16, "/?#") : strcspn(p, "?#");
+  pb_buf_append(out, p, n);
+  while (out->len && out->data[out->len - 1] == '/') out->data[--out->len] = 0;
+  if (!out->data) pb_buf_puts(out, "");
+}
+
 static void link_decks(pb_library *lib) {
-  pb_buf target = PB_BUF_INIT;
+  pb_buf target = PB_BUF_INIT, key = PB_BUF_INIT;
   for (size_t k = 0; k < lib->nslides; k++) {
     pb_slide *s = &lib->slides[k];
+    if (s->url) remote_key(&key, s->url);
     for (size_t i = 0; i < lib->nentries; i++) {
       const pb_entry *e = lib->entries[i];
       int linked = same_session(e, s);
-      for (size_t j = 0; !linked && j < e->nlinks; j++)
-        linked = link_library_path(lib, &e->links[j], &target) && strcmp(target.data, s->path) == 0;
+      for (size_t j = 0; !linked && j < e->nlinks; j++) {
+        const pb_link *l = &e->links[j];
+        if (s->url) {
+          if (l->url) {
+            remote_key(&target, l->url);
+            linked = strcmp(target.data, key.data) == 0;
+          }
+        } else {
+          linked = link_library_path(lib, l, &target) && strcmp(target.data, s->path) == 0;
+        }
+      }
       if (linked) link_entry(lib, s, e->index);
+    }
+  }
+  pb_buf_free(&target);
+  pb_buf_free(&key);
+}
+
+pb_slide *pb_slides_add_remote(pb_library *lib, const char *url, const char *date,
+                               const char *presenter, const char *title, const char *file,
+                               int line) {
+  if (!url || !strstr(url, "://")) return NULL;
+  pb_buf key = PB_BUF_INIT, other = PB_BUF_INIT;
+  remote_key(&key, url);
+  pb_slide *s = NULL;
+  for (size_t i = 0; i < lib->nslides && !s; i++) {
+    if (!lib->slides[i].url) continue;
+    remote_key(&other, lib->slides[i].url);
+    if (strcmp(other.data, key.data) == 0) s = &lib->slides[i];
+  }
+  if (!s) {
+    s = PB_PUSH(lib->arena, lib->slides, lib->nslides, lib->capslides);
+    s->url = pb_arena_strdup(lib->arena, url);
+    s->path = s->url;
+    s->name = pb_arena_strdup(lib->arena, key.data);
+    s->file = file ? pb_arena_strdup(lib->arena, file) : NULL;
+    s->line = line;
+  }
+  if (!s->date && date) s->date = pb_arena_strdup(lib->arena, date);
+  if (!s->presenter && presenter) s->presenter = pb_arena_strdup(lib->arena, presenter);
+  if (!s->title && title) s->title = pb_deck_tidy_text(lib->arena, title, strlen(title), 200);
+  pb_buf_free(&key);
+  pb_buf_free(&other);
+  return s;
+}
+
+/* Decks the cards name by URL outside the library: a link of kind slide,
+ * or any link to Google Slides. */
+static void add_remote_from_cards(pb_library *lib) {
+  pb_buf target = PB_BUF_INIT;
+  for (size_t i = 0; i < lib->nentries; i++) {
+    const pb_entry *e = lib->entries[i];
+    for (size_t j = 0; j < e->nlinks; j++) {
+      const pb_link *l = &e->links[j];
+      if (l->local || !l->url || !strstr(l->url, "://")) continue;
+      if (l->kind != PB_LINK_SLIDE && !strstr(l->url, "docs.google.com/presentation/")) continue;
+      if (link_library_path(lib, l, &target)) continue; /* a file of the library */
+      pb_slides_add_remote(lib, l->url, e->date, e->presenter, NULL, e->file,
+                           l->line ? l->line : e->line);
     }
   }
   pb_buf_free(&target);
@@ -885,45 +967,72 @@ int pb_slides_scan(pb_library *lib, const char *slide_dir_rel) {
   return pb_slides_scan_ex(lib, slide_dir_rel, NULL);
 }
 
+/* What one deck file holds, by its kind. */
+static void read_deck(pb_deck_ctx *c, pb_slide *s, const char *file) {
+  if (is_ooxml_presentation(s->ext))
+    read_pptx(c, s, file);
+  else if (s->ext && strcmp(s->ext, "pdf") == 0)
+    pb_deck_read_pdf(c, s, file);
+  else if (s->ext && (strcmp(s->ext, "html") == 0 || strcmp(s->ext, "htm") == 0))
+    pb_deck_read_html(c, s, file);
+  else
+    s->note = "no preview for this kind of file";
+}
+
+/* The names of the deck files in dir, sorted (malloc'd, *n of them), or
+ * NULL with *n 0. Returns 0, or PB_EIO after an error message. */
+static int list_decks(const char *dir, char ***names, size_t *n) {
+  size_t cap = 0;
+  *names = NULL;
+  *n = 0;
+  DIR *d = opendir(dir);
+  if (!d) {
+    if (errno == ENOENT) return 0;
+    pb_error(dir, 0, "cannot read the slide directory: %s", strerror(errno));
+    return PB_EIO;
+  }
+  pb_buf file = PB_BUF_INIT;
+  for (struct dirent *de; (de = readdir(d));) {
+    if (!is_deck_file(de->d_name)) continue;
+    pb_buf_reset(&file);
+    pb_buf_printf(&file, "%s/%s", dir, de->d_name);
+    struct stat sb;
+    if (stat(file.data, &sb) != 0 || !S_ISREG(sb.st_mode)) continue;
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 16;
+      *names = pb_xrealloc(*names, cap * sizeof **names);
+    }
+    (*names)[(*n)++] = pb_xstrdup(de->d_name);
+  }
+  closedir(d);
+  pb_buf_free(&file);
+  if (*n) qsort(*names, *n, sizeof **names, cmp_names);
+  return 0;
+}
+
 int pb_slides_scan_ex(pb_library *lib, const char *slide_dir_rel, const pb_slides_options *opt) {
   if (!slide_dir_rel || !*slide_dir_rel) slide_dir_rel = "Slide";
+  /* Remote decks added before (from the minutes) are kept, after the files. */
+  pb_slide *before = lib->slides;
+  size_t nbefore = lib->nslides;
   lib->slides = NULL;
   lib->nslides = lib->capslides = 0;
 
   pb_buf dir = PB_BUF_INIT;
   pb_buf_printf(&dir, "%s/%s", lib->root, slide_dir_rel);
-  scan_state st = {0};
-  st.thumb_dir = opt && opt->thumb_dir
-                     ? opt->thumb_dir
-                     : pb_arena_printf(lib->arena, "%s/build/cache/thumbs", lib->root);
+  pb_deck_ctx ctx = {0};
+  ctx.lib = lib;
+  ctx.thumb_dir = opt && opt->thumb_dir
+                      ? opt->thumb_dir
+                      : pb_arena_printf(lib->arena, "%s/build/cache/thumbs", lib->root);
+  ctx.in_process = opt && opt->in_process;
+  ctx.no_browser = opt && opt->no_browser;
 
   char **names = NULL;
-  size_t nnames = 0, capnames = 0, nknown = 0;
+  size_t nnames = 0, nknown = 0;
   const char **known = NULL;
   pb_buf file = PB_BUF_INIT;
-  int rc = 0;
-  DIR *d = opendir(dir.data);
-  if (!d) {
-    if (errno != ENOENT) {
-      pb_error(dir.data, 0, "cannot read the slide directory: %s", strerror(errno));
-      rc = PB_EIO;
-    }
-    goto done;
-  }
-  for (struct dirent *de; (de = readdir(d));) {
-    if (!is_deck_file(de->d_name)) continue;
-    pb_buf_reset(&file);
-    pb_buf_printf(&file, "%s/%s", dir.data, de->d_name);
-    struct stat sb;
-    if (stat(file.data, &sb) != 0 || !S_ISREG(sb.st_mode)) continue;
-    if (nnames == capnames) {
-      capnames = capnames ? capnames * 2 : 16;
-      names = pb_xrealloc(names, capnames * sizeof *names);
-    }
-    names[nnames++] = pb_xstrdup(de->d_name);
-  }
-  closedir(d);
-  if (nnames) qsort(names, nnames, sizeof *names, cmp_names);
+  int rc = list_decks(dir.data, &names, &nnames);
 
   known = card_presenters(lib, &nknown);
   for (size_t i = 0; i < nnames; i++) {
@@ -939,12 +1048,14 @@ int pb_slides_scan_ex(pb_library *lib, const char *slide_dir_rel, const pb_slide
         pb_note(file.data, 0, "presenter %s is read from the file name; no card names them",
                 s->presenter);
     }
-    if (is_ooxml_presentation(s->ext)) read_pptx(lib, &st, s, file.data);
+    read_deck(&ctx, s, file.data);
   }
+  for (size_t i = 0; i < nbefore; i++)
+    if (before[i].url) *PB_PUSH(lib->arena, lib->slides, lib->nslides, lib->capslides) = before[i];
+  add_remote_from_cards(lib);
   link_decks(lib);
-  rc = (int)lib->nslides;
+  if (rc == 0) rc = (int)nnames;
 
-done:
   free(known);
   pb_buf_free(&file);
   for (size_t i = 0; i < nnames; i++) free(names[i]);
@@ -961,7 +1072,9 @@ done:
  * first deck's path, "Slide" when there are none. */
 static void slide_dir_of(const pb_library *lib, pb_buf *out) {
   pb_buf_reset(out);
-  const char *p = lib->nslides ? lib->slides[0].path : NULL;
+  const char *p = NULL;
+  for (size_t i = 0; i < lib->nslides && !p; i++)
+    if (!lib->slides[i].url) p = lib->slides[i].path;
   const char *slash = p ? strrchr(p, '/') : NULL;
   if (slash)
     pb_buf_append(out, p, (size_t)(slash - p));
@@ -981,7 +1094,7 @@ size_t pb_slides_report(const pb_library *lib, pb_buf *out) {
 
   for (size_t i = 0; i < lib->nslides; i++) {
     const pb_slide *s = &lib->slides[i];
-    if (s->nentries) continue;
+    if (s->nentries || s->url) continue;
     pb_buf_printf(&lines, "  %s\n", s->path);
     count++;
   }

@@ -45,6 +45,8 @@ typedef struct {
   /* Where extracted thumbnails go; NULL means <lib->root>/build/cache/thumbs.
    * Created when missing. */
   const char *thumb_dir;
+  int in_process; /* open PDF decks in this process, without a time limit (fuzzing) */
+  int no_browser; /* never start a headless browser for HTML thumbnails */
 } pb_slides_options;
 
 /* Scans <lib->root>/<slide_dir_rel> (NULL means "Slide"; not recursive;
@@ -57,12 +59,20 @@ typedef struct {
  *
  * For an Office Open XML presentation (.pptx, .pptm, .ppsx, .potx) it
  * reads the slide count (ppt/slides/slideN.xml entries, else <Slides> in
- * docProps/app.xml) and copies docProps/thumbnail.jpeg (at most 5 MB, JPEG
- * or PNG by its bytes) to <thumb_dir>/<content hash>.jpeg|.png, setting
- * slide->thumbnail to that path. A deck that is not a readable zip, an
- * oversized or unreadable thumbnail, or a thumbnail directory that cannot
- * be written give a warning naming the file; the deck is still listed.
- * A presenter read from a name that no card has gets a note.
+ * docProps/app.xml), the slide titles from the slide XML (libxml2; the
+ * deck's title is the first slide's) and copies docProps/thumbnail.jpeg (at
+ * most 5 MB, JPEG or PNG by its bytes) to <thumb_dir>/<content hash>.jpeg|
+ * .png, setting slide->thumbnail to that path. PDF and HTML decks are read
+ * by slides_deck.c (page count, title, rendered thumbnail). A deck that
+ * cannot be read, an oversized or unreadable thumbnail, or a thumbnail
+ * directory that cannot be written give a warning naming the file (and,
+ * for slide XML, the part and line:col); the deck is still listed, with
+ * slide->note saying what is missing. A presenter read from a name that no
+ * card has gets a note.
+ *
+ * Remote decks already in lib->slides (pb_slides_add_remote, from the
+ * minutes) are kept after the files; decks the cards link by URL (a link
+ * of kind slide, or any Google Slides link) are added the same way.
  *
  * Then links decks and cards (slide->entries, entry indexes in library
  * order, each once): a card links to a deck when one of its links points at
@@ -71,10 +81,19 @@ typedef struct {
  * when the card's presenter equals the deck's and the dates are at most 3
  * days apart.
  *
- * Returns the number of decks (0 when the directory does not exist), or
- * PB_EIO when it exists but cannot be read. */
+ * Returns the number of deck files (0 when the directory does not exist),
+ * or PB_EIO when it exists but cannot be read. */
 int pb_slides_scan(pb_library *lib, const char *slide_dir_rel);
 int pb_slides_scan_ex(pb_library *lib, const char *slide_dir_rel, const pb_slides_options *opt);
+
+/* Adds a deck that lives at a URL (Google Slides, a web page) unless one
+ * with the same address (fragment and query aside; for Google Slides the
+ * document id) is there; fills in date, presenter and title where the
+ * existing one has none. file and line say where it was named. All strings
+ * are copied. Returns the deck, or NULL when url is not absolute. */
+pb_slide *pb_slides_add_remote(pb_library *lib, const char *url, const char *date,
+                               const char *presenter, const char *title, const char *file,
+                               int line);
 
 /* Appends to out, as text lines, the decks no card is linked with and the
  * cards whose deck is missing (a link pointing into the slide directory, or

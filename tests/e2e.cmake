@@ -19,3 +19,7 @@ set_tests_properties(e2e-corpus-appendices PROPERTIES SKIP_RETURN_CODE 77)
 add_test(NAME e2e-corpus-layout-report
   COMMAND ${PB_TESTS}/e2e/layout_report.sh ${PB_BIN} ${E2E_OUT} "${PB_CORPUS}/Archived/2024论文精读归档.md")
 set_tests_properties(e2e-corpus-layout-report PROPERTIES SKIP_RETURN_CODE 77)
+# The sample's slide index: PDF decks with page counts and rendered
+# pictures (pdfimages -list), aligned entries, GoToR and repository links.
+add_test(NAME e2e-slide-index
+  COMMAND python3 ${PB_TESTS}/e2e/slide_index.py ${PB_BIN} ${PB_ROOT} ${E2E_OUT}/slide-index)

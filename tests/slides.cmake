@@ -9,4 +9,8 @@ add_test(NAME slides-pptx
   COMMAND sh ${PB_TESTS}/slides/pptx.sh $<TARGET_FILE:slides_test> ${CMAKE_BINARY_DIR}/slides-pptx)
 add_test(NAME slides-corpus
   COMMAND slides_test corpus ${PB_CORPUS} ${CMAKE_BINARY_DIR}/slides-corpus/thumbs)
+add_test(NAME slides-xml COMMAND slides_test xml)
+# The sample library's PDF decks: page count, title, a rendered thumbnail.
+add_test(NAME slides-decks
+  COMMAND slides_test decks ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/slides-decks/thumbs)
 set_tests_properties(slides-pptx slides-corpus PROPERTIES SKIP_RETURN_CODE 77)

@@ -263,6 +263,102 @@ def gen_deck(lib, kind):
         write(d, b"")
 
 
+def pdf_file(objects):
+    """A PDF from object bodies (1-based), with a correct xref table."""
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def stream(data, extra=b""):
+    z = zlib.compress(data, 9)
+    return b"<< /Length %d /Filter /FlateDecode %s>>\nstream\n" % (len(z), extra) + z + b"\nendstream"
+
+
+def pdf_page(media, content, resources=b"<< >>", extra_objects=()):
+    return pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>",
+                     b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                     b"<< /Type /Page /Parent 2 0 R /MediaBox [%s] /Contents 4 0 R /Resources %s >>"
+                     % (media, resources),
+                     stream(content)] + list(extra_objects))
+
+
+def gen_deckfile(lib, kind):
+    """The base library with one bad deck of another kind than .pptx."""
+    gen_base(lib)
+    d = os.path.join(lib, "Slide")
+    os.makedirs(d, exist_ok=True)
+    no_browser = {"PAPERBOOK_BROWSER": "none"}
+    if kind == "pdf-garbage":
+        write(os.path.join(d, "2024.1.5 张三-talk.pdf"),
+              b"%PDF-1.7\n" + bytes(random.Random(3).getrandbits(8) for _ in range(5000)))
+    elif kind == "pdf-truncated":
+        good = pdf_page(b"0 0 720 405", b"BT /F1 24 Tf 72 300 Td (Hello) Tj ET 0 0 1 rg 72 72 200 100 re f")
+        write(os.path.join(d, "2024.1.5 张三-talk.pdf"), good[:len(good) // 2])
+    elif kind == "pdf-huge-page":
+        write(os.path.join(d, "2024.1.5 张三-talk.pdf"),
+              pdf_page(b"0 0 200000 200000", b"0 0 1 rg 0 0 100000 100000 re f"))
+    elif kind == "pdf-slow":
+        # Forms nested 8 deep, each drawing the next 10 times: 10^8 paths.
+        n = 8
+        objs = []
+        for i in range(n):
+            this = 5 + i
+            if i < n - 1:
+                body = b"".join(b"q 0.9 0 0 0.9 %d 0 cm /X Do Q " % k for k in range(10))
+                res = b"/Resources << /XObject << /X %d 0 R >> >> " % (this + 1)
+            else:
+                body, res = b"0 0 m 100 100 l S", b""
+            objs.append(stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 720 405] " + res))
+        write(os.path.join(d, "2024.1.5 张三-talk.pdf"),
+              pdf_page(b"0 0 720 405", b"/X Do", b"<< /XObject << /X 5 0 R >> >>", objs))
+        return {"env": {"PAPERBOOK_DECK_TIMEOUT": "2"}}
+    elif kind == "pptx-slide-bomb":
+        p = os.path.join(d, "2024.1.5 张三-talk.pptx")
+        with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("ppt/slides/slide1.xml", b"<p:sld>" + b" " * (64 << 20) + b"</p:sld>")
+            z.writestr("ppt/slides/slide2.xml", "<p:sld/>")
+        return {"timeout": 60}
+    elif kind == "pptx-malformed-xml":
+        p = os.path.join(d, "2024.1.5 张三-talk.pptx")
+        with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("ppt/slides/slide1.xml", '<?xml version="1.0"?>\n<p:sld xmlns:p="urn:p">\n'
+                       '<p:sp><p:ph type="title"/><t>Unclosed</p:sld>')
+            z.writestr("ppt/slides/slide2.xml", "\xff\xfe<not xml at all")
+    elif kind == "pptx-entity-bomb":
+        ents = '<!ENTITY a0 "xxxxxxxxxxxxxxxxxxxx">' + "".join(
+            '<!ENTITY a%d "%s">' % (i, ("&a%d;" % (i - 1)) * 10) for i in range(1, 10))
+        p = os.path.join(d, "2024.1.5 张三-talk.pptx")
+        with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("ppt/slides/slide1.xml", '<?xml version="1.0"?><!DOCTYPE s [%s]>'
+                       '<s><sp><ph type="title"/><t>&a9;</t></sp></s>' % ents)
+    elif kind == "html-huge":
+        with open(os.path.join(d, "20240105_talk.html"), "wb") as f:
+            f.write(b"<html><head><title>Huge</title></head><body>")
+            chunk = b"<section><h1>x</h1></section>" * 4096
+            for _ in range((40 << 20) // len(chunk)):
+                f.write(chunk)
+        return {"timeout": 60}
+    elif kind == "html-deep":
+        write(os.path.join(d, "20240105_talk.html"),
+              b"<html><title>Deep</title>" + b"<section><div>" * 100000 + b"x")
+        return {"env": no_browser, "timeout": 60}
+    elif kind == "html-binary":
+        write(os.path.join(d, "20240105_talk.html"),
+              bytes(random.Random(5).getrandbits(8) for _ in range(65536)))
+        return {"env": no_browser}
+    else:
+        raise SystemExit("unknown deckfile kind " + kind)
+    return None
+
+
 def gen_card(lib, kind):
     gen_base(lib)
     p = os.path.join(lib, "papers", "b.md")
@@ -564,6 +660,7 @@ def run_case(binary, work, c, verbose):
         cmd = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups"] + cmd
     timeout = opts.get("timeout", 20) * float(os.environ.get("PB_TIMEOUT_SCALE", "1"))
     env = dict(os.environ, NO_COLOR="1", SOURCE_DATE_EPOCH="0")
+    env.update(opts.get("env", {}))
     t0 = time.time()
     try:
         r = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, cwd=cdir)

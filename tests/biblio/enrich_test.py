@@ -17,6 +17,7 @@ Atom feed (id_list and search_query=ti:"...") and Crossref's JSON
   flaky   a 429 with Retry-After: 2, then the answer;
   bad     malformed XML, malformed JSON, an answer over the size limit, a
           request that times out;
+  capped  a cache size cap smaller than one answer;
   slow    an overall deadline shorter than the server's answers.
 
 Checks the dump (fields, their sources, the card's own fields untouched),
@@ -428,6 +429,18 @@ def scenarios(pb, work, srv):
     expect(all(f.endswith(".xml") for f in kept) and len(kept) <= 1,
            "bad answers were cached: %r" % kept)  # only arXiv's empty feed for the timeout card
     print("bad: malformed XML, malformed JSON, huge answer and timeout are warnings (%.1f s)" % secs)
+
+    # The cache's size cap: answers are used but not kept.
+    capped = os.path.join(work, "capped")
+    card(capped, "sparse", "Sparse Mixtures of Tiny Experts: for Reading Groups")
+    config(capped, port, "  cache_max_mb: 0.0001\n")
+    ccache = os.path.join(work, "cache-capped")
+    d, err, _ = dump(pb, capped, ccache, True)
+    expect(bib(d["sparse"])["doi"] == "10.5555/sparse.1", "capped cache: the answer is still used")
+    expect("is at its cap" in err, "no cap warning:\n" + err)
+    cdata = os.path.join(ccache, "enrich", "data")
+    expect(not os.path.isdir(cdata) or not os.listdir(cdata), "answers kept past the cap")
+    print("cache cap: answers used, not kept, one warning")
 
     # The overall deadline.
     slow = os.path.join(work, "slow")

@@ -32,9 +32,20 @@ def app_xml(n):
             '<Slides>%d</Slides></Properties>' % n)
 
 
+TITLES = {1: ("ctrTitle", ["Visual Prompt Tuning"]),
+          2: ("title", ["Method &amp; &lt;results&gt;", "方法"])}
+
+
 def slide_xml(i):
+    shapes = ""
+    if i in TITLES:
+        kind, paras = TITLES[i]
+        shapes = ('<p:sp><p:nvSpPr><p:cNvPr id="2" name="Title"/><p:nvPr><p:ph type="%s"/>'
+                  '</p:nvPr></p:nvSpPr><p:txBody>%s</p:txBody></p:sp>'
+                  % (kind, "".join("<a:p><a:r><a:t>%s</a:t></a:r></a:p>" % p for p in paras)))
     return ('<?xml version="1.0" encoding="UTF-8"?><p:sld xmlns:p="http://schemas.openxmlformats.org/'
-            'presentationml/2006/main"><!-- slide %d --></p:sld>' % i)
+            'presentationml/2006/main" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/'
+            'main"><!-- slide %d --><p:cSld><p:spTree>%s</p:spTree></p:cSld></p:sld>' % (i, shapes))
 
 
 def write_deck(path, nslides, app_slides, thumb_bytes):
