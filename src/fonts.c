@@ -34,14 +34,16 @@ enum {
   SLOT_SANS_BOLD,
   SLOT_MONO,
   SLOT_CJK_TEXT,
+  SLOT_CJK_TEXT_BOLD,
   SLOT_CJK_SANS,
+  SLOT_CJK_SANS_BOLD,
   SLOT_SYMBOL,
   SLOT_COUNT
 };
 
 typedef struct {
   const char *file;     /* file name looked for in cfg->dir and fontconfig */
-  int index;            /* member of a .ttc */
+  int index;            /* member of a .ttc; -1: the member named family */
   const char *pattern;  /* fontconfig pattern */
   const char *debian;   /* package that provides it */
   const char *std_path; /* where Debian installs it, tried when fontconfig fails */
@@ -63,11 +65,18 @@ static const default_font DEFAULTS[SLOT_COUNT] = {
                         "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"},
     [SLOT_MONO] = {"DejaVuSansMono.ttf", 0, "DejaVu Sans Mono:style=Book", "fonts-dejavu-core",
                    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"},
-    /* Index 0 of uming.ttc is "AR PL UMing CN" (1 HK, 2 TW, 3 TW MBE). */
-    [SLOT_CJK_TEXT] = {"uming.ttc", 0, "AR PL UMing CN", "fonts-arphic-uming",
-                       "/usr/share/fonts/truetype/arphic/uming.ttc"},
-    [SLOT_CJK_SANS] = {"wqy-microhei.ttc", 0, "WenQuanYi Micro Hei", "fonts-wqy-microhei",
-                       "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"},
+    /* The CJK collections hold JP, KR, SC, TC and HK members in an order
+     * that differs between releases: the SC one is found by its family. */
+    [SLOT_CJK_TEXT] = {"NotoSerifCJK-Regular.ttc", -1, "Noto Serif CJK SC:style=Regular",
+                       "fonts-noto-cjk", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"},
+    [SLOT_CJK_TEXT_BOLD] = {"NotoSerifCJK-Bold.ttc", -1, "Noto Serif CJK SC:style=Bold",
+                            "fonts-noto-cjk",
+                            "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"},
+    [SLOT_CJK_SANS] = {"NotoSansCJK-Regular.ttc", -1, "Noto Sans CJK SC:style=Regular",
+                       "fonts-noto-cjk", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"},
+    [SLOT_CJK_SANS_BOLD] = {"NotoSansCJK-Bold.ttc", -1, "Noto Sans CJK SC:style=Bold",
+                            "fonts-noto-cjk",
+                            "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"},
     [SLOT_SYMBOL] = {"DejaVuSans.ttf", 0, "DejaVu Sans:style=Book", "fonts-dejavu-core",
                      "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"},
 };
@@ -87,6 +96,31 @@ typedef struct {
   float adv;    /* 1/1000 em */
 } cache_entry;
 
+/* Shaping results per font: an open-addressing table from (text, kern
+ * flag) to glyphs, all in one arena, so that a word or run shaped once is
+ * never shaped again. */
+typedef struct {
+  uint64_t hash;
+  const char *text; /* NULL = empty slot */
+  uint32_t len;
+  uint32_t nglyphs;
+  const pb_glyph *glyphs;
+} shape_slot;
+
+typedef struct {
+  shape_slot *slots;
+  size_t cap, used;
+  pb_arena *arena;
+  hb_buffer_t *buf;
+} shape_cache;
+
+static void shape_cache_free(shape_cache *c) {
+  free(c->slots);
+  pb_arena_free(c->arena);
+  hb_buffer_destroy(c->buf);
+  memset(c, 0, sizeof *c);
+}
+
 typedef struct {
   char *path;
   int index;
@@ -97,7 +131,9 @@ typedef struct {
   unsigned upem; /* units per em */
   double scale;  /* 1000 / units per em */
   double ascent, descent;
+  int format; /* PB_FONT_TRUETYPE or PB_FONT_CFF */
   cache_entry *pages[CACHE_PAGES];
+  shape_cache shapes;
 } font;
 
 typedef struct {
@@ -115,7 +151,8 @@ struct pb_fonts {
   /* face numbers per family, per style (0 regular, 1 bold, 2 italic,
    * 3 bold italic), Latin and CJK; and the symbol fallback per style */
   int latin[3][4], cjk[3][4], symbol[4];
-  FcConfig *fc; /* NULL until fontconfig is needed */
+  FcConfig *fc;      /* NULL until fontconfig is needed */
+  uint64_t *missing; /* code points no installed font draws (fallback searched) */
 };
 
 static const char *base_name(const char *path) {
@@ -192,6 +229,48 @@ static int fc_find(FcConfig **config, const char *pattern, const char *want_file
   return ok;
 }
 
+/* The name string id of face (typographic family/subfamily first). */
+static int name_is(hb_face_t *hf, hb_ot_name_id_t pref, hb_ot_name_id_t id, const char *want,
+                   size_t wlen) {
+  hb_ot_name_id_t ids[2] = {pref, id};
+  for (int k = 0; k < 2; k++) {
+    char buf[128];
+    unsigned len = sizeof buf;
+    if (hb_ot_name_get_utf8(hf, ids[k], hb_language_from_string("en", -1), &len, buf) == 0)
+      continue;
+    return strlen(buf) == wlen && strncasecmp(buf, want, wlen) == 0;
+  }
+  return 0;
+}
+
+/* The member of a collection whose family and style are those of the
+ * fontconfig pattern "Family:style=Style"; -1 when none is. */
+static int member_by_name(const char *path, const char *pattern) {
+  const char *colon = strchr(pattern, ':');
+  size_t flen = colon ? (size_t)(colon - pattern) : strlen(pattern);
+  const char *style = colon ? strstr(colon, "style=") : NULL;
+  if (style) style += 6;
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+  if (!blob) return -1;
+  int found = -1;
+  unsigned count = hb_face_count(blob);
+  for (unsigned i = 0; i < count && found < 0; i++) {
+    hb_face_t *hf = hb_face_create(blob, i);
+    if (name_is(hf, HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY, HB_OT_NAME_ID_FONT_FAMILY, pattern, flen) &&
+        (!style || name_is(hf, HB_OT_NAME_ID_TYPOGRAPHIC_SUBFAMILY, HB_OT_NAME_ID_FONT_SUBFAMILY,
+                           style, strcspn(style, ":"))))
+      found = (int)i;
+    hb_face_destroy(hf);
+  }
+  hb_blob_destroy(blob);
+  return found;
+}
+
+/* The member of path a default slot uses, -1 when it has none. */
+static int default_member(const default_font *d, const char *path) {
+  return d->index >= 0 ? d->index : member_by_name(path, d->pattern);
+}
+
 /* Finds the file for one slot. Returns 0 or PB_EFONT (reported). */
 static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const char *spec,
                   char **path, int *index) {
@@ -230,22 +309,22 @@ static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const cha
   if (cfg->dir) {
     char *p = pb_xmalloc(strlen(cfg->dir) + strlen(d->file) + 2);
     sprintf(p, "%s/%s", cfg->dir, d->file);
-    if (file_exists(p)) {
+    if (file_exists(p) && (*index = default_member(d, p)) >= 0) {
       *path = p;
-      *index = d->index;
       return 0;
     }
     free(p);
   }
   if (fc_find(fc, d->pattern, d->file, path, index)) {
-    *index = d->index;
-    return 0;
+    if ((*index = default_member(d, *path)) >= 0) return 0;
+    free(*path);
+    *path = NULL;
   }
-  if (file_exists(d->std_path)) {
+  if (file_exists(d->std_path) && (*index = default_member(d, d->std_path)) >= 0) {
     *path = pb_xstrdup(d->std_path);
-    *index = d->index;
     return 0;
   }
+  *index = 0;
   pb_error(NULL, 0,
            "font %s (%s) not found: install the Debian package %s "
            "(apt-get install %s) or put %s into %s",
@@ -253,7 +332,23 @@ static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const cha
   return PB_EFONT;
 }
 
+static unsigned table_len(hb_face_t *hf, hb_tag_t tag) {
+  hb_blob_t *t = hb_face_reference_table(hf, tag);
+  unsigned len = hb_blob_get_length(t);
+  hb_blob_destroy(t);
+  return len;
+}
+
+/* PB_FONT_TRUETYPE, PB_FONT_CFF, or -1 for a font without outlines. */
+static int outline_format(hb_face_t *hf) {
+  if (table_len(hf, HB_TAG('g', 'l', 'y', 'f')) && table_len(hf, HB_TAG('l', 'o', 'c', 'a')))
+    return PB_FONT_TRUETYPE;
+  if (table_len(hf, HB_TAG('C', 'F', 'F', ' '))) return PB_FONT_CFF;
+  return -1;
+}
+
 static void font_close(font *ft) {
+  shape_cache_free(&ft->shapes);
   hb_font_destroy(ft->font);
   hb_face_destroy(ft->face);
   hb_blob_destroy(ft->blob);
@@ -262,8 +357,9 @@ static void font_close(font *ft) {
   free(ft->name);
 }
 
-/* Opens path#index as a TrueType-outline font. Returns 0 or PB_EFONT. */
-static int font_open(font *ft, const char *path, int index) {
+/* Opens path#index as an outline font (TrueType or CFF). Returns 0 or
+ * PB_EFONT, reported unless quiet. */
+static int font_open_q(font *ft, const char *path, int index, int quiet) {
   memset(ft, 0, sizeof *ft);
   ft->path = pb_xstrdup(path);
   ft->index = index;
@@ -275,22 +371,21 @@ static int font_open(font *ft, const char *path, int index) {
   }
   ft->blob = hb_blob_create_from_file_or_fail(path);
   if (!ft->blob) {
-    pb_error(path, 0, "cannot read font file");
+    if (!quiet) pb_error(path, 0, "cannot read font file");
     return PB_EFONT;
   }
   unsigned count = hb_face_count(ft->blob);
   if (count == 0 || (unsigned)index >= count) {
-    pb_error(path, 0, "not a font file, or it has no face number %d", index);
+    if (!quiet) pb_error(path, 0, "not a font file, or it has no face number %d", index);
     return PB_EFONT;
   }
   ft->face = hb_face_create(ft->blob, (unsigned)index);
-  hb_blob_t *glyf = hb_face_reference_table(ft->face, HB_TAG('g', 'l', 'y', 'f'));
-  unsigned glyf_len = hb_blob_get_length(glyf);
-  hb_blob_destroy(glyf);
-  if (glyf_len == 0) {
-    pb_error(path, 0,
-             "font has no TrueType outlines (glyf table); CFF/OpenType fonts "
-             "are not supported by the PDF library, choose a .ttf font");
+  ft->format = outline_format(ft->face);
+  if (ft->format < 0) {
+    if (!quiet)
+      pb_error(path, 0,
+               "font has no outlines (neither a glyf nor a CFF table: a bitmap or colour "
+               "font); choose a TrueType or OpenType font");
     return PB_EFONT;
   }
   unsigned upem = hb_face_get_upem(ft->face);
@@ -309,6 +404,16 @@ static int font_open(font *ft, const char *path, int index) {
   return 0;
 }
 
+static int font_open(font *ft, const char *path, int index) {
+  return font_open_q(ft, path, index, 0);
+}
+
+static int quiet_open(font *ft, const char *path, int index) {
+  if (font_open_q(ft, path, index, 1) == 0) return 0;
+  font_close(ft);
+  return PB_EFONT;
+}
+
 static cache_entry *lookup(font *ft, uint32_t cp) {
   if (cp >= 0x110000) return NULL;
   cache_entry **page = &ft->pages[cp >> CACHE_PAGE_BITS];
@@ -321,10 +426,9 @@ static cache_entry *lookup(font *ft, uint32_t cp) {
     hb_codepoint_t gid = 0;
     if (!hb_font_get_nominal_glyph(ft->font, cp, &gid)) gid = 0;
     e->gid = gid;
-    /* Truncated to whole 1/1000 em as libharu does for the PDF's /W
-     * widths, so that what the layout measures is what viewers draw. */
+    /* The PDF's /W widths are these same numbers (pb_fonts_glyph_advance). */
     hb_position_t adv = gid ? hb_font_get_glyph_h_advance(ft->font, gid) : 0;
-    e->adv = adv > 0 ? (float)((int64_t)adv * 1000 / ft->upem) : 0.0f;
+    e->adv = adv > 0 ? (float)(adv * ft->scale) : 0.0f;
   }
   return e;
 }
@@ -390,13 +494,21 @@ static void style_faces(pb_fonts *f, int out[4], int regular, int bold, int ital
     out[3] = add_face(f, regular, 1, 1);
 }
 
+/* Chinese faces: real regular and bold, upright for italic (no fakes). */
+static void cjk_faces(pb_fonts *f, int out[4], int regular, int bold) {
+  out[0] = out[2] = add_face(f, regular, 0, 0);
+  out[1] = out[3] = add_face(f, bold, 0, 0);
+}
+
 pb_fonts *pb_fonts_open(const pb_fonts_config *cfg) {
   static const pb_fonts_config none = {0};
   if (!cfg) cfg = &none;
   pb_fonts *f = pb_xcalloc(1, sizeof *f);
+  /* A configured CJK face serves its bold too: never a faked one. */
   const char *specs[SLOT_COUNT] = {
-      cfg->text,      cfg->text_bold, cfg->text_italic, cfg->text_bold_italic, cfg->sans,
-      cfg->sans_bold, cfg->mono,      cfg->cjk_text,    cfg->cjk_sans,         cfg->symbol};
+      cfg->text,     cfg->text_bold, cfg->text_italic, cfg->text_bold_italic,
+      cfg->sans,     cfg->sans_bold, cfg->mono,        cfg->cjk_text,
+      cfg->cjk_text, cfg->cjk_sans,  cfg->cjk_sans,    cfg->symbol};
   int fnt[SLOT_COUNT];
   int failed = 0;
   for (int s = 0; s < SLOT_COUNT; s++) {
@@ -412,8 +524,8 @@ pb_fonts *pb_fonts_open(const pb_fonts_config *cfg) {
               fnt[SLOT_TEXT_ITALIC], fnt[SLOT_TEXT_BOLD_ITALIC]);
   style_faces(f, f->latin[PB_FAMILY_SANS], fnt[SLOT_SANS], fnt[SLOT_SANS_BOLD], -1, -1);
   style_faces(f, f->latin[PB_FAMILY_MONO], fnt[SLOT_MONO], -1, -1, -1);
-  style_faces(f, f->cjk[PB_FAMILY_TEXT], fnt[SLOT_CJK_TEXT], -1, -1, -1);
-  style_faces(f, f->cjk[PB_FAMILY_SANS], fnt[SLOT_CJK_SANS], -1, -1, -1);
+  cjk_faces(f, f->cjk[PB_FAMILY_TEXT], fnt[SLOT_CJK_TEXT], fnt[SLOT_CJK_TEXT_BOLD]);
+  cjk_faces(f, f->cjk[PB_FAMILY_SANS], fnt[SLOT_CJK_SANS], fnt[SLOT_CJK_SANS_BOLD]);
   /* Code has no CJK face of its own: the Hei face matches it best. */
   memcpy(f->cjk[PB_FAMILY_MONO], f->cjk[PB_FAMILY_SANS], sizeof f->cjk[PB_FAMILY_MONO]);
   style_faces(f, f->symbol, fnt[SLOT_SYMBOL], -1, -1, -1);
@@ -427,6 +539,7 @@ void pb_fonts_free(pb_fonts *f) {
   free(f->fonts);
   free(f->faces);
   if (f->fc) FcConfigDestroy(f->fc);
+  free(f->missing);
   free(f);
 }
 
@@ -442,6 +555,73 @@ int pb_fonts_has_glyph(pb_fonts *f, int fc, uint32_t cp) {
   return e && e->gid != 0;
 }
 
+/* Candidate files for a fallback, sorted so that the choice does not
+ * depend on fontconfig's cache order. */
+typedef struct {
+  char *path;
+  int index;
+} candidate;
+
+static int cmp_candidate(const void *a, const void *b) {
+  const candidate *x = a, *y = b;
+  int c = strcmp(x->path, y->path);
+  return c ? c : x->index - y->index;
+}
+
+/* Asks fontconfig for installed fonts covering cp and loads the first one
+ * that has outlines and a glyph for it (colour emoji fonts often have only
+ * bitmaps, which a PDF font cannot embed). Each code point is searched once. */
+static int fallback_face(pb_fonts *f, uint32_t cp) {
+  if (cp >= 0x110000 || cp < 0x20) return -1;
+  if (!f->missing) f->missing = pb_xcalloc(0x110000 / 64, sizeof *f->missing);
+  uint64_t bit = (uint64_t)1 << (cp & 63);
+  if (f->missing[cp >> 6] & bit) return -1;
+  f->missing[cp >> 6] |= bit;
+  if (!f->fc) f->fc = FcInitLoadConfigAndFonts();
+  if (!f->fc) return -1;
+  FcPattern *pat = FcPatternCreate();
+  FcCharSet *cs = FcCharSetCreate();
+  FcCharSetAddChar(cs, cp);
+  FcPatternAddCharSet(pat, FC_CHARSET, cs);
+  FcPatternAddBool(pat, FC_OUTLINE, FcTrue);
+  FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, NULL);
+  FcFontSet *fs = FcFontList(f->fc, pat, os);
+  candidate *cand = NULL;
+  int ncand = 0, result = -1;
+  for (int i = 0; fs && i < fs->nfont; i++) {
+    FcChar8 *file;
+    int idx = 0;
+    if (FcPatternGetString(fs->fonts[i], FC_FILE, 0, &file) != FcResultMatch) continue;
+    FcPatternGetInteger(fs->fonts[i], FC_INDEX, 0, &idx);
+    cand = pb_xrealloc(cand, (size_t)(ncand + 1) * sizeof *cand);
+    cand[ncand++] = (candidate){pb_xstrdup((const char *)file), idx};
+  }
+  if (ncand) qsort(cand, (size_t)ncand, sizeof *cand, cmp_candidate);
+  for (int i = 0; i < ncand && result < 0; i++) {
+    int fnt = -1;
+    for (int k = 0; k < f->nfonts; k++)
+      if (f->fonts[k].index == cand[i].index && strcmp(f->fonts[k].path, cand[i].path) == 0)
+        fnt = k;
+    if (fnt < 0) {
+      font ft;
+      if (quiet_open(&ft, cand[i].path, cand[i].index) != 0) continue;
+      f->fonts = pb_xrealloc(f->fonts, (size_t)(f->nfonts + 1) * sizeof *f->fonts);
+      f->fonts[f->nfonts] = ft;
+      fnt = f->nfonts++;
+    }
+    int fc = add_face(f, fnt, 0, 0);
+    if (pb_fonts_has_glyph(f, fc, cp)) result = fc;
+  }
+  for (int i = 0; i < ncand; i++) free(cand[i].path);
+  free(cand);
+  if (fs) FcFontSetDestroy(fs);
+  FcObjectSetDestroy(os);
+  FcCharSetDestroy(cs);
+  FcPatternDestroy(pat);
+  if (result >= 0) f->missing[cp >> 6] &= ~bit;
+  return result;
+}
+
 int pb_fonts_face_for(pb_fonts *f, pb_family family, unsigned style, uint32_t cp) {
   if (!f) return -1;
   if ((unsigned)family > PB_FAMILY_MONO) family = PB_FAMILY_TEXT;
@@ -452,7 +632,7 @@ int pb_fonts_face_for(pb_fonts *f, pb_family family, unsigned style, uint32_t cp
   for (int i = 0; i < f->nfaces; i++)
     if (!f->faces[i].fake_bold && !f->faces[i].fake_italic && pb_fonts_has_glyph(f, i, cp))
       return i;
-  return -1;
+  return fallback_face(f, cp);
 }
 
 double pb_fonts_advance(pb_fonts *f, int fc, uint32_t cp) {
@@ -490,54 +670,187 @@ const char *pb_fonts_path(const pb_fonts *f, int fc, int *index) {
   return ft->path;
 }
 
-/* libharu 2.3.0 cannot save a TrueType font whose rebuilt tables add up to
- * a multiple of 4096 bytes when 'prep', the last table it writes, is empty:
- * it seeks to the end of its memory stream, one buffer too far, and the
- * whole PDF fails (error 0x1033; one card in a few hundred hit it). A
- * subset without hinting has no 'prep', so it gets a 3-byte one that
- * pushes a byte and pops it again, which changes nothing. Returns a new
- * face with the subset's tables plus that one. */
-static hb_face_t *with_prep(hb_face_t *subset) {
-  static const char prep[] = {(char)0xB0, 0x00, 0x21}; /* PUSHB[0] 0, POP */
-  /* the subsetter's face lists no tables: read them from its bytes */
-  hb_blob_t *bytes = hb_face_reference_blob(subset);
-  hb_face_t *sub = hb_face_create(bytes, 0);
-  hb_blob_destroy(bytes);
-  hb_face_t *b = hb_face_builder_create();
-  hb_tag_t tags[64];
-  unsigned start = 0, total;
-  do {
-    unsigned count = sizeof tags / sizeof tags[0];
-    total = hb_face_get_table_tags(sub, start, &count, tags);
-    for (unsigned i = 0; i < count; i++) {
-      if (tags[i] == HB_TAG('p', 'r', 'e', 'p')) continue;
-      hb_blob_t *t = hb_face_reference_table(sub, tags[i]);
-      hb_face_builder_add_table(b, tags[i], t);
-      hb_blob_destroy(t);
-    }
-    start += count;
-    if (!count) break;
-  } while (start < total);
-  hb_blob_t *p = hb_blob_create(prep, sizeof prep, HB_MEMORY_MODE_READONLY, NULL, NULL);
-  hb_face_builder_add_table(b, HB_TAG('p', 'r', 'e', 'p'), p);
-  hb_blob_destroy(p);
-  hb_face_destroy(sub);
-  return b;
-}
-/* ---- subsetting ------------------------------------------------------ */
+/* ---- shaping --------------------------------------------------------- */
 
-int pb_fonts_subset(pb_fonts *f, int fc, const uint32_t *cps, size_t n, pb_buf *out) {
+static uint64_t text_hash(const char *s, size_t n, int kern) {
+  uint64_t h = 1469598103934665603ull ^ (uint64_t)(kern != 0);
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+/* Slots store len * 2 + kern flag, so the same text shaped both ways has
+ * two entries. */
+static void shape_put(shape_cache *c, shape_slot sl) {
+  size_t i = sl.hash & (c->cap - 1);
+  while (c->slots[i].text) i = (i + 1) & (c->cap - 1);
+  c->slots[i] = sl;
+}
+
+static void shape_grow(shape_cache *c) {
+  shape_slot *old = c->slots;
+  size_t ocap = c->cap;
+  c->cap = c->cap ? c->cap * 2 : 256;
+  c->slots = pb_xcalloc(c->cap, sizeof *c->slots);
+  for (size_t i = 0; i < ocap; i++)
+    if (old[i].text) shape_put(c, old[i]);
+  free(old);
+}
+
+const pb_glyph *pb_fonts_shape(pb_fonts *f, int fc, const char *text, size_t len, int kern,
+                               size_t *n) {
+  *n = 0;
+  if (!valid_face(f, fc) || !text || len == 0 || len > 0xFFFFFFF) return NULL;
+  font *ft = face_font(f, fc);
+  shape_cache *c = &ft->shapes;
+  uint64_t h = text_hash(text, len, kern);
+  uint32_t key = (uint32_t)(len * 2 + (kern != 0));
+  for (size_t i = c->cap ? (h & (c->cap - 1)) : 0; c->cap && c->slots[i].text;
+       i = (i + 1) & (c->cap - 1)) {
+    shape_slot *t = &c->slots[i];
+    if (t->hash == h && t->len == key && memcmp(t->text, text, len) == 0) {
+      *n = t->nglyphs;
+      return t->glyphs;
+    }
+  }
+  if ((c->used + 1) * 2 > c->cap) shape_grow(c);
+  if (!c->arena) c->arena = pb_arena_new();
+  if (!c->buf) c->buf = hb_buffer_create();
+  hb_buffer_t *buf = c->buf;
+  hb_buffer_clear_contents(buf);
+  hb_buffer_add_utf8(buf, text, (int)len, 0, (int)len);
+  hb_buffer_guess_segment_properties(buf);
+  hb_buffer_set_direction(buf, HB_DIRECTION_LTR); /* the layout is left to right */
+  hb_feature_t nokern = {HB_TAG('k', 'e', 'r', 'n'), 0, 0, (unsigned)-1};
+  hb_shape(ft->font, buf, kern ? NULL : &nokern, kern ? 0 : 1);
+  unsigned count = 0;
+  const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &count);
+  const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
+  pb_glyph *g = pb_arena_alloc(c->arena, (count ? count : 1) * sizeof *g);
+  for (unsigned i = 0; i < count; i++) {
+    g[i].gid = info[i].codepoint;
+    g[i].cluster = info[i].cluster;
+    g[i].adv = (float)(pos[i].x_advance * ft->scale);
+    g[i].dx = (float)(pos[i].x_offset * ft->scale);
+    g[i].dy = (float)(pos[i].y_offset * ft->scale);
+  }
+  shape_put(c, (shape_slot){h, pb_arena_strndup(c->arena, text, len), key, count, g});
+  c->used++;
+  *n = count;
+  return g;
+}
+
+double pb_fonts_glyph_advance(pb_fonts *f, int fc, uint32_t gid) {
+  if (!valid_face(f, fc)) return 0;
+  font *ft = face_font(f, fc);
+  return hb_font_get_glyph_h_advance(ft->font, gid) * ft->scale;
+}
+
+/* ---- embedding ------------------------------------------------------- */
+
+static int be16(const unsigned char *p) { return (int16_t)(uint16_t)((p[0] << 8) | p[1]); }
+
+void pb_fonts_info(pb_fonts *f, int fc, pb_font_info *out) {
+  memset(out, 0, sizeof *out);
+  if (!valid_face(f, fc)) return;
+  font *ft = face_font(f, fc);
+  out->format = ft->format;
+  char name[64];
+  unsigned len = sizeof name;
+  if (!hb_ot_name_get_utf8(ft->face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &len,
+                           name))
+    snprintf(name, sizeof name, "Font%d", fc);
+  size_t k = 0;
+  for (const char *p = name; *p && k + 1 < sizeof out->psname; p++)
+    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+        *p == '-' || *p == '_')
+      out->psname[k++] = *p;
+  if (!k) snprintf(out->psname, sizeof out->psname, "Font%d", fc);
+  hb_blob_t *head = hb_face_reference_table(ft->face, HB_TAG('h', 'e', 'a', 'd'));
+  unsigned hl = 0;
+  const unsigned char *hd = (const unsigned char *)hb_blob_get_data(head, &hl);
+  if (hd && hl >= 44)
+    for (int i = 0; i < 4; i++) out->bbox[i] = be16(hd + 36 + 2 * i) * ft->scale;
+  hb_blob_destroy(head);
+  hb_blob_t *post = hb_face_reference_table(ft->face, HB_TAG('p', 'o', 's', 't'));
+  unsigned pl = 0;
+  const unsigned char *pd = (const unsigned char *)hb_blob_get_data(post, &pl);
+  if (pd && pl >= 16) {
+    out->italic_angle = be16(pd + 4) + ((pd[6] << 8) | pd[7]) / 65536.0;
+    out->fixed_pitch = (pd[12] | pd[13] | pd[14] | pd[15]) != 0;
+  }
+  hb_blob_destroy(post);
+  out->ascent = ft->ascent;
+  out->descent = ft->descent;
+  hb_position_t cap = 0;
+  out->cap_height = hb_ot_metrics_get_position(ft->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap)
+                        ? cap * ft->scale
+                        : ft->ascent;
+  if (ft->format == PB_FONT_CFF) {
+    /* a CID-keyed CFF's top dict starts with the ROS operator (12 30) */
+    hb_blob_t *cff = hb_face_reference_table(ft->face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned cl = 0;
+    const unsigned char *cd = (const unsigned char *)hb_blob_get_data(cff, &cl);
+    if (cd && cl > 8) {
+      size_t off = cd[2]; /* header size; then the Name INDEX */
+      if (off + 3 <= cl) {
+        unsigned cnt = (unsigned)((cd[off] << 8) | cd[off + 1]);
+        if (cnt) {
+          unsigned osz = cd[off + 2];
+          size_t last = off + 3 + (size_t)cnt * osz;
+          if (osz >= 1 && osz <= 4 && last + osz <= cl) {
+            size_t v = 0;
+            for (unsigned b = 0; b < osz; b++) v = v << 8 | cd[last + b];
+            off = last + osz - 1 + v; /* the Top DICT INDEX */
+          } else {
+            off = cl;
+          }
+        } else {
+          off += 2;
+        }
+        if (off + 3 <= cl) {
+          unsigned cnt2 = (unsigned)((cd[off] << 8) | cd[off + 1]);
+          unsigned osz2 = cd[off + 2];
+          size_t data = off + 3 + (size_t)(cnt2 + 1) * osz2 - 1 + 1;
+          /* the first dict starts at data + offset[0] - 1 = data */
+          if (cnt2 && osz2 >= 1 && osz2 <= 4 && data < cl) {
+            /* skip the operands of the first operator */
+            size_t q = data;
+            while (q < cl && cd[q] >= 28) { /* operands; operators are 0..21 */
+              if (cd[q] == 28)
+                q += 3;
+              else if (cd[q] == 29)
+                q += 5;
+              else if (cd[q] == 30) {
+                q++;
+                while (q < cl && (cd[q] & 0x0F) != 0x0F && (cd[q] & 0xF0) != 0xF0) q++;
+                q++;
+              } else if (cd[q] <= 246)
+                q += 1;
+              else
+                q += 2;
+            }
+            out->cid_keyed = q + 1 < cl && cd[q] == 12 && cd[q + 1] == 30;
+          }
+        }
+      }
+    }
+    hb_blob_destroy(cff);
+  }
+}
+
+int pb_fonts_subset(pb_fonts *f, int fc, const uint32_t *gids, size_t n, pb_buf *out) {
   if (!valid_face(f, fc)) return PB_EFONT;
   font *ft = face_font(f, fc);
   hb_subset_input_t *in = hb_subset_input_create_or_fail();
   if (!in) return PB_ENOMEM;
-  hb_set_t *unicodes = hb_subset_input_unicode_set(in);
-  for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
-  /* Layout tables would pull alternate glyphs into the subset through their
-   * closure, and libharu embeds none of them; bitmap strikes and vertical
-   * metrics are not used in a PDF either. Dropping them keeps the subset
-   * (and the time to make it) small. libharu needs head, hhea, maxp, cmap
-   * (3,1 format 4), hmtx, loca, glyf, name, OS/2 and post, which stay. */
+  hb_set_t *glyphs = hb_subset_input_glyph_set(in);
+  hb_set_add(glyphs, 0);
+  for (size_t i = 0; i < n; i++) hb_set_add(glyphs, gids[i]);
+  hb_set_clear(hb_subset_input_unicode_set(in));
+  /* A PDF font draws glyphs by id: layout tables (whose closure would
+   * also pull in alternate glyphs), bitmaps, colour, vertical metrics and
+   * hinting are dead weight. Glyph ids are kept, so that the codes the
+   * page content uses need no renumbering. */
   static const hb_tag_t drop[] = {
       HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
       HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H'),
@@ -548,23 +861,27 @@ int pb_fonts_subset(pb_fonts *f, int fc, const uint32_t *cps, size_t n, pb_buf *
       HB_TAG('L', 'T', 'S', 'H'), HB_TAG('V', 'D', 'M', 'X'), HB_TAG('C', 'O', 'L', 'R'),
       HB_TAG('C', 'P', 'A', 'L'), HB_TAG('S', 'V', 'G', ' '), HB_TAG('s', 'b', 'i', 'x'),
       HB_TAG('C', 'B', 'D', 'T'), HB_TAG('C', 'B', 'L', 'C'), HB_TAG('m', 'o', 'r', 'x'),
-      HB_TAG('f', 'e', 'a', 't'), HB_TAG('P', 'C', 'L', 'T')};
+      HB_TAG('f', 'e', 'a', 't'), HB_TAG('P', 'C', 'L', 'T'), HB_TAG('c', 'm', 'a', 'p'),
+      HB_TAG('S', 'T', 'A', 'T'), HB_TAG('f', 'v', 'a', 'r'), HB_TAG('g', 'v', 'a', 'r'),
+      HB_TAG('H', 'V', 'A', 'R'), HB_TAG('M', 'V', 'A', 'R')};
   hb_set_t *drop_tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
   for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++) hb_set_add(drop_tables, drop[i]);
-  /* PDF viewers rasterize without TrueType hinting (or with their own
-   * auto-hinter), so the instructions (fpgm, prep, cvt, per-glyph code)
-   * are dead weight; libharu 2.3.0 writes empty tables in their place. */
-  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_RETAIN_GIDS);
   hb_face_t *sub = hb_subset_or_fail(ft->face, in);
   hb_subset_input_destroy(in);
   if (!sub) {
     pb_error(ft->path, 0, "HarfBuzz could not subset the font");
     return PB_EFONT;
   }
-  hb_face_t *built = with_prep(sub);
-  hb_face_destroy(sub);
-  sub = built;
   hb_blob_t *blob = hb_face_reference_blob(sub);
+  hb_face_destroy(sub);
+  if (ft->format == PB_FONT_CFF) {
+    /* the subsetter's face lists no tables: read the CFF from its bytes */
+    hb_face_t *parsed = hb_face_create(blob, 0);
+    hb_blob_destroy(blob);
+    blob = hb_face_reference_table(parsed, HB_TAG('C', 'F', 'F', ' '));
+    hb_face_destroy(parsed);
+  }
   unsigned len = 0;
   const char *data = hb_blob_get_data(blob, &len);
   int rc = 0;
@@ -576,6 +893,5 @@ int pb_fonts_subset(pb_fonts *f, int fc, const uint32_t *cps, size_t n, pb_buf *
     pb_buf_append(out, data, len);
   }
   hb_blob_destroy(blob);
-  hb_face_destroy(sub);
   return rc;
 }

@@ -41,21 +41,44 @@ int pb_fonts_count(const pb_fonts *f);
 
 /* The face to draw cp with in the given family and style: the family's Latin
  * face when it has the glyph, else its CJK face, else the symbol fallback,
- * else any loaded face that has it; -1 when no face has it (the caller
- * substitutes a visible replacement mark). */
+ * else any loaded face that has it, else an installed font with outlines
+ * that fontconfig finds for it (loaded then as a new face); -1 when no font
+ * can draw it (the caller substitutes a visible replacement mark). */
 int pb_fonts_face_for(pb_fonts *f, pb_family family, unsigned style, uint32_t cp);
 int pb_fonts_has_glyph(pb_fonts *f, int face, uint32_t cp);
 
-/* Horizontal advance of cp in face, in 1/1000 em (0 if no glyph). */
+/* Horizontal advance of cp's nominal glyph in face, in 1/1000 em (0 if no
+ * glyph): the width the PDF's /W array gives that glyph. */
 double pb_fonts_advance(pb_fonts *f, int face, uint32_t cp);
-/* No kerning: each run is drawn with one TextOut, which applies none, so the
- * layout measures without it too (widths agree with what is drawn). */
+/* The same for a glyph id. */
+double pb_fonts_glyph_advance(pb_fonts *f, int face, uint32_t gid);
+
+/* One shaped glyph. Lengths in 1/1000 em. */
+typedef struct {
+  uint32_t gid;
+  uint32_t cluster; /* byte offset in the shaped text of the first character
+                       this glyph draws (HarfBuzz's cluster, monotone) */
+  float adv;        /* advance after shaping */
+  float dx, dy;     /* offset of the glyph from its pen position */
+} pb_glyph;
+
+/* Shapes UTF-8 text in face with HarfBuzz and the font's default features
+ * (ligatures, mark positioning, contextual forms); kern = 0 leaves pair
+ * kerning out. The layout shapes words with and without kerning and keeps
+ * the difference as a kern it can drop at a line break; the PDF back end
+ * shapes each run without kerning and places it where the layout says.
+ * Results are cached in f and stay valid until pb_fonts_free; *n receives
+ * the glyph count. NULL (and *n = 0) for a bad face or empty text. */
+const pb_glyph *pb_fonts_shape(pb_fonts *f, int face, const char *text, size_t len, int kern,
+                               size_t *n);
 /* Ascender / descender (negative) / cap height, in 1/1000 em. */
 double pb_fonts_ascent(pb_fonts *f, int face);
 double pb_fonts_descent(pb_fonts *f, int face);
 
-/* When a bold or italic face is missing and a regular one stands in, the
- * renderer fakes it (stroke or skew); these say whether to. */
+/* When a Latin bold or italic face is missing and a regular one stands in,
+ * the renderer fakes it (stroke or skew); these say whether to. CJK faces
+ * are never faked: Chinese bold is a real bold face, and Chinese has no
+ * italic (emphasis in an italic span stays upright). */
 int pb_fonts_fake_bold(const pb_fonts *f, int face);
 int pb_fonts_fake_italic(const pb_fonts *f, int face);
 
@@ -70,9 +93,26 @@ int pb_fonts_base(const pb_fonts *f, int face);
  * (index may be NULL); NULL for a bad face. */
 const char *pb_fonts_path(const pb_fonts *f, int face, int *index);
 
-/* Writes a TrueType subset of face holding cps[0..n) (and .notdef) to out.
- * Glyph ids are renumbered small, which also avoids libharu 2.3.0's
- * composite-glyph bug. Returns 0 or a PB_E* code. */
-int pb_fonts_subset(pb_fonts *f, int face, const uint32_t *cps, size_t n, pb_buf *out);
+typedef enum {
+  PB_FONT_TRUETYPE, /* glyf outlines: embedded as FontFile2 (CIDFontType2) */
+  PB_FONT_CFF       /* CFF outlines: the bare CFF table as FontFile3 (CIDFontType0C) */
+} pb_font_format;
+
+/* What a PDF font descriptor needs, 1/1000 em. */
+typedef struct {
+  char psname[64]; /* PostScript name, only [A-Za-z0-9-_] */
+  pb_font_format format;
+  int cid_keyed; /* CFF with a CID-keyed top dict */
+  double bbox[4], ascent, descent, cap_height, italic_angle;
+  int fixed_pitch, serif;
+} pb_font_info;
+
+void pb_fonts_info(pb_fonts *f, int face, pb_font_info *out);
+
+/* Writes a subset of face holding gids[0..n) (and .notdef) to out, glyph
+ * ids kept (a PDF code is the original glyph id): a TrueType font, or for
+ * CFF fonts the bare CFF table. Hinting, layout and bitmap tables are
+ * dropped. Returns 0 or a PB_E* code (reported). */
+int pb_fonts_subset(pb_fonts *f, int face, const uint32_t *gids, size_t n, pb_buf *out);
 
 #endif

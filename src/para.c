@@ -300,6 +300,8 @@ typedef struct {
   unsigned char flagged; /* the break is a hyphen-like one */
   unsigned char spaced;  /* in a long token: may be letter-spaced */
   unsigned char in_url;  /* part of a URL or e-mail address */
+  unsigned char joined;  /* the next element belongs to the same glyph cluster
+                            (a ligature, a base and its mark): no break, no glue */
 } elem;
 
 typedef struct {
@@ -341,14 +343,10 @@ static void report_missing(ctx *c, uint32_t cp) {
     c->warned = pb_xrealloc(c->warned, c->capwarned * sizeof *c->warned);
   }
   c->warned[c->nwarned++] = cp;
-  if (cp > 0xFFFF)
-    pb_warn(c->diag_file, c->diag_line,
-            "U+%04X cannot be drawn (characters above U+FFFF are not supported by the PDF "
-            "library); shown as a replacement mark",
-            (unsigned)cp);
-  else
-    pb_warn(c->diag_file, c->diag_line, "no font has U+%04X; shown as a replacement mark",
-            (unsigned)cp);
+  pb_warn(c->diag_file, c->diag_line,
+          "no installed font draws U+%04X with outlines (colour emoji fonts have only "
+          "bitmaps); shown as a replacement mark",
+          (unsigned)cp);
 }
 
 static double space_width(ctx *c, int span, int *face_out) {
@@ -372,7 +370,7 @@ static void add_space(ctx *c, int span, int kind) {
 static void add_char(ctx *c, int span, uint32_t cp) {
   const pb_span_in *s = &c->spans[span];
   pb_family fam = span_family(s);
-  int face = cp > 0xFFFF ? -1 : pb_fonts_face_for(c->fonts, fam, s->style, cp);
+  int face = pb_fonts_face_for(c->fonts, fam, s->style, cp);
   uint32_t draw = cp;
   if (face < 0) {
     report_missing(c, cp);
@@ -437,11 +435,84 @@ static void itemize(ctx *c) {
   while (c->n > 0 && c->e[c->n - 1].kind != EK_CHAR) c->n--;
 }
 
+/* Shapes [a, b) (characters of one face and size) with and without
+ * kerning: each cluster's unkerned advance goes to its first character (the
+ * rest of the cluster joins it with no width), the kerning to its last as
+ * a kern that a break there drops. The PDF back end shapes each run again
+ * without kerning, and places runs where the layout put them. */
+static void shape_word(ctx *c, size_t a, size_t b, pb_buf *text, size_t **off, size_t *cap) {
+  size_t n = b - a;
+  if (n + 1 > *cap) {
+    *cap = (n + 1) * 2;
+    *off = pb_xrealloc(*off, *cap * sizeof **off);
+  }
+  pb_buf_reset(text);
+  for (size_t i = a; i < b; i++) {
+    (*off)[i - a] = text->len;
+    pb_utf8_put(text, c->e[i].cp);
+  }
+  (*off)[n] = text->len;
+  elem *e0 = &c->e[a];
+  size_t ng, nk;
+  const pb_glyph *g = pb_fonts_shape(c->fonts, e0->face, text->data, text->len, 0, &ng);
+  const pb_glyph *gk = pb_fonts_shape(c->fonts, e0->face, text->data, text->len, 1, &nk);
+  if (!g || ng == 0) return;
+  if (nk != ng) gk = g;
+  double scale = e0->size / 1000.0;
+  size_t ei = 0; /* element of the current cluster */
+  for (size_t i = 0; i < ng;) {
+    uint32_t cl = g[i].cluster;
+    double adv = 0, kadv = 0;
+    int notdef = 0;
+    size_t j = i;
+    for (; j < ng && g[j].cluster == cl; j++) {
+      adv += g[j].adv;
+      kadv += gk[j].adv;
+      notdef |= g[j].gid == 0;
+    }
+    size_t end = j < ng ? g[j].cluster : text->len;
+    while (ei < n && (*off)[ei] < cl) ei++;
+    size_t last = ei;
+    while (last + 1 < n && (*off)[last + 1] < end) last++;
+    if (ei >= n || end <= cl) break; /* clusters out of order: keep nominal widths */
+    elem *first = &c->e[a + ei];
+    first->adv = notdef && adv <= 0 ? 0.5 * first->size : adv * scale;
+    for (size_t k = ei; k < last; k++) {
+      c->e[a + k].joined = 1;
+      if (k > ei) c->e[a + k].adv = 0;
+    }
+    if (last > ei) c->e[a + last].adv = 0;
+    c->e[a + last].kern = (kadv - adv) * scale;
+    ei = last + 1;
+    i = j;
+  }
+}
+
+static void shape_words(ctx *c) {
+  pb_buf text = PB_BUF_INIT;
+  size_t *off = NULL, cap = 0;
+  for (size_t i = 0; i < c->n;) {
+    if (c->e[i].kind != EK_CHAR) {
+      i++;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < c->n && c->e[j].kind == EK_CHAR && c->e[j].face == c->e[i].face &&
+           c->e[j].size == c->e[i].size)
+      j++;
+    shape_word(c, i, j, &text, &off, &cap);
+    i = j;
+  }
+  free(off);
+  pb_buf_free(&text);
+}
+
 /* Kerning (only pairs that matter; each one splits a run), the squeeze of
  * two full-width punctuation marks that meet, and how much of a closing
  * mark's blank a line ending with it gives up (clreq: a line-end mark may
  * be set half width, so the right margin shows no notch). */
 static void adjust_pairs(ctx *c) {
+  shape_words(c);
   for (size_t i = 0; i < c->n; i++) {
     elem *a = &c->e[i];
     double left, right;
@@ -818,7 +889,7 @@ static void build_items(const ctx *c, items *v) {
       item *b = push_item(v, IT_BOX);
       b->w = e->adv;
       b->elem = (int)i;
-      if (i + 1 >= c->n || c->e[i + 1].kind != EK_CHAR) break;
+      if (i + 1 >= c->n || c->e[i + 1].kind != EK_CHAR || e->joined) break;
       double w, y, z;
       int kind = pair_glue(e, &c->e[i + 1], &w, &y, &z);
       int glue = kind != GK_NONE || w != 0;

@@ -1,9 +1,8 @@
 /* The PDF back end: draws a laid-out pb_doc with libharu 2.3.0.
  *
- * Workarounds for libharu defects (see LIBHARU.md) live here:
- * - fonts are subset with HarfBuzz before libharu loads them (composite
- *   glyphs with ids above 32767 come out blank otherwise);
- * - each font's /ToUnicode CMap is rewritten as a valid bfrange CMap;
+ * Text goes through pdf_text.c (our own Type0 fonts and TJ operators, not
+ * libharu's fonts and encoders). Workarounds for libharu defects (see
+ * LIBHARU.md) live here:
  * - links get no border, local files get a Launch action, destinations
  *   keep the zoom (XYZ with null), through the object layer;
  * - the file is written beside the target and renamed into place only when
@@ -30,10 +29,8 @@
 
 #include "diag.h"
 #include "pdf_image.h"
+#include "pdf_text.h"
 #include "utf8.h"
-
-#define FAKE_ITALIC_SKEW 0.2126 /* tan(12 degrees) */
-#define FAKE_BOLD_STROKE 0.03   /* stroke width per point of font size */
 
 void pb_pdf_options_default(pb_pdf_options *o) {
   memset(o, 0, sizeof *o);
@@ -67,54 +64,6 @@ static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *data) {
   }
 }
 
-/* ---- code points per font ------------------------------------------- */
-
-/* One bit per code point, per embedded font: which characters to keep in
- * its subset and to list in its ToUnicode CMap. */
-#define CP_LIMIT 0x110000u
-typedef struct {
-  uint64_t *bits; /* NULL when the font is unused */
-  size_t count;
-} cp_set;
-
-static void cp_add(cp_set *s, uint32_t cp) {
-  if (cp >= CP_LIMIT) return;
-  if (!s->bits) s->bits = pb_xcalloc(CP_LIMIT / 64, sizeof *s->bits);
-  uint64_t m = (uint64_t)1 << (cp & 63);
-  if (!(s->bits[cp >> 6] & m)) {
-    s->bits[cp >> 6] |= m;
-    s->count++;
-  }
-}
-
-/* The set bits in increasing order; caller frees. */
-static uint32_t *cp_list(const cp_set *s, size_t *n) {
-  uint32_t *out = pb_xmalloc((s->count ? s->count : 1) * sizeof *out);
-  size_t k = 0;
-  for (size_t w = 0; w < CP_LIMIT / 64; w++) {
-    uint64_t v = s->bits[w];
-    while (v) {
-      int b = __builtin_ctzll(v);
-      out[k++] = (uint32_t)(w * 64 + (size_t)b);
-      v &= v - 1;
-    }
-  }
-  *n = k;
-  return out;
-}
-
-static void cp_add_text(cp_set *s, const char *text, size_t len) {
-  size_t i = 0;
-  while (i < len) {
-    uint32_t cp;
-    int k = pb_utf8_decode(text + i, len - i, &cp);
-    if (k <= 0) break;
-    /* libharu's UTF-8 encoder turns code points above U+FFFF into spaces */
-    cp_add(s, cp > 0xFFFF ? 0x20 : cp);
-    i += (size_t)k;
-  }
-}
-
 /* ---- rendering state ------------------------------------------------- */
 
 typedef struct {
@@ -123,29 +72,13 @@ typedef struct {
   HPDF_Doc pdf;
   HPDF_Encoder utf8;
   err_ctx *err;
-  int nfaces;
-  cp_set *cps;       /* per face number; only base faces are filled */
-  HPDF_Font *hfonts; /* per base face */
+  pb_pdf_text *text;
   HPDF_Page *pages;
   pb_figset *figs;
   pb_buf scratch;
-  /* the page's current text state, to skip redundant operators; valid
-   * only while ts_valid (drawing anything else resets it) */
-  int in_text;
-  int ts_valid;
-  HPDF_Font ts_font;
-  double ts_size, ts_char_space, ts_line_width;
-  pb_rgb ts_fill, ts_stroke;
-  int ts_mode;
 } render;
 
 static int fail(render *r) { return r->err->failed; }
-
-static const char *cstr(render *r, const char *s, size_t len) {
-  pb_buf_reset(&r->scratch);
-  pb_buf_append(&r->scratch, s, len);
-  return r->scratch.data ? r->scratch.data : "";
-}
 
 /* libharu fails the whole document on a string over 65535 bytes (error
  * 0x1057), counted after conversion to UTF-16: text for outlines and the
@@ -177,143 +110,6 @@ static int caption_face(render *r, uint32_t cp) {
   return pb_fonts_face_for(r->fonts, PB_FAMILY_SANS, 0, cp);
 }
 
-static void collect_code_points(render *r) {
-  const pb_doc *doc = r->doc;
-  for (size_t p = 0; p < doc->npages; p++) {
-    const pb_page *pg = &doc->pages[p];
-    for (size_t i = 0; i < pg->n; i++) {
-      const pb_item *it = &pg->items[i];
-      if (it->kind == PB_ITEM_TEXT && it->text) {
-        int base = pb_fonts_base(r->fonts, it->face);
-        if (base >= 0) cp_add_text(&r->cps[base], it->text, it->len);
-      } else if ((it->kind == PB_ITEM_PLACEHOLDER || it->kind == PB_ITEM_IMAGE) &&
-                 caption_of(r, it)) {
-        const char *s = caption_of(r, it);
-        size_t len = strlen(s), k = 0;
-        while (k < len) {
-          uint32_t cp;
-          int n = pb_utf8_decode(s + k, len - k, &cp);
-          int fc = caption_face(r, cp);
-          if (fc >= 0 && cp <= 0xFFFF) cp_add(&r->cps[pb_fonts_base(r->fonts, fc)], cp);
-          k += (size_t)n;
-        }
-      }
-    }
-  }
-}
-
-/* A CMap mapping each code libharu writes (the UTF-16 value of a BMP
- * character) to that character, as bfrange runs within one high byte. */
-static void build_tounicode(const uint32_t *cps, size_t n, pb_buf *out) {
-  pb_buf_puts(out, "/CIDInit /ProcSet findresource begin\n"
-                   "12 dict begin\n"
-                   "begincmap\n"
-                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                   "/CMapName /Adobe-Identity-UCS def\n"
-                   "/CMapType 2 def\n"
-                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-  typedef struct {
-    uint32_t lo, hi;
-  } run;
-  run *runs = pb_xmalloc((n ? n : 1) * sizeof *runs);
-  size_t nruns = 0;
-  for (size_t i = 0; i < n; i++) {
-    uint32_t cp = cps[i];
-    if (cp > 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0x20) continue;
-    if (nruns && runs[nruns - 1].hi + 1 == cp && (runs[nruns - 1].lo >> 8) == (cp >> 8))
-      runs[nruns - 1].hi = cp;
-    else
-      runs[nruns++] = (run){cp, cp};
-  }
-  for (size_t i = 0; i < nruns; i += 100) {
-    size_t m = nruns - i < 100 ? nruns - i : 100;
-    pb_buf_printf(out, "%zu beginbfrange\n", m);
-    for (size_t j = i; j < i + m; j++)
-      pb_buf_printf(out, "<%04X> <%04X> <%04X>\n", (unsigned)runs[j].lo, (unsigned)runs[j].hi,
-                    (unsigned)runs[j].lo);
-    pb_buf_puts(out, "endbfrange\n");
-  }
-  pb_buf_puts(out, "endcmap\n"
-                   "CMapName currentdict /CIDResource defineresource pop\n"
-                   "end\nend\n");
-  free(runs);
-}
-
-/* Writes the subset of a base face to a temporary file, loads it into
- * libharu (which keeps the file open and reads it again at save time, so
- * the name is unlinked at once) and replaces its ToUnicode CMap. */
-static int load_font(render *r, int base) {
-  size_t n;
-  uint32_t *cps = cp_list(&r->cps[base], &n);
-  pb_buf sub = PB_BUF_INIT;
-  int rc = pb_fonts_subset(r->fonts, base, cps, n, &sub);
-  if (rc != 0) goto done;
-
-  const char *tmpdir = getenv("TMPDIR");
-  if (!tmpdir || !*tmpdir) tmpdir = "/tmp";
-  char *tmp = pb_xmalloc(strlen(tmpdir) + 32);
-  sprintf(tmp, "%s/paperbook-font-XXXXXX", tmpdir);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    pb_error(tmp, 0, "cannot create temporary font file: %s", strerror(errno));
-    free(tmp);
-    rc = PB_EIO;
-    goto done;
-  }
-  size_t off = 0;
-  while (off < sub.len) {
-    ssize_t w = write(fd, sub.data + off, sub.len - off);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      pb_error(tmp, 0, "cannot write temporary font file: %s", strerror(errno));
-      rc = PB_EIO;
-      break;
-    }
-    off += (size_t)w;
-  }
-  close(fd);
-  const char *name = NULL;
-  if (rc == 0) name = HPDF_LoadTTFontFromFile(r->pdf, tmp, HPDF_TRUE);
-  unlink(tmp);
-  free(tmp);
-  if (rc != 0) goto done;
-  if (!name) {
-    pb_error(pb_fonts_path(r->fonts, base, NULL), 0,
-             "the PDF library cannot load the subset of this font");
-    rc = PB_EPDF;
-    goto done;
-  }
-  /* libharu identifies fonts by PostScript name: a second font with the
-   * same name would silently be drawn with the first one's subset. */
-  for (int other = 0; other < base; other++)
-    if (r->hfonts[other] && strcmp(HPDF_Font_GetFontName(r->hfonts[other]), name) == 0) {
-      pb_error(pb_fonts_path(r->fonts, base, NULL), 0,
-               "font has the same PostScript name (%s) as %s; configure only one of them", name,
-               pb_fonts_path(r->fonts, other, NULL));
-      rc = PB_EFONT;
-      goto done;
-    }
-  HPDF_Font font = HPDF_GetFont(r->pdf, name, "UTF-8");
-  if (!font) {
-    rc = PB_EPDF;
-    goto done;
-  }
-  HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-  if (attr && attr->cmap_stream && attr->cmap_stream->stream) {
-    pb_buf cmap = PB_BUF_INIT;
-    build_tounicode(cps, n, &cmap);
-    HPDF_MemStream_FreeData(attr->cmap_stream->stream);
-    HPDF_Stream_Write(attr->cmap_stream->stream, (const HPDF_BYTE *)cmap.data, (HPDF_UINT)cmap.len);
-    pb_buf_free(&cmap);
-  }
-  r->hfonts[base] = font;
-  if (fail(r)) rc = PB_EPDF;
-done:
-  free(cps);
-  pb_buf_free(&sub);
-  return rc;
-}
-
 /* ---- drawing --------------------------------------------------------- */
 
 /* libharu rejects colour components outside [0, 1] with a sticky error. */
@@ -327,62 +123,18 @@ static void set_stroke(HPDF_Page page, pb_rgb c) {
   HPDF_Page_SetRGBStroke(page, unit(c.r), unit(c.g), unit(c.b));
 }
 
-/* Ends the text object before other drawing, which also changes colours
- * and line widths: the text state cache is forgotten. */
-static void end_text(render *r, HPDF_Page page) {
-  if (r->in_text) {
-    HPDF_Page_EndText(page);
-    r->in_text = 0;
-  }
-  r->ts_valid = 0;
-}
-
-static int same_rgb(pb_rgb a, pb_rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
+/* Ends the text object before other drawing. */
+static void end_text(render *r, HPDF_Page page) { pb_pdf_text_end(r->text, page); }
 
 static void draw_text(render *r, HPDF_Page page, const pb_item *it) {
-  int base = pb_fonts_base(r->fonts, it->face);
-  if (base < 0 || !r->hfonts[base] || !it->text || it->len == 0) return;
-  /* libharu rejects sizes outside (0, 600] with a sticky error that would
-   * fail the whole file; a layout bug should cost one run, not the PDF */
+  if (!it->text || it->len == 0) return;
   if (!(it->size > 0 && it->size <= 600)) {
     pb_warn(NULL, 0, "text run at %.0f,%.0f has font size %g; not drawn", it->x, it->y, it->size);
     return;
   }
-  int fb = pb_fonts_fake_bold(r->fonts, it->face);
-  int fi = pb_fonts_fake_italic(r->fonts, it->face);
-  /* libharu accepts character spacing from -30 to 300 points */
   double cs = it->char_space < -30 ? -30 : it->char_space > 300 ? 300 : it->char_space;
-  int v = r->ts_valid;
-  if (!r->in_text) {
-    HPDF_Page_BeginText(page);
-    r->in_text = 1;
-  }
-  if (!v || r->ts_font != r->hfonts[base] || r->ts_size != it->size)
-    HPDF_Page_SetFontAndSize(page, r->hfonts[base], (HPDF_REAL)it->size);
-  if (!v || !same_rgb(r->ts_fill, it->color)) set_fill(page, it->color);
-  if (!v || r->ts_char_space != cs) HPDF_Page_SetCharSpace(page, (HPDF_REAL)cs);
-  int mode = fb ? HPDF_FILL_THEN_STROKE : HPDF_FILL;
-  if (!v) {
-    r->ts_stroke = (pb_rgb){-1, -1, -1};
-    r->ts_line_width = -1;
-  }
-  if (fb) {
-    double lw = it->size * FAKE_BOLD_STROKE;
-    if (!same_rgb(r->ts_stroke, it->color)) set_stroke(page, it->color);
-    if (r->ts_line_width != lw) HPDF_Page_SetLineWidth(page, (HPDF_REAL)lw);
-    r->ts_stroke = it->color;
-    r->ts_line_width = lw;
-  }
-  if (!v || r->ts_mode != mode) HPDF_Page_SetTextRenderingMode(page, (HPDF_TextRenderingMode)mode);
-  r->ts_valid = 1;
-  r->ts_font = r->hfonts[base];
-  r->ts_size = it->size;
-  r->ts_fill = it->color;
-  r->ts_char_space = cs;
-  r->ts_mode = mode;
-  HPDF_Page_SetTextMatrix(page, 1, 0, fi ? (HPDF_REAL)FAKE_ITALIC_SKEW : 0, 1, (HPDF_REAL)it->x,
-                          (HPDF_REAL)it->y);
-  HPDF_Page_ShowText(page, cstr(r, it->text, it->len));
+  pb_pdf_text_draw(r->text, page, it->face, it->size, it->x, it->y, cs, it->color, it->text,
+                   it->len);
 }
 
 static void draw_line(render *r, HPDF_Page page, const pb_item *it) {
@@ -431,33 +183,27 @@ static void draw_placeholder(render *r, HPDF_Page page, const pb_item *it) {
                         (HPDF_REAL)it->h);
     HPDF_Page_Clip(page);
     HPDF_Page_EndPath(page);
-    HPDF_Page_BeginText(page);
-    set_fill(page, it->color);
-    HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
-    HPDF_Page_SetCharSpace(page, 0);
-    HPDF_Page_MoveTextPos(page, (HPDF_REAL)(it->x + 6), (HPDF_REAL)(it->y + it->h / 2 - size / 3));
+    double x = it->x + 6, y = it->y + it->h / 2 - size / 3;
     const char *s = it->caption;
     size_t len = strlen(s), i = 0;
     while (i < len) {
       uint32_t cp;
       int k = pb_utf8_decode(s + i, len - i, &cp);
+      if (k <= 0) break;
       int fc = caption_face(r, cp);
       size_t start = i;
       i += (size_t)k;
-      if (fc < 0 || cp > 0xFFFF) continue;
+      if (fc < 0) continue;
       /* extend the run while the face stays the same */
       while (i < len) {
         uint32_t cp2;
         int k2 = pb_utf8_decode(s + i, len - i, &cp2);
-        if (cp2 > 0xFFFF || caption_face(r, cp2) != fc) break;
+        if (k2 <= 0 || caption_face(r, cp2) != fc) break;
         i += (size_t)k2;
       }
-      HPDF_Font font = r->hfonts[pb_fonts_base(r->fonts, fc)];
-      if (!font) continue;
-      HPDF_Page_SetFontAndSize(page, font, (HPDF_REAL)size);
-      HPDF_Page_ShowText(page, cstr(r, s + start, i - start));
+      x += pb_pdf_text_draw(r->text, page, fc, size, x, y, 0, it->color, s + start, i - start);
     }
-    HPDF_Page_EndText(page);
+    pb_pdf_text_end(r->text, page);
   }
   HPDF_Page_GRestore(page);
 }
@@ -587,8 +333,6 @@ static void draw_link(render *r, HPDF_Page page, const pb_item *it, size_t pagen
 static void draw_page(render *r, size_t p) {
   const pb_page *pg = &r->doc->pages[p];
   HPDF_Page page = r->pages[p];
-  r->in_text = 0;
-  r->ts_valid = 0;
   size_t off_page = 0;
   for (size_t i = 0; i < pg->n && !fail(r); i++) {
     const pb_item *it = &pg->items[i];
@@ -856,9 +600,6 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   r.doc = doc;
   r.fonts = doc->fonts;
   r.err = &err;
-  r.nfaces = pb_fonts_count(doc->fonts);
-  r.cps = pb_xcalloc((size_t)r.nfaces + 1, sizeof *r.cps);
-  r.hfonts = pb_xcalloc((size_t)r.nfaces + 1, sizeof *r.hfonts);
   r.pages = pb_xcalloc(doc->npages + 1, sizeof *r.pages);
   char *tmp = NULL, *resolved = NULL;
   int rc = PB_EPDF, fd = -1;
@@ -879,12 +620,7 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
     if (!r.figs) pb_warn(path, 0, "figures could not be prepared; placeholders are drawn instead");
   }
 
-  collect_code_points(&r);
-  for (int fc = 0; fc < r.nfaces; fc++) {
-    if (!r.cps[fc].count) continue;
-    if ((rc = load_font(&r, fc)) != 0) goto out;
-  }
-  rc = PB_EPDF;
+  r.text = pb_pdf_text_new(r.pdf, r.fonts);
 
   /* libharu accepts page sides from 3 to 14400 points */
   double pw = doc->page_w < 3 || doc->page_w > 14400 ? 595.276 : doc->page_w;
@@ -901,6 +637,8 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
     HPDF_Page_SetHeight(blank, (HPDF_REAL)ph);
   }
   for (size_t p = 0; p < doc->npages && !fail(&r); p++) draw_page(&r, p);
+  if (!fail(&r) && (rc = pb_pdf_text_finish(r.text)) != 0) goto out;
+  rc = PB_EPDF;
   add_outline(&r);
   add_page_labels(&r);
   set_info(&r);
@@ -956,9 +694,7 @@ out:
   if (fd >= 0) close(fd);
   if (r.pdf) HPDF_Free(r.pdf);
   pb_figset_free(r.figs);
-  for (int fc = 0; fc <= r.nfaces; fc++) free(r.cps[fc].bits);
-  free(r.cps);
-  free(r.hfonts);
+  pb_pdf_text_free(r.text);
   free(r.pages);
   pb_buf_free(&r.scratch);
   if (rc == PB_EPDF && err.failed && err.saved_errno) rc = PB_EIO;

@@ -1,0 +1,42 @@
+/* Text for the PDF back end: every run shaped with HarfBuzz by the font
+ * that draws it, shown as 2-byte glyph codes of Type0 fonts (Identity-H)
+ * with TJ adjustments that put each glyph where the layout placed it.
+ * The fonts are written through libharu's object layer (libharu's own
+ * font loader reads only TrueType and its UTF-8 encoder stops at U+FFFF):
+ * CFF outlines as FontFile3 (CIDFontType0C), TrueType as FontFile2
+ * (CIDFontType2), each a HarfBuzz subset of the glyphs drawn, with a
+ * ToUnicode CMap from the shaping clusters so that copying and searching
+ * give the source text (ligatures, marks and every plane included).
+ *
+ * A pb_pdf_text belongs to one document and is used from one thread. */
+#ifndef PB_PDF_TEXT_H
+#define PB_PDF_TEXT_H
+
+#include <hpdf.h>
+#include <stddef.h>
+
+#include "fonts.h"
+#include "layout.h"
+
+typedef struct pb_pdf_text pb_pdf_text;
+
+/* Borrows pdf and fonts (both must outlive it). */
+pb_pdf_text *pb_pdf_text_new(HPDF_Doc pdf, pb_fonts *fonts);
+void pb_pdf_text_free(pb_pdf_text *t); /* accepts NULL */
+
+/* Draws text (UTF-8, only characters face has) with its baseline starting
+ * at (x, y), char_space points after every character. Consecutive runs on
+ * one baseline share a text object and a TJ array. Returns the advance
+ * drawn, points. */
+double pb_pdf_text_draw(pb_pdf_text *t, HPDF_Page page, int face, double size, double x, double y,
+                        double char_space, pb_rgb color, const char *text, size_t len);
+
+/* Closes the open text object on page, if any: call before any other
+ * drawing on it and when the page is done. */
+void pb_pdf_text_end(pb_pdf_text *t, HPDF_Page page);
+
+/* Writes the fonts used (subsets, widths, ToUnicode) into the document.
+ * Call once, after all pages are drawn. Returns 0 or a PB_E* code. */
+int pb_pdf_text_finish(pb_pdf_text *t);
+
+#endif
