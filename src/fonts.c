@@ -866,7 +866,14 @@ int pb_fonts_subset(pb_fonts *f, int fc, const uint32_t *gids, size_t n, pb_buf 
       HB_TAG('H', 'V', 'A', 'R'), HB_TAG('M', 'V', 'A', 'R')};
   hb_set_t *drop_tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
   for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++) hb_set_add(drop_tables, drop[i]);
-  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_RETAIN_GIDS);
+  /* A CID-keyed CFF keeps each glyph's CID in its charset when subset, and
+   * the PDF selects CFF glyphs by CID: its glyph ids need not be kept
+   * (which would leave tens of thousands of empty charstrings). */
+  pb_font_info info;
+  pb_fonts_info(f, fc, &info);
+  unsigned flags = HB_SUBSET_FLAGS_NO_HINTING;
+  if (!(info.format == PB_FONT_CFF && info.cid_keyed)) flags |= HB_SUBSET_FLAGS_RETAIN_GIDS;
+  hb_subset_input_set_flags(in, flags);
   hb_face_t *sub = hb_subset_or_fail(ft->face, in);
   hb_subset_input_destroy(in);
   if (!sub) {

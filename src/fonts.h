@@ -63,10 +63,10 @@ typedef struct {
 } pb_glyph;
 
 /* Shapes UTF-8 text in face with HarfBuzz and the font's default features
- * (ligatures, mark positioning, contextual forms); kern = 0 leaves pair
- * kerning out. The layout shapes words with and without kerning and keeps
- * the difference as a kern it can drop at a line break; the PDF back end
- * shapes each run without kerning and places it where the layout says.
+ * (ligatures, kerning, mark positioning, contextual forms); kern = 0 leaves
+ * pair kerning out. The layout shapes words and keeps what shaping adds to
+ * the glyphs' widths as a kern it can drop at a line break; the PDF back
+ * end shapes each run again and places it where the layout says.
  * Results are cached in f and stay valid until pb_fonts_free; *n receives
  * the glyph count. NULL (and *n = 0) for a bad face or empty text. */
 const pb_glyph *pb_fonts_shape(pb_fonts *f, int face, const char *text, size_t len, int kern,

@@ -435,11 +435,12 @@ static void itemize(ctx *c) {
   while (c->n > 0 && c->e[c->n - 1].kind != EK_CHAR) c->n--;
 }
 
-/* Shapes [a, b) (characters of one face and size) with and without
- * kerning: each cluster's unkerned advance goes to its first character (the
- * rest of the cluster joins it with no width), the kerning to its last as
- * a kern that a break there drops. The PDF back end shapes each run again
- * without kerning, and places runs where the layout put them. */
+/* Shapes [a, b) (characters of one face and size): each cluster's nominal
+ * advance (its glyphs' widths) goes to its first character, the rest of the
+ * cluster joins it with no width, and what shaping adds (kerning) goes to
+ * its last as a kern that a break there drops. Kerns reach the PDF as the
+ * runs' positions and char spacing; the PDF back end shapes each run again
+ * without kerning and places it where the layout put it. */
 static void shape_word(ctx *c, size_t a, size_t b, pb_buf *text, size_t **off, size_t *cap) {
   size_t n = b - a;
   if (n + 1 > *cap) {
@@ -453,11 +454,9 @@ static void shape_word(ctx *c, size_t a, size_t b, pb_buf *text, size_t **off, s
   }
   (*off)[n] = text->len;
   elem *e0 = &c->e[a];
-  size_t ng, nk;
-  const pb_glyph *g = pb_fonts_shape(c->fonts, e0->face, text->data, text->len, 0, &ng);
-  const pb_glyph *gk = pb_fonts_shape(c->fonts, e0->face, text->data, text->len, 1, &nk);
+  size_t ng;
+  const pb_glyph *g = pb_fonts_shape(c->fonts, e0->face, text->data, text->len, 1, &ng);
   if (!g || ng == 0) return;
-  if (nk != ng) gk = g;
   double scale = e0->size / 1000.0;
   size_t ei = 0; /* element of the current cluster */
   for (size_t i = 0; i < ng;) {
@@ -466,8 +465,8 @@ static void shape_word(ctx *c, size_t a, size_t b, pb_buf *text, size_t **off, s
     int notdef = 0;
     size_t j = i;
     for (; j < ng && g[j].cluster == cl; j++) {
-      adv += g[j].adv;
-      kadv += gk[j].adv;
+      adv += pb_fonts_glyph_advance(c->fonts, e0->face, g[j].gid);
+      kadv += g[j].adv;
       notdef |= g[j].gid == 0;
     }
     size_t end = j < ng ? g[j].cluster : text->len;
