@@ -22,6 +22,7 @@ static const str_key str_keys[] = {
     STRKEY("repo_url", repo_url),
 };
 static const str_key font_keys[] = {
+    STRKEY("body", font_text),         STRKEY("heading", font_sans),
     STRKEY("text", font_text),         STRKEY("sans", font_sans),
     STRKEY("mono", font_mono),         STRKEY("cjk_text", font_cjk_text),
     STRKEY("cjk_sans", font_cjk_sans), STRKEY("symbol", font_symbol),
@@ -246,8 +247,8 @@ int pb_config_load(pb_config *cfg, const char *path) {
         const char *fkey = scalar(fk);
         if (!fkey || !set_str(cfg, font_keys, sizeof font_keys / sizeof *font_keys, fkey, fv))
           pb_warn(path, (int)fk->start_mark.line + 1,
-                  "unknown font role '%s' (known: text, sans, "
-                  "mono, cjk_text, cjk_sans, symbol)",
+                  "unknown font role '%s' (known: body, heading, mono, "
+                  "cjk_text, cjk_sans, symbol; text and sans are body and heading)",
                   fkey ? fkey : "?");
       }
     } else if (strcmp(key, "mail") == 0) {

@@ -512,6 +512,10 @@ pb_fonts *pb_fonts_open(const pb_fonts_config *cfg) {
   int fnt[SLOT_COUNT];
   int failed = 0;
   for (int s = 0; s < SLOT_COUNT; s++) {
+    if ((s == SLOT_CJK_TEXT_BOLD || s == SLOT_CJK_SANS_BOLD) && specs[s]) {
+      fnt[s] = fnt[s - 1]; /* the configured regular face (reported once) */
+      continue;
+    }
     fnt[s] = open_slot(f, cfg, s, specs[s]);
     if (fnt[s] < 0) failed = 1;
   }

@@ -14,3 +14,10 @@ add_test(NAME pdf-backend
   COMMAND ${PB_PYTHON3} ${PB_TESTS}/pdf/check.py $<TARGET_FILE:pdf_test> ${PB_ROOT}/fonts
           ${CMAKE_BINARY_DIR}/pdf-test ${PB_CORPUS})
 set_tests_properties(pdf-backend PROPERTIES SKIP_RETURN_CODE 77)
+
+# The text layer on a real build: every plane, ligatures and marks through
+# pdftotext, CID subset fonts, kerning read back from the page content.
+add_test(NAME pdf-text-layer
+  COMMAND ${PB_PYTHON3} ${PB_TESTS}/pdf/text_layer.py $<TARGET_FILE:paperbook>
+          ${CMAKE_BINARY_DIR}/pdf-text-layer)
+set_tests_properties(pdf-text-layer PROPERTIES SKIP_RETURN_CODE 77)
