@@ -22,6 +22,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "utf8.h"
 
 /* ---- the default font set -------------------------------------------- */
 
@@ -112,10 +113,13 @@ typedef struct {
   size_t cap, used;
   pb_arena *arena;
   hb_buffer_t *buf;
+  pb_glyph *joined; /* a text shaped in pieces, put together */
+  size_t njoined, capjoined;
 } shape_cache;
 
 static void shape_cache_free(shape_cache *c) {
   free(c->slots);
+  free(c->joined);
   pb_arena_free(c->arena);
   hb_buffer_destroy(c->buf);
   memset(c, 0, sizeof *c);
@@ -700,11 +704,71 @@ static void shape_grow(shape_cache *c) {
   free(old);
 }
 
+static const pb_glyph *shape_piece(font *ft, const char *text, size_t len, int kern, size_t *n);
+
+/* Han ideographs: no OpenType feature the default shaping applies acts
+ * between two of them, so a text is shaped in pieces split around each
+ * (a mark or variation selector stays with its base), and each piece is
+ * cached: a page of Chinese then costs one HarfBuzz call per distinct
+ * character instead of one per line. */
+static int is_ideograph(uint32_t cp) {
+  return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+static int attaches(uint32_t cp) {
+  hb_unicode_general_category_t gc =
+      hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
+  return gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
+         gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
+         gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK || cp == 0x200D ||
+         (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
 const pb_glyph *pb_fonts_shape(pb_fonts *f, int fc, const char *text, size_t len, int kern,
                                size_t *n) {
   *n = 0;
   if (!valid_face(f, fc) || !text || len == 0 || len > 0xFFFFFFF) return NULL;
   font *ft = face_font(f, fc);
+  shape_cache *c = &ft->shapes;
+  c->njoined = 0;
+  size_t start = 0, i = 0;
+  int prev_ideo = 0, pieces = 0;
+  while (i <= len) {
+    uint32_t cp = 0;
+    int k = 0;
+    if (i < len) {
+      k = pb_utf8_decode(text + i, len - i, &cp);
+      if (k <= 0) k = 1;
+    }
+    int ideo = i < len && is_ideograph(cp);
+    int cut = i == len || (i > start && (ideo || (prev_ideo && !attaches(cp))));
+    if (cut) {
+      if (i == len && pieces == 0) return shape_piece(ft, text, len, kern, n);
+      size_t m;
+      const pb_glyph *g = shape_piece(ft, text + start, i - start, kern, &m);
+      if (c->njoined + m > c->capjoined) {
+        c->capjoined = (c->njoined + m) * 2;
+        c->joined = pb_xrealloc(c->joined, c->capjoined * sizeof *c->joined);
+      }
+      for (size_t j = 0; j < m; j++) {
+        c->joined[c->njoined] = g[j];
+        c->joined[c->njoined++].cluster += (uint32_t)start;
+      }
+      pieces++;
+      start = i;
+    }
+    if (i == len) break;
+    prev_ideo = ideo;
+    i += (size_t)k;
+  }
+  *n = c->njoined;
+  return c->joined;
+}
+
+static const pb_glyph *shape_piece(font *ft, const char *text, size_t len, int kern, size_t *n) {
+  *n = 0;
+  if (len == 0) return NULL;
   shape_cache *c = &ft->shapes;
   uint64_t h = text_hash(text, len, kern);
   uint32_t key = (uint32_t)(len * 2 + (kern != 0));
@@ -741,6 +805,18 @@ const pb_glyph *pb_fonts_shape(pb_fonts *f, int fc, const char *text, size_t len
   c->used++;
   *n = count;
   return g;
+}
+
+int pb_fonts_ink(pb_fonts *f, int fc, uint32_t cp, double *left, double *right) {
+  if (!valid_face(f, fc)) return 0;
+  font *ft = face_font(f, fc);
+  cache_entry *e = lookup(ft, cp);
+  hb_glyph_extents_t ext;
+  if (!e || !e->gid || !hb_font_get_glyph_extents(ft->font, e->gid, &ext) || ext.width <= 0)
+    return 0;
+  *left = ext.x_bearing * ft->scale;
+  *right = (ext.x_bearing + ext.width) * ft->scale;
+  return 1;
 }
 
 double pb_fonts_glyph_advance(pb_fonts *f, int fc, uint32_t gid) {

@@ -67,10 +67,15 @@ typedef struct {
  * pair kerning out. The layout shapes words and keeps what shaping adds to
  * the glyphs' widths as a kern it can drop at a line break; the PDF back
  * end shapes each run again and places it where the layout says.
- * Results are cached in f and stay valid until pb_fonts_free; *n receives
- * the glyph count. NULL (and *n = 0) for a bad face or empty text. */
+ * Han ideographs are shaped one by one (no default feature acts between
+ * two), everything else in the longest pieces between them; pieces are
+ * cached in f. The result stays valid until the next call; *n receives the
+ * glyph count. NULL (and *n = 0) for a bad face or empty text. */
 const pb_glyph *pb_fonts_shape(pb_fonts *f, int face, const char *text, size_t len, int kern,
                                size_t *n);
+/* Left and right edge of cp's ink in face, 1/1000 em from its origin.
+ * Returns 0 when unknown (no glyph, or an empty one). */
+int pb_fonts_ink(pb_fonts *f, int face, uint32_t cp, double *left, double *right);
 /* Ascender / descender (negative) / cap height, in 1/1000 em. */
 double pb_fonts_ascent(pb_fonts *f, int face);
 double pb_fonts_descent(pb_fonts *f, int face);

@@ -225,56 +225,12 @@ static HyphenDict *hyph_get(void) {
  * Ink extents of punctuation
  *
  * How far two full-width marks that meet can be squeezed depends on where
- * their ink sits: GB-style fonts set ，。 in the left half of the em, but
- * AR PL UMing centres 。、 and WenQuanYi centres （）！？. The extents are
- * read from the font files with HarfBuzz. This belongs in fonts.c (a
- * pb_fonts_ink); it lives here until fonts.h offers it.
+ * their ink sits: GB-style fonts set ，。 in the left half of the em, some
+ * fonts centre 。、 or （）！？. The extents come from the fonts.
  * ==================================================================== */
 
-typedef struct {
-  char *path;
-  int index;
-  hb_font_t *font;
-  double upem;
-} ink_font;
-
-static pthread_mutex_t ink_lock = PTHREAD_MUTEX_INITIALIZER;
-static ink_font *ink_fonts; /* every font file asked about, kept open */
-static size_t n_ink_fonts;
-
-/* Left and right edge of cp's ink in face, 1/1000 em from its origin.
- * Returns 0 when unknown (no file, no glyph, or an empty glyph). */
 static int glyph_ink(pb_fonts *f, int face, uint32_t cp, double *left, double *right) {
-  int index = 0;
-  const char *path = pb_fonts_path(f, face, &index);
-  if (!path) return 0;
-  int ok = 0;
-  pthread_mutex_lock(&ink_lock);
-  ink_font *font = NULL;
-  for (size_t i = 0; i < n_ink_fonts && !font; i++)
-    if (ink_fonts[i].index == index && !strcmp(ink_fonts[i].path, path)) font = &ink_fonts[i];
-  if (!font) {
-    ink_fonts = pb_xrealloc(ink_fonts, (n_ink_fonts + 1) * sizeof *ink_fonts);
-    font = &ink_fonts[n_ink_fonts++];
-    hb_blob_t *blob = hb_blob_create_from_file(path);
-    hb_face_t *hface = hb_face_create(blob, (unsigned)index);
-    font->path = pb_xstrdup(path);
-    font->index = index;
-    font->font = hb_font_create(hface);
-    font->upem = hb_face_get_upem(hface);
-    hb_face_destroy(hface);
-    hb_blob_destroy(blob);
-  }
-  hb_codepoint_t glyph;
-  hb_glyph_extents_t ext;
-  if (font->upem > 0 && hb_font_get_nominal_glyph(font->font, cp, &glyph) &&
-      hb_font_get_glyph_extents(font->font, glyph, &ext) && ext.width > 0) {
-    *left = ext.x_bearing * 1000.0 / font->upem;
-    *right = (ext.x_bearing + ext.width) * 1000.0 / font->upem;
-    ok = 1;
-  }
-  pthread_mutex_unlock(&ink_lock);
-  return ok;
+  return pb_fonts_ink(f, face, cp, left, right);
 }
 
 /* ======================================================================

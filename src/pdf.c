@@ -620,7 +620,7 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
     if (!r.figs) pb_warn(path, 0, "figures could not be prepared; placeholders are drawn instead");
   }
 
-  r.text = pb_pdf_text_new(r.pdf, r.fonts);
+  r.text = pb_pdf_text_new(r.pdf, r.fonts, opt->cache_dir);
 
   /* libharu accepts page sides from 3 to 14400 points */
   double pw = doc->page_w < 3 || doc->page_w > 14400 ? 595.276 : doc->page_w;

@@ -16,6 +16,7 @@
  * them), so CIDToGIDMap is /Identity. */
 #include "pdf_text.h"
 
+#include <dirent.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
@@ -24,8 +25,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
+#include "imgcache.h"
 #include "utf8.h"
 
 #define FAKE_ITALIC_SKEW 0.2126 /* tan(12 degrees) */
@@ -52,6 +56,7 @@ typedef struct {
 struct pb_pdf_text {
   HPDF_Doc pdf;
   pb_fonts *fonts;
+  char *cache_dir;
   int nfonts;
   tfont **fonts_by_face; /* per base face, NULL until used */
   pb_buf ops;            /* operators not yet written to the page */
@@ -87,8 +92,9 @@ static void put_num(pb_buf *b, double v, int decimals) {
 
 /* ---- fonts ----------------------------------------------------------- */
 
-pb_pdf_text *pb_pdf_text_new(HPDF_Doc pdf, pb_fonts *fonts) {
+pb_pdf_text *pb_pdf_text_new(HPDF_Doc pdf, pb_fonts *fonts, const char *cache_dir) {
   pb_pdf_text *t = pb_xcalloc(1, sizeof *t);
+  t->cache_dir = cache_dir ? pb_xstrdup(cache_dir) : NULL;
   t->pdf = pdf;
   t->fonts = fonts;
   t->nfonts = pb_fonts_count(fonts);
@@ -108,6 +114,7 @@ void pb_pdf_text_free(pb_pdf_text *t) {
   }
   free(t->fonts_by_face);
   pb_buf_free(&t->ops);
+  free(t->cache_dir);
   free(t);
 }
 
@@ -445,6 +452,102 @@ static HPDF_Array widths_array(pb_pdf_text *t, tfont *f) {
   return w;
 }
 
+/* ---- subset cache ----------------------------------------------------
+ * One file per font, "font-<font key>-<glyph set key>.pbf": a magic line,
+ * the 24-byte hash of the payload, the payload (the subset). The font key
+ * covers the file's path, member, size and modification time; storing a
+ * subset removes the font's older ones. A damaged entry is a miss. */
+
+#define SUBSET_MAGIC "PBSUBSET1\n"
+
+static void subset_names(pb_pdf_text *t, tfont *f, const uint32_t *gids, size_t n, char *prefix,
+                         size_t plen, char *name, size_t nlen) {
+  int index = 0;
+  const char *path = pb_fonts_path(t->fonts, f->face, &index);
+  struct stat st;
+  pb_buf key = PB_BUF_INIT;
+  pb_buf_printf(&key, "%s#%d", path ? path : "", index);
+  if (path && stat(path, &st) == 0)
+    pb_buf_printf(&key, "|%lld|%lld.%ld", (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                  (long)st.st_mtim.tv_nsec);
+  pb_imgcache_hash fk = pb_imgcache_hash_bytes(key.data, key.len);
+  pb_imgcache_hash gk = pb_imgcache_hash_bytes(gids, n * sizeof *gids);
+  pb_buf_free(&key);
+  snprintf(prefix, plen, "font-%016llx-", (unsigned long long)fk.h[0]);
+  snprintf(name, nlen, "%s%016llx%016llx.pbf", prefix, (unsigned long long)gk.h[0],
+           (unsigned long long)gk.h[1]);
+}
+
+static int cache_read(const char *path, pb_buf *out) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return 0;
+  pb_buf all = PB_BUF_INIT;
+  char chunk[65536];
+  size_t k;
+  while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0) pb_buf_append(&all, chunk, k);
+  fclose(fp);
+  size_t ml = strlen(SUBSET_MAGIC);
+  int ok = 0;
+  if (all.len > ml + sizeof(pb_imgcache_hash) && memcmp(all.data, SUBSET_MAGIC, ml) == 0) {
+    pb_imgcache_hash want, got;
+    memcpy(&want, all.data + ml, sizeof want);
+    const char *payload = all.data + ml + sizeof want;
+    size_t plen = all.len - ml - sizeof want;
+    got = pb_imgcache_hash_bytes(payload, plen);
+    if (memcmp(&want, &got, sizeof want) == 0) {
+      pb_buf_reset(out);
+      pb_buf_append(out, payload, plen);
+      ok = 1;
+    }
+  }
+  pb_buf_free(&all);
+  return ok;
+}
+
+/* Stores data as name in dir (temporary file, then rename) and removes the
+ * font's other subsets. Failing to is not an error. */
+static void cache_store(const char *dir, const char *prefix, const char *name, const pb_buf *data) {
+  size_t dl = strlen(dir);
+  char *path = pb_xmalloc(dl + strlen(name) + 2), *tmp = pb_xmalloc(dl + strlen(name) + 16);
+  sprintf(path, "%s/%s", dir, name);
+  sprintf(tmp, "%s/.%s.XXXXXX", dir, name);
+  int fd = mkstemp(tmp);
+  if (fd >= 0) {
+    pb_imgcache_hash h = pb_imgcache_hash_bytes(data->data, data->len);
+    FILE *fp = fdopen(fd, "wb");
+    int ok = fp && fwrite(SUBSET_MAGIC, 1, strlen(SUBSET_MAGIC), fp) == strlen(SUBSET_MAGIC) &&
+             fwrite(&h, sizeof h, 1, fp) == 1 && fwrite(data->data, 1, data->len, fp) == data->len;
+    if (fp ? fclose(fp) != 0 : close(fd) != 0) ok = 0;
+    if (!ok || rename(tmp, path) != 0) unlink(tmp);
+  }
+  DIR *d = opendir(dir);
+  for (struct dirent *de; d && (de = readdir(d));)
+    if (strncmp(de->d_name, prefix, strlen(prefix)) == 0 && strcmp(de->d_name, name) != 0)
+      unlinkat(dirfd(d), de->d_name, 0);
+  if (d) closedir(d);
+  free(path);
+  free(tmp);
+}
+
+/* The subset of f holding gids: from the cache, else from HarfBuzz. */
+static int subset(pb_pdf_text *t, tfont *f, const uint32_t *gids, size_t n, pb_buf *out) {
+  char prefix[64], name[128];
+  char *path = NULL;
+  if (t->cache_dir) {
+    subset_names(t, f, gids, n, prefix, sizeof prefix, name, sizeof name);
+    path = pb_xmalloc(strlen(t->cache_dir) + strlen(name) + 2);
+    sprintf(path, "%s/%s", t->cache_dir, name);
+    if (cache_read(path, out)) {
+      free(path);
+      return 0;
+    }
+  }
+  int rc = pb_fonts_subset(t->fonts, f->face, gids, n, out);
+  if (rc == 0 && t->cache_dir) cache_store(t->cache_dir, prefix, name, out);
+  free(path);
+  return rc;
+}
+
 static int write_font(pb_pdf_text *t, tfont *f) {
   HPDF_MMgr mm = t->pdf->mmgr;
   f->used[0] |= 1; /* .notdef */
@@ -453,7 +556,7 @@ static int write_font(pb_pdf_text *t, tfont *f) {
   for (uint32_t gid = 0; gid < NGIDS; gid++)
     if (f->used[gid >> 6] & ((uint64_t)1 << (gid & 63))) gids[n++] = gid;
   pb_buf prog = PB_BUF_INIT, cmap = PB_BUF_INIT;
-  int rc = pb_fonts_subset(t->fonts, f->face, gids, n, &prog);
+  int rc = subset(t, f, gids, n, &prog);
   free(gids);
   if (rc != 0) {
     pb_buf_free(&prog);

@@ -20,8 +20,10 @@
 
 typedef struct pb_pdf_text pb_pdf_text;
 
-/* Borrows pdf and fonts (both must outlive it). */
-pb_pdf_text *pb_pdf_text_new(HPDF_Doc pdf, pb_fonts *fonts);
+/* Borrows pdf and fonts (both must outlive it). cache_dir (may be NULL)
+ * keeps the last subset of each font, so that a rebuild with the same
+ * glyphs does not subset again. */
+pb_pdf_text *pb_pdf_text_new(HPDF_Doc pdf, pb_fonts *fonts, const char *cache_dir);
 void pb_pdf_text_free(pb_pdf_text *t); /* accepts NULL */
 
 /* Draws text (UTF-8, only characters face has) with its baseline starting
