@@ -618,12 +618,15 @@ static int test_corpus(pb_fonts *fonts, const char *path) {
    * load on the first hyphenated word, and each font's tables (the CJK
    * collections are 20-30 MB of CFF) are read on first use. */
   {
-    static const char warm[] = "**粗体（Bold）：“引号”，。** 中文（English）：“引号”，。"
-                               "internationalization hyphenation 𠀋";
-    size_t n = md_spans(arena, warm, strlen(warm), spans, 256);
-    pb_para_options narrow = opts(60, 1);
-    pb_para para;
-    pb_para_layout(fonts, arena, spans, n, &narrow, &para, path, 0);
+    static const char *warm[] = {"**粗体（Bold）：“引号”，。** 中文（English）：“引号”，。𠀋",
+                                 "Characterization of internationalization considerations "
+                                 "and hyphenation opportunities in representative paragraphs"};
+    for (size_t w = 0; w < 2; w++) {
+      size_t n = md_spans(arena, warm[w], strlen(warm[w]), spans, 256);
+      pb_para_options narrow = opts(w ? 90 : 60, 1);
+      pb_para para;
+      pb_para_layout(fonts, arena, spans, n, &narrow, &para, path, 0);
+    }
   }
   const char *p = file.data, *end = file.data + file.len;
   while (p < end) {
