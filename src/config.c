@@ -35,6 +35,7 @@ static const str_key mail_keys[] = {
     STRKEY("subject", mail_subject),
     STRKEY("booklet_url", mail_booklet_url),
     STRKEY("password_env", mail_password_env),
+    STRKEY("ca_file", mail_ca_file),
 };
 
 static const char *scalar(yaml_node_t *n) {
@@ -109,7 +110,7 @@ static void read_mail(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int 
     else
       pb_warn(cfg->path, mline,
               "unknown mail setting '%s' (known: from, to, cc, server, user, subject, "
-              "booklet_url, password_env, timeout); ignored",
+              "booklet_url, password_env, ca_file, timeout); ignored",
               mkey ? mkey : "?");
   }
 }

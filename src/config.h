@@ -30,6 +30,7 @@ typedef struct {
   /* mail: the mailed digest (see mail.h). No password here, ever. */
   const char *mail_from, *mail_server, *mail_user, *mail_subject, *mail_booklet_url;
   const char *mail_password_env; /* name of the variable holding the password */
+  const char *mail_ca_file;      /* PEM CA certificates for the server's TLS */
   const char **mail_to, **mail_cc;
   size_t nmail_to, capmail_to, nmail_cc, capmail_cc;
   int mail_timeout;

@@ -24,6 +24,8 @@ const char pb_mail_help[] =
     "                          smtp+insecure://host:25 (no TLS: a relay on this machine)\n"
     "      --smtp-user NAME    login name (default: from the URL or ~/.netrc)\n"
     "      --booklet-url URL   link to the group's published booklet\n"
+    "      --smtp-ca FILE      CA certificates (PEM) for the server's TLS\n"
+    "                          (default: the system's)\n"
     "      --timeout SECONDS   for connecting and each server answer (default 60)\n"
     "      --last-week         the window is last Monday-Sunday week\n"
     "      --last-month        the window is last calendar month\n"
@@ -116,6 +118,7 @@ typedef enum {
   M_SMTP,
   M_USER,
   M_BOOKLET,
+  M_CA,
   M_TIMEOUT,
   M_LAST_WEEK,
   M_LAST_MONTH,
@@ -137,6 +140,7 @@ static const struct {
     {"smtp", M_SMTP, 1},
     {"smtp-user", M_USER, 1},
     {"booklet-url", M_BOOKLET, 1},
+    {"smtp-ca", M_CA, 1},
     {"timeout", M_TIMEOUT, 1},
     {"last-week", M_LAST_WEEK, 0},
     {"last-month", M_LAST_MONTH, 0},
@@ -180,6 +184,7 @@ static int apply(pb_mail_options *mo, mail_opt id, const char *name, const char 
   case M_SMTP: mo->smtp = v; break;
   case M_USER: mo->user = v; break;
   case M_BOOKLET: mo->booklet_url = v; break;
+  case M_CA: mo->ca_file = v; break;
   case M_TIMEOUT:
     if (positive(v, name, 3600, &n)) return PB_EUSAGE;
     mo->timeout = (int)n;
@@ -332,6 +337,7 @@ static int resolve(const pb_mail_options *mo, const pb_config *cfg, const pb_mai
   ms->booklet_url = mo->booklet_url ? mo->booklet_url : cfg->mail_booklet_url;
   ms->smtp = mo->smtp ? mo->smtp : cfg->mail_server;
   ms->user = mo->user ? mo->user : cfg->mail_user;
+  ms->ca_file = mo->ca_file ? mo->ca_file : cfg->mail_ca_file;
   ms->password_env = cfg->mail_password_env ? cfg->mail_password_env : "PAPERBOOK_SMTP_PASSWORD";
   ms->timeout = mo->timeout ? mo->timeout : cfg->mail_timeout ? cfg->mail_timeout : 60;
   const char *where = cfg->path ? cfg->path : "paperbook.yml";

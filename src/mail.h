@@ -30,6 +30,7 @@ typedef struct {
   const char *smtp;        /* --smtp URL */
   const char *user;        /* --smtp-user NAME */
   const char *booklet_url; /* --booklet-url URL */
+  const char *ca_file;     /* --smtp-ca FILE */
   int timeout;             /* --timeout SECONDS (0: default) */
   /* A window from --last-week / --last-month / --days N; empty when none.
    * The digest uses them as --since / --until. */
@@ -77,6 +78,7 @@ typedef struct {
   const char *smtp; /* URL */
   const char *user;
   const char *password_env; /* name of the environment variable */
+  const char *ca_file;      /* CA certificates for the server's TLS, NULL: the system's */
   int timeout;
   /* Filled by pb_mail_build (malloc'd; freed with pb_mail_settings_free):
    * the envelope's sender and recipients, bare addresses. */

@@ -111,12 +111,19 @@ static void report(const char *shown, CURLcode rc, const char *errbuf, const smt
              "sending failed: the server does not offer STARTTLS, which smtp:// requires (use "
              "smtps:// for TLS from the start, or smtp+insecure:// for a relay on this machine)");
     return;
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_CONNECT_ERROR:
+    pb_error(shown, 0, "sending failed: TLS: %s (a server with its own CA: --smtp-ca FILE)", what);
+    return;
   case CURLE_LOGIN_DENIED:
     pb_error(shown, 0, "sending failed: the server refused the login%s%s", s->answer[0] ? ": " : "",
              s->answer);
     return;
   default:
-    if (s->answer[0])
+    if (s->answer[0] == '4' || s->answer[0] == '5') /* the server's refusal says it best */
+      pb_error(shown, 0, "sending failed: the server said: %s", s->answer);
+    else if (s->answer[0])
       pb_error(shown, 0, "sending failed: %s; the server said: %s", what, s->answer);
     else
       pb_error(shown, 0, "sending failed: %s", what);
@@ -169,6 +176,7 @@ int pb_smtp_send(const pb_mail_settings *ms, const char *message, size_t len) {
   curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)ms->timeout);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)ms->timeout);
+  if (ms->ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, ms->ca_file);
   set_login(c, ms);
   CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) report(shown, rc, errbuf, &s, ms->timeout);

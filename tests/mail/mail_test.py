@@ -12,9 +12,12 @@ bytes equal the PDF and its name decodes in both the RFC 2231 and the RFC
 part, the envelope holds To and Cc. A password given in the environment or
 in ~/.netrc logs in and never shows in the output. Failures, each exit 1
 with a clear message, the .eml kept and nothing added to mail-sent.log:
-AUTH refused, connection refused, a server that never answers (--timeout),
-554 on DATA, a plain server when smtp:// requires STARTTLS. An empty window
+AUTH refused, connection refused, a server that never greets and one that
+never answers the message (--timeout), 554 on DATA, a plain server when smtp:// requires STARTTLS. An empty window
 sends nothing (exit 0 with a note; 1 with --strict).
+
+TLS with a certificate made by openssl for 127.0.0.1: STARTTLS on smtp://
+(the server requires it before AUTH), smtps://, and an unknown CA refused.
 
 Exit 77 (skipped) when aiosmtpd is missing."""
 import asyncio
@@ -26,6 +29,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -58,8 +62,11 @@ class Recorder:
     def __init__(self):
         self.envelopes = []
         self.reject_data = False
+        self.stall_data = False
 
     async def handle_DATA(self, server, session, envelope):
+        if self.stall_data:  # the message arrived; the answer never comes
+            await asyncio.sleep(25)
         if self.reject_data:
             return "554 5.6.0 Message rejected: the test server says no"
         self.envelopes.append(envelope)
@@ -74,7 +81,7 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 class Server:
     """aiosmtpd's SMTP protocol on 127.0.0.1, a free port, own thread."""
 
-    def __init__(self, auth=False):
+    def __init__(self, auth=False, starttls=None, smtps=None):
         self.handler = Recorder()
         self.loop = asyncio.new_event_loop()
         sock = socket.socket()
@@ -85,13 +92,14 @@ class Server:
         def factory():
             return SMTP(self.handler, hostname="test.invalid", decode_data=False,
                         authenticator=authenticator if auth else None,
-                        auth_required=auth, auth_require_tls=False)
+                        auth_required=auth, auth_require_tls=starttls is not None,
+                        tls_context=starttls, require_starttls=starttls is not None)
         ready = threading.Event()
 
         def run():
             asyncio.set_event_loop(self.loop)
             self.server = self.loop.run_until_complete(
-                self.loop.create_server(factory, sock=sock))
+                self.loop.create_server(factory, sock=sock, ssl=smtps))
             ready.set()
             self.loop.run_forever()
         self.thread = threading.Thread(target=run, daemon=True)
@@ -218,6 +226,37 @@ def failed_send(tag, smtp, expect, env=None, extra=()):
     return p
 
 
+def tls_checks():
+    d = os.path.join(WORK, "tls")
+    os.makedirs(d, exist_ok=True)
+    cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+    r = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                        key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                        "subjectAltName=IP:127.0.0.1"], capture_output=True)
+    if r.returncode != 0:
+        print("openssl could not make a certificate: TLS checks skipped")
+        return
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    pw = {"PAPERBOOK_SMTP_PASSWORD": PASSWORD}
+    st = Server(auth=True, starttls=ctx)
+    out, args = digest_args("starttls-ok", ["--send", "--smtp", f"smtp://127.0.0.1:{st.port}",
+                                            "--smtp-user", USER, "--smtp-ca", cert])
+    p = run(args, pw)
+    check(p.returncode == 0 and len(st.handler.envelopes) == 1,
+          f"STARTTLS: sent over smtp:// after STARTTLS ({p.stderr.strip()[-200:]!r})")
+    failed_send("tls-unknown-ca", f"smtp://127.0.0.1:{st.port}", r"TLS: .*--smtp-ca", pw,
+                ["--smtp-user", USER])
+    st.stop()
+    ss = Server(auth=False, smtps=ctx)
+    out, args = digest_args("smtps-ok", ["--send", "--smtp", f"smtps://127.0.0.1:{ss.port}",
+                                         "--smtp-ca", cert])
+    p = run(args)
+    check(p.returncode == 0 and len(ss.handler.envelopes) == 1,
+          f"SMTPS: sent over smtps:// ({p.stderr.strip()[-200:]!r})")
+    ss.stop()
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     # 1. Sent with the password from the environment.
@@ -278,13 +317,23 @@ def main():
               f"config: recipients and subject from it ({m['Subject']})")
     check(os.path.exists(os.path.join(lib, "build", "digest-2024-12-01.eml")),
           "config: the .eml beside the PDF by default")
-    # 4. Failures.
+    # 4. TLS, with a certificate for 127.0.0.1 made here: STARTTLS on smtp://
+    #    (the login only after it), TLS from the start on smtps://, and an
+    #    unknown CA refused.
+    tls_checks()
+    # 5. Failures.
     failed_send("auth", f"smtp+insecure://127.0.0.1:{s.port}", r"refused the login: 535",
                 {"PAPERBOOK_SMTP_PASSWORD": "wrong"}, ["--smtp-user", USER])
     s.handler.reject_data = True
     failed_send("data554", f"smtp+insecure://127.0.0.1:{s.port}",
                 r"the server said: 554 5\.6\.0 Message rejected",
                 {"PAPERBOOK_SMTP_PASSWORD": PASSWORD}, ["--smtp-user", USER])
+    s.handler.reject_data = False
+    s.handler.stall_data = True
+    p = failed_send("stall-after-data", f"smtp+insecure://127.0.0.1:{s.port}",
+                    r"no answer from the server within 2 s",
+                    {"PAPERBOOK_SMTP_PASSWORD": PASSWORD}, ["--smtp-user", USER])
+    check(p.elapsed < 20, f"stall-after-data: gave up in {p.elapsed:.1f} s")
     s.stop()
     plain = Server(auth=False)
     failed_send("starttls", f"smtp://127.0.0.1:{plain.port}", r"does not offer STARTTLS")
@@ -300,12 +349,12 @@ def main():
                     r"no answer from the server within 2 s")
     check(p.elapsed < 30, f"stall: gave up in {p.elapsed:.1f} s")
     st.stop()
-    # 5. Bad settings: a password in the URL is refused and not echoed.
+    # 6. Bad settings: a password in the URL is refused and not echoed.
     out, args = digest_args("urlpw", ["--send", "--smtp", f"smtp://u:{PASSWORD}@127.0.0.1:1"])
     p = run(args)
     check(p.returncode == 1 and "holds a password" in p.stderr and PASSWORD not in p.stderr,
           f"urlpw: refused without echoing it ({p.stderr.strip()[-200:]!r})")
-    # 6. Empty window.
+    # 7. Empty window.
     out = os.path.join(WORK, "empty")
     os.makedirs(out, exist_ok=True)
     base = ["--last-week", "--today", "2030-01-09", "-o", os.path.join(out, "e.pdf"),
@@ -325,7 +374,7 @@ def main():
         p = run(extra + base[3:], quiet=False)
         check(p.returncode == 0 and f"no papers {want}" in p.stderr,
               f"{' '.join(extra)}: {want} ({p.stderr.strip()!r})")
-    # 7. Windows: --days 10 --today 2024-12-15 is 12-06..12-15 (VPT and MAE-DFER).
+    # 8. Windows: --days 10 --today 2024-12-15 is 12-06..12-15 (VPT and MAE-DFER).
     out, args = digest_args("days")
     args = args[4:] + ["--days", "10", "--today", "2024-12-15"]
     p = run(args)
