@@ -14,12 +14,14 @@
 #include "bibtex.h"
 #include "cards_write.h"
 #include "config.h"
+#include "confine.h"
 #include "diag.h"
 #include "enrich.h"
 #include "fetch.h"
 #include "fonts.h"
 #include "images.h"
 #include "layout.h"
+#include "links.h"
 #include "mail.h"
 #include "model.h"
 #include "pdf.h"
@@ -354,6 +356,17 @@ static char *cache_dir_for(const cli_options *o, const char *root) {
   return c;
 }
 
+/* "3 warnings", or "1 error, 3 warnings" when errors were printed: the
+ * summary line counts every finding. */
+static const char *summary_counts(char *buf, size_t len) {
+  int e = pb_diag_errors(), w = pb_diag_warnings();
+  if (e > 0)
+    snprintf(buf, len, "%d error%s, %d warnings", e, e == 1 ? "" : "s", w);
+  else
+    snprintf(buf, len, "%d warnings", w);
+  return buf;
+}
+
 static pb_library *load_library(const cli_options *o, pb_config *cfg, const char *root) {
   char *cfg_path = join(root, "paperbook.yml");
   if (pb_config_load(cfg, cfg_path) != PB_OK) {
@@ -382,7 +395,10 @@ static pb_library *load_library(const cli_options *o, pb_config *cfg, const char
   if (any_dir) {
     for (size_t i = 0; i < cfg->ninputs; i++) {
       char *p = join(root, cfg->inputs[i]);
-      if (pb_read_markdown(lib, p, &ro) != PB_OK) failed = 1;
+      /* inputs: come from the library: inside it, regular files only */
+      if (pb_confine_input(p, root, o->allow_outside, cfg->path) != 0 ||
+          pb_read_markdown(lib, p, &ro) != PB_OK)
+        failed = 1;
       free(p);
     }
     char *papers = join(root, "papers");
@@ -393,6 +409,8 @@ static pb_library *load_library(const cli_options *o, pb_config *cfg, const char
     pb_library_free(lib);
     return NULL;
   }
+  /* Links the link policy refuses are printed as text: said once here. */
+  pb_links_check_library(lib);
   /* Remote figures: from the download cache, which --fetch fills. */
   char *cache = cache_dir_for(o, root);
   char *fetch_dir = join(cache, "fetch");
@@ -672,6 +690,7 @@ static int cmd_render(int argc, char **argv, command cmd) {
   pb_doc *doc = NULL;
   pb_plan *plan = NULL;
   char *output = NULL, *rel = NULL, *fontdir = NULL;
+  char counts[64];
   pb_progress_stage("reading cards", 0);
   pb_library *lib = load_library(&o, &cfg, root);
   pb_progress_done();
@@ -704,6 +723,21 @@ static int cmd_render(int argc, char **argv, command cmd) {
       snprintf(name, sizeof name, "paperbook.pdf");
     output = join(bdir, name);
     free(bdir);
+  }
+
+  /* -o - is standard output; any other output must be a regular file or a
+   * new name, and a path the library chose (paperbook.yml, build/ links)
+   * must stay inside it */
+  if (strcmp(output, "-") == 0 && tex) {
+    pb_error(NULL, 0, "--format tex writes a directory; -o - is for a PDF");
+    exit_code = PB_EXIT_USAGE;
+    goto done;
+  }
+  if (strcmp(output, "-") != 0 &&
+      pb_confine_output(output, root, !o.output, o.allow_outside,
+                        !o.output && cfg.output ? cfg.path : NULL) != 0) {
+    exit_code = PB_EXIT_FINDINGS;
+    goto done;
   }
 
   pb_plan_options po;
@@ -753,9 +787,9 @@ static int cmd_render(int argc, char **argv, command cmd) {
       goto done;
     }
     if (pb_tex_write(plan, &to, output) != PB_OK) goto done;
-    pb_info("paperbook: wrote %s/booklet.tex: %zu papers (%d warnings)\n", output, plan->ncards,
-            pb_diag_warnings());
-    exit_code = PB_EXIT_OK;
+    pb_info("paperbook: wrote %s/booklet.tex: %zu papers (%s)\n", output, plan->ncards,
+            summary_counts(counts, sizeof counts));
+    exit_code = pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
     goto done;
   }
 
@@ -833,9 +867,10 @@ static int cmd_render(int argc, char **argv, command cmd) {
     pb_buf_free(&tp);
     if (rc != PB_OK) goto done;
   }
-  pb_info("paperbook: wrote %s: %zu papers, %zu pages, %zu figures (%d warnings)\n", output,
-          plan->ncards, doc->npages, doc->nimages, pb_diag_warnings());
-  exit_code = (o.strict && pb_diag_errors() > 0) ? PB_EXIT_FINDINGS : PB_EXIT_OK;
+  pb_info("paperbook: wrote %s: %zu papers, %zu pages, %zu figures (%s)\n", output, plan->ncards,
+          doc->npages, doc->nimages, summary_counts(counts, sizeof counts));
+  /* any error printed (a card left out, a figure refused ...) means exit 1 */
+  exit_code = pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
   if (cmd == CMD_DIGEST && mo.wanted && exit_code == PB_EXIT_OK)
     exit_code = mail_digest(&mo, &cfg, plan, output, &o, lo.created);
 done:

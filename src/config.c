@@ -7,6 +7,7 @@
 #include <yaml.h>
 
 #include "diag.h"
+#include "links.h"
 
 typedef struct {
   const char *key;
@@ -53,6 +54,21 @@ static int set_str(pb_config *cfg, const str_key *keys, size_t nkeys, const char
     return 1;
   }
   return 0;
+}
+
+/* base_url and repo_url make links of every library file: they must pass
+ * the link policy as http or https URLs, or they are not used. */
+static void check_url_key(pb_config *cfg, const char *key, int line) {
+  const char **slot = strcmp(key, "base_url") == 0   ? &cfg->base_url
+                      : strcmp(key, "repo_url") == 0 ? &cfg->repo_url
+                                                     : NULL;
+  if (!slot || !*slot) return;
+  pb_links_verdict v;
+  pb_links_judge(*slot, strlen(*slot), &v);
+  if (v.cls != PB_LINKS_WEB || strncmp(v.clean, "http", 4) != 0)
+    pb_warn(cfg->path, line, "'%s' should be an http or https URL; ignored", key);
+  *slot = v.cls == PB_LINKS_WEB ? pb_arena_strdup(cfg->arena, v.clean) : NULL;
+  pb_links_verdict_free(&v);
 }
 
 static void read_list(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, const char *key,
@@ -180,6 +196,10 @@ int pb_config_load(pb_config *cfg, const char *path) {
     pb_error(path, 0, "is a directory, expected a YAML file");
     return PB_EIO;
   }
+  if (!S_ISREG(st.st_mode)) { /* a FIFO would block for ever */
+    pb_error(path, 0, "is not a regular file (a FIFO, device or socket); not read");
+    return PB_EIO;
+  }
   cfg->path = pb_arena_strdup(cfg->arena, path);
   FILE *f = fopen(path, "rb");
   if (!f) {
@@ -215,7 +235,10 @@ int pb_config_load(pb_config *cfg, const char *path) {
       pb_warn(path, line, "a key should be text; ignored");
       continue;
     }
-    if (set_str(cfg, str_keys, sizeof str_keys / sizeof *str_keys, key, v)) continue;
+    if (set_str(cfg, str_keys, sizeof str_keys / sizeof *str_keys, key, v)) {
+      check_url_key(cfg, key, line);
+      continue;
+    }
     if (strcmp(key, "inputs") == 0)
       read_list(cfg, &doc, v, key, &cfg->inputs, &cfg->ninputs, &cfg->capinputs);
     else if (strcmp(key, "category_order") == 0)

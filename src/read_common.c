@@ -45,7 +45,10 @@ int pb_read_source_load(pb_library *lib, const char *path, pb_read_source *src) 
     goto done;
   }
   if (rc) {
-    pb_error(path, 0, "cannot read: %s", strerror(errno));
+    if (errno == ENODEV)
+      pb_error(path, 0, "is not a regular file (a FIFO, device or socket); not read");
+    else
+      pb_error(path, 0, "cannot read: %s", strerror(errno));
     goto done;
   }
   const char *p = raw.data ? raw.data : "";
