@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "links.h"
+#include "yamlguard.h"
 
 typedef struct {
   const char *key;
@@ -201,21 +202,29 @@ int pb_config_load(pb_config *cfg, const char *path) {
     return PB_EIO;
   }
   cfg->path = pb_arena_strdup(cfg->arena, path);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    pb_error(path, 0, "cannot read: %s", strerror(errno));
+  pb_buf text = PB_BUF_INIT;
+  int rrc = pb_read_file(path, 1 << 20, &text);
+  if (rrc != PB_OK) {
+    pb_error(path, 0, "cannot read: %s", rrc == PB_ELIMIT ? "larger than 1 MB" : strerror(errno));
+    pb_buf_free(&text);
     return PB_EIO;
+  }
+  int deep_line = 0;
+  if (pb_yaml_guard(text.data, text.len, PB_YAML_MAX_DEPTH, &deep_line) != 0) {
+    pb_error(path, deep_line, "YAML nested more than %d levels deep; not read", PB_YAML_MAX_DEPTH);
+    pb_buf_free(&text);
+    return PB_EPARSE;
   }
   yaml_parser_t parser;
   yaml_document_t doc;
   int rc = PB_OK;
   yaml_parser_initialize(&parser);
-  yaml_parser_set_input_file(&parser, f);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)text.data, text.len);
   if (!yaml_parser_load(&parser, &doc)) {
     pb_error(path, (int)parser.problem_mark.line + 1, "YAML: %s",
              parser.problem ? parser.problem : "syntax error");
     yaml_parser_delete(&parser);
-    fclose(f);
+    pb_buf_free(&text);
     return PB_EPARSE;
   }
   yaml_node_t *root = yaml_document_get_root_node(&doc);
@@ -282,7 +291,7 @@ int pb_config_load(pb_config *cfg, const char *path) {
 done:
   yaml_document_delete(&doc);
   yaml_parser_delete(&parser);
-  fclose(f);
+  pb_buf_free(&text);
   return rc;
 }
 

@@ -625,7 +625,7 @@ def gen_links(lib, kind):
                          i + 1, i, i, x.replace("\t", "").replace("\x01", ""), x)
         body += "> > [2024-11-01]-[丙]-[Paper x]-[vbscript](vbscript:msgbox(5))\n"
         write(os.path.join(lib, "log.md"), body.encode())
-    return {"post": lambda out: links_post(lib, out, kind in ("card", "print", "base-url"))}
+    return {"post": lambda out: links_post(lib, out, kind == "print")}
 
 
 def need_root():
@@ -662,7 +662,11 @@ def gen_special_out(lib, kind):
     elif kind == "config-absolute":
         write(os.path.join(lib, "paperbook.yml"), ("output: %s\n" % outside).encode())
     elif kind == "config-device":
-        write(os.path.join(lib, "paperbook.yml"), b"output: /dev/null\n")
+        # never the real /dev/null: a broken build would replace it for
+        # everyone on the machine
+        need_root()
+        os.mknod(os.path.join(lib, "dev"), 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        write(os.path.join(lib, "paperbook.yml"), b"output: dev\n")
     elif kind == "backup":
         write(os.path.join(lib, ".out.pdf.backup"), b"user's own\n")
         write(os.path.join(lib, ".out.pdf.pbtmp-"), b"user's own too\n")
@@ -684,8 +688,8 @@ def gen_special_out(lib, kind):
             with open(os.path.join(case, "elsewhere", "paperbook.pdf"), "rb") as f:
                 if f.read() != b"precious\n":
                     problems.append("the file behind build/ was changed")
-        if kind == "config-device" and not stat.S_ISCHR(os.stat("/dev/null").st_mode):
-            problems.append("/dev/null is no longer a device")
+        if kind == "config-device" and not stat.S_ISCHR(os.lstat(os.path.join(lib, "dev")).st_mode):
+            problems.append("the device named by output: is no longer a device")
         if kind == "backup":
             for n in (".out.pdf.backup", ".out.pdf.pbtmp-"):
                 if not os.path.exists(os.path.join(lib, n)):
@@ -722,6 +726,29 @@ def gen_confine_input(lib, kind):
                 return ["SECRETPAPER typeset: %s" % (b"SECRETPAPER" in t)]
         return []
     return {"post": post, "timeout": 20}
+
+
+def gen_bounded(lib, kind):
+    """Inputs that once took minutes or gigabytes; run with a tight timeout."""
+    gen_base(lib)
+    br = "[" * 400000
+    if kind == "bracket-report":
+        write(os.path.join(lib, "log.md"),
+              ("# R\n\n## CV\n\n> Title (NeurIPS 2023)\n> " + br + "\n").encode())
+    elif kind == "bracket-checkins":
+        write(os.path.join(lib, "log.md"),
+              ("## c\n\n> > [2024-12-01]-[a]-[T](https://x.org)\n> > " + br +
+               "\n>\n> > [2024-12-02]-[b]-" + br + "\n").encode())
+    elif kind == "bracket-card":
+        write(os.path.join(lib, "papers", "b.md"), card("Br", body=br + "\n").encode())
+    elif kind == "yaml-150k":
+        write(os.path.join(lib, "papers", "b.md"),
+              ("---\ntitle: Deep\nx: " + "[" * 150000 + "]" * 150000 + "\n---\n").encode())
+    elif kind == "config-yaml-150k":
+        write(os.path.join(lib, "paperbook.yml"), ("x: " + "[" * 150000 + "\n").encode())
+    elif kind == "line-10mb":
+        write(os.path.join(lib, "papers", "b.md"), card("Long", body="x" * (10 << 20) + "\n").encode())
+    return {"timeout": 20}
 
 
 # ---- running ---------------------------------------------------------------
@@ -938,7 +965,7 @@ def special_kill(binary, work):
         print("%s %.3f s: %s; PDF %s; temp files left: %s" % (
             when, delay, state, "unchanged" if now == old else "replaced", left or "none"))
         for n in left:
-            if not re.fullmatch(r"\.out\.pdf\.[A-Za-z0-9]{6}", n):
+            if not re.fullmatch(r"\.out\.pdf\.pbtmp-[A-Za-z0-9]{6}", n):
                 print("FAIL: unexpected file %s" % n)
                 ok = False
     if not midwrite:
