@@ -257,7 +257,8 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
     case OPT_DPI: {
       char *end;
       o->dpi = strtod(optarg, &end);
-      if (*end || o->dpi < 0) {
+      /* !(x >= 1): also NaN, which shrank every figure to 1x1 pixel */
+      if (end == optarg || *end || !(o->dpi >= 1 && o->dpi <= 100000)) {
         pb_error(NULL, 0, "--dpi wants a positive number, not '%s'", optarg);
         return -1;
       }
@@ -1065,17 +1066,22 @@ static void report_missing_figure(const pb_library *lib, const pb_figure *f, con
                                   int line, int allow_outside) {
   const char *src = f->src ? f->src : "?";
   int outside = 0;
-  if (!allow_outside && f->src) {
+  const char *special = NULL;
+  if (f->src) {
     char *target = link_path(f->src);
     char *dir = dir_of(file);
     char *a = join(dir, target), *r = join(lib->root, target);
-    outside = exists(a) || exists(r);
+    /* a FIFO or device is refused for what it is, not as "outside" */
+    if (!pb_confine_is_special(a, &special)) pb_confine_is_special(r, &special);
+    outside = !allow_outside && !special && (exists(a) || exists(r));
     free(a);
     free(r);
     free(dir);
     free(target);
   }
-  if (outside)
+  if (special)
+    pb_error(file, line, "figure %s is %s, not a regular file; not used", src, special);
+  else if (outside)
     pb_error(file, line, "figure %s is outside the library root (--allow-outside embeds it)", src);
   else
     pb_error(file, line, "figure %s not found", src);

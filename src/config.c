@@ -263,7 +263,7 @@ int pb_config_load(pb_config *cfg, const char *path) {
       const char *s = scalar(v);
       char *end = NULL;
       double d = s ? strtod(s, &end) : 0;
-      if (!s || end == s || *end || d < 0)
+      if (!s || end == s || *end || !(d >= 1 && d <= 100000))
         pb_warn(path, line, "'dpi' should be a number; ignored");
       else
         cfg->dpi = d;

@@ -31,6 +31,8 @@
 #include "diag.h"
 #include "links.h"
 #include "pdf_image.h"
+
+#define PB_PDF_MAX_PAGES 32767
 #include "utf8.h"
 
 #define FAKE_ITALIC_SKEW 0.2126 /* tan(12 degrees) */
@@ -866,6 +868,14 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   if (!opt) {
     pb_pdf_options_default(&defaults);
     opt = &defaults;
+  }
+  if (doc->npages > PB_PDF_MAX_PAGES) {
+    /* libharu's page tree fails beyond this with "error 0x1001" */
+    pb_error(path, 0,
+             "the booklet has %zu pages; a PDF written with libharu holds at most %d "
+             "(select fewer papers with --presenter, --category or digest)",
+             doc->npages, PB_PDF_MAX_PAGES);
+    return PB_ELIMIT;
   }
   err_ctx err = {path, 0, 0, 0};
   render r = {0};

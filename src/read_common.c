@@ -31,6 +31,14 @@ static const char *dir_of(pb_library *lib, const char *path) {
   return pb_arena_strndup(lib->arena, path, (size_t)(slash - path));
 }
 
+/* Old Mac files end lines with a lone CR: read as line ends (CRLF stays,
+ * its CR is trimmed with the line). */
+static void lone_cr_to_lf(pb_buf *raw) {
+  for (size_t i = 0; raw->data && i < raw->len; i++)
+    if (raw->data[i] == '\r' && (i + 1 == raw->len || raw->data[i + 1] != '\n'))
+      raw->data[i] = '\n';
+}
+
 int pb_read_source_load(pb_library *lib, const char *path, pb_read_source *src) {
   pb_buf raw = PB_BUF_INIT;
   size_t *starts = NULL, nstarts = 0, capstarts = 0;
@@ -41,6 +49,7 @@ int pb_read_source_load(pb_library *lib, const char *path, pb_read_source *src) 
   src->file = pb_arena_strdup(lib->arena, path);
   src->dir = dir_of(lib, path);
   rc = pb_read_file(path, PB_READ_MAX_FILE, &raw);
+  lone_cr_to_lf(&raw);
   if (rc == PB_ELIMIT) {
     pb_error(path, 0, "file is larger than %u MB; not read", PB_READ_MAX_FILE >> 20);
     goto done;
@@ -973,9 +982,10 @@ pb_figure *pb_read_add_figure(pb_library *lib, pb_entry *e, pb_read_str src, pb_
   f->width_hint = width;
   f->file = file;
   f->line = line;
-  int warned = pb_diag_warnings();
+  /* warnings and errors: --strict counts every warning as an error */
+  int warned = pb_diag_warnings() + pb_diag_errors();
   f->path = pb_read_resolve(lib, src, base_dir, opt, file, line, NULL);
-  warned = pb_diag_warnings() != warned; /* a refusal was already reported */
+  warned = pb_diag_warnings() + pb_diag_errors() != warned; /* a refusal was reported */
   if (!f->path && pb_read_is_url(src))
     f->url = f->src;
   else if (!f->path && !warned && !src.len)
@@ -999,11 +1009,11 @@ pb_link *pb_read_add_link(pb_library *lib, pb_entry *e, pb_read_str label, pb_re
   /* a library file, by path or by a URL into the library's repository
    * (Slide/x.pptx opens the local deck when the PDF sits in the root) */
   const char *rel = NULL;
-  int warned = pb_diag_warnings();
+  int warned = pb_diag_warnings() + pb_diag_errors();
   if (pb_read_resolve(lib, url, base_dir, opt, file, line, &rel))
     l->local = rel;
   else if (url.len && !pb_read_is_url(url) && !memchr(url.s, ':', url.len) && url.s[0] != '#' &&
-           url.s[0] != '/' && url.s[0] != '\\' && pb_diag_warnings() == warned)
+           url.s[0] != '/' && url.s[0] != '\\' && pb_diag_warnings() + pb_diag_errors() == warned)
     /* (//host, \\host and absolute paths: the link policy reports them) */
     pb_warn(file, line, "link target '%s' not found under the library root", l->url);
   return l;
@@ -1518,6 +1528,7 @@ int pb_read_markdown(pb_library *lib, const char *path, const pb_read_options *o
   int front_matter = 0;
   /* the reader chosen below reports problems; sniffing stays silent */
   if (pb_read_file(path, PB_READ_MAX_FILE, &raw) == 0 && raw.data) {
+    lone_cr_to_lf(&raw);
     const char *p = raw.data, *end = raw.data + raw.len;
     /* a papers/ card named on the command line: "---" first, "title:" inside */
     front_matter = raw.len > 4 && memcmp(p, "---", 3) == 0 && (p[3] == '\n' || p[3] == '\r') &&

@@ -751,6 +751,18 @@ def gen_bounded(lib, kind):
     return {"timeout": 20}
 
 
+def gen_low(lib, kind):
+    """The small findings of issue 17."""
+    gen_base(lib)
+    if kind == "fifo-figure":
+        os.remove(os.path.join(lib, "Images", "f.png"))
+        os.mkfifo(os.path.join(lib, "Images", "f.png"))
+    elif kind == "cr-only":
+        write(os.path.join(lib, "log.md"),
+              b"# R\r\r## CV\r\r> Old Mac paper (NeurIPS 2023)\r> [Paper](https://x.org/1)\r")
+    return {"timeout": 20}
+
+
 # ---- running ---------------------------------------------------------------
 
 def parse_cases():
