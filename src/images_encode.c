@@ -775,7 +775,7 @@ static int png_decode(const unsigned char *data, size_t len, int expand_palette,
   }
   if (ct == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
   if (trns) png_set_tRNS_to_alpha(png);
-  png_set_strip_16(png); /* 16-bit samples reduced to 8 while reading: half the memory */
+  png_set_scale_16(png); /* 16-bit samples reduced to 8 while reading: half the memory */
   if (interlace != PNG_INTERLACE_NONE) png_set_interlace_handling(png);
   png_read_update_info(png, pinfo);
   r->w = (int)w;
@@ -978,7 +978,7 @@ static int png_stream_encode(const unsigned char *data, size_t len, const pb_enc
   if (ct == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
   if (ct == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
   if (png_get_valid(png, pinfo, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
-  png_set_strip_16(png);
+  png_set_scale_16(png);
   png_read_update_info(png, pinfo);
   int channels = png_get_channels(png, pinfo);
   int alpha = channels == 2 || channels == 4, cc = channels - alpha;
