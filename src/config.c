@@ -119,9 +119,10 @@ static void read_mail(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int 
       else
         cfg->mail_timeout = (int)t;
     } else if (mkey && strcmp(mkey, "password") == 0)
-      pb_error(cfg->path, mline,
-               "a password is never read from paperbook.yml (ignored): set the variable named "
-               "by password_env (default PAPERBOOK_SMTP_PASSWORD) or use ~/.netrc");
+      /* a warning like every ignored setting: an error means exit 1 */
+      pb_warn(cfg->path, mline,
+              "a password is never read from paperbook.yml (ignored): set the variable named "
+              "by password_env (default PAPERBOOK_SMTP_PASSWORD) or use ~/.netrc");
     else
       pb_warn(cfg->path, mline,
               "unknown mail setting '%s' (known: from, to, cc, server, user, subject, "

@@ -121,7 +121,7 @@ static char *judged_form(const char *raw, size_t len) {
   for (int round = 0; round < 4; round++) {
     pb_buf_reset(&next);
     decode_once(cur.data, cur.len, &next);
-    int same = next.len == cur.len && memcmp(next.data, cur.data, cur.len) == 0;
+    int same = next.len == cur.len && (!cur.len || memcmp(next.data, cur.data, cur.len) == 0);
     pb_buf tmp = cur;
     cur = next;
     next = tmp;
