@@ -15,6 +15,7 @@
 #include "cards_write.h"
 #include "cli_library.h"
 #include "config.h"
+#include "confine.h"
 #include "diag.h"
 #include "enrich.h"
 #include "fetch.h"
@@ -230,7 +231,8 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
     case OPT_DPI: {
       char *end;
       o->dpi = strtod(optarg, &end);
-      if (*end || o->dpi < 0) {
+      /* !(x >= 1): also NaN, which shrank every figure to 1x1 pixel */
+      if (end == optarg || *end || !(o->dpi >= 1 && o->dpi <= 100000)) {
         pb_error(NULL, 0, "--dpi wants a positive number, not '%s'", optarg);
         return -1;
       }
@@ -437,6 +439,17 @@ static int prepare(render *R) {
     return PB_EXIT_USAGE;
   }
   R->output = output_path(R);
+  /* -o - is standard output; any other output must be a regular file or a
+   * new name, and a path the library chose (paperbook.yml, build/ links)
+   * must stay inside it */
+  if (strcmp(R->output, "-") == 0 && R->tex) {
+    pb_error(NULL, 0, "--format tex writes a directory; -o - is for a PDF");
+    return PB_EXIT_USAGE;
+  }
+  if (strcmp(R->output, "-") != 0 &&
+      pb_confine_output(R->output, R->root, !R->o.output, R->o.allow_outside,
+                        !R->o.output && R->cfg.output ? R->cfg.path : NULL) != 0)
+    return PB_EXIT_FINDINGS;
   pb_plan_options po;
   if (pb_cli_plan_options(&R->o, &R->cfg, R->cmd, &po) != 0) return PB_EXIT_USAGE;
   const char *paper = R->o.paper ? R->o.paper : R->cfg.page_size;
@@ -465,6 +478,17 @@ static int prepare(render *R) {
   return 0;
 }
 
+/* "3 warnings", or "1 error, 3 warnings" when errors were printed: the
+ * summary line counts every finding. */
+static const char *summary_counts(char *buf, size_t len) {
+  int e = pb_diag_errors(), w = pb_diag_warnings();
+  if (e > 0)
+    snprintf(buf, len, "%d error%s, %d warnings", e, e == 1 ? "" : "s", w);
+  else
+    snprintf(buf, len, "%d warnings", w);
+  return buf;
+}
+
 static int write_bib(render *R) {
   if (pb_bib_export(R->plan, R->output, 0) != PB_OK) return PB_EXIT_FINDINGS;
   pb_info("paperbook: wrote %s: %zu papers\n", R->output, R->plan->ncards);
@@ -481,9 +505,10 @@ static int write_tex(render *R) {
     return PB_EXIT_FINDINGS;
   }
   if (pb_tex_write(R->plan, &to, R->output) != PB_OK) return PB_EXIT_FINDINGS;
-  pb_info("paperbook: wrote %s/booklet.tex: %zu papers (%d warnings)\n", R->output, R->plan->ncards,
-          pb_diag_warnings());
-  return PB_EXIT_OK;
+  char counts[64];
+  pb_info("paperbook: wrote %s/booklet.tex: %zu papers (%s)\n", R->output, R->plan->ncards,
+          summary_counts(counts, sizeof counts));
+  return pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
 }
 
 static pb_fonts *open_fonts(const pb_config *cfg) {
@@ -562,9 +587,11 @@ static int write_pdf(render *R, const pb_doc *doc) {
     pb_buf_free(&tp);
     if (rc != PB_OK) return PB_EXIT_FINDINGS;
   }
-  pb_info("paperbook: wrote %s: %zu papers, %zu pages, %zu figures (%d warnings)\n", R->output,
-          R->plan->ncards, doc->npages, doc->nimages, pb_diag_warnings());
-  int exit_code = (R->o.strict && pb_diag_errors() > 0) ? PB_EXIT_FINDINGS : PB_EXIT_OK;
+  char counts[64];
+  pb_info("paperbook: wrote %s: %zu papers, %zu pages, %zu figures (%s)\n", R->output,
+          R->plan->ncards, doc->npages, doc->nimages, summary_counts(counts, sizeof counts));
+  /* any error printed (a card left out, a figure refused ...) means exit 1 */
+  int exit_code = pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
   if (R->cmd == CMD_DIGEST && R->mo.wanted && exit_code == PB_EXIT_OK)
     exit_code = mail_digest(&R->mo, &R->cfg, R->plan, R->output, &R->o, R->created);
   return exit_code;

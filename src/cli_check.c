@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "cli_library.h"
+#include "confine.h"
 #include "diag.h"
 #include "fonts.h"
 #include "images.h"
@@ -117,17 +118,22 @@ static void report_missing_figure(const pb_library *lib, const pb_figure *f, con
                                   int line, int allow_outside) {
   const char *src = f->src ? f->src : "?";
   int outside = 0;
-  if (!allow_outside && f->src) {
+  const char *special = NULL;
+  if (f->src) {
     char *target = link_path(f->src);
     char *dir = pb_cli_dir_of(file);
     char *a = pb_cli_join(dir, target), *r = pb_cli_join(lib->root, target);
-    outside = exists(a) || exists(r);
+    /* a FIFO or device is refused for what it is, not as "outside" */
+    if (!pb_confine_is_special(a, &special)) pb_confine_is_special(r, &special);
+    outside = !allow_outside && !special && (exists(a) || exists(r));
     free(a);
     free(r);
     free(dir);
     free(target);
   }
-  if (outside)
+  if (special)
+    pb_error(file, line, "figure %s is %s, not a regular file; not used", src, special);
+  else if (outside)
     pb_error(file, line, "figure %s is outside the library root (--allow-outside embeds it)", src);
   else
     pb_error(file, line, "figure %s not found", src);

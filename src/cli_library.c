@@ -11,9 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "diag.h"
 #include "enrich.h"
 #include "fetch.h"
+#include "links.h"
 #include "read.h"
 #include "slides.h"
 
@@ -101,7 +103,10 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
   if (any_dir) {
     for (size_t i = 0; i < cfg->ninputs; i++) {
       char *p = pb_cli_join(root, cfg->inputs[i]);
-      if (pb_read_markdown(lib, p, &ro) != PB_OK) failed = 1;
+      /* inputs: come from the library: inside it, regular files only */
+      if (pb_confine_input(p, root, o->allow_outside, cfg->path) != 0 ||
+          pb_read_markdown(lib, p, &ro) != PB_OK)
+        failed = 1;
       free(p);
     }
     char *papers = pb_cli_join(root, "papers");
@@ -112,6 +117,8 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
     pb_library_free(lib);
     return NULL;
   }
+  /* Links the link policy refuses are printed as text: said once here. */
+  pb_links_check_library(lib);
   /* Remote figures: from the download cache, which --fetch fills. */
   char *cache = pb_cli_cache_dir(o, root);
   char *fetch_dir = pb_cli_join(cache, "fetch");

@@ -7,6 +7,8 @@
 #include <yaml.h>
 
 #include "diag.h"
+#include "links.h"
+#include "yamlguard.h"
 
 typedef struct {
   const char *key;
@@ -57,6 +59,21 @@ static int set_str(pb_config *cfg, const str_key *keys, size_t nkeys, const char
   return 0;
 }
 
+/* base_url and repo_url make links of every library file: they must pass
+ * the link policy as http or https URLs, or they are not used. */
+static void check_url_key(pb_config *cfg, const char *key, int line) {
+  const char **slot = strcmp(key, "base_url") == 0   ? &cfg->base_url
+                      : strcmp(key, "repo_url") == 0 ? &cfg->repo_url
+                                                     : NULL;
+  if (!slot || !*slot) return;
+  pb_links_verdict v;
+  pb_links_judge(*slot, strlen(*slot), &v);
+  if (v.cls != PB_LINKS_WEB || strncmp(v.clean, "http", 4) != 0)
+    pb_warn(cfg->path, line, "'%s' should be an http or https URL; ignored", key);
+  *slot = v.cls == PB_LINKS_WEB ? pb_arena_strdup(cfg->arena, v.clean) : NULL;
+  pb_links_verdict_free(&v);
+}
+
 static void read_list(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, const char *key,
                       const char ***items, size_t *n, size_t *cap) {
   if (scalar(v)) {
@@ -104,9 +121,10 @@ static void read_mail(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int 
       else
         cfg->mail_timeout = (int)t;
     } else if (mkey && strcmp(mkey, "password") == 0)
-      pb_error(cfg->path, mline,
-               "a password is never read from paperbook.yml (ignored): set the variable named "
-               "by password_env (default PAPERBOOK_SMTP_PASSWORD) or use ~/.netrc");
+      /* a warning like every ignored setting: an error means exit 1 */
+      pb_warn(cfg->path, mline,
+              "a password is never read from paperbook.yml (ignored): set the variable named "
+              "by password_env (default PAPERBOOK_SMTP_PASSWORD) or use ~/.netrc");
     else
       pb_warn(cfg->path, mline,
               "unknown mail setting '%s' (known: from, to, cc, server, user, subject, "
@@ -182,22 +200,34 @@ int pb_config_load(pb_config *cfg, const char *path) {
     pb_error(path, 0, "is a directory, expected a YAML file");
     return PB_EIO;
   }
-  cfg->path = pb_arena_strdup(cfg->arena, path);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    pb_error(path, 0, "cannot read: %s", strerror(errno));
+  if (!S_ISREG(st.st_mode)) { /* a FIFO would block for ever */
+    pb_error(path, 0, "is not a regular file (a FIFO, device or socket); not read");
     return PB_EIO;
+  }
+  cfg->path = pb_arena_strdup(cfg->arena, path);
+  pb_buf text = PB_BUF_INIT;
+  int rrc = pb_read_file(path, 1 << 20, &text);
+  if (rrc != PB_OK) {
+    pb_error(path, 0, "cannot read: %s", rrc == PB_ELIMIT ? "larger than 1 MB" : strerror(errno));
+    pb_buf_free(&text);
+    return PB_EIO;
+  }
+  int deep_line = 0;
+  if (pb_yaml_guard(text.data, text.len, PB_YAML_MAX_DEPTH, &deep_line) != 0) {
+    pb_error(path, deep_line, "YAML nested more than %d levels deep; not read", PB_YAML_MAX_DEPTH);
+    pb_buf_free(&text);
+    return PB_EPARSE;
   }
   yaml_parser_t parser;
   yaml_document_t doc;
   int rc = PB_OK;
   yaml_parser_initialize(&parser);
-  yaml_parser_set_input_file(&parser, f);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)text.data, text.len);
   if (!yaml_parser_load(&parser, &doc)) {
     pb_error(path, (int)parser.problem_mark.line + 1, "YAML: %s",
              parser.problem ? parser.problem : "syntax error");
     yaml_parser_delete(&parser);
-    fclose(f);
+    pb_buf_free(&text);
     return PB_EPARSE;
   }
   yaml_node_t *root = yaml_document_get_root_node(&doc);
@@ -217,7 +247,10 @@ int pb_config_load(pb_config *cfg, const char *path) {
       pb_warn(path, line, "a key should be text; ignored");
       continue;
     }
-    if (set_str(cfg, str_keys, sizeof str_keys / sizeof *str_keys, key, v)) continue;
+    if (set_str(cfg, str_keys, sizeof str_keys / sizeof *str_keys, key, v)) {
+      check_url_key(cfg, key, line);
+      continue;
+    }
     if (strcmp(key, "inputs") == 0)
       read_list(cfg, &doc, v, key, &cfg->inputs, &cfg->ninputs, &cfg->capinputs);
     else if (strcmp(key, "category_order") == 0)
@@ -233,7 +266,7 @@ int pb_config_load(pb_config *cfg, const char *path) {
       const char *s = scalar(v);
       char *end = NULL;
       double d = s ? strtod(s, &end) : 0;
-      if (!s || end == s || *end || d < 0)
+      if (!s || end == s || *end || !(d >= 1 && d <= 100000))
         pb_warn(path, line, "'dpi' should be a number; ignored");
       else
         cfg->dpi = d;
@@ -261,7 +294,7 @@ int pb_config_load(pb_config *cfg, const char *path) {
 done:
   yaml_document_delete(&doc);
   yaml_parser_delete(&parser);
-  fclose(f);
+  pb_buf_free(&text);
   return rc;
 }
 

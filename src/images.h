@@ -87,7 +87,7 @@ typedef struct {
 
 /* Bumped whenever the encoder's output for the same input changes, so that
  * cached streams from older versions are not reused. */
-#define PB_IMAGE_ENCODER_VERSION 1
+#define PB_IMAGE_ENCODER_VERSION 2 /* 2: PNG with alpha streamed at 8 bits */
 
 /* Encodes path into a PDF image stream. Returns 0 or a PB_E* code with a
  * message in err. Never aborts on corrupt input. opt may be NULL (defaults).

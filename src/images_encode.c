@@ -775,6 +775,7 @@ static int png_decode(const unsigned char *data, size_t len, int expand_palette,
   }
   if (ct == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
   if (trns) png_set_tRNS_to_alpha(png);
+  png_set_scale_16(png); /* 16-bit samples reduced to 8 while reading: half the memory */
   if (interlace != PNG_INTERLACE_NONE) png_set_interlace_handling(png);
   png_read_update_info(png, pinfo);
   r->w = (int)w;
@@ -905,6 +906,141 @@ static int png_has_trns(const unsigned char *p, size_t len) {
   return 0;
 }
 
+/* Feeds n bytes to z (Z_FINISH when finish), appending its output to out. */
+static int z_feed(z_stream *z, const unsigned char *in, size_t n, int finish, pb_buf *out) {
+  z->next_in = (unsigned char *)in;
+  z->avail_in = (uInt)n;
+  for (;;) {
+    pb_buf_reserve(out, 65536);
+    z->next_out = (unsigned char *)out->data + out->len;
+    z->avail_out = (uInt)(out->cap - out->len - 1);
+    size_t before = z->avail_out;
+    int zr = deflate(z, finish ? Z_FINISH : Z_NO_FLUSH);
+    out->len += before - z->avail_out;
+    out->data[out->len] = 0;
+    if (zr == Z_STREAM_ERROR) return PB_ENOMEM;
+    if (finish ? zr == Z_STREAM_END : z->avail_in == 0 && z->avail_out != 0) return 0;
+  }
+}
+
+/* Buffers of the row-streaming PNG encoder, freed on every way out. */
+typedef struct {
+  unsigned char *row, *cbuf, *abuf, *ccand, *acand;
+  z_stream zc, za;
+  int zc_on, za_on;
+} png_stream;
+
+static void png_stream_free(png_stream *ps) {
+  free(ps->row);
+  free(ps->cbuf);
+  free(ps->abuf);
+  free(ps->ccand);
+  free(ps->acand);
+  if (ps->zc_on) deflateEnd(&ps->zc);
+  if (ps->za_on) deflateEnd(&ps->za);
+  memset(ps, 0, sizeof *ps);
+}
+
+/* A non-interlaced PNG that must be decoded (alpha, tRNS), encoded row by
+ * row: each row is read (16-bit samples reduced to 8 while reading), split
+ * into colour and alpha, filtered and deflated at once, so memory is a few
+ * rows plus the compressed streams (a 10000x10000 16-bit RGBA PNG once took
+ * 2.2 GB). The alpha stream is dropped when every pixel is opaque. */
+static int png_stream_encode(const unsigned char *data, size_t len, const pb_encode_options *opt,
+                             pb_image_stream *out, char *err, size_t errlen) {
+  char msg[200] = "";
+  png_mem mem = {data, len, 0};
+  png_stream ps_store;
+  png_stream *volatile ps = &ps_store;
+  memset(ps, 0, sizeof *ps);
+  png_structp png =
+      png_create_read_struct(PNG_LIBPNG_VER_STRING, msg, png_on_error, png_on_warning);
+  if (!png) {
+    pb_errf(err, errlen, "libpng initialisation failed");
+    return PB_ENOMEM;
+  }
+  png_infop pinfo = png_create_info_struct(png);
+  if (!pinfo || setjmp(png_jmpbuf(png))) {
+    png_destroy_read_struct(&png, pinfo ? &pinfo : NULL, NULL);
+    png_stream_free(ps);
+    pb_errf(err, errlen, "corrupt PNG: %s", msg[0] ? msg : "unknown error");
+    return PB_EFORMAT;
+  }
+  png_set_read_fn(png, &mem, png_mem_read);
+  png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+  png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+  png_read_info(png, pinfo);
+  png_uint_32 w, h;
+  int depth, ct, interlace;
+  png_get_IHDR(png, pinfo, &w, &h, &depth, &ct, &interlace, NULL, NULL);
+  if ((long long)w * h > PB_IMAGE_MAX_PIXELS) png_error(png, "image too large");
+  if (interlace != PNG_INTERLACE_NONE) png_error(png, "interlaced (not streamed)");
+  if (ct == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+  if (ct == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+  if (png_get_valid(png, pinfo, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+  png_set_scale_16(png);
+  png_read_update_info(png, pinfo);
+  int channels = png_get_channels(png, pinfo);
+  int alpha = channels == 2 || channels == 4, cc = channels - alpha;
+  size_t crb = (size_t)w * (size_t)cc, arb = alpha ? (size_t)w : 0;
+  if (png_get_rowbytes(png, pinfo) != (size_t)w * (size_t)channels)
+    png_error(png, "unexpected row size");
+  ps->row = pb_xmalloc((size_t)w * (size_t)channels);
+  ps->cbuf = pb_xcalloc(2 * crb + 1, 1); /* current and previous colour rows */
+  ps->abuf = pb_xcalloc(2 * arb + 1, 1);
+  ps->ccand = pb_xmalloc(5 * (crb + 1));
+  ps->acand = pb_xmalloc(5 * (arb + 1));
+  unsigned char *cc5[5], *ac5[5];
+  for (int f = 0; f < 5; f++) cc5[f] = ps->ccand + (size_t)f * (crb + 1);
+  for (int f = 0; f < 5; f++) ac5[f] = ps->acand + (size_t)f * (arb + 1);
+  int level = level_of(opt);
+  if (deflateInit(&ps->zc, level) != Z_OK) png_error(png, "zlib initialisation failed");
+  ps->zc_on = 1;
+  if (alpha) {
+    if (deflateInit(&ps->za, level) != Z_OK) png_error(png, "zlib initialisation failed");
+    ps->za_on = 1;
+  }
+  int opaque = 1;
+  for (png_uint_32 y = 0; y < h; y++) {
+    png_read_row(png, ps->row, NULL);
+    unsigned char *ccur = ps->cbuf + (y & 1) * crb, *cprev = ps->cbuf + ((y + 1) & 1) * crb;
+    unsigned char *acur = ps->abuf + (y & 1) * arb, *aprev = ps->abuf + ((y + 1) & 1) * arb;
+    if (y == 0) memset(cprev, 0, crb), memset(aprev, 0, arb);
+    const unsigned char *src = ps->row;
+    for (png_uint_32 x = 0; x < w; x++) {
+      for (int k = 0; k < cc; k++) ccur[(size_t)x * (size_t)cc + (size_t)k] = *src++;
+      if (alpha) {
+        acur[x] = *src++;
+        opaque &= acur[x] == 0xFF;
+      }
+    }
+    if (z_feed(&ps->zc, filter_row(ccur, cprev, crb, (size_t)cc, 0, cc5), crb + 1, 0, &out->data) ||
+        (alpha &&
+         z_feed(&ps->za, filter_row(acur, aprev, arb, 1, 0, ac5), arb + 1, 0, &out->smask)))
+      png_error(png, "deflate failed");
+  }
+  if (z_feed(&ps->zc, NULL, 0, 1, &out->data) ||
+      (alpha && z_feed(&ps->za, NULL, 0, 1, &out->smask)))
+    png_error(png, "deflate failed");
+  png_destroy_read_struct(&png, &pinfo, NULL);
+  png_stream_free(ps);
+  out->width = (int)w;
+  out->height = (int)h;
+  out->bpc = 8;
+  out->filter = "FlateDecode";
+  out->predictor = 15;
+  out->colors = cc;
+  out->colorspace = cc == 1 ? "DeviceGray" : "DeviceRGB";
+  if (alpha && !opaque) {
+    out->has_smask = 1;
+    out->smask_bpc = 8;
+    out->smask_predictor = 15;
+  } else {
+    pb_buf_free(&out->smask);
+  }
+  return 0;
+}
+
 static int encode_png(const unsigned char *p, size_t len, const pb_img_info *info,
                       const pb_encode_options *opt, pb_image_stream *out, char *err,
                       size_t errlen) {
@@ -929,6 +1065,8 @@ static int encode_png(const unsigned char *p, size_t len, const pb_img_info *inf
     out->colors = info->color_type == 2 ? 3 : 1;
     return 0;
   }
+  if (!shrink && !lossy_of(opt) && !info->interlaced)
+    return png_stream_encode(p, len, opt, out, err, errlen);
   raw_image r;
   int rc = png_decode(p, len, shrink, &r, err, errlen);
   if (rc) return rc;

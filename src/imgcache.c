@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "images.h"
 
 #define MAGIC "PBIMGC01"
 #define TRAILER "PBEND\n"
@@ -183,15 +184,38 @@ void pb_imgcache_close(pb_imgcache *c, int remove_all) {
 /* Entries                                                               */
 /* ==================================================================== */
 
+/* An entry is data from disk like any input: every field is checked and
+ * sizes are compared one at a time (a sum could wrap around 2^64); on any
+ * doubt the entry is dropped and the figure encoded again. */
+static int valid_fields(const uint32_t *v) {
+  uint32_t w = v[0], h = v[1], bpc = v[2], cs = v[3], filter = v[4], pred = v[5];
+  uint32_t colors = v[6], inv = v[7], paln = v[8], smask = v[9], sbpc = v[10], spred = v[11];
+  if (w == 0 || h == 0 || w > 1000000 || h > 1000000 ||
+      (uint64_t)w * h > (uint64_t)PB_IMAGE_MAX_PIXELS)
+    return 0;
+  if (bpc != 1 && bpc != 2 && bpc != 4 && bpc != 8 && bpc != 16) return 0;
+  if (cs > 3 || filter < 1 || filter > 2 || paln > 256 || inv > 1 || smask > 1) return 0;
+  if ((cs == 0) != (paln > 0)) return 0; /* indexed exactly when a palette */
+  if (pred != 0 && (pred < 10 || pred > 15)) return 0;
+  if (colors > 4 || (pred && colors == 0)) return 0;
+  if (smask && sbpc != 1 && sbpc != 2 && sbpc != 4 && sbpc != 8 && sbpc != 16) return 0;
+  if (spred != 0 && (spred < 10 || spred > 15)) return 0;
+  if (v[12] || v[13]) return 0;
+  return 1;
+}
+
 static int parse_header(const unsigned char *h, uint64_t file_size, pb_imgcache_entry *e) {
   if (memcmp(h, MAGIC, 8) != 0) return -1;
   const unsigned char *q = h + 8;
   uint32_t v[14];
   for (int i = 0; i < 14; i++) v[i] = get32(q + 4 * i);
   uint64_t dlen = get64(q + 56), slen = get64(q + 64);
-  if (v[3] > 3 || v[4] < 1 || v[4] > 2 || v[8] > 256) return -1;
-  uint64_t pal = (uint64_t)v[8] * 3;
-  if (HEADER_BYTES + pal + dlen + slen + strlen(TRAILER) != file_size) return -1;
+  if (!valid_fields(v)) return -1;
+  uint64_t pal = (uint64_t)v[8] * 3, fixed = HEADER_BYTES + pal + strlen(TRAILER);
+  if (file_size < fixed || dlen > file_size - fixed || slen > file_size - fixed - dlen ||
+      fixed + dlen + slen != file_size)
+    return -1;
+  if (dlen == 0 || (v[9] ? slen == 0 : slen != 0)) return -1;
   memset(e, 0, sizeof *e);
   pb_image_stream *m = &e->meta;
   m->width = (int)v[0];
@@ -210,15 +234,21 @@ static int parse_header(const unsigned char *h, uint64_t file_size, pb_imgcache_
   e->data_len = dlen;
   e->smask_off = e->data_off + dlen;
   e->smask_len = slen;
-  if (!m->colorspace && !m->palette_n) return -1;
-  if (m->width <= 0 || m->height <= 0) return -1;
   return 0;
 }
 
 int pb_imgcache_lookup(pb_imgcache *c, const char *name, pb_imgcache_entry *e) {
   char *path = pb_imgcache_path(c, name);
   int hit = 0;
-  FILE *f = fopen(path, "rb");
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+  if (fd >= 0 && !f) close(fd);
+  struct stat fst;
+  if (f && (fstat(fileno(f), &fst) != 0 || !S_ISREG(fst.st_mode))) {
+    fclose(f); /* not a file this cache wrote: a miss, left alone */
+    f = NULL;
+    fd = -1;
+  }
   if (f) {
     unsigned char h[HEADER_BYTES];
     struct stat st;
@@ -325,8 +355,16 @@ int pb_imgcache_store(pb_imgcache *c, const char *name, const pb_image_stream *s
 }
 
 int pb_imgcache_read(const char *path, uint64_t off, uint64_t len, pb_buf *out) {
-  int fd = open(path, O_RDONLY);
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return PB_EIO;
+  /* the file may have changed since its header was read: never trust len
+   * beyond what is there */
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || off > (uint64_t)st.st_size ||
+      len > (uint64_t)st.st_size - off) {
+    close(fd);
+    return PB_EIO;
+  }
   pb_buf_reserve(out, (size_t)len);
   uint64_t done = 0;
   int rc = 0;

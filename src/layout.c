@@ -19,6 +19,7 @@
 #include "biblio.h"
 #include "diag.h"
 #include "layout.h"
+#include "links.h"
 #include "para.h"
 #include "utf8.h"
 
@@ -230,6 +231,15 @@ static int set_para(layout *L, const pb_span_in *spans, size_t n, double width, 
   return rc;
 }
 
+/* The link policy (links.h) at the layout's door: the URI a target may be
+ * linked as (an arena string), or NULL for text only. */
+static const char *web_uri(layout *L, const char *raw) {
+  char *u = pb_links_web_uri(raw);
+  const char *a = u ? pb_arena_strdup(L->arena, u) : NULL;
+  free(u);
+  return a;
+}
+
 /* Draws one line's runs with its baseline at y, left edge x, on page p.
  * Runs with a URL also get a link area. */
 static void draw_line(layout *L, int p, const pb_line *ln, double x, double y) {
@@ -247,14 +257,15 @@ static void draw_line(layout *L, int p, const pb_line *ln, double x, double y) {
     t->len = r->len;
     t->char_space = r->char_space;
     t->color = r->color;
-    if (r->url && r->len) {
+    const char *uri = r->url && r->len ? web_uri(L, r->url) : NULL;
+    if (uri) {
       pb_item *k = pb_page_add_item(L->doc, pg, PB_ITEM_LINK);
       k->x = x + r->x;
       k->y = y - r->size * 0.25;
       k->w = r->w;
       k->h = r->size * 1.15;
       k->target = PB_TARGET_URI;
-      k->uri = r->url;
+      k->uri = uri;
     }
   }
 }
@@ -374,14 +385,15 @@ static void draw_figure(layout *L, const placed_figure *pf) {
     if (set_para(L, &s, 1, pf->w - 16, 0, &p, NULL, 0) == PB_OK)
       for (size_t i = 0; i < p.nlines && i < 3; i++)
         draw_line(L, L->page, &p.lines[i], x + 8, y + pf->h / 2 + 4 - (double)i * 11);
-    if (pf->fig->url && !pf->fig->path) {
+    const char *uri = pf->fig->path ? NULL : web_uri(L, pf->fig->url);
+    if (uri) {
       pb_item *k = pb_page_add_item(L->doc, pg, PB_ITEM_LINK);
       k->x = x;
       k->y = y;
       k->w = pf->w;
       k->h = pf->h;
       k->target = PB_TARGET_URI;
-      k->uri = pf->fig->url;
+      k->uri = uri;
     }
   }
   L->y = y - 8;
@@ -582,10 +594,12 @@ static void layout_links(layout *L, const pb_plan_card *card) {
       const pb_plan_link *l = &card->links[i];
       pb_target_kind kind;
       const char *target = link_target(l, &kind);
-      if (!target || !*target) continue;
+      /* a target the link policy refuses is printed, not linked */
+      const char *shown = l->local ? l->local : target ? target : l->url;
+      if (!shown || !*shown) continue;
       pb_span_in s[2];
       s[0] = span(pb_arena_printf(L->arena, "[%zu] ", i + 1), PB_FAMILY_SANS, 0, META_SIZE, GRAY);
-      s[1] = span(l->local ? l->local : target, PB_FAMILY_MONO, 0, META_SIZE - 0.5, BLACK);
+      s[1] = span(shown, PB_FAMILY_MONO, 0, META_SIZE - 0.5, BLACK);
       pb_para np;
       if (set_para(L, s, 2, L->width - 10, 0, &np, e->file, l->line ? l->line : e->line) != PB_OK)
         continue;
@@ -605,15 +619,17 @@ static void layout_links(layout *L, const pb_plan_card *card) {
     const pb_plan_link *l = &card->links[i];
     pb_target_kind kind;
     const char *target = link_target(l, &kind);
-    if (!target || !*target) continue;
-    const char *qr_text = kind == PB_TARGET_URI ? target : NULL;
+    const char *shown = !target                 ? l->local ? l->local : l->url
+                        : kind == PB_TARGET_URI ? short_url(L, target)
+                                                : l->local;
+    if (!shown || !*shown) continue;
+    const char *qr_text = target && kind == PB_TARGET_URI ? target : NULL;
     double h = qr_text ? qr + 4 : META_LEADING + 2;
     if (L->y - h < L->bottom) new_page(L);
     pb_span_in s[2];
     s[0] = span(pb_arena_printf(L->arena, "%s  ", l->label), PB_FAMILY_SANS, PB_STYLE_BOLD,
                 META_SIZE + 1, BLACK);
-    s[1] = span(kind == PB_TARGET_URI ? short_url(L, target) : l->local, PB_FAMILY_MONO, 0,
-                META_SIZE, BLACK);
+    s[1] = span(shown, PB_FAMILY_MONO, 0, META_SIZE, BLACK);
     pb_para np;
     if (set_para(L, s, 2, L->width - qr - 16, 0, &np, e->file, l->line ? l->line : e->line) !=
         PB_OK)

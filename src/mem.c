@@ -1,6 +1,7 @@
 #include "mem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,8 +191,23 @@ void *pb_arena_push(pb_arena *a, void **items, size_t *count, size_t *cap, size_
 }
 
 int pb_read_file(const char *path, size_t max_bytes, pb_buf *out) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return PB_EIO;
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; only regular
+   * files are read (a FIFO or device could block or never end) */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return PB_EIO;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+    close(fd);
+    errno = dir ? EISDIR : ENODEV;
+    return PB_EIO;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    close(fd);
+    return PB_EIO;
+  }
   char tmp[65536];
   size_t n;
   int rc = PB_OK;

@@ -1337,6 +1337,33 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
   memset(out, 0, sizeof *out);
   if (!fonts || !arena || !opt || (n > 0 && !spans)) return PB_EUSAGE;
 
+  /* Bounded work: line breaking costs memory and time per character, so a
+   * paragraph is set from its first PB_PARA_MAX_BYTES (a 10 MB line once
+   * took 4 GB and minutes). The cut falls at a span or UTF-8 boundary. */
+  size_t total = 0, keep = n;
+  pb_span_in *cut = NULL;
+  for (size_t i = 0; i < n; i++) {
+    if (total + spans[i].len > PB_PARA_MAX_BYTES) {
+      size_t room = PB_PARA_MAX_BYTES - total;
+      while (room && ((unsigned char)spans[i].text[room] & 0xC0) == 0x80) room--;
+      cut = pb_arena_alloc(arena, (i + 1) * sizeof *cut);
+      memcpy(cut, spans, (i + 1) * sizeof *cut);
+      cut[i].len = room;
+      keep = i + 1;
+      size_t all = total;
+      for (size_t j = i; j < n; j++) all += spans[j].len;
+      pb_warn(diag_file, diag_line,
+              "a paragraph of %zu bytes; only its first %d KB are set (bounded work)", all,
+              PB_PARA_MAX_BYTES >> 10);
+      break;
+    }
+    total += spans[i].len;
+  }
+  if (cut) {
+    spans = cut;
+    n = keep;
+  }
+
   ctx c = {0};
   c.fonts = fonts;
   c.spans = spans;

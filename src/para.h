@@ -77,6 +77,9 @@ typedef struct {
  * Returns 0 or a PB_E* code. Characters no font has are drawn as a visible
  * replacement mark (and reported once per code point by the caller's
  * diagnostics, file:line given in diag_file/diag_line, may be NULL/0). */
+/* The longest paragraph set, in bytes; the rest is dropped with a warning. */
+#define PB_PARA_MAX_BYTES (64 * 1024)
+
 int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, size_t n,
                    const pb_para_options *opt, pb_para *out, const char *diag_file, int diag_line);
 

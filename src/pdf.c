@@ -3,7 +3,7 @@
  * Text goes through pdf_text.c (our own Type0 fonts and TJ operators, not
  * libharu's fonts and encoders). Workarounds for libharu defects (see
  * LIBHARU.md) live here:
- * - links get no border, local files get a Launch action, destinations
+ * - links get no border, local PDFs a GoToR action (never Launch), destinations
  *   keep the zoom (XYZ with null), through the object layer;
  * - the file is written beside the target and renamed into place only when
  *   complete, so a failed build never destroys the previous booklet. */
@@ -28,9 +28,12 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "links.h"
 #include "pdf_image.h"
 #include "pdf_text.h"
 #include "utf8.h"
+
+#define PB_PDF_MAX_PAGES 32767
 
 void pb_pdf_options_default(pb_pdf_options *o) {
   memset(o, 0, sizeof *o);
@@ -279,9 +282,16 @@ static void draw_link(render *r, HPDF_Page page, const pb_item *it, size_t pagen
     if (dst) annot = HPDF_Page_CreateLinkAnnot(page, rect, dst);
   } else {
     if (!it->uri || !*it->uri) return;
+    /* the link policy's last gate (links.h): URIs only for http, https and
+     * mailto; a library file only as GoToR to a relative PDF; never Launch */
+    int gotor = it->target == PB_TARGET_FILE || it->target == PB_TARGET_PDF_FILE;
+    if (gotor ? !pb_links_gotor_allowed(it->uri) : !pb_links_uri_allowed(it->uri)) {
+      pb_warn(NULL, 0, "page %zu: a link the link policy refuses; not linked", pageno + 1);
+      return;
+    }
     pb_buf enc = PB_BUF_INIT;
-    percent_encode(it->uri, &enc);
-    if (enc.len > PB_PDF_MAX_STRING) {
+    percent_encode(gotor ? "https://invalid/" : it->uri, &enc);
+    if (enc.len > PB_PDF_MAX_STRING || strlen(it->uri) > PB_PDF_MAX_STRING) {
       pb_warn(NULL, 0, "page %zu: a link of %zu bytes is too long for a PDF string; link dropped",
               pageno + 1, enc.len);
       pb_buf_free(&enc);
@@ -289,9 +299,10 @@ static void draw_link(render *r, HPDF_Page page, const pb_item *it, size_t pagen
     }
     annot = HPDF_Page_CreateURILinkAnnot(page, rect, enc.data);
     pb_buf_free(&enc);
-    if (annot && it->target == PB_TARGET_PDF_FILE) {
-      /* Another PDF: a GoToR action to its first page, which viewers
-       * follow, where most block a Launch action. */
+    if (annot && gotor) {
+      /* No GoToR API: replace the URI action. /F is a file specification
+       * with the raw bytes (what viewers on Unix open) and /UF in UTF-16;
+       * /D opens the first page. */
       HPDF_MMgr mm = r->pdf->mmgr;
       HPDF_Dict action = HPDF_Dict_New(mm);
       HPDF_Dict spec = HPDF_Dict_New(mm);
@@ -306,22 +317,6 @@ static void draw_link(render *r, HPDF_Page page, const pb_item *it, size_t pagen
         HPDF_Dict_AddName(action, "S", "GoToR");
         HPDF_Dict_Add(action, "F", spec);
         HPDF_Dict_Add(action, "D", dest);
-        HPDF_Dict_AddBoolean(action, "NewWindow", HPDF_TRUE);
-        HPDF_Dict_Add(annot, "A", action);
-      }
-    } else if (annot && it->target == PB_TARGET_FILE) {
-      /* No Launch API: replace the URI action. /F is a file specification
-       * with the raw bytes (what viewers on Unix open) and /UF in UTF-16. */
-      HPDF_MMgr mm = r->pdf->mmgr;
-      HPDF_Dict action = HPDF_Dict_New(mm);
-      HPDF_Dict spec = HPDF_Dict_New(mm);
-      if (action && spec) {
-        HPDF_Dict_AddName(spec, "Type", "Filespec");
-        HPDF_Dict_Add(spec, "F", HPDF_String_New(mm, it->uri, NULL));
-        HPDF_Dict_Add(spec, "UF", HPDF_String_New(mm, it->uri, r->utf8));
-        HPDF_Dict_AddName(action, "Type", "Action");
-        HPDF_Dict_AddName(action, "S", "Launch");
-        HPDF_Dict_Add(action, "F", spec);
         HPDF_Dict_AddBoolean(action, "NewWindow", HPDF_TRUE);
         HPDF_Dict_Add(annot, "A", action);
       }
@@ -538,23 +533,27 @@ static void sync_dir(const char *path) {
   free(dir);
 }
 
-/* Makes a unique temporary name beside path: "dir/.name.XXXXXX", locked
+/* paperbook's own temporary files are ".NAME.pbtmp-XXXXXX": a name a user
+ * would not pick, so that cleaning up never touches their ".out.pdf.backup". */
+#define TEMP_MARK ".pbtmp-"
+
+/* Makes a unique temporary name beside path: "dir/.name.pbtmp-XXXXXX", locked
  * (flock) for as long as *fd_out stays open, so that other builds can tell
  * a file being written from one a killed build left behind. */
 static char *temp_beside(const char *path, int *fd_out) {
   const char *slash = strrchr(path, '/');
   size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
   const char *base = slash ? slash + 1 : path;
-  char *tmp = pb_xmalloc(strlen(path) + 16);
+  char *tmp = pb_xmalloc(strlen(path) + 32);
   memcpy(tmp, path, dirlen);
-  sprintf(tmp + dirlen, ".%s.XXXXXX", base);
+  sprintf(tmp + dirlen, ".%s" TEMP_MARK "XXXXXX", base);
   *fd_out = mkstemp(tmp);
   if (*fd_out >= 0) flock(*fd_out, LOCK_EX);
   return tmp;
 }
 
 /* Removes the temporary files of earlier builds of path that were killed
- * before they could clean up: ".name.XXXXXX" beside it, regular files that
+ * before they could clean up: ".name.pbtmp-XXXXXX" beside it, regular files that
  * nobody holds locked. Failing to is not an error. */
 static void remove_stale_temps(const char *path) {
   const char *slash = strrchr(path, '/');
@@ -565,8 +564,9 @@ static void remove_stale_temps(const char *path) {
   DIR *d = opendir(dir);
   for (struct dirent *de; d && (de = readdir(d));) {
     const char *n = de->d_name;
-    if (n[0] != '.' || strlen(n) != blen + 8 || strncmp(n + 1, base, blen) != 0 ||
-        n[blen + 1] != '.')
+    size_t ml = strlen(TEMP_MARK);
+    if (n[0] != '.' || strlen(n) != blen + 7 + ml || strncmp(n + 1, base, blen) != 0 ||
+        strncmp(n + 1 + blen, TEMP_MARK, ml) != 0)
       continue;
     int fd = openat(dirfd(d), n, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
@@ -587,6 +587,24 @@ static mode_t new_file_mode(const char *path) {
   return 0666 & ~mask;
 }
 
+/* -o -: the whole PDF to standard output, on purpose. */
+static int write_stdout(render *r) {
+  if (HPDF_SaveToStream(r->pdf) != HPDF_OK || fail(r)) return PB_EPDF;
+  HPDF_ResetStream(r->pdf);
+  unsigned char buf[65536];
+  for (;;) {
+    HPDF_UINT32 n = sizeof buf;
+    HPDF_STATUS st = HPDF_ReadFromStream(r->pdf, buf, &n);
+    if (n && fwrite(buf, 1, n, stdout) != n) break;
+    if (st == HPDF_STREAM_EOF)
+      return fflush(stdout) == 0 ? 0
+                                 : (pb_error("-", 0, "cannot write: %s", strerror(errno)), PB_EIO);
+    if (st != HPDF_OK) return PB_EPDF;
+  }
+  pb_error("-", 0, "cannot write to standard output: %s", strerror(errno));
+  return PB_EIO;
+}
+
 /* ---- entry point ----------------------------------------------------- */
 
 int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path) {
@@ -594,6 +612,14 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   if (!opt) {
     pb_pdf_options_default(&defaults);
     opt = &defaults;
+  }
+  if (doc->npages > PB_PDF_MAX_PAGES) {
+    /* libharu's page tree fails beyond this with "error 0x1001" */
+    pb_error(path, 0,
+             "the booklet has %zu pages; a PDF written with libharu holds at most %d "
+             "(select fewer papers with --presenter, --category or digest)",
+             doc->npages, PB_PDF_MAX_PAGES);
+    return PB_ELIMIT;
   }
   err_ctx err = {path, 0, 0, 0};
   render r = {0};
@@ -644,6 +670,10 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   set_info(&r);
   if (fail(&r)) goto out;
 
+  if (strcmp(path, "-") == 0) {
+    rc = write_stdout(&r);
+    goto out;
+  }
   /* Writing through a symbolic link replaces the file it points to, not
    * the link. */
   struct stat lst;
@@ -651,6 +681,12 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   const char *target = resolved ? resolved : path;
   if (stat(target, &lst) == 0 && S_ISDIR(lst.st_mode)) {
     pb_error(path, 0, "is a directory; name the PDF file to write");
+    rc = PB_EIO;
+    goto out;
+  }
+  if (stat(target, &lst) == 0 && !S_ISREG(lst.st_mode)) {
+    /* a device, FIFO or socket is never replaced by a file */
+    pb_error(path, 0, "is not a regular file (a device, FIFO or socket); not written");
     rc = PB_EIO;
     goto out;
   }

@@ -6,11 +6,13 @@
 #include "plan.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "diag.h"
 #include "images.h"
+#include "links.h"
 #include "slides.h"
 
 #define DEFAULT_BOOKLET_TITLE "Paper Reading Booklet · 论文精读"
@@ -133,25 +135,37 @@ static void plan_figure(builder *B, const pb_figure *f, const char *owner_file, 
   pf->natural_h = h;
 }
 
-/* Where a link to a file of the library leads from the output. */
+/* Where a link to a file of the library leads from the output, under the
+ * link policy (links.h): a PDF as a GoToR file link relative to the
+ * output; another file at base_url or in the library's web repository;
+ * NULL (text only) when none applies. Never a Launch action. */
 static const char *local_target(builder *B, const char *local, pb_plan_target *kind) {
   const pb_plan_options *o = B->opt;
-  if (o->base_url) {
-    *kind = PB_PLAN_TARGET_URI;
-    return pb_arena_printf(B->a, "%s%s%s", o->base_url,
-                           o->base_url[0] && o->base_url[strlen(o->base_url) - 1] == '/' ? "" : "/",
-                           local);
+  *kind = PB_PLAN_TARGET_URI;
+  char *u = o->base_url ? pb_links_file_url(o->base_url, 0, local) : NULL;
+  if (!u && !pb_links_gotor_allowed(local) && B->P->lib->repo_url)
+    u = pb_links_file_url(B->P->lib->repo_url, 1, local);
+  if (u) {
+    const char *a = pb_arena_strdup(B->a, u);
+    free(u);
+    return a;
   }
+  if (!pb_links_gotor_allowed(local)) return NULL;
+  const char *t = pb_arena_printf(B->a, "%s%s", o->root_prefix ? o->root_prefix : "", local);
+  if (!pb_links_gotor_allowed(t)) return NULL;
   *kind = PB_PLAN_TARGET_FILE;
-  return pb_arena_printf(B->a, "%s%s", o->root_prefix ? o->root_prefix : "", local);
+  return t;
 }
 
 static void resolve_link(builder *B, pb_plan_link *pl) {
   if (pl->local) {
     pl->target = local_target(B, pl->local, &pl->target_kind);
   } else {
+    /* only http, https and mailto; anything else is printed as text */
     pl->target_kind = PB_PLAN_TARGET_URI;
-    pl->target = pl->url;
+    char *u = pb_links_web_uri(pl->url);
+    pl->target = u ? pb_arena_strdup(B->a, u) : NULL;
+    free(u);
   }
 }
 
@@ -334,28 +348,35 @@ static void plan_presenters(builder *B) {
   }
 }
 
-/* Where a deck links: see pb_plan_deck. */
+/* Where a deck links: see pb_plan_deck. Under the link policy (links.h):
+ * a remote deck only at an http(s) URL, a local one at base_url or in the
+ * repository, a local PDF as a GoToR file link; a local deck of another
+ * kind with neither has no link (never a Launch action). */
 static void deck_target(builder *B, const pb_slide *d, pb_plan_deck *pd) {
   const pb_plan_options *o = B->opt;
   int pdf = d->ext && strcmp(d->ext, "pdf") == 0;
   const char *local = pb_arena_printf(B->a, "%s%s", o->root_prefix ? o->root_prefix : "", d->path);
   const char *base = o->base_url, *repo = B->P->lib->repo_url;
   pd->target_kind = PB_PLAN_TARGET_URI;
+  char *u = NULL;
   if (d->url) {
-    pd->target = d->url;
+    u = pb_links_web_uri(d->url);
+  } else if (base && *base) {
+    u = pb_links_file_url(base, 0, d->path);
+  } else if (repo && *repo) {
+    u = pb_links_file_url(repo, 1, d->path);
+  }
+  if (u) {
+    pd->target = pb_arena_strdup(B->a, u);
+    free(u);
+    if (pdf && !d->url && pb_links_gotor_allowed(local)) pd->local_pdf = local;
     return;
   }
-  if (base && *base)
-    pd->target =
-        pb_arena_printf(B->a, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", d->path);
-  else if (repo && *repo)
-    pd->target = pb_arena_printf(B->a, "%s%sblob/HEAD/%s", repo,
-                                 repo[strlen(repo) - 1] == '/' ? "" : "/", d->path);
-  if (pd->target) {
-    if (pdf) pd->local_pdf = local;
+  if (d->url || !pdf || !pb_links_gotor_allowed(local)) {
+    pd->target = NULL;
     return;
   }
-  pd->target_kind = pdf ? PB_PLAN_TARGET_PDF_FILE : PB_PLAN_TARGET_FILE;
+  pd->target_kind = PB_PLAN_TARGET_PDF_FILE;
   pd->target = local;
 }
 

@@ -14,6 +14,7 @@ int pb_read_markdown(pb_library *lib, const char *path, const pb_read_options *o
   int front_matter = 0;
   /* the reader chosen below reports problems; sniffing stays silent */
   if (pb_read_file(path, PB_READ_MAX_FILE, &raw) == 0 && raw.data) {
+    pb_read_lone_cr_to_lf(&raw);
     const char *p = raw.data, *end = raw.data + raw.len;
     /* a papers/ card named on the command line: "---" first, "title:" inside */
     front_matter = raw.len > 4 && memcmp(p, "---", 3) == 0 && (p[3] == '\n' || p[3] == '\r') &&

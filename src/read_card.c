@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "read_common.h"
+#include "yamlguard.h"
 
 /* Subdirectories deeper than this are not cards but a mistake (or a loop). */
 #define PB_CARDS_MAX_DEPTH 16
@@ -241,6 +242,13 @@ int pb_read_card(pb_library *lib, const char *path, const pb_read_options *opt) 
   }
   const char *ys = src.lines[open + 1 <= close - 1 ? open + 1 : close].s;
   size_t ylen = (size_t)(src.lines[close].s - ys);
+  int deep_line = 0;
+  if (pb_yaml_guard(ys, ylen, PB_YAML_MAX_DEPTH, &deep_line) != 0) {
+    pb_error(src.file, (int)open + 1 + deep_line,
+             "YAML nested more than %d levels deep; card not read", PB_YAML_MAX_DEPTH);
+    rc = PB_EPARSE;
+    goto done;
+  }
   if (!yaml_parser_initialize(&parser)) {
     rc = PB_ENOMEM;
     goto done;

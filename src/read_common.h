@@ -12,6 +12,10 @@
 /* A source larger than this is not a reading-group file. */
 #define PB_READ_MAX_FILE (64u * 1024 * 1024)
 
+/* Old Mac files end lines with a lone CR: turns each lone CR of raw into LF
+ * in place (a CRLF pair is left as it is). */
+void pb_read_lone_cr_to_lf(pb_buf *raw);
+
 /* Text as (pointer, length); never NUL-terminated by contract. */
 typedef struct {
   const char *s;

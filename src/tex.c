@@ -27,6 +27,7 @@
 
 #include "diag.h"
 #include "images.h"
+#include "links.h"
 #include "utf8.h"
 
 /* ==== fonts the .tex names ============================================ */
@@ -546,6 +547,13 @@ static void remove_stale_figures(tex *T) {
   closedir(d);
 }
 
+static const char *span_target(tex *T, const char *url) {
+  char *u = pb_links_web_uri(url);
+  const char *a = u ? pb_arena_strdup(T->arena, u) : NULL;
+  free(u);
+  return a;
+}
+
 /* ==== rich text ======================================================== */
 
 static void put_spans(tex *T, pb_buf *b, const pb_block *blk) {
@@ -553,9 +561,10 @@ static void put_spans(tex *T, pb_buf *b, const pb_block *blk) {
     const pb_span *s = &blk->spans[i];
     if (!s->text || !*s->text) continue;
     int close = 0;
-    if ((s->style & PB_STYLE_LINK) && s->url && *s->url) {
+    const char *target = (s->style & PB_STYLE_LINK) ? span_target(T, s->url) : NULL;
+    if (target) {
       pb_buf_puts(b, "\\href{");
-      put_url(b, s->url, 0);
+      put_url(b, target, 0);
       pb_buf_puts(b, "}{");
       close++;
     }
@@ -566,7 +575,7 @@ static void put_spans(tex *T, pb_buf *b, const pb_block *blk) {
     int breakable = is_remote(s->text) || (s->url && strcmp(s->text, s->url) == 0);
     put_text(T, b, s->text, strlen(s->text), breakable ? ESC_BREAKABLE : ESC_TEXT);
     while (close--) pb_buf_putc(b, '}');
-    if (s->style & PB_STYLE_LINK) put_url_note(T, b, s->url, s->text);
+    if (target) put_url_note(T, b, target, s->text);
   }
 }
 
@@ -638,21 +647,23 @@ static void put_blocks(tex *T, pb_buf *b, const pb_text *t) {
 
 /* ==== cards ============================================================ */
 
-/* \href target for a link: remote URLs as they are; files in the library
- * as run: links relative to the .tex (the PDF is made next to it). */
-static void put_link_target(tex *T, pb_buf *b, const char *url, const char *local) {
-  if (local && !is_remote(url)) {
-    pb_buf_puts(b, "run:");
-    if (T->root_rel)
-      put_url(b, T->root_rel, 1);
-    else if (T->lib->root) {
-      put_url(b, T->lib->root, 1);
-      pb_buf_putc(b, '/');
-    }
-    put_url(b, local, 1);
-    return;
+/* \href target for a link under the link policy (links.h), an arena
+ * string or NULL for text only: http, https and mailto URLs; a PDF of the
+ * library relative to the .tex (hyperref makes it GoToR; the PDF is made
+ * next to it); another library file in the library's repository. Never
+ * run: (a Launch action). */
+static const char *link_target(tex *T, const char *url, const char *local) {
+  char *u = NULL;
+  if (local) {
+    const char *rel = pb_arena_printf(T->arena, "%s%s", T->root_rel ? T->root_rel : "", local);
+    if (pb_links_gotor_allowed(rel)) return rel;
+    if (T->lib->repo_url) u = pb_links_file_url(T->lib->repo_url, 1, local);
+  } else {
+    u = pb_links_web_uri(url);
   }
-  put_url(b, url ? url : "", 0);
+  const char *a = u ? pb_arena_strdup(T->arena, u) : NULL;
+  free(u);
+  return a;
 }
 
 static const char *const LEVEL_NAMES[] = {"chapter",       "section",   "subsection",
@@ -704,9 +715,10 @@ static void put_figures(tex *T, pb_buf *b, const pb_plan_figure *figs, size_t n)
     const char *shown = f->src ? f->src : f->path ? f->path : f->url ? f->url : "?";
     if (!f->path) {
       pb_buf_puts(b, "\\pbplaceholder{");
-      if (f->url && *f->url) {
+      const char *target = span_target(T, f->url);
+      if (target) {
         pb_buf_puts(b, "\\href{");
-        put_url(b, f->url, 0);
+        put_url(b, target, 0);
         pb_buf_puts(b, "}{remote figure not included: ");
         put_text(T, b, f->url, strlen(f->url), ESC_BREAKABLE);
         pb_buf_puts(b, "}}\n");
@@ -765,12 +777,18 @@ static void put_card(tex *T, const pb_plan_card *c, int level) {
       const pb_plan_link *l = &c->links[i];
       if (l->matched || (!(l->url && *l->url) && !l->local)) continue;
       if (n++) pb_buf_puts(b, "\\quad ");
-      pb_buf_puts(b, "\\href{");
-      put_link_target(T, b, l->url, l->local);
-      pb_buf_puts(b, "}{");
+      const char *target = link_target(T, l->url, l->local);
+      if (target) {
+        pb_buf_puts(b, "\\href{");
+        put_url(b, target, l->local != NULL);
+        pb_buf_puts(b, "}{");
+      } else {
+        pb_buf_putc(b, '{');
+      }
       put_str(T, b, l->label);
       pb_buf_putc(b, '}');
-      put_url_note(T, b, l->local && !is_remote(l->url) ? l->local : l->url, NULL);
+      /* print mode: the target as a footnote, also when it is not linked */
+      put_url_note(T, b, l->local ? l->local : target ? target : l->url, NULL);
       flush_dropped(T, e->file, l->line ? l->line : e->line);
     }
     pb_buf_puts(b, "}\n");
@@ -851,9 +869,14 @@ static void put_session(tex *T, pb_buf *b, const pb_plan_session *s) {
   }
   if (s->deck) {
     const char *dname = s->deck->local ? s->deck->local : s->deck->url;
-    pb_buf_puts(b, " {\\small\\sffamily — deck: \\href{");
-    put_link_target(T, b, s->deck->url, s->deck->local);
-    pb_buf_puts(b, "}{");
+    const char *target = link_target(T, s->deck->url, s->deck->local);
+    pb_buf_puts(b, " {\\small\\sffamily — deck: ");
+    if (target) {
+      pb_buf_puts(b, "\\href{");
+      put_url(b, target, s->deck->local != NULL);
+      pb_buf_puts(b, "}");
+    }
+    pb_buf_puts(b, "{");
     put_text(T, b, dname ? dname : "", dname ? strlen(dname) : 0, ESC_BREAKABLE);
     pb_buf_puts(b, "}}");
   }

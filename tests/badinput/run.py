@@ -559,6 +559,210 @@ def gen_report(lib, kind):
     write(os.path.join(lib, "log.md"), data)
 
 
+# ---- safety (issue 17): links, outputs, confinement, bounded work -------------
+
+sys.path.insert(0, os.path.join(HERE, "..", "safety"))
+
+DANGEROUS = ["JaVaScRiPt:alert(1)", "java\tscript:alert(2)", "&#106;avascript:alert(3)",
+             "%6Aavascript:alert(4)", "vbscript:msgbox(5)", "file:///etc/passwd",
+             "data:text/html,<b>6</b>", "smb://host/share", "ms-settings:display",
+             "\\\\host\\share", "//evil.example/x", " \x01javascript:alert(7)"]
+
+
+def links_post(lib, out, expect_text):
+    """After the build: no forbidden link in any PDF or .tex written, and
+    the refused targets still printed as text when expect_text is set."""
+    import scan_links
+    problems = []
+    for base, _, files in os.walk(lib):
+        for f in files:
+            p = os.path.join(base, f)
+            if f.endswith(".pdf"):
+                problems += ["%s: %s" % (p, b) for b in scan_links.scan(p)]
+                if expect_text and f == os.path.basename(out):
+                    t = subprocess.run(["pdftotext", p, "-"], capture_output=True).stdout
+                    if b"msgbox(5)" not in t:
+                        problems.append("%s: refused link not printed as text" % p)
+            if f.endswith(".tex"):
+                t = open(p, encoding="utf-8", errors="replace").read()
+                for m in re.finditer(r"\\href\{([^}]*)\}", t):
+                    u = m.group(1)
+                    if not re.match(r"(https?|mailto):", u, re.I) and not (
+                            u.lower().endswith(".pdf") and ":" not in u and "\\" not in u):
+                        problems.append("%s: \\href{%s}" % (p, u))
+    return problems
+
+
+def gen_links(lib, kind):
+    """Cards in every input format whose links use forbidden schemes."""
+    gen_base(lib)
+    write(os.path.join(lib, "Slide", "evil.sh"), b"#!/bin/sh\necho pwned\n")
+    write(os.path.join(lib, "Slide", "deck.pdf"), b"%PDF-1.4\n%%EOF\n")
+    d = [x.replace("\\t", "\t").replace("\\x01", "\x01") for x in DANGEROUS]
+    yq = lambda x: '"%s"' % x.replace("\\", "\\\\").replace("\t", "\\t").replace("\x01", "\\x01")
+    if kind in ("card", "print", "handout", "tex", "base-url"):
+        fields = "presenter: 张三\ndate: 2024-01-05\nlinks:\n  - https://arxiv.org/abs/9\n"
+        fields += "".join("  - %s\n" % yq(x) for x in d)
+        fields += "  - Slide/evil.sh\n  - Slide/deck.pdf\n"
+        body = "Body " + " ".join("[s%d](<%s>)" % (i, x.replace("\t", "").replace("\x01", ""))
+                                  for i, x in enumerate(d)) + " [ok](mailto:a@b.org).\n"
+        write(os.path.join(lib, "papers", "b.md"), card("Links", fields, body).encode())
+    if kind == "tex":
+        os.makedirs(os.path.join(lib, "tex"))
+    if kind == "base-url":
+        write(os.path.join(lib, "paperbook.yml"), b"base_url: 'javascript:alert(8)//'\n")
+    if kind == "report":
+        body = "# Links\n\n## CV\n\n> Dangerous links (NeurIPS 2023)  \n"
+        body += "".join("> [L%d](<%s>),\n" % (i, x.replace("\t", "").replace("\x01", ""))
+                        for i, x in enumerate(d))
+        body += "> [Slide](Slide/evil.sh)\n>> summary [x](vbscript:msgbox(5)) text\n"
+        write(os.path.join(lib, "log.md"), body.encode())
+    if kind == "checkins":
+        body = "## check-ins\n\n"
+        for i, x in enumerate(d):
+            body += ("> > [2024-12-%02d]-[乙]-[Paper %d](https://arxiv.org/abs/%d)\n"
+                     "> > 论文简述：see [this](<%s>) and <%s>.\n>\n") % (
+                         i + 1, i, i, x.replace("\t", "").replace("\x01", ""), x)
+        body += "> > [2024-11-01]-[丙]-[Paper x]-[vbscript](vbscript:msgbox(5))\n"
+        write(os.path.join(lib, "log.md"), body.encode())
+    return {"post": lambda out: links_post(lib, out, kind == "print")}
+
+
+def need_root():
+    if os.geteuid() != 0:
+        raise Skip("needs root (mknod)")
+
+
+def gen_special_out(lib, kind):
+    """An output path that is not a new name or a regular file in the
+    library: the special file or the outside file must stay as it was."""
+    gen_base(lib)
+    case = os.path.dirname(lib)
+    outside = os.path.join(case, "outside.pdf")
+    write(outside, b"precious outside file\n")
+    target = os.path.join(lib, "out.pdf")
+    if kind == "chardev":
+        need_root()
+        os.mknod(os.path.join(lib, "dev"), 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    elif kind == "fifo":
+        os.mkfifo(os.path.join(lib, "fifo"))
+    elif kind == "socket":
+        import socket
+        sk = socket.socket(socket.AF_UNIX)
+        sk.bind(os.path.join(lib, "sock"))
+        sk.close()
+    elif kind in ("symlink-outside", "symlink-outside-allowed"):
+        os.symlink(outside, target)
+    elif kind == "build-symlink-outside":
+        os.makedirs(os.path.join(case, "elsewhere"))
+        os.symlink(os.path.join(case, "elsewhere"), os.path.join(lib, "build"))
+        write(os.path.join(case, "elsewhere", "paperbook.pdf"), b"precious\n")
+    elif kind == "config-outside":
+        write(os.path.join(lib, "paperbook.yml"), b"output: ../outside.pdf\n")
+    elif kind == "config-absolute":
+        write(os.path.join(lib, "paperbook.yml"), ("output: %s\n" % outside).encode())
+    elif kind == "config-device":
+        # never the real /dev/null: a broken build would replace it for
+        # everyone on the machine
+        need_root()
+        os.mknod(os.path.join(lib, "dev"), 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        write(os.path.join(lib, "paperbook.yml"), b"output: dev\n")
+    elif kind == "backup":
+        write(os.path.join(lib, ".out.pdf.backup"), b"user's own\n")
+        write(os.path.join(lib, ".out.pdf.pbtmp-"), b"user's own too\n")
+
+    def post(out):
+        problems = []
+        with open(outside, "rb") as f:
+            changed = f.read() != b"precious outside file\n"
+        if changed != (kind == "symlink-outside-allowed"):
+            problems.append("the file outside the library was %schanged" % ("" if changed else "not "))
+        checks = {"chardev": ("dev", stat.S_ISCHR), "fifo": ("fifo", stat.S_ISFIFO),
+                  "socket": ("sock", stat.S_ISSOCK), "symlink-outside": ("out.pdf", stat.S_ISLNK),
+                  "build-symlink-outside": ("build", stat.S_ISLNK)}
+        if kind in checks:
+            name, test = checks[kind]
+            if not test(os.lstat(os.path.join(lib, name)).st_mode):
+                problems.append("%s is no longer what it was" % name)
+        if kind == "build-symlink-outside":
+            with open(os.path.join(case, "elsewhere", "paperbook.pdf"), "rb") as f:
+                if f.read() != b"precious\n":
+                    problems.append("the file behind build/ was changed")
+        if kind == "config-device" and not stat.S_ISCHR(os.lstat(os.path.join(lib, "dev")).st_mode):
+            problems.append("the device named by output: is no longer a device")
+        if kind == "backup":
+            for n in (".out.pdf.backup", ".out.pdf.pbtmp-"):
+                if not os.path.exists(os.path.join(lib, n)):
+                    problems.append("the user's %s was deleted" % n)
+        return problems
+    return {"post": post}
+
+
+def gen_confine_input(lib, kind):
+    """paperbook.yml names inputs outside the library or special files."""
+    gen_base(lib)
+    case = os.path.dirname(lib)
+    write(os.path.join(case, "secret.md"),
+          b"# S\n\n## CV\n\n> SECRETPAPER (NeurIPS 2023)\n> [Paper](https://x.org/1)\n")
+    if kind in ("relative", "relative-allowed"):
+        write(os.path.join(lib, "paperbook.yml"), b"inputs: [../secret.md]\n")
+    elif kind == "absolute":
+        write(os.path.join(lib, "paperbook.yml"), b"inputs: [/proc/self/environ]\n")
+    elif kind == "symlink":
+        os.symlink(os.path.join(case, "secret.md"), os.path.join(lib, "REPORT.md"))
+        write(os.path.join(lib, "paperbook.yml"), b"inputs: [REPORT.md]\n")
+    elif kind == "fifo":
+        os.mkfifo(os.path.join(lib, "REPORT.md"))
+        write(os.path.join(lib, "paperbook.yml"), b"inputs: [REPORT.md]\n")
+    elif kind == "config-fifo":
+        os.mkfifo(os.path.join(lib, "paperbook.yml"))
+    elif kind == "cmdline-fifo":
+        os.mkfifo(os.path.join(lib, "log.md"))
+
+    def post(out):
+        if os.path.exists(out):
+            t = subprocess.run(["pdftotext", out, "-"], capture_output=True).stdout
+            if (b"SECRETPAPER" in t or b"PATH=" in t) != (kind == "relative-allowed"):
+                return ["SECRETPAPER typeset: %s" % (b"SECRETPAPER" in t)]
+        return []
+    return {"post": post, "timeout": 20}
+
+
+def gen_bounded(lib, kind):
+    """Inputs that once took minutes or gigabytes; run with a tight timeout."""
+    gen_base(lib)
+    br = "[" * 400000
+    if kind == "bracket-report":
+        write(os.path.join(lib, "log.md"),
+              ("# R\n\n## CV\n\n> Title (NeurIPS 2023)\n> " + br + "\n").encode())
+    elif kind == "bracket-checkins":
+        write(os.path.join(lib, "log.md"),
+              ("## c\n\n> > [2024-12-01]-[a]-[T](https://x.org)\n> > " + br +
+               "\n>\n> > [2024-12-02]-[b]-" + br + "\n").encode())
+    elif kind == "bracket-card":
+        write(os.path.join(lib, "papers", "b.md"), card("Br", body=br + "\n").encode())
+    elif kind == "yaml-150k":
+        write(os.path.join(lib, "papers", "b.md"),
+              ("---\ntitle: Deep\nx: " + "[" * 150000 + "]" * 150000 + "\n---\n").encode())
+    elif kind == "config-yaml-150k":
+        write(os.path.join(lib, "paperbook.yml"), ("x: " + "[" * 150000 + "\n").encode())
+    elif kind == "line-10mb":
+        write(os.path.join(lib, "papers", "b.md"), card("Long", body="x" * (10 << 20) + "\n").encode())
+    return {"timeout": 20}
+
+
+def gen_low(lib, kind):
+    """The small findings of issue 17."""
+    gen_base(lib)
+    if kind == "fifo-figure":
+        os.remove(os.path.join(lib, "Images", "f.png"))
+        os.mkfifo(os.path.join(lib, "Images", "f.png"))
+    elif kind == "cr-only":
+        write(os.path.join(lib, "log.md"),
+              b"# R\r\r## CV\r\r> Old Mac paper (NeurIPS 2023)\r> [Paper](https://x.org/1)\r")
+    return {"timeout": 20}
+
+
 # ---- running ---------------------------------------------------------------
 
 def parse_cases():
@@ -620,7 +824,9 @@ def crashed(rc, output):
 def stray_temps(directory, base):
     if not os.path.isdir(directory):
         return []
-    return [n for n in os.listdir(directory) if n.startswith("." + base + ".")]
+    # paperbook's own temporary files: ".NAME.pbtmp-XXXXXX"
+    pat = re.compile(re.escape("." + base) + r"\.pbtmp-[A-Za-z0-9]{6}$")
+    return [n for n in os.listdir(directory) if pat.match(n)]
 
 
 def run_case(binary, work, c, verbose):
@@ -645,12 +851,13 @@ def run_case(binary, work, c, verbose):
     target = None
     if "-o" in args:
         target = args[args.index("-o") + 1]
-        if os.path.isdir(os.path.dirname(target)) and not os.path.isdir(target):
+        if (os.path.isdir(os.path.dirname(target)) and not os.path.isdir(target) and
+                (not os.path.lexists(target) or stat.S_ISREG(os.lstat(target).st_mode))):
             write(target, good_pdf(binary, work))
             if opts.get("nobody"):
                 os.chmod(target, 0o666)
     before = None
-    if target and os.path.isfile(target):
+    if target and os.path.isfile(target) and not opts.get("keep_target"):
         with open(target, "rb") as f:
             before = f.read()
     cmd = [binary] + args
@@ -686,14 +893,20 @@ def run_case(binary, work, c, verbose):
     if target and before is not None:
         with open(target, "rb") as f:
             after = f.read()
-        if r.returncode != 0 and after != before:
+        # exit 1 with "wrote": findings (an error in one card, a refused
+        # input), the rest written; otherwise a failed build keeps the PDF
+        wrote = "paperbook: wrote" in output
+        if r.returncode != 0 and not wrote and after != before:
             problems.append("the previous PDF at %s was changed by a failed build" % target)
-        if r.returncode == 0 and not (after.startswith(b"%PDF-") and b"%%EOF" in after[-32:]):
+        if (r.returncode == 0 or wrote) and not (after.startswith(b"%PDF-") and
+                                                  b"%%EOF" in after[-32:]):
             problems.append("%s is not a complete PDF" % target)
     if target:
         left = stray_temps(os.path.dirname(target) or ".", os.path.basename(target))
         if left:
             problems.append("temporary files left: %s" % ", ".join(left))
+    if opts.get("post"):
+        problems += opts["post"](target or out)
     if problems:
         return False, "; ".join(problems) + "\n--- output ---\n" + output
     return True, "%.1f s" % elapsed
@@ -764,7 +977,7 @@ def special_kill(binary, work):
         print("%s %.3f s: %s; PDF %s; temp files left: %s" % (
             when, delay, state, "unchanged" if now == old else "replaced", left or "none"))
         for n in left:
-            if not re.fullmatch(r"\.out\.pdf\.[A-Za-z0-9]{6}", n):
+            if not re.fullmatch(r"\.out\.pdf\.pbtmp-[A-Za-z0-9]{6}", n):
                 print("FAIL: unexpected file %s" % n)
                 ok = False
     if not midwrite:

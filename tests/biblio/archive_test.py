@@ -33,6 +33,10 @@ def fail(msg):
 
 
 def run(cmd, **kw):
+    # the library's inputs: names the archive in ../shared, outside the
+    # library: only the command line may allow that (issue 17)
+    if os.path.basename(cmd[0]) == "paperbook" and len(cmd) > 1 and not cmd[1].startswith("-"):
+        cmd = cmd[:2] + ["--allow-outside"] + cmd[2:]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=180, **kw)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 

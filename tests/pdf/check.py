@@ -206,10 +206,12 @@ def main():
     check("/URI (https://arxiv.org/abs/2404.02905)" in qdf, "URI link to arxiv")
     check("/URI (https://example.org/%E5%8D%9A%E5%AE%A2/a%20b)" in qdf,
           "non-ASCII URI percent-encoded")
-    check("/S /Launch" in qdf, "Launch action for the slide deck")
+    check("/S /GoToR" in qdf and "/S /Launch" not in qdf, "GoToR (never Launch) for the PDF deck")
+    check("javascript" not in qdf and "file:" not in qdf and "evil.sh" not in qdf and
+          "etc/x.pdf" not in qdf, "links the link policy refuses are not in the PDF")
     uf = re.search(r"/UF <([0-9a-fA-F]+)>", qdf)
-    check(uf is not None and bytes.fromhex(uf.group(1)).decode("utf-16") == "Slide/VAR 论文.pptx",
-          "Launch file spec names Slide/VAR 论文.pptx")
+    check(uf is not None and bytes.fromhex(uf.group(1)).decode("utf-16") == "Slide/VAR 论文.pdf",
+          "GoToR file spec names Slide/VAR 论文.pdf")
     objs = {int(m.group(1)): " ".join(m.group(2).split())
             for m in re.finditer(r"\n(\d+) 0 obj\n(.*?)\nendobj", qdf, re.S)}
     page2 = re.search(r"%% Page 2\n%%[^\n]*\n(\d+) 0 obj", qdf)

@@ -123,7 +123,12 @@ int main(int argc, char **argv) {
   link(doc, p1, PB_TARGET_URI, x, y - 3, w, 14, "https://example.org/博客/a b", 0, 0);
   x += w + 12;
   w = text_line(doc, p1, PB_FAMILY_SANS, 0, 11, x, y, "Slide", blue);
-  link(doc, p1, PB_TARGET_FILE, x, y - 3, w, 14, "Slide/VAR 论文.pptx", 0, 0);
+  link(doc, p1, PB_TARGET_FILE, x, y - 3, w, 14, "Slide/VAR 论文.pdf", 0, 0);
+  /* the back end's gate of the link policy: none of these is drawn */
+  link(doc, p1, PB_TARGET_FILE, x, y - 3, w, 14, "Slide/evil.sh", 0, 0);
+  link(doc, p1, PB_TARGET_FILE, x, y - 3, w, 14, "../../../etc/x.pdf/../../x.pdf", 0, 0);
+  link(doc, p1, PB_TARGET_URI, x, y - 3, w, 14, "javascript:alert(1)", 0, 0);
+  link(doc, p1, PB_TARGET_URI, x, y - 3, w, 14, " file:///etc/passwd", 0, 0);
   x += w + 12;
   w = text_line(doc, p1, PB_FAMILY_SANS, 0, 11, x, y, "→ 测试网格", blue);
   link(doc, p1, PB_TARGET_PAGE, x, y - 3, w, 14, NULL, 1, H - 60);

@@ -422,8 +422,11 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "\\pbmeta{NeurIPS 2024 · Oral \\& spotlight\\quad 张三 · 2024-12-29}"),
         "meta line");
   CHECK(contains(tex, "\\pbmeta{arXiv 2024\\quad 李四 · 2024-11-03}"), "meta line with raw venue");
-  CHECK(contains(tex, "\\href{run:") && contains(tex, "Slide/deck 1.pptx}{Slides}"),
-        "local slide link");
+  /* the link policy: a local deck that is not a PDF is never a run: link
+   * (a Launch action); without a repository URL it is text */
+  CHECK(!contains(tex, "run:") && !contains(tex, "Slide/deck 1.pptx}{Slides}") &&
+            contains(tex, "{Slides}"),
+        "local slide link is text, not run:");
   CHECK(contains(tex, "\\pbfigure{figures/fig-001.png}"), "WebP figure");
   CHECK(contains(tex, "\\pbfigure{figures/fig-002.jpg}"), "JPEG figure");
   CHECK(contains(tex, "\\pbfigure{figures/fig-003.png}"), "PNG figure");

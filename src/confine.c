@@ -1,0 +1,130 @@
+#include "confine.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "mem.h"
+
+char *pb_confine_resolve(const char *path) {
+  char buf[PATH_MAX];
+  if (realpath(path, buf)) return pb_xstrdup(buf);
+  /* not there (yet): resolve the directory, then follow a dangling link
+   * at the last component a few times */
+  char *cur = pb_xstrdup(path);
+  for (int hop = 0; hop < 40; hop++) {
+    const char *slash = strrchr(cur, '/');
+    char *dir =
+        slash ? pb_xstrndup(cur, slash == cur ? 1 : (size_t)(slash - cur)) : pb_xstrdup(".");
+    const char *base = slash ? slash + 1 : cur;
+    char rdir[PATH_MAX];
+    if (!realpath(dir, rdir)) {
+      free(dir);
+      free(cur);
+      return NULL;
+    }
+    free(dir);
+    pb_buf full = PB_BUF_INIT;
+    pb_buf_printf(&full, "%s%s%s", rdir, strcmp(rdir, "/") == 0 ? "" : "/", base);
+    char link[PATH_MAX];
+    ssize_t n = readlink(full.data, link, sizeof link - 1);
+    if (n < 0) {
+      free(cur);
+      return pb_buf_detach(&full);
+    }
+    link[n] = 0;
+    free(cur);
+    if (link[0] == '/') {
+      cur = pb_xstrdup(link);
+    } else {
+      pb_buf next = PB_BUF_INIT;
+      pb_buf_printf(&next, "%s/%s", rdir, link);
+      cur = pb_buf_detach(&next);
+    }
+    pb_buf_free(&full);
+    if (realpath(cur, buf)) {
+      free(cur);
+      return pb_xstrdup(buf);
+    }
+  }
+  free(cur);
+  return NULL;
+}
+
+int pb_confine_is_inside(const char *root_real, const char *path_real) {
+  if (!root_real || !path_real) return 0;
+  size_t n = strlen(root_real);
+  if (strcmp(root_real, "/") == 0) return 1;
+  return strncmp(root_real, path_real, n) == 0 && (path_real[n] == 0 || path_real[n] == '/');
+}
+
+int pb_confine_is_special(const char *path, const char **what) {
+  struct stat st;
+  if (stat(path, &st) != 0) return 0;
+  const char *w = S_ISFIFO(st.st_mode)                         ? "a FIFO"
+                  : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                  : S_ISSOCK(st.st_mode)                       ? "a socket"
+                                                               : NULL;
+  if (what) *what = w;
+  return w != NULL;
+}
+
+/* 1 when path resolves outside root (both resolved); a path or root that
+ * cannot be resolved counts as outside. */
+static int outside(const char *path, const char *root) {
+  char *rp = pb_confine_resolve(path);
+  char rroot[PATH_MAX];
+  int out = !rp || !realpath(root, rroot) || !pb_confine_is_inside(rroot, rp);
+  free(rp);
+  return out;
+}
+
+int pb_confine_output(const char *path, const char *root, int from_library, int allow_outside,
+                      const char *cfg_file) {
+  const char *what = NULL;
+  if (pb_confine_is_special(path, &what)) {
+    pb_error(path, 0, "is %s, not a regular file; not written (use -o - for standard output)",
+             what);
+    return -1;
+  }
+  if (allow_outside) return 0;
+  struct stat lst;
+  int is_link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+  if ((from_library || is_link) && outside(path, root)) {
+    if (from_library && cfg_file)
+      pb_error(cfg_file, 0,
+               "output '%s' is outside the library root; not written (--allow-outside on the "
+               "command line permits it)",
+               path);
+    else if (is_link)
+      pb_error(path, 0,
+               "is a symbolic link to a file outside the library root; not written "
+               "(--allow-outside on the command line permits it)");
+    else
+      pb_error(path, 0,
+               "resolves outside the library root (a symbolic link on the way); not written "
+               "(--allow-outside on the command line permits it)");
+    return -1;
+  }
+  return 0;
+}
+
+int pb_confine_input(const char *path, const char *root, int allow_outside, const char *cfg_file) {
+  const char *what = NULL;
+  if (pb_confine_is_special(path, &what)) {
+    pb_error(cfg_file, 0, "input '%s' is %s, not a regular file; not read", path, what);
+    return -1;
+  }
+  if (!allow_outside && outside(path, root)) {
+    pb_error(cfg_file, 0,
+             "input '%s' is outside the library root; not read (--allow-outside on the command "
+             "line permits it)",
+             path);
+    return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,37 @@
+/* Confinement: what a library may make paperbook read or write. A library
+ * is written by strangers, so paths that come from it (paperbook.yml's
+ * output: and inputs:, symbolic links committed into it, the cache under
+ * build/) must stay inside the library root once every symbolic link is
+ * resolved, unless the command line says --allow-outside (a setting in the
+ * library cannot). Special files (FIFOs, devices, sockets) are never read
+ * as inputs nor replaced as outputs. Every refusal is an error printed
+ * through diag. */
+#ifndef PB_CONFINE_H
+#define PB_CONFINE_H
+
+/* The absolute path path names once every symbolic link is resolved, also
+ * when its last component does not exist yet (then its directory is
+ * resolved). NULL when its directory does not exist. malloc'd. */
+char *pb_confine_resolve(const char *path);
+
+/* 1 when the resolved path is root_real itself or below it. */
+int pb_confine_is_inside(const char *root_real, const char *path_real);
+
+/* Checks an output path before anything is written: it must be a regular
+ * file or a new name (not a device, FIFO, socket or directory); from_library
+ * (the path came from paperbook.yml) or a symbolic link at path must resolve
+ * inside root unless allow_outside. Returns 0, or -1 after an error naming
+ * the path (and where it came from, cfg_file, when not NULL). */
+int pb_confine_output(const char *path, const char *root, int from_library, int allow_outside,
+                      const char *cfg_file);
+
+/* Checks an input named by the library (inputs: in paperbook.yml): it
+ * must be a regular file inside root (after resolving links) unless
+ * allow_outside. Returns 0, or -1 after an error at cfg_file. */
+int pb_confine_input(const char *path, const char *root, int allow_outside, const char *cfg_file);
+
+/* 1 when path exists and is a FIFO, device or socket (stat, following
+ * links); *what gets "a FIFO", "a device" or "a socket". */
+int pb_confine_is_special(const char *path, const char **what);
+
+#endif

@@ -1,0 +1,21 @@
+# A library from a stranger is safe to build (issue 17): the link policy's
+# unit table, and a scan of every PDF the suite built for links the policy
+# forbids (it runs after every other test: DEPENDS on all of them).
+add_executable(links_test ${PB_TESTS}/safety/links_test.c)
+target_link_libraries(links_test PRIVATE pbcore)
+add_test(NAME links-policy COMMAND links_test)
+set_tests_properties(links-policy PROPERTIES TIMEOUT 60 LABELS safety)
+
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_FOUND)
+  add_test(NAME links-scan-built-pdfs
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/scan_links.py ${CMAKE_BINARY_DIR})
+  set_tests_properties(links-scan-built-pdfs PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77
+    LABELS safety)
+  function(pb_links_scan_last)
+    get_property(all DIRECTORY ${PB_TESTS} PROPERTY TESTS)
+    list(REMOVE_ITEM all links-scan-built-pdfs)
+    set_tests_properties(links-scan-built-pdfs PROPERTIES DEPENDS "${all}")
+  endfunction()
+  cmake_language(DEFER DIRECTORY ${PB_TESTS} CALL pb_links_scan_last)
+endif()
