@@ -110,7 +110,9 @@ static const char build_help[] =
     "                          add the per-presenter session appendix, or the\n"
     "                          index of the decks under Slide/ (repeatable)\n"
     "      --dpi N             downsample figures above N dpi at placed size\n"
-    "      --print             print mode: URLs as numbered notes, grayscale\n"
+    "      --print             for a black-and-white printer: figures in grayscale,\n"
+    "                          links black with their URLs as numbered notes under\n"
+    "                          each card, headings and rules black\n"
     "      --format pdf|tex|bib\n"
     "                          tex: write DIR/booklet.tex for xelatex and the\n"
     "                          figures it needs (-o names the directory);\n"
@@ -545,6 +547,7 @@ static int write_pdf(render *R, const pb_doc *doc) {
   pb_pdf_options_default(&pdfo);
   pdfo.dpi = R->o.dpi ? R->o.dpi : R->cfg.dpi;
   if (R->cmd == CMD_DIGEST && !R->o.dpi) pdfo.dpi = 150;
+  pdfo.gray = R->o.print;
   char *cache = R->o.no_cache ? NULL : pb_cli_cache_dir(&R->o, R->root);
   pdfo.cache_dir = cache;
   int rc = pb_pdf_write(doc, &pdfo, R->output);

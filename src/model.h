@@ -14,7 +14,8 @@ enum {
   PB_STYLE_BOLD = 1,
   PB_STYLE_ITALIC = 2,
   PB_STYLE_CODE = 4,
-  PB_STYLE_LINK = 8 /* span.url is set */
+  PB_STYLE_LINK = 8,   /* span.url is set */
+  PB_STYLE_STRIKE = 16 /* ~~struck~~ */
 };
 
 typedef struct {
@@ -237,7 +238,9 @@ const pb_category **pb_top_categories(pb_arena *a, const pb_library *lib, const 
                                       size_t norder);
 
 /* The earliest and latest entry dates (ISO strings), or NULL for both when
- * no entry is dated. */
+ * no entry is dated. A lone outlier (a date more than 90 days from every
+ * other, of at least four) is left out: one misdated card does not stretch
+ * a 2025 booklet back to 2024 (the readers warn about such dates). */
 void pb_library_date_range(const pb_library *lib, const char **first, const char **last);
 
 /* Distinct presenters of the entries (and of the absences when
