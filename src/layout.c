@@ -533,6 +533,28 @@ static void flow_blocks(layout *L, set_block *blocks, size_t nb) {
   }
 }
 
+/* s as one unbreakable unit: spaces become no-break spaces and a word
+ * joiner (U+2060) follows every other character, so that a name (张宇) or
+ * "张宇, 2025-12-07" is never broken across lines. */
+static const char *unbreakable(layout *L, const char *s) {
+  pb_buf b = PB_BUF_INIT;
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t k = pb_utf8_decode(s + i, n - i, &cp);
+    if (k == 0) k = 1;
+    if (cp == ' ')
+      pb_buf_puts(&b, "\xc2\xa0");
+    else
+      pb_buf_append(&b, s + i, k);
+    i += k;
+    if (i < n && cp != ' ' && s[i] != ' ') pb_buf_puts(&b, "\xe2\x81\xa0");
+  }
+  const char *r = pb_arena_strdup(L->arena, b.data ? b.data : "");
+  pb_buf_free(&b);
+  return r;
+}
+
 /* The line under the title: venue, year, note, presenter, date. */
 static const char *meta_text(layout *L, const pb_entry *e) {
   pb_buf b = PB_BUF_INIT;
@@ -540,8 +562,8 @@ static const char *meta_text(layout *L, const pb_entry *e) {
   if (e->year) pb_buf_printf(&b, "%s%d", b.len ? " " : "", e->year);
   if (e->note) pb_buf_printf(&b, "%s%s", b.len ? " · " : "", e->note);
   if (!e->venue && !e->year && e->venue_raw) pb_buf_puts(&b, e->venue_raw);
-  if (e->presenter) pb_buf_printf(&b, "%s%s", b.len ? " · " : "", e->presenter);
-  if (e->date) pb_buf_printf(&b, "%s%s", b.len ? " · " : "", e->date);
+  if (e->presenter) pb_buf_printf(&b, "%s%s", b.len ? " · " : "", unbreakable(L, e->presenter));
+  if (e->date) pb_buf_printf(&b, "%s%s", b.len ? " · " : "", unbreakable(L, e->date));
   const char *s = pb_arena_strdup(L->arena, b.data ? b.data : "");
   pb_buf_free(&b);
   return s;
@@ -1511,9 +1533,13 @@ static int set_toc(layout *L) {
                 entry ? 0 : PB_STYLE_BOLD, entry ? 9.5 : 10.5, BLACK);
     if (entry && L->plan->mode == PB_PLAN_DIGEST) {
       const pb_entry *e = r->entry;
-      s[ns++] = span(pb_arena_printf(L->arena, "  — %s%s%s", e->presenter ? e->presenter : "",
-                                     e->presenter && e->date ? ", " : "", e->date ? e->date : ""),
-                     PB_FAMILY_SANS, 0, 8.5, GRAY);
+      s[ns++] =
+          span(pb_arena_printf(L->arena, "  %s",
+                               unbreakable(L, pb_arena_printf(L->arena, "— %s%s%s",
+                                                              e->presenter ? e->presenter : "",
+                                                              e->presenter && e->date ? ", " : "",
+                                                              e->date ? e->date : ""))),
+               PB_FAMILY_SANS, 0, 8.5, GRAY);
     }
     if (set_para(L, s, ns, L->width - toc_indent(r->kind) - TOC_NUM_W, 0, &r->toc_para, NULL, 0) !=
         PB_OK)
@@ -1674,7 +1700,7 @@ static void handout_header(layout *L) {
   pb_buf who = PB_BUF_INIT;
   size_t n = P->session_presenters ? P->npresenters : 0;
   for (size_t i = 0; i < n; i++)
-    pb_buf_printf(&who, "%s%s", i ? "、" : "", P->session_presenters[i]);
+    pb_buf_printf(&who, "%s%s", i ? "、" : "", unbreakable(L, P->session_presenters[i]));
   const char *line = pb_arena_printf(L->arena, "%s%s%s", date ? date : "",
                                      n ? "    Presenters · 报告人：" : "", n ? who.data : "");
   pb_buf_free(&who);

@@ -9,6 +9,7 @@ add_test(NAME design-fill-archive COMMAND ${PB_TESTS}/design/run.sh ${PB_BIN} ${
 add_test(NAME design-fill-report COMMAND ${PB_TESTS}/design/run.sh ${PB_BIN} ${DESIGN_OUT} fill report
   ${PB_CORPUS}/REPORT.md)
 add_test(NAME design-details-archive COMMAND ${PB_TESTS}/design/run.sh ${PB_BIN} ${DESIGN_OUT} details ${DESIGN_ARCHIVE})
+add_test(NAME design-digest-archive COMMAND ${PB_TESTS}/design/run.sh ${PB_BIN} ${DESIGN_OUT} digest ${DESIGN_ARCHIVE})
 add_test(NAME design-print-archive COMMAND ${PB_TESTS}/design/run.sh ${PB_BIN} ${DESIGN_OUT} print ${DESIGN_ARCHIVE})
-set_tests_properties(design-fill-archive design-fill-report design-details-archive design-print-archive
+set_tests_properties(design-fill-archive design-fill-report design-details-archive design-digest-archive design-print-archive
   PROPERTIES SKIP_RETURN_CODE 77)

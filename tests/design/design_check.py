@@ -15,6 +15,8 @@
       (tests/design/fixture.sh's library) ~~struck~~ text printed without
       tildes and crossed by a line; x$_t$ as xₜ; the cover's date range
       leaves out the one misdated card.
+  design_check.py digest PDF
+      the digest's list keeps "— 张宇, 2024-12-07" on one line.
   design_check.py print COLOUR.pdf PRINT.pdf
       every figure of the print PDF is gray, and the file is smaller.
 """
@@ -177,6 +179,14 @@ def check_fixture(pdf, layout):
     check(ok, "a line crosses the struck words")
 
 
+def check_digest(pdf):
+    lines = run("pdftotext", pdf, "-").splitlines()
+    whole = [l for l in lines if re.search(r"— \S+, 20\d\d-\d\d-\d\d", l)]
+    split = [l for l in lines if re.match(r"^\s*(?:20\d\d-\d\d-\d\d$|\S+, 20\d\d-)", l)]
+    check(len(whole) >= 20 and not split,
+          f"digest list: '— name, date' never split ({len(whole)} whole, split: {split[:2]})")
+
+
 def check_print(colour, printed):
     listing = run("pdfimages", "-list", printed).splitlines()[2:]
     kinds = [l.split()[5] for l in listing if l.split() and l.split()[2] == "image"]
@@ -196,6 +206,8 @@ def main():
         check_details(args[1], args[2])
     elif what == "fixture":
         check_fixture(args[1], args[2])
+    elif what == "digest":
+        check_digest(args[1])
     elif what == "print":
         check_print(args[1], args[2])
     if failures:

@@ -21,6 +21,11 @@ details)
   "$pb" build -q "$1" --appendix presenters -o "$out/details.pdf" --dump-layout "$out/details.layout" 2>/dev/null
   $check details "$out/details.pdf" "$out/details.layout"
   ;;
+digest)
+  [ -e "$1" ] || { echo "skip: $1 not present"; exit 77; }
+  "$pb" digest -q --since 2024-12-01 --until 2024-12-31 "$1" -o "$out/digest.pdf" 2>/dev/null
+  $check digest "$out/digest.pdf"
+  ;;
 print)
   [ -e "$1" ] || { echo "skip: $1 not present"; exit 77; }
   "$pb" build -q "$1" -o "$out/colour.pdf" 2>/dev/null
