@@ -522,7 +522,29 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
   lo.layout_report = R->o.layout_report;
   lo.created = R->created = creation_time();
   pb_progress_stage("laying out pages", 0);
+  pb_plan *booklet_plan = NULL;
+  pb_doc *booklet = NULL;
+  if (R->cmd == CMD_HANDOUT) {
+    /* The booklet's page of each card, for a cut summary to point to; its
+     * findings belong to `build`, not to this handout. */
+    pb_plan_options bpo;
+    pb_diag_mute(1);
+    if (pb_cli_plan_options(&R->o, &R->cfg, CMD_BUILD, &bpo) == 0) {
+      bpo.root_prefix = R->rel;
+      booklet_plan = pb_plan_build(R->lib, &bpo);
+      pb_layout_options blo;
+      pb_layout_options_default(&blo);
+      blo.page_w = R->letter ? 612 : blo.page_w;
+      blo.page_h = R->letter ? 792 : blo.page_h;
+      booklet = booklet_plan ? pb_layout_plan(booklet_plan, fonts, &blo) : NULL;
+      if (booklet) lo.booklet_page = booklet->entry_page;
+    }
+    pb_diag_mute(0);
+  }
   pb_doc *doc = pb_layout_plan(R->plan, fonts, &lo);
+  lo.booklet_page = NULL;
+  pb_doc_free(booklet);
+  pb_plan_free(booklet_plan);
   pb_progress_done();
   if (!doc) return NULL;
   if (doc->report.len) fwrite(doc->report.data, 1, doc->report.len, stdout);

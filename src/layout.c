@@ -989,6 +989,232 @@ static void layout_run(layout *L, row *cards, size_t n, int ends_chapter, int ch
   pb_arena_free(scratch);
 }
 
+/* ==== handout: one glance ============================================
+ *
+ * A session on at most HANDOUT_PAGES pages: each card whole (never split
+ * across pages, so never across sheets two-up) with its title, meta line,
+ * summary and a QR code per link. When the cards do not fit, the longest
+ * summaries lose lines first (down to two, then one, then none) and a cut
+ * summary ends with "…" and the card's page in the booklet. */
+
+#define HANDOUT_PAGES 2
+#define HANDOUT_QR 44.0
+#define HANDOUT_SIZE 9.0
+#define HANDOUT_LEADING 13.5
+#define HANDOUT_QR_GAP 20.0 /* a QR row's label and the quiet zone around it */
+#define HANDOUT_MODULE 1.15 /* points: scanned from paper by any phone */
+
+typedef struct {
+  const char *text; /* the summary as plain text */
+  size_t full;      /* its lines */
+  size_t keep;      /* lines shown */
+  size_t nqr;       /* links shown as QR codes */
+  size_t qr_rows;
+  double qr; /* QR code size: modules of at least HANDOUT_MODULE */
+  int files; /* links to files (no QR code): one line */
+  pb_para sum;
+} handout_card;
+
+static const char *summary_plain(layout *L, const pb_text *t) {
+  pb_buf b = PB_BUF_INIT;
+  for (size_t i = 0; i < t->n; i++) {
+    const pb_block *bl = &t->blocks[i];
+    if (bl->kind == PB_BLOCK_CODE) continue;
+    if (b.len) pb_buf_putc(&b, ' ');
+    for (size_t j = 0; j < bl->nspans; j++) pb_buf_puts(&b, bl->spans[j].text);
+  }
+  const char *r = pb_arena_strdup(L->para_arena, b.data ? b.data : "");
+  pb_buf_free(&b);
+  return r;
+}
+
+static int handout_summary(layout *L, const char *text, size_t len, const char *tail,
+                           pb_para *out) {
+  const char *t = pb_arena_printf(L->para_arena, "%.*s%s", (int)len, text, tail);
+  pb_span_in s = span(t, PB_FAMILY_TEXT, 0, HANDOUT_SIZE, BLACK);
+  pb_para_options po;
+  memset(&po, 0, sizeof po);
+  po.width = L->width;
+  po.justify = 1;
+  return pb_para_layout(L->fonts, L->para_arena, &s, 1, &po, out, NULL, 0);
+}
+
+static double handout_card_h(const card_set *c, const handout_card *h) {
+  return para_height(&c->tp, TITLE_LEADING) + para_height(&c->mp, META_LEADING) + 4 +
+         (double)h->keep * HANDOUT_LEADING + (double)h->qr_rows * (h->qr + HANDOUT_QR_GAP) +
+         (h->files ? META_LEADING : 0) + CARD_GAP;
+}
+
+/* Pages the cards take from the cursor, each card whole. */
+static int handout_pages(const layout *L, const card_set *c, const handout_card *h, size_t n) {
+  int pages = 1;
+  double y = L->y;
+  for (size_t i = 0; i < n; i++) {
+    double need = handout_card_h(&c[i], &h[i]);
+    if (y - need < L->bottom && y < L->top - 0.01) {
+      pages++;
+      y = L->top;
+    }
+    y -= need;
+  }
+  return pages;
+}
+
+/* Cuts card i's summary to h->keep lines, ending "… (booklet p. N)". */
+static void handout_trim(layout *L, const pb_entry *e, handout_card *h) {
+  size_t len = strlen(h->text);
+  if (h->keep >= h->full) return;
+  const char *page = L->opt->booklet_page ? L->opt->booklet_page[e->index] : NULL;
+  const char *tail =
+      page ? pb_arena_printf(L->para_arena, "… (full card: booklet p. %s)", page) : "…";
+  size_t lo = 0, hi = len;
+  pb_para p;
+  while (lo < hi) { /* the longest prefix that fits */
+    size_t mid = (lo + hi + 1) / 2;
+    while (mid > lo && (h->text[mid] & 0xC0) == 0x80) mid--;
+    if (mid == lo) break;
+    if (handout_summary(L, h->text, mid, tail, &p) == PB_OK && p.nlines <= h->keep)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  while (lo > 0 && (h->text[lo] & 0xC0) == 0x80) lo--;
+  /* Rather end at a word than inside one. */
+  size_t w = lo;
+  while (w > 0 && lo - w < 16 && h->text[w - 1] != ' ') w--;
+  if (w > 0 && lo - w < 16 && h->text[lo] != ' ') lo = w;
+  while (lo > 0 && h->text[lo - 1] == ' ') lo--;
+  if (handout_summary(L, h->text, lo, h->keep ? tail : "", &h->sum) != PB_OK) h->sum.nlines = 0;
+  if (!h->keep) h->sum.nlines = 0;
+}
+
+static void handout_card_draw(layout *L, const card_set *c, const handout_card *h, int first) {
+  const pb_plan_card *card = c->r->card;
+  double need = handout_card_h(c, h);
+  if (L->y < L->top - 0.01) {
+    if (L->y - need < L->bottom) {
+      new_page(L);
+    } else if (!first) {
+      L->y -= CARD_GAP * 0.5;
+      pb_item *rule = add_item(L, page_at(L, L->page), PB_ITEM_LINE);
+      rule->x = L->left;
+      rule->y = L->y;
+      rule->w = L->width;
+      rule->color = GRAY;
+      rule->line_width = 0.4;
+      L->y -= CARD_GAP * 0.5;
+    }
+  }
+  c->r->page = L->page;
+  c->r->y = L->y;
+  flow_para(L, &c->tp, L->left, TITLE_LEADING);
+  if (c->mp.nlines) flow_para(L, &c->mp, L->left, META_LEADING);
+  L->y -= 4;
+  if (h->sum.nlines) flow_para(L, &h->sum, L->left, HANDOUT_LEADING);
+  /* A QR code per link, labelled, in rows. */
+  double x = L->left, top = L->y - 6;
+  size_t k = 0;
+  pb_buf files = PB_BUF_INIT;
+  for (size_t i = 0; i < card->nlinks; i++) {
+    const pb_plan_link *l = &card->links[i];
+    pb_target_kind kind;
+    const char *target = link_target(l, &kind);
+    if (!target || !*target) continue;
+    if (kind != PB_TARGET_URI) {
+      pb_buf_printf(&files, "%s%s: %s", files.len ? "   " : "", l->label,
+                    l->local ? l->local : target);
+      continue;
+    }
+    double slot = h->qr + 40;
+    if (k && x + slot > L->right + 1) {
+      x = L->left;
+      top -= h->qr + HANDOUT_QR_GAP;
+    }
+    if (draw_qr(L, L->page, target, x, top, h->qr) != 0) {
+      pb_warn(card->entry->file, l->line ? l->line : card->entry->line,
+              "link too long for a QR code: %s", target);
+      continue;
+    }
+    link_area(L, L->page, x, top - h->qr, h->qr, h->qr, kind, target);
+    pb_span_in s = span(l->label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE, BLACK);
+    pb_para lp;
+    if (set_para(L, &s, 1, slot - 4, 0, &lp, NULL, 0) == PB_OK && lp.nlines)
+      draw_line(L, L->page, &lp.lines[0], x + 2, top - h->qr - 12);
+    x += slot;
+    k++;
+  }
+  L->y -= (double)h->qr_rows * (h->qr + HANDOUT_QR_GAP);
+  if (files.len) {
+    pb_span_in s = span(pb_arena_strdup(L->arena, files.data), PB_FAMILY_SANS, 0, META_SIZE, BLACK);
+    pb_para fp;
+    if (set_para(L, &s, 1, L->width, 0, &fp, NULL, 0) == PB_OK && fp.nlines)
+      draw_line(L, L->page, &fp.lines[0], L->left, L->y - META_LEADING + 3);
+    L->y -= META_LEADING;
+  }
+  pb_buf_free(&files);
+}
+
+static void handout_run(layout *L, row **cards, size_t n) {
+  pb_arena *scratch = pb_arena_new();
+  L->para_arena = scratch;
+  card_set *c = pb_arena_alloc(scratch, (n + 1) * sizeof *c);
+  handout_card *h = pb_arena_alloc(scratch, (n + 1) * sizeof *h);
+  for (size_t i = 0; i < n; i++) {
+    card_prepare(L, cards[i], &c[i]);
+    const pb_plan_card *card = cards[i]->card;
+    h[i].qr = HANDOUT_QR;
+    for (size_t k = 0; k < card->nlinks; k++) {
+      pb_target_kind kind;
+      const char *t = link_target(&card->links[k], &kind);
+      if (!t || !*t) continue;
+      if (kind != PB_TARGET_URI) {
+        h[i].files = 1;
+        continue;
+      }
+      h[i].nqr++;
+      QRcode *q = QRcode_encodeString(t, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+      if (q && (q->width + 2) * HANDOUT_MODULE > h[i].qr) h[i].qr = (q->width + 2) * HANDOUT_MODULE;
+      if (q) QRcode_free(q);
+    }
+    size_t per_row = (size_t)(L->width / (h[i].qr + 40));
+    if (per_row < 1) per_row = 1;
+    h[i].qr_rows = (h[i].nqr + per_row - 1) / per_row;
+    h[i].text = summary_plain(L, &card->entry->summary);
+    if (handout_summary(L, h[i].text, strlen(h[i].text), "", &h[i].sum) != PB_OK)
+      h[i].sum.nlines = 0;
+    h[i].full = h[i].keep = *h[i].text ? h[i].sum.nlines : 0;
+  }
+  /* The longest summaries give up lines first, down to two, then all. */
+  while (handout_pages(L, c, h, n) > HANDOUT_PAGES) {
+    size_t best = n;
+    for (int floor = 2; floor >= 0 && best == n; floor--)
+      for (size_t i = 0; i < n; i++)
+        if (h[i].keep > (size_t)floor && (best == n || h[i].keep > h[best].keep)) best = i;
+    if (best == n) break;
+    h[best].keep--;
+  }
+  /* Then room left on a page goes back to the cards, a line at a time. */
+  for (int grew = 1; grew;) {
+    grew = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (h[i].keep >= h[i].full) continue;
+      h[i].keep++;
+      if (handout_pages(L, c, h, n) > HANDOUT_PAGES)
+        h[i].keep--;
+      else
+        grew = 1;
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    handout_trim(L, cards[i]->entry, &h[i]);
+    handout_card_draw(L, &c[i], &h[i], i == 0);
+    pb_doc_add_mark(L->doc, 1, cards[i]->title ? cards[i]->title : "(untitled)", cards[i]->page,
+                    cards[i]->y);
+  }
+  L->para_arena = L->arena;
+  pb_arena_free(scratch);
+}
+
 /* ==== headings and references ======================================== */
 
 /* The figures of a category's reference list, side by side in one row
@@ -1757,6 +1983,14 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
   L.width = L.right - L.left;
   L.top = opt->page_h - MARGIN_TOP;
   L.bottom = MARGIN_BOTTOM;
+  if (plan->mode == PB_PLAN_HANDOUT && opt->two_up) {
+    /* Half sheets: the booklet's margins would take a third of an A5 page. */
+    L.left = 34;
+    L.right = opt->page_w - 34;
+    L.width = L.right - L.left;
+    L.top = opt->page_h - 50;
+    L.bottom = 44;
+  }
   L.first_content_page = 1 << 30; /* until the front matter is made */
   L.para_arena = L.arena;
   L.doc->created = opt->created;
@@ -1794,6 +2028,14 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
   int chapter_level = 0;
   for (size_t i = 0; i < L.toc.n; i++) {
     row *r = &L.toc.rows[i];
+    if (r->kind == ROW_ENTRY && plan->mode == PB_PLAN_HANDOUT) {
+      row **cards = pb_arena_alloc(L.arena, (L.toc.n + 1) * sizeof *cards);
+      size_t n = 0;
+      for (size_t j = i; j < L.toc.n; j++)
+        if (L.toc.rows[j].kind == ROW_ENTRY) cards[n++] = &L.toc.rows[j];
+      handout_run(&L, cards, n);
+      break;
+    }
     if (r->kind == ROW_ENTRY) {
       if (L.doc->npages == (size_t)L.first_content_page) new_page(&L);
       size_t n = 1;
@@ -1827,6 +2069,13 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
   if (plan->appendix_slides) layout_slide_index(&L);
   for (size_t p = (size_t)L.first_content_page; p < L.doc->npages; p++)
     L.doc->pages[p].label = pb_arena_printf(L.arena, "%zu", p - (size_t)L.first_content_page + 1);
+  L.doc->nentry_page = plan->lib->nentries;
+  L.doc->entry_page = pb_arena_alloc(L.arena, (plan->lib->nentries + 1) * sizeof(const char *));
+  for (size_t t = 0; t < L.toc.n; t++) {
+    const row *r = &L.toc.rows[t];
+    if (r->entry && r->page >= 0 && (size_t)r->page < L.doc->npages)
+      L.doc->entry_page[r->entry->index] = L.doc->pages[r->page].label;
+  }
   if (front) layout_cover(&L, 0);
   if (toc_pages) draw_toc(&L, front, toc_pages);
   running_heads(&L);

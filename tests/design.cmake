@@ -13,3 +13,5 @@ add_test(NAME design-digest-archive COMMAND ${PB_TESTS}/design/run.sh ${PB_BIN} 
 add_test(NAME design-print-archive COMMAND ${PB_TESTS}/design/run.sh ${PB_BIN} ${DESIGN_OUT} print ${DESIGN_ARCHIVE})
 set_tests_properties(design-fill-archive design-fill-report design-details-archive design-digest-archive design-print-archive
   PROPERTIES SKIP_RETURN_CODE 77)
+# Handouts: two A4 pages, one sheet two-up, cards whole, QR codes decoding.
+add_test(NAME design-handout COMMAND ${PB_TESTS}/design/handout.sh ${PB_BIN} ${DESIGN_OUT} ${PB_ROOT} ${DESIGN_ARCHIVE})
