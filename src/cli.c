@@ -153,9 +153,10 @@ static const char digest_help[] =
 static const char handout_help[] =
     "usage: paperbook handout --date DATE [LIBRARY | FILE.md ...]\n"
     "\n"
-    "Writes the papers of one reading session for print: a header with the date\n"
-    "and presenters, each card with its links as short URLs and QR codes,\n"
-    "grayscale-friendly.\n"
+    "Writes one reading session for print, on at most two pages (one sheet\n"
+    "with --two-up): a header with the date and presenters, then each card whole\n"
+    "with its title, presenter, summary and a QR code per link. Summaries that do\n"
+    "not fit are cut, ending with ... and the card's page in the booklet.\n"
     "\n"
     "      --date DATE         the session (YYYY-MM-DD), required\n"
     "      --two-up            two A5 pages on each landscape A4 (or Letter) sheet\n"

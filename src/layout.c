@@ -425,6 +425,10 @@ static void draw_figure(layout *L, const placed_figure *pf) {
     /* The caption is set here as wrapped text; the renderer's own one-line
      * caption is only for figures that fail when they are encoded. */
     it->caption = NULL;
+    if (L->dry) { /* a placeholder's height is fixed: nothing to try */
+      L->y = y - 8;
+      return;
+    }
     int remote = pf->fig->url && !pf->fig->path;
     double qr = remote ? pf->h - 8 : 0;
     if (remote && draw_qr(L, L->page, pf->fig->url, x + pf->w - qr - 4, y + pf->h - 4, qr) != 0)
@@ -642,20 +646,26 @@ static void layout_links(layout *L, const pb_plan_card *card) {
   if (!handout) {
     for (size_t i = 0; i < card->nlinks; i++) {
       const pb_plan_link *l = &card->links[i];
-      const char *label = paper ? pb_arena_printf(L->arena, "%s [%zu]", l->label, i + 1) : l->label;
+      const char *label =
+          paper ? pb_arena_printf(L->para_arena, "%s [%zu]", l->label, i + 1) : l->label;
       pb_span_in s =
           span(label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 0.5, paper ? BLACK : LINK);
       pb_para lp;
-      if (set_para(L, &s, 1, L->width, 0, &lp, e->file, l->line ? l->line : e->line) != PB_OK ||
-          !lp.nlines)
-        continue;
-      double w = lp.lines[0].width;
+      double w;
+      if (L->dry) { /* only the width matters to the optimiser */
+        w = pb_text_width(L->fonts, s.text, s.len, PB_FAMILY_SANS, PB_STYLE_BOLD, s.size);
+      } else {
+        if (set_para(L, &s, 1, L->width, 0, &lp, e->file, l->line ? l->line : e->line) != PB_OK ||
+            !lp.nlines)
+          continue;
+        w = lp.lines[0].width;
+      }
       if (x + w > L->right) {
         x = L->left;
         L->y -= META_LEADING;
         base -= META_LEADING;
       }
-      draw_line(L, L->page, &lp.lines[0], x, base);
+      if (!L->dry) draw_line(L, L->page, &lp.lines[0], x, base);
       pb_target_kind kind;
       const char *target = link_target(l, &kind);
       link_area(L, L->page, x - 1, base - 3, w + 2, META_SIZE + 5, kind, target);
