@@ -259,6 +259,7 @@ static int set_para(layout *L, const pb_span_in *spans, size_t n, double width, 
 /* Draws one line's runs with its baseline at y, left edge x, on page p.
  * Runs with a URL also get a link area. */
 static void draw_line(layout *L, int p, const pb_line *ln, double x, double y) {
+  if (L->dry) return; /* nothing drawn moves the cursor */
   pb_page *pg = page_at(L, p);
   for (size_t i = 0; i < ln->nruns; i++) {
     const pb_run *r = &ln->runs[i];
@@ -594,6 +595,7 @@ static const char *short_url(layout *L, const char *url) {
  * its top-left corner at (x, top). Returns 0, or -1 when it cannot be
  * encoded (too long). */
 static int draw_qr(layout *L, int page, const char *text, double x, double top, double size) {
+  if (L->dry) return 0;
   QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
   if (!qr) return -1;
   int n = qr->width;
