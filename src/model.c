@@ -1,5 +1,7 @@
 #include "model.h"
 
+#include "sessions.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -481,6 +483,7 @@ void pb_library_dump_json(const pb_library *lib, pb_buf *b) {
     pb_buf_puts(b, "}");
   }
   pb_buf_puts(b, lib->nabsences ? "\n  ],\n" : "],\n");
+  pb_sessions_dump_json(lib, b);
   pb_buf_puts(b, "  \"categories\": [");
   const pb_category *r = lib->root_category;
   for (size_t i = 0; i < r->nchildren; i++) {
