@@ -111,7 +111,9 @@ static const char build_help[] =
     "                          add the per-presenter session appendix, or the\n"
     "                          index of the decks under Slide/ (repeatable)\n"
     "      --dpi N             downsample figures above N dpi at placed size\n"
-    "      --print             print mode: URLs as numbered notes, grayscale\n"
+    "      --print             for a black-and-white printer: figures in grayscale,\n"
+    "                          links black with their URLs as numbered notes under\n"
+    "                          each card, headings and rules black\n"
     "      --format pdf|tex|bib\n"
     "                          tex: write DIR/booklet.tex for xelatex and the\n"
     "                          figures it needs (-o names the directory);\n"
@@ -152,9 +154,10 @@ static const char digest_help[] =
 static const char handout_help[] =
     "usage: paperbook handout --date DATE [LIBRARY | FILE.md ...]\n"
     "\n"
-    "Writes the papers of one reading session for print: a header with the date\n"
-    "and presenters, each card with its links as short URLs and QR codes,\n"
-    "grayscale-friendly.\n"
+    "Writes one reading session for print, on at most two pages (one sheet\n"
+    "with --two-up): a header with the date and presenters, then each card whole\n"
+    "with its title, presenter, summary and a QR code per link. Summaries that do\n"
+    "not fit are cut, ending with ... and the card's page in the booklet.\n"
     "\n"
     "      --date DATE         the session (YYYY-MM-DD), required\n"
     "      --two-up            two A5 pages on each landscape A4 (or Letter) sheet\n"
@@ -545,7 +548,29 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
   lo.layout_report = R->o.layout_report;
   lo.created = R->created = creation_time();
   pb_progress_stage("laying out pages", 0);
+  pb_plan *booklet_plan = NULL;
+  pb_doc *booklet = NULL;
+  if (R->cmd == CMD_HANDOUT) {
+    /* The booklet's page of each card, for a cut summary to point to; its
+     * findings belong to `build`, not to this handout. */
+    pb_plan_options bpo;
+    pb_diag_mute(1);
+    if (pb_cli_plan_options(&R->o, &R->cfg, CMD_BUILD, &bpo) == 0) {
+      bpo.root_prefix = R->rel;
+      booklet_plan = pb_plan_build(R->lib, &bpo);
+      pb_layout_options blo;
+      pb_layout_options_default(&blo);
+      blo.page_w = R->letter ? 612 : blo.page_w;
+      blo.page_h = R->letter ? 792 : blo.page_h;
+      booklet = booklet_plan ? pb_layout_plan(booklet_plan, fonts, &blo) : NULL;
+      if (booklet) lo.booklet_page = booklet->entry_page;
+    }
+    pb_diag_mute(0);
+  }
   pb_doc *doc = pb_layout_plan(R->plan, fonts, &lo);
+  lo.booklet_page = NULL;
+  pb_doc_free(booklet);
+  pb_plan_free(booklet_plan);
   pb_progress_done();
   if (!doc) return NULL;
   if (doc->report.len) fwrite(doc->report.data, 1, doc->report.len, stdout);
@@ -570,6 +595,7 @@ static int write_pdf(render *R, const pb_doc *doc) {
   pb_pdf_options_default(&pdfo);
   pdfo.dpi = R->o.dpi ? R->o.dpi : R->cfg.dpi;
   if (R->cmd == CMD_DIGEST && !R->o.dpi) pdfo.dpi = 150;
+  pdfo.gray = R->o.print;
   char *cache = R->o.no_cache ? NULL : pb_cli_cache_dir(&R->o, R->root);
   pdfo.cache_dir = cache;
   int rc = pb_pdf_write(doc, &pdfo, R->output);

@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "fonts.h"
 #include "images.h"
+#include "sessions.h"
 
 static void lower_alnum(const char *s, pb_buf *out) {
   pb_buf_reset(out);
@@ -328,6 +329,11 @@ int pb_cli_check(const cli_options *o) {
   for (size_t i = 0; i < lib->nslides; i++)
     if (!lib->slides[i].nentries) pb_note(lib->slides[i].path, 0, "no card mentions this deck");
   int errors = pb_diag_errors(), warnings = pb_diag_warnings();
+  size_t held, planned;
+  pb_sessions_count(lib, &held, &planned);
+  if (lib->nsessions)
+    printf("check: %zu sessions in the minutes (%zu held, %zu planned)\n", lib->nsessions, held,
+           planned);
   printf("check: %zu papers, %zu absences: %d error%s, %d warning%s\n", lib->nentries,
          lib->nabsences, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
   pb_library_free(lib);

@@ -3,11 +3,13 @@
  * plan's options from the command line and the config. */
 #include "cli_library.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,6 +77,37 @@ char *pb_cli_cache_dir(const cli_options *o, const char *root) {
 
 /* Reads the library the arguments name. Returns NULL when nothing could be
  * read at all (diagnostics printed). */
+/* The minutes when none was named on the command line: `minutes:` of the
+ * config ("none" to not look), else the root's *纪要*.md / minutes*.md. */
+static int read_minutes(pb_library *lib, const pb_config *cfg, const char *root,
+                        const pb_read_options *ro) {
+  if (cfg->minutes) {
+    if (strcmp(cfg->minutes, "none") == 0 || !*cfg->minutes) return PB_OK;
+    char *p = pb_cli_join(root, cfg->minutes);
+    int rc = pb_read_minutes(lib, p, ro);
+    free(p);
+    return rc;
+  }
+  struct dirent **names = NULL;
+  int n = scandir(root, &names, NULL, alphasort);
+  int rc = PB_OK;
+  for (int i = 0; i < n; i++) {
+    const char *nm = names[i]->d_name;
+    size_t len = strlen(nm);
+    int md = len > 3 && strcasecmp(nm + len - 3, ".md") == 0;
+    if (md && (strstr(nm, "纪要") || strncasecmp(nm, "minutes", 7) == 0)) {
+      char *p = pb_cli_join(root, nm);
+      struct stat st;
+      if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && pb_read_minutes(lib, p, ro) != PB_OK)
+        rc = PB_EIO;
+      free(p);
+    }
+    free(names[i]);
+  }
+  free(names);
+  return rc;
+}
+
 pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char *root) {
   char *cfg_path = pb_cli_join(root, "paperbook.yml");
   if (pb_config_load(cfg, cfg_path) != PB_OK) {
@@ -113,6 +146,7 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
     if (pb_read_cards_dir(lib, papers, &ro) != PB_OK) failed = 1;
     free(papers);
   }
+  if (!lib->nsessions && read_minutes(lib, cfg, root, &ro) != PB_OK) failed = 1;
   if (failed && lib->nentries == 0) {
     pb_library_free(lib);
     return NULL;

@@ -4,12 +4,13 @@
 #include <stdarg.h>
 
 static FILE *diag_out;
-static int diag_quiet, diag_strict, diag_color;
+static int diag_quiet, diag_strict, diag_color, diag_muted;
 static int n_errors, n_warnings;
 static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void pb_diag_set_stream(FILE *out) { diag_out = out; }
 void pb_diag_set_quiet(int quiet) { diag_quiet = quiet; }
+void pb_diag_mute(int mute) { diag_muted = mute; }
 void pb_diag_set_strict(int strict) { diag_strict = strict; }
 void pb_diag_set_color(int color) { diag_color = color; }
 int pb_diag_errors(void) { return n_errors; }
@@ -22,6 +23,7 @@ void pb_diagv(pb_diag_level level, const char *file, int line, int col, const ch
   static const char *colors[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
   FILE *out = diag_out ? diag_out : stderr;
   if (level == PB_DIAG_WARNING && diag_strict) level = PB_DIAG_ERROR;
+  if (diag_muted) return;
   pthread_mutex_lock(&diag_lock);
   if (level == PB_DIAG_ERROR) n_errors++;
   if (level == PB_DIAG_WARNING) n_warnings++;

@@ -27,6 +27,9 @@ enum {
 /* Where diagnostics go (default stderr) and whether they are printed. */
 void pb_diag_set_stream(FILE *out);
 void pb_diag_set_quiet(int quiet);
+/* While muted (1), findings are neither printed nor counted: for side work
+ * whose findings belong to another command (the booklet a handout cites). */
+void pb_diag_mute(int mute);
 /* With strict set, every warning is counted as an error. */
 void pb_diag_set_strict(int strict);
 /* Colour when writing to a terminal and NO_COLOR is unset. */

@@ -524,8 +524,12 @@ int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt) {
     }
   }
   if (missing > 0)
-    pb_note(NULL, 0, "%zu remote figure%s not embedded; use --fetch to download %s", missing,
-            missing == 1 ? "" : "s", missing == 1 ? "it" : "them");
+    pb_note(NULL, 0,
+            "%zu remote figure%s not embedded; use --fetch to download %s (until then each "
+            "prints as a framed note with a QR code to the figure; --fetch saves %s once under "
+            "the cache's fetch/ directory and prints the figure%s, offline afterwards)",
+            missing, missing == 1 ? "" : "s", missing == 1 ? "it" : "them",
+            missing == 1 ? "it" : "them", missing == 1 ? "" : "s");
 
   for (size_t i = 0; i < njobs; i++) {
     free(jobs[i].get_url);

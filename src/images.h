@@ -83,11 +83,13 @@ typedef struct {
                                 rotated, PNG with alpha, WebP, GIF without palette)
                                 gets JPEG colour; pass-through figures stay as they
                                 are. For --dpi digests. */
+  int gray;                  /* 1: every figure as DeviceGray (luma, alpha kept): --print */
 } pb_encode_options;
 
 /* Bumped whenever the encoder's output for the same input changes, so that
  * cached streams from older versions are not reused. */
-#define PB_IMAGE_ENCODER_VERSION 2 /* 2: PNG with alpha streamed at 8 bits */
+#define PB_IMAGE_ENCODER_VERSION 3 /* 2: PNG with alpha streamed at 8 bits; 3: and gray for print  \
+                                    */
 
 /* Encodes path into a PDF image stream. Returns 0 or a PB_E* code with a
  * message in err. Never aborts on corrupt input. opt may be NULL (defaults).

@@ -421,9 +421,57 @@ static int quality_of(const pb_encode_options *opt);
 /* Encodes decoded pixels; alpha as an SMask (Flate) only when some pixel is
  * not opaque. Colour goes as Flate with PNG predictors, or with dct (and
  * no palette) as JPEG, 16-bit samples reduced to 8 first. */
+/* Replaces the colour channels of r by their luma (Rec. 601 weights), for
+ * print mode: a palette is expanded first, CMYK taken as 1 - min(1, 0.3 C +
+ * 0.59 M + 0.11 Y + K); alpha stays. */
+static void raw_gray(raw_image *r) {
+  if (r->palette) raw_unpalette(r);
+  int cc = r->channels - (r->alpha ? 1 : 0);
+  if (cc == 1) return;
+  size_t n = (size_t)r->w * (size_t)r->h, bs = (size_t)r->bytes;
+  size_t step = (size_t)r->channels * bs;
+  int outc = 1 + (r->alpha ? 1 : 0);
+  unsigned char *dst = pb_xmalloc(n * (size_t)outc * bs);
+  double maxv = bs == 2 ? 65535.0 : 255.0;
+  for (size_t i = 0; i < n; i++) {
+    const unsigned char *s = r->px + i * step;
+    double v[5];
+    for (int k = 0; k < r->channels; k++)
+      v[k] = bs == 2 ? (double)(s[2 * k] << 8 | s[2 * k + 1]) : (double)s[k];
+    double y;
+    if (cc == 4) {
+      for (int k = 0; k < 4; k++)
+        if (r->invert) v[k] = maxv - v[k];
+      double ink = 0.3 * v[0] + 0.59 * v[1] + 0.11 * v[2] + v[3];
+      y = ink >= maxv ? 0 : maxv - ink;
+    } else {
+      y = 0.299 * v[0] + 0.587 * v[1] + 0.114 * v[2];
+    }
+    unsigned yv = (unsigned)(y + 0.5), av = r->alpha ? (unsigned)v[cc] : 0;
+    unsigned char *d = dst + i * (size_t)outc * bs;
+    if (bs == 2) {
+      d[0] = (unsigned char)(yv >> 8);
+      d[1] = (unsigned char)yv;
+      if (r->alpha) {
+        d[2] = (unsigned char)(av >> 8);
+        d[3] = (unsigned char)av;
+      }
+    } else {
+      d[0] = (unsigned char)yv;
+      if (r->alpha) d[1] = (unsigned char)av;
+    }
+  }
+  free(r->px);
+  r->px = dst;
+  r->channels = outc;
+  r->cmyk = 0;
+  r->invert = 0;
+}
+
 static int encode_raw(raw_image *r, const pb_encode_options *opt, int dct, pb_image_stream *out,
                       char *err, size_t errlen) {
   int level = level_of(opt);
+  if (opt && opt->gray) raw_gray(r);
   if (r->alpha && raw_opaque(r)) {
     /* Drop the alpha channel in place. */
     size_t n = (size_t)r->w * (size_t)r->h, bs = (size_t)r->bytes;
@@ -641,7 +689,8 @@ static int encode_jpeg(const unsigned char *p, size_t len, const pb_img_info *in
   }
   int nw = info->width, nh = info->height;
   int shrink = dpi_target(info->width, info->height, opt, &nw, &nh);
-  int passthrough = !shrink && info->orientation == 1 &&
+  int gray = opt && opt->gray && info->components != 1;
+  int passthrough = !shrink && !gray && info->orientation == 1 &&
                     (info->jpeg_sof == 0 || info->jpeg_sof == 1 || info->jpeg_sof == 2);
   if (passthrough) {
     /* Cheap integrity check instead of a full decode: the scan data must
@@ -689,6 +738,7 @@ static int encode_jpeg(const unsigned char *p, size_t len, const pb_img_info *in
   r.invert = info->adobe;
   raw_orient(&r, info->orientation);
   if (shrink) raw_resample(&r, nw, nh);
+  if (gray) raw_gray(&r);
   rc = jpeg_encode(&r, quality_of(opt), out, err, errlen);
   raw_free(&r);
   return rc;
@@ -1047,7 +1097,8 @@ static int encode_png(const unsigned char *p, size_t len, const pb_img_info *inf
   int nw = info->width, nh = info->height;
   int shrink = dpi_target(info->width, info->height, opt, &nw, &nh);
   int trns = png_has_trns(p, len);
-  if (!shrink && !info->has_alpha && !trns && !info->interlaced) {
+  int gray = opt && opt->gray && info->color_type != 0;
+  if (!shrink && !gray && !info->has_alpha && !trns && !info->interlaced) {
     int indexed = info->color_type == 3;
     int rc = png_collect_idat(p, len, out, indexed, err, errlen);
     if (rc) return rc;
@@ -1068,7 +1119,7 @@ static int encode_png(const unsigned char *p, size_t len, const pb_img_info *inf
   if (!shrink && !lossy_of(opt) && !info->interlaced)
     return png_stream_encode(p, len, opt, out, err, errlen);
   raw_image r;
-  int rc = png_decode(p, len, shrink, &r, err, errlen);
+  int rc = png_decode(p, len, shrink || gray, &r, err, errlen);
   if (rc) return rc;
   if (shrink) raw_resample(&r, nw, nh);
   rc = encode_raw(&r, opt, lossy_of(opt), out, err, errlen);

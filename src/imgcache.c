@@ -104,10 +104,11 @@ void pb_imgcache_name(const pb_imgcache_hash *h, const pb_encode_options *opt, c
   /* Options as text, so that float noise in placed sizes below 0.01 pt
    * does not split entries; placed sizes matter only with a dpi. */
   char text[200];
-  snprintf(text, sizeof text, "v%d|%llx|%llx|%llu|dpi=%.2f|w=%.2f|h=%.2f|z=%d|q=%d|wf=%d|l=%d",
+  snprintf(text, sizeof text, "v%d|%llx|%llx|%llu|dpi=%.2f|w=%.2f|h=%.2f|z=%d|q=%d|wf=%d|l=%d|g=%d",
            PB_IMAGE_ENCODER_VERSION, (unsigned long long)h->h[0], (unsigned long long)h->h[1],
            (unsigned long long)h->len, o.dpi, o.dpi > 0 ? o.placed_w : 0,
-           o.dpi > 0 ? o.placed_h : 0, o.compression, o.jpeg_quality, o.webp_as_flate, o.lossy);
+           o.dpi > 0 ? o.placed_h : 0, o.compression, o.jpeg_quality, o.webp_as_flate, o.lossy,
+           o.gray);
   pb_imgcache_hash k = pb_imgcache_hash_bytes(text, strlen(text));
   snprintf(name, 40, "%016llx%016llx.pbi", (unsigned long long)k.h[0], (unsigned long long)k.h[1]);
 }

@@ -36,6 +36,7 @@
 #define META_LEADING 12.5
 #define CARD_GAP 20.0
 #define FIGURE_MAX_FRACTION 0.42 /* of the text height */
+#define FIGURE_MIN_PPI 150.0
 
 static const pb_rgb BLACK = {0.1f, 0.1f, 0.1f};
 static const pb_rgb GRAY = {0.42f, 0.42f, 0.42f};
@@ -99,6 +100,13 @@ typedef struct {
    * pages, not with the work of setting it. */
   pb_arena *para_arena;
   double keep_next; /* height the next card needs on the heading's page */
+  /* Dry runs (the page-breaking optimiser trying a choice): nothing is
+   * drawn, breaks are only counted and priced. */
+  int dry;
+  pb_item scratch;    /* what add_item hands out in a dry run */
+  double dry_cost;    /* price of the pages finished in this dry run */
+  int dry_pages;      /* pages started in this dry run */
+  int dry_head_moved; /* a card after a heading went to the next page */
   /* report counters */
   int n_overfull, n_punct, n_widows, n_orphans, n_gaps, n_paras;
 } layout;
@@ -165,9 +173,27 @@ static row *entry_row(layout *L, const pb_entry *e) {
 
 /* ==== drawing helpers ================================================ */
 
-static pb_page *page_at(layout *L, int i) { return &L->doc->pages[i]; }
+static pb_page *page_at(layout *L, int i) { return L->dry ? NULL : &L->doc->pages[i]; }
+
+/* A new box on page pg; in a dry run a scratch box that is thrown away. */
+static pb_item *add_item(layout *L, pb_page *pg, pb_item_kind kind) {
+  if (L->dry) {
+    memset(&L->scratch, 0, sizeof L->scratch);
+    return &L->scratch;
+  }
+  return pb_page_add_item(L->doc, pg, kind);
+}
+
+static double page_badness(const layout *L, double left_empty);
 
 static void new_page(layout *L) {
+  if (L->dry) {
+    L->dry_cost += page_badness(L, L->y - L->bottom);
+    L->dry_pages++;
+    L->page++;
+    L->y = L->top;
+    return;
+  }
   /* A page left more than a third empty by a break that was not a chapter
    * start is a gap the layout report lists. */
   double text_h = L->top - L->bottom;
@@ -206,7 +232,7 @@ static int set_para(layout *L, const pb_span_in *spans, size_t n, double width, 
   po.hyphenate = justify;
   memset(out, 0, sizeof *out);
   int rc = pb_para_layout(L->fonts, L->para_arena, spans, n, &po, out, file, line);
-  if (rc == PB_OK) {
+  if (rc == PB_OK && !L->dry) {
     L->n_paras++;
     L->n_overfull += out->overfull;
     L->n_punct += out->punct_violations;
@@ -243,10 +269,11 @@ static const char *web_uri(layout *L, const char *raw) {
 /* Draws one line's runs with its baseline at y, left edge x, on page p.
  * Runs with a URL also get a link area. */
 static void draw_line(layout *L, int p, const pb_line *ln, double x, double y) {
+  if (L->dry) return; /* nothing drawn moves the cursor */
   pb_page *pg = page_at(L, p);
   for (size_t i = 0; i < ln->nruns; i++) {
     const pb_run *r = &ln->runs[i];
-    pb_item *t = pb_page_add_item(L->doc, pg, PB_ITEM_TEXT);
+    pb_item *t = add_item(L, pg, PB_ITEM_TEXT);
     t->x = x + r->x;
     t->y = y;
     t->w = r->w;
@@ -257,9 +284,17 @@ static void draw_line(layout *L, int p, const pb_line *ln, double x, double y) {
     t->len = r->len;
     t->char_space = r->char_space;
     t->color = r->color;
+    if (r->style & PB_STYLE_STRIKE) {
+      pb_item *k = add_item(L, pg, PB_ITEM_LINE);
+      k->x = x + r->x;
+      k->y = y + r->size * 0.3;
+      k->w = r->w - r->char_space;
+      k->color = r->color;
+      k->line_width = r->size * 0.06;
+    }
     const char *uri = r->url && r->len ? web_uri(L, r->url) : NULL;
     if (uri) {
-      pb_item *k = pb_page_add_item(L->doc, pg, PB_ITEM_LINK);
+      pb_item *k = add_item(L, pg, PB_ITEM_LINK);
       k->x = x + r->x;
       k->y = y - r->size * 0.25;
       k->w = r->w;
@@ -325,53 +360,75 @@ typedef struct {
   const char *caption;
 } placed_figure;
 
-/* Sizes a figure the plan has probed for this measure: a placeholder when
- * the plan could not show it, else its natural size, at least half the
- * measure wide, at most the measure, and not over the figure height. */
+/* A figure's print size: as wide as the measure while it keeps at least
+ * FIGURE_MIN_PPI, and no taller than the height cap. The width the card's
+ * HTML asked for was for a screen and does not count on paper. */
+static void figure_size(const layout *L, int wpx, int hpx, double *w, double *h) {
+  double maxh = (L->top - L->bottom) * FIGURE_MAX_FRACTION;
+  *w = wpx * 72.0 / FIGURE_MIN_PPI;
+  if (*w > L->width) *w = L->width;
+  *h = *w * hpx / (wpx > 0 ? wpx : 1);
+  if (*h > maxh) {
+    *w *= maxh / *h;
+    *h = maxh;
+  }
+}
+
+/* A remote figure's note: what it is, in the reader's words, with the
+ * host it lives on; the QR code is drawn beside it. */
+#define REMOTE_NOTE_H 64.0
+
+static const char *remote_note(layout *L, const pb_figure *f) {
+  const char *url = f->url ? f->url : f->src ? f->src : "";
+  const char *host = strstr(url, "://");
+  host = host ? host + 3 : url;
+  size_t n = strcspn(host, "/?#");
+  const char *alt = f->alt && *f->alt ? f->alt : NULL;
+  static const char *generic[] = {"image", "img", "figure", "fig", "picture", "图片", "图"};
+  for (size_t i = 0; alt && i < sizeof generic / sizeof *generic; i++)
+    if (strcasecmp(alt, generic[i]) == 0) alt = NULL;
+  return pb_arena_printf(L->arena,
+                         "%s%s%sThis figure is online (%.*s): scan the code to see it. "
+                         "图片在网上，扫码查看。",
+                         alt ? "“" : "", alt ? alt : "", alt ? "”  " : "", (int)n, host);
+}
+
+/* Sizes a figure the plan has probed for this measure: a placeholder (a
+ * note with a QR code for a remote one) when the plan could not show it,
+ * else figure_size. */
 static void place_figure(layout *L, const pb_plan_figure *f, placed_figure *pf) {
   memset(pf, 0, sizeof *pf);
   pf->fig = f->fig;
   pf->image = -1;
-  double maxh = (L->top - L->bottom) * FIGURE_MAX_FRACTION;
   if (!f->ok) {
     pf->w = L->width;
-    pf->h = 46;
-    pf->caption = f->caption;
+    pf->h = f->remote && f->fig->url ? REMOTE_NOTE_H : 46;
+    pf->caption = f->remote && f->fig->url ? remote_note(L, f->fig) : f->caption;
     return;
   }
-  double w = f->natural_w, h = f->natural_h;
-  /* Small figures are shown at least at half the measure. */
-  if (w < L->width * 0.5) {
-    h *= L->width * 0.5 / w;
-    w = L->width * 0.5;
-  }
-  if (w > L->width) {
-    h *= L->width / w;
-    w = L->width;
-  }
-  if (h > maxh) {
-    w *= maxh / h;
-    h = maxh;
-  }
+  double w, h;
+  figure_size(L, f->width_px, f->height_px, &w, &h);
   pf->w = w;
   pf->h = h;
   pf->image = pb_doc_add_image(L->doc, f->path, f->fig->src, f->width_px, f->height_px, w, h,
                                f->file, f->line);
 }
 
+static int draw_qr(layout *L, int page, const char *text, double x, double top, double size);
+
 static void draw_figure(layout *L, const placed_figure *pf) {
   pb_page *pg = page_at(L, L->page);
   double x = L->left + (L->width - pf->w) / 2;
   double y = L->y - pf->h;
   if (pf->image >= 0) {
-    pb_item *it = pb_page_add_item(L->doc, pg, PB_ITEM_IMAGE);
+    pb_item *it = add_item(L, pg, PB_ITEM_IMAGE);
     it->x = x;
     it->y = y;
     it->w = pf->w;
     it->h = pf->h;
     it->image = pf->image;
   } else {
-    pb_item *it = pb_page_add_item(L->doc, pg, PB_ITEM_PLACEHOLDER);
+    pb_item *it = add_item(L, pg, PB_ITEM_PLACEHOLDER);
     it->x = x;
     it->y = y;
     it->w = pf->w;
@@ -380,14 +437,25 @@ static void draw_figure(layout *L, const placed_figure *pf) {
     /* The caption is set here as wrapped text; the renderer's own one-line
      * caption is only for figures that fail when they are encoded. */
     it->caption = NULL;
-    pb_span_in s = span(pf->caption, PB_FAMILY_SANS, 0, 8, GRAY);
+    if (L->dry) { /* a placeholder's height is fixed: nothing to try */
+      L->y = y - 8;
+      return;
+    }
+    int remote = pf->fig->url && !pf->fig->path;
+    double qr = remote ? pf->h - 8 : 0;
+    if (remote && draw_qr(L, L->page, pf->fig->url, x + pf->w - qr - 4, y + pf->h - 4, qr) != 0)
+      qr = 0;
+    pb_span_in s = span(pf->caption, PB_FAMILY_SANS, 0, 8, remote ? BLACK : GRAY);
     pb_para p;
-    if (set_para(L, &s, 1, pf->w - 16, 0, &p, NULL, 0) == PB_OK)
+    if (set_para(L, &s, 1, pf->w - 16 - (qr > 0 ? qr + 4 : 0), 0, &p, NULL, 0) == PB_OK) {
+      double top = y + pf->h / 2 + 4 +
+                   (p.nlines > 1 ? 5.5 * (double)((p.nlines < 3 ? p.nlines : 3) - 1) : 0);
       for (size_t i = 0; i < p.nlines && i < 3; i++)
-        draw_line(L, L->page, &p.lines[i], x + 8, y + pf->h / 2 + 4 - (double)i * 11);
+        draw_line(L, L->page, &p.lines[i], x + 8, top - (double)i * 11);
+    }
     const char *uri = pf->fig->path ? NULL : web_uri(L, pf->fig->url);
     if (uri) {
-      pb_item *k = pb_page_add_item(L->doc, pg, PB_ITEM_LINK);
+      pb_item *k = add_item(L, pg, PB_ITEM_LINK);
       k->x = x;
       k->y = y;
       k->w = pf->w;
@@ -417,7 +485,8 @@ static size_t set_text(layout *L, const pb_text *t, set_block **out) {
     pb_span_in *spans = pb_arena_alloc(L->para_arena, b->nspans * sizeof *spans);
     for (size_t j = 0; j < b->nspans; j++) {
       const pb_span *s = &b->spans[j];
-      unsigned style = s->style & (PB_STYLE_BOLD | PB_STYLE_ITALIC | PB_STYLE_CODE);
+      unsigned style =
+          s->style & (PB_STYLE_BOLD | PB_STYLE_ITALIC | PB_STYLE_CODE | PB_STYLE_STRIKE);
       spans[j] = span(s->text, s->style & PB_STYLE_CODE ? PB_FAMILY_MONO : PB_FAMILY_TEXT, style,
                       s->style & PB_STYLE_CODE ? BODY_SIZE * 0.9 : BODY_SIZE,
                       s->url && !L->opt->print ? LINK : BLACK);
@@ -481,6 +550,28 @@ static void flow_blocks(layout *L, set_block *blocks, size_t nb) {
   }
 }
 
+/* s as one unbreakable unit: spaces become no-break spaces and a word
+ * joiner (U+2060) follows every other character, so that a name (张宇) or
+ * "张宇, 2025-12-07" is never broken across lines. */
+static const char *unbreakable(layout *L, const char *s) {
+  pb_buf b = PB_BUF_INIT;
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t k = pb_utf8_decode(s + i, n - i, &cp);
+    if (k == 0) k = 1;
+    if (cp == ' ')
+      pb_buf_puts(&b, "\xc2\xa0");
+    else
+      pb_buf_append(&b, s + i, k);
+    i += k;
+    if (i < n && cp != ' ' && s[i] != ' ') pb_buf_puts(&b, "\xe2\x81\xa0");
+  }
+  const char *r = pb_arena_strdup(L->arena, b.data ? b.data : "");
+  pb_buf_free(&b);
+  return r;
+}
+
 /* The line under the title: venue, year, note, presenter, date. */
 static const char *meta_text(layout *L, const pb_entry *e) {
   pb_buf b = PB_BUF_INIT;
@@ -488,8 +579,8 @@ static const char *meta_text(layout *L, const pb_entry *e) {
   if (e->year) pb_buf_printf(&b, "%s%d", b.len ? " " : "", e->year);
   if (e->note) pb_buf_printf(&b, "%s%s", b.len ? " · " : "", e->note);
   if (!e->venue && !e->year && e->venue_raw) pb_buf_puts(&b, e->venue_raw);
-  if (e->presenter) pb_buf_printf(&b, "%s%s", b.len ? "    " : "", e->presenter);
-  if (e->date) pb_buf_printf(&b, "%s%s", b.len ? " · " : "", e->date);
+  if (e->presenter) pb_buf_printf(&b, "%s%s", b.len ? " · " : "", unbreakable(L, e->presenter));
+  if (e->date) pb_buf_printf(&b, "%s%s", b.len ? " · " : "", unbreakable(L, e->date));
   const char *s = pb_arena_strdup(L->arena, b.data ? b.data : "");
   pb_buf_free(&b);
   return s;
@@ -514,9 +605,17 @@ static const char *short_url(layout *L, const char *url) {
 
 /* Draws a QR code of text as filled module runs, size points square, with
  * its top-left corner at (x, top). Returns 0, or -1 when it cannot be
- * encoded (too long). */
+ * encoded (too long) or the link policy refuses it (javascript: ...). */
 static int draw_qr(layout *L, int page, const char *text, double x, double top, double size) {
-  QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  /* a QR code is a link on paper: only what the link policy makes clickable */
+  char *uri = pb_links_web_uri(text);
+  if (!uri) return -1;
+  if (L->dry) {
+    free(uri);
+    return 0;
+  }
+  QRcode *qr = QRcode_encodeString(uri, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  free(uri);
   if (!qr) return -1;
   int n = qr->width;
   double m = size / (n + 2); /* one quiet module each side */
@@ -529,7 +628,7 @@ static int draw_qr(layout *L, int page, const char *text, double x, double top, 
       }
       int c0 = c;
       while (c < n && (qr->data[r * n + c] & 1)) c++;
-      pb_item *it = pb_page_add_item(L->doc, pg, PB_ITEM_RECT);
+      pb_item *it = add_item(L, pg, PB_ITEM_RECT);
       it->x = x + m * (c0 + 1);
       it->y = top - m * (r + 2);
       it->w = m * (c - c0);
@@ -547,7 +646,7 @@ static int draw_qr(layout *L, int page, const char *text, double x, double top, 
 static void link_area(layout *L, int page, double x, double y, double w, double h,
                       pb_target_kind kind, const char *target) {
   if (!target || !*target) return;
-  pb_item *k = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_LINK);
+  pb_item *k = add_item(L, page_at(L, page), PB_ITEM_LINK);
   k->x = x;
   k->y = y;
   k->w = w;
@@ -568,20 +667,26 @@ static void layout_links(layout *L, const pb_plan_card *card) {
   if (!handout) {
     for (size_t i = 0; i < card->nlinks; i++) {
       const pb_plan_link *l = &card->links[i];
-      const char *label = paper ? pb_arena_printf(L->arena, "%s [%zu]", l->label, i + 1) : l->label;
+      const char *label =
+          paper ? pb_arena_printf(L->para_arena, "%s [%zu]", l->label, i + 1) : l->label;
       pb_span_in s =
           span(label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 0.5, paper ? BLACK : LINK);
       pb_para lp;
-      if (set_para(L, &s, 1, L->width, 0, &lp, e->file, l->line ? l->line : e->line) != PB_OK ||
-          !lp.nlines)
-        continue;
-      double w = lp.lines[0].width;
+      double w;
+      if (L->dry) { /* only the width matters to the optimiser */
+        w = pb_text_width(L->fonts, s.text, s.len, PB_FAMILY_SANS, PB_STYLE_BOLD, s.size);
+      } else {
+        if (set_para(L, &s, 1, L->width, 0, &lp, e->file, l->line ? l->line : e->line) != PB_OK ||
+            !lp.nlines)
+          continue;
+        w = lp.lines[0].width;
+      }
       if (x + w > L->right) {
         x = L->left;
         L->y -= META_LEADING;
         base -= META_LEADING;
       }
-      draw_line(L, L->page, &lp.lines[0], x, base);
+      if (!L->dry) draw_line(L, L->page, &lp.lines[0], x, base);
       pb_target_kind kind;
       const char *target = link_target(l, &kind);
       link_area(L, L->page, x - 1, base - 3, w + 2, META_SIZE + 5, kind, target);
@@ -647,86 +752,502 @@ static void layout_links(layout *L, const pb_plan_card *card) {
   }
 }
 
-static void layout_card(layout *L, row *r) {
+/* A card set once and placed as often as the page-breaking optimiser
+ * tries it: its paragraphs and planned figures. */
+typedef struct {
+  row *r;
+  pb_para tp, ap, mp; /* title, authors, meta line */
+  placed_figure *figs;
+  size_t nfigs;
+  int nimages; /* figures that are images (may shrink) */
+  set_block *blocks;
+  size_t nb;
+} card_set;
+
+/* How one card is placed: the optimiser's choices. */
+typedef struct {
+  int brk;          /* start it on a new page */
+  double fig_scale; /* image figures at this fraction of their planned size */
+  int fig_after;    /* figures after the first paragraph, not before it */
+} card_choice;
+
+static void card_prepare(layout *L, row *r, card_set *c) {
   const pb_entry *e = r->entry;
+  memset(c, 0, sizeof *c);
+  c->r = r;
   const char *title = e->title && *e->title ? e->title : "(untitled)";
   pb_span_in ts = span(title, PB_FAMILY_SANS, PB_STYLE_BOLD, TITLE_SIZE, BLACK);
-  pb_para tp;
-  if (set_para(L, &ts, 1, L->width, 0, &tp, e->file, e->line) != PB_OK) return;
+  if (set_para(L, &ts, 1, L->width, 0, &c->tp, e->file, e->line) != PB_OK) c->tp.nlines = 0;
   /* Authors under the title: three names, then "et al." */
   const char *authors = pb_biblio_authors_short(L->arena, e);
-  pb_para ap = {0};
   if (authors) {
     pb_span_in as = span(authors, PB_FAMILY_SANS, 0, META_SIZE + 0.5, BLACK);
-    set_para(L, &as, 1, L->width, 0, &ap, e->file, e->line);
+    set_para(L, &as, 1, L->width, 0, &c->ap, e->file, e->line);
   }
   const char *meta = meta_text(L, e);
-  pb_para mp = {0};
   if (*meta) {
     pb_span_in ms = span(meta, PB_FAMILY_SANS, 0, META_SIZE, GRAY);
-    set_para(L, &ms, 1, L->width, 0, &mp, e->file, e->line);
+    set_para(L, &ms, 1, L->width, 0, &c->mp, e->file, e->line);
   }
-  placed_figure *figs = pb_arena_alloc(L->para_arena, (e->nfigures + 1) * sizeof *figs);
-  double fig_h = 0;
-  for (size_t i = 0; i < e->nfigures; i++) {
-    place_figure(L, &r->card->figures[i], &figs[i]);
-    fig_h += figs[i].h + 10;
+  c->figs = pb_arena_alloc(L->para_arena, (r->card->nfigures + 1) * sizeof *c->figs);
+  /* A handout is one glance: title, presenter, links and summary. */
+  c->nfigs = L->plan->mode == PB_PLAN_HANDOUT ? 0 : r->card->nfigures;
+  for (size_t i = 0; i < c->nfigs; i++) {
+    place_figure(L, &r->card->figures[i], &c->figs[i]);
+    if (c->figs[i].image >= 0) c->nimages++;
   }
-  set_block *blocks;
-  size_t nb = set_text(L, &e->summary, &blocks);
+  c->nb = set_text(L, &e->summary, &c->blocks);
+}
 
-  /* Keep title, meta, links, figures and two summary lines together. */
-  double head_h = para_height(&tp, TITLE_LEADING) + para_height(&ap, META_LEADING) +
-                  para_height(&mp, META_LEADING) + (e->nlinks ? META_LEADING + 2 : 0) + fig_h;
-  double keep = head_h + (nb ? BODY_LEADING * (blocks[0].para.nlines >= 2 ? 2 : 1) : 0);
-  double text_h = L->top - L->bottom;
-  /* Rather than leave a large gap, a figure may shrink to 60% of its
-   * height so that the card's head fits where it is. */
-  if (L->y < L->top - 0.01 && L->y - CARD_GAP - keep < L->bottom && L->y - L->bottom > text_h / 4) {
-    double over = keep - (L->y - CARD_GAP - L->bottom);
-    for (size_t i = 0; i < e->nfigures && over > 0; i++) {
-      placed_figure *pf = &figs[i];
-      if (pf->image < 0) continue;
-      double h = pf->h - over;
-      if (h < pf->h * 0.6 || h < 110) continue;
-      pf->w *= h / pf->h;
-      over -= pf->h - h;
-      keep -= pf->h - h;
-      pf->h = h;
+static void card_figures(layout *L, const card_set *c, double scale) {
+  for (size_t i = 0; i < c->nfigs; i++) {
+    placed_figure pf = c->figs[i];
+    if (pf.image >= 0 && scale < 1) {
+      pf.w *= scale;
+      pf.h *= scale;
     }
+    L->y -= 4;
+    if (L->y - pf.h < L->bottom) new_page(L);
+    draw_figure(L, &pf);
   }
+}
+
+static void card_place(layout *L, const card_set *c, const card_choice *ch) {
+  double fig_h = 0;
+  for (size_t i = 0; i < c->nfigs; i++)
+    fig_h += (c->figs[i].image >= 0 ? c->figs[i].h * ch->fig_scale : c->figs[i].h) + 10;
+  int after = ch->fig_after && c->nb && c->nfigs;
+  /* Keep title, meta, links, figures (unless they follow the first
+   * paragraph) and two summary lines together. */
+  double keep = para_height(&c->tp, TITLE_LEADING) + para_height(&c->ap, META_LEADING) +
+                para_height(&c->mp, META_LEADING) + (c->r->card->nlinks ? META_LEADING + 2 : 0) +
+                (after ? 0 : fig_h) +
+                (c->nb ? BODY_LEADING * (c->blocks[0].para.nlines >= 2 ? 2 : 1) : 0);
   if (L->y < L->top - 0.01) {
-    if (L->y - CARD_GAP - keep < L->bottom) {
+    if (ch->brk || L->y - CARD_GAP - keep < L->bottom) {
+      if (L->after_heading) L->dry_head_moved = 1;
       new_page(L);
     } else if (L->after_heading) {
       L->y -= 6;
     } else {
       L->y -= CARD_GAP * 0.5;
-      pb_item *rule = pb_page_add_item(L->doc, page_at(L, L->page), PB_ITEM_LINE);
+      pb_item *rule = add_item(L, page_at(L, L->page), PB_ITEM_LINE);
       rule->x = L->left;
       rule->y = L->y;
       rule->w = L->width;
       rule->h = 0;
-      rule->color = RULE;
+      rule->color = L->opt->print ? GRAY : RULE;
       rule->line_width = 0.4;
       L->y -= CARD_GAP * 0.5;
     }
   }
-  (void)text_h;
   L->after_heading = 0;
-  r->page = L->page;
-  r->y = L->y;
-  flow_para(L, &tp, L->left, TITLE_LEADING);
-  if (ap.nlines) flow_para(L, &ap, L->left, META_LEADING);
-  if (mp.nlines) flow_para(L, &mp, L->left, META_LEADING);
-  if (e->nlinks) layout_links(L, r->card);
-  for (size_t i = 0; i < e->nfigures; i++) {
-    L->y -= 4;
-    if (L->y - figs[i].h < L->bottom) new_page(L);
-    draw_figure(L, &figs[i]);
+  if (!L->dry) {
+    c->r->page = L->page;
+    c->r->y = L->y;
   }
-  if (nb) L->y -= 2;
-  flow_blocks(L, blocks, nb);
+  flow_para(L, &c->tp, L->left, TITLE_LEADING);
+  if (c->ap.nlines) flow_para(L, &c->ap, L->left, META_LEADING);
+  if (c->mp.nlines) flow_para(L, &c->mp, L->left, META_LEADING);
+  if (c->r->card->nlinks) layout_links(L, c->r->card);
+  if (!after) card_figures(L, c, ch->fig_scale);
+  if (c->nb) L->y -= 2;
+  flow_blocks(L, c->blocks, after ? 1 : c->nb);
+  if (after) {
+    card_figures(L, c, ch->fig_scale);
+    flow_blocks(L, c->blocks + 1, c->nb - 1);
+  }
+}
+
+/* ==== page breaking over a run of cards ================================
+ *
+ * The cards between two headings are placed as a whole: a beam search over
+ * the cards (states: where the cursor is after each card) tries, for each
+ * card, a page break before it or not, its figures at full size or shrunk
+ * (down to 70%), before or after its first paragraph, and prices every page
+ * it finishes by the space left empty at its foot. The cheapest sequence is
+ * then placed for real. Dry placements draw nothing (see add_item). */
+
+#define PAGE_COST 400.0   /* a page more */
+#define EMPTY_COST 1500.0 /* times the square of the empty fraction of a page */
+#define SPARSE_COST 6e4   /* a page under a quarter full */
+#define SHRINK_COST 260.0 /* times (1 - scale), per figure */
+#define AFTER_COST 40.0   /* figures moved after the first paragraph */
+#define HEAD_ALONE_COST 1e6
+#define BEAM 6
+
+static double page_badness(const layout *L, double left_empty) {
+  double text_h = L->top - L->bottom;
+  double f = left_empty / text_h;
+  if (f < 0) f = 0;
+  return PAGE_COST + EMPTY_COST * f * f +
+         (f > 0.75 ? SPARSE_COST * (f - 0.75) * 4 + SPARSE_COST : 0);
+}
+
+typedef struct {
+  int pages; /* pages started since the run began */
+  double y;
+  int after_heading;
+  double cost;
+  int from;           /* index of the state this one came from (previous card) */
+  card_choice choice; /* how this card was placed to get here */
+} run_state;
+
+static double state_rank(const layout *L, const run_state *s) {
+  return s->cost + PAGE_COST * (s->pages + (L->top - s->y) / (L->top - L->bottom));
+}
+
+static size_t card_choices(const card_set *c, card_choice *out) {
+  static const double scales[] = {1.0, 0.85, 0.7};
+  size_t n = 0;
+  for (int brk = 0; brk < 2; brk++)
+    for (size_t k = 0; k < (c->nimages ? 3u : 1u); k++)
+      for (int after = 0; after < (c->nfigs && c->nb ? 2 : 1); after++) {
+        out[n].brk = brk;
+        out[n].fig_scale = scales[k];
+        out[n].fig_after = after;
+        n++;
+      }
+  return n;
+}
+
+static double choice_cost(const card_set *c, const card_choice *ch) {
+  return SHRINK_COST * (1 - ch->fig_scale) * c->nimages + (ch->fig_after ? AFTER_COST : 0);
+}
+
+/* Tries card c from state s under choice ch; fills next. */
+static void try_card(layout *L, const card_set *c, const run_state *s, const card_choice *ch,
+                     run_state *next) {
+  L->dry = 1;
+  L->dry_cost = 0;
+  L->dry_pages = 0;
+  L->dry_head_moved = 0;
+  int page = L->page;
+  L->y = s->y;
+  L->after_heading = s->after_heading;
+  card_place(L, c, ch);
+  next->pages = s->pages + L->dry_pages;
+  next->y = L->y;
+  next->after_heading = 0;
+  next->cost =
+      s->cost + L->dry_cost + choice_cost(c, ch) + (L->dry_head_moved ? HEAD_ALONE_COST : 0);
+  next->choice = *ch;
+  L->page = page;
+  L->dry = 0;
+}
+
+static int cmp_rank(const void *a, const void *b) {
+  double x = ((const double *)a)[0], y = ((const double *)b)[0];
+  return x < y ? -1 : x > y;
+}
+
+/* Chooses how to place cards c[0..n) from the cursor; fills choice[]. */
+static void run_optimise(layout *L, const card_set *c, size_t n, int ends_chapter,
+                         card_choice *choice) {
+  run_state *beam = pb_arena_alloc(L->para_arena, (n + 1) * BEAM * sizeof *beam);
+  size_t *nbeam = pb_arena_alloc(L->para_arena, (n + 1) * sizeof *nbeam);
+  beam[0] = (run_state){0, L->y, L->after_heading, 0, -1, {0, 1, 0}};
+  nbeam[0] = 1;
+  card_choice opts[12];
+  run_state *cand = pb_arena_alloc(L->para_arena, BEAM * 12 * sizeof *cand);
+  double *rank = pb_arena_alloc(L->para_arena, BEAM * 12 * 2 * sizeof *rank);
+  double y0 = L->y;
+  int ah0 = L->after_heading;
+  for (size_t i = 0; i < n; i++) {
+    size_t no = card_choices(&c[i], opts), nc = 0;
+    for (size_t k = 0; k < nbeam[i]; k++) {
+      const run_state *s = &beam[i * BEAM + k];
+      for (size_t o = 0; o < no; o++) {
+        if (opts[o].brk && s->y >= L->top - 0.01) continue;
+        run_state t;
+        try_card(L, &c[i], s, &opts[o], &t);
+        t.from = (int)k;
+        /* The same cursor reached twice: keep the cheaper. */
+        size_t d = 0;
+        while (d < nc && !(cand[d].pages == t.pages && fabs(cand[d].y - t.y) < 0.5)) d++;
+        if (d < nc) {
+          if (t.cost < cand[d].cost) cand[d] = t;
+          continue;
+        }
+        cand[nc++] = t;
+      }
+    }
+    for (size_t k = 0; k < nc; k++) {
+      rank[2 * k] = state_rank(L, &cand[k]);
+      rank[2 * k + 1] = (double)k;
+    }
+    qsort(rank, nc, 2 * sizeof *rank, cmp_rank);
+    nbeam[i + 1] = nc < BEAM ? nc : BEAM;
+    for (size_t k = 0; k < nbeam[i + 1]; k++)
+      beam[(i + 1) * BEAM + k] = cand[(size_t)rank[2 * k + 1]];
+  }
+  /* The last page of a chapter may stay short, but not under a quarter
+   * full when its content could have gone on the page before. */
+  size_t best = 0;
+  double best_cost = 0;
+  for (size_t k = 0; k < nbeam[n]; k++) {
+    const run_state *s = &beam[n * BEAM + k];
+    double used = (L->top - s->y) / (L->top - L->bottom);
+    double cost =
+        s->cost + (ends_chapter ? (s->pages && used < 0.25 ? SPARSE_COST : 0) : PAGE_COST * used);
+    if (k == 0 || cost < best_cost) {
+      best = k;
+      best_cost = cost;
+    }
+  }
+  for (size_t i = n; i-- > 0;) {
+    const run_state *s = &beam[(i + 1) * BEAM + best];
+    choice[i] = s->choice;
+    best = (size_t)s->from;
+  }
+  L->y = y0;
+  L->after_heading = ah0;
+}
+
+/* Lays out rows[0..n) (all cards) as one run. */
+static void layout_run(layout *L, row *cards, size_t n, int ends_chapter, int chapter_level) {
+  pb_arena *scratch = pb_arena_new();
+  L->para_arena = scratch;
+  card_set *c = pb_arena_alloc(scratch, (n + 1) * sizeof *c);
+  card_choice *choice = pb_arena_alloc(scratch, (n + 1) * sizeof *choice);
+  for (size_t i = 0; i < n; i++) {
+    card_prepare(L, &cards[i], &c[i]);
+    choice[i] = (card_choice){0, 1, 0};
+  }
+  if (L->plan->mode != PB_PLAN_HANDOUT) run_optimise(L, c, n, ends_chapter, choice);
+  for (size_t i = 0; i < n; i++) {
+    card_place(L, &c[i], &choice[i]);
+    pb_doc_add_mark(L->doc, chapter_level + 1, cards[i].title ? cards[i].title : "(untitled)",
+                    cards[i].page, cards[i].y);
+  }
+  L->para_arena = L->arena;
+  pb_arena_free(scratch);
+}
+
+/* ==== handout: one glance ============================================
+ *
+ * A session on at most HANDOUT_PAGES pages: each card whole (never split
+ * across pages, so never across sheets two-up) with its title, meta line,
+ * summary and a QR code per link. When the cards do not fit, the longest
+ * summaries lose lines first (down to two, then one, then none) and a cut
+ * summary ends with "…" and the card's page in the booklet. */
+
+#define HANDOUT_PAGES 2
+#define HANDOUT_QR 44.0
+#define HANDOUT_SIZE 9.0
+#define HANDOUT_LEADING 13.5
+#define HANDOUT_QR_GAP 20.0 /* a QR row's label and the quiet zone around it */
+#define HANDOUT_MODULE 1.15 /* points: scanned from paper by any phone */
+
+typedef struct {
+  const char *text; /* the summary as plain text */
+  size_t full;      /* its lines */
+  size_t keep;      /* lines shown */
+  size_t nqr;       /* links shown as QR codes */
+  size_t qr_rows;
+  double qr; /* QR code size: modules of at least HANDOUT_MODULE */
+  int files; /* links to files (no QR code): one line */
+  pb_para sum;
+} handout_card;
+
+static const char *summary_plain(layout *L, const pb_text *t) {
+  pb_buf b = PB_BUF_INIT;
+  for (size_t i = 0; i < t->n; i++) {
+    const pb_block *bl = &t->blocks[i];
+    if (bl->kind == PB_BLOCK_CODE) continue;
+    if (b.len) pb_buf_putc(&b, ' ');
+    for (size_t j = 0; j < bl->nspans; j++) pb_buf_puts(&b, bl->spans[j].text);
+  }
+  const char *r = pb_arena_strdup(L->para_arena, b.data ? b.data : "");
+  pb_buf_free(&b);
+  return r;
+}
+
+static int handout_summary(layout *L, const char *text, size_t len, const char *tail,
+                           pb_para *out) {
+  const char *t = pb_arena_printf(L->para_arena, "%.*s%s", (int)len, text, tail);
+  pb_span_in s = span(t, PB_FAMILY_TEXT, 0, HANDOUT_SIZE, BLACK);
+  pb_para_options po;
+  memset(&po, 0, sizeof po);
+  po.width = L->width;
+  po.justify = 1;
+  return pb_para_layout(L->fonts, L->para_arena, &s, 1, &po, out, NULL, 0);
+}
+
+static double handout_card_h(const card_set *c, const handout_card *h) {
+  return para_height(&c->tp, TITLE_LEADING) + para_height(&c->mp, META_LEADING) + 4 +
+         (double)h->keep * HANDOUT_LEADING + (double)h->qr_rows * (h->qr + HANDOUT_QR_GAP) +
+         (h->files ? META_LEADING : 0) + CARD_GAP;
+}
+
+/* Pages the cards take from the cursor, each card whole. */
+static int handout_pages(const layout *L, const card_set *c, const handout_card *h, size_t n) {
+  int pages = 1;
+  double y = L->y;
+  for (size_t i = 0; i < n; i++) {
+    double need = handout_card_h(&c[i], &h[i]);
+    if (y - need < L->bottom && y < L->top - 0.01) {
+      pages++;
+      y = L->top;
+    }
+    y -= need;
+  }
+  return pages;
+}
+
+/* Cuts card i's summary to h->keep lines, ending "… (booklet p. N)". */
+static void handout_trim(layout *L, const pb_entry *e, handout_card *h) {
+  size_t len = strlen(h->text);
+  if (h->keep >= h->full) return;
+  const char *page = L->opt->booklet_page ? L->opt->booklet_page[e->index] : NULL;
+  const char *tail =
+      page ? pb_arena_printf(L->para_arena, "… (full card: booklet p. %s)", page) : "…";
+  size_t lo = 0, hi = len;
+  pb_para p;
+  while (lo < hi) { /* the longest prefix that fits */
+    size_t mid = (lo + hi + 1) / 2;
+    while (mid > lo && (h->text[mid] & 0xC0) == 0x80) mid--;
+    if (mid == lo) break;
+    if (handout_summary(L, h->text, mid, tail, &p) == PB_OK && p.nlines <= h->keep)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  while (lo > 0 && (h->text[lo] & 0xC0) == 0x80) lo--;
+  /* Rather end at a word than inside one. */
+  size_t w = lo;
+  while (w > 0 && lo - w < 16 && h->text[w - 1] != ' ') w--;
+  if (w > 0 && lo - w < 16 && h->text[lo] != ' ') lo = w;
+  while (lo > 0 && h->text[lo - 1] == ' ') lo--;
+  if (handout_summary(L, h->text, lo, h->keep ? tail : "", &h->sum) != PB_OK) h->sum.nlines = 0;
+  if (!h->keep) h->sum.nlines = 0;
+}
+
+static void handout_card_draw(layout *L, const card_set *c, const handout_card *h, int first) {
+  const pb_plan_card *card = c->r->card;
+  double need = handout_card_h(c, h);
+  if (L->y < L->top - 0.01) {
+    if (L->y - need < L->bottom) {
+      new_page(L);
+    } else if (!first) {
+      L->y -= CARD_GAP * 0.5;
+      pb_item *rule = add_item(L, page_at(L, L->page), PB_ITEM_LINE);
+      rule->x = L->left;
+      rule->y = L->y;
+      rule->w = L->width;
+      rule->color = GRAY;
+      rule->line_width = 0.4;
+      L->y -= CARD_GAP * 0.5;
+    }
+  }
+  c->r->page = L->page;
+  c->r->y = L->y;
+  flow_para(L, &c->tp, L->left, TITLE_LEADING);
+  if (c->mp.nlines) flow_para(L, &c->mp, L->left, META_LEADING);
+  L->y -= 4;
+  if (h->sum.nlines) flow_para(L, &h->sum, L->left, HANDOUT_LEADING);
+  /* A QR code per link, labelled, in rows. */
+  double x = L->left, top = L->y - 6;
+  size_t k = 0;
+  pb_buf files = PB_BUF_INIT;
+  for (size_t i = 0; i < card->nlinks; i++) {
+    const pb_plan_link *l = &card->links[i];
+    pb_target_kind kind;
+    const char *target = link_target(l, &kind);
+    if (!target || !*target) continue;
+    if (kind != PB_TARGET_URI) {
+      pb_buf_printf(&files, "%s%s: %s", files.len ? "   " : "", l->label,
+                    l->local ? l->local : target);
+      continue;
+    }
+    double slot = h->qr + 40;
+    if (k && x + slot > L->right + 1) {
+      x = L->left;
+      top -= h->qr + HANDOUT_QR_GAP;
+    }
+    if (draw_qr(L, L->page, target, x, top, h->qr) != 0) {
+      pb_warn(card->entry->file, l->line ? l->line : card->entry->line,
+              "link too long for a QR code: %s", target);
+      continue;
+    }
+    link_area(L, L->page, x, top - h->qr, h->qr, h->qr, kind, target);
+    pb_span_in s = span(l->label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE, BLACK);
+    pb_para lp;
+    if (set_para(L, &s, 1, slot - 4, 0, &lp, NULL, 0) == PB_OK && lp.nlines)
+      draw_line(L, L->page, &lp.lines[0], x + 2, top - h->qr - 12);
+    x += slot;
+    k++;
+  }
+  L->y -= (double)h->qr_rows * (h->qr + HANDOUT_QR_GAP);
+  if (files.len) {
+    pb_span_in s = span(pb_arena_strdup(L->arena, files.data), PB_FAMILY_SANS, 0, META_SIZE, BLACK);
+    pb_para fp;
+    if (set_para(L, &s, 1, L->width, 0, &fp, NULL, 0) == PB_OK && fp.nlines)
+      draw_line(L, L->page, &fp.lines[0], L->left, L->y - META_LEADING + 3);
+    L->y -= META_LEADING;
+  }
+  pb_buf_free(&files);
+}
+
+static void handout_run(layout *L, row **cards, size_t n) {
+  pb_arena *scratch = pb_arena_new();
+  L->para_arena = scratch;
+  card_set *c = pb_arena_alloc(scratch, (n + 1) * sizeof *c);
+  handout_card *h = pb_arena_alloc(scratch, (n + 1) * sizeof *h);
+  for (size_t i = 0; i < n; i++) {
+    card_prepare(L, cards[i], &c[i]);
+    const pb_plan_card *card = cards[i]->card;
+    h[i].qr = HANDOUT_QR;
+    for (size_t k = 0; k < card->nlinks; k++) {
+      pb_target_kind kind;
+      const char *t = link_target(&card->links[k], &kind);
+      if (!t || !*t) continue;
+      if (kind != PB_TARGET_URI) {
+        h[i].files = 1;
+        continue;
+      }
+      h[i].nqr++;
+      QRcode *q = QRcode_encodeString(t, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+      if (q && (q->width + 2) * HANDOUT_MODULE > h[i].qr) h[i].qr = (q->width + 2) * HANDOUT_MODULE;
+      if (q) QRcode_free(q);
+    }
+    size_t per_row = (size_t)(L->width / (h[i].qr + 40));
+    if (per_row < 1) per_row = 1;
+    h[i].qr_rows = (h[i].nqr + per_row - 1) / per_row;
+    h[i].text = summary_plain(L, &card->entry->summary);
+    if (handout_summary(L, h[i].text, strlen(h[i].text), "", &h[i].sum) != PB_OK)
+      h[i].sum.nlines = 0;
+    h[i].full = h[i].keep = *h[i].text ? h[i].sum.nlines : 0;
+  }
+  /* The longest summaries give up lines first, down to two, then all. */
+  while (handout_pages(L, c, h, n) > HANDOUT_PAGES) {
+    size_t best = n;
+    for (int floor = 2; floor >= 0 && best == n; floor--)
+      for (size_t i = 0; i < n; i++)
+        if (h[i].keep > (size_t)floor && (best == n || h[i].keep > h[best].keep)) best = i;
+    if (best == n) break;
+    h[best].keep--;
+  }
+  /* Then room left on a page goes back to the cards, a line at a time. */
+  for (int grew = 1; grew;) {
+    grew = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (h[i].keep >= h[i].full) continue;
+      h[i].keep++;
+      if (handout_pages(L, c, h, n) > HANDOUT_PAGES)
+        h[i].keep--;
+      else
+        grew = 1;
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    handout_trim(L, cards[i]->entry, &h[i]);
+    handout_card_draw(L, &c[i], &h[i], i == 0);
+    pb_doc_add_mark(L->doc, 1, cards[i]->title ? cards[i]->title : "(untitled)", cards[i]->page,
+                    cards[i]->y);
+  }
+  L->para_arena = L->arena;
+  pb_arena_free(scratch);
 }
 
 /* ==== headings and references ======================================== */
@@ -760,8 +1281,8 @@ static void layout_category_figures(layout *L, const pb_plan_row *pr) {
     double top = L->y - 4;
     for (size_t i = 0; i < k; i++) {
       placed_figure *f = &pf[i];
-      pb_item *it = pb_page_add_item(L->doc, page_at(L, L->page),
-                                     f->image >= 0 ? PB_ITEM_IMAGE : PB_ITEM_PLACEHOLDER);
+      pb_item *it =
+          add_item(L, page_at(L, L->page), f->image >= 0 ? PB_ITEM_IMAGE : PB_ITEM_PLACEHOLDER);
       it->x = (float)x;
       it->y = (float)(top - f->h);
       it->w = (float)f->w;
@@ -796,18 +1317,14 @@ static double card_keep(layout *L, const pb_plan_card *card) {
     h = (double)tp.nlines * TITLE_LEADING;
   h += META_LEADING + (e->nlinks ? META_LEADING + 2 : 0) + 2 * BODY_LEADING +
        (e->nauthors ? META_LEADING : 0);
-  if (e->nfigures) {
+  /* Figures may follow the first paragraph (see card_choice): they count
+   * only when there is no paragraph. */
+  if (e->nfigures && !e->summary.n) {
     const pb_plan_figure *f = &card->figures[0];
-    double fh = 46;
+    double fh = f->remote ? REMOTE_NOTE_H : 46;
     if (f->ok && f->width_px > 0) {
-      double w = f->natural_w;
-      fh = f->natural_h;
-      if (w < L->width * 0.5)
-        fh *= L->width * 0.5 / w;
-      else if (w > L->width)
-        fh *= L->width / w;
-      double maxh = (L->top - L->bottom) * FIGURE_MAX_FRACTION;
-      if (fh > maxh) fh = maxh;
+      double w;
+      figure_size(L, f->width_px, f->height_px, &w, &fh);
       /* The card may shrink its figure this far to stay with the heading. */
       if (fh * 0.6 >= 110)
         fh *= 0.6;
@@ -833,6 +1350,8 @@ static void layout_heading(layout *L, row *r) {
   } else if (L->y < L->top - 0.01) {
     /* A section heading keeps company with the head of what follows it. */
     double keep = L->keep_next > 0 ? L->keep_next : 90;
+    /* Its references come first: the heading keeps two of their lines. */
+    if (r->cat && r->cat->references.n) keep = META_LEADING + 2 + 2 * BODY_LEADING;
     if (L->y - 18 - leading - keep < L->bottom)
       new_page(L);
     else
@@ -850,7 +1369,7 @@ static void layout_heading(layout *L, row *r) {
   r->y = L->y;
   flow_para(L, &p, L->left, leading);
   if (r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX) {
-    pb_item *rule = pb_page_add_item(L->doc, page_at(L, L->page), PB_ITEM_LINE);
+    pb_item *rule = add_item(L, page_at(L, L->page), PB_ITEM_LINE);
     rule->x = L->left;
     rule->y = L->y - 4;
     rule->w = L->width;
@@ -876,6 +1395,81 @@ static void layout_heading(layout *L, row *r) {
 
 /* ==== presenter appendix ============================================= */
 
+typedef struct {
+  const char *date;
+  const pb_entry *entry;     /* a paper read, or */
+  const pb_absence *absence; /* a week not read */
+  const pb_link *deck;       /* the card's own deck link, NULL if none */
+  size_t seq;
+} appendix_line;
+
+static int cmp_appendix_line(const void *pa, const void *pb) {
+  const appendix_line *a = pa, *b = pb;
+  if (a->date && b->date && strcmp(a->date, b->date)) return strcmp(a->date, b->date);
+  if (!a->date != !b->date) return a->date ? -1 : 1; /* undated last */
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+#define APPX_INDENT 12.0
+#define APPX_DATE_W 58.0
+#define APPX_TOTAL_H 44.0 /* the group-total heading with its space */
+
+/* reserve: height that must stay free below the line on its page (so that
+ * the closing total never sits alone on a page). */
+static void appendix_line_draw(layout *L, const appendix_line *al, double reserve) {
+  pb_span_in s[3];
+  size_t ns = 0;
+  const char *file = NULL;
+  int line = 0;
+  if (al->entry) {
+    const pb_entry *e = al->entry;
+    const char *venue = e->venue ? e->venue : e->venue_raw;
+    const char *deck = al->deck ? (al->deck->local ? al->deck->local : al->deck->url) : NULL;
+    s[ns++] = span(e->title ? e->title : "(untitled)", PB_FAMILY_TEXT, 0, 9.5,
+                   L->opt->print ? BLACK : LINK);
+    if (venue && *venue)
+      s[ns++] = span(pb_arena_printf(L->arena, "  (%s)", venue), PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9,
+                     GRAY);
+    if (deck)
+      s[ns++] = span(pb_arena_printf(L->arena, "  — deck: %s", deck), PB_FAMILY_SANS, 0, 8, GRAY);
+    file = e->file;
+    line = e->line;
+  } else {
+    const pb_absence *a = al->absence;
+    s[ns++] = span(pb_arena_printf(L->arena, "not read · 未精读%s%s", a->note ? ": " : "",
+                                   a->note ? a->note : ""),
+                   PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, GRAY);
+    file = a->file;
+    line = a->line;
+  }
+  double tx = L->left + APPX_INDENT + APPX_DATE_W, tw = L->right - tx;
+  pb_para p, dp;
+  if (set_para(L, s, ns, tw, 0, &p, file, line) != PB_OK) return;
+  pb_span_in ds = span(al->date ? al->date : "undated", PB_FAMILY_SANS, 0, 9, GRAY);
+  if (set_para(L, &ds, 1, APPX_DATE_W, 0, &dp, NULL, 0) != PB_OK) dp.nlines = 0;
+  if (L->y - 13.0 * (double)p.nlines - reserve < L->bottom) new_page(L);
+  int page = L->page;
+  double y = L->y;
+  if (dp.nlines) {
+    const pb_line *ln = &dp.lines[0];
+    draw_line(L, page, ln, L->left + APPX_INDENT,
+              y - 13 + (13 - ln->ascent - ln->descent) / 2 + ln->descent);
+  }
+  flow_para(L, &p, tx, 13);
+  /* The title links to the card's page. */
+  const row *card = al->entry ? entry_row(L, al->entry) : NULL;
+  if (card) {
+    pb_item *lk = add_item(L, page_at(L, page), PB_ITEM_LINK);
+    lk->x = tx;
+    lk->y = (page == L->page) ? L->y : L->bottom;
+    lk->w = tw;
+    lk->h = (page == L->page) ? y - L->y : y - L->bottom;
+    lk->target = PB_TARGET_PAGE;
+    lk->page = card->page;
+    lk->dest_y = card->y;
+  }
+}
+
 static void layout_appendix(layout *L) {
   const pb_plan *P = L->plan;
   size_t nu = P->npresenters_appendix;
@@ -891,59 +1485,32 @@ static void layout_appendix(layout *L) {
     row sec = {0};
     sec.kind = ROW_SECTION;
     sec.title = pb_arena_printf(L->arena, "%s — %d papers, %d weeks not read", who, np, na);
+    /* The heading keeps two lines with it; the last presenter's short list
+     * keeps the group total too. */
+    int nlines = np + na;
+    L->keep_next = k + 1 == nu && nlines <= 4 ? 13.0 * nlines + APPX_TOTAL_H
+                                              : 13.0 * (nlines < 2 ? nlines : 2);
     layout_heading(L, &sec);
+    L->keep_next = 0;
     pb_doc_add_mark(L->doc, 2, who, sec.page, sec.y);
-    /* One line per session in date order, then the weeks not read. */
-    for (size_t i = 0; i < pp->nsessions; i++) {
-      const pb_entry *e = pp->sessions[i].entry;
-      if (!e) continue;
-      const char *venue = e->venue ? e->venue : e->venue_raw;
-      const pb_link *dl = pp->sessions[i].deck;
-      const char *deck = dl ? (dl->local ? dl->local : dl->url) : NULL;
-      pb_span_in s[4];
-      size_t ns = 0;
-      s[ns++] = span(pb_arena_printf(L->arena, "%s  ", e->date ? e->date : "undated"),
-                     PB_FAMILY_SANS, 0, 9, GRAY);
-      s[ns] = span(e->title ? e->title : "(untitled)", PB_FAMILY_TEXT, 0, 9.5,
-                   L->opt->print ? BLACK : LINK);
-      ns++;
-      if (venue && *venue)
-        s[ns++] = span(pb_arena_printf(L->arena, "  (%s)", venue), PB_FAMILY_TEXT, PB_STYLE_ITALIC,
-                       9, GRAY);
-      if (deck)
-        s[ns++] = span(pb_arena_printf(L->arena, "  — deck: %s", deck), PB_FAMILY_SANS, 0, 8, GRAY);
-      pb_para p;
-      if (set_para(L, s, ns, L->width - 12, 0, &p, e->file, e->line) != PB_OK) continue;
-      if (L->y - 13.0 * (double)p.nlines < L->bottom) new_page(L);
-      int page = L->page;
-      double y = L->y;
-      flow_para(L, &p, L->left + 12, 13);
-      /* The title links to the card's page. */
-      const row *card = entry_row(L, e);
-      if (card) {
-        pb_item *lk = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_LINK);
-        lk->x = L->left + 12;
-        lk->y = (page == L->page) ? L->y : L->bottom;
-        lk->w = L->width - 12;
-        lk->h = (page == L->page) ? y - L->y : y - L->bottom;
-        lk->target = PB_TARGET_PAGE;
-        lk->page = card->page;
-        lk->dest_y = card->y;
-      }
+    /* One line per week, papers and weeks not read in one date order
+     * (oldest first), the date in a column of its own and wrapped text
+     * hanging under the text, not under the dates. */
+    appendix_line *lines = pb_arena_alloc(L->arena, (pp->nsessions + 1) * sizeof *lines);
+    size_t nl = pp->nsessions;
+    for (size_t i = 0; i < nl; i++) {
+      const pb_plan_session *ps = &pp->sessions[i];
+      lines[i].date = ps->entry ? ps->entry->date : ps->absence->date;
+      lines[i].entry = ps->entry;
+      lines[i].absence = ps->absence;
+      lines[i].deck = ps->deck;
+      lines[i].seq = i;
     }
-    for (size_t i = 0; i < pp->nsessions; i++) {
-      const pb_absence *a = pp->sessions[i].absence;
-      if (!a) continue;
-      pb_span_in s[2];
-      s[0] = span(pb_arena_printf(L->arena, "%s  ", a->date ? a->date : "undated"), PB_FAMILY_SANS,
-                  0, 9, GRAY);
-      s[1] = span(pb_arena_printf(L->arena, "not read · 未精读%s%s", a->note ? ": " : "",
-                                  a->note ? a->note : ""),
-                  PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, GRAY);
-      pb_para p;
-      if (set_para(L, s, 2, L->width - 12, 0, &p, a->file, a->line) == PB_OK)
-        flow_para(L, &p, L->left + 12, 13);
-    }
+    qsort(lines, nl, sizeof *lines, cmp_appendix_line);
+    /* The last two lines keep the group total company. */
+    for (size_t i = 0; i < nl; i++)
+      appendix_line_draw(L, &lines[i],
+                         k + 1 < nu || i + 2 < nl ? 0 : APPX_TOTAL_H + (i + 2 == nl ? 13 : 0));
   }
   row sec = {0};
   sec.kind = ROW_SECTION;
@@ -1016,13 +1583,13 @@ static double deck_picture(layout *L, const pb_plan_deck *pd, int page, double t
     int img = pb_doc_add_image(L->doc, pd->thumbnail, d->path, pd->thumb_w, pd->thumb_h, thumb_w,
                                th, NULL, 0);
     if (img >= 0) {
-      pb_item *it = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_IMAGE);
+      pb_item *it = add_item(L, page_at(L, page), PB_ITEM_IMAGE);
       it->x = L->left;
       it->y = top - th;
       it->w = thumb_w;
       it->h = th;
       it->image = img;
-      pb_item *fr = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_RECT);
+      pb_item *fr = add_item(L, page_at(L, page), PB_ITEM_RECT);
       fr->x = (float)L->left; /* not through `it`: adding may move the items */
       fr->y = (float)(top - th);
       fr->w = (float)thumb_w;
@@ -1227,9 +1794,13 @@ static int set_toc(layout *L) {
                 entry ? 0 : PB_STYLE_BOLD, entry ? 9.5 : 10.5, BLACK);
     if (entry && L->plan->mode == PB_PLAN_DIGEST) {
       const pb_entry *e = r->entry;
-      s[ns++] = span(pb_arena_printf(L->arena, "  — %s%s%s", e->presenter ? e->presenter : "",
-                                     e->presenter && e->date ? ", " : "", e->date ? e->date : ""),
-                     PB_FAMILY_SANS, 0, 8.5, GRAY);
+      s[ns++] =
+          span(pb_arena_printf(L->arena, "  %s",
+                               unbreakable(L, pb_arena_printf(L->arena, "— %s%s%s",
+                                                              e->presenter ? e->presenter : "",
+                                                              e->presenter && e->date ? ", " : "",
+                                                              e->date ? e->date : ""))),
+               PB_FAMILY_SANS, 0, 8.5, GRAY);
     }
     if (set_para(L, s, ns, L->width - toc_indent(r->kind) - TOC_NUM_W, 0, &r->toc_para, NULL, 0) !=
         PB_OK)
@@ -1266,7 +1837,11 @@ static void draw_toc(layout *L, int first_page, int npages) {
         draw_line(L, page, &p.lines[0], L->left, y + 4);
       y -= 14;
     }
+    /* First in the outline, as it is first in the book. */
     pb_doc_add_mark(L->doc, 1, heading, first_page, L->top);
+    pb_mark m = L->doc->outline[L->doc->noutline - 1];
+    memmove(L->doc->outline + 1, L->doc->outline, (L->doc->noutline - 1) * sizeof *L->doc->outline);
+    L->doc->outline[0] = m;
   }
   double dot_w = pb_text_width(L->fonts, ".", 1, PB_FAMILY_TEXT, 0, 9.5);
   for (size_t i = 0; i < L->toc.n; i++) {
@@ -1301,7 +1876,7 @@ static void draw_toc(layout *L, int first_page, int npages) {
       pb_para dp;
       if (set_para(L, &ds, 1, L->width, 0, &dp, NULL, 0) == PB_OK && dp.nlines) {
         /* Spread the dots to end flush with the numbers. */
-        pb_item *t = pb_page_add_item(L->doc, pg, PB_ITEM_TEXT);
+        pb_item *t = add_item(L, pg, PB_ITEM_TEXT);
         const pb_run *run = &dp.lines[0].runs[0];
         t->face = run->face;
         t->size = 9.5;
@@ -1318,7 +1893,7 @@ static void draw_toc(layout *L, int first_page, int npages) {
     pb_para np;
     if (set_para(L, &ns, 1, 60, 0, &np, NULL, 0) == PB_OK && np.nlines)
       draw_line(L, page, &np.lines[0], L->right - num_w, y + 3.5);
-    pb_item *k = pb_page_add_item(L->doc, pg, PB_ITEM_LINK);
+    pb_item *k = add_item(L, pg, PB_ITEM_LINK);
     k->x = x;
     k->y = y;
     k->w = L->right - x;
@@ -1337,6 +1912,14 @@ static const char *roman(pb_arena *a, int n) {
 }
 
 static void running_heads(layout *L) {
+  /* A chapter's opening page shows its title in large: no running head. */
+  unsigned char *opening = pb_arena_alloc(L->arena, L->doc->npages + 1);
+  for (size_t i = 0; i < L->toc.n; i++) {
+    const row *r = &L->toc.rows[i];
+    if ((r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX) && r->page >= 0 &&
+        (size_t)r->page < L->doc->npages)
+      opening[r->page] = 1;
+  }
   for (size_t p = L->plan->mode == PB_PLAN_BOOKLET ? 1 : 0; p < L->doc->npages; p++) {
     pb_page *pg = &L->doc->pages[p];
     const char *num = pg->label;
@@ -1346,16 +1929,16 @@ static void running_heads(layout *L) {
       draw_line(L, (int)p, &np.lines[0], L->left + (L->width - np.lines[0].width) / 2,
                 L->bottom - 30);
     const char *run = p < L->npage_running ? L->page_running[p] : NULL;
-    if ((int)p >= L->first_content_page && run) {
+    if ((int)p >= L->first_content_page && run && !opening[p]) {
       pb_span_in hs = span(run, PB_FAMILY_SANS, 0, 8, GRAY);
       pb_para hp;
       if (set_para(L, &hs, 1, L->width * 0.6, 0, &hp, NULL, 0) == PB_OK && hp.nlines)
         draw_line(L, (int)p, &hp.lines[0], L->left, L->top + 22);
-      const char *bt = L->plan->title_given ? L->plan->title : "paperbook";
+      const char *bt = L->plan->title;
       pb_span_in ts = span(bt, PB_FAMILY_SANS, 0, 8, GRAY);
       if (set_para(L, &ts, 1, L->width * 0.38, 0, &hp, NULL, 0) == PB_OK && hp.nlines)
         draw_line(L, (int)p, &hp.lines[0], L->right - hp.lines[0].width, L->top + 22);
-      pb_item *rule = pb_page_add_item(L->doc, pg, PB_ITEM_LINE);
+      pb_item *rule = add_item(L, pg, PB_ITEM_LINE);
       rule->x = L->left;
       rule->y = L->top + 16;
       rule->w = L->width;
@@ -1378,13 +1961,13 @@ static void handout_header(layout *L) {
   pb_buf who = PB_BUF_INIT;
   size_t n = P->session_presenters ? P->npresenters : 0;
   for (size_t i = 0; i < n; i++)
-    pb_buf_printf(&who, "%s%s", i ? "、" : "", P->session_presenters[i]);
+    pb_buf_printf(&who, "%s%s", i ? "、" : "", unbreakable(L, P->session_presenters[i]));
   const char *line = pb_arena_printf(L->arena, "%s%s%s", date ? date : "",
                                      n ? "    Presenters · 报告人：" : "", n ? who.data : "");
   pb_buf_free(&who);
   pb_span_in d = span(line, PB_FAMILY_SANS, 0, 11, BLACK);
   if (set_para(L, &d, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 16);
-  pb_item *rule = pb_page_add_item(L->doc, page_at(L, L->page), PB_ITEM_LINE);
+  pb_item *rule = add_item(L, page_at(L, L->page), PB_ITEM_LINE);
   rule->x = L->left;
   rule->y = L->y - 4;
   rule->w = L->width;
@@ -1435,6 +2018,14 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
   L.width = L.right - L.left;
   L.top = opt->page_h - MARGIN_TOP;
   L.bottom = MARGIN_BOTTOM;
+  if (plan->mode == PB_PLAN_HANDOUT && opt->two_up) {
+    /* Half sheets: the booklet's margins would take a third of an A5 page. */
+    L.left = 34;
+    L.right = opt->page_w - 34;
+    L.width = L.right - L.left;
+    L.top = opt->page_h - 50;
+    L.bottom = 44;
+  }
   L.first_content_page = 1 << 30; /* until the front matter is made */
   L.para_arena = L.arena;
   L.doc->created = opt->created;
@@ -1472,14 +2063,21 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
   int chapter_level = 0;
   for (size_t i = 0; i < L.toc.n; i++) {
     row *r = &L.toc.rows[i];
+    if (r->kind == ROW_ENTRY && plan->mode == PB_PLAN_HANDOUT) {
+      row **cards = pb_arena_alloc(L.arena, (L.toc.n + 1) * sizeof *cards);
+      size_t n = 0;
+      for (size_t j = i; j < L.toc.n; j++)
+        if (L.toc.rows[j].kind == ROW_ENTRY) cards[n++] = &L.toc.rows[j];
+      handout_run(&L, cards, n);
+      break;
+    }
     if (r->kind == ROW_ENTRY) {
       if (L.doc->npages == (size_t)L.first_content_page) new_page(&L);
-      pb_arena *scratch = pb_arena_new();
-      L.para_arena = scratch;
-      layout_card(&L, r);
-      L.para_arena = L.arena;
-      pb_arena_free(scratch);
-      pb_doc_add_mark(L.doc, chapter_level + 1, r->title ? r->title : "(untitled)", r->page, r->y);
+      size_t n = 1;
+      while (i + n < L.toc.n && L.toc.rows[i + n].kind == ROW_ENTRY) n++;
+      int ends_chapter = i + n == L.toc.n || L.toc.rows[i + n].kind == ROW_CHAPTER;
+      layout_run(&L, r, n, ends_chapter, chapter_level);
+      i += n - 1;
     } else if (plan->mode != PB_PLAN_HANDOUT) {
       /* What follows this heading: further headings, then a card. */
       L.keep_next = 0;
@@ -1506,6 +2104,13 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
   if (plan->appendix_slides) layout_slide_index(&L);
   for (size_t p = (size_t)L.first_content_page; p < L.doc->npages; p++)
     L.doc->pages[p].label = pb_arena_printf(L.arena, "%zu", p - (size_t)L.first_content_page + 1);
+  L.doc->nentry_page = plan->lib->nentries;
+  L.doc->entry_page = pb_arena_alloc(L.arena, (plan->lib->nentries + 1) * sizeof(const char *));
+  for (size_t t = 0; t < L.toc.n; t++) {
+    const row *r = &L.toc.rows[t];
+    if (r->entry && r->page >= 0 && (size_t)r->page < L.doc->npages)
+      L.doc->entry_page[r->entry->index] = L.doc->pages[r->page].label;
+  }
   if (front) layout_cover(&L, 0);
   if (toc_pages) draw_toc(&L, front, toc_pages);
   running_heads(&L);

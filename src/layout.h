@@ -98,18 +98,23 @@ typedef struct {
   pb_doc_image *images;
   size_t nimages, capimages;
   const char *title, *author, *subject, *keywords;
-  long long created; /* seconds since the epoch, -1 = none */
-  pb_fonts *fonts;   /* borrowed */
-  pb_buf report;     /* the layout report (--layout-report), empty when not asked */
+  long long created;       /* seconds since the epoch, -1 = none */
+  pb_fonts *fonts;         /* borrowed */
+  pb_buf report;           /* the layout report (--layout-report), empty when not asked */
+  const char **entry_page; /* per entry index: its card's page label, NULL when not laid
+                              out (arena) */
+  size_t nentry_page;
 } pb_doc;
 
 /* How to lay out a plan: the page and what the plan leaves to the medium. */
 typedef struct {
-  double page_w, page_h; /* points; A4 = 595.276 x 841.89 */
-  int print;             /* print mode: URLs as footnotes, grayscale */
-  int layout_report;     /* fill doc->report with paragraph/page findings */
-  long long created;     /* SOURCE_DATE_EPOCH or now; -1 = none */
-  int two_up;            /* two pages side by side on each sheet */
+  double page_w, page_h;           /* points; A4 = 595.276 x 841.89 */
+  int print;                       /* print mode: URLs as footnotes, grayscale */
+  int layout_report;               /* fill doc->report with paragraph/page findings */
+  long long created;               /* SOURCE_DATE_EPOCH or now; -1 = none */
+  int two_up;                      /* two pages side by side on each sheet */
+  const char *const *booklet_page; /* handout: per entry index, the card's page label
+                                      in the booklet (NULL = unknown) */
 } pb_layout_options;
 
 void pb_layout_options_default(pb_layout_options *o);

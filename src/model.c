@@ -1,5 +1,7 @@
 #include "model.h"
 
+#include "sessions.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,16 +178,42 @@ const pb_category **pb_top_categories(pb_arena *a, const pb_library *lib, const 
   return v;
 }
 
+/* Days since 1970-01-01 of an ISO date "YYYY-MM-DD..."; -1 when unreadable. */
+static long iso_days(const char *d) {
+  int y, m, day;
+  if (!d || sscanf(d, "%4d-%2d-%2d", &y, &m, &day) != 3 || m < 1 || m > 12) return -1;
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  long yoe = y - era * 400;
+  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A date more than LONE_GAP days from every other is a misdated card (its
+ * reader warns about it): the range is the span of the rest. */
+#define LONE_GAP 90
+
 void pb_library_date_range(const pb_library *lib, const char **first, const char **last) {
-  const char *lo = NULL, *hi = NULL;
-  for (size_t i = 0; i < lib->nentries; i++) {
-    const char *d = lib->entries[i]->date;
-    if (!d) continue;
-    if (!lo || strcmp(d, lo) < 0) lo = d;
-    if (!hi || strcmp(d, hi) > 0) hi = d;
+  const char **d = pb_xmalloc((lib->nentries + 1) * sizeof *d);
+  size_t n = 0;
+  for (size_t i = 0; i < lib->nentries; i++)
+    if (lib->entries[i]->date) d[n++] = lib->entries[i]->date;
+  *first = *last = NULL;
+  if (n) {
+    qsort(d, n, sizeof *d, cmp_str);
+    size_t lo = 0, hi = n - 1;
+    if (n >= 4 && iso_days(d[0]) >= 0 && iso_days(d[1]) - iso_days(d[0]) > LONE_GAP) lo = 1;
+    if (n >= 4 && iso_days(d[n - 1]) - iso_days(d[n - 2]) > LONE_GAP && iso_days(d[n - 2]) >= 0)
+      hi = n - 2;
+    *first = d[lo];
+    *last = d[hi];
   }
-  *first = lo;
-  *last = hi;
+  free(d);
 }
 
 static int cmp_name(const void *a, const void *b) {
@@ -455,6 +483,7 @@ void pb_library_dump_json(const pb_library *lib, pb_buf *b) {
     pb_buf_puts(b, "}");
   }
   pb_buf_puts(b, lib->nabsences ? "\n  ],\n" : "],\n");
+  pb_sessions_dump_json(lib, b);
   pb_buf_puts(b, "  \"categories\": [");
   const pb_category *r = lib->root_category;
   for (size_t i = 0; i < r->nchildren; i++) {

@@ -14,7 +14,8 @@ enum {
   PB_STYLE_BOLD = 1,
   PB_STYLE_ITALIC = 2,
   PB_STYLE_CODE = 4,
-  PB_STYLE_LINK = 8 /* span.url is set */
+  PB_STYLE_LINK = 8,   /* span.url is set */
+  PB_STYLE_STRIKE = 16 /* ~~struck~~ */
 };
 
 typedef struct {
@@ -173,6 +174,55 @@ typedef struct {
   size_t nentries, capentries;
 } pb_slide;
 
+/* ---- sessions: the group's minutes (read_minutes.c, sessions.c) ------ */
+/* One talk at a session: who, what they said they presented, and its
+ * links (papers PB_LINK_PAPER, decks PB_LINK_SLIDE, write-ups PB_LINK_BLOG). */
+typedef struct {
+  const char *presenter; /* NULL when the line names nobody and several spoke */
+  const char *text;      /* the description, links reduced to their titles */
+  pb_link *links;
+  size_t nlinks, caplinks;
+  const char *file;
+  int line;
+} pb_talk;
+
+/* A person named on a checklist line, with what was written in brackets
+ * after the name ("何艺超（请假）": note "请假"). */
+typedef struct {
+  const char *name;
+  const char *note;
+} pb_session_person;
+
+/* A write-up published after a session ("[x] 本周知乎专栏投稿文章: ..."). */
+typedef struct {
+  const char *title; /* link text, NULL if none */
+  const char *url;
+  const char *author;
+  int done; /* [x] 1, [ ] 0 */
+  const char *note;
+  const char *file;
+  int line;
+} pb_writeup;
+
+typedef struct {
+  const char *date;        /* ISO; the year from the heading above it */
+  int planned;             /* 1: from the rota after the divider, not held yet */
+  const char **presenters; /* as the head names them, then any other speaker */
+  size_t npresenters, cappresenters;
+  pb_talk *talks;
+  size_t ntalks, captalks;
+  pb_session_person *absent; /* absentees; none when "无" was written */
+  size_t nabsent, capabsent;
+  int absent_line;   /* line of the absentee list, 0 when not written */
+  const char **best; /* best questioner(s) */
+  size_t nbest, capbest;
+  pb_writeup *writeups;
+  size_t nwriteups, capwriteups;
+  const char *note; /* text in brackets on the head line */
+  const char *file;
+  int line;
+} pb_session;
+
 typedef struct {
   pb_arena *arena;
   const char *root; /* library root directory */
@@ -184,6 +234,10 @@ typedef struct {
   pb_slide *slides;
   size_t nslides, capslides;
   const char *repo_url; /* https://github.com/OWNER/REPO, from git or config */
+  pb_session *sessions; /* from the minutes, in file order */
+  size_t nsessions, capsessions;
+  pb_absence *notes; /* check-in heads that name no single paper ("泛读几篇") */
+  size_t nnotes, capnotes;
 } pb_library;
 
 /* Creates an empty library rooted at root (copied). */
@@ -237,7 +291,9 @@ const pb_category **pb_top_categories(pb_arena *a, const pb_library *lib, const 
                                       size_t norder);
 
 /* The earliest and latest entry dates (ISO strings), or NULL for both when
- * no entry is dated. */
+ * no entry is dated. A lone outlier (a date more than 90 days from every
+ * other, of at least four) is left out: one misdated card does not stretch
+ * a 2025 booklet back to 2024 (the readers warn about such dates). */
 void pb_library_date_range(const pb_library *lib, const char **first, const char **last);
 
 /* Distinct presenters of the entries (and of the absences when

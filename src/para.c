@@ -258,6 +258,7 @@ typedef struct {
   unsigned char in_url;  /* part of a URL or e-mail address */
   unsigned char joined;  /* the next element belongs to the same glyph cluster
                             (a ligature, a base and its mark): no break, no glue */
+  unsigned char nobreak; /* a word joiner (U+2060) follows: never break here */
 } elem;
 
 typedef struct {
@@ -371,6 +372,9 @@ static void itemize(ctx *c) {
       } else if (cp == 0xA0 || cp == 0x202F) {
         pending = -1;
         add_space(c, (int)si, EK_NBSP);
+      } else if (cp == 0x2060 && c->n > 0) {
+        /* WORD JOINER: takes no room, forbids the break (names, dates) */
+        c->e[c->n - 1].nobreak = 1;
       } else if (is_ignorable(cp)) {
         continue;
       } else {
@@ -537,7 +541,7 @@ static void unicode_breaks(ctx *c) {
   for (size_t i = 0; i + 1 < c->n; i++) {
     elem *e = &c->e[i];
     const elem *next = &c->e[i + 1];
-    if (e->kind == EK_NEWLINE || e->kind == EK_NBSP) continue;
+    if (e->kind == EK_NEWLINE || e->kind == EK_NBSP || e->nobreak) continue;
     /* A break next to a space happens at the space itself. */
     if (e->kind == EK_CHAR && next->kind != EK_CHAR) continue;
     if (brks[i] != LINEBREAK_ALLOWBREAK && brks[i] != LINEBREAK_MUSTBREAK) continue;

@@ -17,6 +17,7 @@ typedef struct {
   const char *cache_dir; /* encoded-figure cache, NULL = none */
   int threads;           /* figure encoding threads, 0 = all cores */
   int compress;          /* deflate content streams (default on) */
+  int gray;              /* figures in grayscale (print mode) */
 } pb_pdf_options;
 
 void pb_pdf_options_default(pb_pdf_options *o);

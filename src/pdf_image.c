@@ -214,6 +214,7 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
       group *gr = &fs->groups[fs->ngroups];
       gr->first = i;
       gr->opt.dpi = opt ? opt->dpi : 0;
+      gr->opt.gray = opt ? opt->gray : 0;
       /* Full resolution keeps every decoded figure lossless, lossy WebP
        * included (as the issue asks: "as PNG"); measured on the corpus it
        * costs 2.6 MB over re-encoding it as JPEG, within the size target. */

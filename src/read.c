@@ -29,7 +29,9 @@ int pb_read_markdown(pb_library *lib, const char *path, const pb_read_options *o
       if (pb_read_starts_with(l, "### ")) subheadings++;
     }
   }
+  int minutes = raw.data && !front_matter && pb_read_is_minutes_text(raw.data, raw.len);
   pb_buf_free(&raw);
+  if (minutes) return pb_read_minutes(lib, path, opt);
   if (front_matter) return pb_read_card(lib, path, opt);
   /* a check-in log is mostly dated heads; a REPORT file has a category tree
    * and may quote a date or two */

@@ -18,6 +18,12 @@ typedef struct {
 int pb_read_markdown(pb_library *lib, const char *path, const pb_read_options *opt);
 int pb_read_report(pb_library *lib, const char *path, const pb_read_options *opt);
 int pb_read_checkins(pb_library *lib, const char *path, const pb_read_options *opt);
+/* Reads the group's weekly minutes (sessions, talks, absentees, best
+ * questioners, write-ups, the planned rota) into lib->sessions. */
+int pb_read_minutes(pb_library *lib, const char *path, const pb_read_options *opt);
+/* Whether text looks like minutes: dated session heads ("- 5.31 陈银"),
+ * a checklist line, no check-in heads. */
+int pb_read_is_minutes_text(const char *s, size_t len);
 /* Reads every *.md card (YAML front matter + Markdown summary) under dir,
  * in sorted path order. A missing dir is not an error. */
 int pb_read_cards_dir(pb_library *lib, const char *dir, const pb_read_options *opt);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "inline.h"
 #include "utf8.h"
 
 /* After this many bad lines in one file, the rest are summed up in one
@@ -506,7 +507,7 @@ void pb_read_title(pb_library *lib, pb_entry *e, pb_read_str text) {
     }
   }
   text = pb_read_trim(text);
-  e->title = pb_arena_strndup(lib->arena, text.s, text.len);
+  e->title = pb_inline_scripts(lib->arena, text.s, text.len);
 }
 
 /* ==== percent-decoding and HTML ================================== */
@@ -1499,6 +1500,7 @@ void pb_read_markdown_text(const pb_read_md *m, pb_text *out, const char *md, si
   cmark_iter_free(it);
   cmark_node_free(doc);
   free(st.lists);
+  pb_inline_blocks(m->lib, out, first);
   /* drop blank blocks (a lone "&nbsp;", a label left empty) */
   size_t w = first;
   for (size_t r = first; r < out->n; r++)

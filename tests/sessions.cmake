@@ -1,0 +1,12 @@
+# Sessions: the minutes reader, the session appendix and the handout from
+# the rota. Fixtures in tests/sessions/lib; the real minutes are read in
+# place when ../shared is there, else that test is skipped.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_FOUND)
+  foreach(t fixture corpus)
+    add_test(NAME sessions_${t}
+      COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/sessions/check.py ${PB_BIN} ${PB_TESTS}/sessions
+              ${t} ${PB_CORPUS})
+    set_tests_properties(sessions_${t} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS sessions)
+  endforeach()
+endif()

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Sessions from the minutes (src/read_minutes.c, src/sessions.c).
+
+    check.py PAPERBOOK FIXTURES TEST [CORPUS]
+
+TEST is "fixture" (tests/sessions/lib, written for these tests) or
+"corpus" (the real group's 每周小会纪要.md, skipped when ../shared is
+absent). Exit 0 pass, 1 fail, 77 skipped."""
+import json
+import os
+import re
+import subprocess
+import sys
+
+FAILS = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILS.append(what)
+        print("FAIL:", what)
+
+
+def run(pb, args, cwd):
+    p = subprocess.run([pb] + args, capture_output=True, cwd=cwd)
+    err = p.stderr.decode("utf-8", "replace")
+    if p.returncode < 0 or "Sanitizer" in err or "runtime error:" in err:
+        print(err[-3000:])
+        print("crashed or sanitizer report:", args)
+        sys.exit(1)
+    return p.stdout.decode("utf-8"), err, p.returncode
+
+
+def sessions(pb, args, cwd):
+    out, err, _ = run(pb, ["dump"] + args, cwd)
+    return json.loads(out), err
+
+
+def summary(s):
+    return (s["date"], s["presenters"],
+            [(a["name"], a["note"]) for a in s.get("absent", [])],
+            s.get("best_questioners", []))
+
+
+def test_fixture(pb, fx):
+    lib = os.path.join(fx, "lib")
+    # found by its name in the library directory
+    d, err = sessions(pb, ["."], lib)
+    check(d["sessions_held"] == 3 and d["sessions_planned"] == 3,
+          "3 held + 3 planned, got %d + %d" % (d["sessions_held"], d["sessions_planned"]))
+    S = {(s["date"], s["planned"]): s for s in d["sessions"]}
+    s = S[("2025-01-10", False)]
+    check(summary(s) == ("2025-01-10", ["甲", "乙"], [("丙", "请假")], ["丁", "甲"]),
+          "1.10 roll: %r" % (summary(s),))
+    check(s["source"] == "小组纪要.md:5" and s["roll_source"] == "小组纪要.md:9", "file:line of head and roll")
+    t = s["talks"]
+    check([x["presenter"] for x in t] == ["甲", "乙"], "talks with and without '- ' and ' - '")
+    check(t[0]["text"] == "讲了一篇关于检索增强的论文", "talk text: %r" % t[0]["text"])
+    check([l["kind"] for l in t[0]["links"]] == ["paper", "slide"], "paper + Google Slides deck")
+    check(t[1]["links"][0].get("local") == "Slide/20250110_检索.html", "htmlpreview deck joined to Slide/: %r" % t[1]["links"])
+    w = s["writeups"]
+    check([(x["author"], x["done"], x["title"]) for x in w] == [("甲", True, "检索增强笔记"), ("乙", False, "近期工作")],
+          "write-ups: %r" % [(x["author"], x["done"], x["title"]) for x in w])
+    check(w[1]["url"] == "https://zhuanlan.zhihu.com/p/2" and w[1]["note"] == "未收到投稿", "full-width close paren, note")
+    s = S[("2025-01-03", False)]
+    check(s["presenters"] == ["丙", "丁"], "head names one, two spoke: %r" % s["presenters"])
+    check(s["absent"] == [] and s["roll_source"] and s["best_questioners"] == [], "'无' and an empty best questioner")
+    check(s["talks"][0]["links"][0]["url"] == "https://openreview.net/forum?id=x", "【GNN】(url)")
+    s = S[("2024-12-27", False)]
+    check(summary(s) == ("2024-12-27", ["丁"], [("甲", None), ("乙", None)], ["丙"]), "year turns back at 12.27: %r" % (summary(s),))
+    check(s["talks"][0]["presenter"] == "丁", "nameless talk of a one-presenter session")
+    check([(k[0], S[k]["presenters"]) for k in S if k[1]] ==
+          [("2025-01-17", ["甲", "丙"]), ("2025-01-24", ["乙", "丁"]), ("2025-01-31", ["戊"])], "rota")
+    # check: every line it could not place, with file:line
+    out, err, rc = run(pb, ["check", "."], lib)
+    warn = sorted(re.findall(r"^(小组纪要\.md:\d+): warning", err, re.M))
+    check(warn == ["小组纪要.md:17", "小组纪要.md:22", "小组纪要.md:31"], "unplaced lines: %r" % warn)
+    check("6 sessions in the minutes (3 held, 3 planned)" in out, "check counts: " + out)
+    # as a command-line input, and through `minutes:` of the config
+    d, _ = sessions(pb, ["小组纪要.md"], lib)
+    check(d["sessions_held"] == 3, "minutes named on the command line")
+
+
+HELD = [
+    ("2024-10-24", ["张宇"], [], []),
+    ("2024-10-11", ["徐赟博", "何艺超"], [], []),
+    ("2024-05-31", ["陈银", "徐赟博"], [("何艺超", "请假")], ["聂建涛", "徐赟博"]),
+    ("2024-05-24", ["聂建涛", "贾朋"], [], []),
+    ("2024-05-17", ["于洋晨", "崔凯"], [("程浩", None)], ["陈银"]),
+    ("2024-05-10", ["张宇", "程浩"], [], ["陈银"]),
+    ("2024-04-26", ["徐赟博", "张雪松"], [], ["张雪松", "聂建涛"]),
+    ("2024-04-19", ["陈银", "何艺超"], [], ["程浩"]),
+    ("2024-04-12", ["聂建涛"], [], ["陈银"]),
+    ("2024-04-05", ["崔凯", "王会雅"], [], []),
+    ("2024-03-29", ["程浩"], [], ["陈银"]),
+    ("2024-03-22", ["张宇", "张雪松"], [], ["程浩"]),
+    ("2024-03-15", ["陈银"], [], []),
+]
+PLANNED = [
+    ("2024-05-03", ["程浩", "张宇"]), ("2024-05-10", ["崔凯", "于洋晨"]),
+    ("2024-05-17", ["聂建涛", "贾朋"]), ("2024-05-24", ["陈银", "何艺超"]),
+    ("2024-05-31", ["张雪松", "徐赟博"]), ("2024-06-07", ["程浩", "张宇"]),
+    ("2024-06-14", ["崔凯", "于洋晨"]), ("2024-06-21", ["聂建涛", "贾朋"]),
+    ("2024-06-28", ["陈银", "何艺超"]), ("2024-07-05", ["张雪松", "徐赟博"]),
+    ("2024-07-12", ["程浩", "张宇"]), ("2024-07-19", ["崔凯", "于洋晨"]),
+    ("2024-07-28", ["聂建涛", "贾朋"]),
+]
+
+
+def test_corpus(pb, fx, corpus):
+    if not corpus or not os.path.isfile(os.path.join(corpus, "每周小会纪要.md")):
+        print("corpus not present; skipped")
+        sys.exit(77)
+    d, err = sessions(pb, ["每周小会纪要.md"], corpus)
+    held = [summary(s) for s in d["sessions"] if not s["planned"]]
+    planned = [(s["date"], s["presenters"]) for s in d["sessions"] if s["planned"]]
+    check(len(held) == 13 and len(planned) == 13, "13 + 13 sessions, got %d + %d" % (len(held), len(planned)))
+    for want, got in zip(HELD, held):
+        check(tuple(want) == got, "held %s: want %r got %r" % (want[0], want, got))
+    check(planned == PLANNED, "planned: %r" % planned)
+    S = {s["date"]: s for s in d["sessions"] if not s["planned"]}
+    check(S["2024-05-24"]["talks"][1]["presenter"] == "贾朋", "贾朋 spoke at 5.24")
+    w = [x for s in d["sessions"] if not s["planned"] for x in s["writeups"]]
+    check(len(w) == 17 and sum(1 for x in w if not x["done"]) == 2, "17 write-ups, 2 not done: %d" % len(w))
+    check(all(x["author"] for x in w), "every write-up has its author")
+    decks = [l for s in S.values() for t in s["talks"] for l in t["links"] if l["kind"] == "slide"]
+    check(len(decks) == 21, "21 deck links, got %d" % len(decks))
+    local = [l["local"] for l in decks if l.get("local")]
+    check(local == ["Slide/20240531_多模态对齐.html"], "the htmlpreview deck is the local one: %r" % local)
+    out, err, rc = run(pb, ["check", "每周小会纪要.md"], corpus)
+    warn = re.findall(r"^每周小会纪要\.md:(\d+): warning: (.*)$", err, re.M)
+    check([w[0] for w in warn] == ["4"], "only line 4 cannot be placed: %r" % warn)
+    check("26 sessions in the minutes (13 held, 13 planned)" in out, "check counts")
+
+
+def main():
+    pb, fx, test = sys.argv[1:4]
+    corpus = sys.argv[4] if len(sys.argv) > 4 else None
+    if test == "fixture":
+        test_fixture(pb, fx)
+    elif test == "corpus":
+        test_corpus(pb, fx, corpus)
+    else:
+        print("unknown test", test)
+        return 1
+    print("%d failure(s)" % len(FAILS))
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
