@@ -1029,6 +1029,9 @@ static int png_stream_encode(const unsigned char *data, size_t len, const pb_enc
   if (ct == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
   if (png_get_valid(png, pinfo, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
   png_set_scale_16(png);
+  /* print mode: luma with the Rec. 601 weights raw_gray uses, row by row */
+  if (opt && opt->gray && (ct & PNG_COLOR_MASK_COLOR))
+    png_set_rgb_to_gray_fixed(png, PNG_ERROR_ACTION_NONE, 29900, 58700);
   png_read_update_info(png, pinfo);
   int channels = png_get_channels(png, pinfo);
   int alpha = channels == 2 || channels == 4, cc = channels - alpha;
