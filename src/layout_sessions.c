@@ -145,6 +145,7 @@ static void heading(pb_sheet *s, const char *title, double size, double keep) {
 
 enum { C_READ = 1, C_ABSENT = 2, C_PRESENTED = 4, C_NOTE = 8 };
 #define MAX_WEEKS 160 /* about three years; older weeks are left out */
+#define MAX_ROWS 60   /* people in one picture */
 
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -191,7 +192,7 @@ static size_t person_index(const char **v, size_t n, const char *name) {
 typedef struct {
   long w0, nweeks;
   const char **who;
-  size_t nwho;
+  size_t nwho, total;  /* drawn, and all people in the record */
   unsigned char *cell; /* nwho x nweeks */
 } calendar;
 
@@ -224,6 +225,8 @@ static int build_calendar(pb_arena *a, const pb_library *lib, calendar *c) {
   c->nweeks = hi - lo + 1;
   c->nwho = people(a, lib, &c->who);
   if (!c->nwho) return 0;
+  c->total = c->nwho;
+  if (c->nwho > MAX_ROWS) c->nwho = MAX_ROWS; /* the rest are counted below the picture */
   c->cell = pb_arena_alloc(a, c->nwho * (size_t)c->nweeks);
   for (size_t i = 0; i < lib->nentries; i++)
     mark(c, lib->entries[i]->presenter, lib->entries[i]->date, C_READ);
@@ -365,6 +368,12 @@ static void draw_calendar(pb_sheet *s, const pb_library *lib) {
                     c.cell[p * (size_t)c.nweeks + (size_t)col[b0 + k]]);
     }
     s->y = top - rh * (double)c.nwho - 8;
+  }
+  if (c.total > c.nwho) {
+    pb_span_in v =
+        sp(pb_arena_printf(s->arena, "… and %zu more people, not drawn", c.total - c.nwho),
+           PB_FAMILY_SANS, 0, 7.5, P.gray);
+    flow(s, &v, 1, s->left, s->right - s->left, 11);
   }
   legend(s, &P, 8);
 }

@@ -169,6 +169,22 @@ def test_handout(pb, fx, work):
     check(rc == 2 and "needs the minutes' rota" in err, "--next without minutes: " + err[-300:])
 
 
+def test_heads(pb, fx, work):
+    """Check-in heads read as people write them (src/read_checkins.c)."""
+    d, err = sessions(pb, ["log.md"], os.path.join(fx, "heads"))
+    A = {a["presenter"]: a for a in d["absences"]}
+    N = {a["presenter"]: a for a in d["notes"]}
+    E = {e["presenter"]: e for e in d["entries"]}
+    check(set(A) == {"甲", "乙"}, "absences: %r" % sorted(A))
+    check(A["甲"]["note"] == "未精读，本周赶实验", "struck-out word: %r" % A["甲"]["note"])
+    check(set(N) == {"丙", "丁"}, "notes (several papers skimmed): %r" % sorted(N))
+    check("VLN 的几篇综述" in N["丙"]["note"], "the note keeps its body: %r" % N["丙"]["note"])
+    check(set(E) == {"戊"} and E["戊"]["title"] == "Deep Residual Learning", "one card: %r" % sorted(E))
+    notes = re.findall(r"^log\.md:(\d+): note: (.*)$", err, re.M)
+    lines = [int(n[0]) for n in notes]
+    check(lines == [5, 10, 12], "check says which unsure heads it read as which: %r" % notes)
+
+
 HELD = [
     ("2024-10-24", ["张宇"], [], []),
     ("2024-10-11", ["徐赟博", "何艺超"], [], []),
@@ -237,6 +253,8 @@ def main():
         test_fixture(pb, fx)
     elif test == "appendix":
         test_appendix(pb, fx, work)
+    elif test == "heads":
+        test_heads(pb, fx, work)
     elif test == "handout":
         test_handout(pb, fx, work)
     elif test == "corpus":
