@@ -624,7 +624,7 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
     pb_absence *a = pb_library_add_absence(lib);
     a->date = date[0] ? pb_arena_strdup(lib->arena, date) : NULL;
     a->presenter = presenter;
-    a->note = absence_note(lib, reason);
+    a->note = absence_note(lib, plain);
     a->file = file;
     a->line = line;
     for (size_t k = j; k < end; k++) {
