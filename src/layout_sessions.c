@@ -678,6 +678,11 @@ void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_sessio
   for (size_t i = 0; i < lib->nslides; i++) {
     const pb_slide *d = &lib->slides[i];
     if (!d->date || strcmp(d->date, ses->date) != 0) continue;
+    int linked = 0; /* a talk links to it already */
+    for (size_t t = 0; t < ses->ntalks; t++)
+      for (size_t k = 0; k < ses->talks[t].nlinks; k++)
+        linked |= ses->talks[t].links[k].local && !strcmp(ses->talks[t].links[k].local, d->path);
+    if (linked) continue;
     pb_span_in w = sp(
         pb_arena_printf(s->arena, "Deck · 幻灯片：%s%s%s", d->path,
                         d->slides > 0 ? pb_arena_printf(s->arena, " (%d slides)", d->slides) : "",
