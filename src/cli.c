@@ -28,6 +28,7 @@
 #include "plan.h"
 #include "progress.h"
 #include "read.h"
+#include "sessions.h"
 #include "slides.h"
 #include "tex.h"
 
@@ -54,6 +55,7 @@ enum {
   OPT_TEXT,
   OPT_DATE,
   OPT_TWO_UP,
+  OPT_NEXT,
   OPT_FORMAT,
   OPT_PLAN,
   OPT_ENRICH
@@ -84,6 +86,7 @@ static const struct option build_long[] = {
     {"text", no_argument, 0, OPT_TEXT},
     {"date", required_argument, 0, OPT_DATE},
     {"two-up", no_argument, 0, OPT_TWO_UP},
+    {"next", no_argument, 0, OPT_NEXT},
     {"format", required_argument, 0, OPT_FORMAT},
     {"plan", no_argument, 0, OPT_PLAN},
     {"quiet", no_argument, 0, 'q'},
@@ -152,14 +155,18 @@ static const char digest_help[] =
     "      --paper a4|letter, --print, --no-cache, --strict, -q, -h as for build\n";
 
 static const char handout_help[] =
-    "usage: paperbook handout --date DATE [LIBRARY | FILE.md ...]\n"
+    "usage: paperbook handout --date DATE|--next [LIBRARY | FILE.md ...]\n"
     "\n"
     "Writes one reading session for print, on at most two pages (one sheet\n"
     "with --two-up): a header with the date and presenters, then each card whole\n"
     "with its title, presenter, summary and a QR code per link. Summaries that do\n"
     "not fit are cut, ending with ... and the card's page in the booklet.\n"
+    "When the minutes name the session (held or in the rota), its presenters\n"
+    "come from them, with their talks and decks, each presenter's latest\n"
+    "readings, and the previous session's best questioner and write-ups.\n"
     "\n"
-    "      --date DATE         the session (YYYY-MM-DD), required\n"
+    "      --date DATE         the session (YYYY-MM-DD)\n"
+    "      --next              the first session of the minutes from today on\n"
     "      --two-up            two A5 pages on each landscape A4 (or Letter) sheet\n"
     "  -o, --output FILE.pdf   default build/handout-DATE.pdf\n"
     "      --paper a4|letter, --dpi N, --no-cache, --strict, -q, -h as for build\n";
@@ -268,6 +275,7 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
     case OPT_TEXT: o->text = 1; break;
     case OPT_DATE: o->date = optarg; break;
     case OPT_TWO_UP: o->two_up = 1; break;
+    case OPT_NEXT: o->next = 1; break;
     case OPT_FORMAT: o->format = optarg; break;
     case OPT_PLAN: o->plan = 1; break;
     default: fputs(help, stderr); return -1;
@@ -431,12 +439,38 @@ static char *output_path(const render *R) {
   return out;
 }
 
+/* The session date for `handout --next`: the first session of the minutes
+ * (held or planned) from today (SOURCE_DATE_EPOCH when set) on. */
+static int handout_next(const pb_library *lib, char session[11]) {
+  time_t now = (time_t)creation_time();
+  struct tm tm;
+  char today[16];
+  gmtime_r(&now, &tm);
+  strftime(today, sizeof today, "%Y-%m-%d", &tm);
+  if (!lib->nsessions) {
+    pb_error(lib->root, 0,
+             "handout --next needs the minutes' rota (no minutes found; see `minutes:` in "
+             "docs/card-format.md), or use --date");
+    return -1;
+  }
+  const pb_session *s = pb_session_next(lib, today);
+  if (!s) {
+    pb_error(lib->root, 0, "the minutes have no session on or after %s; use --date", today);
+    return -1;
+  }
+  memcpy(session, s->date, 11);
+  pb_info("handout for the session of %s (%s:%d)\n", s->date, s->file, s->line);
+  return 0;
+}
+
 /* Reads the library and makes the plan. Returns 0 or an exit code. */
 static int prepare(render *R) {
   pb_progress_stage("reading cards", 0);
   R->lib = pb_cli_load_library(&R->o, &R->cfg, R->root);
   pb_progress_done();
   if (!R->lib) return PB_EXIT_USAGE;
+  if (R->cmd == CMD_HANDOUT && R->o.next && handout_next(R->lib, R->o.session_iso) != 0)
+    return PB_EXIT_USAGE;
   if (R->lib->nentries == 0) {
     pb_error(R->root, 0, "no paper cards found (looked in papers/ and the files named)");
     return PB_EXIT_USAGE;

@@ -225,6 +225,11 @@ int pb_cli_parse_dates(cli_options *o, command cmd) {
       return -1;
     }
   }
+  if (cmd == CMD_HANDOUT && o->next && o->date) {
+    pb_error(NULL, 0, "handout takes --date or --next, not both");
+    return -1;
+  }
+  if (cmd == CMD_HANDOUT && o->next) return 0; /* the date comes from the minutes */
   if ((cmd == CMD_HANDOUT || (o->date && cmd == CMD_DUMP)) &&
       (!o->date || parse_date(o->date, o->session_iso) != 0)) {
     pb_error(NULL, 0, "handout needs --date YYYY-MM-DD%s%s", o->date ? ", not " : "",

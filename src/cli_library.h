@@ -22,6 +22,7 @@ typedef struct {
   int enrich;
   int print;
   int two_up;
+  int next; /* handout: the next session of the minutes' rota */
   const char *cache_dir;
   const char *dump_layout;
   int appendix_slides;

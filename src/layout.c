@@ -20,7 +20,9 @@
 #include "diag.h"
 #include "layout.h"
 #include "links.h"
+#include "layout_sessions.h"
 #include "para.h"
+#include "sessions.h"
 #include "utf8.h"
 
 /* ==== page geometry and type scale ================================== */
@@ -1470,6 +1472,34 @@ static void appendix_line_draw(layout *L, const appendix_line *al, double reserv
   }
 }
 
+/* The sessions module (layout_sessions.c) draws on this layout's pages
+ * through a pb_sheet; pages it starts get this layout's running heads. */
+static int sheet_new_page(void *ctx) {
+  layout *L = ctx;
+  new_page(L);
+  return L->page;
+}
+
+static pb_sheet sheet_of(layout *L) {
+  pb_sheet s;
+  memset(&s, 0, sizeof s);
+  s.doc = L->doc;
+  s.fonts = L->fonts;
+  s.arena = L->arena;
+  s.left = L->left, s.right = L->right, s.top = L->top, s.bottom = L->bottom;
+  s.print = L->opt->print;
+  s.new_page = sheet_new_page;
+  s.ctx = L;
+  s.page = L->page;
+  s.y = L->y;
+  return s;
+}
+
+static void sheet_back(layout *L, const pb_sheet *s) {
+  L->page = s->page;
+  L->y = s->y;
+}
+
 static void layout_appendix(layout *L) {
   const pb_plan *P = L->plan;
   size_t nu = P->npresenters_appendix;
@@ -1478,6 +1508,11 @@ static void layout_appendix(layout *L) {
   row *ar = add_row(L, ROW_APPENDIX, "Appendix: sessions by presenter · 按报告人");
   layout_heading(L, ar);
   pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
+  {
+    pb_sheet sh = sheet_of(L);
+    pb_layout_group_overview(&sh, P->lib);
+    sheet_back(L, &sh);
+  }
   for (size_t k = 0; k < nu; k++) {
     const pb_plan_presenter *pp = &P->presenters[k];
     const char *who = pp->name;
@@ -1485,6 +1520,7 @@ static void layout_appendix(layout *L) {
     row sec = {0};
     sec.kind = ROW_SECTION;
     sec.title = pb_arena_printf(L->arena, "%s — %d papers, %d weeks not read", who, np, na);
+    if (P->lib->nsessions) new_page(L); /* with the minutes, a page per presenter */
     /* The heading keeps two lines with it; the last presenter's short list
      * keeps the group total too. */
     int nlines = np + na;
@@ -1511,6 +1547,9 @@ static void layout_appendix(layout *L) {
     for (size_t i = 0; i < nl; i++)
       appendix_line_draw(L, &lines[i],
                          k + 1 < nu || i + 2 < nl ? 0 : APPX_TOTAL_H + (i + 2 == nl ? 13 : 0));
+    pb_sheet sh = sheet_of(L);
+    pb_layout_presenter_sessions(&sh, P->lib, who);
+    sheet_back(L, &sh);
   }
   row sec = {0};
   sec.kind = ROW_SECTION;
@@ -1974,6 +2013,11 @@ static void handout_header(layout *L) {
   rule->color = BLACK;
   rule->line_width = 1;
   L->y -= 14;
+  if (P->session) {
+    pb_sheet sh = sheet_of(L);
+    pb_layout_session_brief(&sh, P->lib, P->session);
+    sheet_back(L, &sh);
+  }
 }
 
 /* Two pages side by side on each sheet (A5 pages on landscape A4): a pure

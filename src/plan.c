@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "images.h"
 #include "links.h"
+#include "sessions.h"
 #include "slides.h"
 
 #define DEFAULT_BOOKLET_TITLE "Paper Reading Booklet · 论文精读"
@@ -51,12 +52,15 @@ static int category_matches(const pb_entry *e, const char *path) {
   return *p == 0;
 }
 
-static int selected_entry(const pb_plan_options *o, const pb_entry *e) {
+static int selected_entry(const pb_library *lib, const pb_plan_options *o, const pb_entry *e) {
   if (o->mode == PB_PLAN_DIGEST && !(e->date && (!o->since || strcmp(e->date, o->since) >= 0) &&
                                      (!o->until || strcmp(e->date, o->until) <= 0)))
     return 0;
+  /* a handout: the session's cards, and with the minutes the latest
+   * readings of the session's presenters */
   if (o->mode == PB_PLAN_HANDOUT &&
-      !(e->date && o->session_date && !strcmp(e->date, o->session_date)))
+      !(e->date && o->session_date && !strcmp(e->date, o->session_date)) &&
+      !pb_session_latest_reading(lib, e, o->session_date))
     return 0;
   if (o->presenter && !(e->presenter && strcmp(e->presenter, o->presenter) == 0)) return 0;
   if (o->category && !category_matches(e, o->category)) return 0;
@@ -70,7 +74,7 @@ static void select_cards(builder *B) {
   unsigned char *inc = pb_arena_alloc(B->a, lib->nentries + 1);
   P->selected = o->mode != PB_PLAN_BOOKLET || o->presenter || o->category;
   for (size_t i = 0; i < lib->nentries; i++) {
-    inc[i] = (unsigned char)(!P->selected || selected_entry(o, lib->entries[i]));
+    inc[i] = (unsigned char)(!P->selected || selected_entry(lib, o, lib->entries[i]));
     P->nincluded += inc[i];
   }
   P->include = inc;
@@ -461,6 +465,7 @@ pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt) {
   P->lib = lib;
   P->mode = opt->mode;
   P->session_date = opt->mode == PB_PLAN_HANDOUT ? opt->session_date : NULL;
+  P->session = P->session_date ? pb_session_on(lib, P->session_date) : NULL;
   builder B = {P, opt, a, 0};
   select_cards(&B);
   P->cards = pb_arena_alloc(a, (lib->nentries + 1) * sizeof *P->cards);

@@ -160,9 +160,10 @@ typedef struct {
   /* Selection. */
   const unsigned char *include; /* per entry index: 1 = in the book */
   size_t nincluded;
-  int selected;             /* a selection was applied (else every card) */
-  const char *selection;    /* "2024-12-01 — today, presenter X", NULL if none */
-  const char *session_date; /* handout: the session's date, else NULL */
+  int selected;              /* a selection was applied (else every card) */
+  const char *selection;     /* "2024-12-01 — today, presenter X", NULL if none */
+  const char *session_date;  /* handout: the session's date, else NULL */
+  const pb_session *session; /* handout: that session in the minutes, else NULL */
   /* Front matter. */
   const char *title; /* never NULL: the mode's default when none was given */
   int title_given;   /* a title was given (a digest's or handout's default counts) */

@@ -49,6 +49,48 @@ static int says_absent(pb_read_str t) {
   return 0;
 }
 
+/* Phrases that say the week's paper was not read at all: a head with one
+ * of these is a week not read even when it goes on to link to what was
+ * done instead. The other absence phrases (请假, 缺席, 未打卡) give way to a
+ * link. */
+static const char *const not_read_phrases[] = {
+    "未精读", "没有精读", "没精读", "未精度", "无精读", "无精度", "没有精度", "暂未精读",
+};
+
+static int has_phrase(pb_read_str t, const char *const *v, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    size_t len = strlen(v[k]);
+    for (size_t i = 0; i + len <= t.len; i++)
+      if (memcmp(t.s + i, v[k], len) == 0) return 1;
+  }
+  return 0;
+}
+
+/* Phrases of a week with several papers skimmed and none read closely. */
+static const char *const skim_phrases[] = {
+    "泛读", "略读", "粗读", "浏览了", "几篇", "多篇", "若干篇", "数篇", "一些论文", "一些文章",
+};
+
+/* t with struck-out text ("未精~~度~~读") removed, as people mean it. */
+static pb_read_str unstruck(pb_library *lib, pb_read_str t) {
+  if (t.len < 4 || !memmem(t.s, t.len, "~~", 2)) return t;
+  pb_buf b = PB_BUF_INIT;
+  size_t i = 0;
+  while (i < t.len) {
+    if (i + 1 < t.len && t.s[i] == '~' && t.s[i + 1] == '~') {
+      const char *end = memmem(t.s + i + 2, t.len - i - 2, "~~", 2);
+      if (end) {
+        i = (size_t)(end - t.s) + 2;
+        continue;
+      }
+    }
+    pb_buf_putc(&b, t.s[i++]);
+  }
+  pb_read_str r = {pb_arena_strndup(lib->arena, b.data ? b.data : "", b.len), b.len};
+  pb_buf_free(&b);
+  return r;
+}
+
 static int has_url(pb_read_str t) {
   for (size_t i = 0; i + 4 < t.len; i++)
     if ((t.s[i] == 'h' || t.s[i] == 'H') && pb_read_is_url((pb_read_str){t.s + i, t.len - i}))
@@ -227,6 +269,17 @@ static pb_read_str first_url(pb_library *lib, pb_read_str t) {
     }
   }
   return (pb_read_str){"", 0};
+}
+
+/* A head that names no single paper: several skimmed ("泛读了几篇VLN论文")
+ * with no bracketed title, or a bracketed title that says so. */
+static int is_skim_head(pb_read_str after, pb_read_str plain) {
+  if (!has_phrase(plain, skim_phrases, sizeof skim_phrases / sizeof *skim_phrases)) return 0;
+  tk toks[4];
+  size_t n = tokenize(after, toks, 4);
+  if (!n) return 0;
+  if (toks[0].kind == TK_TEXT) return 1;
+  return has_phrase(toks[0].text, skim_phrases, sizeof skim_phrases / sizeof *skim_phrases);
 }
 
 /* ---- one entry -------------------------------------------------- */
@@ -540,11 +593,38 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
       }
     }
   }
-  if (says_absent(reason) && !has_url(reason)) {
+  pb_read_str plain = unstruck(lib, reason);
+  int linked = has_url(reason);
+  int absent = says_absent(plain) &&
+               (!linked || has_phrase(plain, not_read_phrases,
+                                      sizeof not_read_phrases / sizeof *not_read_phrases));
+  if (absent && linked)
+    pb_note(file, line, "read as a week not read although the head links to what was done");
+  else if (!absent && linked && says_absent(plain))
+    pb_note(file, line, "read as a paper although the head says the week was not read: %.*s",
+            (int)pb_read_cut(plain, 60).len, plain.s);
+  if (!absent && trim_seps(after).len && is_skim_head(after, plain)) {
+    pb_absence *a = PB_PUSH(lib->arena, lib->notes, lib->nnotes, lib->capnotes);
+    a->date = date[0] ? pb_arena_strdup(lib->arena, date) : NULL;
+    a->presenter = presenter;
+    a->note = absence_note(lib, plain);
+    a->file = file;
+    a->line = line;
+    if (linked)
+      pb_note(file, line, "read as a note (several papers skimmed), not a card, although it links");
+    for (size_t k = j; k < end; k++) {
+      pb_read_str u = unquoted(line_at(c, k));
+      if (u.len && a->note) {
+        a->note = pb_arena_printf(lib->arena, "%s %.*s", a->note, (int)u.len, u.s);
+      }
+    }
+    goto done;
+  }
+  if (absent) {
     pb_absence *a = pb_library_add_absence(lib);
     a->date = date[0] ? pb_arena_strdup(lib->arena, date) : NULL;
     a->presenter = presenter;
-    a->note = absence_note(lib, reason);
+    a->note = absence_note(lib, plain);
     a->file = file;
     a->line = line;
     for (size_t k = j; k < end; k++) {

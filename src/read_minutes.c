@@ -622,9 +622,30 @@ static void read_head(minutes_ctx *c, str t, size_t date_at, int line) {
   if (!s->npresenters) pb_warn(c->src->file, line, "session %s names no presenter", s->date);
 }
 
+/* "**甲**：..." : emphasis around a leading name is dropped. */
+static str unemphasised_name(const minutes_ctx *c, str t) {
+  if (!at(t, 0, "**")) return t;
+  str r = {t.s + 2, t.len - 2};
+  size_t used;
+  if (!known_prefix(c, r, &used) && !at(r, used, "**")) {
+    size_t e = find(r, "**");
+    if (e >= r.len || e > 40) return t;
+    used = e;
+  }
+  if (!at(r, used, "**")) return t;
+  /* the name, then what followed the closing marks */
+  pb_buf b = PB_BUF_INIT;
+  pb_buf_append(&b, r.s, used);
+  pb_buf_append(&b, r.s + used + 2, r.len - used - 2);
+  char *x = pb_arena_strndup(c->lib->arena, b.data ? b.data : "", b.len);
+  pb_buf_free(&b);
+  return (str){x, strlen(x)};
+}
+
 static void read_talk(minutes_ctx *c, str t, int line) {
   pb_session *s = c->cur;
   size_t used = 0;
+  t = unemphasised_name(c, t);
   const char *who = known_prefix(c, t, &used);
   if (!who && (used = cjk_name_prefix(t)) > 0) who = intern_name(c, (str){t.s, used});
   str rest = skip_seps((str){t.s + used, t.len - used});
@@ -743,6 +764,9 @@ static void read_writeup(minutes_ctx *c, str t, int done, int line) {
   }
   link_scan ls = {0};
   scan_links(c, body, &ls, line);
+  if (ls.n > 1)
+    pb_warn(c->src->file, line,
+            "write-up line has %zu links; only the first is read as the write-up", ls.n);
   if (ls.n) {
     w->url = ls.v[0].url;
     w->title = ls.v[0].label && *ls.v[0].label ? ls.v[0].label : NULL;
@@ -831,9 +855,17 @@ static void read_session_line(minutes_ctx *c, str t, int line) {
   read_talk(c, r, line);
 }
 
+/* Longest line read: brackets are matched by scanning, so a line of
+ * nothing but "[" costs its length squared. */
+#define MAX_LINE 8192
+
 static void read_line(minutes_ctx *c, size_t i) {
   int line = (int)i + 1;
   str raw = c->src->lines[i];
+  if (raw.len > MAX_LINE) {
+    pb_warn(c->src->file, line, "line of %zu bytes; only its first %d are read", raw.len, MAX_LINE);
+    raw = pb_read_cut(raw, MAX_LINE);
+  }
   str t = clean_line(raw);
   size_t da;
   if (pb_read_is_blank(t)) return;
@@ -879,7 +911,7 @@ static void read_line(minutes_ctx *c, size_t i) {
  * recognised by the name they start with. */
 static void collect_names(minutes_ctx *c) {
   for (size_t i = 0; i < c->src->nlines; i++) {
-    str t = clean_line(c->src->lines[i]);
+    str t = clean_line(pb_read_cut(c->src->lines[i], MAX_LINE));
     size_t da;
     if (!is_session_head(t, &da)) continue;
     str r = {t.s + da, t.len - da};

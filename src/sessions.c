@@ -92,6 +92,26 @@ int pb_sessions_presented(const pb_library *lib, const char *name, long week) {
   return 0;
 }
 
+int pb_session_latest_reading(const pb_library *lib, const pb_entry *e, const char *date) {
+  const pb_session *s = date ? pb_session_on(lib, date) : NULL;
+  if (!s || !e->presenter || !e->date) return 0;
+  int named = 0;
+  for (size_t i = 0; i < s->npresenters; i++) named |= strcmp(s->presenters[i], e->presenter) == 0;
+  if (!named) return 0;
+  char end[11];
+  pb_week_monday(pb_date_week(date) + 1, end); /* the Monday after: exclusive */
+  if (strcmp(e->date, end) >= 0) return 0;
+  int newer = 0;
+  for (size_t i = 0; i < lib->nentries && newer < 2; i++) {
+    const pb_entry *f = lib->entries[i];
+    if (f == e || !f->presenter || !f->date || strcmp(f->presenter, e->presenter) != 0) continue;
+    if (strcmp(f->date, end) < 0 &&
+        (strcmp(f->date, e->date) > 0 || (strcmp(f->date, e->date) == 0 && f->index > e->index)))
+      newer++;
+  }
+  return newer < 2;
+}
+
 static void loc(pb_buf *b, const char *file, int line) {
   pb_buf l = PB_BUF_INIT;
   pb_buf_printf(&l, "%s:%d", file ? file : "", line);

@@ -26,6 +26,11 @@ void pb_sessions_count(const pb_library *lib, size_t *held, size_t *planned);
 /* Whether name presented (a talk or the head) at a held session in week w. */
 int pb_sessions_presented(const pb_library *lib, const char *name, long week);
 
+/* With a session of the minutes on date: whether e is one of the two
+ * latest readings of one of its presenters, dated up to the end of that
+ * session's week (a handout's "latest readings"). */
+int pb_session_latest_reading(const pb_library *lib, const pb_entry *e, const char *date);
+
 /* Writes "  \"sessions\": [...],\n" for the model dump. */
 void pb_sessions_dump_json(const pb_library *lib, pb_buf *b);
 

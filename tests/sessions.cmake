@@ -3,10 +3,11 @@
 # place when ../shared is there, else that test is skipped.
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
-  foreach(t fixture corpus)
+  foreach(t fixture corpus appendix handout heads)
     add_test(NAME sessions_${t}
       COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/sessions/check.py ${PB_BIN} ${PB_TESTS}/sessions
-              ${t} ${PB_CORPUS})
+              ${t} ${PB_CORPUS}
+      WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
     set_tests_properties(sessions_${t} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS sessions)
   endforeach()
 endif()

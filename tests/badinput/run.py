@@ -549,6 +549,38 @@ def gen_checkins(lib, kind):
     write(p, data)
 
 
+def gen_minutes(lib, kind):
+    """The base library with weekly minutes, minutes.md, in its root (found
+    by name) or, for "config-missing", named by paperbook.yml."""
+    gen_base(lib)
+    head = "### 2024年\n"
+    if kind == "no-year":
+        data = "- 5.31 甲 乙\n  甲-讲了一篇。\n".encode()
+    elif kind == "impossible-date":
+        data = (head + "- 2.30 甲\n  - [x] 缺席：无\n- 2.23 乙\n").encode()
+    elif kind == "invalid-utf8":
+        data = head.encode() + b"- 5.31 \xff\xfe\n  \xe4\xb8-x\n- 5.24 \xed\xa0\x80 \xc3\n"
+    elif kind == "nul-bytes":
+        data = head.encode() + b"- 5.31 a\0b\n  - [x] \0\xe7\xbc\xba\xe5\xb8\xad\0\n"
+    elif kind == "unclosed":
+        data = (head + "- 5.31 甲 （乙\n  甲-[paper(https://x.org/1 【ppt（https://y\n"
+                "  - [x] 本周缺席成员：【丙（请假，最佳提问人：\n"
+                "  - [ ] 本周知乎专栏投稿文章: [t](https://zhuanlan.zhihu.com/p/1\n").encode()
+    elif kind == "brackets-1mb":
+        data = (head + "- 5.31 甲\n  甲-" + "[" * (1 << 20) + "\n").encode()
+    elif kind == "sessions-20000":
+        days = ["%d.%d" % (m, d) for m in range(12, 0, -1) for d in range(28, 0, -1)]
+        lines = [head]
+        for i in range(20000):
+            lines.append("- %s 甲%d 乙%d\n  甲%d-讲了[paper](https://arxiv.org/abs/%d)\n"
+                         "  - [x] 缺席：无，最佳提问人：乙%d\n" % (days[i % len(days)], i % 300, i % 7, i % 300, i, i % 7))
+        data = "".join(lines).encode()
+    elif kind == "config-missing":
+        write(os.path.join(lib, "paperbook.yml"), b"minutes: nope.md\n")
+        return
+    write(os.path.join(lib, "minutes.md"), data)
+
+
 def gen_report(lib, kind):
     """A REPORT-style file, log.md, beside the base library."""
     gen_base(lib)

@@ -138,7 +138,12 @@ def check_details(pdf, layout):
     check(bool(app), "presenter appendix present")
     if not app:
         return
-    dates, hang_ok, order_ok, sections = [], True, True, 0
+    # With the minutes, the appendix also holds the group's pictures (before
+    # the first presenter) and, after each presenter's list, their talks,
+    # write-ups and best-questioner weeks under subheads at the left margin:
+    # only the lists (under a presenter's heading, until such a subhead) are
+    # checked here; tests/sessions checks the rest.
+    dates, hang_ok, order_ok, sections, in_list = [], True, True, 0, False
     date_re = re.compile(r"^\d{4}-\d\d-\d\d$")
     for items in lp[app[0] - 1:]:
         for x, y, size, t in texts(items):
@@ -149,6 +154,11 @@ def check_details(pdf, layout):
                     order_ok = order_ok and dates == sorted(dates)
                 dates = []
                 sections += 1
+                in_list = size >= 14
+                continue
+            if abs(x - 62) < 0.5:
+                in_list = False
+            if not in_list:
                 continue
             if date_re.match(t) and abs(x - 74) < 0.5:
                 dates.append(t)

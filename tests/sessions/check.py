@@ -81,6 +81,110 @@ def test_fixture(pb, fx):
     check(d["sessions_held"] == 3, "minutes named on the command line")
 
 
+def pdftext(pdf):
+    return subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True).stdout.decode("utf-8", "replace")
+
+
+def page_pixels(pdf, page):
+    """(width, height, bytes) of a page rendered at 40 dpi as RGB."""
+    raw = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "40", pdf],
+                         capture_output=True).stdout
+    parts = raw.split(b"\n", 3)
+    w, h = map(int, parts[1].split())
+    return w, h, parts[3]
+
+
+def colour_pixels(pdf, page):
+    w, h, px = page_pixels(pdf, page)
+    return sum(1 for i in range(0, len(px) - 2, 3)
+               if max(px[i], px[i + 1], px[i + 2]) - min(px[i], px[i + 1], px[i + 2]) > 24)
+
+
+def test_appendix(pb, fx, work):
+    lib = os.path.join(fx, "lib")
+    out = {}
+    for mode in ("colour", "print"):
+        pdf = os.path.join(work, "appendix-%s.pdf" % mode)
+        lay = pdf + ".layout"
+        args = ["build", "Archived/log.md", "--appendix", "presenters", "-o", pdf, "--dump-layout", lay]
+        if mode == "print":
+            args.append("--print")
+        o, err, rc = run(pb, args, lib)
+        check(rc == 0, "appendix build (%s): %s" % (mode, err[-500:]))
+        out[mode] = (pdf, open(lay, encoding="utf-8").read())
+    pdf, lay = out["colour"]
+    text = pdftext(pdf)
+    pages = text.split("\f")
+    ov = [i + 1 for i, p in enumerate(pages) if "Weeks × presenters" in p]
+    check(len(ov) == 1, "one calendar picture: %r" % ov)
+    for want in ("Papers per month", "Top venues", "Talks · 报告 (1)", "Write-ups · 专栏文章 (1)",
+                 "Best questioner · 最佳提问 (1)", "讲了一篇关于检索增强的论文", "6 papers, 1 weeks not read, 3 sessions held"):
+        check(want in text, "appendix shows " + want)
+    # the pictures are vector boxes: 4 presenters x 3 weeks of cells, 5 legend
+    # keys, 5 + 1 presented marks, 2 month bars, 5 venue bars
+    rects = len(re.findall(r"^\s*rect ", lay, re.M))
+    check(rects == 30, "30 rectangles in the pictures, got %d" % rects)
+    # a page per presenter with the minutes: 甲 乙 丙 丁 each start a page
+    heads = [i for i, p in enumerate(pages) if re.search(r"^\s*[甲乙丙丁] — \d+ papers", p, re.M)]
+    check(len(heads) == 4 and len(set(heads)) == 4, "four presenter pages: %r" % heads)
+    # colour on screen, none in print mode (gray levels and patterns only)
+    check(colour_pixels(pdf, ov[0]) > 50, "the colour calendar has colour")
+    ppdf = out["print"][0]
+    pp = [i + 1 for i, p in enumerate(pdftext(ppdf).split("\f")) if "Weeks × presenters" in p]
+    check(len(pp) == 1 and colour_pixels(ppdf, pp[0]) == 0, "the print calendar is gray only")
+
+
+def test_handout(pb, fx, work):
+    lib = os.path.join(fx, "lib")
+    pdf = os.path.join(work, "handout.pdf")
+    o, err, rc = run(pb, ["handout", "--date", "2025-01-10", "Archived/log.md", "-o", pdf], lib)
+    check(rc == 0, "handout --date: " + err[-400:])
+    t = pdftext(pdf)
+    check("Presenters · 报告人：甲、乙 (小组纪要.md:5)" in t, "presenters from the minutes")
+    check("Slide/20250110_检索.html" in t and "docs.google.com/presentation/d/AAA" in t, "their decks")
+    check("Last session 2025-01-03" in t and "(none written" in t, "previous session's best questioner")
+    for title in ("Dense Passage Retrieval", "Attention Is All You Need", "Retrieval-Augmented Generation"):
+        check(title in t, "latest reading " + title)
+    check("REALM" not in t, "only the two latest readings of each presenter")
+    png = os.path.join(work, "handout")
+    subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "150", "-png", pdf, png])
+    z = subprocess.run(["zbarimg", "-q", "--raw", png + "-1.png"], capture_output=True).stdout.decode()
+    check("https://docs.google.com/presentation/d/AAA/edit" in z, "deck URL as a QR code: %r" % z)
+    # --next: the first session from today on (SOURCE_DATE_EPOCH 2025-01-15)
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1736899200")
+    p = subprocess.run([pb, "handout", "--next", "Archived/log.md", "-o", pdf], cwd=lib, env=env,
+                       capture_output=True)
+    t = pdftext(pdf)
+    check(p.returncode == 0 and "Planned session" in t and "甲、丙" in t, "--next takes 1.17 from the rota")
+    check("Best questioner · 最佳提问人：丁、甲" in t and "近期工作 — 乙; 未收到投稿" in t, "previous session's write-ups")
+    # without minutes: as before (a library with none), and --next says why not
+    bare = os.path.join(work, "bare")
+    os.makedirs(bare, exist_ok=True)
+    with open(os.path.join(bare, "log.md"), "w", encoding="utf-8") as f:
+        f.write(open(os.path.join(lib, "Archived", "log.md"), encoding="utf-8").read())
+    o, err, rc = run(pb, ["handout", "--date", "2025-01-05", "log.md", "-o", pdf], bare)
+    t = pdftext(pdf)
+    check(rc == 0 and "Attention Is All You Need" in t and "来自纪要" not in t, "no minutes: the day's cards only")
+    o, err, rc = run(pb, ["handout", "--next", "log.md", "-o", pdf], bare)
+    check(rc == 2 and "needs the minutes' rota" in err, "--next without minutes: " + err[-300:])
+
+
+def test_heads(pb, fx, work):
+    """Check-in heads read as people write them (src/read_checkins.c)."""
+    d, err = sessions(pb, ["log.md"], os.path.join(fx, "heads"))
+    A = {a["presenter"]: a for a in d["absences"]}
+    N = {a["presenter"]: a for a in d["notes"]}
+    E = {e["presenter"]: e for e in d["entries"]}
+    check(set(A) == {"甲", "乙"}, "absences: %r" % sorted(A))
+    check(A["甲"]["note"] == "未精读，本周赶实验", "struck-out word: %r" % A["甲"]["note"])
+    check(set(N) == {"丙", "丁"}, "notes (several papers skimmed): %r" % sorted(N))
+    check("VLN 的几篇综述" in N["丙"]["note"], "the note keeps its body: %r" % N["丙"]["note"])
+    check(set(E) == {"戊"} and E["戊"]["title"] == "Deep Residual Learning", "one card: %r" % sorted(E))
+    notes = re.findall(r"^log\.md:(\d+): note: (.*)$", err, re.M)
+    lines = [int(n[0]) for n in notes]
+    check(lines == [5, 10, 12], "check says which unsure heads it read as which: %r" % notes)
+
+
 HELD = [
     ("2024-10-24", ["张宇"], [], []),
     ("2024-10-11", ["徐赟博", "何艺超"], [], []),
@@ -131,13 +235,28 @@ def test_corpus(pb, fx, corpus):
     warn = re.findall(r"^每周小会纪要\.md:(\d+): warning: (.*)$", err, re.M)
     check([w[0] for w in warn] == ["4"], "only line 4 cannot be placed: %r" % warn)
     check("26 sessions in the minutes (13 held, 13 planned)" in out, "check counts")
+    # the handout of 5.31 from the archive: presenters and decks from the minutes
+    pdf = os.path.join(os.getcwd(), "sessions-corpus", "handout-0531.pdf")
+    out, err, rc = run(pb, ["handout", "--date", "2024-05-31", "Archived/2024论文精读归档.md", "-o", pdf], corpus)
+    t = pdftext(pdf)
+    check(rc == 0 and "Presenters · 报告人：陈银、徐赟博 (每周小会纪要.md:15)" in t, "5.31 presenters from the minutes")
+    check("Slide/20240531_多模态对齐.html" in t, "5.31 deck")
+    check("Last session 2024-05-24" in t and "KAN: Kolmogorov" in t, "5.24 write-ups on the 5.31 handout")
 
 
 def main():
     pb, fx, test = sys.argv[1:4]
     corpus = sys.argv[4] if len(sys.argv) > 4 else None
+    work = os.path.join(os.getcwd(), "sessions-" + test)
+    os.makedirs(work, exist_ok=True)
     if test == "fixture":
         test_fixture(pb, fx)
+    elif test == "appendix":
+        test_appendix(pb, fx, work)
+    elif test == "heads":
+        test_heads(pb, fx, work)
+    elif test == "handout":
+        test_handout(pb, fx, work)
     elif test == "corpus":
         test_corpus(pb, fx, corpus)
     else:

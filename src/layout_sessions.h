@@ -1,0 +1,43 @@
+/* Layout of what the minutes add: the group overview drawn as pictures
+ * (a calendar of weeks x presenters, papers per month, top venues), each
+ * presenter's talks, write-ups and notes, and a session's brief at the head
+ * of a handout. Everything is boxes on the pages of a pb_doc (text, lines,
+ * rectangles); the PDF stage draws them.
+ *
+ * The caller (layout.c) owns the page flow: a pb_sheet carries the doc, the
+ * text area and a callback that starts a page with the caller's running
+ * heads; the cursor (page, y) is read and written back. */
+#ifndef PB_LAYOUT_SESSIONS_H
+#define PB_LAYOUT_SESSIONS_H
+
+#include "fonts.h"
+#include "layout.h"
+#include "model.h"
+
+typedef struct {
+  pb_doc *doc;
+  pb_fonts *fonts;
+  pb_arena *arena; /* the doc's arena: text of the boxes lives here */
+  double left, right, top, bottom;
+  int print;                  /* gray levels and patterns only */
+  int (*new_page)(void *ctx); /* starts a page, returns its index */
+  void *ctx;
+  int page; /* cursor: current page index and baseline-free top y */
+  double y;
+} pb_sheet;
+
+/* The group overview: calendar grid, papers per month, top venues. Draws
+ * nothing when the library has no dated entry, absence or session. */
+void pb_layout_group_overview(pb_sheet *s, const pb_library *lib);
+
+/* A presenter's talks (with their decks), write-ups, best-questioner weeks
+ * and notes from the minutes and the check-ins' notes. Nothing when there
+ * are none. */
+void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const char *who);
+
+/* The head of a handout for a session from the minutes: presenters and
+ * their talks with deck links (QR codes), and the previous session's best
+ * questioners and write-ups. */
+void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_session *ses);
+
+#endif
