@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "links.h"
 #include "para.h"
 #include "sessions.h"
 
@@ -85,12 +86,15 @@ static void draw_runs(pb_sheet *s, const pb_line *ln, double x, double y) {
     t->len = r->len;
     t->char_space = (float)r->char_space;
     t->color = r->color;
-    if (r->url && r->len) {
+    /* only what the link policy makes clickable (http, https, mailto) */
+    char *uri = r->url && r->len ? pb_links_web_uri(r->url) : NULL;
+    if (uri) {
       pb_item *k = add(s, PB_ITEM_LINK);
       k->x = (float)(x + r->x), k->y = (float)(y - r->size * 0.25);
       k->w = (float)r->w, k->h = (float)(r->size * 1.15);
       k->target = PB_TARGET_URI;
-      k->uri = pb_arena_strdup(s->arena, r->url);
+      k->uri = pb_arena_strdup(s->arena, uri);
+      free(uri);
     }
   }
 }
@@ -611,9 +615,13 @@ void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const char
 
 /* ---- handout brief ------------------------------------------------------ */
 
-/* A QR code of text, size points square, top-left at (x, top). */
+/* A QR code of text, size points square, top-left at (x, top); -1 when it
+ * cannot be encoded or the link policy refuses text (javascript: ...). */
 static int qr(pb_sheet *s, const char *text, double x, double top, double size) {
-  QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  char *uri = pb_links_web_uri(text);
+  if (!uri) return -1;
+  QRcode *q = QRcode_encodeString(uri, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  free(uri);
   if (!q) return -1;
   int n = q->width;
   double m = size / (n + 2);
