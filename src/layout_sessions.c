@@ -668,6 +668,15 @@ static void brief_talk(pb_sheet *s, const pb_session *ses, const pb_talk *t) {
   s->y -= 4;
 }
 
+/* The minutes' file as the group names it: relative to the library root
+ * (not to wherever paperbook was started). */
+static const char *library_relative(const pb_library *lib, const char *file) {
+  size_t n = lib->root ? strlen(lib->root) : 0;
+  if (n && strncmp(file, lib->root, n) == 0 && file[n] == '/') return file + n + 1;
+  const char *slash = strrchr(file, '/');
+  return slash ? slash + 1 : file;
+}
+
 void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_session *ses) {
   palette P = colours(s);
   heading(
@@ -676,9 +685,10 @@ void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_sessio
   pb_buf who = PB_BUF_INIT;
   for (size_t i = 0; i < ses->npresenters; i++)
     pb_buf_printf(&who, "%s%s", i ? "、" : "", ses->presenters[i]);
-  pb_span_in v = sp(pb_arena_printf(s->arena, "Presenters · 报告人：%s    (%s:%d)",
-                                    who.data ? who.data : "", ses->file, ses->line),
-                    PB_FAMILY_SANS, 0, 9.5, P.ink);
+  pb_span_in v =
+      sp(pb_arena_printf(s->arena, "Presenters · 报告人：%s    (%s:%d)", who.data ? who.data : "",
+                         library_relative(lib, ses->file), ses->line),
+         PB_FAMILY_SANS, 0, 9.5, P.ink);
   pb_buf_free(&who);
   flow(s, &v, 1, s->left, s->right - s->left, 14);
   for (size_t i = 0; i < ses->ntalks; i++) brief_talk(s, ses, &ses->talks[i]);
