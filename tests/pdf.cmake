@@ -2,11 +2,6 @@
 # outline, placeholders) written with pb_pdf_write and inspected with qpdf,
 # poppler and mutool by tests/pdf/check.py.
 add_executable(pdf_test ${PB_TESTS}/pdf/pdf_test.c)
-# Until the figure encoder (src/pdf_image.c) is in the tree, stand-ins that
-# make every figure a placeholder.
-if(NOT EXISTS ${PB_ROOT}/src/pdf_image.c)
-  target_sources(pdf_test PRIVATE ${PB_TESTS}/pdf/figset_stub.c)
-endif()
 target_link_libraries(pdf_test PRIVATE pbcore)
 
 find_program(PB_PYTHON3 python3)
