@@ -297,19 +297,6 @@ static long long creation_time(void) {
   return (long long)time(NULL);
 }
 
-static int mkdir_p(const char *dir) {
-  char *d = pb_xstrdup(dir);
-  for (char *p = d + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    mkdir(d, 0777);
-    *p = '/';
-  }
-  int rc = (mkdir(d, 0777) == 0 || errno == EEXIST) ? 0 : -1;
-  free(d);
-  return rc;
-}
-
 /* The path from the output PDF's directory to the library root, so that
  * links to Slide/ decks open wherever the PDF is written. */
 static char *root_from_output(const char *root, const char *output) {
@@ -422,7 +409,7 @@ static char *output_path(const render *R) {
   if (R->cfg.output && R->cmd == CMD_BUILD && !R->tex && !R->bib)
     return pb_cli_join(R->root, R->cfg.output);
   char *bdir = pb_cli_join(R->root, "build");
-  mkdir_p(bdir);
+  pb_mkdir_p(bdir);
   char name[64];
   if (R->tex)
     snprintf(name, sizeof name, "tex");
@@ -537,7 +524,7 @@ static int write_tex(render *R) {
   memset(&to, 0, sizeof to);
   to.letter = R->letter;
   to.print = R->o.print;
-  if (mkdir_p(R->output) != 0) {
+  if (pb_mkdir_p(R->output) != 0) {
     pb_error(R->output, 0, "cannot create directory: %s", strerror(errno));
     return PB_EXIT_FINDINGS;
   }

@@ -94,24 +94,6 @@ static char *path2(const char *a, const char *b) {
   return p;
 }
 
-static int mkdir_p(const char *dir) {
-  char *p = pb_xstrdup(dir);
-  for (char *s = p + 1;; s++) {
-    if (*s == '/' || *s == 0) {
-      char c = *s;
-      *s = 0;
-      if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-        free(p);
-        return -1;
-      }
-      *s = c;
-      if (!c) break;
-    }
-  }
-  free(p);
-  return 0;
-}
-
 /* A data name: 32 hex digits, ".xml" or ".json". */
 static int valid_data_name(const char *s, size_t n) {
   if (n < 36 || n > 37) return 0;
@@ -184,7 +166,7 @@ static void cache_put(enricher *E, const char *key, const pb_buf *body, const ch
     E->cache_full_warned = 1;
     goto done;
   }
-  if (mkdir_p(ddir) != 0 || mkdir_p(qdir) != 0) {
+  if (pb_mkdir_p(ddir) != 0 || pb_mkdir_p(qdir) != 0) {
     pb_warn(E->dir, 0, "cannot create the enrich cache: %s", strerror(errno));
     goto done;
   }

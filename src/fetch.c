@@ -66,25 +66,6 @@ static char *path_join(const char *dir, const char *name) {
   return p;
 }
 
-static int mkdir_p(const char *dir) {
-  char *p = pb_xstrdup(dir);
-  for (char *s = p + 1;; s++) {
-    if (*s == '/' || *s == 0) {
-      char c = *s;
-      *s = 0;
-      if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-        free(p);
-        return -1;
-      }
-      *s = c;
-      if (!c) break;
-    }
-  }
-  free(p);
-  struct stat st;
-  return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
-}
-
 /* Writes data[0..len) to dir/name atomically. 0 or -1 (errno). */
 static int write_atomic(const char *dir, const char *name, const void *data, size_t len) {
   char *path = path_join(dir, name);
@@ -200,7 +181,7 @@ static char *cache_store(const char *dir, const char *url, const pb_buf *body, p
   hash_name(body->data, body->len, hash);
   snprintf(name, sizeof name, "%s.%s", hash, format_ext(fmt));
   hash_name(url, strlen(url), key);
-  if (mkdir_p(ddir) != 0 || mkdir_p(udir) != 0) {
+  if (pb_mkdir_p(ddir) != 0 || pb_mkdir_p(udir) != 0) {
     snprintf(err, errlen, "cannot create the cache directory %s: %s", dir, strerror(errno));
     goto done;
   }

@@ -117,26 +117,8 @@ void pb_imgcache_name(const pb_imgcache_hash *h, const pb_encode_options *opt, c
 /* Directory                                                             */
 /* ==================================================================== */
 
-static int mkdir_p(const char *dir) {
-  char *p = pb_xstrdup(dir);
-  int rc = 0;
-  for (char *s = p + 1;; s++) {
-    if (*s == '/' || *s == 0) {
-      char c = *s;
-      *s = 0;
-      if (mkdir(p, 0777) != 0 && errno != EEXIST) rc = -1;
-      *s = c;
-      if (!c) break;
-    }
-  }
-  free(p);
-  struct stat st;
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) rc = -1;
-  return rc;
-}
-
 pb_imgcache *pb_imgcache_open(const char *dir, uint64_t cap, char *err, size_t errlen) {
-  if (mkdir_p(dir) != 0) {
+  if (pb_mkdir_p(dir) != 0) {
     snprintf(err, errlen, "cannot create cache directory %s: %s", dir, strerror(errno));
     return NULL;
   }

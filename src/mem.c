@@ -274,3 +274,20 @@ uint64_t pb_hash64(const void *data, size_t len, uint64_t seed) {
   }
   return h;
 }
+
+int pb_mkdir_p(const char *dir) {
+  char *p = pb_xstrdup(dir);
+  for (char *s = p + 1; *s; s++) {
+    if (*s != '/') continue;
+    *s = 0;
+    mkdir(p, 0777); /* a parent that exists, or that fails, shows below */
+    *s = '/';
+  }
+  int made = mkdir(p, 0777) == 0 || errno == EEXIST;
+  int saved = errno;
+  free(p);
+  struct stat st;
+  if (made && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return 0;
+  errno = made ? ENOTDIR : saved;
+  return -1;
+}

@@ -61,6 +61,11 @@ int pb_read_file(const char *path, size_t max_bytes, pb_buf *out);
  * permissions (0666 less the umask). Returns 0, or -1 with errno set. */
 int pb_write_file_atomic(const char *path, const void *data, size_t len);
 
+/* Creates dir and its missing parents (mode 0777 less the umask). Returns 0
+ * when dir is a directory afterwards, else -1 with errno from the failing
+ * step (a file in the way gives -1 too). */
+int pb_mkdir_p(const char *dir);
+
 /* 64-bit FNV-1a hash, for content addressing where cryptographic strength
  * is not needed. */
 uint64_t pb_hash64(const void *data, size_t len, uint64_t seed);
