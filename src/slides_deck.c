@@ -8,6 +8,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <limits.h>
 #include <poll.h>
 #include <poppler.h>
 #include <signal.h>
@@ -714,11 +715,15 @@ static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const 
   pb_buf_printf(&copy, "%s/deck.html", dir);
   pb_buf_printf(&profile, "%s/profile", dir);
   pb_buf_printf(&shot, "%s/shot.png", dir);
-  pb_buf_printf(&url, "file://%s", copy.data);
   char why[160] = "";
-  if (make_dirs(profile.data) != 0 || pb_write_file_atomic(copy.data, page->data, page->len) != 0) {
+  /* a file: URL names an absolute path: the cache may be given relative
+   * ("./build/cache" when the library is the current directory) */
+  char abs[PATH_MAX];
+  if (make_dirs(profile.data) != 0 || pb_write_file_atomic(copy.data, page->data, page->len) != 0 ||
+      !realpath(copy.data, abs)) {
     snprintf(why, sizeof why, "cannot write %s: %s", dir, strerror(errno));
   } else {
+    pb_buf_printf(&url, "file://%s", abs);
     browser_job j = {browser, profile.data, shot.data, url.data};
     pb_buf out = PB_BUF_INIT;
     double t = deck_timeout(c, PB_DECK_BROWSER_TIMEOUT);
