@@ -3,43 +3,44 @@
 #include <pthread.h>
 #include <stdarg.h>
 
-static FILE *diag_out;
-static int diag_quiet, diag_strict, diag_color, diag_muted;
-static int n_errors, n_warnings;
-static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
+#include "context.h"
 
-void pb_diag_set_stream(FILE *out) { diag_out = out; }
-void pb_diag_set_quiet(int quiet) { diag_quiet = quiet; }
-void pb_diag_mute(int mute) { diag_muted = mute; }
-void pb_diag_set_strict(int strict) { diag_strict = strict; }
-void pb_diag_set_color(int color) { diag_color = color; }
-int pb_diag_errors(void) { return n_errors; }
-int pb_diag_warnings(void) { return n_warnings; }
-void pb_diag_reset(void) { n_errors = n_warnings = 0; }
+/* The state lives in the current context (context.h). */
+#define D (pb_ctx_current()->diag)
+
+void pb_diag_set_stream(FILE *out) { D.out = out; }
+void pb_diag_set_quiet(int quiet) { D.quiet = quiet; }
+void pb_diag_mute(int mute) { D.muted = mute; }
+void pb_diag_set_strict(int strict) { D.strict = strict; }
+void pb_diag_set_color(int color) { D.color = color; }
+int pb_diag_errors(void) { return D.errors; }
+int pb_diag_warnings(void) { return D.warnings; }
+void pb_diag_reset(void) { D.errors = D.warnings = 0; }
 
 void pb_diagv(pb_diag_level level, const char *file, int line, int col, const char *fmt,
               va_list ap) {
   static const char *names[] = {"note", "warning", "error"};
   static const char *colors[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
-  FILE *out = diag_out ? diag_out : stderr;
-  if (level == PB_DIAG_WARNING && diag_strict) level = PB_DIAG_ERROR;
-  if (diag_muted) return;
-  pthread_mutex_lock(&diag_lock);
-  if (level == PB_DIAG_ERROR) n_errors++;
-  if (level == PB_DIAG_WARNING) n_warnings++;
+  pb_diag_state *d = &D;
+  FILE *out = d->out ? d->out : stderr;
+  if (level == PB_DIAG_WARNING && d->strict) level = PB_DIAG_ERROR;
+  if (d->muted) return;
+  pthread_mutex_lock(&d->lock);
+  if (level == PB_DIAG_ERROR) d->errors++;
+  if (level == PB_DIAG_WARNING) d->warnings++;
   /* Errors are printed even when quiet: a silent failure helps no one. */
-  if (!diag_quiet || level == PB_DIAG_ERROR) {
+  if (!d->quiet || level == PB_DIAG_ERROR) {
     fputs(file ? file : "paperbook", out);
     if (line > 0) fprintf(out, ":%d", line);
     if (line > 0 && col > 0) fprintf(out, ":%d", col);
-    if (diag_color)
+    if (d->color)
       fprintf(out, ": %s%s:\033[0m ", colors[level], names[level]);
     else
       fprintf(out, ": %s: ", names[level]);
     vfprintf(out, fmt, ap);
     fputc('\n', out);
   }
-  pthread_mutex_unlock(&diag_lock);
+  pthread_mutex_unlock(&d->lock);
 }
 
 void pb_diag(pb_diag_level level, const char *file, int line, int col, const char *fmt, ...) {
@@ -51,9 +52,9 @@ void pb_diag(pb_diag_level level, const char *file, int line, int col, const cha
 
 void pb_info(const char *fmt, ...) {
   va_list ap;
-  if (diag_quiet) return;
+  if (D.quiet) return;
   va_start(ap, fmt);
-  vfprintf(diag_out ? diag_out : stderr, fmt, ap);
+  vfprintf(D.out ? D.out : stderr, fmt, ap);
   va_end(ap);
 }
 

@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "context.h"
 #include "diag.h"
 #include "model.h"
 #include "utf8.h"
@@ -200,6 +201,7 @@ static int fc_find(FcConfig **config, const char *pattern, const char *want_file
    * library-wide one FcInit would keep for the life of the process. */
   if (!*config) *config = FcInitLoadConfigAndFonts();
   if (!*config) return 0;
+  pb_ctx_at_free(FcFini); /* fontconfig's own caches, at the end of the run */
   FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
   if (!pat) return 0;
   FcChar8 *want_family = NULL;
@@ -587,6 +589,7 @@ static int fallback_face(pb_fonts *f, uint32_t cp) {
   f->missing[cp >> 6] |= bit;
   if (!f->fc) f->fc = FcInitLoadConfigAndFonts();
   if (!f->fc) return -1;
+  pb_ctx_at_free(FcFini);
   FcPattern *pat = FcPatternCreate();
   FcCharSet *cs = FcCharSetCreate();
   FcCharSetAddChar(cs, cp);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "diag.h"
 #include "model.h"
 #include "utf8.h"
@@ -204,22 +205,21 @@ static int is_url_break_char(uint32_t c) {
 static pthread_once_t linebreak_once = PTHREAD_ONCE_INIT;
 
 #define HYPH_DICT_PATH "/usr/share/hyphen/hyph_en_US.dic"
-static pthread_once_t hyph_once = PTHREAD_ONCE_INIT;
-static HyphenDict *hyph_dict;
 
-static void hyph_load(void) {
-  hyph_dict = hnj_hyphen_load(HYPH_DICT_PATH);
-  if (!hyph_dict)
+/* The dictionary is loaded on first use and held by the run's context. */
+static void *hyph_make(void) {
+  HyphenDict *d = hnj_hyphen_load(HYPH_DICT_PATH);
+  if (!d)
     pb_warn(NULL, 0,
             "hyphenation dictionary %s not found (Debian package hyphen-en-us); "
             "English words will not be hyphenated",
             HYPH_DICT_PATH);
+  return d;
 }
 
-static HyphenDict *hyph_get(void) {
-  pthread_once(&hyph_once, hyph_load);
-  return hyph_dict;
-}
+static void hyph_drop(void *d) { hnj_hyphen_free(d); }
+
+static HyphenDict *hyph_get(void) { return pb_ctx_slot(PB_SLOT_HYPHEN, hyph_make, hyph_drop); }
 
 /* ======================================================================
  * Ink extents of punctuation

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "context.h"
 #include "diag.h"
 #include "utf8.h"
 
@@ -363,12 +364,17 @@ static int pdf_child(void *arg, int out_fd) {
   pb_buf out = PB_BUF_INIT;
   pdf_examine(arg, &out);
   size_t off = 0;
-  while (off < out.len) {
+  int rc = 0;
+  while (off < out.len && rc == 0) {
     ssize_t n = write(out_fd, out.data + off, out.len - off);
-    if (n <= 0) return 1;
+    if (n <= 0) {
+      rc = 1;
+      break;
+    }
     off += (size_t)n;
   }
-  return 0;
+  pb_buf_free(&out);
+  return rc;
 }
 
 /* Reads the report lines of pdf_examine into the deck. */
@@ -657,6 +663,7 @@ static cairo_status_t png_to_buf(void *closure, const unsigned char *data, unsig
 
 /* Scales a screenshot PNG down to PB_DECK_THUMB_PX wide, as PNG bytes. */
 static int shrink_png(const char *file, pb_buf *out) {
+  pb_ctx_at_free(cairo_debug_reset_static_data); /* cairo's caches, at the end of the run */
   cairo_surface_t *src = cairo_image_surface_create_from_png(file);
   if (cairo_surface_status(src) != CAIRO_STATUS_SUCCESS) {
     cairo_surface_destroy(src);

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "context.h"
 #include "diag.h"
 #include "images.h"
 #include "links.h"
@@ -1087,6 +1088,7 @@ int pb_tex_write(const pb_plan *plan, const pb_tex_options *opt, const char *out
     goto done;
   }
   FcConfig *fc = FcInitLoadConfigAndFonts();
+  pb_ctx_at_free(FcFini);
   choose_fonts(&T, fc);
   T.latin = family_charset(fc, T.fonts[FONT_MAIN]);
   T.cjk = family_charset(fc, T.fonts[FONT_CJK_MAIN]);

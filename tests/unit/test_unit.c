@@ -1,4 +1,5 @@
-/* Unit tests of the model, the fonts, UTF-8 and the config reader.
+/* Unit tests of the model, the fonts, UTF-8, the config reader and the run's
+ * context.
  *
  *   test_unit FONT_DIR TMP_DIR
  *
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "context.h"
 #include "diag.h"
 #include "fonts.h"
 #include "mem.h"
@@ -200,6 +202,63 @@ static void test_fonts(const char *font_dir) {
   CHECK(pb_fonts_open(&fc) == NULL, "a missing configured font fails to open");
 }
 
+/* ---- context --------------------------------------------------------- */
+
+static int made, dropped, order[4], n_order;
+static void *make_obj(void) {
+  made++;
+  return malloc(16);
+}
+static void drop_obj(void *p) {
+  dropped++;
+  order[n_order++ & 3] = 0;
+  free(p);
+}
+static void cleanup_a(void) { order[n_order++ & 3] = 1; }
+static void cleanup_b(void) { order[n_order++ & 3] = 2; }
+
+static void test_context(const char *tmp) {
+  int default_errors = pb_diag_errors();
+  pb_ctx *ctx = pb_ctx_new();
+  CHECK(ctx != NULL, "a context is made");
+  if (!ctx) return;
+  pb_ctx_use(ctx);
+  CHECK(pb_ctx_current() == ctx, "the installed context is current");
+  /* Diagnostics are counted in the installed context, not elsewhere. */
+  char path[4096];
+  snprintf(path, sizeof path, "%s/ctx-diag.txt", tmp);
+  FILE *f = fopen(path, "w+");
+  CHECK(f != NULL, "temporary file %s", path);
+  if (f) pb_diag_set_stream(f);
+  pb_warn("card.md", 3, "one warning");
+  pb_error("card.md", 4, "one error");
+  CHECK(pb_diag_warnings() == 1 && pb_diag_errors() == 1, "counts: %d warning(s), %d error(s)",
+        pb_diag_warnings(), pb_diag_errors());
+  /* A slot is made once and shared. */
+  void *a = pb_ctx_slot(PB_SLOT_HYPHEN, make_obj, drop_obj);
+  void *b = pb_ctx_slot(PB_SLOT_HYPHEN, make_obj, drop_obj);
+  CHECK(a && a == b && made == 1, "slot made once (%d calls)", made);
+  CHECK(pb_ctx_at_free(cleanup_a) == 0 && pb_ctx_at_free(cleanup_b) == 0 &&
+            pb_ctx_at_free(cleanup_a) == 0,
+        "clean-ups registered");
+  pb_ctx_use(NULL);
+  CHECK(pb_diag_errors() == default_errors, "the default context kept its own counts");
+  pb_ctx_free(ctx);
+  /* Freed: the slot dropped first, then clean-ups last-registered first,
+   * each once. */
+  CHECK(dropped == 1, "slot dropped once (%d)", dropped);
+  CHECK(n_order == 3 && order[0] == 0 && order[1] == 2 && order[2] == 1,
+        "release order: slot, then b, then a (%d steps: %d %d %d)", n_order, order[0], order[1],
+        order[2]);
+  if (f) {
+    rewind(f);
+    char line[256] = "";
+    CHECK(fgets(line, sizeof line, f) && strstr(line, "card.md:3: warning: one warning"),
+          "diagnostic written to the context's stream: %s", line);
+    fclose(f);
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: test_unit FONT_DIR TMP_DIR\n");
@@ -209,6 +268,7 @@ int main(int argc, char **argv) {
   test_model();
   test_config(argv[2]);
   test_fonts(argv[1]);
+  test_context(argv[2]);
   if (failures)
     fprintf(stderr, "%d failure(s)\n", failures);
   else
