@@ -593,7 +593,11 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
   pb_doc_free(booklet);
   pb_plan_free(booklet_plan);
   pb_progress_done();
-  if (!doc) return NULL;
+  return doc;
+}
+
+/* The layout report on stdout and --dump-layout, of the doc that is drawn. */
+static void show_layout(render *R, const pb_doc *doc) {
   if (doc->report.len) fwrite(doc->report.data, 1, doc->report.len, stdout);
   if (R->o.dump_layout) {
     pb_buf lb = PB_BUF_INIT;
@@ -603,25 +607,54 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
       pb_error(R->o.dump_layout, 0, "cannot write the layout dump: %s", strerror(errno));
     pb_buf_free(&lb);
   }
-  return doc;
 }
 
-/* The PDF (and a digest's text). Returns the exit code. */
-static int write_pdf(render *R, const pb_doc *doc) {
-  if (R->o.strict && pb_diag_errors() > 0) {
-    pb_error(NULL, 0, "--strict: %d error(s); %s not written", pb_diag_errors(), R->output);
-    return PB_EXIT_FINDINGS;
-  }
-  pb_pdf_options pdfo;
-  pb_pdf_options_default(&pdfo);
-  pdfo.dpi = R->o.dpi ? R->o.dpi : R->cfg.dpi;
-  if (R->cmd == CMD_DIGEST && !R->o.dpi) pdfo.dpi = 150;
-  pdfo.gray = R->o.print;
+/* The PDF back end's options; returns the cache directory to free. */
+static char *pdf_options(const render *R, pb_pdf_options *pdfo) {
+  pb_pdf_options_default(pdfo);
+  pdfo->dpi = R->o.dpi ? R->o.dpi : R->cfg.dpi;
+  if (R->cmd == CMD_DIGEST && !R->o.dpi) pdfo->dpi = 150;
+  pdfo->gray = R->o.print;
   char *cache = R->o.no_cache ? NULL : pb_cli_cache_dir(&R->o, R->root);
-  pdfo.cache_dir = cache;
-  int rc = pb_pdf_write(doc, &pdfo, R->output);
-  free(cache);
-  if (rc != PB_OK) return PB_EXIT_FINDINGS;
+  pdfo->cache_dir = cache;
+  return cache;
+}
+
+/* Marks in the plan every figure whose data failed to encode (its header
+ * was fine, so the plan had kept it). Returns how many were marked. */
+static size_t refuse_failed_figures(render *R, const pb_doc *doc, const pb_figset *figs) {
+  size_t n = 0;
+  for (size_t i = 0; i < doc->nimages; i++) {
+    const char *why = pb_figset_error(figs, i);
+    if (why) n += pb_plan_refuse_figure(R->plan, doc->images[i].path, why);
+  }
+  return n;
+}
+
+/* Lays out, encodes the figures, and when one fails, lays out again
+ * without it: the PDF, the layout report and --dump-layout then show the
+ * same placeholder. The second layout's findings are the first's, so they
+ * are not reported twice. *figs receives the figures of the doc returned. */
+static pb_doc *lay_out_with_figures(render *R, pb_fonts *fonts, const pb_pdf_options *pdfo,
+                                    pb_figset **figs) {
+  *figs = NULL;
+  pb_doc *doc = lay_out(R, fonts);
+  if (!doc || doc->nimages == 0) return doc;
+  *figs = pb_figset_prepare(doc, pdfo);
+  if (!*figs || refuse_failed_figures(R, doc, *figs) == 0) return doc;
+  pb_figset_free(*figs);
+  *figs = NULL;
+  pb_diag_mute(1);
+  pb_doc *again = lay_out(R, fonts);
+  pb_diag_mute(0);
+  if (!again) return doc; /* the renderer prepares the figures itself */
+  pb_doc_free(doc);
+  if (again->nimages) *figs = pb_figset_prepare(again, pdfo);
+  return again;
+}
+
+/* After the PDF: a digest's text list, the summary line, the mail. */
+static int after_pdf(render *R, const pb_doc *doc) {
   pb_progress_stage("written", 0);
   pb_progress_done();
   if (R->cmd == CMD_DIGEST && R->o.text) {
@@ -629,7 +662,7 @@ static int write_pdf(render *R, const pb_doc *doc) {
     size_t n = strlen(R->output);
     pb_buf_append(&tp, R->output, n > 4 && strcmp(R->output + n - 4, ".pdf") == 0 ? n - 4 : n);
     pb_buf_puts(&tp, ".txt");
-    rc = write_digest_text(R->plan, tp.data);
+    int rc = write_digest_text(R->plan, tp.data);
     if (rc == PB_OK) pb_info("paperbook: wrote %s\n", tp.data);
     pb_buf_free(&tp);
     if (rc != PB_OK) return PB_EXIT_FINDINGS;
@@ -641,6 +674,25 @@ static int write_pdf(render *R, const pb_doc *doc) {
   int exit_code = pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
   if (R->cmd == CMD_DIGEST && R->mo.wanted && exit_code == PB_EXIT_OK)
     exit_code = mail_digest(&R->mo, &R->cfg, R->plan, R->output, &R->o, R->created);
+  return exit_code;
+}
+
+/* The PDF (and a digest's text). Returns the exit code. */
+static int write_pdf(render *R, pb_fonts *fonts) {
+  pb_pdf_options pdfo;
+  char *cache = pdf_options(R, &pdfo);
+  pb_figset *figs = NULL;
+  pb_doc *doc = lay_out_with_figures(R, fonts, &pdfo, &figs);
+  int rc = PB_EPDF;
+  if (doc) show_layout(R, doc);
+  if (doc && R->o.strict && pb_diag_errors() > 0)
+    pb_error(NULL, 0, "--strict: %d error(s); %s not written", pb_diag_errors(), R->output);
+  else if (doc)
+    rc = pb_pdf_write_prepared(doc, &pdfo, figs, R->output);
+  pb_figset_free(figs);
+  free(cache);
+  int exit_code = rc == PB_OK ? after_pdf(R, doc) : PB_EXIT_FINDINGS;
+  pb_doc_free(doc);
   return exit_code;
 }
 
@@ -677,9 +729,7 @@ static int cmd_render(int argc, char **argv, command cmd) {
     exit_code = write_tex(&R);
   } else if (!exit_code && !R.finished) {
     pb_fonts *fonts = open_fonts(&R.cfg);
-    pb_doc *doc = fonts ? lay_out(&R, fonts) : NULL;
-    exit_code = !fonts ? PB_EXIT_USAGE : doc ? write_pdf(&R, doc) : PB_EXIT_FINDINGS;
-    pb_doc_free(doc);
+    exit_code = fonts ? write_pdf(&R, fonts) : PB_EXIT_USAGE;
     pb_fonts_free(fonts);
   }
   pb_plan_free(R.plan);

@@ -608,6 +608,11 @@ static int write_stdout(render *r) {
 /* ---- entry point ----------------------------------------------------- */
 
 int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path) {
+  return pb_pdf_write_prepared(doc, opt, NULL, path);
+}
+
+int pb_pdf_write_prepared(const pb_doc *doc, const pb_pdf_options *opt, pb_figset *figs,
+                          const char *path) {
   pb_pdf_options defaults;
   if (!opt) {
     pb_pdf_options_default(&defaults);
@@ -629,6 +634,7 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   r.pages = pb_xcalloc(doc->npages + 1, sizeof *r.pages);
   char *tmp = NULL, *resolved = NULL;
   int rc = PB_EPDF, fd = -1;
+  pb_figset *own_figs = NULL;
 
   r.pdf = HPDF_New(on_hpdf_error, &err);
   if (!r.pdf) {
@@ -641,8 +647,9 @@ int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path)
   r.utf8 = HPDF_GetEncoder(r.pdf, "UTF-8");
   if (fail(&r) || !r.utf8) goto out;
 
-  if (doc->nimages > 0) {
-    r.figs = pb_figset_prepare(doc, opt);
+  r.figs = figs;
+  if (!r.figs && doc->nimages > 0) {
+    r.figs = own_figs = pb_figset_prepare(doc, opt);
     if (!r.figs) pb_warn(path, 0, "figures could not be prepared; placeholders are drawn instead");
   }
 
@@ -729,7 +736,7 @@ out:
   }
   if (fd >= 0) close(fd);
   if (r.pdf) HPDF_Free(r.pdf);
-  pb_figset_free(r.figs);
+  pb_figset_free(own_figs);
   pb_pdf_text_free(r.text);
   free(r.pages);
   pb_buf_free(&r.scratch);

@@ -23,7 +23,23 @@ typedef struct {
 void pb_pdf_options_default(pb_pdf_options *o);
 
 /* Writes doc to path. Returns 0 or a PB_E* code (diagnostics printed). On
- * failure the previous file at path, if any, is untouched. */
+ * failure the previous file at path, if any, is untouched. Figures are
+ * prepared here; one that fails to encode is drawn as a placeholder that
+ * the doc does not show (use the two steps below to avoid that). */
 int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path);
+
+/* The figures of a doc, encoded (or found in the cache) before anything is
+ * drawn, so that a caller can lay out again without the ones that failed.
+ * Each failure is reported at its card's file:line. */
+typedef struct pb_figset pb_figset;
+pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt);
+/* Why image i of the doc could not be encoded; NULL when it is ready. */
+const char *pb_figset_error(const pb_figset *fs, size_t i);
+void pb_figset_free(pb_figset *fs); /* accepts NULL; call after the write */
+
+/* pb_pdf_write with figs from pb_figset_prepare for this same doc and opt
+ * (borrowed; NULL: prepared here). */
+int pb_pdf_write_prepared(const pb_doc *doc, const pb_pdf_options *opt, pb_figset *figs,
+                          const char *path);
 
 #endif

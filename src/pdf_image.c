@@ -254,6 +254,14 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
   return fs;
 }
 
+const char *pb_figset_error(const pb_figset *fs, size_t i) {
+  if (!fs || i >= fs->nfigs) return "no such figure";
+  const figure *f = &fs->figs[i];
+  if (f->group < 0) return f->err[0] ? f->err : "cannot be read";
+  const group *gr = &fs->groups[f->group];
+  return gr->failed ? (gr->err[0] ? gr->err : "cannot be encoded") : NULL;
+}
+
 int pb_figset_failed(const pb_figset *fs, size_t i) {
   if (!fs || i >= fs->nfigs) return 1;
   int g = fs->figs[i].group;

@@ -9,15 +9,11 @@
 #include "layout.h"
 #include "pdf.h"
 
-typedef struct pb_figset pb_figset;
+/* pb_figset_prepare, pb_figset_error and pb_figset_free are in pdf.h. */
 
-/* Prepares every image of doc: encodes (or finds in the cache) each one.
- * Images that fail are reported (file:line of the card) and marked failed. */
-pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt);
-/* 1 when image i could not be encoded (draw a placeholder instead). */
+/* 1 when image i could not be encoded. */
 int pb_figset_failed(const pb_figset *fs, size_t i);
 /* The XObject for image i, created on first use; NULL on failure. */
 HPDF_Image pb_figset_xobject(pb_figset *fs, HPDF_Doc pdf, size_t i);
-void pb_figset_free(pb_figset *fs); /* accepts NULL; call after HPDF_SaveToFile */
 
 #endif

@@ -493,6 +493,31 @@ pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt) {
   return P;
 }
 
+static size_t refuse_in(pb_plan *plan, pb_plan_figure *f, size_t n, const char *path,
+                        const char *reason) {
+  size_t marked = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!f[i].ok || !f[i].path || strcmp(f[i].path, path) != 0) continue;
+    const char *src = f[i].fig && f[i].fig->src ? f[i].fig->src : path;
+    f[i].ok = 0;
+    f[i].reason = pb_arena_strdup(plan->arena, reason);
+    f[i].caption = pb_arena_printf(plan->arena, "figure not shown: %s (%s)", src, reason);
+    marked++;
+  }
+  return marked;
+}
+
+size_t pb_plan_refuse_figure(pb_plan *plan, const char *path, const char *reason) {
+  if (!plan || !path) return 0;
+  if (!reason) reason = "cannot be encoded";
+  size_t marked = 0;
+  for (size_t i = 0; i < plan->ncards; i++)
+    marked += refuse_in(plan, plan->cards[i].figures, plan->cards[i].nfigures, path, reason);
+  for (size_t i = 0; i < plan->nrows; i++)
+    marked += refuse_in(plan, plan->rows[i].ref_figures, plan->rows[i].nref_figures, path, reason);
+  return marked;
+}
+
 void pb_plan_free(pb_plan *plan) {
   if (plan) pb_arena_free(plan->arena);
 }

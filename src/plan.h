@@ -200,6 +200,13 @@ typedef struct {
 pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt);
 void pb_plan_free(pb_plan *plan); /* accepts NULL */
 
+/* Marks every shown figure of the plan whose file is path as not shown,
+ * with reason (copied): for a figure whose header was fine but whose data
+ * failed when it was encoded, so that the layout made again draws the same
+ * placeholder the plan gives any other figure it cannot show. Reports
+ * nothing (the encoder did). Returns how many figures were marked. */
+size_t pb_plan_refuse_figure(pb_plan *plan, const char *path, const char *reason);
+
 /* Writes the plan as JSON (stable key order, two-space indent): what
  * `paperbook dump --plan` prints. */
 void pb_plan_dump_json(const pb_plan *plan, pb_buf *out);

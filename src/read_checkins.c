@@ -553,13 +553,47 @@ static int only_closers(pb_read_str t) {
   return 1;
 }
 
+/* Reads an entry's body, lines [j, end): figures, link lines, then the
+ * summary for cmark. */
+static void read_body(checkin_ctx *c, pb_entry *e, size_t j, size_t end) {
+  pb_library *lib = c->lib;
+  const char *file = c->src->file;
+  pb_buf md = PB_BUF_INIT, rest = PB_BUF_INIT;
+  pb_read_lines map = {0};
+  int summary_started = 0;
+  for (size_t k = j; k < end; k++) {
+    pb_read_str u = unquoted(line_at(c, k));
+    pb_buf_reset(&rest);
+    pb_read_take_images(lib, e, u, &rest, c->src->dir, c->opt, file, (int)k + 1);
+    pb_read_str r = pb_read_trim((pb_read_str){rest.data ? rest.data : "", rest.len});
+    size_t lab = pb_read_summary_label(r);
+    r = pb_read_trim((pb_read_str){r.s + lab, r.len - lab});
+    r = pb_read_drop_hard_break(r);
+    if (only_closers(r)) r.len = 0;
+    if (!summary_started && r.len && pb_read_is_link_line(r)) {
+      pb_read_take_links(lib, e, r, c->src->dir, c->opt, file, (int)k + 1);
+      continue;
+    }
+    if (r.len) summary_started = 1;
+    pb_buf_append(&md, r.s, r.len);
+    pb_buf_putc(&md, '\n');
+    pb_read_lines_push(&map, (int)k + 1);
+  }
+  if (md.len) {
+    pb_read_md m = {lib, e, file, c->src->dir, c->opt, map.v, map.n};
+    pb_read_markdown_text(&m, &e->summary, md.data, md.len);
+  }
+  pb_buf_free(&md);
+  pb_buf_free(&rest);
+  pb_read_lines_free(&map);
+}
+
 /* Reads the entry whose head is line i; returns the index after it. */
 static size_t read_entry(checkin_ctx *c, size_t i) {
   pb_library *lib = c->lib;
   const char *file = c->src->file;
   int line = (int)i + 1;
-  pb_buf head = PB_BUF_INIT, md = PB_BUF_INIT, rest = PB_BUF_INIT;
-  pb_read_lines map = {0};
+  pb_buf head = PB_BUF_INIT;
   size_t j = i + gather_head(c, i, &head);
   pb_read_str h = {head.data, head.len};
   char date[11];
@@ -650,35 +684,9 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
   read_head_rest(&hc, after);
   if (!e->title || !*e->title) pb_warn(file, line, "entry has an empty title");
 
-  /* the body: figures, link lines, then the summary for cmark */
-  int summary_started = 0;
-  for (size_t k = j; k < end; k++) {
-    pb_read_str u = unquoted(line_at(c, k));
-    pb_buf_reset(&rest);
-    pb_read_take_images(lib, e, u, &rest, c->src->dir, c->opt, file, (int)k + 1);
-    pb_read_str r = pb_read_trim((pb_read_str){rest.data ? rest.data : "", rest.len});
-    size_t lab = pb_read_summary_label(r);
-    r = pb_read_trim((pb_read_str){r.s + lab, r.len - lab});
-    r = pb_read_drop_hard_break(r);
-    if (only_closers(r)) r.len = 0;
-    if (!summary_started && r.len && pb_read_is_link_line(r)) {
-      pb_read_take_links(lib, e, r, c->src->dir, c->opt, file, (int)k + 1);
-      continue;
-    }
-    if (r.len) summary_started = 1;
-    pb_buf_append(&md, r.s, r.len);
-    pb_buf_putc(&md, '\n');
-    pb_read_lines_push(&map, (int)k + 1);
-  }
-  if (md.len) {
-    pb_read_md m = {lib, e, file, c->src->dir, c->opt, map.v, map.n};
-    pb_read_markdown_text(&m, &e->summary, md.data, md.len);
-  }
+  read_body(c, e, j, end);
 done:
   pb_buf_free(&head);
-  pb_buf_free(&md);
-  pb_buf_free(&rest);
-  pb_read_lines_free(&map);
   return end;
 }
 

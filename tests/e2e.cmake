@@ -23,3 +23,6 @@ set_tests_properties(e2e-corpus-layout-report PROPERTIES SKIP_RETURN_CODE 77)
 # pictures (pdfimages -list), aligned entries, GoToR and repository links.
 add_test(NAME e2e-slide-index
   COMMAND python3 ${PB_TESTS}/e2e/slide_index.py ${PB_BIN} ${PB_ROOT} ${E2E_OUT}/slide-index)
+# A figure that fails only when encoded: dump, report and PDF agree.
+add_test(NAME e2e-late-figure-failure
+  COMMAND ${PB_TESTS}/e2e/late_figure.sh ${PB_BIN} ${PB_ROOT} ${E2E_OUT}/late-figure)

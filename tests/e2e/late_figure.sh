@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A figure whose header is fine but whose data is corrupt fails only when it
+# is encoded. The PDF, the layout report and --dump-layout must still agree:
+# one placeholder with the reason, in the dump as in the PDF, and the
+# warning printed once at the card's line.
+# Usage: late_figure.sh PAPERBOOK SAMPLE_ROOT OUTDIR
+set -euo pipefail
+pb=$1 root=$2 out=$3
+rm -rf "$out"
+mkdir -p "$out/papers" "$out/Images"
+good=$(find "$root/Images" -name '*.png' | sort | head -1)
+cp "$good" "$out/Images/good.png"
+/usr/bin/python3 - "$out/Images/good.png" "$out/Images/cut.png" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+# Scramble 400 bytes in the middle of the compressed data: the header,
+# the size and the chunk layout stay valid.
+for i in range(len(b) // 2, len(b) // 2 + 400):
+    b[i] ^= 0x5A
+open(sys.argv[2], "wb").write(b)
+PY
+for c in a:cut b:good; do
+  cat > "$out/papers/${c%%:*}.md" <<EOF
+---
+title: "Paper ${c%%:*}"
+year: 2024
+category: [Vision]
+figures: [Images/${c#*:}.png]
+---
+A summary that is long enough to be a summary of paper ${c%%:*}.
+EOF
+done
+"$pb" build "$out" --no-cache --dump-layout "$out/layout.txt" -o "$out/book.pdf" 2> "$out/err.txt" || true
+cat "$out/err.txt"
+qpdf --check "$out/book.pdf" >/dev/null
+fail=0
+n=$(grep -c "figure Images/cut.png: corrupt PNG" "$out/err.txt" || true)
+[ "$n" -eq 1 ] || { echo "FAIL: the corrupt figure was reported $n times (want 1)"; fail=1; }
+grep -q "papers/a.md:[0-9]*: warning: figure Images/cut.png" "$out/err.txt" ||
+  { echo "FAIL: the warning does not name the card's file and line"; fail=1; }
+head -1 "$out/layout.txt" | grep -q "images=1 " ||
+  { echo "FAIL: the dump lists the corrupt figure as an image: $(head -1 "$out/layout.txt")"; fail=1; }
+[ "$(grep -c '^  placeholder' "$out/layout.txt")" -eq 1 ] ||
+  { echo "FAIL: the dump has no placeholder for the corrupt figure"; fail=1; }
+[ "$(pdfimages -list "$out/book.pdf" | tail -n +3 | wc -l)" -eq 1 ] ||
+  { echo "FAIL: the PDF does not hold exactly the one good figure"; fail=1; }
+pdftotext "$out/book.pdf" - | tr -d '\n' | grep -q "figure not shown: Images/cut.png (corrupt PNG" ||
+  { echo "FAIL: the PDF's placeholder does not say why"; fail=1; }
+[ $fail -eq 0 ] && echo "late figure failure: dump and PDF agree"
+exit $fail
