@@ -29,8 +29,6 @@
 #include "diag.h"
 
 #define INDEX_MAGIC "paperbook-enrich 1\n"
-#define SEED_A 0x9e3779b97f4a7c15ULL
-#define SEED_B 0xc2b2ae3d27d4eb4fULL
 #define MAX_FAILURES 3   /* in a row, before a service is given up */
 #define MAX_BACKOFF 60.0 /* seconds */
 #define TITLE_ROWS "5"   /* answers asked for in a title search */
@@ -82,18 +80,6 @@ static void sleep_until(double t) {
 /* Cache                                                                 */
 /* ==================================================================== */
 
-static void hash_name(const void *data, size_t len, char out[33]) {
-  snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, pb_hash64(data, len, SEED_A),
-           pb_hash64(data, len, SEED_B));
-}
-
-static char *path2(const char *a, const char *b) {
-  size_t n = strlen(a) + strlen(b) + 2;
-  char *p = pb_xmalloc(n);
-  snprintf(p, n, "%s/%s", a, b);
-  return p;
-}
-
 /* A data name: 32 hex digits, ".xml" or ".json". */
 static int valid_data_name(const char *s, size_t n) {
   if (n < 36 || n > 37) return 0;
@@ -107,9 +93,9 @@ static int valid_data_name(const char *s, size_t n) {
 static int cache_get(enricher *E, const char *key, pb_buf *out) {
   if (!E->dir) return 0;
   char h[33];
-  hash_name(key, strlen(key), h);
-  char *qdir = path2(E->dir, "q");
-  char *ipath = path2(qdir, h);
+  pb_hash_name(key, strlen(key), h);
+  char *qdir = pb_path_join(E->dir, "q");
+  char *ipath = pb_path_join(qdir, h);
   free(qdir);
   pb_buf idx = PB_BUF_INIT;
   int found = 0;
@@ -121,9 +107,9 @@ static int cache_get(enricher *E, const char *key, pb_buf *out) {
   if (!nl || !valid_data_name(name, (size_t)(nl - name))) goto done;
   size_t kl = strlen(key);
   if (strncmp(nl + 1, key, kl) != 0 || nl[1 + kl] != '\n') goto done; /* a collision */
-  char *ddir = path2(E->dir, "data");
+  char *ddir = pb_path_join(E->dir, "data");
   char *dname = pb_xstrndup(name, (size_t)(nl - name));
-  char *dpath = path2(ddir, dname);
+  char *dpath = pb_path_join(ddir, dname);
   pb_buf_reset(out);
   found = pb_read_file(dpath, PB_ENRICH_MAX_RESPONSE, out) == PB_OK;
   free(ddir);
@@ -143,7 +129,7 @@ static double cache_size(const char *ddir) {
   struct dirent *de;
   while ((de = readdir(d))) {
     if (!valid_data_name(de->d_name, strlen(de->d_name))) continue;
-    char *p = path2(ddir, de->d_name);
+    char *p = pb_path_join(ddir, de->d_name);
     struct stat st;
     if (stat(p, &st) == 0) total += (double)st.st_size;
     free(p);
@@ -154,7 +140,7 @@ static double cache_size(const char *ddir) {
 
 static void cache_put(enricher *E, const char *key, const pb_buf *body, const char *ext) {
   if (!E->dir) return;
-  char *ddir = path2(E->dir, "data"), *qdir = path2(E->dir, "q");
+  char *ddir = pb_path_join(E->dir, "data"), *qdir = pb_path_join(E->dir, "q");
   if (!E->cache_scanned) {
     E->cache_bytes = cache_size(ddir);
     E->cache_scanned = 1;
@@ -171,10 +157,10 @@ static void cache_put(enricher *E, const char *key, const pb_buf *body, const ch
     goto done;
   }
   char h[33], k[33], name[48];
-  hash_name(body->data, body->len, h);
+  pb_hash_name(body->data, body->len, h);
   snprintf(name, sizeof name, "%s.%s", h, ext);
-  hash_name(key, strlen(key), k);
-  char *dpath = path2(ddir, name), *ipath = path2(qdir, k);
+  pb_hash_name(key, strlen(key), k);
+  char *dpath = pb_path_join(ddir, name), *ipath = pb_path_join(qdir, k);
   pb_buf idx = PB_BUF_INIT;
   pb_buf_printf(&idx, "%s%s\n%s\n", INDEX_MAGIC, name, key);
   if (pb_write_file_atomic(dpath, body->data, body->len) != 0 ||
@@ -700,7 +686,8 @@ static size_t apply_bibliographies(pb_library *lib, const pb_config *cfg) {
   size_t filled = 0;
   for (size_t i = 0; cfg && i < cfg->nbibliography; i++) {
     const char *name = cfg->bibliography[i];
-    char *path = name[0] == '/' ? pb_xstrdup(name) : path2(lib->root ? lib->root : ".", name);
+    char *path =
+        name[0] == '/' ? pb_xstrdup(name) : pb_path_join(lib->root ? lib->root : ".", name);
     pb_biblist l;
     pb_biblist_init(&l);
     if (pb_bibliography_read(path, name, &l) == PB_OK) filled += pb_biblio_apply(lib, &l);

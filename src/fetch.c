@@ -30,8 +30,6 @@
 #define INDEX_MAGIC "paperbook-fetch 1\n"
 #define MAX_REDIRECTS 5L
 /* Two seeds make the 128-bit names out of the 64-bit FNV-1a hash. */
-#define SEED_A 0x9e3779b97f4a7c15ULL
-#define SEED_B 0xc2b2ae3d27d4eb4fULL
 
 /* ==================================================================== */
 /* Small helpers                                                         */
@@ -53,22 +51,9 @@ static char *request_url(const char *url) {
   return out;
 }
 
-/* 32 hex digits naming data[0..len). */
-static void hash_name(const void *data, size_t len, char out[33]) {
-  snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, pb_hash64(data, len, SEED_A),
-           pb_hash64(data, len, SEED_B));
-}
-
-static char *path_join(const char *dir, const char *name) {
-  size_t n = strlen(dir) + strlen(name) + 2;
-  char *p = pb_xmalloc(n);
-  snprintf(p, n, "%s/%s", dir, name);
-  return p;
-}
-
 /* Writes data[0..len) to dir/name atomically. 0 or -1 (errno). */
 static int write_atomic(const char *dir, const char *name, const void *data, size_t len) {
-  char *path = path_join(dir, name);
+  char *path = pb_path_join(dir, name);
   int rc = pb_write_file_atomic(path, data, len);
   free(path);
   return rc;
@@ -140,9 +125,9 @@ static int valid_data_name(const char *s, size_t len) {
  * written for another URL with the same hash, or it is no image. */
 static char *cache_lookup(const char *dir, const char *url) {
   char key[33];
-  hash_name(url, strlen(url), key);
-  char *udir = path_join(dir, "url");
-  char *ipath = path_join(udir, key);
+  pb_hash_name(url, strlen(url), key);
+  char *udir = pb_path_join(dir, "url");
+  char *ipath = pb_path_join(udir, key);
   free(udir);
   pb_buf idx = PB_BUF_INIT;
   char *result = NULL;
@@ -155,9 +140,9 @@ static char *cache_lookup(const char *dir, const char *url) {
   const char *u = nl + 1;
   size_t ul = strlen(url);
   if (strncmp(u, url, ul) != 0 || u[ul] != '\n') goto done;
-  char *ddir = path_join(dir, "data");
+  char *ddir = pb_path_join(dir, "data");
   char *dname = pb_xstrndup(name, (size_t)(nl - name));
-  char *dpath = path_join(ddir, dname);
+  char *dpath = pb_path_join(ddir, dname);
   free(ddir);
   free(dname);
   if (embeddable(sniff_file(dpath)))
@@ -174,18 +159,18 @@ done:
  * with a message in err. */
 static char *cache_store(const char *dir, const char *url, const pb_buf *body, pb_img_format fmt,
                          char *err, size_t errlen) {
-  char *ddir = path_join(dir, "data");
-  char *udir = path_join(dir, "url");
+  char *ddir = pb_path_join(dir, "data");
+  char *udir = pb_path_join(dir, "url");
   char *dpath = NULL;
   char hash[33], key[33], name[48];
-  hash_name(body->data, body->len, hash);
+  pb_hash_name(body->data, body->len, hash);
   snprintf(name, sizeof name, "%s.%s", hash, format_ext(fmt));
-  hash_name(url, strlen(url), key);
+  pb_hash_name(url, strlen(url), key);
   if (pb_mkdir_p(ddir) != 0 || pb_mkdir_p(udir) != 0) {
     snprintf(err, errlen, "cannot create the cache directory %s: %s", dir, strerror(errno));
     goto done;
   }
-  dpath = path_join(ddir, name);
+  dpath = pb_path_join(ddir, name);
   /* Written even when the name exists (the same bytes reached by another
    * URL): renaming over it costs little and repairs a damaged file. */
   if (write_atomic(ddir, name, body->data, body->len) != 0) {
@@ -434,9 +419,9 @@ int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt) {
   if (opt->cache_dir) {
     dir = pb_xstrdup(opt->cache_dir);
   } else {
-    char *build = path_join(lib->root ? lib->root : ".", "build");
-    char *cache = path_join(build, "cache");
-    dir = path_join(cache, "fetch");
+    char *build = pb_path_join(lib->root ? lib->root : ".", "build");
+    char *cache = pb_path_join(build, "cache");
+    dir = pb_path_join(cache, "fetch");
     free(build);
     free(cache);
   }

@@ -1,5 +1,7 @@
 #include "mem.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -290,4 +292,16 @@ int pb_mkdir_p(const char *dir) {
   if (made && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return 0;
   errno = made ? ENOTDIR : saved;
   return -1;
+}
+
+void pb_hash_name(const void *data, size_t len, char out[33]) {
+  snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, pb_hash64(data, len, 0x9e3779b97f4a7c15ULL),
+           pb_hash64(data, len, 0xc2b2ae3d27d4eb4fULL));
+}
+
+char *pb_path_join(const char *dir, const char *name) {
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *p = pb_xmalloc(n);
+  snprintf(p, n, "%s/%s", dir, name);
+  return p;
 }

@@ -70,4 +70,11 @@ int pb_mkdir_p(const char *dir);
  * is not needed. */
 uint64_t pb_hash64(const void *data, size_t len, uint64_t seed);
 
+/* 32 hex digits naming data[0..len) (two 64-bit hashes with fixed seeds):
+ * the file names of the fetch and enrich caches. out holds 33 bytes. */
+void pb_hash_name(const void *data, size_t len, char out[33]);
+
+/* "dir/name", malloc'd (aborts when out of memory). */
+char *pb_path_join(const char *dir, const char *name);
+
 #endif

@@ -352,6 +352,24 @@ static void dump_biblio(const pb_entry *e, pb_buf *b) {
   pb_buf_puts(b, "}}");
 }
 
+void pb_link_dump(pb_buf *b, const pb_link *l) {
+  pb_buf_puts(b, "{\"kind\": ");
+  pb_buf_json_str(b, pb_link_kind_name(l->kind));
+  pb_buf_puts(b, ", \"label\": ");
+  pb_buf_json_str(b, l->label);
+  pb_buf_puts(b, ", \"url\": ");
+  pb_buf_json_str(b, l->url);
+  if (l->local) {
+    pb_buf_puts(b, ", \"local\": ");
+    pb_buf_json_str(b, l->local);
+  }
+  if (l->source) {
+    pb_buf_puts(b, ", \"source\": ");
+    pb_buf_json_str(b, l->source);
+  }
+  pb_buf_putc(b, '}');
+}
+
 static void dump_entry(const pb_entry *e, pb_buf *b) {
   pb_buf_puts(b, "    {\n      \"source\": ");
   pb_buf *s = b;
@@ -382,21 +400,8 @@ static void dump_entry(const pb_entry *e, pb_buf *b) {
   }
   pb_buf_puts(b, "],\n      \"links\": [");
   for (size_t i = 0; i < e->nlinks; i++) {
-    const pb_link *l = &e->links[i];
     pb_buf_puts(b, i ? ",\n        " : "\n        ");
-    pb_buf_printf(b, "{\"kind\": \"%s\", \"label\": ", pb_link_kind_name(l->kind));
-    pb_buf_json_str(b, l->label);
-    pb_buf_puts(b, ", \"url\": ");
-    pb_buf_json_str(b, l->url);
-    if (l->local) {
-      pb_buf_puts(b, ", \"local\": ");
-      pb_buf_json_str(b, l->local);
-    }
-    if (l->source) {
-      pb_buf_puts(b, ", \"source\": ");
-      pb_buf_json_str(b, l->source);
-    }
-    pb_buf_puts(b, "}");
+    pb_link_dump(b, &e->links[i]);
   }
   pb_buf_puts(b, e->nlinks ? "\n      ]" : "]");
   pb_buf_puts(b, ",\n      \"figures\": [");

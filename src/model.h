@@ -308,6 +308,9 @@ const char *pb_month_label(pb_arena *a, const char *date);
 /* Plain text of a rich text (spans joined, blocks separated by newlines). */
 char *pb_text_plain(pb_library *lib, const pb_text *t);
 const char *pb_link_kind_name(pb_link_kind k);
+/* Writes link l as a one-line JSON object: kind, label, url, and local and
+ * source when set (the form `paperbook dump` uses everywhere). */
+void pb_link_dump(pb_buf *b, const pb_link *l);
 /* Guesses a link's kind from its label ("Paper", "代码", "Slide", ...). */
 pb_link_kind pb_link_kind_from_label(const char *label, const char *url);
 

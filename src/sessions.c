@@ -135,18 +135,8 @@ static void dump_talk(pb_buf *b, const pb_talk *t) {
   pb_buf_json_str(b, t->text);
   pb_buf_puts(b, ", \"links\": [");
   for (size_t i = 0; i < t->nlinks; i++) {
-    const pb_link *l = &t->links[i];
-    pb_buf_puts(b, i ? ", {\"kind\": " : "{\"kind\": ");
-    pb_buf_json_str(b, pb_link_kind_name(l->kind));
-    pb_buf_puts(b, ", \"label\": ");
-    pb_buf_json_str(b, l->label);
-    pb_buf_puts(b, ", \"url\": ");
-    pb_buf_json_str(b, l->url);
-    if (l->local) {
-      pb_buf_puts(b, ", \"local\": ");
-      pb_buf_json_str(b, l->local);
-    }
-    pb_buf_putc(b, '}');
+    if (i) pb_buf_puts(b, ", ");
+    pb_link_dump(b, &t->links[i]);
   }
   pb_buf_puts(b, "], \"source\": ");
   loc(b, t->file, t->line);
