@@ -46,13 +46,15 @@ static const struct {
     {"main", "fonts-noto-core", {"Noto Serif", "DejaVu Serif", NULL}},
     {"sans", "fonts-noto-core", {"Noto Sans", "DejaVu Sans", NULL}},
     {"mono", "fonts-noto-mono", {"Noto Sans Mono", "DejaVu Sans Mono", NULL}},
+    /* The PDF's own faces first: Noto Serif/Sans CJK SC have real bold
+     * weights; the stand-ins after them are given a synthetic bold. */
     {"CJK main",
-     "fonts-arphic-uming",
-     {"AR PL UMing CN", "Noto Serif CJK SC", "WenQuanYi Micro Hei", NULL}},
-    {"CJK sans", "fonts-wqy-microhei", {"WenQuanYi Micro Hei", "Noto Sans CJK SC", NULL}},
+     "fonts-noto-cjk",
+     {"Noto Serif CJK SC", "AR PL UMing CN", "WenQuanYi Micro Hei", NULL}},
+    {"CJK sans", "fonts-noto-cjk", {"Noto Sans CJK SC", "WenQuanYi Micro Hei", NULL}},
     {"CJK mono",
-     "fonts-wqy-microhei",
-     {"WenQuanYi Micro Hei Mono", "Noto Sans Mono CJK SC", "WenQuanYi Micro Hei", NULL}},
+     "fonts-noto-cjk",
+     {"Noto Sans Mono CJK SC", "WenQuanYi Micro Hei Mono", "WenQuanYi Micro Hei", NULL}},
 };
 
 #define FIGURE_DIR "figures"
@@ -939,6 +941,12 @@ static void put_char_classes(pb_buf *b, const unsigned char *bits, const char *c
   if (!first) pb_buf_puts(b, "}\n");
 }
 
+/* fontspec options for a CJK family: none for Noto CJK (its Bold weight is
+ * found by name), a synthetic bold for the others. */
+static const char *cjk_bold_option(const char *family) {
+  return strncmp(family, "Noto ", 5) == 0 ? "" : "[AutoFakeBold=2.5]";
+}
+
 static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywords) {
   pb_buf_printf(b,
                 "%% booklet.tex, written by paperbook %s. Compile with xelatex (twice, for the\n"
@@ -952,15 +960,19 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
                  "\\usepackage{graphicx}\n"
                  "\\usepackage{xcolor}\n"
                  "\n");
+  /* Chinese has no italic: it stays upright (no slant is faked). A face
+   * with a bold weight of its own uses it; a stand-in gets a stroked one. */
   pb_buf_printf(b,
                 "\\setmainfont{%s}\n"
                 "\\setsansfont{%s}\n"
                 "\\setmonofont{%s}[Scale=MatchLowercase]\n"
-                "\\setCJKmainfont{%s}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
-                "\\setCJKsansfont{%s}[AutoFakeBold=2.5,AutoFakeSlant=0.2]\n"
+                "\\setCJKmainfont{%s}%s\n"
+                "\\setCJKsansfont{%s}%s\n"
                 "\\setCJKmonofont{%s}[Scale=MatchLowercase]\n",
                 T->fonts[FONT_MAIN], T->fonts[FONT_SANS], T->fonts[FONT_MONO],
-                T->fonts[FONT_CJK_MAIN], T->fonts[FONT_CJK_SANS], T->fonts[FONT_CJK_MONO]);
+                T->fonts[FONT_CJK_MAIN], cjk_bold_option(T->fonts[FONT_CJK_MAIN]),
+                T->fonts[FONT_CJK_SANS], cjk_bold_option(T->fonts[FONT_CJK_SANS]),
+                T->fonts[FONT_CJK_MONO]);
   /* Characters only one font has go to that font whatever xeCJK's default
    * class for them is. */
   put_char_classes(b, T->only_cjk, "CJK");

@@ -25,8 +25,9 @@ typedef struct {
  * renamed, so a failed run never leaves half a file behind.
  *
  * The .tex compiles with xelatex (run twice for the contents) using the
- * fonts Noto Serif / Noto Sans / Noto Sans Mono and AR PL UMing CN /
- * WenQuanYi Micro Hei. opt may be NULL (defaults).
+ * fonts Noto Serif / Noto Sans / Noto Sans Mono and Noto Serif / Sans CJK
+ * SC (else AR PL UMing CN / WenQuanYi Micro Hei, with a synthetic bold).
+ * opt may be NULL (defaults).
  * Returns 0, or PB_EIO when a file cannot be written (error printed). */
 int pb_tex_write(const pb_plan *plan, const pb_tex_options *opt, const char *outdir);
 

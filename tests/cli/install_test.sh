@@ -18,7 +18,7 @@ deb=$(ls "$work"/pkg/*.deb | head -1)
 [ -n "$deb" ] || fail "no .deb"
 dpkg-deb -I "$deb" > "$work/info"
 grep -q "Package: paperbook" "$work/info" || fail "package name"
-for dep in libhpdf-2.3.0 libcmark0.30.2 libharfbuzz-subset0 libunibreak1 fonts-wqy-microhei fonts-noto-core; do
+for dep in libhpdf-2.3.0 libcmark0.30.2 libharfbuzz-subset0 libunibreak1 fonts-noto-cjk fonts-noto-core; do
   grep -q "Depends:.*$dep" "$work/info" || fail "Depends lacks $dep"
 done
 dpkg-deb -c "$deb" > "$work/files"
@@ -26,6 +26,7 @@ for f in ./usr/bin/paperbook ./usr/share/man/man1/paperbook.1 ./usr/share/bash-c
   grep -q " $f$" "$work/files" || fail ".deb lacks $f"
 done
 # Every Depends entry names a package Debian has.
-deps=$(sed -n 's/^ Depends: //p' "$work/info" | tr ',' '\n' | sed 's/(.*//; s/ //g')
+grep -q "Recommends:.*fonts-arphic-uming" "$work/info" || fail "Recommends lacks fonts-arphic-uming"
+deps=$(sed -n 's/^ \(Depends\|Recommends\|Suggests\): //p' "$work/info" | tr ',' '\n' | sed 's/(.*//; s/ //g')
 for d in $deps; do apt-cache show "$d" > /dev/null 2>&1 || fail "Depends names unknown package $d"; done
 echo "install: files in place; $(basename "$deb"): $(stat -c %s "$deb") bytes, $(echo $deps | wc -w) dependencies"

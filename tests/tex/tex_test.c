@@ -380,12 +380,12 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "本文提出了一种方法，在 ImageNet 上达到 90\\% 的准确率。"),
         "Chinese summary");
   CHECK(!contains(tex, "🚀"), "emoji not dropped");
-  if (have_family("Noto Serif") && have_family("AR PL UMing CN")) {
-    CHECK(contains(tex, " A → B ★ ① ."), "symbols only the CJK font has, or none");
-    CHECK(contains(tex, "\\xeCJKDeclareCharClass{CJK}{\"2192,\"2460,\"2605}"),
+  if (have_family("Noto Serif") && have_family("Noto Serif CJK SC")) {
+    CHECK(contains(tex, " A → B ★ ① ✓."), "symbols only the CJK font has");
+    CHECK(contains(tex, "\\xeCJKDeclareCharClass{CJK}{\"2192,\"2460,\"2605,\"2713}"),
           "symbols only the CJK font has declared as CJK");
   } else {
-    fprintf(stderr, "note: Noto Serif or AR PL UMing CN missing; font coverage not checked\n");
+    fprintf(stderr, "note: Noto Serif or Noto Serif CJK SC missing; font coverage not checked\n");
   }
   CHECK(contains(tex, "Rocket  paper"), "emoji title");
   CHECK(
@@ -455,7 +455,7 @@ static int run_small(const char *outdir, const char *root) {
         "absence");
   CHECK(contains(tex, "\\hyperref[pb-card-0]{50\\%"), "session link");
   CHECK(contains(tex, "\\section[Bob\\_O'Neil]"), "presenter escaped");
-  CHECK(contains(tex, "\\setCJKmainfont{AR PL UMing CN}"), "CJK font");
+  CHECK(contains(tex, "\\setCJKmainfont{Noto Serif CJK SC}\n"), "CJK font, its own bold, no slant");
   CHECK(contains(tex, "\\setmainfont{Noto Serif}"), "Latin font");
 
   /* Converted and copied figures, decided by their bytes. */
