@@ -44,11 +44,20 @@ def make(lib, case):
         p = os.path.join(lib, "REPORT.md")
         open(p, "w").write("# R\n\n## CV\n\n> Title (NeurIPS 2023)\n> " + "[" * 400000 + "\n")
         return [p]
+    if case == "presenters-40000":
+        # the appendix for 40,000 people, each with a week not read and a note
+        p = os.path.join(lib, "log.md")
+        body = ["## c\n\n> > [2024-01-01]-[P]-[A paper](https://arxiv.org/abs/1)\n>\n"]
+        for i in range(40000):
+            d = "2024-%02d-%02d" % (1 + i % 12, 1 + i % 28)
+            body.append("> > [%s]-[P%05d]-本周未精读\n>\n> > [%s]-[P%05d]-泛读了几篇\n>\n" % (d, i, d, i))
+        open(p, "w").write("".join(body))
+        return [p, "--appendix", "presenters"]
     raise SystemExit("unknown case " + case)
 
 
 TARGETS = {"png-10000x10000x16": (None, 300), "line-10mb": (5.0, 300),
-           "bracket-line-400kb": (2.0, None)}
+           "bracket-line-400kb": (2.0, None), "presenters-40000": (10.0, None)}
 
 
 def run(binary, args, out):

@@ -1513,6 +1513,7 @@ static void layout_appendix(layout *L) {
     pb_layout_group_overview(&sh, P->lib);
     sheet_back(L, &sh);
   }
+  const pb_person_index *ix = pb_layout_person_index(L->arena, P->lib);
   for (size_t k = 0; k < nu; k++) {
     const pb_plan_presenter *pp = &P->presenters[k];
     const char *who = pp->name;
@@ -1548,7 +1549,7 @@ static void layout_appendix(layout *L) {
       appendix_line_draw(L, &lines[i],
                          k + 1 < nu || i + 2 < nl ? 0 : APPX_TOTAL_H + (i + 2 == nl ? 13 : 0));
     pb_sheet sh = sheet_of(L);
-    pb_layout_presenter_sessions(&sh, P->lib, who);
+    pb_layout_presenter_sessions(&sh, P->lib, ix, who);
     sheet_back(L, &sh);
   }
   row sec = {0};

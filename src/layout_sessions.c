@@ -549,64 +549,121 @@ static void talk_line(pb_sheet *s, const pb_library *lib, const pb_session *ses,
   item_line(s, ses->date, v, n);
 }
 
-void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const char *who) {
-  palette P = colours(s);
-  int ntalks = 0, nw = 0, nbest = 0, nnotes = 0;
+/* What the minutes and the check-ins' notes hold of each person, sorted by
+ * name, kind and place: a presenter's items are one run found by binary
+ * search, so the appendix is n log n in the number of presenters. */
+enum { P_TALK, P_WRITEUP, P_BEST, P_NOTE };
+
+typedef struct {
+  const char *name;
+  int kind;
+  size_t ses, k; /* session index and item in it (P_NOTE: the note's index) */
+} person_item;
+
+struct pb_person_index {
+  person_item *v;
+  size_t n;
+};
+
+static int cmp_person_item(const void *pa, const void *pb) {
+  const person_item *a = pa, *b = pb;
+  int c = strcmp(a->name, b->name);
+  if (c) return c;
+  if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+  if (a->ses != b->ses) return a->ses < b->ses ? -1 : 1;
+  return a->k < b->k ? -1 : a->k > b->k;
+}
+
+const pb_person_index *pb_layout_person_index(pb_arena *a, const pb_library *lib) {
+  size_t cap = lib->nnotes + 1;
+  for (size_t i = 0; i < lib->nsessions; i++)
+    cap += lib->sessions[i].ntalks + lib->sessions[i].nwriteups + lib->sessions[i].nbest;
+  pb_person_index *ix = pb_arena_alloc(a, sizeof *ix);
+  ix->v = pb_arena_alloc(a, cap * sizeof *ix->v);
+  size_t n = 0;
   for (size_t i = 0; i < lib->nsessions; i++) {
     const pb_session *ses = &lib->sessions[i];
     if (ses->planned) continue;
     for (size_t k = 0; k < ses->ntalks; k++)
-      ntalks += ses->talks[k].presenter && !strcmp(ses->talks[k].presenter, who);
+      if (ses->talks[k].presenter)
+        ix->v[n++] = (person_item){ses->talks[k].presenter, P_TALK, i, k};
     for (size_t k = 0; k < ses->nwriteups; k++)
-      nw += ses->writeups[k].author && !strcmp(ses->writeups[k].author, who);
-    for (size_t k = 0; k < ses->nbest; k++) nbest += !strcmp(ses->best[k], who);
+      if (ses->writeups[k].author)
+        ix->v[n++] = (person_item){ses->writeups[k].author, P_WRITEUP, i, k};
+    for (size_t k = 0; k < ses->nbest; k++)
+      if (ses->best[k]) ix->v[n++] = (person_item){ses->best[k], P_BEST, i, k};
   }
   for (size_t i = 0; i < lib->nnotes; i++)
-    nnotes += lib->notes[i].presenter && !strcmp(lib->notes[i].presenter, who);
+    if (lib->notes[i].presenter) ix->v[n++] = (person_item){lib->notes[i].presenter, P_NOTE, i, 0};
+  if (n > 1) qsort(ix->v, n, sizeof *ix->v, cmp_person_item);
+  ix->n = n;
+  return ix;
+}
+
+/* The run of who's items of one kind: *first and the count. */
+static size_t person_run(const pb_person_index *ix, const char *who, int kind,
+                         const person_item **first) {
+  person_item key = {who, kind, 0, 0};
+  size_t lo = 0, hi = ix->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cmp_person_item(&ix->v[mid], &key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t e = lo;
+  while (e < ix->n && ix->v[e].kind == kind && strcmp(ix->v[e].name, who) == 0) e++;
+  *first = ix->v + lo;
+  return e - lo;
+}
+
+static void writeup_line(pb_sheet *s, const pb_session *ses, const pb_writeup *w) {
+  palette P = colours(s);
+  pb_span_in v[3];
+  size_t n = 0;
+  v[n++] = sp(w->done ? "[x] " : "[ ] ", PB_FAMILY_MONO, 0, 8.5, P.ink);
+  v[n] = sp(w->title ? w->title : w->url, PB_FAMILY_TEXT, 0, 9, P.link);
+  v[n++].url = w->url;
+  if (w->note)
+    v[n++] = sp(pb_arena_printf(s->arena, "  — %s", w->note), PB_FAMILY_TEXT, PB_STYLE_ITALIC, 8.5,
+                P.gray);
+  item_line(s, ses->date, v, n);
+}
+
+void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_person_index *ix,
+                                  const char *who) {
+  palette P = colours(s);
+  const person_item *t, *w, *b, *nt;
+  size_t ntalks = person_run(ix, who, P_TALK, &t), nw = person_run(ix, who, P_WRITEUP, &w);
+  size_t nbest = person_run(ix, who, P_BEST, &b), nnotes = person_run(ix, who, P_NOTE, &nt);
   if (ntalks) {
-    heading(s, pb_arena_printf(s->arena, "Talks · 报告 (%d)", ntalks), 9.5, 13);
-    for (size_t i = 0; i < lib->nsessions; i++) {
-      const pb_session *ses = &lib->sessions[i];
-      for (size_t k = 0; !ses->planned && k < ses->ntalks; k++)
-        if (ses->talks[k].presenter && !strcmp(ses->talks[k].presenter, who))
-          talk_line(s, lib, ses, &ses->talks[k]);
+    heading(s, pb_arena_printf(s->arena, "Talks · 报告 (%zu)", ntalks), 9.5, 13);
+    for (size_t i = 0; i < ntalks; i++) {
+      const pb_session *ses = &lib->sessions[t[i].ses];
+      talk_line(s, lib, ses, &ses->talks[t[i].k]);
     }
   }
   if (nw) {
-    heading(s, pb_arena_printf(s->arena, "Write-ups · 专栏文章 (%d)", nw), 9.5, 13);
-    for (size_t i = 0; i < lib->nsessions; i++) {
-      const pb_session *ses = &lib->sessions[i];
-      for (size_t k = 0; !ses->planned && k < ses->nwriteups; k++) {
-        const pb_writeup *w = &ses->writeups[k];
-        if (!w->author || strcmp(w->author, who)) continue;
-        pb_span_in v[3];
-        size_t n = 0;
-        v[n++] = sp(w->done ? "[x] " : "[ ] ", PB_FAMILY_MONO, 0, 8.5, P.ink);
-        v[n] = sp(w->title ? w->title : w->url, PB_FAMILY_TEXT, 0, 9, P.link);
-        v[n++].url = w->url;
-        if (w->note)
-          v[n++] = sp(pb_arena_printf(s->arena, "  — %s", w->note), PB_FAMILY_TEXT, PB_STYLE_ITALIC,
-                      8.5, P.gray);
-        item_line(s, ses->date, v, n);
-      }
+    heading(s, pb_arena_printf(s->arena, "Write-ups · 专栏文章 (%zu)", nw), 9.5, 13);
+    for (size_t i = 0; i < nw; i++) {
+      const pb_session *ses = &lib->sessions[w[i].ses];
+      writeup_line(s, ses, &ses->writeups[w[i].k]);
     }
   }
   if (nbest) {
-    pb_buf b = PB_BUF_INIT;
-    for (size_t i = 0; i < lib->nsessions; i++)
-      for (size_t k = 0; !lib->sessions[i].planned && k < lib->sessions[i].nbest; k++)
-        if (!strcmp(lib->sessions[i].best[k], who))
-          pb_buf_printf(&b, "%s%s", b.len ? ", " : "", lib->sessions[i].date);
-    heading(s, pb_arena_printf(s->arena, "Best questioner · 最佳提问 (%d)", nbest), 9.5, 13);
-    pb_span_in v = sp(pb_arena_strdup(s->arena, b.data), PB_FAMILY_SANS, 0, 8.5, P.gray);
+    pb_buf d = PB_BUF_INIT;
+    for (size_t i = 0; i < nbest; i++)
+      pb_buf_printf(&d, "%s%s", d.len ? ", " : "", lib->sessions[b[i].ses].date);
+    heading(s, pb_arena_printf(s->arena, "Best questioner · 最佳提问 (%zu)", nbest), 9.5, 13);
+    pb_span_in v = sp(pb_arena_strdup(s->arena, d.data), PB_FAMILY_SANS, 0, 8.5, P.gray);
     item_line(s, NULL, &v, 1);
-    pb_buf_free(&b);
+    pb_buf_free(&d);
   }
   if (nnotes) {
-    heading(s, pb_arena_printf(s->arena, "Notes · 泛读与其他 (%d)", nnotes), 9.5, 13);
-    for (size_t i = 0; i < lib->nnotes; i++) {
-      const pb_absence *a = &lib->notes[i];
-      if (!a->presenter || strcmp(a->presenter, who)) continue;
+    heading(s, pb_arena_printf(s->arena, "Notes · 泛读与其他 (%zu)", nnotes), 9.5, 13);
+    for (size_t i = 0; i < nnotes; i++) {
+      const pb_absence *a = &lib->notes[nt[i].ses];
       pb_span_in v = sp(a->note ? a->note : "", PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, P.gray);
       item_line(s, a->date, &v, 1);
     }

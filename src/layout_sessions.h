@@ -30,10 +30,17 @@ typedef struct {
  * nothing when the library has no dated entry, absence or session. */
 void pb_layout_group_overview(pb_sheet *s, const pb_library *lib);
 
+/* Everybody's talks, write-ups, best-questioner weeks (held sessions only)
+ * and notes, indexed by name once for the per-presenter sections below.
+ * Allocated in a (owned by the arena); lib must outlive it. */
+typedef struct pb_person_index pb_person_index;
+const pb_person_index *pb_layout_person_index(pb_arena *a, const pb_library *lib);
+
 /* A presenter's talks (with their decks), write-ups, best-questioner weeks
- * and notes from the minutes and the check-ins' notes. Nothing when there
- * are none. */
-void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const char *who);
+ * and notes from the minutes and the check-ins' notes, found in ix (from
+ * pb_layout_person_index on the same lib). Nothing when there are none. */
+void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_person_index *ix,
+                                  const char *who);
 
 /* The head of a handout for a session from the minutes: presenters and
  * their talks with deck links (QR codes), and the previous session's best

@@ -313,43 +313,80 @@ static void plan_chapters(builder *B) {
 
 /* ==== appendices ======================================================== */
 
+/* One paper or week not read of somebody's, for grouping by name. */
+typedef struct {
+  const char *name;
+  const pb_entry *entry;     /* or */
+  const pb_absence *absence; /* the library's order: entries, then absences */
+  size_t seq;
+} by_name;
+
+static int cmp_by_name(const void *pa, const void *pb) {
+  const by_name *a = pa, *b = pb;
+  int c = strcmp(a->name, b->name);
+  if (c) return c;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* One presenter's papers (by date, oldest first), then weeks not read, from
+ * the run v[0..n) of their name. */
+static void plan_presenter(builder *B, pb_plan_presenter *pp, const by_name *v, size_t n,
+                           const pb_entry **mine) {
+  pb_plan *P = B->P;
+  size_t np = 0, na = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (v[i].entry)
+      mine[np++] = v[i].entry;
+    else
+      na++;
+  }
+  pp->name = v[0].name;
+  pp->npapers = (int)np;
+  pp->nabsences = (int)na;
+  P->total_papers += (int)np;
+  P->total_absences += (int)na;
+  pb_entries_sort(mine, np, PB_ORDER_OLDEST_FIRST);
+  pp->sessions = pb_arena_alloc(B->a, (np + na + 1) * sizeof *pp->sessions);
+  for (size_t i = 0; i < np; i++) {
+    pb_plan_session *s = &pp->sessions[pp->nsessions++];
+    s->entry = mine[i];
+    for (size_t j = 0; j < mine[i]->nlinks; j++)
+      if (mine[i]->links[j].kind == PB_LINK_SLIDE) s->deck = &mine[i]->links[j];
+    s->in_book = P->card_of_entry[mine[i]->index] != NULL;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (v[i].absence) pp->sessions[pp->nsessions++].absence = v[i].absence;
+}
+
+/* Everybody with a paper or a week not read, by name (the order of
+ * pb_library_presenters): one sort, then one pass per name, so that the
+ * work grows as n log n with the number of presenters, not n^2. */
 static void plan_presenters(builder *B) {
   pb_plan *P = B->P;
   const pb_library *lib = P->lib;
-  const char **names;
-  size_t nu = pb_library_presenters(B->a, lib, 1, &names);
-  P->presenters = pb_arena_alloc(B->a, (nu + 1) * sizeof *P->presenters);
-  P->npresenters_appendix = nu;
-  const pb_entry **mine = pb_arena_alloc(B->a, (lib->nentries + 1) * sizeof *mine);
-  for (size_t k = 0; k < nu; k++) {
-    pb_plan_presenter *pp = &P->presenters[k];
-    pp->name = names[k];
-    size_t np = 0;
-    for (size_t i = 0; i < lib->nentries; i++)
-      if (lib->entries[i]->presenter && !strcmp(lib->entries[i]->presenter, pp->name))
-        mine[np++] = lib->entries[i];
-    size_t na = 0;
-    for (size_t i = 0; i < lib->nabsences; i++)
-      if (lib->absences[i].presenter && !strcmp(lib->absences[i].presenter, pp->name)) na++;
-    pp->npapers = (int)np;
-    pp->nabsences = (int)na;
-    P->total_papers += (int)np;
-    P->total_absences += (int)na;
-    /* Sessions in date order as the library keeps them, then the weeks
-     * not read. */
-    pb_entries_sort(mine, np, PB_ORDER_OLDEST_FIRST);
-    pp->sessions = pb_arena_alloc(B->a, (np + na + 1) * sizeof *pp->sessions);
-    for (size_t i = 0; i < np; i++) {
-      pb_plan_session *s = &pp->sessions[pp->nsessions++];
-      s->entry = mine[i];
-      for (size_t j = 0; j < mine[i]->nlinks; j++)
-        if (mine[i]->links[j].kind == PB_LINK_SLIDE) s->deck = &mine[i]->links[j];
-      s->in_book = P->card_of_entry[mine[i]->index] != NULL;
+  by_name *v = pb_arena_alloc(B->a, (lib->nentries + lib->nabsences + 1) * sizeof *v);
+  size_t n = 0;
+  for (size_t i = 0; i < lib->nentries; i++)
+    if (lib->entries[i]->presenter) {
+      v[n] = (by_name){lib->entries[i]->presenter, lib->entries[i], NULL, n};
+      n++;
     }
-    for (size_t i = 0; i < lib->nabsences; i++)
-      if (lib->absences[i].presenter && !strcmp(lib->absences[i].presenter, pp->name))
-        pp->sessions[pp->nsessions++].absence = &lib->absences[i];
+  for (size_t i = 0; i < lib->nabsences; i++)
+    if (lib->absences[i].presenter) {
+      v[n] = (by_name){lib->absences[i].presenter, NULL, &lib->absences[i], n};
+      n++;
+    }
+  if (n > 1) qsort(v, n, sizeof *v, cmp_by_name);
+  P->presenters = pb_arena_alloc(B->a, (n + 1) * sizeof *P->presenters);
+  const pb_entry **mine = pb_arena_alloc(B->a, (lib->nentries + 1) * sizeof *mine);
+  size_t nu = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && strcmp(v[j].name, v[i].name) == 0) j++;
+    plan_presenter(B, &P->presenters[nu++], v + i, j - i, mine);
+    i = j;
   }
+  P->npresenters_appendix = nu;
 }
 
 /* Where a deck links: see pb_plan_deck. Under the link policy (links.h):

@@ -780,6 +780,15 @@ def gen_bounded(lib, kind):
         write(os.path.join(lib, "paperbook.yml"), ("x: " + "[" * 150000 + "\n").encode())
     elif kind == "line-10mb":
         write(os.path.join(lib, "papers", "b.md"), card("Long", body="x" * (10 << 20) + "\n").encode())
+    elif kind == "presenters-40000":
+        # 40,000 people, each with a week not read (a presenter of the
+        # appendix) and a note (skimmed papers): the appendix once compared
+        # every presenter with every absence and every note (n^2: 40 s)
+        body = ["## c\n\n> > [2024-01-01]-[P]-[A paper](https://arxiv.org/abs/1)\n>\n"]
+        for i in range(40000):
+            d = "2024-%02d-%02d" % (1 + i % 12, 1 + i % 28)
+            body.append("> > [%s]-[P%05d]-本周未精读\n>\n> > [%s]-[P%05d]-泛读了几篇\n>\n" % (d, i, d, i))
+        write(os.path.join(lib, "log.md"), "".join(body).encode())
     return {"timeout": 20}
 
 
