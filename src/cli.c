@@ -131,7 +131,8 @@ static const char build_help[] =
     "                          and Crossref for what the cards lack (cached\n"
     "                          under build/, reused offline; see enrich: and\n"
     "                          bibliography: in paperbook.yml)\n"
-    "      --allow-outside     allow figure paths outside the library root\n"
+    "      --allow-outside     allow figures, inputs, output and cache outside the\n"
+    "                          library root\n"
     "      --layout-report     print paragraph and page-breaking findings\n"
     "      --dump-layout FILE  write every page's boxes as text (for tests)\n"
     "      --strict            treat warnings as errors\n"
@@ -362,9 +363,9 @@ static void digest_text(const pb_plan *plan, pb_buf *out) {
 static int write_digest_text(const pb_plan *plan, const char *path) {
   pb_buf b = PB_BUF_INIT;
   digest_text(plan, &b);
-  FILE *f = fopen(path, "wb");
-  int ok = f && fwrite(b.data, 1, b.len, f) == b.len;
-  if (f && fclose(f) != 0) ok = 0;
+  /* renamed into place: a symbolic link committed at path is replaced, not
+   * followed */
+  int ok = pb_write_file_atomic(path, b.data ? b.data : "", b.len) == 0;
   if (!ok) pb_error(path, 0, "cannot write: %s", strerror(errno));
   pb_buf_free(&b);
   return ok ? PB_OK : PB_EIO;
@@ -524,6 +525,12 @@ static int write_tex(render *R) {
   memset(&to, 0, sizeof to);
   to.letter = R->letter;
   to.print = R->o.print;
+  /* figures/ in a directory the library chose must be the library's own */
+  char *figs = pb_cli_join(R->output, "figures");
+  int bad = !R->o.output &&
+            pb_confine_dir(figs, R->root, R->o.allow_outside, "the LaTeX figures directory") != 0;
+  free(figs);
+  if (bad) return PB_EXIT_FINDINGS;
   if (pb_mkdir_p(R->output) != 0) {
     pb_error(R->output, 0, "cannot create directory: %s", strerror(errno));
     return PB_EXIT_FINDINGS;
@@ -609,7 +616,8 @@ static void show_layout(render *R, const pb_doc *doc) {
   }
 }
 
-/* The PDF back end's options; returns the cache directory to free. */
+/* The PDF back end's options; returns the cache directory to free (NULL
+ * with --no-cache, or after an error when it lies outside the library). */
 static char *pdf_options(const render *R, pb_pdf_options *pdfo) {
   pb_pdf_options_default(pdfo);
   pdfo->dpi = R->o.dpi ? R->o.dpi : R->cfg.dpi;
@@ -681,6 +689,7 @@ static int after_pdf(render *R, const pb_doc *doc) {
 static int write_pdf(render *R, pb_fonts *fonts) {
   pb_pdf_options pdfo;
   char *cache = pdf_options(R, &pdfo);
+  if (!R->o.no_cache && !cache) return PB_EXIT_FINDINGS; /* outside the library: said */
   pb_figset *figs = NULL;
   pb_doc *doc = lay_out_with_figures(R, fonts, &pdfo, &figs);
   int rc = PB_EPDF;

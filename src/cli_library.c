@@ -64,7 +64,15 @@ char *pb_cli_library_root(const cli_options *o) {
   return pb_xstrdup(".");
 }
 
-/* Where encoded figures, downloads and thumbnails are kept. */
+/* The directories paperbook writes in under the cache (fetch.c, enrich.c,
+ * slides_deck.c; encoded figures and font subsets go in the cache itself). */
+static const char *const cache_parts[] = {"fetch",       "fetch/data", "fetch/url", "enrich",
+                                          "enrich/data", "enrich/q",   "thumbs"};
+
+/* Where encoded figures, downloads and thumbnails are kept: --cache-dir or
+ * PAPERBOOK_CACHE_DIR (the user's choice), else build/cache in the library,
+ * which with each of its parts must resolve inside the library (a clone can
+ * hold a build/ or build/cache/thumbs linked elsewhere). */
 char *pb_cli_cache_dir(const cli_options *o, const char *root) {
   if (o->cache_dir) return pb_xstrdup(o->cache_dir);
   const char *env = getenv("PAPERBOOK_CACHE_DIR");
@@ -72,6 +80,16 @@ char *pb_cli_cache_dir(const cli_options *o, const char *root) {
   char *b = pb_cli_join(root, "build");
   char *c = pb_cli_join(b, "cache");
   free(b);
+  int bad = pb_confine_dir(c, root, o->allow_outside, "the cache directory") != 0;
+  for (size_t i = 0; !bad && i < sizeof cache_parts / sizeof *cache_parts; i++) {
+    char *p = pb_cli_join(c, cache_parts[i]);
+    bad = pb_confine_dir(p, root, o->allow_outside, "the cache directory") != 0;
+    free(p);
+  }
+  if (bad) {
+    free(c);
+    return NULL;
+  }
   return c;
 }
 
@@ -115,6 +133,9 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
     return NULL;
   }
   free(cfg_path);
+  /* Nothing is read before the cache is known to be the library's own. */
+  char *cache = pb_cli_cache_dir(o, root);
+  if (!cache) return NULL;
   pb_library *lib = pb_library_new(root);
   if (cfg->repo_url) lib->repo_url = pb_arena_strdup(lib->arena, cfg->repo_url);
   pb_read_options ro = {0};
@@ -149,12 +170,12 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
   if (!lib->nsessions && read_minutes(lib, cfg, root, &ro) != PB_OK) failed = 1;
   if (failed && lib->nentries == 0) {
     pb_library_free(lib);
+    free(cache);
     return NULL;
   }
   /* Links the link policy refuses are printed as text: said once here. */
   pb_links_check_library(lib);
   /* Remote figures: from the download cache, which --fetch fills. */
-  char *cache = pb_cli_cache_dir(o, root);
   char *fetch_dir = pb_cli_join(cache, "fetch");
   pb_fetch_options fo = {0};
   fo.fetch = o->fetch;

@@ -45,7 +45,9 @@ char *pb_cli_join(const char *a, const char *b);
 /* The library root: the first directory argument, else the directory of
  * the first file argument (the library above Archived/), else ".". */
 char *pb_cli_library_root(const cli_options *o);
-/* Where encoded figures, downloads and thumbnails are kept. */
+/* Where encoded figures, downloads and thumbnails are kept; NULL after an
+ * error when the library's build/cache (or a part of it) resolves outside
+ * the library and the command line did not say --allow-outside. */
 char *pb_cli_cache_dir(const cli_options *o, const char *root);
 /* Reads root/paperbook.yml into cfg and the library the arguments name,
  * with remote figures from the download cache and the decks under Slide/.

@@ -128,3 +128,27 @@ int pb_confine_input(const char *path, const char *root, int allow_outside, cons
   }
   return 0;
 }
+
+int pb_confine_dir(const char *dir, const char *root, int allow_outside, const char *what) {
+  char rroot[PATH_MAX];
+  if (allow_outside || !realpath(root, rroot)) return 0; /* no root: nothing is read */
+  /* the directory, or the nearest of its parents that exists: what is
+   * missing below it is made by mkdir as a real directory */
+  char *d = pb_xstrdup(dir), *real = NULL;
+  for (;;) {
+    real = pb_confine_resolve(d);
+    if (real) break;
+    char *slash = strrchr(d, '/');
+    if (!slash || slash == d) break;
+    *slash = 0;
+  }
+  free(d);
+  int ok = real && pb_confine_is_inside(rroot, real);
+  if (!ok)
+    pb_error(dir, 0,
+             "%s resolves to '%s', outside the library root (a symbolic link on the way); not "
+             "used (--allow-outside on the command line permits it)",
+             what, real ? real : "?");
+  free(real);
+  return ok ? 0 : -1;
+}

@@ -30,6 +30,13 @@ int pb_confine_output(const char *path, const char *root, int from_library, int 
  * allow_outside. Returns 0, or -1 after an error at cfg_file. */
 int pb_confine_input(const char *path, const char *root, int allow_outside, const char *cfg_file);
 
+/* Checks a directory paperbook writes in under the library (the cache and
+ * its parts, the LaTeX export's figures/): the directory, or when it does
+ * not exist yet its nearest existing parent, must resolve inside root unless
+ * allow_outside. what names it in the message ("the cache directory").
+ * Returns 0, or -1 after an error naming dir and where it resolves. */
+int pb_confine_dir(const char *dir, const char *root, int allow_outside, const char *what);
+
 /* 1 when path exists and is a FIFO, device or socket (stat, following
  * links); *what gets "a FIFO", "a device" or "a socket". */
 int pb_confine_is_special(const char *path, const char **what);

@@ -145,7 +145,10 @@ static char *cache_lookup(const char *dir, const char *url) {
   char *dpath = pb_path_join(ddir, dname);
   free(ddir);
   free(dname);
-  if (embeddable(sniff_file(dpath)))
+  /* a regular file of the cache's own, never a link a clone committed (it
+   * could name a picture of the user's, to be embedded in the PDF) */
+  struct stat st;
+  if (lstat(dpath, &st) == 0 && S_ISREG(st.st_mode) && embeddable(sniff_file(dpath)))
     result = dpath;
   else
     free(dpath);

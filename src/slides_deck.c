@@ -101,6 +101,20 @@ static int make_dirs(const char *path) {
   return rc;
 }
 
+/* A cache file is used only when it is a regular file of the cache's own:
+ * a symbolic link a clone committed under its name (the name is a hash of
+ * the deck, which the clone's author knows) could show a picture of the
+ * user's in the PDF. */
+static int own_file(const char *path) {
+  struct stat sb;
+  return lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static int own_file_or_none(const char *path) {
+  struct stat sb;
+  return lstat(path, &sb) == 0 ? S_ISREG(sb.st_mode) : errno == ENOENT;
+}
+
 static int thumb_dir_ready(pb_deck_ctx *c, const char *deck) {
   if (c->thumb_dir_failed) return 0;
   if (make_dirs(c->thumb_dir) == 0) return 1;
@@ -116,7 +130,7 @@ const char *pb_deck_store_thumbnail(pb_deck_ctx *c, const char *deck, const void
   uint64_t h = pb_hash64(bytes, len, 0x7062736c69646573ULL /* "pbslides" */);
   char *path = pb_arena_printf(c->lib->arena, "%s/%016" PRIx64 ".%s", c->thumb_dir, h, ext);
   struct stat sb;
-  if (stat(path, &sb) == 0 && (size_t)sb.st_size == len) return path;
+  if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size == len) return path;
   if (pb_write_file_atomic(path, bytes, len) != 0) {
     pb_warn(deck, 0, "cannot write thumbnail %s (%s); deck listed without it", path,
             strerror(errno));
@@ -454,7 +468,8 @@ void pb_deck_read_pdf(pb_deck_ctx *c, pb_slide *s, const char *file) {
   pb_buf meta = PB_BUF_INIT, png = PB_BUF_INIT, rep = PB_BUF_INIT;
   pb_buf_printf(&meta, "%s/pdf-%016" PRIx64 ".txt", c->thumb_dir, h);
   pb_buf_printf(&png, "%s/pdf-%016" PRIx64 ".png", c->thumb_dir, h);
-  if (cache && pb_read_file(meta.data, PB_DECK_CHILD_OUT, &rep) == PB_OK) {
+  if (cache && own_file(meta.data) && own_file_or_none(png.data) &&
+      pb_read_file(meta.data, PB_DECK_CHILD_OUT, &rep) == PB_OK) {
     pdf_take_report(c, s, file, png.data, &rep);
   } else {
     char *tmp = thumbs ? temp_path(c, "pdf") : NULL;
@@ -713,7 +728,7 @@ static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const 
   if (!thumb_dir_ready(c, file)) return;
   uint64_t h = pb_hash64(page->data, page->len, 0x68746d6c73686f74ULL /* "htmlshot" */);
   char *cached = pb_arena_printf(c->lib->arena, "%s/html-%016" PRIx64 ".png", c->thumb_dir, h);
-  if (access(cached, R_OK) == 0) {
+  if (own_file(cached) && access(cached, R_OK) == 0) {
     s->thumbnail = cached;
     return;
   }

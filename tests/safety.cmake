@@ -8,6 +8,12 @@ set_tests_properties(links-policy PROPERTIES TIMEOUT 60 LABELS safety)
 
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
+  # build/, build/cache, a part of the cache, build/tex/figures and a
+  # digest's .txt committed as symbolic links out of the library
+  add_test(NAME safety-write-confine
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/write_confine.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-write-confine)
+  set_tests_properties(safety-write-confine PROPERTIES TIMEOUT 300 LABELS safety)
   add_test(NAME links-scan-built-pdfs
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/scan_links.py ${CMAKE_BINARY_DIR})
   set_tests_properties(links-scan-built-pdfs PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77

@@ -277,6 +277,21 @@ def main():
         check(warned(err, f"{base}/missing.png", "download failed"),
               "a refused connection is a warning with file:line")
 
+        # ---- 6: a cache file that is a symbolic link is not read --------------
+        # (a clone can commit build/cache/fetch/data/NAME pointing at a
+        # picture of the user's, outside the library, to have it embedded)
+        if red:
+            outside = os.path.join(work, "users-own.png")
+            with open(outside, "wb") as fh:
+                fh.write(RED)
+            dp = os.path.join(cache, "data", red[0])
+            os.remove(dp)
+            os.symlink(outside, dp)
+            rc, err, dt = build("linked.pdf")
+            check(rc == 0 and len(images("linked.pdf")) == 1,
+                  "a cache file linked out of the library is not embedded "
+                  f"(1 figure left, as for a damaged file: {len(images('linked.pdf'))})")
+
     finally:
         srv.stop()
 
