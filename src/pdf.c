@@ -33,7 +33,24 @@
 #include "pdf_text.h"
 #include "utf8.h"
 
-#define PB_PDF_MAX_PAGES 32767
+/* libharu 2.3.0 keeps the pages in one /Kids array of at most 32,767
+ * entries (HPDF_LIMIT_MAX_ARRAY) and fails the 32,768th page with error
+ * 0x1001 (HPDF_ARRAY_COUNT_ERR). A longer booklet gets a page tree of nodes
+ * of PB_PDF_PAGES_PER_NODE pages each (HPDF_SetPagesConfiguration; measured:
+ * 70,000 pages, qpdf --check clean). Then the bound is libharu's table of
+ * 8,388,607 objects: PB_PDF_MAX_PAGES leaves some 40 objects a page (page,
+ * contents, links, outline entries), and about 10 KB of memory a page.
+ * PB_PDF_MAX_PAGES in the environment lowers it (for tests). */
+#define PB_PDF_TREE_FROM 32767
+#define PB_PDF_PAGES_PER_NODE 8192
+#define PB_PDF_MAX_PAGES 200000
+
+static size_t max_pages(void) {
+  const char *e = getenv("PB_PDF_MAX_PAGES");
+  char *end;
+  unsigned long v = e && *e ? strtoul(e, &end, 10) : 0;
+  return e && *e && !*end && v > 0 && v < PB_PDF_MAX_PAGES ? (size_t)v : PB_PDF_MAX_PAGES;
+}
 
 void pb_pdf_options_default(pb_pdf_options *o) {
   memset(o, 0, sizeof *o);
@@ -618,12 +635,11 @@ int pb_pdf_write_prepared(const pb_doc *doc, const pb_pdf_options *opt, pb_figse
     pb_pdf_options_default(&defaults);
     opt = &defaults;
   }
-  if (doc->npages > PB_PDF_MAX_PAGES) {
-    /* libharu's page tree fails beyond this with "error 0x1001" */
+  if (doc->npages > max_pages()) {
     pb_error(path, 0,
-             "the booklet has %zu pages; a PDF written with libharu holds at most %d "
+             "the booklet has %zu pages; paperbook writes at most %zu in one PDF "
              "(select fewer papers with --presenter, --category or digest)",
-             doc->npages, PB_PDF_MAX_PAGES);
+             doc->npages, max_pages());
     return PB_ELIMIT;
   }
   err_ctx err = {path, 0, 0, 0};
@@ -642,6 +658,8 @@ int pb_pdf_write_prepared(const pb_doc *doc, const pb_pdf_options *opt, pb_figse
     goto out;
   }
   HPDF_SetCompressionMode(r.pdf, opt->compress ? HPDF_COMP_ALL : HPDF_COMP_NONE);
+  /* a page tree past the /Kids limit (shorter books stay byte-identical) */
+  if (doc->npages > PB_PDF_TREE_FROM) HPDF_SetPagesConfiguration(r.pdf, PB_PDF_PAGES_PER_NODE);
   HPDF_UseUTFEncodings(r.pdf);
   HPDF_SetCurrentEncoder(r.pdf, "UTF-8");
   r.utf8 = HPDF_GetEncoder(r.pdf, "UTF-8");

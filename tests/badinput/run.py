@@ -792,6 +792,41 @@ def gen_bounded(lib, kind):
     return {"timeout": 20}
 
 
+def gen_pages(lib, kind):
+    """A booklet of more pages than libharu's page array holds (32,767):
+    with the minutes, the presenter appendix starts a page per presenter,
+    so 33,000 people with a week not read each make 33,006 pages. "limit"
+    is the same on 2,000 people with the bound lowered to 100 pages."""
+    n = 33000 if kind == "33000" else 2000
+    body = ["## c\n\n> > [2024-01-01]-[P]-[A paper](https://arxiv.org/abs/1)\n>\n"]
+    for i in range(n):
+        body.append("> > [2024-%02d-%02d]-[P%05d]-本周未精读\n>\n" % (1 + i % 12, 1 + i % 28, i))
+    write(os.path.join(lib, "log.md"), "".join(body).encode())
+    write(os.path.join(lib, "paperbook.yml"), b"inputs: [log.md]\n")
+    write(os.path.join(lib, "minutes.md"),
+          "### 2024年\n- 5.31 P\n  P-讲了[paper](https://arxiv.org/abs/1)\n".encode())
+    if kind == "limit":
+        return {"env": {"PB_PDF_MAX_PAGES": "100"}, "timeout": 20}
+
+    def post(out):
+        problems = []
+        info = subprocess.run(["pdfinfo", out], capture_output=True, text=True).stdout
+        m = re.search(r"^Pages:\s+(\d+)", info, re.M)
+        if not m or int(m.group(1)) != n + 6:
+            problems.append("pdfinfo: %s pages, want %d" % (m and m.group(1), n + 6))
+        # the page tree as qpdf reads it (a full qpdf --check passes too,
+        # but takes 10 s more: checked by hand)
+        q = subprocess.run(["qpdf", "--show-npages", out], capture_output=True, text=True)
+        if q.returncode != 0 or q.stdout.strip() != str(n + 6):
+            problems.append("qpdf --show-npages: %s %s" % (q.stdout.strip(), q.stderr[-300:]))
+        last = subprocess.run(["pdftotext", "-f", str(n + 6), "-l", str(n + 6), out, "-"],
+                              capture_output=True, text=True).stdout
+        if "P%05d" % (n - 1) not in last or "33001 presenters" not in last:
+            problems.append("the last page is not the last presenter and the total: %r" % last[:200])
+        return problems
+    return {"post": post, "timeout": 45}
+
+
 def gen_low(lib, kind):
     """The small findings of issue 17."""
     gen_base(lib)
