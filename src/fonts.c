@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "cff.h"
 #include "context.h"
 #include "diag.h"
 #include "model.h"
@@ -139,6 +140,8 @@ typedef struct {
   int format; /* PB_FONT_TRUETYPE or PB_FONT_CFF */
   cache_entry *pages[CACHE_PAGES];
   shape_cache shapes;
+  pb_cff_info cff; /* CFF fonts: read on first pb_fonts_info */
+  int cff_read;
 } font;
 
 typedef struct {
@@ -355,6 +358,7 @@ static int outline_format(hb_face_t *hf) {
 
 static void font_close(font *ft) {
   shape_cache_free(&ft->shapes);
+  pb_cff_info_free(&ft->cff);
   hb_font_destroy(ft->font);
   hb_face_destroy(ft->face);
   hb_blob_destroy(ft->blob);
@@ -869,55 +873,18 @@ void pb_fonts_info(pb_fonts *f, int fc, pb_font_info *out) {
                         ? cap * ft->scale
                         : ft->ascent;
   if (ft->format == PB_FONT_CFF) {
-    /* a CID-keyed CFF's top dict starts with the ROS operator (12 30) */
-    hb_blob_t *cff = hb_face_reference_table(ft->face, HB_TAG('C', 'F', 'F', ' '));
-    unsigned cl = 0;
-    const unsigned char *cd = (const unsigned char *)hb_blob_get_data(cff, &cl);
-    if (cd && cl > 8) {
-      size_t off = cd[2]; /* header size; then the Name INDEX */
-      if (off + 3 <= cl) {
-        unsigned cnt = (unsigned)((cd[off] << 8) | cd[off + 1]);
-        if (cnt) {
-          unsigned osz = cd[off + 2];
-          size_t last = off + 3 + (size_t)cnt * osz;
-          if (osz >= 1 && osz <= 4 && last + osz <= cl) {
-            size_t v = 0;
-            for (unsigned b = 0; b < osz; b++) v = v << 8 | cd[last + b];
-            off = last + osz - 1 + v; /* the Top DICT INDEX */
-          } else {
-            off = cl;
-          }
-        } else {
-          off += 2;
-        }
-        if (off + 3 <= cl) {
-          unsigned cnt2 = (unsigned)((cd[off] << 8) | cd[off + 1]);
-          unsigned osz2 = cd[off + 2];
-          size_t data = off + 3 + (size_t)(cnt2 + 1) * osz2 - 1 + 1;
-          /* the first dict starts at data + offset[0] - 1 = data */
-          if (cnt2 && osz2 >= 1 && osz2 <= 4 && data < cl) {
-            /* skip the operands of the first operator */
-            size_t q = data;
-            while (q < cl && cd[q] >= 28) { /* operands; operators are 0..21 */
-              if (cd[q] == 28)
-                q += 3;
-              else if (cd[q] == 29)
-                q += 5;
-              else if (cd[q] == 30) {
-                q++;
-                while (q < cl && (cd[q] & 0x0F) != 0x0F && (cd[q] & 0xF0) != 0xF0) q++;
-                q++;
-              } else if (cd[q] <= 246)
-                q += 1;
-              else
-                q += 2;
-            }
-            out->cid_keyed = q + 1 < cl && cd[q] == 12 && cd[q + 1] == 30;
-          }
-        }
-      }
+    if (!ft->cff_read) { /* once per font: the charset of a large CJK font is 130 KB */
+      hb_blob_t *cff = hb_face_reference_table(ft->face, HB_TAG('C', 'F', 'F', ' '));
+      unsigned cl = 0;
+      const unsigned char *cd = (const unsigned char *)hb_blob_get_data(cff, &cl);
+      if (pb_cff_read(cd, cl, &ft->cff) != 0)
+        pb_warn(ft->path, 0, "the font's CFF table could not be read; its glyphs may not show");
+      hb_blob_destroy(cff);
+      ft->cff_read = 1;
     }
-    hb_blob_destroy(cff);
+    out->cid_keyed = ft->cff.cid_keyed;
+    out->cid = ft->cff.cid;
+    out->nglyphs = ft->cff.nglyphs;
   }
 }
 

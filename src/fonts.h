@@ -108,6 +108,11 @@ typedef struct {
   char psname[64]; /* PostScript name, only [A-Za-z0-9-_] */
   pb_font_format format;
   int cid_keyed; /* CFF with a CID-keyed top dict */
+  /* A CID-keyed CFF whose CIDs differ from its glyph ids: the CID of each
+   * glyph id below nglyphs (borrowed from f); NULL when they are equal. A
+   * PDF draws such a font by CID. */
+  const uint16_t *cid;
+  size_t nglyphs;
   double bbox[4], ascent, descent, cap_height, italic_angle;
   int fixed_pitch, serif;
 } pb_font_info;

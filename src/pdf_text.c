@@ -13,7 +13,8 @@
  * refer to it from their resources); its descendant CIDFont, descriptor,
  * font program and ToUnicode CMap are filled in by pb_pdf_text_finish,
  * when the glyphs used are known. Codes are glyph ids (the subsets keep
- * them), so CIDToGIDMap is /Identity. */
+ * them), so CIDToGIDMap is /Identity; in a CID-keyed CFF they are the CIDs
+ * its charset gives the glyphs (the subset keeps those). */
 #include "pdf_text.h"
 
 #include <dirent.h>
@@ -44,13 +45,17 @@ typedef struct {
   float *width;                /* per gid, rounded as written in /W; NAN = not yet known */
   /* ToUnicode: gid and the UTF-8 text its cluster came from */
   struct tu {
-    uint16_t gid;
+    uint16_t code;
     uint32_t off, len; /* in text */
   } * tu;
   size_t ntu, captu;
   pb_buf text;
   HPDF_Page page; /* the page name was looked up for */
   const char *name;
+  /* A CID-keyed CFF whose CIDs are not its glyph ids: codes are CIDs
+   * (cid[gid]), else glyph ids. Borrowed from the fonts. */
+  const uint16_t *cid;
+  size_t ncid;
 } tfont;
 
 struct pb_pdf_text {
@@ -137,8 +142,21 @@ static tfont *font_for(pb_pdf_text *t, int base) {
   f->face = base;
   f->width = pb_xmalloc(NGIDS * sizeof *f->width);
   for (size_t i = 0; i < NGIDS; i++) f->width[i] = NAN;
+  pb_font_info info;
+  pb_fonts_info(t->fonts, base, &info);
+  if (info.format == PB_FONT_CFF && info.cid_keyed && info.cid) {
+    f->cid = info.cid;
+    f->ncid = info.nglyphs;
+  }
   t->fonts_by_face[base] = f;
   return f;
+}
+
+/* The code that draws gid: its CID in a font whose CIDs differ from its
+ * glyph ids, else the glyph id (0, .notdef, for one past the charset). */
+static uint32_t code_of(const tfont *f, uint32_t gid) {
+  if (!f->cid) return gid;
+  return gid < f->ncid ? f->cid[gid] : 0;
 }
 
 static double glyph_width(pb_pdf_text *t, tfont *f, uint32_t gid) {
@@ -158,7 +176,7 @@ static void use_glyph(tfont *f, uint32_t gid, const char *text, size_t len) {
     f->captu = f->captu ? f->captu * 2 : 256;
     f->tu = pb_xrealloc(f->tu, f->captu * sizeof *f->tu);
   }
-  f->tu[f->ntu++] = (struct tu){(uint16_t)gid, (uint32_t)f->text.len, (uint32_t)len};
+  f->tu[f->ntu++] = (struct tu){(uint16_t)code_of(f, gid), (uint32_t)f->text.len, (uint32_t)len};
   pb_buf_append(&f->text, text, len);
 }
 
@@ -350,7 +368,7 @@ double pb_pdf_text_draw(pb_pdf_text *t, HPDF_Page page, int face, double size, d
     set_rise(t, g[i].dy * size / 1000.0);
     /* the glyph goes at want + dx */
     have -= tj_number(t, have - (want + g[i].dx));
-    tj_glyph(t, g[i].gid);
+    tj_glyph(t, code_of(f, g[i].gid));
     use_glyph(f, g[i].gid, first ? text + g[i].cluster : NULL, first ? cend - g[i].cluster : 0);
     have += glyph_width(t, f, g[i].gid) + tcu;
     want += round_to(g[i].adv, 3);
@@ -396,7 +414,7 @@ static void put_utf16(pb_buf *b, const char *s, size_t len) {
 
 static int cmp_tu(const void *a, const void *b) {
   const struct tu *x = a, *y = b;
-  return (int)x->gid - (int)y->gid;
+  return (int)x->code - (int)y->code;
 }
 
 /* A ToUnicode CMap: each code (glyph id) to the text of the cluster it
@@ -414,7 +432,7 @@ static void build_tounicode(tfont *f, pb_buf *out) {
     size_t m = f->ntu - i < 100 ? f->ntu - i : 100;
     pb_buf_printf(out, "%zu beginbfchar\n", m);
     for (size_t j = i; j < i + m; j++) {
-      pb_buf_printf(out, "<%04X> <", (unsigned)f->tu[j].gid);
+      pb_buf_printf(out, "<%04X> <", (unsigned)f->tu[j].code);
       put_utf16(out, f->text.data + f->tu[j].off, f->tu[j].len);
       pb_buf_puts(out, ">\n");
     }
@@ -433,7 +451,7 @@ static HPDF_Dict new_stream(pb_pdf_text *t, const void *data, size_t len) {
   return s;
 }
 
-/* /W: runs of consecutive glyph ids with their widths. */
+/* /W: runs of consecutive codes with their widths. */
 static HPDF_Array widths_array(pb_pdf_text *t, tfont *f) {
   HPDF_MMgr mm = t->pdf->mmgr;
   HPDF_Array w = HPDF_Array_New(mm);
@@ -441,13 +459,14 @@ static HPDF_Array widths_array(pb_pdf_text *t, tfont *f) {
   long prev = -2;
   for (uint32_t gid = 0; gid < NGIDS && w; gid++) {
     if (!(f->used[gid >> 6] & ((uint64_t)1 << (gid & 63)))) continue;
-    if ((long)gid != prev + 1 || !run) {
-      HPDF_Array_AddNumber(w, (HPDF_INT32)gid);
+    uint32_t code = code_of(f, gid);
+    if ((long)code != prev + 1 || !run) {
+      HPDF_Array_AddNumber(w, (HPDF_INT32)code);
       run = HPDF_Array_New(mm);
       HPDF_Array_Add(w, run);
     }
     HPDF_Array_AddReal(run, (HPDF_REAL)glyph_width(t, f, gid));
-    prev = gid;
+    prev = code;
   }
   return w;
 }

@@ -16,3 +16,10 @@ add_test(NAME pdf-text-layer
   COMMAND ${PB_PYTHON3} ${PB_TESTS}/pdf/text_layer.py $<TARGET_FILE:paperbook>
           ${CMAKE_BINARY_DIR}/pdf-text-layer)
 set_tests_properties(pdf-text-layer PROPERTIES SKIP_RETURN_CODE 77)
+
+# A CID-keyed CFF whose CIDs differ from its glyph ids (made with
+# fontTools) draws the same page as Noto Serif CJK SC.
+add_test(NAME pdf-cid-charset
+  COMMAND /usr/bin/python3 ${PB_TESTS}/pdf/cid_charset.py $<TARGET_FILE:paperbook>
+          ${CMAKE_BINARY_DIR}/pdf-cid-charset)
+set_tests_properties(pdf-cid-charset PROPERTIES SKIP_RETURN_CODE 77)
