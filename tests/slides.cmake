@@ -14,3 +14,8 @@ add_test(NAME slides-xml COMMAND slides_test xml)
 add_test(NAME slides-decks
   COMMAND slides_test decks ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/slides-decks/thumbs)
 set_tests_properties(slides-pptx slides-corpus PROPERTIES SKIP_RETURN_CODE 77)
+# Built from inside the library (".", a relative cache): the HTML deck's
+# screenshot is taken (a real Chromium).
+add_test(NAME slides-html-relative-cache
+  COMMAND ${PB_TESTS}/slides/relative_cache.sh ${PB_BIN} ${PB_ROOT} ${CMAKE_BINARY_DIR}/slides-relcache)
+set_tests_properties(slides-html-relative-cache PROPERTIES SKIP_RETURN_CODE 77)
