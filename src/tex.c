@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "biblio.h"
 #include "context.h"
 #include "diag.h"
 #include "images.h"
@@ -771,6 +772,13 @@ static void put_card(tex *T, const pb_plan_card *c, int level) {
   pb_buf_printf(b, "\\pbcard{%s}{pb-card-%d}{", level_name(level), e->index);
   put_title(T, b, title);
   pb_buf_puts(b, "}\n");
+  /* the authors under the title, as in the PDF: three, then et al. */
+  const char *authors = pb_biblio_authors_short(T->arena, e);
+  if (authors) {
+    pb_buf_puts(b, "\\pbauthors{");
+    put_str(T, b, authors);
+    pb_buf_puts(b, "}\n");
+  }
   put_meta(T, b, e);
   flush_dropped(T, e->file, e->line);
   if (e->nlinks) {
@@ -1009,6 +1017,8 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
          "\\newcommand{\\pbdeephead}[2]{\\par\\addvspace{\\bigskipamount}\\penalty-200\n"
          "  \\noindent\\phantomsection\\addcontentsline{toc}{#1}{#2}%\n"
          "  {\\raggedright\\sffamily\\bfseries #2\\par}\\nopagebreak\\@afterheading}\n"
+         "\\newcommand{\\pbauthors}[1]{{\\noindent\\small\\sffamily#1\\par}"
+         "\\nopagebreak\\@afterheading}\n"
          "\\newcommand{\\pbmeta}[1]{{\\noindent\\small\\sffamily\\color{pbgray}#1\\par}"
          "\\nopagebreak\\@afterheading}\n"
          "\\newcommand{\\pblinks}[1]{{\\noindent\\small\\sffamily\\bfseries#1\\par}\\nopagebreak\\@"

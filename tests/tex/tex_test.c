@@ -158,6 +158,9 @@ static pb_library *small_library(const char *root, const char *outdir) {
   e->note = "Oral & spotlight";
   e->presenter = "张三";
   e->date = "2024-12-29";
+  static const char *authors[] = {"Ada Lovelace", "张三丰", "R_2 D#2", "Fourth Author"};
+  e->authors = authors;
+  e->nauthors = 4;
   pb_library_file_entry(lib, a, e);
   link(lib, e, PB_LINK_PAPER, "Paper", "https://example.com/a%20b?q=1&r=2#frag", NULL);
   link(lib, e, PB_LINK_CODE, "代码", "https://github.com/x/y_z~w/{a}", NULL);
@@ -457,6 +460,8 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "\\section[Bob\\_O'Neil]"), "presenter escaped");
   CHECK(contains(tex, "\\setCJKmainfont{Noto Serif CJK SC}\n"), "CJK font, its own bold, no slant");
   CHECK(contains(tex, "\\setmainfont{Noto Serif}"), "Latin font");
+  CHECK(contains(tex, "\\pbauthors{Ada Lovelace, 张三丰, R\\_2 D\\#2 et al.}"),
+        "authors under the title, escaped, three then et al.");
 
   /* Converted and copied figures, decided by their bytes. */
   snprintf(path, sizeof path, "%s/figures/fig-001.png", outdir);
