@@ -814,7 +814,10 @@ static int cmd_import(int argc, char **argv) {
   int rc = PB_EXIT_USAGE;
   if (lib) {
     char *dir = o.output ? pb_xstrdup(o.output) : pb_cli_join(root, "papers");
-    int n = pb_cards_write(lib, dir);
+    /* papers/ chosen by default must be the library's own */
+    int n = !o.output && pb_confine_dir(dir, root, o.allow_outside, "the cards directory") != 0
+                ? -1
+                : pb_cards_write(lib, dir);
     if (n >= 0) {
       pb_info("paperbook: wrote %d card%s under %s (%zu papers read)\n", n, n == 1 ? "" : "s", dir,
               lib->nentries);

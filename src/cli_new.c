@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "confine.h"
 #include "diag.h"
 #include "mem.h"
 
@@ -217,7 +218,10 @@ int pb_cli_new(int argc, char **argv) {
     pb_buf_puts(&path, ".md");
   }
 #undef GET
-  int rc = write_new_file(path.data, &card);
+  /* papers/ in the current library must be its own (-o names any file) */
+  int rc = !output && pb_confine_dir("papers", ".", 0, "the cards directory") != 0
+               ? PB_EXIT_FINDINGS
+               : write_new_file(path.data, &card);
   pb_buf_free(&card);
   pb_buf_free(&path);
   return rc;

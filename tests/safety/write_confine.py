@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """What paperbook writes under a library stays in the library (issue 17):
 a clone can hold real symbolic links at build/, build/cache, a part of the
-cache (build/cache/thumbs), the LaTeX export's build/tex/figures or a
-digest's .txt, pointing at a directory or file of the user's. Each case
+cache (build/cache/thumbs), the LaTeX export's build/tex/figures, papers/
+(where import and new write cards) or a digest's .txt, pointing at a directory or file of the user's. Each case
 makes a library with such a link to a directory outside it, runs
 paperbook, and checks that nothing was written, changed or deleted out
 there, that the exit status is 1 or 2 and that the message names the path;
@@ -85,6 +85,10 @@ CASES = [
                                           "--allow-outside"], "paperbook: wrote", "allow"),
     ("cache-dir-given", "build/cache", ["build", "{lib}", "-o", "{lib}/out.pdf", "--cache-dir",
                                         "{case}/mine"], "paperbook: wrote", "allow"),
+    ("import-papers", "papers", ["import", "{lib}/REPORT.md"],
+     "{lib}/papers: error: the cards directory resolves to '{outside}'", "refuse"),
+    ("new-papers", "papers", ["new", "--title", "A new paper"],
+     "papers: error: the cards directory resolves to '{outside}'", "refuse"),
     ("digest-text", "build/digest-2024-01-01.txt->notes.txt",
      ["digest", "{lib}", "--since", "2024-01-01", "--text", "--no-cache"], "paperbook: wrote",
      "replace"),
@@ -95,7 +99,11 @@ def run_case(pb, work, name, link, cmd, expect, mode):
     case = os.path.join(work, name)
     shutil.rmtree(case, ignore_errors=True)
     lib, outside = os.path.join(case, "lib"), os.path.join(case, "outside")
-    write(os.path.join(lib, "papers", "a.md"), CARD.encode())
+    if link == "papers":  # the cards come from a REPORT-style file
+        write(os.path.join(lib, "REPORT.md"),
+              b"# R\n\n## CV\n\n> A paper (NeurIPS 2023)\n> [Paper](https://x.org/1)\n")
+    else:
+        write(os.path.join(lib, "papers", "a.md"), CARD.encode())
     write(os.path.join(lib, "Images", "f.png"), png(40, 30))
     # a deck whose thumbnail (a PNG) is extracted into build/cache/thumbs
     os.makedirs(os.path.join(lib, "Slide"))
@@ -113,7 +121,8 @@ def run_case(pb, work, name, link, cmd, expect, mode):
     sub = lambda s: s.replace("{lib}", lib).replace("{outside}", outside).replace("{case}", case)
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     env.pop("PAPERBOOK_CACHE_DIR", None)
-    r = subprocess.run([pb] + [sub(a) for a in cmd], capture_output=True, env=env, timeout=120)
+    r = subprocess.run([pb] + [sub(a) for a in cmd], capture_output=True, env=env, timeout=120,
+                       cwd=lib)
     err = r.stderr.decode("utf-8", "replace") + r.stdout.decode("utf-8", "replace")
     problems = []
     if sub(expect) not in err:
