@@ -522,33 +522,6 @@ static const char *link_word(const pb_link *l) {
                                     : pb_link_display_label(l);
 }
 
-static void talk_line(pb_sheet *s, const pb_library *lib, const pb_session *ses, const pb_talk *t) {
-  palette P = colours(s);
-  pb_span_in v[16];
-  size_t n = 0;
-  v[n++] = sp(t->text ? t->text : "(no description)", PB_FAMILY_TEXT, 0, 9, P.ink);
-  for (size_t i = 0; i < t->nlinks && n < 12; i++) {
-    const pb_link *l = &t->links[i];
-    v[n] = sp(l->local ? pb_arena_printf(s->arena, "  [%s: %s]", link_word(l), l->local)
-                       : pb_arena_printf(s->arena, "  [%s]", link_word(l)),
-              PB_FAMILY_SANS, 0, 8, P.link);
-    v[n].url = l->url;
-    n++;
-  }
-  /* decks of the library dated this session and named for this presenter */
-  for (size_t i = 0; i < lib->nslides && n < 15; i++) {
-    const pb_slide *d = &lib->slides[i];
-    if (!d->date || strcmp(d->date, ses->date) != 0) continue;
-    if (d->presenter && t->presenter && strcmp(d->presenter, t->presenter) != 0) continue;
-    int dup = 0;
-    for (size_t k = 0; k < t->nlinks; k++)
-      dup |= t->links[k].local && strcmp(t->links[k].local, d->path) == 0;
-    if (dup) continue;
-    v[n++] = sp(pb_arena_printf(s->arena, "  [deck: %s]", d->path), PB_FAMILY_SANS, 0, 8, P.gray);
-  }
-  item_line(s, ses->date, v, n);
-}
-
 /* What the minutes and the check-ins' notes hold of each person, sorted by
  * name, kind and place: a presenter's items are one run found by binary
  * search, so the appendix is n log n in the number of presenters. */
@@ -563,7 +536,56 @@ typedef struct {
 struct pb_person_index {
   person_item *v;
   size_t n;
+  const pb_slide **decks; /* the dated decks by date, then the library's order */
+  size_t ndecks;
 };
+
+static int cmp_deck_date(const void *pa, const void *pb) {
+  const pb_slide *a = *(const pb_slide *const *)pa, *b = *(const pb_slide *const *)pb;
+  int c = strcmp(a->date, b->date);
+  return c ? c : (a < b ? -1 : a > b);
+}
+
+/* The first of ix's decks dated date (ix->ndecks when none). */
+static size_t first_deck_on(const pb_person_index *ix, const char *date) {
+  size_t lo = 0, hi = ix->ndecks;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(ix->decks[mid]->date, date) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+static void talk_line(pb_sheet *s, const pb_person_index *ix, const pb_session *ses,
+                      const pb_talk *t) {
+  palette P = colours(s);
+  pb_span_in v[16];
+  size_t n = 0;
+  v[n++] = sp(t->text ? t->text : "(no description)", PB_FAMILY_TEXT, 0, 9, P.ink);
+  for (size_t i = 0; i < t->nlinks && n < 12; i++) {
+    const pb_link *l = &t->links[i];
+    v[n] = sp(l->local ? pb_arena_printf(s->arena, "  [%s: %s]", link_word(l), l->local)
+                       : pb_arena_printf(s->arena, "  [%s]", link_word(l)),
+              PB_FAMILY_SANS, 0, 8, P.link);
+    v[n].url = l->url;
+    n++;
+  }
+  /* decks of the library dated this session and named for this presenter */
+  for (size_t i = first_deck_on(ix, ses->date);
+       i < ix->ndecks && n < 15 && strcmp(ix->decks[i]->date, ses->date) == 0; i++) {
+    const pb_slide *d = ix->decks[i];
+    if (d->presenter && t->presenter && strcmp(d->presenter, t->presenter) != 0) continue;
+    int dup = 0;
+    for (size_t k = 0; k < t->nlinks; k++)
+      dup |= t->links[k].local && strcmp(t->links[k].local, d->path) == 0;
+    if (dup) continue;
+    v[n++] = sp(pb_arena_printf(s->arena, "  [deck: %s]", d->path), PB_FAMILY_SANS, 0, 8, P.gray);
+  }
+  item_line(s, ses->date, v, n);
+}
 
 static int cmp_person_item(const void *pa, const void *pb) {
   const person_item *a = pa, *b = pb;
@@ -597,6 +619,10 @@ const pb_person_index *pb_layout_person_index(pb_arena *a, const pb_library *lib
     if (lib->notes[i].presenter) ix->v[n++] = (person_item){lib->notes[i].presenter, P_NOTE, i, 0};
   if (n > 1) qsort(ix->v, n, sizeof *ix->v, cmp_person_item);
   ix->n = n;
+  ix->decks = pb_arena_alloc(a, (lib->nslides + 1) * sizeof *ix->decks);
+  for (size_t i = 0; i < lib->nslides; i++)
+    if (lib->slides[i].date) ix->decks[ix->ndecks++] = &lib->slides[i];
+  if (ix->ndecks > 1) qsort(ix->decks, ix->ndecks, sizeof *ix->decks, cmp_deck_date);
   return ix;
 }
 
@@ -641,7 +667,7 @@ void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_p
     heading(s, pb_arena_printf(s->arena, "Talks · 报告 (%zu)", ntalks), 9.5, 13);
     for (size_t i = 0; i < ntalks; i++) {
       const pb_session *ses = &lib->sessions[t[i].ses];
-      talk_line(s, lib, ses, &ses->talks[t[i].k]);
+      talk_line(s, ix, ses, &ses->talks[t[i].k]);
     }
   }
   if (nw) {

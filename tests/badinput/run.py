@@ -827,6 +827,30 @@ def gen_pages(lib, kind):
     return {"post": post, "timeout": 45}
 
 
+def gen_talk_decks(lib):
+    """The minutes with a talk on 2024-01-05 and a talk on 2024-01-12, and
+    decks in Slide/ for those days and another: each talk in the presenter
+    appendix lists the decks of its own day (found by date in a sorted
+    index), and no other."""
+    gen_base(lib)
+    for name in ("2024.1.5 张三-first.pptx", "2024.1.12 张三-second.pptx",
+                 "2024.1.12 李四-other.pptx", "2024.1.19 张三-later.pptx"):
+        deck_zip(os.path.join(lib, "Slide", name), slides=1)
+    write(os.path.join(lib, "minutes.md"),
+          ("### 2024年\n- 1.5 张三\n  张三-讲了[paper](https://arxiv.org/abs/1)\n"
+           "- 1.12 张三\n  张三-讲了[paper](https://arxiv.org/abs/2)\n").encode())
+
+    def post(out):
+        t = subprocess.run(["pdftotext", out, "-"], capture_output=True, text=True).stdout
+        t = re.sub(r"\s+", " ", t)
+        want = ["[deck: Slide/2024.1.5 张三-first.pptx]", "[deck: Slide/2024.1.12 张三-second.pptx]"]
+        problems = ["missing %r" % w for w in want if w not in t]
+        problems += ["listed %r" % w for w in ("[deck: Slide/2024.1.12 李四-other.pptx]",
+                                               "[deck: Slide/2024.1.19 张三-later.pptx]") if w in t]
+        return problems
+    return {"post": post, "timeout": 20}
+
+
 def gen_low(lib, kind):
     """The small findings of issue 17."""
     gen_base(lib)
