@@ -19,6 +19,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,10 +51,14 @@ typedef struct pb_figgroup {
   HPDF_Doc pdf;
 } group;
 
-/* The bytes of one stream (image or soft mask) for the write hooks. */
+/* The bytes of one stream (image or soft mask) for the write hooks: read
+ * from the cache file just before libharu writes the stream, served to it
+ * from data, freed right after. */
 typedef struct {
   const char *path;
   uint64_t off, len;
+  pb_buf data; /* owned while the stream is being written */
+  size_t pos;  /* libharu's read position in data */
 } stream_src;
 
 struct pb_figset {
@@ -283,28 +288,53 @@ static HPDF_STATUS write_dct(HPDF_Dict obj, HPDF_Stream s) {
   return HPDF_Stream_WriteStr(s, "/Filter /DCTDecode\012");
 }
 
-/* The bytes go into the stream just before libharu writes it... */
+/* The stream libharu reads an image from: the cache file's bytes, handed
+ * out in libharu's 4 KB chunks without first copying them into one of its
+ * memory streams (which copies byte by byte, twice: a fifth of a warm
+ * build's instructions went there). */
+static HPDF_STATUS src_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *size) {
+  stream_src *src = s->attr;
+  size_t left = src->data.len - src->pos;
+  size_t n = *size < left ? *size : left;
+  if (n) memcpy(ptr, src->data.data + src->pos, n);
+  src->pos += n;
+  *size = (HPDF_UINT)n;
+  return src->pos == src->data.len ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS src_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode) {
+  stream_src *src = s->attr;
+  long long base = mode == HPDF_SEEK_CUR   ? (long long)src->pos
+                   : mode == HPDF_SEEK_END ? (long long)src->data.len
+                                           : 0;
+  long long to = base + pos;
+  if (to < 0 || to > (long long)src->data.len) return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
+  src->pos = (size_t)to;
+  return HPDF_OK;
+}
+
+static HPDF_INT32 src_tell(HPDF_Stream s) { return (HPDF_INT32)((stream_src *)s->attr)->pos; }
+
+static HPDF_UINT32 src_size(HPDF_Stream s) { return (HPDF_UINT32)((stream_src *)s->attr)->len; }
+
+/* The bytes are read just before libharu writes the stream... */
 static HPDF_STATUS load_bytes(HPDF_Dict obj) {
   stream_src *src = obj->attr;
-  pb_buf b = PB_BUF_INIT;
-  HPDF_MemStream_FreeData(obj->stream);
-  if (pb_imgcache_read(src->path, src->off, src->len, &b) != 0) {
-    pb_buf_free(&b);
+  pb_buf_free(&src->data);
+  src->pos = 0;
+  if (src->len > (uint64_t)UINT32_MAX ||
+      pb_imgcache_read(src->path, src->off, src->len, &src->data) != 0) {
+    pb_buf_free(&src->data);
     return HPDF_SetError(obj->error, HPDF_FILE_IO_ERROR, 0);
   }
-  HPDF_STATUS st = HPDF_OK;
-  for (size_t off = 0; off < b.len && st == HPDF_OK;) {
-    size_t n = b.len - off > ((size_t)1 << 30) ? (size_t)1 << 30 : b.len - off;
-    st = HPDF_Stream_Write(obj->stream, (const HPDF_BYTE *)b.data + off, (HPDF_UINT)n);
-    off += n;
-  }
-  pb_buf_free(&b);
-  return st;
+  return HPDF_OK;
 }
 
 /* ...and are freed right after. */
 static HPDF_STATUS free_bytes(HPDF_Dict obj) {
-  HPDF_MemStream_FreeData(obj->stream);
+  stream_src *src = obj->attr;
+  pb_buf_free(&src->data);
+  src->pos = 0;
   return HPDF_OK;
 }
 
@@ -312,6 +342,11 @@ static HPDF_Dict new_image_dict(HPDF_Doc pdf, const char *filter, stream_src *sr
   HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
   if (!d) return NULL;
   d->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+  HPDF_Stream reader =
+      HPDF_CallbackReader_New(pdf->mmgr, src_read, src_seek, src_tell, src_size, src);
+  if (!reader) return NULL;
+  HPDF_Stream_Free(d->stream);
+  d->stream = reader;
   d->filter = HPDF_STREAM_FILTER_NONE;
   d->write_fn = strcmp(filter, "DCTDecode") == 0 ? write_dct : write_flate;
   d->before_write_fn = load_bytes;
@@ -342,8 +377,10 @@ HPDF_Image pb_figset_xobject(pb_figset *fs, HPDF_Doc pdf, size_t i) {
   const pb_image_stream *m = &gr->entry.meta;
   size_t gi = (size_t)(gr - fs->groups);
   stream_src *color = &fs->srcs[2 * gi], *mask = &fs->srcs[2 * gi + 1];
-  *color = (stream_src){gr->path, gr->entry.data_off, gr->entry.data_len};
-  *mask = (stream_src){gr->path, gr->entry.smask_off, gr->entry.smask_len};
+  pb_buf_free(&color->data);
+  pb_buf_free(&mask->data);
+  *color = (stream_src){gr->path, gr->entry.data_off, gr->entry.data_len, PB_BUF_INIT, 0};
+  *mask = (stream_src){gr->path, gr->entry.smask_off, gr->entry.smask_len, PB_BUF_INIT, 0};
 
   HPDF_Dict d = new_image_dict(pdf, m->filter, color);
   if (!d) goto fail;
@@ -409,6 +446,7 @@ void pb_figset_free(pb_figset *fs) {
   if (fs->cache && !fs->private_cache) pb_imgcache_trim(fs->cache);
   pb_imgcache_close(fs->cache, fs->private_cache);
   pthread_mutex_destroy(&fs->lock);
+  for (size_t g = 0; g < 2 * fs->ngroups; g++) pb_buf_free(&fs->srcs[g].data);
   free(fs->srcs);
   free(fs->groups);
   free(fs->figs);
