@@ -85,13 +85,41 @@ static double round_to(double v, int decimals) {
   return round(v * m) / m;
 }
 
+/* v with at most `decimals` decimals, trailing zeros dropped: the digits
+ * of round(v * 10^decimals) with the point put in, which is what
+ * "%.*f" of round_to(v) prints (exact below 2^52), without printf's cost
+ * (3.6% of a warm build). Huge or non-finite values go through printf. */
 static void put_num(pb_buf *b, double v, int decimals) {
-  v = round_to(v, decimals);
-  if (v == 0) v = 0; /* no "-0" */
+  double m = decimals == 2 ? 100.0 : decimals == 3 ? 1000.0 : 10000.0;
+  double k = round(v * m);
   char s[48];
-  int n = snprintf(s, sizeof s, "%.*f", decimals, v);
-  while (n > 0 && s[n - 1] == '0') n--;
-  if (n > 0 && s[n - 1] == '.') n--;
+  int n;
+  if (!(fabs(k) < 1e15)) {
+    v = round_to(v, decimals);
+    if (v == 0) v = 0; /* no "-0" */
+    n = snprintf(s, sizeof s, "%.*f", decimals, v);
+    while (n > 0 && s[n - 1] == '0') n--;
+    if (n > 0 && s[n - 1] == '.') n--;
+    pb_buf_append(b, s, (size_t)n);
+    return;
+  }
+  unsigned long long u = (unsigned long long)fabs(k);
+  char digits[24];
+  int nd = 0;
+  do {
+    digits[nd++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  while (nd <= decimals) digits[nd++] = '0'; /* at least one digit before the point */
+  int first = 0;                             /* lowest decimal kept: trailing zeros dropped */
+  while (first < decimals && digits[first] == '0') first++;
+  n = 0;
+  if (k < 0) s[n++] = '-';
+  for (int i = nd - 1; i >= decimals; i--) s[n++] = digits[i];
+  if (first < decimals) {
+    s[n++] = '.';
+    for (int i = decimals - 1; i >= first; i--) s[n++] = digits[i];
+  }
   pb_buf_append(b, s, (size_t)n);
 }
 
