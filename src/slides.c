@@ -647,21 +647,21 @@ static void read_pptx_titles(pb_deck_ctx *c, pb_slide *slide, const char *file, 
     const char *part = zip_get_name(z, parts[i].index, 0);
     int rc = zip_read_entry(z, parts[i].index, PB_SLIDES_XML_MAX, &data, why, sizeof why);
     if (rc == PB_OK && total + data.len > PB_SLIDES_XML_TOTAL) {
-      pb_warn(file, 0, "slide XML beyond %u MB in all; titles from slide %ld on not read",
-              PB_SLIDES_XML_TOTAL >> 20, parts[i].number);
+      pb_deck_warn(c, file, "slide XML beyond %u MB in all; titles from slide %ld on not read",
+                   PB_SLIDES_XML_TOTAL >> 20, parts[i].number);
       break;
     }
     if (rc != PB_OK) {
-      if (bad++ < 3) pb_warn(file, 0, "%s: cannot read (%s); its title skipped", part, why);
+      if (bad++ < 3) pb_deck_warn(c, file, "%s: cannot read (%s); its title skipped", part, why);
     } else {
       total += data.len;
       if (pb_deck_slide_title(c->lib->arena, data.data, data.len, &title, xwhy, sizeof xwhy) < 0 &&
           bad++ < 3)
-        pb_warn(file, 0, "%s:%s; its title skipped", part ? part : "slide", xwhy);
+        pb_deck_warn(c, file, "%s:%s; its title skipped", part ? part : "slide", xwhy);
     }
     slide->slide_titles[slide->nslide_titles++] = title;
   }
-  if (bad > 3) pb_warn(file, 0, "%zu more slides whose title could not be read", bad - 3);
+  if (bad > 3) pb_deck_warn(c, file, "%zu more slides whose title could not be read", bad - 3);
   if (slide->nslide_titles && parts[0].number == 1 &&
       !pb_deck_is_junk_title(slide->slide_titles[0]))
     slide->title = slide->slide_titles[0];
@@ -675,9 +675,9 @@ static void read_pptx_thumbnail(pb_deck_ctx *c, pb_slide *slide, const char *fil
   char why[256];
   int rc = zip_read_entry(z, thumb, PB_SLIDES_THUMB_MAX, &data, why, sizeof why);
   if (rc == PB_ELIMIT) {
-    pb_warn(file, 0, "thumbnail skipped: %s", why);
+    pb_deck_warn(c, file, "thumbnail skipped: %s", why);
   } else if (rc != PB_OK) {
-    pb_warn(file, 0, "cannot read the thumbnail (%s)", why);
+    pb_deck_warn(c, file, "cannot read the thumbnail (%s)", why);
   } else {
     const unsigned char *b = (const unsigned char *)data.data;
     const char *ext = NULL;
@@ -686,7 +686,7 @@ static void read_pptx_thumbnail(pb_deck_ctx *c, pb_slide *slide, const char *fil
     else if (data.len >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
       ext = "png";
     if (!ext)
-      pb_warn(file, 0, "thumbnail is neither JPEG nor PNG; skipped");
+      pb_deck_warn(c, file, "thumbnail is neither JPEG nor PNG; skipped");
     else
       slide->thumbnail = pb_deck_store_thumbnail(c, file, data.data, data.len, ext);
   }
@@ -701,8 +701,8 @@ static void read_pptx(pb_deck_ctx *c, pb_slide *slide, const char *file) {
   if (!z) {
     zip_error_t ze;
     zip_error_init_with_code(&ze, err);
-    pb_warn(file, 0, "not a readable .pptx (zip: %s); no slide count or thumbnail",
-            zip_error_strerror(&ze));
+    pb_deck_warn(c, file, "not a readable .pptx (zip: %s); no slide count or thumbnail",
+                 zip_error_strerror(&ze));
     zip_error_fini(&ze);
     slide->note = "unreadable .pptx";
     return;
@@ -736,11 +736,11 @@ static void read_pptx(pb_deck_ctx *c, pb_slide *slide, const char *file) {
       const char *p = strstr(data.data, "<Slides>");
       if (p) count = atoi(p + 8);
     } else {
-      pb_warn(file, 0, "cannot read docProps/app.xml (%s)", why);
+      pb_deck_warn(c, file, "cannot read docProps/app.xml (%s)", why);
     }
   }
   slide->slides = count > 0 ? count : 0;
-  if (count == 0) pb_warn(file, 0, "no slides found in this .pptx");
+  if (count == 0) pb_deck_warn(c, file, "no slides found in this .pptx");
   if (nparts) read_pptx_titles(c, slide, file, z, parts, nparts);
   if (thumb >= 0)
     read_pptx_thumbnail(c, slide, file, z, (zip_uint64_t)thumb);
@@ -967,16 +967,107 @@ int pb_slides_scan(pb_library *lib, const char *slide_dir_rel) {
   return pb_slides_scan_ex(lib, slide_dir_rel, NULL);
 }
 
+/* The index of a .pptx or HTML deck (slide count, titles, thumbnail,
+ * note) is kept in the thumbnail directory as deck-KEY.txt, KEY from the
+ * file's path, device, inode, size and modification time (and for HTML
+ * whether a browser may run), so a warm build does not unzip and parse the
+ * slides again: 11% of a warm build of the 2024 archive went to that. Only
+ * a deck read without a warning is kept, so that warnings are repeated on
+ * every build. PDF decks have their own cache, by content hash. */
+#define DECK_INDEX_MAGIC "paperbook deck index 1\n"
+
+static char *deck_index_path(pb_deck_ctx *c, const char *file, int html) {
+  struct stat sb;
+  if (c->in_process || c->thumb_dir_failed || stat(file, &sb) != 0 || !S_ISREG(sb.st_mode))
+    return NULL;
+  pb_buf key = PB_BUF_INIT;
+  pb_buf_printf(&key, "%s\n%ju %ju %jd %jd.%09ld %d %s", file, (uintmax_t)sb.st_dev,
+                (uintmax_t)sb.st_ino, (intmax_t)sb.st_size, (intmax_t)sb.st_mtim.tv_sec,
+                (long)sb.st_mtim.tv_nsec, html ? c->no_browser : -1,
+                html && getenv("PAPERBOOK_BROWSER") ? getenv("PAPERBOOK_BROWSER") : "");
+  uint64_t h = pb_hash64(key.data, key.len, 0x6465636b696e6478ULL /* "deckindx" */);
+  pb_buf_free(&key);
+  pb_buf path = PB_BUF_INIT;
+  pb_buf_printf(&path, "%s/deck-%016" PRIx64 ".txt", c->thumb_dir, h);
+  return path.data;
+}
+
+static const char *index_value(pb_deck_ctx *c, const char *v, const char *end) {
+  return end > v ? pb_arena_strndup(c->lib->arena, v, (size_t)(end - v)) : NULL;
+}
+
+/* Fills s from a kept index. Returns 1, or 0 (s untouched) when there is
+ * none, it does not read as one, or its thumbnail is gone. */
+static int deck_index_read(pb_deck_ctx *c, pb_slide *s, const char *path) {
+  pb_buf b = PB_BUF_INIT;
+  size_t magic = strlen(DECK_INDEX_MAGIC);
+  if (pb_read_file(path, 1u << 20, &b) != PB_OK || b.len < magic ||
+      memcmp(b.data, DECK_INDEX_MAGIC, magic) != 0 || b.data[b.len - 1] != '\n') {
+    pb_buf_free(&b);
+    return 0;
+  }
+  pb_slide r = *s;
+  size_t ntitles = 0;
+  for (const char *p = b.data + magic; *p; p = strchr(p, '\n') + 1) ntitles += *p == 'L';
+  r.slide_titles = ntitles ? pb_arena_alloc(c->lib->arena, ntitles * sizeof *r.slide_titles) : NULL;
+  r.nslide_titles = 0;
+  int ok = 1;
+  for (const char *p = b.data + magic; *p && ok;) {
+    const char *end = strchr(p, '\n'), *v = p + 2 < end ? p + 2 : end;
+    switch (*p) {
+    case 'S': r.slides = (int)strtol(v, NULL, 10); break;
+    case 'T': r.title = index_value(c, v, end); break;
+    case 'N': r.note = index_value(c, v, end); break;
+    case 'I': r.thumbnail = index_value(c, v, end); break;
+    case 'L': r.slide_titles[r.nslide_titles++] = index_value(c, v, end); break;
+    default: ok = 0;
+    }
+    p = end + 1;
+  }
+  pb_buf_free(&b);
+  if (!ok || r.slides < 0 || (r.thumbnail && access(r.thumbnail, R_OK) != 0)) return 0;
+  *s = r;
+  return 1;
+}
+
+static int has_newline(const char *v) { return v && strchr(v, '\n'); }
+
+static void deck_index_write(pb_deck_ctx *c, const pb_slide *s, const char *path) {
+  int bad = has_newline(s->title) || has_newline(s->note) || has_newline(s->thumbnail);
+  for (size_t i = 0; i < s->nslide_titles; i++) bad |= has_newline(s->slide_titles[i]);
+  if (bad || pb_mkdir_p(c->thumb_dir) != 0) return;
+  pb_buf b = PB_BUF_INIT;
+  pb_buf_puts(&b, DECK_INDEX_MAGIC);
+  pb_buf_printf(&b, "S %d\n", s->slides);
+  if (s->title) pb_buf_printf(&b, "T %s\n", s->title);
+  if (s->note) pb_buf_printf(&b, "N %s\n", s->note);
+  if (s->thumbnail) pb_buf_printf(&b, "I %s\n", s->thumbnail);
+  for (size_t i = 0; i < s->nslide_titles; i++)
+    pb_buf_printf(&b, "L %s\n", s->slide_titles[i] ? s->slide_titles[i] : "");
+  pb_write_file_atomic(path, b.data, b.len); /* a cache: a failed write costs a parse next time */
+  pb_buf_free(&b);
+}
+
 /* What one deck file holds, by its kind. */
 static void read_deck(pb_deck_ctx *c, pb_slide *s, const char *file) {
-  if (is_ooxml_presentation(s->ext))
+  int pptx = is_ooxml_presentation(s->ext);
+  int html = !pptx && s->ext && (strcmp(s->ext, "html") == 0 || strcmp(s->ext, "htm") == 0);
+  char *index = pptx || html ? deck_index_path(c, file, html) : NULL;
+  if (index && deck_index_read(c, s, index)) {
+    free(index);
+    return;
+  }
+  int warned = c->warned;
+  if (pptx)
     read_pptx(c, s, file);
   else if (s->ext && strcmp(s->ext, "pdf") == 0)
     pb_deck_read_pdf(c, s, file);
-  else if (s->ext && (strcmp(s->ext, "html") == 0 || strcmp(s->ext, "htm") == 0))
+  else if (html)
     pb_deck_read_html(c, s, file);
   else
     s->note = "no preview for this kind of file";
+  if (index && c->warned == warned && !c->thumb_dir_failed) deck_index_write(c, s, index);
+  free(index);
 }
 
 /* The names of the deck files in dir, sorted (malloc'd, *n of them), or

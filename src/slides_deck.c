@@ -118,8 +118,9 @@ static int own_file_or_none(const char *path) {
 static int thumb_dir_ready(pb_deck_ctx *c, const char *deck) {
   if (c->thumb_dir_failed) return 0;
   if (make_dirs(c->thumb_dir) == 0) return 1;
-  pb_warn(deck, 0, "cannot create thumbnail directory %s (%s); decks are listed without thumbnails",
-          c->thumb_dir, strerror(errno));
+  pb_deck_warn(c, deck,
+               "cannot create thumbnail directory %s (%s); decks are listed without thumbnails",
+               c->thumb_dir, strerror(errno));
   c->thumb_dir_failed = 1;
   return 0;
 }
@@ -132,8 +133,8 @@ const char *pb_deck_store_thumbnail(pb_deck_ctx *c, const char *deck, const void
   struct stat sb;
   if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size == len) return path;
   if (pb_write_file_atomic(path, bytes, len) != 0) {
-    pb_warn(deck, 0, "cannot write thumbnail %s (%s); deck listed without it", path,
-            strerror(errno));
+    pb_deck_warn(c, deck, "cannot write thumbnail %s (%s); deck listed without it", path,
+                 strerror(errno));
     return NULL;
   }
   return path;
@@ -765,7 +766,7 @@ static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const 
     pb_buf_free(&out);
   }
   if (!s->thumbnail) {
-    pb_warn(file, 0, "no thumbnail from %s: %s", browser, why);
+    pb_deck_warn(c, file, "no thumbnail from %s: %s", browser, why);
     s->note = "no thumbnail: the browser could not render it";
   }
   remove_tree(dir);
@@ -780,11 +781,12 @@ void pb_deck_read_html(pb_deck_ctx *c, pb_slide *s, const char *file) {
   pb_buf page = PB_BUF_INIT;
   int rc = pb_read_file(file, PB_DECK_HTML_MAX, &page);
   if (rc == PB_ELIMIT) {
-    pb_warn(file, 0, "HTML deck larger than %zu MB; listed without title, slide count or thumbnail",
-            PB_DECK_HTML_MAX >> 20);
+    pb_deck_warn(c, file,
+                 "HTML deck larger than %zu MB; listed without title, slide count or thumbnail",
+                 PB_DECK_HTML_MAX >> 20);
     s->note = "too large to read";
   } else if (rc != PB_OK) {
-    pb_warn(file, 0, "cannot read the HTML deck: %s", strerror(errno));
+    pb_deck_warn(c, file, "cannot read the HTML deck: %s", strerror(errno));
     s->note = "unreadable";
   } else {
     htmlParserCtxtPtr ctx = htmlNewParserCtxt();
@@ -796,7 +798,7 @@ void pb_deck_read_html(pb_deck_ctx *c, pb_slide *s, const char *file) {
     if (!root) {
       char why[200];
       xml_why(ctx, why, sizeof why);
-      pb_warn(file, 0, "not readable as HTML (%s); listed without title or slide count", why);
+      pb_deck_warn(c, file, "not readable as HTML (%s); listed without title or slide count", why);
       s->note = "unreadable HTML";
     } else {
       html_read_tree(c, s, root);

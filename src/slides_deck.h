@@ -26,7 +26,11 @@ typedef struct {
   int in_process;        /* open PDFs in this process (fuzzing): no time limit */
   int no_browser;        /* never start Chromium */
   double timeout;        /* seconds for one PDF render or one browser run (0: default) */
+  int warned;            /* warnings given about decks so far (none: a deck's index may be kept) */
 } pb_deck_ctx;
+
+/* A warning about a deck, counted in c->warned. */
+#define pb_deck_warn(c, deck, ...) ((c)->warned++, pb_warn(deck, 0, __VA_ARGS__))
 
 /* Stores bytes as <thumb_dir>/<content hash>.<ext> unless it is there
  * already. Returns the path (in the arena), or NULL after a warning naming

@@ -6,10 +6,13 @@
  *   slides_test xml                    slide titles from slide XML (slides_deck.c)
  *   slides_test decks LIB THUMBDIR     PDF and HTML decks of LIB/Slide (the sample's)
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "diag.h"
 #include "mem.h"
@@ -202,6 +205,44 @@ static int files_equal(const char *a, const char *b) {
   return eq;
 }
 
+/* The kept index of the VPT deck (thumbs/deck-*.txt naming its title) is
+ * what a rescan reads: an edited record shows, until the deck file changes. */
+static int deck_index_used(pb_library *lib, const char *root, const char *thumbs,
+                           const pb_slides_options *opt) {
+  DIR *d = opendir(thumbs);
+  pb_buf rec = PB_BUF_INIT, path = PB_BUF_INIT;
+  int found = 0;
+  for (struct dirent *de; d && !found && (de = readdir(d));) {
+    if (strncmp(de->d_name, "deck-", 5) != 0) continue;
+    pb_buf_reset(&path);
+    pb_buf_printf(&path, "%s/%s", thumbs, de->d_name);
+    pb_buf_free(&rec);
+    found = pb_read_file(path.data, 0, &rec) == 0 && strstr(rec.data, "\nT Visual Prompt Tuning\n");
+  }
+  if (d) closedir(d);
+  int ok = 0;
+  if (found) {
+    char *t = strstr(rec.data, "\nT Visual Prompt Tuning\n");
+    memcpy(t + 3, "Kept", 4); /* "T Kept..." */
+    pb_write_file_atomic(path.data, rec.data, rec.len);
+    pb_slides_scan_ex(lib, "Slide", opt);
+    const pb_slide *vpt = find_deck(lib, "[Visual-Prompt-Tuning]-张伟-20241206.pptx");
+    int kept = vpt && same(vpt->title, "Kept"
+                                       "al Prompt Tuning");
+    pb_buf deck = PB_BUF_INIT;
+    pb_buf_printf(&deck, "%s/Slide/[Visual-Prompt-Tuning]-张伟-20241206.pptx", root);
+    struct timespec times[2] = {{0, UTIME_OMIT}, {1000000000, 0}};
+    int touched = utimensat(AT_FDCWD, deck.data, times, 0) == 0;
+    pb_slides_scan_ex(lib, "Slide", opt);
+    vpt = find_deck(lib, "[Visual-Prompt-Tuning]-张伟-20241206.pptx");
+    ok = kept && touched && vpt && same(vpt->title, "Visual Prompt Tuning");
+    pb_buf_free(&deck);
+  }
+  pb_buf_free(&rec);
+  pb_buf_free(&path);
+  return ok;
+}
+
 static int test_pptx(const char *root, const char *thumb_src) {
   pb_library *lib = pb_library_new(root);
   add_card(lib, "VPT", "张伟", "2024-12-08");                   /* 0: 2 days from the deck */
@@ -299,8 +340,18 @@ static int test_pptx(const char *root, const char *thumb_src) {
   pb_buf_free(&report);
 
   /* A second scan replaces the first and reuses the cached thumbnail. */
+  pb_diag_reset();
   n = pb_slides_scan_ex(lib, "Slide", &opt);
   CHECK(n == 5 && lib->nslides == 6, "rescan: %d decks", n);
+  /* decks that warned are read again and warn again */
+  CHECK(pb_diag_warnings() == warnings, "rescan: %d warnings, first scan %d", pb_diag_warnings(),
+        warnings);
+  vpt = find_deck(lib, "[Visual-Prompt-Tuning]-张伟-20241206.pptx");
+  CHECK(vpt && vpt->slides == 3 && vpt->nslide_titles == 3 && vpt->thumbnail &&
+            same(vpt->slide_titles[1], "Method & <results> 方法") && !vpt->slide_titles[2] &&
+            same(vpt->title, "Visual Prompt Tuning"),
+        "rescan: VPT deck differs from the first scan");
+  CHECK(deck_index_used(lib, root, thumbs, &opt), "deck index not used or not renewed");
 
   /* A thumbnail directory that cannot be made: a warning, decks still listed. */
   char blocked[4096];
