@@ -31,6 +31,7 @@
 
 #include "diag.h"
 #include "links.h"
+#include "pdf_deflate.h"
 #include "pdf_image.h"
 #include "pdf_text.h"
 #include "utf8.h"
@@ -688,6 +689,7 @@ int pb_pdf_write_prepared(const pb_doc *doc, const pb_pdf_options *opt, pb_figse
   char *tmp = NULL, *resolved = NULL;
   int rc = PB_EPDF, fd = -1;
   pb_figset *own_figs = NULL;
+  pb_pdf_deflate *deflated = NULL;
 
   r.pdf = HPDF_New(on_hpdf_error, &err);
   if (!r.pdf) {
@@ -731,6 +733,7 @@ int pb_pdf_write_prepared(const pb_doc *doc, const pb_pdf_options *opt, pb_figse
   add_page_labels(&r);
   set_info(&r);
   if (fail(&r)) goto out;
+  deflated = pb_pdf_deflate_pages(r.pdf, r.pages, doc->npages);
 
   if (strcmp(path, "-") == 0) {
     rc = write_stdout(&r);
@@ -791,6 +794,7 @@ out:
   }
   if (fd >= 0) close(fd);
   if (r.pdf) HPDF_Free(r.pdf);
+  pb_pdf_deflate_free(deflated);
   pb_figset_free(own_figs);
   pb_pdf_text_free(r.text);
   free(r.pages);

@@ -1,0 +1,173 @@
+/* Page content streams compressed on every core before the save (see
+ * pdf_deflate.h). */
+#include "pdf_deflate.h"
+
+#include <hpdf_list.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "mem.h"
+
+typedef struct {
+  HPDF_Dict dict;    /* the page's content stream */
+  unsigned char *in; /* its bytes, copied out of libharu's memory stream */
+  size_t inlen;
+  unsigned char *out; /* compressed, NULL until done or when it failed */
+  size_t outlen, pos; /* pos: libharu's read position in out */
+} page_stream;
+
+struct pb_pdf_deflate {
+  page_stream *s;
+  size_t n;
+  size_t next; /* the next stream a worker takes */
+  pthread_mutex_t lock;
+};
+
+/* zlib as libharu 2.3.0 calls it (deflateInit with the default level, the
+ * stream fed in pieces and finished): deflate's output does not depend on
+ * how its input is cut, so one call gives the same bytes. */
+static void compress_one(page_stream *p) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (deflateInit(&z, Z_DEFAULT_COMPRESSION) != Z_OK) return;
+  uLong bound = deflateBound(&z, (uLong)p->inlen);
+  unsigned char *out = malloc(bound ? bound : 1);
+  if (out) {
+    z.next_in = p->in;
+    z.avail_in = (uInt)p->inlen;
+    z.next_out = out;
+    z.avail_out = (uInt)bound;
+    if (deflate(&z, Z_FINISH) == Z_STREAM_END) {
+      p->out = out;
+      p->outlen = (size_t)z.total_out;
+    } else {
+      free(out);
+    }
+  }
+  deflateEnd(&z);
+}
+
+static void *worker(void *arg) {
+  pb_pdf_deflate *d = arg;
+  for (;;) {
+    pthread_mutex_lock(&d->lock);
+    size_t i = d->next++;
+    pthread_mutex_unlock(&d->lock);
+    if (i >= d->n) return NULL;
+    compress_one(&d->s[i]);
+  }
+}
+
+/* The stream libharu reads the compressed bytes from. */
+static HPDF_STATUS cs_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *size) {
+  page_stream *p = s->attr;
+  size_t left = p->outlen - p->pos;
+  size_t n = *size < left ? *size : left;
+  if (n) memcpy(ptr, p->out + p->pos, n);
+  p->pos += n;
+  *size = (HPDF_UINT)n;
+  return p->pos == p->outlen ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS cs_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode) {
+  page_stream *p = s->attr;
+  long long base = mode == HPDF_SEEK_CUR   ? (long long)p->pos
+                   : mode == HPDF_SEEK_END ? (long long)p->outlen
+                                           : 0;
+  long long to = base + pos;
+  if (to < 0 || to > (long long)p->outlen) return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
+  p->pos = (size_t)to;
+  return HPDF_OK;
+}
+
+static HPDF_INT32 cs_tell(HPDF_Stream s) { return (HPDF_INT32)((page_stream *)s->attr)->pos; }
+
+static HPDF_UINT32 cs_size(HPDF_Stream s) { return (HPDF_UINT32)((page_stream *)s->attr)->outlen; }
+
+/* The key libharu writes for a stream with its Flate filter, in the same
+ * place (after the dictionary's own keys) and the same spelling. */
+static HPDF_STATUS write_filter(HPDF_Dict obj, HPDF_Stream s) {
+  (void)obj;
+  return HPDF_Stream_WriteStr(s, "/Filter [ /FlateDecode ]\012");
+}
+
+/* Copies a page's content out of libharu's memory stream, when the page
+ * is finished drawing and its stream is one libharu would deflate. */
+static int take_page(HPDF_Page page, page_stream *p) {
+  HPDF_PageAttr attr = page ? (HPDF_PageAttr)page->attr : NULL;
+  if (!attr || !attr->contents || !attr->stream || attr->contents->stream != attr->stream ||
+      attr->stream->type != HPDF_STREAM_MEMORY ||
+      attr->contents->filter != HPDF_STREAM_FILTER_FLATE_DECODE || attr->contents->write_fn ||
+      attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION || !attr->gstate || attr->gstate->prev)
+    return 0;
+  HPDF_MemStreamAttr m = attr->stream->attr;
+  size_t total = attr->stream->size, done = 0;
+  if (total == 0 || total > 0x7fffffff) return 0;
+  p->dict = attr->contents;
+  p->in = pb_xmalloc(total);
+  for (HPDF_UINT i = 0; i < m->buf->count && done < total; i++) {
+    size_t n = total - done < m->buf_siz ? total - done : m->buf_siz;
+    memcpy(p->in + done, HPDF_List_ItemAt(m->buf, i), n);
+    done += n;
+  }
+  if (done != total) {
+    free(p->in);
+    p->in = NULL;
+    p->dict = NULL;
+    return 0;
+  }
+  p->inlen = total;
+  return 1;
+}
+
+/* Puts the compressed bytes in place of the page's memory stream. */
+static void give_page(HPDF_Doc pdf, HPDF_Page page, page_stream *p) {
+  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+  HPDF_Stream cs = HPDF_CallbackReader_New(pdf->mmgr, cs_read, cs_seek, cs_tell, cs_size, p);
+  if (!cs) return;
+  HPDF_Stream_Free(attr->stream);
+  attr->stream = cs; /* drawing after this point fails as an error, never writes freed memory */
+  p->dict->stream = cs;
+  p->dict->filter = HPDF_STREAM_FILTER_NONE;
+  p->dict->write_fn = write_filter;
+}
+
+pb_pdf_deflate *pb_pdf_deflate_pages(HPDF_Doc pdf, HPDF_Page *pages, size_t n) {
+  if (!pdf || pdf->compression_mode == HPDF_COMP_NONE || n == 0) return NULL;
+  pb_pdf_deflate *d = pb_xcalloc(1, sizeof *d);
+  d->s = pb_xcalloc(n, sizeof *d->s);
+  size_t *page_of = pb_xcalloc(n, sizeof *page_of);
+  for (size_t i = 0; i < n; i++)
+    if (take_page(pages[i], &d->s[d->n])) page_of[d->n++] = i;
+  pthread_mutex_init(&d->lock, NULL);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  int threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+  if ((size_t)threads > d->n) threads = (int)d->n;
+  pthread_t t[8];
+  int started = 0;
+  for (int k = 1; k < threads; k++) /* this thread is one of them */
+    if (pthread_create(&t[started], NULL, worker, d) == 0) started++;
+  worker(d);
+  for (int k = 0; k < started; k++) pthread_join(t[k], NULL);
+  for (size_t i = 0; i < d->n; i++) {
+    free(d->s[i].in);
+    d->s[i].in = NULL;
+    if (d->s[i].out) give_page(pdf, pages[page_of[i]], &d->s[i]);
+  }
+  free(page_of);
+  return d;
+}
+
+void pb_pdf_deflate_free(pb_pdf_deflate *d) {
+  if (!d) return;
+  for (size_t i = 0; i < d->n; i++) free(d->s[i].out);
+  free(d->s);
+  pthread_mutex_destroy(&d->lock);
+  free(d);
+}
