@@ -31,8 +31,8 @@
 
 #include "diag.h"
 #include "links.h"
-#include "pdf_deflate.h"
 #include "pdf_image.h"
+#include "pdf_save.h"
 #include "pdf_text.h"
 #include "utf8.h"
 
@@ -768,7 +768,7 @@ int pb_pdf_write_prepared(const pb_doc *doc, const pb_pdf_options *opt, pb_figse
   }
   fchmod(fd, new_file_mode(target));
   errno = 0;
-  if (HPDF_SaveToFile(r.pdf, tmp) != HPDF_OK || fail(&r)) {
+  if (pb_pdf_save_fd(r.pdf, fd) != HPDF_OK || fail(&r)) {
     rc = err.saved_errno ? PB_EIO : PB_EPDF;
     goto out;
   }

@@ -1,7 +1,9 @@
-/* Page content streams compressed on every core before the save (see
- * pdf_deflate.h). */
-#include "pdf_deflate.h"
+/* Saving a document: content streams compressed on every core, the file
+ * written in large blocks (see pdf_save.h). */
+#include "pdf_save.h"
 
+#include <errno.h>
+#include <hpdf_error.h>
 #include <hpdf_list.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
@@ -170,4 +172,70 @@ void pb_pdf_deflate_free(pb_pdf_deflate *d) {
   free(d->s);
   pthread_mutex_destroy(&d->lock);
   free(d);
+}
+
+/* ---- writing the file ------------------------------------------------ */
+
+typedef struct {
+  int fd;
+  unsigned char *buf;
+  size_t len, cap;
+  int err; /* errno of the first failed write */
+} fd_sink;
+
+static int sink_flush(fd_sink *k) {
+  size_t done = 0;
+  while (done < k->len && !k->err) {
+    ssize_t w = write(k->fd, k->buf + done, k->len - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0)
+      k->err = w < 0 ? errno : ENOSPC;
+    else
+      done += (size_t)w;
+  }
+  k->len = 0;
+  return k->err ? -1 : 0;
+}
+
+static HPDF_STATUS sink_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT size) {
+  fd_sink *k = s->attr;
+  while (size > 0 && !k->err) {
+    size_t n = k->cap - k->len < size ? k->cap - k->len : size;
+    memcpy(k->buf + k->len, ptr, n);
+    k->len += n;
+    ptr += n;
+    size -= (HPDF_UINT)n;
+    if (k->len == k->cap) sink_flush(k);
+  }
+  if (k->err) {
+    errno = k->err;
+    return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, (HPDF_STATUS)k->err);
+  }
+  return HPDF_OK;
+}
+
+/* libharu saves to the document's own stream when there is one
+ * (HPDF_SaveToStream), and only frees the data of a memory stream: this
+ * stream, lent for the save, writes to fd. */
+HPDF_STATUS pb_pdf_save_fd(HPDF_Doc pdf, int fd) {
+  if (!pdf) return HPDF_INVALID_DOCUMENT;
+  if (pdf->stream) return HPDF_RaiseError(&pdf->error, HPDF_INVALID_OPERATION, 0);
+  fd_sink k = {fd, NULL, 0, (size_t)1 << 20, 0};
+  k.buf = pb_xmalloc(k.cap);
+  HPDF_Stream s = HPDF_CallbackReader_New(pdf->mmgr, NULL, NULL, NULL, NULL, &k);
+  if (!s) {
+    free(k.buf);
+    return HPDF_CheckError(&pdf->error);
+  }
+  s->write_fn = sink_write;
+  pdf->stream = s;
+  HPDF_STATUS st = HPDF_SaveToStream(pdf);
+  pdf->stream = NULL;
+  HPDF_Stream_Free(s);
+  if (st == HPDF_OK && sink_flush(&k) != 0) {
+    errno = k.err;
+    st = HPDF_RaiseError(&pdf->error, HPDF_FILE_IO_ERROR, (HPDF_STATUS)k.err);
+  }
+  free(k.buf);
+  return st;
 }
