@@ -359,6 +359,7 @@ static int is_venue_sep(const char *s, size_t len, size_t *n) {
     *n = 1;
     return 1;
   }
+  if (c < 0x80) return 0; /* every wide separator starts with a non-ASCII byte */
   static const char *const wide[] = {"，", "、", "’", "‘", "（", "）", "\xC2\xA0"};
   for (size_t i = 0; i < sizeof wide / sizeof *wide; i++) {
     size_t k = strlen(wide[i]);
@@ -1181,6 +1182,7 @@ static size_t scan_links(pb_library *lib, pb_entry *e, pb_read_str t, int *only_
         continue;
       }
       only = 0;
+      if (!e && only_links) break;
       i++;
       continue;
     }
@@ -1195,6 +1197,7 @@ static size_t scan_links(pb_library *lib, pb_entry *e, pb_read_str t, int *only_
       continue;
     }
     only = 0;
+    if (!e && only_links) break; /* a question whose answer is now no: not a links-only line */
     i++;
   }
   if (indexed) {
