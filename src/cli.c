@@ -575,6 +575,8 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
   lo.print = R->o.print || R->cmd == CMD_HANDOUT;
   lo.layout_report = R->o.layout_report;
   lo.created = R->created = creation_time();
+  char *cache = R->o.no_cache ? NULL : pb_cli_cache_dir(&R->o, R->root);
+  lo.cache_dir = cache;
   pb_progress_stage("laying out pages", 0);
   pb_plan *booklet_plan = NULL;
   pb_doc *booklet = NULL;
@@ -597,6 +599,7 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
   }
   pb_doc *doc = pb_layout_plan(R->plan, fonts, &lo);
   lo.booklet_page = NULL;
+  free(cache);
   pb_doc_free(booklet);
   pb_plan_free(booklet_plan);
   pb_progress_done();

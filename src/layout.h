@@ -115,6 +115,7 @@ typedef struct {
   int two_up;                      /* two pages side by side on each sheet */
   const char *const *booklet_page; /* handout: per entry index, the card's page label
                                       in the booklet (NULL = unknown) */
+  const char *cache_dir;           /* QR codes' modules kept here (qr-*.bin); NULL = none */
 } pb_layout_options;
 
 void pb_layout_options_default(pb_layout_options *o);

@@ -8,3 +8,5 @@ add_test(NAME layout-corpus-archive COMMAND ${PB_TESTS}/layout/layout_test.sh ${
 add_test(NAME layout-corpus-by-presenter COMMAND ${PB_TESTS}/layout/layout_test.sh ${PB_BIN} ${LAYOUT_OUT} presenter
   "${PB_CORPUS}/Archived/2024论文精读归档.md" ${PB_CORPUS}/REPORT.md --group-by presenter --no-cache)
 set_tests_properties(layout-corpus-archive layout-corpus-by-presenter PROPERTIES SKIP_RETURN_CODE 77)
+# QR codes of remote figures kept in the cache (qr-*.bin) and read back.
+add_test(NAME layout-qr-cache COMMAND ${PB_TESTS}/layout/qr_cache.sh ${PB_BIN} ${LAYOUT_OUT}/qr-cache)

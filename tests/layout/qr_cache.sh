@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# layout-qr-cache: a remote figure's QR code is kept in the cache directory
+# (qr-*.bin) and read back on the next build: the PDF is the same as one built
+# without a cache, a record that does not read as one is made again, and a
+# valid record is what the next build draws.
+# usage: qr_cache.sh PAPERBOOK WORKDIR
+set -euo pipefail
+pb=$1 work=$2
+rm -rf "$work"
+mkdir -p "$work/lib/papers"
+cat > "$work/lib/papers/a.md" <<'CARD'
+---
+title: "A card with a remote figure"
+venue: arXiv
+year: 2024
+category: "Test"
+presenter: 张伟
+date: 2024-10-11
+figures: ["https://example.org/figures/overview.png"]
+---
+A short summary of the paper.
+CARD
+export SOURCE_DATE_EPOCH=1700000000
+fail=0
+check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
+build() { "$pb" build -q "$work/lib" "$@"; }
+
+build --no-cache -o "$work/ref.pdf"
+build --cache-dir "$work/cache" -o "$work/first.pdf"
+records=("$work"/cache/qr-*.bin)
+check '[ ${#records[@]} -eq 1 ] && [ -f "${records[0]}" ]' "one QR record written (${#records[@]})"
+rec=${records[0]}
+check 'head -c 6 "$rec" | grep -q "^PBQR1 "' "record starts with its magic"
+check 'cmp -s "$work/ref.pdf" "$work/first.pdf"' "PDF with a fresh cache = PDF without a cache"
+cp "$rec" "$work/record.orig"
+
+build --cache-dir "$work/cache" -o "$work/second.pdf"
+check 'cmp -s "$work/ref.pdf" "$work/second.pdf"' "PDF from the kept record = PDF without a cache"
+
+# A valid record with every module light: the next build draws what it says.
+/usr/bin/python3 - "$rec" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+head, mods = data.split(b"\n", 1)
+open(sys.argv[1], "wb").write(head + b"\n" + bytes(len(mods)))
+PY
+build --cache-dir "$work/cache" -o "$work/blank.pdf"
+check '! cmp -s "$work/ref.pdf" "$work/blank.pdf"' "an edited record is what the build draws"
+
+# A record cut short is made again.
+head -c 20 "$work/record.orig" > "$rec"
+build --cache-dir "$work/cache" -o "$work/again.pdf"
+check 'cmp -s "$work/ref.pdf" "$work/again.pdf"' "PDF after a broken record = PDF without a cache"
+check 'cmp -s "$rec" "$work/record.orig"' "broken record written again"
+exit $fail
