@@ -17,7 +17,8 @@
 #include "mem.h"
 
 typedef struct {
-  HPDF_Dict dict;    /* the page's content stream */
+  HPDF_Dict dict;    /* the stream's dictionary */
+  HPDF_Page page;    /* the page whose content it is, or NULL */
   unsigned char *in; /* its bytes, copied out of libharu's memory stream */
   size_t inlen;
   unsigned char *out; /* compressed, NULL until done or when it failed */
@@ -99,58 +100,84 @@ static HPDF_STATUS write_filter(HPDF_Dict obj, HPDF_Stream s) {
   return HPDF_Stream_WriteStr(s, "/Filter [ /FlateDecode ]\012");
 }
 
-/* Copies a page's content out of libharu's memory stream, when the page
- * is finished drawing and its stream is one libharu would deflate. */
-static int take_page(HPDF_Page page, page_stream *p) {
+/* Is d a stream libharu would deflate on the save, with nothing hooked to
+ * its writing? */
+static int plain_flate_stream(HPDF_Dict d) {
+  return d && (d->header.obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT && d->stream &&
+         d->stream->type == HPDF_STREAM_MEMORY && d->filter == HPDF_STREAM_FILTER_FLATE_DECODE &&
+         !d->write_fn && !d->before_write_fn && !d->after_write_fn && d->stream->size > 0 &&
+         d->stream->size <= 0x7fffffff;
+}
+
+/* Is the page done drawing (nothing libharu closes when it writes the page
+ * into its content stream)? */
+static int page_finished(HPDF_Page page) {
   HPDF_PageAttr attr = page ? (HPDF_PageAttr)page->attr : NULL;
-  if (!attr || !attr->contents || !attr->stream || attr->contents->stream != attr->stream ||
-      attr->stream->type != HPDF_STREAM_MEMORY ||
-      attr->contents->filter != HPDF_STREAM_FILTER_FLATE_DECODE || attr->contents->write_fn ||
-      attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION || !attr->gstate || attr->gstate->prev)
-    return 0;
-  HPDF_MemStreamAttr m = attr->stream->attr;
-  size_t total = attr->stream->size, done = 0;
-  if (total == 0 || total > 0x7fffffff) return 0;
-  p->dict = attr->contents;
-  p->in = pb_xmalloc(total);
+  return attr && attr->contents && attr->stream && attr->contents->stream == attr->stream &&
+         attr->gmode == HPDF_GMODE_PAGE_DESCRIPTION && attr->gstate && !attr->gstate->prev;
+}
+
+/* Copies a stream's bytes out of libharu's memory stream. */
+static void take_stream(HPDF_Dict d, HPDF_Page page, page_stream *p) {
+  HPDF_MemStreamAttr m = d->stream->attr;
+  size_t total = d->stream->size, done = 0;
+  unsigned char *in = pb_xmalloc(total);
   for (HPDF_UINT i = 0; i < m->buf->count && done < total; i++) {
     size_t n = total - done < m->buf_siz ? total - done : m->buf_siz;
-    memcpy(p->in + done, HPDF_List_ItemAt(m->buf, i), n);
+    memcpy(in + done, HPDF_List_ItemAt(m->buf, i), n);
     done += n;
   }
   if (done != total) {
-    free(p->in);
-    p->in = NULL;
-    p->dict = NULL;
-    return 0;
+    free(in);
+    return;
   }
-  p->inlen = total;
-  return 1;
+  *p = (page_stream){d, page, in, total, NULL, 0, 0};
 }
 
-/* Puts the compressed bytes in place of the page's memory stream. */
-static void give_page(HPDF_Doc pdf, HPDF_Page page, page_stream *p) {
-  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+/* Puts the compressed bytes in place of the memory stream. */
+static void give_stream(HPDF_Doc pdf, page_stream *p) {
   HPDF_Stream cs = HPDF_CallbackReader_New(pdf->mmgr, cs_read, cs_seek, cs_tell, cs_size, p);
   if (!cs) return;
-  HPDF_Stream_Free(attr->stream);
-  attr->stream = cs; /* drawing after this point fails as an error, never writes freed memory */
+  if (p->page) /* drawing after this fails as an error, never writes freed memory */
+    ((HPDF_PageAttr)p->page->attr)->stream = cs;
+  HPDF_Stream_Free(p->dict->stream);
   p->dict->stream = cs;
   p->dict->filter = HPDF_STREAM_FILTER_NONE;
   p->dict->write_fn = write_filter;
 }
 
-pb_pdf_deflate *pb_pdf_deflate_pages(HPDF_Doc pdf, HPDF_Page *pages, size_t n) {
-  if (!pdf || pdf->compression_mode == HPDF_COMP_NONE || n == 0) return NULL;
-  pb_pdf_deflate *d = pb_xcalloc(1, sizeof *d);
-  d->s = pb_xcalloc(n, sizeof *d->s);
-  size_t *page_of = pb_xcalloc(n, sizeof *page_of);
+static int is_page_contents(HPDF_Page *pages, size_t n, HPDF_Dict d) {
   for (size_t i = 0; i < n; i++)
-    if (take_page(pages[i], &d->s[d->n])) page_of[d->n++] = i;
+    if (pages[i] && ((HPDF_PageAttr)pages[i]->attr)->contents == d) return 1;
+  return 0;
+}
+
+pb_pdf_deflate *pb_pdf_deflate_pages(HPDF_Doc pdf, HPDF_Page *pages, size_t n) {
+  if (!pdf || !pdf->xref || pdf->compression_mode == HPDF_COMP_NONE) return NULL;
+  HPDF_List entries = pdf->xref->entries;
+  pb_pdf_deflate *d = pb_xcalloc(1, sizeof *d);
+  d->s = pb_xcalloc(n + entries->count + 1, sizeof *d->s);
+  /* the pages' content streams first (the largest), each when its page is
+   * finished; then every other stream libharu would deflate (fonts,
+   * ToUnicode maps) */
+  for (size_t i = 0; i < n; i++) {
+    HPDF_Dict c = page_finished(pages[i]) ? ((HPDF_PageAttr)pages[i]->attr)->contents : NULL;
+    if (plain_flate_stream(c)) {
+      take_stream(c, pages[i], &d->s[d->n]);
+      if (d->s[d->n].in) d->n++;
+    }
+  }
+  for (HPDF_UINT i = 0; i < entries->count; i++) {
+    HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+    HPDF_Dict c = e ? e->obj : NULL;
+    if (!plain_flate_stream(c) || is_page_contents(pages, n, c)) continue;
+    take_stream(c, NULL, &d->s[d->n]);
+    if (d->s[d->n].in) d->n++;
+  }
   pthread_mutex_init(&d->lock, NULL);
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   int threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
-  if ((size_t)threads > d->n) threads = (int)d->n;
+  if ((size_t)threads > d->n) threads = d->n ? (int)d->n : 1;
   pthread_t t[8];
   int started = 0;
   for (int k = 1; k < threads; k++) /* this thread is one of them */
@@ -160,9 +187,8 @@ pb_pdf_deflate *pb_pdf_deflate_pages(HPDF_Doc pdf, HPDF_Page *pages, size_t n) {
   for (size_t i = 0; i < d->n; i++) {
     free(d->s[i].in);
     d->s[i].in = NULL;
-    if (d->s[i].out) give_page(pdf, pages[page_of[i]], &d->s[i]);
+    if (d->s[i].out) give_stream(pdf, &d->s[i]);
   }
-  free(page_of);
   return d;
 }
 

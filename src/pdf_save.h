@@ -12,13 +12,15 @@
 #include <hpdf.h>
 #include <stddef.h>
 
-/* Compresses the content stream of each of the n pages whose drawing is
- * complete (no open path, text object or saved graphics state) and hands
- * the compressed bytes to libharu as a stream it writes as it is, with the
- * /Filter libharu would have written. Pages it cannot take (compression
- * off, a page in another state, out of memory) are left to libharu.
- * The returned object owns the compressed bytes and must outlive the
- * save; free it with pb_pdf_deflate_free after HPDF_Free or the save. */
+/* Compresses every stream libharu would deflate on the save and that has
+ * nothing hooked to its writing: the content stream of each of the n pages
+ * whose drawing is complete (no open path, text object or saved graphics
+ * state), the fonts and ToUnicode maps. libharu gets the compressed bytes
+ * as a stream it writes as it is, with the /Filter it would have written.
+ * Streams it cannot take (compression off, a page in another state, out
+ * of memory) are left to libharu. The returned object owns the compressed
+ * bytes and must outlive the save; free it with pb_pdf_deflate_free after
+ * HPDF_Free or the save. */
 typedef struct pb_pdf_deflate pb_pdf_deflate;
 pb_pdf_deflate *pb_pdf_deflate_pages(HPDF_Doc pdf, HPDF_Page *pages, size_t n);
 void pb_pdf_deflate_free(pb_pdf_deflate *d);
