@@ -973,7 +973,8 @@ int pb_slides_scan(pb_library *lib, const char *slide_dir_rel) {
  * whether a browser may run), so a warm build does not unzip and parse the
  * slides again: 11% of a warm build of the 2024 archive went to that. Only
  * a deck read without a warning is kept, so that warnings are repeated on
- * every build. PDF decks have their own cache, by content hash. */
+ * every build; a kept thumbnail must still be the regular file it was. PDF decks have their own
+ * cache, by content hash. */
 #define DECK_INDEX_MAGIC "paperbook deck index 1\n"
 
 static char *deck_index_path(pb_deck_ctx *c, const char *file, int html) {
@@ -996,6 +997,16 @@ static const char *index_value(pb_deck_ctx *c, const char *v, const char *end) {
   return end > v ? pb_arena_strndup(c->lib->arena, v, (size_t)(end - v)) : NULL;
 }
 
+/* A thumbnail a kept index names is used as the deck's only when it is
+ * still a regular file (not a link) of the size it had, in the thumbnail
+ * directory: otherwise the deck is read again and its thumbnail written. */
+static int kept_thumbnail(const pb_deck_ctx *c, const char *path, long long size) {
+  size_t n = strlen(c->thumb_dir);
+  struct stat sb;
+  return strncmp(path, c->thumb_dir, n) == 0 && path[n] == '/' && !strchr(path + n + 1, '/') &&
+         lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && (long long)sb.st_size == size;
+}
+
 /* Fills s from a kept index. Returns 1, or 0 (s untouched) when there is
  * none, it does not read as one, or its thumbnail is gone. */
 static int deck_index_read(pb_deck_ctx *c, pb_slide *s, const char *path) {
@@ -1007,6 +1018,7 @@ static int deck_index_read(pb_deck_ctx *c, pb_slide *s, const char *path) {
     return 0;
   }
   pb_slide r = *s;
+  long long thumb_size = -1;
   size_t ntitles = 0;
   for (const char *p = b.data + magic; *p; p = strchr(p, '\n') + 1) ntitles += *p == 'L';
   r.slide_titles = ntitles ? pb_arena_alloc(c->lib->arena, ntitles * sizeof *r.slide_titles) : NULL;
@@ -1019,13 +1031,14 @@ static int deck_index_read(pb_deck_ctx *c, pb_slide *s, const char *path) {
     case 'T': r.title = index_value(c, v, end); break;
     case 'N': r.note = index_value(c, v, end); break;
     case 'I': r.thumbnail = index_value(c, v, end); break;
+    case 'Z': thumb_size = strtoll(v, NULL, 10); break;
     case 'L': r.slide_titles[r.nslide_titles++] = index_value(c, v, end); break;
     default: ok = 0;
     }
     p = end + 1;
   }
   pb_buf_free(&b);
-  if (!ok || r.slides < 0 || (r.thumbnail && access(r.thumbnail, R_OK) != 0)) return 0;
+  if (!ok || r.slides < 0 || (r.thumbnail && !kept_thumbnail(c, r.thumbnail, thumb_size))) return 0;
   *s = r;
   return 1;
 }
@@ -1041,10 +1054,15 @@ static void deck_index_write(pb_deck_ctx *c, const pb_slide *s, const char *path
   pb_buf_printf(&b, "S %d\n", s->slides);
   if (s->title) pb_buf_printf(&b, "T %s\n", s->title);
   if (s->note) pb_buf_printf(&b, "N %s\n", s->note);
-  if (s->thumbnail) pb_buf_printf(&b, "I %s\n", s->thumbnail);
+  struct stat sb;
+  if (s->thumbnail && lstat(s->thumbnail, &sb) == 0 && S_ISREG(sb.st_mode))
+    pb_buf_printf(&b, "I %s\nZ %lld\n", s->thumbnail, (long long)sb.st_size);
+  else if (s->thumbnail)
+    bad = 1;
   for (size_t i = 0; i < s->nslide_titles; i++)
     pb_buf_printf(&b, "L %s\n", s->slide_titles[i] ? s->slide_titles[i] : "");
-  pb_write_file_atomic(path, b.data, b.len); /* a cache: a failed write costs a parse next time */
+  if (!bad) /* a cache: a failed write costs a parse next time */
+    pb_write_file_atomic(path, b.data, b.len);
   pb_buf_free(&b);
 }
 
