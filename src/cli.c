@@ -542,21 +542,6 @@ static int write_tex(render *R) {
   return pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
 }
 
-static pb_fonts *open_fonts(const pb_config *cfg) {
-  pb_fonts_config fc = {0};
-  char *fontdir = pb_cli_font_dir();
-  fc.dir = fontdir;
-  fc.text = cfg->font_text;
-  fc.sans = cfg->font_sans;
-  fc.mono = cfg->font_mono;
-  fc.cjk_text = cfg->font_cjk_text;
-  fc.cjk_sans = cfg->font_cjk_sans;
-  fc.symbol = cfg->font_symbol;
-  pb_fonts *fonts = pb_fonts_open(&fc);
-  free(fontdir);
-  return fonts;
-}
-
 /* Lays the plan out; prints the layout report and writes --dump-layout. */
 static pb_doc *lay_out(render *R, pb_fonts *fonts) {
   pb_layout_options lo;
@@ -740,7 +725,7 @@ static int cmd_render(int argc, char **argv, command cmd) {
   } else if (!exit_code && !R.finished && R.tex) {
     exit_code = write_tex(&R);
   } else if (!exit_code && !R.finished) {
-    pb_fonts *fonts = open_fonts(&R.cfg);
+    pb_fonts *fonts = pb_cli_open_fonts(&R.cfg, R.root, R.o.allow_outside);
     exit_code = fonts ? write_pdf(&R, fonts) : PB_EXIT_USAGE;
     pb_fonts_free(fonts);
   }

@@ -278,21 +278,6 @@ static void check_local_links(const pb_library *lib, const pb_entry *e) {
   }
 }
 
-/* The fonts a build would use: a missing one stops every build. */
-static void check_fonts(const pb_config *cfg) {
-  pb_fonts_config fc = {0};
-  char *fontdir = pb_cli_font_dir();
-  fc.dir = fontdir;
-  fc.text = cfg->font_text;
-  fc.sans = cfg->font_sans;
-  fc.mono = cfg->font_mono;
-  fc.cjk_text = cfg->font_cjk_text;
-  fc.cjk_sans = cfg->font_cjk_sans;
-  fc.symbol = cfg->font_symbol;
-  pb_fonts_free(pb_fonts_open(&fc));
-  free(fontdir);
-}
-
 int pb_cli_check(const cli_options *o) {
   pb_diag_set_strict(o->strict);
   char *root = pb_cli_library_root(o);
@@ -306,7 +291,8 @@ int pb_cli_check(const cli_options *o) {
   }
   if (lib->nentries == 0)
     pb_error(root, 0, "no paper cards found (looked in papers/ and the files named)");
-  check_fonts(&cfg);
+  /* the fonts a build would use: a missing one stops every build */
+  pb_fonts_free(pb_cli_open_fonts(&cfg, root, o->allow_outside));
   checker C;
   memset(&C, 0, sizeof C);
   C.lib = lib;

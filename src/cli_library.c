@@ -3,6 +3,8 @@
  * plan's options from the command line and the config. */
 #include "cli_library.h"
 
+#include "fonts.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -219,6 +221,23 @@ char *pb_cli_font_dir(void) {
     free(d);
   }
   return pb_cli_join(PB_SOURCE_DIR, "fonts");
+}
+
+struct pb_fonts *pb_cli_open_fonts(const pb_config *cfg, const char *root, int allow_outside) {
+  pb_fonts_config fc = {0};
+  char *fontdir = pb_cli_font_dir();
+  fc.dir = fontdir;
+  fc.root = root;
+  fc.allow_outside = allow_outside;
+  fc.text = cfg->font_text;
+  fc.sans = cfg->font_sans;
+  fc.mono = cfg->font_mono;
+  fc.cjk_text = cfg->font_cjk_text;
+  fc.cjk_sans = cfg->font_cjk_sans;
+  fc.symbol = cfg->font_symbol;
+  pb_fonts *fonts = pb_fonts_open(&fc);
+  free(fontdir);
+  return fonts;
 }
 
 /* A date as written on the command line: YYYY-MM-DD (also 2024-12-1 and

@@ -57,6 +57,11 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
 /* fonts/ beside an installed binary, else the source tree's. */
 char *pb_cli_font_dir(void);
 
+/* Opens the fonts cfg names (paperbook.yml's fonts:, else the defaults);
+ * a font file named by the library is confined to root (see fonts.h).
+ * NULL after an error naming the missing font. */
+struct pb_fonts *pb_cli_open_fonts(const pb_config *cfg, const char *root, int allow_outside);
+
 /* Checks the dates a command needs (--since/--until, --date) and stores
  * them in ISO form in o. Returns 0, or -1 after an error message. */
 int pb_cli_parse_dates(cli_options *o, command cmd);

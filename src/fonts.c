@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "cff.h"
+#include "confine.h"
 #include "context.h"
 #include "diag.h"
 #include "model.h"
@@ -281,6 +282,41 @@ static int default_member(const default_font *d, const char *path) {
 }
 
 /* Finds the file for one slot. Returns 0 or PB_EFONT (reported). */
+/* 1 when real is dir, or below it, once dir's links are resolved. */
+static int inside_dir(const char *dir, const char *real) {
+  char *d = pb_confine_resolve(dir);
+  int in = d && pb_confine_is_inside(d, real);
+  free(d);
+  return in;
+}
+
+/* A font file named in a library's paperbook.yml is read only from the
+ * library, the project's fonts/, or a directory fontconfig searches for
+ * fonts: a stranger's library cannot have a private file read as a "font".
+ * Reports the refusal. */
+static int font_path_allowed(FcConfig **fc, const pb_fonts_config *cfg, const char *path) {
+  if (!cfg->root || cfg->allow_outside) return 1;
+  char *real = pb_confine_resolve(path);
+  int ok = real && (inside_dir(cfg->root, real) || (cfg->dir && inside_dir(cfg->dir, real)));
+  if (real && !ok) {
+    if (!*fc) *fc = FcInitLoadConfigAndFonts();
+    if (*fc) {
+      pb_ctx_at_free(FcFini);
+      FcStrList *dirs = FcConfigGetFontDirs(*fc);
+      FcChar8 *d;
+      while (!ok && dirs && (d = FcStrListNext(dirs))) ok = inside_dir((const char *)d, real);
+      FcStrListDone(dirs);
+    }
+  }
+  if (!ok)
+    pb_error(NULL, 0,
+             "font file %s (set under fonts: in paperbook.yml) resolves to %s, outside the "
+             "library and the font directories; not read (--allow-outside permits it)",
+             path, real ? real : "?");
+  free(real);
+  return ok;
+}
+
 static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const char *spec,
                   char **path, int *index) {
   const default_font *d = &DEFAULTS[slot];
@@ -288,14 +324,19 @@ static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const cha
   *index = 0;
   if (spec) {
     if (split_path_spec(spec, path, index)) {
-      if (file_exists(*path)) return 0;
-      if (cfg->dir && (*path)[0] != '/') {
-        char *p = pb_xmalloc(strlen(cfg->dir) + strlen(*path) + 2);
-        sprintf(p, "%s/%s", cfg->dir, *path);
+      /* relative: in the library, else where paperbook was started, else
+       * in the project's fonts/ */
+      const char *bases[] = {(*path)[0] != '/' ? cfg->root : NULL, "", cfg->dir};
+      for (size_t b = 0; b < sizeof bases / sizeof *bases; b++) {
+        if (!bases[b] || (b == 2 && (*path)[0] == '/')) continue;
+        char *p = *bases[b] ? pb_path_join(bases[b], *path) : pb_xstrdup(*path);
         if (file_exists(p)) {
           free(*path);
           *path = p;
-          return 0;
+          if (font_path_allowed(fc, cfg, p)) return 0;
+          free(*path);
+          *path = NULL;
+          return PB_EFONT;
         }
         free(p);
       }

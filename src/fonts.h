@@ -25,6 +25,12 @@ typedef enum {
 
 typedef struct {
   const char *dir; /* project font directory searched first (may be NULL) */
+  /* The library root, when the overrides come from its paperbook.yml: a
+   * font file it names is looked for relative to it, and must resolve
+   * inside it, dir, or a directory fontconfig searches for fonts, unless
+   * allow_outside (--allow-outside). NULL: paths are taken as given. */
+  const char *root;
+  int allow_outside;
   /* Optional overrides by file path or fontconfig pattern; NULL = default. */
   const char *text, *text_bold, *text_italic, *text_bold_italic;
   const char *sans, *sans_bold, *mono, *cjk_text, *cjk_sans, *symbol;

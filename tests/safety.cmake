@@ -14,6 +14,11 @@ if(Python3_FOUND)
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/write_confine.py ${PB_BIN}
             ${CMAKE_BINARY_DIR}/safety-write-confine)
   set_tests_properties(safety-write-confine PROPERTIES TIMEOUT 300 LABELS safety)
+  # fonts: in paperbook.yml naming files outside the library
+  add_test(NAME safety-font-confine
+    COMMAND ${PB_TESTS}/safety/font_confine.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-font-confine)
+  set_tests_properties(safety-font-confine PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77
+    LABELS safety)
   add_test(NAME links-scan-built-pdfs
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/scan_links.py ${CMAKE_BINARY_DIR})
   set_tests_properties(links-scan-built-pdfs PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77
