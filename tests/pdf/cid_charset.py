@@ -86,8 +86,9 @@ def main():
                 if name.startswith("cid") and int(name[3:]) != g)
     if not hasattr(top, "ROS") or moved < len(order) // 2:
         sys.exit("FAIL: the test font is not CID-keyed with CIDs apart from glyph ids")
-    sub = os.path.join(out, "cut.otf")
-    font.save(sub)
+    os.makedirs(os.path.join(lib, "fonts"))
+    font.save(os.path.join(lib, "fonts", "cut.otf"))
+    sub = "fonts/cut.otf"  # the library's own font, named relative to it
     print("test font: %d glyphs, %d with a CID other than their glyph id" % (len(order), moved))
     with open(os.path.join(lib, "papers", "a.md"), "w", encoding="utf-8") as c:
         c.write("---\ntitle: \"测试论文\"\nyear: 2024\ncategory: [Test]\n---\n" + TEXT + "\n")
