@@ -2120,6 +2120,25 @@ static void two_up(layout *L) {
 
 /* ==== entry point ==================================================== */
 
+/* The space to keep with the heading at row i: what follows it, further
+ * headings then the start of a card, at most a page less 60 pt. */
+static double heading_keep(layout *L, size_t i) {
+  double keep = 0;
+  for (size_t j = i + 1; j < L->toc.n; j++) {
+    if (L->toc.rows[j].kind == ROW_ENTRY) {
+      pb_arena *scratch = pb_arena_new();
+      L->para_arena = scratch;
+      keep += card_keep(L, L->toc.rows[j].card);
+      L->para_arena = L->arena;
+      pb_arena_free(scratch);
+      break;
+    }
+    if (L->toc.rows[j].kind == ROW_CHAPTER) break;
+    keep += 40;
+  }
+  return keep > L->top - L->bottom - 60 ? L->top - L->bottom - 60 : keep;
+}
+
 pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_options *opt) {
   const pb_library *lib = plan->lib;
   layout L;
@@ -2196,21 +2215,7 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
       layout_run(&L, r, n, ends_chapter, chapter_level);
       i += n - 1;
     } else if (plan->mode != PB_PLAN_HANDOUT) {
-      /* What follows this heading: further headings, then a card. */
-      L.keep_next = 0;
-      for (size_t j = i + 1; j < L.toc.n; j++) {
-        if (L.toc.rows[j].kind == ROW_ENTRY) {
-          pb_arena *scratch = pb_arena_new();
-          L.para_arena = scratch;
-          L.keep_next += card_keep(&L, L.toc.rows[j].card);
-          L.para_arena = L.arena;
-          pb_arena_free(scratch);
-          break;
-        }
-        if (L.toc.rows[j].kind == ROW_CHAPTER) break;
-        L.keep_next += 40;
-      }
-      if (L.keep_next > L.top - L.bottom - 60) L.keep_next = L.top - L.bottom - 60;
+      L.keep_next = heading_keep(&L, i);
       layout_heading(&L, r);
       L.keep_next = 0;
       chapter_level = level_of[r->kind];
