@@ -1335,38 +1335,70 @@ static void ctx_free(ctx *c) {
   free(c->warned);
 }
 
+/* Bounded work: line breaking costs memory and time per character, so a
+ * paragraph is set from its first PB_PARA_MAX_BYTES (a 10 MB line once
+ * took 4 GB and minutes). The cut falls at a span or UTF-8 boundary; *n is
+ * updated and the spans to set are returned (spans itself when whole). */
+static const pb_span_in *bounded_spans(pb_arena *arena, const pb_span_in *spans, size_t *n,
+                                       const char *diag_file, int diag_line) {
+  size_t total = 0;
+  for (size_t i = 0; i < *n; i++) {
+    if (total + spans[i].len > PB_PARA_MAX_BYTES) {
+      size_t room = PB_PARA_MAX_BYTES - total;
+      while (room && ((unsigned char)spans[i].text[room] & 0xC0) == 0x80) room--;
+      pb_span_in *cut = pb_arena_alloc(arena, (i + 1) * sizeof *cut);
+      memcpy(cut, spans, (i + 1) * sizeof *cut);
+      cut[i].len = room;
+      size_t all = total;
+      for (size_t j = i; j < *n; j++) all += spans[j].len;
+      pb_warn(diag_file, diag_line,
+              "a paragraph of %zu bytes; only its first %d KB are set (bounded work)", all,
+              PB_PARA_MAX_BYTES >> 10);
+      *n = i + 1;
+      return cut;
+    }
+    total += spans[i].len;
+  }
+  return spans;
+}
+
+/* The lines of the break sequence ending at node best, set into out. */
+static void set_lines(ctx *c, kp *k, int best, pb_arena *arena, const pb_para_options *opt,
+                      pb_para *out) {
+  size_t nlines = 0;
+  for (int a = best; k->nodes[a].prev >= 0; a = k->nodes[a].prev) nlines++;
+  int *breaks = pb_xmalloc((nlines + 1) * sizeof *breaks);
+  size_t j = nlines;
+  for (int a = best; k->nodes[a].prev >= 0; a = k->nodes[a].prev) breaks[--j] = k->nodes[a].pos;
+  out->lines = pb_arena_alloc(arena, nlines * sizeof *out->lines);
+  out->nlines = nlines;
+  out->demerits = k->nodes[best].dem;
+  line_work w = {0};
+  int prev = -1;
+  for (j = 0; j < nlines; j++) {
+    size_t s = line_start(k, prev);
+    size_t b = (size_t)breaks[j];
+    if (s > b) s = b;
+    set_line(c, k, arena, opt, s, b, (int)j, &w, &out->lines[j]);
+    out->overfull += out->lines[j].overfull;
+    int bad = punct_violations(c, k, prev, s, b);
+    out->lines[j].punct_violation = bad > 0;
+    out->punct_violations += bad;
+    prev = breaks[j];
+  }
+  free(w.p);
+  free(w.runs);
+  pb_buf_free(&w.text);
+  free(breaks);
+}
+
 int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, size_t n,
                    const pb_para_options *opt, pb_para *out, const char *diag_file, int diag_line) {
   if (!out) return PB_EUSAGE;
   memset(out, 0, sizeof *out);
   if (!fonts || !arena || !opt || (n > 0 && !spans)) return PB_EUSAGE;
 
-  /* Bounded work: line breaking costs memory and time per character, so a
-   * paragraph is set from its first PB_PARA_MAX_BYTES (a 10 MB line once
-   * took 4 GB and minutes). The cut falls at a span or UTF-8 boundary. */
-  size_t total = 0, keep = n;
-  pb_span_in *cut = NULL;
-  for (size_t i = 0; i < n; i++) {
-    if (total + spans[i].len > PB_PARA_MAX_BYTES) {
-      size_t room = PB_PARA_MAX_BYTES - total;
-      while (room && ((unsigned char)spans[i].text[room] & 0xC0) == 0x80) room--;
-      cut = pb_arena_alloc(arena, (i + 1) * sizeof *cut);
-      memcpy(cut, spans, (i + 1) * sizeof *cut);
-      cut[i].len = room;
-      keep = i + 1;
-      size_t all = total;
-      for (size_t j = i; j < n; j++) all += spans[j].len;
-      pb_warn(diag_file, diag_line,
-              "a paragraph of %zu bytes; only its first %d KB are set (bounded work)", all,
-              PB_PARA_MAX_BYTES >> 10);
-      break;
-    }
-    total += spans[i].len;
-  }
-  if (cut) {
-    spans = cut;
-    n = keep;
-  }
+  spans = bounded_spans(arena, spans, &n, diag_file, diag_line);
 
   ctx c = {0};
   c.fonts = fonts;
@@ -1423,33 +1455,7 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
     rc = PB_ELIMIT; /* cannot happen: the emergency pass always ends */
     goto done;
   }
-  size_t nlines = 0;
-  for (int a = best; k.nodes[a].prev >= 0; a = k.nodes[a].prev) nlines++;
-  int *breaks = pb_xmalloc(nlines * sizeof *breaks);
-  {
-    size_t j = nlines;
-    for (int a = best; k.nodes[a].prev >= 0; a = k.nodes[a].prev) breaks[--j] = k.nodes[a].pos;
-  }
-  out->lines = pb_arena_alloc(arena, nlines * sizeof *out->lines);
-  out->nlines = nlines;
-  out->demerits = k.nodes[best].dem;
-  line_work w = {0};
-  int prev = -1;
-  for (size_t j = 0; j < nlines; j++) {
-    size_t s = line_start(&k, prev);
-    size_t b = (size_t)breaks[j];
-    if (s > b) s = b;
-    set_line(&c, &k, arena, opt, s, b, (int)j, &w, &out->lines[j]);
-    out->overfull += out->lines[j].overfull;
-    int bad = punct_violations(&c, &k, prev, s, b);
-    out->lines[j].punct_violation = bad > 0;
-    out->punct_violations += bad;
-    prev = breaks[j];
-  }
-  free(w.p);
-  free(w.runs);
-  pb_buf_free(&w.text);
-  free(breaks);
+  set_lines(&c, &k, best, arena, opt, out);
 done:
   free(k.sw);
   free(k.sy);

@@ -700,6 +700,69 @@ static int write_stdout(render *r) {
 
 /* ---- entry point ----------------------------------------------------- */
 
+/* Saves r's document at path: into a temporary file beside it (beside the
+ * file a symbolic link at path points to), checked and synced, then renamed
+ * over it. Returns 0 or a PB_E* code (reported); no temporary file is left. */
+static int save_beside(render *r, const err_ctx *err, const char *path) {
+  char *tmp = NULL, *resolved = NULL;
+  int rc = PB_EIO, fd = -1;
+  /* Writing through a symbolic link replaces the file it points to, not
+   * the link. */
+  struct stat lst;
+  if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) resolved = realpath(path, NULL);
+  const char *target = resolved ? resolved : path;
+  if (stat(target, &lst) == 0 && S_ISDIR(lst.st_mode)) {
+    pb_error(path, 0, "is a directory; name the PDF file to write");
+    rc = PB_EIO;
+    goto out;
+  }
+  if (stat(target, &lst) == 0 && !S_ISREG(lst.st_mode)) {
+    /* a device, FIFO or socket is never replaced by a file */
+    pb_error(path, 0, "is not a regular file (a device, FIFO or socket); not written");
+    rc = PB_EIO;
+    goto out;
+  }
+  tmp = temp_beside(target, &fd);
+  if (fd < 0) {
+    if (errno == ENOENT)
+      pb_error(path, 0, "cannot write: its directory does not exist");
+    else
+      pb_error(path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
+    free(tmp);
+    tmp = NULL;
+    rc = PB_EIO;
+    goto out;
+  }
+  fchmod(fd, new_file_mode(target));
+  errno = 0;
+  if (pb_pdf_save_fd(r->pdf, fd) != HPDF_OK || fail(r)) {
+    rc = err->saved_errno ? PB_EIO : PB_EPDF;
+    goto out;
+  }
+  if ((rc = verify_and_sync(tmp, path)) != 0) goto out;
+  if (rename(tmp, target) != 0) {
+    pb_error(path, 0, "cannot replace the file: %s", strerror(errno));
+    rc = PB_EIO;
+    goto out;
+  }
+  sync_dir(target);
+  free(tmp);
+  tmp = NULL;
+  close(fd);
+  fd = -1;
+  remove_stale_temps(target);
+  rc = 0;
+
+out:
+  free(resolved);
+  if (tmp) {
+    unlink(tmp);
+    free(tmp);
+  }
+  if (fd >= 0) close(fd);
+  return rc;
+}
+
 int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path) {
   return pb_pdf_write_prepared(doc, opt, NULL, path);
 }
@@ -724,8 +787,7 @@ int pb_pdf_write_prepared(const pb_doc *doc, const pb_pdf_options *opt, pb_figse
   r.fonts = doc->fonts;
   r.err = &err;
   r.pages = pb_xcalloc(doc->npages + 1, sizeof *r.pages);
-  char *tmp = NULL, *resolved = NULL;
-  int rc = PB_EPDF, fd = -1;
+  int rc = PB_EPDF;
   pb_figset *own_figs = NULL;
   pb_pdf_deflate *deflated = NULL;
 
@@ -777,60 +839,9 @@ int pb_pdf_write_prepared(const pb_doc *doc, const pb_pdf_options *opt, pb_figse
     rc = write_stdout(&r);
     goto out;
   }
-  /* Writing through a symbolic link replaces the file it points to, not
-   * the link. */
-  struct stat lst;
-  if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) resolved = realpath(path, NULL);
-  const char *target = resolved ? resolved : path;
-  if (stat(target, &lst) == 0 && S_ISDIR(lst.st_mode)) {
-    pb_error(path, 0, "is a directory; name the PDF file to write");
-    rc = PB_EIO;
-    goto out;
-  }
-  if (stat(target, &lst) == 0 && !S_ISREG(lst.st_mode)) {
-    /* a device, FIFO or socket is never replaced by a file */
-    pb_error(path, 0, "is not a regular file (a device, FIFO or socket); not written");
-    rc = PB_EIO;
-    goto out;
-  }
-  tmp = temp_beside(target, &fd);
-  if (fd < 0) {
-    if (errno == ENOENT)
-      pb_error(path, 0, "cannot write: its directory does not exist");
-    else
-      pb_error(path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
-    free(tmp);
-    tmp = NULL;
-    rc = PB_EIO;
-    goto out;
-  }
-  fchmod(fd, new_file_mode(target));
-  errno = 0;
-  if (pb_pdf_save_fd(r.pdf, fd) != HPDF_OK || fail(&r)) {
-    rc = err.saved_errno ? PB_EIO : PB_EPDF;
-    goto out;
-  }
-  if ((rc = verify_and_sync(tmp, path)) != 0) goto out;
-  if (rename(tmp, target) != 0) {
-    pb_error(path, 0, "cannot replace the file: %s", strerror(errno));
-    rc = PB_EIO;
-    goto out;
-  }
-  sync_dir(target);
-  free(tmp);
-  tmp = NULL;
-  close(fd);
-  fd = -1;
-  remove_stale_temps(target);
-  rc = 0;
+  rc = save_beside(&r, &err, path);
 
 out:
-  free(resolved);
-  if (tmp) {
-    unlink(tmp);
-    free(tmp);
-  }
-  if (fd >= 0) close(fd);
   if (r.pdf) HPDF_Free(r.pdf);
   pb_pdf_deflate_free(deflated);
   pb_figset_free(own_figs);
