@@ -89,7 +89,7 @@ typedef struct {
 /* Bumped whenever the encoder's output for the same input changes, so that
  * cached streams from older versions are not reused. */
 /* 2: PNG with alpha streamed at 8 bits; 3: also gray figures for print */
-#define PB_IMAGE_ENCODER_VERSION 3
+#define PB_IMAGE_ENCODER_VERSION 4
 
 /* Encodes path into a PDF image stream. Returns 0 or a PB_E* code with a
  * message in err. Never aborts on corrupt input. opt may be NULL (defaults).
