@@ -4,9 +4,9 @@
 # that runs the seed corpus and the crashing inputs kept under
 # tests/fuzz/regress/<target>/ once, so that ordinary ctest runs (and the
 # ASan build) check them without libFuzzer.
-set(PB_FUZZ_TARGETS read slide_name image config pptx render deck minutes imgcache library)
+set(PB_FUZZ_TARGETS read slide_name image config pptx render deck minutes imgcache library cff)
 set(PB_FUZZ_SRC_read ${PB_TESTS}/parse/fuzz_read.c)
-foreach(t slide_name image config pptx render deck minutes imgcache library)
+foreach(t slide_name image config pptx render deck minutes imgcache library cff)
   set(PB_FUZZ_SRC_${t} ${PB_TESTS}/fuzz/fuzz_${t}.c)
 endforeach()
 
@@ -26,7 +26,7 @@ endforeach()
 #     -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link,address,undefined
 # pb_fuzz_read is defined by tests/parse.cmake.
 if(PB_FUZZ)
-  foreach(t slide_name image config pptx render deck minutes imgcache library)
+  foreach(t slide_name image config pptx render deck minutes imgcache library cff)
     add_executable(pb_fuzz_${t} ${PB_FUZZ_SRC_${t}})
     target_compile_options(pb_fuzz_${t} PRIVATE -fsanitize=fuzzer,address,undefined)
     target_link_options(pb_fuzz_${t} PRIVATE -fsanitize=fuzzer,address,undefined)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cff.h"
 #include "config.h"
 #include "context.h"
 #include "diag.h"
@@ -202,6 +203,53 @@ static void test_fonts(const char *font_dir) {
   CHECK(pb_fonts_open(&fc) == NULL, "a missing configured font fails to open");
 }
 
+/* ---- CFF charsets ------------------------------------------------------ */
+
+static size_t read_seed(const char *font_dir, const char *name, unsigned char *buf, size_t cap) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/../tests/fuzz/seeds/cff/%s", font_dir, name);
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, cap, f);
+  fclose(f);
+  return n;
+}
+
+/* The seeds are made by tests/fuzz/make_cff_seeds.py; the expected CIDs are
+ * what fontTools reads from them. */
+static void test_cff(const char *font_dir) {
+  unsigned char b[4096];
+  pb_cff_info in;
+  size_t n = read_seed(font_dir, "cid-format0.cff", b, sizeof b);
+  CHECK(n > 0, "seed cid-format0.cff");
+  CHECK(pb_cff_read(b, n, &in) == 0 && in.cid_keyed && in.nglyphs == 5 && in.cid &&
+            in.cid[0] == 0 && in.cid[1] == 1405 && in.cid[4] == 20000,
+        "format 0 charset");
+  pb_cff_info_free(&in);
+  /* cut short: no map, no crash */
+  CHECK(pb_cff_read(b, n - 3, &in) != 0 && !in.cid, "a truncated charset is refused");
+  pb_cff_info_free(&in);
+  n = read_seed(font_dir, "cid-format1.cff", b, sizeof b);
+  CHECK(pb_cff_read(b, n, &in) == 0 && in.nglyphs == 10 && in.cid && in.cid[4] == 103 &&
+            in.cid[5] == 500 && in.cid[9] == 60002,
+        "format 1 charset");
+  pb_cff_info_free(&in);
+  n = read_seed(font_dir, "cid-format2.cff", b, sizeof b);
+  CHECK(pb_cff_read(b, n, &in) == 0 && in.nglyphs == 7 && in.cid && in.cid[3] == 3 &&
+            in.cid[4] == 3000 && in.cid[6] == 3002,
+        "format 2 charset");
+  pb_cff_info_free(&in);
+  n = read_seed(font_dir, "cid-identity.cff", b, sizeof b);
+  CHECK(pb_cff_read(b, n, &in) == 0 && in.cid_keyed && in.nglyphs == 4 && !in.cid,
+        "CIDs equal to glyph ids give no map");
+  pb_cff_info_free(&in);
+  n = read_seed(font_dir, "name-keyed.cff", b, sizeof b);
+  CHECK(pb_cff_read(b, n, &in) == 0 && !in.cid_keyed && in.nglyphs == 3 && !in.cid,
+        "a name-keyed font is not CID-keyed");
+  pb_cff_info_free(&in);
+  CHECK(pb_cff_read(b, 3, &in) != 0 && !in.cid_keyed, "a 3-byte table is refused");
+}
+
 /* ---- context --------------------------------------------------------- */
 
 static int made, dropped, order[4], n_order;
@@ -269,6 +317,7 @@ int main(int argc, char **argv) {
   test_config(argv[2]);
   test_fonts(argv[1]);
   test_context(argv[2]);
+  test_cff(argv[1]);
   if (failures)
     fprintf(stderr, "%d failure(s)\n", failures);
   else
