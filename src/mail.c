@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "diag.h"
+#include "sessions.h"
 
 const char pb_mail_help[] =
     "\n"
@@ -35,35 +36,12 @@ const char pb_mail_help[] =
 
 /* ---- dates ---------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static long days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /* Writes YYYY-MM-DD into out[11] (years are 1900..9999 here). */
 static void set_date(char out[11], long y, long m, long d) {
   char tmp[64];
   snprintf(tmp, sizeof tmp, "%04ld-%02ld-%02ld", y, m, d);
   memcpy(out, tmp, 10);
   out[10] = 0;
-}
-
-static void civil_from_days(long z, char out[11]) {
-  z += 719468;
-  long era = (z >= 0 ? z : z - 146096) / 146097;
-  long doe = z - era * 146097;
-  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long y = yoe + era * 400;
-  long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  long mp = (5 * doy + 2) / 153;
-  long d = doy - (153 * mp + 2) / 5 + 1;
-  long m = mp + (mp < 10 ? 3 : -9);
-  set_date(out, y + (m <= 2), m, d);
 }
 
 static int month_days(int y, int m) {
@@ -79,7 +57,7 @@ static int parse_day(const char *s, long *days) {
   if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1900 || m < 1 || m > 12 || d < 1 ||
       d > month_days(y, m))
     return -1;
-  *days = days_from_civil(y, m, d);
+  *days = pb_date_days(s);
   return 0;
 }
 
@@ -90,8 +68,8 @@ static void compute_window(pb_mail_options *mo, window_kind kind, long ndays) {
   parse_day(mo->today, &today);
   if (kind == WIN_WEEK) {
     long wd = ((today % 7) + 7 + 3) % 7; /* 1970-01-01 was a Thursday: Monday = 0 */
-    civil_from_days(today - wd - 7, mo->since);
-    civil_from_days(today - wd - 1, mo->until);
+    pb_date_from_days(today - wd - 7, mo->since);
+    pb_date_from_days(today - wd - 1, mo->until);
   } else if (kind == WIN_MONTH) {
     int y = atoi(mo->today), m = atoi(mo->today + 5) - 1;
     if (m == 0) {
@@ -101,8 +79,8 @@ static void compute_window(pb_mail_options *mo, window_kind kind, long ndays) {
     set_date(mo->since, y, m, 1);
     set_date(mo->until, y, m, month_days(y, m));
   } else if (kind == WIN_DAYS) {
-    civil_from_days(today - ndays + 1, mo->since);
-    civil_from_days(today, mo->until);
+    pb_date_from_days(today - ndays + 1, mo->since);
+    pb_date_from_days(today, mo->until);
   }
 }
 

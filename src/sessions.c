@@ -23,8 +23,9 @@ long pb_date_week(const char *iso) {
   return (d + 3) / 7;
 }
 
-void pb_week_monday(long w, char out[11]) {
-  long z = w * 7 - 3 + 719468;
+void pb_date_from_days(long z, char out[11]) {
+  /* civil from days (proleptic Gregorian) */
+  z += 719468;
   long era = (z >= 0 ? z : z - 146096) / 146097;
   long doe = z - era * 146097;
   long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -40,6 +41,8 @@ void pb_week_monday(long w, char out[11]) {
   memcpy(out, tmp, 10);
   out[10] = 0;
 }
+
+void pb_week_monday(long w, char out[11]) { pb_date_from_days(w * 7 - 3, out); }
 
 const pb_session *pb_session_on(const pb_library *lib, const char *date) {
   const pb_session *planned = NULL;

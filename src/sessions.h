@@ -12,6 +12,8 @@ long pb_date_days(const char *iso);
 /* The Monday-based week of an ISO date (weeks since 1969-12-29), -1 when
  * invalid: a Friday session and the Sunday check-ins after it share one. */
 long pb_date_week(const char *iso);
+/* ISO date of day z (days since 1970-01-01), into out[11]. */
+void pb_date_from_days(long z, char out[11]);
 /* ISO date of the Monday of week w, into out[11]. */
 void pb_week_monday(long w, char out[11]);
 
