@@ -771,6 +771,20 @@ static void png_on_warning(png_structp png, png_const_charp msg) {
   (void)msg;
 }
 
+/* Reads a PNG's header from mem after the caller's setjmp: the reader set
+ * up, its limits, and the image size checked (errors longjmp back). */
+static void png_read_header(png_structp png, png_infop pinfo, png_mem *mem, png_uint_32 *w,
+                            png_uint_32 *h, int *depth, int *ct, int *interlace) {
+  png_set_read_fn(png, mem, png_mem_read);
+  /* Every chunk's CRC is checked already; zlib's Adler-32 on top costs 5%
+   * of the whole encoding time for nothing. */
+  png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+  png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+  png_read_info(png, pinfo);
+  png_get_IHDR(png, pinfo, w, h, depth, ct, interlace, NULL, NULL);
+  if ((long long)*w * *h > PB_IMAGE_MAX_PIXELS) png_error(png, "image too large");
+}
+
 /* Decodes a PNG into r: 8- or 16-bit samples; palette kept as indices
  * unless expand_palette (or tRNS) asks for RGB(A); tRNS becomes alpha. */
 static int png_decode(const unsigned char *data, size_t len, int expand_palette, raw_image *r,
@@ -794,16 +808,9 @@ static int png_decode(const unsigned char *data, size_t len, int expand_palette,
     pb_errf(err, errlen, "corrupt PNG: %s", msg[0] ? msg : "unknown error");
     return PB_EFORMAT;
   }
-  png_set_read_fn(png, &mem, png_mem_read);
-  /* Every chunk's CRC is checked already; zlib's Adler-32 on top costs 5%
-   * of the whole encoding time for nothing. */
-  png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
-  png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
-  png_read_info(png, pinfo);
   png_uint_32 w, h;
   int depth, ct, interlace;
-  png_get_IHDR(png, pinfo, &w, &h, &depth, &ct, &interlace, NULL, NULL);
-  if ((long long)w * h > PB_IMAGE_MAX_PIXELS) png_error(png, "image too large");
+  png_read_header(png, pinfo, &mem, &w, &h, &depth, &ct, &interlace);
   int trns = png_get_valid(png, pinfo, PNG_INFO_tRNS) != 0;
   int keep_palette = ct == PNG_COLOR_TYPE_PALETTE && !trns && !expand_palette;
   if (ct == PNG_COLOR_TYPE_PALETTE) {
@@ -1016,14 +1023,9 @@ static int png_stream_encode(const unsigned char *data, size_t len, const pb_enc
     pb_errf(err, errlen, "corrupt PNG: %s", msg[0] ? msg : "unknown error");
     return PB_EFORMAT;
   }
-  png_set_read_fn(png, &mem, png_mem_read);
-  png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
-  png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
-  png_read_info(png, pinfo);
   png_uint_32 w, h;
   int depth, ct, interlace;
-  png_get_IHDR(png, pinfo, &w, &h, &depth, &ct, &interlace, NULL, NULL);
-  if ((long long)w * h > PB_IMAGE_MAX_PIXELS) png_error(png, "image too large");
+  png_read_header(png, pinfo, &mem, &w, &h, &depth, &ct, &interlace);
   if (interlace != PNG_INTERLACE_NONE) png_error(png, "interlaced (not streamed)");
   if (ct == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
   if (ct == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
