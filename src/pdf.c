@@ -168,12 +168,6 @@ static void draw_line(render *r, HPDF_Page page, const pb_item *it) {
   HPDF_Page_Stroke(page);
 }
 
-/* A filled rectangle without a stroke (QR code modules: tens of thousands
- * in an archive) written as the very bytes HPDF_Page_SetRGBFill,
- * HPDF_Page_Rectangle and HPDF_Page_Fill write, with the graphics state
- * they leave, in one stream write: those three clear a 512-byte buffer
- * byte by byte on every call, 13% of a warm build. Returns 0 when libharu's
- * own calls must do it (not between paths, or a colour out of range). */
 /* Writes v at p as libharu's number writer does (HPDF_FToA: clamped to
  * +-32767; the integer part of v + 0.000005; five decimals of the single
  * precision remainder plus 0.000005, trailing zeros and a bare point
@@ -213,6 +207,13 @@ static char *put_real(char *p, HPDF_REAL v) {
   return p;
 }
 
+/* A filled rectangle without a stroke (QR code modules: tens of thousands
+ * in an archive) written as the very bytes HPDF_Page_SetRGBFill,
+ * HPDF_Page_Rectangle and HPDF_Page_Fill write, with the graphics state
+ * they leave, in one stream write: those three clear a 512-byte buffer
+ * byte by byte on every call, 13% of a warm build. Returns 0 when libharu's
+ * own calls must do it (outside a path, or no page stream). Colours are
+ * clamped to [0, 1] as set_fill does. */
 static int fill_rect_fast(HPDF_Page page, const pb_item *it) {
   HPDF_PageAttr attr = page ? (HPDF_PageAttr)page->attr : NULL;
   HPDF_REAL c[3] = {unit(it->fill.r), unit(it->fill.g), unit(it->fill.b)};
