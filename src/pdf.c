@@ -212,7 +212,7 @@ static char *put_real(char *p, HPDF_REAL v) {
  * HPDF_Page_Rectangle and HPDF_Page_Fill write, with the graphics state
  * they leave, in one stream write: those three clear a 512-byte buffer
  * byte by byte on every call, 13% of a warm build. Returns 0 when libharu's
- * own calls must do it (outside a path, or no page stream). Colours are
+ * own calls must do it (inside a path or text object, or no page stream). Colours are
  * clamped to [0, 1] as set_fill does. */
 static int fill_rect_fast(HPDF_Page page, const pb_item *it) {
   HPDF_PageAttr attr = page ? (HPDF_PageAttr)page->attr : NULL;
