@@ -326,9 +326,10 @@ static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const cha
     if (split_path_spec(spec, path, index)) {
       /* relative: in the library, else where paperbook was started, else
        * in the project's fonts/ */
-      const char *bases[] = {(*path)[0] != '/' ? cfg->root : NULL, "", cfg->dir};
+      int rel = (*path)[0] != '/';
+      const char *bases[] = {rel ? cfg->root : NULL, "", rel ? cfg->dir : NULL};
       for (size_t b = 0; b < sizeof bases / sizeof *bases; b++) {
-        if (!bases[b] || (b == 2 && (*path)[0] == '/')) continue;
+        if (!bases[b]) continue;
         char *p = *bases[b] ? pb_path_join(bases[b], *path) : pb_xstrdup(*path);
         if (file_exists(p)) {
           free(*path);
