@@ -197,6 +197,7 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
     char *thumbs = pb_cli_join(cache, "thumbs");
     pb_slides_options so = {0};
     so.thumb_dir = thumbs;
+    so.allow_outside = o->allow_outside;
     pb_slides_scan_ex(lib, "Slide", &so);
     free(thumbs);
   }

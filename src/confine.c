@@ -129,6 +129,37 @@ int pb_confine_input(const char *path, const char *root, int allow_outside, cons
   return 0;
 }
 
+int pb_confine_outside(const char *path, const char *root, char **real) {
+  char *rp = pb_confine_resolve(path);
+  char rroot[PATH_MAX];
+  int out = !rp || !realpath(root, rroot) || !pb_confine_is_inside(rroot, rp);
+  if (real)
+    *real = rp;
+  else
+    free(rp);
+  return out;
+}
+
+int pb_confine_input_at(const char *path, const char *root, int allow_outside, const char *cfg_file,
+                        int line, const char *what) {
+  const char *kind = NULL;
+  if (pb_confine_is_special(path, &kind)) {
+    pb_error(cfg_file, line, "%s '%s' is %s, not a regular file; not read", what, path, kind);
+    return -1;
+  }
+  char *real = NULL;
+  if (!allow_outside && pb_confine_outside(path, root, &real)) {
+    pb_error(cfg_file, line,
+             "%s '%s' resolves to '%s', outside the library root; not read (--allow-outside on "
+             "the command line permits it)",
+             what, path, real ? real : "?");
+    free(real);
+    return -1;
+  }
+  free(real);
+  return 0;
+}
+
 int pb_confine_dir(const char *dir, const char *root, int allow_outside, const char *what) {
   char rroot[PATH_MAX];
   if (allow_outside || !realpath(root, rroot)) return 0; /* no root: nothing is read */

@@ -30,6 +30,19 @@ int pb_confine_output(const char *path, const char *root, int from_library, int 
  * allow_outside. Returns 0, or -1 after an error at cfg_file. */
 int pb_confine_input(const char *path, const char *root, int allow_outside, const char *cfg_file);
 
+/* 1 when path, once every symbolic link is resolved, is outside root (a
+ * path or root that cannot be resolved counts as outside); *real gets the
+ * resolved path (malloc'd, NULL when it cannot be resolved) unless real is
+ * NULL. */
+int pb_confine_outside(const char *path, const char *root, char **real);
+
+/* Checks a file the library names at cfg_file:line (`bibliography:`,
+ * `minutes:`; what says which in the message): it must be a regular file
+ * inside root after resolving links, unless allow_outside. Returns 0, or
+ * -1 after an error at cfg_file:line naming path and where it resolves. */
+int pb_confine_input_at(const char *path, const char *root, int allow_outside, const char *cfg_file,
+                        int line, const char *what);
+
 /* Checks a directory paperbook writes in under the library (the cache and
  * its parts, the LaTeX export's figures/): the directory, or when it does
  * not exist yet its nearest existing parent, must resolve inside root unless

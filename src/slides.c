@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "confine.h"
 #include "diag.h"
 #include "slides_deck.h"
 #include "utf8.h"
@@ -975,7 +976,7 @@ int pb_slides_scan(pb_library *lib, const char *slide_dir_rel) {
  * a deck read without a warning is kept, so that warnings are repeated on
  * every build; a kept thumbnail must still be the regular file it was. PDF decks have their own
  * cache, by content hash. */
-#define DECK_INDEX_MAGIC "paperbook deck index 1\n"
+#define DECK_INDEX_MAGIC "paperbook deck index 2\n" /* 2: HTML shots served confined */
 
 static char *deck_index_path(pb_deck_ctx *c, const char *file, int html) {
   struct stat sb;
@@ -1142,14 +1143,37 @@ int pb_slides_scan_ex(pb_library *lib, const char *slide_dir_rel, const pb_slide
   const char **known = NULL;
   pb_buf file = PB_BUF_INIT;
   int rc = list_decks(dir.data, &names, &nnames);
+  /* Decks come from the library: one that is a link out of it (to a PDF
+   * or page of the user's) is not opened, titled nor rendered. */
+  int confine = lib->root && !(opt && opt->allow_outside);
+  char *dir_real = NULL;
+  if (confine && nnames && pb_confine_outside(dir.data, lib->root, &dir_real)) {
+    pb_warn(dir.data, 0,
+            "the slide directory resolves to '%s', outside the library root; the %zu deck "
+            "files in it are not read (--allow-outside on the command line permits it)",
+            dir_real ? dir_real : "?", nnames);
+    for (size_t i = 0; i < nnames; i++) free(names[i]);
+    nnames = 0;
+  }
+  free(dir_real);
 
   known = card_presenters(lib, &nknown);
   for (size_t i = 0; i < nnames; i++) {
+    pb_buf_reset(&file);
+    pb_buf_printf(&file, "%s/%s", dir.data, names[i]);
+    char *real = NULL;
+    if (confine && pb_confine_outside(file.data, lib->root, &real)) {
+      pb_warn(file.data, 0,
+              "is a link to '%s', outside the library root; deck not read (--allow-outside on "
+              "the command line permits it)",
+              real ? real : "?");
+      free(real);
+      continue;
+    }
+    free(real);
     pb_slide *s = PB_PUSH(lib->arena, lib->slides, lib->nslides, lib->capslides);
     pb_slide_parse_name(lib->arena, names[i], known, nknown, s);
     s->path = pb_arena_printf(lib->arena, "%s/%s", slide_dir_rel, names[i]);
-    pb_buf_reset(&file);
-    pb_buf_printf(&file, "%s/%s", dir.data, names[i]);
     if (s->presenter) {
       size_t j = 0;
       while (j < nknown && strcmp(known[j], s->presenter) != 0) j++;

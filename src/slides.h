@@ -47,6 +47,10 @@ typedef struct {
   const char *thumb_dir;
   int in_process; /* open PDF decks in this process, without a time limit (fuzzing) */
   int no_browser; /* never start a headless browser for HTML thumbnails */
+  /* read decks that resolve outside lib->root (a link committed into
+   * Slide/, or Slide/ itself a link); otherwise such a deck is left out of
+   * the index with a warning (--allow-outside, the command line's) */
+  int allow_outside;
 } pb_slides_options;
 
 /* Scans <lib->root>/<slide_dir_rel> (NULL means "Slide"; not recursive;

@@ -9,6 +9,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <poppler.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -650,24 +652,172 @@ static const char *find_browser(void) {
   return NULL;
 }
 
+/* ---------------------------------------------------------------------- */
+/* The page's only origin: a private loopback server                       */
+/* ---------------------------------------------------------------------- */
+
+/* A deck is a stranger's page. Opened as a file: URL it could show any file
+ * the user can read (<iframe src="file:///etc/passwd">, <img>, CSS url(),
+ * a meta refresh) in its screenshot, which becomes its thumbnail in the
+ * PDF. So the browser never sees a file: URL: the deck's bytes are served
+ * from memory by a child process on 127.0.0.1 at an ephemeral port, under a
+ * random path, with a Content-Security-Policy that lets the page load
+ * nothing but inline styles and data: images and fonts, and sandboxes it
+ * (no scripts, no forms, no meta refresh). A page from an http origin may
+ * not load file: URLs at all; every other host is unresolvable and every
+ * other address (other loopback ports included) goes to a closed proxy. */
+#define PB_DECK_CSP                                                                                \
+  "default-src 'none'; style-src 'unsafe-inline' data:; img-src data:; font-src data:; "           \
+  "media-src data:; form-action 'none'; base-uri 'none'; sandbox"
+
+typedef struct {
+  int fd;         /* listening socket, -1 when none */
+  int port;       /* its port */
+  pid_t pid;      /* the serving process */
+  char token[33]; /* the random first part of the page's path */
+} deck_server;
+
+static int write_all(int fd, const char *p, size_t n) {
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* Answers one request on connection c: the page at /TOKEN/deck.html,
+ * 404 for anything else. */
+static void serve_request(int c, const deck_server *srv, const pb_buf *page) {
+  struct timeval tv = {5, 0};
+  setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  char req[8192];
+  size_t n = 0;
+  while (n < sizeof req - 1) {
+    ssize_t r = read(c, req + n, sizeof req - 1 - n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    n += (size_t)r;
+    req[n] = 0;
+    if (strstr(req, "\r\n\r\n")) break;
+  }
+  req[n] = 0;
+  char want[80];
+  snprintf(want, sizeof want, "GET /%s/deck.html ", srv->token);
+  int ok = strncmp(req, want, strlen(want)) == 0;
+  char head[1024];
+  int hl = snprintf(head, sizeof head,
+                    "HTTP/1.1 %s\r\nContent-Type: text/html\r\nContent-Length: %zu\r\n"
+                    "Content-Security-Policy: " PB_DECK_CSP "\r\n"
+                    "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n"
+                    "Connection: close\r\n\r\n",
+                    ok ? "200 OK" : "404 Not Found", ok ? page->len : (size_t)0);
+  if (hl > 0 && (size_t)hl < sizeof head && write_all(c, head, (size_t)hl) == 0 && ok)
+    write_all(c, page->data ? page->data : "", page->len);
+  shutdown(c, SHUT_WR);
+  close(c);
+}
+
+/* Starts serving page on 127.0.0.1 (a process of its own, which gives up by
+ * itself after life seconds). Returns 0, or -1 with the reason in why. */
+static int server_start(deck_server *srv, const pb_buf *page, double life, char *why,
+                        size_t whylen) {
+  srv->fd = -1;
+  srv->pid = -1;
+  unsigned char rnd[16];
+  int rfd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  ssize_t got = rfd >= 0 ? read(rfd, rnd, sizeof rnd) : -1;
+  if (rfd >= 0) close(rfd);
+  if (got != (ssize_t)sizeof rnd) {
+    snprintf(why, whylen, "cannot read /dev/urandom");
+    return -1;
+  }
+  for (size_t i = 0; i < sizeof rnd; i++) snprintf(srv->token + 2 * i, 3, "%02x", rnd[i]);
+  srv->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t alen = sizeof a;
+  if (srv->fd < 0 || bind(srv->fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+      listen(srv->fd, 16) != 0 || getsockname(srv->fd, (struct sockaddr *)&a, &alen) != 0) {
+    snprintf(why, whylen, "cannot serve the page on 127.0.0.1: %s", strerror(errno));
+    if (srv->fd >= 0) close(srv->fd);
+    srv->fd = -1;
+    return -1;
+  }
+  srv->port = ntohs(a.sin_port);
+  fflush(NULL);
+  srv->pid = fork();
+  if (srv->pid < 0) {
+    snprintf(why, whylen, "cannot start a process: %s", strerror(errno));
+    close(srv->fd);
+    srv->fd = -1;
+    return -1;
+  }
+  if (srv->pid == 0) {
+    setpgid(0, 0);
+    signal(SIGCHLD, SIG_IGN); /* connection processes reap themselves */
+    alarm((unsigned)life + 10);
+    for (;;) {
+      int c = accept(srv->fd, NULL, NULL);
+      if (c < 0) {
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        _exit(1);
+      }
+      /* each connection in a process of its own: an idle one (a
+       * browser's preconnect) does not hold up the page's request */
+      pid_t w = fork();
+      if (w == 0) {
+        close(srv->fd);
+        serve_request(c, srv, page);
+        _exit(0);
+      }
+      close(c);
+    }
+  }
+  setpgid(srv->pid, srv->pid);
+  return 0;
+}
+
+static void server_stop(deck_server *srv) {
+  if (srv->pid > 0) {
+    kill(-srv->pid, SIGKILL);
+    kill(srv->pid, SIGKILL);
+    waitpid(srv->pid, NULL, 0);
+  }
+  if (srv->fd >= 0) close(srv->fd);
+  srv->pid = -1;
+  srv->fd = -1;
+}
+
 typedef struct {
   const char *browser, *profile, *shot, *url;
+  int port; /* of the page's server: the one address that bypasses the closed proxy */
 } browser_job;
 
 static int browser_child(void *arg, int out_fd) {
   const browser_job *j = arg;
   (void)out_fd;
-  char shot[4200], profile[4200];
+  char shot[4200], profile[4200], bypass[80];
   snprintf(shot, sizeof shot, "--screenshot=%s", j->shot);
   snprintf(profile, sizeof profile, "--user-data-dir=%s", j->profile);
-  /* No network: every host resolves to nothing and any proxy use goes to
-   * a closed local port. No sandbox: it needs user namespaces, which a
-   * root or container run lacks; the profile and the page are throwaway. */
+  snprintf(bypass, sizeof bypass, "--proxy-bypass-list=<-loopback>;127.0.0.1:%d", j->port);
+  /* No network: every host name resolves to nothing, and every address
+   * but the page's own server (other loopback ports included: the implicit
+   * loopback bypass is taken away) goes to a closed local proxy. No
+   * sandbox: it needs user namespaces, which a root or container run lacks;
+   * the profile is throwaway and the page is confined by the policy its
+   * server sends. */
   execl(j->browser, j->browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-extensions", "--disable-background-networking", "--disable-sync",
         "--disable-component-update", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
-        "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
-        "--virtual-time-budget=3000", "--window-size=1280,720", profile, shot, j->url,
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--proxy-server=127.0.0.1:9",
+        bypass, "--virtual-time-budget=3000", "--window-size=1280,720", profile, shot, j->url,
         (char *)NULL);
   return 1;
 }
@@ -707,7 +857,7 @@ static int shrink_png(const char *file, pb_buf *out) {
   return rc;
 }
 
-/* Removes the throwaway browser directory (profile and page copy). */
+/* Removes the throwaway browser directory (profile and screenshot). */
 static void remove_tree(const char *dir) {
   pid_t pid = fork();
   if (pid == 0) {
@@ -717,9 +867,9 @@ static void remove_tree(const char *dir) {
   if (pid > 0) waitpid(pid, NULL, 0);
 }
 
-/* The thumbnail of an HTML deck from a browser screenshot of a copy of the
- * page alone. The result is kept by the deck's content hash, so a deck is
- * shot once. */
+/* The thumbnail of an HTML deck from a browser screenshot of the page
+ * alone, served from a private loopback origin (see deck_server). The
+ * result is kept by the deck's content hash, so a deck is shot once. */
 static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const pb_buf *page) {
   const char *browser = c->no_browser ? NULL : find_browser();
   if (!browser) {
@@ -727,30 +877,30 @@ static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const 
     return;
   }
   if (!thumb_dir_ready(c, file)) return;
-  uint64_t h = pb_hash64(page->data, page->len, 0x68746d6c73686f74ULL /* "htmlshot" */);
+  /* "htmlsht2": shots taken from a file: URL (before the page was served
+   * confined) are not reused */
+  uint64_t h = pb_hash64(page->data, page->len, 0x68746d6c73687432ULL /* "htmlsht2" */);
   char *cached = pb_arena_printf(c->lib->arena, "%s/html-%016" PRIx64 ".png", c->thumb_dir, h);
   if (own_file(cached) && access(cached, R_OK) == 0) {
     s->thumbnail = cached;
     return;
   }
   char *dir = temp_path(c, "browser");
-  pb_buf copy = PB_BUF_INIT, profile = PB_BUF_INIT, shot = PB_BUF_INIT, url = PB_BUF_INIT;
-  pb_buf_printf(&copy, "%s/deck.html", dir);
+  pb_buf profile = PB_BUF_INIT, shot = PB_BUF_INIT, url = PB_BUF_INIT;
   pb_buf_printf(&profile, "%s/profile", dir);
   pb_buf_printf(&shot, "%s/shot.png", dir);
   char why[160] = "";
-  /* a file: URL names an absolute path: the cache may be given relative
-   * ("./build/cache" when the library is the current directory) */
-  char abs[PATH_MAX];
-  if (make_dirs(profile.data) != 0 || pb_write_file_atomic(copy.data, page->data, page->len) != 0 ||
-      !realpath(copy.data, abs)) {
+  double t = deck_timeout(c, PB_DECK_BROWSER_TIMEOUT);
+  deck_server srv;
+  if (make_dirs(profile.data) != 0) {
     snprintf(why, sizeof why, "cannot write %s: %s", dir, strerror(errno));
-  } else {
-    pb_buf_printf(&url, "file://%s", abs);
-    browser_job j = {browser, profile.data, shot.data, url.data};
+  } else if (server_start(&srv, page, t, why, sizeof why) == 0) {
+    pb_buf_printf(&url, "http://127.0.0.1:%d/%s/deck.html", srv.port, srv.token);
+    browser_job j = {browser, profile.data, shot.data, url.data, srv.port};
     pb_buf out = PB_BUF_INIT;
-    double t = deck_timeout(c, PB_DECK_BROWSER_TIMEOUT);
-    if (run_child(browser_child, &j, t, 0, &out, why, sizeof why) == 0) {
+    int ran = run_child(browser_child, &j, t, 0, &out, why, sizeof why);
+    server_stop(&srv);
+    if (ran == 0) {
       pb_buf png = PB_BUF_INIT;
       struct stat sb;
       if (stat(shot.data, &sb) != 0 || (size_t)sb.st_size > PB_DECK_SHOT_MAX)
@@ -771,7 +921,6 @@ static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const 
   }
   remove_tree(dir);
   free(dir);
-  pb_buf_free(&copy);
   pb_buf_free(&profile);
   pb_buf_free(&shot);
   pb_buf_free(&url);

@@ -19,6 +19,18 @@ if(Python3_FOUND)
     COMMAND ${PB_TESTS}/safety/font_confine.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-font-confine)
   set_tests_properties(safety-font-confine PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77
     LABELS safety)
+  # issue 20, holes 1 and 2: an HTML deck's thumbnail shows the page alone
+  # (no file: iframe, image, style; no meta refresh), and a deck linked out
+  # of the library is not read
+  add_test(NAME safety-deck-file-access
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/deck_file_access.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-deck-file-access)
+  set_tests_properties(safety-deck-file-access PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77
+    LABELS safety)
+  add_test(NAME safety-deck-link-out
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/deck_link_out.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-deck-link-out)
+  set_tests_properties(safety-deck-link-out PROPERTIES TIMEOUT 120 LABELS safety)
   add_test(NAME links-scan-built-pdfs
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/scan_links.py ${CMAKE_BINARY_DIR})
   set_tests_properties(links-scan-built-pdfs PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77
