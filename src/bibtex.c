@@ -808,6 +808,26 @@ size_t pb_bibtex_parse(const char *text, size_t len, const char *file, const cha
   return list->n - before;
 }
 
+/* Whether text has an "@type{" or "@type(" (BibTeX's entries, @string,
+ * @comment and @preamble), else whether it is blank. A file with neither
+ * (a password file, a key, a page named as the bibliography) is no BibTeX:
+ * BibTeX would read all of it as comments. */
+static int has_bibtex_block(const char *s, size_t len, int *blank) {
+  *blank = 1;
+  for (size_t i = 0; i < len; i++) {
+    if (!isspace((unsigned char)s[i])) *blank = 0;
+    if (s[i] != '@') continue;
+    size_t k = i + 1;
+    while (k < len && isspace((unsigned char)s[k])) k++;
+    size_t st = k;
+    while (k < len && isalpha((unsigned char)s[k])) k++;
+    if (k == st) continue;
+    while (k < len && isspace((unsigned char)s[k])) k++;
+    if (k < len && (s[k] == '{' || s[k] == '(')) return 1;
+  }
+  return 0;
+}
+
 int pb_bibliography_read(const char *path, const char *name, pb_biblist *list) {
   pb_buf b = PB_BUF_INIT;
   int rc = pb_read_file(path, PB_BIB_MAX_BYTES, &b);
@@ -822,7 +842,15 @@ int pb_bibliography_read(const char *path, const char *name, pb_biblist *list) {
     if (json) {
       if (pb_csljson_parse(b.data ? b.data : "", b.len, path, source, list) < 0) rc = PB_EPARSE;
     } else {
-      pb_bibtex_parse(b.data ? b.data : "", b.len, path, source, list);
+      int blank;
+      if (!has_bibtex_block(b.data ? b.data : "", b.len, &blank) && !blank) {
+        pb_error(path, 1,
+                 "not a BibTeX file (no @type{key, ...} entry in it) nor CSL-JSON (a .json "
+                 "file); not read");
+        rc = PB_EPARSE;
+      } else {
+        pb_bibtex_parse(b.data ? b.data : "", b.len, path, source, list);
+      }
     }
   }
   pb_buf_free(&b);

@@ -104,7 +104,11 @@ static int read_minutes(pb_library *lib, const pb_config *cfg, const char *root,
   if (cfg->minutes) {
     if (strcmp(cfg->minutes, "none") == 0 || !*cfg->minutes) return PB_OK;
     char *p = pb_cli_join(root, cfg->minutes);
-    int rc = pb_read_minutes(lib, p, ro);
+    /* named by the library: inside it, links resolved */
+    int rc = pb_confine_input_at(p, root, ro->allow_outside, cfg->path, cfg->minutes_line,
+                                 "minutes") != 0
+                 ? PB_EIO
+                 : pb_read_minutes(lib, p, ro);
     free(p);
     return rc;
   }
@@ -118,8 +122,17 @@ static int read_minutes(pb_library *lib, const pb_config *cfg, const char *root,
     if (md && (strstr(nm, "纪要") || strncasecmp(nm, "minutes", 7) == 0)) {
       char *p = pb_cli_join(root, nm);
       struct stat st;
-      if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && pb_read_minutes(lib, p, ro) != PB_OK)
+      char *real = NULL;
+      if (!ro->allow_outside && pb_confine_outside(p, root, &real)) {
+        /* a minutes file committed as a link to a file of the user's */
+        pb_error(p, 0,
+                 "is a link to '%s', outside the library root; not read as the minutes "
+                 "(--allow-outside on the command line permits it)",
+                 real ? real : "?");
         rc = PB_EIO;
+      } else if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && pb_read_minutes(lib, p, ro) != PB_OK)
+        rc = PB_EIO;
+      free(real);
       free(p);
     }
     free(names[i]);
@@ -187,7 +200,7 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
   /* Bibliographic fields: the cards' links, bibliography files, then the
    * enrich cache (and with --enrich, arXiv and Crossref). */
   char *enrich_dir = pb_cli_join(cache, "enrich");
-  pb_enrich_options eo = {o->enrich, enrich_dir};
+  pb_enrich_options eo = {o->enrich, enrich_dir, o->allow_outside};
   pb_enrich_library(lib, cfg, &eo);
   free(enrich_dir);
   /* The decks under Slide/, matched with the cards; thumbnails of .pptx

@@ -96,6 +96,24 @@ static void read_list(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, cons
   }
 }
 
+/* The lines of the items read_list just added (items[before..n)), into
+ * *lines (grown in the arena to n). */
+static void list_lines(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, size_t before,
+                       size_t n, int **lines) {
+  int *l = pb_arena_alloc(cfg->arena, (n ? n : 1) * sizeof *l);
+  if (*lines && before) memcpy(l, *lines, before * sizeof *l);
+  *lines = l;
+  size_t k = before;
+  if (v->type == YAML_SEQUENCE_NODE) {
+    for (yaml_node_item_t *it = v->data.sequence.items.start;
+         it < v->data.sequence.items.top && k < n; it++) {
+      yaml_node_t *item = yaml_document_get_node(doc, *it);
+      if (scalar(item)) l[k++] = (int)item->start_mark.line + 1;
+    }
+  }
+  while (k < n) l[k++] = (int)v->start_mark.line + 1;
+}
+
 /* The mail: block. A password here is refused without being echoed. */
 static void read_mail(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int line) {
   if (v->type != YAML_MAPPING_NODE) {
@@ -248,6 +266,7 @@ int pb_config_load(pb_config *cfg, const char *path) {
       continue;
     }
     if (set_str(cfg, str_keys, sizeof str_keys / sizeof *str_keys, key, v)) {
+      if (strcmp(key, "minutes") == 0) cfg->minutes_line = line;
       check_url_key(cfg, key, line);
       continue;
     }
@@ -258,9 +277,11 @@ int pb_config_load(pb_config *cfg, const char *path) {
                 &cfg->capcategory_order);
     else if (strcmp(key, "appendices") == 0)
       read_list(cfg, &doc, v, key, &cfg->appendices, &cfg->nappendices, &cfg->capappendices);
-    else if (strcmp(key, "bibliography") == 0)
+    else if (strcmp(key, "bibliography") == 0) {
+      size_t before = cfg->nbibliography;
       read_list(cfg, &doc, v, key, &cfg->bibliography, &cfg->nbibliography, &cfg->capbibliography);
-    else if (strcmp(key, "enrich") == 0)
+      list_lines(cfg, &doc, v, before, cfg->nbibliography, &cfg->bibliography_lines);
+    } else if (strcmp(key, "enrich") == 0)
       read_enrich(cfg, &doc, v, line);
     else if (strcmp(key, "dpi") == 0) {
       const char *s = scalar(v);

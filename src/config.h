@@ -21,6 +21,7 @@ typedef struct {
   const char *base_url;  /* web copy of the library, for slide/figure links */
   const char *repo_url;  /* the library's repository URL */
   const char *minutes;   /* the weekly minutes, relative to the root; "none" = do not look */
+  int minutes_line;      /* its line in the file, for messages */
   const char **inputs;   /* REPORT-style / check-in files to read */
   size_t ninputs, capinputs;
   const char **category_order;
@@ -40,6 +41,7 @@ typedef struct {
    * (the `enrich:` mapping; 0 / NULL: enrich.h's defaults). */
   const char **bibliography;
   size_t nbibliography, capbibliography;
+  int *bibliography_lines; /* the line of each, for messages */
   const char *enrich_mailto, *enrich_arxiv_api, *enrich_crossref_api;
   double enrich_interval, enrich_timeout, enrich_deadline, enrich_cache_mb;
   int enrich_retries, enrich_retries_set;

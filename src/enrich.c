@@ -26,6 +26,7 @@
 
 #include "biblio.h"
 #include "bibtex.h"
+#include "confine.h"
 #include "diag.h"
 
 #define INDEX_MAGIC "paperbook-enrich 1\n"
@@ -681,13 +682,22 @@ static void enricher_free(enricher *E) {
   curl_slist_free_all(E->headers);
 }
 
-/* Step 2: the bibliography files. Returns the entries filled. */
-static size_t apply_bibliographies(pb_library *lib, const pb_config *cfg) {
+/* Step 2: the bibliography files, which the library names: inside it
+ * (links resolved) unless the command line allows outside. Returns the
+ * entries filled. */
+static size_t apply_bibliographies(pb_library *lib, const pb_config *cfg,
+                                   const pb_enrich_options *opt) {
   size_t filled = 0;
+  const char *root = lib->root ? lib->root : ".";
   for (size_t i = 0; cfg && i < cfg->nbibliography; i++) {
     const char *name = cfg->bibliography[i];
-    char *path =
-        name[0] == '/' ? pb_xstrdup(name) : pb_path_join(lib->root ? lib->root : ".", name);
+    char *path = name[0] == '/' ? pb_xstrdup(name) : pb_path_join(root, name);
+    int line = cfg->bibliography_lines ? cfg->bibliography_lines[i] : 0;
+    if (pb_confine_input_at(path, root, opt && opt->allow_outside, cfg->path, line,
+                            "bibliography") != 0) {
+      free(path);
+      continue;
+    }
     pb_biblist l;
     pb_biblist_init(&l);
     if (pb_bibliography_read(path, name, &l) == PB_OK) filled += pb_biblio_apply(lib, &l);
@@ -704,7 +714,7 @@ static int any_cached(const char *dir) {
 
 int pb_enrich_library(pb_library *lib, const pb_config *cfg, const pb_enrich_options *opt) {
   pb_biblio_from_cards(lib);
-  size_t from_files = apply_bibliographies(lib, cfg);
+  size_t from_files = apply_bibliographies(lib, cfg, opt);
   int network = opt && opt->network;
   if (!network && !any_cached(opt ? opt->cache_dir : NULL)) return (int)from_files;
   curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -47,6 +47,9 @@
 typedef struct {
   int network;           /* --enrich: ask the APIs for what the cache lacks */
   const char *cache_dir; /* the enrich cache; NULL: none (nothing cached) */
+  /* bibliography files may resolve outside lib->root (--allow-outside);
+   * otherwise one that does is refused with an error at paperbook.yml:line */
+  int allow_outside;
 } pb_enrich_options;
 
 /* Steps 1-3 above for every entry of lib, with the settings of cfg (the

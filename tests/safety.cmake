@@ -6,6 +6,13 @@ target_link_libraries(links_test PRIVATE pbcore)
 add_test(NAME links-policy COMMAND links_test)
 set_tests_properties(links-policy PROPERTIES TIMEOUT 60 LABELS safety)
 
+# issue 20, hole 3: bibliography: and minutes: (and a refs.bib or minutes
+# file committed as a link) stay inside the library; a bibliography that is
+# not BibTeX nor CSL-JSON is an error
+add_test(NAME safety-biblio-confine
+  COMMAND ${PB_TESTS}/safety/biblio_confine.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-biblio-confine)
+set_tests_properties(safety-biblio-confine PROPERTIES TIMEOUT 120 LABELS safety)
+
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
   # build/, build/cache, a part of the cache, build/tex/figures and a
