@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "utf8.h"
@@ -368,11 +370,24 @@ typedef struct {
   size_t line_start;
   const char *file, *source;
   pb_biblist *list;
-  /* @string macros: names (lower case) and raw values */
+  /* @string macros: names (lower case) and raw values, in an open
+   * addressing table of cap slots (a power of two; NULL name: empty) */
   char **mnames, **mvalues;
   size_t nmacros, capmacros;
+  uint64_t seed;
+  size_t expanded;   /* bytes copied from @string values so far */
+  int expand_warned; /* the file's expansion budget ran out (said once) */
   int errors;
 } parser;
+
+/* Bounds on what a file can make the reader build: a value (a field or a
+ * @string, once its pieces and macros are joined) is cut at
+ * PB_BIB_VALUE_MAX bytes, and @string references copy at most
+ * PB_BIB_EXPAND_MAX bytes in all per file; beyond that they are left
+ * empty. A doubling chain (a1 = a0 # a0, ... a40) would otherwise take
+ * 2^40 bytes. Each is a warning at file:line:col. */
+#define PB_BIB_VALUE_MAX ((size_t)64 << 10)
+#define PB_BIB_EXPAND_MAX ((size_t)16 << 20)
 
 static void p_advance(parser *p) {
   if (p->s[p->i] == '\n') {
@@ -405,27 +420,51 @@ static char *p_ident(parser *p) {
   return r;
 }
 
+/* The slot of name in the macro table: where it is, or the empty slot
+ * where it goes. The hash is seeded per run and mixed, so that names a
+ * file chose cannot all land in one chain. */
+static size_t macro_slot(const parser *p, const char *name) {
+  uint64_t h = pb_hash64(name, strlen(name), p->seed);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  size_t mask = p->capmacros - 1, k = (size_t)h & mask;
+  while (p->mnames[k] && strcmp(p->mnames[k], name) != 0) k = (k + 1) & mask;
+  return k;
+}
+
 static void add_macro(parser *p, char *name, char *value) {
-  for (size_t k = 0; k < p->nmacros; k++)
-    if (strcmp(p->mnames[k], name) == 0) {
-      free(p->mvalues[k]);
-      p->mvalues[k] = value;
-      free(name);
-      return;
-    }
-  if (p->nmacros == p->capmacros) {
-    p->capmacros = p->capmacros ? p->capmacros * 2 : 16;
-    p->mnames = pb_xrealloc(p->mnames, p->capmacros * sizeof *p->mnames);
-    p->mvalues = pb_xrealloc(p->mvalues, p->capmacros * sizeof *p->mvalues);
+  if ((p->nmacros + 1) * 2 > p->capmacros) { /* at most half full */
+    size_t oldcap = p->capmacros;
+    char **on = p->mnames, **ov = p->mvalues;
+    p->capmacros = oldcap ? oldcap * 2 : 64;
+    p->mnames = pb_xcalloc(p->capmacros, sizeof *p->mnames);
+    p->mvalues = pb_xcalloc(p->capmacros, sizeof *p->mvalues);
+    for (size_t k = 0; k < oldcap; k++)
+      if (on[k]) {
+        size_t at = macro_slot(p, on[k]);
+        p->mnames[at] = on[k];
+        p->mvalues[at] = ov[k];
+      }
+    free(on);
+    free(ov);
   }
-  p->mnames[p->nmacros] = name;
-  p->mvalues[p->nmacros++] = value;
+  size_t at = macro_slot(p, name);
+  if (p->mnames[at]) {
+    free(p->mvalues[at]);
+    p->mvalues[at] = value;
+    free(name);
+    return;
+  }
+  p->mnames[at] = name;
+  p->mvalues[at] = value;
+  p->nmacros++;
 }
 
 static const char *find_macro(parser *p, const char *name) {
-  for (size_t k = 0; k < p->nmacros; k++)
-    if (strcmp(p->mnames[k], name) == 0) return p->mvalues[k];
-  return NULL;
+  if (!p->capmacros) return NULL;
+  size_t at = macro_slot(p, name);
+  return p->mnames[at] ? p->mvalues[at] : NULL;
 }
 
 /* A braced or quoted piece into out (raw TeX, outer delimiters dropped);
@@ -456,7 +495,7 @@ static int p_delimited(parser *p, pb_buf *out) {
     /* A new entry at the start of a line inside a value: the value was
      * never closed. */
     if (c == '@' && p->i == p->line_start && depth == 0 && open == '{') break;
-    pb_buf_putc(out, c);
+    if (out->len < PB_BIB_VALUE_MAX) pb_buf_putc(out, c); /* p_value says it was cut */
     p_advance(p);
   }
   p->errors++;
@@ -465,8 +504,44 @@ static int p_delimited(parser *p, pb_buf *out) {
   return -1;
 }
 
-/* A value: pieces joined by '#'. Raw TeX into out; -1 on a syntax error. */
+static int p_value_pieces(parser *p, pb_buf *out);
+
+/* A value: pieces joined by '#'. Raw TeX into out, at most
+ * PB_BIB_VALUE_MAX bytes; -1 on a syntax error. */
 static int p_value(parser *p, pb_buf *out) {
+  int line = p->line, col = (int)(p->i - p->line_start) + 1;
+  int rc = p_value_pieces(p, out);
+  if (out->len >= PB_BIB_VALUE_MAX) {
+    out->len = PB_BIB_VALUE_MAX;
+    /* not inside a UTF-8 sequence */
+    while (out->len && ((unsigned char)out->data[out->len - 1] & 0xC0) == 0x80) out->len--;
+    if (out->len && (unsigned char)out->data[out->len - 1] >= 0xC0) out->len--;
+    out->data[out->len] = 0;
+    pb_diag(PB_DIAG_WARNING, p->file, line, col, "value longer than %zu KB; cut there",
+            PB_BIB_VALUE_MAX >> 10);
+  }
+  return rc;
+}
+
+/* Appends a @string's value to out within the value's and the file's
+ * bounds. */
+static void put_macro(parser *p, pb_buf *out, const char *v) {
+  size_t n = strlen(v), room = out->len < PB_BIB_VALUE_MAX ? PB_BIB_VALUE_MAX - out->len : 0;
+  if (n > room) n = room;
+  if (p->expanded + n > PB_BIB_EXPAND_MAX) {
+    if (!p->expand_warned)
+      pb_diag(PB_DIAG_WARNING, p->file, p->line, (int)(p->i - p->line_start) + 1,
+              "@string values copied into this file's values pass %zu MB; further @string "
+              "references are left empty",
+              PB_BIB_EXPAND_MAX >> 20);
+    p->expand_warned = 1;
+    return;
+  }
+  p->expanded += n;
+  pb_buf_append(out, v, n);
+}
+
+static int p_value_pieces(parser *p, pb_buf *out) {
   for (;;) {
     p_skip_ws(p);
     if (p->i >= p->len) {
@@ -477,12 +552,15 @@ static int p_value(parser *p, pb_buf *out) {
     if (c == '{' || c == '"') {
       if (p_delimited(p, out) != 0) return -1;
     } else if (isdigit((unsigned char)c)) {
-      while (p->i < p->len && isdigit((unsigned char)p->s[p->i])) pb_buf_putc(out, p->s[p->i++]);
+      while (p->i < p->len && isdigit((unsigned char)p->s[p->i])) {
+        if (out->len < PB_BIB_VALUE_MAX) pb_buf_putc(out, p->s[p->i]);
+        p->i++;
+      }
     } else if (ident_char(c)) {
       char *name = p_ident(p);
       const char *v = name ? find_macro(p, name) : NULL;
       if (v)
-        pb_buf_puts(out, v);
+        put_macro(p, out, v);
       else if (name) {
         p->errors++;
         pb_diag(PB_DIAG_WARNING, p->file, p->line, (int)(p->i - p->line_start) + 1,
@@ -785,6 +863,7 @@ size_t pb_bibtex_parse(const char *text, size_t len, const char *file, const cha
   p.file = file;
   p.source = source;
   p.list = list;
+  p.seed = (uint64_t)(uintptr_t)&p ^ ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
   static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                        "jul", "aug", "sep", "oct", "nov", "dec"};
   for (int m = 0; m < 12; m++) {
@@ -799,7 +878,7 @@ size_t pb_bibtex_parse(const char *text, size_t len, const char *file, const cha
     else
       p_advance(&p); /* text between entries is a comment */
   }
-  for (size_t k = 0; k < p.nmacros; k++) {
+  for (size_t k = 0; k < p.capmacros; k++) {
     free(p.mnames[k]);
     free(p.mvalues[k]);
   }

@@ -58,7 +58,10 @@ enum {
   OPT_NEXT,
   OPT_FORMAT,
   OPT_PLAN,
-  OPT_ENRICH
+  OPT_ENRICH,
+  OPT_ENRICH_INTERVAL,
+  OPT_ENRICH_TIMEOUT,
+  OPT_ENRICH_DEADLINE
 };
 
 static const struct option build_long[] = {
@@ -75,6 +78,9 @@ static const struct option build_long[] = {
     {"allow-outside", no_argument, 0, OPT_ALLOW_OUTSIDE},
     {"fetch", no_argument, 0, OPT_FETCH},
     {"enrich", no_argument, 0, OPT_ENRICH},
+    {"enrich-interval", required_argument, 0, OPT_ENRICH_INTERVAL},
+    {"enrich-timeout", required_argument, 0, OPT_ENRICH_TIMEOUT},
+    {"enrich-deadline", required_argument, 0, OPT_ENRICH_DEADLINE},
     {"appendix", required_argument, 0, OPT_APPENDIX},
     {"layout-report", no_argument, 0, OPT_LAYOUT_REPORT},
     {"title", required_argument, 0, OPT_TITLE},
@@ -131,6 +137,10 @@ static const char build_help[] =
     "                          and Crossref for what the cards lack (cached\n"
     "                          under build/, reused offline; see enrich: and\n"
     "                          bibliography: in paperbook.yml)\n"
+    "      --enrich-interval S, --enrich-timeout S, --enrich-deadline S\n"
+    "                          seconds between two requests to a service, per\n"
+    "                          request, for the whole run (paperbook.yml may\n"
+    "                          set at most 10, 60 and 900)\n"
     "      --allow-outside     allow figures, inputs, output and cache outside the\n"
     "                          library root\n"
     "      --layout-report     print paragraph and page-breaking findings\n"
@@ -256,6 +266,24 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
     case OPT_ALLOW_OUTSIDE: o->allow_outside = 1; break;
     case OPT_FETCH: o->fetch = 1; break;
     case OPT_ENRICH: o->enrich = 1; break;
+    case OPT_ENRICH_INTERVAL:
+    case OPT_ENRICH_TIMEOUT:
+    case OPT_ENRICH_DEADLINE: {
+      char *end;
+      double v = strtod(optarg, &end);
+      if (end == optarg || *end || !(v > 0 && v <= 1e7)) {
+        pb_error(NULL, 0, "--enrich-%s wants a number of seconds, not '%s'",
+                 c == OPT_ENRICH_INTERVAL  ? "interval"
+                 : c == OPT_ENRICH_TIMEOUT ? "timeout"
+                                           : "deadline",
+                 optarg);
+        return -1;
+      }
+      *(c == OPT_ENRICH_INTERVAL  ? &o->enrich_interval
+        : c == OPT_ENRICH_TIMEOUT ? &o->enrich_timeout
+                                  : &o->enrich_deadline) = v;
+      break;
+    }
     case OPT_APPENDIX:
       if (strcmp(optarg, "presenters") == 0)
         o->appendix_presenters = 1;

@@ -200,7 +200,8 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
   /* Bibliographic fields: the cards' links, bibliography files, then the
    * enrich cache (and with --enrich, arXiv and Crossref). */
   char *enrich_dir = pb_cli_join(cache, "enrich");
-  pb_enrich_options eo = {o->enrich, enrich_dir, o->allow_outside};
+  pb_enrich_options eo = {o->enrich,          enrich_dir,        o->allow_outside,
+                          o->enrich_interval, o->enrich_timeout, o->enrich_deadline};
   pb_enrich_library(lib, cfg, &eo);
   free(enrich_dir);
   /* The decks under Slide/, matched with the cards; thumbnails of .pptx

@@ -20,6 +20,7 @@ typedef struct {
   double dpi;
   int quiet, strict, no_cache, allow_outside, fetch, appendix_presenters, layout_report;
   int enrich;
+  double enrich_interval, enrich_timeout, enrich_deadline; /* --enrich-*: seconds, 0 unset */
   int print;
   int two_up;
   int next; /* handout: the next session of the minutes' rota */

@@ -160,10 +160,11 @@ static void read_enrich(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, in
   static const struct {
     const char *key;
     size_t offset; /* of a double */
-  } nums[] = {{"interval", offsetof(pb_config, enrich_interval)},
-              {"timeout", offsetof(pb_config, enrich_timeout)},
-              {"deadline", offsetof(pb_config, enrich_deadline)},
-              {"cache_max_mb", offsetof(pb_config, enrich_cache_mb)}};
+    double max;    /* the most a library may set (0: no bound) */
+  } nums[] = {{"interval", offsetof(pb_config, enrich_interval), PB_CONFIG_ENRICH_INTERVAL_MAX},
+              {"timeout", offsetof(pb_config, enrich_timeout), PB_CONFIG_ENRICH_TIMEOUT_MAX},
+              {"deadline", offsetof(pb_config, enrich_deadline), PB_CONFIG_ENRICH_DEADLINE_MAX},
+              {"cache_max_mb", offsetof(pb_config, enrich_cache_mb), 0}};
   cfg->enrich_line = line;
   if (v->type != YAML_MAPPING_NODE) {
     pb_warn(cfg->path, line, "'enrich' should be a mapping (mailto: ..., interval: ...); ignored");
@@ -182,11 +183,21 @@ static void read_enrich(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, in
       const char *s = scalar(val);
       char *end = NULL;
       double d = s ? strtod(s, &end) : 0;
-      if (!s || end == s || *end || !(d >= 0) || d > 1e9)
+      if (!s || end == s || *end || !(d >= 0) || d > 1e9) {
         pb_warn(cfg->path, kl, "'enrich.%s' should be a number of %s; ignored", key,
                 strcmp(key, "cache_max_mb") == 0 ? "megabytes" : "seconds");
-      else
-        *(double *)((char *)cfg + nums[i].offset) = d;
+        continue;
+      }
+      /* a library cannot make a build wait for hours: its waits are
+       * bounded; the command line's --enrich-* options are not */
+      if (nums[i].max > 0 && d > nums[i].max) {
+        pb_warn(cfg->path, kl,
+                "'enrich.%s' of %g s is more than a library may set; %g s used (the command "
+                "line's --enrich-%s may set more)",
+                key, d, nums[i].max, key);
+        d = nums[i].max;
+      }
+      *(double *)((char *)cfg + nums[i].offset) = d;
     }
     if (!done && key && strcmp(key, "retries") == 0) {
       const char *s = scalar(val);

@@ -7,6 +7,15 @@
 
 #include "mem.h"
 
+/* The most seconds a library's paperbook.yml may set for `enrich:`
+ * interval, timeout and deadline (more is used as these, with a warning):
+ * a stranger's library cannot make a build wait for days. The command
+ * line's --enrich-interval, --enrich-timeout and --enrich-deadline may set
+ * more. */
+#define PB_CONFIG_ENRICH_INTERVAL_MAX 10.0
+#define PB_CONFIG_ENRICH_TIMEOUT_MAX 60.0
+#define PB_CONFIG_ENRICH_DEADLINE_MAX 900.0
+
 typedef struct {
   pb_arena *arena;
   const char *path;  /* the file read, NULL if none */
@@ -43,7 +52,7 @@ typedef struct {
   size_t nbibliography, capbibliography;
   int *bibliography_lines; /* the line of each, for messages */
   const char *enrich_mailto, *enrich_arxiv_api, *enrich_crossref_api;
-  double enrich_interval, enrich_timeout, enrich_deadline, enrich_cache_mb;
+  double enrich_interval, enrich_timeout, enrich_deadline, enrich_cache_mb; /* clamped below */
   int enrich_retries, enrich_retries_set;
   int enrich_line; /* line of the `enrich:` key, for messages */
   /* fonts: file paths or fontconfig names */

@@ -13,6 +13,18 @@
 
 /* The largest nesting json-c is allowed (CSL and Crossref need about 6). */
 #define JSON_DEPTH 32
+/* json-c spends some 100 to 700 bytes on every array and object: 15 MB of
+ * "[[],[]]" took 1.9 GB. A CSL-JSON file is read one item at a time, and
+ * an item (or a whole API answer) with more arrays and objects than this is
+ * not handed to json-c (a paper with 3,000 authors has about 3,000). */
+#define JSON_MAX_CONTAINERS 20000
+/* The same for a whole answer of a scholarly API (at most 4 MB; a search
+ * answer holds several works with their reference lists). */
+#define JSON_MAX_CONTAINERS_ANSWER 200000
+/* Items read from one CSL-JSON file; the rest are left with a warning. */
+#define CSL_MAX_ITEMS 100000
+/* Items that are not objects are each a warning, up to this many. */
+#define CSL_MAX_ITEM_WARNINGS 10
 
 /* A string member, or the first string of an array member (Crossref gives
  * "title": ["..."]); NULL otherwise. */
@@ -179,7 +191,62 @@ static void offset_position(const char *text, size_t off, int *line, int *col) {
   }
 }
 
-struct json_object *pb_json_parse(const char *text, size_t len, char *err, size_t errlen) {
+/* Scans the JSON value that starts at text[i] (after blanks): strings
+ * with their escapes, brackets nested. *end gets the offset just past it,
+ * *containers the arrays and objects in it; *line counts the line breaks
+ * passed. Returns 0, or -1 at the offset *end where it is malformed or the
+ * text ends (the parser proper says why). */
+static int scan_value(const char *text, size_t len, size_t i, size_t *end, size_t *containers,
+                      int *line) {
+  size_t depth = 0;
+  *containers = 0;
+  for (;;) {
+    if (i >= len) {
+      *end = len;
+      return -1;
+    }
+    char c = text[i];
+    if (c == '"') {
+      for (i++; i < len && text[i] != '"'; i++) {
+        if (text[i] == '\\')
+          i++;
+        else if (text[i] == '\n')
+          (*line)++;
+      }
+      if (i >= len) {
+        *end = len;
+        return -1;
+      }
+      i++;
+      if (depth == 0) break;
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      depth++;
+      (*containers)++;
+    } else if (c == ']' || c == '}') {
+      if (depth == 0) {
+        *end = i;
+        return -1;
+      }
+      if (--depth == 0) {
+        i++;
+        break;
+      }
+    } else if (depth == 0 && (c == ',' || isspace((unsigned char)c))) {
+      break; /* the end of a number, true, false or null */
+    }
+    if (c == '\n') (*line)++;
+    i++;
+  }
+  *end = i;
+  return 0;
+}
+
+/* Parses text[0..len) with json-c; NULL with "line:col: reason" in err,
+ * positions counted from base (the start of the whole text) when given. */
+static struct json_object *json_parse_at(const char *base, size_t off, const char *text, size_t len,
+                                         char *err, size_t errlen) {
   struct json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
   if (!tok) {
     pb_errf(err, errlen, "out of memory (json-c)");
@@ -195,7 +262,7 @@ struct json_object *pb_json_parse(const char *text, size_t len, char *err, size_
     if (!isspace((unsigned char)text[i])) trailing = 1;
   if (!o || jerr != json_tokener_success || trailing) {
     int line, col;
-    offset_position(text, end < len ? end : len, &line, &col);
+    offset_position(base, off + (end < len ? end : len), &line, &col);
     const char *why = len == 0                        ? "empty"
                       : trailing                      ? "text after the value"
                       : jerr == json_tokener_success  ? "unexpected end"
@@ -209,36 +276,172 @@ struct json_object *pb_json_parse(const char *text, size_t len, char *err, size_
   return o;
 }
 
-int pb_csljson_parse(const char *text, size_t len, const char *file, const char *source,
-                     pb_biblist *list) {
+struct json_object *pb_json_parse(const char *text, size_t len, char *err, size_t errlen) {
+  size_t i = 0, end = 0, containers = 0;
+  int line = 1;
+  while (i < len && isspace((unsigned char)text[i])) i++;
+  if (i < len && scan_value(text, len, i, &end, &containers, &line) == 0 &&
+      containers > JSON_MAX_CONTAINERS_ANSWER) {
+    pb_errf(err, errlen, "1:1: more than %d arrays and objects; not read",
+            JSON_MAX_CONTAINERS_ANSWER);
+    return NULL;
+  }
+  return json_parse_at(text, 0, text, len, err, errlen);
+}
+
+static void csl_syntax_error(const char *file, const char *err) {
+  int line = 0, col = 0, off = 0;
+  if (sscanf(err, "%d:%d: %n", &line, &col, &off) < 2) off = 0;
+  pb_diag(PB_DIAG_ERROR, file, line, col, "not valid CSL-JSON: %s", err + off);
+}
+
+/* One item of a CSL-JSON file, text[start..end) on line line. Returns 1
+ * when a record was added, 0 when the item was left (a warning), -1 on a
+ * syntax error (reported). */
+static int csl_item(const char *text, size_t start, size_t end, size_t containers, int line,
+                    size_t nth, const char *file, const char *source, pb_biblist *list,
+                    size_t *not_objects) {
+  if (text[start] != '{') {
+    if (!strchr("[\"-0123456789tfn", text[start])) {
+      char err[64];
+      int l, c;
+      offset_position(text, start, &l, &c);
+      pb_errf(err, sizeof err, "%d:%d: unexpected character", l, c);
+      csl_syntax_error(file, err);
+      return -1;
+    }
+    if (++*not_objects <= CSL_MAX_ITEM_WARNINGS)
+      pb_warn(file, line, "item %zu is not an object; ignored", nth);
+    return 0;
+  }
+  if (containers > JSON_MAX_CONTAINERS) {
+    pb_warn(file, line, "item %zu has more than %d arrays and objects; ignored", nth,
+            JSON_MAX_CONTAINERS);
+    return 0;
+  }
   char err[256];
-  struct json_object *root = pb_json_parse(text, len, err, sizeof err);
-  if (!root) {
-    int line = 0, col = 0, off = 0;
-    if (sscanf(err, "%d:%d: %n", &line, &col, &off) < 2) off = 0;
-    pb_diag(PB_DIAG_ERROR, file, line, col, "not valid CSL-JSON: %s", err + off);
+  struct json_object *it = json_parse_at(text, start, text + start, end - start, err, sizeof err);
+  if (!it) {
+    csl_syntax_error(file, err);
     return -1;
   }
-  int added = 0;
-  size_t n = json_object_is_type(root, json_type_array) ? json_object_array_length(root) : 1;
-  if (!json_object_is_type(root, json_type_array) && !json_object_is_type(root, json_type_object)) {
+  pb_bibrec *r = pb_biblist_add(list, source, file, line);
+  pb_csl_item_record(it, list, r);
+  if (!r->title) pb_warn(file, line, "item %zu has no title; it cannot be matched", nth);
+  json_object_put(it);
+  return 1;
+}
+
+/* CSL-JSON is read one item at a time (json-c sees one item, never the
+ * whole file), at most CSL_MAX_ITEMS of them. */
+int pb_csljson_parse(const char *text, size_t len, const char *file, const char *source,
+                     pb_biblist *list) {
+  size_t before = list->n, i = 0;
+  int line = 1;
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) i = 3;
+  for (; i < len && isspace((unsigned char)text[i]); i++)
+    if (text[i] == '\n') line++;
+  if (i >= len || (text[i] != '[' && text[i] != '{')) {
+    /* not an array nor an object: json-c says what it is instead */
+    char err[256];
+    struct json_object *root = len - i < 4096 ? pb_json_parse(text, len, err, sizeof err) : NULL;
+    if (!root && len - i >= 4096) pb_errf(err, sizeof err, "1:1: not an array of items");
+    if (!root) {
+      csl_syntax_error(file, err);
+      return -1;
+    }
+    json_object_put(root);
     pb_error(file, 1, "CSL-JSON should be an array of items");
-    n = 0;
+    return 0;
   }
-  for (size_t i = 0; i < n; i++) {
-    struct json_object *it =
-        json_object_is_type(root, json_type_array) ? json_object_array_get_idx(root, i) : root;
-    if (!json_object_is_type(it, json_type_object)) {
-      pb_warn(file, 0, "item %zu is not an object; ignored", i + 1);
+  size_t end, containers, not_objects = 0, nth = 0;
+  if (text[i] == '{') { /* one item */
+    int l0 = line;
+    if (scan_value(text, len, i, &end, &containers, &line) != 0) end = len;
+    int rc = csl_item(text, i, end, containers, l0, 1, file, source, list, &not_objects);
+    if (rc >= 0) {
+      size_t k = end;
+      while (k < len && isspace((unsigned char)text[k])) k++;
+      if (k < len) {
+        char err[64];
+        int l, c;
+        offset_position(text, k, &l, &c);
+        pb_errf(err, sizeof err, "%d:%d: text after the value", l, c);
+        csl_syntax_error(file, err);
+        rc = -1;
+      }
+    }
+    if (rc < 0) list->n = before;
+    return rc < 0 ? -1 : (int)(list->n - before);
+  }
+  i++; /* '[' */
+  int rc = 0;
+  for (;;) {
+    for (; i < len && isspace((unsigned char)text[i]); i++)
+      if (text[i] == '\n') line++;
+    if (i < len && text[i] == ']' && nth == 0) {
+      i++;
+      break;
+    }
+    if (nth == CSL_MAX_ITEMS) {
+      pb_warn(file, line, "more than %d items; the rest are not read", CSL_MAX_ITEMS);
+      break;
+    }
+    nth++;
+    int l0 = line;
+    if (i >= len || scan_value(text, len, i, &end, &containers, &line) != 0) {
+      char err[64];
+      int l, c;
+      offset_position(text, i < len ? end : len, &l, &c);
+      pb_errf(err, sizeof err, "%d:%d: %s", l, c,
+              i < len && end < len ? "unexpected character" : "unexpected end");
+      csl_syntax_error(file, err);
+      rc = -1;
+      break;
+    }
+    if (csl_item(text, i, end, containers, l0, nth, file, source, list, &not_objects) < 0) {
+      rc = -1;
+      break;
+    }
+    i = end;
+    for (; i < len && isspace((unsigned char)text[i]); i++)
+      if (text[i] == '\n') line++;
+    if (i < len && text[i] == ',') {
+      i++;
       continue;
     }
-    pb_bibrec *r = pb_biblist_add(list, source, file, 0);
-    pb_csl_item_record(it, list, r);
-    if (!r->title) pb_warn(file, 0, "item %zu has no title; it cannot be matched", i + 1);
-    added++;
+    if (i < len && text[i] == ']') {
+      i++;
+      break;
+    }
+    char err[64];
+    int l, c;
+    offset_position(text, i, &l, &c);
+    pb_errf(err, sizeof err, "%d:%d: %s", l, c, i < len ? "expected ',' or ']'" : "unexpected end");
+    csl_syntax_error(file, err);
+    rc = -1;
+    break;
   }
-  json_object_put(root);
-  return added;
+  if (rc == 0 && nth <= CSL_MAX_ITEMS) {
+    size_t k = i;
+    while (k < len && isspace((unsigned char)text[k])) k++;
+    if (k < len && nth < CSL_MAX_ITEMS) {
+      char err[64];
+      int l, c;
+      offset_position(text, k, &l, &c);
+      pb_errf(err, sizeof err, "%d:%d: text after the value", l, c);
+      csl_syntax_error(file, err);
+      rc = -1;
+    }
+  }
+  if (not_objects > CSL_MAX_ITEM_WARNINGS)
+    pb_warn(file, 0, "%zu more items are not objects; ignored",
+            not_objects - CSL_MAX_ITEM_WARNINGS);
+  if (rc < 0) {
+    list->n = before;
+    return -1;
+  }
+  return (int)(list->n - before);
 }
 
 /* ==================================================================== */

@@ -640,9 +640,15 @@ static void enricher_init(enricher *E, const pb_config *cfg, const pb_enrich_opt
   E->network = opt && opt->network;
   E->dir = opt ? opt->cache_dir : NULL;
   E->mailto = cfg && cfg->enrich_mailto && *cfg->enrich_mailto ? cfg->enrich_mailto : NULL;
-  E->interval = cfg && cfg->enrich_interval > 0 ? cfg->enrich_interval : PB_ENRICH_INTERVAL;
-  E->timeout = cfg && cfg->enrich_timeout > 0 ? cfg->enrich_timeout : PB_ENRICH_TIMEOUT;
-  double deadline = cfg && cfg->enrich_deadline > 0 ? cfg->enrich_deadline : PB_ENRICH_DEADLINE;
+  E->interval = opt && opt->interval > 0          ? opt->interval
+                : cfg && cfg->enrich_interval > 0 ? cfg->enrich_interval
+                                                  : PB_ENRICH_INTERVAL;
+  E->timeout = opt && opt->timeout > 0          ? opt->timeout
+               : cfg && cfg->enrich_timeout > 0 ? cfg->enrich_timeout
+                                                : PB_ENRICH_TIMEOUT;
+  double deadline = opt && opt->deadline > 0          ? opt->deadline
+                    : cfg && cfg->enrich_deadline > 0 ? cfg->enrich_deadline
+                                                      : PB_ENRICH_DEADLINE;
   E->deadline_at = now_s() + deadline;
   E->cache_cap =
       (cfg && cfg->enrich_cache_mb > 0 ? cfg->enrich_cache_mb : PB_ENRICH_CACHE_MB) * 1048576.0;

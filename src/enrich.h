@@ -50,6 +50,9 @@ typedef struct {
   /* bibliography files may resolve outside lib->root (--allow-outside);
    * otherwise one that does is refused with an error at paperbook.yml:line */
   int allow_outside;
+  /* the command line's --enrich-interval, --enrich-timeout, --enrich-deadline
+   * (seconds; 0: paperbook.yml's, else the defaults) */
+  double interval, timeout, deadline;
 } pb_enrich_options;
 
 /* Steps 1-3 above for every entry of lib, with the settings of cfg (the

@@ -38,6 +38,18 @@ if(Python3_FOUND)
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/deck_link_out.py ${PB_BIN}
             ${CMAKE_BINARY_DIR}/safety-deck-link-out)
   set_tests_properties(safety-deck-link-out PROPERTIES TIMEOUT 120 LABELS safety)
+  # issue 20, hole 7: BibTeX @string expansion and lookups, CSL-JSON items,
+  # the enrich settings a library may make: each under a time limit and
+  # (outside ASan) an address-space limit
+  if(CMAKE_BUILD_TYPE STREQUAL "Asan")
+    set(bounded_mode asan)
+  else()
+    set(bounded_mode plain)
+  endif()
+  add_test(NAME safety-bounded-readers
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/bounded_readers.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-bounded-readers ${bounded_mode})
+  set_tests_properties(safety-bounded-readers PROPERTIES TIMEOUT 600 LABELS safety)
   add_test(NAME links-scan-built-pdfs
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/scan_links.py ${CMAKE_BINARY_DIR})
   set_tests_properties(links-scan-built-pdfs PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77
