@@ -218,7 +218,9 @@ static const char dump_help[] =
     "                          --presenter, --category, --oldest-first; --since\n"
     "                          [--until] plans a digest, --date a handout.\n"
     "      --format csl-json   one CSL-JSON item per paper of the plan instead\n"
-    "      --enrich            look up what the cards lack first (see build)\n";
+    "      --enrich            look up what the cards lack first (see build, also\n"
+    "                          for --enrich-interval, --enrich-timeout,\n"
+    "                          --enrich-deadline)\n";
 
 static const char main_help[] =
     "usage: paperbook COMMAND [options]\n"
