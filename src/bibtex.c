@@ -377,6 +377,7 @@ typedef struct {
   uint64_t seed;
   size_t expanded;   /* bytes copied from @string values so far */
   int expand_warned; /* the file's expansion budget ran out (said once) */
+  size_t first;      /* list->n when the file began */
   int errors;
 } parser;
 
@@ -388,6 +389,9 @@ typedef struct {
  * 2^40 bytes. Each is a warning at file:line:col. */
 #define PB_BIB_VALUE_MAX ((size_t)64 << 10)
 #define PB_BIB_EXPAND_MAX ((size_t)16 << 20)
+/* Entries read from one file (2.6 million small ones took 1.4 GB); the
+ * rest are left with a warning. */
+#define PB_BIB_MAX_ENTRIES 100000
 
 static void p_advance(parser *p) {
   if (p->s[p->i] == '\n') {
@@ -723,6 +727,13 @@ static void p_entry(parser *p) {
   while (p->i < p->len && p->s[p->i] != ',' && p->s[p->i] != close &&
          !isspace((unsigned char)p->s[p->i]))
     p->i++;
+  if (p->list->n - p->first >= PB_BIB_MAX_ENTRIES) {
+    pb_diag(PB_DIAG_WARNING, p->file, line, 0, "more than %d entries; the rest are not read",
+            PB_BIB_MAX_ENTRIES);
+    free(type);
+    p->i = p->len; /* done */
+    return;
+  }
   char *key = pb_xstrndup(p->s + ks, p->i - ks);
   pb_bibrec *r = pb_biblist_add(p->list, p->source, p->file, line);
   r->type = pb_arena_strdup(p->list->arena, type);
@@ -863,6 +874,7 @@ size_t pb_bibtex_parse(const char *text, size_t len, const char *file, const cha
   p.file = file;
   p.source = source;
   p.list = list;
+  p.first = list->n;
   p.seed = (uint64_t)(uintptr_t)&p ^ ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
   static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                        "jul", "aug", "sep", "oct", "nov", "dec"};

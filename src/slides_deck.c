@@ -761,6 +761,13 @@ static int server_start(deck_server *srv, const pb_buf *page, double life, char 
   }
   if (srv->pid == 0) {
     setpgid(0, 0);
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) { /* never holding paperbook's output open */
+      dup2(null, 0);
+      dup2(null, 1);
+      dup2(null, 2);
+      if (null > 2) close(null);
+    }
     signal(SIGCHLD, SIG_IGN); /* connection processes reap themselves */
     alarm((unsigned)life + 10);
     for (;;) {

@@ -9,6 +9,7 @@ fast instead of eating the machine; the peak memory of each run is checked.
             bytes unbounded; values are cut at 64 KB with a warning
   strings   200,000 @strings (85 s when each lookup scanned them all); the
             last one must still resolve
+  entries   1,000,000 small BibTeX entries: at most 100,000 are read
   csl       15 MB of small nested arrays as CSL-JSON (910 MB in json-c);
             the item before them must still be read
   enrich    enrich: interval/timeout/deadline of 10^8..10^9 s in
@@ -146,6 +147,14 @@ def main():
     if r and "Venue199999" not in r.stdout:
         print("FAIL: strings: the last @string did not resolve")
         fail = 1
+
+    # entries: 1,000,000 small BibTeX entries (about 530 MB unbounded)
+    ents = "".join("@a{k%d,title={x%d}}\n" % (i, i) for i in range(1000000))
+    ents += "@article{last, title = {%s}, journal = {Lastjournal}}\n" % title
+    lib = library(out, "entries", [title], "bibliography: ents.bib\n", {"ents.bib": ents})
+    r, secs, peak = run(pb, ["dump", lib], 30, asan)
+    check("entries", r, secs, peak, 30, ["more than 100000 entries; the rest are not read"],
+          rss_mb=300)
 
     # csl
     first = json.dumps({"id": "k", "type": "article", "title": title,
