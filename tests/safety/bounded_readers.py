@@ -40,7 +40,8 @@ class Result:
 
 
 def run(pb, args, limit_s, asan):
-    """(result or None when killed at the time limit, seconds, peak RSS in KB)."""
+    """(result or None when killed at the time limit, seconds, peak RSS in KB; the
+    peak includes this script's own at the fork, a few tens of MB)."""
     def limits():
         if not asan:
             lim = 1536 << 20
@@ -100,6 +101,8 @@ class Api(BaseHTTPRequestHandler):
 
 def main():
     global OUT
+    # the library's own cache: a shared one would answer the enrich cases
+    os.environ.pop("PAPERBOOK_CACHE_DIR", None)
     pb, out = sys.argv[1], os.path.abspath(sys.argv[2])
     OUT = out
     asan = len(sys.argv) > 3 and sys.argv[3] == "asan"
@@ -142,6 +145,7 @@ def main():
     many = "".join('@string{m%d = "Venue%d"}\n' % (i, i) for i in range(200000))
     many += "@article{k, title = {%s}, journal = m199999, year = 2017}\n" % title
     lib = library(out, "strings", [title], "bibliography: many.bib\n", {"many.bib": many})
+    del many
     r, secs, peak = run(pb, ["dump", lib], 20, asan)
     r = check("strings", r, secs, peak, 20, [])
     if r and "Venue199999" not in r.stdout:
@@ -152,6 +156,7 @@ def main():
     ents = "".join("@a{k%d,title={x%d}}\n" % (i, i) for i in range(1000000))
     ents += "@article{last, title = {%s}, journal = {Lastjournal}}\n" % title
     lib = library(out, "entries", [title], "bibliography: ents.bib\n", {"ents.bib": ents})
+    del ents
     r, secs, peak = run(pb, ["dump", lib], 30, asan)
     check("entries", r, secs, peak, 30, ["more than 100000 entries; the rest are not read"],
           rss_mb=300)
@@ -161,6 +166,7 @@ def main():
                         "container-title": "Csljournal"})
     csl = "[" + first + "," + ",".join(["[[],[]]"] * (15 * 1024 * 1024 // 8)) + "]"
     lib = library(out, "csl", [title], "bibliography: big.json\n", {"big.json": csl})
+    del csl
     r, secs, peak = run(pb, ["dump", lib], 30, asan)
     r = check("csl", r, secs, peak, 30, ["items; the rest are not read"])
     if r and "Csljournal" not in r.stdout:
