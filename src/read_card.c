@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "confine.h"
 #include "diag.h"
 #include "read_common.h"
 #include "yamlguard.h"
@@ -358,7 +359,25 @@ int pb_read_cards_dir(pb_library *lib, const char *dir, const pb_read_options *o
   if (list.n) qsort(list.v, list.n, sizeof *list.v, cmp_paths);
   int rc = 0;
   for (size_t i = 0; i < list.n; i++) {
-    int r = pb_read_card(lib, list.v[i], opt);
+    /* a card committed as a link to a file of the user's (notes, a key) is
+     * not read, nor a FIFO or device behind a link */
+    char *real = NULL;
+    const char *special = NULL;
+    int r;
+    if (pb_confine_is_special(list.v[i], &special)) {
+      pb_error(list.v[i], 0, "is %s, not a regular file; not read", special);
+      r = PB_EPARSE;
+    } else if (lib->root && !(opt && opt->allow_outside) &&
+               pb_confine_outside(list.v[i], lib->root, &real) && real) { /* dangling: below */
+      pb_error(list.v[i], 0,
+               "is a link to '%s', outside the library root; not read (--allow-outside on the "
+               "command line permits it)",
+               real ? real : "?");
+      r = PB_EPARSE;
+    } else {
+      r = pb_read_card(lib, list.v[i], opt);
+    }
+    free(real);
     if (r && !rc) rc = r;
     free(list.v[i]);
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Files a library names for paperbook to read besides its cards (issue 20,
 # hole 3): `bibliography:` and `minutes:` in paperbook.yml, a refs.bib or a
-# minutes file committed as a link, must stay inside the library once links
+# minutes file (or a card in papers/) committed as a link, must stay inside the library once links
 # are resolved (absolute paths, ../, links refused with an error at
 # paperbook.yml:LINE naming the file), and what they hold must not reach the
 # booklet nor the dump. A bibliography that is neither BibTeX (no
@@ -104,6 +104,11 @@ check "minutes: absolute" refuse secretpresenter "minutes: $out/outside/minutes.
 ln -s ../outside/minutes.md "$lib/minutes.md"
 check "a minutes.md linked out" refuse-file secretpresenter ""
 rm "$lib/minutes.md"
+printf -- '---\ntitle: "Secretcard Outside"\ncategory: [Test]\n---\nA private note.\n' \
+  > "$out/outside/card.md"
+ln -s ../../outside/card.md "$lib/papers/linked.md"
+check "a card in papers/ linked out" refuse-file secretcard ""
+rm "$lib/papers/linked.md"
 check "own bibliography (control)" allow ownauthor "bibliography: own.bib
 "
 check "--allow-outside reads the bibliography" allow secretauthor "bibliography: refs.bib
