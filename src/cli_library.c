@@ -143,6 +143,22 @@ static int read_minutes(pb_library *lib, const pb_config *cfg, const char *root,
 
 pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char *root) {
   char *cfg_path = pb_cli_join(root, "paperbook.yml");
+  /* a paperbook.yml committed as a link to a settings file of the user's
+   * (another library's, with its mail settings) is not the library's */
+  char *real = NULL;
+  struct stat lst;
+  if (!o->allow_outside && lstat(cfg_path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+      pb_confine_outside(cfg_path, root, &real) && real) {
+    pb_error(cfg_path, 0,
+             "is a link to '%s', outside the library root; not read (--allow-outside on the "
+             "command line permits it)",
+             real);
+    free(real);
+    free(cfg_path);
+    memset(cfg, 0, sizeof *cfg);
+    return NULL;
+  }
+  free(real);
   if (pb_config_load(cfg, cfg_path) != PB_OK) {
     free(cfg_path);
     return NULL;

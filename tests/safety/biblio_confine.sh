@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Files a library names for paperbook to read besides its cards (issue 20,
-# hole 3): `bibliography:` and `minutes:` in paperbook.yml, a refs.bib or a
-# minutes file (or a card in papers/) committed as a link, must stay inside the library once links
-# are resolved (absolute paths, ../, links refused with an error at
-# paperbook.yml:LINE naming the file), and what they hold must not reach the
-# booklet nor the dump. A bibliography that is neither BibTeX (no
-# @type{...} in it) nor CSL-JSON (a password file) is an error, not read as
-# comments. --allow-outside on the command line permits the outside files.
+# Files a library makes paperbook read (issue 20, hole 3): `bibliography:`
+# and `minutes:` in paperbook.yml, and a refs.bib, a minutes file, a card in
+# papers/ or paperbook.yml itself committed as a link, must stay inside the
+# library once links are resolved (absolute paths, ../, links refused with
+# an error at paperbook.yml:LINE or naming the file), and what they hold
+# must not reach the booklet nor the dump. A bibliography that is neither
+# BibTeX (no @type{...} in it) nor CSL-JSON (a password file) is an error,
+# not read as comments. --allow-outside on the command line permits the
+# outside files.
 # Usage: biblio_confine.sh PAPERBOOK OUTDIR
 set -uo pipefail
 pb=$1 out=$2
@@ -115,4 +116,17 @@ check "--allow-outside reads the bibliography" allow secretauthor "bibliography:
 " --allow-outside
 check "--allow-outside reads the minutes" allow secretpresenter "minutes: ../outside/minutes.md
 " --allow-outside
+# paperbook.yml itself a link to a settings file of the user's
+rm -f "$lib/paperbook.yml"
+printf 'title: Secretsettings\n' > "$out/outside/settings.yml"
+ln -s ../outside/settings.yml "$lib/paperbook.yml"
+rm -rf "$lib/build" "$out/book.pdf"
+"$pb" build "$lib" -o "$out/book.pdf" 2> "$out/err.txt"
+rc=$?
+if [ $rc -ne 2 ] || ! grep -q "paperbook.yml: error: is a link to .*outside the library root" "$out/err.txt" ||
+   { [ -f "$out/book.pdf" ] && pdftotext "$out/book.pdf" - | grep -q Secretsettings; }; then
+  echo "FAIL: a paperbook.yml linked out was read (exit $rc): $(cat "$out/err.txt")"; fail=1
+else
+  echo "refused: paperbook.yml linked out"
+fi
 exit $fail
