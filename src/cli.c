@@ -517,6 +517,8 @@ static int prepare(render *R) {
   /* The LaTeX export has no deck index. */
   if (R->tex || R->bib) po.appendix_slides = 0;
   if (R->bib) po.appendix_presenters = 0;
+  /* Deck contents only for the outputs that draw them. */
+  if (po.appendix_slides || po.appendix_presenters) pb_cli_read_decks(&R->o, R->lib, R->root);
   R->rel = root_from_output(R->root, R->output);
   po.root_prefix = R->rel;
   R->plan = pb_plan_build(R->lib, &po);
@@ -777,6 +779,7 @@ static int cmd_dump(int argc, char **argv) {
   char *root = pb_cli_library_root(&o);
   pb_config cfg;
   pb_library *lib = pb_cli_load_library(&o, &cfg, root);
+  if (lib) pb_cli_read_decks(&o, lib, root);
   int rc = PB_EXIT_USAGE;
   int csl = o.format && strcmp(o.format, "csl-json") == 0;
   if (o.format && !csl && strcmp(o.format, "json") != 0) {

@@ -289,6 +289,8 @@ int pb_cli_check(const cli_options *o) {
     fprintf(stderr, "check: could not read the library\n");
     return PB_EXIT_USAGE;
   }
+  /* check reports the decks that cannot be read, so it reads them all */
+  pb_cli_read_decks(o, lib, root);
   if (lib->nentries == 0)
     pb_error(root, 0, "no paper cards found (looked in papers/ and the files named)");
   /* the fonts a build would use: a missing one stops every build */

@@ -220,20 +220,30 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
                           o->enrich_interval, o->enrich_timeout, o->enrich_deadline};
   pb_enrich_library(lib, cfg, &eo);
   free(enrich_dir);
-  /* The decks under Slide/, matched with the cards; thumbnails of .pptx
-   * decks are extracted into the cache. */
+  /* The decks under Slide/ by name, matched with the cards; what they
+   * hold (counts, titles, thumbnails) is read by pb_cli_read_decks when an
+   * output draws it. */
   char *slide_dir = pb_cli_join(root, "Slide");
   if (pb_cli_is_dir(slide_dir)) {
-    char *thumbs = pb_cli_join(cache, "thumbs");
     pb_slides_options so = {0};
-    so.thumb_dir = thumbs;
     so.allow_outside = o->allow_outside;
+    so.names_only = 1;
     pb_slides_scan_ex(lib, "Slide", &so);
-    free(thumbs);
   }
   free(slide_dir);
   free(cache);
   return lib;
+}
+
+void pb_cli_read_decks(const cli_options *o, pb_library *lib, const char *root) {
+  char *cache = pb_cli_cache_dir(o, root);
+  if (!cache) return; /* the load that came first refused it already */
+  char *thumbs = pb_cli_join(cache, "thumbs");
+  pb_slides_options so = {0};
+  so.thumb_dir = thumbs;
+  pb_slides_read(lib, &so);
+  free(thumbs);
+  free(cache);
 }
 
 /* fonts/ beside an installed binary (PREFIX/share/paperbook/fonts), else the

@@ -55,6 +55,10 @@ char *pb_cli_cache_dir(const cli_options *o, const char *root);
  * Returns NULL when nothing could be read (diagnostics printed); cfg is
  * to be freed with pb_config_free either way. */
 pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char *root);
+/* Reads what the library's deck files hold (slide counts, titles,
+ * thumbnails into the cache's thumbs/), which the load leaves out: only the
+ * slide index, the presenter appendix, dump and check show it. */
+void pb_cli_read_decks(const cli_options *o, pb_library *lib, const char *root);
 /* fonts/ beside an installed binary, else the source tree's. */
 char *pb_cli_font_dir(void);
 

@@ -165,6 +165,7 @@ typedef struct {
   const char **slide_titles;
   size_t nslide_titles;
   const char *note;
+  int contents_read; /* title, counts and thumbnail above have been read (pb_slides_read) */
   /* A remote deck (Google Slides, a web page): its URL (path is the same),
    * and where it was named (a card, the minutes). NULL for files. */
   const char *url;

@@ -1120,6 +1120,26 @@ static int list_decks(const char *dir, char ***names, size_t *n) {
   return 0;
 }
 
+void pb_slides_read(pb_library *lib, const pb_slides_options *opt) {
+  pb_deck_ctx ctx = {0};
+  ctx.lib = lib;
+  ctx.thumb_dir = opt && opt->thumb_dir
+                      ? opt->thumb_dir
+                      : pb_arena_printf(lib->arena, "%s/build/cache/thumbs", lib->root);
+  ctx.in_process = opt && opt->in_process;
+  ctx.no_browser = opt && opt->no_browser;
+  pb_buf file = PB_BUF_INIT;
+  for (size_t i = 0; i < lib->nslides; i++) {
+    pb_slide *s = &lib->slides[i];
+    if (s->url || !s->path || s->contents_read) continue;
+    pb_buf_reset(&file);
+    pb_buf_printf(&file, "%s/%s", lib->root, s->path);
+    read_deck(&ctx, s, file.data);
+    s->contents_read = 1;
+  }
+  pb_buf_free(&file);
+}
+
 int pb_slides_scan_ex(pb_library *lib, const char *slide_dir_rel, const pb_slides_options *opt) {
   if (!slide_dir_rel || !*slide_dir_rel) slide_dir_rel = "Slide";
   /* Remote decks added before (from the minutes) are kept, after the files. */
@@ -1130,14 +1150,6 @@ int pb_slides_scan_ex(pb_library *lib, const char *slide_dir_rel, const pb_slide
 
   pb_buf dir = PB_BUF_INIT;
   pb_buf_printf(&dir, "%s/%s", lib->root, slide_dir_rel);
-  pb_deck_ctx ctx = {0};
-  ctx.lib = lib;
-  ctx.thumb_dir = opt && opt->thumb_dir
-                      ? opt->thumb_dir
-                      : pb_arena_printf(lib->arena, "%s/build/cache/thumbs", lib->root);
-  ctx.in_process = opt && opt->in_process;
-  ctx.no_browser = opt && opt->no_browser;
-
   char **names = NULL;
   size_t nnames = 0, nknown = 0;
   const char **known = NULL;
@@ -1181,13 +1193,13 @@ int pb_slides_scan_ex(pb_library *lib, const char *slide_dir_rel, const pb_slide
         pb_note(file.data, 0, "presenter %s is read from the file name; no card names them",
                 s->presenter);
     }
-    read_deck(&ctx, s, file.data);
   }
   for (size_t i = 0; i < nbefore; i++)
     if (before[i].url) *PB_PUSH(lib->arena, lib->slides, lib->nslides, lib->capslides) = before[i];
   add_remote_from_cards(lib);
   link_decks(lib);
   if (rc == 0) rc = (int)nnames;
+  if (!(opt && opt->names_only)) pb_slides_read(lib, opt);
 
   free(known);
   pb_buf_free(&file);

@@ -51,6 +51,11 @@ typedef struct {
    * Slide/, or Slide/ itself a link); otherwise such a deck is left out of
    * the index with a warning (--allow-outside, the command line's) */
   int allow_outside;
+  /* Scan names only: date, presenter, topic and the links with the cards,
+   * which is all a booklet without a slide index or presenter appendix
+   * draws; pb_slides_read reads the contents later when an output needs
+   * them. */
+  int names_only;
 } pb_slides_options;
 
 /* Scans <lib->root>/<slide_dir_rel> (NULL means "Slide"; not recursive;
@@ -89,6 +94,13 @@ typedef struct {
  * or PB_EIO when it exists but cannot be read. */
 int pb_slides_scan(pb_library *lib, const char *slide_dir_rel);
 int pb_slides_scan_ex(pb_library *lib, const char *slide_dir_rel, const pb_slides_options *opt);
+
+/* Reads what each deck file in lib->slides holds (slide count, titles,
+ * thumbnail; the .pptx, PDF and HTML readers above), for decks scanned with
+ * names_only; a deck already read is skipped, so a second call costs
+ * nothing. opt as for pb_slides_scan_ex (names_only ignored; NULL for the
+ * defaults). Warnings name the deck; nothing is returned. */
+void pb_slides_read(pb_library *lib, const pb_slides_options *opt);
 
 /* Adds a deck that lives at a URL (Google Slides, a web page) unless one
  * with the same address (fragment and query aside; for Google Slides the

@@ -19,3 +19,7 @@ set_tests_properties(slides-pptx slides-corpus PROPERTIES SKIP_RETURN_CODE 77)
 add_test(NAME slides-html-relative-cache
   COMMAND ${PB_TESTS}/slides/relative_cache.sh ${PB_BIN} ${PB_ROOT} ${CMAKE_BINARY_DIR}/slides-relcache)
 set_tests_properties(slides-html-relative-cache PROPERTIES SKIP_RETURN_CODE 77)
+# Deck contents only for the outputs that draw them (issue 25).
+add_test(NAME slides-lazy
+  COMMAND ${PB_TESTS}/slides/lazy_decks.sh ${PB_BIN} ${PB_ROOT} ${CMAKE_BINARY_DIR}/slides-lazy)
+set_tests_properties(slides-lazy PROPERTIES TIMEOUT 120 LABELS slides)

@@ -30,7 +30,7 @@ static void scan_one(const char *root, const char *thumbs, const char *path, con
   fwrite(data, 1, size, f);
   fclose(f);
   pb_library *lib = pb_library_new(root);
-  pb_slides_options opt = {thumbs, 1, 1, 0};
+  pb_slides_options opt = {.thumb_dir = thumbs, .in_process = 1, .no_browser = 1};
   pb_slides_scan_ex(lib, "Slide", &opt);
   pb_library_free(lib);
   remove(path);

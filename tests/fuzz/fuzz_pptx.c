@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fwrite(data, 1, size, f);
   fclose(f);
   pb_library *lib = pb_library_new(root);
-  pb_slides_options opt = {thumbs, 0, 0, 0};
+  pb_slides_options opt = {.thumb_dir = thumbs, .in_process = 0, .no_browser = 0};
   pb_slides_scan_ex(lib, "Slide", &opt);
   pb_library_free(lib);
   pb_diag_reset();

@@ -266,7 +266,7 @@ static int test_pptx(const char *root, const char *thumb_src) {
 
   char thumbs[4096];
   snprintf(thumbs, sizeof thumbs, "%s/../thumbs/a/b", root);
-  pb_slides_options opt = {thumbs, 0, 1, 0};
+  pb_slides_options opt = {.thumb_dir = thumbs, .in_process = 0, .no_browser = 1};
   pb_diag_reset();
   int n = pb_slides_scan_ex(lib, NULL, &opt);
   int warnings = pb_diag_warnings();
@@ -356,7 +356,7 @@ static int test_pptx(const char *root, const char *thumb_src) {
   /* A thumbnail directory that cannot be made: a warning, decks still listed. */
   char blocked[4096];
   snprintf(blocked, sizeof blocked, "%s/Slide/组会分享模板.pdf/thumbs", root);
-  pb_slides_options bad = {blocked, 0, 1, 0};
+  pb_slides_options bad = {.thumb_dir = blocked, .in_process = 0, .no_browser = 1};
   pb_diag_reset();
   n = pb_slides_scan_ex(lib, NULL, &bad);
   vpt = find_deck(lib, "[Visual-Prompt-Tuning]-张伟-20241206.pptx");
@@ -412,7 +412,7 @@ static int test_corpus(const char *corpus, const char *thumbs) {
   pb_diag_set_quiet(0);
   printf("%zu cards read\n", lib->nentries);
 
-  pb_slides_options opt = {thumbs, 0, 0, 0};
+  pb_slides_options opt = {.thumb_dir = thumbs, .in_process = 0, .no_browser = 0};
   int n = pb_slides_scan_ex(lib, "Slide", &opt);
   CHECK(n == (int)nwant, "corpus: %d decks, want %zu", n, nwant);
   printf("%-66s %-10s %-8s %-46s %6s %s\n", "deck", "date", "who", "topic", "slides", "cards");
@@ -510,7 +510,7 @@ static int test_xml(void) {
 /* ---- PDF and HTML decks of a library (the sample's Slide/) ------------ */
 static int test_decks(const char *root, const char *thumbs) {
   pb_library *lib = pb_library_new(root);
-  pb_slides_options opt = {thumbs, 0, 1, 0}; /* no browser: that is the e2e test's */
+  pb_slides_options opt = {.thumb_dir = thumbs, .in_process = 0, .no_browser = 1}; /* no browser: that is the e2e test's */
   int n = pb_slides_scan_ex(lib, "Slide", &opt);
   CHECK(n > 0, "no decks under %s/Slide", root);
   size_t pdfs = 0;
