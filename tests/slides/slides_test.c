@@ -510,7 +510,9 @@ static int test_xml(void) {
 /* ---- PDF and HTML decks of a library (the sample's Slide/) ------------ */
 static int test_decks(const char *root, const char *thumbs) {
   pb_library *lib = pb_library_new(root);
-  pb_slides_options opt = {.thumb_dir = thumbs, .in_process = 0, .no_browser = 1}; /* no browser: that is the e2e test's */
+  pb_slides_options opt = {.thumb_dir = thumbs,
+                           .in_process = 0,
+                           .no_browser = 1}; /* no browser: that is the e2e test's */
   int n = pb_slides_scan_ex(lib, "Slide", &opt);
   CHECK(n > 0, "no decks under %s/Slide", root);
   size_t pdfs = 0;
