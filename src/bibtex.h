@@ -19,6 +19,7 @@
 #include "biblio.h"
 #include "mem.h"
 #include "model.h"
+#include "output.h"
 #include "plan.h"
 
 /* The largest bibliography file read (bytes). */
@@ -76,7 +77,8 @@ void pb_csljson_write(const pb_entry *const *entries, const char *const *keys, s
  * pb_biblio_keys over the whole library (so a selection keeps the keys of
  * the full bibliography): BibTeX, or CSL-JSON when csl is set. */
 void pb_bib_export_buf(const pb_plan *plan, pb_buf *out, int csl);
-/* The same written to path atomically; PB_OK, or PB_EIO reported. */
-int pb_bib_export(const pb_plan *plan, const char *path, int csl);
+/* The same written to path under the output rule (output.h); PB_OK, or
+ * PB_EIO reported. */
+int pb_bib_export(const pb_plan *plan, const char *path, int csl, const pb_output_rules *rules);
 
 #endif

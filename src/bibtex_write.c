@@ -11,6 +11,7 @@
 
 #include "bibtex.h"
 #include "diag.h"
+#include "output.h"
 #include "plan.h"
 
 int pb_bibtex_is_conference(const char *venue) {
@@ -184,11 +185,10 @@ void pb_bib_export_buf(const pb_plan *plan, pb_buf *out, int csl) {
   pb_arena_free(a);
 }
 
-int pb_bib_export(const pb_plan *plan, const char *path, int csl) {
+int pb_bib_export(const pb_plan *plan, const char *path, int csl, const pb_output_rules *rules) {
   pb_buf out = PB_BUF_INIT;
   pb_bib_export_buf(plan, &out, csl);
-  int rc = pb_write_file_atomic(path, out.data ? out.data : "", out.len) == 0 ? PB_OK : PB_EIO;
-  if (rc != PB_OK) pb_error(path, 0, "cannot write: %s", strerror(errno));
+  int rc = pb_output_write(path, out.data ? out.data : "", out.len, rules) == 0 ? PB_OK : PB_EIO;
   pb_buf_free(&out);
   return rc;
 }

@@ -517,8 +517,9 @@ static const tex_figure *use_figure(tex *T, const char *path) {
     const char *name =
         pb_arena_printf(T->arena, "%s/fig-%03d.%s", FIGURE_DIR, T->nfig_files + 1, ext);
     const char *dest = pb_arena_printf(T->arena, "%s/%s", T->outdir, name);
-    if (!same_contents(dest, bytes, nbytes) && pb_write_file_atomic(dest, bytes, nbytes) != 0) {
-      f->why = pb_arena_printf(T->arena, "cannot write %s: %s", dest, strerror(errno));
+    if (!same_contents(dest, bytes, nbytes) &&
+        pb_output_write(dest, bytes, nbytes, T->opt.rules) != 0) {
+      f->why = pb_arena_printf(T->arena, "cannot write %s (said above)", dest);
       goto done;
     }
     T->nfig_files++;
@@ -1141,8 +1142,7 @@ int pb_tex_write(const pb_plan *plan, const pb_tex_options *opt, const char *out
   pb_buf_puts(&doc, "\n\\end{document}\n");
 
   const char *path = pb_arena_printf(T.arena, "%s/booklet.tex", T.outdir);
-  if (pb_write_file_atomic(path, doc.data, doc.len) != 0) {
-    pb_error(path, 0, "cannot write: %s", strerror(errno));
+  if (pb_output_write(path, doc.data, doc.len, T.opt.rules) != 0) {
     rc = PB_EIO;
   } else {
     remove_stale_figures(&T);
