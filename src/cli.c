@@ -350,11 +350,19 @@ static void digest_text(const pb_plan *plan, pb_buf *out) {
       pb_buf_printf(&b, "  %s%s%s\n", e->presenter ? e->presenter : "",
                     e->presenter && e->date ? ", " : "", e->date ? e->date : "");
     /* The links written in the card (a deck matched by name is a file of
-     * the library, which a mail cannot open). */
-    for (size_t j = 0; j < c->nlinks; j++)
-      if (!c->links[j].matched)
-        pb_buf_printf(&b, "  %s: %s\n", pb_link_kind_name(c->links[j].kind),
-                      c->links[j].url ? c->links[j].url : "");
+     * the library, which a mail cannot open), as the plan resolved them: a
+     * web address, a file of the library by its path, and nothing of what
+     * the link policy refuses (a mail client would make it clickable). */
+    for (size_t j = 0; j < c->nlinks; j++) {
+      const pb_plan_link *l = &c->links[j];
+      if (l->matched) continue;
+      const char *shown = l->target && l->target_kind == PB_PLAN_TARGET_URI ? l->target
+                          : l->local ? l->local
+                                     : "(not shown: only http, https and mailto links are)";
+      /* a library file named "x:..." must not read as a scheme */
+      pb_buf_printf(&b, "  %s: %s%s\n", pb_link_kind_name(l->kind),
+                    shown == l->local && strchr(shown, ':') ? "./" : "", shown);
+    }
     pb_buf_putc(&b, '\n');
   }
   *out = b;
@@ -492,7 +500,19 @@ static int prepare(render *R) {
   /* The LaTeX export has no deck index. */
   if (R->tex || R->bib) po.appendix_slides = 0;
   if (R->bib) po.appendix_presenters = 0;
-  R->rel = root_from_output(R->root, R->output);
+  if (R->tex) {
+    /* the links of booklet.tex lead from its own directory (made now, the
+     * output having passed the checks above) */
+    if (pb_mkdir_p(R->output) != 0) {
+      pb_error(R->output, 0, "cannot create directory: %s", strerror(errno));
+      return PB_EXIT_FINDINGS;
+    }
+    char *tex_file = pb_cli_join(R->output, "booklet.tex");
+    R->rel = root_from_output(R->root, tex_file);
+    free(tex_file);
+  } else {
+    R->rel = root_from_output(R->root, R->output);
+  }
   po.root_prefix = R->rel;
   R->plan = pb_plan_build(R->lib, &po);
   if (R->plan->selected && R->plan->nincluded == 0 && R->mo.wanted) {
