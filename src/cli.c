@@ -541,8 +541,10 @@ static const char *summary_counts(char *buf, size_t len) {
 
 static int write_bib(render *R) {
   if (pb_bib_export(R->plan, R->output, 0, &R->rules) != PB_OK) return PB_EXIT_FINDINGS;
-  pb_info("paperbook: wrote %s: %zu papers\n", R->output, R->plan->ncards);
-  return PB_EXIT_OK;
+  char counts[64];
+  pb_info("paperbook: wrote %s: %zu papers (%s)\n", R->output, R->plan->ncards,
+          summary_counts(counts, sizeof counts));
+  return pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
 }
 
 static int write_tex(render *R) {
@@ -801,7 +803,9 @@ static int cmd_dump(int argc, char **argv) {
     }
     fwrite(out.data, 1, out.len, stdout);
     pb_buf_free(&out);
-    rc = PB_EXIT_OK;
+    /* any error printed (a bibliography refused, a card left out) means
+     * exit 1, as for build */
+    rc = pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
   }
   pb_library_free(lib);
   pb_config_free(&cfg);

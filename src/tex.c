@@ -94,7 +94,13 @@ typedef struct {
   int nfig_files;
   const char **chapters; /* chapter names (escaped) for pdfkeywords */
   size_t nchapters, capchapters;
+  unsigned text_steps; /* characters written, for break_long_line */
 } tex;
+
+/* TeX reads its input a line at a time into a buffer of 200,000 bytes
+ * (buf_size in texmf.cnf): a paragraph written on one line longer than
+ * that stops xelatex. Lines of text are kept under this length. */
+#define TEX_MAX_LINE 4096
 
 /* ==== fonts: which characters survive ================================= */
 
@@ -203,11 +209,21 @@ enum {
 };
 
 /* Appends s[0..len) as LaTeX that prints exactly s. */
+/* Ends the line of b when it has grown past TEX_MAX_LINE bytes, with "%"
+ * (a comment: the line end adds no space, and TeX skips the next line's
+ * leading blanks). Called between whole characters and escapes, so it never
+ * splits a command; looks back at most TEX_MAX_LINE bytes every 256th call. */
+static void break_long_line(tex *T, pb_buf *b) {
+  if ((++T->text_steps & 255) != 0 || b->len < TEX_MAX_LINE) return;
+  if (!memchr(b->data + b->len - TEX_MAX_LINE, '\n', TEX_MAX_LINE)) pb_buf_puts(b, "%\n");
+}
+
 static void put_text(tex *T, pb_buf *b, const char *s, size_t len, int mode) {
   size_t i = 0;
   int after_space = 0;
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
+    break_long_line(T, b);
     if (mode == ESC_TITLE && (c == ' ' || c == '\t' || c == '\n')) {
       pb_buf_puts(b, after_space ? "\\ " : " ");
       after_space = 1;

@@ -27,6 +27,12 @@ if(Python3_FOUND)
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/link_outputs.py ${PB_BIN}
             ${PB_TESTS}/safety/scan_links.py ${CMAKE_BINARY_DIR}/safety-link-outputs)
   set_tests_properties(safety-link-outputs PROPERTIES TIMEOUT 300 LABELS safety)
+  # issue 20, hole 9: exit 1 on an export's error, unique BibTeX keys, short
+  # LaTeX lines, minutes without a year, dangerous links in the minutes
+  add_test(NAME safety-exports-small
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/exports_small.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-exports-small)
+  set_tests_properties(safety-exports-small PROPERTIES TIMEOUT 300 LABELS safety)
   # fonts: in paperbook.yml naming files outside the library
   add_test(NAME safety-font-confine
     COMMAND ${PB_TESTS}/safety/font_confine.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-font-confine)
