@@ -138,7 +138,15 @@ int pb_confine_output(const char *path, const char *root, int from_library, int 
   if (allow_outside) return 0;
   struct stat lst;
   int is_link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
-  if ((from_library || is_link || lexically_inside(path, root)) && outside(path, root)) {
+  /* a path the user gave that names a place in the library: judged when
+   * its directory exists (else the writer says it does not) */
+  int lexical = !from_library && !is_link && lexically_inside(path, root);
+  if (lexical) {
+    char *rp = pb_confine_resolve(path);
+    lexical = rp != NULL;
+    free(rp);
+  }
+  if ((from_library || is_link || lexical) && outside(path, root)) {
     if (from_library && cfg_file)
       pb_error(cfg_file, 0,
                "output '%s' is outside the library root; not written (--allow-outside on the "
