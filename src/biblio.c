@@ -568,6 +568,29 @@ static void suffix(pb_buf *b, size_t k) {
     pb_buf_printf(b, "z%zu", k);
 }
 
+/* A set of strings (borrowed), open addressing: for the keys taken. */
+typedef struct {
+  const char **slot;
+  size_t mask;
+} strset;
+
+static void strset_init(strset *t, size_t n) {
+  size_t cap = 16;
+  while (cap < 4 * n + 4) cap *= 2; /* room for every key and its suffixed form */
+  t->slot = pb_xcalloc(cap, sizeof *t->slot);
+  t->mask = cap - 1;
+}
+
+static size_t strset_find(const strset *t, const char *s) {
+  size_t i = (size_t)pb_hash64(s, strlen(s), 0) & t->mask;
+  while (t->slot[i] && strcmp(t->slot[i], s) != 0) i = (i + 1) & t->mask;
+  return i;
+}
+
+static int strset_has(const strset *t, const char *s) { return t->slot[strset_find(t, s)] != NULL; }
+static void strset_add(strset *t, const char *s) { t->slot[strset_find(t, s)] = s; }
+static void strset_free(strset *t) { free(t->slot); }
+
 const char **pb_biblio_keys(pb_arena *a, const pb_library *lib) {
   size_t n = lib->nentries;
   const char **keys = pb_arena_alloc(a, (n ? n : 1) * sizeof *keys);
@@ -591,31 +614,30 @@ const char **pb_biblio_keys(pb_arena *a, const pb_library *lib) {
     keys[i] = pb_arena_strdup(a, b.data);
   }
   /* Repeats, in library order: the first keeps its key, later ones get
-   * b, c, ...; further passes catch a suffixed key that met another. */
+   * b, c, ... skipping every suffixed key that is taken or that another
+   * entry has as its own key, so that no two entries share a key. */
+  strset taken;
+  strset_init(&taken, n);
+  for (size_t i = 0; i < n; i++) strset_add(&taken, keys[i]);
+  size_t *ord = sorted_order(keys, n);
   const char **base = pb_xmalloc((n ? n : 1) * sizeof *base);
-  for (int pass = 0; pass < 4; pass++) {
-    memcpy(base, keys, n * sizeof *base);
-    size_t *ord = sorted_order(base, n);
-    int changed = 0;
-    for (size_t i = 1, run = 0; i < n; i++) {
-      if (strcmp(base[ord[i]], base[ord[i - 1]]) != 0) {
-        run = 0;
-        continue;
-      }
-      run++;
+  memcpy(base, keys, n * sizeof *base);
+  for (size_t i = 1, k = 0; i < n; i++) {
+    if (strcmp(base[ord[i]], base[ord[i - 1]]) != 0) {
+      k = 0;
+      continue;
+    }
+    do {
       pb_buf_reset(&b);
       pb_buf_puts(&b, base[ord[i]]);
-      if (pass == 3)
-        pb_buf_printf(&b, "x%zu", ord[i]);
-      else
-        suffix(&b, run);
-      keys[ord[i]] = pb_arena_strdup(a, b.data);
-      changed = 1;
-    }
-    free(ord);
-    if (!changed) break;
+      suffix(&b, ++k);
+    } while (strset_has(&taken, b.data));
+    keys[ord[i]] = pb_arena_strdup(a, b.data);
+    strset_add(&taken, keys[ord[i]]);
   }
+  free(ord);
   free(base);
+  strset_free(&taken);
   pb_buf_free(&b);
   return keys;
 }

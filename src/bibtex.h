@@ -19,6 +19,7 @@
 #include "biblio.h"
 #include "mem.h"
 #include "model.h"
+#include "output.h"
 #include "plan.h"
 
 /* The largest bibliography file read (bytes). */
@@ -64,19 +65,21 @@ int pb_bibtex_is_conference(const char *venue);
 char *pb_bibtex_note(const pb_entry *e);
 
 /* Appends lib's entries as BibTeX to out (entries[0..n) in that order;
- * keys[i] is the key of entries[i]). */
-void pb_bibtex_write(const pb_entry *const *entries, const char *const *keys, size_t n,
-                     pb_buf *out);
+ * keys[i] is the key of entries[i], urls[i] its paper link as the plan
+ * decided it (pb_plan_card.paper), NULL for none; urls may be NULL). */
+void pb_bibtex_write(const pb_entry *const *entries, const char *const *keys,
+                     const char *const *urls, size_t n, pb_buf *out);
 
-/* Appends lib's entries as a CSL-JSON array. */
-void pb_csljson_write(const pb_entry *const *entries, const char *const *keys, size_t n,
-                      pb_buf *out);
+/* Appends lib's entries as a CSL-JSON array (keys and urls as above). */
+void pb_csljson_write(const pb_entry *const *entries, const char *const *keys,
+                      const char *const *urls, size_t n, pb_buf *out);
 
 /* The cards of a plan (plan.h: the selection, in library order), keyed by
  * pb_biblio_keys over the whole library (so a selection keeps the keys of
  * the full bibliography): BibTeX, or CSL-JSON when csl is set. */
 void pb_bib_export_buf(const pb_plan *plan, pb_buf *out, int csl);
-/* The same written to path atomically; PB_OK, or PB_EIO reported. */
-int pb_bib_export(const pb_plan *plan, const char *path, int csl);
+/* The same written to path under the output rule (output.h); PB_OK, or
+ * PB_EIO reported. */
+int pb_bib_export(const pb_plan *plan, const char *path, int csl, const pb_output_rules *rules);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "bibtex.h"
 #include "diag.h"
+#include "output.h"
 #include "plan.h"
 
 int pb_bibtex_is_conference(const char *venue) {
@@ -101,16 +102,7 @@ static int needs_group(const char *name) {
   return 0;
 }
 
-static const char *paper_link(const pb_entry *e) {
-  for (size_t i = 0; i < e->nlinks; i++)
-    if (e->links[i].kind == PB_LINK_PAPER && e->links[i].url && !e->links[i].local &&
-        (strncasecmp(e->links[i].url, "http://", 7) == 0 ||
-         strncasecmp(e->links[i].url, "https://", 8) == 0))
-      return e->links[i].url;
-  return NULL;
-}
-
-static void write_entry(pb_buf *b, const pb_entry *e, const char *key) {
+static void write_entry(pb_buf *b, const pb_entry *e, const char *key, const char *url) {
   int arxiv_only = !e->venue || strcasecmp(e->venue, "arXiv") == 0;
   int full = e->nauthors && e->year > 0 && !arxiv_only;
   const char *type = !full                               ? "misc"
@@ -150,7 +142,6 @@ static void write_entry(pb_buf *b, const pb_entry *e, const char *key) {
     field_raw(b, "eprint", e->arxiv);
     pb_buf_puts(b, "  archiveprefix = {arXiv},\n");
   }
-  const char *url = paper_link(e);
   if (url) field_raw(b, "url", url);
   char *note = pb_bibtex_note(e);
   if (note) {
@@ -160,11 +151,11 @@ static void write_entry(pb_buf *b, const pb_entry *e, const char *key) {
   pb_buf_puts(b, "}\n\n");
 }
 
-void pb_bibtex_write(const pb_entry *const *entries, const char *const *keys, size_t n,
-                     pb_buf *out) {
+void pb_bibtex_write(const pb_entry *const *entries, const char *const *keys,
+                     const char *const *urls, size_t n, pb_buf *out) {
   pb_buf_puts(out, "% Written by paperbook: one entry per paper card.\n"
                    "% Encoding: UTF-8.\n\n");
-  for (size_t i = 0; i < n; i++) write_entry(out, entries[i], keys[i]);
+  for (size_t i = 0; i < n; i++) write_entry(out, entries[i], keys[i], urls ? urls[i] : NULL);
 }
 
 void pb_bib_export_buf(const pb_plan *plan, pb_buf *out, int csl) {
@@ -173,22 +164,24 @@ void pb_bib_export_buf(const pb_plan *plan, pb_buf *out, int csl) {
   size_t n = plan->ncards;
   const pb_entry **v = pb_arena_alloc(a, (n + 1) * sizeof *v);
   const char **keys = pb_arena_alloc(a, (n + 1) * sizeof *keys);
+  const char **urls = pb_arena_alloc(a, (n + 1) * sizeof *urls);
   for (size_t i = 0; i < n; i++) {
     v[i] = plan->cards[i].entry;
     keys[i] = all[v[i]->index];
+    /* the plan's paper link (an http(s) URL under the link policy) */
+    urls[i] = plan->cards[i].paper ? plan->cards[i].paper->target : NULL;
   }
   if (csl)
-    pb_csljson_write(v, keys, n, out);
+    pb_csljson_write(v, keys, urls, n, out);
   else
-    pb_bibtex_write(v, keys, n, out);
+    pb_bibtex_write(v, keys, urls, n, out);
   pb_arena_free(a);
 }
 
-int pb_bib_export(const pb_plan *plan, const char *path, int csl) {
+int pb_bib_export(const pb_plan *plan, const char *path, int csl, const pb_output_rules *rules) {
   pb_buf out = PB_BUF_INIT;
   pb_bib_export_buf(plan, &out, csl);
-  int rc = pb_write_file_atomic(path, out.data ? out.data : "", out.len) == 0 ? PB_OK : PB_EIO;
-  if (rc != PB_OK) pb_error(path, 0, "cannot write: %s", strerror(errno));
+  int rc = pb_output_write(path, out.data ? out.data : "", out.len, rules) == 0 ? PB_OK : PB_EIO;
   pb_buf_free(&out);
   return rc;
 }

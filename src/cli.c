@@ -23,6 +23,7 @@
 #include "images.h"
 #include "layout.h"
 #include "mail.h"
+#include "output.h"
 #include "model.h"
 #include "pdf.h"
 #include "plan.h"
@@ -379,24 +380,29 @@ static void digest_text(const pb_plan *plan, pb_buf *out) {
       pb_buf_printf(&b, "  %s%s%s\n", e->presenter ? e->presenter : "",
                     e->presenter && e->date ? ", " : "", e->date ? e->date : "");
     /* The links written in the card (a deck matched by name is a file of
-     * the library, which a mail cannot open). */
-    for (size_t j = 0; j < c->nlinks; j++)
-      if (!c->links[j].matched)
-        pb_buf_printf(&b, "  %s: %s\n", pb_link_kind_name(c->links[j].kind),
-                      c->links[j].url ? c->links[j].url : "");
+     * the library, which a mail cannot open), as the plan resolved them: a
+     * web address, a file of the library by its path, and nothing of what
+     * the link policy refuses (a mail client would make it clickable). */
+    for (size_t j = 0; j < c->nlinks; j++) {
+      const pb_plan_link *l = &c->links[j];
+      if (l->matched) continue;
+      const char *shown = l->target && l->target_kind == PB_PLAN_TARGET_URI ? l->target
+                          : l->local ? l->local
+                                     : "(not shown: only http, https and mailto links are)";
+      /* a library file named "x:..." must not read as a scheme */
+      pb_buf_printf(&b, "  %s: %s%s\n", pb_link_kind_name(l->kind),
+                    shown == l->local && strchr(shown, ':') ? "./" : "", shown);
+    }
     pb_buf_putc(&b, '\n');
   }
   *out = b;
 }
 
 /* Writes the plain-text summary of a digest, to paste into a mail. */
-static int write_digest_text(const pb_plan *plan, const char *path) {
+static int write_digest_text(const pb_plan *plan, const char *path, const pb_output_rules *rules) {
   pb_buf b = PB_BUF_INIT;
   digest_text(plan, &b);
-  /* renamed into place: a symbolic link committed at path is replaced, not
-   * followed */
-  int ok = pb_write_file_atomic(path, b.data ? b.data : "", b.len) == 0;
-  if (!ok) pb_error(path, 0, "cannot write: %s", strerror(errno));
+  int ok = pb_output_write(path, b.data ? b.data : "", b.len, rules) == 0;
   pb_buf_free(&b);
   return ok ? PB_OK : PB_EIO;
 }
@@ -404,7 +410,8 @@ static int write_digest_text(const pb_plan *plan, const char *path) {
 /* The digest as a message (--mail, --send): the text list as above and the
  * plan's cards. */
 static int mail_digest(const pb_mail_options *mo, const pb_config *cfg, const pb_plan *plan,
-                       const char *pdf, const cli_options *o, long long created) {
+                       const char *pdf, const cli_options *o, long long created,
+                       const pb_output_rules *rules) {
   pb_mail_input in = {0};
   pb_buf text = PB_BUF_INIT;
   digest_text(plan, &text);
@@ -414,6 +421,7 @@ static int mail_digest(const pb_mail_options *mo, const pb_config *cfg, const pb
   in.since = o->since_iso;
   in.until = o->until_iso;
   in.created = created;
+  in.rules = rules;
   int rc = pb_mail_digest(mo, cfg, &in);
   pb_buf_free(&text);
   return rc;
@@ -428,6 +436,7 @@ typedef struct {
   long long created; /* SOURCE_DATE_EPOCH or now */
   int finished;      /* nothing more to do (exit code already decided) */
   char *root, *output, *rel;
+  pb_output_rules rules; /* for every file written (output.h) */
   pb_config cfg;
   pb_library *lib;
   pb_plan *plan;
@@ -501,6 +510,10 @@ static int prepare(render *R) {
     pb_error(NULL, 0, "--format tex writes a directory; -o - is for a PDF");
     return PB_EXIT_USAGE;
   }
+  R->rules.root = R->root;
+  R->rules.from_library = !R->o.output;
+  R->rules.allow_outside = R->o.allow_outside;
+  R->rules.cfg_file = !R->o.output && R->cfg.output ? R->cfg.path : NULL;
   if (strcmp(R->output, "-") != 0 &&
       pb_confine_output(R->output, R->root, !R->o.output, R->o.allow_outside,
                         !R->o.output && R->cfg.output ? R->cfg.path : NULL) != 0)
@@ -519,7 +532,19 @@ static int prepare(render *R) {
   if (R->bib) po.appendix_presenters = 0;
   /* Deck contents only for the outputs that draw them. */
   if (po.appendix_slides || po.appendix_presenters) pb_cli_read_decks(&R->o, R->lib, R->root);
-  R->rel = root_from_output(R->root, R->output);
+  if (R->tex) {
+    /* the links of booklet.tex lead from its own directory (made now, the
+     * output having passed the checks above) */
+    if (pb_mkdir_p(R->output) != 0) {
+      pb_error(R->output, 0, "cannot create directory: %s", strerror(errno));
+      return PB_EXIT_FINDINGS;
+    }
+    char *tex_file = pb_cli_join(R->output, "booklet.tex");
+    R->rel = root_from_output(R->root, tex_file);
+    free(tex_file);
+  } else {
+    R->rel = root_from_output(R->root, R->output);
+  }
   po.root_prefix = R->rel;
   R->plan = pb_plan_build(R->lib, &po);
   if (R->plan->selected && R->plan->nincluded == 0 && R->mo.wanted) {
@@ -547,9 +572,11 @@ static const char *summary_counts(char *buf, size_t len) {
 }
 
 static int write_bib(render *R) {
-  if (pb_bib_export(R->plan, R->output, 0) != PB_OK) return PB_EXIT_FINDINGS;
-  pb_info("paperbook: wrote %s: %zu papers\n", R->output, R->plan->ncards);
-  return PB_EXIT_OK;
+  if (pb_bib_export(R->plan, R->output, 0, &R->rules) != PB_OK) return PB_EXIT_FINDINGS;
+  char counts[64];
+  pb_info("paperbook: wrote %s: %zu papers (%s)\n", R->output, R->plan->ncards,
+          summary_counts(counts, sizeof counts));
+  return pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
 }
 
 static int write_tex(render *R) {
@@ -557,6 +584,7 @@ static int write_tex(render *R) {
   memset(&to, 0, sizeof to);
   to.letter = R->letter;
   to.print = R->o.print;
+  to.rules = &R->rules;
   /* figures/ in a directory the library chose must be the library's own */
   char *figs = pb_cli_join(R->output, "figures");
   int bad = !R->o.output &&
@@ -629,9 +657,10 @@ static void show_layout(render *R, const pb_doc *doc) {
   if (R->o.dump_layout) {
     pb_buf lb = PB_BUF_INIT;
     pb_doc_dump(doc, &lb);
-    FILE *lf = fopen(R->o.dump_layout, "wb");
-    if (!lf || fwrite(lb.data, 1, lb.len, lf) != lb.len || fclose(lf) != 0)
-      pb_error(R->o.dump_layout, 0, "cannot write the layout dump: %s", strerror(errno));
+    pb_output_rules mine = R->rules; /* the user's path */
+    mine.from_library = 0;
+    mine.cfg_file = NULL;
+    pb_output_write(R->o.dump_layout, lb.data ? lb.data : "", lb.len, &mine);
     pb_buf_free(&lb);
   }
 }
@@ -690,7 +719,7 @@ static int after_pdf(render *R, const pb_doc *doc) {
     size_t n = strlen(R->output);
     pb_buf_append(&tp, R->output, n > 4 && strcmp(R->output + n - 4, ".pdf") == 0 ? n - 4 : n);
     pb_buf_puts(&tp, ".txt");
-    int rc = write_digest_text(R->plan, tp.data);
+    int rc = write_digest_text(R->plan, tp.data, &R->rules);
     if (rc == PB_OK) pb_info("paperbook: wrote %s\n", tp.data);
     pb_buf_free(&tp);
     if (rc != PB_OK) return PB_EXIT_FINDINGS;
@@ -701,7 +730,7 @@ static int after_pdf(render *R, const pb_doc *doc) {
   /* any error printed (a card left out, a figure refused ...) means exit 1 */
   int exit_code = pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
   if (R->cmd == CMD_DIGEST && R->mo.wanted && exit_code == PB_EXIT_OK)
-    exit_code = mail_digest(&R->mo, &R->cfg, R->plan, R->output, &R->o, R->created);
+    exit_code = mail_digest(&R->mo, &R->cfg, R->plan, R->output, &R->o, R->created, &R->rules);
   return exit_code;
 }
 
@@ -807,7 +836,9 @@ static int cmd_dump(int argc, char **argv) {
     }
     fwrite(out.data, 1, out.len, stdout);
     pb_buf_free(&out);
-    rc = PB_EXIT_OK;
+    /* any error printed (a bibliography refused, a card left out) means
+     * exit 1, as for build */
+    rc = pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
   }
   pb_library_free(lib);
   pb_config_free(&cfg);

@@ -32,13 +32,34 @@ static const str_key font_keys[] = {
 
 static const str_key mail_keys[] = {
     STRKEY("from", mail_from),
-    STRKEY("server", mail_server),
-    STRKEY("user", mail_user),
     STRKEY("subject", mail_subject),
     STRKEY("booklet_url", mail_booklet_url),
-    STRKEY("password_env", mail_password_env),
-    STRKEY("ca_file", mail_ca_file),
 };
+
+/* Where the login goes and with what: the user's settings only (the
+ * command line, PAPERBOOK_SMTP*), never a library's, which could name its
+ * own server, a CA of its own or another variable (GITHUB_TOKEN) as the
+ * password, and so take the secret. */
+static const struct {
+  const char *key, *instead;
+} user_only_mail_keys[] = {
+    {"server", "--smtp URL or PAPERBOOK_SMTP"},
+    {"user", "--smtp-user NAME or PAPERBOOK_SMTP_USER"},
+    {"password_env", "PAPERBOOK_SMTP_PASSWORD or ~/.netrc"},
+    {"ca_file", "--smtp-ca FILE or PAPERBOOK_SMTP_CA"},
+};
+
+static int user_only_mail_key(const pb_config *cfg, const char *key, int line) {
+  for (size_t i = 0; i < sizeof user_only_mail_keys / sizeof *user_only_mail_keys; i++)
+    if (strcmp(key, user_only_mail_keys[i].key) == 0) {
+      pb_warn(cfg->path, line,
+              "mail '%s' is not read from a library's paperbook.yml (it could send your "
+              "password elsewhere); ignored: use %s",
+              key, user_only_mail_keys[i].instead);
+      return 1;
+    }
+  return 0;
+}
 
 static const char *scalar(yaml_node_t *n) {
   return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
@@ -126,6 +147,7 @@ static void read_mail(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int 
     const char *mkey = scalar(mk);
     int mline = (int)mk->start_mark.line + 1;
     if (mkey && set_str(cfg, mail_keys, sizeof mail_keys / sizeof *mail_keys, mkey, mv)) continue;
+    if (mkey && user_only_mail_key(cfg, mkey, mline)) continue;
     if (mkey && strcmp(mkey, "to") == 0)
       read_list(cfg, doc, mv, "to", &cfg->mail_to, &cfg->nmail_to, &cfg->capmail_to);
     else if (mkey && strcmp(mkey, "cc") == 0)
@@ -141,12 +163,12 @@ static void read_mail(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int 
     } else if (mkey && strcmp(mkey, "password") == 0)
       /* a warning like every ignored setting: an error means exit 1 */
       pb_warn(cfg->path, mline,
-              "a password is never read from paperbook.yml (ignored): set the variable named "
-              "by password_env (default PAPERBOOK_SMTP_PASSWORD) or use ~/.netrc");
+              "a password is never read from paperbook.yml (ignored): set "
+              "PAPERBOOK_SMTP_PASSWORD or use ~/.netrc");
     else
       pb_warn(cfg->path, mline,
-              "unknown mail setting '%s' (known: from, to, cc, server, user, subject, "
-              "booklet_url, password_env, ca_file, timeout); ignored",
+              "unknown mail setting '%s' (known: from, to, cc, subject, booklet_url, "
+              "timeout); ignored",
               mkey ? mkey : "?");
   }
 }

@@ -38,10 +38,9 @@ typedef struct {
   const char **appendices; /* "presenters", "slides" */
   size_t nappendices, capappendices;
   double dpi;
-  /* mail: the mailed digest (see mail.h). No password here, ever. */
-  const char *mail_from, *mail_server, *mail_user, *mail_subject, *mail_booklet_url;
-  const char *mail_password_env; /* name of the variable holding the password */
-  const char *mail_ca_file;      /* PEM CA certificates for the server's TLS */
+  /* mail: the mailed digest (see mail.h): who and what, never where the
+   * login goes (server, user, CA, password: the user's settings only). */
+  const char *mail_from, *mail_subject, *mail_booklet_url;
   const char **mail_to, **mail_cc;
   size_t nmail_to, capmail_to, nmail_cc, capmail_cc;
   int mail_timeout;

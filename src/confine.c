@@ -83,6 +83,50 @@ static int outside(const char *path, const char *root) {
   return out;
 }
 
+/* The absolute form of path without "." and ".." parts, by its text alone
+ * (nothing resolved). malloc'd. */
+static char *lexical_abs(const char *path) {
+  pb_buf in = PB_BUF_INIT;
+  if (path[0] != '/') {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd)) pb_buf_puts(&in, cwd);
+    pb_buf_putc(&in, '/');
+  }
+  pb_buf_puts(&in, path);
+  char *out = pb_xmalloc(in.len + 2);
+  size_t n = 0;
+  for (char *p = in.data; *p;) {
+    while (*p == '/') p++;
+    size_t k = strcspn(p, "/");
+    if (k == 0) break;
+    if (k == 1 && p[0] == '.') {
+    } else if (k == 2 && p[0] == '.' && p[1] == '.') {
+      while (n > 0 && out[n - 1] != '/') n--;
+      if (n > 0) n--;
+    } else {
+      out[n++] = '/';
+      memcpy(out + n, p, k);
+      n += k;
+    }
+    p += k;
+  }
+  if (n == 0) out[n++] = '/';
+  out[n] = 0;
+  pb_buf_free(&in);
+  return out;
+}
+
+/* 1 when path names a place inside root by its text (root as given or
+ * resolved): then every link on its way must keep it there. */
+static int lexically_inside(const char *path, const char *root) {
+  char *p = lexical_abs(path), *r = lexical_abs(root);
+  char rr[PATH_MAX];
+  int in = pb_confine_is_inside(r, p) || (realpath(root, rr) && pb_confine_is_inside(rr, p));
+  free(p);
+  free(r);
+  return in;
+}
+
 int pb_confine_output(const char *path, const char *root, int from_library, int allow_outside,
                       const char *cfg_file) {
   const char *what = NULL;
@@ -94,7 +138,15 @@ int pb_confine_output(const char *path, const char *root, int from_library, int 
   if (allow_outside) return 0;
   struct stat lst;
   int is_link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
-  if ((from_library || is_link) && outside(path, root)) {
+  /* a path the user gave that names a place in the library: judged when
+   * its directory exists (else the writer says it does not) */
+  int lexical = !from_library && !is_link && lexically_inside(path, root);
+  if (lexical) {
+    char *rp = pb_confine_resolve(path);
+    lexical = rp != NULL;
+    free(rp);
+  }
+  if ((from_library || is_link || lexical) && outside(path, root)) {
     if (from_library && cfg_file)
       pb_error(cfg_file, 0,
                "output '%s' is outside the library root; not written (--allow-outside on the "

@@ -19,8 +19,9 @@ int pb_confine_is_inside(const char *root_real, const char *path_real);
 
 /* Checks an output path before anything is written: it must be a regular
  * file or a new name (not a device, FIFO, socket or directory); from_library
- * (the path came from paperbook.yml) or a symbolic link at path must resolve
- * inside root unless allow_outside. Returns 0, or -1 after an error naming
+ * (the path came from paperbook.yml), a symbolic link at path, or a path
+ * inside root by its text (a committed link among its directories) must
+ * resolve inside root unless allow_outside. Returns 0, or -1 after an error naming
  * the path (and where it came from, cfg_file, when not NULL). */
 int pb_confine_output(const char *path, const char *root, int from_library, int allow_outside,
                       const char *cfg_file);

@@ -473,15 +473,8 @@ static void csl_author(pb_buf *b, const char *name) {
   }
 }
 
-static const char *paper_url(const pb_entry *e) {
-  for (size_t i = 0; i < e->nlinks; i++)
-    if (e->links[i].kind == PB_LINK_PAPER && e->links[i].url && !e->links[i].local)
-      return e->links[i].url;
-  return NULL;
-}
-
-void pb_csljson_write(const pb_entry *const *entries, const char *const *keys, size_t n,
-                      pb_buf *out) {
+void pb_csljson_write(const pb_entry *const *entries, const char *const *keys,
+                      const char *const *urls, size_t n, pb_buf *out) {
   pb_buf_puts(out, "[");
   for (size_t i = 0; i < n; i++) {
     const pb_entry *e = entries[i];
@@ -510,7 +503,7 @@ void pb_csljson_write(const pb_entry *const *entries, const char *const *keys, s
       pb_buf_puts(out, ",\n   \"DOI\": ");
       pb_buf_json_str(out, e->doi);
     }
-    const char *url = paper_url(e);
+    const char *url = urls ? urls[i] : NULL;
     if (url) {
       pb_buf_puts(out, ",\n   \"URL\": ");
       pb_buf_json_str(out, url);

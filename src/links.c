@@ -345,6 +345,13 @@ static void check_category(const pb_category *c) {
   for (size_t i = 0; i < c->nchildren; i++) check_category(c->children[i]);
 }
 
+int pb_links_check_quiet_refused(const char *raw, size_t len) {
+  pb_links_verdict v;
+  int refused = pb_links_judge(raw, len, &v) == PB_LINKS_REFUSED;
+  pb_links_verdict_free(&v);
+  return refused;
+}
+
 void pb_links_check_library(const pb_library *lib) {
   if (!lib) return;
   for (size_t i = 0; i < lib->nentries; i++) {
@@ -358,4 +365,18 @@ void pb_links_check_library(const pb_library *lib) {
     check_figures(e->figures, e->nfigures, e->file, e->line);
   }
   check_category(lib->root_category);
+  /* the minutes: talks' links and write-ups, printed by the handout */
+  for (size_t i = 0; i < lib->nsessions; i++) {
+    const pb_session *s = &lib->sessions[i];
+    for (size_t t = 0; t < s->ntalks; t++)
+      for (size_t k = 0; k < s->talks[t].nlinks; k++) {
+        const pb_link *l = &s->talks[t].links[k];
+        if (!l->local && l->url && *l->url)
+          pb_links_check(l->url, "link", s->talks[t].file ? s->talks[t].file : s->file,
+                         l->line ? l->line : s->talks[t].line);
+      }
+    for (size_t w = 0; w < s->nwriteups; w++)
+      if (s->writeups[w].url && *s->writeups[w].url)
+        pb_links_check(s->writeups[w].url, "link", s->writeups[w].file, s->writeups[w].line);
+  }
 }

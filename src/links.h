@@ -67,6 +67,10 @@ char *pb_links_file_url(const char *base, int is_repo, const char *path);
  * what is "link", "figure" ... Returns the class. */
 pb_links_class pb_links_check(const char *raw, const char *what, const char *file, int line);
 
+/* 1 when raw[0..len) is a target the policy refuses (REFUSED), no
+ * message: for readers that decide whether to keep text as a link. */
+int pb_links_check_quiet_refused(const char *raw, size_t len);
+
 /* Checks every link of the library once (cards' links, summary and
  * reference link spans, remote figures), reporting refused ones. */
 void pb_links_check_library(const pb_library *lib);

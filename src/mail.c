@@ -16,13 +16,16 @@ const char pb_mail_help[] =
     "Mail (see docs/mail.md):\n"
     "      --mail FILE.eml     also write the digest as an e-mail message: the text\n"
     "                          list, an HTML list with thumbnails, the PDF attached\n"
-    "      --send              send it over SMTP (server, sender and recipients from\n"
-    "                          the mail: block of paperbook.yml or the options below;\n"
-    "                          the password from $PAPERBOOK_SMTP_PASSWORD or ~/.netrc)\n"
+    "      --send              send it over SMTP: the server, login and CA from the\n"
+    "                          options below or $PAPERBOOK_SMTP, $PAPERBOOK_SMTP_USER,\n"
+    "                          $PAPERBOOK_SMTP_CA (never from paperbook.yml); the\n"
+    "                          password from $PAPERBOOK_SMTP_PASSWORD or ~/.netrc;\n"
+    "                          sender and recipients also from its mail: block\n"
     "      --from ADDR, --to ADDR, --cc ADDR   (--to and --cc repeatable)\n"
     "      --subject TEXT      {title} {group} {since} {until} {count} are replaced\n"
     "      --smtp URL          smtp://host:587 (STARTTLS required), smtps://host:465,\n"
-    "                          smtp+insecure://host:25 (no TLS: a relay on this machine)\n"
+    "                          smtp+insecure://127.0.0.1:25 (no TLS: a relay on this\n"
+    "                          machine; loopback addresses only)\n"
     "      --smtp-user NAME    login name (default: from the URL or ~/.netrc)\n"
     "      --booklet-url URL   link to the group's published booklet\n"
     "      --smtp-ca FILE      CA certificates (PEM) for the server's TLS\n"
@@ -302,6 +305,12 @@ static const char *default_subject(const pb_config *cfg, size_t n) {
                 : "{title} {since} — {until}: {count} papers";
 }
 
+/* A setting from the environment, NULL when unset or empty. */
+static const char *user_env(const char *name) {
+  const char *v = getenv(name);
+  return v && *v ? v : NULL;
+}
+
 /* Options first, then the mail: block; a missing sender or (for --send)
  * recipient or server is a usage error. */
 static int resolve(const pb_mail_options *mo, const pb_config *cfg, const pb_mail_input *in,
@@ -313,10 +322,10 @@ static int resolve(const pb_mail_options *mo, const pb_config *cfg, const pb_mai
   ms->cc = mo->ncc ? (const char **)mo->cc : cfg->mail_cc;
   ms->ncc = mo->ncc ? mo->ncc : cfg->nmail_cc;
   ms->booklet_url = mo->booklet_url ? mo->booklet_url : cfg->mail_booklet_url;
-  ms->smtp = mo->smtp ? mo->smtp : cfg->mail_server;
-  ms->user = mo->user ? mo->user : cfg->mail_user;
-  ms->ca_file = mo->ca_file ? mo->ca_file : cfg->mail_ca_file;
-  ms->password_env = cfg->mail_password_env ? cfg->mail_password_env : "PAPERBOOK_SMTP_PASSWORD";
+  /* where the login goes: the user's options or environment only */
+  ms->smtp = mo->smtp ? mo->smtp : user_env("PAPERBOOK_SMTP");
+  ms->user = mo->user ? mo->user : user_env("PAPERBOOK_SMTP_USER");
+  ms->ca_file = mo->ca_file ? mo->ca_file : user_env("PAPERBOOK_SMTP_CA");
   ms->timeout = mo->timeout ? mo->timeout : cfg->mail_timeout ? cfg->mail_timeout : 60;
   const char *where = cfg->path ? cfg->path : "paperbook.yml";
   if (!ms->from) {
@@ -330,7 +339,9 @@ static int resolve(const pb_mail_options *mo, const pb_config *cfg, const pb_mai
     return PB_EUSAGE;
   }
   if (mo->send && !ms->smtp) {
-    pb_error(NULL, 0, "--send needs a server: --smtp URL, or 'server:' in the mail: block of %s",
+    pb_error(NULL, 0,
+             "--send needs a server: --smtp URL or PAPERBOOK_SMTP in the environment (never "
+             "from the library's %s)",
              where);
     return PB_EUSAGE;
   }
@@ -349,9 +360,11 @@ static char *eml_path(const pb_mail_options *mo, const char *pdf) {
   return pb_buf_detach(&b);
 }
 
-/* One line per message sent, beside the .eml: what cron has done. */
-static void log_sent(const char *eml, const char *msgid, const pb_mail_input *in, size_t len,
-                     size_t nrcpt) {
+/* One line per message sent, beside the .eml: what cron has done. Appended
+ * under the output rule: a link committed at its name (to ~/.bashrc) is
+ * refused. Returns 0 or -1 after an error. */
+static int log_sent(const char *eml, const char *msgid, const pb_mail_input *in, size_t len,
+                    size_t nrcpt, const pb_output_rules *rules) {
   const char *slash = strrchr(eml, '/');
   pb_buf p = PB_BUF_INIT;
   if (slash) pb_buf_append(&p, eml, (size_t)(slash - eml + 1));
@@ -361,13 +374,14 @@ static void log_sent(const char *eml, const char *msgid, const pb_mail_input *in
   struct tm tm;
   gmtime_r(&now, &tm);
   strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  FILE *f = fopen(p.data, "a");
-  if (!f ||
-      fprintf(f, "%s\t<%s>\t%s..%s\t%zu papers\t%zu bytes\t%zu recipients\t%s\n", stamp, msgid,
-              in->since, in->until[0] ? in->until : "", in->plan->ncards, len, nrcpt, eml) < 0)
-    pb_warn(p.data, 0, "cannot record the message sent: %s", strerror(errno));
-  if (f) fclose(f);
+  pb_buf line = PB_BUF_INIT;
+  pb_buf_printf(&line, "%s\t<%s>\t%s..%s\t%zu papers\t%zu bytes\t%zu recipients\t%s\n", stamp,
+                msgid, in->since, in->until[0] ? in->until : "", in->plan->ncards, len, nrcpt, eml);
+  int rc = pb_output_append(p.data, line.data, line.len, rules);
+  if (rc != 0) pb_error(p.data, 0, "the message was sent but not recorded here");
+  pb_buf_free(&line);
   pb_buf_free(&p);
+  return rc;
 }
 
 int pb_mail_digest(const pb_mail_options *mo, const pb_config *cfg, const pb_mail_input *in) {
@@ -381,10 +395,14 @@ int pb_mail_digest(const pb_mail_options *mo, const pb_config *cfg, const pb_mai
   char msgid[256] = "";
   int status = 1;
   if (pb_mail_build(&ms, in, &msg, msgid, sizeof msgid) != 0) goto done;
-  if (pb_write_file_atomic(eml, msg.data, msg.len) != 0) {
-    pb_error(eml, 0, "cannot write: %s", strerror(errno));
-    goto done;
+  /* --mail FILE.eml is the user's choice; beside the PDF, the PDF's rule */
+  pb_output_rules rules = {0};
+  if (in->rules) rules = *in->rules;
+  if (mo->eml) {
+    rules.from_library = 0;
+    rules.cfg_file = NULL;
   }
+  if (pb_output_write(eml, msg.data, msg.len, &rules) != 0) goto done;
   pb_info("paperbook: wrote %s: %zu papers, %.2f MB\n", eml, in->plan->ncards, msg.len / 1048576.0);
   if (!mo->send) {
     status = 0;
@@ -394,10 +412,10 @@ int pb_mail_digest(const pb_mail_options *mo, const pb_config *cfg, const pb_mai
     pb_error(eml, 0, "not sent; the message is kept here (nothing added to mail-sent.log)");
     goto done;
   }
-  log_sent(eml, msgid, in, msg.len, ms.nto + ms.ncc);
+  int logged = log_sent(eml, msgid, in, msg.len, ms.nto + ms.ncc, &rules);
   pb_info("paperbook: sent %s to %zu recipient%s\n", eml, ms.nto + ms.ncc,
           ms.nto + ms.ncc == 1 ? "" : "s");
-  status = 0;
+  status = logged == 0 ? 0 : 1;
 done:
   pb_buf_free(&msg);
   free(eml);

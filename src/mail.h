@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "model.h"
+#include "output.h"
 #include "plan.h"
 
 #define PB_MAIL_MAX_ADDRS 64
@@ -58,6 +59,9 @@ typedef struct {
   const char *since;   /* ISO dates of the window; until may be "" */
   const char *until;
   long long created; /* Date: header (seconds since the epoch) */
+  /* where the .eml (beside the PDF unless --mail names it) and
+   * mail-sent.log may be written (output.h) */
+  const pb_output_rules *rules;
 } pb_mail_input;
 
 /* Builds the message and writes it to mo->eml (or beside the PDF, .eml),
@@ -77,7 +81,6 @@ typedef struct {
   const char *booklet_url;
   const char *smtp; /* URL */
   const char *user;
-  const char *password_env; /* name of the environment variable */
   const char *ca_file;      /* CA certificates for the server's TLS, NULL: the system's */
   int timeout;
   /* Filled by pb_mail_build (malloc'd; freed with pb_mail_settings_free):
@@ -105,7 +108,7 @@ char *pb_mail_html(const pb_mail_settings *ms, const pb_mail_input *in, const ch
 
 /* Sends message[0..len) over SMTP. Returns 0, or PB_EIO after an error
  * naming the server's answer. The password is read from the environment
- * variable ms->password_env or ~/.netrc and never printed. */
+ * variable PAPERBOOK_SMTP_PASSWORD or ~/.netrc and never printed. */
 int pb_smtp_send(const pb_mail_settings *ms, const char *message, size_t len);
 
 #endif

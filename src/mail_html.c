@@ -38,10 +38,10 @@ static int web_url(const char *u) {
          !strpbrk(u, " \t\r\n");
 }
 
-/* The title's link: the paper, else the first web link of the card. */
+/* The title's link: the paper link the plan chose, else the first web link
+ * of the card. */
 static const char *title_url(const pb_plan_card *c) {
-  for (size_t i = 0; i < c->nlinks; i++)
-    if (c->links[i].kind == PB_LINK_PAPER && web_url(c->links[i].target)) return c->links[i].target;
+  if (c->paper) return c->paper->target;
   for (size_t i = 0; i < c->nlinks; i++)
     if (web_url(c->links[i].target)) return c->links[i].target;
   return NULL;

@@ -199,6 +199,24 @@ static GMimeObject *body(const pb_mail_settings *ms, const pb_mail_input *in, co
   return GMIME_OBJECT(mixed);
 }
 
+/* The Message-ID's (and cid:'s) domain: the sender's when it is a plain
+ * host name (letters, digits, '-' and '.', as DNS has them), else
+ * "paperbook.invalid": the ID is copied into mail-sent.log, headers and
+ * URLs, where $( ), backticks, ';' or braces from a configured from: must
+ * not go. */
+static const char *msgid_domain(const char *from) {
+  const char *at = from ? strrchr(from, '@') : NULL;
+  const char *d = at ? at + 1 : "";
+  size_t n = strlen(d);
+  int ok = n > 0 && n <= 253 && d[0] != '.' && d[0] != '-' && d[n - 1] != '.';
+  for (size_t i = 0; ok && i < n; i++) {
+    unsigned char c = (unsigned char)d[i];
+    ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         (c == '.' && d[i + 1] != '.');
+  }
+  return ok ? d : "paperbook.invalid";
+}
+
 int pb_mail_build(pb_mail_settings *ms, const pb_mail_input *in, pb_buf *out, char *msgid,
                   size_t msgidlen) {
   g_mime_init();
@@ -206,8 +224,7 @@ int pb_mail_build(pb_mail_settings *ms, const pb_mail_input *in, pb_buf *out, ch
   GMimeMessage *m = g_mime_message_new(TRUE);
   GMimeFormatOptions *fo = NULL;
   if (set_addresses(m, ms) != 0) goto done;
-  const char *at = strrchr(ms->env_from, '@');
-  const char *domain = at && at[1] ? at + 1 : "paperbook.invalid";
+  const char *domain = msgid_domain(ms->env_from);
   g_mime_message_set_subject(m, ms->subject, "utf-8");
   GDateTime *date = g_date_time_new_from_unix_local(in->created);
   g_mime_message_set_date(m, date);

@@ -229,6 +229,13 @@ int pb_read_file(const char *path, size_t max_bytes, pb_buf *out) {
 }
 
 int pb_write_file_atomic(const char *path, const void *data, size_t len) {
+  /* a FIFO, device or socket at path is never replaced (a link at path is:
+   * the rename replaces the link itself, never what it names) */
+  struct stat st;
+  if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+    errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+    return -1;
+  }
   size_t n = strlen(path);
   char *tmp = pb_xmalloc(n + 16);
   snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);

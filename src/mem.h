@@ -58,7 +58,10 @@ int pb_read_file(const char *path, size_t max_bytes, pb_buf *out);
 /* Writes data[0..len) to path through a temporary file in the same
  * directory and a rename, so that a reader never sees half a file and a
  * failed write leaves the old file as it was. The file gets the usual
- * permissions (0666 less the umask). Returns 0, or -1 with errno set. */
+ * permissions (0666 less the umask). A symbolic link at path is replaced,
+ * not followed; a FIFO, device, socket or directory is refused (ENODEV,
+ * EISDIR). For caches; outputs go through output.h. Returns 0, or -1 with
+ * errno set. */
 int pb_write_file_atomic(const char *path, const void *data, size_t len);
 
 /* Creates dir and its missing parents (mode 0777 less the umask). Returns 0

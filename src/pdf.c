@@ -30,6 +30,7 @@
 
 #include "diag.h"
 #include "links.h"
+#include "output.h"
 #include "pdf_image.h"
 #include "pdf_save.h"
 #include "pdf_text.h"
@@ -613,74 +614,6 @@ static int verify_and_sync(const char *tmp, const char *path) {
   return rc;
 }
 
-/* Makes the rename durable; failing to is not an error (some file systems
- * do not support fsync on directories). */
-static void sync_dir(const char *path) {
-  const char *slash = strrchr(path, '/');
-  char *dir =
-      slash ? pb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : pb_xstrdup(".");
-  int fd = open(dir, O_RDONLY | O_DIRECTORY);
-  if (fd >= 0) {
-    fsync(fd);
-    close(fd);
-  }
-  free(dir);
-}
-
-/* paperbook's own temporary files are ".NAME.pbtmp-XXXXXX": a name a user
- * would not pick, so that cleaning up never touches their ".out.pdf.backup". */
-#define TEMP_MARK ".pbtmp-"
-
-/* Makes a unique temporary name beside path: "dir/.name.pbtmp-XXXXXX", locked
- * (flock) for as long as *fd_out stays open, so that other builds can tell
- * a file being written from one a killed build left behind. */
-static char *temp_beside(const char *path, int *fd_out) {
-  const char *slash = strrchr(path, '/');
-  size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-  const char *base = slash ? slash + 1 : path;
-  char *tmp = pb_xmalloc(strlen(path) + 32);
-  memcpy(tmp, path, dirlen);
-  sprintf(tmp + dirlen, ".%s" TEMP_MARK "XXXXXX", base);
-  *fd_out = mkstemp(tmp);
-  if (*fd_out >= 0) flock(*fd_out, LOCK_EX);
-  return tmp;
-}
-
-/* Removes the temporary files of earlier builds of path that were killed
- * before they could clean up: ".name.pbtmp-XXXXXX" beside it, regular files that
- * nobody holds locked. Failing to is not an error. */
-static void remove_stale_temps(const char *path) {
-  const char *slash = strrchr(path, '/');
-  char *dir =
-      slash ? pb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : pb_xstrdup(".");
-  const char *base = slash ? slash + 1 : path;
-  size_t blen = strlen(base);
-  DIR *d = opendir(dir);
-  for (struct dirent *de; d && (de = readdir(d));) {
-    const char *n = de->d_name;
-    size_t ml = strlen(TEMP_MARK);
-    if (n[0] != '.' || strlen(n) != blen + 7 + ml || strncmp(n + 1, base, blen) != 0 ||
-        strncmp(n + 1 + blen, TEMP_MARK, ml) != 0)
-      continue;
-    int fd = openat(dirfd(d), n, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0) continue;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && flock(fd, LOCK_EX | LOCK_NB) == 0)
-      unlinkat(dirfd(d), n, 0);
-    close(fd);
-  }
-  if (d) closedir(d);
-  free(dir);
-}
-
-static mode_t new_file_mode(const char *path) {
-  struct stat st;
-  if (stat(path, &st) == 0) return st.st_mode & 07777;
-  mode_t mask = umask(022);
-  umask(mask);
-  return 0666 & ~mask;
-}
-
 /* -o -: the whole PDF to standard output, on purpose. */
 static int write_stdout(render *r) {
   if (HPDF_SaveToStream(r->pdf) != HPDF_OK || fail(r)) return PB_EPDF;
@@ -701,67 +634,24 @@ static int write_stdout(render *r) {
 
 /* ---- entry point ----------------------------------------------------- */
 
-/* Saves r's document at path: into a temporary file beside it (beside the
- * file a symbolic link at path points to), checked and synced, then renamed
- * over it. Returns 0 or a PB_E* code (reported); no temporary file is left. */
+/* Saves r's document at path through the one output rule (output.h): into a
+ * temporary file beside it (beside the file a symbolic link at path points
+ * to), checked and synced, then renamed over it. Returns 0 or a PB_E* code
+ * (reported); no temporary file is left. */
 static int save_beside(render *r, const err_ctx *err, const char *path) {
-  char *tmp = NULL, *resolved = NULL;
-  int rc = PB_EIO, fd = -1;
-  /* Writing through a symbolic link replaces the file it points to, not
-   * the link. */
-  struct stat lst;
-  if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) resolved = realpath(path, NULL);
-  const char *target = resolved ? resolved : path;
-  if (stat(target, &lst) == 0 && S_ISDIR(lst.st_mode)) {
-    pb_error(path, 0, "is a directory; name the PDF file to write");
-    rc = PB_EIO;
-    goto out;
-  }
-  if (stat(target, &lst) == 0 && !S_ISREG(lst.st_mode)) {
-    /* a device, FIFO or socket is never replaced by a file */
-    pb_error(path, 0, "is not a regular file (a device, FIFO or socket); not written");
-    rc = PB_EIO;
-    goto out;
-  }
-  tmp = temp_beside(target, &fd);
-  if (fd < 0) {
-    if (errno == ENOENT)
-      pb_error(path, 0, "cannot write: its directory does not exist");
-    else
-      pb_error(path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
-    free(tmp);
-    tmp = NULL;
-    rc = PB_EIO;
-    goto out;
-  }
-  fchmod(fd, new_file_mode(target));
+  pb_output o;
+  if (pb_output_open(&o, path, NULL) != 0) return PB_EIO;
   errno = 0;
-  if (pb_pdf_save_fd(r->pdf, fd) != HPDF_OK || fail(r)) {
+  int rc;
+  if (pb_pdf_save_fd(r->pdf, o.fd) != HPDF_OK || fail(r))
     rc = err->saved_errno ? PB_EIO : PB_EPDF;
-    goto out;
+  else
+    rc = verify_and_sync(o.tmp, path);
+  if (rc != 0) {
+    pb_output_abort(&o);
+    return rc;
   }
-  if ((rc = verify_and_sync(tmp, path)) != 0) goto out;
-  if (rename(tmp, target) != 0) {
-    pb_error(path, 0, "cannot replace the file: %s", strerror(errno));
-    rc = PB_EIO;
-    goto out;
-  }
-  sync_dir(target);
-  free(tmp);
-  tmp = NULL;
-  close(fd);
-  fd = -1;
-  remove_stale_temps(target);
-  rc = 0;
-
-out:
-  free(resolved);
-  if (tmp) {
-    unlink(tmp);
-    free(tmp);
-  }
-  if (fd >= 0) close(fd);
-  return rc;
+  return pb_output_commit(&o) == 0 ? 0 : PB_EIO;
 }
 
 int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path) {

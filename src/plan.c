@@ -207,6 +207,12 @@ static void plan_links(builder *B, pb_plan_card *c) {
     pl->matched = 1;
     resolve_link(B, pl);
   }
+  for (size_t i = 0; i < c->nlinks && !c->paper; i++) {
+    const pb_plan_link *pl = &c->links[i];
+    if (pl->kind == PB_LINK_PAPER && pl->target_kind == PB_PLAN_TARGET_URI && pl->target &&
+        (strncmp(pl->target, "http://", 7) == 0 || strncmp(pl->target, "https://", 8) == 0))
+      c->paper = pl;
+  }
 }
 
 static pb_plan_card *plan_card(builder *B, const pb_entry *e) {
@@ -352,6 +358,14 @@ static void plan_presenter(builder *B, pb_plan_presenter *pp, const by_name *v, 
     s->entry = mine[i];
     for (size_t j = 0; j < mine[i]->nlinks; j++)
       if (mine[i]->links[j].kind == PB_LINK_SLIDE) s->deck = &mine[i]->links[j];
+    if (s->deck) {
+      pb_plan_link pl = {0};
+      pl.url = s->deck->url;
+      pl.local = s->deck->local;
+      resolve_link(B, &pl);
+      s->deck_target_kind = pl.target_kind;
+      s->deck_target = pl.target;
+    }
     s->in_book = P->card_of_entry[mine[i]->index] != NULL;
   }
   for (size_t i = 0; i < n; i++)

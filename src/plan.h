@@ -101,6 +101,10 @@ typedef struct {
   const pb_entry *entry;
   pb_plan_link *links;
   size_t nlinks;
+  /* The paper link, decided here for every output that names one (the
+   * BibTeX url, CSL-JSON URL, the mail's title link): the first link of
+   * kind PB_LINK_PAPER whose target is an http or https URL; NULL if none. */
+  const pb_plan_link *paper;
   pb_plan_figure *figures;
   size_t nfigures;
 } pb_plan_card;
@@ -128,6 +132,8 @@ typedef struct {
   const pb_entry *entry;     /* a paper presented, or NULL */
   const pb_absence *absence; /* a week not read, or NULL */
   const pb_link *deck;       /* the card's own deck link, NULL if none */
+  pb_plan_target deck_target_kind; /* where deck leads, under the link policy */
+  const char *deck_target;         /* NULL: its name is text only */
   int in_book;               /* the card is in this plan (can be linked to) */
 } pb_plan_session;
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "links.h"
 #include "read_common.h"
 
 typedef pb_read_str str;
@@ -476,6 +477,12 @@ static void scan_links(minutes_ctx *c, str t, link_scan *ls, int line) {
             add_link(c, ls, pending, url_at(trim_all(inner)), line);
           if (!starts_url(trim_all(inner)) && !generic_label(inner))
             pb_buf_append(&ls->text, inner.s, inner.len);
+        } else if (pb_links_check_quiet_refused(tu.s, tu.len)) {
+          /* javascript:, file: ...: never a link, and said at file:line
+           * like the cards' links; only the label is kept as text */
+          pb_links_check(pb_arena_strndup(c->lib->arena, tu.s, tu.len), "link", c->src->file,
+                         line);
+          pb_buf_append(&ls->text, inner.s, inner.len);
         } else {
           pb_buf_append(&ls->text, inner.s, inner.len);
           pb_buf_append(&ls->text, target.s, target.len);
@@ -550,7 +557,9 @@ static void read_head(minutes_ctx *c, str t, size_t date_at, int line) {
   size_t used = session_date(r, &y, &m, &d);
   r = skip_seps((str){r.s + used, r.len - used});
   int year = y ? y : c->year;
-  if (!y && c->last_m) {
+  /* without a year heading above, there is no year to step from (it once
+   * stepped from 0 to -1 and dated a session in the year -1) */
+  if (!y && c->last_m && c->year) {
     /* held sessions run newest first, the rota oldest first: a month
      * that jumps the other way across New Year changes the year */
     int later = m > c->last_m || (m == c->last_m && d > c->last_d);
@@ -573,7 +582,7 @@ static void read_head(minutes_ctx *c, str t, size_t date_at, int line) {
     }
   }
   c->last_m = m, c->last_d = d;
-  if (!year) {
+  if (year < 1) {
     pb_warn(c->src->file, line, "session %d.%d has no year (no year heading above it); skipped", m,
             d);
     c->cur = NULL;

@@ -3,16 +3,20 @@
  *   smtp://host[:587]            STARTTLS required (CURLUSESSL_ALL)
  *   smtps://host[:465]           TLS from the first byte
  *   smtp+insecure://host[:25]    no TLS at all: a relay on this machine, tests
+ *                                (a loopback address only)
  *
- * The password comes from the environment variable the settings name or
- * from ~/.netrc (libcurl reads it), never from the URL, the command line or
+ * The password comes from PAPERBOOK_SMTP_PASSWORD or from ~/.netrc
+ * (libcurl reads it), never from the URL, the command line or
  * paperbook.yml, and is never printed: messages show the URL without its
  * user part, and only the server's answers (never what we sent) are kept
  * for them. */
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "diag.h"
 #include "mail.h"
@@ -32,18 +36,44 @@ static size_t read_body(char *out, size_t size, size_t n, void *userp) {
   return k;
 }
 
-/* Keeps the last line the server sent (CURLINFO_HEADER_IN holds replies). */
+/* Keeps the last line the server sent (CURLINFO_HEADER_IN holds replies),
+ * for the terminal: printable ASCII as it is, every other byte (controls,
+ * escape sequences, bytes from 0x80 on) as \xHH. */
 static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *userp) {
   (void)c;
   smtp_state *s = userp;
   if (type != CURLINFO_HEADER_IN || size == 0) return 0;
-  size_t n = size < sizeof s->answer - 1 ? size : sizeof s->answer - 1;
-  memcpy(s->answer, data, n);
-  while (n && (s->answer[n - 1] == '\n' || s->answer[n - 1] == '\r')) n--;
-  s->answer[n] = 0;
-  for (size_t i = 0; i < n; i++)
-    if ((unsigned char)s->answer[i] < 0x20) s->answer[i] = ' ';
+  while (size && (data[size - 1] == '\n' || data[size - 1] == '\r')) size--;
+  size_t o = 0;
+  for (size_t i = 0; i < size && o + 5 < sizeof s->answer; i++) {
+    unsigned char b = (unsigned char)data[i];
+    if (b >= 0x20 && b < 0x7f)
+      s->answer[o++] = (char)b;
+    else
+      o += (size_t)snprintf(s->answer + o, sizeof s->answer - o, "\\x%02X", b);
+  }
+  s->answer[o] = 0;
   return 0;
+}
+
+/* 1 when host (as libcurl parsed it) is this machine: 127.0.0.0/8, ::1 or
+ * localhost (libcurl resolves "localhost" to the loopback itself, without
+ * asking DNS). */
+static int loopback_host(const char *host) {
+  struct in_addr a4;
+  struct in6_addr a6;
+  char h[64];
+  size_t n = strlen(host);
+  if (n >= sizeof h) return 0;
+  if (host[0] == '[' && host[n - 1] == ']') { /* [::1] */
+    memcpy(h, host + 1, n - 2);
+    h[n - 2] = 0;
+  } else {
+    memcpy(h, host, n + 1);
+  }
+  if (strcasecmp(h, "localhost") == 0) return 1;
+  if (inet_pton(AF_INET, h, &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
+  return inet_pton(AF_INET6, h, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
 /* The URL libcurl gets and how much TLS it must insist on; *shown is the
@@ -71,10 +101,17 @@ static int parse_url(const char *url, char **real, long *tls, char **shown) {
   if (curl_url_set(u, CURLUPART_URL, *real, 0) != CURLUE_OK ||
       curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
     pb_error(NULL, 0, "the SMTP server's URL does not parse (it should be smtp://HOST[:PORT])");
+  } else if (*tls == CURLUSESSL_NONE && !loopback_host(host)) {
+    /* no TLS: the login and the message in clear text, so only to a relay
+     * on this machine */
+    pb_error(NULL, 0,
+             "smtp+insecure:// (no TLS) is only for a relay on this machine (127.0.0.1, ::1, "
+             "localhost), not '%s': use smtp:// (STARTTLS) or smtps://",
+             host);
   } else if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK) {
     pb_error(NULL, 0,
              "the SMTP URL holds a password: it is never read from the command line or "
-             "paperbook.yml; set PAPERBOOK_SMTP_PASSWORD (or password_env) or use "
+             "paperbook.yml; set PAPERBOOK_SMTP_PASSWORD or use "
              "~/.netrc");
   } else {
     curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
@@ -131,9 +168,10 @@ static void report(const char *shown, CURLcode rc, const char *errbuf, const smt
 }
 
 /* Login: the user from the settings (or the URL), the password from the
- * environment; without one, libcurl looks in ~/.netrc. */
+ * user's environment (PAPERBOOK_SMTP_PASSWORD, a name no library can
+ * change); without one, libcurl looks in ~/.netrc. */
 static void set_login(CURL *c, const pb_mail_settings *ms) {
-  const char *pw = ms->password_env ? getenv(ms->password_env) : NULL;
+  const char *pw = getenv("PAPERBOOK_SMTP_PASSWORD");
   if (ms->user) curl_easy_setopt(c, CURLOPT_USERNAME, ms->user);
   if (pw && *pw)
     curl_easy_setopt(c, CURLOPT_PASSWORD, pw);

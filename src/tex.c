@@ -94,8 +94,13 @@ typedef struct {
   int nfig_files;
   const char **chapters; /* chapter names (escaped) for pdfkeywords */
   size_t nchapters, capchapters;
-  const char *root_rel; /* library root relative to outdir, "" or ".../" */
+  unsigned text_steps; /* characters written, for break_long_line */
 } tex;
+
+/* TeX reads its input a line at a time into a buffer of 200,000 bytes
+ * (buf_size in texmf.cnf): a paragraph written on one line longer than
+ * that stops xelatex. Lines of text are kept under this length. */
+#define TEX_MAX_LINE 4096
 
 /* ==== fonts: which characters survive ================================= */
 
@@ -204,11 +209,21 @@ enum {
 };
 
 /* Appends s[0..len) as LaTeX that prints exactly s. */
+/* Ends the line of b when it has grown past TEX_MAX_LINE bytes, with "%"
+ * (a comment: the line end adds no space, and TeX skips the next line's
+ * leading blanks). Called between whole characters and escapes, so it never
+ * splits a command; looks back at most TEX_MAX_LINE bytes every 256th call. */
+static void break_long_line(tex *T, pb_buf *b) {
+  if ((++T->text_steps & 255) != 0 || b->len < TEX_MAX_LINE) return;
+  if (!memchr(b->data + b->len - TEX_MAX_LINE, '\n', TEX_MAX_LINE)) pb_buf_puts(b, "%\n");
+}
+
 static void put_text(tex *T, pb_buf *b, const char *s, size_t len, int mode) {
   size_t i = 0;
   int after_space = 0;
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
+    break_long_line(T, b);
     if (mode == ESC_TITLE && (c == ' ' || c == '\t' || c == '\n')) {
       pb_buf_puts(b, after_space ? "\\ " : " ");
       after_space = 1;
@@ -354,29 +369,6 @@ static int make_dirs(const char *path) {
   return rc;
 }
 
-/* The path that leads from directory from to directory to (both made
- * absolute), ending in '/', or NULL when either does not exist. */
-static const char *relative_dir(pb_arena *a, const char *from, const char *to) {
-  char f[PATH_MAX], t[PATH_MAX];
-  if (!realpath(from, f) || !realpath(to, t)) return NULL;
-  size_t common = 0, i = 0;
-  /* Longest common prefix ending at a component boundary. */
-  while (f[i] && t[i] && f[i] == t[i]) {
-    i++;
-    if (f[i] == '/' || t[i] == '/' || !f[i] || !t[i])
-      if ((f[i] == '/' || !f[i]) && (t[i] == '/' || !t[i])) common = i;
-  }
-  pb_buf b = PB_BUF_INIT;
-  for (const char *s = f + common; *s; s++)
-    if (*s == '/') pb_buf_puts(&b, "../");
-  const char *rest = t + common;
-  if (*rest == '/') rest++;
-  if (*rest) pb_buf_printf(&b, "%s/", rest);
-  const char *r = pb_arena_strdup(a, b.data ? b.data : "");
-  pb_buf_free(&b);
-  return r;
-}
-
 /* ==== figures ========================================================== */
 
 static void png_to_buf(png_structp png, png_bytep data, png_size_t n) {
@@ -517,8 +509,9 @@ static const tex_figure *use_figure(tex *T, const char *path) {
     const char *name =
         pb_arena_printf(T->arena, "%s/fig-%03d.%s", FIGURE_DIR, T->nfig_files + 1, ext);
     const char *dest = pb_arena_printf(T->arena, "%s/%s", T->outdir, name);
-    if (!same_contents(dest, bytes, nbytes) && pb_write_file_atomic(dest, bytes, nbytes) != 0) {
-      f->why = pb_arena_printf(T->arena, "cannot write %s: %s", dest, strerror(errno));
+    if (!same_contents(dest, bytes, nbytes) &&
+        pb_output_write(dest, bytes, nbytes, T->opt.rules) != 0) {
+      f->why = pb_arena_printf(T->arena, "cannot write %s (said above)", dest);
       goto done;
     }
     T->nfig_files++;
@@ -651,25 +644,6 @@ static void put_blocks(tex *T, pb_buf *b, const pb_text *t) {
 
 /* ==== cards ============================================================ */
 
-/* \href target for a link under the link policy (links.h), an arena
- * string or NULL for text only: http, https and mailto URLs; a PDF of the
- * library relative to the .tex (hyperref makes it GoToR; the PDF is made
- * next to it); another library file in the library's repository. Never
- * run: (a Launch action). */
-static const char *link_target(tex *T, const char *url, const char *local) {
-  char *u = NULL;
-  if (local) {
-    const char *rel = pb_arena_printf(T->arena, "%s%s", T->root_rel ? T->root_rel : "", local);
-    if (pb_links_gotor_allowed(rel)) return rel;
-    if (T->lib->repo_url) u = pb_links_file_url(T->lib->repo_url, 1, local);
-  } else {
-    u = pb_links_web_uri(url);
-  }
-  const char *a = u ? pb_arena_strdup(T->arena, u) : NULL;
-  free(u);
-  return a;
-}
-
 static const char *const LEVEL_NAMES[] = {"chapter",       "section",   "subsection",
                                           "subsubsection", "paragraph", "subparagraph"};
 
@@ -788,10 +762,10 @@ static void put_card(tex *T, const pb_plan_card *c, int level) {
       const pb_plan_link *l = &c->links[i];
       if (l->matched || (!(l->url && *l->url) && !l->local)) continue;
       if (n++) pb_buf_puts(b, "\\quad ");
-      const char *target = link_target(T, l->url, l->local);
+      const char *target = l->target; /* the plan's, under the link policy */
       if (target) {
         pb_buf_puts(b, "\\href{");
-        put_url(b, target, l->local != NULL);
+        put_url(b, target, l->target_kind != PB_PLAN_TARGET_URI);
         pb_buf_puts(b, "}{");
       } else {
         pb_buf_putc(b, '{');
@@ -880,11 +854,11 @@ static void put_session(tex *T, pb_buf *b, const pb_plan_session *s) {
   }
   if (s->deck) {
     const char *dname = s->deck->local ? s->deck->local : s->deck->url;
-    const char *target = link_target(T, s->deck->url, s->deck->local);
+    const char *target = s->deck_target; /* the plan's */
     pb_buf_puts(b, " {\\small\\sffamily — deck: ");
     if (target) {
       pb_buf_puts(b, "\\href{");
-      put_url(b, target, s->deck->local != NULL);
+      put_url(b, target, s->deck_target_kind != PB_PLAN_TARGET_URI);
       pb_buf_puts(b, "}");
     }
     pb_buf_puts(b, "{");
@@ -1115,7 +1089,6 @@ int pb_tex_write(const pb_plan *plan, const pb_tex_options *opt, const char *out
   T.latin = family_charset(fc, T.fonts[FONT_MAIN]);
   T.cjk = family_charset(fc, T.fonts[FONT_CJK_MAIN]);
   if (fc) FcConfigDestroy(fc);
-  T.root_rel = relative_dir(T.arena, T.outdir, lib->root ? lib->root : ".");
 
   put_content(&T);
   if (plan->appendix_presenters) put_appendix(&T);
@@ -1141,8 +1114,7 @@ int pb_tex_write(const pb_plan *plan, const pb_tex_options *opt, const char *out
   pb_buf_puts(&doc, "\n\\end{document}\n");
 
   const char *path = pb_arena_printf(T.arena, "%s/booklet.tex", T.outdir);
-  if (pb_write_file_atomic(path, doc.data, doc.len) != 0) {
-    pb_error(path, 0, "cannot write: %s", strerror(errno));
+  if (pb_output_write(path, doc.data, doc.len, T.opt.rules) != 0) {
     rc = PB_EIO;
   } else {
     remove_stale_figures(&T);

@@ -8,11 +8,15 @@
 #ifndef PB_TEX_H
 #define PB_TEX_H
 
+#include "output.h"
 #include "plan.h"
 
 typedef struct {
   int letter; /* US Letter instead of A4 */
   int print;  /* print mode: link targets as footnotes, no colour */
+  /* where booklet.tex and figures/ may be written (output.h); NULL: no
+   * confinement */
+  const pb_output_rules *rules;
 } pb_tex_options;
 
 /* Writes outdir/booklet.tex and the figures it uses into outdir/figures/

@@ -1,6 +1,7 @@
 # A library from a stranger is safe to build (issue 17): the link policy's
 # unit table, and a scan of every PDF the suite built for links the policy
-# forbids (it runs after every other test: DEPENDS on all of them).
+# forbids (it runs after every other test: DEPENDS on all of them); since
+# issue 20 also every .tex, .bib, .json, .txt and .eml it built.
 add_executable(links_test ${PB_TESTS}/safety/links_test.c)
 target_link_libraries(links_test PRIVATE pbcore)
 add_test(NAME links-policy COMMAND links_test)
@@ -21,6 +22,24 @@ if(Python3_FOUND)
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/write_confine.py ${PB_BIN}
             ${CMAKE_BINARY_DIR}/safety-write-confine)
   set_tests_properties(safety-write-confine PROPERTIES TIMEOUT 300 LABELS safety)
+  # issue 20: a FIFO (and, as root, a device) at the name of every output:
+  # PDF, .bib, booklet.tex, .txt, .eml, --dump-layout
+  add_test(NAME safety-special-outputs
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/special_outputs.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-special-outputs)
+  set_tests_properties(safety-special-outputs PROPERTIES TIMEOUT 600 LABELS safety)
+  # issue 20: hostile card links through LaTeX, BibTeX, CSL-JSON, the plan
+  # dump, a digest's .txt and .eml: scanned, and base_url in the LaTeX export
+  add_test(NAME safety-link-outputs
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/link_outputs.py ${PB_BIN}
+            ${PB_TESTS}/safety/scan_links.py ${CMAKE_BINARY_DIR}/safety-link-outputs)
+  set_tests_properties(safety-link-outputs PROPERTIES TIMEOUT 300 LABELS safety)
+  # issue 20, hole 9: exit 1 on an export's error, unique BibTeX keys, short
+  # LaTeX lines, minutes without a year, dangerous links in the minutes
+  add_test(NAME safety-exports-small
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/exports_small.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-exports-small)
+  set_tests_properties(safety-exports-small PROPERTIES TIMEOUT 300 LABELS safety)
   # fonts: in paperbook.yml naming files outside the library
   add_test(NAME safety-font-confine
     COMMAND ${PB_TESTS}/safety/font_confine.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-font-confine)

@@ -297,7 +297,7 @@ static void writer_round_trip(void) {
   const pb_entry *v[] = {e};
   const char *keys[] = {"vaswani2024rd"};
   pb_buf out = PB_BUF_INIT;
-  pb_bibtex_write(v, keys, 1, &out);
+  pb_bibtex_write(v, keys, NULL, 1, &out);
   CHECK(strstr(out.data, "@inproceedings{vaswani2024rd,") != NULL, "type and key: %s", out.data);
   CHECK(strstr(out.data, "R\\&D at 50\\% cost: \\$x\\_1\\$ \\#1 \\textbraceleft{}braces"
                          "\\textbraceright{} \\textasciitilde{}tilde\\textasciicircum{}") != NULL,

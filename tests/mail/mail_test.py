@@ -288,8 +288,10 @@ def main():
     p = run(args, home=home)
     check(p.returncode == 0 and len(s.handler.envelopes) == 2,
           f"netrc: logged in with ~/.netrc and sent ({p.stderr.strip()[-200:]!r})")
-    # 3. Everything from the mail: block of paperbook.yml; a password there
-    #    is refused without being echoed.
+    # 3. Sender, recipients and subject from the mail: block of paperbook.yml,
+    #    the server and login from the user's environment (a library's
+    #    server: and user: are ignored with a warning); a password there is
+    #    refused without being echoed.
     lib = os.path.join(WORK, "lib")
     shutil.rmtree(lib, ignore_errors=True)
     for d in ("papers", "Images"):
@@ -303,6 +305,8 @@ def main():
     p = subprocess.run([PB, "digest", "--no-cache", "--since", "2024-12-01", "--until",
                         "2024-12-31", "--send", lib], capture_output=True, text=True,
                        env=dict(os.environ, PAPERBOOK_SMTP_PASSWORD=PASSWORD,
+                                PAPERBOOK_SMTP=f"smtp+insecure://127.0.0.1:{s.port}",
+                                PAPERBOOK_SMTP_USER=USER,
                                 HOME=os.path.join(WORK, "home-empty")), timeout=120)
     check(p.returncode == 0 and len(s.handler.envelopes) == n + 1,
           f"config: sent with the mail: block ({p.stderr.strip()[-300:]!r})")

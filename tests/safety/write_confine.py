@@ -89,9 +89,30 @@ CASES = [
      "{lib}/papers: error: the cards directory resolves to '{outside}'", "refuse"),
     ("new-papers", "papers", ["new", "--title", "A new paper"],
      "papers: error: the cards directory resolves to '{outside}'", "refuse"),
+    # issue 20: every output under one rule (src/output.c): a link at an
+    # output's name that leads out of the library is refused, whichever
+    # writer; a path inside the library given with -o may not leave it
+    # through a committed link either
     ("digest-text", "build/digest-2024-01-01.txt->notes.txt",
-     ["digest", "{lib}", "--since", "2024-01-01", "--text", "--no-cache"], "paperbook: wrote",
-     "replace"),
+     ["digest", "{lib}", "--since", "2024-01-01", "--text", "--no-cache"],
+     "{lib}/build/digest-2024-01-01.txt: error: is a symbolic link to a file outside the library "
+     "root", "refuse"),
+    ("digest-eml", "build/digest-2024-01-01.eml->notes.txt",
+     ["digest", "{lib}", "--since", "2024-01-01", "--mail", "{lib}/build/digest-2024-01-01.eml",
+      "--from", "g@example.org", "--no-cache"],
+     "{lib}/build/digest-2024-01-01.eml: error: is a symbolic link to a file outside", "refuse"),
+    ("bib-link", "build/paperbook.bib->notes.txt", ["build", "{lib}", "--format", "bib"],
+     "{lib}/build/paperbook.bib: error: is a symbolic link to a file outside", "refuse"),
+    ("tex-booklet-link", "build/tex/booklet.tex->notes.txt",
+     ["build", "{lib}", "--format", "tex", "--no-cache"],
+     "{lib}/build/tex/booklet.tex: error: is a symbolic link to a file outside", "refuse"),
+    ("dump-layout-link", "build/layout.txt->notes.txt",
+     ["build", "{lib}", "-o", "{lib}/out.pdf", "--no-cache", "--dump-layout",
+      "{lib}/build/layout.txt"],
+     "{lib}/build/layout.txt: error: is a symbolic link to a file outside", "refuse"),
+    ("output-through-dir-link", "site",
+     ["build", "{lib}", "-o", "{lib}/site/out.pdf", "--no-cache"],
+     "{lib}/site/out.pdf: error: resolves outside the library root", "refuse"),
 ]
 
 

@@ -40,7 +40,7 @@ typedef struct {
 static int tex_write(const pb_library *lib, const test_opts *o, const char *outdir) {
   pb_plan_options po;
   pb_plan_options_default(&po);
-  pb_tex_options to = {0, 0};
+  pb_tex_options to = {0, 0, NULL};
   if (o) {
     po.title = o->title;
     po.group = o->group;
