@@ -191,7 +191,9 @@ void pb_card_format(const pb_library *lib, const pb_entry *e, pb_buf *b) {
       const pb_link *l = &e->links[i];
       /* The label as written (none when none was), and the kind when the
        * label alone would not give it back */
-      const char *url = l->local ? l->local : l->url;
+      /* a URL (one into the group's repository resolves to the local file
+       * again) as written, else the local path */
+      const char *url = l->url && strstr(l->url, "://") ? l->url : l->local ? l->local : l->url;
       const char *label = l->label && *l->label ? l->label : NULL;
       pb_buf_puts(b, "\n  - {");
       if (label) {
