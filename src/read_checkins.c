@@ -613,9 +613,36 @@ static size_t gather_head(checkin_ctx *c, size_t i, pb_buf *head) {
   return used;
 }
 
+/* The log's own template ("> [YYYY-MM-DD]-[姓名]-[论文标题](链接)-[会议]"):
+ * a head whose date is a placeholder, no digit in it. */
+static int is_template_head(pb_read_str u) {
+  size_t i = pb_read_starts_with(u, "[") ? 1 : pb_read_starts_with(u, "【") ? 3 : 0;
+  if (!i) return 0;
+  size_t j = i;
+  while (j < u.len && u.s[j] != ']' && !pb_read_starts_with((pb_read_str){u.s + j, u.len - j}, "】"))
+    j++;
+  if (j >= u.len || j - i > 40) return 0;
+  pb_read_str d = pb_read_trim((pb_read_str){u.s + i, j - i});
+  if (!d.len) return 0;
+  int placeholder = 1;
+  for (size_t k = 0; k < d.len; k++)
+    if (!strchr("YyMmDdXx-./ ", d.s[k])) placeholder = 0;
+  static const char *const words[] = {"日期", "时间", "date", "Date", "DATE", "年月日", "yyyy"};
+  for (size_t k = 0; k < sizeof words / sizeof *words && !placeholder; k++)
+    if (memmem(d.s, d.len, words[k], strlen(words[k]))) placeholder = 1;
+  for (size_t k = 0; k < d.len; k++)
+    if (d.s[k] >= '0' && d.s[k] <= '9') placeholder = 0;
+  size_t after = j + (u.s[j] == ']' ? 1 : 3);
+  while (after < u.len && u.s[after] == ' ') after++;
+  return placeholder && after < u.len &&
+         (u.s[after] == '-' || u.s[after] == '[' ||
+          pb_read_starts_with((pb_read_str){u.s + after, u.len - after}, "【"));
+}
+
 static int ends_entry(pb_read_str raw) {
   pb_read_str u = unquoted(raw);
-  return pb_read_is_checkin_head(u) || pb_read_is_separator(u) || (u.len && u.s[0] == '#');
+  return pb_read_is_checkin_head(u) || pb_read_is_separator(u) || (u.len && u.s[0] == '#') ||
+         is_template_head(u);
 }
 
 /* Only closing punctuation left over from a broken head (")", "]"). */
@@ -886,7 +913,22 @@ int pb_read_checkins(pb_library *lib, const char *path, const pb_read_options *o
       i++;
       continue;
     }
-    /* text between entries: one warning for the whole paragraph */
+    if (is_template_head(u)) {
+      /* the template and its example lines, up to the first real head */
+      i++;
+      while (i < src.nlines && !ends_entry(src.lines[i])) i++;
+      continue;
+    }
+    /* text between entries: one warning for the whole paragraph, unless
+     * it introduces the template ("打卡格式：" above it) */
+    size_t k = i;
+    while (k < src.nlines && !pb_read_is_blank(unquoted(src.lines[k])) &&
+           !pb_read_is_checkin_head(unquoted(src.lines[k])) && !is_template_head(unquoted(src.lines[k])))
+      k++;
+    if (k < src.nlines && is_template_head(unquoted(src.lines[k]))) {
+      i = k;
+      continue;
+    }
     pb_read_str shown = pb_read_cut(u, 60);
     pb_warn(src.file, (int)i + 1, "text outside any check-in entry ignored: '%.*s'", (int)shown.len,
             shown.s);

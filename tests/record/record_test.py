@@ -51,6 +51,9 @@ def case_zero_config():
     for name in ["REPORT.md", "Archived/2024年打卡归档.md", "每周精读打卡.md", "group-meetings.md"]:
         check(name in line, "%s is found by its contents" % name)
     check("README.md" not in line, "README.md is not taken for a record")
+    # the live file's own template block is no finding and no paper
+    check(not re.search(r"^每周精读打卡\.md:\d+: (warning|error)", err, re.M), "no findings for the template block: " + err)
+    check(re.search(r"check: 6 papers, 1 absences: 0 errors, 0 warnings", out), "check is clean: " + out)
     d, _ = dump([], lib)
     check(d["entries_count"] == 6 and d["absences_count"] == 1,
           "6 papers and 1 week not read, got %s, %s" % (d["entries_count"], d["absences_count"]))
@@ -144,6 +147,27 @@ def case_conflict_pdf():
     check("Token Merging for Long Video Understanding" in txt, "the typo'd head prints as its own card")
 
 
+def case_minutes_period():
+    # minutes of 2023 beside check-ins of 2024-12 to 2025-1: the calendar
+    # of the presenter appendix stays in the check-ins' period
+    lib = copy_tree(os.path.join(HERE, "repo"))
+    src = open(os.path.join(lib, "group-meetings.md"), encoding="utf-8").read()
+    os.remove(os.path.join(lib, "group-meetings.md"))
+    with open(os.path.join(lib, "每周小会纪要.md"), "w", encoding="utf-8") as f:
+        f.write(src.replace("### 2025年", "### 2023年"))
+    rc, out, err = run(["build", "REPORT.md", "Archived/2024年打卡归档.md", "每周精读打卡.md",
+                        "--appendix", "presenters", "-o", "p.pdf", "-q"], lib)
+    check(rc in (0, 1), "build: " + err[-300:])
+    txt = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", os.path.join(lib, "p.pdf"), "-"],
+                         capture_output=True, text=True).stdout
+    lines = txt.splitlines()
+    at = [i for i, l in enumerate(lines) if "Weeks × presenters" in l]
+    check(at, "the calendar is drawn")
+    months = lines[at[0] + 1] if at else ""
+    check("2024.12" in months and "2023" not in months, "the calendar's months: %r" % months.strip())
+    check("2 sessions held" in txt, "the 2023 sessions are still read")
+
+
 def roundtrip(lib, inputs):
     before, _ = dump(inputs, lib)
     rc, out, err = run(["import"] + inputs, lib)
@@ -204,6 +228,6 @@ def case_new_slug():
 
 {"zero_config": case_zero_config, "zero_config_corpus": case_zero_config_corpus, "heads": case_heads,
  "conflict_pdf": case_conflict_pdf, "import_fixture": case_import_fixture, "import_corpus": case_import_corpus,
- "new_slug": case_new_slug}[CASE]()
+ "new_slug": case_new_slug, "minutes_period": case_minutes_period}[CASE]()
 print("%d failure(s)" % len(failures))
 sys.exit(1 if failures else 0)
