@@ -250,6 +250,13 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
   if (!cache) return NULL;
   pb_library *lib = pb_library_new(root);
   if (cfg->repo_url) lib->repo_url = pb_arena_strdup(lib->arena, cfg->repo_url);
+  if (cfg->nvenue_names) {
+    const char **v = pb_arena_alloc(lib->arena, cfg->nvenue_names * sizeof *v);
+    for (size_t i = 0; i < cfg->nvenue_names; i++)
+      v[i] = pb_arena_strdup(lib->arena, cfg->venue_names[i]);
+    lib->venue_names = v;
+    lib->nvenue_names = cfg->nvenue_names / 2;
+  }
   pb_read_options ro = {0};
   ro.allow_outside = o->allow_outside;
   ro.fetch = o->fetch;

@@ -41,6 +41,12 @@ int pb_read_is_minutes_text(const char *s, size_t len);
 int pb_read_cards_dir(pb_library *lib, const char *dir, const pb_read_options *opt);
 int pb_read_card(pb_library *lib, const char *path, const pb_read_options *opt);
 
+/* The name a venue is shown and counted by ("taffc", "IEEE Transactions on
+ * Affective Computing" -> "IEEE TAFFC"): the library's own names from
+ * paperbook.yml (venues:) first, then the table in read_common.c; else
+ * venue itself. */
+const char *pb_venue_canonical(const pb_library *lib, const char *venue);
+
 /* Resolves a figure or link target as written in a card (relative path,
  * percent-encoded path, or a URL into the library's own repository) to a
  * file under lib->root. Returns an arena path, or NULL when not local. */

@@ -610,6 +610,19 @@ int pb_read_venue(pb_library *lib, pb_entry *e, pb_read_str raw) {
       return 1;
     }
   }
+  /* the library's own names (paperbook.yml venues:) see the words as
+   * written, before anything is left out */
+  if (venue.len && lib->nvenue_names) {
+    char *whole = pb_arena_strndup(lib->arena, venue.data, venue.len);
+    const char *own = pb_venue_canonical(lib, whole);
+    if (own != whole) {
+      pb_buf_reset(&venue);
+      pb_buf_puts(&venue, own);
+      pb_buf_reset(&odd);
+      pb_buf_reset(&cjk);
+      known = 0;
+    }
+  }
   if (known && cjk.len) {
     pb_buf kept = PB_BUF_INIT;
     for (size_t a = 0; a < venue.len;) {

@@ -68,12 +68,8 @@ size_t pb_read_date(pb_read_str t, char out[11]);
  * year and note on e; venue_raw keeps the text. A bare "paper" gives
  * nothing. Returns 1 if anything was recognised. */
 int pb_read_venue(pb_library *lib, pb_entry *e, pb_read_str raw);
-/* The name a venue is shown and counted by ("taffc", "IEEE Transactions on
- * Affective Computing" -> "IEEE TAFFC"): the library's own names from
- * paperbook.yml first, then the table in read_common.c; else venue. */
 /* Whether a parenthesised text reads as a venue: a year or a known name. */
 int pb_read_looks_like_venue(pb_read_str t);
-const char *pb_venue_canonical(const pb_library *lib, const char *venue);
 /* Sets e->title from text; a trailing parenthesised venue
  * ("Title (NeurIPS 2023 Oral)") is split off into the venue fields when
  * it holds a year or a known venue name and e has no venue yet. */

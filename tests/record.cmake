@@ -4,7 +4,7 @@
 # wrong-year dates, venue names, and a lossless import round trip.
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
-  foreach(t zero_config zero_config_corpus heads conflict_pdf import_fixture import_corpus new_slug minutes_period)
+  foreach(t zero_config zero_config_corpus heads conflict_pdf import_fixture import_corpus new_slug minutes_period venues_config)
     add_test(NAME record_${t}
       COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/record/record_test.py ${PB_BIN}
               ${PB_TESTS}/record ${PB_CORPUS} ${t})

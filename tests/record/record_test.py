@@ -168,6 +168,22 @@ def case_minutes_period():
     check("2 sessions held" in txt, "the 2023 sessions are still read")
 
 
+def case_venues_config():
+    # paperbook.yml venues: extends the table (name shown: spellings)
+    lib = copy_tree(os.path.join(HERE, "repo"))
+    with open(os.path.join(lib, "paperbook.yml"), "w", encoding="utf-8") as f:
+        f.write("venues:\n  Robotics Science and Systems: [RSS]\n  ECCV Workshop: ECCV AIM Workshop\n")
+    with open(os.path.join(lib, "每周精读打卡.md"), "a", encoding="utf-8") as f:
+        f.write("\n> [2025-01-05]-[吴二]-[Grasp Anything](https://arxiv.org/abs/2501.00007)-[RSS 2024]\n"
+                "\n> [2025-01-05]-[郑三]-[Faces in Context](https://arxiv.org/abs/2501.00008)-[ECCV AIM Workshop 2024]\n")
+    d, err = dump([], lib)
+    V = {e["title"]: (e["venue"], e["year"]) for e in d["entries"]}
+    check(V.get("Grasp Anything") == ("Robotics Science and Systems", 2024), "RSS by the library's name: %r" % (V.get("Grasp Anything"),))
+    check(V.get("Faces in Context") == ("ECCV Workshop", 2024), "a spelling of several words: %r" % (V.get("Faces in Context"),))
+    check(V.get("World Models for Driving", ("",))[0] == "IEEE TAFFC", "the built-in table still applies")
+    check("unknown setting" not in err, "venues: is a known setting")
+
+
 def roundtrip(lib, inputs):
     before, _ = dump(inputs, lib)
     rc, out, err = run(["import"] + inputs, lib)
@@ -228,6 +244,7 @@ def case_new_slug():
 
 {"zero_config": case_zero_config, "zero_config_corpus": case_zero_config_corpus, "heads": case_heads,
  "conflict_pdf": case_conflict_pdf, "import_fixture": case_import_fixture, "import_corpus": case_import_corpus,
- "new_slug": case_new_slug, "minutes_period": case_minutes_period}[CASE]()
+ "new_slug": case_new_slug, "minutes_period": case_minutes_period,
+ "venues_config": case_venues_config}[CASE]()
 print("%d failure(s)" % len(failures))
 sys.exit(1 if failures else 0)
