@@ -103,25 +103,34 @@ static int has_url(pb_read_str t) {
 }
 
 /* The note of an absence: the text without brackets around it. */
-static const char *absence_note(pb_library *lib, pb_read_str t) {
+static const char *absence_note(pb_library *lib, pb_read_str t, const char *file, int line) {
   t = pb_read_trim(t);
+  pb_read_str as_written = t;
+  while (as_written.len && (as_written.s[0] == '-' || as_written.s[0] == ' '))
+    as_written.s++, as_written.len--;
+  int residue = 0;
   for (int again = 1; again && t.len;) {
     again = 0;
     /* brackets, dashes, a Markdown hard break "\\" at the end */
     while (t.len && (t.s[0] == '[' || t.s[0] == '-' || t.s[0] == ' ')) t.s++, t.len--, again = 1;
-    while (t.len && (t.s[t.len - 1] == ']' || t.s[t.len - 1] == ' ' || t.s[t.len - 1] == '\\'))
+    while (t.len && (t.s[t.len - 1] == ']' || t.s[t.len - 1] == ' ' || t.s[t.len - 1] == '\\')) {
+      if (t.s[t.len - 1] == '\\') residue = 1;
       t.len--, again = 1;
+    }
     /* TeX wrappers: "$\\texttt{本周未精读}$", "\\textbf{...}" */
-    if (t.len >= 2 && t.s[0] == '$' && t.s[t.len - 1] == '$') t.s++, t.len -= 2, again = 1;
+    if (t.len >= 2 && t.s[0] == '$' && t.s[t.len - 1] == '$') t.s++, t.len -= 2, again = 1, residue = 1;
     if (t.len && t.s[0] == '\\') {
       size_t k = 1;
       while (k < t.len && ((t.s[k] >= 'a' && t.s[k] <= 'z') || (t.s[k] >= 'A' && t.s[k] <= 'Z')))
         k++;
       if (k > 1 && k < t.len && t.s[k] == '{' && t.s[t.len - 1] == '}')
-        t.s += k + 1, t.len -= k + 2, again = 1;
+        t.s += k + 1, t.len -= k + 2, again = 1, residue = 1;
     }
     t = pb_read_trim(t);
   }
+  if (residue && t.len)
+    pb_note(file, line, "note '%.*s' read as '%.*s' (Markdown or TeX marks left out)",
+            (int)as_written.len, as_written.s, (int)t.len, t.s);
   return t.len ? pb_arena_strndup(lib->arena, t.s, t.len) : NULL;
 }
 
@@ -847,7 +856,7 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
     pb_absence *a = PB_PUSH(lib->arena, lib->notes, lib->nnotes, lib->capnotes);
     a->date = date[0] ? pb_arena_strdup(lib->arena, date) : NULL;
     a->presenter = presenter;
-    a->note = absence_note(lib, plain);
+    a->note = absence_note(lib, plain, file, line);
     a->file = file;
     a->line = line;
     if (linked)
@@ -864,7 +873,7 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
     pb_absence *a = pb_library_add_absence(lib);
     a->date = date[0] ? pb_arena_strdup(lib->arena, date) : NULL;
     a->presenter = presenter;
-    a->note = absence_note(lib, plain);
+    a->note = absence_note(lib, plain, file, line);
     a->file = file;
     a->line = line;
     for (size_t k = j; k < end; k++) {

@@ -121,6 +121,8 @@ def case_heads():
     # absence notes without Markdown and TeX residue
     notes = sorted((a["presenter"], a["note"]) for a in d["absences"])
     check(notes == [("李六", "本周未精读"), ("赵七", "本周未精读")], "clean absence notes: %r" % notes)
+    for ln in (31, 33):
+        check(re.search(r"heads\.md:%d: note: note .* read as '本周未精读'" % ln, msgs), "the cleaned note is said at heads.md:%d" % ln)
     # titles and venues that need cleaning, each with a note
     check(E[35]["title"] == "视觉语言导航综述" and E[35]["venue"] is None, "《》 off the title, 暂无出处 is no venue")
     check(re.search(r"heads\.md:35: note: .*《》", msgs) and re.search(r"heads\.md:35: note: '暂无出处'", msgs), "notes for 《》 and 暂无出处")
