@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "read.h"
 #include "utf8.h"
 
 /* ==================================================================== */
@@ -372,7 +373,7 @@ void pb_biblio_from_cards(pb_library *lib) {
         e->src.doi = "card";
       }
       if (ids.venue && !e->venue && !e->year && !e->venue_raw) {
-        e->venue = pb_arena_strdup(lib->arena, ids.venue);
+        e->venue = pb_venue_canonical(lib, pb_arena_strdup(lib->arena, ids.venue));
         e->year = ids.year;
         e->src.venue = e->src.year = "link";
       }
@@ -417,7 +418,7 @@ int pb_biblio_fill(pb_library *lib, pb_entry *e, const pb_bibrec *r) {
   }
   if (!venue_unparsed(e)) {
     if (!e->venue && r->venue && *r->venue) {
-      e->venue = pb_arena_strdup(lib->arena, r->venue);
+      e->venue = pb_venue_canonical(lib, pb_arena_strdup(lib->arena, r->venue));
       e->src.venue = src;
       n++;
     }

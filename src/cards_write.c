@@ -137,6 +137,9 @@ static void md_text(pb_buf *b, const pb_text *t) {
 /* The figure as a card should name it: relative to the library root when
  * it is a local file there, else as written. */
 static const char *figure_ref(const pb_library *lib, const pb_figure *f, pb_buf *tmp) {
+  /* a URL (into the group's repository too) reads back the same from any
+   * folder: kept as written */
+  if (f->src && strstr(f->src, "://")) return f->src;
   if (f->path) {
     char rroot[PATH_MAX], rpath[PATH_MAX];
     if (realpath(lib->root, rroot) && realpath(f->path, rpath)) {
@@ -156,11 +159,15 @@ void pb_card_format(const pb_library *lib, const pb_entry *e, pb_buf *b) {
   pb_buf tmp = PB_BUF_INIT;
   pb_buf_puts(b, "---\ntitle: ");
   yaml_quote(b, e->title);
-  if (e->venue) {
+  /* a venue and year read from a link (a CVF URL) are read from it again,
+   * so that dump says where they came from as before */
+  int venue_from_link = e->src.venue && strcmp(e->src.venue, "link") == 0;
+  int year_from_link = e->src.year && strcmp(e->src.year, "link") == 0;
+  if (e->venue && !venue_from_link) {
     pb_buf_puts(b, "\nvenue: ");
     yaml_quote(b, e->venue);
   }
-  if (e->year) pb_buf_printf(b, "\nyear: %d", e->year);
+  if (e->year && !year_from_link) pb_buf_printf(b, "\nyear: %d", e->year);
   if (e->note) {
     pb_buf_puts(b, "\nnote: ");
     yaml_quote(b, e->note);
@@ -182,14 +189,21 @@ void pb_card_format(const pb_library *lib, const pb_entry *e, pb_buf *b) {
     pb_buf_puts(b, "\nlinks:");
     for (size_t i = 0; i < e->nlinks; i++) {
       const pb_link *l = &e->links[i];
-      /* The label as written when it still tells the kind, else the kind. */
-      const char *url = l->local ? l->local : l->url;
-      const char *label = l->label && *l->label && pb_link_kind_from_label(l->label, url) == l->kind
-                              ? l->label
-                              : pb_link_kind_name(l->kind);
-      pb_buf_puts(b, "\n  - {label: ");
-      yaml_quote(b, label);
-      pb_buf_puts(b, ", url: ");
+      /* The label as written (none when none was), and the kind when the
+       * label alone would not give it back */
+      /* a URL (one into the group's repository resolves to the local file
+       * again) as written, else the local path */
+      const char *url = l->url && strstr(l->url, "://") ? l->url : l->local ? l->local : l->url;
+      const char *label = l->label && *l->label ? l->label : NULL;
+      pb_buf_puts(b, "\n  - {");
+      if (label) {
+        pb_buf_puts(b, "label: ");
+        yaml_quote(b, label);
+        pb_buf_puts(b, ", ");
+      }
+      if (pb_link_kind_from_label(label, url) != l->kind)
+        pb_buf_printf(b, "kind: %s, ", pb_link_kind_name(l->kind));
+      pb_buf_puts(b, "url: ");
       yaml_quote(b, url);
       pb_buf_puts(b, "}");
     }
@@ -198,7 +212,14 @@ void pb_card_format(const pb_library *lib, const pb_entry *e, pb_buf *b) {
     pb_buf_puts(b, "\nfigures:");
     for (size_t i = 0; i < e->nfigures; i++) {
       pb_buf_puts(b, "\n  - ");
-      yaml_quote(b, figure_ref(lib, &e->figures[i], &tmp));
+      if (e->figures[i].width_hint) {
+        /* the width written in the log's <img width=...> */
+        pb_buf_puts(b, "{src: ");
+        yaml_quote(b, figure_ref(lib, &e->figures[i], &tmp));
+        pb_buf_printf(b, ", width: %d}", e->figures[i].width_hint);
+      } else {
+        yaml_quote(b, figure_ref(lib, &e->figures[i], &tmp));
+      }
     }
   }
   if (e->ntags) {
@@ -240,6 +261,15 @@ static void slug(pb_buf *b, const char *s, size_t max) {
     } else if (!dash && b->len > start) {
       pb_buf_putc(b, '-');
       dash = 1;
+    }
+  }
+  /* cut short: at the last word boundary, not inside a word */
+  if (b->len - start >= max && b->len > start && b->data[b->len - 1] != '-') {
+    size_t k = b->len;
+    while (k > start && b->data[k - 1] != '-') k--;
+    if (k > start + max / 3) {
+      b->len = k;
+      b->data[b->len] = 0;
     }
   }
   while (b->len > start && b->data[b->len - 1] == '-') b->data[--b->len] = 0;
@@ -297,6 +327,42 @@ int pb_cards_write(const pb_library *lib, const char *dir) {
       continue;
     }
     written++;
+  }
+  /* the weeks not read and the heads that name no single paper: one file,
+   * read back by pb_read_card */
+  if (lib->nabsences || lib->nnotes) {
+    pb_buf_reset(&card);
+    pb_buf_puts(&card, "---\n# weeks not read and notes, imported\n");
+    for (int which = 0; which < 2; which++) {
+      const pb_absence *v = which ? lib->notes : lib->absences;
+      size_t n = which ? lib->nnotes : lib->nabsences;
+      if (!n) continue;
+      pb_buf_puts(&card, which ? "notes:\n" : "absences:\n");
+      for (size_t i = 0; i < n; i++) {
+        pb_buf_puts(&card, "  - {date: ");
+        yaml_quote(&card, v[i].date ? v[i].date : "");
+        pb_buf_puts(&card, ", presenter: ");
+        yaml_quote(&card, v[i].presenter ? v[i].presenter : "");
+        if (v[i].note) {
+          pb_buf_puts(&card, ", note: ");
+          yaml_quote(&card, v[i].note);
+        }
+        pb_buf_printf(&card, "}  # %s:%d\n", v[i].file ? v[i].file : "", v[i].line);
+      }
+    }
+    pb_buf_puts(&card, "---\n");
+    pb_buf_reset(&path);
+    pb_buf_printf(&path, "%s/absences.md", dir);
+    int fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    if (fd < 0) {
+      pb_warn(path.data, 0, "weeks not read not imported: %s", strerror(errno));
+    } else {
+      ssize_t w = write(fd, card.data, card.len);
+      if (close(fd) != 0 || w != (ssize_t)card.len) {
+        pb_error(path.data, 0, "write failed: %s", strerror(errno));
+        unlink(path.data);
+      }
+    }
   }
   pb_buf_free(&path);
   pb_buf_free(&card);

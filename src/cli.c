@@ -499,7 +499,7 @@ static int prepare(render *R) {
   if (R->cmd == CMD_HANDOUT && R->o.next && handout_next(R->lib, R->o.session_iso) != 0)
     return PB_EXIT_USAGE;
   if (R->lib->nentries == 0) {
-    pb_error(R->root, 0, "no paper cards found (looked in papers/ and the files named)");
+    pb_error(R->root, 0, "no paper cards found (looked in papers/, the files named, and the Markdown files of the root and the folders under it)");
     return PB_EXIT_USAGE;
   }
   R->output = output_path(R);

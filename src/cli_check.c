@@ -241,10 +241,10 @@ static void check_figures(checker *C, const pb_entry *e) {
     int line = f->line ? f->line : e->line;
     const char *file = f->file ? f->file : e->file;
     if (!f->path) {
-      if (f->url)
-        pb_warn(file, line, "remote figure %s is not embedded (use --fetch to download it)",
-                f->url);
-      else
+      if (f->url) {
+        /* not fetched yet: a choice, not a fault of each card; the loader
+         * says it once for all of them (fetch.c) */
+      } else
         report_missing_figure(C->lib, f, file, line, C->allow_outside);
       continue;
     }
@@ -292,7 +292,7 @@ int pb_cli_check(const cli_options *o) {
   /* check reports the decks that cannot be read, so it reads them all */
   pb_cli_read_decks(o, lib, root);
   if (lib->nentries == 0)
-    pb_error(root, 0, "no paper cards found (looked in papers/ and the files named)");
+    pb_error(root, 0, "no paper cards found (looked in papers/, the files named, and the Markdown files of the root and the folders under it)");
   /* the fonts a build would use: a missing one stops every build */
   pb_fonts_free(pb_cli_open_fonts(&cfg, root, o->allow_outside));
   checker C;

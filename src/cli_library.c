@@ -141,6 +141,116 @@ static int read_minutes(pb_library *lib, const pb_config *cfg, const char *root,
   return rc;
 }
 
+/* ---- zero-config discovery -------------------------------------- */
+
+typedef struct {
+  char **v;
+  size_t n, cap;
+} path_list;
+
+static void path_push(path_list *l, char *p) {
+  if (l->n == l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 8;
+    l->v = pb_xrealloc(l->v, l->cap * sizeof *l->v);
+  }
+  l->v[l->n++] = p;
+}
+
+static void path_list_free(path_list *l) {
+  for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+  free(l->v);
+}
+
+/* Directories never searched: paperbook's own output, cards (read as
+ * papers/), figures and decks, and anything hidden (.git). */
+static int skipped_dir(const char *nm) {
+  static const char *const skip[] = {"build", "papers", "node_modules", "Images", "Slide"};
+  if (nm[0] == '.') return 1;
+  for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+    if (strcmp(nm, skip[i]) == 0) return 1;
+  return 0;
+}
+
+/* The Markdown files of dir (rel: its name under the root, "" for the
+ * root), sorted, each sniffed by its text into one of the lists. Goes one
+ * level down from the root (Archived/, or any folder of yearly logs). */
+static void discover_dir(const char *root, const char *rel, int depth, path_list *reports,
+                         path_list *logs, path_list *minutes) {
+  char *dir = *rel ? pb_cli_join(root, rel) : pb_xstrdup(root);
+  struct dirent **names = NULL;
+  int n = scandir(dir, &names, NULL, alphasort);
+  for (int i = 0; i < n; i++) {
+    const char *nm = names[i]->d_name;
+    size_t len = strlen(nm);
+    char *relp = *rel ? pb_cli_join(rel, nm) : pb_xstrdup(nm);
+    char *p = pb_cli_join(root, relp);
+    struct stat st;
+    /* lstat: a link is not followed out of the library */
+    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+      if (depth == 0 && !skipped_dir(nm))
+        discover_dir(root, relp, depth + 1, reports, logs, minutes);
+    } else if (nm[0] != '.' && len > 3 && strcasecmp(nm + len - 3, ".md") == 0 &&
+               lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+      switch (pb_read_sniff(p)) {
+      case PB_SNIFF_REPORT: path_push(reports, relp), relp = NULL; break;
+      case PB_SNIFF_CHECKINS: path_push(logs, relp), relp = NULL; break;
+      case PB_SNIFF_MINUTES: path_push(minutes, relp), relp = NULL; break;
+      default: break;
+      }
+    }
+    free(p);
+    free(relp);
+    free(names[i]);
+  }
+  free(names);
+  free(dir);
+}
+
+static void say_list(pb_buf *b, const char *what, const path_list *l) {
+  if (!l->n) return;
+  if (b->len) pb_buf_puts(b, "; ");
+  pb_buf_puts(b, what);
+  for (size_t i = 0; i < l->n; i++) {
+    pb_buf_puts(b, i ? ", " : " ");
+    pb_buf_puts(b, l->v[i]);
+  }
+}
+
+/* A library with no paperbook.yml inputs and no papers/: its REPORT-style
+ * files, check-in logs and minutes are found by their contents in the root
+ * and the folders right under it, read in that order, and named in one
+ * line. Returns how many files were read; *minutes_read says whether the
+ * minutes were among them. */
+static size_t discover(pb_library *lib, const char *root, const pb_read_options *ro,
+                       int with_minutes, int *failed, int *minutes_read) {
+  path_list reports = {0}, logs = {0}, minutes = {0};
+  discover_dir(root, "", 0, &reports, &logs, &minutes);
+  if (!with_minutes) {
+    path_list_free(&minutes);
+    memset(&minutes, 0, sizeof minutes);
+  }
+  size_t total = reports.n + logs.n + minutes.n;
+  pb_buf say = PB_BUF_INIT;
+  say_list(&say, "report", &reports);
+  say_list(&say, logs.n == 1 ? "check-in log" : "check-in logs", &logs);
+  say_list(&say, "minutes", &minutes);
+  if (total) pb_info("paperbook: found %s\n", say.data);
+  pb_buf_free(&say);
+  const path_list *order[] = {&reports, &logs, &minutes};
+  for (size_t k = 0; k < 3; k++)
+    for (size_t i = 0; i < order[k]->n; i++) {
+      char *p = pb_cli_join(root, order[k]->v[i]);
+      int rc = k == 2 ? pb_read_minutes(lib, p, ro) : pb_read_markdown(lib, p, ro);
+      if (rc != PB_OK) *failed = 1;
+      free(p);
+    }
+  *minutes_read = minutes.n > 0;
+  path_list_free(&reports);
+  path_list_free(&logs);
+  path_list_free(&minutes);
+  return total;
+}
+
 pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char *root) {
   char *cfg_path = pb_cli_join(root, "paperbook.yml");
   /* a paperbook.yml committed as a link to a settings file of the user's
@@ -169,10 +279,17 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
   if (!cache) return NULL;
   pb_library *lib = pb_library_new(root);
   if (cfg->repo_url) lib->repo_url = pb_arena_strdup(lib->arena, cfg->repo_url);
+  if (cfg->nvenue_names) {
+    const char **v = pb_arena_alloc(lib->arena, cfg->nvenue_names * sizeof *v);
+    for (size_t i = 0; i < cfg->nvenue_names; i++)
+      v[i] = pb_arena_strdup(lib->arena, cfg->venue_names[i]);
+    lib->venue_names = v;
+    lib->nvenue_names = cfg->nvenue_names / 2;
+  }
   pb_read_options ro = {0};
   ro.allow_outside = o->allow_outside;
   ro.fetch = o->fetch;
-  int failed = 0, any_dir = o->ninputs == 0;
+  int failed = 0, any_dir = o->ninputs == 0, minutes_found = 0, named_files = 0;
   for (int i = 0; i < o->ninputs; i++) {
     const char *in = o->inputs[i];
     struct stat st;
@@ -181,8 +298,9 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
       failed = 1;
     } else if (S_ISDIR(st.st_mode)) {
       any_dir = 1;
-    } else if (pb_read_markdown(lib, in, &ro) != PB_OK) {
-      failed = 1;
+    } else {
+      named_files = 1;
+      if (pb_read_markdown(lib, in, &ro) != PB_OK) failed = 1;
     }
   }
   if (any_dir) {
@@ -195,10 +313,14 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
       free(p);
     }
     char *papers = pb_cli_join(root, "papers");
+    int have_papers = pb_cli_is_dir(papers);
     if (pb_read_cards_dir(lib, papers, &ro) != PB_OK) failed = 1;
     free(papers);
+    /* neither inputs: nor papers/: the files are found by what they hold */
+    if (!named_files && cfg->ninputs == 0 && !have_papers)
+      discover(lib, root, &ro, !cfg->minutes, &failed, &minutes_found);
   }
-  if (!lib->nsessions && read_minutes(lib, cfg, root, &ro) != PB_OK) failed = 1;
+  if (!lib->nsessions && !minutes_found && read_minutes(lib, cfg, root, &ro) != PB_OK) failed = 1;
   if (failed && lib->nentries == 0) {
     pb_library_free(lib);
     free(cache);

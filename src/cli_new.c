@@ -49,21 +49,38 @@ static void field(pb_buf *b, const char *indent, const char *key, const char *va
   pb_buf_putc(b, '\n');
 }
 
+/* The file name from the title: lower-case words joined by dashes, at
+ * most 60 bytes, cut at the end of a word (never inside a word or a
+ * UTF-8 character). */
 static void slug(pb_buf *b, const char *title) {
   int dash = 0;
-  for (const unsigned char *p = (const unsigned char *)title; *p && b->len < 60; p++) {
+  size_t start = b->len;
+  for (const unsigned char *p = (const unsigned char *)title; *p; p++) {
     if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80) {
       pb_buf_putc(b, *p);
       dash = 0;
     } else if (*p >= 'A' && *p <= 'Z') {
       pb_buf_putc(b, *p + 32);
       dash = 0;
-    } else if (!dash && b->len) {
+    } else if (!dash && b->len > start) {
       pb_buf_putc(b, '-');
       dash = 1;
     }
   }
-  while (b->len && b->data[b->len - 1] == '-') b->data[--b->len] = 0;
+  while (b->len > start && b->data[b->len - 1] == '-') b->data[--b->len] = 0;
+  if (b->len - start > 60) {
+    size_t k = start + 60;
+    /* the last dash within the limit, when one leaves a useful name */
+    while (k > start && b->data[k] != '-') k--;
+    if (k <= start + 20) {
+      /* one long word: cut at a character boundary */
+      k = start + 60;
+      while (k > start && ((unsigned char)b->data[k] & 0xC0) == 0x80) k--;
+    }
+    b->len = k;
+    b->data[b->len] = 0;
+  }
+  while (b->len > start && b->data[b->len - 1] == '-') b->data[--b->len] = 0;
 }
 
 enum {

@@ -241,6 +241,49 @@ static void read_enrich(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, in
   }
 }
 
+static void venue_pair(pb_config *cfg, const char *written, const char *shown) {
+  *PB_PUSH(cfg->arena, cfg->venue_names, cfg->nvenue_names, cfg->capvenue_names) = written;
+  *PB_PUSH(cfg->arena, cfg->venue_names, cfg->nvenue_names, cfg->capvenue_names) = shown;
+}
+
+/* venues:
+ *   IEEE TAFFC: [TAFFC, IEEE Transactions on Affective Computing]
+ *   ACM MM: MM
+ * the name shown, then how it is written (one spelling or a list). */
+static void read_venues(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int line) {
+  if (!v || v->type != YAML_MAPPING_NODE) {
+    pb_warn(cfg->path, line, "'venues' should be a mapping (name shown: [spellings]); ignored");
+    return;
+  }
+  for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+    yaml_node_t *k = yaml_document_get_node(doc, q->key);
+    yaml_node_t *w = yaml_document_get_node(doc, q->value);
+    const char *shown = scalar(k);
+    if (!shown || !*shown) {
+      pb_warn(cfg->path, k ? (int)k->start_mark.line + 1 : line, "a venue name should be text");
+      continue;
+    }
+    shown = pb_arena_strdup(cfg->arena, shown);
+    venue_pair(cfg, shown, shown);
+    if (w && w->type == YAML_SEQUENCE_NODE) {
+      for (yaml_node_item_t *it = w->data.sequence.items.start; it < w->data.sequence.items.top;
+           it++) {
+        const char *sp = scalar(yaml_document_get_node(doc, *it));
+        if (sp && *sp)
+          venue_pair(cfg, pb_arena_strdup(cfg->arena, sp), shown);
+        else
+          pb_warn(cfg->path, (int)w->start_mark.line + 1, "a spelling of '%s' should be text",
+                  shown);
+      }
+    } else if (scalar(w) && *scalar(w)) {
+      venue_pair(cfg, pb_arena_strdup(cfg->arena, scalar(w)), shown);
+    } else if (w && w->type != YAML_SCALAR_NODE) {
+      pb_warn(cfg->path, (int)w->start_mark.line + 1,
+              "the spellings of '%s' should be text or a list", shown);
+    }
+  }
+}
+
 int pb_config_load(pb_config *cfg, const char *path) {
   memset(cfg, 0, sizeof *cfg);
   cfg->arena = pb_arena_new();
@@ -314,7 +357,9 @@ int pb_config_load(pb_config *cfg, const char *path) {
       size_t before = cfg->nbibliography;
       read_list(cfg, &doc, v, key, &cfg->bibliography, &cfg->nbibliography, &cfg->capbibliography);
       list_lines(cfg, &doc, v, before, cfg->nbibliography, &cfg->bibliography_lines);
-    } else if (strcmp(key, "enrich") == 0)
+    } else if (strcmp(key, "venues") == 0)
+      read_venues(cfg, &doc, v, line);
+    else if (strcmp(key, "enrich") == 0)
       read_enrich(cfg, &doc, v, line);
     else if (strcmp(key, "dpi") == 0) {
       const char *s = scalar(v);

@@ -35,6 +35,10 @@ typedef struct {
   size_t ninputs, capinputs;
   const char **category_order;
   size_t ncategory_order, capcategory_order;
+  /* venues: the library's own venue names, pairs of (as written, shown),
+   * tried before the table in read_common.c */
+  const char **venue_names;
+  size_t nvenue_names, capvenue_names; /* pairs: 2 entries each */
   const char **appendices; /* "presenters", "slides" */
   size_t nappendices, capappendices;
   double dpi;

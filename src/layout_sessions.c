@@ -220,8 +220,11 @@ static int build_calendar(pb_arena *a, const pb_library *lib, calendar *c) {
   for (size_t i = 0; i < lib->nentries; i++) SEE(lib->entries[i]->date);
   for (size_t i = 0; i < lib->nabsences; i++) SEE(lib->absences[i].date);
   for (size_t i = 0; i < lib->nnotes; i++) SEE(lib->notes[i].date);
-  for (size_t i = 0; i < lib->nsessions; i++)
-    if (!lib->sessions[i].planned) SEE(lib->sessions[i].date);
+  /* the period is the check-ins': minutes that go further back (or on)
+   * do not stretch it; they set it only when there are no check-ins */
+  if (lo < 0)
+    for (size_t i = 0; i < lib->nsessions; i++)
+      if (!lib->sessions[i].planned) SEE(lib->sessions[i].date);
 #undef SEE
   if (lo < 0) return 0;
   if (hi - lo + 1 > MAX_WEEKS) lo = hi - MAX_WEEKS + 1;

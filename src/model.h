@@ -237,6 +237,8 @@ typedef struct {
   const char *repo_url; /* https://github.com/OWNER/REPO, from git or config */
   pb_session *sessions; /* from the minutes, in file order */
   size_t nsessions, capsessions;
+  const char **venue_names; /* paperbook.yml venues: written, canonical pairs */
+  size_t nvenue_names;
   pb_absence *notes; /* check-in heads that name no single paper ("泛读几篇") */
   size_t nnotes, capnotes;
 } pb_library;

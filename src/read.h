@@ -16,6 +16,18 @@ typedef struct {
 /* Reads a Markdown file, choosing the dialect from its content: check-in
  * logs ("[2024-12-29]-[name]-...") or REPORT-style cards. */
 int pb_read_markdown(pb_library *lib, const char *path, const pb_read_options *opt);
+/* What a Markdown file is, by the shape of its text alone (no name is
+ * looked at): a YAML card, a check-in log (dated heads), the minutes, a
+ * REPORT-style file (headings with cards in blockquotes that link), or
+ * none of these. Used to read a file and to find a library's files. */
+typedef enum {
+  PB_SNIFF_NONE,
+  PB_SNIFF_CARD,
+  PB_SNIFF_CHECKINS,
+  PB_SNIFF_REPORT,
+  PB_SNIFF_MINUTES
+} pb_sniff_kind;
+pb_sniff_kind pb_read_sniff(const char *path);
 int pb_read_report(pb_library *lib, const char *path, const pb_read_options *opt);
 int pb_read_checkins(pb_library *lib, const char *path, const pb_read_options *opt);
 /* Reads the group's weekly minutes (sessions, talks, absentees, best
@@ -28,6 +40,12 @@ int pb_read_is_minutes_text(const char *s, size_t len);
  * in sorted path order. A missing dir is not an error. */
 int pb_read_cards_dir(pb_library *lib, const char *dir, const pb_read_options *opt);
 int pb_read_card(pb_library *lib, const char *path, const pb_read_options *opt);
+
+/* The name a venue is shown and counted by ("taffc", "IEEE Transactions on
+ * Affective Computing" -> "IEEE TAFFC"): the library's own names from
+ * paperbook.yml (venues:) first, then the table in read_common.c; else
+ * venue itself. */
+const char *pb_venue_canonical(const pb_library *lib, const char *venue);
 
 /* Resolves a figure or link target as written in a card (relative path,
  * percent-encoded path, or a URL into the library's own repository) to a

@@ -107,6 +107,7 @@ static void read_links(card_ctx *c, yaml_node_t *n) {
   for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
     yaml_node_t *item = yaml_document_get_node(c->doc, *it);
     const char *label = NULL, *url = NULL;
+    int kind = -1;
     if (item && item->type == YAML_MAPPING_NODE) {
       for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top;
            p++) {
@@ -116,6 +117,12 @@ static void read_links(card_ctx *c, yaml_node_t *n) {
         yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
         if (strcmp(key, "label") == 0)
           label = scalar(c, v, "label");
+        else if (strcmp(key, "kind") == 0) {
+          const char *k2 = scalar(c, v, "kind");
+          for (int kk = PB_LINK_PAPER; k2 && kk <= PB_LINK_OTHER; kk++)
+            if (strcmp(k2, pb_link_kind_name((pb_link_kind)kk)) == 0) kind = kk;
+          if (kind < 0) pb_warn(file, node_line(c, v), "unknown link kind '%s'", k2 ? k2 : "");
+        }
         else if (strcmp(key, "url") == 0)
           url = scalar(c, v, "url");
         else if (!label && !url && v && v->type == YAML_SCALAR_NODE) {
@@ -134,8 +141,8 @@ static void read_links(card_ctx *c, yaml_node_t *n) {
     }
     pb_read_str l = {label ? label : "", label ? strlen(label) : 0};
     pb_read_add_link(lib, c->e, l, (pb_read_str){url, strlen(url)},
-                     pb_link_kind_from_label(label, url), c->src->dir, c->opt, file,
-                     node_line(c, item));
+                     kind >= 0 ? (pb_link_kind)kind : pb_link_kind_from_label(label, url),
+                     c->src->dir, c->opt, file, node_line(c, item));
   }
 }
 
@@ -184,6 +191,35 @@ static void read_field(card_ctx *c, const char *key, yaml_node_t *v, int line) {
     }
   } else if (strcmp(key, "links") == 0) {
     if (v) read_links(c, v);
+  } else if ((strcmp(key, "figures") == 0 || strcmp(key, "figure") == 0) && v &&
+             v->type == YAML_SEQUENCE_NODE) {
+    /* each a path or URL, or {src: ..., width: 512} */
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+         it++) {
+      yaml_node_t *item = yaml_document_get_node(c->doc, *it);
+      const char *src = NULL;
+      int width = 0;
+      if (item && item->type == YAML_MAPPING_NODE) {
+        for (yaml_node_pair_t *p = item->data.mapping.pairs.start;
+             p < item->data.mapping.pairs.top; p++) {
+          yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+          const char *fk = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+          yaml_node_t *fv = yaml_document_get_node(c->doc, p->value);
+          const char *sv = scalar(c, fv, fk);
+          if (strcmp(fk, "src") == 0)
+            src = sv;
+          else if (strcmp(fk, "width") == 0 && sv)
+            width = atoi(sv) > 0 && atoi(sv) < 100000 ? atoi(sv) : 0;
+          else
+            pb_warn(file, node_line(c, k), "unknown figure key '%s'", fk);
+        }
+      } else {
+        src = scalar(c, item, key);
+      }
+      if (src && *src)
+        pb_read_add_figure(lib, e, (pb_read_str){src, strlen(src)}, (pb_read_str){"", 0}, width,
+                           c->src->dir, c->opt, file, item ? node_line(c, item) : line);
+    }
   } else if (strcmp(key, "figures") == 0 || strcmp(key, "figure") == 0) {
     enum { MAX = 64 };
     const char *f[MAX];
@@ -216,6 +252,68 @@ static void read_field(card_ctx *c, const char *key, yaml_node_t *v, int line) {
 static int is_fence(pb_read_str l, int closing) {
   l = pb_read_trim(l);
   return pb_read_eq_word(l, "---") || (closing && pb_read_eq_word(l, "..."));
+}
+
+/* A file of weeks not read (what import writes as absences.md): front
+ * matter with `absences:` and `notes:` lists of {date, presenter, note}
+ * and no title. Returns 1 when root is such a list (then read). */
+static int read_absence_list(card_ctx *c, yaml_node_t *root) {
+  int lists = 0;
+  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+    const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+    if (strcmp(key, "title") == 0) return 0;
+    if (strcmp(key, "absences") == 0 || strcmp(key, "notes") == 0) lists++;
+  }
+  if (!lists) return 0;
+  pb_library *lib = c->lib;
+  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+    const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+    yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+    int notes = strcmp(key, "notes") == 0;
+    if (!notes && strcmp(key, "absences") != 0) {
+      pb_warn(c->src->file, node_line(c, k), "unknown key '%s' ignored", key);
+      continue;
+    }
+    if (!v || v->type != YAML_SEQUENCE_NODE) {
+      pb_warn(c->src->file, node_line(c, k), "'%s' is not a list", key);
+      continue;
+    }
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+      yaml_node_t *item = yaml_document_get_node(c->doc, *it);
+      if (!item || item->type != YAML_MAPPING_NODE) {
+        pb_warn(c->src->file, item ? node_line(c, item) : node_line(c, k),
+                "an entry of '%s' is not {date, presenter, note}", key);
+        continue;
+      }
+      pb_absence *a = notes ? PB_PUSH(lib->arena, lib->notes, lib->nnotes, lib->capnotes)
+                            : pb_library_add_absence(lib);
+      memset(a, 0, sizeof *a);
+      a->file = c->src->file;
+      a->line = node_line(c, item);
+      for (yaml_node_pair_t *q = item->data.mapping.pairs.start; q < item->data.mapping.pairs.top;
+           q++) {
+        yaml_node_t *fk = yaml_document_get_node(c->doc, q->key);
+        const char *f = fk && fk->type == YAML_SCALAR_NODE ? (const char *)fk->data.scalar.value : "";
+        const char *val = scalar(c, yaml_document_get_node(c->doc, q->value), f);
+        if (!val || !*val) continue;
+        char iso[11];
+        if (strcmp(f, "date") == 0) {
+          if (pb_read_date((pb_read_str){val, strlen(val)}, iso) == strlen(val))
+            a->date = pb_arena_strdup(lib->arena, iso);
+          else
+            pb_warn(c->src->file, node_line(c, fk), "date '%s' is not a date (YYYY-MM-DD)", val);
+        } else if (strcmp(f, "presenter") == 0)
+          a->presenter = val;
+        else if (strcmp(f, "note") == 0)
+          a->note = val;
+        else
+          pb_warn(c->src->file, node_line(c, fk), "unknown key '%s' ignored", f);
+      }
+    }
+  }
+  return 1;
 }
 
 int pb_read_card(pb_library *lib, const char *path, const pb_read_options *opt) {
@@ -271,6 +369,7 @@ int pb_read_card(pb_library *lib, const char *path, const pb_read_options *opt) 
     rc = PB_EPARSE;
     goto done;
   }
+  if (root && read_absence_list(&c, root)) goto done;
   c.e = pb_library_add_entry(lib, src.file, (int)open + 1);
   if (root) {
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;

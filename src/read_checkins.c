@@ -10,8 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ctype.h>
+#include <stdio.h>
+
 #include "diag.h"
 #include "read_common.h"
+#include "sessions.h"
 
 /* A head that stops inside a bracket continues on the next line, but a
  * title is never longer than this many lines. */
@@ -99,11 +103,34 @@ static int has_url(pb_read_str t) {
 }
 
 /* The note of an absence: the text without brackets around it. */
-static const char *absence_note(pb_library *lib, pb_read_str t) {
+static const char *absence_note(pb_library *lib, pb_read_str t, const char *file, int line) {
   t = pb_read_trim(t);
-  while (t.len && (t.s[0] == '[' || t.s[0] == '-' || t.s[0] == ' ')) t.s++, t.len--;
-  while (t.len && (t.s[t.len - 1] == ']' || t.s[t.len - 1] == ' ')) t.len--;
-  t = pb_read_trim(t);
+  pb_read_str as_written = t;
+  while (as_written.len && (as_written.s[0] == '-' || as_written.s[0] == ' '))
+    as_written.s++, as_written.len--;
+  int residue = 0;
+  for (int again = 1; again && t.len;) {
+    again = 0;
+    /* brackets, dashes, a Markdown hard break "\\" at the end */
+    while (t.len && (t.s[0] == '[' || t.s[0] == '-' || t.s[0] == ' ')) t.s++, t.len--, again = 1;
+    while (t.len && (t.s[t.len - 1] == ']' || t.s[t.len - 1] == ' ' || t.s[t.len - 1] == '\\')) {
+      if (t.s[t.len - 1] == '\\') residue = 1;
+      t.len--, again = 1;
+    }
+    /* TeX wrappers: "$\\texttt{本周未精读}$", "\\textbf{...}" */
+    if (t.len >= 2 && t.s[0] == '$' && t.s[t.len - 1] == '$') t.s++, t.len -= 2, again = 1, residue = 1;
+    if (t.len && t.s[0] == '\\') {
+      size_t k = 1;
+      while (k < t.len && ((t.s[k] >= 'a' && t.s[k] <= 'z') || (t.s[k] >= 'A' && t.s[k] <= 'Z')))
+        k++;
+      if (k > 1 && k < t.len && t.s[k] == '{' && t.s[t.len - 1] == '}')
+        t.s += k + 1, t.len -= k + 2, again = 1, residue = 1;
+    }
+    t = pb_read_trim(t);
+  }
+  if (residue && t.len)
+    pb_note(file, line, "note '%.*s' read as '%.*s' (Markdown or TeX marks left out)",
+            (int)as_written.len, as_written.s, (int)t.len, t.s);
   return t.len ? pb_arena_strndup(lib->arena, t.s, t.len) : NULL;
 }
 
@@ -188,7 +215,7 @@ static pb_read_str trim_seps(pb_read_str t) {
 }
 
 /* Cuts t into tokens; returns how many (at most max). */
-static size_t tokenize(pb_read_str t, tk *toks, size_t max) {
+static size_t tokenize_ex(pb_read_str t, tk *toks, size_t max, int paren_breaks) {
   size_t n = 0, i = 0;
   while (i < t.len && n < max) {
     size_t s = sep_len(t.s + i, t.len - i);
@@ -226,7 +253,9 @@ static size_t tokenize(pb_read_str t, tk *toks, size_t max) {
       /* bare text runs to the next bracket, so "Emotion-LLaMA: ...-[Arxiv]"
        * keeps its dashes */
       size_t j = 0;
-      while (j < rest && !open_bracket_at(p + j, rest - j)) j++;
+      while (j < rest && !open_bracket_at(p + j, rest - j) &&
+             !(paren_breaks && j && open_paren_at(p + j, rest - j)))
+        j++;
       k->kind = TK_TEXT;
       k->text = trim_seps((pb_read_str){p, j});
       i += j;
@@ -236,6 +265,8 @@ static size_t tokenize(pb_read_str t, tk *toks, size_t max) {
   }
   return n;
 }
+
+static size_t tokenize(pb_read_str t, tk *toks, size_t max) { return tokenize_ex(t, toks, max, 0); }
 
 /* First URL inside t ("https: //doi.org/x" loses its stray blank). */
 static pb_read_str first_url(pb_library *lib, pb_read_str t) {
@@ -362,40 +393,10 @@ static void read_after_title(head_ctx *h, const tk *k) {
           text.s);
 }
 
-/* Reads title, venue and links from the part of the head after the presenter. */
-static void read_head_rest(head_ctx *h, pb_read_str rest) {
+/* The head's parts after the title: venue, links, notes. */
+static void read_parts(head_ctx *h, tk *toks, size_t from, size_t n) {
   pb_library *lib = h->c->lib;
-  enum { MAX_TOKENS = 64 };
-  tk toks[MAX_TOKENS];
-  size_t n = tokenize(rest, toks, MAX_TOKENS);
-  size_t i = 0;
-  if (!n) return;
-  /* the title */
-  tk *t0 = &toks[0];
-  if (t0->unclosed)
-    pb_warn(h->c->src->file, h->line,
-            "unclosed bracket in the entry head; read to the end of the line");
-  pb_read_str title = t0->text;
-  if (t0->unclosed) {
-    /* "[Title)" : a bracket closed with the wrong character */
-    title = pb_read_trim(title);
-    while (title.len && (title.s[title.len - 1] == ')' || title.s[title.len - 1] == ']'))
-      title.len--;
-  }
-  pb_read_str title_link = {"", 0};
-  if (t0->kind == TK_TEXT && has_url(title)) {
-    /* a bare title followed by a bare URL */
-    for (size_t k = 0; k + 4 < title.len; k++)
-      if (pb_read_is_url((pb_read_str){title.s + k, title.len - k})) {
-        title_link = (pb_read_str){title.s + k, title.len - k};
-        title.len = k;
-        break;
-      }
-  }
-  pb_read_title(lib, h->e, trim_seps(title));
-  if (t0->kind == TK_BRACKET && t0->has_target) read_target(h, (pb_read_str){"", 0}, t0->target);
-  if (title_link.len) add_url_link(h, (pb_read_str){"", 0}, first_url(lib, title_link));
-  for (i = 1; i < n; i++) {
+  for (size_t i = from; i < n; i++) {
     tk *k = &toks[i];
     pb_read_str text = pb_read_trim(k->text);
     switch (k->kind) {
@@ -431,6 +432,81 @@ static void read_head_rest(head_ctx *h, pb_read_str rest) {
     }
     }
   }
+}
+
+/* Reads title, venue and links from the part of the head after the presenter. */
+static void read_head_rest(head_ctx *h, pb_read_str rest) {
+  pb_library *lib = h->c->lib;
+  enum { MAX_TOKENS = 64 };
+  tk toks[MAX_TOKENS];
+  size_t n = tokenize(rest, toks, MAX_TOKENS);
+  if (!n) return;
+  /* the title */
+  tk *t0 = &toks[0];
+  pb_read_str title = t0->text;
+  if (t0->kind == TK_BRACKET && t0->unclosed) {
+    /* "[Title part [rest of title](url)-[venue]": the bracket never closes
+     * because the title goes on into a link; read what is inside it as a
+     * head of its own: the text, then the link's label, make the title */
+    tk in[MAX_TOKENS];
+    size_t m = tokenize_ex(t0->text, in, MAX_TOKENS, 1), lead = 0;
+    /* the title's own words, and its own parentheses: "(RL)", not a link
+     * or a venue */
+    while (lead < m &&
+           (in[lead].kind == TK_TEXT ||
+            (in[lead].kind == TK_PAREN && !in[lead].unclosed && lead > 0 &&
+             !has_url(in[lead].text) && !pb_read_looks_like_venue(in[lead].text))))
+      lead++;
+    if (lead && lead < m) {
+      pb_buf tb = PB_BUF_INIT;
+      for (size_t k = 0; k < lead; k++) {
+        if (tb.len) pb_buf_putc(&tb, ' ');
+        if (in[k].kind == TK_PAREN) pb_buf_putc(&tb, '(');
+        pb_buf_append(&tb, in[k].text.s, in[k].text.len);
+        if (in[k].kind == TK_PAREN) pb_buf_putc(&tb, ')');
+      }
+      size_t next = lead;
+      pb_read_str tt = pb_read_trim(in[lead].text);
+      if (in[lead].kind == TK_BRACKET && in[lead].has_target && !pb_read_link_word(tt) &&
+          !pb_read_is_url(tt)) {
+        pb_buf_putc(&tb, ' ');
+        pb_buf_append(&tb, tt.s, tt.len);
+        next = lead + 1;
+      }
+      pb_read_str whole = {pb_arena_strndup(lib->arena, tb.data ? tb.data : "", tb.len), tb.len};
+      pb_buf_free(&tb);
+      pb_read_title(lib, h->e, trim_seps(whole));
+      pb_warn(h->c->src->file, h->line,
+              "unclosed '[' in the entry head; read the title as '%s' and the rest as its parts",
+              h->e->title ? h->e->title : "");
+      if (next > lead) read_target(h, (pb_read_str){"", 0}, in[lead].target);
+      read_parts(h, in, next, m);
+      read_parts(h, toks, 1, n);
+      return;
+    }
+  }
+ if (t0->unclosed) {
+    pb_warn(h->c->src->file, h->line,
+            "unclosed bracket in the entry head; read to the end of the line");
+    /* "[Title)" : a bracket closed with the wrong character */
+    title = pb_read_trim(title);
+    while (title.len && (title.s[title.len - 1] == ')' || title.s[title.len - 1] == ']'))
+      title.len--;
+  }
+  pb_read_str title_link = {"", 0};
+  if (t0->kind == TK_TEXT && has_url(title)) {
+    /* a bare title followed by a bare URL */
+    for (size_t k = 0; k + 4 < title.len; k++)
+      if (pb_read_is_url((pb_read_str){title.s + k, title.len - k})) {
+        title_link = (pb_read_str){title.s + k, title.len - k};
+        title.len = k;
+        break;
+      }
+  }
+  pb_read_title(lib, h->e, trim_seps(title));
+  if (t0->kind == TK_BRACKET && t0->has_target) read_target(h, (pb_read_str){"", 0}, t0->target);
+  if (title_link.len) add_url_link(h, (pb_read_str){"", 0}, first_url(lib, title_link));
+  read_parts(h, toks, 1, n);
   if (n == MAX_TOKENS)
     pb_warn(h->c->src->file, h->line, "entry head has more than %d parts; the rest is ignored",
             MAX_TOKENS);
@@ -439,7 +515,7 @@ static void read_head_rest(head_ctx *h, pb_read_str rest) {
 /* Reads "[date]-[presenter]-" off the head. Returns the offset of the
  * rest; *date gets the ISO date (or stays empty), *name the presenter. */
 static size_t read_date_presenter(checkin_ctx *c, pb_read_str head, int line, char date[11],
-                                  pb_read_str *name, int *odd_brackets) {
+                                  pb_read_str *name, int *odd_brackets, pb_read_str *bad) {
   size_t i = 0;
   date[0] = 0;
   *odd_brackets = 0;
@@ -450,8 +526,14 @@ static size_t read_date_presenter(checkin_ctx *c, pb_read_str head, int line, ch
     i = 3, open = 1;
   while (i < head.len && head.s[i] == ' ') i++;
   size_t used = pb_read_date((pb_read_str){head.s + i, head.len - i}, date);
+  size_t wrong = used ? 0 : pb_read_bad_date((pb_read_str){head.s + i, head.len - i});
+  *bad = (pb_read_str){"", 0};
   if (used) {
     i += used;
+  } else if (wrong) {
+    /* "[2025-11-230]": read_entry dates it by its neighbours */
+    *bad = pb_read_trim((pb_read_str){head.s + i, wrong});
+    i += wrong;
   } else {
     /* "[待补充]" */
     while (i < head.len && head.s[i] != ']' && head.s[i] != '-') i++;
@@ -530,8 +612,9 @@ static size_t gather_head(checkin_ctx *c, size_t i, pb_buf *head) {
     if (!next.len || pb_read_is_checkin_head(next) || pb_read_starts_with(next, "<img") ||
         pb_read_starts_with(next, "![") || pb_read_summary_label(next))
       break;
-    /* only a line that closes the bracket belongs to the title */
-    if (!memchr(next.s, ']', next.len)) break;
+    /* only a line that closes the bracket, or goes on to the link, belongs
+     * to the title */
+    if (!memchr(next.s, ']', next.len) && !has_url(next)) break;
     pb_buf_putc(head, ' ');
     pb_buf_append(head, next.s, next.len);
     used++;
@@ -539,9 +622,36 @@ static size_t gather_head(checkin_ctx *c, size_t i, pb_buf *head) {
   return used;
 }
 
+/* The log's own template ("> [YYYY-MM-DD]-[姓名]-[论文标题](链接)-[会议]"):
+ * a head whose date is a placeholder, no digit in it. */
+static int is_template_head(pb_read_str u) {
+  size_t i = pb_read_starts_with(u, "[") ? 1 : pb_read_starts_with(u, "【") ? 3 : 0;
+  if (!i) return 0;
+  size_t j = i;
+  while (j < u.len && u.s[j] != ']' && !pb_read_starts_with((pb_read_str){u.s + j, u.len - j}, "】"))
+    j++;
+  if (j >= u.len || j - i > 40) return 0;
+  pb_read_str d = pb_read_trim((pb_read_str){u.s + i, j - i});
+  if (!d.len) return 0;
+  int placeholder = 1;
+  for (size_t k = 0; k < d.len; k++)
+    if (!strchr("YyMmDdXx-./ ", d.s[k])) placeholder = 0;
+  static const char *const words[] = {"日期", "时间", "date", "Date", "DATE", "年月日", "yyyy"};
+  for (size_t k = 0; k < sizeof words / sizeof *words && !placeholder; k++)
+    if (memmem(d.s, d.len, words[k], strlen(words[k]))) placeholder = 1;
+  for (size_t k = 0; k < d.len; k++)
+    if (d.s[k] >= '0' && d.s[k] <= '9') placeholder = 0;
+  size_t after = j + (u.s[j] == ']' ? 1 : 3);
+  while (after < u.len && u.s[after] == ' ') after++;
+  return placeholder && after < u.len &&
+         (u.s[after] == '-' || u.s[after] == '[' ||
+          pb_read_starts_with((pb_read_str){u.s + after, u.len - after}, "【"));
+}
+
 static int ends_entry(pb_read_str raw) {
   pb_read_str u = unquoted(raw);
-  return pb_read_is_checkin_head(u) || pb_read_is_separator(u) || (u.len && u.s[0] == '#');
+  return pb_read_is_checkin_head(u) || pb_read_is_separator(u) || (u.len && u.s[0] == '#') ||
+         is_template_head(u);
 }
 
 /* Only closing punctuation left over from a broken head (")", "]"). */
@@ -588,6 +698,110 @@ static void read_body(checkin_ctx *c, pb_entry *e, size_t j, size_t end) {
   pb_read_lines_free(&map);
 }
 
+/* ---- dates that are wrong ----------------------------------------- */
+
+/* The date of the head at line k as a day number, or -1 when line k is
+ * not a head with a good date (or, with year set, one of another year). */
+static long head_days(const checkin_ctx *c, size_t k, int year) {
+  pb_read_str u = unquoted(line_at(c, k));
+  if (!pb_read_is_checkin_head(u)) return -1;
+  size_t i = pb_read_starts_with(u, "[") ? 1 : pb_read_starts_with(u, "【") ? 3 : 0;
+  while (i < u.len && u.s[i] == ' ') i++;
+  char iso[11];
+  if (!pb_read_date((pb_read_str){u.s + i, u.len - i}, iso)) return -1;
+  if (year && atoi(iso) != year) return -1;
+  return pb_date_days(iso);
+}
+
+/* The nearest head above (step -1) or below (step 1) line i with a good
+ * date in the log's year, as a day number; -1 if none. */
+static long neighbour_days(const checkin_ctx *c, size_t i, int step) {
+  for (size_t k = i; step < 0 ? k-- > 0 : ++k < c->src->nlines;) {
+    long d = head_days(c, k, c->main_year);
+    if (d >= 0) return d;
+  }
+  return -1;
+}
+
+static long days_apart(long a, long b) { return a > b ? a - b : b - a; }
+
+/* A date whose year is not the log's ("2023-3-27" among the 2024-3 heads
+ * of the 2024 log): a year-end neighbour keeps it; otherwise it is read in
+ * the log's year, so that it makes no chapter or chart column of its own. */
+static void fix_year(checkin_ctx *c, size_t i, char date[11]) {
+  const char *file = c->src->file;
+  int line = (int)i + 1;
+  long d = pb_date_days(date), up = neighbour_days(c, i, -1), down = neighbour_days(c, i, 1);
+  if ((up >= 0 && days_apart(d, up) <= 45) || (down >= 0 && days_apart(d, down) <= 45)) {
+    pb_warn(file, line, "date %s is outside %d, the year of this log; kept as written (a head "
+            "next to it is close)", date, c->main_year);
+    return;
+  }
+  char moved[11], iso[11];
+  snprintf(moved, sizeof moved, "%04d%s", c->main_year, date + 4);
+  if (!pb_read_date((pb_read_str){moved, strlen(moved)}, iso)) {
+    pb_warn(file, line, "date %s is outside %d, the year of this log; kept as written", date,
+            c->main_year);
+    return;
+  }
+  pb_warn(file, line, "date %s is outside %d, the year of this log, and far from the heads "
+          "around it; read as %s", date, c->main_year, iso);
+  memcpy(date, iso, 11);
+}
+
+/* A date with a typo ("2025-11-230"): the reading with one digit fewer
+ * (or the log's year) nearest the heads around it, else the date of the
+ * head above it (below, for the first). Always a warning. */
+static void fix_bad_date(checkin_ctx *c, size_t i, pb_read_str bad, char date[11]) {
+  const char *file = c->src->file;
+  int line = (int)i + 1;
+  char f[3][8];
+  size_t nf = 0, k = 0;
+  while (nf < 3 && k < bad.len) {
+    size_t n = 0;
+    while (k < bad.len && isdigit((unsigned char)bad.s[k]) && n < 7) f[nf][n++] = bad.s[k++];
+    f[nf++][n] = 0;
+    while (k < bad.len && !isdigit((unsigned char)bad.s[k])) k++;
+  }
+  long up = neighbour_days(c, i, -1), down = neighbour_days(c, i, 1);
+  long ref = up >= 0 ? up : down;
+  long best = -1, best_gap = 0;
+  /* each field as written or with one digit left out */
+  for (size_t fi = 0; nf == 3 && fi < 3; fi++) {
+    size_t len = strlen(f[fi]);
+    /* the last digit first (a key pressed once too often), then the others */
+    for (size_t r = 0; r <= len; r++) {
+      size_t drop = r == 0 ? len - 1 : r <= len - 1 ? r - 1 : len;
+      char g[3][8];
+      memcpy(g, f, sizeof g);
+      if (drop < len) memmove(g[fi] + drop, g[fi] + drop + 1, len - drop);
+      if (fi == 0 && drop == len && c->main_year) snprintf(g[0], sizeof g[0], "%d", c->main_year);
+      char txt[32], iso[11];
+      snprintf(txt, sizeof txt, "%s-%s-%s", g[0], g[1], g[2]);
+      if (!pb_read_date((pb_read_str){txt, strlen(txt)}, iso)) continue;
+      long d = pb_date_days(iso);
+      /* the distance from the span between the heads above and below */
+      long lo = up >= 0 && down >= 0 ? (up < down ? up : down) : ref;
+      long hi = up >= 0 && down >= 0 ? (up < down ? down : up) : ref;
+      long gap = ref < 0 ? 0 : d < lo ? lo - d : d > hi ? d - hi : 0;
+      if (best < 0 || gap < best_gap) best = d, best_gap = gap;
+    }
+  }
+  if (best >= 0 && (ref < 0 || best_gap <= 31)) {
+    pb_date_from_days(best, date);
+    pb_warn(file, line, "date '%.*s' is not a date; read as %s, the nearest reading to the "
+            "heads around it", (int)bad.len, bad.s, date);
+  } else if (ref >= 0) {
+    pb_date_from_days(ref, date);
+    pb_warn(file, line, "date '%.*s' is not a date; read as %s, the date of the head %s it",
+            (int)bad.len, bad.s, date, up >= 0 ? "above" : "below");
+  } else {
+    date[0] = 0;
+    pb_warn(file, line, "date '%.*s' is not a date; the entry is read without one", (int)bad.len,
+            bad.s);
+  }
+}
+
 /* Reads the entry whose head is line i; returns the index after it. */
 static size_t read_entry(checkin_ctx *c, size_t i) {
   pb_library *lib = c->lib;
@@ -599,16 +813,17 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
   char date[11];
   pb_read_str name;
   int odd;
-  size_t off = read_date_presenter(c, h, line, date, &name, &odd);
+  pb_read_str bad;
+  size_t off = read_date_presenter(c, h, line, date, &name, &odd, &bad);
   pb_read_str after = pb_read_trim((pb_read_str){h.s + off, h.len - off});
   const char *presenter = name.len ? pb_arena_strndup(lib->arena, name.s, name.len) : NULL;
   if (!presenter)
     pb_warn(file, line, "entry has no presenter");
   else if (odd)
     pb_warn(file, line, "presenter written with unmatched brackets; read as '%s'", presenter);
-  if (date[0] && c->main_year && atoi(date) != c->main_year)
-    pb_warn(file, line, "date %s is outside %d, the year of this log; kept as written", date,
-            c->main_year);
+  if (bad.len) fix_bad_date(c, i, bad, date);
+  else if (date[0] && c->main_year && atoi(date) != c->main_year)
+    fix_year(c, i, date);
 
   /* the end of the entry */
   size_t end = j;
@@ -641,7 +856,7 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
     pb_absence *a = PB_PUSH(lib->arena, lib->notes, lib->nnotes, lib->capnotes);
     a->date = date[0] ? pb_arena_strdup(lib->arena, date) : NULL;
     a->presenter = presenter;
-    a->note = absence_note(lib, plain);
+    a->note = absence_note(lib, plain, file, line);
     a->file = file;
     a->line = line;
     if (linked)
@@ -658,7 +873,7 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
     pb_absence *a = pb_library_add_absence(lib);
     a->date = date[0] ? pb_arena_strdup(lib->arena, date) : NULL;
     a->presenter = presenter;
-    a->note = absence_note(lib, plain);
+    a->note = absence_note(lib, plain, file, line);
     a->file = file;
     a->line = line;
     for (size_t k = j; k < end; k++) {
@@ -707,7 +922,22 @@ int pb_read_checkins(pb_library *lib, const char *path, const pb_read_options *o
       i++;
       continue;
     }
-    /* text between entries: one warning for the whole paragraph */
+    if (is_template_head(u)) {
+      /* the template and its example lines, up to the first real head */
+      i++;
+      while (i < src.nlines && !ends_entry(src.lines[i])) i++;
+      continue;
+    }
+    /* text between entries: one warning for the whole paragraph, unless
+     * it introduces the template ("打卡格式：" above it) */
+    size_t k = i;
+    while (k < src.nlines && !pb_read_is_blank(unquoted(src.lines[k])) &&
+           !pb_read_is_checkin_head(unquoted(src.lines[k])) && !is_template_head(unquoted(src.lines[k])))
+      k++;
+    if (k < src.nlines && is_template_head(unquoted(src.lines[k]))) {
+      i = k;
+      continue;
+    }
     pb_read_str shown = pb_read_cut(u, 60);
     pb_warn(src.file, (int)i + 1, "text outside any check-in entry ignored: '%.*s'", (int)shown.len,
             shown.s);

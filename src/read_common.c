@@ -38,6 +38,58 @@ void pb_read_lone_cr_to_lf(pb_buf *raw) {
       raw->data[i] = '\n';
 }
 
+/* A git conflict marker at the start of a line: 7 of c, then the end of
+ * the line ('=') or a blank and a name ('<', '>'). */
+static int conflict_marker(pb_read_str l, char c) {
+  if (l.len < 7) return 0;
+  for (size_t i = 0; i < 7; i++)
+    if (l.s[i] != c) return 0;
+  pb_read_str rest = {l.s + 7, l.len - 7};
+  if (c == '=') {
+    for (size_t i = 0; i < rest.len; i++)
+      if (rest.s[i] != ' ' && rest.s[i] != '\t' && rest.s[i] != '\r') return 0;
+    return 1;
+  }
+  return rest.len == 0 || rest.s[0] == ' ';
+}
+
+/* Conflict markers a merge left in a file ("<<<<<<< HEAD", "=======",
+ * ">>>>>>> 3f2a9c1") are never read as text: each conflict is one warning
+ * naming its lines, both sides are read, and the marker lines become
+ * blank. A "=======" outside a conflict is a Markdown heading rule and
+ * stays. */
+void pb_read_drop_conflicts(pb_read_source *src) {
+  size_t open = 0, mid = 0;
+  int in = 0;
+  for (size_t i = 0; i < src->nlines; i++) {
+    pb_read_str l = src->lines[i];
+    if (conflict_marker(l, '<')) {
+      if (in)
+        pb_warn(src->file, (int)open + 1, "git conflict marker '<<<<<<<' with no end; marker left out");
+      in = 1, open = i, mid = 0;
+      src->lines[i].len = 0;
+    } else if (in && conflict_marker(l, '=')) {
+      mid = i + 1;
+      src->lines[i].len = 0;
+    } else if (in && conflict_marker(l, '>')) {
+      if (mid)
+        pb_warn(src->file, (int)open + 1,
+                "git conflict left in the file (markers at lines %zu, %zu, %zu); both sides "
+                "read, the markers left out",
+                open + 1, mid, i + 1);
+      else
+        pb_warn(src->file, (int)open + 1,
+                "git conflict left in the file (markers at lines %zu, %zu); the markers left out",
+                open + 1, i + 1);
+      in = 0;
+      src->lines[i].len = 0;
+    }
+  }
+  if (in)
+    pb_warn(src->file, (int)open + 1,
+            "git conflict marker '<<<<<<<' with no end (no '>>>>>>>'); marker left out");
+}
+
 int pb_read_source_load(pb_library *lib, const char *path, pb_read_source *src) {
   pb_buf raw = PB_BUF_INIT;
   size_t *starts = NULL, nstarts = 0, capstarts = 0;
@@ -98,6 +150,7 @@ int pb_read_source_load(pb_library *lib, const char *path, pb_read_source *src) 
     src->lines[k].s = src->text.data + starts[2 * k];
     src->lines[k].len = starts[2 * k + 1];
   }
+  pb_read_drop_conflicts(src);
 done:
   free(starts);
   pb_buf_free(&raw);
@@ -316,6 +369,77 @@ static const char *const note_words[] = {"oral",     "spotlight", "poster",   "h
                                          "preprint", "submitted", "accepted", "投稿",
                                          "在投",     "在审",      "录用",     "best paper"};
 
+/* One venue, many spellings: what is written (compared without case,
+ * blanks and punctuation) and the one name shown and counted. A library
+ * adds its own in paperbook.yml (`venues:`), which are tried first. */
+static const struct {
+  const char *written, *canonical;
+} venue_names[] = {
+    {"TAFFC", "IEEE TAFFC"},
+    {"IEEE TAFFC", "IEEE TAFFC"},
+    {"IEEE Transactions on Affective Computing", "IEEE TAFFC"},
+    {"Transactions on Affective Computing", "IEEE TAFFC"},
+    {"MM", "ACM MM"},
+    {"ACM MM", "ACM MM"},
+    {"ACMMM", "ACM MM"},
+    {"ACM Multimedia", "ACM MM"},
+    {"ACM International Conference on Multimedia", "ACM MM"},
+    {"CVPR Workshop", "CVPR Workshop"},
+    {"CVPR Workshops", "CVPR Workshop"},
+    {"CVPRW", "CVPR Workshop"},
+    {"CVPR Workshop CVPR", "CVPR Workshop"},
+    {"ICCV Workshop", "ICCV Workshop"},
+    {"ICCV Workshops", "ICCV Workshop"},
+    {"ICCVW", "ICCV Workshop"},
+    {"ECCV Workshops", "ECCV Workshop"},
+    {"Advances in Neural Information Processing Systems", "NeurIPS"},
+    {"Neural Information Processing Systems", "NeurIPS"},
+};
+
+/* The key a venue is compared by: ASCII letters and digits folded to
+ * lower case, other bytes as they are, blanks and punctuation left out. */
+static void venue_key(const char *s, size_t len, pb_buf *out) {
+  pb_buf_reset(out);
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x80)
+      pb_buf_putc(out, (char)c);
+    else if (isalnum(c))
+      pb_buf_putc(out, (char)tolower(c));
+  }
+}
+
+const char *pb_venue_canonical(const pb_library *lib, const char *venue) {
+  if (!venue) return NULL;
+  pb_buf k = PB_BUF_INIT, w = PB_BUF_INIT;
+  const char *hit = NULL;
+  venue_key(venue, strlen(venue), &k);
+  for (size_t i = 0; lib && i < lib->nvenue_names && !hit; i++) {
+    venue_key(lib->venue_names[2 * i], strlen(lib->venue_names[2 * i]), &w);
+    if (w.len == k.len && (!k.len || memcmp(w.data, k.data, k.len) == 0))
+      hit = lib->venue_names[2 * i + 1];
+  }
+  for (size_t i = 0; i < sizeof venue_names / sizeof *venue_names && !hit; i++) {
+    venue_key(venue_names[i].written, strlen(venue_names[i].written), &w);
+    if (w.len == k.len && k.len && memcmp(w.data, k.data, k.len) == 0)
+      hit = venue_names[i].canonical;
+  }
+  pb_buf_free(&k);
+  pb_buf_free(&w);
+  return hit ? hit : venue;
+}
+
+/* Words a venue may carry beside its name ("CVPR Workshop", "ACL
+ * Findings"); any other word beside a known venue is not part of it. */
+static const char *const venue_qualifiers[] = {
+    "workshop", "workshops", "findings", "companion", "demo", "track", "main",
+    "short",    "long",      "journal",  "letters",   "ieee", "acm",  "transactions",
+};
+
+/* Text written where a venue goes that says there is none yet. */
+static const char *const no_venue_phrases[] = {"暂无", "无出处", "未知", "待定", "待补充",
+                                               "unknown", "none", "n/a", "tbd"};
+
 size_t pb_read_link_word(pb_read_str t) {
   static const char *const words[] = {
       "paper", "pdf",        "code",   "github", "project",  "homepage",   "blog",
@@ -372,8 +496,8 @@ static int is_venue_sep(const char *s, size_t len, size_t *n) {
 }
 
 int pb_read_venue(pb_library *lib, pb_entry *e, pb_read_str raw) {
-  pb_buf venue = PB_BUF_INIT, note = PB_BUF_INIT;
-  int year = 0, found = 0;
+  pb_buf venue = PB_BUF_INIT, note = PB_BUF_INIT, odd = PB_BUF_INIT, cjk = PB_BUF_INIT;
+  int year = 0, found = 0, known = 0;
   raw = pb_read_trim(raw);
   if (!raw.len) return 0;
   const char *s = raw.s;
@@ -443,13 +567,105 @@ int pb_read_venue(pb_library *lib, pb_entry *e, pb_read_str raw) {
       if (pb_read_eq_word(w, venue_aliases[k].written)) canon = venue_aliases[k].canonical;
     for (size_t k = 0; k < sizeof known_venues / sizeof *known_venues && !canon; k++)
       if (pb_read_eq_word(w, known_venues[k])) canon = known_venues[k];
-    if (canon)
+    if (canon) {
       add_word(&venue, canon, strlen(canon));
-    else
-      add_word(&venue, w.s, w.len);
+      known = 1;
+      continue;
+    }
+    /* a word with no letter in it (".3." of "arxiv2025.3.18") is no name */
+    int letters = 0;
+    for (size_t k = 0; k < w.len && !letters; k++)
+      letters = (unsigned char)w.s[k] >= 0x80 || isalpha((unsigned char)w.s[k]);
+    int qualifier = 0;
+    for (size_t k = 0; k < sizeof venue_qualifiers / sizeof *venue_qualifiers && !qualifier; k++)
+      qualifier = pb_read_eq_word(w, venue_qualifiers[k]);
+    if ((unsigned char)w.s[0] >= 0x80) {
+      /* Chinese beside a known venue is a remark ("请假前读完"): a note */
+      add_word(&cjk, w.s, w.len);
+    } else if (!letters || !qualifier) {
+      /* kept for now; left out below if a known venue is beside it */
+      add_word(&odd, w.s, w.len);
+      if (!letters) continue;
+    }
+    add_word(&venue, w.s, w.len);
+  }
+  /* "暂无出处": no venue at all */
+  for (size_t k = 0; k < sizeof no_venue_phrases / sizeof *no_venue_phrases; k++) {
+    size_t n = strlen(no_venue_phrases[k]);
+    int hit = 0;
+    for (size_t j = 0; j + n <= raw.len && !hit; j++)
+      hit = strncasecmp(raw.s + j, no_venue_phrases[k], n) == 0 &&
+            ((unsigned char)no_venue_phrases[k][0] >= 0x80 ||
+             ((j == 0 || !isalnum((unsigned char)raw.s[j - 1])) &&
+              (j + n == raw.len || !isalnum((unsigned char)raw.s[j + n]))));
+    if (hit && !known) {
+      if (e->file)
+        pb_note(e->file, e->line, "'%.*s' says there is no venue; none is shown", (int)raw.len,
+                raw.s);
+      pb_buf_free(&venue);
+      pb_buf_free(&note);
+      pb_buf_free(&odd);
+      pb_buf_free(&cjk);
+      e->venue_raw = pb_arena_strndup(lib->arena, raw.s, raw.len);
+      return 1;
+    }
+  }
+  /* the library's own names (paperbook.yml venues:) see the words as
+   * written, before anything is left out */
+  if (venue.len && lib->nvenue_names) {
+    char *whole = pb_arena_strndup(lib->arena, venue.data, venue.len);
+    const char *own = pb_venue_canonical(lib, whole);
+    if (own != whole) {
+      pb_buf_reset(&venue);
+      pb_buf_puts(&venue, own);
+      pb_buf_reset(&odd);
+      pb_buf_reset(&cjk);
+      known = 0;
+    }
+  }
+  if (known && cjk.len) {
+    pb_buf kept = PB_BUF_INIT;
+    for (size_t a = 0; a < venue.len;) {
+      size_t b2 = a;
+      while (b2 < venue.len && venue.data[b2] != ' ') b2++;
+      if ((unsigned char)venue.data[a] < 0x80) add_word(&kept, venue.data + a, b2 - a);
+      a = b2 + 1;
+    }
+    add_word(&note, cjk.data, cjk.len);
+    pb_buf_free(&venue);
+    venue = kept;
+  }
+  if (known && odd.len) {
+    /* "ICRA BSET": the known name and its qualifiers only */
+    pb_buf kept = PB_BUF_INIT;
+    pb_read_str v = {venue.data, venue.len};
+    size_t i2 = 0;
+    while (i2 < v.len) {
+      size_t j2 = i2;
+      while (j2 < v.len && v.s[j2] != ' ') j2++;
+      pb_read_str w = {v.s + i2, j2 - i2};
+      int drop = 0;
+      for (size_t a = 0; a < odd.len && !drop;) {
+        size_t b2 = a;
+        while (b2 < odd.len && odd.data[b2] != ' ') b2++;
+        drop = b2 - a == w.len && memcmp(odd.data + a, w.s, w.len) == 0;
+        a = b2 + 1;
+      }
+      if (!drop) add_word(&kept, w.s, w.len);
+      i2 = j2 + 1;
+    }
+    if (e->file)
+      pb_note(e->file, e->line, "venue '%.*s' read as '%.*s'; '%.*s' left out (not a venue's name)",
+              (int)raw.len, raw.s, (int)kept.len, kept.data ? kept.data : "", (int)odd.len,
+              odd.data);
+    pb_buf_free(&venue);
+    venue = kept;
+  } else if (odd.len && !venue.len && e->file) {
+    pb_note(e->file, e->line, "venue '%.*s' has no name in it; left out", (int)raw.len, raw.s);
   }
   if (venue.len) {
-    e->venue = pb_arena_strndup(lib->arena, venue.data, venue.len);
+    char *v = pb_arena_strndup(lib->arena, venue.data, venue.len);
+    e->venue = pb_venue_canonical(lib, v);
     found = 1;
   }
   if (year) {
@@ -463,11 +679,14 @@ int pb_read_venue(pb_library *lib, pb_entry *e, pb_read_str raw) {
   if (found) e->venue_raw = pb_arena_strndup(lib->arena, raw.s, raw.len);
   pb_buf_free(&venue);
   pb_buf_free(&note);
+  pb_buf_free(&odd);
+  pb_buf_free(&cjk);
   return found;
 }
 
 /* Whether a parenthesised text reads as a venue: a year, or a known venue. */
-static int looks_like_venue(pb_read_str t) {
+int pb_read_looks_like_venue(pb_read_str t) {
+  if (memmem(t.s, t.len, "://", 3)) return 0;
   for (size_t i = 0; i + 4 <= t.len; i++)
     if ((i == 0 || !isdigit((unsigned char)t.s[i - 1])) && (t.s[i] == '1' || t.s[i] == '2') &&
         isdigit((unsigned char)t.s[i + 1]) && isdigit((unsigned char)t.s[i + 2]) &&
@@ -504,10 +723,22 @@ void pb_read_title(pb_library *lib, pb_entry *e, pb_read_str text) {
     if (open != (size_t)-1 && open > 0) {
       size_t inner = open + (text.s[open] == '(' ? 1 : 3);
       pb_read_str v = {text.s + inner, close - inner};
-      if (looks_like_venue(v) && pb_read_venue(lib, e, v)) text.len = open;
+      if (pb_read_looks_like_venue(v) && pb_read_venue(lib, e, v)) text.len = open;
     }
   }
   text = pb_read_trim(text);
+  /* "Title]": a closing bracket with no opening one is typing, not title */
+  if (text.len > 1 && text.s[text.len - 1] == ']' && !memchr(text.s, '[', text.len)) {
+    while (text.len > 1 && text.s[text.len - 1] == ']') text.len--;
+    text = pb_read_trim(text);
+    if (e->file) pb_note(e->file, e->line, "stray ']' after the title left out");
+  }
+  /* "《Title》": book-title marks around the whole title are not part of it */
+  if (text.len > 6 && memcmp(text.s, "《", 3) == 0 && memcmp(text.s + text.len - 3, "》", 3) == 0 &&
+      !memmem(text.s + 3, text.len - 6, "《", 3)) {
+    text = pb_read_trim((pb_read_str){text.s + 3, text.len - 6});
+    if (e->file) pb_note(e->file, e->line, "book-title marks 《》 around the title left out");
+  }
   e->title = pb_inline_scripts(lib->arena, text.s, text.len);
 }
 
@@ -1513,6 +1744,29 @@ void pb_read_markdown_text(const pb_read_md *m, pb_text *out, const char *md, si
 
 /* ==== check-in heads ============================================== */
 
+size_t pb_read_bad_date(pb_read_str t) {
+  size_t i = 0;
+  int fields = 0;
+  char iso[11];
+  if (pb_read_date(t, iso)) return 0;
+  while (fields < 3) {
+    size_t d = 0;
+    while (i < t.len && d < 6 && isdigit((unsigned char)t.s[i])) i++, d++;
+    if (!d || (i < t.len && isdigit((unsigned char)t.s[i]))) return 0;
+    if (fields == 0 && d < 4) return 0; /* a year first */
+    fields++;
+    if (fields < 3) {
+      size_t n = i < t.len ? date_sep(t.s + i, t.len - i) : 0;
+      if (!n) return 0;
+      i += n;
+    }
+  }
+  while (i < t.len && t.s[i] == ' ') i++;
+  if (i < t.len && t.s[i] == ']') return i;
+  if (t.len - i >= 3 && memcmp(t.s + i, "】", 3) == 0) return i;
+  return 0;
+}
+
 int pb_read_is_checkin_head(pb_read_str t) {
   t = pb_read_trim(t);
   size_t i = 0;
@@ -1523,6 +1777,17 @@ int pb_read_is_checkin_head(pb_read_str t) {
   while (i < t.len && t.s[i] == ' ') i++;
   char iso[11];
   if (pb_read_date((pb_read_str){t.s + i, t.len - i}, iso)) return 1;
+  /* "[2025-11-230]-[name]-...": a head whose date has a typo is still a
+   * head (the reader says so and dates it by its neighbours) */
+  if (i) {
+    size_t b = pb_read_bad_date((pb_read_str){t.s + i, t.len - i});
+    if (b) {
+      size_t k = i + b + (t.s[i + b] == ']' ? 1 : 3);
+      while (k < t.len && t.s[k] == ' ') k++;
+      if (k < t.len && (t.s[k] == '-' || t.s[k] == '[' || pb_read_starts_with((pb_read_str){t.s + k, t.len - k}, "【") || pb_read_starts_with((pb_read_str){t.s + k, t.len - k}, "—")))
+        return 1;
+    }
+  }
   /* "[待补充]-[name]-..." : a head whose date was left for later */
   return i && (pb_read_starts_with((pb_read_str){t.s + i, t.len - i}, "待补充]-") ||
                pb_read_starts_with((pb_read_str){t.s + i, t.len - i}, "待定]-"));

@@ -37,6 +37,8 @@ typedef struct {
  * error. src must be released with pb_read_source_free in either case. */
 int pb_read_source_load(pb_library *lib, const char *path, pb_read_source *src);
 void pb_read_source_free(pb_read_source *src);
+/* Blanks git conflict markers, one warning per conflict (done by load). */
+void pb_read_drop_conflicts(pb_read_source *src);
 
 /* ---- small text helpers -------------------------------------------- */
 pb_read_str pb_read_trim(pb_read_str t);
@@ -66,6 +68,8 @@ size_t pb_read_date(pb_read_str t, char out[11]);
  * year and note on e; venue_raw keeps the text. A bare "paper" gives
  * nothing. Returns 1 if anything was recognised. */
 int pb_read_venue(pb_library *lib, pb_entry *e, pb_read_str raw);
+/* Whether a parenthesised text reads as a venue: a year or a known name. */
+int pb_read_looks_like_venue(pb_read_str t);
 /* Sets e->title from text; a trailing parenthesised venue
  * ("Title (NeurIPS 2023 Oral)") is split off into the venue fields when
  * it holds a year or a known venue name and e has no venue yet. */
@@ -149,6 +153,10 @@ size_t pb_read_summary_label(pb_read_str t);
 
 /* Whether a check-in head ("[2024-12-29]-[name]-...") starts t (quote
  * markers already removed). */
+/* A date with a typo as a head writes it ("2025-11-230", "2024-13-02"):
+ * digits and separators up to a closing bracket that pb_read_date does not
+ * take. Returns the length of the written date, 0 if t is no such thing. */
+size_t pb_read_bad_date(pb_read_str t);
 int pb_read_is_checkin_head(pb_read_str t);
 
 #endif

@@ -92,7 +92,7 @@ def test_checkins(drv, fx):
     check(E[46]["presenter"] == "陈银" and E[46]["title"] == "Cluster-Guided Contrastive Learning" and E[46]["venue"] == "TIP", "[陈银】 and bare title")
     check(E[48]["date"] == "2024-04-01" and E[48]["presenter"] == "程浩" and E[48]["venue"] == "NeurIPS", "no brackets at all")
     check(E[50]["title"] == "Label-Guided Fusion for Facial Expression Recognition", "title closed with ')'")
-    check((E[52]["venue"], E[52]["year"]) == ("MM", 2023) and link(E[52], "paper")[0]["url"] == "https://doi.org/10.1145/3581783.3613797", "MM ’23 and 'https: //'")
+    check((E[52]["venue"], E[52]["year"]) == ("ACM MM", 2023) and link(E[52], "paper")[0]["url"] == "https://doi.org/10.1145/3581783.3613797", "MM ’23 and 'https: //'")
     check((E[54]["venue"], E[54]["year"]) == ("CVPR", 2022), "][CVPR2022] without dash")
     check(link(E[56], "paper")[0]["url"] == "https://arxiv.org/pdf/2211.15055", "[https://...] bracket URL")
     check(len(link(E[58], "blog")) == 1 and E[58]["venue"] == "arXiv", "second link [知乎]")
