@@ -833,16 +833,14 @@ typedef struct {
   pb_para tp, ap, mp; /* title, authors, meta line */
   placed_figure *figs;
   size_t nfigs;
-  int nimages; /* figures that are images (may shrink) */
   set_block *blocks;
   size_t nb;
 } card_set;
 
 /* How one card is placed: the optimiser's choices. */
 typedef struct {
-  int brk;          /* start it on a new page */
-  double fig_scale; /* image figures at this fraction of their planned size */
-  int fig_after;    /* figures after the first paragraph, not before it */
+  int brk;       /* start it on a new page */
+  int fig_after; /* figures after the first paragraph, not before it */
 } card_choice;
 
 static void card_prepare(layout *L, row *r, card_set *c) {
@@ -866,20 +864,15 @@ static void card_prepare(layout *L, row *r, card_set *c) {
   c->figs = pb_arena_alloc(L->para_arena, (r->card->nfigures + 1) * sizeof *c->figs);
   /* A handout is one glance: title, presenter, links and summary. */
   c->nfigs = L->plan->mode == PB_PLAN_HANDOUT ? 0 : r->card->nfigures;
-  for (size_t i = 0; i < c->nfigs; i++) {
-    place_figure(L, &r->card->figures[i], &c->figs[i]);
-    if (c->figs[i].image >= 0) c->nimages++;
-  }
+  for (size_t i = 0; i < c->nfigs; i++) place_figure(L, &r->card->figures[i], &c->figs[i]);
   c->nb = set_text(L, &e->summary, &c->blocks);
 }
 
-static void card_figures(layout *L, const card_set *c, double scale) {
+/* A figure keeps its planned size (figure_size): the page breaker moves
+ * cards or lets a page run short, it never shrinks one. */
+static void card_figures(layout *L, const card_set *c) {
   for (size_t i = 0; i < c->nfigs; i++) {
     placed_figure pf = c->figs[i];
-    if (pf.image >= 0 && scale < 1) {
-      pf.w *= scale;
-      pf.h *= scale;
-    }
     L->y -= 4;
     if (L->y - pf.h < L->bottom) new_page(L);
     draw_figure(L, &pf);
@@ -889,7 +882,7 @@ static void card_figures(layout *L, const card_set *c, double scale) {
 static void card_place(layout *L, const card_set *c, const card_choice *ch) {
   double fig_h = 0;
   for (size_t i = 0; i < c->nfigs; i++)
-    fig_h += (c->figs[i].image >= 0 ? c->figs[i].h * ch->fig_scale : c->figs[i].h) + 10;
+    fig_h += c->figs[i].h + 10;
   int after = ch->fig_after && c->nb && c->nfigs;
   /* Keep title, meta, links, figures (unless they follow the first
    * paragraph) and two summary lines together. */
@@ -924,11 +917,11 @@ static void card_place(layout *L, const card_set *c, const card_choice *ch) {
   if (c->ap.nlines) flow_para(L, &c->ap, L->left, META_LEADING);
   if (c->mp.nlines) flow_para(L, &c->mp, L->left, META_LEADING);
   if (c->r->card->nlinks) layout_links(L, c->r->card);
-  if (!after) card_figures(L, c, ch->fig_scale);
+  if (!after) card_figures(L, c);
   if (c->nb) L->y -= 2;
   flow_blocks(L, c->blocks, after ? 1 : c->nb);
   if (after) {
-    card_figures(L, c, ch->fig_scale);
+    card_figures(L, c);
     flow_blocks(L, c->blocks + 1, c->nb - 1);
   }
 }
@@ -937,15 +930,14 @@ static void card_place(layout *L, const card_set *c, const card_choice *ch) {
  *
  * The cards between two headings are placed as a whole: a beam search over
  * the cards (states: where the cursor is after each card) tries, for each
- * card, a page break before it or not, its figures at full size or shrunk
- * (down to 70%), before or after its first paragraph, and prices every page
+ * card, a page break before it or not, its figures before or after its
+ * first paragraph (never smaller than planned), and prices every page
  * it finishes by the space left empty at its foot. The cheapest sequence is
  * then placed for real. Dry placements draw nothing (see add_item). */
 
 #define PAGE_COST 400.0   /* a page more */
 #define EMPTY_COST 1500.0 /* times the square of the empty fraction of a page */
 #define SPARSE_COST 6e4   /* a page under a quarter full */
-#define SHRINK_COST 260.0 /* times (1 - scale), per figure */
 #define AFTER_COST 40.0   /* figures moved after the first paragraph */
 #define HEAD_ALONE_COST 1e6
 #define BEAM 6
@@ -972,21 +964,19 @@ static double state_rank(const layout *L, const run_state *s) {
 }
 
 static size_t card_choices(const card_set *c, card_choice *out) {
-  static const double scales[] = {1.0, 0.85, 0.7};
   size_t n = 0;
   for (int brk = 0; brk < 2; brk++)
-    for (size_t k = 0; k < (c->nimages ? 3u : 1u); k++)
-      for (int after = 0; after < (c->nfigs && c->nb ? 2 : 1); after++) {
-        out[n].brk = brk;
-        out[n].fig_scale = scales[k];
-        out[n].fig_after = after;
-        n++;
-      }
+    for (int after = 0; after < (c->nfigs && c->nb ? 2 : 1); after++) {
+      out[n].brk = brk;
+      out[n].fig_after = after;
+      n++;
+    }
   return n;
 }
 
 static double choice_cost(const card_set *c, const card_choice *ch) {
-  return SHRINK_COST * (1 - ch->fig_scale) * c->nimages + (ch->fig_after ? AFTER_COST : 0);
+  (void)c;
+  return ch->fig_after ? AFTER_COST : 0;
 }
 
 /* Tries card c from state s under choice ch; fills next. */
@@ -1020,7 +1010,7 @@ static void run_optimise(layout *L, const card_set *c, size_t n, int ends_chapte
                          card_choice *choice) {
   run_state *beam = pb_arena_alloc(L->para_arena, (n + 1) * BEAM * sizeof *beam);
   size_t *nbeam = pb_arena_alloc(L->para_arena, (n + 1) * sizeof *nbeam);
-  beam[0] = (run_state){0, L->y, L->after_heading, 0, -1, {0, 1, 0}};
+  beam[0] = (run_state){0, L->y, L->after_heading, 0, -1, {0, 0}};
   nbeam[0] = 1;
   card_choice opts[12];
   run_state *cand = pb_arena_alloc(L->para_arena, BEAM * 12 * sizeof *cand);
@@ -1086,7 +1076,7 @@ static void layout_run(layout *L, row *cards, size_t n, int ends_chapter, int ch
   card_choice *choice = pb_arena_alloc(scratch, (n + 1) * sizeof *choice);
   for (size_t i = 0; i < n; i++) {
     card_prepare(L, &cards[i], &c[i]);
-    choice[i] = (card_choice){0, 1, 0};
+    choice[i] = (card_choice){0, 0};
   }
   if (L->plan->mode != PB_PLAN_HANDOUT) run_optimise(L, c, n, ends_chapter, choice);
   for (size_t i = 0; i < n; i++) {
@@ -1399,11 +1389,6 @@ static double card_keep(layout *L, const pb_plan_card *card) {
     if (f->ok && f->width_px > 0) {
       double w;
       figure_size(L, f->width_px, f->height_px, &w, &fh);
-      /* The card may shrink its figure this far to stay with the heading. */
-      if (fh * 0.6 >= 110)
-        fh *= 0.6;
-      else if (fh > 110)
-        fh = 110;
     }
     h += fh + 14;
   }
