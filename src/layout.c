@@ -96,6 +96,8 @@ typedef struct {
   size_t npage_running, cap_page_running;
   int first_content_page;
   int after_heading; /* nothing but a heading since the last card */
+  int margin_page;     /* 1 + the page a margin QR code is on, and how low it reaches */
+  double margin_low;
   int chapter_break; /* the page break being made starts a chapter */
   /* Paragraphs are set in a scratch arena, emptied after each card: only
    * the boxes drawn stay in the doc, so memory grows with what is on the
@@ -376,9 +378,12 @@ static void figure_size(const layout *L, int wpx, int hpx, double *w, double *h)
   }
 }
 
-/* A remote figure's note: what it is, in the reader's words, with the
- * host it lives on; the QR code is drawn beside it. */
-#define REMOTE_NOTE_H 64.0
+/* A remote figure's note: one line saying what it is, in the reader's
+ * words, and the host it lives on; its QR code stands in the outer margin
+ * beside it (REMOTE_QR_MODULE a module, at least 0.4 mm). */
+#define REMOTE_NOTE_H 13.0
+#define REMOTE_QR_MODULE 1.2
+#define QR_MIN_MODULE 1.134 /* 0.4 mm: read from paper scanned at 150 dpi */
 
 static const char *remote_note(layout *L, const pb_figure *f) {
   const char *url = f->url ? f->url : f->src ? f->src : "";
@@ -389,10 +394,17 @@ static const char *remote_note(layout *L, const pb_figure *f) {
   static const char *generic[] = {"image", "img", "figure", "fig", "picture", "图片", "图"};
   for (size_t i = 0; alt && i < sizeof generic / sizeof *generic; i++)
     if (strcasecmp(alt, generic[i]) == 0) alt = NULL;
-  return pb_arena_printf(L->arena,
-                         "%s%s%sThis figure is online (%.*s): scan the code to see it. "
-                         "图片在网上，扫码查看。",
-                         alt ? "“" : "", alt ? alt : "", alt ? "”  " : "", (int)n, host);
+  /* one line: a long description is cut at 48 characters */
+  size_t alen = 0, chars = 0;
+  while (alt && alt[alen] && chars < 48) {
+    alen++;
+    while ((alt[alen] & 0xC0) == 0x80) alen++;
+    chars++;
+  }
+  int cut = alt && alt[alen];
+  return pb_arena_printf(L->arena, "%s%.*s%s%sFigure online at %.*s: code in the margin",
+                         alt ? "“" : "", (int)alen, alt ? alt : "", cut ? "…" : "",
+                         alt ? "”  " : "", (int)n, host);
 }
 
 /* Sizes a figure the plan has probed for this measure: a placeholder (a
@@ -417,6 +429,9 @@ static void place_figure(layout *L, const pb_plan_figure *f, placed_figure *pf) 
 }
 
 static int draw_qr(layout *L, int page, const char *text, double x, double top, double size);
+static double draw_qr_margin(layout *L, int page, const char *text, double top);
+static void link_area(layout *L, int page, double x, double y, double w, double h,
+                      pb_target_kind kind, const char *target);
 
 static void draw_figure(layout *L, const placed_figure *pf) {
   pb_page *pg = page_at(L, L->page);
@@ -429,6 +444,28 @@ static void draw_figure(layout *L, const placed_figure *pf) {
     it->w = pf->w;
     it->h = pf->h;
     it->image = pf->image;
+  } else if (pf->fig->url && !pf->fig->path) {
+    /* a remote figure: a line of text, its code in the margin */
+    if (L->dry) {
+      L->y = y - 4;
+      return;
+    }
+    double base = L->y - 9.5;
+    double top = L->y + 1;
+    if (L->margin_page == L->page + 1 && top > L->margin_low - 2) top = L->margin_low - 2;
+    double qr = draw_qr_margin(L, L->page, pf->fig->url, top);
+    if (qr > 0) {
+      L->margin_page = L->page + 1;
+      L->margin_low = top - qr;
+    }
+    pb_span_in s = span(pf->caption, PB_FAMILY_SANS, PB_STYLE_ITALIC, 8, GRAY);
+    pb_para p;
+    if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK && p.nlines)
+      draw_line(L, L->page, &p.lines[0], L->left, base);
+    const char *uri = web_uri(L, pf->fig->url);
+    if (uri) link_area(L, L->page, L->left, y, L->width, pf->h, PB_TARGET_URI, uri);
+    L->y = y - 4;
+    return;
   } else {
     pb_item *it = add_item(L, pg, PB_ITEM_PLACEHOLDER);
     it->x = x;
@@ -715,6 +752,27 @@ static int draw_qr(layout *L, int page, const char *text, double x, double top, 
   }
   free(mods);
   return 0;
+}
+
+/* A QR code in the outer (right) margin, its top at top, sized by its
+ * module count: REMOTE_QR_MODULE a module, less (never under QR_MIN_MODULE)
+ * when the margin is narrow. Returns its size, 0 when none was drawn. */
+static double draw_qr_margin(layout *L, int page, const char *text, double top) {
+  char *uri = pb_links_web_uri(text);
+  if (!uri) return 0;
+  int n = 0;
+  unsigned char *mods = qr_modules(L, uri, &n);
+  free(uri);
+  if (!mods) return 0;
+  free(mods);
+  double room = L->opt->page_w - L->right - 14;
+  double m = REMOTE_QR_MODULE;
+  if ((n + 2) * m > room) m = room / (n + 2);
+  if (m < QR_MIN_MODULE) m = QR_MIN_MODULE;
+  double size = (n + 2) * m;
+  if (top - size < L->bottom) top = L->bottom + size; /* not below the text block */
+  if (draw_qr(L, page, text, L->right + 8, top, size) != 0) return 0;
+  return size;
 }
 
 static void link_area(layout *L, int page, double x, double y, double w, double h,
