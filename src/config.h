@@ -21,6 +21,7 @@ typedef struct {
   const char *base_url;  /* web copy of the library, for slide/figure links */
   const char *repo_url;  /* the library's repository URL */
   const char *minutes;   /* the weekly minutes, relative to the root; "none" = do not look */
+  const char *lang;      /* the apparatus' language: "en" (default) or "zh" */
   const char **inputs;   /* REPORT-style / check-in files to read */
   size_t ninputs, capinputs;
   const char **category_order;

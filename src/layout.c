@@ -96,6 +96,7 @@ typedef struct {
   size_t npage_running, cap_page_running;
   int first_content_page;
   int after_heading; /* nothing but a heading since the last card */
+  const char *title; /* the booklet's title: the given one, or the default in one language */
   int margin_page;     /* 1 + the page a margin QR code is on, and how low it reaches */
   double margin_low;
   int chapter_break; /* the page break being made starts a chapter */
@@ -144,10 +145,21 @@ static pb_rgb parse_color(const char *name, int *ok) {
   return c;
 }
 
+/* A chapter name paperbook made (a month, "Undated", "Uncategorized"), in
+ * the apparatus' one language; a reader's own heading stays as written. */
+static const char *chapter_voice(const layout *L, const char *t) {
+  if (!t) return t;
+  int month = strlen(t) > 7 && t[0] >= '0' && t[0] <= '9' && strstr(t, "年") == t + 4;
+  if (strcmp(t, "Undated") == 0) return PB_SAY(L->opt->zh, t, "未注明日期");
+  if (month || !strcmp(t, "Uncategorized · 未分类") || !strcmp(t, "Unknown presenter · 未署名"))
+    return pb_one_voice(L->arena, t, L->opt->zh);
+  return t;
+}
+
 static row *add_row(layout *L, row_kind kind, const char *title) {
   row *r = PB_PUSH(L->arena, L->toc.rows, L->toc.n, L->toc.cap);
   r->kind = kind;
-  r->title = title;
+  r->title = kind == ROW_CHAPTER ? chapter_voice(L, title) : title;
   r->page = -1;
   return r;
 }
@@ -1475,7 +1487,9 @@ static void layout_heading(layout *L, row *r) {
       L->y -= 18;
   }
   L->after_heading = 1;
-  pb_rgb color = r->has_color ? r->color : (r->kind == ROW_CHAPTER ? ACCENT : BLACK);
+  pb_rgb color = r->has_color                                      ? r->color
+                 : r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX ? ACCENT
+                                                                     : BLACK;
   if (L->opt->print) color = BLACK;
   pb_span_in s = span(r->title, PB_FAMILY_SANS, PB_STYLE_BOLD, size, color);
   pb_para p;
@@ -1498,7 +1512,7 @@ static void layout_heading(layout *L, row *r) {
   }
   if (r->plan && r->plan->references) {
     pb_span_in s2 =
-        span("References · 相关链接", PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, GRAY);
+        span(PB_SAY(L->opt->zh, "References", "相关链接"), PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, GRAY);
     pb_para hp;
     if (set_para(L, &s2, 1, L->width, 0, &hp, NULL, 0) == PB_OK)
       flow_para(L, &hp, L->left, META_LEADING + 2);
@@ -1553,7 +1567,7 @@ static void appendix_line_draw(layout *L, const appendix_line *al, double reserv
     line = e->line;
   } else {
     const pb_absence *a = al->absence;
-    s[ns++] = span(pb_arena_printf(L->arena, "not read · 未精读%s%s", a->note ? ": " : "",
+    s[ns++] = span(pb_arena_printf(L->arena, "%s%s%s", PB_SAY(L->opt->zh, "not read", "未精读"), a->note ? PB_SAY(L->opt->zh, ": ", "：") : "",
                                    a->note ? a->note : ""),
                    PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, GRAY);
     file = a->file;
@@ -1603,6 +1617,7 @@ static pb_sheet sheet_of(layout *L) {
   s.arena = L->arena;
   s.left = L->left, s.right = L->right, s.top = L->top, s.bottom = L->bottom;
   s.print = L->opt->print;
+  s.zh = L->opt->zh;
   s.new_page = sheet_new_page;
   s.ctx = L;
   s.page = L->page;
@@ -1620,7 +1635,7 @@ static void layout_appendix(layout *L) {
   size_t nu = P->npresenters_appendix;
   if (!nu) return;
 
-  row *ar = add_row(L, ROW_APPENDIX, "Appendix: sessions by presenter · 按报告人");
+  row *ar = add_row(L, ROW_APPENDIX, PB_SAY(L->opt->zh, "Appendix: sessions by presenter", "附录：报告人与组会"));
   layout_heading(L, ar);
   pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
   {
@@ -1635,8 +1650,10 @@ static void layout_appendix(layout *L) {
     int np = pp->npapers, na = pp->nabsences;
     row sec = {0};
     sec.kind = ROW_SECTION;
-    sec.title = pb_arena_printf(L->arena, "%s — %d papers, %d weeks not read", who, np, na);
-    if (P->lib->nsessions) new_page(L); /* with the minutes, a page per presenter */
+    sec.title = pb_arena_printf(
+        L->arena, PB_SAY(L->opt->zh, "%s — %d papers, %d weeks not read", "%s — 精读 %d 篇，未精读 %d 周"),
+        who, np, na);
+    /* Presenters run on, each heading kept with its first lines. */
     /* The heading keeps two lines with it; the last presenter's short list
      * keeps the group total too. */
     int nlines = np + na;
@@ -1669,8 +1686,11 @@ static void layout_appendix(layout *L) {
   }
   row sec = {0};
   sec.kind = ROW_SECTION;
-  sec.title = pb_arena_printf(L->arena, "Group total: %d papers, %d weeks not read, %zu presenters",
-                              P->total_papers, P->total_absences, nu);
+  sec.title = pb_arena_printf(
+      L->arena,
+      PB_SAY(L->opt->zh, "Group total: %d papers, %d weeks not read, %zu presenters",
+             "全组：精读 %d 篇，未精读 %d 周，报告人 %zu 位"),
+      P->total_papers, P->total_absences, nu);
   /* The closing line needs nothing after it on its page. */
   L->keep_next = 1;
   layout_heading(L, &sec);
@@ -1718,7 +1738,7 @@ static size_t deck_spans(layout *L, const pb_slide *d, pb_span_in *s) {
   for (size_t i = 0, shown = 0; i < d->nslide_titles && meta.len < 240; i++) {
     const char *t = d->slide_titles[i];
     if (!t || (i && d->slide_titles[i - 1] && strcmp(t, d->slide_titles[i - 1]) == 0)) continue;
-    pb_buf_printf(&meta, "%s%zu %s", shown++ ? " · " : "\nSlides: ", i + 1, t);
+    pb_buf_printf(&meta, "%s%zu %s", shown++ ? " · " : PB_SAY(L->opt->zh, "\nSlides: ", "\n幻灯片："), i + 1, t);
   }
   if (meta.len >= 240) pb_buf_puts(&meta, " …");
   if (meta.len) s[ns++] = span(pb_arena_strdup(L->arena, meta.data), PB_FAMILY_SANS, 0, 8, GRAY);
@@ -1764,7 +1784,7 @@ static double deck_picture(layout *L, const pb_plan_deck *pd, int page, double t
   it->color = GRAY;
   const char *label = d->ext ? d->ext : "deck";
   pb_span_in s =
-      span(pb_arena_printf(L->arena, "%s · no picture", label), PB_FAMILY_SANS, 0, 8, GRAY);
+      span(pb_arena_printf(L->arena, PB_SAY(L->opt->zh, "%s · no picture", "%s · 无预览"), label), PB_FAMILY_SANS, 0, 8, GRAY);
   pb_para p;
   if (set_para(L, &s, 1, thumb_w - 12, 0, &p, NULL, 0) == PB_OK && p.nlines)
     draw_line(L, page, &p.lines[0], L->left + (thumb_w - p.lines[0].width) / 2, top - ph / 2 - 3);
@@ -1841,7 +1861,7 @@ static void layout_deck(layout *L, const pb_plan_deck *pd) {
 static void layout_slide_index(layout *L) {
   const pb_plan *P = L->plan;
   if (!P->ndecks) return;
-  row *ar = add_row(L, ROW_APPENDIX, "Slide decks · 报告幻灯片");
+  row *ar = add_row(L, ROW_APPENDIX, PB_SAY(L->opt->zh, "Appendix: slide decks", "附录：报告幻灯片"));
   layout_heading(L, ar);
   pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
   size_t files = 0, remote = 0, linked = 0;
@@ -1869,7 +1889,7 @@ static void layout_slide_index(layout *L) {
   if (list && list[1]) {
     row sec = {0};
     sec.kind = ROW_SECTION;
-    sec.title = "Decks the cards name but the library lacks · 缺少的幻灯片";
+    sec.title = PB_SAY(L->opt->zh, "Decks the cards name but the library lacks", "卡片提到但库中缺少的幻灯片");
     L->keep_next = 60;
     layout_heading(L, &sec);
     L->keep_next = 0;
@@ -1900,7 +1920,7 @@ static void layout_cover(layout *L, int page) {
   const pb_plan *P = L->plan;
   pb_page *pg = page_at(L, page);
   double y = L->opt->page_h * 0.70;
-  cover_line(L, pg, P->title, PB_FAMILY_SANS, PB_STYLE_BOLD, 28, ACCENT, &y);
+  cover_line(L, pg, L->title, PB_FAMILY_SANS, PB_STYLE_BOLD, 28, ACCENT, &y);
   y -= 18;
   if (P->group) cover_line(L, pg, P->group, PB_FAMILY_SANS, 0, 15, BLACK, &y);
   if (P->semester) cover_line(L, pg, P->semester, PB_FAMILY_SANS, 0, 13, GRAY, &y);
@@ -1912,8 +1932,8 @@ static void layout_cover(layout *L, int page) {
   if (range) cover_line(L, pg, range, PB_FAMILY_SANS, 0, 12, BLACK, &y);
   size_t npres = P->npresenters;
   const char *counts =
-      npres ? pb_arena_printf(L->arena, "%zu papers · %zu presenters", P->npapers, npres)
-            : pb_arena_printf(L->arena, "%zu papers", P->npapers);
+      npres ? pb_arena_printf(L->arena, PB_SAY(L->opt->zh, "%zu papers · %zu presenters", "论文 %zu 篇 · 报告人 %zu 位"), P->npapers, npres)
+            : pb_arena_printf(L->arena, PB_SAY(L->opt->zh, "%zu papers", "论文 %zu 篇"), P->npapers);
   cover_line(L, pg, counts, PB_FAMILY_SANS, 0, 12, GRAY, &y);
   if (L->opt->created >= 0) {
     char when[64];
@@ -1979,7 +1999,7 @@ static void draw_toc(layout *L, int first_page, int npages) {
   double y = L->top;
   {
     const char *heading =
-        L->plan->mode == PB_PLAN_DIGEST ? "What's new · 本期新增" : "Contents · 目录";
+        L->plan->mode == PB_PLAN_DIGEST ? PB_SAY(L->opt->zh, "What's new", "本期新增") : PB_SAY(L->opt->zh, "Contents", "目录");
     pb_span_in s = span(heading, PB_FAMILY_SANS, PB_STYLE_BOLD, 20, L->opt->print ? BLACK : ACCENT);
     pb_para p;
     if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK && p.nlines)
@@ -2089,7 +2109,7 @@ static void running_heads(layout *L) {
       pb_para hp;
       if (set_para(L, &hs, 1, L->width * 0.6, 0, &hp, NULL, 0) == PB_OK && hp.nlines)
         draw_line(L, (int)p, &hp.lines[0], L->left, L->top + 22);
-      const char *bt = L->plan->title;
+      const char *bt = L->title;
       pb_span_in ts = span(bt, PB_FAMILY_SANS, 0, 8, GRAY);
       if (set_para(L, &ts, 1, L->width * 0.38, 0, &hp, NULL, 0) == PB_OK && hp.nlines)
         draw_line(L, (int)p, &hp.lines[0], L->right - hp.lines[0].width, L->top + 22);
@@ -2110,7 +2130,7 @@ static void handout_header(layout *L) {
   const char *date = P->session_date;
   L->running = date ? pb_arena_printf(L->arena, "Reading session %s", date) : "Reading session";
   new_page(L);
-  pb_span_in s = span(P->title, PB_FAMILY_SANS, PB_STYLE_BOLD, 18, BLACK);
+  pb_span_in s = span(L->title, PB_FAMILY_SANS, PB_STYLE_BOLD, 18, BLACK);
   pb_para p;
   if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 24);
   pb_buf who = PB_BUF_INIT;
@@ -2118,7 +2138,7 @@ static void handout_header(layout *L) {
   for (size_t i = 0; i < n; i++)
     pb_buf_printf(&who, "%s%s", i ? "、" : "", unbreakable(L, P->session_presenters[i]));
   const char *line = pb_arena_printf(L->arena, "%s%s%s", date ? date : "",
-                                     n ? "    Presenters · 报告人：" : "", n ? who.data : "");
+                                     n ? PB_SAY(L->opt->zh, "    Presenters: ", "    报告人：") : "", n ? who.data : "");
   pb_buf_free(&who);
   pb_span_in d = span(line, PB_FAMILY_SANS, 0, 11, BLACK);
   if (set_para(L, &d, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 16);
@@ -2208,8 +2228,10 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
   L.first_content_page = 1 << 30; /* until the front matter is made */
   L.para_arena = L.arena;
   L.doc->created = opt->created;
-  L.doc->title =
-      pb_arena_strdup(L.arena, plan->title_given ? plan->title : "Paper Reading Booklet");
+  L.title = plan->title_given ? plan->title : pb_one_voice(L.arena, plan->title, opt->zh);
+  L.doc->title = pb_arena_strdup(L.arena, plan->title_given ? plan->title
+                                          : opt->zh         ? L.title
+                                                            : "Paper Reading Booklet");
   L.doc->author = pb_arena_strdup(L.arena, plan->author ? plan->author : plan->group);
   L.doc->subject =
       pb_arena_printf(L.arena, "%zu papers%s%s", lib->nentries, plan->semester ? ", " : "",

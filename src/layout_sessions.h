@@ -20,11 +20,20 @@ typedef struct {
   pb_arena *arena; /* the doc's arena: text of the boxes lives here */
   double left, right, top, bottom;
   int print;                  /* gray levels and patterns only */
+  int zh;                     /* labels in Chinese, else English */
   int (*new_page)(void *ctx); /* starts a page, returns its index */
   void *ctx;
   int page; /* cursor: current page index and baseline-free top y */
   double y;
 } pb_sheet;
+
+/* One language for the apparatus: en or zh as zh says. */
+#define PB_SAY(zh, en, cn) ((zh) ? (cn) : (en))
+
+/* A generated bilingual label "English · 中文" or "2024年12月 · December
+ * 2024" (one side in Chinese, the other not) reduced to the side in the
+ * language zh asks for; anything else (a reader's own heading) unchanged. */
+const char *pb_one_voice(pb_arena *a, const char *s, int zh);
 
 /* The group overview: calendar grid, papers per month, top venues. Draws
  * nothing when the library has no dated entry, absence or session. */
