@@ -97,6 +97,7 @@ typedef struct {
   int first_content_page;
   int after_heading; /* nothing but a heading since the last card */
   const char *title; /* the booklet's title: the given one, or the default in one language */
+  double set_hang; /* set_para: indent of turnover lines (contents entries) */
   int margin_page;     /* 1 + the page a margin QR code is on, and how low it reaches */
   double margin_low;
   int chapter_break; /* the page break being made starts a chapter */
@@ -246,6 +247,7 @@ static int set_para(layout *L, const pb_span_in *spans, size_t n, double width, 
   po.width = width;
   po.justify = justify;
   po.hyphenate = justify;
+  po.hang = L->set_hang;
   memset(out, 0, sizeof *out);
   int rc = pb_para_layout(L->fonts, L->para_arena, spans, n, &po, out, file, line);
   if (rc == PB_OK && !L->dry) {
@@ -414,7 +416,9 @@ static const char *remote_note(layout *L, const pb_figure *f) {
     chars++;
   }
   int cut = alt && alt[alen];
-  return pb_arena_printf(L->arena, "%s%.*s%s%sFigure online at %.*s: code in the margin",
+  return pb_arena_printf(L->arena,
+                         PB_SAY(L->opt->zh, "%s%.*s%s%sFigure online at %.*s: code in the margin",
+                                "%s%.*s%s%s图在网上（%.*s），扫页边二维码查看"),
                          alt ? "“" : "", (int)alen, alt ? alt : "", cut ? "…" : "",
                          alt ? "”  " : "", (int)n, host);
 }
@@ -1940,7 +1944,8 @@ static void layout_cover(layout *L, int page) {
     time_t t = (time_t)L->opt->created;
     struct tm tm;
     gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "made with paperbook on %Y-%m-%d", &tm);
+    strftime(when, sizeof when,
+             PB_SAY(L->opt->zh, "made with paperbook on %Y-%m-%d", "paperbook 制作于 %Y-%m-%d"), &tm);
     double y2 = L->bottom + 30;
     cover_line(L, pg, pb_arena_strdup(L->arena, when), PB_FAMILY_SANS, 0, 8.5, GRAY, &y2);
   }
@@ -1977,9 +1982,12 @@ static int set_toc(layout *L) {
                                                               e->date ? e->date : ""))),
                PB_FAMILY_SANS, 0, 8.5, GRAY);
     }
+    /* turnover lines hang under the title's first line */
+    L->set_hang = entry ? 12 : 0;
     if (set_para(L, s, ns, L->width - toc_indent(r->kind) - TOC_NUM_W, 0, &r->toc_para, NULL, 0) !=
         PB_OK)
       r->toc_para.nlines = 0;
+    L->set_hang = 0;
     /* A contents line is a pointer, not the title itself: at most three
      * lines (the card shows the whole title), so no entry outgrows a page. */
     if (r->toc_para.nlines > 3) r->toc_para.nlines = 3;
