@@ -525,6 +525,7 @@ static int write_tex(render *R) {
   memset(&to, 0, sizeof to);
   to.letter = R->letter;
   to.print = R->o.print;
+  to.zh = R->cfg.lang && strncmp(R->cfg.lang, "zh", 2) == 0;
   /* figures/ in a directory the library chose must be the library's own */
   char *figs = pb_cli_join(R->output, "figures");
   int bad = !R->o.output &&

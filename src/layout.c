@@ -146,21 +146,10 @@ static pb_rgb parse_color(const char *name, int *ok) {
   return c;
 }
 
-/* A chapter name paperbook made (a month, "Undated", "Uncategorized"), in
- * the apparatus' one language; a reader's own heading stays as written. */
-static const char *chapter_voice(const layout *L, const char *t) {
-  if (!t) return t;
-  int month = strlen(t) > 7 && t[0] >= '0' && t[0] <= '9' && strstr(t, "年") == t + 4;
-  if (strcmp(t, "Undated") == 0) return PB_SAY(L->opt->zh, t, "未注明日期");
-  if (month || !strcmp(t, "Uncategorized · 未分类") || !strcmp(t, "Unknown presenter · 未署名"))
-    return pb_one_voice(L->arena, t, L->opt->zh);
-  return t;
-}
-
 static row *add_row(layout *L, row_kind kind, const char *title) {
   row *r = PB_PUSH(L->arena, L->toc.rows, L->toc.n, L->toc.cap);
   r->kind = kind;
-  r->title = kind == ROW_CHAPTER ? chapter_voice(L, title) : title;
+  r->title = kind == ROW_CHAPTER ? pb_chapter_voice(L->arena, title, L->opt->zh) : title;
   r->page = -1;
   return r;
 }

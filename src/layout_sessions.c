@@ -15,19 +15,6 @@ typedef struct {
   pb_rgb ink, gray, rule, read, absent_fill, absent_mark, note_fill, presented, bar, link;
 } palette;
 
-const char *pb_one_voice(pb_arena *a, const char *s, int zh) {
-  const char *dot = s ? strstr(s, " · ") : NULL;
-  if (!dot) return s;
-  const char *b = dot + strlen(" · ");
-  int cjk_a = 0, cjk_b = 0; /* a character from U+2E80 on (lead byte 0xE2 0xBA.. and up) */
-  for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)dot; p++)
-    cjk_a |= *p >= 0xE3;
-  for (const unsigned char *p = (const unsigned char *)b; *p; p++) cjk_b |= *p >= 0xE3;
-  if (cjk_a == cjk_b) return s;
-  int take_a = zh ? cjk_a : !cjk_a;
-  return take_a ? pb_arena_printf(a, "%.*s", (int)(dot - s), s) : b;
-}
-
 static palette colours(const pb_sheet *s) {
   if (s->print)
     return (palette){{0.1f, 0.1f, 0.1f},

@@ -27,13 +27,6 @@ typedef struct {
   double y;
 } pb_sheet;
 
-/* One language for the apparatus: en or zh as zh says. */
-#define PB_SAY(zh, en, cn) ((zh) ? (cn) : (en))
-
-/* A generated bilingual label "English · 中文" or "2024年12月 · December
- * 2024" (one side in Chinese, the other not) reduced to the side in the
- * language zh asks for; anything else (a reader's own heading) unchanged. */
-const char *pb_one_voice(pb_arena *a, const char *s, int zh);
 
 /* The group overview: calendar grid, papers per month, top venues. Draws
  * nothing when the library has no dated entry, absence or session. */

@@ -13,6 +13,7 @@
 typedef struct {
   int letter; /* US Letter instead of A4 */
   int print;  /* print mode: link targets as footnotes, no colour */
+  int zh;     /* the apparatus in Chinese (`lang: zh`), else English */
 } pb_tex_options;
 
 /* Writes outdir/booklet.tex and the figures it uses into outdir/figures/

@@ -40,7 +40,7 @@ typedef struct {
 static int tex_write(const pb_library *lib, const test_opts *o, const char *outdir) {
   pb_plan_options po;
   pb_plan_options_default(&po);
-  pb_tex_options to = {0, 0};
+  pb_tex_options to = {0, 0, 0};
   if (o) {
     po.title = o->title;
     po.group = o->group;
@@ -454,7 +454,7 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "\\section[张三]{张三 — 2 papers, 1 week not read}"), "appendix presenter");
   CHECK(contains(tex, "\\section[王五]{王五 — 0 papers, 1 week not read}"),
         "absent-only presenter");
-  CHECK(contains(tex, "\\pbsession{2024-12-22}{\\textit{not read · 未精读: 出差 50\\%}}"),
+  CHECK(contains(tex, "\\pbsession{2024-12-22}{\\textit{not read: 出差 50\\%}}"),
         "absence");
   CHECK(contains(tex, "\\hyperref[pb-card-0]{50\\%"), "session link");
   CHECK(contains(tex, "\\section[Bob\\_O'Neil]"), "presenter escaped");
