@@ -17,3 +17,9 @@ add_test(NAME layout-figures-legible
   COMMAND python3 ${PB_TESTS}/layout/figures_legible.py ${PB_BIN} ${PB_CORPUS}
           ${LAYOUT_OUT}/figures-legible)
 set_tests_properties(layout-figures-legible PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+# Nothing for the machine printed for the reader ([x], file:line) and one
+# apparatus language, English by default and `lang: zh` (issue 23).
+add_test(NAME layout-one-voice
+  COMMAND python3 ${PB_TESTS}/layout/one_voice.py ${PB_BIN} ${PB_CORPUS} ${LAYOUT_OUT}/one-voice)
+set_tests_properties(layout-one-voice PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
