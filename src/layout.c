@@ -1463,7 +1463,14 @@ static void layout_heading(layout *L, row *r) {
                 : r->kind == ROW_SECTION                          ? 15
                                                                   : 12.5;
   double leading = size * 1.3;
-  if (r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX) {
+  /* A chapter runs on after the last one's end when its head and the head
+   * of its first card fit below it: a short chapter wastes no page. */
+  double run_on_need = 30 + leading + 22 + (L->keep_next > 0 ? L->keep_next : 150);
+  if (r->kind == ROW_CHAPTER && L->page >= L->first_content_page && L->y < L->top - 0.01 &&
+      L->y - 36 - run_on_need >= L->bottom) {
+    L->running = r->title;
+    L->y -= 36;
+  } else if (r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX) {
     L->running = r->title;
     L->chapter_break = 1;
     new_page(L);
