@@ -585,6 +585,7 @@ static int write_tex(render *R) {
   to.letter = R->letter;
   to.print = R->o.print;
   to.rules = &R->rules;
+  to.zh = R->cfg.lang && strncmp(R->cfg.lang, "zh", 2) == 0;
   /* figures/ in a directory the library chose must be the library's own */
   char *figs = pb_cli_join(R->output, "figures");
   int bad = !R->o.output &&
@@ -619,6 +620,9 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
   }
   lo.print = R->o.print || R->cmd == CMD_HANDOUT;
   lo.layout_report = R->o.layout_report;
+  lo.zh = R->cfg.lang && strncmp(R->cfg.lang, "zh", 2) == 0;
+  if (R->cfg.lang && !lo.zh && strcmp(R->cfg.lang, "en") != 0)
+    pb_warn(R->cfg.path, 0, "lang: %s is neither zh nor en; English is used", R->cfg.lang);
   lo.created = R->created = creation_time();
   char *cache = R->o.no_cache ? NULL : pb_cli_cache_dir(&R->o, R->root);
   lo.cache_dir = cache;

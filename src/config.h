@@ -31,6 +31,7 @@ typedef struct {
   const char *repo_url;  /* the library's repository URL */
   const char *minutes;   /* the weekly minutes, relative to the root; "none" = do not look */
   int minutes_line;      /* its line in the file, for messages */
+  const char *lang;      /* the apparatus' language: "en" (default) or "zh" */
   const char **inputs;   /* REPORT-style / check-in files to read */
   size_t ninputs, capinputs;
   const char **category_order;

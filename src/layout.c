@@ -96,6 +96,10 @@ typedef struct {
   size_t npage_running, cap_page_running;
   int first_content_page;
   int after_heading; /* nothing but a heading since the last card */
+  const char *title; /* the booklet's title: the given one, or the default in one language */
+  double set_hang; /* set_para: indent of turnover lines (contents entries) */
+  int margin_page;     /* 1 + the page a margin QR code is on, and how low it reaches */
+  double margin_low;
   int chapter_break; /* the page break being made starts a chapter */
   /* Paragraphs are set in a scratch arena, emptied after each card: only
    * the boxes drawn stay in the doc, so memory grows with what is on the
@@ -145,7 +149,7 @@ static pb_rgb parse_color(const char *name, int *ok) {
 static row *add_row(layout *L, row_kind kind, const char *title) {
   row *r = PB_PUSH(L->arena, L->toc.rows, L->toc.n, L->toc.cap);
   r->kind = kind;
-  r->title = title;
+  r->title = kind == ROW_CHAPTER ? pb_chapter_voice(L->arena, title, L->opt->zh) : title;
   r->page = -1;
   return r;
 }
@@ -232,6 +236,7 @@ static int set_para(layout *L, const pb_span_in *spans, size_t n, double width, 
   po.width = width;
   po.justify = justify;
   po.hyphenate = justify;
+  po.hang = L->set_hang;
   memset(out, 0, sizeof *out);
   int rc = pb_para_layout(L->fonts, L->para_arena, spans, n, &po, out, file, line);
   if (rc == PB_OK && !L->dry) {
@@ -376,9 +381,12 @@ static void figure_size(const layout *L, int wpx, int hpx, double *w, double *h)
   }
 }
 
-/* A remote figure's note: what it is, in the reader's words, with the
- * host it lives on; the QR code is drawn beside it. */
-#define REMOTE_NOTE_H 64.0
+/* A remote figure's note: one line saying what it is, in the reader's
+ * words, and the host it lives on; its QR code stands in the outer margin
+ * beside it (REMOTE_QR_MODULE a module, at least 0.4 mm). */
+#define REMOTE_NOTE_H 13.0
+#define REMOTE_QR_MODULE 1.2
+#define QR_MIN_MODULE 1.134 /* 0.4 mm: read from paper scanned at 150 dpi */
 
 static const char *remote_note(layout *L, const pb_figure *f) {
   const char *url = f->url ? f->url : f->src ? f->src : "";
@@ -389,10 +397,19 @@ static const char *remote_note(layout *L, const pb_figure *f) {
   static const char *generic[] = {"image", "img", "figure", "fig", "picture", "图片", "图"};
   for (size_t i = 0; alt && i < sizeof generic / sizeof *generic; i++)
     if (strcasecmp(alt, generic[i]) == 0) alt = NULL;
+  /* one line: a long description is cut at 48 characters */
+  size_t alen = 0, chars = 0;
+  while (alt && alt[alen] && chars < 48) {
+    alen++;
+    while ((alt[alen] & 0xC0) == 0x80) alen++;
+    chars++;
+  }
+  int cut = alt && alt[alen];
   return pb_arena_printf(L->arena,
-                         "%s%s%sThis figure is online (%.*s): scan the code to see it. "
-                         "图片在网上，扫码查看。",
-                         alt ? "“" : "", alt ? alt : "", alt ? "”  " : "", (int)n, host);
+                         PB_SAY(L->opt->zh, "%s%.*s%s%sFigure online at %.*s: code in the margin",
+                                "%s%.*s%s%s图在网上（%.*s），扫页边二维码查看"),
+                         alt ? "“" : "", (int)alen, alt ? alt : "", cut ? "…" : "",
+                         alt ? "”  " : "", (int)n, host);
 }
 
 /* Sizes a figure the plan has probed for this measure: a placeholder (a
@@ -417,6 +434,9 @@ static void place_figure(layout *L, const pb_plan_figure *f, placed_figure *pf) 
 }
 
 static int draw_qr(layout *L, int page, const char *text, double x, double top, double size);
+static double draw_qr_margin(layout *L, int page, const char *text, double top);
+static void link_area(layout *L, int page, double x, double y, double w, double h,
+                      pb_target_kind kind, const char *target);
 
 static void draw_figure(layout *L, const placed_figure *pf) {
   pb_page *pg = page_at(L, L->page);
@@ -429,6 +449,28 @@ static void draw_figure(layout *L, const placed_figure *pf) {
     it->w = pf->w;
     it->h = pf->h;
     it->image = pf->image;
+  } else if (pf->fig->url && !pf->fig->path) {
+    /* a remote figure: a line of text, its code in the margin */
+    if (L->dry) {
+      L->y = y - 4;
+      return;
+    }
+    double base = L->y - 9.5;
+    double top = L->y + 1;
+    if (L->margin_page == L->page + 1 && top > L->margin_low - 2) top = L->margin_low - 2;
+    double qr = draw_qr_margin(L, L->page, pf->fig->url, top);
+    if (qr > 0) {
+      L->margin_page = L->page + 1;
+      L->margin_low = top - qr;
+    }
+    pb_span_in s = span(pf->caption, PB_FAMILY_SANS, PB_STYLE_ITALIC, 8, GRAY);
+    pb_para p;
+    if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK && p.nlines)
+      draw_line(L, L->page, &p.lines[0], L->left, base);
+    const char *uri = web_uri(L, pf->fig->url);
+    if (uri) link_area(L, L->page, L->left, y, L->width, pf->h, PB_TARGET_URI, uri);
+    L->y = y - 4;
+    return;
   } else {
     pb_item *it = add_item(L, pg, PB_ITEM_PLACEHOLDER);
     it->x = x;
@@ -717,6 +759,27 @@ static int draw_qr(layout *L, int page, const char *text, double x, double top, 
   return 0;
 }
 
+/* A QR code in the outer (right) margin, its top at top, sized by its
+ * module count: REMOTE_QR_MODULE a module, less (never under QR_MIN_MODULE)
+ * when the margin is narrow. Returns its size, 0 when none was drawn. */
+static double draw_qr_margin(layout *L, int page, const char *text, double top) {
+  char *uri = pb_links_web_uri(text);
+  if (!uri) return 0;
+  int n = 0;
+  unsigned char *mods = qr_modules(L, uri, &n);
+  free(uri);
+  if (!mods) return 0;
+  free(mods);
+  double room = L->opt->page_w - L->right - 14;
+  double m = REMOTE_QR_MODULE;
+  if ((n + 2) * m > room) m = room / (n + 2);
+  if (m < QR_MIN_MODULE) m = QR_MIN_MODULE;
+  double size = (n + 2) * m;
+  if (top - size < L->bottom) top = L->bottom + size; /* not below the text block */
+  if (draw_qr(L, page, text, L->right + 8, top, size) != 0) return 0;
+  return size;
+}
+
 static void link_area(layout *L, int page, double x, double y, double w, double h,
                       pb_target_kind kind, const char *target) {
   if (!target || !*target) return;
@@ -833,16 +896,14 @@ typedef struct {
   pb_para tp, ap, mp; /* title, authors, meta line */
   placed_figure *figs;
   size_t nfigs;
-  int nimages; /* figures that are images (may shrink) */
   set_block *blocks;
   size_t nb;
 } card_set;
 
 /* How one card is placed: the optimiser's choices. */
 typedef struct {
-  int brk;          /* start it on a new page */
-  double fig_scale; /* image figures at this fraction of their planned size */
-  int fig_after;    /* figures after the first paragraph, not before it */
+  int brk;       /* start it on a new page */
+  int fig_after; /* figures after the first paragraph, not before it */
 } card_choice;
 
 static void card_prepare(layout *L, row *r, card_set *c) {
@@ -866,20 +927,15 @@ static void card_prepare(layout *L, row *r, card_set *c) {
   c->figs = pb_arena_alloc(L->para_arena, (r->card->nfigures + 1) * sizeof *c->figs);
   /* A handout is one glance: title, presenter, links and summary. */
   c->nfigs = L->plan->mode == PB_PLAN_HANDOUT ? 0 : r->card->nfigures;
-  for (size_t i = 0; i < c->nfigs; i++) {
-    place_figure(L, &r->card->figures[i], &c->figs[i]);
-    if (c->figs[i].image >= 0) c->nimages++;
-  }
+  for (size_t i = 0; i < c->nfigs; i++) place_figure(L, &r->card->figures[i], &c->figs[i]);
   c->nb = set_text(L, &e->summary, &c->blocks);
 }
 
-static void card_figures(layout *L, const card_set *c, double scale) {
+/* A figure keeps its planned size (figure_size): the page breaker moves
+ * cards or lets a page run short, it never shrinks one. */
+static void card_figures(layout *L, const card_set *c) {
   for (size_t i = 0; i < c->nfigs; i++) {
     placed_figure pf = c->figs[i];
-    if (pf.image >= 0 && scale < 1) {
-      pf.w *= scale;
-      pf.h *= scale;
-    }
     L->y -= 4;
     if (L->y - pf.h < L->bottom) new_page(L);
     draw_figure(L, &pf);
@@ -889,7 +945,7 @@ static void card_figures(layout *L, const card_set *c, double scale) {
 static void card_place(layout *L, const card_set *c, const card_choice *ch) {
   double fig_h = 0;
   for (size_t i = 0; i < c->nfigs; i++)
-    fig_h += (c->figs[i].image >= 0 ? c->figs[i].h * ch->fig_scale : c->figs[i].h) + 10;
+    fig_h += c->figs[i].h + 10;
   int after = ch->fig_after && c->nb && c->nfigs;
   /* Keep title, meta, links, figures (unless they follow the first
    * paragraph) and two summary lines together. */
@@ -924,11 +980,11 @@ static void card_place(layout *L, const card_set *c, const card_choice *ch) {
   if (c->ap.nlines) flow_para(L, &c->ap, L->left, META_LEADING);
   if (c->mp.nlines) flow_para(L, &c->mp, L->left, META_LEADING);
   if (c->r->card->nlinks) layout_links(L, c->r->card);
-  if (!after) card_figures(L, c, ch->fig_scale);
+  if (!after) card_figures(L, c);
   if (c->nb) L->y -= 2;
   flow_blocks(L, c->blocks, after ? 1 : c->nb);
   if (after) {
-    card_figures(L, c, ch->fig_scale);
+    card_figures(L, c);
     flow_blocks(L, c->blocks + 1, c->nb - 1);
   }
 }
@@ -937,15 +993,14 @@ static void card_place(layout *L, const card_set *c, const card_choice *ch) {
  *
  * The cards between two headings are placed as a whole: a beam search over
  * the cards (states: where the cursor is after each card) tries, for each
- * card, a page break before it or not, its figures at full size or shrunk
- * (down to 70%), before or after its first paragraph, and prices every page
+ * card, a page break before it or not, its figures before or after its
+ * first paragraph (never smaller than planned), and prices every page
  * it finishes by the space left empty at its foot. The cheapest sequence is
  * then placed for real. Dry placements draw nothing (see add_item). */
 
 #define PAGE_COST 400.0   /* a page more */
 #define EMPTY_COST 1500.0 /* times the square of the empty fraction of a page */
 #define SPARSE_COST 6e4   /* a page under a quarter full */
-#define SHRINK_COST 260.0 /* times (1 - scale), per figure */
 #define AFTER_COST 40.0   /* figures moved after the first paragraph */
 #define HEAD_ALONE_COST 1e6
 #define BEAM 6
@@ -972,21 +1027,19 @@ static double state_rank(const layout *L, const run_state *s) {
 }
 
 static size_t card_choices(const card_set *c, card_choice *out) {
-  static const double scales[] = {1.0, 0.85, 0.7};
   size_t n = 0;
   for (int brk = 0; brk < 2; brk++)
-    for (size_t k = 0; k < (c->nimages ? 3u : 1u); k++)
-      for (int after = 0; after < (c->nfigs && c->nb ? 2 : 1); after++) {
-        out[n].brk = brk;
-        out[n].fig_scale = scales[k];
-        out[n].fig_after = after;
-        n++;
-      }
+    for (int after = 0; after < (c->nfigs && c->nb ? 2 : 1); after++) {
+      out[n].brk = brk;
+      out[n].fig_after = after;
+      n++;
+    }
   return n;
 }
 
 static double choice_cost(const card_set *c, const card_choice *ch) {
-  return SHRINK_COST * (1 - ch->fig_scale) * c->nimages + (ch->fig_after ? AFTER_COST : 0);
+  (void)c;
+  return ch->fig_after ? AFTER_COST : 0;
 }
 
 /* Tries card c from state s under choice ch; fills next. */
@@ -1020,7 +1073,7 @@ static void run_optimise(layout *L, const card_set *c, size_t n, int ends_chapte
                          card_choice *choice) {
   run_state *beam = pb_arena_alloc(L->para_arena, (n + 1) * BEAM * sizeof *beam);
   size_t *nbeam = pb_arena_alloc(L->para_arena, (n + 1) * sizeof *nbeam);
-  beam[0] = (run_state){0, L->y, L->after_heading, 0, -1, {0, 1, 0}};
+  beam[0] = (run_state){0, L->y, L->after_heading, 0, -1, {0, 0}};
   nbeam[0] = 1;
   card_choice opts[12];
   run_state *cand = pb_arena_alloc(L->para_arena, BEAM * 12 * sizeof *cand);
@@ -1086,7 +1139,7 @@ static void layout_run(layout *L, row *cards, size_t n, int ends_chapter, int ch
   card_choice *choice = pb_arena_alloc(scratch, (n + 1) * sizeof *choice);
   for (size_t i = 0; i < n; i++) {
     card_prepare(L, &cards[i], &c[i]);
-    choice[i] = (card_choice){0, 1, 0};
+    choice[i] = (card_choice){0, 0};
   }
   if (L->plan->mode != PB_PLAN_HANDOUT) run_optimise(L, c, n, ends_chapter, choice);
   for (size_t i = 0; i < n; i++) {
@@ -1399,11 +1452,6 @@ static double card_keep(layout *L, const pb_plan_card *card) {
     if (f->ok && f->width_px > 0) {
       double w;
       figure_size(L, f->width_px, f->height_px, &w, &fh);
-      /* The card may shrink its figure this far to stay with the heading. */
-      if (fh * 0.6 >= 110)
-        fh *= 0.6;
-      else if (fh > 110)
-        fh = 110;
     }
     h += fh + 14;
   }
@@ -1415,7 +1463,14 @@ static void layout_heading(layout *L, row *r) {
                 : r->kind == ROW_SECTION                          ? 15
                                                                   : 12.5;
   double leading = size * 1.3;
-  if (r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX) {
+  /* A chapter runs on after the last one's end when its head and the head
+   * of its first card fit below it: a short chapter wastes no page. */
+  double run_on_need = 30 + leading + 22 + (L->keep_next > 0 ? L->keep_next : 150);
+  if (r->kind == ROW_CHAPTER && L->page >= L->first_content_page && L->y < L->top - 0.01 &&
+      L->y - 36 - run_on_need >= L->bottom) {
+    L->running = r->title;
+    L->y -= 36;
+  } else if (r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX) {
     L->running = r->title;
     L->chapter_break = 1;
     new_page(L);
@@ -1432,7 +1487,9 @@ static void layout_heading(layout *L, row *r) {
       L->y -= 18;
   }
   L->after_heading = 1;
-  pb_rgb color = r->has_color ? r->color : (r->kind == ROW_CHAPTER ? ACCENT : BLACK);
+  pb_rgb color = r->has_color                                      ? r->color
+                 : r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX ? ACCENT
+                                                                     : BLACK;
   if (L->opt->print) color = BLACK;
   pb_span_in s = span(r->title, PB_FAMILY_SANS, PB_STYLE_BOLD, size, color);
   pb_para p;
@@ -1455,7 +1512,7 @@ static void layout_heading(layout *L, row *r) {
   }
   if (r->plan && r->plan->references) {
     pb_span_in s2 =
-        span("References · 相关链接", PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, GRAY);
+        span(PB_SAY(L->opt->zh, "References", "相关链接"), PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, GRAY);
     pb_para hp;
     if (set_para(L, &s2, 1, L->width, 0, &hp, NULL, 0) == PB_OK)
       flow_para(L, &hp, L->left, META_LEADING + 2);
@@ -1510,7 +1567,7 @@ static void appendix_line_draw(layout *L, const appendix_line *al, double reserv
     line = e->line;
   } else {
     const pb_absence *a = al->absence;
-    s[ns++] = span(pb_arena_printf(L->arena, "not read · 未精读%s%s", a->note ? ": " : "",
+    s[ns++] = span(pb_arena_printf(L->arena, "%s%s%s", PB_SAY(L->opt->zh, "not read", "未精读"), a->note ? PB_SAY(L->opt->zh, ": ", "：") : "",
                                    a->note ? a->note : ""),
                    PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, GRAY);
     file = a->file;
@@ -1560,6 +1617,7 @@ static pb_sheet sheet_of(layout *L) {
   s.arena = L->arena;
   s.left = L->left, s.right = L->right, s.top = L->top, s.bottom = L->bottom;
   s.print = L->opt->print;
+  s.zh = L->opt->zh;
   s.new_page = sheet_new_page;
   s.ctx = L;
   s.page = L->page;
@@ -1577,7 +1635,7 @@ static void layout_appendix(layout *L) {
   size_t nu = P->npresenters_appendix;
   if (!nu) return;
 
-  row *ar = add_row(L, ROW_APPENDIX, "Appendix: sessions by presenter · 按报告人");
+  row *ar = add_row(L, ROW_APPENDIX, PB_SAY(L->opt->zh, "Appendix: sessions by presenter", "附录：报告人与组会"));
   layout_heading(L, ar);
   pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
   {
@@ -1592,8 +1650,10 @@ static void layout_appendix(layout *L) {
     int np = pp->npapers, na = pp->nabsences;
     row sec = {0};
     sec.kind = ROW_SECTION;
-    sec.title = pb_arena_printf(L->arena, "%s — %d papers, %d weeks not read", who, np, na);
-    if (P->lib->nsessions) new_page(L); /* with the minutes, a page per presenter */
+    sec.title = pb_arena_printf(
+        L->arena, PB_SAY(L->opt->zh, "%s — %d papers, %d weeks not read", "%s — 精读 %d 篇，未精读 %d 周"),
+        who, np, na);
+    /* Presenters run on, each heading kept with its first lines. */
     /* The heading keeps two lines with it; the last presenter's short list
      * keeps the group total too. */
     int nlines = np + na;
@@ -1626,8 +1686,11 @@ static void layout_appendix(layout *L) {
   }
   row sec = {0};
   sec.kind = ROW_SECTION;
-  sec.title = pb_arena_printf(L->arena, "Group total: %d papers, %d weeks not read, %zu presenters",
-                              P->total_papers, P->total_absences, nu);
+  sec.title = pb_arena_printf(
+      L->arena,
+      PB_SAY(L->opt->zh, "Group total: %d papers, %d weeks not read, %zu presenters",
+             "全组：精读 %d 篇，未精读 %d 周，报告人 %zu 位"),
+      P->total_papers, P->total_absences, nu);
   /* The closing line needs nothing after it on its page. */
   L->keep_next = 1;
   layout_heading(L, &sec);
@@ -1675,7 +1738,7 @@ static size_t deck_spans(layout *L, const pb_slide *d, pb_span_in *s) {
   for (size_t i = 0, shown = 0; i < d->nslide_titles && meta.len < 240; i++) {
     const char *t = d->slide_titles[i];
     if (!t || (i && d->slide_titles[i - 1] && strcmp(t, d->slide_titles[i - 1]) == 0)) continue;
-    pb_buf_printf(&meta, "%s%zu %s", shown++ ? " · " : "\nSlides: ", i + 1, t);
+    pb_buf_printf(&meta, "%s%zu %s", shown++ ? " · " : PB_SAY(L->opt->zh, "\nSlides: ", "\n幻灯片："), i + 1, t);
   }
   if (meta.len >= 240) pb_buf_puts(&meta, " …");
   if (meta.len) s[ns++] = span(pb_arena_strdup(L->arena, meta.data), PB_FAMILY_SANS, 0, 8, GRAY);
@@ -1721,7 +1784,7 @@ static double deck_picture(layout *L, const pb_plan_deck *pd, int page, double t
   it->color = GRAY;
   const char *label = d->ext ? d->ext : "deck";
   pb_span_in s =
-      span(pb_arena_printf(L->arena, "%s · no picture", label), PB_FAMILY_SANS, 0, 8, GRAY);
+      span(pb_arena_printf(L->arena, PB_SAY(L->opt->zh, "%s · no picture", "%s · 无预览"), label), PB_FAMILY_SANS, 0, 8, GRAY);
   pb_para p;
   if (set_para(L, &s, 1, thumb_w - 12, 0, &p, NULL, 0) == PB_OK && p.nlines)
     draw_line(L, page, &p.lines[0], L->left + (thumb_w - p.lines[0].width) / 2, top - ph / 2 - 3);
@@ -1798,7 +1861,7 @@ static void layout_deck(layout *L, const pb_plan_deck *pd) {
 static void layout_slide_index(layout *L) {
   const pb_plan *P = L->plan;
   if (!P->ndecks) return;
-  row *ar = add_row(L, ROW_APPENDIX, "Slide decks · 报告幻灯片");
+  row *ar = add_row(L, ROW_APPENDIX, PB_SAY(L->opt->zh, "Appendix: slide decks", "附录：报告幻灯片"));
   layout_heading(L, ar);
   pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
   size_t files = 0, remote = 0, linked = 0;
@@ -1826,7 +1889,7 @@ static void layout_slide_index(layout *L) {
   if (list && list[1]) {
     row sec = {0};
     sec.kind = ROW_SECTION;
-    sec.title = "Decks the cards name but the library lacks · 缺少的幻灯片";
+    sec.title = PB_SAY(L->opt->zh, "Decks the cards name but the library lacks", "卡片提到但库中缺少的幻灯片");
     L->keep_next = 60;
     layout_heading(L, &sec);
     L->keep_next = 0;
@@ -1857,7 +1920,7 @@ static void layout_cover(layout *L, int page) {
   const pb_plan *P = L->plan;
   pb_page *pg = page_at(L, page);
   double y = L->opt->page_h * 0.70;
-  cover_line(L, pg, P->title, PB_FAMILY_SANS, PB_STYLE_BOLD, 28, ACCENT, &y);
+  cover_line(L, pg, L->title, PB_FAMILY_SANS, PB_STYLE_BOLD, 28, ACCENT, &y);
   y -= 18;
   if (P->group) cover_line(L, pg, P->group, PB_FAMILY_SANS, 0, 15, BLACK, &y);
   if (P->semester) cover_line(L, pg, P->semester, PB_FAMILY_SANS, 0, 13, GRAY, &y);
@@ -1869,15 +1932,16 @@ static void layout_cover(layout *L, int page) {
   if (range) cover_line(L, pg, range, PB_FAMILY_SANS, 0, 12, BLACK, &y);
   size_t npres = P->npresenters;
   const char *counts =
-      npres ? pb_arena_printf(L->arena, "%zu papers · %zu presenters", P->npapers, npres)
-            : pb_arena_printf(L->arena, "%zu papers", P->npapers);
+      npres ? pb_arena_printf(L->arena, PB_SAY(L->opt->zh, "%zu papers · %zu presenters", "论文 %zu 篇 · 报告人 %zu 位"), P->npapers, npres)
+            : pb_arena_printf(L->arena, PB_SAY(L->opt->zh, "%zu papers", "论文 %zu 篇"), P->npapers);
   cover_line(L, pg, counts, PB_FAMILY_SANS, 0, 12, GRAY, &y);
   if (L->opt->created >= 0) {
     char when[64];
     time_t t = (time_t)L->opt->created;
     struct tm tm;
     gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "made with paperbook on %Y-%m-%d", &tm);
+    strftime(when, sizeof when,
+             PB_SAY(L->opt->zh, "made with paperbook on %Y-%m-%d", "paperbook 制作于 %Y-%m-%d"), &tm);
     double y2 = L->bottom + 30;
     cover_line(L, pg, pb_arena_strdup(L->arena, when), PB_FAMILY_SANS, 0, 8.5, GRAY, &y2);
   }
@@ -1914,9 +1978,12 @@ static int set_toc(layout *L) {
                                                               e->date ? e->date : ""))),
                PB_FAMILY_SANS, 0, 8.5, GRAY);
     }
+    /* turnover lines hang under the title's first line */
+    L->set_hang = entry ? 12 : 0;
     if (set_para(L, s, ns, L->width - toc_indent(r->kind) - TOC_NUM_W, 0, &r->toc_para, NULL, 0) !=
         PB_OK)
       r->toc_para.nlines = 0;
+    L->set_hang = 0;
     /* A contents line is a pointer, not the title itself: at most three
      * lines (the card shows the whole title), so no entry outgrows a page. */
     if (r->toc_para.nlines > 3) r->toc_para.nlines = 3;
@@ -1936,7 +2003,7 @@ static void draw_toc(layout *L, int first_page, int npages) {
   double y = L->top;
   {
     const char *heading =
-        L->plan->mode == PB_PLAN_DIGEST ? "What's new · 本期新增" : "Contents · 目录";
+        L->plan->mode == PB_PLAN_DIGEST ? PB_SAY(L->opt->zh, "What's new", "本期新增") : PB_SAY(L->opt->zh, "Contents", "目录");
     pb_span_in s = span(heading, PB_FAMILY_SANS, PB_STYLE_BOLD, 20, L->opt->print ? BLACK : ACCENT);
     pb_para p;
     if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK && p.nlines)
@@ -2046,7 +2113,7 @@ static void running_heads(layout *L) {
       pb_para hp;
       if (set_para(L, &hs, 1, L->width * 0.6, 0, &hp, NULL, 0) == PB_OK && hp.nlines)
         draw_line(L, (int)p, &hp.lines[0], L->left, L->top + 22);
-      const char *bt = L->plan->title;
+      const char *bt = L->title;
       pb_span_in ts = span(bt, PB_FAMILY_SANS, 0, 8, GRAY);
       if (set_para(L, &ts, 1, L->width * 0.38, 0, &hp, NULL, 0) == PB_OK && hp.nlines)
         draw_line(L, (int)p, &hp.lines[0], L->right - hp.lines[0].width, L->top + 22);
@@ -2067,7 +2134,7 @@ static void handout_header(layout *L) {
   const char *date = P->session_date;
   L->running = date ? pb_arena_printf(L->arena, "Reading session %s", date) : "Reading session";
   new_page(L);
-  pb_span_in s = span(P->title, PB_FAMILY_SANS, PB_STYLE_BOLD, 18, BLACK);
+  pb_span_in s = span(L->title, PB_FAMILY_SANS, PB_STYLE_BOLD, 18, BLACK);
   pb_para p;
   if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 24);
   pb_buf who = PB_BUF_INIT;
@@ -2075,7 +2142,7 @@ static void handout_header(layout *L) {
   for (size_t i = 0; i < n; i++)
     pb_buf_printf(&who, "%s%s", i ? "、" : "", unbreakable(L, P->session_presenters[i]));
   const char *line = pb_arena_printf(L->arena, "%s%s%s", date ? date : "",
-                                     n ? "    Presenters · 报告人：" : "", n ? who.data : "");
+                                     n ? PB_SAY(L->opt->zh, "    Presenters: ", "    报告人：") : "", n ? who.data : "");
   pb_buf_free(&who);
   pb_span_in d = span(line, PB_FAMILY_SANS, 0, 11, BLACK);
   if (set_para(L, &d, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 16);
@@ -2165,8 +2232,10 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
   L.first_content_page = 1 << 30; /* until the front matter is made */
   L.para_arena = L.arena;
   L.doc->created = opt->created;
-  L.doc->title =
-      pb_arena_strdup(L.arena, plan->title_given ? plan->title : "Paper Reading Booklet");
+  L.title = plan->title_given ? plan->title : pb_one_voice(L.arena, plan->title, opt->zh);
+  L.doc->title = pb_arena_strdup(L.arena, plan->title_given ? plan->title
+                                          : opt->zh         ? L.title
+                                                            : "Paper Reading Booklet");
   L.doc->author = pb_arena_strdup(L.arena, plan->author ? plan->author : plan->group);
   L.doc->subject =
       pb_arena_printf(L.arena, "%zu papers%s%s", lib->nentries, plan->semester ? ", " : "",

@@ -116,6 +116,7 @@ typedef struct {
   const char *const *booklet_page; /* handout: per entry index, the card's page label
                                       in the booklet (NULL = unknown) */
   const char *cache_dir;           /* QR codes' modules kept here (qr-*.bin); NULL = none */
+  int zh; /* labels, headings and dates in Chinese (`lang: zh`), else English */
 } pb_layout_options;
 
 void pb_layout_options_default(pb_layout_options *o);

@@ -279,13 +279,13 @@ static void legend(pb_sheet *s, const palette *P, double q) {
               {C_ABSENT, "not read · 未精读"},
               {C_NOTE, "skimmed, no card · 泛读"},
               {C_PRESENTED, "presented · 报告"},
-              {0, "no record · 无记录"}};
+              {0, "no record · 无记录"}}; /* one side drawn: pb_one_voice */
   need(s, q + 10);
   double x = s->left, y = s->y - q - 2;
   for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
     draw_cell(s, P, x, y, q, q, keys[k].v);
     x += q + 4;
-    x += text_at(s, x, y + 1, keys[k].label, PB_FAMILY_SANS, 0, 7.5, P->gray) + 14;
+    x += text_at(s, x, y + 1, pb_one_voice(s->arena, keys[k].label, s->zh), PB_FAMILY_SANS, 0, 7.5, P->gray) + 14;
   }
   s->y = y - 8;
 }
@@ -341,7 +341,7 @@ static void draw_calendar(pb_sheet *s, const pb_library *lib) {
     per = (size_t)(avail / q);
   }
   double ch = q < rh - 1 ? q : rh - 1; /* cell height */
-  heading(s, "Weeks × presenters · 每周精读与报告", 12, 40);
+  heading(s, PB_SAY(s->zh, "Weeks × presenters", "每周精读与报告"), 12, 40);
   for (size_t b0 = 0; b0 < ncol; b0 += per) {
     size_t bn = ncol - b0 < per ? ncol - b0 : per;
     need(s, 16 + rh * (double)c.nwho + 6);
@@ -413,7 +413,7 @@ static void draw_months(pb_sheet *s, const pb_library *lib) {
     if (k >= 0 && k < n && ++count[k] > most) most = count[k];
   }
   palette P = colours(s);
-  heading(s, "Papers per month · 每月精读篇数", 12, 120);
+  heading(s, PB_SAY(s->zh, "Papers per month", "每月精读篇数"), 12, 120);
   double H = 90, avail = s->right - s->left - 20;
   double slot = avail / n, bw = slot * 0.7;
   if (bw > 26) bw = 26;
@@ -462,7 +462,7 @@ static void draw_venues(pb_sheet *s, const pb_library *lib) {
   qsort(v, n, sizeof *v, cmp_venue);
   if (n > 10) n = 10;
   palette P = colours(s);
-  heading(s, "Top venues · 主要会议与期刊", 12, 14.0 * (double)n);
+  heading(s, PB_SAY(s->zh, "Top venues", "主要会议与期刊"), 12, 14.0 * (double)n);
   double labw = 0;
   for (size_t k = 0; k < n; k++) {
     double w = width_of(s, v[k].venue, PB_FAMILY_SANS, 0, 8);
@@ -489,11 +489,11 @@ void pb_layout_group_overview(pb_sheet *s, const pb_library *lib) {
   palette P = colours(s);
   pb_span_in v =
       sp(pb_arena_printf(s->arena,
-                         "%zu papers, %zu weeks not read, %zu sessions held%s%s "
-                         "· 精读 %zu 篇，未精读 %zu 周，组会 %zu 次",
-                         lib->nentries, lib->nabsences, held, planned ? ", planned: " : "",
-                         planned ? pb_arena_printf(s->arena, "%zu", planned) : "", lib->nentries,
-                         lib->nabsences, held),
+                         PB_SAY(s->zh, "%zu papers, %zu weeks not read, %zu sessions held%s%s",
+                                "精读 %zu 篇，未精读 %zu 周，组会 %zu 次%s%s"),
+                         lib->nentries, lib->nabsences, held,
+                         planned ? PB_SAY(s->zh, ", planned: ", "，计划 ") : "",
+                         planned ? pb_arena_printf(s->arena, "%zu", planned) : ""),
          PB_FAMILY_SANS, 0, 9, P.gray);
   flow(s, &v, 1, s->left, s->right - s->left, 13);
   draw_calendar(s, lib);
@@ -651,12 +651,14 @@ static void writeup_line(pb_sheet *s, const pb_session *ses, const pb_writeup *w
   palette P = colours(s);
   pb_span_in v[3];
   size_t n = 0;
-  v[n++] = sp(w->done ? "[x] " : "[ ] ", PB_FAMILY_MONO, 0, 8.5, P.ink);
+  /* the minutes' checkbox (ticked once the column accepted it) in words */
   v[n] = sp(w->title ? w->title : w->url, PB_FAMILY_TEXT, 0, 9, P.link);
   v[n++].url = w->url;
-  if (w->note)
-    v[n++] = sp(pb_arena_printf(s->arena, "  — %s", w->note), PB_FAMILY_TEXT, PB_STYLE_ITALIC, 8.5,
-                P.gray);
+  const char *state = w->done ? "" : PB_SAY(s->zh, " (pending)", "（待录用）");
+  if (w->note || *state)
+    v[n++] = sp(pb_arena_printf(s->arena, "%s%s%s", state, w->note ? "  — " : "",
+                                w->note ? w->note : ""),
+                PB_FAMILY_TEXT, PB_STYLE_ITALIC, 8.5, P.gray);
   item_line(s, ses->date, v, n);
 }
 
@@ -667,14 +669,14 @@ void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_p
   size_t ntalks = person_run(ix, who, P_TALK, &t), nw = person_run(ix, who, P_WRITEUP, &w);
   size_t nbest = person_run(ix, who, P_BEST, &b), nnotes = person_run(ix, who, P_NOTE, &nt);
   if (ntalks) {
-    heading(s, pb_arena_printf(s->arena, "Talks · 报告 (%zu)", ntalks), 9.5, 13);
+    heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Talks", "报告"), ntalks), 9.5, 13);
     for (size_t i = 0; i < ntalks; i++) {
       const pb_session *ses = &lib->sessions[t[i].ses];
       talk_line(s, ix, ses, &ses->talks[t[i].k]);
     }
   }
   if (nw) {
-    heading(s, pb_arena_printf(s->arena, "Write-ups · 专栏文章 (%zu)", nw), 9.5, 13);
+    heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Write-ups", "专栏文章"), nw), 9.5, 13);
     for (size_t i = 0; i < nw; i++) {
       const pb_session *ses = &lib->sessions[w[i].ses];
       writeup_line(s, ses, &ses->writeups[w[i].k]);
@@ -684,13 +686,13 @@ void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_p
     pb_buf d = PB_BUF_INIT;
     for (size_t i = 0; i < nbest; i++)
       pb_buf_printf(&d, "%s%s", d.len ? ", " : "", lib->sessions[b[i].ses].date);
-    heading(s, pb_arena_printf(s->arena, "Best questioner · 最佳提问 (%zu)", nbest), 9.5, 13);
+    heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Best questioner", "最佳提问"), nbest), 9.5, 13);
     pb_span_in v = sp(pb_arena_strdup(s->arena, d.data), PB_FAMILY_SANS, 0, 8.5, P.gray);
     item_line(s, NULL, &v, 1);
     pb_buf_free(&d);
   }
   if (nnotes) {
-    heading(s, pb_arena_printf(s->arena, "Notes · 泛读与其他 (%zu)", nnotes), 9.5, 13);
+    heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Notes", "泛读与其他"), nnotes), 9.5, 13);
     for (size_t i = 0; i < nnotes; i++) {
       const pb_absence *a = &lib->notes[nt[i].ses];
       pb_span_in v = sp(a->note ? a->note : "", PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, P.gray);
@@ -754,26 +756,17 @@ static void brief_talk(pb_sheet *s, const pb_session *ses, const pb_talk *t) {
   s->y -= 4;
 }
 
-/* The minutes' file as the group names it: relative to the library root
- * (not to wherever paperbook was started). */
-static const char *library_relative(const pb_library *lib, const char *file) {
-  size_t n = lib->root ? strlen(lib->root) : 0;
-  if (n && strncmp(file, lib->root, n) == 0 && file[n] == '/') return file + n + 1;
-  const char *slash = strrchr(file, '/');
-  return slash ? slash + 1 : file;
-}
-
 void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_session *ses) {
   palette P = colours(s);
   heading(
-      s, ses->planned ? "Planned session · 本次安排（来自纪要）" : "Session · 本次组会（来自纪要）",
+      s, ses->planned ? PB_SAY(s->zh, "Planned session", "本次安排") : PB_SAY(s->zh, "Session", "本次组会"),
       11, 40);
   pb_buf who = PB_BUF_INIT;
   for (size_t i = 0; i < ses->npresenters; i++)
     pb_buf_printf(&who, "%s%s", i ? "、" : "", ses->presenters[i]);
   pb_span_in v =
-      sp(pb_arena_printf(s->arena, "Presenters · 报告人：%s    (%s:%d)", who.data ? who.data : "",
-                         library_relative(lib, ses->file), ses->line),
+      sp(pb_arena_printf(s->arena, "%s%s", PB_SAY(s->zh, "Presenters: ", "报告人："),
+                         who.data ? who.data : ""),
          PB_FAMILY_SANS, 0, 9.5, P.ink);
   pb_buf_free(&who);
   flow(s, &v, 1, s->left, s->right - s->left, 14);
@@ -788,33 +781,33 @@ void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_sessio
         linked |= ses->talks[t].links[k].local && !strcmp(ses->talks[t].links[k].local, d->path);
     if (linked) continue;
     pb_span_in w = sp(
-        pb_arena_printf(s->arena, "Deck · 幻灯片：%s%s%s", d->path,
-                        d->slides > 0 ? pb_arena_printf(s->arena, " (%d slides)", d->slides) : "",
+        pb_arena_printf(s->arena, "%s%s%s%s", PB_SAY(s->zh, "Deck: ", "幻灯片："), d->path,
+                        d->slides > 0 ? pb_arena_printf(s->arena, PB_SAY(s->zh, " (%d slides)", "（%d 页）"), d->slides) : "",
                         d->presenter ? pb_arena_printf(s->arena, " — %s", d->presenter) : ""),
         PB_FAMILY_SANS, 0, 8.5, P.ink);
     flow(s, &w, 1, s->left, s->right - s->left, 12);
   }
   const pb_session *prev = pb_session_before(lib, ses->date);
   if (prev) {
-    heading(s, pb_arena_printf(s->arena, "Last session %s · 上次组会", prev->date), 10, 30);
+    heading(s, pb_arena_printf(s->arena, PB_SAY(s->zh, "Last session %s", "上次组会 %s"), prev->date), 10, 30);
     pb_buf b = PB_BUF_INIT;
     for (size_t i = 0; i < prev->nbest; i++)
       pb_buf_printf(&b, "%s%s", i ? "、" : "", prev->best[i]);
-    pb_span_in w = sp(pb_arena_printf(s->arena, "Best questioner · 最佳提问人：%s",
-                                      b.len ? b.data : "(none written · 未记录)"),
+    pb_span_in w = sp(pb_arena_printf(s->arena, PB_SAY(s->zh, "Best questioner: %s", "最佳提问人：%s"),
+                                      b.len ? b.data : PB_SAY(s->zh, "(none written)", "（未记录）")),
                       PB_FAMILY_SANS, 0, 9, P.ink);
     pb_buf_free(&b);
     flow(s, &w, 1, s->left, s->right - s->left, 13);
     for (size_t i = 0; i < prev->nwriteups; i++) {
       const pb_writeup *wu = &prev->writeups[i];
-      pb_span_in x[3];
-      x[0] = sp(wu->done ? "[x] " : "[ ] ", PB_FAMILY_MONO, 0, 8.5, P.ink);
-      x[1] = sp(wu->title ? wu->title : (wu->url ? wu->url : ""), PB_FAMILY_TEXT, 0, 9, P.ink);
-      x[1].url = wu->url;
-      x[2] = sp(pb_arena_printf(s->arena, "  — %s%s%s", wu->author ? wu->author : "?",
+      pb_span_in x[2];
+      x[0] = sp(wu->title ? wu->title : (wu->url ? wu->url : ""), PB_FAMILY_TEXT, 0, 9, P.ink);
+      x[0].url = wu->url;
+      x[1] = sp(pb_arena_printf(s->arena, "  — %s%s%s%s", wu->author ? wu->author : "?",
+                                wu->done ? "" : PB_SAY(s->zh, " (pending)", "（待录用）"),
                                 wu->note ? "; " : "", wu->note ? wu->note : ""),
                 PB_FAMILY_SANS, 0, 8.5, P.gray);
-      flow(s, x, 3, s->left + 12, s->right - s->left - 12, 12.5);
+      flow(s, x, 2, s->left + 12, s->right - s->left - 12, 12.5);
     }
   }
   s->y -= 6;

@@ -20,11 +20,13 @@ typedef struct {
   pb_arena *arena; /* the doc's arena: text of the boxes lives here */
   double left, right, top, bottom;
   int print;                  /* gray levels and patterns only */
+  int zh;                     /* labels in Chinese, else English */
   int (*new_page)(void *ctx); /* starts a page, returns its index */
   void *ctx;
   int page; /* cursor: current page index and baseline-free top y */
   double y;
 } pb_sheet;
+
 
 /* The group overview: calendar grid, papers per month, top venues. Draws
  * nothing when the library has no dated entry, absence or session. */

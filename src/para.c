@@ -766,14 +766,24 @@ static item *push_item(items *v, int type) {
   return t;
 }
 
+/* A digit and the 年, 月, 日 or 号 of a date: no Chinese-Latin space. */
+static int date_solid(uint32_t a, uint32_t b) {
+  int da = a >= '0' && a <= '9', db = b >= '0' && b <= '9';
+  return (da && (b == 0x5E74 || b == 0x6708 || b == 0x65E5 || b == 0x53F7)) ||
+         (db && (a == 0x5E74 || a == 0x6708));
+}
+
 /* The glue between two adjacent characters with no space between them
  * (kerning and squeeze included, so that a break there drops them). */
 static int pair_glue(const elem *a, const elem *b, double *w, double *y, double *z) {
   double em = a->size > b->size ? a->size : b->size;
   int kind = GK_NONE;
   *w = *y = *z = 0;
-  if ((is_han(a->src) && is_latin_alnum(b->src)) ||
-      ((is_latin_alnum(a->src) || a->src == '%') && is_han(b->src))) {
+  if (date_solid(a->src, b->src)) {
+    kind = GK_CJK; /* "2024年12月": a date is set solid, breakable but unspaced */
+    *y = CJK_STRETCH * em, *z = CJK_SHRINK * em;
+  } else if ((is_han(a->src) && is_latin_alnum(b->src)) ||
+             ((is_latin_alnum(a->src) || a->src == '%') && is_han(b->src))) {
     *w = MIX_WIDTH * em, *y = MIX_STRETCH * em, *z = MIX_SHRINK * em;
     kind = GK_MIX;
   } else if ((is_cjk_any(a->src) || is_cjk_any(b->src)) &&

@@ -75,6 +75,12 @@ struct pb_pdf_text {
   int have_pos;       /* Tm set: (line_x, line_y) and the pen along it */
   double line_y, pen; /* pen: user-space x of the current text position */
   int tj_open, hex_open;
+  /* the TJ array's last element is a number, written from num_at with the
+   * value num_val: a number that follows is added to it (two numbers side
+   * by side, "-486.4-13.64", are one badly formatted token to readers) */
+  int num_last;
+  size_t num_at;
+  double num_val;
 };
 
 /* ---- numbers --------------------------------------------------------- */
@@ -220,7 +226,7 @@ static void flush_ops(pb_pdf_text *t, HPDF_Page page) {
 static void tj_close(pb_pdf_text *t) {
   if (t->hex_open) pb_buf_putc(&t->ops, '>');
   if (t->tj_open) pb_buf_puts(&t->ops, "]TJ\n");
-  t->hex_open = t->tj_open = 0;
+  t->hex_open = t->tj_open = t->num_last = 0;
 }
 
 static void tj_glyph(pb_pdf_text *t, uint32_t gid) {
@@ -228,6 +234,7 @@ static void tj_glyph(pb_pdf_text *t, uint32_t gid) {
   if (!t->tj_open) pb_buf_putc(&t->ops, '[');
   if (!t->hex_open) pb_buf_putc(&t->ops, '<');
   t->tj_open = t->hex_open = 1;
+  t->num_last = 0;
   char s[4] = {hex[(gid >> 12) & 15], hex[(gid >> 8) & 15], hex[(gid >> 4) & 15], hex[gid & 15]};
   pb_buf_append(&t->ops, s, 4);
 }
@@ -237,10 +244,24 @@ static void tj_glyph(pb_pdf_text *t, uint32_t gid) {
 static double tj_number(pb_pdf_text *t, double n) {
   n = round_to(n, 2);
   if (n == 0) return 0;
+  if (t->tj_open && t->num_last) {
+    /* replace the number just written by the sum of both */
+    double sum = round_to(t->num_val + n, 2);
+    t->ops.len = t->num_at;
+    t->num_last = 0;
+    if (sum == 0) return n;
+    t->num_val = sum;
+    t->num_last = 1;
+    put_num(&t->ops, sum, 2);
+    return n;
+  }
   if (!t->tj_open) pb_buf_putc(&t->ops, '[');
   if (t->hex_open) pb_buf_putc(&t->ops, '>');
   t->tj_open = 1;
   t->hex_open = 0;
+  t->num_at = t->ops.len;
+  t->num_val = n;
+  t->num_last = 1;
   put_num(&t->ops, n, 2);
   return n;
 }

@@ -713,3 +713,25 @@ void pb_plan_dump_json(const pb_plan *P, pb_buf *b) {
   dump_appendices(P, b);
   pb_buf_puts(b, "}\n");
 }
+
+const char *pb_one_voice(pb_arena *a, const char *s, int zh) {
+  const char *dot = s ? strstr(s, " · ") : NULL;
+  if (!dot) return s;
+  const char *b = dot + strlen(" · ");
+  int cjk_a = 0, cjk_b = 0; /* a character from U+2E80 on (lead byte 0xE2 0xBA.. and up) */
+  for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)dot; p++)
+    cjk_a |= *p >= 0xE3;
+  for (const unsigned char *p = (const unsigned char *)b; *p; p++) cjk_b |= *p >= 0xE3;
+  if (cjk_a == cjk_b) return s;
+  int take_a = zh ? cjk_a : !cjk_a;
+  return take_a ? pb_arena_printf(a, "%.*s", (int)(dot - s), s) : b;
+}
+
+const char *pb_chapter_voice(pb_arena *a, const char *t, int zh) {
+  if (!t) return t;
+  int month = strlen(t) > 7 && t[0] >= '0' && t[0] <= '9' && strstr(t, "年") == t + 4;
+  if (strcmp(t, "Undated") == 0) return PB_SAY(zh, t, "未注明日期");
+  if (month || !strcmp(t, "Uncategorized · 未分类") || !strcmp(t, "Unknown presenter · 未署名"))
+    return pb_one_voice(a, t, zh);
+  return t;
+}

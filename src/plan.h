@@ -217,4 +217,15 @@ size_t pb_plan_refuse_figure(pb_plan *plan, const char *path, const char *reason
  * `paperbook dump --plan` prints. */
 void pb_plan_dump_json(const pb_plan *plan, pb_buf *out);
 
+/* One language for the apparatus: en or zh as zh says. */
+#define PB_SAY(zh, en, cn) ((zh) ? (cn) : (en))
+
+/* A generated bilingual label "English · 中文" or "2024年12月 · December
+ * 2024" (one side in Chinese, the other not) reduced to the side in the
+ * language zh asks for; anything else (a reader's own heading) unchanged. */
+const char *pb_one_voice(pb_arena *a, const char *s, int zh);
+/* A chapter name paperbook made (a month, "Undated", "Uncategorized") in
+ * that language; a reader's own heading stays as written. */
+const char *pb_chapter_voice(pb_arena *a, const char *t, int zh);
+
 #endif

@@ -827,7 +827,9 @@ static void put_content(tex *T) {
       continue;
     }
     const pb_category *c = r->cat;
-    put_heading(T, r->level - 1, r->title ? r->title : "(unnamed)", r->color, c ? c->file : NULL,
+    const char *title = r->title ? r->title : "(unnamed)";
+    if (r->level == 1) title = pb_chapter_voice(T->arena, title, T->opt.zh);
+    put_heading(T, r->level - 1, title, r->color, c ? c->file : NULL,
                 c ? c->line : 0);
     if (r->references) {
       pb_buf_puts(&T->body, "\\pbrefs\n");
@@ -875,7 +877,8 @@ static void put_appendix(tex *T) {
   size_t nu = P->npresenters_appendix;
   if (!nu) return;
   pb_buf_puts(b, "\n\\appendix\n");
-  put_heading(T, 0, "Appendix: sessions by presenter · 按报告人", NULL, NULL, 0);
+  put_heading(T, 0, PB_SAY(T->opt.zh, "Appendix: sessions by presenter", "附录：报告人与组会"), NULL,
+              NULL, 0);
   for (size_t k = 0; k < nu; k++) {
     const pb_plan_presenter *pp = &P->presenters[k];
     const char *w = esc(T, pp->name);
@@ -887,7 +890,7 @@ static void put_appendix(tex *T) {
     for (size_t i = 0; i < pp->nsessions; i++) {
       const pb_absence *a = pp->sessions[i].absence;
       if (!a) continue;
-      pb_buf_printf(b, "\\pbsession{%s}{\\textit{not read · 未精读",
+      pb_buf_printf(b, T->opt.zh ? "\\pbsession{%s}{\\textit{未精读" : "\\pbsession{%s}{\\textit{not read",
                     esc(T, a->date ? a->date : "undated"));
       if (a->note) {
         pb_buf_puts(b, ": ");
@@ -961,6 +964,9 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
   put_char_classes(b, T->only_latin, "Default");
   pb_buf_puts(b, "\n"
                  "\\definecolor{pbgray}{rgb}{0.42,0.42,0.42}\n");
+  /* the apparatus' one language (lang: in paperbook.yml) */
+  pb_buf_printf(b, "\\newcommand{\\pbcontentsname}{%s}\n\\newcommand{\\pbrefsname}{%s}\n",
+                PB_SAY(T->opt.zh, "Contents", "目录"), PB_SAY(T->opt.zh, "References", "相关链接"));
   /* Print mode: black, for grayscale printers. */
   pb_buf_puts(b, T->opt.print ? "\\definecolor{pbaccent}{rgb}{0,0,0}\n"
                               : "\\definecolor{pbaccent}{rgb}{0.55,0.12,0.12}\n");
@@ -972,10 +978,12 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
          "\\setlength{\\emergencystretch}{3em}\n"
          "\\setcounter{secnumdepth}{-2}\n"
          "\\setcounter{tocdepth}{5}\n"
-         "\\renewcommand{\\contentsname}{Contents · 目录}\n"
+         "\\renewcommand{\\contentsname}{\\pbcontentsname}\n"
          "\\ctexset{chapter/format+=\\sffamily, section/format+=\\sffamily,\n"
          "  subsection/format+=\\sffamily, subsubsection/format+=\\sffamily}\n"
          "\\pagestyle{headings}\n"
+         "% running heads as the chapter is written, not in capitals\n"
+         "\\renewcommand{\\chaptermark}[1]{\\markboth{#1}{#1}}\n"
          "\n"
          "% The parts of a card. \\pbcard{toc level}{label}{title} puts the title into\n"
          "% the contents and the PDF bookmarks at that level.\n"
@@ -987,10 +995,10 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
          "\\g@addto@macro\\@listiii{\\itemsep=1pt plus 1pt\\parsep=0pt}\n"
          "\\newcommand{\\pbcard}[3]{\\par\\addvspace{1.5\\bigskipamount}\\penalty-200\n"
          "  \\noindent\\phantomsection\\label{#2}\\addcontentsline{toc}{#1}{#3}%\n"
-         "  {\\raggedright\\sffamily\\bfseries\\large #3\\par}\\nopagebreak\\@afterheading}\n"
+         "  {\\raggedright\\sffamily\\bfseries\\large\\interlinepenalty\\@M #3\\par}\\nopagebreak\\@afterheading}\n"
          "\\newcommand{\\pbdeephead}[2]{\\par\\addvspace{\\bigskipamount}\\penalty-200\n"
          "  \\noindent\\phantomsection\\addcontentsline{toc}{#1}{#2}%\n"
-         "  {\\raggedright\\sffamily\\bfseries #2\\par}\\nopagebreak\\@afterheading}\n"
+         "  {\\raggedright\\sffamily\\bfseries\\interlinepenalty\\@M #2\\par}\\nopagebreak\\@afterheading}\n"
          "\\newcommand{\\pbauthors}[1]{{\\noindent\\small\\sffamily#1\\par}"
          "\\nopagebreak\\@afterheading}\n"
          "\\newcommand{\\pbmeta}[1]{{\\noindent\\small\\sffamily\\color{pbgray}#1\\par}"
@@ -1010,7 +1018,7 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
          "\\newcommand{\\pbsubhead}[1]{\\par\\smallskip{\\noindent\\sffamily\\bfseries "
          "#1\\par}\\nopagebreak\\@afterheading}\n"
          "\\newcommand{\\pbrefs}{\\par{\\noindent\\small\\sffamily\\bfseries\\color{pbgray}"
-         "References · 相关链接\\par}\\nopagebreak\\@afterheading}\n"
+         "\\pbrefsname\\par}\\nopagebreak\\@afterheading}\n"
          "\\newcommand{\\pbsession}[2]{\\par{\\noindent\\hangindent=6em\\hangafter=1\n"
          "  \\makebox[6em][l]{\\small\\sffamily\\color{pbgray}#1}#2\\par}}\n"
          "\\newenvironment{pbcode}{\\par\\smallskip\\begingroup\\small\\ttfamily\\raggedright\n"
@@ -1108,8 +1116,8 @@ int pb_tex_write(const pb_plan *plan, const pb_tex_options *opt, const char *out
   pb_buf_puts(&doc, "\n\\begin{document}\n\\frontmatter\n");
   pb_buf_append(&doc, title_page.data ? title_page.data : "", title_page.len);
   pb_buf_free(&title_page);
-  pb_buf_puts(&doc, "\\pdfbookmark[0]{Contents · 目录}{pb-contents}\n\\tableofcontents\n"
-                    "\\mainmatter\n");
+  pb_buf_printf(&doc, "\\pdfbookmark[0]{%s}{pb-contents}\n\\tableofcontents\n\\mainmatter\n",
+                PB_SAY(T.opt.zh, "Contents", "目录"));
   pb_buf_append(&doc, T.body.data ? T.body.data : "", T.body.len);
   pb_buf_puts(&doc, "\n\\end{document}\n");
 

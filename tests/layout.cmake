@@ -10,3 +10,16 @@ add_test(NAME layout-corpus-by-presenter COMMAND ${PB_TESTS}/layout/layout_test.
 set_tests_properties(layout-corpus-archive layout-corpus-by-presenter PROPERTIES SKIP_RETURN_CODE 77)
 # QR codes of remote figures kept in the cache (qr-*.bin) and read back.
 add_test(NAME layout-qr-cache COMMAND ${PB_TESTS}/layout/qr_cache.sh ${PB_BIN} ${LAYOUT_OUT}/qr-cache)
+
+# Figures keep a legible size (issue 23): full measure or natural width at
+# 150 ppi, never shrunk by the page breaker (pdfimages -list vs the dump).
+add_test(NAME layout-figures-legible
+  COMMAND python3 ${PB_TESTS}/layout/figures_legible.py ${PB_BIN} ${PB_CORPUS}
+          ${LAYOUT_OUT}/figures-legible)
+set_tests_properties(layout-figures-legible PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+# Nothing for the machine printed for the reader ([x], file:line) and one
+# apparatus language, English by default and `lang: zh` (issue 23).
+add_test(NAME layout-one-voice
+  COMMAND python3 ${PB_TESTS}/layout/one_voice.py ${PB_BIN} ${PB_CORPUS} ${LAYOUT_OUT}/one-voice)
+set_tests_properties(layout-one-voice PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)

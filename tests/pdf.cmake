@@ -23,3 +23,18 @@ add_test(NAME pdf-cid-charset
   COMMAND /usr/bin/python3 ${PB_TESTS}/pdf/cid_charset.py $<TARGET_FILE:paperbook>
           ${CMAKE_BINARY_DIR}/pdf-cid-charset)
 set_tests_properties(pdf-cid-charset PROPERTIES SKIP_RETURN_CODE 77)
+
+# Every page of every output kind (booklet with both appendices, --print,
+# digest, handout, two-up, and every PDF paperbook wrote for the other
+# tests) opens in MuPDF and poppler without an error or warning (issue 23).
+# It runs after every other test, like links-scan-built-pdfs.
+add_test(NAME pdf-readers-parse
+  COMMAND ${PB_PYTHON3} ${PB_TESTS}/pdf/readers_parse.py $<TARGET_FILE:paperbook> ${PB_CORPUS}
+          ${CMAKE_BINARY_DIR}/pdf-readers-parse ${CMAKE_BINARY_DIR})
+set_tests_properties(pdf-readers-parse PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77 LABELS pdf)
+function(pb_readers_parse_last)
+  get_property(all DIRECTORY ${PB_TESTS} PROPERTY TESTS)
+  list(REMOVE_ITEM all pdf-readers-parse links-scan-built-pdfs)
+  set_tests_properties(pdf-readers-parse PROPERTIES DEPENDS "${all}")
+endfunction()
+cmake_language(DEFER DIRECTORY ${PB_TESTS} CALL pb_readers_parse_last)

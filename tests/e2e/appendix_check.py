@@ -16,7 +16,7 @@ def check_pictures(pdf, text, slides):
     """Every deck with a thumbnail in the model has an image on the slide
     index pages (pdfimages -list), from the heading's page to the end."""
     pages = text.split("\f")
-    first = next((i + 1 for i, p in enumerate(pages) if "Slide decks · 报告幻灯片" in p and
+    first = next((i + 1 for i, p in enumerate(pages) if "Appendix: slide decks" in p and
                   "Contents" not in p and "目录" not in p), None)
     if first is None:
         print("FAIL: no slide index heading")

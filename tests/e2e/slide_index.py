@@ -35,7 +35,7 @@ def index_pages(pdf):
     text = run("pdftotext", "-layout", pdf, "-").stdout
     pages = text.split("\f")
     for i, p in enumerate(pages):
-        if re.search(r"^\s*Slide decks · 报告幻灯片\s*$", p, re.M) and "Contents" not in p:
+        if re.search(r"^\s*Appendix: slide decks\s*$", p, re.M) and "Contents" not in p:
             return i + 1, len(pages), pages
     raise SystemExit("FAIL: no slide index in %s" % pdf)
 

@@ -64,6 +64,11 @@ if grep -q 'Missing character' booklet.log; then
 fi
 status=0
 python3 "$here/outline.py" --exact booklet.pdf titles.txt || status=1
+# issue 23: titles whole on a page, running heads not in capitals, SC glyphs
+python3 "$here/book_checks.py" booklet.pdf titles.txt || status=1
+/usr/bin/python3 "$here/cjk_sc.py" booklet.pdf
+rc=$?
+[ $rc -eq 0 ] || [ $rc -eq 77 ] || status=1
 if "$pb" build -q -o "$out/booklet-paperbook.pdf" "$input" 2>/dev/null; then
   python3 "$here/outline.py" --same booklet-paperbook.pdf booklet.pdf || status=1
 else

@@ -40,7 +40,7 @@ typedef struct {
 static int tex_write(const pb_library *lib, const test_opts *o, const char *outdir) {
   pb_plan_options po;
   pb_plan_options_default(&po);
-  pb_tex_options to = {0, 0, NULL};
+  pb_tex_options to = {0, 0, NULL, 0};
   if (o) {
     po.title = o->title;
     po.group = o->group;
@@ -418,7 +418,7 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "\\pbcard{section}{pb-card-0}{50\\%"), "card level in a chapter");
   CHECK(contains(tex, "\\pbcard{subsection}{pb-card-1}{"), "card level in a section");
   CHECK(!contains(tex, "Empty category"), "empty category shown");
-  CHECK(contains(tex, "\\chapter{Uncategorized · 未分类}"), "uncategorized chapter");
+  CHECK(contains(tex, "\\chapter{Uncategorized}"), "uncategorized chapter");
   CHECK(contains(tex, "{pb-card-4}{(untitled)}"), "untitled card");
   CHECK(contains(tex, "\n% checkins?\\bye.md:7\n"), "line break in a file name");
   CHECK(contains(tex, "\\pbrefs"), "category references");
@@ -454,7 +454,7 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "\\section[张三]{张三 — 2 papers, 1 week not read}"), "appendix presenter");
   CHECK(contains(tex, "\\section[王五]{王五 — 0 papers, 1 week not read}"),
         "absent-only presenter");
-  CHECK(contains(tex, "\\pbsession{2024-12-22}{\\textit{not read · 未精读: 出差 50\\%}}"),
+  CHECK(contains(tex, "\\pbsession{2024-12-22}{\\textit{not read: 出差 50\\%}}"),
         "absence");
   CHECK(contains(tex, "\\hyperref[pb-card-0]{50\\%"), "session link");
   CHECK(contains(tex, "\\section[Bob\\_O'Neil]"), "presenter escaped");
@@ -540,22 +540,22 @@ static int run_small(const char *outdir, const char *root) {
   test_opts vo = opt;
   vo.grouping = 1;
   variant = write_variant(lib, &vo, outdir, "month");
-  CHECK(variant && contains(variant, "\\chapter{2024年12月 · December 2024}"), "month chapter");
+  CHECK(variant && contains(variant, "\\chapter{December 2024}"), "month chapter");
   CHECK(variant && contains(variant, "\\chapter{Undated}"), "undated chapter");
-  CHECK(variant && strstr(variant, "2024年12月") < strstr(variant, "2024年10月") &&
+  CHECK(variant && strstr(variant, "{December 2024}") < strstr(variant, "{October 2024}") &&
             strstr(variant, "{pb-card-0}") < strstr(variant, "{pb-card-3}"),
         "newest month first, newest card first");
-  CHECK(variant && strstr(variant, "2024年10月") < strstr(variant, "{Undated}"), "undated last");
+  CHECK(variant && strstr(variant, "{October 2024}") < strstr(variant, "{Undated}"), "undated last");
   CHECK(variant && contains(variant, "\\pbcard{section}{pb-card-2}"), "cards are sections");
   free(variant);
   vo.newest_first = 0;
   variant = write_variant(lib, &vo, outdir, "month-oldest");
-  CHECK(variant && strstr(variant, "2024年10月") < strstr(variant, "2024年12月"),
+  CHECK(variant && strstr(variant, "{October 2024}") < strstr(variant, "{December 2024}"),
         "oldest month first");
   free(variant);
   vo.grouping = 2;
   variant = write_variant(lib, &vo, outdir, "presenter");
-  CHECK(variant && contains(variant, "\\chapter{Unknown presenter · 未署名}"), "unknown presenter");
+  CHECK(variant && contains(variant, "\\chapter{Unknown presenter}"), "unknown presenter");
   CHECK(variant && strstr(variant, "\\chapter{张三}") &&
             strstr(variant, "{pb-card-3}") < strstr(variant, "{pb-card-0}"),
         "presenter chapter, oldest card first");
