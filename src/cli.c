@@ -23,8 +23,8 @@
 #include "images.h"
 #include "layout.h"
 #include "mail.h"
-#include "output.h"
 #include "model.h"
+#include "output.h"
 #include "pdf.h"
 #include "plan.h"
 #include "progress.h"
@@ -387,7 +387,7 @@ static void digest_text(const pb_plan *plan, pb_buf *out) {
       const pb_plan_link *l = &c->links[j];
       if (l->matched) continue;
       const char *shown = l->target && l->target_kind == PB_PLAN_TARGET_URI ? l->target
-                          : l->local ? l->local
+                          : l->local                                        ? l->local
                                      : "(not shown: only http, https and mailto links are)";
       /* a library file named "x:..." must not read as a scheme */
       pb_buf_printf(&b, "  %s: %s%s\n", pb_link_kind_name(l->kind),
@@ -499,7 +499,9 @@ static int prepare(render *R) {
   if (R->cmd == CMD_HANDOUT && R->o.next && handout_next(R->lib, R->o.session_iso) != 0)
     return PB_EXIT_USAGE;
   if (R->lib->nentries == 0) {
-    pb_error(R->root, 0, "no paper cards found (looked in papers/, the files named, and the Markdown files of the root and the folders under it)");
+    pb_error(R->root, 0,
+             "no paper cards found (looked in papers/, the files named, and the Markdown files of "
+             "the root and the folders under it)");
     return PB_EXIT_USAGE;
   }
   R->output = output_path(R);

@@ -292,7 +292,9 @@ int pb_cli_check(const cli_options *o) {
   /* check reports the decks that cannot be read, so it reads them all */
   pb_cli_read_decks(o, lib, root);
   if (lib->nentries == 0)
-    pb_error(root, 0, "no paper cards found (looked in papers/, the files named, and the Markdown files of the root and the folders under it)");
+    pb_error(root, 0,
+             "no paper cards found (looked in papers/, the files named, and the Markdown files of "
+             "the root and the folders under it)");
   /* the fonts a build would use: a missing one stops every build */
   pb_fonts_free(pb_cli_open_fonts(&cfg, root, o->allow_outside));
   checker C;

@@ -21,7 +21,7 @@ static const str_key str_keys[] = {
     STRKEY("title", title),       STRKEY("group", group),         STRKEY("semester", semester),
     STRKEY("author", author),     STRKEY("page_size", page_size), STRKEY("output", output),
     STRKEY("group_by", group_by), STRKEY("order", order),         STRKEY("base_url", base_url),
-    STRKEY("repo_url", repo_url), STRKEY("minutes", minutes),       STRKEY("lang", lang),
+    STRKEY("repo_url", repo_url), STRKEY("minutes", minutes),     STRKEY("lang", lang),
 };
 static const str_key font_keys[] = {
     STRKEY("body", font_text),         STRKEY("heading", font_sans),

@@ -40,7 +40,7 @@ typedef struct {
    * tried before the table in read_common.c */
   const char **venue_names;
   size_t nvenue_names, capvenue_names; /* pairs: 2 entries each */
-  const char **appendices; /* "presenters", "slides" */
+  const char **appendices;             /* "presenters", "slides" */
   size_t nappendices, capappendices;
   double dpi;
   /* mail: the mailed digest (see mail.h): who and what, never where the

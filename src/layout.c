@@ -97,8 +97,8 @@ typedef struct {
   int first_content_page;
   int after_heading; /* nothing but a heading since the last card */
   const char *title; /* the booklet's title: the given one, or the default in one language */
-  double set_hang; /* set_para: indent of turnover lines (contents entries) */
-  int margin_page;     /* 1 + the page a margin QR code is on, and how low it reaches */
+  double set_hang;   /* set_para: indent of turnover lines (contents entries) */
+  int margin_page;   /* 1 + the page a margin QR code is on, and how low it reaches */
   double margin_low;
   int chapter_break; /* the page break being made starts a chapter */
   /* Paragraphs are set in a scratch arena, emptied after each card: only
@@ -944,8 +944,7 @@ static void card_figures(layout *L, const card_set *c) {
 
 static void card_place(layout *L, const card_set *c, const card_choice *ch) {
   double fig_h = 0;
-  for (size_t i = 0; i < c->nfigs; i++)
-    fig_h += c->figs[i].h + 10;
+  for (size_t i = 0; i < c->nfigs; i++) fig_h += c->figs[i].h + 10;
   int after = ch->fig_after && c->nb && c->nfigs;
   /* Keep title, meta, links, figures (unless they follow the first
    * paragraph) and two summary lines together. */
@@ -1487,7 +1486,7 @@ static void layout_heading(layout *L, row *r) {
       L->y -= 18;
   }
   L->after_heading = 1;
-  pb_rgb color = r->has_color                                      ? r->color
+  pb_rgb color = r->has_color                                        ? r->color
                  : r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX ? ACCENT
                                                                      : BLACK;
   if (L->opt->print) color = BLACK;
@@ -1511,8 +1510,8 @@ static void layout_heading(layout *L, row *r) {
     L->y -= 4;
   }
   if (r->plan && r->plan->references) {
-    pb_span_in s2 =
-        span(PB_SAY(L->opt->zh, "References", "相关链接"), PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 1, GRAY);
+    pb_span_in s2 = span(PB_SAY(L->opt->zh, "References", "相关链接"), PB_FAMILY_SANS,
+                         PB_STYLE_BOLD, META_SIZE + 1, GRAY);
     pb_para hp;
     if (set_para(L, &s2, 1, L->width, 0, &hp, NULL, 0) == PB_OK)
       flow_para(L, &hp, L->left, META_LEADING + 2);
@@ -1567,9 +1566,10 @@ static void appendix_line_draw(layout *L, const appendix_line *al, double reserv
     line = e->line;
   } else {
     const pb_absence *a = al->absence;
-    s[ns++] = span(pb_arena_printf(L->arena, "%s%s%s", PB_SAY(L->opt->zh, "not read", "未精读"), a->note ? PB_SAY(L->opt->zh, ": ", "：") : "",
-                                   a->note ? a->note : ""),
-                   PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, GRAY);
+    s[ns++] =
+        span(pb_arena_printf(L->arena, "%s%s%s", PB_SAY(L->opt->zh, "not read", "未精读"),
+                             a->note ? PB_SAY(L->opt->zh, ": ", "：") : "", a->note ? a->note : ""),
+             PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, GRAY);
     file = a->file;
     line = a->line;
   }
@@ -1635,7 +1635,8 @@ static void layout_appendix(layout *L) {
   size_t nu = P->npresenters_appendix;
   if (!nu) return;
 
-  row *ar = add_row(L, ROW_APPENDIX, PB_SAY(L->opt->zh, "Appendix: sessions by presenter", "附录：报告人与组会"));
+  row *ar = add_row(L, ROW_APPENDIX,
+                    PB_SAY(L->opt->zh, "Appendix: sessions by presenter", "附录：报告人与组会"));
   layout_heading(L, ar);
   pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
   {
@@ -1651,7 +1652,8 @@ static void layout_appendix(layout *L) {
     row sec = {0};
     sec.kind = ROW_SECTION;
     sec.title = pb_arena_printf(
-        L->arena, PB_SAY(L->opt->zh, "%s — %d papers, %d weeks not read", "%s — 精读 %d 篇，未精读 %d 周"),
+        L->arena,
+        PB_SAY(L->opt->zh, "%s — %d papers, %d weeks not read", "%s — 精读 %d 篇，未精读 %d 周"),
         who, np, na);
     /* Presenters run on, each heading kept with its first lines. */
     /* The heading keeps two lines with it; the last presenter's short list
@@ -1686,11 +1688,11 @@ static void layout_appendix(layout *L) {
   }
   row sec = {0};
   sec.kind = ROW_SECTION;
-  sec.title = pb_arena_printf(
-      L->arena,
-      PB_SAY(L->opt->zh, "Group total: %d papers, %d weeks not read, %zu presenters",
-             "全组：精读 %d 篇，未精读 %d 周，报告人 %zu 位"),
-      P->total_papers, P->total_absences, nu);
+  sec.title = pb_arena_printf(L->arena,
+                              PB_SAY(L->opt->zh,
+                                     "Group total: %d papers, %d weeks not read, %zu presenters",
+                                     "全组：精读 %d 篇，未精读 %d 周，报告人 %zu 位"),
+                              P->total_papers, P->total_absences, nu);
   /* The closing line needs nothing after it on its page. */
   L->keep_next = 1;
   layout_heading(L, &sec);
@@ -1738,7 +1740,8 @@ static size_t deck_spans(layout *L, const pb_slide *d, pb_span_in *s) {
   for (size_t i = 0, shown = 0; i < d->nslide_titles && meta.len < 240; i++) {
     const char *t = d->slide_titles[i];
     if (!t || (i && d->slide_titles[i - 1] && strcmp(t, d->slide_titles[i - 1]) == 0)) continue;
-    pb_buf_printf(&meta, "%s%zu %s", shown++ ? " · " : PB_SAY(L->opt->zh, "\nSlides: ", "\n幻灯片："), i + 1, t);
+    pb_buf_printf(&meta, "%s%zu %s",
+                  shown++ ? " · " : PB_SAY(L->opt->zh, "\nSlides: ", "\n幻灯片："), i + 1, t);
   }
   if (meta.len >= 240) pb_buf_puts(&meta, " …");
   if (meta.len) s[ns++] = span(pb_arena_strdup(L->arena, meta.data), PB_FAMILY_SANS, 0, 8, GRAY);
@@ -1784,7 +1787,8 @@ static double deck_picture(layout *L, const pb_plan_deck *pd, int page, double t
   it->color = GRAY;
   const char *label = d->ext ? d->ext : "deck";
   pb_span_in s =
-      span(pb_arena_printf(L->arena, PB_SAY(L->opt->zh, "%s · no picture", "%s · 无预览"), label), PB_FAMILY_SANS, 0, 8, GRAY);
+      span(pb_arena_printf(L->arena, PB_SAY(L->opt->zh, "%s · no picture", "%s · 无预览"), label),
+           PB_FAMILY_SANS, 0, 8, GRAY);
   pb_para p;
   if (set_para(L, &s, 1, thumb_w - 12, 0, &p, NULL, 0) == PB_OK && p.nlines)
     draw_line(L, page, &p.lines[0], L->left + (thumb_w - p.lines[0].width) / 2, top - ph / 2 - 3);
@@ -1861,7 +1865,8 @@ static void layout_deck(layout *L, const pb_plan_deck *pd) {
 static void layout_slide_index(layout *L) {
   const pb_plan *P = L->plan;
   if (!P->ndecks) return;
-  row *ar = add_row(L, ROW_APPENDIX, PB_SAY(L->opt->zh, "Appendix: slide decks", "附录：报告幻灯片"));
+  row *ar =
+      add_row(L, ROW_APPENDIX, PB_SAY(L->opt->zh, "Appendix: slide decks", "附录：报告幻灯片"));
   layout_heading(L, ar);
   pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
   size_t files = 0, remote = 0, linked = 0;
@@ -1889,7 +1894,8 @@ static void layout_slide_index(layout *L) {
   if (list && list[1]) {
     row sec = {0};
     sec.kind = ROW_SECTION;
-    sec.title = PB_SAY(L->opt->zh, "Decks the cards name but the library lacks", "卡片提到但库中缺少的幻灯片");
+    sec.title = PB_SAY(L->opt->zh, "Decks the cards name but the library lacks",
+                       "卡片提到但库中缺少的幻灯片");
     L->keep_next = 60;
     layout_heading(L, &sec);
     L->keep_next = 0;
@@ -1932,8 +1938,12 @@ static void layout_cover(layout *L, int page) {
   if (range) cover_line(L, pg, range, PB_FAMILY_SANS, 0, 12, BLACK, &y);
   size_t npres = P->npresenters;
   const char *counts =
-      npres ? pb_arena_printf(L->arena, PB_SAY(L->opt->zh, "%zu papers · %zu presenters", "论文 %zu 篇 · 报告人 %zu 位"), P->npapers, npres)
-            : pb_arena_printf(L->arena, PB_SAY(L->opt->zh, "%zu papers", "论文 %zu 篇"), P->npapers);
+      npres
+          ? pb_arena_printf(
+                L->arena,
+                PB_SAY(L->opt->zh, "%zu papers · %zu presenters", "论文 %zu 篇 · 报告人 %zu 位"),
+                P->npapers, npres)
+          : pb_arena_printf(L->arena, PB_SAY(L->opt->zh, "%zu papers", "论文 %zu 篇"), P->npapers);
   cover_line(L, pg, counts, PB_FAMILY_SANS, 0, 12, GRAY, &y);
   if (L->opt->created >= 0) {
     char when[64];
@@ -1941,7 +1951,8 @@ static void layout_cover(layout *L, int page) {
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(when, sizeof when,
-             PB_SAY(L->opt->zh, "made with paperbook on %Y-%m-%d", "paperbook 制作于 %Y-%m-%d"), &tm);
+             PB_SAY(L->opt->zh, "made with paperbook on %Y-%m-%d", "paperbook 制作于 %Y-%m-%d"),
+             &tm);
     double y2 = L->bottom + 30;
     cover_line(L, pg, pb_arena_strdup(L->arena, when), PB_FAMILY_SANS, 0, 8.5, GRAY, &y2);
   }
@@ -2002,8 +2013,9 @@ static void draw_toc(layout *L, int first_page, int npages) {
   int page = first_page;
   double y = L->top;
   {
-    const char *heading =
-        L->plan->mode == PB_PLAN_DIGEST ? PB_SAY(L->opt->zh, "What's new", "本期新增") : PB_SAY(L->opt->zh, "Contents", "目录");
+    const char *heading = L->plan->mode == PB_PLAN_DIGEST
+                              ? PB_SAY(L->opt->zh, "What's new", "本期新增")
+                              : PB_SAY(L->opt->zh, "Contents", "目录");
     pb_span_in s = span(heading, PB_FAMILY_SANS, PB_STYLE_BOLD, 20, L->opt->print ? BLACK : ACCENT);
     pb_para p;
     if (set_para(L, &s, 1, L->width, 0, &p, NULL, 0) == PB_OK && p.nlines)
@@ -2141,8 +2153,9 @@ static void handout_header(layout *L) {
   size_t n = P->session_presenters ? P->npresenters : 0;
   for (size_t i = 0; i < n; i++)
     pb_buf_printf(&who, "%s%s", i ? "、" : "", unbreakable(L, P->session_presenters[i]));
-  const char *line = pb_arena_printf(L->arena, "%s%s%s", date ? date : "",
-                                     n ? PB_SAY(L->opt->zh, "    Presenters: ", "    报告人：") : "", n ? who.data : "");
+  const char *line = pb_arena_printf(
+      L->arena, "%s%s%s", date ? date : "",
+      n ? PB_SAY(L->opt->zh, "    Presenters: ", "    报告人：") : "", n ? who.data : "");
   pb_buf_free(&who);
   pb_span_in d = span(line, PB_FAMILY_SANS, 0, 11, BLACK);
   if (set_para(L, &d, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 16);

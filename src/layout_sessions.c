@@ -285,7 +285,9 @@ static void legend(pb_sheet *s, const palette *P, double q) {
   for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
     draw_cell(s, P, x, y, q, q, keys[k].v);
     x += q + 4;
-    x += text_at(s, x, y + 1, pb_one_voice(s->arena, keys[k].label, s->zh), PB_FAMILY_SANS, 0, 7.5, P->gray) + 14;
+    x += text_at(s, x, y + 1, pb_one_voice(s->arena, keys[k].label, s->zh), PB_FAMILY_SANS, 0, 7.5,
+                 P->gray) +
+         14;
   }
   s->y = y - 8;
 }
@@ -656,9 +658,9 @@ static void writeup_line(pb_sheet *s, const pb_session *ses, const pb_writeup *w
   v[n++].url = w->url;
   const char *state = w->done ? "" : PB_SAY(s->zh, " (pending)", "（待录用）");
   if (w->note || *state)
-    v[n++] = sp(pb_arena_printf(s->arena, "%s%s%s", state, w->note ? "  — " : "",
-                                w->note ? w->note : ""),
-                PB_FAMILY_TEXT, PB_STYLE_ITALIC, 8.5, P.gray);
+    v[n++] = sp(
+        pb_arena_printf(s->arena, "%s%s%s", state, w->note ? "  — " : "", w->note ? w->note : ""),
+        PB_FAMILY_TEXT, PB_STYLE_ITALIC, 8.5, P.gray);
   item_line(s, ses->date, v, n);
 }
 
@@ -669,14 +671,16 @@ void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_p
   size_t ntalks = person_run(ix, who, P_TALK, &t), nw = person_run(ix, who, P_WRITEUP, &w);
   size_t nbest = person_run(ix, who, P_BEST, &b), nnotes = person_run(ix, who, P_NOTE, &nt);
   if (ntalks) {
-    heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Talks", "报告"), ntalks), 9.5, 13);
+    heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Talks", "报告"), ntalks), 9.5,
+            13);
     for (size_t i = 0; i < ntalks; i++) {
       const pb_session *ses = &lib->sessions[t[i].ses];
       talk_line(s, ix, ses, &ses->talks[t[i].k]);
     }
   }
   if (nw) {
-    heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Write-ups", "专栏文章"), nw), 9.5, 13);
+    heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Write-ups", "专栏文章"), nw),
+            9.5, 13);
     for (size_t i = 0; i < nw; i++) {
       const pb_session *ses = &lib->sessions[w[i].ses];
       writeup_line(s, ses, &ses->writeups[w[i].k]);
@@ -686,13 +690,17 @@ void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_p
     pb_buf d = PB_BUF_INIT;
     for (size_t i = 0; i < nbest; i++)
       pb_buf_printf(&d, "%s%s", d.len ? ", " : "", lib->sessions[b[i].ses].date);
-    heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Best questioner", "最佳提问"), nbest), 9.5, 13);
+    heading(
+        s,
+        pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Best questioner", "最佳提问"), nbest),
+        9.5, 13);
     pb_span_in v = sp(pb_arena_strdup(s->arena, d.data), PB_FAMILY_SANS, 0, 8.5, P.gray);
     item_line(s, NULL, &v, 1);
     pb_buf_free(&d);
   }
   if (nnotes) {
-    heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Notes", "泛读与其他"), nnotes), 9.5, 13);
+    heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Notes", "泛读与其他"), nnotes),
+            9.5, 13);
     for (size_t i = 0; i < nnotes; i++) {
       const pb_absence *a = &lib->notes[nt[i].ses];
       pb_span_in v = sp(a->note ? a->note : "", PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, P.gray);
@@ -758,16 +766,16 @@ static void brief_talk(pb_sheet *s, const pb_session *ses, const pb_talk *t) {
 
 void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_session *ses) {
   palette P = colours(s);
-  heading(
-      s, ses->planned ? PB_SAY(s->zh, "Planned session", "本次安排") : PB_SAY(s->zh, "Session", "本次组会"),
-      11, 40);
+  heading(s,
+          ses->planned ? PB_SAY(s->zh, "Planned session", "本次安排")
+                       : PB_SAY(s->zh, "Session", "本次组会"),
+          11, 40);
   pb_buf who = PB_BUF_INIT;
   for (size_t i = 0; i < ses->npresenters; i++)
     pb_buf_printf(&who, "%s%s", i ? "、" : "", ses->presenters[i]);
-  pb_span_in v =
-      sp(pb_arena_printf(s->arena, "%s%s", PB_SAY(s->zh, "Presenters: ", "报告人："),
-                         who.data ? who.data : ""),
-         PB_FAMILY_SANS, 0, 9.5, P.ink);
+  pb_span_in v = sp(pb_arena_printf(s->arena, "%s%s", PB_SAY(s->zh, "Presenters: ", "报告人："),
+                                    who.data ? who.data : ""),
+                    PB_FAMILY_SANS, 0, 9.5, P.ink);
   pb_buf_free(&who);
   flow(s, &v, 1, s->left, s->right - s->left, 14);
   for (size_t i = 0; i < ses->ntalks; i++) brief_talk(s, ses, &ses->talks[i]);
@@ -780,22 +788,28 @@ void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_sessio
       for (size_t k = 0; k < ses->talks[t].nlinks; k++)
         linked |= ses->talks[t].links[k].local && !strcmp(ses->talks[t].links[k].local, d->path);
     if (linked) continue;
-    pb_span_in w = sp(
-        pb_arena_printf(s->arena, "%s%s%s%s", PB_SAY(s->zh, "Deck: ", "幻灯片："), d->path,
-                        d->slides > 0 ? pb_arena_printf(s->arena, PB_SAY(s->zh, " (%d slides)", "（%d 页）"), d->slides) : "",
-                        d->presenter ? pb_arena_printf(s->arena, " — %s", d->presenter) : ""),
-        PB_FAMILY_SANS, 0, 8.5, P.ink);
+    pb_span_in w =
+        sp(pb_arena_printf(
+               s->arena, "%s%s%s%s", PB_SAY(s->zh, "Deck: ", "幻灯片："), d->path,
+               d->slides > 0 ? pb_arena_printf(s->arena, PB_SAY(s->zh, " (%d slides)", "（%d 页）"),
+                                               d->slides)
+                             : "",
+               d->presenter ? pb_arena_printf(s->arena, " — %s", d->presenter) : ""),
+           PB_FAMILY_SANS, 0, 8.5, P.ink);
     flow(s, &w, 1, s->left, s->right - s->left, 12);
   }
   const pb_session *prev = pb_session_before(lib, ses->date);
   if (prev) {
-    heading(s, pb_arena_printf(s->arena, PB_SAY(s->zh, "Last session %s", "上次组会 %s"), prev->date), 10, 30);
+    heading(s,
+            pb_arena_printf(s->arena, PB_SAY(s->zh, "Last session %s", "上次组会 %s"), prev->date),
+            10, 30);
     pb_buf b = PB_BUF_INIT;
     for (size_t i = 0; i < prev->nbest; i++)
       pb_buf_printf(&b, "%s%s", i ? "、" : "", prev->best[i]);
-    pb_span_in w = sp(pb_arena_printf(s->arena, PB_SAY(s->zh, "Best questioner: %s", "最佳提问人：%s"),
-                                      b.len ? b.data : PB_SAY(s->zh, "(none written)", "（未记录）")),
-                      PB_FAMILY_SANS, 0, 9, P.ink);
+    pb_span_in w =
+        sp(pb_arena_printf(s->arena, PB_SAY(s->zh, "Best questioner: %s", "最佳提问人：%s"),
+                           b.len ? b.data : PB_SAY(s->zh, "(none written)", "（未记录）")),
+           PB_FAMILY_SANS, 0, 9, P.ink);
     pb_buf_free(&b);
     flow(s, &w, 1, s->left, s->right - s->left, 13);
     for (size_t i = 0; i < prev->nwriteups; i++) {

@@ -27,7 +27,6 @@ typedef struct {
   double y;
 } pb_sheet;
 
-
 /* The group overview: calendar grid, papers per month, top venues. Draws
  * nothing when the library has no dated entry, absence or session. */
 void pb_layout_group_overview(pb_sheet *s, const pb_library *lib);

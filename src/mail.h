@@ -81,7 +81,7 @@ typedef struct {
   const char *booklet_url;
   const char *smtp; /* URL */
   const char *user;
-  const char *ca_file;      /* CA certificates for the server's TLS, NULL: the system's */
+  const char *ca_file; /* CA certificates for the server's TLS, NULL: the system's */
   int timeout;
   /* Filled by pb_mail_build (malloc'd; freed with pb_mail_settings_free):
    * the envelope's sender and recipients, bare addresses. */

@@ -180,8 +180,7 @@ static int write_all(int fd, const void *data, size_t len) {
   return 0;
 }
 
-int pb_output_write(const char *path, const void *data, size_t len,
-                    const pb_output_rules *rules) {
+int pb_output_write(const char *path, const void *data, size_t len, const pb_output_rules *rules) {
   pb_output o;
   if (pb_output_open(&o, path, rules) != 0) return -1;
   if (write_all(o.fd, data, len) != 0) {
@@ -192,8 +191,7 @@ int pb_output_write(const char *path, const void *data, size_t len,
   return pb_output_commit(&o);
 }
 
-int pb_output_append(const char *path, const void *data, size_t len,
-                     const pb_output_rules *rules) {
+int pb_output_append(const char *path, const void *data, size_t len, const pb_output_rules *rules) {
   char *target;
   if (check(path, rules, &target) != 0) return -1;
   /* O_NONBLOCK: a FIFO put there since the check must not block us */

@@ -55,13 +55,11 @@ void pb_output_abort(pb_output *o);
 
 /* pb_output_open, data[0..len) written, pb_output_commit. Returns 0 or -1
  * after an error naming path. */
-int pb_output_write(const char *path, const void *data, size_t len,
-                    const pb_output_rules *rules);
+int pb_output_write(const char *path, const void *data, size_t len, const pb_output_rules *rules);
 
 /* Appends data[0..len) to path (created when missing) under the same rules:
  * a link at path that passes is followed to its file, which must be a
  * regular file; opened with O_NOFOLLOW. Returns 0 or -1 after an error. */
-int pb_output_append(const char *path, const void *data, size_t len,
-                     const pb_output_rules *rules);
+int pb_output_append(const char *path, const void *data, size_t len, const pb_output_rules *rules);
 
 #endif

@@ -129,12 +129,12 @@ typedef struct {
 /* ---- appendices --------------------------------------------------- */
 
 typedef struct {
-  const pb_entry *entry;     /* a paper presented, or NULL */
-  const pb_absence *absence; /* a week not read, or NULL */
-  const pb_link *deck;       /* the card's own deck link, NULL if none */
+  const pb_entry *entry;           /* a paper presented, or NULL */
+  const pb_absence *absence;       /* a week not read, or NULL */
+  const pb_link *deck;             /* the card's own deck link, NULL if none */
   pb_plan_target deck_target_kind; /* where deck leads, under the link policy */
   const char *deck_target;         /* NULL: its name is text only */
-  int in_book;               /* the card is in this plan (can be linked to) */
+  int in_book;                     /* the card is in this plan (can be linked to) */
 } pb_plan_session;
 
 typedef struct {

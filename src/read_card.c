@@ -122,8 +122,7 @@ static void read_links(card_ctx *c, yaml_node_t *n) {
           for (int kk = PB_LINK_PAPER; k2 && kk <= PB_LINK_OTHER; kk++)
             if (strcmp(k2, pb_link_kind_name((pb_link_kind)kk)) == 0) kind = kk;
           if (kind < 0) pb_warn(file, node_line(c, v), "unknown link kind '%s'", k2 ? k2 : "");
-        }
-        else if (strcmp(key, "url") == 0)
+        } else if (strcmp(key, "url") == 0)
           url = scalar(c, v, "url");
         else if (!label && !url && v && v->type == YAML_SCALAR_NODE) {
           /* "- paper: https://..." */
@@ -200,10 +199,11 @@ static void read_field(card_ctx *c, const char *key, yaml_node_t *v, int line) {
       const char *src = NULL;
       int width = 0;
       if (item && item->type == YAML_MAPPING_NODE) {
-        for (yaml_node_pair_t *p = item->data.mapping.pairs.start;
-             p < item->data.mapping.pairs.top; p++) {
+        for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top;
+             p++) {
           yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-          const char *fk = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+          const char *fk =
+              k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
           yaml_node_t *fv = yaml_document_get_node(c->doc, p->value);
           const char *sv = scalar(c, fv, fk);
           if (strcmp(fk, "src") == 0)
@@ -259,7 +259,8 @@ static int is_fence(pb_read_str l, int closing) {
  * and no title. Returns 1 when root is such a list (then read). */
 static int read_absence_list(card_ctx *c, yaml_node_t *root) {
   int lists = 0;
-  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+       p++) {
     yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
     const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
     if (strcmp(key, "title") == 0) return 0;
@@ -267,7 +268,8 @@ static int read_absence_list(card_ctx *c, yaml_node_t *root) {
   }
   if (!lists) return 0;
   pb_library *lib = c->lib;
-  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+       p++) {
     yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
     const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
     yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
@@ -280,7 +282,8 @@ static int read_absence_list(card_ctx *c, yaml_node_t *root) {
       pb_warn(c->src->file, node_line(c, k), "'%s' is not a list", key);
       continue;
     }
-    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+         it++) {
       yaml_node_t *item = yaml_document_get_node(c->doc, *it);
       if (!item || item->type != YAML_MAPPING_NODE) {
         pb_warn(c->src->file, item ? node_line(c, item) : node_line(c, k),
@@ -295,7 +298,8 @@ static int read_absence_list(card_ctx *c, yaml_node_t *root) {
       for (yaml_node_pair_t *q = item->data.mapping.pairs.start; q < item->data.mapping.pairs.top;
            q++) {
         yaml_node_t *fk = yaml_document_get_node(c->doc, q->key);
-        const char *f = fk && fk->type == YAML_SCALAR_NODE ? (const char *)fk->data.scalar.value : "";
+        const char *f =
+            fk && fk->type == YAML_SCALAR_NODE ? (const char *)fk->data.scalar.value : "";
         const char *val = scalar(c, yaml_document_get_node(c->doc, q->value), f);
         if (!val || !*val) continue;
         char iso[11];

@@ -118,7 +118,8 @@ static const char *absence_note(pb_library *lib, pb_read_str t, const char *file
       t.len--, again = 1;
     }
     /* TeX wrappers: "$\\texttt{本周未精读}$", "\\textbf{...}" */
-    if (t.len >= 2 && t.s[0] == '$' && t.s[t.len - 1] == '$') t.s++, t.len -= 2, again = 1, residue = 1;
+    if (t.len >= 2 && t.s[0] == '$' && t.s[t.len - 1] == '$')
+      t.s++, t.len -= 2, again = 1, residue = 1;
     if (t.len && t.s[0] == '\\') {
       size_t k = 1;
       while (k < t.len && ((t.s[k] >= 'a' && t.s[k] <= 'z') || (t.s[k] >= 'A' && t.s[k] <= 'Z')))
@@ -452,10 +453,9 @@ static void read_head_rest(head_ctx *h, pb_read_str rest) {
     size_t m = tokenize_ex(t0->text, in, MAX_TOKENS, 1), lead = 0;
     /* the title's own words, and its own parentheses: "(RL)", not a link
      * or a venue */
-    while (lead < m &&
-           (in[lead].kind == TK_TEXT ||
-            (in[lead].kind == TK_PAREN && !in[lead].unclosed && lead > 0 &&
-             !has_url(in[lead].text) && !pb_read_looks_like_venue(in[lead].text))))
+    while (lead < m && (in[lead].kind == TK_TEXT ||
+                        (in[lead].kind == TK_PAREN && !in[lead].unclosed && lead > 0 &&
+                         !has_url(in[lead].text) && !pb_read_looks_like_venue(in[lead].text))))
       lead++;
     if (lead && lead < m) {
       pb_buf tb = PB_BUF_INIT;
@@ -485,7 +485,7 @@ static void read_head_rest(head_ctx *h, pb_read_str rest) {
       return;
     }
   }
- if (t0->unclosed) {
+  if (t0->unclosed) {
     pb_warn(h->c->src->file, h->line,
             "unclosed bracket in the entry head; read to the end of the line");
     /* "[Title)" : a bracket closed with the wrong character */
@@ -628,7 +628,8 @@ static int is_template_head(pb_read_str u) {
   size_t i = pb_read_starts_with(u, "[") ? 1 : pb_read_starts_with(u, "【") ? 3 : 0;
   if (!i) return 0;
   size_t j = i;
-  while (j < u.len && u.s[j] != ']' && !pb_read_starts_with((pb_read_str){u.s + j, u.len - j}, "】"))
+  while (j < u.len && u.s[j] != ']' &&
+         !pb_read_starts_with((pb_read_str){u.s + j, u.len - j}, "】"))
     j++;
   if (j >= u.len || j - i > 40) return 0;
   pb_read_str d = pb_read_trim((pb_read_str){u.s + i, j - i});
@@ -733,8 +734,10 @@ static void fix_year(checkin_ctx *c, size_t i, char date[11]) {
   int line = (int)i + 1;
   long d = pb_date_days(date), up = neighbour_days(c, i, -1), down = neighbour_days(c, i, 1);
   if ((up >= 0 && days_apart(d, up) <= 45) || (down >= 0 && days_apart(d, down) <= 45)) {
-    pb_warn(file, line, "date %s is outside %d, the year of this log; kept as written (a head "
-            "next to it is close)", date, c->main_year);
+    pb_warn(file, line,
+            "date %s is outside %d, the year of this log; kept as written (a head "
+            "next to it is close)",
+            date, c->main_year);
     return;
   }
   char moved[11], iso[11];
@@ -744,8 +747,10 @@ static void fix_year(checkin_ctx *c, size_t i, char date[11]) {
             c->main_year);
     return;
   }
-  pb_warn(file, line, "date %s is outside %d, the year of this log, and far from the heads "
-          "around it; read as %s", date, c->main_year, iso);
+  pb_warn(file, line,
+          "date %s is outside %d, the year of this log, and far from the heads "
+          "around it; read as %s",
+          date, c->main_year, iso);
   memcpy(date, iso, 11);
 }
 
@@ -789,8 +794,10 @@ static void fix_bad_date(checkin_ctx *c, size_t i, pb_read_str bad, char date[11
   }
   if (best >= 0 && (ref < 0 || best_gap <= 31)) {
     pb_date_from_days(best, date);
-    pb_warn(file, line, "date '%.*s' is not a date; read as %s, the nearest reading to the "
-            "heads around it", (int)bad.len, bad.s, date);
+    pb_warn(file, line,
+            "date '%.*s' is not a date; read as %s, the nearest reading to the "
+            "heads around it",
+            (int)bad.len, bad.s, date);
   } else if (ref >= 0) {
     pb_date_from_days(ref, date);
     pb_warn(file, line, "date '%.*s' is not a date; read as %s, the date of the head %s it",
@@ -821,7 +828,8 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
     pb_warn(file, line, "entry has no presenter");
   else if (odd)
     pb_warn(file, line, "presenter written with unmatched brackets; read as '%s'", presenter);
-  if (bad.len) fix_bad_date(c, i, bad, date);
+  if (bad.len)
+    fix_bad_date(c, i, bad, date);
   else if (date[0] && c->main_year && atoi(date) != c->main_year)
     fix_year(c, i, date);
 
@@ -932,7 +940,8 @@ int pb_read_checkins(pb_library *lib, const char *path, const pb_read_options *o
      * it introduces the template ("打卡格式：" above it) */
     size_t k = i;
     while (k < src.nlines && !pb_read_is_blank(unquoted(src.lines[k])) &&
-           !pb_read_is_checkin_head(unquoted(src.lines[k])) && !is_template_head(unquoted(src.lines[k])))
+           !pb_read_is_checkin_head(unquoted(src.lines[k])) &&
+           !is_template_head(unquoted(src.lines[k])))
       k++;
     if (k < src.nlines && is_template_head(unquoted(src.lines[k]))) {
       i = k;

@@ -65,7 +65,8 @@ void pb_read_drop_conflicts(pb_read_source *src) {
     pb_read_str l = src->lines[i];
     if (conflict_marker(l, '<')) {
       if (in)
-        pb_warn(src->file, (int)open + 1, "git conflict marker '<<<<<<<' with no end; marker left out");
+        pb_warn(src->file, (int)open + 1,
+                "git conflict marker '<<<<<<<' with no end; marker left out");
       in = 1, open = i, mid = 0;
       src->lines[i].len = 0;
     } else if (in && conflict_marker(l, '=')) {
@@ -433,12 +434,12 @@ const char *pb_venue_canonical(const pb_library *lib, const char *venue) {
  * Findings"); any other word beside a known venue is not part of it. */
 static const char *const venue_qualifiers[] = {
     "workshop", "workshops", "findings", "companion", "demo", "track", "main",
-    "short",    "long",      "journal",  "letters",   "ieee", "acm",  "transactions",
+    "short",    "long",      "journal",  "letters",   "ieee", "acm",   "transactions",
 };
 
 /* Text written where a venue goes that says there is none yet. */
-static const char *const no_venue_phrases[] = {"暂无", "无出处", "未知", "待定", "待补充",
-                                               "unknown", "none", "n/a", "tbd"};
+static const char *const no_venue_phrases[] = {"暂无",    "无出处", "未知", "待定", "待补充",
+                                               "unknown", "none",   "n/a",  "tbd"};
 
 size_t pb_read_link_word(pb_read_str t) {
   static const char *const words[] = {
@@ -1784,7 +1785,9 @@ int pb_read_is_checkin_head(pb_read_str t) {
     if (b) {
       size_t k = i + b + (t.s[i + b] == ']' ? 1 : 3);
       while (k < t.len && t.s[k] == ' ') k++;
-      if (k < t.len && (t.s[k] == '-' || t.s[k] == '[' || pb_read_starts_with((pb_read_str){t.s + k, t.len - k}, "【") || pb_read_starts_with((pb_read_str){t.s + k, t.len - k}, "—")))
+      if (k < t.len && (t.s[k] == '-' || t.s[k] == '[' ||
+                        pb_read_starts_with((pb_read_str){t.s + k, t.len - k}, "【") ||
+                        pb_read_starts_with((pb_read_str){t.s + k, t.len - k}, "—")))
         return 1;
     }
   }

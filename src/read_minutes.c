@@ -480,8 +480,7 @@ static void scan_links(minutes_ctx *c, str t, link_scan *ls, int line) {
         } else if (pb_links_check_quiet_refused(tu.s, tu.len)) {
           /* javascript:, file: ...: never a link, and said at file:line
            * like the cards' links; only the label is kept as text */
-          pb_links_check(pb_arena_strndup(c->lib->arena, tu.s, tu.len), "link", c->src->file,
-                         line);
+          pb_links_check(pb_arena_strndup(c->lib->arena, tu.s, tu.len), "link", c->src->file, line);
           pb_buf_append(&ls->text, inner.s, inner.len);
         } else {
           pb_buf_append(&ls->text, inner.s, inner.len);

@@ -829,8 +829,7 @@ static void put_content(tex *T) {
     const pb_category *c = r->cat;
     const char *title = r->title ? r->title : "(unnamed)";
     if (r->level == 1) title = pb_chapter_voice(T->arena, title, T->opt.zh);
-    put_heading(T, r->level - 1, title, r->color, c ? c->file : NULL,
-                c ? c->line : 0);
+    put_heading(T, r->level - 1, title, r->color, c ? c->file : NULL, c ? c->line : 0);
     if (r->references) {
       pb_buf_puts(&T->body, "\\pbrefs\n");
       put_blocks(T, &T->body, &c->references);
@@ -877,8 +876,8 @@ static void put_appendix(tex *T) {
   size_t nu = P->npresenters_appendix;
   if (!nu) return;
   pb_buf_puts(b, "\n\\appendix\n");
-  put_heading(T, 0, PB_SAY(T->opt.zh, "Appendix: sessions by presenter", "附录：报告人与组会"), NULL,
-              NULL, 0);
+  put_heading(T, 0, PB_SAY(T->opt.zh, "Appendix: sessions by presenter", "附录：报告人与组会"),
+              NULL, NULL, 0);
   for (size_t k = 0; k < nu; k++) {
     const pb_plan_presenter *pp = &P->presenters[k];
     const char *w = esc(T, pp->name);
@@ -890,8 +889,9 @@ static void put_appendix(tex *T) {
     for (size_t i = 0; i < pp->nsessions; i++) {
       const pb_absence *a = pp->sessions[i].absence;
       if (!a) continue;
-      pb_buf_printf(b, T->opt.zh ? "\\pbsession{%s}{\\textit{未精读" : "\\pbsession{%s}{\\textit{not read",
-                    esc(T, a->date ? a->date : "undated"));
+      pb_buf_printf(
+          b, T->opt.zh ? "\\pbsession{%s}{\\textit{未精读" : "\\pbsession{%s}{\\textit{not read",
+          esc(T, a->date ? a->date : "undated"));
       if (a->note) {
         pb_buf_puts(b, ": ");
         put_str(T, b, a->note);
@@ -995,10 +995,12 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
          "\\g@addto@macro\\@listiii{\\itemsep=1pt plus 1pt\\parsep=0pt}\n"
          "\\newcommand{\\pbcard}[3]{\\par\\addvspace{1.5\\bigskipamount}\\penalty-200\n"
          "  \\noindent\\phantomsection\\label{#2}\\addcontentsline{toc}{#1}{#3}%\n"
-         "  {\\raggedright\\sffamily\\bfseries\\large\\interlinepenalty\\@M #3\\par}\\nopagebreak\\@afterheading}\n"
+         "  {\\raggedright\\sffamily\\bfseries\\large\\interlinepenalty\\@M "
+         "#3\\par}\\nopagebreak\\@afterheading}\n"
          "\\newcommand{\\pbdeephead}[2]{\\par\\addvspace{\\bigskipamount}\\penalty-200\n"
          "  \\noindent\\phantomsection\\addcontentsline{toc}{#1}{#2}%\n"
-         "  {\\raggedright\\sffamily\\bfseries\\interlinepenalty\\@M #2\\par}\\nopagebreak\\@afterheading}\n"
+         "  {\\raggedright\\sffamily\\bfseries\\interlinepenalty\\@M "
+         "#2\\par}\\nopagebreak\\@afterheading}\n"
          "\\newcommand{\\pbauthors}[1]{{\\noindent\\small\\sffamily#1\\par}"
          "\\nopagebreak\\@afterheading}\n"
          "\\newcommand{\\pbmeta}[1]{{\\noindent\\small\\sffamily\\color{pbgray}#1\\par}"

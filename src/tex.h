@@ -17,7 +17,7 @@ typedef struct {
   /* where booklet.tex and figures/ may be written (output.h); NULL: no
    * confinement */
   const pb_output_rules *rules;
-  int zh;     /* the apparatus in Chinese (`lang: zh`), else English */
+  int zh; /* the apparatus in Chinese (`lang: zh`), else English */
 } pb_tex_options;
 
 /* Writes outdir/booklet.tex and the figures it uses into outdir/figures/

@@ -454,8 +454,7 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "\\section[张三]{张三 — 2 papers, 1 week not read}"), "appendix presenter");
   CHECK(contains(tex, "\\section[王五]{王五 — 0 papers, 1 week not read}"),
         "absent-only presenter");
-  CHECK(contains(tex, "\\pbsession{2024-12-22}{\\textit{not read: 出差 50\\%}}"),
-        "absence");
+  CHECK(contains(tex, "\\pbsession{2024-12-22}{\\textit{not read: 出差 50\\%}}"), "absence");
   CHECK(contains(tex, "\\hyperref[pb-card-0]{50\\%"), "session link");
   CHECK(contains(tex, "\\section[Bob\\_O'Neil]"), "presenter escaped");
   CHECK(contains(tex, "\\setCJKmainfont{Noto Serif CJK SC}\n"), "CJK font, its own bold, no slant");
@@ -545,7 +544,8 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(variant && strstr(variant, "{December 2024}") < strstr(variant, "{October 2024}") &&
             strstr(variant, "{pb-card-0}") < strstr(variant, "{pb-card-3}"),
         "newest month first, newest card first");
-  CHECK(variant && strstr(variant, "{October 2024}") < strstr(variant, "{Undated}"), "undated last");
+  CHECK(variant && strstr(variant, "{October 2024}") < strstr(variant, "{Undated}"),
+        "undated last");
   CHECK(variant && contains(variant, "\\pbcard{section}{pb-card-2}"), "cards are sections");
   free(variant);
   vo.newest_first = 0;
