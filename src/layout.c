@@ -1162,16 +1162,18 @@ static void layout_run(layout *L, row *cards, size_t n, int ends_chapter, int ch
 #define HANDOUT_QR 44.0
 #define HANDOUT_SIZE 9.0
 #define HANDOUT_LEADING 13.5
-#define HANDOUT_QR_GAP 20.0 /* a QR row's label and the quiet zone around it */
 #define HANDOUT_MODULE 1.15 /* points: scanned from paper by any phone */
+#define HANDOUT_QR_STEP 14.0 /* a QR code's label under it, down the column */
+#define HANDOUT_COL_GAP 12.0 /* text to QR column: more than the 4-module quiet zone */
 
 typedef struct {
   const char *text; /* the summary as plain text */
   size_t full;      /* its lines */
   size_t keep;      /* lines shown */
   size_t nqr;       /* links shown as QR codes */
-  size_t qr_rows;
   double qr; /* QR code size: modules of at least HANDOUT_MODULE */
+  size_t qc; /* QR codes side by side in the column (more when the cards do not fit) */
+  double tw; /* the text's measure: the QR codes stand in a column beside it */
   int files; /* links to files (no QR code): one line */
   pb_para sum;
 } handout_card;
@@ -1189,21 +1191,38 @@ static const char *summary_plain(layout *L, const pb_text *t) {
   return r;
 }
 
-static int handout_summary(layout *L, const char *text, size_t len, const char *tail,
-                           pb_para *out) {
+static int handout_summary(layout *L, double width, const char *text, size_t len,
+                           const char *tail, pb_para *out) {
   const char *t = pb_arena_printf(L->para_arena, "%.*s%s", (int)len, text, tail);
   pb_span_in s = span(t, PB_FAMILY_TEXT, 0, HANDOUT_SIZE, BLACK);
   pb_para_options po;
   memset(&po, 0, sizeof po);
-  po.width = L->width;
+  po.width = width;
   po.justify = 1;
   return pb_para_layout(L->fonts, L->para_arena, &s, 1, &po, out, NULL, 0);
 }
 
+/* The QR column's height: a code and its label each, the last label included. */
+static double handout_column_h(const handout_card *h) {
+  size_t nrow = h->qc ? (h->nqr + h->qc - 1) / h->qc : 0;
+  return h->nqr ? 6 + (double)nrow * (h->qr + HANDOUT_QR_STEP) : 0;
+}
+
+/* The card's QR column qc codes wide, and its summary's lines beside it. */
+static void handout_columns(layout *L, handout_card *h, size_t qc) {
+  h->qc = qc;
+  h->tw = h->nqr ? L->width - (double)qc * (h->qr + HANDOUT_COL_GAP) : L->width;
+  if (handout_summary(L, h->tw, h->text, strlen(h->text), "", &h->sum) != PB_OK)
+    h->sum.nlines = 0;
+  h->full = *h->text ? h->sum.nlines : 0;
+  if (h->keep > h->full) h->keep = h->full;
+}
+
 static double handout_card_h(const card_set *c, const handout_card *h) {
+  double text = (double)h->keep * HANDOUT_LEADING + (h->files ? META_LEADING : 0);
+  double col = handout_column_h(h);
   return para_height(&c->tp, TITLE_LEADING) + para_height(&c->mp, META_LEADING) + 4 +
-         (double)h->keep * HANDOUT_LEADING + (double)h->qr_rows * (h->qr + HANDOUT_QR_GAP) +
-         (h->files ? META_LEADING : 0) + CARD_GAP;
+         (text > col ? text : col) + CARD_GAP;
 }
 
 /* Pages the cards take from the cursor, each card whole. */
@@ -1234,7 +1253,7 @@ static void handout_trim(layout *L, const pb_entry *e, handout_card *h) {
     size_t mid = (lo + hi + 1) / 2;
     while (mid > lo && (h->text[mid] & 0xC0) == 0x80) mid--;
     if (mid == lo) break;
-    if (handout_summary(L, h->text, mid, tail, &p) == PB_OK && p.nlines <= h->keep)
+    if (handout_summary(L, h->tw, h->text, mid, tail, &p) == PB_OK && p.nlines <= h->keep)
       lo = mid;
     else
       hi = mid - 1;
@@ -1245,7 +1264,8 @@ static void handout_trim(layout *L, const pb_entry *e, handout_card *h) {
   while (w > 0 && lo - w < 16 && h->text[w - 1] != ' ') w--;
   if (w > 0 && lo - w < 16 && h->text[lo] != ' ') lo = w;
   while (lo > 0 && h->text[lo - 1] == ' ') lo--;
-  if (handout_summary(L, h->text, lo, h->keep ? tail : "", &h->sum) != PB_OK) h->sum.nlines = 0;
+  if (handout_summary(L, h->tw, h->text, lo, h->keep ? tail : "", &h->sum) != PB_OK)
+    h->sum.nlines = 0;
   if (!h->keep) h->sum.nlines = 0;
 }
 
@@ -1271,9 +1291,11 @@ static void handout_card_draw(layout *L, const card_set *c, const handout_card *
   flow_para(L, &c->tp, L->left, TITLE_LEADING);
   if (c->mp.nlines) flow_para(L, &c->mp, L->left, META_LEADING);
   L->y -= 4;
+  double body = L->y;
   if (h->sum.nlines) flow_para(L, &h->sum, L->left, HANDOUT_LEADING);
-  /* A QR code per link, labelled, in rows. */
-  double x = L->left, top = L->y - 6;
+  /* A QR code per link, labelled, in a column at the right of the text. */
+  double x0 = L->right - (double)h->qc * (h->qr + HANDOUT_COL_GAP) + HANDOUT_COL_GAP;
+  double x = x0, top = body - 2;
   size_t k = 0;
   pb_buf files = PB_BUF_INIT;
   for (size_t i = 0; i < card->nlinks; i++) {
@@ -1286,11 +1308,6 @@ static void handout_card_draw(layout *L, const card_set *c, const handout_card *
                     l->local ? l->local : target);
       continue;
     }
-    double slot = h->qr + 40;
-    if (k && x + slot > L->right + 1) {
-      x = L->left;
-      top -= h->qr + HANDOUT_QR_GAP;
-    }
     if (draw_qr(L, L->page, target, x, top, h->qr) != 0) {
       pb_warn(card->entry->file, l->line ? l->line : card->entry->line,
               "link too long for a QR code: %s", target);
@@ -1299,19 +1316,23 @@ static void handout_card_draw(layout *L, const card_set *c, const handout_card *
     link_area(L, L->page, x, top - h->qr, h->qr, h->qr, kind, target);
     pb_span_in s = span(l->label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE, BLACK);
     pb_para lp;
-    if (set_para(L, &s, 1, slot - 4, 0, &lp, NULL, 0) == PB_OK && lp.nlines)
-      draw_line(L, L->page, &lp.lines[0], x + 2, top - h->qr - 12);
-    x += slot;
-    k++;
+    if (set_para(L, &s, 1, h->qr + HANDOUT_COL_GAP, 0, &lp, NULL, 0) == PB_OK && lp.nlines)
+      draw_line(L, L->page, &lp.lines[0], x + 2, top - h->qr - 10);
+    if (++k % h->qc == 0) {
+      x = x0;
+      top -= h->qr + HANDOUT_QR_STEP;
+    } else {
+      x += h->qr + HANDOUT_COL_GAP;
+    }
   }
-  L->y -= (double)h->qr_rows * (h->qr + HANDOUT_QR_GAP);
   if (files.len) {
     pb_span_in s = span(pb_arena_strdup(L->arena, files.data), PB_FAMILY_SANS, 0, META_SIZE, BLACK);
     pb_para fp;
-    if (set_para(L, &s, 1, L->width, 0, &fp, NULL, 0) == PB_OK && fp.nlines)
+    if (set_para(L, &s, 1, h->tw, 0, &fp, NULL, 0) == PB_OK && fp.nlines)
       draw_line(L, L->page, &fp.lines[0], L->left, L->y - META_LEADING + 3);
     L->y -= META_LEADING;
   }
+  if (L->y > body - handout_column_h(h)) L->y = body - handout_column_h(h);
   pb_buf_free(&files);
 }
 
@@ -1337,13 +1358,13 @@ static void handout_run(layout *L, row **cards, size_t n) {
       if (q && (q->width + 2) * HANDOUT_MODULE > h[i].qr) h[i].qr = (q->width + 2) * HANDOUT_MODULE;
       if (q) QRcode_free(q);
     }
-    size_t per_row = (size_t)(L->width / (h[i].qr + 40));
-    if (per_row < 1) per_row = 1;
-    h[i].qr_rows = (h[i].nqr + per_row - 1) / per_row;
     h[i].text = summary_plain(L, &card->entry->summary);
-    if (handout_summary(L, h[i].text, strlen(h[i].text), "", &h[i].sum) != PB_OK)
-      h[i].sum.nlines = 0;
-    h[i].full = h[i].keep = *h[i].text ? h[i].sum.nlines : 0;
+    h[i].keep = (size_t)-1;
+    /* one code wide, or wider while the column stands taller than the text */
+    handout_columns(L, &h[i], 1);
+    while (h[i].qc < h[i].nqr && h[i].qc < 3 &&
+           handout_column_h(&h[i]) > (double)h[i].full * HANDOUT_LEADING)
+      handout_columns(L, &h[i], h[i].qc + 1);
   }
   /* The longest summaries give up lines first, down to two, then all. */
   while (handout_pages(L, c, h, n) > HANDOUT_PAGES) {
@@ -1351,7 +1372,17 @@ static void handout_run(layout *L, row **cards, size_t n) {
     for (int floor = 2; floor >= 0 && best == n; floor--)
       for (size_t i = 0; i < n; i++)
         if (h[i].keep > (size_t)floor && (best == n || h[i].keep > h[best].keep)) best = i;
-    if (best == n) break;
+    if (best == n) { /* no lines left to cut: the tallest QR column goes wider */
+      double tall = 0;
+      for (size_t i = 0; i < n; i++)
+        if (h[i].qc < h[i].nqr && handout_column_h(&h[i]) > tall) {
+          tall = handout_column_h(&h[i]);
+          best = i;
+        }
+      if (best == n) break;
+      handout_columns(L, &h[best], h[best].qc + 1);
+      continue;
+    }
     h[best].keep--;
   }
   /* Then room left on a page goes back to the cards, a line at a time. */
