@@ -527,11 +527,18 @@ static size_t set_text(layout *L, const pb_text *t, set_block **out) {
     const pb_block *b = &t->blocks[i];
     if (!b->nspans) continue;
     pb_span_in *spans = pb_arena_alloc(L->para_arena, b->nspans * sizeof *spans);
+    uint32_t before = 0; /* the text in front of a span, for its quotes */
     for (size_t j = 0; j < b->nspans; j++) {
       const pb_span *s = &b->spans[j];
       unsigned style =
           s->style & (PB_STYLE_BOLD | PB_STYLE_ITALIC | PB_STYLE_CODE | PB_STYLE_STRIKE);
-      spans[j] = span(s->text, s->style & PB_STYLE_CODE ? PB_FAMILY_MONO : PB_FAMILY_TEXT, style,
+      /* straight quotes educated, not in code, a code block or a URL */
+      const char *text = s->text;
+      if (!(s->style & PB_STYLE_CODE) && b->kind != PB_BLOCK_CODE &&
+          !(s->url && text && strcmp(text, s->url) == 0) && !(text && strstr(text, "://")))
+        text = pb_utf8_quotes(L->para_arena, text, before);
+      before = pb_utf8_last(s->text);
+      spans[j] = span(text, s->style & PB_STYLE_CODE ? PB_FAMILY_MONO : PB_FAMILY_TEXT, style,
                       s->style & PB_STYLE_CODE ? BODY_SIZE * 0.9 : BODY_SIZE,
                       s->url && !L->opt->print ? LINK : BLACK);
       spans[j].url = s->url;
@@ -911,7 +918,8 @@ static void card_prepare(layout *L, row *r, card_set *c) {
   memset(c, 0, sizeof *c);
   c->r = r;
   const char *title = e->title && *e->title ? e->title : "(untitled)";
-  pb_span_in ts = span(title, PB_FAMILY_SANS, PB_STYLE_BOLD, TITLE_SIZE, BLACK);
+  pb_span_in ts =
+      span(pb_utf8_quotes(L->arena, title, 0), PB_FAMILY_SANS, PB_STYLE_BOLD, TITLE_SIZE, BLACK);
   if (set_para(L, &ts, 1, L->width, 0, &c->tp, e->file, e->line) != PB_OK) c->tp.nlines = 0;
   /* Authors under the title: three names, then "et al." */
   const char *authors = pb_biblio_authors_short(L->arena, e);
@@ -1162,7 +1170,7 @@ static void layout_run(layout *L, row *cards, size_t n, int ends_chapter, int ch
 #define HANDOUT_QR 44.0
 #define HANDOUT_SIZE 9.0
 #define HANDOUT_LEADING 13.5
-#define HANDOUT_MODULE 1.15 /* points: scanned from paper by any phone */
+#define HANDOUT_MODULE 1.15  /* points: scanned from paper by any phone */
 #define HANDOUT_QR_STEP 14.0 /* a QR code's label under it, down the column */
 #define HANDOUT_COL_GAP 12.0 /* text to QR column: more than the 4-module quiet zone */
 
@@ -1171,10 +1179,10 @@ typedef struct {
   size_t full;      /* its lines */
   size_t keep;      /* lines shown */
   size_t nqr;       /* links shown as QR codes */
-  double qr; /* QR code size: modules of at least HANDOUT_MODULE */
-  size_t qc; /* QR codes side by side in the column (more when the cards do not fit) */
-  double tw; /* the text's measure: the QR codes stand in a column beside it */
-  int files; /* links to files (no QR code): one line */
+  double qr;        /* QR code size: modules of at least HANDOUT_MODULE */
+  size_t qc;        /* QR codes side by side in the column (more when the cards do not fit) */
+  double tw;        /* the text's measure: the QR codes stand in a column beside it */
+  int files;        /* links to files (no QR code): one line */
   pb_para sum;
 } handout_card;
 
@@ -1184,15 +1192,21 @@ static const char *summary_plain(layout *L, const pb_text *t) {
     const pb_block *bl = &t->blocks[i];
     if (bl->kind == PB_BLOCK_CODE) continue;
     if (b.len) pb_buf_putc(&b, ' ');
-    for (size_t j = 0; j < bl->nspans; j++) pb_buf_puts(&b, bl->spans[j].text);
+    for (size_t j = 0; j < bl->nspans; j++) {
+      const pb_span *sp = &bl->spans[j];
+      int plain = !(sp->style & PB_STYLE_CODE) && sp->text && !strstr(sp->text, "://");
+      pb_buf_puts(&b, plain ? pb_utf8_quotes(L->para_arena, sp->text,
+                                             j ? pb_utf8_last(bl->spans[j - 1].text) : 0)
+                            : sp->text);
+    }
   }
   const char *r = pb_arena_strdup(L->para_arena, b.data ? b.data : "");
   pb_buf_free(&b);
   return r;
 }
 
-static int handout_summary(layout *L, double width, const char *text, size_t len,
-                           const char *tail, pb_para *out) {
+static int handout_summary(layout *L, double width, const char *text, size_t len, const char *tail,
+                           pb_para *out) {
   const char *t = pb_arena_printf(L->para_arena, "%.*s%s", (int)len, text, tail);
   pb_span_in s = span(t, PB_FAMILY_TEXT, 0, HANDOUT_SIZE, BLACK);
   pb_para_options po;
@@ -1212,8 +1226,7 @@ static double handout_column_h(const handout_card *h) {
 static void handout_columns(layout *L, handout_card *h, size_t qc) {
   h->qc = qc;
   h->tw = h->nqr ? L->width - (double)qc * (h->qr + HANDOUT_COL_GAP) : L->width;
-  if (handout_summary(L, h->tw, h->text, strlen(h->text), "", &h->sum) != PB_OK)
-    h->sum.nlines = 0;
+  if (handout_summary(L, h->tw, h->text, strlen(h->text), "", &h->sum) != PB_OK) h->sum.nlines = 0;
   h->full = *h->text ? h->sum.nlines : 0;
   if (h->keep > h->full) h->keep = h->full;
 }
@@ -2008,8 +2021,9 @@ static int set_toc(layout *L) {
     int entry = r->kind == ROW_ENTRY;
     pb_span_in s[2];
     size_t ns = 1;
-    s[0] = span(r->title ? r->title : "(untitled)", entry ? PB_FAMILY_TEXT : PB_FAMILY_SANS,
-                entry ? 0 : PB_STYLE_BOLD, entry ? 9.5 : 10.5, BLACK);
+    s[0] = span(r->title ? pb_utf8_quotes(L->arena, r->title, 0) : "(untitled)",
+                entry ? PB_FAMILY_TEXT : PB_FAMILY_SANS, entry ? 0 : PB_STYLE_BOLD,
+                entry ? 9.5 : 10.5, BLACK);
     if (entry && L->plan->mode == PB_PLAN_DIGEST) {
       const pb_entry *e = r->entry;
       s[ns++] =

@@ -17,7 +17,12 @@ import sys
 EXACT = False
 
 
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def norm(s):
+    # quotes compare as straight ones: the exports educate them (issue 23)
+    s = s.translate(QUOTES)
     return s.strip() if EXACT else re.sub(r"\s+", " ", s).strip()
 
 
