@@ -95,10 +95,11 @@ typedef struct {
   const char **page_running; /* per page */
   size_t npage_running, cap_page_running;
   int first_content_page;
-  int after_heading; /* nothing but a heading since the last card */
-  const char *title; /* the booklet's title: the given one, or the default in one language */
-  double set_hang;   /* set_para: indent of turnover lines (contents entries) */
-  int margin_page;   /* 1 + the page a margin QR code is on, and how low it reaches */
+  int after_heading;  /* nothing but a heading since the last card */
+  const char *title;  /* the booklet's title: the given one, or the default in one language */
+  double set_hang;    /* set_para: indent of turnover lines (contents entries) */
+  double toc_leading; /* TOC_LEADING, or TOC_TIGHT when that saves the contents a page */
+  int margin_page;    /* 1 + the page a margin QR code is on, and how low it reaches */
   double margin_low;
   int chapter_break; /* the page break being made starts a chapter */
   /* Paragraphs are set in a scratch arena, emptied after each card: only
@@ -2003,6 +2004,7 @@ static void layout_cover(layout *L, int page) {
 }
 
 #define TOC_LEADING 14.5
+#define TOC_TIGHT 13.5 /* a contents a few lines over its last page closes up */
 #define TOC_NUM_W 36.0
 
 static double toc_indent(row_kind k) {
@@ -2014,8 +2016,8 @@ static int set_toc(layout *L) {
   const char *window = L->plan->mode == PB_PLAN_DIGEST ? L->plan->selection : NULL;
   double head = window ? 64 : 50;
   double avail_first = (L->top - head) - L->bottom, avail = L->top - L->bottom;
-  double used = 0, cap = avail_first;
-  int pages = 1;
+  double used = 0, cap = avail_first, used_t = 0, cap_t = avail_first;
+  int pages = 1, pages_t = 1;
   for (size_t i = 0; i < L->toc.n; i++) {
     row *r = &L->toc.rows[i];
     int entry = r->kind == ROW_ENTRY;
@@ -2050,8 +2052,16 @@ static int set_toc(layout *L) {
       cap = avail;
     }
     used += h;
+    double ht = (double)r->toc_para.nlines * TOC_TIGHT + (r->kind == ROW_CHAPTER ? 8 : 0);
+    if (used_t + ht > cap_t) {
+      pages_t++;
+      used_t = 0;
+      cap_t = avail;
+    }
+    used_t += ht;
   }
-  return pages;
+  L->toc_leading = pages_t < pages ? TOC_TIGHT : TOC_LEADING;
+  return pages_t < pages ? pages_t : pages;
 }
 
 static void draw_toc(layout *L, int first_page, int npages) {
@@ -2083,7 +2093,7 @@ static void draw_toc(layout *L, int first_page, int npages) {
   for (size_t i = 0; i < L->toc.n; i++) {
     row *r = &L->toc.rows[i];
     if (!r->toc_para.nlines) continue;
-    double h = (double)r->toc_para.nlines * TOC_LEADING + (r->kind == ROW_CHAPTER ? 8 : 0);
+    double h = (double)r->toc_para.nlines * L->toc_leading + (r->kind == ROW_CHAPTER ? 8 : 0);
     if (y - h < L->bottom && page + 1 < first_page + npages) {
       page++;
       y = L->top;
@@ -2092,7 +2102,7 @@ static void draw_toc(layout *L, int first_page, int npages) {
     double x = L->left + toc_indent(r->kind);
     double top = y;
     for (size_t k = 0; k < r->toc_para.nlines; k++) {
-      y -= TOC_LEADING;
+      y -= L->toc_leading;
       draw_line(L, page, &r->toc_para.lines[k], x, y + 3.5);
     }
     if (r->page < 0) continue;

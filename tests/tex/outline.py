@@ -47,7 +47,7 @@ def outline_levels(pdf):
     for line in text.splitlines():
         m = re.match(r'^([|+\-])(\t*)"(.*)"\t', line)
         if m:
-            entries.append((len(m.group(2)), unquote(m.group(3))))
+            entries.append((len(m.group(2)), unquote(m.group(3)).translate(QUOTES)))
     return entries
 
 
