@@ -95,10 +95,11 @@ typedef struct {
   const char **page_running; /* per page */
   size_t npage_running, cap_page_running;
   int first_content_page;
-  int after_heading; /* nothing but a heading since the last card */
-  const char *title; /* the booklet's title: the given one, or the default in one language */
-  double set_hang;   /* set_para: indent of turnover lines (contents entries) */
-  int margin_page;   /* 1 + the page a margin QR code is on, and how low it reaches */
+  int after_heading;  /* nothing but a heading since the last card */
+  const char *title;  /* the booklet's title: the given one, or the default in one language */
+  double set_hang;    /* set_para: indent of turnover lines (contents entries) */
+  double toc_leading; /* TOC_LEADING, or TOC_TIGHT when that saves the contents a page */
+  int margin_page;    /* 1 + the page a margin QR code is on, and how low it reaches */
   double margin_low;
   int chapter_break; /* the page break being made starts a chapter */
   /* Paragraphs are set in a scratch arena, emptied after each card: only
@@ -527,11 +528,18 @@ static size_t set_text(layout *L, const pb_text *t, set_block **out) {
     const pb_block *b = &t->blocks[i];
     if (!b->nspans) continue;
     pb_span_in *spans = pb_arena_alloc(L->para_arena, b->nspans * sizeof *spans);
+    uint32_t before = 0; /* the text in front of a span, for its quotes */
     for (size_t j = 0; j < b->nspans; j++) {
       const pb_span *s = &b->spans[j];
       unsigned style =
           s->style & (PB_STYLE_BOLD | PB_STYLE_ITALIC | PB_STYLE_CODE | PB_STYLE_STRIKE);
-      spans[j] = span(s->text, s->style & PB_STYLE_CODE ? PB_FAMILY_MONO : PB_FAMILY_TEXT, style,
+      /* straight quotes educated, not in code, a code block or a URL */
+      const char *text = s->text;
+      if (!(s->style & PB_STYLE_CODE) && b->kind != PB_BLOCK_CODE &&
+          !(s->url && text && strcmp(text, s->url) == 0) && !(text && strstr(text, "://")))
+        text = pb_utf8_quotes(L->para_arena, text, before);
+      before = pb_utf8_last(s->text);
+      spans[j] = span(text, s->style & PB_STYLE_CODE ? PB_FAMILY_MONO : PB_FAMILY_TEXT, style,
                       s->style & PB_STYLE_CODE ? BODY_SIZE * 0.9 : BODY_SIZE,
                       s->url && !L->opt->print ? LINK : BLACK);
       spans[j].url = s->url;
@@ -911,7 +919,8 @@ static void card_prepare(layout *L, row *r, card_set *c) {
   memset(c, 0, sizeof *c);
   c->r = r;
   const char *title = e->title && *e->title ? e->title : "(untitled)";
-  pb_span_in ts = span(title, PB_FAMILY_SANS, PB_STYLE_BOLD, TITLE_SIZE, BLACK);
+  pb_span_in ts =
+      span(pb_utf8_quotes(L->arena, title, 0), PB_FAMILY_SANS, PB_STYLE_BOLD, TITLE_SIZE, BLACK);
   if (set_para(L, &ts, 1, L->width, 0, &c->tp, e->file, e->line) != PB_OK) c->tp.nlines = 0;
   /* Authors under the title: three names, then "et al." */
   const char *authors = pb_biblio_authors_short(L->arena, e);
@@ -1162,17 +1171,19 @@ static void layout_run(layout *L, row *cards, size_t n, int ends_chapter, int ch
 #define HANDOUT_QR 44.0
 #define HANDOUT_SIZE 9.0
 #define HANDOUT_LEADING 13.5
-#define HANDOUT_QR_GAP 20.0 /* a QR row's label and the quiet zone around it */
-#define HANDOUT_MODULE 1.15 /* points: scanned from paper by any phone */
+#define HANDOUT_MODULE 1.15  /* points: scanned from paper by any phone */
+#define HANDOUT_QR_STEP 14.0 /* a QR code's label under it, down the column */
+#define HANDOUT_COL_GAP 12.0 /* text to QR column: more than the 4-module quiet zone */
 
 typedef struct {
   const char *text; /* the summary as plain text */
   size_t full;      /* its lines */
   size_t keep;      /* lines shown */
   size_t nqr;       /* links shown as QR codes */
-  size_t qr_rows;
-  double qr; /* QR code size: modules of at least HANDOUT_MODULE */
-  int files; /* links to files (no QR code): one line */
+  double qr;        /* QR code size: modules of at least HANDOUT_MODULE */
+  size_t qc;        /* QR codes side by side in the column (more when the cards do not fit) */
+  double tw;        /* the text's measure: the QR codes stand in a column beside it */
+  int files;        /* links to files (no QR code): one line */
   pb_para sum;
 } handout_card;
 
@@ -1182,28 +1193,50 @@ static const char *summary_plain(layout *L, const pb_text *t) {
     const pb_block *bl = &t->blocks[i];
     if (bl->kind == PB_BLOCK_CODE) continue;
     if (b.len) pb_buf_putc(&b, ' ');
-    for (size_t j = 0; j < bl->nspans; j++) pb_buf_puts(&b, bl->spans[j].text);
+    for (size_t j = 0; j < bl->nspans; j++) {
+      const pb_span *sp = &bl->spans[j];
+      int plain = !(sp->style & PB_STYLE_CODE) && sp->text && !strstr(sp->text, "://");
+      pb_buf_puts(&b, plain ? pb_utf8_quotes(L->para_arena, sp->text,
+                                             j ? pb_utf8_last(bl->spans[j - 1].text) : 0)
+                            : sp->text);
+    }
   }
   const char *r = pb_arena_strdup(L->para_arena, b.data ? b.data : "");
   pb_buf_free(&b);
   return r;
 }
 
-static int handout_summary(layout *L, const char *text, size_t len, const char *tail,
+static int handout_summary(layout *L, double width, const char *text, size_t len, const char *tail,
                            pb_para *out) {
   const char *t = pb_arena_printf(L->para_arena, "%.*s%s", (int)len, text, tail);
   pb_span_in s = span(t, PB_FAMILY_TEXT, 0, HANDOUT_SIZE, BLACK);
   pb_para_options po;
   memset(&po, 0, sizeof po);
-  po.width = L->width;
+  po.width = width;
   po.justify = 1;
   return pb_para_layout(L->fonts, L->para_arena, &s, 1, &po, out, NULL, 0);
 }
 
+/* The QR column's height: a code and its label each, the last label included. */
+static double handout_column_h(const handout_card *h) {
+  size_t nrow = h->qc ? (h->nqr + h->qc - 1) / h->qc : 0;
+  return h->nqr ? 6 + (double)nrow * (h->qr + HANDOUT_QR_STEP) : 0;
+}
+
+/* The card's QR column qc codes wide, and its summary's lines beside it. */
+static void handout_columns(layout *L, handout_card *h, size_t qc) {
+  h->qc = qc;
+  h->tw = h->nqr ? L->width - (double)qc * (h->qr + HANDOUT_COL_GAP) : L->width;
+  if (handout_summary(L, h->tw, h->text, strlen(h->text), "", &h->sum) != PB_OK) h->sum.nlines = 0;
+  h->full = *h->text ? h->sum.nlines : 0;
+  if (h->keep > h->full) h->keep = h->full;
+}
+
 static double handout_card_h(const card_set *c, const handout_card *h) {
+  double text = (double)h->keep * HANDOUT_LEADING + (h->files ? META_LEADING : 0);
+  double col = handout_column_h(h);
   return para_height(&c->tp, TITLE_LEADING) + para_height(&c->mp, META_LEADING) + 4 +
-         (double)h->keep * HANDOUT_LEADING + (double)h->qr_rows * (h->qr + HANDOUT_QR_GAP) +
-         (h->files ? META_LEADING : 0) + CARD_GAP;
+         (text > col ? text : col) + CARD_GAP;
 }
 
 /* Pages the cards take from the cursor, each card whole. */
@@ -1234,7 +1267,7 @@ static void handout_trim(layout *L, const pb_entry *e, handout_card *h) {
     size_t mid = (lo + hi + 1) / 2;
     while (mid > lo && (h->text[mid] & 0xC0) == 0x80) mid--;
     if (mid == lo) break;
-    if (handout_summary(L, h->text, mid, tail, &p) == PB_OK && p.nlines <= h->keep)
+    if (handout_summary(L, h->tw, h->text, mid, tail, &p) == PB_OK && p.nlines <= h->keep)
       lo = mid;
     else
       hi = mid - 1;
@@ -1245,7 +1278,8 @@ static void handout_trim(layout *L, const pb_entry *e, handout_card *h) {
   while (w > 0 && lo - w < 16 && h->text[w - 1] != ' ') w--;
   if (w > 0 && lo - w < 16 && h->text[lo] != ' ') lo = w;
   while (lo > 0 && h->text[lo - 1] == ' ') lo--;
-  if (handout_summary(L, h->text, lo, h->keep ? tail : "", &h->sum) != PB_OK) h->sum.nlines = 0;
+  if (handout_summary(L, h->tw, h->text, lo, h->keep ? tail : "", &h->sum) != PB_OK)
+    h->sum.nlines = 0;
   if (!h->keep) h->sum.nlines = 0;
 }
 
@@ -1271,9 +1305,11 @@ static void handout_card_draw(layout *L, const card_set *c, const handout_card *
   flow_para(L, &c->tp, L->left, TITLE_LEADING);
   if (c->mp.nlines) flow_para(L, &c->mp, L->left, META_LEADING);
   L->y -= 4;
+  double body = L->y;
   if (h->sum.nlines) flow_para(L, &h->sum, L->left, HANDOUT_LEADING);
-  /* A QR code per link, labelled, in rows. */
-  double x = L->left, top = L->y - 6;
+  /* A QR code per link, labelled, in a column at the right of the text. */
+  double x0 = L->right - (double)h->qc * (h->qr + HANDOUT_COL_GAP) + HANDOUT_COL_GAP;
+  double x = x0, top = body - 2;
   size_t k = 0;
   pb_buf files = PB_BUF_INIT;
   for (size_t i = 0; i < card->nlinks; i++) {
@@ -1286,11 +1322,6 @@ static void handout_card_draw(layout *L, const card_set *c, const handout_card *
                     l->local ? l->local : target);
       continue;
     }
-    double slot = h->qr + 40;
-    if (k && x + slot > L->right + 1) {
-      x = L->left;
-      top -= h->qr + HANDOUT_QR_GAP;
-    }
     if (draw_qr(L, L->page, target, x, top, h->qr) != 0) {
       pb_warn(card->entry->file, l->line ? l->line : card->entry->line,
               "link too long for a QR code: %s", target);
@@ -1299,19 +1330,23 @@ static void handout_card_draw(layout *L, const card_set *c, const handout_card *
     link_area(L, L->page, x, top - h->qr, h->qr, h->qr, kind, target);
     pb_span_in s = span(l->label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE, BLACK);
     pb_para lp;
-    if (set_para(L, &s, 1, slot - 4, 0, &lp, NULL, 0) == PB_OK && lp.nlines)
-      draw_line(L, L->page, &lp.lines[0], x + 2, top - h->qr - 12);
-    x += slot;
-    k++;
+    if (set_para(L, &s, 1, h->qr + HANDOUT_COL_GAP, 0, &lp, NULL, 0) == PB_OK && lp.nlines)
+      draw_line(L, L->page, &lp.lines[0], x + 2, top - h->qr - 10);
+    if (++k % h->qc == 0) {
+      x = x0;
+      top -= h->qr + HANDOUT_QR_STEP;
+    } else {
+      x += h->qr + HANDOUT_COL_GAP;
+    }
   }
-  L->y -= (double)h->qr_rows * (h->qr + HANDOUT_QR_GAP);
   if (files.len) {
     pb_span_in s = span(pb_arena_strdup(L->arena, files.data), PB_FAMILY_SANS, 0, META_SIZE, BLACK);
     pb_para fp;
-    if (set_para(L, &s, 1, L->width, 0, &fp, NULL, 0) == PB_OK && fp.nlines)
+    if (set_para(L, &s, 1, h->tw, 0, &fp, NULL, 0) == PB_OK && fp.nlines)
       draw_line(L, L->page, &fp.lines[0], L->left, L->y - META_LEADING + 3);
     L->y -= META_LEADING;
   }
+  if (L->y > body - handout_column_h(h)) L->y = body - handout_column_h(h);
   pb_buf_free(&files);
 }
 
@@ -1337,13 +1372,13 @@ static void handout_run(layout *L, row **cards, size_t n) {
       if (q && (q->width + 2) * HANDOUT_MODULE > h[i].qr) h[i].qr = (q->width + 2) * HANDOUT_MODULE;
       if (q) QRcode_free(q);
     }
-    size_t per_row = (size_t)(L->width / (h[i].qr + 40));
-    if (per_row < 1) per_row = 1;
-    h[i].qr_rows = (h[i].nqr + per_row - 1) / per_row;
     h[i].text = summary_plain(L, &card->entry->summary);
-    if (handout_summary(L, h[i].text, strlen(h[i].text), "", &h[i].sum) != PB_OK)
-      h[i].sum.nlines = 0;
-    h[i].full = h[i].keep = *h[i].text ? h[i].sum.nlines : 0;
+    h[i].keep = (size_t)-1;
+    /* one code wide, or wider while the column stands taller than the text */
+    handout_columns(L, &h[i], 1);
+    while (h[i].qc < h[i].nqr && h[i].qc < 3 &&
+           handout_column_h(&h[i]) > (double)h[i].full * HANDOUT_LEADING)
+      handout_columns(L, &h[i], h[i].qc + 1);
   }
   /* The longest summaries give up lines first, down to two, then all. */
   while (handout_pages(L, c, h, n) > HANDOUT_PAGES) {
@@ -1351,7 +1386,17 @@ static void handout_run(layout *L, row **cards, size_t n) {
     for (int floor = 2; floor >= 0 && best == n; floor--)
       for (size_t i = 0; i < n; i++)
         if (h[i].keep > (size_t)floor && (best == n || h[i].keep > h[best].keep)) best = i;
-    if (best == n) break;
+    if (best == n) { /* no lines left to cut: the tallest QR column goes wider */
+      double tall = 0;
+      for (size_t i = 0; i < n; i++)
+        if (h[i].qc < h[i].nqr && handout_column_h(&h[i]) > tall) {
+          tall = handout_column_h(&h[i]);
+          best = i;
+        }
+      if (best == n) break;
+      handout_columns(L, &h[best], h[best].qc + 1);
+      continue;
+    }
     h[best].keep--;
   }
   /* Then room left on a page goes back to the cards, a line at a time. */
@@ -1959,6 +2004,7 @@ static void layout_cover(layout *L, int page) {
 }
 
 #define TOC_LEADING 14.5
+#define TOC_TIGHT 13.5 /* a contents a few lines over its last page closes up */
 #define TOC_NUM_W 36.0
 
 static double toc_indent(row_kind k) {
@@ -1970,15 +2016,16 @@ static int set_toc(layout *L) {
   const char *window = L->plan->mode == PB_PLAN_DIGEST ? L->plan->selection : NULL;
   double head = window ? 64 : 50;
   double avail_first = (L->top - head) - L->bottom, avail = L->top - L->bottom;
-  double used = 0, cap = avail_first;
-  int pages = 1;
+  double used = 0, cap = avail_first, used_t = 0, cap_t = avail_first;
+  int pages = 1, pages_t = 1;
   for (size_t i = 0; i < L->toc.n; i++) {
     row *r = &L->toc.rows[i];
     int entry = r->kind == ROW_ENTRY;
     pb_span_in s[2];
     size_t ns = 1;
-    s[0] = span(r->title ? r->title : "(untitled)", entry ? PB_FAMILY_TEXT : PB_FAMILY_SANS,
-                entry ? 0 : PB_STYLE_BOLD, entry ? 9.5 : 10.5, BLACK);
+    s[0] = span(r->title ? pb_utf8_quotes(L->arena, r->title, 0) : "(untitled)",
+                entry ? PB_FAMILY_TEXT : PB_FAMILY_SANS, entry ? 0 : PB_STYLE_BOLD,
+                entry ? 9.5 : 10.5, BLACK);
     if (entry && L->plan->mode == PB_PLAN_DIGEST) {
       const pb_entry *e = r->entry;
       s[ns++] =
@@ -2005,8 +2052,16 @@ static int set_toc(layout *L) {
       cap = avail;
     }
     used += h;
+    double ht = (double)r->toc_para.nlines * TOC_TIGHT + (r->kind == ROW_CHAPTER ? 8 : 0);
+    if (used_t + ht > cap_t) {
+      pages_t++;
+      used_t = 0;
+      cap_t = avail;
+    }
+    used_t += ht;
   }
-  return pages;
+  L->toc_leading = pages_t < pages ? TOC_TIGHT : TOC_LEADING;
+  return pages_t < pages ? pages_t : pages;
 }
 
 static void draw_toc(layout *L, int first_page, int npages) {
@@ -2038,7 +2093,7 @@ static void draw_toc(layout *L, int first_page, int npages) {
   for (size_t i = 0; i < L->toc.n; i++) {
     row *r = &L->toc.rows[i];
     if (!r->toc_para.nlines) continue;
-    double h = (double)r->toc_para.nlines * TOC_LEADING + (r->kind == ROW_CHAPTER ? 8 : 0);
+    double h = (double)r->toc_para.nlines * L->toc_leading + (r->kind == ROW_CHAPTER ? 8 : 0);
     if (y - h < L->bottom && page + 1 < first_page + npages) {
       page++;
       y = L->top;
@@ -2047,7 +2102,7 @@ static void draw_toc(layout *L, int first_page, int npages) {
     double x = L->left + toc_indent(r->kind);
     double top = y;
     for (size_t k = 0; k < r->toc_para.nlines; k++) {
-      y -= TOC_LEADING;
+      y -= L->toc_leading;
       draw_line(L, page, &r->toc_para.lines[k], x, y + 3.5);
     }
     if (r->page < 0) continue;

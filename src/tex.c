@@ -570,7 +570,12 @@ static void put_spans(tex *T, pb_buf *b, const pb_block *blk) {
     if (s->style & PB_STYLE_CODE) pb_buf_puts(b, "\\texttt{"), close++;
     /* Link text that is itself a URL may break after its separators. */
     int breakable = is_remote(s->text) || (s->url && strcmp(s->text, s->url) == 0);
-    put_text(T, b, s->text, strlen(s->text), breakable ? ESC_BREAKABLE : ESC_TEXT);
+    /* straight quotes educated, not in code or a URL */
+    const char *text = s->text;
+    if (!breakable && !(s->style & PB_STYLE_CODE) && blk->kind != PB_BLOCK_CODE &&
+        !strstr(text, "://"))
+      text = pb_utf8_quotes(T->arena, text, i ? pb_utf8_last(blk->spans[i - 1].text) : 0);
+    put_text(T, b, text, strlen(text), breakable ? ESC_BREAKABLE : ESC_TEXT);
     while (close--) pb_buf_putc(b, '}');
     if (target) put_url_note(T, b, target, s->text);
   }
@@ -744,7 +749,7 @@ static void put_card(tex *T, const pb_plan_card *c, int level) {
   const char *title = e->title && *e->title ? e->title : "(untitled)";
   put_source_comment(b, e->file, e->line);
   pb_buf_printf(b, "\\pbcard{%s}{pb-card-%d}{", level_name(level), e->index);
-  put_title(T, b, title);
+  put_title(T, b, pb_utf8_quotes(T->arena, title, 0));
   pb_buf_puts(b, "}\n");
   /* the authors under the title, as in the PDF: three, then et al. */
   const char *authors = pb_biblio_authors_short(T->arena, e);
@@ -984,6 +989,11 @@ static void put_preamble(tex *T, pb_buf *b, const char *title, const char *keywo
          "\\pagestyle{headings}\n"
          "% running heads as the chapter is written, not in capitals\n"
          "\\renewcommand{\\chaptermark}[1]{\\markboth{#1}{#1}}\n"
+         "% the contents' running head too (book.cls sets it with \\MakeUppercase)\n"
+         "\\makeatletter\n"
+         "\\renewcommand{\\tableofcontents}{\\chapter*{\\contentsname}%\n"
+         "  \\markboth{\\contentsname}{\\contentsname}\\@starttoc{toc}}\n"
+         "\\makeatother\n"
          "\n"
          "% The parts of a card. \\pbcard{toc level}{label}{title} puts the title into\n"
          "% the contents and the PDF bookmarks at that level.\n"

@@ -1,5 +1,7 @@
 #include "utf8.h"
 
+#include <string.h>
+
 int pb_utf8_decode(const char *str, size_t len, uint32_t *cp) {
   const unsigned char *s = (const unsigned char *)str;
   if (len == 0) return 0;
@@ -115,4 +117,48 @@ int pb_is_cjk_punct(uint32_t cp) {
 
 int pb_is_space(uint32_t cp) {
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 || cp == 0x3000;
+}
+
+static int quote_cjk(uint32_t cp) { return pb_is_cjk(cp) || (cp >= 0x3000 && cp <= 0x303F); }
+
+static int quote_opens_after(uint32_t cp) {
+  return cp == 0 || pb_is_space(cp) || cp == '(' || cp == '[' || cp == '{' || cp == '<' ||
+         cp == '-' || cp == '/' || cp == 0x2013 || cp == 0x2014 || cp == 0x201C || cp == 0x2018;
+}
+
+const char *pb_utf8_quotes(pb_arena *a, const char *s, uint32_t before) {
+  if (!s || (!strchr(s, '"') && !strchr(s, '\''))) return s;
+  size_t len = strlen(s);
+  pb_buf b = PB_BUF_INIT;
+  uint32_t prev = before;
+  int changed = 0;
+  for (size_t i = 0; i < len;) {
+    uint32_t cp;
+    int n = pb_utf8_decode(s + i, len - i, &cp);
+    uint32_t next = 0;
+    if (i + (size_t)n < len) pb_utf8_decode(s + i + n, len - i - n, &next);
+    if ((cp == '"' || cp == '\'') && !quote_cjk(prev) && !quote_cjk(next)) {
+      int open = quote_opens_after(prev) && !pb_is_space(next); /* next 0: the next span */
+      uint32_t q = cp == '"' ? (open ? 0x201C : 0x201D) : (open ? 0x2018 : 0x2019);
+      pb_utf8_put(&b, q);
+      changed = 1;
+      prev = q;
+    } else {
+      pb_buf_append(&b, s + i, (size_t)n);
+      prev = cp;
+    }
+    i += (size_t)n;
+  }
+  const char *r = changed ? pb_arena_strdup(a, b.data) : s;
+  pb_buf_free(&b);
+  return r;
+}
+
+uint32_t pb_utf8_last(const char *s) {
+  if (!s || !*s) return 0;
+  size_t len = strlen(s), i = len - 1;
+  while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
+  uint32_t cp = 0;
+  pb_utf8_decode(s + i, len - i, &cp);
+  return cp;
 }

@@ -28,4 +28,14 @@ int pb_is_cjk(uint32_t cp);       /* Han, kana, hangul, CJK symbols */
 int pb_is_cjk_punct(uint32_t cp); /* full-width punctuation */
 int pb_is_space(uint32_t cp);     /* ASCII whitespace, NBSP, ideographic space */
 
+/* s with its straight quotes educated for Latin text: " as “ ”, ' as ‘ ’
+ * (an apostrophe is ’), opening after a space, a bracket, a dash or the
+ * start, closing elsewhere. A quote next to a CJK character is left as
+ * written (Chinese has its own full-width quotes). before is the character
+ * in front of s (the end of the previous span; 0 at a paragraph's start).
+ * Returns s itself when nothing changes, else a copy in a. */
+const char *pb_utf8_quotes(pb_arena *a, const char *s, uint32_t before);
+/* The last code point of s (0 for NULL or ""). */
+uint32_t pb_utf8_last(const char *s);
+
 #endif

@@ -23,3 +23,7 @@ set_tests_properties(layout-figures-legible PROPERTIES SKIP_RETURN_CODE 77 TIMEO
 add_test(NAME layout-one-voice
   COMMAND python3 ${PB_TESTS}/layout/one_voice.py ${PB_BIN} ${PB_CORPUS} ${LAYOUT_OUT}/one-voice)
 set_tests_properties(layout-one-voice PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+# Educated quotes in the PDF and the LaTeX export; code, URLs and Chinese
+# as written (issue 23, item 5).
+add_test(NAME layout-quotes COMMAND ${PB_TESTS}/layout/quotes.sh ${PB_BIN} ${LAYOUT_OUT}/quotes)

@@ -15,7 +15,10 @@ import tempfile
 
 
 def squash(s):
-    return re.sub(r"\s+", "", s or "")
+    # quotes compare as straight ones: the handout educates them (issue 23)
+    s = (s or "").translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"',
+                                           "\u201d": '"'}))
+    return re.sub(r"\s+", "", s)
 
 
 def main():

@@ -13,6 +13,9 @@ import sys
 
 
 def norm(s):
+    # TeX sets ' and " as curly quotes (and the export educates them):
+    # compare quotes as straight ones
+    s = s.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}))
     return re.sub(r"\s+", "", s)
 
 

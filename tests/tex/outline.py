@@ -17,7 +17,12 @@ import sys
 EXACT = False
 
 
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def norm(s):
+    # quotes compare as straight ones: the exports educate them (issue 23)
+    s = s.translate(QUOTES)
     return s.strip() if EXACT else re.sub(r"\s+", " ", s).strip()
 
 
@@ -42,7 +47,7 @@ def outline_levels(pdf):
     for line in text.splitlines():
         m = re.match(r'^([|+\-])(\t*)"(.*)"\t', line)
         if m:
-            entries.append((len(m.group(2)), unquote(m.group(3))))
+            entries.append((len(m.group(2)), unquote(m.group(3)).translate(QUOTES)))
     return entries
 
 
