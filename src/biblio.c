@@ -583,10 +583,10 @@ static void family_part(const char *name, const char **s, size_t *n) {
 /* Title words a key skips: articles, prepositions, conjunctions. */
 static int is_skip_word(const char *w) {
   static const char *const skip[] = {
-      "a",    "an",     "the",     "on",   "of",   "towards", "toward", "to",     "in",
-      "for",  "from",   "with",    "and",  "at",   "by",      "via",    "into",   "is",
-      "are",  "as",     "or",      "nor",  "but",  "over",    "under",  "through", "upon",
-      "onto", "within", "without", "about", "beyond", "versus", "vs"};
+      "a",    "an",     "the",     "on",    "of",     "towards", "toward", "to",      "in",
+      "for",  "from",   "with",    "and",   "at",     "by",      "via",    "into",    "is",
+      "are",  "as",     "or",      "nor",   "but",    "over",    "under",  "through", "upon",
+      "onto", "within", "without", "about", "beyond", "versus",  "vs"};
   for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
     if (strcmp(w, skip[i]) == 0) return 1;
   return 0;
@@ -859,8 +859,7 @@ static void paper_keys(pb_arena *a, pb_paper *ps, size_t n) {
        * for the next round, as does one that is taken */
       int shared = strset_has(&taken, b.data);
       for (size_t j = 0; j < n && !shared && round < 2; j++) {
-        if (j == i || !base[j] || !clash[j] || ps[j].key || strcmp(base[j], base[i]) != 0)
-          continue;
+        if (j == i || !base[j] || !clash[j] || ps[j].key || strcmp(base[j], base[i]) != 0) continue;
         const pb_entry *q = &ps[j].rec;
         char *tq = pb_title_key(q->title);
         pb_buf o = PB_BUF_INIT;

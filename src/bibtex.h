@@ -71,8 +71,7 @@ int pb_bibtex_is_conference(const char *venue);
  * (@inproceedings, @article, else @misc), and title words whose capitals
  * matter (CLIP, ViT, 2D, LLaMA) are brace-protected. The note names
  * every session (pb_paper_note). */
-void pb_bibtex_write(const pb_paper *const *papers, const char *const *urls, size_t n,
-                     pb_buf *out);
+void pb_bibtex_write(const pb_paper *const *papers, const char *const *urls, size_t n, pb_buf *out);
 
 /* The same as a CSL-JSON array. */
 void pb_csljson_write(const pb_paper *const *papers, const char *const *urls, size_t n,

@@ -147,11 +147,13 @@ static void write_authors(pb_buf *b, const pb_entry *e) {
 
 /* The BibTeX type of a CSL type (a CSL-JSON bibliography's own). */
 static const char *bibtex_type_of_csl(const char *t) {
-  static const char *const map[][2] = {
-      {"paper-conference", "inproceedings"}, {"article-journal", "article"},
-      {"book", "book"},                      {"chapter", "incollection"},
-      {"thesis", "phdthesis"},               {"report", "techreport"},
-      {"manuscript", "unpublished"}};
+  static const char *const map[][2] = {{"paper-conference", "inproceedings"},
+                                       {"article-journal", "article"},
+                                       {"book", "book"},
+                                       {"chapter", "incollection"},
+                                       {"thesis", "phdthesis"},
+                                       {"report", "techreport"},
+                                       {"manuscript", "unpublished"}};
   for (size_t i = 0; t && i < sizeof map / sizeof *map; i++)
     if (strcmp(t, map[i][0]) == 0) return map[i][1];
   return "misc";
@@ -225,9 +227,9 @@ static void write_paper(pb_buf *b, const pb_paper *p, const char *url) {
   char *note = pb_paper_note(p);
   if (note) {
     /* the group's own note stays; the sessions go to an addendum then */
-    const char *name = !has_field(own, "note")        ? "note"
+    const char *name = !has_field(own, "note")       ? "note"
                        : !has_field(own, "addendum") ? "addendum"
-                                                      : NULL;
+                                                     : NULL;
     if (name) field_tex(b, name, note, 0);
     free(note);
   }

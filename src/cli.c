@@ -588,8 +588,8 @@ static int write_bib(render *R) {
   }
   free(seen);
   pb_arena_free(a);
-  pb_info("paperbook: wrote %s: %zu entries for %zu cards (%s)\n", R->output, np,
-          R->plan->ncards, summary_counts(counts, sizeof counts));
+  pb_info("paperbook: wrote %s: %zu entries for %zu cards (%s)\n", R->output, np, R->plan->ncards,
+          summary_counts(counts, sizeof counts));
   return pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
 }
 

@@ -476,13 +476,18 @@ static void csl_author(pb_buf *b, const char *name) {
 
 /* The CSL type of a BibTeX type (the group's bibliography's own). */
 static const char *csl_type_of_bibtex(const char *t) {
-  static const char *const map[][2] = {
-      {"inproceedings", "paper-conference"}, {"conference", "paper-conference"},
-      {"article", "article-journal"},        {"book", "book"},
-      {"incollection", "chapter"},           {"inbook", "chapter"},
-      {"phdthesis", "thesis"},               {"mastersthesis", "thesis"},
-      {"thesis", "thesis"},                  {"techreport", "report"},
-      {"report", "report"},                  {"unpublished", "manuscript"}};
+  static const char *const map[][2] = {{"inproceedings", "paper-conference"},
+                                       {"conference", "paper-conference"},
+                                       {"article", "article-journal"},
+                                       {"book", "book"},
+                                       {"incollection", "chapter"},
+                                       {"inbook", "chapter"},
+                                       {"phdthesis", "thesis"},
+                                       {"mastersthesis", "thesis"},
+                                       {"thesis", "thesis"},
+                                       {"techreport", "report"},
+                                       {"report", "report"},
+                                       {"unpublished", "manuscript"}};
   for (size_t i = 0; t && i < sizeof map / sizeof *map; i++)
     if (strcasecmp(t, map[i][0]) == 0) return map[i][1];
   return "document";
@@ -546,7 +551,8 @@ void pb_csljson_write(const pb_paper *const *papers, const char *const *urls, si
     csl_member_from(out, own, "volume", "volume");
     csl_member_from(out, own, "number", "issue");
     if (own && pb_bibrec_field(own, "pages")) {
-      char *pg = pb_bibtex_detex(pb_bibrec_field(own, "pages"), strlen(pb_bibrec_field(own, "pages")));
+      char *pg =
+          pb_bibtex_detex(pb_bibrec_field(own, "pages"), strlen(pb_bibrec_field(own, "pages")));
       pb_buf_puts(out, ",\n   \"page\": ");
       pb_buf_json_str(out, pg);
       free(pg);

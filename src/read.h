@@ -52,7 +52,12 @@ const char *pb_venue_canonical(const pb_library *lib, const char *venue);
  * table beside the venue names in read_common.c (canonical names and
  * acronyms), then words ("Conference", "Proceedings", "Workshop",
  * "Transactions", "Journal", "Letters", "会议", "学报"...). */
-typedef enum { PB_VENUE_UNKNOWN, PB_VENUE_CONFERENCE, PB_VENUE_JOURNAL, PB_VENUE_PREPRINT } pb_venue_kind;
+typedef enum {
+  PB_VENUE_UNKNOWN,
+  PB_VENUE_CONFERENCE,
+  PB_VENUE_JOURNAL,
+  PB_VENUE_PREPRINT
+} pb_venue_kind;
 pb_venue_kind pb_venue_kind_of(const char *venue);
 
 /* Resolves a figure or link target as written in a card (relative path,
