@@ -11,6 +11,7 @@
 #include "bibtex.h"
 #include "diag.h"
 #include "model.h"
+#include "read.h"
 
 static int failures;
 
@@ -347,6 +348,29 @@ static void writer_round_trip(void) {
   pb_library_free(lib);
 }
 
+/* The venue kind that chooses @inproceedings / @article. */
+static void venue_kinds(void) {
+  static const struct {
+    const char *venue;
+    pb_venue_kind kind;
+  } cases[] = {{"CVPR", PB_VENUE_CONFERENCE},
+               {"CVPR Workshop", PB_VENUE_CONFERENCE},
+               {"ACM MM", PB_VENUE_CONFERENCE},
+               {"WWW Companion", PB_VENUE_CONFERENCE},
+               {"IEEE International Conference on Bioinformatics", PB_VENUE_CONFERENCE},
+               {"TCSVT", PB_VENUE_JOURNAL},
+               {"IEEE TAFFC", PB_VENUE_JOURNAL},
+               {"IEEE Robotics and Automation Letters", PB_VENUE_JOURNAL},
+               {"Information Fusion", PB_VENUE_JOURNAL},
+               {"IEEE Transactions on Pattern Analysis and Machine Intelligence", PB_VENUE_JOURNAL},
+               {"arXiv", PB_VENUE_PREPRINT},
+               {"Meta ai", PB_VENUE_UNKNOWN},
+               {"IEEE", PB_VENUE_UNKNOWN}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    CHECK(pb_venue_kind_of(cases[i].venue) == cases[i].kind, "venue kind of '%s': %d",
+          cases[i].venue, (int)pb_venue_kind_of(cases[i].venue));
+}
+
 int main(int argc, char **argv) {
   const char *tmp = argc > 1 ? argv[1] : "/tmp";
   title_keys();
@@ -355,6 +379,7 @@ int main(int argc, char **argv) {
   csl();
   keys_and_authors();
   writer_round_trip();
+  venue_kinds();
   if (failures) {
     fprintf(stderr, "%d failure(s)\n", failures);
     return 1;
