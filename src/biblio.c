@@ -3,6 +3,7 @@
 #include "biblio.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,6 +37,24 @@ pb_bibrec *pb_biblist_add(pb_biblist *l, const char *source, const char *file, i
 void pb_bibrec_add_author(pb_biblist *l, pb_bibrec *r, const char *name) {
   if (!name || !*name) return;
   *PB_PUSH(l->arena, r->authors, r->nauthors, r->capauthors) = pb_arena_strdup(l->arena, name);
+}
+
+void pb_bibrec_set_field(pb_biblist *l, pb_bibrec *r, const char *name, const char *value) {
+  if (!name || !value) return;
+  for (size_t i = 0; i < r->nfields; i++)
+    if (strcmp(r->fields[i].name, name) == 0) {
+      r->fields[i].value = pb_arena_strdup(l->arena, value);
+      return;
+    }
+  pb_bibfield *f = PB_PUSH(l->arena, r->fields, r->nfields, r->capfields);
+  f->name = pb_arena_strdup(l->arena, name);
+  f->value = pb_arena_strdup(l->arena, value);
+}
+
+const char *pb_bibrec_field(const pb_bibrec *r, const char *name) {
+  for (size_t i = 0; r && i < r->nfields; i++)
+    if (strcmp(r->fields[i].name, name) == 0) return r->fields[i].value;
+  return NULL;
 }
 
 /* ==================================================================== */
@@ -458,9 +477,38 @@ int pb_biblio_fill(pb_library *lib, pb_entry *e, const pb_bibrec *r) {
   return n;
 }
 
+/* r deep-copied into arena a. */
+static const pb_bibrec *bibrec_copy(pb_arena *a, const pb_bibrec *r) {
+  pb_bibrec *c = pb_arena_alloc(a, sizeof *c);
+  *c = *r;
+#define DUP(f) c->f = r->f ? pb_arena_strdup(a, r->f) : NULL
+  DUP(type);
+  DUP(key);
+  DUP(title);
+  DUP(venue);
+  DUP(doi);
+  DUP(arxiv);
+  DUP(url);
+  DUP(abstract);
+  DUP(source);
+  DUP(file);
+#undef DUP
+  c->authors = pb_arena_alloc(a, (r->nauthors + 1) * sizeof *c->authors);
+  for (size_t i = 0; i < r->nauthors; i++) c->authors[i] = pb_arena_strdup(a, r->authors[i]);
+  c->capauthors = r->nauthors;
+  c->fields = pb_arena_alloc(a, (r->nfields + 1) * sizeof *c->fields);
+  for (size_t i = 0; i < r->nfields; i++) {
+    c->fields[i].name = pb_arena_strdup(a, r->fields[i].name);
+    c->fields[i].value = pb_arena_strdup(a, r->fields[i].value);
+  }
+  c->capfields = r->nfields;
+  return c;
+}
+
 size_t pb_biblio_apply(pb_library *lib, const pb_biblist *list) {
   size_t filled = 0;
   if (!list || list->n == 0) return 0;
+  const pb_bibrec **copies = pb_xcalloc(list->n, sizeof *copies);
   /* Title keys of the records once, not once per card. */
   char **keys = pb_xcalloc(list->n, sizeof *keys);
   for (size_t k = 0; k < list->n; k++) keys[k] = pb_title_key(list->recs[k].title);
@@ -478,12 +526,17 @@ size_t pb_biblio_apply(pb_library *lib, const pb_biblist *list) {
         same = strlen(ek) >= 4 && strcmp(ek, keys[k]) == 0;
       if (!same) continue;
       if (pb_biblio_fill(lib, e, r) > 0) filled++;
+      if (!e->bibrec) {
+        if (!copies[k]) copies[k] = bibrec_copy(lib->arena, r);
+        e->bibrec = copies[k];
+      }
       break;
     }
     free(ek);
   }
   for (size_t k = 0; k < list->n; k++) free(keys[k]);
   free(keys);
+  free(copies);
   return filled;
 }
 
@@ -508,49 +561,131 @@ static void ascii_fold(pb_buf *b, const char *s, size_t n) {
   }
 }
 
-/* The last word of a name ("Ashish Vaswani" -> "Vaswani"). */
+/* The family name in a name: its last word ("Ashish Vaswani" ->
+ * "Vaswani"), a generational suffix skipped ("King Jr." -> "King"). */
 static void family_part(const char *name, const char **s, size_t *n) {
+  static const char *const suffixes[] = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"};
   size_t len = strlen(name);
-  while (len && name[len - 1] == ' ') len--;
-  size_t start = len;
-  while (start && name[start - 1] != ' ') start--;
-  *s = name + start;
-  *n = len - start;
+  for (int round = 0; round < 2; round++) {
+    while (len && (name[len - 1] == ' ' || name[len - 1] == ',')) len--;
+    size_t start = len;
+    while (start && name[start - 1] != ' ') start--;
+    *s = name + start;
+    *n = len - start;
+    int suffix = 0;
+    for (size_t k = 0; k < sizeof suffixes / sizeof *suffixes; k++)
+      suffix |= strlen(suffixes[k]) == *n && strncasecmp(suffixes[k], *s, *n) == 0;
+    if (!suffix || start == 0) return;
+    len = start;
+  }
 }
 
-static int is_article(const char *w) {
-  return strcmp(w, "a") == 0 || strcmp(w, "an") == 0 || strcmp(w, "the") == 0;
+/* Title words a key skips: articles, prepositions, conjunctions. */
+static int is_skip_word(const char *w) {
+  static const char *const skip[] = {
+      "a",    "an",     "the",     "on",    "of",     "towards", "toward", "to",      "in",
+      "for",  "from",   "with",    "and",   "at",     "by",      "via",    "into",    "is",
+      "are",  "as",     "or",      "nor",   "but",    "over",    "under",  "through", "upon",
+      "onto", "within", "without", "about", "beyond", "versus",  "vs"};
+  for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+    if (strcmp(w, skip[i]) == 0) return 1;
+  return 0;
 }
 
-/* The first title word with Latin letters or digits that is not an
- * article, folded. */
-static void first_word(pb_buf *b, const char *title) {
+/* Appends the first significant title word with Latin letters or digits,
+ * folded; returns 0 (nothing appended) when there is none. */
+static int first_word(pb_buf *b, const char *title) {
   const char *p = title ? title : "";
   pb_buf w = PB_BUF_INIT;
   while (*p) {
-    while (*p && (*p == ' ' || *p == '-' || *p == ':' || *p == '/')) p++;
-    size_t n = strcspn(p, " -:/");
+    while (*p && strchr(" -:/,.;!?()[]'\"", *p)) p++;
+    size_t n = strcspn(p, " -:/,.;!?()[]'\"");
     pb_buf_reset(&w);
     ascii_fold(&w, p, n);
     p += n;
-    if (w.len && !is_article(w.data)) {
+    if (w.len && !is_skip_word(w.data)) {
       pb_buf_puts(b, w.data);
       pb_buf_free(&w);
-      return;
+      return 1;
     }
   }
   pb_buf_free(&w);
-  pb_buf_puts(b, "untitled");
+  return 0;
+}
+
+/* n base-32 letters (a-z, 2-7) of h. */
+static void put_b32(pb_buf *b, uint64_t h, int n) {
+  static const char digits[] = "abcdefghijklmnopqrstuvwxyz234567";
+  for (int i = 0; i < n; i++, h >>= 5) pb_buf_putc(b, digits[h & 31]);
+}
+
+static uint64_t str_hash(const char *s) { return pb_hash64(s, strlen(s), 0x70617065726b6579ULL); }
+
+/* The derived key of a merged record (see pb_biblio_papers). */
+static void derived_key(pb_buf *b, const pb_entry *r) {
+  char *tk = pb_title_key(r->title);
+  uint64_t th = str_hash(tk);
+  pb_buf_reset(b);
+  pb_buf_puts(b, "");
+  int by_title = 0;
+  if (r->nauthors) {
+    const char *s;
+    size_t len;
+    family_part(r->authors[0], &s, &len);
+    ascii_fold(b, s, len);
+    if (b->len == 0) {
+      /* no Latin letter (a Chinese name): a hash of the name, blanks left out */
+      pb_buf nm = PB_BUF_INIT;
+      for (const char *p = r->authors[0]; *p; p++)
+        if (*p != ' ') pb_buf_putc(&nm, *p);
+      pb_buf_putc(b, 'n');
+      put_b32(b, str_hash(nm.data ? nm.data : ""), 5);
+      pb_buf_free(&nm);
+    }
+  }
+  if (b->len == 0) {
+    pb_buf_putc(b, 't');
+    put_b32(b, th, 6);
+    by_title = 1;
+  }
+  if (r->year > 0)
+    pb_buf_printf(b, "%d", r->year);
+  else
+    pb_buf_puts(b, "nd");
+  if (!first_word(b, r->title) && !by_title) {
+    pb_buf_putc(b, 't');
+    put_b32(b, th, 4);
+  }
+  free(tk);
+}
+
+/* A union-find over the library's entries. */
+static size_t uf_find(size_t *up, size_t i) {
+  while (up[i] != i) {
+    up[i] = up[up[i]];
+    i = up[i];
+  }
+  return i;
+}
+
+static void uf_join(size_t *up, size_t a, size_t b) {
+  a = uf_find(up, a);
+  b = uf_find(up, b);
+  if (a < b)
+    up[b] = a;
+  else if (b < a)
+    up[a] = b;
 }
 
 static const char **sort_keys; /* for the qsort comparator */
 static int by_key(const void *a, const void *b) {
   size_t x = *(const size_t *)a, y = *(const size_t *)b;
-  int c = strcmp(sort_keys[x], sort_keys[y]);
+  const char *p = sort_keys[x] ? sort_keys[x] : "", *q = sort_keys[y] ? sort_keys[y] : "";
+  int c = strcmp(p, q);
   return c ? c : (x > y) - (x < y);
 }
 
-/* Sorted positions of keys[0..n) (ties in library order); malloc'd. */
+/* Positions of keys[0..n) sorted by key (ties in index order); malloc'd. */
 static size_t *sorted_order(const char **keys, size_t n) {
   size_t *ord = pb_xmalloc((n ? n : 1) * sizeof *ord);
   for (size_t i = 0; i < n; i++) ord[i] = i;
@@ -560,13 +695,80 @@ static size_t *sorted_order(const char **keys, size_t n) {
   return ord;
 }
 
-/* The suffix of the k-th repeat of a key (k >= 1): "b" ... "z", then
- * "z26", "z27"... (the unsuffixed first counts as "a"). */
-static void suffix(pb_buf *b, size_t k) {
-  if (k < 26)
-    pb_buf_putc(b, (int)('a' + k));
-  else
-    pb_buf_printf(b, "z%zu", k);
+/* Joins the entries whose key (strings, NULL: none) is equal; with
+ * title keys, only pairs whose identifiers do not differ. */
+static void join_equal(size_t *up, const pb_library *lib, const char **keys, int titles) {
+  size_t n = lib->nentries;
+  size_t *ord = sorted_order(keys, n);
+  for (size_t i = 1; i < n; i++) {
+    const char *x = keys[ord[i - 1]], *y = keys[ord[i]];
+    if (!x || !y || strcmp(x, y) != 0) continue;
+    const pb_entry *e = lib->entries[ord[i - 1]], *f = lib->entries[ord[i]];
+    if (titles && ((e->arxiv && f->arxiv && strcasecmp(e->arxiv, f->arxiv) != 0) ||
+                   (e->doi && f->doi && strcasecmp(e->doi, f->doi) != 0)))
+      continue;
+    uf_join(up, ord[i - 1], ord[i]);
+  }
+  free(ord);
+}
+
+/* How much of a record a card states. */
+static int richness(const pb_entry *e) {
+  return (e->nauthors > 0) + (e->venue != NULL) + (e->year > 0) + (e->doi != NULL) +
+         (e->arxiv != NULL);
+}
+
+/* Sessions first by date, undated cards after them; then library order. */
+static int by_session(const void *a, const void *b) {
+  const pb_entry *x = *(const pb_entry *const *)a, *y = *(const pb_entry *const *)b;
+  if (x->date && y->date) {
+    int c = strcmp(x->date, y->date);
+    if (c) return c;
+  } else if (x->date || y->date) {
+    return x->date ? -1 : 1;
+  }
+  return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The merged record of p's cards (see pb_paper). */
+static void merge(pb_paper *p) {
+  const pb_entry *head = p->cards[0];
+  for (size_t i = 1; i < p->ncards; i++)
+    if (richness(p->cards[i]) > richness(head)) head = p->cards[i];
+  pb_entry *r = &p->rec;
+  *r = *head;
+  r->links = NULL;
+  r->nlinks = r->caplinks = 0;
+  for (size_t i = 0; i < p->ncards; i++) {
+    const pb_entry *e = p->cards[i];
+    if (!r->title || !*r->title) r->title = e->title;
+    if (!r->nauthors && e->nauthors) {
+      r->authors = e->authors;
+      r->nauthors = e->nauthors;
+      r->src.authors = e->src.authors;
+    }
+    if (!r->venue && e->venue) {
+      r->venue = e->venue;
+      r->src.venue = e->src.venue;
+    }
+    if (!r->year && e->year) {
+      r->year = e->year;
+      r->src.year = e->src.year;
+    }
+    if (!r->doi && e->doi) {
+      r->doi = e->doi;
+      r->src.doi = e->src.doi;
+    }
+    if (!r->arxiv && e->arxiv) {
+      r->arxiv = e->arxiv;
+      r->src.arxiv = e->src.arxiv;
+    }
+    if (!r->abstract && e->abstract) {
+      r->abstract = e->abstract;
+      r->src.abstract = e->src.abstract;
+    }
+    if (!p->bib && e->bibrec) p->bib = e->bibrec;
+  }
 }
 
 /* A set of strings (borrowed), open addressing: for the keys taken. */
@@ -592,55 +794,194 @@ static int strset_has(const strset *t, const char *s) { return t->slot[strset_fi
 static void strset_add(strset *t, const char *s) { t->slot[strset_find(t, s)] = s; }
 static void strset_free(strset *t) { free(t->slot); }
 
-const char **pb_biblio_keys(pb_arena *a, const pb_library *lib) {
-  size_t n = lib->nentries;
-  const char **keys = pb_arena_alloc(a, (n ? n : 1) * sizeof *keys);
+/* The keys of the papers (see pb_biblio_papers). */
+static void paper_keys(pb_arena *a, pb_paper *ps, size_t n) {
+  strset taken;
+  strset_init(&taken, 2 * n);
+  const char **base = pb_xcalloc(n + 1, sizeof *base);
+  /* The group's own keys first, in the order of its file; a key two of
+   * its entries share goes to the first, the other is derived. */
+  const pb_bibrec **own = pb_xcalloc(n + 1, sizeof *own);
+  for (size_t i = 0; i < n; i++) own[i] = ps[i].bib && ps[i].bib->key ? ps[i].bib : NULL;
+  for (size_t i = 0; i < n; i++) {
+    if (!own[i] || ps[i].key) continue;
+    size_t best = i; /* simple selection: such groups are small */
+    for (size_t j = 0; j < n; j++) {
+      if (!own[j] || ps[j].key || strcmp(own[j]->key, own[i]->key) != 0) continue;
+      int c = strcmp(own[j]->file ? own[j]->file : "", own[best]->file ? own[best]->file : "");
+      if (c < 0 || (c == 0 && own[j]->line < own[best]->line)) best = j;
+    }
+    if (strset_has(&taken, own[best]->key)) continue;
+    ps[best].key = own[best]->key;
+    strset_add(&taken, ps[best].key);
+    if (best != i) i--; /* i itself is still to place */
+  }
   pb_buf b = PB_BUF_INIT;
   for (size_t i = 0; i < n; i++) {
-    const pb_entry *e = lib->entries[i];
-    pb_buf_reset(&b);
-    size_t before = b.len;
-    if (e->nauthors) {
-      const char *s;
-      size_t len;
-      family_part(e->authors[0], &s, &len);
-      ascii_fold(&b, s, len);
-    }
-    if (b.len == before) pb_buf_puts(&b, "anon");
-    if (e->year > 0)
-      pb_buf_printf(&b, "%d", e->year);
-    else
-      pb_buf_puts(&b, "nd");
-    first_word(&b, e->title);
-    keys[i] = pb_arena_strdup(a, b.data);
+    if (ps[i].key) continue;
+    derived_key(&b, &ps[i].rec);
+    base[i] = pb_arena_strdup(a, b.data);
   }
-  /* Repeats, in library order: the first keeps its key, later ones get
-   * b, c, ... skipping every suffixed key that is taken or that another
-   * entry has as its own key, so that no two entries share a key. */
-  strset taken;
-  strset_init(&taken, n);
-  for (size_t i = 0; i < n; i++) strset_add(&taken, keys[i]);
-  size_t *ord = sorted_order(keys, n);
-  const char **base = pb_xmalloc((n ? n : 1) * sizeof *base);
-  memcpy(base, keys, n * sizeof *base);
-  for (size_t i = 1, k = 0; i < n; i++) {
-    if (strcmp(base[ord[i]], base[ord[i - 1]]) != 0) {
-      k = 0;
-      continue;
-    }
-    do {
+  /* Derived keys that are equal, or taken by the group's: every one of
+   * them gets a suffix from its own content. */
+  size_t *ord = sorted_order(base, n);
+  char *clash = pb_xcalloc(n + 1, 1);
+  for (size_t i = 0; i < n; i++) {
+    size_t k = ord[i];
+    if (!base[k]) continue;
+    if (strset_has(&taken, base[k])) clash[k] = 1;
+    if (i + 1 < n && base[ord[i + 1]] && strcmp(base[k], base[ord[i + 1]]) == 0)
+      clash[k] = clash[ord[i + 1]] = 1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!base[i] || clash[i]) continue;
+    ps[i].key = base[i];
+    strset_add(&taken, ps[i].key);
+  }
+  for (int round = 0; round < 3; round++) {
+    for (size_t i = 0; i < n; i++) {
+      if (!base[i] || !clash[i] || ps[i].key) continue;
+      const pb_entry *r = &ps[i].rec;
+      char *tk = pb_title_key(r->title);
       pb_buf_reset(&b);
-      pb_buf_puts(&b, base[ord[i]]);
-      suffix(&b, ++k);
-    } while (strset_has(&taken, b.data));
-    keys[ord[i]] = pb_arena_strdup(a, b.data);
-    strset_add(&taken, keys[ord[i]]);
+      pb_buf_printf(&b, "%s-", base[i]);
+      if (round == 0) {
+        put_b32(&b, str_hash(*tk ? tk : (r->doi ? r->doi : (r->arxiv ? r->arxiv : ""))), 4);
+      } else {
+        pb_buf id = PB_BUF_INIT;
+        pb_buf_printf(&id, "%s\n%s\n%s", tk, r->arxiv ? r->arxiv : "", r->doi ? r->doi : "");
+        put_b32(&b, str_hash(id.data), 8);
+        pb_buf_free(&id);
+        if (round == 2) pb_buf_printf(&b, "%zu", i); /* hashes equal too: by position */
+      }
+      free(tk);
+      /* a suffixed key that another paper of this round also gets waits
+       * for the next round, as does one that is taken */
+      int shared = strset_has(&taken, b.data);
+      for (size_t j = 0; j < n && !shared && round < 2; j++) {
+        if (j == i || !base[j] || !clash[j] || ps[j].key || strcmp(base[j], base[i]) != 0) continue;
+        const pb_entry *q = &ps[j].rec;
+        char *tq = pb_title_key(q->title);
+        pb_buf o = PB_BUF_INIT;
+        pb_buf_printf(&o, "%s-", base[j]);
+        if (round == 0) {
+          put_b32(&o, str_hash(*tq ? tq : (q->doi ? q->doi : (q->arxiv ? q->arxiv : ""))), 4);
+        } else {
+          pb_buf id = PB_BUF_INIT;
+          pb_buf_printf(&id, "%s\n%s\n%s", tq, q->arxiv ? q->arxiv : "", q->doi ? q->doi : "");
+          put_b32(&o, str_hash(id.data), 8);
+          pb_buf_free(&id);
+        }
+        shared = strcmp(o.data, b.data) == 0;
+        pb_buf_free(&o);
+        free(tq);
+      }
+      if (shared) continue;
+      ps[i].key = pb_arena_strdup(a, b.data);
+      strset_add(&taken, ps[i].key);
+    }
   }
+  free(clash);
   free(ord);
   free(base);
-  strset_free(&taken);
+  free(own);
   pb_buf_free(&b);
+  strset_free(&taken);
+}
+
+pb_papers pb_biblio_papers(pb_arena *a, const pb_library *lib) {
+  size_t n = lib->nentries;
+  pb_papers out;
+  memset(&out, 0, sizeof out);
+  out.of_entry = pb_arena_alloc(a, (n + 1) * sizeof *out.of_entry);
+  size_t *up = pb_xmalloc((n + 1) * sizeof *up);
+  for (size_t i = 0; i < n; i++) up[i] = i;
+  const char **k = pb_xcalloc(n + 1, sizeof *k);
+  char **own = pb_xcalloc(n + 1, sizeof *own);
+  for (size_t i = 0; i < n; i++) k[i] = lib->entries[i]->arxiv;
+  join_equal(up, lib, k, 0);
+  for (size_t i = 0; i < n; i++) k[i] = lib->entries[i]->doi;
+  join_equal(up, lib, k, 0);
+  for (size_t i = 0; i < n; i++) {
+    const pb_entry *e = lib->entries[i];
+    if (e->bibrec) {
+      own[i] = pb_xmalloc(32);
+      snprintf(own[i], 32, "%p", (const void *)e->bibrec);
+    }
+    k[i] = own[i];
+  }
+  join_equal(up, lib, k, 0);
+  for (size_t i = 0; i < n; i++) {
+    free(own[i]);
+    own[i] = pb_title_key(lib->entries[i]->title);
+    k[i] = strlen(own[i]) >= 4 ? own[i] : NULL;
+  }
+  join_equal(up, lib, k, 1);
+  for (size_t i = 0; i < n; i++) free(own[i]);
+  free(own);
+  free(k);
+  /* papers in the order of their first cards */
+  size_t *slot = pb_xmalloc((n + 1) * sizeof *slot);
+  size_t *count = pb_xcalloc(n + 1, sizeof *count);
+  for (size_t i = 0; i < n; i++) {
+    size_t r = uf_find(up, i);
+    if (r == i) slot[i] = out.n++;
+    count[slot[r]]++;
+    out.of_entry[i] = slot[r];
+  }
+  out.papers = pb_arena_alloc(a, (out.n + 1) * sizeof *out.papers);
+  for (size_t p = 0; p < out.n; p++)
+    out.papers[p].cards = pb_arena_alloc(a, (count[p] + 1) * sizeof *out.papers[p].cards);
+  for (size_t i = 0; i < n; i++) {
+    pb_paper *p = &out.papers[out.of_entry[i]];
+    if (p->ncards == 0) p->first = i;
+    p->cards[p->ncards++] = lib->entries[i];
+  }
+  for (size_t p = 0; p < out.n; p++) {
+    qsort(out.papers[p].cards, out.papers[p].ncards, sizeof *out.papers[p].cards, by_session);
+    merge(&out.papers[p]);
+  }
+  free(slot);
+  free(count);
+  free(up);
+  paper_keys(a, out.papers, out.n);
+  return out;
+}
+
+const char **pb_biblio_keys(pb_arena *a, const pb_library *lib) {
+  pb_papers ps = pb_biblio_papers(a, lib);
+  const char **keys = pb_arena_alloc(a, (lib->nentries + 1) * sizeof *keys);
+  for (size_t i = 0; i < lib->nentries; i++) keys[i] = ps.papers[ps.of_entry[i]].key;
   return keys;
+}
+
+char *pb_paper_note(const pb_paper *p) {
+  /* the distinct sessions (a session written twice counts once) */
+  const pb_entry **v = pb_xcalloc(p->ncards + 1, sizeof *v);
+  size_t n = 0;
+  for (size_t i = 0; i < p->ncards; i++) {
+    const pb_entry *e = p->cards[i];
+    if (!e->presenter && !e->date) continue;
+    int repeat = 0;
+    for (size_t j = 0; j < n && !repeat; j++)
+      repeat = (e->presenter ? v[j]->presenter && strcmp(e->presenter, v[j]->presenter) == 0
+                             : !v[j]->presenter) &&
+               (e->date ? v[j]->date && strcmp(e->date, v[j]->date) == 0 : !v[j]->date);
+    if (!repeat) v[n++] = e;
+  }
+  char *note = NULL;
+  if (n) {
+    pb_buf b = PB_BUF_INIT;
+    pb_buf_puts(&b, "Presented");
+    for (size_t i = 0; i < n; i++) {
+      if (i) pb_buf_puts(&b, i + 1 < n ? "," : (n > 2 ? ", and" : " and"));
+      if (v[i]->presenter) pb_buf_printf(&b, " by %s", v[i]->presenter);
+      if (v[i]->date) pb_buf_printf(&b, " on %s", v[i]->date);
+    }
+    note = pb_buf_detach(&b);
+  }
+  free(v);
+  return note;
 }
 
 const char *pb_biblio_authors_short(pb_arena *a, const pb_entry *e) {

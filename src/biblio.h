@@ -11,8 +11,15 @@
 #include "mem.h"
 #include "model.h"
 
-/* One record. Strings live in the arena of the list that holds it. */
+/* A field of a BibTeX entry as written: name lower-cased, value in TeX
+ * with @string macros and # concatenation resolved, outer braces or
+ * quotes dropped. */
 typedef struct {
+  const char *name, *value;
+} pb_bibfield;
+
+/* One record. Strings live in the arena of the list that holds it. */
+typedef struct pb_bibrec {
   const char *type;  /* BibTeX entry type as read ("article", "inproceedings"), or NULL */
   const char *key;   /* citation key as read, or NULL */
   const char *title; /* plain text (TeX markup decoded) */
@@ -27,6 +34,9 @@ typedef struct {
   const char *source; /* "crossref", "arxiv", "bibtex:refs.bib", ... */
   const char *file;   /* where it was read (a bibliography file), or NULL */
   int line;
+  pb_bibfield *fields; /* every field of a BibTeX entry, in file order (a
+                          repeated name keeps its last value) */
+  size_t nfields, capfields;
 } pb_bibrec;
 
 typedef struct {
@@ -73,18 +83,70 @@ int pb_biblio_matches(const pb_entry *e, const pb_bibrec *r);
  * number of fields filled. */
 int pb_biblio_fill(pb_library *lib, pb_entry *e, const pb_bibrec *r);
 
+/* Sets field name of r to value (both copied; a name already there gets
+ * the new value). */
+void pb_bibrec_set_field(pb_biblist *l, pb_bibrec *r, const char *name, const char *value);
+/* The value of field name of r as written, or NULL. */
+const char *pb_bibrec_field(const pb_bibrec *r, const char *name);
+
 /* Matches every entry against the records of list and fills it from the
- * first that matches. Returns the number of entries filled. */
+ * first that matches; that record, copied into lib's arena (one copy per
+ * record), becomes the entry's bibrec when it has none yet. Returns the
+ * number of entries filled. */
 size_t pb_biblio_apply(pb_library *lib, const pb_biblist *list);
 
-/* A stable citation key for each entry (keys[i] for lib->entries[i]):
- * first author's family name (its last word; accents dropped), year,
- * first title word that is not an article, all ASCII lower case:
- * "vaswani2017attention". A part with no Latin letters or digits (a
- * Chinese name: pinyin is not guessed) or a missing one is "anon", "nd" or
- * "untitled"; duplicates get a, b, c... (then aa, ab...) in library order.
- * Returns an array of arena strings in a. */
+/* One paper: every card that presents it, merged. Two cards are one
+ * paper when they have the same arXiv id, the same DOI, matched the same
+ * entry of the group's bibliography, or have equal title keys
+ * (pb_title_key, at least 4 bytes) and no arXiv ids or DOIs that differ. */
+typedef struct {
+  const pb_entry **cards; /* the paper's cards: the sessions in date order,
+                             undated cards after them in library order */
+  size_t ncards;
+  /* The merged record: the fields of the card that states the most
+   * (authors, venue, year, DOI, arXiv id; ties to the earliest session),
+   * what it lacks filled from the others. Links, figures and summary are
+   * not merged (rec.nlinks is 0). */
+  pb_entry rec;
+  const pb_bibrec *bib; /* the group's bibliography entry, or NULL */
+  const char *key;      /* its citation key (pb_biblio_papers) */
+  size_t first;         /* library index of its first card */
+} pb_paper;
+
+typedef struct {
+  pb_paper *papers; /* in the library order of their first cards */
+  size_t n;
+  size_t *of_entry; /* of_entry[i]: the paper of lib->entries[i] */
+} pb_papers;
+
+/* The papers of lib with their citation keys, in arena a. A key is the
+ * group's own (the bibliography entry's key, as written) or derived from
+ * the paper's content alone, never from its position:
+ *   family name of the first author (its last word, accents dropped, ASCII
+ *   lower case; a name with no Latin letter, such as a Chinese one: "n" and
+ *   5 base-32 letters of a hash of the name), or with no author "t" and 6
+ *   base-32 letters of a hash of the title key;
+ *   the year, or "nd";
+ *   the first title word with Latin letters or digits that is not an
+ *   article, preposition or conjunction (ASCII-folded; none: "t" and 4
+ *   letters of the title hash when an author gave the first part):
+ *   "vaswani2017attention", "tq3xk7a2024siamese".
+ * Papers whose derived keys are equal, or equal to a key of the group's
+ * bibliography, all get "-" and 4 base-32 letters of a hash of their own
+ * title key (8 letters of title key, arXiv id and DOI if those are equal
+ * too), so a key never names another paper and adding a card anywhere
+ * changes no key, except that a paper whose derived key a new paper shares
+ * gets the suffix. */
+pb_papers pb_biblio_papers(pb_arena *a, const pb_library *lib);
+
+/* The citation key of each entry (keys[i] for lib->entries[i]; the cards
+ * of one paper share it), from pb_biblio_papers. Arena strings in a. */
 const char **pb_biblio_keys(pb_arena *a, const pb_library *lib);
+
+/* The sessions of a paper for a note: "Presented by 张三 on 2024-12-29"
+ * (either part may be missing), several joined: "Presented by A on D1 and
+ * by B on D2". malloc'd; NULL when no card names a presenter or date. */
+char *pb_paper_note(const pb_paper *p);
 
 /* "A, B, C et al." (three names, then et al.), or NULL without authors;
  * arena string. */

@@ -823,6 +823,7 @@ static const char *bare_doi(const char *s) {
 
 static void fill_record(parser *p, pb_bibrec *r, const char *field, const char *raw) {
   pb_arena *a = p->list->arena;
+  pb_bibrec_set_field(p->list, r, field, raw);
   if (strcmp(field, "author") == 0 || (strcmp(field, "editor") == 0 && !r->nauthors)) {
     r->nauthors = 0;
     add_authors(p->list, r, raw);

@@ -8,9 +8,10 @@
  * escapes (\&, \%, --) into UTF-8. Bad input is reported as
  * file:line:col: error: ... and the entry skipped; reading goes on.
  *
- * Writing: one entry per card with a stable key (pb_biblio_keys), TeX
- * specials escaped, UTF-8 (Chinese included) kept as it is, and the
- * presenter and date in a note. */
+ * Writing: one entry per paper (pb_biblio_papers: a paper read twice is
+ * one entry) with a stable key, TeX specials escaped, UTF-8 (Chinese
+ * included) kept as it is, and every session (presenters, dates) in a
+ * note. */
 #ifndef PB_BIBTEX_H
 #define PB_BIBTEX_H
 
@@ -58,25 +59,29 @@ char *pb_bib_clean_text(const char *s);
 void pb_csl_item_record(struct json_object *item, pb_biblist *l, pb_bibrec *r);
 
 /* Whether a venue names a conference or workshop (an @inproceedings), not
- * a journal. */
+ * a journal (pb_venue_kind_of). */
 int pb_bibtex_is_conference(const char *venue);
-/* "Presented by 张三 on 2024-12-29" (either part may be missing), malloc'd;
- * NULL when the entry has neither. */
-char *pb_bibtex_note(const pb_entry *e);
 
-/* Appends lib's entries as BibTeX to out (entries[0..n) in that order;
- * keys[i] is the key of entries[i], urls[i] its paper link as the plan
- * decided it (pb_plan_card.paper), NULL for none; urls may be NULL). */
-void pb_bibtex_write(const pb_entry *const *entries, const char *const *keys,
-                     const char *const *urls, size_t n, pb_buf *out);
+/* Appends papers[0..n) as BibTeX to out, in that order, under their keys
+ * (pb_paper.key); urls[i] is the paper link of papers[i] as the plan
+ * decided it (pb_plan_card.paper), NULL for none; urls may be NULL. A
+ * paper matched with the group's bibliography is written as that entry
+ * was: its type, key and every field as written, the paper's own fields
+ * only where it has none. Otherwise the type follows the venue's kind
+ * (@inproceedings, @article, else @misc), and title words whose capitals
+ * matter (CLIP, ViT, 2D, LLaMA) are brace-protected. The note names
+ * every session (pb_paper_note). */
+void pb_bibtex_write(const pb_paper *const *papers, const char *const *urls, size_t n, pb_buf *out);
 
-/* Appends lib's entries as a CSL-JSON array (keys and urls as above). */
-void pb_csljson_write(const pb_entry *const *entries, const char *const *keys,
-                      const char *const *urls, size_t n, pb_buf *out);
+/* The same as a CSL-JSON array. */
+void pb_csljson_write(const pb_paper *const *papers, const char *const *urls, size_t n,
+                      pb_buf *out);
 
-/* The cards of a plan (plan.h: the selection, in library order), keyed by
- * pb_biblio_keys over the whole library (so a selection keeps the keys of
- * the full bibliography): BibTeX, or CSL-JSON when csl is set. */
+/* The papers of a plan's cards (plan.h: the selection, in library order),
+ * one entry per paper in the order of its first selected card, keyed by
+ * pb_biblio_papers over the whole library (so a selection keeps the keys
+ * of the full bibliography, and its notes name every session): BibTeX,
+ * or CSL-JSON when csl is set. */
 void pb_bib_export_buf(const pb_plan *plan, pb_buf *out, int csl);
 /* The same written to path under the output rule (output.h); PB_OK, or
  * PB_EIO reported. */

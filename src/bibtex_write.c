@@ -13,36 +13,10 @@
 #include "diag.h"
 #include "output.h"
 #include "plan.h"
+#include "read.h"
 
 int pb_bibtex_is_conference(const char *venue) {
-  static const char *const words[] = {"conference", "proceedings", "workshop", "symposium",
-                                      "congress",   "meeting",     "会议"};
-  static const char *const acronyms[] = {
-      "CVPR", "ICCV",  "ECCV",   "NeurIPS",     "NIPS",   "ICLR",    "ICML", "AAAI",     "IJCAI",
-      "ACL",  "EMNLP", "NAACL",  "COLING",      "ACM MM", "MM",      "KDD",  "WWW",      "SIGIR",
-      "WACV", "BMVC",  "ICASSP", "INTERSPEECH", "CoRL",   "RSS",     "ICRA", "IROS",     "ACCV",
-      "ICME", "ICPR",  "FG",     "MICCAI",      "UAI",    "AISTATS", "CHI",  "SIGGRAPH", "3DV"};
-  if (!venue) return 0;
-  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-    if (strcasestr(venue, words[i])) return 1;
-  /* The venue's first word, as an acronym. */
-  size_t n = 0;
-  while (venue[n] && venue[n] != ' ' && venue[n] != '-' && venue[n] != '\'' &&
-         !isdigit((unsigned char)venue[n]))
-    n++;
-  for (size_t i = 0; i < sizeof acronyms / sizeof *acronyms; i++)
-    if (strlen(acronyms[i]) == n && strncasecmp(acronyms[i], venue, n) == 0) return 1;
-  if (strncasecmp(venue, "ACM MM", 6) == 0) return 1;
-  return 0;
-}
-
-char *pb_bibtex_note(const pb_entry *e) {
-  if (!e->presenter && !e->date) return NULL;
-  pb_buf b = PB_BUF_INIT;
-  pb_buf_puts(&b, "Presented");
-  if (e->presenter) pb_buf_printf(&b, " by %s", e->presenter);
-  if (e->date) pb_buf_printf(&b, " on %s", e->date);
-  return pb_buf_detach(&b);
+  return pb_venue_kind_of(venue) == PB_VENUE_CONFERENCE;
 }
 
 /* s with TeX's specials escaped, control characters dropped. */
@@ -102,79 +76,197 @@ static int needs_group(const char *name) {
   return 0;
 }
 
-static void write_entry(pb_buf *b, const pb_entry *e, const char *key, const char *url) {
-  int arxiv_only = !e->venue || strcasecmp(e->venue, "arXiv") == 0;
-  int full = e->nauthors && e->year > 0 && !arxiv_only;
-  const char *type = !full                               ? "misc"
-                     : pb_bibtex_is_conference(e->venue) ? "inproceedings"
-                                                         : "article";
-  pb_buf_printf(b, "@%s{%s,\n", type, key);
-  if (e->nauthors) {
-    pb_buf_puts(b, "  author = {");
-    for (size_t i = 0; i < e->nauthors; i++) {
-      if (i) pb_buf_puts(b, " and ");
-      int group = needs_group(e->authors[i]);
-      if (group) pb_buf_putc(b, '{');
-      tex_text(b, e->authors[i]);
-      if (group) pb_buf_putc(b, '}');
+static int ascii_alnum(unsigned char c) { return c < 0x80 && isalnum(c); }
+
+/* Whether a run of ASCII letters and digits s[0..n), in a word that
+ * starts at word, keeps its capitals whatever the style does: a capital
+ * after its first letter (CLIP, ViT, LLaMA), letters and digits mixed
+ * (2D, GPT4), or a lone capital joined to more of the word (ViT-B, X-ray). */
+static int must_protect(const char *s, size_t n, int joined) {
+  size_t upper = 0, digits = 0, alpha = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (isupper(c) && i > 0) upper++;
+    if (isdigit(c)) digits++;
+    if (isalpha(c)) alpha++;
+  }
+  if (upper) return 1;
+  if (digits && alpha) return 1;
+  return n == 1 && isupper((unsigned char)s[0]) && joined;
+}
+
+/* A title paperbook writes itself: TeX specials escaped, and every run
+ * whose capitals matter in braces ("{CLIP} and {ViT} in {2D}"). */
+static void title_text(pb_buf *b, const char *s) {
+  size_t n = strlen(s), i = 0;
+  while (i < n) {
+    if (!ascii_alnum((unsigned char)s[i])) {
+      char one[2] = {s[i], 0};
+      tex_text(b, one);
+      i++;
+      continue;
     }
-    pb_buf_puts(b, "},\n");
-  } else {
+    size_t j = i;
+    while (j < n && ascii_alnum((unsigned char)s[j])) j++;
+    int joined = (i > 0 && s[i - 1] != ' ') || (j < n && s[j] != ' ');
+    int protect = must_protect(s + i, j - i, joined);
+    if (protect) pb_buf_putc(b, '{');
+    pb_buf_append(b, s + i, j - i);
+    if (protect) pb_buf_putc(b, '}');
+    i = j;
+  }
+}
+
+/* Whether a value read from a bibliography can be written back between
+ * braces as it is: balanced braces, no control characters. */
+static int raw_ok(const char *v) {
+  int depth = 0;
+  for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+    if (*p == '{') depth++;
+    if (*p == '}' && --depth < 0) return 0;
+    if (*p < 0x20 && *p != '\n' && *p != '\t') return 0;
+  }
+  return depth == 0;
+}
+
+static int has_field(const pb_bibrec *r, const char *name) {
+  return r && pb_bibrec_field(r, name) != NULL;
+}
+
+static void write_authors(pb_buf *b, const pb_entry *e) {
+  pb_buf_puts(b, "  author = {");
+  for (size_t i = 0; i < e->nauthors; i++) {
+    if (i) pb_buf_puts(b, " and ");
+    int group = needs_group(e->authors[i]);
+    if (group) pb_buf_putc(b, '{');
+    tex_text(b, e->authors[i]);
+    if (group) pb_buf_putc(b, '}');
+  }
+  pb_buf_puts(b, "},\n");
+}
+
+/* The BibTeX type of a CSL type (a CSL-JSON bibliography's own). */
+static const char *bibtex_type_of_csl(const char *t) {
+  static const char *const map[][2] = {{"paper-conference", "inproceedings"},
+                                       {"article-journal", "article"},
+                                       {"book", "book"},
+                                       {"chapter", "incollection"},
+                                       {"thesis", "phdthesis"},
+                                       {"report", "techreport"},
+                                       {"manuscript", "unpublished"}};
+  for (size_t i = 0; t && i < sizeof map / sizeof *map; i++)
+    if (strcmp(t, map[i][0]) == 0) return map[i][1];
+  return "misc";
+}
+
+static void write_paper(pb_buf *b, const pb_paper *p, const char *url) {
+  const pb_entry *e = &p->rec;
+  const pb_bibrec *r = p->bib;
+  int bibtex_rec = r && r->source && strncmp(r->source, "bibtex:", 7) == 0;
+  const char *type;
+  if (bibtex_rec && r->type)
+    type = r->type;
+  else if (r && r->type)
+    type = bibtex_type_of_csl(r->type);
+  else {
+    pb_venue_kind kind = pb_venue_kind_of(e->venue);
+    type = kind == PB_VENUE_CONFERENCE ? "inproceedings"
+           : kind == PB_VENUE_JOURNAL  ? "article"
+                                       : "misc";
+  }
+  pb_buf_printf(b, "@%s{%s,\n", type, p->key);
+  /* the group's entry as written */
+  const pb_bibrec *own = bibtex_rec ? r : NULL;
+  for (size_t i = 0; own && i < own->nfields; i++) {
+    const pb_bibfield *f = &own->fields[i];
+    if (raw_ok(f->value)) {
+      pb_buf_printf(b, "  %s = {", f->name);
+      for (const char *q = f->value; *q; q++) pb_buf_putc(b, *q == '\n' || *q == '\t' ? ' ' : *q);
+      pb_buf_puts(b, "},\n");
+    } else {
+      char *plain = pb_bibtex_detex(f->value, strlen(f->value));
+      field_tex(b, f->name, plain, 0);
+      free(plain);
+    }
+  }
+  /* what it lacks, from the cards */
+  if (e->nauthors && !has_field(own, "author") && !has_field(own, "editor"))
+    write_authors(b, e);
+  else if (!e->nauthors && !own)
     /* plain.bst sorts an entry without authors by its key field. */
-    field_tex(b, "key", e->title && *e->title ? e->title : key, 0);
+    field_tex(b, "key", e->title && *e->title ? e->title : p->key, 0);
+  if (!has_field(own, "title")) {
+    pb_buf_puts(b, "  title = {");
+    title_text(b, e->title && *e->title ? e->title : "(untitled)");
+    pb_buf_puts(b, "},\n");
   }
-  field_tex(b, "title", e->title && *e->title ? e->title : "(untitled)", 1);
-  if (strcmp(type, "inproceedings") == 0)
-    field_tex(b, "booktitle", e->venue, 0);
-  else if (strcmp(type, "article") == 0)
-    field_tex(b, "journal", e->venue, 0);
-  else if (e->arxiv) {
-    pb_buf tmp = PB_BUF_INIT;
-    pb_buf_printf(&tmp, "arXiv preprint arXiv:%s", e->arxiv);
-    field_tex(b, "howpublished", tmp.data, 0);
-    pb_buf_free(&tmp);
-  } else if (e->venue) {
-    field_tex(b, "howpublished", e->venue, 0);
+  int placed = has_field(own, "booktitle") || has_field(own, "journal") ||
+               has_field(own, "journaltitle") || has_field(own, "howpublished");
+  if (!placed) {
+    if (strcmp(type, "inproceedings") == 0 && e->venue)
+      field_tex(b, "booktitle", e->venue, 0);
+    else if (strcmp(type, "article") == 0 && e->venue)
+      field_tex(b, "journal", e->venue, 0);
+    else if (e->arxiv) {
+      pb_buf tmp = PB_BUF_INIT;
+      pb_buf_printf(&tmp, "arXiv preprint arXiv:%s", e->arxiv);
+      field_tex(b, "howpublished", tmp.data, 0);
+      pb_buf_free(&tmp);
+    } else if (e->venue) {
+      field_tex(b, "howpublished", e->venue, 0);
+    }
   }
-  if (e->year > 0) pb_buf_printf(b, "  year = {%d},\n", e->year);
-  if (e->doi) field_raw(b, "doi", e->doi);
-  if (e->arxiv) {
+  if (e->year > 0 && !has_field(own, "year") && !has_field(own, "date"))
+    pb_buf_printf(b, "  year = {%d},\n", e->year);
+  if (e->doi && !has_field(own, "doi")) field_raw(b, "doi", e->doi);
+  if (e->arxiv && !has_field(own, "eprint")) {
     field_raw(b, "eprint", e->arxiv);
-    pb_buf_puts(b, "  archiveprefix = {arXiv},\n");
+    if (!has_field(own, "archiveprefix")) pb_buf_puts(b, "  archiveprefix = {arXiv},\n");
   }
-  if (url) field_raw(b, "url", url);
-  char *note = pb_bibtex_note(e);
+  if (url && !has_field(own, "url")) field_raw(b, "url", url);
+  char *note = pb_paper_note(p);
   if (note) {
-    field_tex(b, "note", note, 0);
+    /* the group's own note stays; the sessions go to an addendum then */
+    const char *name = !has_field(own, "note")       ? "note"
+                       : !has_field(own, "addendum") ? "addendum"
+                                                     : NULL;
+    if (name) field_tex(b, name, note, 0);
     free(note);
   }
   pb_buf_puts(b, "}\n\n");
 }
 
-void pb_bibtex_write(const pb_entry *const *entries, const char *const *keys,
-                     const char *const *urls, size_t n, pb_buf *out) {
-  pb_buf_puts(out, "% Written by paperbook: one entry per paper card.\n"
+void pb_bibtex_write(const pb_paper *const *papers, const char *const *urls, size_t n,
+                     pb_buf *out) {
+  pb_buf_puts(out, "% Written by paperbook: one entry per paper.\n"
                    "% Encoding: UTF-8.\n\n");
-  for (size_t i = 0; i < n; i++) write_entry(out, entries[i], keys[i], urls ? urls[i] : NULL);
+  for (size_t i = 0; i < n; i++) write_paper(out, papers[i], urls ? urls[i] : NULL);
 }
 
 void pb_bib_export_buf(const pb_plan *plan, pb_buf *out, int csl) {
   pb_arena *a = pb_arena_new();
-  const char **all = pb_biblio_keys(a, plan->lib);
-  size_t n = plan->ncards;
-  const pb_entry **v = pb_arena_alloc(a, (n + 1) * sizeof *v);
-  const char **keys = pb_arena_alloc(a, (n + 1) * sizeof *keys);
+  pb_papers ps = pb_biblio_papers(a, plan->lib);
+  size_t n = plan->ncards, np = 0;
+  const pb_paper **v = pb_arena_alloc(a, (n + 1) * sizeof *v);
   const char **urls = pb_arena_alloc(a, (n + 1) * sizeof *urls);
+  size_t *at = pb_arena_alloc(a, (ps.n + 1) * sizeof *at); /* 0: not yet; else slot + 1 */
   for (size_t i = 0; i < n; i++) {
-    v[i] = plan->cards[i].entry;
-    keys[i] = all[v[i]->index];
+    const pb_entry *e = plan->cards[i].entry;
+    size_t p = ps.of_entry[e->index];
     /* the plan's paper link (an http(s) URL under the link policy) */
-    urls[i] = plan->cards[i].paper ? plan->cards[i].paper->target : NULL;
+    const char *url = plan->cards[i].paper ? plan->cards[i].paper->target : NULL;
+    if (!at[p]) {
+      v[np] = &ps.papers[p];
+      urls[np] = url;
+      at[p] = ++np;
+    } else if (!urls[at[p] - 1]) {
+      urls[at[p] - 1] = url;
+    }
   }
   if (csl)
-    pb_csljson_write(v, keys, urls, n, out);
+    pb_csljson_write(v, urls, np, out);
   else
-    pb_bibtex_write(v, keys, urls, n, out);
+    pb_bibtex_write(v, urls, np, out);
   pb_arena_free(a);
 }
 

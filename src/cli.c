@@ -576,7 +576,19 @@ static const char *summary_counts(char *buf, size_t len) {
 static int write_bib(render *R) {
   if (pb_bib_export(R->plan, R->output, 0, &R->rules) != PB_OK) return PB_EXIT_FINDINGS;
   char counts[64];
-  pb_info("paperbook: wrote %s: %zu papers (%s)\n", R->output, R->plan->ncards,
+  /* one entry per paper: the selected cards of a paper read twice are one */
+  pb_arena *a = pb_arena_new();
+  pb_papers ps = pb_biblio_papers(a, R->plan->lib);
+  char *seen = pb_xcalloc(ps.n + 1, 1);
+  size_t np = 0;
+  for (size_t i = 0; i < R->plan->ncards; i++) {
+    size_t p = ps.of_entry[R->plan->cards[i].entry->index];
+    np += !seen[p];
+    seen[p] = 1;
+  }
+  free(seen);
+  pb_arena_free(a);
+  pb_info("paperbook: wrote %s: %zu entries for %zu cards (%s)\n", R->output, np, R->plan->ncards,
           summary_counts(counts, sizeof counts));
   return pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
 }

@@ -120,6 +120,10 @@ typedef struct {
   const char *arxiv;    /* "2404.02905" or "cs/0112017", no version */
   const char *abstract; /* plain text, for dump only */
   pb_sources src;
+  /* The entry of the group's own bibliography (paperbook.yml
+   * `bibliography:`) matched with this card, kept whole for the BibTeX
+   * and CSL-JSON exports (biblio.h); in the library's arena, or NULL. */
+  const struct pb_bibrec *bibrec;
 } pb_entry;
 
 /* A week somebody did not present ("本周未精读"). */

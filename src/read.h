@@ -47,6 +47,19 @@ int pb_read_card(pb_library *lib, const char *path, const pb_read_options *opt);
  * venue itself. */
 const char *pb_venue_canonical(const pb_library *lib, const char *venue);
 
+/* What a venue is: a conference or workshop (BibTeX @inproceedings), a
+ * journal (@article), a preprint server (arXiv), or not known. From the
+ * table beside the venue names in read_common.c (canonical names and
+ * acronyms), then words ("Conference", "Proceedings", "Workshop",
+ * "Transactions", "Journal", "Letters", "会议", "学报"...). */
+typedef enum {
+  PB_VENUE_UNKNOWN,
+  PB_VENUE_CONFERENCE,
+  PB_VENUE_JOURNAL,
+  PB_VENUE_PREPRINT
+} pb_venue_kind;
+pb_venue_kind pb_venue_kind_of(const char *venue);
+
 /* Resolves a figure or link target as written in a card (relative path,
  * percent-encoded path, or a URL into the library's own repository) to a
  * file under lib->root. Returns an arena path, or NULL when not local. */

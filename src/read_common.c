@@ -430,6 +430,119 @@ const char *pb_venue_canonical(const pb_library *lib, const char *venue) {
   return hit ? hit : venue;
 }
 
+/* The kind of each venue a reading group names (canonical names, their
+ * acronyms and journals seen in check-ins), compared by venue_key. */
+static const struct {
+  const char *name;
+  pb_venue_kind kind;
+} venue_kinds[] = {
+    {"CVPR", PB_VENUE_CONFERENCE},
+    {"ICCV", PB_VENUE_CONFERENCE},
+    {"ECCV", PB_VENUE_CONFERENCE},
+    {"NeurIPS", PB_VENUE_CONFERENCE},
+    {"NIPS", PB_VENUE_CONFERENCE},
+    {"ICML", PB_VENUE_CONFERENCE},
+    {"ICLR", PB_VENUE_CONFERENCE},
+    {"AAAI", PB_VENUE_CONFERENCE},
+    {"IJCAI", PB_VENUE_CONFERENCE},
+    {"ACL", PB_VENUE_CONFERENCE},
+    {"EMNLP", PB_VENUE_CONFERENCE},
+    {"NAACL", PB_VENUE_CONFERENCE},
+    {"COLING", PB_VENUE_CONFERENCE},
+    {"COLM", PB_VENUE_CONFERENCE},
+    {"ICASSP", PB_VENUE_CONFERENCE},
+    {"ICPR", PB_VENUE_CONFERENCE},
+    {"WACV", PB_VENUE_CONFERENCE},
+    {"ICRA", PB_VENUE_CONFERENCE},
+    {"IROS", PB_VENUE_CONFERENCE},
+    {"MM", PB_VENUE_CONFERENCE},
+    {"ACM MM", PB_VENUE_CONFERENCE},
+    {"KDD", PB_VENUE_CONFERENCE},
+    {"WWW", PB_VENUE_CONFERENCE},
+    {"SIGGRAPH", PB_VENUE_CONFERENCE},
+    {"SIGIR", PB_VENUE_CONFERENCE},
+    {"BMVC", PB_VENUE_CONFERENCE},
+    {"ACCV", PB_VENUE_CONFERENCE},
+    {"CoRL", PB_VENUE_CONFERENCE},
+    {"RSS", PB_VENUE_CONFERENCE},
+    {"ICME", PB_VENUE_CONFERENCE},
+    {"INTERSPEECH", PB_VENUE_CONFERENCE},
+    {"FG", PB_VENUE_CONFERENCE},
+    {"MICCAI", PB_VENUE_CONFERENCE},
+    {"UAI", PB_VENUE_CONFERENCE},
+    {"AISTATS", PB_VENUE_CONFERENCE},
+    {"CHI", PB_VENUE_CONFERENCE},
+    {"3DV", PB_VENUE_CONFERENCE},
+    {"Workshop", PB_VENUE_CONFERENCE},
+    {"TMM", PB_VENUE_JOURNAL},
+    {"TCSVT", PB_VENUE_JOURNAL},
+    {"TIP", PB_VENUE_JOURNAL},
+    {"TPAMI", PB_VENUE_JOURNAL},
+    {"TASE", PB_VENUE_JOURNAL},
+    {"TAC", PB_VENUE_JOURNAL},
+    {"IEEE TAFFC", PB_VENUE_JOURNAL},
+    {"TAFFC", PB_VENUE_JOURNAL},
+    {"TNNLS", PB_VENUE_JOURNAL},
+    {"TOG", PB_VENUE_JOURNAL},
+    {"IJCV", PB_VENUE_JOURNAL},
+    {"RAL", PB_VENUE_JOURNAL},
+    {"Information Fusion", PB_VENUE_JOURNAL},
+    {"Inf Fusion", PB_VENUE_JOURNAL},
+    {"Information Sciences", PB_VENUE_JOURNAL},
+    {"Applied Soft Computing", PB_VENUE_JOURNAL},
+    {"Knowledge Based Systems", PB_VENUE_JOURNAL},
+    {"Neurocomputing", PB_VENUE_JOURNAL},
+    {"Pattern Recognition", PB_VENUE_JOURNAL},
+    {"Neural Networks", PB_VENUE_JOURNAL},
+    {"Electronics", PB_VENUE_JOURNAL},
+    {"Sensors", PB_VENUE_JOURNAL},
+    {"Biomedical Signal Processing and Control", PB_VENUE_JOURNAL},
+    {"Expert Systems with Applications", PB_VENUE_JOURNAL},
+    {"Nature", PB_VENUE_JOURNAL},
+    {"Science", PB_VENUE_JOURNAL},
+    {"arXiv", PB_VENUE_PREPRINT},
+    {"CoRR", PB_VENUE_PREPRINT},
+};
+
+pb_venue_kind pb_venue_kind_of(const char *venue) {
+  static const struct {
+    const char *word;
+    pb_venue_kind kind;
+  } words[] = {{"conference", PB_VENUE_CONFERENCE}, {"proceedings", PB_VENUE_CONFERENCE},
+               {"workshop", PB_VENUE_CONFERENCE},   {"symposium", PB_VENUE_CONFERENCE},
+               {"congress", PB_VENUE_CONFERENCE},   {"meeting", PB_VENUE_CONFERENCE},
+               {"会议", PB_VENUE_CONFERENCE},       {"transactions", PB_VENUE_JOURNAL},
+               {"journal", PB_VENUE_JOURNAL},       {"letters", PB_VENUE_JOURNAL},
+               {"magazine", PB_VENUE_JOURNAL},      {"期刊", PB_VENUE_JOURNAL},
+               {"学报", PB_VENUE_JOURNAL},          {"preprint", PB_VENUE_PREPRINT},
+               {"arxiv", PB_VENUE_PREPRINT}};
+  if (!venue || !*venue) return PB_VENUE_UNKNOWN;
+  pb_buf k = PB_BUF_INIT, w = PB_BUF_INIT;
+  pb_venue_kind kind = PB_VENUE_UNKNOWN;
+  venue_key(venue, strlen(venue), &k);
+  for (size_t i = 0; i < sizeof venue_kinds / sizeof *venue_kinds && !kind; i++) {
+    venue_key(venue_kinds[i].name, strlen(venue_kinds[i].name), &w);
+    if (w.len == k.len && k.len && memcmp(w.data, k.data, k.len) == 0) kind = venue_kinds[i].kind;
+  }
+  for (size_t i = 0; i < sizeof words / sizeof *words && !kind; i++)
+    if (strcasestr(venue, words[i].word)) kind = words[i].kind;
+  /* the first word as an acronym: "CVPR 2024", "WWW Companion", "AAAI-24" */
+  size_t n = 0;
+  while (venue[n] && venue[n] != ' ' && venue[n] != '-' && venue[n] != '\'' &&
+         !isdigit((unsigned char)venue[n]))
+    n++;
+  if (!kind && n && n < strlen(venue)) {
+    venue_key(venue, n, &k);
+    for (size_t i = 0; i < sizeof venue_kinds / sizeof *venue_kinds && !kind; i++) {
+      venue_key(venue_kinds[i].name, strlen(venue_kinds[i].name), &w);
+      if (w.len == k.len && k.len && memcmp(w.data, k.data, k.len) == 0) kind = venue_kinds[i].kind;
+    }
+  }
+  pb_buf_free(&k);
+  pb_buf_free(&w);
+  return kind;
+}
+
 /* Words a venue may carry beside its name ("CVPR Workshop", "ACL
  * Findings"); any other word beside a known venue is not part of it. */
 static const char *const venue_qualifiers[] = {

@@ -11,6 +11,7 @@
 #include "bibtex.h"
 #include "diag.h"
 #include "model.h"
+#include "read.h"
 
 static int failures;
 
@@ -248,11 +249,34 @@ static void keys_and_authors(void) {
   }
   pb_arena *a = pb_arena_new();
   const char **k = pb_biblio_keys(a, lib);
-  CHECK(strcmp(k[0], "vaswani2017attention") == 0, "key 0: %s", k[0]);
-  CHECK(strcmp(k[1], "vaswani2017attentionb") == 0, "key 1: %s", k[1]);
-  CHECK(strcmp(k[2], "vaswani2017attentionc") == 0, "key 2: %s", k[2]);
-  CHECK(strcmp(k[3], "anon2024clip") == 0, "key 3: %s", k[3]);
-  CHECK(strcmp(k[4], "anonnduntitled") == 0, "key 4: %s", k[4]);
+  /* 0 and 1 share author, year and first word: both get a suffix from
+   * their own title, whatever their order */
+  CHECK(strncmp(k[0], "vaswani2017attention-", 21) == 0 && strlen(k[0]) == 25, "key 0: %s", k[0]);
+  CHECK(strncmp(k[1], "vaswani2017attention-", 21) == 0 && strcmp(k[0], k[1]) != 0, "key 1: %s",
+        k[1]);
+  /* "The Attention Trick": "the" is skipped, so a third of the same */
+  CHECK(strncmp(k[2], "vaswani2017attention-", 21) == 0 && strcmp(k[2], k[0]) != 0 &&
+            strcmp(k[2], k[1]) != 0,
+        "key 2: %s", k[2]);
+  CHECK(k[3][0] == 'n' && strcmp(k[3] + 6, "2024clip") == 0, "key 3 (Chinese name): %s", k[3]);
+  CHECK(k[4][0] == 't' && strcmp(k[4] + 7, "nd") == 0, "key 4 (title hash): %s", k[4]);
+  {
+    /* the same papers in the other order: the same keys */
+    pb_library *rev = pb_library_new(".");
+    for (size_t i = sizeof es / sizeof *es; i-- > 0;) {
+      pb_entry *e = pb_library_add_entry(rev, "c.md", (int)i + 1);
+      e->title = es[i].title;
+      e->year = es[i].year;
+      e->authors = (const char **)es[i].authors;
+      e->nauthors = es[i].n;
+    }
+    const char **kr = pb_biblio_keys(a, rev);
+    size_t m = sizeof es / sizeof *es;
+    for (size_t i = 0; i < m; i++)
+      CHECK(strcmp(k[i], kr[m - 1 - i]) == 0, "order changed key %zu: %s / %s", i, k[i],
+            kr[m - 1 - i]);
+    pb_library_free(rev);
+  }
   const char *s = pb_biblio_authors_short(a, lib->entries[0]);
   CHECK(s && strcmp(s, "Ashish Vaswani, Noam Shazeer, Niki Parmar et al.") == 0, "short: %s", s);
   s = pb_biblio_authors_short(a, lib->entries[3]);
@@ -294,12 +318,18 @@ static void writer_round_trip(void) {
   e->venue = "CVPR";
   e->presenter = "张三";
   e->date = "2024-12-29";
-  const pb_entry *v[] = {e};
-  const char *keys[] = {"vaswani2024rd"};
+  pb_paper paper;
+  memset(&paper, 0, sizeof paper);
+  const pb_entry *cards[] = {e};
+  paper.cards = cards;
+  paper.ncards = 1;
+  paper.rec = *e;
+  paper.key = "vaswani2024rd";
+  const pb_paper *v[] = {&paper};
   pb_buf out = PB_BUF_INIT;
-  pb_bibtex_write(v, keys, NULL, 1, &out);
+  pb_bibtex_write(v, NULL, 1, &out);
   CHECK(strstr(out.data, "@inproceedings{vaswani2024rd,") != NULL, "type and key: %s", out.data);
-  CHECK(strstr(out.data, "R\\&D at 50\\% cost: \\$x\\_1\\$ \\#1 \\textbraceleft{}braces"
+  CHECK(strstr(out.data, "{R}\\&{D} at 50\\% cost: \\$x\\_1\\$ \\#1 \\textbraceleft{}braces"
                          "\\textbraceright{} \\textasciitilde{}tilde\\textasciicircum{}") != NULL,
         "escapes: %s", out.data);
   CHECK(strstr(out.data, "note = {Presented by 张三 on 2024-12-29}") != NULL, "note: %s", out.data);
@@ -318,6 +348,29 @@ static void writer_round_trip(void) {
   pb_library_free(lib);
 }
 
+/* The venue kind that chooses @inproceedings / @article. */
+static void venue_kinds(void) {
+  static const struct {
+    const char *venue;
+    pb_venue_kind kind;
+  } cases[] = {{"CVPR", PB_VENUE_CONFERENCE},
+               {"CVPR Workshop", PB_VENUE_CONFERENCE},
+               {"ACM MM", PB_VENUE_CONFERENCE},
+               {"WWW Companion", PB_VENUE_CONFERENCE},
+               {"IEEE International Conference on Bioinformatics", PB_VENUE_CONFERENCE},
+               {"TCSVT", PB_VENUE_JOURNAL},
+               {"IEEE TAFFC", PB_VENUE_JOURNAL},
+               {"IEEE Robotics and Automation Letters", PB_VENUE_JOURNAL},
+               {"Information Fusion", PB_VENUE_JOURNAL},
+               {"IEEE Transactions on Pattern Analysis and Machine Intelligence", PB_VENUE_JOURNAL},
+               {"arXiv", PB_VENUE_PREPRINT},
+               {"Meta ai", PB_VENUE_UNKNOWN},
+               {"IEEE", PB_VENUE_UNKNOWN}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    CHECK(pb_venue_kind_of(cases[i].venue) == cases[i].kind, "venue kind of '%s': %d",
+          cases[i].venue, (int)pb_venue_kind_of(cases[i].venue));
+}
+
 int main(int argc, char **argv) {
   const char *tmp = argc > 1 ? argv[1] : "/tmp";
   title_keys();
@@ -326,6 +379,7 @@ int main(int argc, char **argv) {
   csl();
   keys_and_authors();
   writer_round_trip();
+  venue_kinds();
   if (failures) {
     fprintf(stderr, "%d failure(s)\n", failures);
     return 1;
