@@ -362,7 +362,7 @@ static char *root_from_output(const char *root, const char *output) {
 }
 
 /* The plain-text summary of a digest (--text, and the mail's text part). */
-static void digest_text(const pb_plan *plan, pb_buf *out) {
+static void digest_text(const pb_plan *plan, int zh, pb_buf *out) {
   pb_buf b = PB_BUF_INIT;
   pb_buf_printf(&b, "New papers %s\n\n", plan->selection ? plan->selection : "");
   for (size_t i = 0; i < plan->ncards; i++) {
@@ -379,6 +379,9 @@ static void digest_text(const pb_plan *plan, pb_buf *out) {
     if (e->presenter || e->date)
       pb_buf_printf(&b, "  %s%s%s\n", e->presenter ? e->presenter : "",
                     e->presenter && e->date ? ", " : "", e->date ? e->date : "");
+    char *lead = pb_mail_summary_lead(e, PB_MAIL_LEAD_CHARS);
+    if (*lead) pb_buf_printf(&b, "  %s\n", lead);
+    free(lead);
     /* The links written in the card (a deck matched by name is a file of
      * the library, which a mail cannot open), as the plan resolved them: a
      * web address, a file of the library by its path, and nothing of what
@@ -395,13 +398,23 @@ static void digest_text(const pb_plan *plan, pb_buf *out) {
     }
     pb_buf_putc(&b, '\n');
   }
+  /* who did not read in the window, with what they wrote */
+  if (plan->nabsences) pb_buf_printf(&b, "%s\n\n", PB_SAY(zh, "Not read", "未精读"));
+  for (size_t i = 0; i < plan->nabsences; i++) {
+    const pb_absence *a = plan->absences[i];
+    pb_buf_printf(&b, "- %s", a->presenter ? a->presenter : PB_SAY(zh, "(no name)", "（未署名）"));
+    if (a->date) pb_buf_printf(&b, ", %s", a->date);
+    if (a->note && *a->note) pb_buf_printf(&b, "%s%s", PB_SAY(zh, ": ", "："), a->note);
+    pb_buf_putc(&b, '\n');
+  }
   *out = b;
 }
 
 /* Writes the plain-text summary of a digest, to paste into a mail. */
-static int write_digest_text(const pb_plan *plan, const char *path, const pb_output_rules *rules) {
+static int write_digest_text(const pb_plan *plan, int zh, const char *path,
+                             const pb_output_rules *rules) {
   pb_buf b = PB_BUF_INIT;
-  digest_text(plan, &b);
+  digest_text(plan, zh, &b);
   int ok = pb_output_write(path, b.data ? b.data : "", b.len, rules) == 0;
   pb_buf_free(&b);
   return ok ? PB_OK : PB_EIO;
@@ -414,7 +427,8 @@ static int mail_digest(const pb_mail_options *mo, const pb_config *cfg, const pb
                        const pb_output_rules *rules) {
   pb_mail_input in = {0};
   pb_buf text = PB_BUF_INIT;
-  digest_text(plan, &text);
+  in.zh = cfg->lang && strncmp(cfg->lang, "zh", 2) == 0;
+  digest_text(plan, in.zh, &text);
   in.plan = plan;
   in.text = text.data ? text.data : "";
   in.pdf = pdf;
@@ -725,7 +739,8 @@ static int after_pdf(render *R, const pb_doc *doc) {
     size_t n = strlen(R->output);
     pb_buf_append(&tp, R->output, n > 4 && strcmp(R->output + n - 4, ".pdf") == 0 ? n - 4 : n);
     pb_buf_puts(&tp, ".txt");
-    int rc = write_digest_text(R->plan, tp.data, &R->rules);
+    int rc = write_digest_text(R->plan, R->cfg.lang && strncmp(R->cfg.lang, "zh", 2) == 0,
+                               tp.data, &R->rules);
     if (rc == PB_OK) pb_info("paperbook: wrote %s\n", tp.data);
     pb_buf_free(&tp);
     if (rc != PB_OK) return PB_EXIT_FINDINGS;

@@ -2251,7 +2251,7 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
                                                             : "Paper Reading Booklet");
   L.doc->author = pb_arena_strdup(L.arena, plan->author ? plan->author : plan->group);
   L.doc->subject =
-      pb_arena_printf(L.arena, "%zu papers%s%s", lib->nentries, plan->semester ? ", " : "",
+      pb_arena_printf(L.arena, "%zu papers%s%s", plan->npapers, plan->semester ? ", " : "",
                       plan->semester ? plan->semester : "");
 
   build_structure(&L);

@@ -79,6 +79,17 @@ static void select_cards(builder *B) {
   }
   P->include = inc;
   if (!P->selected) return;
+  if (o->mode == PB_PLAN_DIGEST) {
+    P->absences = pb_arena_alloc(B->a, (lib->nabsences + 1) * sizeof *P->absences);
+    for (size_t i = 0; i < lib->nabsences; i++) {
+      const pb_absence *a = &lib->absences[i];
+      if (!a->date || (o->since && strcmp(a->date, o->since) < 0) ||
+          (o->until && strcmp(a->date, o->until) > 0))
+        continue;
+      if (o->presenter && !(a->presenter && strcmp(a->presenter, o->presenter) == 0)) continue;
+      P->absences[P->nabsences++] = a;
+    }
+  }
   pb_buf wb = PB_BUF_INIT;
   if (o->mode == PB_PLAN_DIGEST)
     pb_buf_printf(&wb, "%s — %s", o->since ? o->since : "", o->until ? o->until : "today");
