@@ -333,6 +333,8 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
   pb_fetch_options fo = {0};
   fo.fetch = o->fetch;
   fo.cache_dir = fetch_dir;
+  /* a digest or handout counts the figures of its own cards (cli.c) */
+  fo.no_note = o->since_iso[0] || o->session_iso[0] || o->next;
   pb_fetch_figures(lib, &fo);
   free(fetch_dir);
   /* Bibliographic fields: the cards' links, bibliography files, then the
@@ -430,6 +432,14 @@ int pb_cli_parse_dates(cli_options *o, command cmd) {
   }
   if (cmd == CMD_HANDOUT && o->next && o->date) {
     pb_error(NULL, 0, "handout takes --date or --next, not both");
+    return -1;
+  }
+  if (o->today && !(cmd == CMD_HANDOUT && o->next)) {
+    pb_error(NULL, 0, "--today goes with handout --next (and a digest's windows)");
+    return -1;
+  }
+  if (o->today && parse_date(o->today, o->today_iso) != 0) {
+    pb_error(NULL, 0, "--today wants YYYY-MM-DD, not '%s'", o->today);
     return -1;
   }
   if (cmd == CMD_HANDOUT && o->next) return 0; /* the date comes from the minutes */

@@ -24,6 +24,7 @@ typedef struct {
   int print;
   int two_up;
   int next; /* handout: the next session of the minutes' rota */
+  const char *today; /* handout --next --today DATE */
   const char *cache_dir;
   const char *dump_layout;
   int appendix_slides;
@@ -33,7 +34,7 @@ typedef struct {
   const char **inputs;
   int ninputs;
   /* parsed dates (ISO, "" when not given) */
-  char since_iso[11], until_iso[11], session_iso[11];
+  char since_iso[11], until_iso[11], session_iso[11], today_iso[11];
 } cli_options;
 
 typedef enum { CMD_BUILD, CMD_DIGEST, CMD_HANDOUT, CMD_DUMP, CMD_CHECK } command;
