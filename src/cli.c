@@ -63,7 +63,8 @@ enum {
   OPT_ENRICH_INTERVAL,
   OPT_ENRICH_TIMEOUT,
   OPT_ENRICH_DEADLINE,
-  OPT_TODAY
+  OPT_TODAY,
+  OPT_WEEK
 };
 
 static const struct option build_long[] = {
@@ -96,6 +97,7 @@ static const struct option build_long[] = {
     {"two-up", no_argument, 0, OPT_TWO_UP},
     {"next", no_argument, 0, OPT_NEXT},
     {"today", required_argument, 0, OPT_TODAY},
+    {"week", no_argument, 0, OPT_WEEK},
     {"format", required_argument, 0, OPT_FORMAT},
     {"plan", no_argument, 0, OPT_PLAN},
     {"quiet", no_argument, 0, 'q'},
@@ -188,6 +190,8 @@ static const char handout_help[] =
     "      --next              the first session of the minutes from today on\n"
     "      --today DATE        what --next counts from (default: today, or\n"
     "                          SOURCE_DATE_EPOCH when set)\n"
+    "      --week              the check-in week (Monday to Sunday) of --date, or\n"
+    "                          with --next of today: its cards and who did not read\n"
     "      --two-up            two A5 pages on each landscape A4 (or Letter) sheet\n"
     "  -o, --output FILE.pdf   default build/handout-DATE.pdf\n"
     "      --paper a4|letter, --dpi N, --no-cache, --strict, -q, -h as for build\n";
@@ -308,6 +312,7 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
       break;
     case OPT_LAYOUT_REPORT: o->layout_report = 1; break;
     case OPT_TODAY: o->today = optarg; break;
+    case OPT_WEEK: o->week = 1; break;
     case OPT_TITLE: o->title = optarg; break;
     case OPT_PRINT: o->print = 1; break;
     case OPT_SINCE: o->since = optarg; break;
@@ -547,7 +552,7 @@ static int prepare(render *R) {
   R->lib = pb_cli_load_library(&R->o, &R->cfg, R->root);
   pb_progress_done();
   if (!R->lib) return PB_EXIT_USAGE;
-  if (R->cmd == CMD_HANDOUT && R->o.next && handout_next(R->lib, R->o.today_iso, R->o.session_iso) != 0)
+  if (R->cmd == CMD_HANDOUT && R->o.next && !R->o.week && handout_next(R->lib, R->o.today_iso, R->o.session_iso) != 0)
     return PB_EXIT_USAGE;
   if (R->lib->nentries == 0) {
     pb_error(R->root, 0,

@@ -3,6 +3,8 @@
  * plan's options from the command line and the config. */
 #include "cli_library.h"
 
+#include "sessions.h"
+
 #include "fonts.h"
 
 #include <dirent.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -441,6 +444,29 @@ int pb_cli_parse_dates(cli_options *o, command cmd) {
   if (o->today && parse_date(o->today, o->today_iso) != 0) {
     pb_error(NULL, 0, "--today wants YYYY-MM-DD, not '%s'", o->today);
     return -1;
+  }
+  if (cmd == CMD_HANDOUT && o->week) {
+    /* the Monday-Sunday week of --date, or of today with --next */
+    char day[11];
+    if (o->next) {
+      if (o->today_iso[0]) {
+        memcpy(day, o->today_iso, 11);
+      } else {
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        strftime(day, sizeof day, "%Y-%m-%d", &tm);
+      }
+    } else if (!o->date || parse_date(o->date, day) != 0) {
+      pb_error(NULL, 0, "handout --week needs --date YYYY-MM-DD or --next%s%s",
+               o->date ? ", not " : "", o->date ? o->date : "");
+      return -1;
+    }
+    long z = pb_date_days(day);
+    long monday = z - ((z % 7) + 7 + 3) % 7; /* 1970-01-01 was a Thursday */
+    pb_date_from_days(monday, o->since_iso);
+    pb_date_from_days(monday + 6, o->until_iso);
+    return 0;
   }
   if (cmd == CMD_HANDOUT && o->next) return 0; /* the date comes from the minutes */
   if ((cmd == CMD_HANDOUT || (o->date && cmd == CMD_DUMP)) &&

@@ -25,6 +25,7 @@ typedef struct {
   int two_up;
   int next; /* handout: the next session of the minutes' rota */
   const char *today; /* handout --next --today DATE */
+  int week;          /* handout --week: the check-in week of the date */
   const char *cache_dir;
   const char *dump_layout;
   int appendix_slides;

@@ -20,7 +20,9 @@ Usage: mail_weekly_test.py PAPERBOOK ARCHIVE.md WORKDIR
    the log has old warnings; a window holding a card with a warning (March
    2024, dates read as 2023) exits 1. An empty window exits 0 with and
    without --mail, 1 with --strict.
-5. handout --next --today DATE picks the first session on or after DATE.
+5. handout --next --today DATE picks the first session on or after DATE;
+   handout --week --date 2024-12-25 holds the cards of 2024-12-23..29 and
+   names who did not read that week.
 
 Exit 77 (skipped) when the archive or aiosmtpd is missing."""
 import asyncio
@@ -232,6 +234,19 @@ def main():
                        capture_output=True, text=True, timeout=300)
     check(p.returncode == 0 and "session of 2024-05-03" in p.stderr,
           f"handout --next --today 2024-05-01: the session of 2024-05-03 ({p.stderr[-200:]!r})")
+    # a check-in week's handout: the week's cards and who did not read
+    hw = os.path.join(WORK, "week.pdf")
+    p = run(["handout", "-q", "--week", "--date", "2024-12-25", "-o", hw, ARCHIVE])
+    check(p.returncode == 0, f"handout --week --date 2024-12-25: exit 0 ({p.stderr[-200:]!r})")
+    txt = re.sub(r"\s+", "", subprocess.run(["pdftotext", hw, "-"], capture_output=True,
+                                            text=True).stdout) if os.path.exists(hw) else ""
+    week = [e for e in dump["entries"] if e["date"] and "2024-12-23" <= e["date"] <= "2024-12-29"]
+    gone = [a["presenter"] for a in dump.get("absences", [])
+            if a.get("date") and "2024-12-23" <= a["date"] <= "2024-12-29"]
+    check(week and all(re.sub(r"\s+", "", e["title"])[:30] in txt for e in week),
+          f"week handout: all {len(week)} cards of 2024-12-23..29")
+    check(gone and "Notread" in txt and all(g in txt.split("Notread", 1)[1] for g in gone),
+          f"week handout: 'Not read' names {gone}")
     if failures:
         print(f"mail_weekly_test: {len(failures)} failure(s)")
         return 1
