@@ -552,7 +552,8 @@ static int prepare(render *R) {
   R->lib = pb_cli_load_library(&R->o, &R->cfg, R->root);
   pb_progress_done();
   if (!R->lib) return PB_EXIT_USAGE;
-  if (R->cmd == CMD_HANDOUT && R->o.next && !R->o.week && handout_next(R->lib, R->o.today_iso, R->o.session_iso) != 0)
+  if (R->cmd == CMD_HANDOUT && R->o.next && !R->o.week &&
+      handout_next(R->lib, R->o.today_iso, R->o.session_iso) != 0)
     return PB_EXIT_USAGE;
   if (R->lib->nentries == 0) {
     pb_error(R->root, 0,
@@ -800,8 +801,8 @@ static int after_pdf(render *R, const pb_doc *doc) {
     size_t n = strlen(R->output);
     pb_buf_append(&tp, R->output, n > 4 && strcmp(R->output + n - 4, ".pdf") == 0 ? n - 4 : n);
     pb_buf_puts(&tp, ".txt");
-    int rc = write_digest_text(R->plan, R->cfg.lang && strncmp(R->cfg.lang, "zh", 2) == 0,
-                               tp.data, &R->rules);
+    int rc = write_digest_text(R->plan, R->cfg.lang && strncmp(R->cfg.lang, "zh", 2) == 0, tp.data,
+                               &R->rules);
     if (rc == PB_OK) pb_info("paperbook: wrote %s\n", tp.data);
     pb_buf_free(&tp);
     if (rc != PB_OK) return PB_EXIT_FINDINGS;

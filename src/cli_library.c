@@ -3,8 +3,6 @@
  * plan's options from the command line and the config. */
 #include "cli_library.h"
 
-#include "sessions.h"
-
 #include "fonts.h"
 
 #include <dirent.h>
@@ -13,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "confine.h"
@@ -24,6 +22,7 @@
 #include "fetch.h"
 #include "links.h"
 #include "read.h"
+#include "sessions.h"
 #include "slides.h"
 
 int pb_cli_is_dir(const char *p) {

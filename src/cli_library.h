@@ -23,7 +23,7 @@ typedef struct {
   double enrich_interval, enrich_timeout, enrich_deadline; /* --enrich-*: seconds, 0 unset */
   int print;
   int two_up;
-  int next; /* handout: the next session of the minutes' rota */
+  int next;          /* handout: the next session of the minutes' rota */
   const char *today; /* handout --next --today DATE */
   int week;          /* handout --week: the check-in week of the date */
   const char *cache_dir;

@@ -2175,8 +2175,7 @@ static void handout_header(layout *L) {
       const pb_absence *a = P->absences[i];
       pb_buf_printf(&nr, "%s%s", i ? PB_SAY(L->opt->zh, "; ", "；") : "",
                     a->presenter ? a->presenter : "?");
-      if (a->note && *a->note)
-        pb_buf_printf(&nr, PB_SAY(L->opt->zh, " (%s)", "（%s）"), a->note);
+      if (a->note && *a->note) pb_buf_printf(&nr, PB_SAY(L->opt->zh, " (%s)", "（%s）"), a->note);
     }
     pb_span_in ns = span(pb_arena_strdup(L->arena, nr.data), PB_FAMILY_TEXT, 0, 9.5, BLACK);
     pb_buf_free(&nr);

@@ -253,8 +253,9 @@ int pb_mail_take_options(int *argc, char **argv, pb_mail_options *mo) {
 }
 
 int pb_mail_empty_window(const pb_mail_options *mo, const char *window) {
-  const char *what = !mo->wanted ? "nothing written" : mo->send ? "no message written or sent"
-                                                                : "no message written";
+  const char *what = !mo->wanted ? "nothing written"
+                     : mo->send  ? "no message written or sent"
+                                 : "no message written";
   if (mo->strict) {
     pb_error(NULL, 0, "no papers %s: %s (--strict)", window, what);
     return 1;

@@ -41,9 +41,9 @@ static size_t char_len(const unsigned char *s) {
 
 /* Does a sentence end after the character at s (length n)? */
 static int sentence_end(const char *s, size_t n) {
-  if (n == 3 && (memcmp(s, "\xE3\x80\x82", 3) == 0 ||  /* 。 */
-                 memcmp(s, "\xEF\xBC\x81", 3) == 0 ||  /* ！ */
-                 memcmp(s, "\xEF\xBC\x9F", 3) == 0))   /* ？ */
+  if (n == 3 && (memcmp(s, "\xE3\x80\x82", 3) == 0 || /* 。 */
+                 memcmp(s, "\xEF\xBC\x81", 3) == 0 || /* ！ */
+                 memcmp(s, "\xEF\xBC\x9F", 3) == 0))  /* ？ */
     return 1;
   return n == 1 && (*s == '.' || *s == '!' || *s == '?') && (s[1] == ' ' || s[1] == 0);
 }
@@ -276,7 +276,7 @@ char *pb_mail_html(const pb_mail_settings *ms, const pb_mail_input *in, const ch
   pb_buf_printf(&b, "<p style=\"margin:16px 0 0 0;font-size:12px;color:#777;\">%s",
                 PB_SAY(in->zh, "The cards are in the attached PDF.", "卡片全文见附件 PDF。"));
   if (web_url(ms->booklet_url)) {
-    pb_buf_puts(&b, PB_SAY(in->zh, " The whole booklet: ", " 完整手册：") );
+    pb_buf_puts(&b, PB_SAY(in->zh, " The whole booklet: ", " 完整手册："));
     pb_buf_puts(&b, "<a href=\"");
     esc(&b, ms->booklet_url);
     pb_buf_puts(&b, "\" style=\"color:#1a4f8b;\">");
