@@ -62,7 +62,9 @@ enum {
   OPT_ENRICH,
   OPT_ENRICH_INTERVAL,
   OPT_ENRICH_TIMEOUT,
-  OPT_ENRICH_DEADLINE
+  OPT_ENRICH_DEADLINE,
+  OPT_TODAY,
+  OPT_WEEK
 };
 
 static const struct option build_long[] = {
@@ -94,6 +96,8 @@ static const struct option build_long[] = {
     {"date", required_argument, 0, OPT_DATE},
     {"two-up", no_argument, 0, OPT_TWO_UP},
     {"next", no_argument, 0, OPT_NEXT},
+    {"today", required_argument, 0, OPT_TODAY},
+    {"week", no_argument, 0, OPT_WEEK},
     {"format", required_argument, 0, OPT_FORMAT},
     {"plan", no_argument, 0, OPT_PLAN},
     {"quiet", no_argument, 0, 'q'},
@@ -161,10 +165,15 @@ static const char digest_help[] =
     "      --until DATE        last day (default: no end)\n"
     "      --presenter NAME    only this presenter's papers\n"
     "      --category PATH     only this category (\"CV\" or \"CV/Facial ...\")\n"
-    "      --text              also write FILE.txt: titles, presenters, links\n"
+    "      --text              also write FILE.txt: titles, presenters, the\n"
+    "                          summaries' first sentences, links, who did not read\n"
     "  -o, --output FILE.pdf   default build/digest-SINCE.pdf\n"
     "      --dpi N             figure resolution (default 150)\n"
-    "      --paper a4|letter, --print, --no-cache, --strict, -q, -h as for build\n";
+    "      --paper a4|letter, --print, --no-cache, -q, -h as for build\n"
+    "      --strict            fail on warnings in the window's own cards (old\n"
+    "                          warnings elsewhere in the log do not count)\n"
+    "A window with no papers writes (and sends) nothing: exit 0 with a note, or\n"
+    "1 with --strict; with or without --mail.\n";
 
 static const char handout_help[] =
     "usage: paperbook handout --date DATE|--next [LIBRARY | FILE.md ...]\n"
@@ -179,6 +188,10 @@ static const char handout_help[] =
     "\n"
     "      --date DATE         the session (YYYY-MM-DD)\n"
     "      --next              the first session of the minutes from today on\n"
+    "      --today DATE        what --next counts from (default: today, or\n"
+    "                          SOURCE_DATE_EPOCH when set)\n"
+    "      --week              the check-in week (Monday to Sunday) of --date, or\n"
+    "                          with --next of today: its cards and who did not read\n"
     "      --two-up            two A5 pages on each landscape A4 (or Letter) sheet\n"
     "  -o, --output FILE.pdf   default build/handout-DATE.pdf\n"
     "      --paper a4|letter, --dpi N, --no-cache, --strict, -q, -h as for build\n";
@@ -298,6 +311,8 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
       }
       break;
     case OPT_LAYOUT_REPORT: o->layout_report = 1; break;
+    case OPT_TODAY: o->today = optarg; break;
+    case OPT_WEEK: o->week = 1; break;
     case OPT_TITLE: o->title = optarg; break;
     case OPT_PRINT: o->print = 1; break;
     case OPT_SINCE: o->since = optarg; break;
@@ -362,7 +377,7 @@ static char *root_from_output(const char *root, const char *output) {
 }
 
 /* The plain-text summary of a digest (--text, and the mail's text part). */
-static void digest_text(const pb_plan *plan, pb_buf *out) {
+static void digest_text(const pb_plan *plan, int zh, pb_buf *out) {
   pb_buf b = PB_BUF_INIT;
   pb_buf_printf(&b, "New papers %s\n\n", plan->selection ? plan->selection : "");
   for (size_t i = 0; i < plan->ncards; i++) {
@@ -379,6 +394,9 @@ static void digest_text(const pb_plan *plan, pb_buf *out) {
     if (e->presenter || e->date)
       pb_buf_printf(&b, "  %s%s%s\n", e->presenter ? e->presenter : "",
                     e->presenter && e->date ? ", " : "", e->date ? e->date : "");
+    char *lead = pb_mail_summary_lead(e, PB_MAIL_LEAD_CHARS);
+    if (*lead) pb_buf_printf(&b, "  %s\n", lead);
+    free(lead);
     /* The links written in the card (a deck matched by name is a file of
      * the library, which a mail cannot open), as the plan resolved them: a
      * web address, a file of the library by its path, and nothing of what
@@ -395,13 +413,23 @@ static void digest_text(const pb_plan *plan, pb_buf *out) {
     }
     pb_buf_putc(&b, '\n');
   }
+  /* who did not read in the window, with what they wrote */
+  if (plan->nabsences) pb_buf_printf(&b, "%s\n\n", PB_SAY(zh, "Not read", "未精读"));
+  for (size_t i = 0; i < plan->nabsences; i++) {
+    const pb_absence *a = plan->absences[i];
+    pb_buf_printf(&b, "- %s", a->presenter ? a->presenter : PB_SAY(zh, "(no name)", "（未署名）"));
+    if (a->date) pb_buf_printf(&b, ", %s", a->date);
+    if (a->note && *a->note) pb_buf_printf(&b, "%s%s", PB_SAY(zh, ": ", "："), a->note);
+    pb_buf_putc(&b, '\n');
+  }
   *out = b;
 }
 
 /* Writes the plain-text summary of a digest, to paste into a mail. */
-static int write_digest_text(const pb_plan *plan, const char *path, const pb_output_rules *rules) {
+static int write_digest_text(const pb_plan *plan, int zh, const char *path,
+                             const pb_output_rules *rules) {
   pb_buf b = PB_BUF_INIT;
-  digest_text(plan, &b);
+  digest_text(plan, zh, &b);
   int ok = pb_output_write(path, b.data ? b.data : "", b.len, rules) == 0;
   pb_buf_free(&b);
   return ok ? PB_OK : PB_EIO;
@@ -414,7 +442,8 @@ static int mail_digest(const pb_mail_options *mo, const pb_config *cfg, const pb
                        const pb_output_rules *rules) {
   pb_mail_input in = {0};
   pb_buf text = PB_BUF_INIT;
-  digest_text(plan, &text);
+  in.zh = cfg->lang && strncmp(cfg->lang, "zh", 2) == 0;
+  digest_text(plan, in.zh, &text);
   in.plan = plan;
   in.text = text.data ? text.data : "";
   in.pdf = pdf;
@@ -466,14 +495,41 @@ static char *output_path(const render *R) {
   return out;
 }
 
+/* A digest's or handout's --strict: only the warnings in its own cards
+ * count (the library is read with warnings recorded, not made errors). */
+static int window_strict(const render *R) {
+  return R->o.strict && (R->cmd == CMD_DIGEST || R->cmd == CMD_HANDOUT);
+}
+
+/* How many recorded warnings are at a line of a card the plan selected:
+ * a card's lines run from its first to the next card's of the same file. */
+static size_t window_warnings(const render *R) {
+  const pb_library *lib = R->lib;
+  size_t n = 0;
+  for (size_t i = 0; i < pb_diag_nrecorded(); i++) {
+    int line = 0;
+    const char *f = pb_diag_recorded(i, &line);
+    if (!f || line <= 0) continue;
+    const pb_entry *best = NULL;
+    for (size_t k = 0; k < lib->nentries; k++) {
+      const pb_entry *e = lib->entries[k];
+      if (e->file && strcmp(e->file, f) == 0 && e->line <= line && (!best || e->line > best->line))
+        best = e;
+    }
+    if (best && R->plan->include[best->index]) n++;
+  }
+  return n;
+}
+
 /* The session date for `handout --next`: the first session of the minutes
  * (held or planned) from today (SOURCE_DATE_EPOCH when set) on. */
-static int handout_next(const pb_library *lib, char session[11]) {
+static int handout_next(const pb_library *lib, const char *given_today, char session[11]) {
   time_t now = (time_t)creation_time();
   struct tm tm;
   char today[16];
   gmtime_r(&now, &tm);
   strftime(today, sizeof today, "%Y-%m-%d", &tm);
+  if (given_today && *given_today) snprintf(today, sizeof today, "%s", given_today);
   if (!lib->nsessions) {
     pb_error(lib->root, 0,
              "handout --next needs the minutes' rota (no minutes found; see `minutes:` in "
@@ -496,7 +552,8 @@ static int prepare(render *R) {
   R->lib = pb_cli_load_library(&R->o, &R->cfg, R->root);
   pb_progress_done();
   if (!R->lib) return PB_EXIT_USAGE;
-  if (R->cmd == CMD_HANDOUT && R->o.next && handout_next(R->lib, R->o.session_iso) != 0)
+  if (R->cmd == CMD_HANDOUT && R->o.next && !R->o.week &&
+      handout_next(R->lib, R->o.today_iso, R->o.session_iso) != 0)
     return PB_EXIT_USAGE;
   if (R->lib->nentries == 0) {
     pb_error(R->root, 0,
@@ -549,8 +606,27 @@ static int prepare(render *R) {
   }
   po.root_prefix = R->rel;
   R->plan = pb_plan_build(R->lib, &po);
-  if (R->plan->selected && R->plan->nincluded == 0 && R->mo.wanted) {
-    R->finished = 1; /* an empty window is no failure of a mailing */
+  if (window_strict(R)) {
+    /* --strict: the warnings about this window's cards count, not the old
+     * ones of the rest of the log; from here on every warning is about
+     * them (layout, figures, the mail) */
+    pb_diag_record(0);
+    size_t n = window_warnings(R);
+    pb_diag_set_strict(1);
+    if (n)
+      pb_error(NULL, 0, "--strict: %zu warning%s above in the cards %s", n, n == 1 ? "" : "s",
+               R->plan->selection ? R->plan->selection : "");
+  }
+  if (R->plan->selected && (R->cmd == CMD_DIGEST || R->cmd == CMD_HANDOUT)) {
+    /* the remote figures of this selection's cards, not of the library */
+    size_t remote = 0;
+    for (size_t i = 0; i < R->plan->ncards; i++)
+      for (size_t k = 0; k < R->plan->cards[i].nfigures; k++)
+        remote += R->plan->cards[i].figures[k].remote && !R->plan->cards[i].figures[k].ok;
+    pb_fetch_note_missing(remote);
+  }
+  if (R->plan->selected && R->plan->nincluded == 0 && R->cmd == CMD_DIGEST) {
+    R->finished = 1; /* an empty window is no failure of a digest or a mailing */
     return pb_mail_empty_window(&R->mo, R->plan->selection);
   }
   if (R->plan->selected && R->plan->nincluded == 0) {
@@ -737,7 +813,8 @@ static int after_pdf(render *R, const pb_doc *doc) {
     size_t n = strlen(R->output);
     pb_buf_append(&tp, R->output, n > 4 && strcmp(R->output + n - 4, ".pdf") == 0 ? n - 4 : n);
     pb_buf_puts(&tp, ".txt");
-    int rc = write_digest_text(R->plan, tp.data, &R->rules);
+    int rc = write_digest_text(R->plan, R->cfg.lang && strncmp(R->cfg.lang, "zh", 2) == 0, tp.data,
+                               &R->rules);
     if (rc == PB_OK) pb_info("paperbook: wrote %s\n", tp.data);
     pb_buf_free(&tp);
     if (rc != PB_OK) return PB_EXIT_FINDINGS;
@@ -788,7 +865,8 @@ static int cmd_render(int argc, char **argv, command cmd) {
     R.o.until = R.mo.until;
   }
   pb_diag_set_quiet(R.o.quiet);
-  pb_diag_set_strict(R.o.strict);
+  pb_diag_set_strict(R.o.strict && !window_strict(&R));
+  pb_diag_record(window_strict(&R));
   pb_progress_init(R.o.quiet ? 0 : isatty(2) ? 2 : 1);
   if (pb_cli_parse_dates(&R.o, cmd) != 0) return PB_EXIT_USAGE;
   R.tex = R.o.format && strcmp(R.o.format, "tex") == 0;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "confine.h"
@@ -21,6 +22,7 @@
 #include "fetch.h"
 #include "links.h"
 #include "read.h"
+#include "sessions.h"
 #include "slides.h"
 
 int pb_cli_is_dir(const char *p) {
@@ -333,6 +335,8 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
   pb_fetch_options fo = {0};
   fo.fetch = o->fetch;
   fo.cache_dir = fetch_dir;
+  /* a digest or handout counts the figures of its own cards (cli.c) */
+  fo.no_note = o->since_iso[0] || o->session_iso[0] || o->next;
   pb_fetch_figures(lib, &fo);
   free(fetch_dir);
   /* Bibliographic fields: the cards' links, bibliography files, then the
@@ -431,6 +435,37 @@ int pb_cli_parse_dates(cli_options *o, command cmd) {
   if (cmd == CMD_HANDOUT && o->next && o->date) {
     pb_error(NULL, 0, "handout takes --date or --next, not both");
     return -1;
+  }
+  if (o->today && !(cmd == CMD_HANDOUT && o->next)) {
+    pb_error(NULL, 0, "--today goes with handout --next (and a digest's windows)");
+    return -1;
+  }
+  if (o->today && parse_date(o->today, o->today_iso) != 0) {
+    pb_error(NULL, 0, "--today wants YYYY-MM-DD, not '%s'", o->today);
+    return -1;
+  }
+  if (cmd == CMD_HANDOUT && o->week) {
+    /* the Monday-Sunday week of --date, or of today with --next */
+    char day[11];
+    if (o->next) {
+      if (o->today_iso[0]) {
+        memcpy(day, o->today_iso, 11);
+      } else {
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        strftime(day, sizeof day, "%Y-%m-%d", &tm);
+      }
+    } else if (!o->date || parse_date(o->date, day) != 0) {
+      pb_error(NULL, 0, "handout --week needs --date YYYY-MM-DD or --next%s%s",
+               o->date ? ", not " : "", o->date ? o->date : "");
+      return -1;
+    }
+    long z = pb_date_days(day);
+    long monday = z - ((z % 7) + 7 + 3) % 7; /* 1970-01-01 was a Thursday */
+    pb_date_from_days(monday, o->since_iso);
+    pb_date_from_days(monday + 6, o->until_iso);
+    return 0;
   }
   if (cmd == CMD_HANDOUT && o->next) return 0; /* the date comes from the minutes */
   if ((cmd == CMD_HANDOUT || (o->date && cmd == CMD_DUMP)) &&

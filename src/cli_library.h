@@ -23,7 +23,9 @@ typedef struct {
   double enrich_interval, enrich_timeout, enrich_deadline; /* --enrich-*: seconds, 0 unset */
   int print;
   int two_up;
-  int next; /* handout: the next session of the minutes' rota */
+  int next;          /* handout: the next session of the minutes' rota */
+  const char *today; /* handout --next --today DATE */
+  int week;          /* handout --week: the check-in week of the date */
   const char *cache_dir;
   const char *dump_layout;
   int appendix_slides;
@@ -33,7 +35,7 @@ typedef struct {
   const char **inputs;
   int ninputs;
   /* parsed dates (ISO, "" when not given) */
-  char since_iso[11], until_iso[11], session_iso[11];
+  char since_iso[11], until_iso[11], session_iso[11], today_iso[11];
 } cli_options;
 
 typedef enum { CMD_BUILD, CMD_DIGEST, CMD_HANDOUT, CMD_DUMP, CMD_CHECK } command;

@@ -32,6 +32,12 @@ void pb_ctx_free(pb_ctx *ctx) {
   }
   for (int i = c->n_cleanups - 1; i >= 0; i--) c->cleanup[i]();
   c->n_cleanups = 0;
+  for (size_t i = 0; i < c->diag.nrec; i++) free(c->diag.rec_file[i]);
+  free(c->diag.rec_file);
+  free(c->diag.rec_line);
+  c->diag.rec_file = NULL;
+  c->diag.rec_line = NULL;
+  c->diag.nrec = c->diag.caprec = 0;
   if (!ctx) return;
   if (current == ctx) current = &default_ctx;
   pthread_mutex_destroy(&ctx->diag.lock);

@@ -30,6 +30,11 @@ typedef struct {
   FILE *out; /* NULL: stderr */
   int quiet, strict, color, muted;
   int errors, warnings;
+  /* pb_diag_record: where each warning was (malloc'd file names) */
+  int record;
+  char **rec_file;
+  int *rec_line;
+  size_t nrec, caprec;
   pthread_mutex_t lock;
 } pb_diag_state;
 

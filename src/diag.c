@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "context.h"
 
@@ -13,6 +15,28 @@ void pb_diag_set_quiet(int quiet) { D.quiet = quiet; }
 void pb_diag_mute(int mute) { D.muted = mute; }
 void pb_diag_set_strict(int strict) { D.strict = strict; }
 void pb_diag_set_color(int color) { D.color = color; }
+void pb_diag_record(int record) { D.record = record; }
+size_t pb_diag_nrecorded(void) { return D.nrec; }
+const char *pb_diag_recorded(size_t i, int *line) {
+  if (i >= D.nrec) return NULL;
+  *line = D.rec_line[i];
+  return D.rec_file[i];
+}
+
+/* Keeps where a warning was (called with the lock held). */
+static void record(pb_diag_state *d, const char *file, int line) {
+  if (d->nrec == d->caprec) {
+    size_t cap = d->caprec ? d->caprec * 2 : 32;
+    char **f = realloc(d->rec_file, cap * sizeof *f);
+    if (f) d->rec_file = f;
+    int *l = realloc(d->rec_line, cap * sizeof *l);
+    if (l) d->rec_line = l;
+    if (!f || !l) return;
+    d->caprec = cap;
+  }
+  d->rec_file[d->nrec] = file ? strdup(file) : NULL;
+  d->rec_line[d->nrec++] = line;
+}
 int pb_diag_errors(void) { return D.errors; }
 int pb_diag_warnings(void) { return D.warnings; }
 void pb_diag_reset(void) { D.errors = D.warnings = 0; }
@@ -28,6 +52,7 @@ void pb_diagv(pb_diag_level level, const char *file, int line, int col, const ch
   pthread_mutex_lock(&d->lock);
   if (level == PB_DIAG_ERROR) d->errors++;
   if (level == PB_DIAG_WARNING) d->warnings++;
+  if (level == PB_DIAG_WARNING && d->record) record(d, file, line);
   /* Errors are printed even when quiet: a silent failure helps no one. */
   if (!d->quiet || level == PB_DIAG_ERROR) {
     fputs(file ? file : "paperbook", out);

@@ -32,6 +32,14 @@ void pb_diag_set_quiet(int quiet);
 void pb_diag_mute(int mute);
 /* With strict set, every warning is counted as an error. */
 void pb_diag_set_strict(int strict);
+/* While record is set, the file and line of every warning printed or
+ * counted are kept (file NULL, line 0 when unknown), for a command that
+ * decides afterwards which of them concern it (a digest's --strict counts
+ * only those in its window's cards). pb_diag_recorded gives the i-th;
+ * pb_diag_nrecorded how many there are. */
+void pb_diag_record(int record);
+size_t pb_diag_nrecorded(void);
+const char *pb_diag_recorded(size_t i, int *line);
 /* Colour when writing to a terminal and NO_COLOR is unset. */
 void pb_diag_set_color(int color);
 

@@ -397,6 +397,16 @@ static int by_url(const void *a, const void *b) {
   return c ? c : (*x > *y) - (*x < *y);
 }
 
+void pb_fetch_note_missing(size_t missing) {
+  if (missing > 0)
+    pb_note(NULL, 0,
+            "%zu remote figure%s not embedded; use --fetch to download %s (until then each "
+            "prints as a framed note with a QR code to the figure; --fetch saves %s once under "
+            "the cache's fetch/ directory and prints the figure%s, offline afterwards)",
+            missing, missing == 1 ? "" : "s", missing == 1 ? "it" : "them",
+            missing == 1 ? "it" : "them", missing == 1 ? "" : "s");
+}
+
 int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt) {
   pb_fetch_options none = {0};
   if (!opt) opt = &none;
@@ -492,13 +502,7 @@ int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt) {
       missing++;
     }
   }
-  if (missing > 0)
-    pb_note(NULL, 0,
-            "%zu remote figure%s not embedded; use --fetch to download %s (until then each "
-            "prints as a framed note with a QR code to the figure; --fetch saves %s once under "
-            "the cache's fetch/ directory and prints the figure%s, offline afterwards)",
-            missing, missing == 1 ? "" : "s", missing == 1 ? "it" : "them",
-            missing == 1 ? "it" : "them", missing == 1 ? "" : "s");
+  if (!opt->no_note) pb_fetch_note_missing(missing);
 
   for (size_t i = 0; i < njobs; i++) {
     free(jobs[i].get_url);

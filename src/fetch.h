@@ -23,7 +23,12 @@ typedef struct {
   long timeout;          /* seconds; 0: $PB_FETCH_TIMEOUT, else PB_FETCH_TIMEOUT */
   size_t max_bytes;      /* 0: $PB_FETCH_MAX_BYTES, else PB_FETCH_MAX_BYTES */
   int jobs;              /* parallel downloads; 0: PB_FETCH_JOBS */
+  int no_note;           /* no note about figures left remote: the caller counts
+                            those of its selection (pb_fetch_note_missing) */
 } pb_fetch_options;
+
+/* The note that n remote figures are not embedded (nothing when n is 0). */
+void pb_fetch_note_missing(size_t n);
 
 /* Gives every figure of lib that has a url and no path (http, https, or a
  * bare "www." address, asked for as https) the path of its cached copy, an

@@ -2198,7 +2198,8 @@ static void running_heads(layout *L) {
 
 static void handout_header(layout *L) {
   const pb_plan *P = L->plan;
-  const char *date = P->session_date;
+  /* a session's date, or a check-in week's dates */
+  const char *date = P->session_date ? P->session_date : P->selection;
   L->running = date ? pb_arena_printf(L->arena, "Reading session %s", date) : "Reading session";
   new_page(L);
   pb_span_in s = span(L->title, PB_FAMILY_SANS, PB_STYLE_BOLD, 18, BLACK);
@@ -2221,6 +2222,21 @@ static void handout_header(layout *L) {
   rule->color = BLACK;
   rule->line_width = 1;
   L->y -= 14;
+  if (P->nabsences) {
+    /* a check-in week: who did not read, with what they wrote */
+    pb_buf nr = PB_BUF_INIT;
+    pb_buf_puts(&nr, PB_SAY(L->opt->zh, "Not read: ", "未精读："));
+    for (size_t i = 0; i < P->nabsences; i++) {
+      const pb_absence *a = P->absences[i];
+      pb_buf_printf(&nr, "%s%s", i ? PB_SAY(L->opt->zh, "; ", "；") : "",
+                    a->presenter ? a->presenter : "?");
+      if (a->note && *a->note) pb_buf_printf(&nr, PB_SAY(L->opt->zh, " (%s)", "（%s）"), a->note);
+    }
+    pb_span_in ns = span(pb_arena_strdup(L->arena, nr.data), PB_FAMILY_TEXT, 0, 9.5, BLACK);
+    pb_buf_free(&nr);
+    if (set_para(L, &ns, 1, L->width, 0, &p, NULL, 0) == PB_OK) flow_para(L, &p, L->left, 13.5);
+    L->y -= 8;
+  }
   if (P->session) {
     pb_sheet sh = sheet_of(L);
     pb_layout_session_brief(&sh, P->lib, P->session);
@@ -2306,7 +2322,7 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
                                                             : "Paper Reading Booklet");
   L.doc->author = pb_arena_strdup(L.arena, plan->author ? plan->author : plan->group);
   L.doc->subject =
-      pb_arena_printf(L.arena, "%zu papers%s%s", lib->nentries, plan->semester ? ", " : "",
+      pb_arena_printf(L.arena, "%zu papers%s%s", plan->npapers, plan->semester ? ", " : "",
                       plan->semester ? plan->semester : "");
 
   build_structure(&L);

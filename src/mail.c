@@ -34,8 +34,7 @@ const char pb_mail_help[] =
     "      --last-week         the window is last Monday-Sunday week\n"
     "      --last-month        the window is last calendar month\n"
     "      --days N            the window is the N days up to today\n"
-    "      --today DATE        what the windows count from (default: today)\n"
-    "An empty window writes and sends nothing (exit 0 with a note; 1 with --strict).\n";
+    "      --today DATE        what the windows count from (default: today)\n";
 
 /* ---- dates ---------------------------------------------------------- */
 
@@ -254,11 +253,14 @@ int pb_mail_take_options(int *argc, char **argv, pb_mail_options *mo) {
 }
 
 int pb_mail_empty_window(const pb_mail_options *mo, const char *window) {
+  const char *what = !mo->wanted ? "nothing written"
+                     : mo->send  ? "no message written or sent"
+                                 : "no message written";
   if (mo->strict) {
-    pb_error(NULL, 0, "no papers %s: no message written or sent (--strict)", window);
+    pb_error(NULL, 0, "no papers %s: %s (--strict)", window, what);
     return 1;
   }
-  pb_note(NULL, 0, "no papers %s: no message written or sent", window);
+  pb_note(NULL, 0, "no papers %s: %s", window, what);
   return 0;
 }
 

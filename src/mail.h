@@ -18,6 +18,8 @@
 #include "plan.h"
 
 #define PB_MAIL_MAX_ADDRS 64
+/* Characters of a summary's opening in the mail's text and HTML parts. */
+#define PB_MAIL_LEAD_CHARS 200
 
 typedef struct {
   const char *eml;  /* --mail FILE.eml, NULL if not given */
@@ -58,11 +60,20 @@ typedef struct {
   const char *pdf;     /* the digest PDF just written */
   const char *since;   /* ISO dates of the window; until may be "" */
   const char *until;
+  int zh;            /* lang: zh: the apparatus (headings, labels) in Chinese */
   long long created; /* Date: header (seconds since the epoch) */
   /* where the .eml (beside the PDF unless --mail names it) and
    * mail-sent.log may be written (output.h) */
   const pb_output_rules *rules;
 } pb_mail_input;
+
+/* The opening of a card's summary for the mail: its plain text (code
+ * blocks left out, white space made single spaces), whole sentences (a
+ * sentence ends at 。！？ or at . ! ? before a space) as many as fit in
+ * max_chars characters; a first sentence longer than that is cut at a
+ * space (or between characters in Chinese) and ends with "…". malloc'd;
+ * "" when the card has no summary. */
+char *pb_mail_summary_lead(const pb_entry *e, size_t max_chars);
 
 /* Builds the message and writes it to mo->eml (or beside the PDF, .eml),
  * atomically; sends it when mo->send. Settings not given as options come
@@ -96,7 +107,7 @@ void pb_mail_settings_free(pb_mail_settings *ms);
 int pb_mail_build(pb_mail_settings *ms, const pb_mail_input *in, pb_buf *out, char *msgid,
                   size_t msgidlen);
 
-/* The HTML body: an inline-styled list; thumbnails appended to thumbs as
+/* The HTML body: an inline-styled list; figures appended to thumbs as
  * (cid, JPEG bytes) pairs, for multipart/related. */
 typedef struct {
   char cid[96];

@@ -11,11 +11,11 @@
 #include "images.h"
 #include "mail.h"
 
-/* Thumbnails: at most this many pixels (shown at half size, sharp on
- * high-density screens) and this JPEG quality. */
-#define THUMB_W 240
-#define THUMB_H 180
-#define THUMB_QUALITY 75
+/* Figures: at most this many pixels, shown at that size (a mail column is
+ * about 600 pixels wide), and this JPEG quality. */
+#define THUMB_W 480
+#define THUMB_H 360
+#define THUMB_QUALITY 78
 #define MAX_FIGURE_BYTES ((size_t)64 << 20)
 
 static void esc(pb_buf *b, const char *s) {
@@ -29,6 +29,76 @@ static void esc(pb_buf *b, const char *s) {
     default: pb_buf_putc(b, *s);
     }
   }
+}
+
+/* Bytes of the UTF-8 character at s (1 for a stray byte). */
+static size_t char_len(const unsigned char *s) {
+  size_t n = *s < 0x80 ? 1 : *s >> 5 == 6 ? 2 : *s >> 4 == 14 ? 3 : *s >> 3 == 30 ? 4 : 1;
+  for (size_t i = 1; i < n; i++)
+    if ((s[i] & 0xC0) != 0x80) return 1;
+  return n;
+}
+
+/* Does a sentence end after the character at s (length n)? */
+static int sentence_end(const char *s, size_t n) {
+  if (n == 3 && (memcmp(s, "\xE3\x80\x82", 3) == 0 || /* 。 */
+                 memcmp(s, "\xEF\xBC\x81", 3) == 0 || /* ！ */
+                 memcmp(s, "\xEF\xBC\x9F", 3) == 0))  /* ？ */
+    return 1;
+  return n == 1 && (*s == '.' || *s == '!' || *s == '?') && (s[1] == ' ' || s[1] == 0);
+}
+
+char *pb_mail_summary_lead(const pb_entry *e, size_t max_chars) {
+  pb_buf t = PB_BUF_INIT;
+  for (size_t i = 0; i < e->summary.n; i++) {
+    const pb_block *bl = &e->summary.blocks[i];
+    if (bl->kind == PB_BLOCK_CODE) continue;
+    if (t.len) pb_buf_putc(&t, ' ');
+    for (size_t j = 0; j < bl->nspans; j++) pb_buf_puts(&t, bl->spans[j].text);
+  }
+  /* white space made single spaces, none at the ends */
+  pb_buf w = PB_BUF_INIT;
+  for (size_t i = 0; i < t.len; i++) {
+    char c = t.data[i];
+    int space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (space && (w.len == 0 || w.data[w.len - 1] == ' ')) continue;
+    pb_buf_putc(&w, space ? ' ' : c);
+  }
+  while (w.len && w.data[w.len - 1] == ' ') w.len--;
+  pb_buf_free(&t);
+  if (!w.len) {
+    pb_buf_free(&w);
+    return pb_xstrdup("");
+  }
+  pb_buf_putc(&w, 0);
+  w.len--;
+  /* whole sentences while they fit; else the first, cut */
+  size_t chars = 0, cut = 0, last_space = 0, last_space_chars = 0, at_max = 0;
+  for (size_t i = 0; i < w.len;) {
+    size_t n = char_len((const unsigned char *)w.data + i);
+    if (chars == max_chars - 1) at_max = i;
+    if (w.data[i] == ' ') {
+      last_space = i;
+      last_space_chars = chars;
+    }
+    chars++;
+    i += n;
+    if (chars > max_chars) break;
+    if (sentence_end(w.data + i - n, n) || i == w.len) cut = i;
+  }
+  pb_buf out = PB_BUF_INIT;
+  if (cut) {
+    pb_buf_append(&out, w.data, cut);
+  } else {
+    /* one long sentence: at the last space in its second half, else at
+     * max_chars - 1 characters */
+    size_t end = last_space && last_space_chars > max_chars / 2 ? last_space : at_max;
+    while (end && (w.data[end - 1] == ' ' || w.data[end - 1] == ',')) end--;
+    pb_buf_append(&out, w.data, end);
+    pb_buf_puts(&out, "\xE2\x80\xA6"); /* … */
+  }
+  pb_buf_free(&w);
+  return pb_buf_detach(&out);
 }
 
 /* Only web links become anchors: a mailed javascript: or file: URL would
@@ -83,7 +153,8 @@ static const char *thumbnail(const pb_plan_card *c, const char *domain, pb_mail_
   return t->cid;
 }
 
-/* One paper: a table row with the text and, when there is one, the figure. */
+/* One paper: a table row with the text, the summary's opening and, when
+ * there is one, the figure below them. */
 static void entry_row(pb_buf *b, const pb_plan_card *c, const char *domain, pb_mail_thumb **thumbs,
                       size_t *n) {
   const pb_entry *e = c->entry;
@@ -132,19 +203,23 @@ static void entry_row(pb_buf *b, const pb_plan_card *c, const char *domain, pb_m
     pb_buf_puts(b, "</a>");
   }
   if (!first) pb_buf_puts(b, "</div>");
-  pb_buf_puts(b, "</td>");
+  char *lead = pb_mail_summary_lead(e, PB_MAIL_LEAD_CHARS);
+  if (*lead) {
+    pb_buf_puts(b, "<p style=\"font-size:14px;line-height:1.5;color:#333;margin:6px 0 0 0;\">");
+    esc(b, lead);
+    pb_buf_puts(b, "</p>");
+  }
+  free(lead);
   const char *cid = thumbnail(c, domain, thumbs, n);
   if (cid) {
     const pb_mail_thumb *t = &(*thumbs)[*n - 1];
     pb_buf_printf(b,
-                  "<td style=\"width:132px;padding:12px 0 12px 12px;border-top:1px solid #e6e6e0;"
-                  "vertical-align:top;text-align:right;\"><img src=\"cid:%s\" width=\"%d\" "
-                  "height=\"%d\" alt=\"\" style=\"display:block;margin-left:auto;border:1px solid "
-                  "#ddd;\"/></td>",
-                  cid, (t->w + 1) / 2, (t->h + 1) / 2);
-  } else {
-    pb_buf_puts(b, "<td style=\"border-top:1px solid #e6e6e0;\"></td>");
+                  "<img src=\"cid:%s\" width=\"%d\" height=\"%d\" alt=\"\" "
+                  "style=\"display:block;max-width:100%%;height:auto;margin-top:8px;"
+                  "border:1px solid #ddd;\"/>",
+                  cid, t->w, t->h);
   }
+  pb_buf_puts(b, "</td>");
   pb_buf_puts(b, "</tr>\n");
 }
 
@@ -166,15 +241,43 @@ char *pb_mail_html(const pb_mail_settings *ms, const pb_mail_input *in, const ch
   esc(&b, in->since);
   pb_buf_puts(&b, " — ");
   esc(&b, in->until[0] ? in->until : "today");
-  pb_buf_printf(&b, " · %zu paper%s</p>\n", in->plan->ncards, in->plan->ncards == 1 ? "" : "s");
+  if (in->zh)
+    pb_buf_printf(&b, " · 论文 %zu 篇</p>\n", in->plan->ncards);
+  else
+    pb_buf_printf(&b, " · %zu paper%s</p>\n", in->plan->ncards, in->plan->ncards == 1 ? "" : "s");
   pb_buf_puts(&b, "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" "
                   "style=\"width:100%;border-collapse:collapse;\">\n");
   for (size_t i = 0; i < in->plan->ncards; i++)
     entry_row(&b, &in->plan->cards[i], cid_domain, thumbs, nthumbs);
-  pb_buf_puts(&b, "</table>\n<p style=\"margin:16px 0 0 0;font-size:12px;color:#777;\">"
-                  "The cards are in the attached PDF.");
+  pb_buf_puts(&b, "</table>\n");
+  const pb_plan *P = in->plan;
+  if (P->nabsences) {
+    pb_buf_printf(&b,
+                  "<h2 style=\"font-size:16px;margin:16px 0 4px 0;\">%s</h2>\n"
+                  "<ul style=\"margin:0;padding-left:20px;font-size:14px;line-height:1.5;\">\n",
+                  PB_SAY(in->zh, "Not read", "未精读"));
+    for (size_t i = 0; i < P->nabsences; i++) {
+      const pb_absence *a = P->absences[i];
+      pb_buf_puts(&b, "<li><b>");
+      esc(&b, a->presenter ? a->presenter : PB_SAY(in->zh, "(no name)", "（未署名）"));
+      pb_buf_puts(&b, "</b>");
+      if (a->date) {
+        pb_buf_puts(&b, " · ");
+        esc(&b, a->date);
+      }
+      if (a->note && *a->note) {
+        pb_buf_puts(&b, PB_SAY(in->zh, ": ", "："));
+        esc(&b, a->note);
+      }
+      pb_buf_puts(&b, "</li>\n");
+    }
+    pb_buf_puts(&b, "</ul>\n");
+  }
+  pb_buf_printf(&b, "<p style=\"margin:16px 0 0 0;font-size:12px;color:#777;\">%s",
+                PB_SAY(in->zh, "The cards are in the attached PDF.", "卡片全文见附件 PDF。"));
   if (web_url(ms->booklet_url)) {
-    pb_buf_puts(&b, " The whole booklet: <a href=\"");
+    pb_buf_puts(&b, PB_SAY(in->zh, " The whole booklet: ", " 完整手册："));
+    pb_buf_puts(&b, "<a href=\"");
     esc(&b, ms->booklet_url);
     pb_buf_puts(&b, "\" style=\"color:#1a4f8b;\">");
     esc(&b, ms->booklet_url);

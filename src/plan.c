@@ -58,6 +58,11 @@ static int selected_entry(const pb_library *lib, const pb_plan_options *o, const
     return 0;
   /* a handout: the session's cards, and with the minutes the latest
    * readings of the session's presenters */
+  /* a check-in week's handout: the cards dated in the week */
+  if (o->mode == PB_PLAN_HANDOUT && !o->session_date && o->since && o->until)
+    return e->date && strcmp(e->date, o->since) >= 0 && strcmp(e->date, o->until) <= 0 &&
+           (!o->presenter || (e->presenter && strcmp(e->presenter, o->presenter) == 0)) &&
+           (!o->category || category_matches(e, o->category));
   if (o->mode == PB_PLAN_HANDOUT &&
       !(e->date && o->session_date && !strcmp(e->date, o->session_date)) &&
       !pb_session_latest_reading(lib, e, o->session_date))
@@ -79,9 +84,23 @@ static void select_cards(builder *B) {
   }
   P->include = inc;
   if (!P->selected) return;
+  int week = o->mode == PB_PLAN_HANDOUT && !o->session_date && o->since && o->until;
+  if (o->mode == PB_PLAN_DIGEST || week) {
+    P->absences = pb_arena_alloc(B->a, (lib->nabsences + 1) * sizeof *P->absences);
+    for (size_t i = 0; i < lib->nabsences; i++) {
+      const pb_absence *a = &lib->absences[i];
+      if (!a->date || (o->since && strcmp(a->date, o->since) < 0) ||
+          (o->until && strcmp(a->date, o->until) > 0))
+        continue;
+      if (o->presenter && !(a->presenter && strcmp(a->presenter, o->presenter) == 0)) continue;
+      P->absences[P->nabsences++] = a;
+    }
+  }
   pb_buf wb = PB_BUF_INIT;
   if (o->mode == PB_PLAN_DIGEST)
     pb_buf_printf(&wb, "%s — %s", o->since ? o->since : "", o->until ? o->until : "today");
+  else if (week)
+    pb_buf_printf(&wb, "%s — %s", o->since, o->until);
   else if (o->mode == PB_PLAN_HANDOUT)
     pb_buf_printf(&wb, "on %s", o->session_date ? o->session_date : "");
   else

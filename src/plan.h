@@ -170,6 +170,11 @@ typedef struct {
   const char *selection;     /* "2024-12-01 — today, presenter X", NULL if none */
   const char *session_date;  /* handout: the session's date, else NULL */
   const pb_session *session; /* handout: that session in the minutes, else NULL */
+  /* A digest or a check-in week's handout: the weeks not read ("未精读")
+   * whose date is in its window (and of its presenter, when one is asked
+   * for), in library order. */
+  const pb_absence **absences;
+  size_t nabsences;
   /* Front matter. */
   const char *title; /* never NULL: the mode's default when none was given */
   int title_given;   /* a title was given (a digest's or handout's default counts) */

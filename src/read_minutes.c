@@ -947,6 +947,46 @@ static void collect_names(minutes_ctx *c) {
   }
 }
 
+/* Is every presenter of a among b's? */
+static int presenters_within(const pb_session *a, const pb_session *b) {
+  for (size_t i = 0; i < a->npresenters; i++) {
+    size_t k = 0;
+    while (k < b->npresenters && strcmp(a->presenters[i], b->presenters[k]) != 0) k++;
+    if (k == b->npresenters) return 0;
+  }
+  return 1;
+}
+
+static void join_presenters(pb_buf *b, const pb_session *s) {
+  for (size_t i = 0; i < s->npresenters; i++)
+    pb_buf_printf(b, "%s%s", i ? ", " : "", s->presenters[i]);
+  if (!s->npresenters) pb_buf_puts(b, "nobody");
+}
+
+/* The rota (planned sessions) against the sessions held, among
+ * sessions[from..]: a planned date that was held with other presenters is
+ * a warning at the rota's line naming the held session's line. */
+static void check_rota(const pb_library *lib, size_t from) {
+  for (size_t i = from; i < lib->nsessions; i++) {
+    const pb_session *p = &lib->sessions[i];
+    if (!p->planned || !p->date) continue;
+    for (size_t k = from; k < lib->nsessions; k++) {
+      const pb_session *h = &lib->sessions[k];
+      if (h->planned || !h->date || strcmp(h->date, p->date) != 0) continue;
+      if (presenters_within(p, h) && presenters_within(h, p)) continue;
+      pb_buf pw = PB_BUF_INIT, hw = PB_BUF_INIT;
+      join_presenters(&pw, p);
+      join_presenters(&hw, h);
+      pb_warn(p->file, p->line,
+              "the rota plans %s on %s, but the session held that day (%s:%d) had %s; "
+              "one of the two lines is out of date",
+              pw.data, p->date, h->file, h->line, hw.data);
+      pb_buf_free(&pw);
+      pb_buf_free(&hw);
+    }
+  }
+}
+
 int pb_read_minutes(pb_library *lib, const char *path, const pb_read_options *opt) {
   pb_read_source src;
   int rc = pb_read_source_load(lib, path, &src);
@@ -962,6 +1002,7 @@ int pb_read_minutes(pb_library *lib, const char *path, const pb_read_options *op
   collect_names(c);
   for (size_t i = 0; i < src.nlines; i++) read_line(c, i);
   if (lib->nsessions == before) pb_warn(src.file, 0, "no session found in these minutes");
+  check_rota(lib, before);
   free(c);
   pb_read_source_free(&src);
   return PB_OK;

@@ -21,3 +21,10 @@ add_test(NAME mail-safety
   COMMAND ${PB_SYSTEM_PYTHON3} ${PB_TESTS}/mail/mail_safety_test.py ${PB_BIN} ${PB_ROOT}
           ${CMAKE_BINARY_DIR}/mail-safety)
 set_tests_properties(mail-smtp mail-corpus mail-safety PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
+# The weekly mail (issue 24, items 5-7): summaries, visible figures as cid:
+# parts, who did not read, the PDF's paper count, --strict and empty windows,
+# handout --next --today; sent to aiosmtpd, rendered in Chromium.
+add_test(NAME mail-weekly
+  COMMAND ${PB_SYSTEM_PYTHON3} ${PB_TESTS}/mail/mail_weekly_test.py ${PB_BIN}
+          ${PB_CORPUS}/Archived/2024论文精读归档.md ${CMAKE_BINARY_DIR}/mail-weekly)
+set_tests_properties(mail-weekly PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)

@@ -11,3 +11,7 @@ if(Python3_FOUND)
     set_tests_properties(sessions_${t} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS sessions)
   endforeach()
 endif()
+# The rota contradicting a held session: a warning naming both lines.
+add_test(NAME sessions_rota
+  COMMAND sh ${PB_TESTS}/sessions/rota.sh ${PB_BIN} ${PB_TESTS}/sessions/rota
+          ${CMAKE_BINARY_DIR}/sessions-rota)

@@ -27,8 +27,13 @@ case "$what" in
     ;;
   digest-empty)
     rm -f "$out/empty.pdf"
-    if "$pb" digest -q --since 2030-01-01 "$archive" -o "$out/empty.pdf" 2> "$out/empty.log"; then
-      echo "FAIL: an empty window succeeded"; exit 1
+    # as `digest --help` says: nothing written, exit 0 with a note (1 with --strict)
+    if ! "$pb" digest --since 2030-01-01 "$archive" -o "$out/empty.pdf" 2> "$out/empty.log"; then
+      echo "FAIL: an empty window without --strict failed"; cat "$out/empty.log"; exit 1
+    fi
+    grep -q "note: no papers" "$out/empty.log" || { cat "$out/empty.log"; exit 1; }
+    if "$pb" digest -q --strict --since 2030-01-01 "$archive" -o "$out/empty.pdf" 2> "$out/empty.log"; then
+      echo "FAIL: an empty window with --strict succeeded"; exit 1
     fi
     grep -q "no papers" "$out/empty.log" || { cat "$out/empty.log"; exit 1; }
     [ ! -e "$out/empty.pdf" ] || { echo "FAIL: an empty window wrote a PDF"; exit 1; }
