@@ -225,7 +225,7 @@ def main():
             check(warned(err, url, what), f"warning for {f} with file:line, URL and '{what}'")
         flat = text("first.pdf")
         host = base.split("://", 1)[1]
-        check(flat.count(f"Thisfigureisonline({host})") >= len(bad),
+        check(flat.count(f"Figureonlineat{host}") >= len(bad),
               f"a note for each figure not fetched names its host {host}")
         data = sorted(os.listdir(os.path.join(cache, "data"))) if os.path.isdir(os.path.join(cache, "data")) else []
         index = sorted(os.listdir(os.path.join(cache, "url"))) if os.path.isdir(os.path.join(cache, "url")) else []
