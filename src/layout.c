@@ -934,7 +934,7 @@ static void card_prepare(layout *L, row *r, card_set *c) {
     set_para(L, &ms, 1, L->width, 0, &c->mp, e->file, e->line);
   }
   c->figs = pb_arena_alloc(L->para_arena, (r->card->nfigures + 1) * sizeof *c->figs);
-  /* A handout is one glance: title, presenter, links and summary. */
+  /* A handout sets its figures itself (handout_card_draw). */
   c->nfigs = L->plan->mode == PB_PLAN_HANDOUT ? 0 : r->card->nfigures;
   for (size_t i = 0; i < c->nfigs; i++) place_figure(L, &r->card->figures[i], &c->figs[i]);
   c->nb = set_text(L, &e->summary, &c->blocks);
@@ -1174,6 +1174,7 @@ static void layout_run(layout *L, row *cards, size_t n, int ends_chapter, int ch
 #define HANDOUT_MODULE 1.15  /* points: scanned from paper by any phone */
 #define HANDOUT_QR_STEP 14.0 /* a QR code's label under it, down the column */
 #define HANDOUT_COL_GAP 12.0 /* text to QR column: more than the 4-module quiet zone */
+#define HANDOUT_FIG_H 150.0  /* a figure's height at most: a glance, not a reading */
 
 typedef struct {
   const char *text; /* the summary as plain text */
@@ -1184,6 +1185,8 @@ typedef struct {
   size_t qc;        /* QR codes side by side in the column (more when the cards do not fit) */
   double tw;        /* the text's measure: the QR codes stand in a column beside it */
   int files;        /* links to files (no QR code): one line */
+  double fig_h;     /* the card's local figures, stacked, with their gaps */
+  int figs;         /* shown (dropped, tallest first, when the cards do not fit) */
   pb_para sum;
 } handout_card;
 
@@ -1236,7 +1239,7 @@ static double handout_card_h(const card_set *c, const handout_card *h) {
   double text = (double)h->keep * HANDOUT_LEADING + (h->files ? META_LEADING : 0);
   double col = handout_column_h(h);
   return para_height(&c->tp, TITLE_LEADING) + para_height(&c->mp, META_LEADING) + 4 +
-         (text > col ? text : col) + CARD_GAP;
+         (h->figs ? h->fig_h : 0) + (text > col ? text : col) + CARD_GAP;
 }
 
 /* Pages the cards take from the cursor, each card whole. */
@@ -1283,6 +1286,18 @@ static void handout_trim(layout *L, const pb_entry *e, handout_card *h) {
   if (!h->keep) h->sum.nlines = 0;
 }
 
+/* A local figure on a handout: its booklet size (figure_size), no taller
+ * than HANDOUT_FIG_H. Remote figures are left to the card's links. */
+static int handout_figure_size(const layout *L, const pb_plan_figure *f, double *w, double *h) {
+  if (!f->ok || !f->path) return 0;
+  figure_size(L, f->width_px, f->height_px, w, h);
+  if (*h > HANDOUT_FIG_H) {
+    *w *= HANDOUT_FIG_H / *h;
+    *h = HANDOUT_FIG_H;
+  }
+  return 1;
+}
+
 static void handout_card_draw(layout *L, const card_set *c, const handout_card *h, int first) {
   const pb_plan_card *card = c->r->card;
   double need = handout_card_h(c, h);
@@ -1305,6 +1320,18 @@ static void handout_card_draw(layout *L, const card_set *c, const handout_card *
   flow_para(L, &c->tp, L->left, TITLE_LEADING);
   if (c->mp.nlines) flow_para(L, &c->mp, L->left, META_LEADING);
   L->y -= 4;
+  for (size_t i = 0; h->figs && i < card->nfigures; i++) {
+    const pb_plan_figure *f = &card->figures[i];
+    placed_figure pf;
+    memset(&pf, 0, sizeof pf);
+    if (!handout_figure_size(L, f, &pf.w, &pf.h)) continue;
+    pf.fig = f->fig;
+    pf.image = pb_doc_add_image(L->doc, f->path, f->fig->src, f->width_px, f->height_px, pf.w, pf.h,
+                                f->file, f->line);
+    double top = L->y;
+    draw_figure(L, &pf);
+    L->y = top - pf.h - 6;
+  }
   double body = L->y;
   if (h->sum.nlines) flow_para(L, &h->sum, L->left, HANDOUT_LEADING);
   /* A QR code per link, labelled, in a column at the right of the text. */
@@ -1372,6 +1399,11 @@ static void handout_run(layout *L, row **cards, size_t n) {
       if (q && (q->width + 2) * HANDOUT_MODULE > h[i].qr) h[i].qr = (q->width + 2) * HANDOUT_MODULE;
       if (q) QRcode_free(q);
     }
+    for (size_t k = 0; k < card->nfigures; k++) {
+      double fw, fh;
+      if (handout_figure_size(L, &card->figures[k], &fw, &fh)) h[i].fig_h += fh + 6;
+    }
+    h[i].figs = h[i].fig_h > 0;
     h[i].text = summary_plain(L, &card->entry->summary);
     h[i].keep = (size_t)-1;
     /* one code wide, or wider while the column stands taller than the text */
@@ -1380,9 +1412,26 @@ static void handout_run(layout *L, row **cards, size_t n) {
            handout_column_h(&h[i]) > (double)h[i].full * HANDOUT_LEADING)
       handout_columns(L, &h[i], h[i].qc + 1);
   }
-  /* The longest summaries give up lines first, down to two, then all. */
-  while (handout_pages(L, c, h, n) > HANDOUT_PAGES) {
+  /* The pages: as many as the whole text needs without figures, at most
+   * HANDOUT_PAGES; figures never add a page. To fit, the longest
+   * summaries give up lines down to four, then the tallest figures go,
+   * then the summaries' last lines. */
+  for (size_t i = 0; i < n; i++) h[i].figs = 0;
+  int pages = handout_pages(L, c, h, n);
+  if (pages > HANDOUT_PAGES) pages = HANDOUT_PAGES;
+  for (size_t i = 0; i < n; i++) h[i].figs = h[i].fig_h > 0;
+  while (handout_pages(L, c, h, n) > pages) {
     size_t best = n;
+    for (size_t i = 0; i < n; i++)
+      if (h[i].keep > 4 && (best == n || h[i].keep > h[best].keep)) best = i;
+    if (best == n) {
+      for (size_t i = 0; i < n; i++)
+        if (h[i].figs && (best == n || h[i].fig_h > h[best].fig_h)) best = i;
+      if (best < n) {
+        h[best].figs = 0;
+        continue;
+      }
+    }
     for (int floor = 2; floor >= 0 && best == n; floor--)
       for (size_t i = 0; i < n; i++)
         if (h[i].keep > (size_t)floor && (best == n || h[i].keep > h[best].keep)) best = i;
@@ -1399,13 +1448,19 @@ static void handout_run(layout *L, row **cards, size_t n) {
     }
     h[best].keep--;
   }
-  /* Then room left on a page goes back to the cards, a line at a time. */
+  /* Room left goes back to the figures first, */
+  for (size_t i = 0; i < n; i++) {
+    if (h[i].figs || h[i].fig_h <= 0) continue;
+    h[i].figs = 1;
+    if (handout_pages(L, c, h, n) > pages) h[i].figs = 0;
+  }
+  /* then to the summaries, a line at a time. */
   for (int grew = 1; grew;) {
     grew = 0;
     for (size_t i = 0; i < n; i++) {
       if (h[i].keep >= h[i].full) continue;
       h[i].keep++;
-      if (handout_pages(L, c, h, n) > HANDOUT_PAGES)
+      if (handout_pages(L, c, h, n) > pages)
         h[i].keep--;
       else
         grew = 1;

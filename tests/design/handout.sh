@@ -43,4 +43,36 @@ check sample "$sample" 2024-09-13 || rc=1
 # issue 23 item 6: QR codes in a column beside the text, so the archive's
 # four cards of 2024-12-29 stand on one page (they took 1.3 pages before)
 if [ -e "$archive" ]; then check archive "$archive" 2024-12-29 1 || rc=1; fi
+# issue 24 item 7: a handout prints each card's local figures (no taller
+# than 150 pt); when the cards do not fit, summaries give up lines down to
+# two, then figures go, tallest first: six cards with a figure each still
+# fit the sheet, whole
+figs() { pdfimages -list "$1" | awk 'NR > 2 && $3 == "image"' | wc -l; }
+[ "$(figs "$out/sample.pdf")" -ge 1 ] || { echo "FAIL sample handout: no figure"; rc=1; }
+lib=$out/sixfig
+rm -rf "$lib" && mkdir -p "$lib/papers" "$lib/Images"
+cp "$sample/Images/clip.png" "$lib/Images/clip.png"
+for i in 1 2 3 4 5 6; do
+  cat > "$lib/papers/p$i.md" <<CARD
+---
+title: "Figure card $i"
+presenter: 李四$i
+date: 2025-03-14
+figures: [Images/clip.png]
+links:
+  paper: https://arxiv.org/abs/2403.1000$i
+---
+$long $long $long
+CARD
+done
+check sixfig "$lib" 2025-03-14 || rc=1
+n=$(figs "$out/sixfig.pdf")
+{ [ "$n" -ge 1 ] && [ "$n" -lt 6 ]; } || { echo "FAIL sixfig: $n figures (want some, not all six)"; rc=1; }
+if [ -e "$archive" ]; then
+  # the week of 2024-12-16..22: one card with its figure in Images/
+  "$pb" handout -q --week --date 2024-12-22 "$archive" -o "$out/week.pdf" 2>/dev/null
+  n=$(figs "$out/week.pdf")
+  [ "$n" = 1 ] || { echo "FAIL archive week 2024-12-22: $n figures, want 1"; rc=1; }
+  [ "$(pdfinfo "$out/week.pdf" | awk '/^Pages:/{print $2}')" -le 2 ] || { echo "FAIL week: over two pages"; rc=1; }
+fi
 exit $rc
