@@ -527,11 +527,8 @@ static size_t window_warnings(const render *R) {
 /* The session date for `handout --next`: the first session of the minutes
  * (held or planned) from today (SOURCE_DATE_EPOCH when set) on. */
 static int handout_next(const pb_library *lib, const char *given_today, char session[11]) {
-  time_t now = (time_t)creation_time();
-  struct tm tm;
   char today[16];
-  gmtime_r(&now, &tm);
-  strftime(today, sizeof today, "%Y-%m-%d", &tm);
+  pb_date_today(today);
   if (given_today && *given_today) snprintf(today, sizeof today, "%s", given_today);
   if (!lib->nsessions) {
     pb_error(lib->root, 0,

@@ -451,10 +451,7 @@ int pb_cli_parse_dates(cli_options *o, command cmd) {
       if (o->today_iso[0]) {
         memcpy(day, o->today_iso, 11);
       } else {
-        time_t now = time(NULL);
-        struct tm tm;
-        localtime_r(&now, &tm);
-        strftime(day, sizeof day, "%Y-%m-%d", &tm);
+        pb_date_today(day);
       }
     } else if (!o->date || parse_date(o->date, day) != 0) {
       pb_error(NULL, 0, "handout --week needs --date YYYY-MM-DD or --next%s%s",
@@ -490,6 +487,7 @@ int pb_cli_plan_options(const cli_options *o, const pb_config *cfg, command cmd,
   po->session_date = o->session_iso[0] ? o->session_iso : NULL;
   po->presenter = o->presenter;
   po->category = o->category;
+  po->zh = cfg->lang && strncmp(cfg->lang, "zh", 2) == 0;
   const char *gb = o->group_by ? o->group_by : cfg->group_by;
   if (gb) {
     if (strcmp(gb, "category") == 0)

@@ -21,7 +21,8 @@ const char pb_mail_help[] =
     "                          $PAPERBOOK_SMTP_CA (never from paperbook.yml); the\n"
     "                          password from $PAPERBOOK_SMTP_PASSWORD or ~/.netrc;\n"
     "                          sender and recipients also from its mail: block\n"
-    "      --from ADDR, --to ADDR, --cc ADDR   (--to and --cc repeatable)\n"
+    "      --from ADDR, --to ADDR, --cc ADDR   (--to and --cc repeatable; the sender\n"
+    "                          is the SMTP login when none is named and it is an address)\n"
     "      --subject TEXT      {title} {group} {since} {until} {count} are replaced\n"
     "      --smtp URL          smtp://host:587 (STARTTLS required), smtps://host:465,\n"
     "                          smtp+insecure://127.0.0.1:25 (no TLS: a relay on this\n"
@@ -34,7 +35,8 @@ const char pb_mail_help[] =
     "      --last-week         the window is last Monday-Sunday week\n"
     "      --last-month        the window is last calendar month\n"
     "      --days N            the window is the N days up to today\n"
-    "      --today DATE        what the windows count from (default: today)\n";
+    "      --today DATE        what the windows count from (default: today, or the\n"
+    "                          day of SOURCE_DATE_EPOCH when set)\n";
 
 /* ---- dates ---------------------------------------------------------- */
 
@@ -238,12 +240,7 @@ int pb_mail_take_options(int *argc, char **argv, pb_mail_options *mo) {
   *argc = out;
   if (rc) return rc;
   mo->wanted = mo->eml != NULL || mo->send;
-  if (!mo->today[0]) {
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(mo->today, sizeof mo->today, "%Y-%m-%d", &tm);
-  }
+  if (!mo->today[0]) pb_date_today(mo->today);
   if (kind != WIN_NONE && dates) {
     pb_error(NULL, 0, "--since/--until and --last-week/--last-month/--days: choose one");
     return PB_EUSAGE;
@@ -313,6 +310,16 @@ static const char *user_env(const char *name) {
   return v && *v ? v : NULL;
 }
 
+/* user@host: one @, a name before it, a dotted host after, nothing that
+ * needs quoting in a header. */
+static int is_address(const char *s) {
+  const char *at = strchr(s, '@');
+  if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.')) return 0;
+  for (const char *p = s; *p; p++)
+    if ((unsigned char)*p <= ' ' || strchr("<>()[]\\,;:\"", *p)) return 0;
+  return 1;
+}
+
 /* Options first, then the mail: block; a missing sender or (for --send)
  * recipient or server is a usage error. */
 static int resolve(const pb_mail_options *mo, const pb_config *cfg, const pb_mail_input *in,
@@ -330,9 +337,17 @@ static int resolve(const pb_mail_options *mo, const pb_config *cfg, const pb_mai
   ms->ca_file = mo->ca_file ? mo->ca_file : user_env("PAPERBOOK_SMTP_CA");
   ms->timeout = mo->timeout ? mo->timeout : cfg->mail_timeout ? cfg->mail_timeout : 60;
   const char *where = cfg->path ? cfg->path : "paperbook.yml";
+  /* no sender named: the login, when it is an address (it is the user's
+   * own setting, and most servers want the two to agree) */
+  if (!ms->from && ms->user && is_address(ms->user)) {
+    ms->from = ms->user;
+    pb_note(NULL, 0, "sender: %s, the SMTP login (no --from, no 'from:' in %s)", ms->user, where);
+  }
   if (!ms->from) {
     pb_error(NULL, 0,
-             "the message needs a sender: --from ADDR, or 'from:' in the mail: block of %s", where);
+             "the message needs a sender: --from ADDR, 'from:' in the mail: block of %s, or "
+             "an SMTP login that is an address",
+             where);
     return PB_EUSAGE;
   }
   if (mo->send && ms->nto + ms->ncc == 0) {

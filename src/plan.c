@@ -16,9 +16,10 @@
 #include "sessions.h"
 #include "slides.h"
 
-#define DEFAULT_BOOKLET_TITLE "Paper Reading Booklet · 论文精读"
-#define DEFAULT_DIGEST_TITLE "Paper digest · 论文速递"
-#define DEFAULT_HANDOUT_TITLE "Reading session · 论文精读"
+/* The modes' default titles, one language each: the apparatus's. */
+#define DEFAULT_BOOKLET_TITLE(zh) PB_SAY(zh, "Paper Reading Booklet", "论文精读")
+#define DEFAULT_DIGEST_TITLE(zh) PB_SAY(zh, "Paper digest", "论文速递")
+#define DEFAULT_HANDOUT_TITLE(zh) PB_SAY(zh, "Reading session", "论文精读")
 #define UNCATEGORIZED "Uncategorized · 未分类"
 
 void pb_plan_options_default(pb_plan_options *o) {
@@ -488,9 +489,9 @@ static void plan_front(builder *B) {
   const pb_plan_options *o = B->opt;
   const pb_library *lib = P->lib;
   P->title = o->title                     ? o->title
-             : o->mode == PB_PLAN_DIGEST  ? DEFAULT_DIGEST_TITLE
-             : o->mode == PB_PLAN_HANDOUT ? DEFAULT_HANDOUT_TITLE
-                                          : DEFAULT_BOOKLET_TITLE;
+             : o->mode == PB_PLAN_DIGEST  ? DEFAULT_DIGEST_TITLE(o->zh)
+             : o->mode == PB_PLAN_HANDOUT ? DEFAULT_HANDOUT_TITLE(o->zh)
+                                          : DEFAULT_BOOKLET_TITLE(o->zh);
   P->title_given = o->title != NULL || o->mode != PB_PLAN_BOOKLET;
   P->group = o->group;
   P->semester = o->semester;

@@ -51,7 +51,8 @@ typedef struct {
   int appendix_presenters; /* booklet only */
   int appendix_slides;     /* booklet only */
   /* Front matter. */
-  const char *title; /* NULL = the mode's default title */
+  const char *title; /* NULL = the mode's default title, in the apparatus language */
+  int zh;            /* the apparatus language is Chinese (lang: zh) */
   const char *group, *semester, *author;
   /* Links to files of the library: root_prefix leads from the output's
    * directory to the library root ("../"); base_url, when set, is a web copy

@@ -1,5 +1,8 @@
 #include "sessions.h"
 
+#include <stdlib.h>
+#include <time.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,4 +226,17 @@ void pb_sessions_dump_json(const pb_library *lib, pb_buf *b) {
     pb_buf_putc(b, '}');
   }
   pb_buf_puts(b, lib->nnotes ? "\n  ],\n" : "],\n");
+}
+
+void pb_date_today(char out[11]) {
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  char *end = NULL;
+  long long v = sde && *sde ? strtoll(sde, &end, 10) : -1;
+  time_t t = v >= 0 && end && !*end ? (time_t)v : time(NULL);
+  struct tm tm;
+  if (v >= 0 && end && !*end)
+    gmtime_r(&t, &tm);
+  else
+    localtime_r(&t, &tm);
+  strftime(out, 11, "%Y-%m-%d", &tm);
 }

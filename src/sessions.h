@@ -16,6 +16,11 @@ long pb_date_week(const char *iso);
 void pb_date_from_days(long z, char out[11]);
 /* ISO date of the Monday of week w, into out[11]. */
 void pb_week_monday(long w, char out[11]);
+/* Today, into out[11]: the day (UTC) of SOURCE_DATE_EPOCH when it is set
+ * to a number of seconds, so that re-runs and tests are reproducible,
+ * else the local date. What handout --next, --week and a digest's windows
+ * count from, unless --today says. */
+void pb_date_today(char out[11]);
 
 /* The session (held first, then planned) on date; NULL if none. */
 const pb_session *pb_session_on(const pb_library *lib, const char *date);

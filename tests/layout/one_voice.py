@@ -23,7 +23,7 @@ import sys
 # the labels that used to be doubled (venue · presenter meta lines are not labels)
 DOUBLED = re.compile(r"(Contents|Talks|Write-ups|Best questioner|Notes|Presenters|References|"
                      r"not read|read|presented|no record|skimmed, no card|Slide decks|"
-                     r"sessions by presenter|Paper Reading Booklet|Paper digest|What's new|"
+                     r"sessions by presenter|Paper Reading Booklet|Paper digest|Reading session|What's new|"
                      r"Session|Planned session|Deck|Last session [\d-]+|Uncategorized|"
                      r"Weeks × presenters|Papers per month|Top venues|papers, .* sessions held)"
                      r" · [\u4e00-\u9fff]|年\d+月 · [A-Z][a-z]+ \d{4}|scan the code to see it")

@@ -186,7 +186,7 @@ def check_message(raw, out, what):
     with open(os.path.join(out, "d.pdf"), "rb") as f:
         check(len(pdf) == 1 and pdf[0].get_payload(decode=True) == f.read(),
               f"{what}: the attachment's bytes equal the PDF")
-    want = "Paper digest · 论文速递 2024-12-01 — 2024-12-31.pdf"
+    want = "Paper digest 2024-12-01 — 2024-12-31.pdf"
     check(pdf and pdf[0].get_filename() == want, f"{what}: RFC 2231 filename* decodes")
     c = email.message_from_bytes(raw, policy=email.policy.compat32)
     name = [p for p in c.walk() if p.get_content_type() == "application/pdf"][0].get_param("name")
