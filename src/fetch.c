@@ -401,7 +401,7 @@ void pb_fetch_note_missing(size_t missing) {
   if (missing > 0)
     pb_note(NULL, 0,
             "%zu remote figure%s not embedded; use --fetch to download %s (until then each "
-            "prints as a framed note with a QR code to the figure; --fetch saves %s once under "
+            "prints as a one-line note with a QR code in the margin; --fetch saves %s once under "
             "the cache's fetch/ directory and prints the figure%s, offline afterwards)",
             missing, missing == 1 ? "" : "s", missing == 1 ? "it" : "them",
             missing == 1 ? "it" : "them", missing == 1 ? "" : "s");
