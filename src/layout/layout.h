@@ -6,12 +6,6 @@
 #ifndef PB_LAYOUT_H
 #define PB_LAYOUT_H
 
-/* Stages before the layout (and the other back ends) never see its boxes. */
-#if defined(PB_STAGE_READ) || defined(PB_STAGE_MODEL) || defined(PB_STAGE_PLAN) ||                 \
-    defined(PB_STAGE_TEX)
-#error "layout.h belongs to the layout stage; this stage must not include it"
-#endif
-
 #include <stddef.h>
 
 #include "fonts.h"

@@ -5,11 +5,6 @@
 #ifndef PB_PDF_H
 #define PB_PDF_H
 
-#if defined(PB_STAGE_READ) || defined(PB_STAGE_MODEL) || defined(PB_STAGE_PLAN) ||                 \
-    defined(PB_STAGE_LAYOUT) || defined(PB_STAGE_TEX)
-#error "pdf.h belongs to the pdf stage; this stage must not include it"
-#endif
-
 #include "layout.h"
 
 typedef struct {

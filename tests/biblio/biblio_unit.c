@@ -9,6 +9,7 @@
 
 #include "biblio.h"
 #include "bibtex.h"
+#include "bibtex_write.h"
 #include "diag.h"
 #include "model.h"
 #include "read.h"
