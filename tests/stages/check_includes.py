@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks every #include of a project header in src/ against the stage graph
-declared in cmake/stages.cmake (PB_STAGES, PB_USES_<stage>).
+declared in cmake/stages.cmake (PB_STAGES, PB_USES_<stage>), and README's
+stage table (its "may use" column) against the same graph.
 
     check_includes.py SOURCE_DIR
 
@@ -47,6 +48,28 @@ def main():
             if u not in stages[:i]:
                 problems.append("%s: the %s stage uses %s, not a stage listed before it"
                                 % (graph, st, u))
+    readme = os.path.join(root, "README.md")
+    rows = {}
+    for line in open(readme, encoding="utf-8"):
+        m = re.match(r"\|\s*`src/(\w+)/`\s*\|.*\|\s*([^|]*?)\s*\|\s*$", line)
+        if m:
+            rows[m.group(1)] = m.group(2)
+    for i, st in enumerate(stages):
+        if st not in rows:
+            problems.append("README.md: the stage table has no row for src/%s/" % st)
+            continue
+        said = rows.pop(st)
+        if said == "every stage":
+            said_uses = stages[:i]
+        elif said == "nothing":
+            said_uses = []
+        else:
+            said_uses = [w.strip() for w in said.split(",")]
+        if sorted(said_uses) != sorted(uses[st]):
+            problems.append("README.md: the stage table says src/%s/ may use \"%s\"; "
+                            "cmake/stages.cmake says: %s" % (st, said, " ".join(uses[st]) or "nothing"))
+    for st in rows:
+        problems.append("README.md: the stage table has a row for src/%s/, not a stage" % st)
     edges = 0
     for dirpath, _, files in sorted(os.walk(src)):
         rel_dir = os.path.relpath(dirpath, src)
