@@ -1,6 +1,7 @@
-# Bibliographic records (src/biblio.c, bibtex.c, bibtex_write.c, csljson.c,
-# enrich.c). The unit test needs nothing; the archive test reads the real
-# corpus from ../shared (skipped without it) with a BibTeX file it writes;
+# Bibliographic records (src/records/: biblio.c, bibtex.c, csljson.c,
+# enrich.c; their writers in src/export/: bibtex_write.c, csljson_write.c).
+# The unit test needs nothing; the archive test reads the real corpus
+# from ../shared (skipped without it) with a BibTeX file it writes;
 # the enrich test runs arXiv- and Crossref-shaped servers on 127.0.0.1
 # that it starts and stops itself.
 add_executable(biblio_unit ${PB_TESTS}/biblio/biblio_unit.c)

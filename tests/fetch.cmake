@@ -1,4 +1,4 @@
-# Remote figures (src/fetch.c): paperbook build --fetch against an HTTP
+# Remote figures (src/read/fetch.c): paperbook build --fetch against an HTTP
 # server on 127.0.0.1 that the test starts and stops itself; no other
 # network. Library and cache are built under the build tree.
 add_test(NAME fetch-http

@@ -1,4 +1,4 @@
-# The mailed digest (src/mail*.c, src/smtp.c): --mail/--send against a real
+# The mailed digest (src/mail/): --mail/--send against a real
 # SMTP server (python3-aiosmtpd) that the test starts on 127.0.0.1, a free
 # port, and stops; the 2024 archive's windows, size, and its HTML rendered by
 # headless Chromium. Debian's python3 (aiosmtpd is a Debian package, not on

@@ -1,4 +1,4 @@
-# Paragraph typesetting (src/para.c): unit tests with the real fonts, and
+# Paragraph typesetting (src/layout/para.c): unit tests with the real fonts, and
 # every summary paragraph of the 2024 archive (skipped when absent).
 add_executable(test_para ${PB_TESTS}/para/test_para.c)
 target_link_libraries(test_para PRIVATE pbcore)

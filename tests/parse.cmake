@@ -1,4 +1,4 @@
-# Reader tests (src/read_*.c). Fixtures live in tests/parse/lib (a small
+# Reader tests (src/read/read_*.c). Fixtures live in tests/parse/lib (a small
 # library with the quirks of the real one); the real reading-group corpus is
 # read in place when ../shared is there, else those tests are skipped.
 # pb_dumpdrv prints the model as JSON, like `paperbook dump` will.

@@ -1,4 +1,4 @@
-# The plan stage (src/plan.c): golden fixtures, a small library in
+# The plan stage (src/plan/plan.c): golden fixtures, a small library in
 # tests/plan/basic and the JSON `paperbook dump --plan` must print for it
 # with several options: chapters in the configured order, the Uncategorized
 # chapter, links resolved (a deck matched by name), figures probed and the

@@ -1,4 +1,4 @@
-# Slide-deck index (src/slides.c): deck names, .pptx reading (a small deck
+# Slide-deck index (src/read/slides.c): deck names, .pptx reading (a small deck
 # built at test time, a corrupt one), and the real corpus's Slide/ read in
 # place with thumbnails going to the build tree.
 add_executable(slides_test ${PB_TESTS}/slides/slides_test.c)

@@ -1,18 +1,48 @@
-# The stages the build enforces (CMakeLists.txt, PB_STAGE_*): a file of the
-# layout stage that includes hpdf.h does not build, nor does a reader that
-# includes layout.h; the same hpdf.h probe built as part of the pdf stage
-# does (it is in the default build).
-add_library(stage_probe_pdf_hpdf OBJECT ${PB_TESTS}/stages/includes_hpdf.c)
-pb_stage_settings(stage_probe_pdf_hpdf pdf)
-add_library(stage_probe_layout_hpdf OBJECT EXCLUDE_FROM_ALL ${PB_TESTS}/stages/includes_hpdf.c)
-pb_stage_settings(stage_probe_layout_hpdf layout)
-add_library(stage_probe_read_layout OBJECT EXCLUDE_FROM_ALL ${PB_TESTS}/stages/includes_layout.c)
-pb_stage_settings(stage_probe_read_layout read)
-add_test(NAME stage-layout-cannot-include-hpdf
-  COMMAND ${PB_TESTS}/stages/expect_error.sh ${CMAKE_BINARY_DIR} stage_probe_layout_hpdf
-          "hpdf.h belongs to the pdf stage")
-add_test(NAME stage-read-cannot-include-layout
-  COMMAND ${PB_TESTS}/stages/expect_error.sh ${CMAKE_BINARY_DIR} stage_probe_read_layout
-          "layout.h belongs to the layout stage")
-set_tests_properties(stage-layout-cannot-include-hpdf stage-read-cannot-include-layout
-  PROPERTIES RUN_SERIAL TRUE)
+# The stage graph (cmake/stages.cmake) as the build enforces it: every
+# #include of a project header in src/ is an edge the graph declares, a probe
+# that includes across the graph does not compile (its stage cannot see the
+# header's folder, or the header is a poisoned copy of a library another
+# stage owns), and probes of legal edges do.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_FOUND)
+  add_test(NAME stage-includes-follow-graph
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/stages/check_includes.py ${PB_ROOT})
+endif()
+
+# A probe is a file of tests/stages/ built with one stage's settings,
+# outside the default build, afresh by each test (RUN_SERIAL: the tests build
+# in the same tree).
+function(pb_stage_must_fail test stage file text)
+  string(REGEX REPLACE "[.]c$" "" probe "stage_probe_${stage}_${file}")
+  add_library(${probe} OBJECT EXCLUDE_FROM_ALL ${PB_TESTS}/stages/${file})
+  pb_stage_settings(${probe} ${stage})
+  add_test(NAME stage-${test}
+    COMMAND ${PB_TESTS}/stages/expect_error.sh ${CMAKE_BINARY_DIR} ${probe} "${text}")
+  set_tests_properties(stage-${test} PROPERTIES RUN_SERIAL TRUE)
+endfunction()
+function(pb_stage_must_build test stage file)
+  string(REGEX REPLACE "[.]c$" "" probe "stage_probe_${stage}_${file}")
+  add_library(${probe} OBJECT EXCLUDE_FROM_ALL ${PB_TESTS}/stages/${file})
+  pb_stage_settings(${probe} ${stage})
+  add_test(NAME stage-${test}
+    COMMAND ${PB_TESTS}/stages/expect_builds.sh ${CMAKE_BINARY_DIR} ${probe})
+  set_tests_properties(stage-${test} PROPERTIES RUN_SERIAL TRUE)
+endfunction()
+
+# Includes across the graph: the header's folder is not on the stage's path,
+# or the header is a poisoned copy of a library another stage owns.
+pb_stage_must_fail(layout-cannot-include-hpdf layout includes_hpdf.c
+  "hpdf.h belongs to the pdf stage")
+pb_stage_must_fail(read-cannot-include-layout read includes_layout.c "layout.h: No such file")
+pb_stage_must_fail(mail-cannot-include-layout mail includes_layout.c "layout.h: No such file")
+pb_stage_must_fail(plan-cannot-include-cli plan includes_cli.c "cli.h: No such file")
+pb_stage_must_fail(model-cannot-include-fonts model includes_fonts.c "fonts.h: No such file")
+pb_stage_must_fail(records-cannot-include-plan records includes_plan.c "plan.h: No such file")
+pb_stage_must_fail(export-cannot-include-gmime export includes_gmime.c
+  "gmime/gmime.h belongs to the mail stage")
+
+# Legal edges build.
+pb_stage_must_build(pdf-can-include-hpdf pdf includes_hpdf.c)
+pb_stage_must_build(pdf-can-include-layout pdf includes_layout.c)
+pb_stage_must_build(mail-can-include-plan mail includes_plan.c)
+pb_stage_must_build(mail-can-include-gmime mail includes_gmime.c)

@@ -1,4 +1,4 @@
-# LaTeX export (src/tex.c): a hand-built library with LaTeX's special
+# LaTeX export (src/export/tex.c): a hand-built library with LaTeX's special
 # characters, checked textually and, when xelatex is installed, compiled and
 # its PDF outline compared with the card titles (skipped otherwise).
 add_executable(tex_test ${PB_TESTS}/tex/tex_test.c)

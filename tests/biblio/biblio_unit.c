@@ -1,4 +1,4 @@
-/* Unit tests for src/biblio.c and src/bibtex.c that need no server: title
+/* Unit tests for src/records/biblio.c and src/records/bibtex.c that need no server: title
  * keys (what must match and what must not), identifiers in links, the
  * BibTeX reader (braces, quotes, @string, #, TeX accents and escapes, and
  * file:line messages for bad input), CSL-JSON, citation keys and the short
@@ -9,6 +9,7 @@
 
 #include "biblio.h"
 #include "bibtex.h"
+#include "bibtex_write.h"
 #include "diag.h"
 #include "model.h"
 #include "read.h"

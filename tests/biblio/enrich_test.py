@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """paperbook --enrich against arXiv- and Crossref-shaped servers on
-127.0.0.1 that this script starts and stops itself (src/enrich.c).
+127.0.0.1 that this script starts and stops itself (src/records/enrich.c).
 
 Usage: enrich_test.py PAPERBOOK WORKDIR
 

@@ -18,8 +18,27 @@ deb=$(ls "$work"/pkg/*.deb | head -1)
 [ -n "$deb" ] || fail "no .deb"
 dpkg-deb -I "$deb" > "$work/info"
 grep -q "Package: paperbook" "$work/info" || fail "package name"
-for dep in libhpdf-2.3.0 libcmark0.30.2 libharfbuzz-subset0 libunibreak1 fonts-noto-cjk fonts-noto-core; do
+for dep in libhpdf-2.3.0 libcmark0.30.2 libharfbuzz-subset0 libunibreak1 hyphen-en-us fonts-noto-cjk fonts-noto-core \
+           fonts-dejavu-core; do
   grep -q "Depends:.*$dep" "$work/info" || fail "Depends lacks $dep"
+done
+# Every library the installed binary links (its NEEDED entries) comes from a
+# package the .deb depends on: dpkg-shlibdeps (CPACK_DEBIAN_PACKAGE_SHLIBDEPS)
+# finds them; a hand-kept list had lacked gmime, json-c, libxml2,
+# poppler-glib and cairo.
+command -v readelf > /dev/null || fail "no readelf"
+depends=$(sed -n 's/^ Depends: //p' "$work/info" | tr ',' '\n' | sed 's/(.*//; s/ //g')
+needed=$(readelf -d "$work/root/usr/bin/paperbook" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+[ -n "$needed" ] || fail "readelf finds no NEEDED entry"
+nlibs=0
+for so in $needed; do
+  # the file the loader picks, under either name a merged /usr gives it
+  path=$(ldd "$work/root/usr/bin/paperbook" | sed -n "s|^[[:space:]]*$so => \\(/[^ ]*\\).*|\\1|p")
+  [ -n "$path" ] || fail "the loader finds no $so"
+  pkg=$( (dpkg -S "$path" || dpkg -S "${path#/usr}" || dpkg -S "/usr$path") 2>/dev/null | head -1 | cut -d: -f1)
+  [ -n "$pkg" ] || fail "no installed package has $so (NEEDED by paperbook)"
+  printf '%s\n' $depends | grep -qx "$pkg" || fail "Depends lacks $pkg, which has $so (NEEDED by paperbook)"
+  nlibs=$((nlibs + 1))
 done
 dpkg-deb -c "$deb" > "$work/files"
 for f in ./usr/bin/paperbook ./usr/share/man/man1/paperbook.1 ./usr/share/bash-completion/completions/paperbook; do
@@ -29,4 +48,4 @@ done
 grep -q "Recommends:.*fonts-arphic-uming" "$work/info" || fail "Recommends lacks fonts-arphic-uming"
 deps=$(sed -n 's/^ \(Depends\|Recommends\|Suggests\): //p' "$work/info" | tr ',' '\n' | sed 's/(.*//; s/ //g')
 for d in $deps; do apt-cache show "$d" > /dev/null 2>&1 || fail "Depends names unknown package $d"; done
-echo "install: files in place; $(basename "$deb"): $(stat -c %s "$deb") bytes, $(echo $deps | wc -w) dependencies"
+echo "install: files in place; $(basename "$deb"): $(stat -c %s "$deb") bytes, $(echo $deps | wc -w) dependencies; the $nlibs NEEDED libraries all in Depends"

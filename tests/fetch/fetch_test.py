@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Remote figures end to end (src/fetch.c): paperbook build --fetch against an
+"""Remote figures end to end (src/read/fetch.c): paperbook build --fetch against an
 HTTP server on 127.0.0.1 that this script starts and stops itself.
 
 Usage: fetch_test.py PAPERBOOK WORKDIR

@@ -1,4 +1,4 @@
-/* Unit tests for src/fetch.c that need no server: the ?raw=true form of
+/* Unit tests for src/read/fetch.c that need no server: the ?raw=true form of
  * GitHub blob URLs, and pb_fetch_figures without --fetch (no network, no
  * cache directory created, figures left for placeholders). */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* libFuzzer target for the CFF charset reader (src/cff.c), which reads the
+/* libFuzzer target for the CFF charset reader (src/layout/cff.c), which reads the
  * 'CFF ' table of any font a library brings in its fonts/ directory. The
  * result must be self-consistent: a CID map only for a CID-keyed font and
  * with one entry per glyph (each read here, for ASan to check). */

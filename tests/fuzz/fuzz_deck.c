@@ -1,4 +1,4 @@
-/* libFuzzer target for the deck readers of src/slides_deck.c. The first
+/* libFuzzer target for the deck readers of src/read/slides_deck.c. The first
  * byte picks the reader, the rest is the input:
  *   0 (mod 3): pb_deck_slide_title on the bytes as one slide's XML (libxml2)
  *   1: an HTML deck, Slide/20240102_deck.html (title, slide count; no browser)

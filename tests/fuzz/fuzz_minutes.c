@@ -1,4 +1,4 @@
-/* libFuzzer target for the minutes reader (pb_read_minutes, src/read_minutes.c)
+/* libFuzzer target for the minutes reader (pb_read_minutes, src/read/read_minutes.c)
  * and what uses its sessions: the sniffing of pb_read_markdown, the JSON
  * dump, and the lookups by date. Each input is written to a temporary file
  * and read; diagnostics are silenced. */

@@ -3,7 +3,7 @@
 (tests/fuzz/seeds/cff/): CID-keyed fonts with charsets in formats 0, 1 and
 2 (CIDs apart from glyph ids), one whose CIDs equal its glyph ids, and a
 name-keyed font. Glyphs are empty charstrings (endchar); only the
-structure src/cff.c reads is real.
+structure src/layout/cff.c reads is real.
 
 Usage: make_cff_seeds.py OUTDIR
 """

@@ -1,4 +1,4 @@
-/* Unit test of the figure cache (src/imgcache.c): names depend on content
+/* Unit test of the figure cache (src/images/imgcache.c): names depend on content
  * and options, entries round-trip, damaged entries are misses, and trimming
  * deletes the least recently used entries first until under the cap.
  * Usage: cachetest WORKDIR */

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks a layout dump (`paperbook build --dump-layout`): every text run,
 figure and placeholder lies inside the page's text block, the margins of
-src/layout.c (top 68, bottom 62, sides 62 pt); only the running head (its
+src/layout/layout.c (top 68, bottom 62, sides 62 pt); only the running head (its
 baseline 22 pt above the text block, its rule 16 pt above) and the page
 number (baseline 30 pt below) are in the margins' bands, and a remote
 figure's QR code (filled rectangles) in the outer margin, inside the page

@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 MIN_PPI = 150.0
-HEIGHT_CAP = 0.42  # FIGURE_MAX_FRACTION in src/layout.c
+HEIGHT_CAP = 0.42  # FIGURE_MAX_FRACTION in src/layout/layout.c
 
 
 def measure_of(dump):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The mailed digest end to end (src/mail*.c, src/smtp.c): paperbook digest
+"""The mailed digest end to end (src/mail/): paperbook digest
 --mail/--send against a real SMTP server (Debian's python3-aiosmtpd) that
 this script starts on 127.0.0.1, on a free port, and stops itself.
 

@@ -1,4 +1,4 @@
-/* Unit and corpus tests for src/para.c (paragraph typesetting), with the
+/* Unit and corpus tests for src/layout/para.c (paragraph typesetting), with the
  * real fonts.
  *
  *   test_para unit              hard paragraphs, spacing, hyphenation, squeeze

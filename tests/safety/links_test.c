@@ -1,4 +1,4 @@
-/* The link policy (src/links.h): a table of targets and their verdicts. */
+/* The link policy (src/model/links.h): a table of targets and their verdicts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

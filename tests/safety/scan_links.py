@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Scans every PDF under the given directories (the PDFs the test suite
-built) for link actions the link policy (src/links.h) forbids: a URI
+built) for link actions the link policy (src/model/links.h) forbids: a URI
 action whose scheme is not http, https or mailto; any Launch, JavaScript,
 SubmitForm or ImportData action; a GoToR whose file is not a relative
 .pdf path inside the tree. Uses qpdf --qdf (uncompressed objects).

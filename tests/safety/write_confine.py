@@ -89,7 +89,7 @@ CASES = [
      "{lib}/papers: error: the cards directory resolves to '{outside}'", "refuse"),
     ("new-papers", "papers", ["new", "--title", "A new paper"],
      "papers: error: the cards directory resolves to '{outside}'", "refuse"),
-    # issue 20: every output under one rule (src/output.c): a link at an
+    # issue 20: every output under one rule (src/base/output.c): a link at an
     # output's name that leads out of the library is refused, whichever
     # writer; a path inside the library given with -o may not leave it
     # through a committed link either

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sessions from the minutes (src/read_minutes.c, src/sessions.c).
+"""Sessions from the minutes (src/read/read_minutes.c, src/model/sessions.c).
 
     check.py PAPERBOOK FIXTURES TEST [CORPUS]
 
@@ -171,7 +171,7 @@ def test_handout(pb, fx, work):
 
 
 def test_heads(pb, fx, work):
-    """Check-in heads read as people write them (src/read_checkins.c)."""
+    """Check-in heads read as people write them (src/read/read_checkins.c)."""
     d, err = sessions(pb, ["log.md"], os.path.join(fx, "heads"))
     A = {a["presenter"]: a for a in d["absences"]}
     N = {a["presenter"]: a for a in d["notes"]}

@@ -1,4 +1,4 @@
-/* Tests for src/slides.c.
+/* Tests for src/read/slides.c.
  *
  *   slides_test names                  deck names → date, presenter, topic
  *   slides_test pptx LIB THUMB.jpeg    scan of the library make_pptx.py built

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collate.h"
 #include "diag.h"
 #include "links.h"
 #include "para.h"
@@ -151,8 +152,8 @@ enum { C_READ = 1, C_ABSENT = 2, C_PRESENTED = 4, C_NOTE = 8 };
 #define MAX_WEEKS 160 /* about three years; older weeks are left out */
 #define MAX_ROWS 60   /* people in one picture */
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
+static int cmp_name(const void *a, const void *b) {
+  return pb_name_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Everybody in the record: check-ins, absences, notes, held sessions. */
@@ -170,7 +171,7 @@ static size_t people(pb_arena *a, const pb_library *lib, const char ***out) {
   for (size_t i = 0; i < lib->nsessions; i++)
     for (size_t k = 0; !lib->sessions[i].planned && k < lib->sessions[i].npresenters; k++)
       v[n++] = lib->sessions[i].presenters[k];
-  qsort(v, n, sizeof *v, cmp_str);
+  qsort(v, n, sizeof *v, cmp_name);
   size_t u = 0;
   for (size_t i = 0; i < n; i++)
     if (!u || strcmp(v[u - 1], v[i]) != 0) v[u++] = v[i];
@@ -183,7 +184,7 @@ static size_t person_index(const char **v, size_t n, const char *name) {
   size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    int c = strcmp(v[mid], name);
+    int c = pb_name_cmp(v[mid], name);
     if (!c) return mid;
     if (c < 0)
       lo = mid + 1;
@@ -594,7 +595,7 @@ static void talk_line(pb_sheet *s, const pb_person_index *ix, const pb_session *
 
 static int cmp_person_item(const void *pa, const void *pb) {
   const person_item *a = pa, *b = pb;
-  int c = strcmp(a->name, b->name);
+  int c = pb_name_cmp(a->name, b->name);
   if (c) return c;
   if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
   if (a->ses != b->ses) return a->ses < b->ses ? -1 : 1;

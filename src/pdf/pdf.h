@@ -1,14 +1,10 @@
-/* The PDF back end: draws a laid-out pb_doc with libharu. The only module
- * that includes hpdf.h (with pdf_image.c). Fonts are subset before libharu
+/* The PDF back end: draws a laid-out pb_doc with libharu. The pdf stage
+ * (src/pdf/: pdf.c, pdf_save.c, pdf_image.c, pdf_text.c) is the only one
+ * that includes hpdf.h; the build poisons it for every other stage. Fonts are subset before libharu
  * sees them; figures go in through the object layer; the file is written to
  * a temporary name beside the target and renamed only when complete. */
 #ifndef PB_PDF_H
 #define PB_PDF_H
-
-#if defined(PB_STAGE_READ) || defined(PB_STAGE_MODEL) || defined(PB_STAGE_PLAN) ||                 \
-    defined(PB_STAGE_LAYOUT) || defined(PB_STAGE_TEX)
-#error "pdf.h belongs to the pdf stage; this stage must not include it"
-#endif
 
 #include "layout.h"
 

@@ -1,5 +1,6 @@
 #include "model.h"
 
+#include "collate.h"
 #include "sessions.h"
 
 #include <stdio.h>
@@ -120,8 +121,8 @@ static int cmp_newest(const void *a, const void *b) {
 }
 static int cmp_presenter(const void *a, const void *b) {
   const pb_entry *x = *(const pb_entry *const *)a, *y = *(const pb_entry *const *)b;
-  const char *px = x->presenter ? x->presenter : "\xff", *py = y->presenter ? y->presenter : "\xff";
-  int c = strcmp(px, py);
+  const char *px = x->presenter, *py = y->presenter; /* none: last */
+  int c = pb_name_cmp(px, py);
   if (c) return c;
   if (x->date && y->date && strcmp(x->date, y->date)) return strcmp(x->date, y->date);
   return x->index - y->index;
@@ -217,7 +218,7 @@ void pb_library_date_range(const pb_library *lib, const char **first, const char
 }
 
 static int cmp_name(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
+  return pb_name_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 size_t pb_library_presenters(pb_arena *a, const pb_library *lib, int with_absences,

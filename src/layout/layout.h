@@ -6,12 +6,6 @@
 #ifndef PB_LAYOUT_H
 #define PB_LAYOUT_H
 
-/* Stages before the layout (and the other back ends) never see its boxes. */
-#if defined(PB_STAGE_READ) || defined(PB_STAGE_MODEL) || defined(PB_STAGE_PLAN) ||                 \
-    defined(PB_STAGE_TEX)
-#error "layout.h belongs to the layout stage; this stage must not include it"
-#endif
-
 #include <stddef.h>
 
 #include "fonts.h"
@@ -35,7 +29,10 @@ typedef enum {
 typedef enum {
   PB_TARGET_URI,  /* uri: a URL */
   PB_TARGET_PAGE, /* page / dest_y: a page of this document */
-  PB_TARGET_FILE, /* uri: a file relative to the PDF (Launch action) */
+  /* uri: a library file relative to the PDF; the PDF back end gives it a
+   * GoToR action when the link policy allows one (pb_links_gotor_allowed),
+   * else no link; never a Launch action */
+  PB_TARGET_FILE,
   /* uri: a PDF file relative to this one, opened at its first page (GoToR) */
   PB_TARGET_PDF_FILE
 } pb_target_kind;
@@ -122,8 +119,11 @@ typedef struct {
 void pb_layout_options_default(pb_layout_options *o);
 
 /* Lays out a plan: its mode (booklet, digest, handout), chapters, cards
- * and appendices. Reads no file and prints nothing. Returns NULL on failure
- * (diagnostics printed). The doc borrows fonts and the plan's strings: free
+ * and appendices. Reads none of the library's files (what is shown was
+ * decided by the plan); the only files it touches are the QR codes' cache
+ * (qr-*.bin under opt->cache_dir, read and written when set). It warns of a
+ * link too long for a QR code. Returns NULL on failure (diagnostics
+ * printed). The doc borrows fonts and the plan's strings: free
  * it before the plan. */
 pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_options *opt);
 void pb_doc_free(pb_doc *doc); /* accepts NULL */

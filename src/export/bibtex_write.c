@@ -1,4 +1,4 @@
-/* The BibTeX writer (see bibtex.h): what `paperbook build --format bib`
+/* The BibTeX writer (see bibtex_write.h): what `paperbook build --format bib`
  * writes. Classic bibtex reads bytes, so UTF-8 (Chinese included) passes
  * through as it is; only TeX's specials are escaped, and braces in text
  * are written as \textbraceleft{} / \textbraceright{} because bibtex
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bibtex.h"
+#include "bibtex_write.h"
 #include "diag.h"
 #include "output.h"
 #include "plan.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "collate.h"
 #include "diag.h"
 #include "images.h"
 #include "links.h"
@@ -349,7 +350,7 @@ typedef struct {
 
 static int cmp_by_name(const void *pa, const void *pb) {
   const by_name *a = pa, *b = pb;
-  int c = strcmp(a->name, b->name);
+  int c = pb_name_cmp(a->name, b->name);
   if (c) return c;
   return a->seq < b->seq ? -1 : a->seq > b->seq;
 }

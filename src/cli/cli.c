@@ -12,6 +12,7 @@
 
 #include "biblio.h"
 #include "bibtex.h"
+#include "bibtex_write.h"
 #include "cards_write.h"
 #include "cli_library.h"
 #include "config.h"

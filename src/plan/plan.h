@@ -18,10 +18,6 @@
 #ifndef PB_PLAN_H
 #define PB_PLAN_H
 
-#if defined(PB_STAGE_READ) || defined(PB_STAGE_MODEL)
-#error "plan.h comes after the read and model stages; they must not include it"
-#endif
-
 #include <stddef.h>
 
 #include "mem.h"

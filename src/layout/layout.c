@@ -5,8 +5,10 @@
  * references, appendix) onto pages after it, then fill in the contents' page
  * numbers, running headers and footers. Only this stage measures and breaks;
  * the renderer draws what is here. What is shown (selection, links, figures
- * and their fallbacks) was decided by the plan: this stage reads no file
- * and prints nothing (its report is returned in the doc). */
+ * and their fallbacks) was decided by the plan: this stage reads none of
+ * the library's files, only its QR cache (qr_modules), and warns only of a
+ * link too long for a QR code (the rest of its report is returned in the
+ * doc). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -655,9 +657,6 @@ static const char *short_url(layout *L, const char *url) {
   return pb_arena_printf(L->arena, "%.40s…%.*s", p, 18, p + n - 18);
 }
 
-/* Draws a QR code of text as filled module runs, size points square, with
- * its top-left corner at (x, top). Returns 0, or -1 when it cannot be
- * encoded (too long) or the link policy refuses it (javascript: ...). */
 /* The modules of uri's QR code (n x n bytes, 1 = dark; malloc'd), or NULL.
  * libqrencode spends a million instructions on each (it scores all eight
  * masks): 7% of a warm build of the 2024 archive with its 101 codes. So the
@@ -730,6 +729,9 @@ static unsigned char *qr_modules(const layout *L, const char *uri, int *n) {
   return mods;
 }
 
+/* Draws a QR code of text as filled module runs, size points square, with
+ * its top-left corner at (x, top). Returns 0, or -1 when it cannot be
+ * encoded (too long) or the link policy refuses it (javascript: ...). */
 static int draw_qr(layout *L, int page, const char *text, double x, double top, double size) {
   /* a QR code is a link on paper: only what the link policy makes clickable */
   char *uri = pb_links_web_uri(text);
