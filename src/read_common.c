@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dates.h"
 #include "diag.h"
 #include "inline.h"
 #include "utf8.h"
@@ -306,46 +307,10 @@ static size_t read_digits(const char *s, size_t len, size_t max, int *value) {
   return i;
 }
 
-/* A date separator: - . / and the Chinese 年 月; returns its length. */
-static size_t date_sep(const char *s, size_t len) {
-  size_t i = 0;
-  while (i < len && s[i] == ' ') i++;
-  if (i < len && (s[i] == '-' || s[i] == '.' || s[i] == '/'))
-    i++;
-  else if (len - i >= 3 && (memcmp(s + i, "年", 3) == 0 || memcmp(s + i, "月", 3) == 0))
-    i += 3;
-  else
-    return 0;
-  while (i < len && s[i] == ' ') i++;
-  return i;
-}
-
 size_t pb_read_date(pb_read_str t, char out[11]) {
   int y, m, d;
-  size_t i = read_digits(t.s, t.len, 8, &y);
-  if (i == 8) { /* 20240531 */
-    d = y % 100, m = (y / 100) % 100, y /= 10000;
-  } else {
-    if (i != 4) return 0;
-    size_t s1 = date_sep(t.s + i, t.len - i);
-    if (!s1) return 0;
-    i += s1;
-    size_t n = read_digits(t.s + i, t.len - i, 2, &m);
-    if (!n) return 0;
-    i += n;
-    size_t s2 = date_sep(t.s + i, t.len - i);
-    if (!s2) return 0;
-    i += s2;
-    n = read_digits(t.s + i, t.len - i, 2, &d);
-    if (!n) return 0;
-    i += n;
-    if (t.len - i >= 3 && memcmp(t.s + i, "日", 3) == 0) i += 3;
-  }
-  if (i < t.len && isdigit((unsigned char)t.s[i])) return 0;
-  static const int month_days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31 || d > month_days[m - 1]) return 0;
-  if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) return 0;
-  snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+  size_t i = pb_date_scan(t.s, t.len, PB_DATE_TEXT, &y, &m, &d);
+  if (i) pb_date_format(y, m, d, out);
   return i;
 }
 
@@ -1870,7 +1835,7 @@ size_t pb_read_bad_date(pb_read_str t) {
     if (fields == 0 && d < 4) return 0; /* a year first */
     fields++;
     if (fields < 3) {
-      size_t n = i < t.len ? date_sep(t.s + i, t.len - i) : 0;
+      size_t n = i < t.len ? pb_date_sep(t.s + i, t.len - i) : 0;
       if (!n) return 0;
       i += n;
     }

@@ -13,6 +13,7 @@
 #include <zip.h>
 
 #include "confine.h"
+#include "dates.h"
 #include "diag.h"
 #include "slides_deck.h"
 #include "utf8.h"
@@ -172,70 +173,14 @@ typedef struct {
   int y, m, d;
 } date_span;
 
-static int days_in_month(int y, int m) {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-  return days[m - 1];
-}
-
-static int valid_date(int y, int m, int d) {
-  return y >= 1980 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
-/* Reads 1..maxd digits at s[*i]; returns the value or -1. */
-static int read_number(const char *s, size_t len, size_t *i, int maxd) {
-  int v = 0, nd = 0;
-  while (*i < len && nd < maxd && is_digit((unsigned char)s[*i])) {
-    v = v * 10 + (s[*i] - '0');
-    (*i)++;
-    nd++;
-  }
-  if (nd == 0 || (*i < len && is_digit((unsigned char)s[*i]))) return -1;
-  return v;
-}
-
-static int match_utf8(const char *s, size_t len, size_t *i, const char *word) {
-  size_t n = strlen(word);
-  if (*i + n > len || memcmp(s + *i, word, n) != 0) return 0;
-  *i += n;
-  return 1;
-}
-
-/* Tries a date starting at s[start]; fills *out and returns 1 on success. */
+/* A deck name's date starting at s[start] (pb_date_scan's PB_DATE_NAME);
+ * fills *out and returns 1 on success. */
 static int date_at(const char *s, size_t len, size_t start, date_span *out) {
-  size_t i = start;
-  for (int k = 0; k < 4; k++)
-    if (i + (size_t)k >= len || !is_digit((unsigned char)s[i + (size_t)k])) return 0;
-  int y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
-  i += 4;
-  int m, d;
-  if (i < len && is_digit((unsigned char)s[i])) { /* YYYYMMDD */
-    if (i + 4 > len) return 0;
-    for (int k = 0; k < 4; k++)
-      if (!is_digit((unsigned char)s[i + (size_t)k])) return 0;
-    if (i + 4 < len && is_digit((unsigned char)s[i + 4])) return 0;
-    m = (s[i] - '0') * 10 + (s[i + 1] - '0');
-    d = (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
-    i += 4;
-  } else if (i < len && (s[i] == '.' || s[i] == '-' || s[i] == '_')) {
-    char sep = s[i++];
-    m = read_number(s, len, &i, 2);
-    if (m < 0 || i >= len || s[i] != sep) return 0;
-    i++;
-    d = read_number(s, len, &i, 2);
-    if (d < 0) return 0;
-  } else if (match_utf8(s, len, &i, "年")) {
-    m = read_number(s, len, &i, 2);
-    if (m < 0 || !match_utf8(s, len, &i, "月")) return 0;
-    d = read_number(s, len, &i, 2);
-    if (d < 0) return 0;
-    match_utf8(s, len, &i, "日");
-  } else {
-    return 0;
-  }
-  if (!valid_date(y, m, d)) return 0;
+  int y, m, d;
+  size_t n = pb_date_scan(s + start, len - start, PB_DATE_NAME, &y, &m, &d);
+  if (!n) return 0;
   out->start = start;
-  out->end = i;
+  out->end = start + n;
   out->y = y;
   out->m = m;
   out->d = d;
@@ -251,22 +196,12 @@ static int find_date(const char *s, size_t len, date_span *out) {
   return 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static long days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /* Parses an ISO date at the start of s ("2024-5-31" tolerated). */
 static int iso_days(const char *s, long *days) {
   if (!s) return 0;
   date_span ds;
   if (!date_at(s, strlen(s), 0, &ds)) return 0;
-  *days = days_from_civil(ds.y, ds.m, ds.d);
+  *days = pb_days_from_civil(ds.y, ds.m, ds.d);
   return 1;
 }
 

@@ -1,0 +1,121 @@
+/* Unit tests of the shared jobs of the base stage: dates (dates.c),
+ * percent-decoding (percent.c) and HTML character references
+ * (entities.c). Each CHECK names what it guards; exit 0 = pass. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+
+static int failures;
+
+#define CHECK(cond, ...)                                                                           \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      failures++;                                                                                  \
+      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                         \
+      fprintf(stderr, __VA_ARGS__);                                                                \
+      fputc('\n', stderr);                                                                         \
+    }                                                                                              \
+  } while (0)
+
+/* pb_date_scan of a NUL-terminated string: bytes used, with *iso set. */
+static size_t scan(const char *s, pb_date_form form, char iso[11]) {
+  int y = 0, m = 0, d = 0;
+  size_t n = pb_date_scan(s, strlen(s), form, &y, &m, &d);
+  iso[0] = 0;
+  if (n) pb_date_format(y, m, d, iso);
+  return n;
+}
+
+static void test_dates(void) {
+  CHECK(pb_leap_year(2024) && !pb_leap_year(2023), "2024 leap, 2023 not");
+  CHECK(!pb_leap_year(1900) && pb_leap_year(2000), "1900 not leap (century), 2000 leap (400)");
+  CHECK(pb_date_valid(2024, 2, 29), "2024-02-29 is a date");
+  CHECK(!pb_date_valid(2023, 2, 29), "2023-02-29 is not");
+  CHECK(!pb_date_valid(1900, 2, 29), "1900-02-29 is not");
+  CHECK(pb_date_valid(2000, 2, 29), "2000-02-29 is");
+  CHECK(!pb_date_valid(2024, 4, 31) && !pb_date_valid(2024, 13, 1) && !pb_date_valid(2024, 1, 0),
+        "April 31, month 13, day 0 are not");
+  CHECK(pb_days_in_month(2024, 2) == 29 && pb_days_in_month(2023, 2) == 28 &&
+            pb_days_in_month(2023, 12) == 31 && pb_days_in_month(2023, 13) == 0,
+        "days in month");
+
+  /* day numbers: 1970-01-01 is day 0; known days */
+  CHECK(pb_date_days("1970-01-01") == 0, "epoch is day 0");
+  CHECK(pb_date_days("2000-03-01") == 11017, "2000-03-01 is day 11017, got %ld",
+        pb_date_days("2000-03-01"));
+  CHECK(pb_date_days("2024-02-29") == 19782, "2024-02-29 is day 19782, got %ld",
+        pb_date_days("2024-02-29"));
+  CHECK(pb_date_days("2024-03-01") - pb_date_days("2024-02-28") == 2, "leap day counted");
+  CHECK(pb_date_days("2023-03-01") - pb_date_days("2023-02-28") == 1, "no leap day in 2023");
+  CHECK(pb_date_days("2024-02-31") == pb_date_days("2024-03-02"),
+        "a day past the month's end runs on (as the readers always counted)");
+  CHECK(pb_date_days("2024-13-01") == -1 && pb_date_days("x") == -1 && pb_date_days(NULL) == -1,
+        "unreadable dates are -1");
+  char out[11];
+  pb_date_from_days(19782, out);
+  CHECK(strcmp(out, "2024-02-29") == 0, "day 19782 is 2024-02-29, got %s", out);
+  pb_date_from_days(-1, out);
+  CHECK(strcmp(out, "1969-12-31") == 0, "day -1 is 1969-12-31, got %s", out);
+  for (long z = -800; z < 30000; z += 7) { /* round trip over eighty years */
+    pb_date_from_days(z, out);
+    if (pb_date_days(out) != z && z >= 0) {
+      CHECK(0, "round trip of day %ld (%s)", z, out);
+      break;
+    }
+  }
+  CHECK(pb_weekday(pb_date_days("2024-05-27")) == 0 && pb_weekday(pb_date_days("2024-06-02")) == 6,
+        "2024-05-27 is a Monday, 2024-06-02 a Sunday");
+  CHECK(pb_weekday(-1) == 2, "1969-12-31 was a Wednesday");
+  CHECK(pb_date_week("2024-05-31") == pb_date_week("2024-06-02") &&
+            pb_date_week("2024-06-03") == pb_date_week("2024-06-02") + 1,
+        "a Friday and the Sunday after share a week; Monday starts the next");
+  pb_week_monday(pb_date_week("2024-05-31"), out);
+  CHECK(strcmp(out, "2024-05-27") == 0, "the Monday of 2024-05-31's week, got %s", out);
+  CHECK(strcmp(pb_month_name(9), "September") == 0 && !pb_month_name(13), "month names");
+
+  /* strict forms */
+  int y, m, d;
+  CHECK(pb_date_parse_exact("2024-02-29", &y, &m, &d) && y == 2024 && m == 2 && d == 29,
+        "exact: 2024-02-29");
+  CHECK(!pb_date_parse_exact("2023-02-29", &y, &m, &d), "exact: 2023-02-29 rejected");
+  CHECK(!pb_date_parse_exact("1900-02-29", &y, &m, &d), "exact: 1900-02-29 rejected");
+  CHECK(pb_date_parse_exact("2000-02-29", &y, &m, &d), "exact: 2000-02-29 accepted");
+  CHECK(!pb_date_parse_exact("2024-02-29x", &y, &m, &d), "exact: nothing may follow");
+  CHECK(pb_date_parse_cli("2024.12.1", &y, &m, &d) && m == 12 && d == 1, "cli: 2024.12.1");
+  CHECK(!pb_date_parse_cli("2024-12/1", &y, &m, &d), "cli: mixed separators rejected");
+
+  /* the readers' form */
+  CHECK(scan("2024-02-29", PB_DATE_TEXT, out) == 10 && strcmp(out, "2024-02-29") == 0,
+        "text: 2024-02-29");
+  CHECK(!scan("2023-02-29", PB_DATE_TEXT, out), "text: 2023-02-29 rejected");
+  CHECK(!scan("1900-02-29", PB_DATE_TEXT, out), "text: 1900-02-29 rejected");
+  CHECK(scan("2000-02-29", PB_DATE_TEXT, out) == 10, "text: 2000-02-29 accepted");
+  CHECK(!scan("2025-11-230", PB_DATE_TEXT, out), "text: day 230 rejected");
+  CHECK(!scan("2025-11-230", PB_DATE_NAME, out), "name: day 230 rejected");
+  CHECK(scan("2024年5月31日 x", PB_DATE_TEXT, out) == 16 && strcmp(out, "2024-05-31") == 0,
+        "text: 2024年5月31日");
+  CHECK(scan("2024 . 5 . 3]", PB_DATE_TEXT, out) == 12 && strcmp(out, "2024-05-03") == 0,
+        "text: blanks around separators");
+  CHECK(scan("20240531-x", PB_DATE_TEXT, out) == 8 && strcmp(out, "2024-05-31") == 0,
+        "text: 20240531");
+  CHECK(!scan("202405311", PB_DATE_TEXT, out), "text: nine digits are no date");
+  CHECK(!scan("1899-12-31", PB_DATE_TEXT, out) && !scan("2200-01-01", PB_DATE_TEXT, out),
+        "text: years 1900..2199");
+  CHECK(scan("2024_05_31 deck", PB_DATE_NAME, out) == 10, "name: underscores");
+  CHECK(!scan("2024_05_31", PB_DATE_TEXT, out), "text: no underscores");
+  CHECK(!scan("2024-05.31", PB_DATE_NAME, out), "name: one separator twice");
+  CHECK(!scan("2024 - 05 - 31", PB_DATE_NAME, out), "name: no blanks");
+  CHECK(scan("2024年5月31日", PB_DATE_NAME, out) == 16, "name: 2024年5月31日");
+  CHECK(!scan("1979-01-01", PB_DATE_NAME, out) && !scan("2100-01-01", PB_DATE_NAME, out),
+        "name: years 1980..2099");
+  CHECK(scan("2024 年 5 月 31", PB_DATE_TEXT, out) && !scan("2024 年 5 月 31", PB_DATE_NAME, out),
+        "blanks around 年 月: text yes, names no");
+}
+
+int main(void) {
+  test_dates();
+  if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
+  return failures ? 1 : 0;
+}
