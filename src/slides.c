@@ -15,6 +15,7 @@
 #include "confine.h"
 #include "dates.h"
 #include "diag.h"
+#include "percent.h"
 #include "slides_deck.h"
 #include "utf8.h"
 
@@ -692,20 +693,8 @@ static void read_pptx(pb_deck_ctx *c, pb_slide *slide, const char *file) {
 /* ====================================================================== */
 
 static void percent_decode(pb_buf *out, const char *s) {
-  static const char hex[] = "0123456789abcdef";
   pb_buf_reset(out);
-  for (const char *p = s; *p; p++) {
-    if (*p == '%' && p[1] && p[2]) {
-      const char *h = strchr(hex, p[1] | 0x20), *l = strchr(hex, p[2] | 0x20);
-      if (h && l && *h && *l) {
-        pb_buf_putc(out, (int)((h - hex) * 16 + (l - hex)));
-        p += 2;
-        continue;
-      }
-    }
-    pb_buf_putc(out, *p);
-  }
-  if (!out->data) pb_buf_puts(out, "");
+  pb_percent_decode(s, strlen(s), 0, out);
 }
 
 /* Cuts a path at a query or fragment and drops a leading "./". */

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "dates.h"
+#include "entities.h"
+#include "mem.h"
+#include "percent.h"
 
 static int failures;
 
@@ -114,8 +117,66 @@ static void test_dates(void) {
         "blanks around 年 月: text yes, names no");
 }
 
+/* pb_percent_decode of a NUL-terminated string; the bytes in b. */
+static void pct(const char *s, unsigned flags, pb_buf *b) {
+  pb_buf_reset(b);
+  pb_percent_decode(s, strlen(s), flags, b);
+}
+
+static void test_percent(void) {
+  pb_buf b = PB_BUF_INIT;
+  pct("a%20b%2Fc%e4%b8%ad", 0, &b);
+  CHECK(b.len == 8 && memcmp(b.data, "a b/c\xe4\xb8\xad", 8) == 0, "plain escapes, either case");
+  pct("%ZZ%4%", 0, &b);
+  CHECK(b.len == 6 && strcmp(b.data, "%ZZ%4%") == 0, "invalid escapes stay as written: '%s'",
+        b.data);
+  pct("x%00y", 0, &b);
+  CHECK(b.len == 3 && memcmp(b.data, "x\0y", 3) == 0 && b.data[3] == 0,
+        "%%00 decodes to a NUL byte (length 3), out stays NUL-terminated");
+  pct("x%00y%1f%7Fz%41", PB_PCT_KEEP_CONTROLS, &b);
+  CHECK(strcmp(b.data, "x%00y%1f%7FzA") == 0, "controls kept as written: '%s'", b.data);
+  pct("", 0, &b);
+  CHECK(b.data && b.len == 0 && b.data[0] == 0, "empty input: empty string");
+  CHECK(pb_percent_escape_at("%41", 3) == 'A' && pb_percent_escape_at("%4", 2) == -1 &&
+            pb_percent_escape_at("%ZZ", 3) == -1 && pb_percent_escape_at("%00", 3) == 0,
+        "one escape");
+  pb_buf_free(&b);
+}
+
+static uint32_t ent(const char *s, unsigned flags, size_t *n) {
+  uint32_t cp = 99;
+  *n = pb_entity_read(s, strlen(s), flags, &cp);
+  return cp;
+}
+
+static void test_entities(void) {
+  size_t n;
+  CHECK(ent("&amp;x", 0, &n) == '&' && n == 5, "&amp;");
+  CHECK(ent("&#x4E2D;", 0, &n) == 0x4E2D && n == 8, "&#x4E2D; is 中");
+  CHECK(ent("&#20013;", 0, &n) == 0x4E2D && n == 8, "&#20013; is 中");
+  CHECK(ent("&#0;", 0, &n) == 0 && n == 4 && !pb_entity_text_char(0),
+        "&#0; is a reference to no character");
+  CHECK(ent("&#xD800;", 0, &n) == 0 && n == 8, "a surrogate is no character");
+  CHECK(ent("&#x110000;", 0, &n) == 0 && n == 10, "past U+10FFFF is no character");
+  CHECK(ent("&bogus;", 0, &n) == 0 && n == 0, "&bogus; is no reference");
+  CHECK(ent("&amp", 0, &n) == 0 && n == 0, "strict: ';' needed");
+  CHECK(ent("&eacute;", 0, &n) == 0xE9 && ent("&Eacute;", 0, &n) == 0xC9,
+        "names from libxml2's table, in their case");
+  CHECK(ent("&NBSP;", 0, &n) == 0xA0 && n == 6, "a name in capitals read in lower case");
+  CHECK(ent("&apos;", 0, &n) == '\'' && ent("&ensp;", 0, &n) == 0x2002, "&apos; &ensp;");
+  CHECK(ent("&colon;", 0, &n) == ':', "HTML 5 &colon;");
+  CHECK(ent("&COLONjavascript", PB_ENT_LOOSE, &n) == ':' && n == 6,
+        "loose: any case, no ';', the longest name");
+  CHECK(ent("&#106", PB_ENT_LOOSE, &n) == 'j' && n == 5, "loose: numeric without ';'");
+  CHECK(ent("&#9;", PB_ENT_LOOSE, &n) == 9 && !pb_entity_text_char(9),
+        "a tab is read (the link judge needs it) but is no text character");
+  CHECK(ent("&", 0, &n) == 0 && n == 0 && ent("&#;", 0, &n) == 0 && n == 0, "no digits");
+}
+
 int main(void) {
   test_dates();
+  test_percent();
+  test_entities();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures ? 1 : 0;
 }
