@@ -4,11 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dates.h"
 #include "entities.h"
 #include "mem.h"
 #include "percent.h"
+#include "store.h"
 
 static int failures;
 
@@ -173,7 +176,56 @@ static void test_entities(void) {
   CHECK(ent("&", 0, &n) == 0 && n == 0 && ent("&#;", 0, &n) == 0 && n == 0, "no digits");
 }
 
-int main(void) {
+static void test_store(const char *tmp) {
+  char root[512];
+  snprintf(root, sizeof root, "%s/store", tmp);
+  pb_buf b = PB_BUF_INIT;
+  CHECK(pb_store_get(root, "k", "key", 3, ".bin", 100, &b) == -1, "a miss before the first put");
+  CHECK(pb_store_put(root, "k", "key", 3, ".bin", "hello", 5) == 0, "put makes root/kind");
+  CHECK(pb_store_get(root, "k", "key", 3, ".bin", 100, &b) == 0 && b.len == 5 &&
+            strcmp(b.data, "hello") == 0,
+        "get reads what put wrote");
+  CHECK(pb_store_get(root, "k", "kez", 3, ".bin", 100, &b) == -1, "another key misses");
+  CHECK(pb_store_get(root, "k", "key", 3, ".bin", 4, &b) == -1, "a record over the cap misses");
+  char *p1 = pb_store_path(root, "k", "key", 3, ".bin"),
+       *p2 = pb_store_path(root, "k", "key", 3, ".bin");
+  CHECK(p1 && strcmp(p1, p2) == 0 && strlen(p1) == strlen(root) + 3 + 32 + 4,
+        "the path is root/kind/32 hex digits.ext: %s", p1 ? p1 : "(null)");
+  /* a record that is a symbolic link is not followed */
+  char target[600];
+  snprintf(target, sizeof target, "%s/target", tmp);
+  FILE *f = fopen(target, "w");
+  if (f) fputs("secret", f), fclose(f);
+  unlink(p1);
+  CHECK(symlink(target, p1) == 0, "made a link");
+  CHECK(pb_store_get(root, "k", "key", 3, ".bin", 100, &b) == -1, "a linked record is a miss");
+  CHECK(pb_store_put(root, "k", "key", 3, ".bin", "again", 5) == 0, "put replaces the link");
+  struct stat st;
+  CHECK(lstat(p1, &st) == 0 && S_ISREG(st.st_mode), "the record is a file again");
+  f = fopen(target, "r");
+  char got[16] = "";
+  if (f) {
+    if (!fgets(got, sizeof got, f)) got[0] = 0;
+    fclose(f);
+  }
+  CHECK(strcmp(got, "secret") == 0, "the link's target untouched");
+  /* a kind directory that is a link is not used */
+  char kdir[600], other[600];
+  snprintf(kdir, sizeof kdir, "%s/l", root);
+  snprintf(other, sizeof other, "%s/other", tmp);
+  mkdir(other, 0777);
+  CHECK(symlink(other, kdir) == 0, "made a directory link");
+  CHECK(pb_store_put(root, "l", "key", 3, ".bin", "x", 1) == -1, "no put through a linked kind");
+  CHECK(pb_store_get(root, "l", "key", 3, ".bin", 100, &b) == -1, "no get through a linked kind");
+  CHECK(!pb_store_path(NULL, "k", "key", 3, "") && !pb_store_path("", "k", "key", 3, ""),
+        "no root, no store");
+  free(p1);
+  free(p2);
+  pb_buf_free(&b);
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1) test_store(argv[1]);
   test_dates();
   test_percent();
   test_entities();
