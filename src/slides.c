@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "percent.h"
 #include "slides_deck.h"
+#include "store.h"
 #include "utf8.h"
 
 #define PB_SLIDES_THUMB_MAX (5u * 1024u * 1024u)
@@ -893,29 +894,26 @@ int pb_slides_scan(pb_library *lib, const char *slide_dir_rel) {
 }
 
 /* The index of a .pptx or HTML deck (slide count, titles, thumbnail,
- * note) is kept in the thumbnail directory as deck-KEY.txt, KEY from the
- * file's path, device, inode, size and modification time (and for HTML
- * whether a browser may run), so a warm build does not unzip and parse the
- * slides again: 11% of a warm build of the 2024 archive went to that. Only
- * a deck read without a warning is kept, so that warnings are repeated on
- * every build; a kept thumbnail must still be the regular file it was. PDF decks have their own
- * cache, by content hash. */
+ * note) is kept in the thumbnail directory's store (store.h) as
+ * decks/HASH.txt, HASH of the file's path, device, inode, size and
+ * modification time (and for HTML whether a browser may run), so a warm
+ * build does not unzip and parse the slides again: 11% of a warm build of
+ * the 2024 archive went to that. Only a deck read without a warning is
+ * kept, so that warnings are repeated on every build; a kept thumbnail
+ * must still be the regular file it was. PDF decks have their own cache,
+ * by content hash. */
 #define DECK_INDEX_MAGIC "paperbook deck index 2\n" /* 2: HTML shots served confined */
 
-static char *deck_index_path(pb_deck_ctx *c, const char *file, int html) {
+/* The store key of a deck file into key; 0, or -1 when it is not kept. */
+static int deck_index_key(pb_deck_ctx *c, const char *file, int html, pb_buf *key) {
   struct stat sb;
   if (c->in_process || c->thumb_dir_failed || stat(file, &sb) != 0 || !S_ISREG(sb.st_mode))
-    return NULL;
-  pb_buf key = PB_BUF_INIT;
-  pb_buf_printf(&key, "%s\n%ju %ju %jd %jd.%09ld %d %s", file, (uintmax_t)sb.st_dev,
+    return -1;
+  pb_buf_printf(key, "%s\n%ju %ju %jd %jd.%09ld %d %s", file, (uintmax_t)sb.st_dev,
                 (uintmax_t)sb.st_ino, (intmax_t)sb.st_size, (intmax_t)sb.st_mtim.tv_sec,
                 (long)sb.st_mtim.tv_nsec, html ? c->no_browser : -1,
                 html && getenv("PAPERBOOK_BROWSER") ? getenv("PAPERBOOK_BROWSER") : "");
-  uint64_t h = pb_hash64(key.data, key.len, 0x6465636b696e6478ULL /* "deckindx" */);
-  pb_buf_free(&key);
-  pb_buf path = PB_BUF_INIT;
-  pb_buf_printf(&path, "%s/deck-%016" PRIx64 ".txt", c->thumb_dir, h);
-  return path.data;
+  return 0;
 }
 
 static const char *index_value(pb_deck_ctx *c, const char *v, const char *end) {
@@ -934,11 +932,11 @@ static int kept_thumbnail(const pb_deck_ctx *c, const char *path, long long size
 
 /* Fills s from a kept index. Returns 1, or 0 (s untouched) when there is
  * none, it does not read as one, or its thumbnail is gone. */
-static int deck_index_read(pb_deck_ctx *c, pb_slide *s, const char *path) {
+static int deck_index_read(pb_deck_ctx *c, pb_slide *s, const pb_buf *key) {
   pb_buf b = PB_BUF_INIT;
   size_t magic = strlen(DECK_INDEX_MAGIC);
-  if (pb_read_file(path, 1u << 20, &b) != PB_OK || b.len < magic ||
-      memcmp(b.data, DECK_INDEX_MAGIC, magic) != 0 || b.data[b.len - 1] != '\n') {
+  if (pb_store_get(c->thumb_dir, "decks", key->data, key->len, ".txt", 1u << 20, &b) != 0 ||
+      b.len < magic || memcmp(b.data, DECK_INDEX_MAGIC, magic) != 0 || b.data[b.len - 1] != '\n') {
     pb_buf_free(&b);
     return 0;
   }
@@ -970,7 +968,7 @@ static int deck_index_read(pb_deck_ctx *c, pb_slide *s, const char *path) {
 
 static int has_newline(const char *v) { return v && strchr(v, '\n'); }
 
-static void deck_index_write(pb_deck_ctx *c, const pb_slide *s, const char *path) {
+static void deck_index_write(pb_deck_ctx *c, const pb_slide *s, const pb_buf *key) {
   int bad = has_newline(s->title) || has_newline(s->note) || has_newline(s->thumbnail);
   for (size_t i = 0; i < s->nslide_titles; i++) bad |= has_newline(s->slide_titles[i]);
   if (bad || pb_mkdir_p(c->thumb_dir) != 0) return;
@@ -987,7 +985,7 @@ static void deck_index_write(pb_deck_ctx *c, const pb_slide *s, const char *path
   for (size_t i = 0; i < s->nslide_titles; i++)
     pb_buf_printf(&b, "L %s\n", s->slide_titles[i] ? s->slide_titles[i] : "");
   if (!bad) /* a cache: a failed write costs a parse next time */
-    pb_write_file_atomic(path, b.data, b.len);
+    pb_store_put(c->thumb_dir, "decks", key->data, key->len, ".txt", b.data, b.len);
   pb_buf_free(&b);
 }
 
@@ -995,9 +993,10 @@ static void deck_index_write(pb_deck_ctx *c, const pb_slide *s, const char *path
 static void read_deck(pb_deck_ctx *c, pb_slide *s, const char *file) {
   int pptx = is_ooxml_presentation(s->ext);
   int html = !pptx && s->ext && (strcmp(s->ext, "html") == 0 || strcmp(s->ext, "htm") == 0);
-  char *index = pptx || html ? deck_index_path(c, file, html) : NULL;
-  if (index && deck_index_read(c, s, index)) {
-    free(index);
+  pb_buf key = PB_BUF_INIT;
+  int index = (pptx || html) && deck_index_key(c, file, html, &key) == 0;
+  if (index && deck_index_read(c, s, &key)) {
+    pb_buf_free(&key);
     return;
   }
   int warned = c->warned;
@@ -1009,8 +1008,8 @@ static void read_deck(pb_deck_ctx *c, pb_slide *s, const char *file) {
     pb_deck_read_html(c, s, file);
   else
     s->note = "no preview for this kind of file";
-  if (index && c->warned == warned && !c->thumb_dir_failed) deck_index_write(c, s, index);
-  free(index);
+  if (index && c->warned == warned && !c->thumb_dir_failed) deck_index_write(c, s, &key);
+  pb_buf_free(&key);
 }
 
 /* The names of the deck files in dir, sorted (malloc'd, *n of them), or
