@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "fonts.h"
 #include "images.h"
+#include "percent.h"
 #include "sessions.h"
 
 static void lower_alnum(const char *s, pb_buf *out) {
@@ -50,13 +51,6 @@ static void presenter_key(const char *s, pb_buf *out) {
   if (!out->data) pb_buf_puts(out, "");
 }
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 static int exists(const char *path) {
   struct stat st;
   return stat(path, &st) == 0;
@@ -79,15 +73,7 @@ static int is_local_target(const char *url) {
  * #fragment; malloc'd. */
 static char *link_path(const char *url) {
   pb_buf b = PB_BUF_INIT;
-  for (const char *p = url; *p && *p != '?' && *p != '#'; p++) {
-    int hi, lo;
-    if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
-      pb_buf_putc(&b, hi * 16 + lo);
-      p += 2;
-    } else {
-      pb_buf_putc(&b, *p);
-    }
-  }
+  pb_percent_decode(url, strcspn(url, "?#"), 0, &b);
   return pb_buf_detach(&b);
 }
 

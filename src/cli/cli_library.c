@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "dates.h"
 #include "diag.h"
 #include "enrich.h"
 #include "fetch.h"
@@ -407,14 +408,11 @@ struct pb_fonts *pb_cli_open_fonts(const pb_config *cfg, const char *root, int a
   return fonts;
 }
 
-/* A date as written on the command line: YYYY-MM-DD (also 2024-12-1 and
- * 2024.12.1). Writes ISO into out[11]. */
+/* A date as written on the command line (see pb_date_parse_cli), into
+ * out[11] in ISO form. */
 static int parse_date(const char *s, char out[11]) {
   int y, m, d;
-  char sep1, sep2, tail;
-  if (!s || sscanf(s, "%4d%c%2d%c%2d%c", &y, &sep1, &m, &sep2, &d, &tail) != 5 || sep1 != sep2 ||
-      (sep1 != '-' && sep1 != '.' && sep1 != '/') || m < 1 || m > 12 || d < 1 || d > 31)
-    return -1;
+  if (!pb_date_parse_cli(s, &y, &m, &d)) return -1;
   snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
   return 0;
 }

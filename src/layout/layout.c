@@ -25,6 +25,7 @@
 #include "links.h"
 #include "para.h"
 #include "sessions.h"
+#include "store.h"
 #include "utf8.h"
 
 /* ==== page geometry and type scale ================================== */
@@ -660,27 +661,22 @@ static const char *short_url(layout *L, const char *url) {
 /* The modules of uri's QR code (n x n bytes, 1 = dark; malloc'd), or NULL.
  * libqrencode spends a million instructions on each (it scores all eight
  * masks): 7% of a warm build of the 2024 archive with its 101 codes. So the
- * modules are kept in the cache directory as qr-HASH.bin ("PBQR1 n\n" and
- * n*n bytes of 0 and 1), HASH from the text, the settings and libqrencode's
- * version; a file that does not read as one is made again. */
+ * modules are kept in the cache directory's store (store.h) as qr/HASH.bin
+ * ("PBQR1 n\n" and n*n bytes of 0 and 1), HASH from the text, the settings
+ * and libqrencode's version; a file that does not read as one is made
+ * again. */
 #define QR_MAGIC "PBQR1 "
 
-static char *qr_cache_path(const layout *L, const char *uri) {
-  if (!L->opt->cache_dir || !*L->opt->cache_dir) return NULL;
-  pb_buf key = PB_BUF_INIT;
-  pb_buf_printf(&key, "%s\nM 8bit case %s", uri, QRcode_APIVersionString());
-  uint64_t h = pb_hash64(key.data, key.len, 0x7172636f64657331ULL /* "qrcodes1" */);
-  pb_buf_free(&key);
-  pb_buf path = PB_BUF_INIT;
-  pb_buf_printf(&path, "%s/qr-%016llx.bin", L->opt->cache_dir, (unsigned long long)h);
-  return path.data;
+/* The store key of uri's code: the text, the settings, the encoder. */
+static void qr_key(pb_buf *key, const char *uri) {
+  pb_buf_printf(key, "%s\nM 8bit case %s", uri, QRcode_APIVersionString());
 }
 
-static unsigned char *qr_read(const char *path, int *n) {
+static unsigned char *qr_read(const char *root, const pb_buf *key, int *n) {
   pb_buf b = PB_BUF_INIT;
   unsigned char *mods = NULL;
   size_t ml = strlen(QR_MAGIC);
-  if (path && pb_read_file(path, 1u << 16, &b) == PB_OK && b.len > ml &&
+  if (pb_store_get(root, "qr", key->data, key->len, ".bin", 1u << 16, &b) == 0 && b.len > ml &&
       memcmp(b.data, QR_MAGIC, ml) == 0) {
     char *end = NULL;
     long w = strtol(b.data + ml, &end, 10);
@@ -704,10 +700,12 @@ static unsigned char *qr_read(const char *path, int *n) {
 }
 
 static unsigned char *qr_modules(const layout *L, const char *uri, int *n) {
-  char *path = qr_cache_path(L, uri);
-  unsigned char *mods = qr_read(path, n);
+  const char *root = L->opt->cache_dir && *L->opt->cache_dir ? L->opt->cache_dir : NULL;
+  pb_buf key = PB_BUF_INIT;
+  qr_key(&key, uri);
+  unsigned char *mods = root ? qr_read(root, &key, n) : NULL;
   if (mods) {
-    free(path);
+    pb_buf_free(&key);
     return mods;
   }
   QRcode *qr = QRcode_encodeString(uri, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
@@ -716,16 +714,17 @@ static unsigned char *qr_modules(const layout *L, const char *uri, int *n) {
     size_t nn = (size_t)qr->width * (size_t)qr->width;
     mods = pb_xmalloc(nn);
     for (size_t i = 0; i < nn; i++) mods[i] = qr->data[i] & 1;
-    if (path && pb_mkdir_p(L->opt->cache_dir) == 0) {
+    if (root) {
       pb_buf b = PB_BUF_INIT;
       pb_buf_printf(&b, QR_MAGIC "%d\n", *n);
       pb_buf_append(&b, (const char *)mods, nn);
-      pb_write_file_atomic(path, b.data, b.len); /* a cache: failing costs an encoding next time */
+      /* a cache: failing costs an encoding next time */
+      pb_store_put(root, "qr", key.data, key.len, ".bin", b.data, b.len);
       pb_buf_free(&b);
     }
   }
   QRcode_free(qr);
-  free(path);
+  pb_buf_free(&key);
   return mods;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dates.h"
 #include "diag.h"
 #include "sessions.h"
 
@@ -40,28 +41,11 @@ const char pb_mail_help[] =
 
 /* ---- dates ---------------------------------------------------------- */
 
-/* Writes YYYY-MM-DD into out[11] (years are 1900..9999 here). */
-static void set_date(char out[11], long y, long m, long d) {
-  char tmp[64];
-  snprintf(tmp, sizeof tmp, "%04ld-%02ld-%02ld", y, m, d);
-  memcpy(out, tmp, 10);
-  out[10] = 0;
-}
-
-static int month_days(int y, int m) {
-  static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : n[m - 1];
-}
-
 /* Parses YYYY-MM-DD (a real calendar date) into days since the epoch. */
 static int parse_day(const char *s, long *days) {
   int y, m, d;
-  char tail;
-  if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1900 || m < 1 || m > 12 || d < 1 ||
-      d > month_days(y, m))
-    return -1;
-  *days = pb_date_days(s);
+  if (!pb_date_parse_exact(s, &y, &m, &d) || y < 1900) return -1;
+  *days = pb_days_from_civil(y, m, d);
   return 0;
 }
 
@@ -71,7 +55,7 @@ static void compute_window(pb_mail_options *mo, window_kind kind, long ndays) {
   long today;
   parse_day(mo->today, &today);
   if (kind == WIN_WEEK) {
-    long wd = ((today % 7) + 7 + 3) % 7; /* 1970-01-01 was a Thursday: Monday = 0 */
+    long wd = pb_weekday(today); /* Monday = 0 */
     pb_date_from_days(today - wd - 7, mo->since);
     pb_date_from_days(today - wd - 1, mo->until);
   } else if (kind == WIN_MONTH) {
@@ -80,8 +64,8 @@ static void compute_window(pb_mail_options *mo, window_kind kind, long ndays) {
       m = 12;
       y--;
     }
-    set_date(mo->since, y, m, 1);
-    set_date(mo->until, y, m, month_days(y, m));
+    pb_date_format(y, m, 1, mo->since);
+    pb_date_format(y, m, pb_days_in_month(y, m), mo->until);
   } else if (kind == WIN_DAYS) {
     pb_date_from_days(today - ndays + 1, mo->since);
     pb_date_from_days(today, mo->until);

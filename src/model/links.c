@@ -7,15 +7,11 @@
 #include <strings.h>
 
 #include "diag.h"
+#include "entities.h"
 #include "mem.h"
+#include "percent.h"
 
 /* ---- normalising ------------------------------------------------------ */
-
-static int hexval(int c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = tolower(c);
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
 
 static void put_utf8(pb_buf *b, unsigned long cp) {
   if (cp == 0 || cp > 0x10FFFF) cp = 0xFFFD;
@@ -36,44 +32,14 @@ static void put_utf8(pb_buf *b, unsigned long cp) {
   }
 }
 
-/* Named references that can spell a scheme or hide its colon; HTML treats
- * a few of them without the ';' too, so it is optional here. */
-static const struct {
-  const char *name;
-  char c;
-} NAMED[] = {{"colon", ':'}, {"tab", '\t'},  {"newline", '\n'}, {"amp", '&'},    {"lt", '<'},
-             {"gt", '>'},    {"quot", '"'},  {"apos", '\''},    {"sol", '/'},    {"bsol", '\\'},
-             {"lpar", '('},  {"rpar", ')'},  {"period", '.'},   {"num", '#'},    {"percnt", '%'},
-             {"excl", '!'},  {"quest", '?'}, {"equals", '='},   {"comma", ','},  {"semi", ';'},
-             {"nbsp", ' '},  {"plus", '+'},  {"dollar", '$'},   {"lowbar", '_'}, {"hyphen", '-'}};
-
-/* One character reference at s[0] == '&': appends its value and returns
- * the bytes used, or 0 when it is not one. */
+/* One character reference at s[0] == '&', read as browsers read URLs
+ * (names in any case, the ';' optional): appends its value and returns the
+ * bytes used, or 0 when it is not one. */
 static size_t entity(const char *s, size_t len, pb_buf *out) {
-  size_t i = 1;
-  if (i < len && s[i] == '#') {
-    i++;
-    int hex = i < len && (s[i] == 'x' || s[i] == 'X');
-    if (hex) i++;
-    unsigned long v = 0;
-    size_t d0 = i;
-    while (i < len && (hex ? hexval((unsigned char)s[i]) >= 0 : isdigit((unsigned char)s[i]))) {
-      if (v < 0x110000) v = v * (hex ? 16 : 10) + (unsigned long)hexval((unsigned char)s[i]);
-      i++;
-    }
-    if (i == d0) return 0;
-    if (i < len && s[i] == ';') i++;
-    put_utf8(out, v);
-    return i;
-  }
-  for (size_t k = 0; k < sizeof NAMED / sizeof *NAMED; k++) {
-    size_t n = strlen(NAMED[k].name);
-    if (len - 1 >= n && strncasecmp(s + 1, NAMED[k].name, n) == 0) {
-      pb_buf_putc(out, NAMED[k].c);
-      return 1 + n + (1 + n < len && s[1 + n] == ';');
-    }
-  }
-  return 0;
+  uint32_t cp;
+  size_t n = pb_entity_read(s, len, PB_ENT_LOOSE, &cp);
+  if (n) put_utf8(out, cp);
+  return n;
 }
 
 /* One round of entity and percent decoding. */
@@ -86,9 +52,9 @@ static void decode_once(const char *s, size_t len, pb_buf *out) {
         continue;
       }
     }
-    if (s[i] == '%' && i + 2 < len && hexval((unsigned char)s[i + 1]) >= 0 &&
-        hexval((unsigned char)s[i + 2]) >= 0) {
-      pb_buf_putc(out, hexval((unsigned char)s[i + 1]) * 16 + hexval((unsigned char)s[i + 2]));
+    int byte = pb_percent_escape_at(s + i, len - i);
+    if (byte >= 0) {
+      pb_buf_putc(out, byte);
       i += 3;
       continue;
     }

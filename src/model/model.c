@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include "collate.h"
+#include "dates.h"
 #include "sessions.h"
 
 #include <stdio.h>
@@ -179,18 +180,6 @@ const pb_category **pb_top_categories(pb_arena *a, const pb_library *lib, const 
   return v;
 }
 
-/* Days since 1970-01-01 of an ISO date "YYYY-MM-DD..."; -1 when unreadable. */
-static long iso_days(const char *d) {
-  int y, m, day;
-  if (!d || sscanf(d, "%4d-%2d-%2d", &y, &m, &day) != 3 || m < 1 || m > 12) return -1;
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -208,8 +197,10 @@ void pb_library_date_range(const pb_library *lib, const char **first, const char
   if (n) {
     qsort(d, n, sizeof *d, cmp_str);
     size_t lo = 0, hi = n - 1;
-    if (n >= 4 && iso_days(d[0]) >= 0 && iso_days(d[1]) - iso_days(d[0]) > LONE_GAP) lo = 1;
-    if (n >= 4 && iso_days(d[n - 1]) - iso_days(d[n - 2]) > LONE_GAP && iso_days(d[n - 2]) >= 0)
+    if (n >= 4 && pb_date_days(d[0]) >= 0 && pb_date_days(d[1]) - pb_date_days(d[0]) > LONE_GAP)
+      lo = 1;
+    if (n >= 4 && pb_date_days(d[n - 1]) - pb_date_days(d[n - 2]) > LONE_GAP &&
+        pb_date_days(d[n - 2]) >= 0)
       hi = n - 2;
     *first = d[lo];
     *last = d[hi];
@@ -238,12 +229,9 @@ size_t pb_library_presenters(pb_arena *a, const pb_library *lib, int with_absenc
 }
 
 const char *pb_month_label(pb_arena *a, const char *date) {
-  static const char *months[] = {"January",   "February", "March",    "April",
-                                 "May",       "June",     "July",     "August",
-                                 "September", "October",  "November", "December"};
   int y = 0, m = 0;
-  if (!date || sscanf(date, "%d-%d", &y, &m) != 2 || m < 1 || m > 12) return "Undated";
-  return pb_arena_printf(a, "%d年%d月 · %s %d", y, m, months[m - 1], y);
+  if (!pb_date_scan_month(date, &y, &m)) return "Undated";
+  return pb_arena_printf(a, "%d年%d月 · %s %d", y, m, pb_month_name(m), y);
 }
 
 char *pb_text_plain(pb_library *lib, const pb_text *t) {

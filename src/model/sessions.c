@@ -1,51 +1,8 @@
 #include "sessions.h"
 
-#include <stdlib.h>
-#include <time.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-long pb_date_days(const char *iso) {
-  int y, m, d;
-  if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
-    return -1;
-  /* days from civil (proleptic Gregorian) */
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-long pb_date_week(const char *iso) {
-  long d = pb_date_days(iso);
-  if (d < 0) return -1;
-  return (d + 3) / 7;
-}
-
-void pb_date_from_days(long z, char out[11]) {
-  /* civil from days (proleptic Gregorian) */
-  z += 719468;
-  long era = (z >= 0 ? z : z - 146096) / 146097;
-  long doe = z - era * 146097;
-  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long y = yoe + era * 400;
-  long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  long mp = (5 * doy + 2) / 153;
-  long d = doy - (153 * mp + 2) / 5 + 1;
-  long m = mp + (mp < 10 ? 3 : -9);
-  y += m <= 2;
-  unsigned yy = (unsigned)(y % 10000), mm = (unsigned)m % 100u, dd = (unsigned)d % 100u;
-  char tmp[32];
-  snprintf(tmp, sizeof tmp, "%04u-%02u-%02u", yy, mm, dd);
-  memcpy(out, tmp, 10);
-  out[10] = 0;
-}
-
-void pb_week_monday(long w, char out[11]) { pb_date_from_days(w * 7 - 3, out); }
 
 const pb_session *pb_session_on(const pb_library *lib, const char *date) {
   const pb_session *planned = NULL;
@@ -226,17 +183,4 @@ void pb_sessions_dump_json(const pb_library *lib, pb_buf *b) {
     pb_buf_putc(b, '}');
   }
   pb_buf_puts(b, lib->nnotes ? "\n  ],\n" : "],\n");
-}
-
-void pb_date_today(char out[11]) {
-  const char *sde = getenv("SOURCE_DATE_EPOCH");
-  char *end = NULL;
-  long long v = sde && *sde ? strtoll(sde, &end, 10) : -1;
-  time_t t = v >= 0 && end && !*end ? (time_t)v : time(NULL);
-  struct tm tm;
-  if (v >= 0 && end && !*end)
-    gmtime_r(&t, &tm);
-  else
-    localtime_r(&t, &tm);
-  strftime(out, 11, "%Y-%m-%d", &tm);
 }

@@ -5,22 +5,8 @@
 #ifndef PB_SESSIONS_H
 #define PB_SESSIONS_H
 
+#include "dates.h" /* the day and week numbers used with sessions */
 #include "model.h"
-
-/* Days since 1970-01-01 of an ISO date ("2024-05-31"); -1 when invalid. */
-long pb_date_days(const char *iso);
-/* The Monday-based week of an ISO date (weeks since 1969-12-29), -1 when
- * invalid: a Friday session and the Sunday check-ins after it share one. */
-long pb_date_week(const char *iso);
-/* ISO date of day z (days since 1970-01-01), into out[11]. */
-void pb_date_from_days(long z, char out[11]);
-/* ISO date of the Monday of week w, into out[11]. */
-void pb_week_monday(long w, char out[11]);
-/* Today, into out[11]: the day (UTC) of SOURCE_DATE_EPOCH when it is set
- * to a number of seconds, so that re-runs and tests are reproducible,
- * else the local date. What handout --next, --week and a digest's windows
- * count from, unless --today says. */
-void pb_date_today(char out[11]);
 
 /* The session (held first, then planned) on date; NULL if none. */
 const pb_session *pb_session_on(const pb_library *lib, const char *date);

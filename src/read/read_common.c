@@ -13,8 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dates.h"
 #include "diag.h"
+#include "entities.h"
 #include "inline.h"
+#include "percent.h"
 #include "utf8.h"
 
 /* After this many bad lines in one file, the rest are summed up in one
@@ -306,46 +309,10 @@ static size_t read_digits(const char *s, size_t len, size_t max, int *value) {
   return i;
 }
 
-/* A date separator: - . / and the Chinese 年 月; returns its length. */
-static size_t date_sep(const char *s, size_t len) {
-  size_t i = 0;
-  while (i < len && s[i] == ' ') i++;
-  if (i < len && (s[i] == '-' || s[i] == '.' || s[i] == '/'))
-    i++;
-  else if (len - i >= 3 && (memcmp(s + i, "年", 3) == 0 || memcmp(s + i, "月", 3) == 0))
-    i += 3;
-  else
-    return 0;
-  while (i < len && s[i] == ' ') i++;
-  return i;
-}
-
 size_t pb_read_date(pb_read_str t, char out[11]) {
   int y, m, d;
-  size_t i = read_digits(t.s, t.len, 8, &y);
-  if (i == 8) { /* 20240531 */
-    d = y % 100, m = (y / 100) % 100, y /= 10000;
-  } else {
-    if (i != 4) return 0;
-    size_t s1 = date_sep(t.s + i, t.len - i);
-    if (!s1) return 0;
-    i += s1;
-    size_t n = read_digits(t.s + i, t.len - i, 2, &m);
-    if (!n) return 0;
-    i += n;
-    size_t s2 = date_sep(t.s + i, t.len - i);
-    if (!s2) return 0;
-    i += s2;
-    n = read_digits(t.s + i, t.len - i, 2, &d);
-    if (!n) return 0;
-    i += n;
-    if (t.len - i >= 3 && memcmp(t.s + i, "日", 3) == 0) i += 3;
-  }
-  if (i < t.len && isdigit((unsigned char)t.s[i])) return 0;
-  static const int month_days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31 || d > month_days[m - 1]) return 0;
-  if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) return 0;
-  snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+  size_t i = pb_date_scan(t.s, t.len, PB_DATE_TEXT, &y, &m, &d);
+  if (i) pb_date_format(y, m, d, out);
   return i;
 }
 
@@ -858,30 +825,11 @@ void pb_read_title(pb_library *lib, pb_entry *e, pb_read_str text) {
 
 /* ==== percent-decoding and HTML ================================== */
 
-static int hexval(int c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 char *pb_read_percent_decode(pb_library *lib, const char *s, size_t len) {
-  char *out = pb_arena_alloc(lib->arena, len + 1);
-  size_t o = 0;
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] == '%' && i + 2 < len && hexval((unsigned char)s[i + 1]) >= 0 &&
-        hexval((unsigned char)s[i + 2]) >= 0) {
-      int v = hexval((unsigned char)s[i + 1]) * 16 + hexval((unsigned char)s[i + 2]);
-      /* a decoded NUL or control byte would end or corrupt the path */
-      if (v >= 0x20 && v != 0x7F) {
-        out[o++] = (char)v;
-        i += 2;
-        continue;
-      }
-    }
-    out[o++] = s[i];
-  }
-  out[o] = 0;
+  pb_buf b = PB_BUF_INIT;
+  pb_percent_decode(s, len, PB_PCT_KEEP_CONTROLS, &b);
+  char *out = pb_arena_strdup(lib->arena, b.data);
+  pb_buf_free(&b);
   return out;
 }
 
@@ -973,38 +921,17 @@ static int html_attr(pb_read_str t, const char *attr, pb_read_str *val) {
   return 0;
 }
 
-/* Decodes the entity at s (starting with '&') into b; returns its length,
- * 0 if it is not one we know. */
+/* Decodes the character reference at s (starting with '&') into b and
+ * returns its length, 0 if it is none. No-break and en/em spaces written
+ * by name are plain blanks; a reference to a control or to no character
+ * is dropped. */
 static size_t html_entity(const char *s, size_t len, pb_buf *b) {
-  static const struct {
-    const char *name;
-    const char *text;
-  } ents[] = {{"&nbsp;", " "},  {"&amp;", "&"},  {"&lt;", "<"},   {"&gt;", ">"},
-              {"&quot;", "\""}, {"&apos;", "'"}, {"&ensp;", " "}, {"&emsp;", " "}};
-  for (size_t k = 0; k < sizeof ents / sizeof *ents; k++) {
-    size_t n = strlen(ents[k].name);
-    if (len >= n && strncasecmp(s, ents[k].name, n) == 0) {
-      pb_buf_puts(b, ents[k].text);
-      return n;
-    }
-  }
-  if (len >= 4 && s[1] == '#') {
-    size_t i = 2;
-    int hex = (s[i] == 'x' || s[i] == 'X');
-    if (hex) i++;
-    uint32_t cp = 0;
-    size_t d0 = i;
-    while (i < len && i < d0 + 7 &&
-           (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i])))
-      cp = cp * (hex ? 16 : 10) + (uint32_t)hexval((unsigned char)s[i++]);
-    if (i > d0 && i < len && s[i] == ';') {
-      if (cp >= 0x20 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) &&
-          !(cp >= 0x7F && cp < 0xA0))
-        pb_utf8_put(b, cp);
-      return i + 1;
-    }
-  }
-  return 0;
+  uint32_t cp;
+  size_t n = pb_entity_read(s, len, 0, &cp);
+  if (!n) return 0;
+  if (s[1] != '#' && (cp == 0xA0 || cp == 0x2002 || cp == 0x2003)) cp = ' ';
+  if (pb_entity_text_char(cp)) pb_utf8_put(b, cp);
+  return n;
 }
 
 char *pb_read_strip_html(pb_library *lib, pb_read_str t, const char **color, const char *file,
@@ -1870,7 +1797,7 @@ size_t pb_read_bad_date(pb_read_str t) {
     if (fields == 0 && d < 4) return 0; /* a year first */
     fields++;
     if (fields < 3) {
-      size_t n = i < t.len ? date_sep(t.s + i, t.len - i) : 0;
+      size_t n = i < t.len ? pb_date_sep(t.s + i, t.len - i) : 0;
       if (!n) return 0;
       i += n;
     }

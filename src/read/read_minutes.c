@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
 #include "diag.h"
 #include "links.h"
 #include "read_common.h"
@@ -200,12 +201,6 @@ static size_t session_date(str t, int *y, int *m, int *d) {
   if (*m < 1 || *m > 12 || *d < 1 || *d > 31) return 0;
   if (i < t.len && !sep_len(t, i) && !at(t, i, "（") && t.s[i] != '(') return 0;
   return i;
-}
-
-static int days_in_month(int y, int m) {
-  static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-  return dm[m - 1];
 }
 
 /* Whether a (trimmed) line is a session head: a list item whose text
@@ -587,7 +582,7 @@ static void read_head(minutes_ctx *c, str t, size_t date_at, int line) {
     c->cur = NULL;
     return;
   }
-  if (d > days_in_month(year, m)) {
+  if (d > pb_days_in_month(year, m)) {
     pb_warn(c->src->file, line, "%d.%d is not a date in %d; session skipped", m, d, year);
     c->cur = NULL;
     return;

@@ -13,8 +13,11 @@
 #include <zip.h>
 
 #include "confine.h"
+#include "dates.h"
 #include "diag.h"
+#include "percent.h"
 #include "slides_deck.h"
+#include "store.h"
 #include "utf8.h"
 
 #define PB_SLIDES_THUMB_MAX (5u * 1024u * 1024u)
@@ -172,70 +175,14 @@ typedef struct {
   int y, m, d;
 } date_span;
 
-static int days_in_month(int y, int m) {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-  return days[m - 1];
-}
-
-static int valid_date(int y, int m, int d) {
-  return y >= 1980 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
-/* Reads 1..maxd digits at s[*i]; returns the value or -1. */
-static int read_number(const char *s, size_t len, size_t *i, int maxd) {
-  int v = 0, nd = 0;
-  while (*i < len && nd < maxd && is_digit((unsigned char)s[*i])) {
-    v = v * 10 + (s[*i] - '0');
-    (*i)++;
-    nd++;
-  }
-  if (nd == 0 || (*i < len && is_digit((unsigned char)s[*i]))) return -1;
-  return v;
-}
-
-static int match_utf8(const char *s, size_t len, size_t *i, const char *word) {
-  size_t n = strlen(word);
-  if (*i + n > len || memcmp(s + *i, word, n) != 0) return 0;
-  *i += n;
-  return 1;
-}
-
-/* Tries a date starting at s[start]; fills *out and returns 1 on success. */
+/* A deck name's date starting at s[start] (pb_date_scan's PB_DATE_NAME);
+ * fills *out and returns 1 on success. */
 static int date_at(const char *s, size_t len, size_t start, date_span *out) {
-  size_t i = start;
-  for (int k = 0; k < 4; k++)
-    if (i + (size_t)k >= len || !is_digit((unsigned char)s[i + (size_t)k])) return 0;
-  int y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
-  i += 4;
-  int m, d;
-  if (i < len && is_digit((unsigned char)s[i])) { /* YYYYMMDD */
-    if (i + 4 > len) return 0;
-    for (int k = 0; k < 4; k++)
-      if (!is_digit((unsigned char)s[i + (size_t)k])) return 0;
-    if (i + 4 < len && is_digit((unsigned char)s[i + 4])) return 0;
-    m = (s[i] - '0') * 10 + (s[i + 1] - '0');
-    d = (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
-    i += 4;
-  } else if (i < len && (s[i] == '.' || s[i] == '-' || s[i] == '_')) {
-    char sep = s[i++];
-    m = read_number(s, len, &i, 2);
-    if (m < 0 || i >= len || s[i] != sep) return 0;
-    i++;
-    d = read_number(s, len, &i, 2);
-    if (d < 0) return 0;
-  } else if (match_utf8(s, len, &i, "年")) {
-    m = read_number(s, len, &i, 2);
-    if (m < 0 || !match_utf8(s, len, &i, "月")) return 0;
-    d = read_number(s, len, &i, 2);
-    if (d < 0) return 0;
-    match_utf8(s, len, &i, "日");
-  } else {
-    return 0;
-  }
-  if (!valid_date(y, m, d)) return 0;
+  int y, m, d;
+  size_t n = pb_date_scan(s + start, len - start, PB_DATE_NAME, &y, &m, &d);
+  if (!n) return 0;
   out->start = start;
-  out->end = i;
+  out->end = start + n;
   out->y = y;
   out->m = m;
   out->d = d;
@@ -251,22 +198,12 @@ static int find_date(const char *s, size_t len, date_span *out) {
   return 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static long days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /* Parses an ISO date at the start of s ("2024-5-31" tolerated). */
 static int iso_days(const char *s, long *days) {
   if (!s) return 0;
   date_span ds;
   if (!date_at(s, strlen(s), 0, &ds)) return 0;
-  *days = days_from_civil(ds.y, ds.m, ds.d);
+  *days = pb_days_from_civil(ds.y, ds.m, ds.d);
   return 1;
 }
 
@@ -757,20 +694,8 @@ static void read_pptx(pb_deck_ctx *c, pb_slide *slide, const char *file) {
 /* ====================================================================== */
 
 static void percent_decode(pb_buf *out, const char *s) {
-  static const char hex[] = "0123456789abcdef";
   pb_buf_reset(out);
-  for (const char *p = s; *p; p++) {
-    if (*p == '%' && p[1] && p[2]) {
-      const char *h = strchr(hex, p[1] | 0x20), *l = strchr(hex, p[2] | 0x20);
-      if (h && l && *h && *l) {
-        pb_buf_putc(out, (int)((h - hex) * 16 + (l - hex)));
-        p += 2;
-        continue;
-      }
-    }
-    pb_buf_putc(out, *p);
-  }
-  if (!out->data) pb_buf_puts(out, "");
+  pb_percent_decode(s, strlen(s), 0, out);
 }
 
 /* Cuts a path at a query or fragment and drops a leading "./". */
@@ -969,29 +894,26 @@ int pb_slides_scan(pb_library *lib, const char *slide_dir_rel) {
 }
 
 /* The index of a .pptx or HTML deck (slide count, titles, thumbnail,
- * note) is kept in the thumbnail directory as deck-KEY.txt, KEY from the
- * file's path, device, inode, size and modification time (and for HTML
- * whether a browser may run), so a warm build does not unzip and parse the
- * slides again: 11% of a warm build of the 2024 archive went to that. Only
- * a deck read without a warning is kept, so that warnings are repeated on
- * every build; a kept thumbnail must still be the regular file it was. PDF decks have their own
- * cache, by content hash. */
+ * note) is kept in the thumbnail directory's store (store.h) as
+ * decks/HASH.txt, HASH of the file's path, device, inode, size and
+ * modification time (and for HTML whether a browser may run), so a warm
+ * build does not unzip and parse the slides again: 11% of a warm build of
+ * the 2024 archive went to that. Only a deck read without a warning is
+ * kept, so that warnings are repeated on every build; a kept thumbnail
+ * must still be the regular file it was. PDF decks have their own cache,
+ * by content hash. */
 #define DECK_INDEX_MAGIC "paperbook deck index 2\n" /* 2: HTML shots served confined */
 
-static char *deck_index_path(pb_deck_ctx *c, const char *file, int html) {
+/* The store key of a deck file into key; 0, or -1 when it is not kept. */
+static int deck_index_key(pb_deck_ctx *c, const char *file, int html, pb_buf *key) {
   struct stat sb;
   if (c->in_process || c->thumb_dir_failed || stat(file, &sb) != 0 || !S_ISREG(sb.st_mode))
-    return NULL;
-  pb_buf key = PB_BUF_INIT;
-  pb_buf_printf(&key, "%s\n%ju %ju %jd %jd.%09ld %d %s", file, (uintmax_t)sb.st_dev,
+    return -1;
+  pb_buf_printf(key, "%s\n%ju %ju %jd %jd.%09ld %d %s", file, (uintmax_t)sb.st_dev,
                 (uintmax_t)sb.st_ino, (intmax_t)sb.st_size, (intmax_t)sb.st_mtim.tv_sec,
                 (long)sb.st_mtim.tv_nsec, html ? c->no_browser : -1,
                 html && getenv("PAPERBOOK_BROWSER") ? getenv("PAPERBOOK_BROWSER") : "");
-  uint64_t h = pb_hash64(key.data, key.len, 0x6465636b696e6478ULL /* "deckindx" */);
-  pb_buf_free(&key);
-  pb_buf path = PB_BUF_INIT;
-  pb_buf_printf(&path, "%s/deck-%016" PRIx64 ".txt", c->thumb_dir, h);
-  return path.data;
+  return 0;
 }
 
 static const char *index_value(pb_deck_ctx *c, const char *v, const char *end) {
@@ -1010,11 +932,11 @@ static int kept_thumbnail(const pb_deck_ctx *c, const char *path, long long size
 
 /* Fills s from a kept index. Returns 1, or 0 (s untouched) when there is
  * none, it does not read as one, or its thumbnail is gone. */
-static int deck_index_read(pb_deck_ctx *c, pb_slide *s, const char *path) {
+static int deck_index_read(pb_deck_ctx *c, pb_slide *s, const pb_buf *key) {
   pb_buf b = PB_BUF_INIT;
   size_t magic = strlen(DECK_INDEX_MAGIC);
-  if (pb_read_file(path, 1u << 20, &b) != PB_OK || b.len < magic ||
-      memcmp(b.data, DECK_INDEX_MAGIC, magic) != 0 || b.data[b.len - 1] != '\n') {
+  if (pb_store_get(c->thumb_dir, "decks", key->data, key->len, ".txt", 1u << 20, &b) != 0 ||
+      b.len < magic || memcmp(b.data, DECK_INDEX_MAGIC, magic) != 0 || b.data[b.len - 1] != '\n') {
     pb_buf_free(&b);
     return 0;
   }
@@ -1046,7 +968,7 @@ static int deck_index_read(pb_deck_ctx *c, pb_slide *s, const char *path) {
 
 static int has_newline(const char *v) { return v && strchr(v, '\n'); }
 
-static void deck_index_write(pb_deck_ctx *c, const pb_slide *s, const char *path) {
+static void deck_index_write(pb_deck_ctx *c, const pb_slide *s, const pb_buf *key) {
   int bad = has_newline(s->title) || has_newline(s->note) || has_newline(s->thumbnail);
   for (size_t i = 0; i < s->nslide_titles; i++) bad |= has_newline(s->slide_titles[i]);
   if (bad || pb_mkdir_p(c->thumb_dir) != 0) return;
@@ -1063,7 +985,7 @@ static void deck_index_write(pb_deck_ctx *c, const pb_slide *s, const char *path
   for (size_t i = 0; i < s->nslide_titles; i++)
     pb_buf_printf(&b, "L %s\n", s->slide_titles[i] ? s->slide_titles[i] : "");
   if (!bad) /* a cache: a failed write costs a parse next time */
-    pb_write_file_atomic(path, b.data, b.len);
+    pb_store_put(c->thumb_dir, "decks", key->data, key->len, ".txt", b.data, b.len);
   pb_buf_free(&b);
 }
 
@@ -1071,9 +993,10 @@ static void deck_index_write(pb_deck_ctx *c, const pb_slide *s, const char *path
 static void read_deck(pb_deck_ctx *c, pb_slide *s, const char *file) {
   int pptx = is_ooxml_presentation(s->ext);
   int html = !pptx && s->ext && (strcmp(s->ext, "html") == 0 || strcmp(s->ext, "htm") == 0);
-  char *index = pptx || html ? deck_index_path(c, file, html) : NULL;
-  if (index && deck_index_read(c, s, index)) {
-    free(index);
+  pb_buf key = PB_BUF_INIT;
+  int index = (pptx || html) && deck_index_key(c, file, html, &key) == 0;
+  if (index && deck_index_read(c, s, &key)) {
+    pb_buf_free(&key);
     return;
   }
   int warned = c->warned;
@@ -1085,8 +1008,8 @@ static void read_deck(pb_deck_ctx *c, pb_slide *s, const char *file) {
     pb_deck_read_html(c, s, file);
   else
     s->note = "no preview for this kind of file";
-  if (index && c->warned == warned && !c->thumb_dir_failed) deck_index_write(c, s, index);
-  free(index);
+  if (index && c->warned == warned && !c->thumb_dir_failed) deck_index_write(c, s, &key);
+  pb_buf_free(&key);
 }
 
 /* The names of the deck files in dir, sorted (malloc'd, *n of them), or

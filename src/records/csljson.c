@@ -9,6 +9,7 @@
 
 #include "bibtex.h"
 #include "diag.h"
+#include "entities.h"
 #include "read.h"
 #include "utf8.h"
 
@@ -53,18 +54,15 @@ char *pb_bib_clean_text(const char *s) {
       }
     }
     if (*p == '&') {
-      static const char *const ent[][2] = {
-          {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
-      int hit = 0;
-      for (size_t k = 0; k < 5 && !hit; k++)
-        if (strncmp(p, ent[k][0], strlen(ent[k][0])) == 0) {
-          if (space) pb_buf_putc(&b, ' ');
-          space = 0;
-          pb_buf_puts(&b, ent[k][1]);
-          p += strlen(ent[k][0]) - 1;
-          hit = 1;
-        }
-      if (hit) continue;
+      uint32_t cp;
+      size_t n = pb_entity_read(p, strnlen(p, 64), 0, &cp);
+      if (n && pb_entity_text_char(cp)) {
+        if (space) pb_buf_putc(&b, ' ');
+        space = 0;
+        pb_utf8_put(&b, cp);
+        p += n - 1;
+        continue;
+      }
     }
     if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
       space = b.len > 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # layout-qr-cache: a remote figure's QR code is kept in the cache directory
-# (qr-*.bin) and read back on the next build: the PDF is the same as one built
+# store (qr/*.bin, store.h) and read back on the next build: the PDF is the same as one built
 # without a cache, a record that does not read as one is made again, and a
 # valid record is what the next build draws.
 # usage: qr_cache.sh PAPERBOOK WORKDIR
@@ -27,7 +27,7 @@ build() { "$pb" build -q "$work/lib" "$@"; }
 
 build --no-cache -o "$work/ref.pdf"
 build --cache-dir "$work/cache" -o "$work/first.pdf"
-records=("$work"/cache/qr-*.bin)
+records=("$work"/cache/qr/*.bin)
 check '[ ${#records[@]} -eq 1 ] && [ -f "${records[0]}" ]' "one QR record written (${#records[@]})"
 rec=${records[0]}
 check 'head -c 6 "$rec" | grep -q "^PBQR1 "' "record starts with its magic"
@@ -52,4 +52,20 @@ head -c 20 "$work/record.orig" > "$rec"
 build --cache-dir "$work/cache" -o "$work/again.pdf"
 check 'cmp -s "$work/ref.pdf" "$work/again.pdf"' "PDF after a broken record = PDF without a cache"
 check 'cmp -s "$rec" "$work/record.orig"' "broken record written again"
+
+# A record reached through a symbolic link is not read (here a valid one,
+# every module light, which would change the PDF): the build encodes again,
+# writes a real record and leaves the link's target alone.
+rm -f "$rec"
+/usr/bin/python3 - "$work/record.orig" "$work/elsewhere.bin" <<'PY'
+import sys
+head, mods = open(sys.argv[1], "rb").read().split(b"\n", 1)
+open(sys.argv[2], "wb").write(head + b"\n" + bytes(len(mods)))
+PY
+cp "$work/elsewhere.bin" "$work/elsewhere.orig"
+ln -s "$work/elsewhere.bin" "$rec"
+build --cache-dir "$work/cache" -o "$work/linked.pdf"
+check 'cmp -s "$work/ref.pdf" "$work/linked.pdf"' "a linked record is not followed (PDF = PDF without a cache)"
+check '[ ! -L "$rec" ] && cmp -s "$rec" "$work/record.orig"' "the link replaced by a real record"
+check 'cmp -s "$work/elsewhere.bin" "$work/elsewhere.orig"' "the link's target untouched"
 exit $fail

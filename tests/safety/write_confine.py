@@ -188,8 +188,8 @@ def run_thumb_link(pb, work):
     env.pop("PAPERBOOK_CACHE_DIR", None)
     r = subprocess.run(cmd, capture_output=True, env=env, timeout=120)
     tdir = os.path.join(lib, "build", "cache", "thumbs")
-    # deck-*.txt: the deck's kept index (slides.c), beside its thumbnail
-    names = sorted(n for n in os.listdir(tdir) if not n.startswith("deck-")) if os.path.isdir(tdir) else []
+    # decks/: the decks' kept indexes (slides.c, store.h), beside the thumbnail
+    names = sorted(n for n in os.listdir(tdir) if n != "decks") if os.path.isdir(tdir) else []
     problems = [] if r.returncode == 0 and len(names) == 1 else [
         "first build: exit %d, thumbnails %s" % (r.returncode, names)]
     if not problems:

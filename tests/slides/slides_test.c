@@ -205,17 +205,18 @@ static int files_equal(const char *a, const char *b) {
   return eq;
 }
 
-/* The kept index of the VPT deck (thumbs/deck-*.txt naming its title) is
+/* The kept index of the VPT deck (thumbs/decks/HASH.txt naming its title) is
  * what a rescan reads: an edited record shows, until the deck file changes. */
 static int deck_index_used(pb_library *lib, const char *root, const char *thumbs,
                            const pb_slides_options *opt) {
-  DIR *d = opendir(thumbs);
   pb_buf rec = PB_BUF_INIT, path = PB_BUF_INIT;
+  pb_buf_printf(&path, "%s/decks", thumbs);
+  DIR *d = opendir(path.data);
   int found = 0;
   for (struct dirent *de; d && !found && (de = readdir(d));) {
-    if (strncmp(de->d_name, "deck-", 5) != 0) continue;
+    if (de->d_name[0] == '.') continue;
     pb_buf_reset(&path);
-    pb_buf_printf(&path, "%s/%s", thumbs, de->d_name);
+    pb_buf_printf(&path, "%s/decks/%s", thumbs, de->d_name);
     pb_buf_free(&rec);
     found = pb_read_file(path.data, 0, &rec) == 0 && strstr(rec.data, "\nT Visual Prompt Tuning\n");
   }

@@ -1,0 +1,27 @@
+/* Percent-decoding (base stage): the one decoder of %XX escapes, for link
+ * targets and file paths. The work is libcurl's curl_easy_unescape; this
+ * module adds the callers' safety rule and the one-escape primitive. */
+#ifndef PB_PERCENT_H
+#define PB_PERCENT_H
+
+#include <stddef.h>
+
+#include "mem.h"
+
+/* Flags of pb_percent_decode. */
+enum {
+  /* An escape that would decode to a control byte (%00..%1F, %7F) stays as
+   * written: a decoded NUL or control would end or corrupt a path. */
+  PB_PCT_KEEP_CONTROLS = 1
+};
+
+/* The byte of the escape at s[0..len) ('%' and two hex digits), or -1 when
+ * there is none there ("%ZZ", "%4", not a '%'). */
+int pb_percent_escape_at(const char *s, size_t len);
+
+/* Appends s[0..len) to out with every %XX escape decoded (bytes, any
+ * value, NUL included unless flags keep controls); an escape that is not
+ * '%' and two hex digits stays as written. Keeps out NUL-terminated. */
+void pb_percent_decode(const char *s, size_t len, unsigned flags, pb_buf *out);
+
+#endif
