@@ -301,6 +301,19 @@ static void add_category_rows(builder *B, const pb_category *c) {
   for (size_t i = 0; i < c->nchildren; i++) add_category_rows(B, c->children[i]);
 }
 
+/* One chapter per month of the entries in include (an "Undated" one last
+ * when some have no date). */
+static void add_month_chapters(builder *B, const unsigned char *include, int newest_first) {
+  pb_entry_group *groups;
+  size_t ng =
+      pb_entry_groups(B->a, B->P->lib, include,
+                      newest_first ? PB_ORDER_NEWEST_FIRST : PB_ORDER_OLDEST_FIRST, &groups);
+  for (size_t k = 0; k < ng; k++) {
+    add_row(B, PB_ROW_CHAPTER, 1, groups[k].key);
+    for (size_t i = 0; i < groups[k].n; i++) add_card_row(B, 2, groups[k].entries[i]);
+  }
+}
+
 static void plan_chapters(builder *B) {
   pb_plan *P = B->P;
   const pb_library *lib = P->lib;
@@ -316,10 +329,20 @@ static void plan_chapters(builder *B) {
         pb_top_categories(B->a, lib, (const char **)o->category_order, o->ncategory_order);
     for (size_t i = 0; lib->root_category && i < lib->root_category->nchildren; i++)
       add_category_rows(B, top[i]);
-    /* Entries with no category (check-ins next to cards) get a chapter. */
+    /* Entries with no category (a check-in log read beside a REPORT) follow
+     * the categories in month chapters, as the log would be on its own; only
+     * the undated ones share an Uncategorized chapter. */
+    unsigned char *rest = pb_arena_alloc(B->a, lib->nentries + 1);
+    int any_dated = 0;
+    for (size_t i = 0; i < lib->nentries; i++) {
+      const pb_entry *e = lib->entries[i];
+      rest[i] = e->ncategory == 0 && P->include[i] && e->date;
+      any_dated |= rest[i];
+    }
+    if (any_dated) add_month_chapters(B, rest, o->newest_first);
     int any = 0;
     for (size_t i = 0; i < lib->nentries; i++)
-      if (lib->entries[i]->ncategory == 0 && P->include[i]) {
+      if (lib->entries[i]->ncategory == 0 && P->include[i] && !rest[i]) {
         if (!any) add_row(B, PB_ROW_CHAPTER, 1, UNCATEGORIZED);
         any = 1;
         add_card_row(B, 2, lib->entries[i]);

@@ -418,7 +418,9 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "\\pbcard{section}{pb-card-0}{50\\%"), "card level in a chapter");
   CHECK(contains(tex, "\\pbcard{subsection}{pb-card-1}{"), "card level in a section");
   CHECK(!contains(tex, "Empty category"), "empty category shown");
-  CHECK(contains(tex, "\\chapter{Uncategorized}"), "uncategorized chapter");
+  /* A dated card without a category: a month chapter after the categories. */
+  CHECK(contains(tex, "\\chapter{October 2024}") && !contains(tex, "\\chapter{Uncategorized}"),
+        "uncategorized dated card in a month chapter");
   CHECK(contains(tex, "{pb-card-4}{(untitled)}"), "untitled card");
   CHECK(contains(tex, "\n% checkins?\\bye.md:7\n"), "line break in a file name");
   CHECK(contains(tex, "\\pbrefs"), "category references");
