@@ -39,7 +39,7 @@
 #define TITLE_LEADING 17.5
 #define META_SIZE 8.5
 #define META_LEADING 12.5
-#define CARD_GAP 20.0
+#define CARD_GAP 16.0
 #define FIGURE_MAX_FRACTION 0.42 /* of the text height */
 #define FIGURE_MIN_PPI 150.0
 
@@ -369,6 +369,7 @@ typedef struct {
   int image; /* doc image index, -1 for a placeholder */
   double w, h;
   const char *caption;
+  int note; /* a remote figure's one-line note (remote_note) */
 } placed_figure;
 
 /* A figure's print size: as wide as the measure while it keeps at least
@@ -427,6 +428,7 @@ static void place_figure(layout *L, const pb_plan_figure *f, placed_figure *pf) 
     pf->w = L->width;
     pf->h = f->remote && f->fig->url ? REMOTE_NOTE_H : 46;
     pf->caption = f->remote && f->fig->url ? remote_note(L, f->fig) : f->caption;
+    pf->note = f->remote && f->fig->url && !f->fig->path;
     return;
   }
   double w, h;
@@ -907,6 +909,10 @@ typedef struct {
   size_t nfigs;
   set_block *blocks;
   size_t nb;
+  /* On screen the link words and a lone remote figure's note (note) end
+   * the meta line; row_h is the height they add below the meta line. */
+  const placed_figure *note;
+  double row_h;
 } card_set;
 
 /* How one card is placed: the optimiser's choices. */
@@ -914,6 +920,86 @@ typedef struct {
   int brk;       /* start it on a new page */
   int fig_after; /* figures after the first paragraph, not before it */
 } card_choice;
+
+/* The link words run on after the meta line on screen; on paper (print
+ * mode) and on a handout they keep their own lines with their notes. */
+static int meta_row_screen(const layout *L) {
+  return !L->opt->print && L->plan->mode != PB_PLAN_HANDOUT;
+}
+
+#define META_ROW_GAP 12.0 /* between the meta text and a link word, and between words */
+
+/* Where the row of link words starts, relative to the cursor: after the
+ * meta line's last line (the cursor just below it), or at the left edge
+ * of a line of its own when the card has no meta line (returns 1). */
+static int meta_row_start(const layout *L, const pb_para *mp, double *x0, double *base) {
+  if (!mp || !mp->nlines) {
+    *x0 = L->left;
+    *base = L->y - META_LEADING + 3;
+    return 1;
+  }
+  const pb_line *ln = &mp->lines[mp->nlines - 1];
+  *x0 = L->left + ln->width + META_ROW_GAP;
+  *base = L->y + (META_LEADING - ln->ascent - ln->descent) / 2 + ln->descent;
+  return 0;
+}
+
+/* The card's link words, then its lone remote figure's note with the code
+ * in the margin, from x0 on the line whose baseline is base; what does not
+ * fit starts a line below. Returns the lines added; draws nothing when
+ * measure is set (nor in a dry run). */
+static int meta_row(layout *L, const card_set *c, double x0, double base, int measure) {
+  const pb_plan_card *card = c->r->card;
+  const pb_entry *e = card->entry;
+  int draw = !measure && !L->dry, lines = 0;
+  double x = x0;
+  for (size_t i = 0; i < card->nlinks; i++) {
+    const pb_plan_link *l = &card->links[i];
+    pb_span_in s = span(l->label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 0.5, LINK);
+    double w = pb_text_width(L->fonts, s.text, s.len, PB_FAMILY_SANS, PB_STYLE_BOLD, s.size);
+    if (x > L->left && x + w > L->right) {
+      x = L->left;
+      base -= META_LEADING;
+      lines++;
+    }
+    if (draw) {
+      pb_para lp;
+      if (set_para(L, &s, 1, L->width, 0, &lp, e->file, l->line ? l->line : e->line) == PB_OK &&
+          lp.nlines)
+        draw_line(L, L->page, &lp.lines[0], x, base);
+      pb_target_kind kind;
+      const char *target = link_target(l, &kind);
+      link_area(L, L->page, x - 1, base - 3, w + 2, META_SIZE + 5, kind, target);
+    }
+    x += w + META_ROW_GAP;
+  }
+  if (c->note) {
+    const placed_figure *pf = c->note;
+    pb_span_in s = span(pf->caption, PB_FAMILY_SANS, PB_STYLE_ITALIC, 8, GRAY);
+    double w = pb_text_width(L->fonts, s.text, s.len, PB_FAMILY_SANS, PB_STYLE_ITALIC, s.size);
+    if (x > L->left && x + w > L->right) {
+      x = L->left;
+      base -= META_LEADING;
+      lines++;
+    }
+    if (draw) {
+      /* the code in the margin beside the note's line, below the last one */
+      double top = base + 10.5;
+      if (L->margin_page == L->page + 1 && top > L->margin_low - 2) top = L->margin_low - 2;
+      double qr = draw_qr_margin(L, L->page, pf->fig->url, top);
+      if (qr > 0) {
+        L->margin_page = L->page + 1;
+        L->margin_low = top - qr;
+      }
+      pb_para p; /* one line: a note wider than the measure is cut */
+      if (set_para(L, &s, 1, L->right - x, 0, &p, NULL, 0) == PB_OK && p.nlines)
+        draw_line(L, L->page, &p.lines[0], x, base);
+      const char *uri = web_uri(L, pf->fig->url);
+      if (uri) link_area(L, L->page, x, base - 3, L->right - x, 12, PB_TARGET_URI, uri);
+    }
+  }
+  return lines;
+}
 
 static void card_prepare(layout *L, row *r, card_set *c) {
   const pb_entry *e = r->entry;
@@ -939,6 +1025,19 @@ static void card_prepare(layout *L, row *r, card_set *c) {
   c->nfigs = L->plan->mode == PB_PLAN_HANDOUT ? 0 : r->card->nfigures;
   for (size_t i = 0; i < c->nfigs; i++) place_figure(L, &r->card->figures[i], &c->figs[i]);
   c->nb = set_text(L, &e->summary, &c->blocks);
+  if (!meta_row_screen(L)) {
+    c->row_h = r->card->nlinks ? META_LEADING + 2 : 0;
+    return;
+  }
+  if (c->nfigs == 1 && c->figs[0].note) { /* the note joins the meta line */
+    c->note = &c->figs[0];
+    c->nfigs = 0;
+  }
+  if (r->card->nlinks || c->note) {
+    double x0, base;
+    int own = meta_row_start(L, &c->mp, &x0, &base);
+    c->row_h = META_LEADING * (own + meta_row(L, c, x0, base, 1)) + 2;
+  }
 }
 
 /* A figure keeps its planned size (figure_size): the page breaker moves
@@ -959,8 +1058,7 @@ static void card_place(layout *L, const card_set *c, const card_choice *ch) {
   /* Keep title, meta, links, figures (unless they follow the first
    * paragraph) and two summary lines together. */
   double keep = para_height(&c->tp, TITLE_LEADING) + para_height(&c->ap, META_LEADING) +
-                para_height(&c->mp, META_LEADING) + (c->r->card->nlinks ? META_LEADING + 2 : 0) +
-                (after ? 0 : fig_h) +
+                para_height(&c->mp, META_LEADING) + c->row_h + (after ? 0 : fig_h) +
                 (c->nb ? BODY_LEADING * (c->blocks[0].para.nlines >= 2 ? 2 : 1) : 0);
   if (L->y < L->top - 0.01) {
     if (ch->brk || L->y - CARD_GAP - keep < L->bottom) {
@@ -988,7 +1086,18 @@ static void card_place(layout *L, const card_set *c, const card_choice *ch) {
   flow_para(L, &c->tp, L->left, TITLE_LEADING);
   if (c->ap.nlines) flow_para(L, &c->ap, L->left, META_LEADING);
   if (c->mp.nlines) flow_para(L, &c->mp, L->left, META_LEADING);
-  if (c->r->card->nlinks) layout_links(L, c->r->card);
+  if (!meta_row_screen(L)) {
+    if (c->r->card->nlinks) layout_links(L, c->r->card);
+  } else if (c->r->card->nlinks || c->note) {
+    double x0, base;
+    int own = meta_row_start(L, &c->mp, &x0, &base);
+    /* a row that would run below the page foot starts the next page */
+    if (L->y - META_LEADING * (own + meta_row(L, c, x0, base, 1)) < L->bottom - 0.01) {
+      new_page(L);
+      own = meta_row_start(L, NULL, &x0, &base); /* a line of its own there */
+    }
+    L->y -= META_LEADING * (own + meta_row(L, c, x0, base, 0)) + 2;
+  }
   if (!after) card_figures(L, c);
   if (c->nb) L->y -= 2;
   flow_blocks(L, c->blocks, after ? 1 : c->nb);
@@ -1175,6 +1284,7 @@ static void layout_run(layout *L, row *cards, size_t n, int ends_chapter, int ch
 #define HANDOUT_MODULE 1.15  /* points: scanned from paper by any phone */
 #define HANDOUT_QR_STEP 14.0 /* a QR code's label under it, down the column */
 #define HANDOUT_COL_GAP 12.0 /* text to QR column: more than the 4-module quiet zone */
+#define HANDOUT_GAP 20.0     /* between two cards, the rule in the middle */
 #define HANDOUT_FIG_H 150.0  /* a figure's height at most: a glance, not a reading */
 
 typedef struct {
@@ -1240,7 +1350,7 @@ static double handout_card_h(const card_set *c, const handout_card *h) {
   double text = (double)h->keep * HANDOUT_LEADING + (h->files ? META_LEADING : 0);
   double col = handout_column_h(h);
   return para_height(&c->tp, TITLE_LEADING) + para_height(&c->mp, META_LEADING) + 4 +
-         (h->figs ? h->fig_h : 0) + (text > col ? text : col) + CARD_GAP;
+         (h->figs ? h->fig_h : 0) + (text > col ? text : col) + HANDOUT_GAP;
 }
 
 /* Pages the cards take from the cursor, each card whole. */
@@ -1306,14 +1416,14 @@ static void handout_card_draw(layout *L, const card_set *c, const handout_card *
     if (L->y - need < L->bottom) {
       new_page(L);
     } else if (!first) {
-      L->y -= CARD_GAP * 0.5;
+      L->y -= HANDOUT_GAP * 0.5;
       pb_item *rule = add_item(L, page_at(L, L->page), PB_ITEM_LINE);
       rule->x = L->left;
       rule->y = L->y;
       rule->w = L->width;
       rule->color = GRAY;
       rule->line_width = 0.4;
-      L->y -= CARD_GAP * 0.5;
+      L->y -= HANDOUT_GAP * 0.5;
     }
   }
   c->r->page = L->page;
