@@ -1668,6 +1668,8 @@ static double card_keep(layout *L, const pb_plan_card *card) {
   return h;
 }
 
+#define APPX_RUN_ON 0.6 /* an appendix runs on after a page this full, at most */
+
 static void layout_heading(layout *L, row *r) {
   double size = r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX ? 20
                 : r->kind == ROW_SECTION                          ? 15
@@ -1676,7 +1678,12 @@ static void layout_heading(layout *L, row *r) {
   /* A chapter runs on after the last one's end when its head and the head
    * of its first card fit below it: a short chapter wastes no page. */
   double run_on_need = 30 + leading + 22 + (L->keep_next > 0 ? L->keep_next : 150);
-  if (r->kind == ROW_CHAPTER && L->page >= L->first_content_page && L->y < L->top - 0.01 &&
+  /* An appendix runs on below the last page's content when that page is
+   * at most APPX_RUN_ON full, its head keeping the first lines of what
+   * follows (keep_next). */
+  int run_on = r->kind == ROW_CHAPTER ||
+               (r->kind == ROW_APPENDIX && L->top - L->y <= APPX_RUN_ON * (L->top - L->bottom));
+  if (run_on && L->page >= L->first_content_page && L->y < L->top - 0.01 &&
       L->y - 36 - run_on_need >= L->bottom) {
     L->running = r->title;
     L->y -= 36;
@@ -1841,6 +1848,12 @@ static void sheet_back(layout *L, const pb_sheet *s) {
   L->y = s->y;
 }
 
+/* An appendix's bookmark: the top of its page, or above its head when it
+ * runs on below other content. */
+static double appendix_mark_y(const layout *L, const row *ar) {
+  return ar->y + 30 > L->top ? L->top : ar->y + 30;
+}
+
 static void layout_appendix(layout *L) {
   const pb_plan *P = L->plan;
   size_t nu = P->npresenters_appendix;
@@ -1848,8 +1861,14 @@ static void layout_appendix(layout *L) {
 
   row *ar = add_row(L, ROW_APPENDIX,
                     PB_SAY(L->opt->zh, "Appendix: sessions by presenter", "附录：报告人与组会"));
+  {
+    pb_arena *scratch = pb_arena_new();
+    L->keep_next = pb_layout_group_overview_head(scratch, P->lib);
+    pb_arena_free(scratch);
+  }
   layout_heading(L, ar);
-  pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
+  L->keep_next = 0;
+  pb_doc_add_mark(L->doc, 1, ar->title, ar->page, appendix_mark_y(L, ar));
   {
     pb_sheet sh = sheet_of(L);
     pb_layout_group_overview(&sh, P->lib);
@@ -2078,8 +2097,11 @@ static void layout_slide_index(layout *L) {
   if (!P->ndecks) return;
   row *ar =
       add_row(L, ROW_APPENDIX, PB_SAY(L->opt->zh, "Appendix: slide decks", "附录：报告幻灯片"));
+  /* the head keeps the count line and the first deck (a picture's height) */
+  L->keep_next = 13 + 8 + 130;
   layout_heading(L, ar);
-  pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
+  L->keep_next = 0;
+  pb_doc_add_mark(L->doc, 1, ar->title, ar->page, appendix_mark_y(L, ar));
   size_t files = 0, remote = 0, linked = 0;
   for (size_t i = 0; i < P->ndecks; i++) {
     if (P->decks[i].deck->url)
