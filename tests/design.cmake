@@ -15,3 +15,8 @@ set_tests_properties(design-fill-archive design-fill-report design-details-archi
   PROPERTIES SKIP_RETURN_CODE 77)
 # Handouts: two A4 pages, one sheet two-up, cards whole, QR codes decoding.
 add_test(NAME design-handout COMMAND ${PB_TESTS}/design/handout.sh ${PB_BIN} ${DESIGN_OUT} ${PB_ROOT} ${DESIGN_ARCHIVE})
+# Issue 23 item 3: the archive with both appendices, from a copy of the
+# corpus: pages, mean fill, no page under 25 %, outline quotes educated.
+add_test(NAME design-appendices-archive COMMAND ${PB_TESTS}/design/appendices.sh ${PB_BIN}
+  ${DESIGN_OUT}/appendices ${PB_CORPUS} 88 0.94)
+set_tests_properties(design-appendices-archive PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
