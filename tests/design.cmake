@@ -15,3 +15,10 @@ set_tests_properties(design-fill-archive design-fill-report design-details-archi
   PROPERTIES SKIP_RETURN_CODE 77)
 # Handouts: two A4 pages, one sheet two-up, cards whole, QR codes decoding.
 add_test(NAME design-handout COMMAND ${PB_TESTS}/design/handout.sh ${PB_BIN} ${DESIGN_OUT} ${PB_ROOT} ${DESIGN_ARCHIVE})
+# Issue 23 item 3: the archive with both appendices, from a copy of the
+# corpus: pages, mean fill, no page under 25 %, outline quotes educated.
+# 2026-12-06: 88 pages, mean 0.9404 (main before: 98, 0.9147; the issue's
+# goal, Typst's 87 pages and 0.95, is not reached yet).
+add_test(NAME design-appendices-archive COMMAND ${PB_TESTS}/design/appendices.sh ${PB_BIN}
+  ${DESIGN_OUT}/appendices ${PB_CORPUS} 88 0.935)
+set_tests_properties(design-appendices-archive PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)

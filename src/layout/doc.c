@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "utf8.h"
 
 pb_doc *pb_doc_new(pb_fonts *fonts, double page_w, double page_h) {
   pb_arena *a = pb_arena_new();
@@ -66,7 +67,8 @@ int pb_doc_add_image(pb_doc *doc, const char *path, const char *src, int wpx, in
 pb_mark *pb_doc_add_mark(pb_doc *doc, int level, const char *title, int page, double y) {
   pb_mark *m = PB_PUSH(doc->arena, doc->outline, doc->noutline, doc->capoutline);
   m->level = level;
-  m->title = pb_arena_strdup(doc->arena, title);
+  /* the bookmarks read like the pages: straight quotes educated */
+  m->title = pb_arena_strdup(doc->arena, pb_utf8_quotes(doc->arena, title, 0));
   m->page = page;
   m->y = y;
   return m;

@@ -39,7 +39,7 @@
 #define TITLE_LEADING 17.5
 #define META_SIZE 8.5
 #define META_LEADING 12.5
-#define CARD_GAP 20.0
+#define CARD_GAP 16.0
 #define FIGURE_MAX_FRACTION 0.42 /* of the text height */
 #define FIGURE_MIN_PPI 150.0
 
@@ -110,6 +110,9 @@ typedef struct {
    * pages, not with the work of setting it. */
   pb_arena *para_arena;
   double keep_next; /* height the next card needs on the heading's page */
+  /* The room the next chapter needs to run on below the end of this run
+   * (0: it starts a page whatever is left) */
+  double next_run_on;
   /* Dry runs (the page-breaking optimiser trying a choice): nothing is
    * drawn, breaks are only counted and priced. */
   int dry;
@@ -369,6 +372,7 @@ typedef struct {
   int image; /* doc image index, -1 for a placeholder */
   double w, h;
   const char *caption;
+  int note; /* a remote figure's one-line note (remote_note) */
 } placed_figure;
 
 /* A figure's print size: as wide as the measure while it keeps at least
@@ -427,6 +431,7 @@ static void place_figure(layout *L, const pb_plan_figure *f, placed_figure *pf) 
     pf->w = L->width;
     pf->h = f->remote && f->fig->url ? REMOTE_NOTE_H : 46;
     pf->caption = f->remote && f->fig->url ? remote_note(L, f->fig) : f->caption;
+    pf->note = f->remote && f->fig->url && !f->fig->path;
     return;
   }
   double w, h;
@@ -907,6 +912,10 @@ typedef struct {
   size_t nfigs;
   set_block *blocks;
   size_t nb;
+  /* On screen the link words and a lone remote figure's note (note) end
+   * the meta line; row_h is the height they add below the meta line. */
+  const placed_figure *note;
+  double row_h;
 } card_set;
 
 /* How one card is placed: the optimiser's choices. */
@@ -914,6 +923,86 @@ typedef struct {
   int brk;       /* start it on a new page */
   int fig_after; /* figures after the first paragraph, not before it */
 } card_choice;
+
+/* The link words run on after the meta line on screen; on paper (print
+ * mode) and on a handout they keep their own lines with their notes. */
+static int meta_row_screen(const layout *L) {
+  return !L->opt->print && L->plan->mode != PB_PLAN_HANDOUT;
+}
+
+#define META_ROW_GAP 12.0 /* between the meta text and a link word, and between words */
+
+/* Where the row of link words starts, relative to the cursor: after the
+ * meta line's last line (the cursor just below it), or at the left edge
+ * of a line of its own when the card has no meta line (returns 1). */
+static int meta_row_start(const layout *L, const pb_para *mp, double *x0, double *base) {
+  if (!mp || !mp->nlines) {
+    *x0 = L->left;
+    *base = L->y - META_LEADING + 3;
+    return 1;
+  }
+  const pb_line *ln = &mp->lines[mp->nlines - 1];
+  *x0 = L->left + ln->width + META_ROW_GAP;
+  *base = L->y + (META_LEADING - ln->ascent - ln->descent) / 2 + ln->descent;
+  return 0;
+}
+
+/* The card's link words, then its lone remote figure's note with the code
+ * in the margin, from x0 on the line whose baseline is base; what does not
+ * fit starts a line below. Returns the lines added; draws nothing when
+ * measure is set (nor in a dry run). */
+static int meta_row(layout *L, const card_set *c, double x0, double base, int measure) {
+  const pb_plan_card *card = c->r->card;
+  const pb_entry *e = card->entry;
+  int draw = !measure && !L->dry, lines = 0;
+  double x = x0;
+  for (size_t i = 0; i < card->nlinks; i++) {
+    const pb_plan_link *l = &card->links[i];
+    pb_span_in s = span(l->label, PB_FAMILY_SANS, PB_STYLE_BOLD, META_SIZE + 0.5, LINK);
+    double w = pb_text_width(L->fonts, s.text, s.len, PB_FAMILY_SANS, PB_STYLE_BOLD, s.size);
+    if (x > L->left && x + w > L->right) {
+      x = L->left;
+      base -= META_LEADING;
+      lines++;
+    }
+    if (draw) {
+      pb_para lp;
+      if (set_para(L, &s, 1, L->width, 0, &lp, e->file, l->line ? l->line : e->line) == PB_OK &&
+          lp.nlines)
+        draw_line(L, L->page, &lp.lines[0], x, base);
+      pb_target_kind kind;
+      const char *target = link_target(l, &kind);
+      link_area(L, L->page, x - 1, base - 3, w + 2, META_SIZE + 5, kind, target);
+    }
+    x += w + META_ROW_GAP;
+  }
+  if (c->note) {
+    const placed_figure *pf = c->note;
+    pb_span_in s = span(pf->caption, PB_FAMILY_SANS, PB_STYLE_ITALIC, 8, GRAY);
+    double w = pb_text_width(L->fonts, s.text, s.len, PB_FAMILY_SANS, PB_STYLE_ITALIC, s.size);
+    if (x > L->left && x + w > L->right) {
+      x = L->left;
+      base -= META_LEADING;
+      lines++;
+    }
+    if (draw) {
+      /* the code in the margin beside the note's line, below the last one */
+      double top = base + 10.5;
+      if (L->margin_page == L->page + 1 && top > L->margin_low - 2) top = L->margin_low - 2;
+      double qr = draw_qr_margin(L, L->page, pf->fig->url, top);
+      if (qr > 0) {
+        L->margin_page = L->page + 1;
+        L->margin_low = top - qr;
+      }
+      pb_para p; /* one line: a note wider than the measure is cut */
+      if (set_para(L, &s, 1, L->right - x, 0, &p, NULL, 0) == PB_OK && p.nlines)
+        draw_line(L, L->page, &p.lines[0], x, base);
+      const char *uri = web_uri(L, pf->fig->url);
+      if (uri) link_area(L, L->page, x, base - 3, L->right - x, 12, PB_TARGET_URI, uri);
+    }
+  }
+  return lines;
+}
 
 static void card_prepare(layout *L, row *r, card_set *c) {
   const pb_entry *e = r->entry;
@@ -939,6 +1028,19 @@ static void card_prepare(layout *L, row *r, card_set *c) {
   c->nfigs = L->plan->mode == PB_PLAN_HANDOUT ? 0 : r->card->nfigures;
   for (size_t i = 0; i < c->nfigs; i++) place_figure(L, &r->card->figures[i], &c->figs[i]);
   c->nb = set_text(L, &e->summary, &c->blocks);
+  if (!meta_row_screen(L)) {
+    c->row_h = r->card->nlinks ? META_LEADING + 2 : 0;
+    return;
+  }
+  if (c->nfigs == 1 && c->figs[0].note) { /* the note joins the meta line */
+    c->note = &c->figs[0];
+    c->nfigs = 0;
+  }
+  if (r->card->nlinks || c->note) {
+    double x0, base;
+    int own = meta_row_start(L, &c->mp, &x0, &base);
+    c->row_h = META_LEADING * (own + meta_row(L, c, x0, base, 1)) + 2;
+  }
 }
 
 /* A figure keeps its planned size (figure_size): the page breaker moves
@@ -952,16 +1054,19 @@ static void card_figures(layout *L, const card_set *c) {
   }
 }
 
-static void card_place(layout *L, const card_set *c, const card_choice *ch) {
+/* What a card keeps together at its start: title, meta, links, figures
+ * (unless they follow the first paragraph) and two summary lines. */
+static double card_keep_h(const card_set *c, int after) {
   double fig_h = 0;
   for (size_t i = 0; i < c->nfigs; i++) fig_h += c->figs[i].h + 10;
+  return para_height(&c->tp, TITLE_LEADING) + para_height(&c->ap, META_LEADING) +
+         para_height(&c->mp, META_LEADING) + c->row_h + (after ? 0 : fig_h) +
+         (c->nb ? BODY_LEADING * (c->blocks[0].para.nlines >= 2 ? 2 : 1) : 0);
+}
+
+static void card_place(layout *L, const card_set *c, const card_choice *ch) {
   int after = ch->fig_after && c->nb && c->nfigs;
-  /* Keep title, meta, links, figures (unless they follow the first
-   * paragraph) and two summary lines together. */
-  double keep = para_height(&c->tp, TITLE_LEADING) + para_height(&c->ap, META_LEADING) +
-                para_height(&c->mp, META_LEADING) + (c->r->card->nlinks ? META_LEADING + 2 : 0) +
-                (after ? 0 : fig_h) +
-                (c->nb ? BODY_LEADING * (c->blocks[0].para.nlines >= 2 ? 2 : 1) : 0);
+  double keep = card_keep_h(c, after);
   if (L->y < L->top - 0.01) {
     if (ch->brk || L->y - CARD_GAP - keep < L->bottom) {
       if (L->after_heading) L->dry_head_moved = 1;
@@ -988,7 +1093,18 @@ static void card_place(layout *L, const card_set *c, const card_choice *ch) {
   flow_para(L, &c->tp, L->left, TITLE_LEADING);
   if (c->ap.nlines) flow_para(L, &c->ap, L->left, META_LEADING);
   if (c->mp.nlines) flow_para(L, &c->mp, L->left, META_LEADING);
-  if (c->r->card->nlinks) layout_links(L, c->r->card);
+  if (!meta_row_screen(L)) {
+    if (c->r->card->nlinks) layout_links(L, c->r->card);
+  } else if (c->r->card->nlinks || c->note) {
+    double x0, base;
+    int own = meta_row_start(L, &c->mp, &x0, &base);
+    /* a row that would run below the page foot starts the next page */
+    if (L->y - META_LEADING * (own + meta_row(L, c, x0, base, 1)) < L->bottom - 0.01) {
+      new_page(L);
+      own = meta_row_start(L, NULL, &x0, &base); /* a line of its own there */
+    }
+    L->y -= META_LEADING * (own + meta_row(L, c, x0, base, 0)) + 2;
+  }
   if (!after) card_figures(L, c);
   if (c->nb) L->y -= 2;
   flow_blocks(L, c->blocks, after ? 1 : c->nb);
@@ -1004,15 +1120,20 @@ static void card_place(layout *L, const card_set *c, const card_choice *ch) {
  * the cards (states: where the cursor is after each card) tries, for each
  * card, a page break before it or not, its figures before or after its
  * first paragraph (never smaller than planned), and prices every page
- * it finishes by the space left empty at its foot. The cheapest sequence is
- * then placed for real. Dry placements draw nothing (see add_item). */
+ * it finishes by the space left empty at its foot. A card whose figures do
+ * not fit in the rest of the page may float past at most FLOAT_MAX of the
+ * cards after it that fit there whole: they are set first, and the card
+ * starts the next page; the order is otherwise kept. The cheapest sequence
+ * is then placed for real. Dry placements draw nothing (see add_item). */
 
 #define PAGE_COST 400.0   /* a page more */
 #define EMPTY_COST 1500.0 /* times the square of the empty fraction of a page */
 #define SPARSE_COST 6e4   /* a page under a quarter full */
 #define AFTER_COST 40.0   /* figures moved after the first paragraph */
+#define FLOAT_COST 20.0   /* a card set after one that came before it */
 #define HEAD_ALONE_COST 1e6
 #define BEAM 6
+#define FLOAT_MAX 2
 
 static double page_badness(const layout *L, double left_empty) {
   double text_h = L->top - L->bottom;
@@ -1022,13 +1143,17 @@ static double page_badness(const layout *L, double left_empty) {
          (f > 0.75 ? SPARSE_COST * (f - 0.75) * 4 + SPARSE_COST : 0);
 }
 
+/* A state after the cards before a layer of the beam are placed. The last
+ * step placed one card (back = 1) or a group: the card at layer - back set
+ * after the back - 1 cards that followed it (a float). */
 typedef struct {
   int pages; /* pages started since the run began */
   double y;
   int after_heading;
   double cost;
-  int from;           /* index of the state this one came from (previous card) */
-  card_choice choice; /* how this card was placed to get here */
+  int from;           /* index of the state this one came from (layer - back) */
+  int back;           /* layers this step spans */
+  card_choice choice; /* how the single card was placed (back = 1) */
 } run_state;
 
 static double state_rank(const layout *L, const run_state *s) {
@@ -1051,25 +1176,53 @@ static double choice_cost(const card_set *c, const card_choice *ch) {
   return ch->fig_after ? AFTER_COST : 0;
 }
 
-/* Tries card c from state s under choice ch; fills next. */
-static void try_card(layout *L, const card_set *c, const run_state *s, const card_choice *ch,
-                     run_state *next) {
+/* Starts a dry placement at state s. */
+static void dry_begin(layout *L, const run_state *s) {
   L->dry = 1;
   L->dry_cost = 0;
   L->dry_pages = 0;
   L->dry_head_moved = 0;
-  int page = L->page;
   L->y = s->y;
   L->after_heading = s->after_heading;
-  card_place(L, c, ch);
+}
+
+/* Ends it: fills next from s and what the placement cost. */
+static void dry_end(layout *L, const run_state *s, int page, double extra, run_state *next) {
   next->pages = s->pages + L->dry_pages;
   next->y = L->y;
   next->after_heading = 0;
-  next->cost =
-      s->cost + L->dry_cost + choice_cost(c, ch) + (L->dry_head_moved ? HEAD_ALONE_COST : 0);
-  next->choice = *ch;
+  next->cost = s->cost + L->dry_cost + extra + (L->dry_head_moved ? HEAD_ALONE_COST : 0);
   L->page = page;
   L->dry = 0;
+}
+
+/* Tries card c from state s under choice ch; fills next. */
+static void try_card(layout *L, const card_set *c, const run_state *s, const card_choice *ch,
+                     run_state *next) {
+  int page = L->page;
+  dry_begin(L, s);
+  card_place(L, c, ch);
+  dry_end(L, s, page, choice_cost(c, ch), next);
+  next->choice = *ch;
+  next->back = 1;
+}
+
+/* Tries card c[0], whose figures do not fit below state s, after the m
+ * cards c[1..m], which must all fit there whole; c[0] then starts the next
+ * page. Returns 0 when the float does not apply. */
+static int try_float(layout *L, const card_set *c, size_t m, const run_state *s, run_state *next) {
+  if (!c[0].nfigs || s->y >= L->top - 0.01 || s->y - CARD_GAP - card_keep_h(&c[0], 0) >= L->bottom)
+    return 0;
+  int page = L->page;
+  dry_begin(L, s);
+  const card_choice stay = {0, 0}, brk = {1, 0};
+  for (size_t k = 1; k <= m; k++) card_place(L, &c[k], &stay);
+  int fits = L->dry_pages == 0; /* they fit whole */
+  card_place(L, &c[0], &brk);
+  dry_end(L, s, page, FLOAT_COST * (double)m, next);
+  next->back = (int)m + 1;
+  next->choice = stay;
+  return fits;
 }
 
 static int cmp_rank(const void *a, const void *b) {
@@ -1077,20 +1230,35 @@ static int cmp_rank(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Chooses how to place cards c[0..n) from the cursor; fills choice[]. */
-static void run_optimise(layout *L, const card_set *c, size_t n, int ends_chapter,
+/* Adds candidate t to cand[0..*nc): the same cursor reached twice keeps
+ * the cheaper. */
+static void add_candidate(run_state *cand, size_t *nc, const run_state *t) {
+  size_t d = 0;
+  while (d < *nc && !(cand[d].pages == t->pages && fabs(cand[d].y - t->y) < 0.5)) d++;
+  if (d < *nc) {
+    if (t->cost < cand[d].cost) cand[d] = *t;
+    return;
+  }
+  cand[(*nc)++] = *t;
+}
+
+/* Chooses how to place cards c[0..n) from the cursor: order[k] is the card
+ * placed k-th and choice[k] how. */
+static void run_optimise(layout *L, const card_set *c, size_t n, int ends_chapter, size_t *order,
                          card_choice *choice) {
   run_state *beam = pb_arena_alloc(L->para_arena, (n + 1) * BEAM * sizeof *beam);
   size_t *nbeam = pb_arena_alloc(L->para_arena, (n + 1) * sizeof *nbeam);
-  beam[0] = (run_state){0, L->y, L->after_heading, 0, -1, {0, 0}};
+  beam[0] = (run_state){0, L->y, L->after_heading, 0, -1, 1, {0, 0}};
   nbeam[0] = 1;
   card_choice opts[12];
-  run_state *cand = pb_arena_alloc(L->para_arena, BEAM * 12 * sizeof *cand);
-  double *rank = pb_arena_alloc(L->para_arena, BEAM * 12 * 2 * sizeof *rank);
+  const size_t capc = BEAM * (12 + FLOAT_MAX);
+  run_state *cand = pb_arena_alloc(L->para_arena, capc * sizeof *cand);
+  double *rank = pb_arena_alloc(L->para_arena, capc * 2 * sizeof *rank);
   double y0 = L->y;
   int ah0 = L->after_heading;
-  for (size_t i = 0; i < n; i++) {
-    size_t no = card_choices(&c[i], opts), nc = 0;
+  for (size_t j = 1; j <= n; j++) { /* layer j: cards 0..j-1 placed */
+    size_t nc = 0;
+    size_t i = j - 1, no = card_choices(&c[i], opts);
     for (size_t k = 0; k < nbeam[i]; k++) {
       const run_state *s = &beam[i * BEAM + k];
       for (size_t o = 0; o < no; o++) {
@@ -1098,14 +1266,17 @@ static void run_optimise(layout *L, const card_set *c, size_t n, int ends_chapte
         run_state t;
         try_card(L, &c[i], s, &opts[o], &t);
         t.from = (int)k;
-        /* The same cursor reached twice: keep the cheaper. */
-        size_t d = 0;
-        while (d < nc && !(cand[d].pages == t.pages && fabs(cand[d].y - t.y) < 0.5)) d++;
-        if (d < nc) {
-          if (t.cost < cand[d].cost) cand[d] = t;
-          continue;
-        }
-        cand[nc++] = t;
+        add_candidate(cand, &nc, &t);
+      }
+    }
+    /* card f = j-1-m floated past the m cards after it */
+    for (size_t m = 1; m <= FLOAT_MAX && m + 1 <= j; m++) {
+      size_t f = j - 1 - m;
+      for (size_t k = 0; k < nbeam[f]; k++) {
+        run_state t;
+        if (!try_float(L, &c[f], m, &beam[f * BEAM + k], &t)) continue;
+        t.from = (int)k;
+        add_candidate(cand, &nc, &t);
       }
     }
     for (size_t k = 0; k < nc; k++) {
@@ -1113,9 +1284,8 @@ static void run_optimise(layout *L, const card_set *c, size_t n, int ends_chapte
       rank[2 * k + 1] = (double)k;
     }
     qsort(rank, nc, 2 * sizeof *rank, cmp_rank);
-    nbeam[i + 1] = nc < BEAM ? nc : BEAM;
-    for (size_t k = 0; k < nbeam[i + 1]; k++)
-      beam[(i + 1) * BEAM + k] = cand[(size_t)rank[2 * k + 1]];
+    nbeam[j] = nc < BEAM ? nc : BEAM;
+    for (size_t k = 0; k < nbeam[j]; k++) beam[j * BEAM + k] = cand[(size_t)rank[2 * k + 1]];
   }
   /* The last page of a chapter may stay short, but not under a quarter
    * full when its content could have gone on the page before. */
@@ -1126,31 +1296,68 @@ static void run_optimise(layout *L, const card_set *c, size_t n, int ends_chapte
     double used = (L->top - s->y) / (L->top - L->bottom);
     double cost =
         s->cost + (ends_chapter ? (s->pages && used < 0.25 ? SPARSE_COST : 0) : PAGE_COST * used);
+    /* Room left that the next chapter cannot run on into is a page foot
+     * left empty, priced as one. */
+    double left = (s->y - L->bottom) / (L->top - L->bottom);
+    if (ends_chapter && s->y < L->top - 0.01 && s->y - L->bottom < L->next_run_on)
+      cost += EMPTY_COST * left * left;
     if (k == 0 || cost < best_cost) {
       best = k;
       best_cost = cost;
     }
   }
-  for (size_t i = n; i-- > 0;) {
-    const run_state *s = &beam[(i + 1) * BEAM + best];
-    choice[i] = s->choice;
+  /* Back from the last layer: a single card, or a group f+1..f+m, f. */
+  for (size_t j = n; j > 0;) {
+    const run_state *s = &beam[j * BEAM + best];
+    size_t back = (size_t)s->back;
+    if (back == 1) {
+      order[j - 1] = j - 1;
+      choice[j - 1] = s->choice;
+    } else {
+      size_t f = j - back;
+      for (size_t k = 0; k + 1 < back; k++) {
+        order[f + k] = f + 1 + k;
+        choice[f + k] = (card_choice){0, 0};
+      }
+      order[j - 1] = f;
+      choice[j - 1] = (card_choice){1, 0};
+    }
     best = (size_t)s->from;
+    j -= back;
   }
   L->y = y0;
   L->after_heading = ah0;
 }
 
-/* Lays out rows[0..n) (all cards) as one run. */
+/* Lays out rows[0..n) (all cards) as one run. The cards' rows take the
+ * order they are placed in (a card that floated past others comes after
+ * them in the contents too). */
 static void layout_run(layout *L, row *cards, size_t n, int ends_chapter, int chapter_level) {
   pb_arena *scratch = pb_arena_new();
   L->para_arena = scratch;
   card_set *c = pb_arena_alloc(scratch, (n + 1) * sizeof *c);
   card_choice *choice = pb_arena_alloc(scratch, (n + 1) * sizeof *choice);
+  size_t *order = pb_arena_alloc(scratch, (n + 1) * sizeof *order);
   for (size_t i = 0; i < n; i++) {
     card_prepare(L, &cards[i], &c[i]);
     choice[i] = (card_choice){0, 0};
+    order[i] = i;
   }
-  if (L->plan->mode != PB_PLAN_HANDOUT) run_optimise(L, c, n, ends_chapter, choice);
+  if (L->plan->mode != PB_PLAN_HANDOUT) run_optimise(L, c, n, ends_chapter, order, choice);
+  size_t moved = 0;
+  for (size_t i = 0; i < n; i++) moved += order[i] != i;
+  if (moved) {
+    row *was = pb_arena_alloc(scratch, n * sizeof *was);
+    card_set *cs = pb_arena_alloc(scratch, n * sizeof *cs);
+    memcpy(was, cards, n * sizeof *was);
+    memcpy(cs, c, n * sizeof *cs);
+    for (size_t k = 0; k < n; k++) {
+      cards[k] = was[order[k]];
+      c[k] = cs[order[k]];
+      c[k].r = &cards[k];
+      L->row_of_entry[cards[k].entry->index] = (int)(&cards[k] - L->toc.rows);
+    }
+  }
   for (size_t i = 0; i < n; i++) {
     card_place(L, &c[i], &choice[i]);
     pb_doc_add_mark(L->doc, chapter_level + 1, cards[i].title ? cards[i].title : "(untitled)",
@@ -1175,6 +1382,7 @@ static void layout_run(layout *L, row *cards, size_t n, int ends_chapter, int ch
 #define HANDOUT_MODULE 1.15  /* points: scanned from paper by any phone */
 #define HANDOUT_QR_STEP 14.0 /* a QR code's label under it, down the column */
 #define HANDOUT_COL_GAP 12.0 /* text to QR column: more than the 4-module quiet zone */
+#define HANDOUT_GAP 20.0     /* between two cards, the rule in the middle */
 #define HANDOUT_FIG_H 150.0  /* a figure's height at most: a glance, not a reading */
 
 typedef struct {
@@ -1240,7 +1448,7 @@ static double handout_card_h(const card_set *c, const handout_card *h) {
   double text = (double)h->keep * HANDOUT_LEADING + (h->files ? META_LEADING : 0);
   double col = handout_column_h(h);
   return para_height(&c->tp, TITLE_LEADING) + para_height(&c->mp, META_LEADING) + 4 +
-         (h->figs ? h->fig_h : 0) + (text > col ? text : col) + CARD_GAP;
+         (h->figs ? h->fig_h : 0) + (text > col ? text : col) + HANDOUT_GAP;
 }
 
 /* Pages the cards take from the cursor, each card whole. */
@@ -1306,14 +1514,14 @@ static void handout_card_draw(layout *L, const card_set *c, const handout_card *
     if (L->y - need < L->bottom) {
       new_page(L);
     } else if (!first) {
-      L->y -= CARD_GAP * 0.5;
+      L->y -= HANDOUT_GAP * 0.5;
       pb_item *rule = add_item(L, page_at(L, L->page), PB_ITEM_LINE);
       rule->x = L->left;
       rule->y = L->y;
       rule->w = L->width;
       rule->color = GRAY;
       rule->line_width = 0.4;
-      L->y -= CARD_GAP * 0.5;
+      L->y -= HANDOUT_GAP * 0.5;
     }
   }
   c->r->page = L->page;
@@ -1542,11 +1750,17 @@ static double card_keep(layout *L, const pb_plan_card *card) {
   double h = TITLE_LEADING;
   if (pb_para_layout(L->fonts, L->para_arena, &ts, 1, &po, &tp, NULL, 0) == PB_OK)
     h = (double)tp.nlines * TITLE_LEADING;
-  h += META_LEADING + (e->nlinks ? META_LEADING + 2 : 0) + 2 * BODY_LEADING +
+  /* On screen the link words and a lone remote figure's note end the meta
+   * line (meta_row). */
+  int meta = *meta_text(L, e) != 0, on_row = meta_row_screen(L);
+  int note = on_row && card->nfigures == 1 && !card->figures[0].ok && card->figures[0].remote &&
+             card->figures[0].fig->url && !card->figures[0].fig->path;
+  h += (meta ? META_LEADING : 0) + (e->summary.n ? 2 * BODY_LEADING : 0) +
        (e->nauthors ? META_LEADING : 0);
+  if (e->nlinks || note) h += on_row && meta ? 2 : META_LEADING + 2;
   /* Figures may follow the first paragraph (see card_choice): they count
    * only when there is no paragraph. */
-  if (e->nfigures && !e->summary.n) {
+  if (e->nfigures && !e->summary.n && !note) {
     const pb_plan_figure *f = &card->figures[0];
     double fh = f->remote ? REMOTE_NOTE_H : 46;
     if (f->ok && f->width_px > 0) {
@@ -1558,6 +1772,8 @@ static double card_keep(layout *L, const pb_plan_card *card) {
   return h;
 }
 
+#define APPX_RUN_ON 0.6 /* an appendix runs on after a page this full, at most */
+
 static void layout_heading(layout *L, row *r) {
   double size = r->kind == ROW_CHAPTER || r->kind == ROW_APPENDIX ? 20
                 : r->kind == ROW_SECTION                          ? 15
@@ -1566,7 +1782,12 @@ static void layout_heading(layout *L, row *r) {
   /* A chapter runs on after the last one's end when its head and the head
    * of its first card fit below it: a short chapter wastes no page. */
   double run_on_need = 30 + leading + 22 + (L->keep_next > 0 ? L->keep_next : 150);
-  if (r->kind == ROW_CHAPTER && L->page >= L->first_content_page && L->y < L->top - 0.01 &&
+  /* An appendix runs on below the last page's content when that page is
+   * at most APPX_RUN_ON full, its head keeping the first lines of what
+   * follows (keep_next). */
+  int run_on = r->kind == ROW_CHAPTER ||
+               (r->kind == ROW_APPENDIX && L->top - L->y <= APPX_RUN_ON * (L->top - L->bottom));
+  if (run_on && L->page >= L->first_content_page && L->y < L->top - 0.01 &&
       L->y - 36 - run_on_need >= L->bottom) {
     L->running = r->title;
     L->y -= 36;
@@ -1731,6 +1952,12 @@ static void sheet_back(layout *L, const pb_sheet *s) {
   L->y = s->y;
 }
 
+/* An appendix's bookmark: the top of its page, or above its head when it
+ * runs on below other content. */
+static double appendix_mark_y(const layout *L, const row *ar) {
+  return ar->y + 30 > L->top ? L->top : ar->y + 30;
+}
+
 static void layout_appendix(layout *L) {
   const pb_plan *P = L->plan;
   size_t nu = P->npresenters_appendix;
@@ -1738,8 +1965,14 @@ static void layout_appendix(layout *L) {
 
   row *ar = add_row(L, ROW_APPENDIX,
                     PB_SAY(L->opt->zh, "Appendix: sessions by presenter", "附录：报告人与组会"));
+  {
+    pb_arena *scratch = pb_arena_new();
+    L->keep_next = pb_layout_group_overview_head(scratch, P->lib);
+    pb_arena_free(scratch);
+  }
   layout_heading(L, ar);
-  pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
+  L->keep_next = 0;
+  pb_doc_add_mark(L->doc, 1, ar->title, ar->page, appendix_mark_y(L, ar));
   {
     pb_sheet sh = sheet_of(L);
     pb_layout_group_overview(&sh, P->lib);
@@ -1968,8 +2201,11 @@ static void layout_slide_index(layout *L) {
   if (!P->ndecks) return;
   row *ar =
       add_row(L, ROW_APPENDIX, PB_SAY(L->opt->zh, "Appendix: slide decks", "附录：报告幻灯片"));
+  /* the head keeps the count line and the first deck (a picture's height) */
+  L->keep_next = 13 + 8 + 130;
   layout_heading(L, ar);
-  pb_doc_add_mark(L->doc, 1, ar->title, L->page, L->top);
+  L->keep_next = 0;
+  pb_doc_add_mark(L->doc, 1, ar->title, ar->page, appendix_mark_y(L, ar));
   size_t files = 0, remote = 0, linked = 0;
   for (size_t i = 0; i < P->ndecks; i++) {
     if (P->decks[i].deck->url)
@@ -2421,6 +2657,10 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
       size_t n = 1;
       while (i + n < L.toc.n && L.toc.rows[i + n].kind == ROW_ENTRY) n++;
       int ends_chapter = i + n == L.toc.n || L.toc.rows[i + n].kind == ROW_CHAPTER;
+      /* a month chapter runs on when its head and first card fit below
+       * (layout_heading: 36 above, the head and its rule, keep_next) */
+      L.next_run_on =
+          ends_chapter && i + n < L.toc.n ? 36 + 30 + 26 + 22 + heading_keep(&L, i + n) : 0;
       layout_run(&L, r, n, ends_chapter, chapter_level);
       i += n - 1;
     } else if (plan->mode != PB_PLAN_HANDOUT) {

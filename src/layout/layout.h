@@ -135,6 +135,8 @@ pb_item *pb_page_add_item(pb_doc *doc, pb_page *page, pb_item_kind kind);
 /* Returns the image index for path, adding it once (placed size max'd). */
 int pb_doc_add_image(pb_doc *doc, const char *path, const char *src, int wpx, int hpx,
                      double placed_w, double placed_h, const char *file, int line);
+/* An outline entry; title's straight quotes are educated (“ ” ‘ ’) as the
+ * body's are. */
 pb_mark *pb_doc_add_mark(pb_doc *doc, int level, const char *title, int page, double y);
 
 /* Text listing of every page and box, for tests. */

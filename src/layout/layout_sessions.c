@@ -486,6 +486,15 @@ static void draw_venues(pb_sheet *s, const pb_library *lib) {
   s->y -= 6;
 }
 
+double pb_layout_group_overview_head(pb_arena *a, const pb_library *lib) {
+  const char **who;
+  size_t n = people(a, lib, &who);
+  if (n > MAX_ROWS) n = MAX_ROWS;
+  /* the counts line (13), the calendar's heading (8 + 12 x 1.35 + 3) and
+   * its first band (20 + a row per person): what draw_calendar keeps whole */
+  return 13 + 28 + 20 + 9.5 * (double)n;
+}
+
 void pb_layout_group_overview(pb_sheet *s, const pb_library *lib) {
   size_t held, planned;
   pb_sessions_count(lib, &held, &planned);

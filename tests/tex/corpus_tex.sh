@@ -66,6 +66,8 @@ status=0
 python3 "$here/outline.py" --exact booklet.pdf titles.txt || status=1
 # issue 23: titles whole on a page, running heads not in capitals, SC glyphs
 python3 "$here/book_checks.py" booklet.pdf titles.txt || status=1
+# issue 23: no card title at a page foot without its first lines
+python3 "$here/title_feet.py" booklet.pdf titles.txt || status=1
 /usr/bin/python3 "$here/cjk_sc.py" booklet.pdf
 rc=$?
 [ $rc -eq 0 ] || [ $rc -eq 77 ] || status=1
