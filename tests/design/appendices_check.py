@@ -33,7 +33,7 @@ def quotes_kept(pdf, titles):
     for t in titles:
         if '"' not in t and "'" not in t:
             continue
-        match = [e for e in entries if e.translate(CURLY) == t.translate(CURLY)]
+        match = [e for e in entries if e.translate(CURLY) == " ".join(t.split()).translate(CURLY)]
         if not match:
             bad.append("no outline entry for " + t)
             continue
@@ -63,6 +63,9 @@ def main():
     print("outline: %d archive titles and %d fixture title with straight quotes checked"
           % (seen, seen2))
     fails += bad + bad2
+    spaced = [e for e in outline(pdf) if e != " ".join(e.split())]
+    print("outline: %d entries with doubled, leading or trailing white space" % len(spaced))
+    fails += ["white space as written in the outline: %r" % e for e in spaced[:5]]
     if not seen2:
         fails.append("the fixture's title is not in its outline")
     for f in fails:
