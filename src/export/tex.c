@@ -73,7 +73,6 @@ typedef struct {
 
 typedef struct {
   const pb_plan *plan;
-  const pb_library *lib;
   pb_tex_options opt;
   pb_arena *arena; /* scratch for this run */
   const char *outdir;
@@ -1086,11 +1085,9 @@ static void put_title_page(tex *T, pb_buf *b, const char *title) {
 /* ==== entry point ====================================================== */
 
 int pb_tex_write(const pb_plan *plan, const pb_tex_options *opt, const char *outdir) {
-  const pb_library *lib = plan->lib;
   tex T;
   memset(&T, 0, sizeof T);
   T.plan = plan;
-  T.lib = lib;
   if (opt) T.opt = *opt;
   T.outdir = outdir && *outdir ? outdir : ".";
   T.arena = pb_arena_new();
