@@ -1192,7 +1192,7 @@ static int png_split_filtered(const unsigned char *p, size_t len, const pb_img_i
       return 1;
     }
   unsigned char *alpha = pb_xmalloc(arow * h);
-  unsigned char *plain = pb_xcalloc(2 * w, 1); /* unfiltered alpha: this row, the one above */
+  unsigned char *plain = pb_xcalloc(2 * w, 1); /* the first row's alpha unfiltered; zeros */
   int opaque = 1;
   for (size_t y = 0; y < h; y++) {
     const unsigned char *s = px + y * srow;
@@ -1215,12 +1215,19 @@ static int png_split_filtered(const unsigned char *p, size_t len, const pb_img_i
         c[x] = s[0];
         a[x] = s[1];
       }
-    if (opaque) {
-      unsigned char *cur = plain + (y & 1) * w, *prev = plain + ((y + 1) & 1) * w;
-      memcpy(cur, a, w);
-      unfilter_row(f, cur, prev, w, 1);
+    if (opaque && y > 0) {
+      /* Below an opaque row, a row is opaque exactly when its residuals are
+       * what each filter leaves of 0xFF predicted from 0xFF: None 0xFF,
+       * Sub 0xFF then 0, Up and Paeth 0, Average 0x80 then 0. */
+      static const unsigned char first[5] = {0xFF, 0xFF, 0, 0x80, 0};
+      unsigned char rest = f == 0 ? 0xFF : 0, diff = (unsigned char)(a[0] ^ first[f]);
+      for (size_t x = 1; x < w; x++) diff |= (unsigned char)(a[x] ^ rest);
+      opaque = diff == 0;
+    } else if (opaque) {
+      memcpy(plain, a, w);
+      unfilter_row(f, plain, plain + w, w, 1);
       unsigned char all = 0xFF;
-      for (size_t x = 0; x < w; x++) all &= cur[x];
+      for (size_t x = 0; x < w; x++) all &= plain[x];
       opaque = all == 0xFF;
     }
   }
