@@ -528,7 +528,8 @@ static int run_small(const char *outdir, const char *root) {
     size_t elen;
     char *etex = slurp(path, &elen);
     CHECK(etex && contains(etex, "0 papers") && contains(etex, "\\end{document}") &&
-              contains(etex, "Paper Reading Booklet") && !contains(etex, "论文精读") && contains(etex, "a4paper"),
+              contains(etex, "Paper Reading Booklet") && !contains(etex, "论文精读") &&
+              contains(etex, "a4paper"),
           "empty library document");
     free(etex);
     pb_library_free(none);
