@@ -1150,9 +1150,10 @@ static void unfilter_row(int f, unsigned char *cur, const unsigned char *prev, s
  * the same channel, so the filtered rows split into a colour plane and an
  * alpha plane are each exactly those planes filtered with the row's filter
  * type (bpp 3 or 1 instead of 4 or 2). The IDAT data is inflated once, the
- * colour bytes moved down in place, the alpha bytes copied out; only the
- * alpha plane is unfiltered, to learn whether every pixel is opaque (then
- * it is dropped). Then each plane is deflated in one libdeflate call.
+ * colour bytes moved down in place, the alpha bytes copied out; whether
+ * every pixel is opaque (then the alpha plane is dropped) is read from the
+ * alpha residuals, only the first row unfiltered. Then each plane is
+ * deflated in one libdeflate call.
  * Measured on the 65 RGBA figures of the reading group: half the CPU of
  * libpng's decode plus a per-row filter choice, 2.6% more bytes.
  * Returns 1 when the file is not such a PNG or its data does not inflate
