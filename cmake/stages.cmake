@@ -27,11 +27,12 @@ set(PB_USES_mail base model images read plan)
 set(PB_USES_cli base model images read records plan layout pdf export mail)
 
 # Headers of libraries only one stage may use: any other stage that includes
-# one stops with an error naming the owner. (libcurl, libpng, zlib, libxml2's
-# tree and HTML parser, GLib and fontconfig are shared by several stages and
-# not listed.)
+# one stops with an error naming the owner. (libcurl, libpng, zlib,
+# libdeflate, libxml2's tree and HTML parser, GLib and fontconfig are shared
+# by several stages and not listed: libdeflate compresses figures in images
+# and page content in pdf.)
 set(PB_OWNED_base unicode/ucol.h unicode/uclean.h)
-set(PB_OWNED_images gif_lib.h jpeglib.h jerror.h webp/decode.h libdeflate.h)
+set(PB_OWNED_images gif_lib.h jpeglib.h jerror.h webp/decode.h)
 set(PB_OWNED_read cmark.h zip.h yaml.h poppler.h cairo.h)
 set(PB_OWNED_records json.h)
 set(PB_OWNED_layout qrencode.h hyphen.h linebreak.h hb.h hb-ot.h hb-subset.h)

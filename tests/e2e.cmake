@@ -26,3 +26,7 @@ add_test(NAME e2e-slide-index
 # A figure that fails only when encoded: dump, report and PDF agree.
 add_test(NAME e2e-late-figure-failure
   COMMAND ${PB_TESTS}/e2e/late_figure.sh ${PB_BIN} ${PB_ROOT} ${E2E_OUT}/late-figure)
+# Shaping results kept in the store: used warm, damaged records ignored,
+# the PDF byte-identical cold and warm.
+add_test(NAME e2e-shape-cache
+  COMMAND ${PB_TESTS}/e2e/shape_cache.sh ${PB_BIN} ${E2E_OUT}/shape-cache ${PB_ROOT})

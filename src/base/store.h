@@ -3,9 +3,9 @@
  * are the same. Writing is atomic (a temporary file renamed, mem.c's
  * pb_write_file_atomic); reading never follows a symbolic link and stops
  * at a size cap. A store is a cache: every failure is a miss, never an
- * error. Used by the layout's QR codes (qr/) and the deck index
- * (thumbs/decks/); the download, enrich and thumbnail caches still keep
- * their own files. */
+ * error. Used by the layout's QR codes (qr/), HarfBuzz's shaping results
+ * (shapes/, fonts.c) and the deck index (thumbs/decks/); the download,
+ * enrich and thumbnail caches still keep their own files. */
 #ifndef PB_STORE_H
 #define PB_STORE_H
 

@@ -836,6 +836,7 @@ static int write_pdf(render *R, pb_fonts *fonts) {
   pb_pdf_options pdfo;
   char *cache = pdf_options(R, &pdfo);
   if (!R->o.no_cache && !cache) return PB_EXIT_FINDINGS; /* outside the library: said */
+  pb_fonts_use_shape_store(fonts, cache);
   pb_figset *figs = NULL;
   pb_doc *doc = lay_out_with_figures(R, fonts, &pdfo, &figs);
   int rc = PB_EPDF;
@@ -844,6 +845,7 @@ static int write_pdf(render *R, pb_fonts *fonts) {
     pb_error(NULL, 0, "--strict: %d error(s); %s not written", pb_diag_errors(), R->output);
   else if (doc)
     rc = pb_pdf_write_prepared(doc, &pdfo, figs, R->output);
+  pb_fonts_save_shapes(fonts);
   pb_figset_free(figs);
   free(cache);
   int exit_code = rc == PB_OK ? after_pdf(R, doc) : PB_EXIT_FINDINGS;

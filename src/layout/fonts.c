@@ -25,6 +25,7 @@
 #include "context.h"
 #include "diag.h"
 #include "model.h"
+#include "store.h"
 #include "utf8.h"
 
 /* ---- the default font set -------------------------------------------- */
@@ -141,7 +142,10 @@ typedef struct {
   int format; /* PB_FONT_TRUETYPE or PB_FONT_CFF */
   cache_entry *pages[CACHE_PAGES];
   shape_cache shapes;
-  pb_cff_info cff; /* CFF fonts: read on first pb_fonts_info */
+  /* the shapes kept in the store (see pb_fonts_use_shape_store) */
+  int shapes_loaded, shapes_dirty;
+  pb_buf shapes_file; /* the record read; loaded slots point into it */
+  pb_cff_info cff;    /* CFF fonts: read on first pb_fonts_info */
   int cff_read;
 } font;
 
@@ -161,6 +165,7 @@ struct pb_fonts {
    * 3 bold italic), Latin and CJK; and the symbol fallback per style */
   int latin[3][4], cjk[3][4], symbol[4];
   FcConfig *fc;      /* NULL until fontconfig is needed */
+  char *shape_root;  /* the store's root for shapes, NULL = none */
   uint64_t *missing; /* code points no installed font draws (fallback searched) */
 };
 
@@ -400,6 +405,7 @@ static int outline_format(hb_face_t *hf) {
 
 static void font_close(font *ft) {
   shape_cache_free(&ft->shapes);
+  pb_buf_free(&ft->shapes_file);
   pb_cff_info_free(&ft->cff);
   hb_font_destroy(ft->font);
   hb_face_destroy(ft->face);
@@ -590,6 +596,7 @@ pb_fonts *pb_fonts_open(const pb_fonts_config *cfg) {
 
 void pb_fonts_free(pb_fonts *f) {
   if (!f) return;
+  free(f->shape_root);
   for (int i = 0; i < f->nfonts; i++) font_close(&f->fonts[i]);
   for (int i = 0; i < f->nfaces; i++) free(f->faces[i].name);
   free(f->fonts);
@@ -774,11 +781,136 @@ static int attaches(uint32_t cp) {
          (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
 }
 
+/* ---- shapes kept in the store ---------------------------------------
+ * One record per font file: shapes/<hash of the key>.bin, the key naming
+ * the file (path, face index, size, modification time, inode) and
+ * HarfBuzz's version, so that a changed font or shaper never reuses old
+ * glyphs. The record is
+ *   "PBSHAPE1", u64 hash of the payload, u64 payload length, payload:
+ *   per entry u32 key (text length * 2 + kern flag), u32 glyph count, the
+ *   text padded to 4 bytes, the glyphs (pb_glyph, 20 bytes each),
+ * in this machine's byte order (a store is local). A record that is short,
+ * long, or does not hash to what it says is ignored as a whole. Loaded
+ * slots point into the record's buffer, so reading it costs one pass. */
+#define SHAPES_MAGIC "PBSHAPE1"
+#define SHAPES_HEAD 24
+#define SHAPES_MAX_BYTES ((size_t)64 << 20)
+#define SHAPES_SEED 0x7368617065733031ULL /* "shapes01" */
+
+typedef char glyph_is_20_bytes[sizeof(pb_glyph) == 20 ? 1 : -1];
+
+static void shape_key(const font *ft, pb_buf *key) {
+  struct stat st;
+  if (stat(ft->path, &st) != 0) memset(&st, 0, sizeof st);
+  pb_buf_printf(key, "paperbook shapes 1\nharfbuzz %s\n%s\n%d %lld %lld.%09ld %llu",
+                hb_version_string(), ft->path, ft->index, (long long)st.st_size,
+                (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+                (unsigned long long)st.st_ino);
+}
+
+static uint64_t get_u64(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+static uint32_t get_u32(const char *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* Walks the payload; with c, puts every entry into it. Returns the number
+ * of entries, or -1 when the payload is malformed. */
+static long shapes_walk(const char *p, size_t len, shape_cache *c) {
+  size_t off = 0;
+  long count = 0;
+  while (off < len) {
+    if (len - off < 8) return -1;
+    uint32_t key = get_u32(p + off), ng = get_u32(p + off + 4);
+    size_t tlen = key / 2, padded = (tlen + 3) & ~(size_t)3;
+    off += 8;
+    if (tlen == 0 || padded > len - off || (len - off - padded) / sizeof(pb_glyph) < ng) return -1;
+    if (c) {
+      const char *text = p + off;
+      if ((c->used + 1) * 2 > c->cap) shape_grow(c);
+      shape_put(c, (shape_slot){text_hash(text, tlen, key & 1), text, key, ng,
+                                (const pb_glyph *)(const void *)(p + off + padded)});
+      c->used++;
+    }
+    off += padded + (size_t)ng * sizeof(pb_glyph);
+    count++;
+  }
+  return count;
+}
+
+/* Reads the font's record from the store into its (still empty) table. */
+static void shapes_load(const char *root, font *ft) {
+  ft->shapes_loaded = 1;
+  pb_buf key = PB_BUF_INIT;
+  shape_key(ft, &key);
+  pb_buf *b = &ft->shapes_file;
+  int ok =
+      pb_store_get(root, "shapes", key.data, key.len, ".bin", SHAPES_MAX_BYTES, b) == 0 &&
+      b->len >= SHAPES_HEAD && memcmp(b->data, SHAPES_MAGIC, 8) == 0 &&
+      get_u64(b->data + 16) == b->len - SHAPES_HEAD &&
+      get_u64(b->data + 8) == pb_hash64(b->data + SHAPES_HEAD, b->len - SHAPES_HEAD, SHAPES_SEED) &&
+      shapes_walk(b->data + SHAPES_HEAD, b->len - SHAPES_HEAD, NULL) >= 0;
+  if (ok)
+    shapes_walk(b->data + SHAPES_HEAD, b->len - SHAPES_HEAD, &ft->shapes);
+  else
+    pb_buf_free(b);
+  pb_buf_free(&key);
+}
+
+/* Writes the font's table to the store when shaping added to it. */
+static void shapes_save(const char *root, font *ft) {
+  if (!ft->shapes_dirty) return;
+  ft->shapes_dirty = 0;
+  const shape_cache *c = &ft->shapes;
+  pb_buf out = PB_BUF_INIT;
+  static const char zeros[24] = {0};
+  pb_buf_append(&out, SHAPES_MAGIC, 8);
+  pb_buf_append(&out, zeros, 16);
+  for (size_t i = 0; i < c->cap; i++) {
+    const shape_slot *t = &c->slots[i];
+    if (!t->text) continue;
+    size_t tlen = t->len / 2;
+    pb_buf_append(&out, &t->len, 4);
+    pb_buf_append(&out, &t->nglyphs, 4);
+    pb_buf_append(&out, t->text, tlen);
+    pb_buf_append(&out, zeros, ((tlen + 3) & ~(size_t)3) - tlen);
+    pb_buf_append(&out, t->glyphs, (size_t)t->nglyphs * sizeof(pb_glyph));
+  }
+  uint64_t plen = out.len - SHAPES_HEAD;
+  uint64_t h = pb_hash64(out.data + SHAPES_HEAD, plen, SHAPES_SEED);
+  memcpy(out.data + 8, &h, 8);
+  memcpy(out.data + 16, &plen, 8);
+  pb_buf key = PB_BUF_INIT;
+  shape_key(ft, &key);
+  if (out.len <= SHAPES_MAX_BYTES)
+    pb_store_put(root, "shapes", key.data, key.len, ".bin", out.data, out.len);
+  pb_buf_free(&key);
+  pb_buf_free(&out);
+}
+
+void pb_fonts_use_shape_store(pb_fonts *f, const char *root) {
+  if (!f) return;
+  free(f->shape_root);
+  f->shape_root = root && *root ? pb_xstrdup(root) : NULL;
+}
+
+void pb_fonts_save_shapes(pb_fonts *f) {
+  if (!f || !f->shape_root) return;
+  for (int i = 0; i < f->nfonts; i++) shapes_save(f->shape_root, &f->fonts[i]);
+}
+
 const pb_glyph *pb_fonts_shape(pb_fonts *f, int fc, const char *text, size_t len, int kern,
                                size_t *n) {
   *n = 0;
   if (!valid_face(f, fc) || !text || len == 0 || len > 0xFFFFFFF) return NULL;
   font *ft = face_font(f, fc);
+  if (f->shape_root && !ft->shapes_loaded) shapes_load(f->shape_root, ft);
   shape_cache *c = &ft->shapes;
   c->njoined = 0;
   size_t start = 0, i = 0;
@@ -852,6 +984,7 @@ static const pb_glyph *shape_piece(font *ft, const char *text, size_t len, int k
   }
   shape_put(c, (shape_slot){h, pb_arena_strndup(c->arena, text, len), key, count, g});
   c->used++;
+  ft->shapes_dirty = 1;
   *n = count;
   return g;
 }

@@ -79,6 +79,13 @@ typedef struct {
  * glyph count. NULL (and *n = 0) for a bad face or empty text. */
 const pb_glyph *pb_fonts_shape(pb_fonts *f, int face, const char *text, size_t len, int kern,
                                size_t *n);
+/* Keeps shaping results across runs in the content-addressed store under
+ * root (shapes/, one record per font file, read when a font is first
+ * shaped with); NULL or "" turns it off. pb_fonts_save_shapes writes the
+ * records of the fonts whose shaping added entries. A record that cannot
+ * be read or is damaged is ignored: the text is shaped again. */
+void pb_fonts_use_shape_store(pb_fonts *f, const char *root);
+void pb_fonts_save_shapes(pb_fonts *f);
 /* Left and right edge of cp's ink in face, 1/1000 em from its origin.
  * Returns 0 when unknown (no glyph, or an empty one). */
 int pb_fonts_ink(pb_fonts *f, int face, uint32_t cp, double *left, double *right);

@@ -3,11 +3,11 @@
  * pb_figset_prepare works in two parallel passes over the doc's figures:
  * first each file is read and hashed (identical content is then encoded and
  * stored once), then each distinct content is looked up in the cache or
- * encoded and written to it. Encoded bytes never stay in memory: the figset
- * keeps only cache file names and stream metadata, and each XObject reads its
- * bytes in libharu's before-write hook and frees them in the after-write
- * hook. Without a cache directory, a private temporary one is used and
- * removed by pb_figset_free.
+ * encoded, from the bytes read in the first pass, and written to it; the
+ * bytes are freed as soon as their figure is found or encoded. Encoded bytes never stay in memory:
+ * the figset keeps only cache file names and stream metadata, and each XObject reads its bytes in
+ * libharu's before-write hook and frees them in the after-write hook. Without a cache directory, a
+ * private temporary one is used and removed by pb_figset_free.
  *
  * Worker threads never call libharu, and they report nothing themselves:
  * messages are kept and reported by the calling thread in figure order, so
@@ -36,6 +36,7 @@ typedef struct {
   pb_imgcache_hash hash;
   int group; /* index into groups, -1 when the file could not be read */
   char err[256];
+  pb_buf bytes; /* the file as read for hashing, kept for encoding it */
 } figure;
 
 /* One distinct content. */
@@ -93,15 +94,19 @@ static void hash_one(pb_figset *fs, size_t i) {
   else
     f->hash = pb_imgcache_hash_bytes(b.data, b.len);
   if (!rc) f->group = 0; /* assigned for real after the pass */
-  pb_buf_free(&b);
+  f->bytes = b;          /* encoded from memory if the cache lacks it */
 }
 
 static void encode_one(pb_figset *fs, size_t g) {
   group *gr = &fs->groups[g];
-  const pb_doc_image *im = &fs->doc->images[gr->first];
-  if (pb_imgcache_lookup(fs->cache, gr->name, &gr->entry)) return;
+  pb_buf *bytes = &fs->figs[gr->first].bytes;
+  if (pb_imgcache_lookup(fs->cache, gr->name, &gr->entry)) {
+    pb_buf_free(bytes);
+    return;
+  }
   pb_image_stream s;
-  int rc = pb_image_encode(im->path, &gr->opt, &s, gr->err, sizeof gr->err);
+  int rc = pb_image_encode_mem(bytes->data, bytes->len, &gr->opt, &s, gr->err, sizeof gr->err);
+  pb_buf_free(bytes);
   if (rc == 0) rc = pb_imgcache_store(fs->cache, gr->name, &s, &gr->entry, gr->err, sizeof gr->err);
   pb_image_stream_free(&s);
   if (rc) gr->failed = 1;
@@ -234,6 +239,7 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
       f->group = (int)fs->ngroups++;
     } else {
       f->group = fs->figs[first].group; /* first < i: already a group number */
+      pb_buf_free(&f->bytes);           /* the first use's bytes are encoded */
     }
     group *gr = &fs->groups[f->group];
     if (im->placed_w > gr->opt.placed_w) gr->opt.placed_w = im->placed_w;
@@ -246,6 +252,7 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
   }
 
   run_pass(fs, 1, threads);
+  for (size_t i = 0; i < fs->nfigs; i++) pb_buf_free(&fs->figs[i].bytes);
 
   for (size_t i = 0; i < fs->nfigs; i++) {
     const pb_doc_image *im = &doc->images[i];

@@ -8,11 +8,11 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <libdeflate.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "mem.h"
 
@@ -32,28 +32,26 @@ struct pb_pdf_deflate {
   pthread_mutex_t lock;
 };
 
-/* zlib as libharu 2.3.0 calls it (deflateInit with the default level, the
- * stream fed in pieces and finished): deflate's output does not depend on
- * how its input is cut, so one call gives the same bytes. */
+/* libdeflate at level 1, in one call. Measured on the 2024 archive's
+ * content, font and ToUnicode streams against zlib's default level 6 (what
+ * libharu uses): under a third of the CPU (690 -> 198 perf samples of a
+ * warm build), 8% more of these streams' bytes (652 -> 703 KB of a 16 MB
+ * PDF). */
+#define CONTENT_LEVEL 1
+
 static void compress_one(page_stream *p) {
-  z_stream z;
-  memset(&z, 0, sizeof z);
-  if (deflateInit(&z, Z_DEFAULT_COMPRESSION) != Z_OK) return;
-  uLong bound = deflateBound(&z, (uLong)p->inlen);
+  struct libdeflate_compressor *c = libdeflate_alloc_compressor(CONTENT_LEVEL);
+  if (!c) return;
+  size_t bound = libdeflate_zlib_compress_bound(c, p->inlen);
   unsigned char *out = malloc(bound ? bound : 1);
-  if (out) {
-    z.next_in = p->in;
-    z.avail_in = (uInt)p->inlen;
-    z.next_out = out;
-    z.avail_out = (uInt)bound;
-    if (deflate(&z, Z_FINISH) == Z_STREAM_END) {
-      p->out = out;
-      p->outlen = (size_t)z.total_out;
-    } else {
-      free(out);
-    }
+  size_t n = out ? libdeflate_zlib_compress(c, p->in, p->inlen, out, bound) : 0;
+  libdeflate_free_compressor(c);
+  if (n) {
+    p->out = out;
+    p->outlen = n;
+  } else {
+    free(out);
   }
-  deflateEnd(&z);
 }
 
 static void *worker(void *arg) {

@@ -98,6 +98,19 @@ $CONVERT $P -colorspace Gray -depth 16 -define png:color-type=0 -define png:bit-
 $CONVERT $P \( -size 97x61 gradient:white-black \) -alpha off -compose CopyOpacity -composite PNG32:rgba.png
 $CONVERT $P -alpha set -alpha opaque -define png:color-type=6 PNG32:rgba-opaque.png
 $CONVERT $P -depth 16 \( -size 97x61 gradient:white-black \) -alpha off -compose CopyOpacity -composite PNG64:rgba16.png
+# RGBA and gray + alpha with each PNG row filter (0 None .. 4 Paeth, 5 one
+# chosen per row): their filtered rows are split into colour and alpha
+# without decoding, so every filter type must come back pixel for pixel.
+$CONVERT $P -colorspace Gray \( -size 97x61 gradient:white-black \) -alpha off -compose CopyOpacity \
+  -composite -define png:color-type=4 -define png:bit-depth=8 graya.png
+for f in 0 1 2 3 4 cycle; do
+  python3 "$HERE/mkimages.py" refilter rgba.png $f rgba-f$f.png
+  python3 "$HERE/mkimages.py" refilter graya.png $f graya-f$f.png
+  python3 "$HERE/mkimages.py" refilter rgba-opaque.png $f rgba-opaque-f$f.png
+done
+# opaque but for one pixel of the last row: the mask must stay
+$CONVERT rgba-opaque.png -region 1x1+96+60 -alpha transparent PNG32:rgba-one.png
+python3 "$HERE/mkimages.py" refilter rgba-one.png cycle rgba-one-fcycle.png
 $CONVERT rgb.png -interlace PNG -define png:color-type=2 interlaced.png
 $CONVERT $P -colors 16 -fill white -draw "rectangle 10,10 40,30" -transparent white PNG24:trns-rgb.png
 $CONVERT $P -colors 16 -fill white -draw "rectangle 10,10 40,30" -transparent white PNG8:trns-palette.png
@@ -116,7 +129,7 @@ $CONVERT big.png -quality 85 big.jpg
 for o in 2 3 4 5 6 7 8; do python3 "$HERE/mkimages.py" exif rgb.jpg $o orient$o.jpg; done
 
 # ---- PNG -----------------------------------------------------------------
-for n in rgb gray gray1 palette interlaced rgba-opaque; do
+for n in rgb gray gray1 palette interlaced rgba-opaque rgba-opaque-f{0,1,2,3,4,cycle}; do
   embed $n $n.png || continue
   expect_images $n 1 0
   same $n pixels $n.png "x_$n/i-000.png"
@@ -134,7 +147,7 @@ done
 raw16 rgb16 "$(objnum rgb16)" rgb16.png rgb
 raw16 gray16 "$(objnum gray16)" gray16.png gray
 
-for n in rgba trns-rgb trns-palette; do
+for n in rgba rgba-f{0,1,2,3,4,cycle} graya graya-f{0,1,2,3,4,cycle} rgba-one rgba-one-fcycle trns-rgb trns-palette; do
   embed $n $n.png || continue
   expect_images $n 1 1
   $CONVERT $n.png -alpha off PNG24:$n.color.png

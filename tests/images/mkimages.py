@@ -6,6 +6,9 @@ standard library only:
   mkimages.py badzlib SRC.png OUT.png            garbage IDAT data with correct CRCs
   mkimages.py flip SRC OFFSET OUT                flip one byte (OFFSET 0.5: the middle)
   mkimages.py cut SRC FRACTION OUT               keep the first FRACTION of the bytes
+  mkimages.py refilter SRC.png FILTER OUT.png    8-bit PNG rewritten with row filter
+                                                 FILTER (0 None .. 4 Paeth) on every
+                                                 row, or "cycle": row y gets y mod 5
 """
 import struct
 import sys
@@ -61,5 +64,44 @@ def cut(src, fraction, out):
     open(out, "wb").write(data[: int(len(data) * float(fraction))])
 
 
+def paeth(a, b, c):
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    return a if pa <= pb and pa <= pc else b if pb <= pc else c
+
+
+def predict(f, row, prev, i, bpp):
+    a = row[i - bpp] if i >= bpp else 0
+    b = prev[i]
+    c = prev[i - bpp] if i >= bpp else 0
+    return [0, a, b, (a + b) >> 1, paeth(a, b, c)][f]
+
+
+def refilter(src, which, out):
+    data = open(src, "rb").read()
+    head = [(k, b) for k, b in chunks(data) if k not in (b"IDAT", b"IEND")]
+    ihdr = dict(head)[b"IHDR"]
+    w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", ihdr)
+    assert depth == 8 and interlace == 0, "8-bit, not interlaced"
+    bpp = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[ctype]
+    raw = zlib.decompress(b"".join(b for k, b in chunks(data) if k == b"IDAT"))
+    n = w * bpp
+    prev, rows = bytearray(n), []
+    for y in range(h):  # unfilter
+        f, row = raw[y * (n + 1)], bytearray(raw[y * (n + 1) + 1:(y + 1) * (n + 1)])
+        for i in range(n):
+            row[i] = (row[i] + predict(f, row, prev, i, bpp)) & 0xFF
+        rows.append(row)
+        prev = row
+    res, prev = bytearray(), bytearray(n)
+    for y, row in enumerate(rows):  # filter again
+        f = y % 5 if which == "cycle" else int(which)
+        res.append(f)
+        res += bytes((row[i] - predict(f, row, prev, i, bpp)) & 0xFF for i in range(n))
+        prev = row
+    body = b"".join(chunk(k, b) for k, b in head)
+    open(out, "wb").write(data[:8] + body + chunk(b"IDAT", zlib.compress(bytes(res))) + chunk(b"IEND", b""))
+
+
 if __name__ == "__main__":
-    {"exif": exif, "badzlib": badzlib, "flip": flip, "cut": cut}[sys.argv[1]](*sys.argv[2:])
+    {"exif": exif, "badzlib": badzlib, "flip": flip, "cut": cut, "refilter": refilter}[sys.argv[1]](*sys.argv[2:])
