@@ -34,9 +34,14 @@ def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
 
+CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def norm(s):
     """Text compared without whitespace, soft hyphens or compatibility forms."""
     s = unicodedata.normalize("NFKC", s or "")
+    # titles are set with educated quotes (pages and bookmarks)
+    s = s.translate(CURLY)
     # pdftotext drops a hyphen that ends a line ("Audio-" + "Visual"), so
     # hyphens are not compared either.
     return re.sub(r"[\s\u00ad\-\u2010]+", "", s)
