@@ -14,6 +14,12 @@ add_test(NAME safety-biblio-confine
   COMMAND ${PB_TESTS}/safety/biblio_confine.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-biblio-confine)
 set_tests_properties(safety-biblio-confine PROPERTIES TIMEOUT 120 LABELS safety)
 
+# a library's file names, figure paths and output: with escape sequences
+# and newlines: the diagnostics show their control characters as \xHH
+add_test(NAME safety-diag-controls
+  COMMAND ${PB_TESTS}/safety/diag_controls.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-diag-controls)
+set_tests_properties(safety-diag-controls PROPERTIES TIMEOUT 120 LABELS safety)
+
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
   # build/, build/cache, a part of the cache, build/tex/figures and a

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "context.h"
+#include "mem.h"
 
 /* The state lives in the current context (context.h). */
 #define D (pb_ctx_current()->diag)
@@ -37,6 +38,43 @@ static void record(pb_diag_state *d, const char *file, int line) {
   d->rec_file[d->nrec] = file ? strdup(file) : NULL;
   d->rec_line[d->nrec++] = line;
 }
+/* Writes s[0..n) with every control character shown as \xHH: C0 but the
+ * tab, DEL, and C1 (U+0080-U+009F in UTF-8, read as CSI, OSC ... by some
+ * terminals). A library's file names, paths and fields reach the messages;
+ * raw, an escape sequence in them would recolour or retitle the terminal,
+ * make an OSC 8 link (file:, javascript:) clickable, and a newline would
+ * print a line that looks like a finding of its own. */
+static void put_visible(FILE *out, const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  for (size_t i = 0; i < n; i++) {
+    if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7F) {
+      fprintf(out, "\\x%02X", p[i]);
+    } else if (p[i] == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] < 0xA0) {
+      fprintf(out, "\\xC2\\x%02X", p[i + 1]);
+      i++;
+    } else {
+      fputc(p[i], out);
+    }
+  }
+}
+
+/* fmt with ap, as put_visible writes it; a final newline stays one. */
+static void put_formatted(FILE *out, const char *fmt, va_list ap) {
+  pb_buf b = PB_BUF_INIT;
+  va_list copy;
+  va_copy(copy, ap);
+  int n = vsnprintf(NULL, 0, fmt, copy);
+  va_end(copy);
+  if (n < 0) return;
+  pb_buf_reserve(&b, (size_t)n + 1);
+  vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+  size_t len = (size_t)n;
+  int newline = len && b.data[len - 1] == '\n';
+  put_visible(out, b.data, len - (size_t)newline);
+  if (newline) fputc('\n', out);
+  pb_buf_free(&b);
+}
+
 int pb_diag_errors(void) { return D.errors; }
 int pb_diag_warnings(void) { return D.warnings; }
 void pb_diag_reset(void) { D.errors = D.warnings = 0; }
@@ -55,14 +93,15 @@ void pb_diagv(pb_diag_level level, const char *file, int line, int col, const ch
   if (level == PB_DIAG_WARNING && d->record) record(d, file, line);
   /* Errors are printed even when quiet: a silent failure helps no one. */
   if (!d->quiet || level == PB_DIAG_ERROR) {
-    fputs(file ? file : "paperbook", out);
+    const char *who = file ? file : "paperbook";
+    put_visible(out, who, strlen(who));
     if (line > 0) fprintf(out, ":%d", line);
     if (line > 0 && col > 0) fprintf(out, ":%d", col);
     if (d->color)
       fprintf(out, ": %s%s:\033[0m ", colors[level], names[level]);
     else
       fprintf(out, ": %s: ", names[level]);
-    vfprintf(out, fmt, ap);
+    put_formatted(out, fmt, ap);
     fputc('\n', out);
   }
   pthread_mutex_unlock(&d->lock);
@@ -79,7 +118,7 @@ void pb_info(const char *fmt, ...) {
   va_list ap;
   if (D.quiet) return;
   va_start(ap, fmt);
-  vfprintf(D.out ? D.out : stderr, fmt, ap);
+  put_formatted(D.out ? D.out : stderr, fmt, ap);
   va_end(ap);
 }
 

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# A library's names and fields reach the diagnostics (file names, figure
+# paths, the output path it configures): their control characters are
+# printed as \xHH, so that an escape sequence in them cannot recolour the
+# terminal or make an OSC 8 link (file:, javascript:) clickable, and a
+# newline cannot print a forged finding of its own.
+# Usage: diag_controls.sh PAPERBOOK OUTDIR
+set -uo pipefail
+pb=$1 out=$2
+rm -rf "$out"
+mkdir -p "$out/lib/papers"
+esc=$(printf '\033')
+cat > "$out/lib/papers/a.md" <<'CARD'
+---
+title: "A Paper"
+year: 2024
+category: [Test]
+figures: ["\e]8;;file:///etc/passwd\e\\CLICK\e]8;;\e\\.png", "x\npapers/a.md:1: error: forged.png", "c1\u009b31m.png"]
+---
+A summary.
+CARD
+printf -- '---\ntitle: B\nyear: 2024\ndate: bad\n---\nB.\n' > "$out/lib/papers/b${esc}[41m.md"
+printf 'output: "o\\e[2J.pdf"\n' > "$out/lib/paperbook.yml"
+fail=0
+"$pb" check "$out/lib" > "$out/check.txt" 2>&1
+"$pb" build "$out/lib" > "$out/build.txt" 2>&1
+for f in "$out/check.txt" "$out/build.txt"; do
+  if LC_ALL=C grep -q "$esc" "$f"; then
+    echo "FAIL: an escape character reached $(basename "$f"):"; cat -v "$f"; fail=1
+  fi
+  if LC_ALL=C grep -q "$(printf '\302\233')" "$f"; then
+    echo "FAIL: a C1 control (CSI) reached $(basename "$f")"; fail=1
+  fi
+  if grep -q '^papers/a.md:1: error: forged' "$f"; then
+    echo "FAIL: a newline in a figure path printed a line of its own in $(basename "$f")"; fail=1
+  fi
+done
+grep -qF '\x1B]8;;file:///etc/passwd' "$out/check.txt" ||
+  { echo "FAIL: the escape is not shown as \\x1B"; cat -v "$out/check.txt"; fail=1; }
+grep -qF 'papers/b\x1B[41m.md' "$out/check.txt" ||
+  { echo "FAIL: the card's file name is not shown with \\x1B"; fail=1; }
+grep -qF 'o\x1B[2J.pdf: 2 papers' "$out/build.txt" ||
+  { echo "FAIL: the configured output is not shown with \\x1B"; cat -v "$out/build.txt"; fail=1; }
+[ $fail = 0 ] && echo "ok: control characters in diagnostics are shown as \\xHH"
+exit $fail
