@@ -2,7 +2,8 @@
 """What paperbook writes under a library stays in the library (issue 17):
 a clone can hold real symbolic links at build/, build/cache, a part of the
 cache (build/cache/thumbs), the LaTeX export's build/tex/figures, papers/
-(where import and new write cards) or a digest's .txt, pointing at a directory or file of the user's. Each case
+(where import and new write cards), a category folder under papers/ or
+a digest's .txt, pointing at a directory or file of the user's. Each case
 makes a library with such a link to a directory outside it, runs
 paperbook, and checks that nothing was written, changed or deleted out
 there, that the exit status is 1 or 2 and that the message names the path;
@@ -87,6 +88,10 @@ CASES = [
                                         "{case}/mine"], "paperbook: wrote", "allow"),
     ("import-papers", "papers", ["import", "{lib}/REPORT.md"],
      "{lib}/papers: error: the cards directory resolves to '{outside}'", "refuse"),
+    # a category folder under papers/ committed as a link: import would
+    # write the card (its name and bytes the library's) out there
+    ("import-category", "papers/cv", ["import", "{lib}/REPORT.md"],
+     "{lib}/papers/cv: error: resolves to '{outside}', outside", "refuse"),
     ("new-papers", "papers", ["new", "--title", "A new paper"],
      "papers: error: the cards directory resolves to '{outside}'", "refuse"),
     # issue 20: every output under one rule (src/base/output.c): a link at an
@@ -120,7 +125,7 @@ def run_case(pb, work, name, link, cmd, expect, mode):
     case = os.path.join(work, name)
     shutil.rmtree(case, ignore_errors=True)
     lib, outside = os.path.join(case, "lib"), os.path.join(case, "outside")
-    if link == "papers":  # the cards come from a REPORT-style file
+    if link.startswith("papers"):  # the cards come from a REPORT-style file
         write(os.path.join(lib, "REPORT.md"),
               b"# R\n\n## CV\n\n> A paper (NeurIPS 2023)\n> [Paper](https://x.org/1)\n")
     else:
