@@ -33,6 +33,7 @@
 #include "sessions.h"
 #include "slides.h"
 #include "tex.h"
+#include "utf8.h"
 
 enum {
   OPT_PAPER = 256,
@@ -426,7 +427,13 @@ static void digest_text(const pb_plan *plan, int zh, pb_buf *out) {
     if (a->note && *a->note) pb_buf_printf(&b, "%s%s", PB_SAY(zh, ": ", "："), a->note);
     pb_buf_putc(&b, '\n');
   }
-  *out = b;
+  /* Control characters reach the fields through YAML escapes ("\e"),
+   * character references (&#27;) and bibliographies (\u001b): in a text
+   * read in a terminal they would be escape sequences (an OSC 8 link to a
+   * file: URL, a cleared screen). Only tab and newline stay. */
+  *out = (pb_buf)PB_BUF_INIT;
+  pb_utf8_clean(b.data ? b.data : "", b.len, out, NULL);
+  pb_buf_free(&b);
 }
 
 /* Writes the plain-text summary of a digest, to paste into a mail. */
