@@ -15,10 +15,17 @@ add_test(NAME safety-biblio-confine
 set_tests_properties(safety-biblio-confine PROPERTIES TIMEOUT 120 LABELS safety)
 
 # a library's file names, figure paths and output: with escape sequences
-# and newlines: the diagnostics show their control characters as \xHH
+# and newlines: the diagnostics show their control characters as \xHH;
+# a digest's text (.txt, the mail's text part) keeps none
 add_test(NAME safety-diag-controls
   COMMAND ${PB_TESTS}/safety/diag_controls.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-diag-controls)
 set_tests_properties(safety-diag-controls PROPERTIES TIMEOUT 120 LABELS safety)
+
+# a .pptx slide title with an entity reference (&x;) is read in bounded
+# time (the title walk went round through the DTD for ever)
+add_test(NAME safety-deck-entity-loop
+  COMMAND ${PB_TESTS}/safety/deck_entity_loop.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-deck-entity-loop)
+set_tests_properties(safety-deck-entity-loop PROPERTIES TIMEOUT 120 LABELS safety)
 
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)

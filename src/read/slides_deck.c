@@ -499,9 +499,13 @@ static int is_elem(const xmlNode *n, const char *local) {
   return n->type == XML_ELEMENT_NODE && n->name && strcasecmp((const char *)n->name, local) == 0;
 }
 
-/* The next node of a document-order walk below root (no recursion). */
+/* The next node of a document-order walk below root (no recursion). An
+ * entity reference is not entered: its children are the entity's
+ * declaration in the DTD, whose parents lead up past root to the document
+ * and back to root's element, so the walk would go round for ever (a
+ * slide whose only text is "&x;" hung the build). */
 static xmlNode *walk_next(xmlNode *n, const xmlNode *root, int descend) {
-  if (descend && n->children) return n->children;
+  if (descend && n->children && n->type != XML_ENTITY_REF_NODE) return n->children;
   while (n && n != root) {
     if (n->next) return n->next;
     n = n->parent;
