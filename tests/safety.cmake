@@ -27,6 +27,12 @@ add_test(NAME safety-deck-entity-loop
   COMMAND ${PB_TESTS}/safety/deck_entity_loop.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-deck-entity-loop)
 set_tests_properties(safety-deck-entity-loop PROPERTIES TIMEOUT 120 LABELS safety)
 
+# .git/config: no login of the remote's URL (a token) in any link to a
+# library file, and a .git/config committed as a link out is not read
+add_test(NAME safety-git-remote
+  COMMAND ${PB_TESTS}/safety/git_remote.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-git-remote)
+set_tests_properties(safety-git-remote PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77 LABELS safety)
+
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
   # build/, build/cache, a part of the cache, build/tex/figures and a
