@@ -6,6 +6,9 @@ Slide/, is written as LaTeX, BibTeX, CSL-JSON, a plan dump, a digest's
 .txt and .eml; scan_links.py then finds no forbidden link in any of them,
 the paper link of BibTeX and CSL-JSON is the plan's (the https one), and
 the LaTeX export links the deck under base_url as the PDF's plan does.
+The library's refs.bib gives both papers a url field and \\url/\\href
+targets of its own (java<TAB>script:, javascript:, file:): the BibTeX
+export copies none of them as a link.
 
 usage: link_outputs.py PAPERBOOK SCAN_LINKS.PY WORKDIR"""
 import json
@@ -39,6 +42,11 @@ Body.
 """,
 }
 BASE = "https://example.org/library"
+BIB = r"""@misc{h1, title={Hostile links}, url={java	script:alert(3)},
+  howpublished={\url{javascript:alert(4)}}}
+@misc{h2, title={A second paper}, url={\href{javascript:x}{y}},
+  note={see \href{file:///etc/passwd}{the notes}}}
+"""
 
 
 def main():
@@ -53,8 +61,10 @@ def main():
             f.write(t)
     with open(os.path.join(lib, "Slide", "2024.1.6 李四-talk.pptx"), "wb") as f:
         f.write(b"PK\x05\x06" + b"\0" * 18)
+    with open(os.path.join(lib, "refs.bib"), "w") as f:
+        f.write(BIB)
     with open(os.path.join(lib, "paperbook.yml"), "w") as f:
-        f.write("base_url: %s\n" % BASE)
+        f.write("base_url: %s\nbibliography: refs.bib\n" % BASE)
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     runs = [
         ["build", lib, "--format", "tex", "-o", os.path.join(out, "tex"), "--no-cache"],
