@@ -33,12 +33,12 @@ Summary &#27;[2J&#x9b;31m cleared.
 CARD
 printf 'output: "o\\e[2J.pdf"\n' > "$out/lib/paperbook.yml"
 fail=0
-"$pb" check "$out/lib" > "$out/check.txt" 2>&1
-"$pb" build "$out/lib" > "$out/build.txt" 2>&1
+"$pb" check "$out/lib" > "$out/check.log" 2>&1
+"$pb" build "$out/lib" > "$out/build.log" 2>&1
 "$pb" digest "$out/lib" --since 2024-10-01 --text --mail "$out/lib/build/d.eml" \
-  --from a@example.org --to b@example.org > "$out/digest.txt" 2>&1
+  --from a@example.org --to b@example.org > "$out/digest.log" 2>&1
 cp "$out/lib/build/digest-2024-10-01.txt" "$out/text.txt" ||
-  { echo "FAIL: no digest text"; cat "$out/digest.txt"; fail=1; }
+  { echo "FAIL: no digest text"; cat "$out/digest.log"; fail=1; }
 python3 - "$out/lib/build/d.eml" > "$out/eml-text.txt" <<'PY' || fail=1
 import email, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"))
@@ -47,7 +47,7 @@ for p in m.walk():
         sys.stdout.buffer.write(p.get_payload(decode=True))
 PY
 grep -q 'CLICK' "$out/text.txt" || { echo "FAIL: the card is not in the digest text"; fail=1; }
-for f in "$out/check.txt" "$out/build.txt" "$out/digest.txt" "$out/text.txt" "$out/eml-text.txt"; do
+for f in "$out/check.log" "$out/build.log" "$out/digest.log" "$out/text.txt" "$out/eml-text.txt"; do
   if LC_ALL=C grep -q "$esc" "$f"; then
     echo "FAIL: an escape character reached $(basename "$f"):"; cat -v "$f"; fail=1
   fi
@@ -58,11 +58,11 @@ for f in "$out/check.txt" "$out/build.txt" "$out/digest.txt" "$out/text.txt" "$o
     echo "FAIL: a newline in a figure path printed a line of its own in $(basename "$f")"; fail=1
   fi
 done
-grep -qF '\x1B]8;;file:///etc/passwd' "$out/check.txt" ||
-  { echo "FAIL: the escape is not shown as \\x1B"; cat -v "$out/check.txt"; fail=1; }
-grep -qF 'papers/b\x1B[41m.md' "$out/check.txt" ||
+grep -qF '\x1B]8;;file:///etc/passwd' "$out/check.log" ||
+  { echo "FAIL: the escape is not shown as \\x1B"; cat -v "$out/check.log"; fail=1; }
+grep -qF 'papers/b\x1B[41m.md' "$out/check.log" ||
   { echo "FAIL: the card's file name is not shown with \\x1B"; fail=1; }
-grep -qF 'o\x1B[2J.pdf: 3 papers' "$out/build.txt" ||
-  { echo "FAIL: the configured output is not shown with \\x1B"; cat -v "$out/build.txt"; fail=1; }
+grep -qF 'o\x1B[2J.pdf: 3 papers' "$out/build.log" ||
+  { echo "FAIL: the configured output is not shown with \\x1B"; cat -v "$out/build.log"; fail=1; }
 [ $fail = 0 ] && echo "ok: control characters in diagnostics are shown as \\xHH, none in a digest's text"
 exit $fail

@@ -8,7 +8,9 @@ the paper link of BibTeX and CSL-JSON is the plan's (the https one), and
 the LaTeX export links the deck under base_url as the PDF's plan does.
 The library's refs.bib gives both papers a url field and \\url/\\href
 targets of its own (java<TAB>script:, javascript:, file:): the BibTeX
-export copies none of them as a link.
+export copies none of them as a link. A summary naming javascript: and
+FILE:/// is text in the digest's .txt and mail, not something a mail client
+would link.
 
 usage: link_outputs.py PAPERBOOK SCAN_LINKS.PY WORKDIR"""
 import json
@@ -27,7 +29,7 @@ links:
   code: file:///etc/passwd
   blog: vbscript:msgbox(1)
 ---
-Body.
+Body: see javascript:alert(5) and FILE:///etc/passwd.
 """,
     "b.md": """---
 title: A second paper
