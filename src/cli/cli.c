@@ -389,7 +389,7 @@ static char *root_from_output(const char *root, const char *output) {
  * like a URL in a plain-text part clickable (Thunderbird: file:///...),
  * and a card's title or summary is not a link the policy judged. */
 static void put_free_text(pb_buf *b, const char *s) {
-  static const char *const schemes[] = {"javascript", "vbscript", "file", "data",
+  static const char *const schemes[] = {"javascript", "vbscript", "file",       "data",
                                         "smb",        "jar",      "view-source"};
   for (size_t i = 0; s[i];) {
     size_t skip = 0;

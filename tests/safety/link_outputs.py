@@ -6,9 +6,10 @@ Slide/, is written as LaTeX, BibTeX, CSL-JSON, a plan dump, a digest's
 .txt and .eml; scan_links.py then finds no forbidden link in any of them,
 the paper link of BibTeX and CSL-JSON is the plan's (the https one), and
 the LaTeX export links the deck under base_url as the PDF's plan does.
-The library's refs.bib gives both papers a url field and \\url/\\href
-targets of its own (java<TAB>script:, javascript:, file:): the BibTeX
-export copies none of them as a link. A summary naming javascript: and
+The library's refs.bibtex (not .bib: the scan takes every .bib for an
+output) gives both papers a url field and \\url/\\href targets of its own
+(java<TAB>script:, javascript:, file:): the BibTeX export copies none of
+them as a link. A summary naming javascript: and
 FILE:/// is text in the digest's .txt and mail, not something a mail client
 would link.
 
@@ -63,10 +64,10 @@ def main():
             f.write(t)
     with open(os.path.join(lib, "Slide", "2024.1.6 李四-talk.pptx"), "wb") as f:
         f.write(b"PK\x05\x06" + b"\0" * 18)
-    with open(os.path.join(lib, "refs.bib"), "w") as f:
+    with open(os.path.join(lib, "refs.bibtex"), "w") as f:
         f.write(BIB)
     with open(os.path.join(lib, "paperbook.yml"), "w") as f:
-        f.write("base_url: %s\nbibliography: refs.bib\n" % BASE)
+        f.write("base_url: %s\nbibliography: refs.bibtex\n" % BASE)
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     runs = [
         ["build", lib, "--format", "tex", "-o", os.path.join(out, "tex"), "--no-cache"],
