@@ -105,6 +105,8 @@ def bad_uri(u, allowed=ALLOWED, relative_pdf=False):
     """Why the target u breaks the policy, or None."""
     v = re.sub(r"[\x00-\x20\x7f]", "", urllib.parse.unquote(u))
     scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", v)
+    if scheme and scheme.group(1).lower() == "mailto" and re.search(r"[?&]attach", v, re.I):
+        return "mailto with attach %r" % u[:80]
     if scheme:
         return None if scheme.group(1).lower() in allowed else "link %r" % u[:80]
     if relative_pdf and v.lower().endswith(".pdf") and not v.startswith(("/", "\\")) and \
