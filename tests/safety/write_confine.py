@@ -249,8 +249,10 @@ def run_temp_link(pb, work):
     for p in range(pid, pid + 3000):
         for n in range(2):
             os.symlink(os.path.join(outside, "bashrc"), os.path.join(thumbs, ".pdf-%d-%d" % (p, n)))
+    env = dict(os.environ)
+    env.pop("PAPERBOOK_CACHE_DIR", None)  # the cache under the library, where the links are
     r = subprocess.run([pb, "build", lib, "--appendix", "slides", "-o", os.path.join(lib, "o.pdf")],
-                       capture_output=True, timeout=120, cwd=lib)
+                       capture_output=True, timeout=120, cwd=lib, env=env)
     with open(os.path.join(outside, "bashrc"), "rb") as f:
         kept = f.read()
     made = [n for n in os.listdir(thumbs) if n.startswith("pdf-") and n.endswith(".png")]
