@@ -796,7 +796,14 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
 
 /* The layout report on stdout and --dump-layout, of the doc that is drawn. */
 static void show_layout(render *R, const pb_doc *doc) {
-  if (doc->report.len) fwrite(doc->report.data, 1, doc->report.len, stdout);
+  if (doc->report.len) {
+    /* it names the cards' files: no escape sequence of a file name reaches
+     * the terminal */
+    pb_buf shown = PB_BUF_INIT;
+    pb_utf8_clean(doc->report.data, doc->report.len, &shown, NULL);
+    fwrite(shown.data, 1, shown.len, stdout);
+    pb_buf_free(&shown);
+  }
   if (R->o.dump_layout) {
     pb_buf lb = PB_BUF_INIT;
     pb_doc_dump(doc, &lb);

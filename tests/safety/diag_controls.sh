@@ -3,7 +3,8 @@
 # paths, the output path it configures): their control characters are
 # printed as \xHH, so that an escape sequence in them cannot recolour the
 # terminal or make an OSC 8 link (file:, javascript:) clickable, and a
-# newline cannot print a forged finding of its own. A digest's text (the
+# newline cannot print a forged finding of its own (nor in the layout
+# report, which names the cards' files). A digest's text (the
 # .txt and the mail's text part, read in terminals) keeps no control
 # character that a YAML escape, a character reference (&#27;) or a
 # bibliography put into a field.
@@ -35,6 +36,8 @@ printf 'output: "o\\e[2J.pdf"\n' > "$out/lib/paperbook.yml"
 fail=0
 "$pb" check "$out/lib" > "$out/check.log" 2>&1
 "$pb" build "$out/lib" > "$out/build.log" 2>&1
+"$pb" build "$out/lib" --layout-report -o "$out/lib/r.pdf" > "$out/report.log" 2> /dev/null
+grep -q 'paragraph' "$out/report.log" || { echo "FAIL: no layout report"; fail=1; }
 "$pb" digest "$out/lib" --since 2024-10-01 --text --mail "$out/lib/build/d.eml" \
   --from a@example.org --to b@example.org > "$out/digest.log" 2>&1
 cp "$out/lib/build/digest-2024-10-01.txt" "$out/text.txt" ||
@@ -47,7 +50,8 @@ for p in m.walk():
         sys.stdout.buffer.write(p.get_payload(decode=True))
 PY
 grep -q 'CLICK' "$out/text.txt" || { echo "FAIL: the card is not in the digest text"; fail=1; }
-for f in "$out/check.log" "$out/build.log" "$out/digest.log" "$out/text.txt" "$out/eml-text.txt"; do
+for f in "$out/check.log" "$out/build.log" "$out/report.log" "$out/digest.log" "$out/text.txt" \
+  "$out/eml-text.txt"; do
   if LC_ALL=C grep -q "$esc" "$f"; then
     echo "FAIL: an escape character reached $(basename "$f"):"; cat -v "$f"; fail=1
   fi
