@@ -10,7 +10,8 @@ there, that the exit status is 1 or 2 and that the message names the path;
 with --allow-outside (or --cache-dir, the user's own choice) the build
 goes through. Last, a deck thumbnail in the cache replaced by a link to a
 file of the user's must not be taken for the thumbnail, and links planted
-at the renderer's temporary names (.pdf-PID-N) are not written through.
+at the renderer's temporary names (.pdf-PID-N) are not written through;
+output: naming a file in .git (config, a hook) is refused.
 
 usage: write_confine.py PAPERBOOK WORKDIR"""
 import os
@@ -268,11 +269,45 @@ def run_temp_link(pb, work):
     return True
 
 
+def run_git_output(pb, work):
+    """output: in paperbook.yml naming a file of the clone's .git directory
+    (its config, an executable hook, which keeps its mode and which git runs
+    through sh): refused, even with --allow-outside."""
+    case = os.path.join(work, "git-output")
+    shutil.rmtree(case, ignore_errors=True)
+    lib = os.path.join(case, "lib")
+    write(os.path.join(lib, "papers", "a.md"), CARD.encode())
+    hook = b"#!/bin/sh\necho the user's hook\n"
+    write(os.path.join(lib, ".git", "hooks", "pre-commit"), hook)
+    os.chmod(os.path.join(lib, ".git", "hooks", "pre-commit"), 0o755)
+    write(os.path.join(lib, ".git", "config"), b"[core]\n\tbare = false\n")
+    problems = []
+    for target, extra in ((".git/hooks/pre-commit", []), (".git/config", ["--allow-outside"])):
+        with open(os.path.join(lib, "paperbook.yml"), "w") as f:
+            f.write("output: %s\n" % target)
+        r = subprocess.run([pb, "build", lib, "--no-cache"] + extra, capture_output=True,
+                           timeout=120, cwd=lib)
+        err = r.stderr.decode("utf-8", "replace")
+        if r.returncode == 0 or "is in the repository's .git directory" not in err:
+            problems.append("output: %s %s: exit %d: %s" % (target, extra, r.returncode, err[-300:]))
+    with open(os.path.join(lib, ".git", "hooks", "pre-commit"), "rb") as f:
+        if f.read() != hook:
+            problems.append("the hook was replaced")
+    with open(os.path.join(lib, ".git", "config"), "rb") as f:
+        if not f.read().startswith(b"[core]"):
+            problems.append(".git/config was replaced")
+    if problems:
+        print("FAIL git-output:\n  %s" % "\n  ".join(problems))
+        return False
+    print("ok   git-output")
+    return True
+
+
 def main():
     pb, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     os.makedirs(work, exist_ok=True)
-    ok = all([run_case(pb, work, *c) for c in CASES] + [run_thumb_link(pb, work),
-                                                        run_temp_link(pb, work)])
+    ok = all([run_case(pb, work, *c) for c in CASES] +
+             [run_thumb_link(pb, work), run_temp_link(pb, work), run_git_output(pb, work)])
     sys.exit(0 if ok else 1)
 
 
