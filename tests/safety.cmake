@@ -14,6 +14,25 @@ add_test(NAME safety-biblio-confine
   COMMAND ${PB_TESTS}/safety/biblio_confine.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-biblio-confine)
 set_tests_properties(safety-biblio-confine PROPERTIES TIMEOUT 120 LABELS safety)
 
+# a library's file names, figure paths and output: with escape sequences
+# and newlines: the diagnostics show their control characters as \xHH;
+# a digest's text (.txt, the mail's text part) keeps none
+add_test(NAME safety-diag-controls
+  COMMAND ${PB_TESTS}/safety/diag_controls.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-diag-controls)
+set_tests_properties(safety-diag-controls PROPERTIES TIMEOUT 120 LABELS safety)
+
+# a .pptx slide title with an entity reference (&x;) is read in bounded
+# time (the title walk went round through the DTD for ever)
+add_test(NAME safety-deck-entity-loop
+  COMMAND ${PB_TESTS}/safety/deck_entity_loop.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-deck-entity-loop)
+set_tests_properties(safety-deck-entity-loop PROPERTIES TIMEOUT 120 LABELS safety)
+
+# .git/config: no login of the remote's URL (a token) in any link to a
+# library file, and a .git/config committed as a link out is not read
+add_test(NAME safety-git-remote
+  COMMAND ${PB_TESTS}/safety/git_remote.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-git-remote)
+set_tests_properties(safety-git-remote PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77 LABELS safety)
+
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
   # build/, build/cache, a part of the cache, build/tex/figures and a

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,12 +128,37 @@ static int lexically_inside(const char *path, const char *root) {
   return in;
 }
 
+/* 1 when the resolved path has a ".git" part below the resolved root: the
+ * clone's repository (its config, hooks, index), the user's and git's, not
+ * the library's content. */
+static int in_git_dir(const char *path, const char *root) {
+  char *rp = pb_confine_resolve(path);
+  char rroot[PATH_MAX];
+  int in = 0;
+  if (rp && realpath(root, rroot) && pb_confine_is_inside(rroot, rp)) {
+    for (const char *p = rp + strlen(rroot); *p && !in;) {
+      while (*p == '/') p++;
+      size_t n = strcspn(p, "/");
+      in = n == 4 && strncasecmp(p, ".git", 4) == 0;
+      p += n;
+    }
+  }
+  free(rp);
+  return in;
+}
+
 int pb_confine_output(const char *path, const char *root, int from_library, int allow_outside,
                       const char *cfg_file) {
   const char *what = NULL;
   if (pb_confine_is_special(path, &what)) {
     pb_error(path, 0, "is %s, not a regular file; not written (use -o - for standard output)",
              what);
+    return -1;
+  }
+  /* output: .git/config or .git/hooks/pre-commit (which keeps its mode, and
+   * git runs it through sh) would break or take over the user's clone */
+  if (from_library && in_git_dir(path, root)) {
+    pb_error(cfg_file, 0, "output '%s' is in the repository's .git directory; not written", path);
     return -1;
   }
   if (allow_outside) return 0;

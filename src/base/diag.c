@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "context.h"
+#include "mem.h"
 
 /* The state lives in the current context (context.h). */
 #define D (pb_ctx_current()->diag)
@@ -37,6 +38,44 @@ static void record(pb_diag_state *d, const char *file, int line) {
   d->rec_file[d->nrec] = file ? strdup(file) : NULL;
   d->rec_line[d->nrec++] = line;
 }
+/* Appends s[0..n) to b with every control character shown as \xHH: C0
+ * but the tab, DEL, and C1 (U+0080-U+009F in UTF-8, read as CSI, OSC ...
+ * by some terminals). A library's file names, paths and fields reach the
+ * messages; raw, an escape sequence in them would recolour or retitle the
+ * terminal, make an OSC 8 link (file:, javascript:) clickable, and a
+ * newline would print a line that looks like a finding of its own. */
+static void put_visible(pb_buf *b, const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  for (size_t i = 0; i < n; i++) {
+    if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7F) {
+      pb_buf_printf(b, "\\x%02X", p[i]);
+    } else if (p[i] == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] < 0xA0) {
+      pb_buf_printf(b, "\\xC2\\x%02X", p[i + 1]);
+      i++;
+    } else {
+      pb_buf_putc(b, p[i]);
+    }
+  }
+}
+
+/* fmt with ap appended to b as put_visible writes it; a final newline
+ * stays one. */
+static void put_formatted(pb_buf *b, const char *fmt, va_list ap) {
+  pb_buf raw = PB_BUF_INIT;
+  va_list copy;
+  va_copy(copy, ap);
+  int n = vsnprintf(NULL, 0, fmt, copy);
+  va_end(copy);
+  if (n < 0) return;
+  pb_buf_reserve(&raw, (size_t)n + 1);
+  vsnprintf(raw.data, (size_t)n + 1, fmt, ap);
+  size_t len = (size_t)n;
+  int newline = len && raw.data[len - 1] == '\n';
+  put_visible(b, raw.data, len - (size_t)newline);
+  if (newline) pb_buf_putc(b, '\n');
+  pb_buf_free(&raw);
+}
+
 int pb_diag_errors(void) { return D.errors; }
 int pb_diag_warnings(void) { return D.warnings; }
 void pb_diag_reset(void) { D.errors = D.warnings = 0; }
@@ -55,15 +94,20 @@ void pb_diagv(pb_diag_level level, const char *file, int line, int col, const ch
   if (level == PB_DIAG_WARNING && d->record) record(d, file, line);
   /* Errors are printed even when quiet: a silent failure helps no one. */
   if (!d->quiet || level == PB_DIAG_ERROR) {
-    fputs(file ? file : "paperbook", out);
-    if (line > 0) fprintf(out, ":%d", line);
-    if (line > 0 && col > 0) fprintf(out, ":%d", col);
+    /* one write per line: stderr is unbuffered */
+    pb_buf b = PB_BUF_INIT;
+    const char *who = file ? file : "paperbook";
+    put_visible(&b, who, strlen(who));
+    if (line > 0) pb_buf_printf(&b, ":%d", line);
+    if (line > 0 && col > 0) pb_buf_printf(&b, ":%d", col);
     if (d->color)
-      fprintf(out, ": %s%s:\033[0m ", colors[level], names[level]);
+      pb_buf_printf(&b, ": %s%s:\033[0m ", colors[level], names[level]);
     else
-      fprintf(out, ": %s: ", names[level]);
-    vfprintf(out, fmt, ap);
-    fputc('\n', out);
+      pb_buf_printf(&b, ": %s: ", names[level]);
+    put_formatted(&b, fmt, ap);
+    pb_buf_putc(&b, '\n');
+    fwrite(b.data, 1, b.len, out);
+    pb_buf_free(&b);
   }
   pthread_mutex_unlock(&d->lock);
 }
@@ -78,9 +122,12 @@ void pb_diag(pb_diag_level level, const char *file, int line, int col, const cha
 void pb_info(const char *fmt, ...) {
   va_list ap;
   if (D.quiet) return;
+  pb_buf b = PB_BUF_INIT;
   va_start(ap, fmt);
-  vfprintf(D.out ? D.out : stderr, fmt, ap);
+  put_formatted(&b, fmt, ap);
   va_end(ap);
+  fwrite(b.data ? b.data : "", 1, b.len, D.out ? D.out : stderr);
+  pb_buf_free(&b);
 }
 
 void pb_errf(char *err, size_t errlen, const char *fmt, ...) {

@@ -1,11 +1,13 @@
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +35,7 @@
 #include "sessions.h"
 #include "slides.h"
 #include "tex.h"
+#include "utf8.h"
 
 enum {
   OPT_PAPER = 256,
@@ -381,6 +384,34 @@ static char *root_from_output(const char *root, const char *output) {
   return pb_buf_detach(&b);
 }
 
+/* Appends the free text s (a title, a name, a summary) with the colon of
+ * every javascript:, vbscript:, file:, data:, smb:, jar: or view-source:
+ * in it written as a full-width colon: a mail client makes what looks
+ * like a URL in a plain-text part clickable (Thunderbird: file:///...),
+ * and a card's title or summary is not a link the policy judged. */
+static void put_free_text(pb_buf *b, const char *s) {
+  static const char *const schemes[] = {"javascript", "vbscript", "file",       "data",
+                                        "smb",        "jar",      "view-source"};
+  for (size_t i = 0; s[i];) {
+    size_t skip = 0;
+    int word_start = i == 0 || !(isalnum((unsigned char)s[i - 1]) || strchr("+.-", s[i - 1]));
+    for (size_t k = 0; word_start && !skip && k < sizeof schemes / sizeof *schemes; k++) {
+      size_t n = strlen(schemes[k]);
+      if (strncasecmp(s + i, schemes[k], n) != 0) continue;
+      size_t j = i + n;
+      while (s[j] == ' ' || s[j] == '\t') j++;
+      if (s[j] == ':') skip = j - i;
+    }
+    if (skip) {
+      pb_buf_append(b, s + i, skip);
+      pb_buf_puts(b, "\xEF\xBC\x9A"); /* U+FF1A FULLWIDTH COLON */
+      i += skip + 1;
+    } else {
+      pb_buf_putc(b, s[i++]);
+    }
+  }
+}
+
 /* The plain-text summary of a digest (--text, and the mail's text part). */
 static void digest_text(const pb_plan *plan, int zh, pb_buf *out) {
   pb_buf b = PB_BUF_INIT;
@@ -388,19 +419,26 @@ static void digest_text(const pb_plan *plan, int zh, pb_buf *out) {
   for (size_t i = 0; i < plan->ncards; i++) {
     const pb_plan_card *c = &plan->cards[i];
     const pb_entry *e = c->entry;
-    pb_buf_printf(&b, "* %s", e->title ? e->title : "(untitled)");
+    pb_buf_puts(&b, "* ");
+    put_free_text(&b, e->title ? e->title : "(untitled)");
     if (e->venue || e->year) {
       pb_buf_puts(&b, " (");
-      if (e->venue) pb_buf_puts(&b, e->venue);
+      if (e->venue) put_free_text(&b, e->venue);
       if (e->year) pb_buf_printf(&b, "%s%d", e->venue ? " " : "", e->year);
       pb_buf_puts(&b, ")");
     }
     pb_buf_putc(&b, '\n');
-    if (e->presenter || e->date)
-      pb_buf_printf(&b, "  %s%s%s\n", e->presenter ? e->presenter : "",
-                    e->presenter && e->date ? ", " : "", e->date ? e->date : "");
+    if (e->presenter || e->date) {
+      pb_buf_puts(&b, "  ");
+      put_free_text(&b, e->presenter ? e->presenter : "");
+      pb_buf_printf(&b, "%s%s\n", e->presenter && e->date ? ", " : "", e->date ? e->date : "");
+    }
     char *lead = pb_mail_summary_lead(e, PB_MAIL_LEAD_CHARS);
-    if (*lead) pb_buf_printf(&b, "  %s\n", lead);
+    if (*lead) {
+      pb_buf_puts(&b, "  ");
+      put_free_text(&b, lead);
+      pb_buf_putc(&b, '\n');
+    }
     free(lead);
     /* The links written in the card (a deck matched by name is a file of
      * the library, which a mail cannot open), as the plan resolved them: a
@@ -422,12 +460,22 @@ static void digest_text(const pb_plan *plan, int zh, pb_buf *out) {
   if (plan->nabsences) pb_buf_printf(&b, "%s\n\n", PB_SAY(zh, "Not read", "未精读"));
   for (size_t i = 0; i < plan->nabsences; i++) {
     const pb_absence *a = plan->absences[i];
-    pb_buf_printf(&b, "- %s", a->presenter ? a->presenter : PB_SAY(zh, "(no name)", "（未署名）"));
+    pb_buf_puts(&b, "- ");
+    put_free_text(&b, a->presenter ? a->presenter : PB_SAY(zh, "(no name)", "（未署名）"));
     if (a->date) pb_buf_printf(&b, ", %s", a->date);
-    if (a->note && *a->note) pb_buf_printf(&b, "%s%s", PB_SAY(zh, ": ", "："), a->note);
+    if (a->note && *a->note) {
+      pb_buf_puts(&b, PB_SAY(zh, ": ", "："));
+      put_free_text(&b, a->note);
+    }
     pb_buf_putc(&b, '\n');
   }
-  *out = b;
+  /* Control characters reach the fields through YAML escapes ("\e"),
+   * character references (&#27;) and bibliographies (\u001b): in a text
+   * read in a terminal they would be escape sequences (an OSC 8 link to a
+   * file: URL, a cleared screen). Only tab and newline stay. */
+  *out = (pb_buf)PB_BUF_INIT;
+  pb_utf8_clean(b.data ? b.data : "", b.len, out, NULL);
+  pb_buf_free(&b);
 }
 
 /* Writes the plain-text summary of a digest, to paste into a mail. */
@@ -749,7 +797,14 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
 
 /* The layout report on stdout and --dump-layout, of the doc that is drawn. */
 static void show_layout(render *R, const pb_doc *doc) {
-  if (doc->report.len) fwrite(doc->report.data, 1, doc->report.len, stdout);
+  if (doc->report.len) {
+    /* it names the cards' files: no escape sequence of a file name reaches
+     * the terminal */
+    pb_buf shown = PB_BUF_INIT;
+    pb_utf8_clean(doc->report.data, doc->report.len, &shown, NULL);
+    fwrite(shown.data, 1, shown.len, stdout);
+    pb_buf_free(&shown);
+  }
   if (R->o.dump_layout) {
     pb_buf lb = PB_BUF_INIT;
     pb_doc_dump(doc, &lb);

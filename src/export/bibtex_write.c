@@ -11,6 +11,7 @@
 
 #include "bibtex_write.h"
 #include "diag.h"
+#include "links.h"
 #include "output.h"
 #include "plan.h"
 #include "read.h"
@@ -129,6 +130,38 @@ static int raw_ok(const char *v) {
   return depth == 0;
 }
 
+/* 1 when the web link u (the text of a url field, or of a \url{} or
+ * \href{} argument) passes the link policy as written: http, https or
+ * (mailto_ok) mailto. */
+static int link_ok(const char *u, size_t len, int mailto_ok) {
+  char *t = pb_xstrndup(u, len);
+  char *clean = pb_links_web_uri(t);
+  /* as written: only the scheme's case may differ from the judged form */
+  int ok = clean && strlen(clean) == len && strcasecmp(clean, t) == 0 &&
+           (strncmp(clean, "http", 4) == 0 || (mailto_ok && strncmp(clean, "mailto:", 7) == 0));
+  free(clean);
+  free(t);
+  return ok;
+}
+
+/* Whether a field of the group's entry may be copied as written: a url
+ * field that passes the link policy, and in any field each \url{} and
+ * \href{} target (LaTeX makes them links: \url{javascript:...} in a
+ * howpublished would be one in the user's PDF). */
+static int links_ok(const char *name, const char *v) {
+  if (strcasecmp(name, "url") == 0) return link_ok(v, strlen(v), 0);
+  for (const char *p = v; (p = strchr(p, '\\')) != NULL; p++) {
+    size_t n = strncmp(p, "\\url", 4) == 0 ? 4 : strncmp(p, "\\href", 5) == 0 ? 5 : 0;
+    if (!n) continue;
+    const char *a = p + n;
+    while (*a == ' ' || *a == '\t' || *a == '\n') a++;
+    if (*a != '{') return 0; /* \url|...| and the like: not judged, so not kept */
+    const char *end = strchr(a + 1, '}');
+    if (!end || !link_ok(a + 1, (size_t)(end - a - 1), 1)) return 0;
+  }
+  return 1;
+}
+
 static int has_field(const pb_bibrec *r, const char *name) {
   return r && pb_bibrec_field(r, name) != NULL;
 }
@@ -177,9 +210,14 @@ static void write_paper(pb_buf *b, const pb_paper *p, const char *url) {
   pb_buf_printf(b, "@%s{%s,\n", type, p->key);
   /* the group's entry as written */
   const pb_bibrec *own = bibtex_rec ? r : NULL;
+  int own_url_refused = 0;
   for (size_t i = 0; own && i < own->nfields; i++) {
     const pb_bibfield *f = &own->fields[i];
-    if (raw_ok(f->value)) {
+    if (strcasecmp(f->name, "url") == 0 && !links_ok(f->name, f->value)) {
+      own_url_refused = 1; /* the plan's link, if any, instead */
+      continue;
+    }
+    if (raw_ok(f->value) && links_ok(f->name, f->value)) {
       pb_buf_printf(b, "  %s = {", f->name);
       for (const char *q = f->value; *q; q++) pb_buf_putc(b, *q == '\n' || *q == '\t' ? ' ' : *q);
       pb_buf_puts(b, "},\n");
@@ -223,7 +261,7 @@ static void write_paper(pb_buf *b, const pb_paper *p, const char *url) {
     field_raw(b, "eprint", e->arxiv);
     if (!has_field(own, "archiveprefix")) pb_buf_puts(b, "  archiveprefix = {arXiv},\n");
   }
-  if (url && !has_field(own, "url")) field_raw(b, "url", url);
+  if (url && (!has_field(own, "url") || own_url_refused)) field_raw(b, "url", url);
   char *note = pb_paper_note(p);
   if (note) {
     /* the group's own note stays; the sessions go to an addendum then */

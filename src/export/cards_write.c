@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "diag.h"
 #include "utf8.h"
 
@@ -297,6 +298,16 @@ int pb_cards_write(const pb_library *lib, const char *dir) {
       pb_error(path.data, 0, "cannot create: %s", strerror(errno));
       continue;
     }
+    /* a category folder committed as a link out of dir (papers/cv ->
+     * ~/.config) would put the card, named by the library, there */
+    char *real = NULL;
+    if (pb_confine_outside(path.data, dir, &real)) {
+      pb_error(path.data, 0, "resolves to '%s', outside %s (a symbolic link); not imported",
+               real ? real : "?", dir);
+      free(real);
+      continue;
+    }
+    free(real);
     pb_buf_printf(&path, "/%s-", e->date ? e->date : "undated");
     slug(&path, e->title, 60);
     pb_buf_puts(&path, ".md");

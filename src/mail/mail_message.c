@@ -20,18 +20,35 @@
 /* Largest PDF attached (the mail servers' usual limit is 25 MB). */
 #define MAX_PDF_BYTES ((size_t)20 << 20)
 
+/* 1 when addr has a control character: GMime keeps CR and LF inside a
+ * quoted local part ("a\r\nRCPT TO:<x>"@example.org), and written into
+ * the header or the SMTP envelope they would end the line there and start
+ * a header or command the library chose. */
+static int has_control(const char *addr) {
+  for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
+    if (*p < 0x20 || *p == 0x7F) return 1;
+  return 0;
+}
+
 /* Parses an address list into list; appends each bare address to the
- * envelope when rcpt is set. Returns 0, or -1 when nothing parses. */
+ * envelope when rcpt is set. Returns 0, or -1 when nothing parses or an
+ * address has a control character. */
 static int add_addresses(InternetAddressList *list, const char *text, pb_mail_settings *ms,
                          int rcpt) {
   InternetAddressList *parsed = internet_address_list_parse(NULL, text);
   int n = parsed ? internet_address_list_length(parsed) : 0;
-  int found = 0;
-  for (int i = 0; i < n; i++) {
+  int found = 0, bad = 0;
+  for (int i = 0; i < n && !bad; i++) {
     InternetAddress *a = internet_address_list_get_address(parsed, i);
     if (!INTERNET_ADDRESS_IS_MAILBOX(a)) continue;
     const char *addr = internet_address_mailbox_get_idn_addr(INTERNET_ADDRESS_MAILBOX(a));
     if (!addr || !strchr(addr, '@')) continue;
+    if (has_control(addr)) {
+      pb_error(NULL, 0, "'%s' is not an e-mail address: it has a line break or control character",
+               text);
+      bad = 1;
+      continue;
+    }
     internet_address_list_add(list, a);
     found = 1;
     if (rcpt) {
@@ -42,8 +59,8 @@ static int add_addresses(InternetAddressList *list, const char *text, pb_mail_se
     }
   }
   if (parsed) g_object_unref(parsed);
-  if (!found) pb_error(NULL, 0, "'%s' is not an e-mail address (name@example.org)", text);
-  return found ? 0 : -1;
+  if (!found && !bad) pb_error(NULL, 0, "'%s' is not an e-mail address (name@example.org)", text);
+  return found && !bad ? 0 : -1;
 }
 
 static int set_addresses(GMimeMessage *m, pb_mail_settings *ms) {

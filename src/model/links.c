@@ -129,6 +129,25 @@ static char *clean_form(const char *raw, size_t len) {
   return pb_buf_detach(&b);
 }
 
+/* 1 when the judged mailto: URI j carries a header other than to, cc,
+ * bcc, subject, body and in-reply-to: some mail clients take attach= (or
+ * attachment=) to attach a local file (~/.ssh/id_rsa) to the message the
+ * click composes. */
+static int mailto_odd_header(const char *j) {
+  static const char *const plain[] = {"to", "cc", "bcc", "subject", "body", "in-reply-to"};
+  const char *q = strchr(j, '?');
+  while (q) {
+    const char *key = q + 1;
+    size_t kl = strcspn(key, "=&");
+    int known = 0;
+    for (size_t i = 0; i < sizeof plain / sizeof *plain && !known; i++)
+      known = kl == strlen(plain[i]) && strncmp(key, plain[i], kl) == 0;
+    if (!known && kl) return 1;
+    q = strchr(key + kl, '&');
+  }
+  return 0;
+}
+
 static pb_links_class refuse(pb_links_verdict *v, const char *why) {
   free(v->clean);
   v->clean = NULL;
@@ -155,6 +174,9 @@ pb_links_class pb_links_judge(const char *raw, size_t len, pb_links_verdict *v) 
       cls = refuse(v, "only http, https and mailto links are allowed");
     } else if (!plain) {
       cls = refuse(v, "its scheme is hidden by encoding or control characters");
+    } else if (mail && mailto_odd_header(j)) {
+      cls = refuse(v, "a mailto link may set only to, cc, bcc, subject and body (attach= would "
+                      "attach a file of the reader's)");
     } else {
       for (size_t i = 0; i < sl; i++) clean[i] = (char)tolower((unsigned char)clean[i]);
       v->clean = clean;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "dates.h"
 #include "diag.h"
 #include "entities.h"
@@ -1209,6 +1210,9 @@ int pb_read_repo_from_git(pb_library *lib) {
   pb_buf path = PB_BUF_INIT, conf = PB_BUF_INIT, repo = PB_BUF_INIT;
   int found = 0;
   pb_buf_printf(&path, "%s/.git/config", lib->root);
+  /* .git or its config committed as a link would name another
+   * repository's remote (a private one, its token in the URL) */
+  if (pb_confine_outside(path.data, lib->root, NULL)) goto done;
   if (pb_read_file(path.data, 1 << 20, &conf) != 0 || !conf.data) goto done;
   int in_origin = 0;
   const char *p = conf.data, *end = conf.data + conf.len;
@@ -1224,6 +1228,23 @@ int pb_read_repo_from_git(pb_library *lib) {
     const char *eq = memchr(l.s, '=', l.len);
     if (!eq) continue;
     pb_read_str u = pb_read_trim((pb_read_str){eq + 1, l.len - (size_t)(eq + 1 - l.s)});
+    /* a login in the URL (https://oauth2:TOKEN@host/..., as CI checkouts
+     * write it) must not become part of every link to a library file */
+    const char *sep = u.len > 3 ? memchr(u.s, ':', u.len) : NULL;
+    if (sep && (size_t)(u.s + u.len - sep) > 3 && memcmp(sep, "://", 3) == 0) {
+      const char *host = sep + 3, *uend = u.s + u.len;
+      const char *slash = memchr(host, '/', (size_t)(uend - host));
+      const char *at = NULL;
+      for (const char *q = host; q < (slash ? slash : uend); q++)
+        if (*q == '@') at = q;
+      if (at) {
+        pb_buf_reset(&repo);
+        pb_buf_append(&repo, u.s, (size_t)(host - u.s));
+        pb_buf_append(&repo, at + 1, (size_t)(uend - at - 1));
+        u.s = pb_arena_strndup(lib->arena, repo.data, repo.len);
+        u.len = repo.len;
+      }
+    }
     if (github_repo(u.s, u.len, &repo)) {
       lib->repo_url = pb_arena_printf(lib->arena, "https://github.com/%s", repo.data);
       found = 1;

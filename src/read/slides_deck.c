@@ -142,11 +142,26 @@ const char *pb_deck_store_thumbnail(pb_deck_ctx *c, const char *deck, const void
   return path;
 }
 
-/* A private temporary path in the thumbnail directory (malloc'd). */
-static char *temp_path(pb_deck_ctx *c, const char *what) {
-  static unsigned counter;
+/* A new private file (or, with dir set, directory) in the thumbnail
+ * directory, under a name mkstemp or mkdtemp makes up: a name known in
+ * advance (.pdf-PID-N) could be a link the library committed there, and
+ * the renderer would write its PNG through it into a file of the user's.
+ * malloc'd; NULL (errno set) when it cannot be made. */
+static char *temp_path(pb_deck_ctx *c, const char *what, int dir) {
   pb_buf b = PB_BUF_INIT;
-  pb_buf_printf(&b, "%s/.%s-%ld-%u", c->thumb_dir, what, (long)getpid(), counter++);
+  pb_buf_printf(&b, "%s/.%s-XXXXXX", c->thumb_dir, what);
+  int ok;
+  if (dir) {
+    ok = mkdtemp(b.data) != NULL;
+  } else {
+    int fd = mkstemp(b.data);
+    ok = fd >= 0;
+    if (ok) close(fd);
+  }
+  if (!ok) {
+    pb_buf_free(&b);
+    return NULL;
+  }
   return b.data;
 }
 
@@ -475,7 +490,7 @@ void pb_deck_read_pdf(pb_deck_ctx *c, pb_slide *s, const char *file) {
       pb_read_file(meta.data, PB_DECK_CHILD_OUT, &rep) == PB_OK) {
     pdf_take_report(c, s, file, png.data, &rep);
   } else {
-    char *tmp = thumbs ? temp_path(c, "pdf") : NULL;
+    char *tmp = thumbs ? temp_path(c, "pdf", 0) : NULL;
     pdf_job job = {data.data, data.len, tmp};
     if (pdf_run(c, s, file, &job, &rep) == 0) {
       pdf_take_report(c, s, file, tmp, &rep);
@@ -499,9 +514,13 @@ static int is_elem(const xmlNode *n, const char *local) {
   return n->type == XML_ELEMENT_NODE && n->name && strcasecmp((const char *)n->name, local) == 0;
 }
 
-/* The next node of a document-order walk below root (no recursion). */
+/* The next node of a document-order walk below root (no recursion). An
+ * entity reference is not entered: its children are the entity's
+ * declaration in the DTD, whose parents lead up past root to the document
+ * and back to root's element, so the walk would go round for ever (a
+ * slide whose only text is "&x;" hung the build). */
 static xmlNode *walk_next(xmlNode *n, const xmlNode *root, int descend) {
-  if (descend && n->children) return n->children;
+  if (descend && n->children && n->type != XML_ENTITY_REF_NODE) return n->children;
   while (n && n != root) {
     if (n->next) return n->next;
     n = n->parent;
@@ -892,7 +911,13 @@ static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const 
     s->thumbnail = cached;
     return;
   }
-  char *dir = temp_path(c, "browser");
+  char *dir = temp_path(c, "browser", 1);
+  if (!dir) {
+    pb_deck_warn(c, file, "no thumbnail: cannot make a directory in %s: %s", c->thumb_dir,
+                 strerror(errno));
+    s->note = "no thumbnail: the browser could not render it";
+    return;
+  }
   pb_buf profile = PB_BUF_INIT, shot = PB_BUF_INIT, url = PB_BUF_INIT;
   pb_buf_printf(&profile, "%s/profile", dir);
   pb_buf_printf(&shot, "%s/shot.png", dir);

@@ -16,7 +16,9 @@ real SMTP servers (python3-aiosmtpd) on 127.0.0.1:
     name whatever from: holds ($( ), backticks, ';', braces);
   - --mail X.eml naming a FIFO leaves the FIFO in place;
   - control bytes and bytes >= 0x80 in the server's reply reach the
-    terminal escaped.
+    terminal escaped;
+  - CR LF in a quoted local part of from: or to: is an error: no header
+    or SMTP command of the library's (RCPT TO:, Bcc:) is written or sent.
 
 usage: mail_safety_test.py PAPERBOOK SAMPLE_LIBRARY WORKDIR"""
 import asyncio
@@ -209,6 +211,31 @@ def main():
     check(p.returncode == 1 and b"\x1b" not in err and b"\x07" not in err and said and
           not any(b >= 0x80 for b in said) and b"\\x1B[31mred" in err and
           b"caf\\xC3\\xA9" in err, f"server reply escaped ({err[-200:]!r})")
+    # 7. CR LF in a quoted local part of from: or to: (GMime keeps them):
+    #    written into the header or the envelope they would start a header
+    #    or an SMTP command of the library's (RCPT TO: another recipient).
+    for key, addr in (("from", '"a\\r\\nRCPT TO:<evil@attacker.example>"@example.org'),
+                      ("to", '"b\\r\\nBcc: evil@attacker.example\\r\\n"@example.org')):
+        other = "to: [a@example.org]" if key == "from" else "from: g@example.org"
+        quoted = addr.replace('"', '\\"')
+        lib = library("lib-crlf-" + key, f"mail:\n  {other}\n  {key}: \"{quoted}\"\n")
+        n = len(mine.handler.envelopes)
+        eml = os.path.join(WORK, f"crlf-{key}.eml")
+        if os.path.exists(eml):
+            os.remove(eml)
+        p = run(["--send", "--smtp", f"smtp+insecure://127.0.0.1:{mine.port}", "--mail", eml,
+                 lib])
+        sent = mine.handler.envelopes[n:]
+        rcpts = [r for e in sent for r in e.rcpt_tos]
+        head = b""
+        if os.path.exists(eml):
+            with open(eml, "rb") as f:
+                head = f.read().split(b"\r\n\r\n")[0]
+        check(p.returncode != 0 and not sent and "evil@attacker.example" not in str(rcpts) and
+              not re.search(rb"^(RCPT|Bcc)", head, re.M) and
+              "line break or control character" in text(p),
+              f"CR LF in {key}: refused, nothing sent (exit {p.returncode}, recipients {rcpts}, "
+              f"{text(p).strip()[-200:]!r})")
     evil.stop()
     mine.stop()
     if failures:

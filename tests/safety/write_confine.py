@@ -2,13 +2,16 @@
 """What paperbook writes under a library stays in the library (issue 17):
 a clone can hold real symbolic links at build/, build/cache, a part of the
 cache (build/cache/thumbs), the LaTeX export's build/tex/figures, papers/
-(where import and new write cards) or a digest's .txt, pointing at a directory or file of the user's. Each case
+(where import and new write cards), a category folder under papers/ or
+a digest's .txt, pointing at a directory or file of the user's. Each case
 makes a library with such a link to a directory outside it, runs
 paperbook, and checks that nothing was written, changed or deleted out
 there, that the exit status is 1 or 2 and that the message names the path;
 with --allow-outside (or --cache-dir, the user's own choice) the build
 goes through. Last, a deck thumbnail in the cache replaced by a link to a
-file of the user's must not be taken for the thumbnail.
+file of the user's must not be taken for the thumbnail, and links planted
+at the renderer's temporary names (.pdf-PID-N) are not written through;
+output: naming a file in .git (config, a hook) is refused.
 
 usage: write_confine.py PAPERBOOK WORKDIR"""
 import os
@@ -87,6 +90,10 @@ CASES = [
                                         "{case}/mine"], "paperbook: wrote", "allow"),
     ("import-papers", "papers", ["import", "{lib}/REPORT.md"],
      "{lib}/papers: error: the cards directory resolves to '{outside}'", "refuse"),
+    # a category folder under papers/ committed as a link: import would
+    # write the card (its name and bytes the library's) out there
+    ("import-category", "papers/cv", ["import", "{lib}/REPORT.md"],
+     "{lib}/papers/cv: error: resolves to '{outside}', outside", "refuse"),
     ("new-papers", "papers", ["new", "--title", "A new paper"],
      "papers: error: the cards directory resolves to '{outside}'", "refuse"),
     # issue 20: every output under one rule (src/base/output.c): a link at an
@@ -120,7 +127,7 @@ def run_case(pb, work, name, link, cmd, expect, mode):
     case = os.path.join(work, name)
     shutil.rmtree(case, ignore_errors=True)
     lib, outside = os.path.join(case, "lib"), os.path.join(case, "outside")
-    if link == "papers":  # the cards come from a REPORT-style file
+    if link.startswith("papers"):  # the cards come from a REPORT-style file
         write(os.path.join(lib, "REPORT.md"),
               b"# R\n\n## CV\n\n> A paper (NeurIPS 2023)\n> [Paper](https://x.org/1)\n")
     else:
@@ -213,10 +220,94 @@ def run_thumb_link(pb, work):
     return True
 
 
+def one_page_pdf():
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 300] /Contents 4 0 R >>",
+            b"<< /Length 22 >>\nstream\n0 0 1 rg 0 0 200 150 re f\nendstream"]
+    out, offs = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+    x = len(out)
+    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    return out + b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % x
+
+
+def run_temp_link(pb, work):
+    """The renderer's temporary files in build/cache/thumbs: names made up
+    in advance (.pdf-PID-N) could be links the library committed, for every
+    process id that may come next, to a file of the user's."""
+    case = os.path.join(work, "temp-link")
+    shutil.rmtree(case, ignore_errors=True)
+    lib, outside = os.path.join(case, "lib"), os.path.join(case, "outside")
+    write(os.path.join(lib, "papers", "a.md"), CARD.encode())
+    write(os.path.join(lib, "Slide", "2024.1.5 张三-talk.pdf"), one_page_pdf())
+    mine = b"# the user's shell\n"
+    write(os.path.join(outside, "bashrc"), mine)
+    thumbs = os.path.join(lib, "build", "cache", "thumbs")
+    os.makedirs(thumbs)
+    pid = os.getpid()
+    for p in range(pid, pid + 3000):
+        for n in range(2):
+            os.symlink(os.path.join(outside, "bashrc"), os.path.join(thumbs, ".pdf-%d-%d" % (p, n)))
+    env = dict(os.environ)
+    env.pop("PAPERBOOK_CACHE_DIR", None)  # the cache under the library, where the links are
+    r = subprocess.run([pb, "build", lib, "--appendix", "slides", "-o", os.path.join(lib, "o.pdf")],
+                       capture_output=True, timeout=120, cwd=lib, env=env)
+    with open(os.path.join(outside, "bashrc"), "rb") as f:
+        kept = f.read()
+    made = [n for n in os.listdir(thumbs) if n.startswith("pdf-") and n.endswith(".png")]
+    problems = []
+    if kept != mine:
+        problems.append("the user's file was overwritten (%d bytes, %r...)" % (len(kept), kept[:8]))
+    if r.returncode != 0 or not made:
+        problems.append("exit %d, thumbnails %s" % (r.returncode, made))
+    if problems:
+        print("FAIL temp-link:\n  %s\n%s" % ("\n  ".join(problems), r.stderr.decode()[-800:]))
+        return False
+    print("ok   temp-link")
+    return True
+
+
+def run_git_output(pb, work):
+    """output: in paperbook.yml naming a file of the clone's .git directory
+    (its config, an executable hook, which keeps its mode and which git runs
+    through sh): refused, even with --allow-outside."""
+    case = os.path.join(work, "git-output")
+    shutil.rmtree(case, ignore_errors=True)
+    lib = os.path.join(case, "lib")
+    write(os.path.join(lib, "papers", "a.md"), CARD.encode())
+    hook = b"#!/bin/sh\necho the user's hook\n"
+    write(os.path.join(lib, ".git", "hooks", "pre-commit"), hook)
+    os.chmod(os.path.join(lib, ".git", "hooks", "pre-commit"), 0o755)
+    write(os.path.join(lib, ".git", "config"), b"[core]\n\tbare = false\n")
+    problems = []
+    for target, extra in ((".git/hooks/pre-commit", []), (".git/config", ["--allow-outside"])):
+        with open(os.path.join(lib, "paperbook.yml"), "w") as f:
+            f.write("output: %s\n" % target)
+        r = subprocess.run([pb, "build", lib, "--no-cache"] + extra, capture_output=True,
+                           timeout=120, cwd=lib)
+        err = r.stderr.decode("utf-8", "replace")
+        if r.returncode == 0 or "is in the repository's .git directory" not in err:
+            problems.append("output: %s %s: exit %d: %s" % (target, extra, r.returncode, err[-300:]))
+    with open(os.path.join(lib, ".git", "hooks", "pre-commit"), "rb") as f:
+        if f.read() != hook:
+            problems.append("the hook was replaced")
+    with open(os.path.join(lib, ".git", "config"), "rb") as f:
+        if not f.read().startswith(b"[core]"):
+            problems.append(".git/config was replaced")
+    if problems:
+        print("FAIL git-output:\n  %s" % "\n  ".join(problems))
+        return False
+    print("ok   git-output")
+    return True
+
+
 def main():
     pb, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     os.makedirs(work, exist_ok=True)
-    ok = all([run_case(pb, work, *c) for c in CASES] + [run_thumb_link(pb, work)])
+    ok = all([run_case(pb, work, *c) for c in CASES] +
+             [run_thumb_link(pb, work), run_temp_link(pb, work), run_git_output(pb, work)])
     sys.exit(0 if ok else 1)
 
 
