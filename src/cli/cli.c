@@ -588,7 +588,14 @@ static int handout_next(const pb_library *lib, const char *given_today, char ses
   }
   const pb_session *s = pb_session_next(lib, today);
   if (!s) {
-    pb_error(lib->root, 0, "the minutes have no session on or after %s; use --date", today);
+    /* named at the minutes' last session: where the next one would be written */
+    const pb_session *last = &lib->sessions[0];
+    for (size_t i = 1; i < lib->nsessions; i++)
+      if (lib->sessions[i].date && (!last->date || strcmp(lib->sessions[i].date, last->date) > 0))
+        last = &lib->sessions[i];
+    pb_error(last->file ? last->file : lib->root, last->file ? last->line : 0,
+             "the minutes have no session on or after %s (the last is %s); use --date", today,
+             last->date ? last->date : "undated");
     return -1;
   }
   memcpy(session, s->date, 11);

@@ -158,6 +158,13 @@ def test_handout(pb, fx, work):
     t = pdftext(pdf)
     check(p.returncode == 0 and "Planned session" in t and "甲、丙" in t, "--next takes 1.17 from the rota")
     check("Best questioner: 丁、甲" in t and "近期工作 — 乙 (pending); 未收到投稿" in t, "previous session's write-ups")
+    # past the minutes' last session: the error names the minutes' file:line
+    p = subprocess.run([pb, "handout", "--next", "--today", "2099-01-01", "Archived/log.md", "-o", pdf],
+                       cwd=lib, capture_output=True)
+    err = p.stderr.decode("utf-8", "replace")
+    check(p.returncode == 2 and re.search(r"\.md:\d+: error: the minutes have no session on or after "
+                                          r"2099-01-01 \(the last is \d{4}-\d\d-\d\d\)", err),
+          "--next past the last session names the minutes: " + err[-300:])
     # without minutes: as before (a library with none), and --next says why not
     bare = os.path.join(work, "bare")
     os.makedirs(bare, exist_ok=True)
