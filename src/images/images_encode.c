@@ -330,6 +330,17 @@ static unsigned long abs_sum(const unsigned char *o, size_t n) {
   return total;
 }
 
+/* PNG's Paeth predictor of a byte from its left (a), upper (b) and upper
+ * left (c) neighbours, without branches so that the loops using it
+ * vectorise (the filter of the encoder and the unfilter of the RGBA split). */
+static inline int paeth(int a, int b, int c) {
+  int pa = b - c, pb = a - c, pc = a + b - 2 * c;
+  pa = pa < 0 ? -pa : pa;
+  pb = pb < 0 ? -pb : pb;
+  pc = pc < 0 ? -pc : pc;
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
 static const unsigned char *filter_row(const unsigned char *cur, const unsigned char *prev,
                                        size_t n, size_t bpp, int indexed, unsigned char *cand[5]) {
   cand[0][0] = 0;
@@ -353,16 +364,8 @@ static const unsigned char *filter_row(const unsigned char *cur, const unsigned 
   o = cand[4] + 1;
   cand[4][0] = 4;
   for (size_t i = 0; i < k; i++) o[i] = (unsigned char)(cur[i] - prev[i]);
-  /* Paeth without branches, so that it vectorises like the others. */
-  for (size_t i = k; i < n; i++) {
-    int a = cur[i - bpp], b = prev[i], c = prev[i - bpp];
-    int pa = b - c, pb = a - c, pc = a + b - 2 * c;
-    pa = pa < 0 ? -pa : pa;
-    pb = pb < 0 ? -pb : pb;
-    pc = pc < 0 ? -pc : pc;
-    int pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-    o[i] = (unsigned char)(cur[i] - pred);
-  }
+  for (size_t i = k; i < n; i++)
+    o[i] = (unsigned char)(cur[i] - paeth(cur[i - bpp], prev[i], prev[i - bpp]));
   unsigned long best_sum = (unsigned long)-1;
   int best = 0;
   for (int f = 0; f < 5; f++) {
@@ -1131,14 +1134,8 @@ static void unfilter_row(int f, unsigned char *cur, const unsigned char *prev, s
     break;
   case 4:
     for (size_t i = 0; i < k; i++) cur[i] = (unsigned char)(cur[i] + prev[i]);
-    for (size_t i = k; i < n; i++) {
-      int a = cur[i - bpp], b = prev[i], c = prev[i - bpp];
-      int pa = b - c, pb = a - c, pc = a + b - 2 * c;
-      pa = pa < 0 ? -pa : pa;
-      pb = pb < 0 ? -pb : pb;
-      pc = pc < 0 ? -pc : pc;
-      cur[i] = (unsigned char)(cur[i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c));
-    }
+    for (size_t i = k; i < n; i++)
+      cur[i] = (unsigned char)(cur[i] + paeth(cur[i - bpp], prev[i], prev[i - bpp]));
     break;
   default: break;
   }
