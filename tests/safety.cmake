@@ -88,6 +88,12 @@ if(Python3_FOUND)
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/bounded_readers.py ${PB_BIN}
             ${CMAKE_BINARY_DIR}/safety-bounded-readers ${bounded_mode})
   set_tests_properties(safety-bounded-readers PROPERTIES TIMEOUT 600 LABELS safety)
+  # a library's enrich: arxiv_api / crossref_api are ignored (they chose
+  # the server --enrich asks, intranet hosts too); PAPERBOOK_*_API are used
+  add_test(NAME safety-enrich-servers
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/enrich_servers.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-enrich-servers)
+  set_tests_properties(safety-enrich-servers PROPERTIES TIMEOUT 180 LABELS safety)
   add_test(NAME links-scan-built-pdfs
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/scan_links.py ${CMAKE_BINARY_DIR})
   set_tests_properties(links-scan-built-pdfs PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77

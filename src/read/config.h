@@ -55,7 +55,7 @@ typedef struct {
   const char **bibliography;
   size_t nbibliography, capbibliography;
   int *bibliography_lines; /* the line of each, for messages */
-  const char *enrich_mailto, *enrich_arxiv_api, *enrich_crossref_api;
+  const char *enrich_mailto;
   double enrich_interval, enrich_timeout, enrich_deadline, enrich_cache_mb; /* clamped below */
   int enrich_retries, enrich_retries_set;
   int enrich_line; /* line of the `enrich:` key, for messages */
