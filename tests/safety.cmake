@@ -33,6 +33,13 @@ add_test(NAME safety-git-remote
   COMMAND ${PB_TESTS}/safety/git_remote.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-git-remote)
 set_tests_properties(safety-git-remote PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77 LABELS safety)
 
+# --fetch refuses loopback, private, link-local, unique-local and
+# unspecified addresses (checked after resolution, redirects included)
+add_executable(private_addr_test ${PB_TESTS}/safety/private_addr_test.c)
+target_link_libraries(private_addr_test PRIVATE pbcore)
+add_test(NAME safety-fetch-private-addresses COMMAND private_addr_test)
+set_tests_properties(safety-fetch-private-addresses PROPERTIES TIMEOUT 60 LABELS safety)
+
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
   # build/, build/cache, a part of the cache, build/tex/figures and a
@@ -94,6 +101,12 @@ if(Python3_FOUND)
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/enrich_servers.py ${PB_BIN}
             ${CMAKE_BINARY_DIR}/safety-enrich-servers)
   set_tests_properties(safety-enrich-servers PROPERTIES TIMEOUT 180 LABELS safety)
+  # a card's figure at 127.0.0.1, localhost or [::1] is not downloaded
+  # unless the user's PAPERBOOK_FETCH_ALLOW_PRIVATE=1 says so
+  add_test(NAME safety-fetch-private
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/fetch_private.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-fetch-private)
+  set_tests_properties(safety-fetch-private PROPERTIES TIMEOUT 180 LABELS safety)
   add_test(NAME links-scan-built-pdfs
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/scan_links.py ${CMAKE_BINARY_DIR})
   set_tests_properties(links-scan-built-pdfs PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77
