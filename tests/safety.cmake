@@ -14,6 +14,13 @@ add_test(NAME safety-biblio-confine
   COMMAND ${PB_TESTS}/safety/biblio_confine.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-biblio-confine)
 set_tests_properties(safety-biblio-confine PROPERTIES TIMEOUT 120 LABELS safety)
 
+# inputs:, minutes: and bibliography: naming a file in the clone's .git
+# (as written, in any case, or through a committed link) are errors at
+# paperbook.yml:LINE, --allow-outside or not
+add_test(NAME safety-git-inputs
+  COMMAND ${PB_TESTS}/safety/git_inputs.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-git-inputs)
+set_tests_properties(safety-git-inputs PROPERTIES TIMEOUT 120 LABELS safety)
+
 # a library's file names, figure paths and output: with escape sequences
 # and newlines: the diagnostics show their control characters as \xHH;
 # a digest's text (.txt, the mail's text part) keeps none

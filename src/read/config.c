@@ -353,9 +353,11 @@ int pb_config_load(pb_config *cfg, const char *path) {
       check_url_key(cfg, key, line);
       continue;
     }
-    if (strcmp(key, "inputs") == 0)
+    if (strcmp(key, "inputs") == 0) {
+      size_t before = cfg->ninputs;
       read_list(cfg, &doc, v, key, &cfg->inputs, &cfg->ninputs, &cfg->capinputs);
-    else if (strcmp(key, "category_order") == 0)
+      list_lines(cfg, &doc, v, before, cfg->ninputs, &cfg->inputs_lines);
+    } else if (strcmp(key, "category_order") == 0)
       read_list(cfg, &doc, v, key, &cfg->category_order, &cfg->ncategory_order,
                 &cfg->capcategory_order);
     else if (strcmp(key, "appendices") == 0)

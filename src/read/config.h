@@ -34,6 +34,7 @@ typedef struct {
   const char *lang;      /* the apparatus' language: "en" (default) or "zh" */
   const char **inputs;   /* REPORT-style / check-in files to read */
   size_t ninputs, capinputs;
+  int *inputs_lines; /* the line of each, for messages */
   const char **category_order;
   size_t ncategory_order, capcategory_order;
   /* venues: the library's own venue names, pairs of (as written, shown),
