@@ -114,6 +114,11 @@ if(Python3_FOUND)
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/fetch_private.py ${PB_BIN}
             ${CMAKE_BINARY_DIR}/safety-fetch-private)
   set_tests_properties(safety-fetch-private PROPERTIES TIMEOUT 180 LABELS safety)
+  # paperbook dump escapes C0, DEL and C1 controls (U+0080..U+009F)
+  add_test(NAME safety-dump-controls
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/dump_controls.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-dump-controls)
+  set_tests_properties(safety-dump-controls PROPERTIES TIMEOUT 60 LABELS safety)
   add_test(NAME links-scan-built-pdfs
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/scan_links.py ${CMAKE_BINARY_DIR})
   set_tests_properties(links-scan-built-pdfs PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77
