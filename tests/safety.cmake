@@ -14,6 +14,13 @@ add_test(NAME safety-biblio-confine
   COMMAND ${PB_TESTS}/safety/biblio_confine.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-biblio-confine)
 set_tests_properties(safety-biblio-confine PROPERTIES TIMEOUT 120 LABELS safety)
 
+# inputs:, minutes: and bibliography: naming a file in the clone's .git
+# (as written, in any case, or through a committed link) are errors at
+# paperbook.yml:LINE, --allow-outside or not
+add_test(NAME safety-git-inputs
+  COMMAND ${PB_TESTS}/safety/git_inputs.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-git-inputs)
+set_tests_properties(safety-git-inputs PROPERTIES TIMEOUT 120 LABELS safety)
+
 # a library's file names, figure paths and output: with escape sequences
 # and newlines: the diagnostics show their control characters as \xHH;
 # a digest's text (.txt, the mail's text part) keeps none
@@ -32,6 +39,13 @@ set_tests_properties(safety-deck-entity-loop PROPERTIES TIMEOUT 120 LABELS safet
 add_test(NAME safety-git-remote
   COMMAND ${PB_TESTS}/safety/git_remote.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-git-remote)
 set_tests_properties(safety-git-remote PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77 LABELS safety)
+
+# --fetch refuses loopback, private, link-local, unique-local and
+# unspecified addresses (checked after resolution, redirects included)
+add_executable(private_addr_test ${PB_TESTS}/safety/private_addr_test.c)
+target_link_libraries(private_addr_test PRIVATE pbcore)
+add_test(NAME safety-fetch-private-addresses COMMAND private_addr_test)
+set_tests_properties(safety-fetch-private-addresses PROPERTIES TIMEOUT 60 LABELS safety)
 
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
@@ -88,6 +102,23 @@ if(Python3_FOUND)
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/bounded_readers.py ${PB_BIN}
             ${CMAKE_BINARY_DIR}/safety-bounded-readers ${bounded_mode})
   set_tests_properties(safety-bounded-readers PROPERTIES TIMEOUT 600 LABELS safety)
+  # a library's enrich: arxiv_api / crossref_api are ignored (they chose
+  # the server --enrich asks, intranet hosts too); PAPERBOOK_*_API are used
+  add_test(NAME safety-enrich-servers
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/enrich_servers.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-enrich-servers)
+  set_tests_properties(safety-enrich-servers PROPERTIES TIMEOUT 180 LABELS safety)
+  # a card's figure at 127.0.0.1, localhost or [::1] is not downloaded
+  # unless the user's PAPERBOOK_FETCH_ALLOW_PRIVATE=1 says so
+  add_test(NAME safety-fetch-private
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/fetch_private.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-fetch-private)
+  set_tests_properties(safety-fetch-private PROPERTIES TIMEOUT 180 LABELS safety)
+  # paperbook dump escapes C0, DEL and C1 controls (U+0080..U+009F)
+  add_test(NAME safety-dump-controls
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/dump_controls.py ${PB_BIN}
+            ${CMAKE_BINARY_DIR}/safety-dump-controls)
+  set_tests_properties(safety-dump-controls PROPERTIES TIMEOUT 60 LABELS safety)
   add_test(NAME links-scan-built-pdfs
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/safety/scan_links.py ${CMAKE_BINARY_DIR})
   set_tests_properties(links-scan-built-pdfs PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77

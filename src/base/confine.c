@@ -128,22 +128,33 @@ static int lexically_inside(const char *path, const char *root) {
   return in;
 }
 
-/* 1 when the resolved path has a ".git" part below the resolved root: the
- * clone's repository (its config, hooks, index), the user's and git's, not
- * the library's content. */
+/* 1 when a part of path after its first skip bytes is ".git" (any case). */
+static int has_git_part(const char *path, size_t skip) {
+  for (const char *p = path + skip; *p;) {
+    while (*p == '/') p++;
+    size_t n = strcspn(p, "/");
+    if (n == 4 && strncasecmp(p, ".git", 4) == 0) return 1;
+    p += n;
+  }
+  return 0;
+}
+
+/* 1 when path has a ".git" part below root, as written (a file that does
+ * not exist yet, .GIT on a case-insensitive disk) or resolved (a committed
+ * link into it): the clone's repository (its config, hooks, index), the
+ * user's and git's, not the library's content. */
 static int in_git_dir(const char *path, const char *root) {
   char *rp = pb_confine_resolve(path);
   char rroot[PATH_MAX];
-  int in = 0;
-  if (rp && realpath(root, rroot) && pb_confine_is_inside(rroot, rp)) {
-    for (const char *p = rp + strlen(rroot); *p && !in;) {
-      while (*p == '/') p++;
-      size_t n = strcspn(p, "/");
-      in = n == 4 && strncasecmp(p, ".git", 4) == 0;
-      p += n;
-    }
-  }
+  int in = rp && realpath(root, rroot) && pb_confine_is_inside(rroot, rp) &&
+           has_git_part(rp, strlen(rroot));
   free(rp);
+  if (!in) {
+    char *lp = lexical_abs(path), *lr = lexical_abs(root);
+    in = pb_confine_is_inside(lr, lp) && has_git_part(lp, strlen(lr));
+    free(lp);
+    free(lr);
+  }
   return in;
 }
 
@@ -191,14 +202,20 @@ int pb_confine_output(const char *path, const char *root, int from_library, int 
   return 0;
 }
 
-int pb_confine_input(const char *path, const char *root, int allow_outside, const char *cfg_file) {
+int pb_confine_input(const char *path, const char *root, int allow_outside, const char *cfg_file,
+                     int line) {
   const char *what = NULL;
   if (pb_confine_is_special(path, &what)) {
-    pb_error(cfg_file, 0, "input '%s' is %s, not a regular file; not read", path, what);
+    pb_error(cfg_file, line, "input '%s' is %s, not a regular file; not read", path, what);
+    return -1;
+  }
+  /* .git/config, .git/COMMIT_EDITMSG, ...: the user's, not the library's */
+  if (in_git_dir(path, root)) {
+    pb_error(cfg_file, line, "input '%s' is in the repository's .git directory; not read", path);
     return -1;
   }
   if (!allow_outside && outside(path, root)) {
-    pb_error(cfg_file, 0,
+    pb_error(cfg_file, line,
              "input '%s' is outside the library root; not read (--allow-outside on the command "
              "line permits it)",
              path);
@@ -223,6 +240,10 @@ int pb_confine_input_at(const char *path, const char *root, int allow_outside, c
   const char *kind = NULL;
   if (pb_confine_is_special(path, &kind)) {
     pb_error(cfg_file, line, "%s '%s' is %s, not a regular file; not read", what, path, kind);
+    return -1;
+  }
+  if (in_git_dir(path, root)) {
+    pb_error(cfg_file, line, "%s '%s' is in the repository's .git directory; not read", what, path);
     return -1;
   }
   char *real = NULL;

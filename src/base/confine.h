@@ -26,10 +26,12 @@ int pb_confine_is_inside(const char *root_real, const char *path_real);
 int pb_confine_output(const char *path, const char *root, int from_library, int allow_outside,
                       const char *cfg_file);
 
-/* Checks an input named by the library (inputs: in paperbook.yml): it
- * must be a regular file inside root (after resolving links) unless
- * allow_outside. Returns 0, or -1 after an error at cfg_file. */
-int pb_confine_input(const char *path, const char *root, int allow_outside, const char *cfg_file);
+/* Checks an input named by the library (inputs: in paperbook.yml, at
+ * line): it must be a regular file inside root (after resolving links)
+ * unless allow_outside, and never in the clone's .git directory. Returns
+ * 0, or -1 after an error at cfg_file:line. */
+int pb_confine_input(const char *path, const char *root, int allow_outside, const char *cfg_file,
+                     int line);
 
 /* 1 when path, once every symbolic link is resolved, is outside root (a
  * path or root that cannot be resolved counts as outside); *real gets the
@@ -39,7 +41,8 @@ int pb_confine_outside(const char *path, const char *root, char **real);
 
 /* Checks a file the library names at cfg_file:line (`bibliography:`,
  * `minutes:`; what says which in the message): it must be a regular file
- * inside root after resolving links, unless allow_outside. Returns 0, or
+ * inside root after resolving links, unless allow_outside, and never in
+ * the clone's .git directory (not even with allow_outside). Returns 0, or
  * -1 after an error at cfg_file:line naming path and where it resolves. */
 int pb_confine_input_at(const char *path, const char *root, int allow_outside, const char *cfg_file,
                         int line, const char *what);

@@ -87,8 +87,12 @@ void pb_buf_json_str(pb_buf *b, const char *s) {
     case '\t': pb_buf_puts(b, "\\t"); break;
     case '\r': pb_buf_puts(b, "\\r"); break;
     default:
-      if (*p < 0x20)
+      /* C0, DEL and C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F: a CSI U+009B
+       * drives a terminal like ESC [) are written as JSON escapes */
+      if (*p < 0x20 || *p == 0x7f)
         pb_buf_printf(b, "\\u%04x", *p);
+      else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+        pb_buf_printf(b, "\\u%04x", *++p);
       else
         pb_buf_putc(b, *p);
     }

@@ -310,7 +310,8 @@ pb_library *pb_cli_load_library(const cli_options *o, pb_config *cfg, const char
     for (size_t i = 0; i < cfg->ninputs; i++) {
       char *p = pb_cli_join(root, cfg->inputs[i]);
       /* inputs: come from the library: inside it, regular files only */
-      if (pb_confine_input(p, root, o->allow_outside, cfg->path) != 0 ||
+      int line = cfg->inputs_lines ? cfg->inputs_lines[i] : 0;
+      if (pb_confine_input(p, root, o->allow_outside, cfg->path, line) != 0 ||
           pb_read_markdown(lib, p, &ro) != PB_OK)
         failed = 1;
       free(p);

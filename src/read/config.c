@@ -173,12 +173,12 @@ static void read_mail(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int 
   }
 }
 
-/* The `enrich:` mapping: mailto, arxiv_api, crossref_api (text); interval,
- * timeout, deadline (seconds), cache_max_mb, retries (numbers). */
+/* The `enrich:` mapping: mailto (text); interval, timeout, deadline
+ * (seconds), cache_max_mb, retries (numbers). arxiv_api and crossref_api
+ * are the user's (PAPERBOOK_ARXIV_API, PAPERBOOK_CROSSREF_API): a library
+ * naming the server would send requests to any host, the intranet's too. */
 static void read_enrich(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, int line) {
-  static const str_key keys[] = {STRKEY("mailto", enrich_mailto),
-                                 STRKEY("arxiv_api", enrich_arxiv_api),
-                                 STRKEY("crossref_api", enrich_crossref_api)};
+  static const str_key keys[] = {STRKEY("mailto", enrich_mailto)};
   static const struct {
     const char *key;
     size_t offset; /* of a double */
@@ -198,6 +198,13 @@ static void read_enrich(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, in
     const char *key = scalar(k);
     int kl = (int)k->start_mark.line + 1;
     if (key && set_str(cfg, keys, sizeof keys / sizeof *keys, key, val)) continue;
+    if (key && (strcmp(key, "arxiv_api") == 0 || strcmp(key, "crossref_api") == 0)) {
+      pb_warn(cfg->path, kl,
+              "'enrich.%s' is not read from a library's paperbook.yml (it could send requests "
+              "to any server); ignored: use %s",
+              key, key[0] == 'a' ? "PAPERBOOK_ARXIV_API" : "PAPERBOOK_CROSSREF_API");
+      continue;
+    }
     int done = 0;
     for (size_t i = 0; key && i < sizeof nums / sizeof *nums && !done; i++) {
       if (strcmp(nums[i].key, key) != 0) continue;
@@ -235,8 +242,8 @@ static void read_enrich(pb_config *cfg, yaml_document_t *doc, yaml_node_t *v, in
     }
     if (!done)
       pb_warn(cfg->path, kl,
-              "unknown enrich setting '%s' (known: mailto, arxiv_api, crossref_api, "
-              "interval, timeout, retries, deadline, cache_max_mb)",
+              "unknown enrich setting '%s' (known: mailto, interval, timeout, retries, "
+              "deadline, cache_max_mb)",
               key ? key : "?");
   }
 }
@@ -346,9 +353,11 @@ int pb_config_load(pb_config *cfg, const char *path) {
       check_url_key(cfg, key, line);
       continue;
     }
-    if (strcmp(key, "inputs") == 0)
+    if (strcmp(key, "inputs") == 0) {
+      size_t before = cfg->ninputs;
       read_list(cfg, &doc, v, key, &cfg->inputs, &cfg->ninputs, &cfg->capinputs);
-    else if (strcmp(key, "category_order") == 0)
+      list_lines(cfg, &doc, v, before, cfg->ninputs, &cfg->inputs_lines);
+    } else if (strcmp(key, "category_order") == 0)
       read_list(cfg, &doc, v, key, &cfg->category_order, &cfg->ncategory_order,
                 &cfg->capcategory_order);
     else if (strcmp(key, "appendices") == 0)

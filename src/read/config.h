@@ -34,6 +34,7 @@ typedef struct {
   const char *lang;      /* the apparatus' language: "en" (default) or "zh" */
   const char **inputs;   /* REPORT-style / check-in files to read */
   size_t ninputs, capinputs;
+  int *inputs_lines; /* the line of each, for messages */
   const char **category_order;
   size_t ncategory_order, capcategory_order;
   /* venues: the library's own venue names, pairs of (as written, shown),
@@ -55,7 +56,7 @@ typedef struct {
   const char **bibliography;
   size_t nbibliography, capbibliography;
   int *bibliography_lines; /* the line of each, for messages */
-  const char *enrich_mailto, *enrich_arxiv_api, *enrich_crossref_api;
+  const char *enrich_mailto;
   double enrich_interval, enrich_timeout, enrich_deadline, enrich_cache_mb; /* clamped below */
   int enrich_retries, enrich_retries_set;
   int enrich_line; /* line of the `enrich:` key, for messages */

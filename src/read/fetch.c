@@ -10,16 +10,19 @@
  * Both are written to a temporary name in their directory and renamed. */
 #include "fetch.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -210,6 +213,8 @@ typedef struct {
   pb_buf body;
   size_t max_bytes;
   int too_large;
+  int allow_private; /* PAPERBOOK_FETCH_ALLOW_PRIVATE=1: the user's override */
+  char refused[64];  /* an address the connection was refused to, "" if none */
   char curl_err[CURL_ERROR_SIZE];
   CURL *easy;
 } fetch_job;
@@ -229,6 +234,51 @@ static size_t on_data(char *data, size_t size, size_t n, void *user) {
   }
   pb_buf_append(&j->body, data, len);
   return len;
+}
+
+/* What kind of address a card's URL may not reach (loopback, private,
+ * link-local, unique-local, unspecified), or NULL when it may. */
+static const char *private_kind_v4(const unsigned char a[4]) {
+  if (a[0] == 127) return "loopback";
+  if (a[0] == 0) return "unspecified";
+  if (a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168))
+    return "private";
+  if (a[0] == 169 && a[1] == 254) return "link-local";
+  return NULL;
+}
+
+const char *pb_fetch_private_kind(const struct sockaddr *sa) {
+  if (sa->sa_family == AF_INET)
+    return private_kind_v4((const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr);
+  if (sa->sa_family != AF_INET6) return "non-IP";
+  const unsigned char *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+  static const unsigned char zero[16], mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (memcmp(b, mapped, 12) == 0) return private_kind_v4(b + 12); /* ::ffff:a.b.c.d */
+  if (memcmp(b, zero, 15) == 0 && b[15] == 1) return "loopback";  /* ::1 */
+  if (memcmp(b, zero, 16) == 0) return "unspecified";             /* :: */
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return "link-local"; /* fe80::/10 */
+  if ((b[0] & 0xfe) == 0xfc) return "unique-local";               /* fc00::/7 */
+  return NULL;
+}
+
+/* Every connection a transfer opens, redirects' too, goes to an address
+ * checked here after name resolution: a host name that resolves to
+ * 127.0.0.1 or the intranet is refused like the literal address. */
+static curl_socket_t open_socket(void *user, curlsocktype purpose, struct curl_sockaddr *addr) {
+  fetch_job *j = user;
+  (void)purpose;
+  const char *kind = j->allow_private ? NULL : pb_fetch_private_kind(&addr->addr);
+  if (kind) {
+    char ip[INET6_ADDRSTRLEN] = "?";
+    const void *src = addr->family == AF_INET6
+                          ? (const void *)&((const struct sockaddr_in6 *)&addr->addr)->sin6_addr
+                          : (const void *)&((const struct sockaddr_in *)&addr->addr)->sin_addr;
+    if (addr->family == AF_INET || addr->family == AF_INET6)
+      inet_ntop(addr->family, src, ip, sizeof ip);
+    snprintf(j->refused, sizeof j->refused, "%s (%s)", ip, kind);
+    return CURL_SOCKET_BAD;
+  }
+  return socket(addr->family, addr->socktype, addr->protocol);
 }
 
 static void set_error(fetch_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -263,6 +313,7 @@ static long env_long(const char *name) {
 static void start_transfer(CURLM *multi, fetch_job *j, const char *url, const limits *lim) {
   pb_buf_reset(&j->body);
   j->too_large = 0;
+  j->refused[0] = 0;
   j->curl_err[0] = 0;
   j->max_bytes = lim->max_bytes;
   if (!j->easy) {
@@ -294,6 +345,8 @@ static void start_transfer(CURLM *multi, fetch_job *j, const char *url, const li
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)lim->max_bytes);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "paperbook/" PB_VERSION);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, (void *)j);
   curl_multi_add_handle(multi, c);
 }
 
@@ -303,6 +356,13 @@ static int finish_transfer(CURLM *multi, fetch_job *j, CURLcode rc, const char *
                            const limits *lim) {
   if (j->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
     set_error(j, "larger than the limit of %zu bytes", lim->max_bytes);
+    return 0;
+  }
+  if (rc != CURLE_OK && j->refused[0]) {
+    set_error(j,
+              "refused to connect to %s: a library's figures do not reach local or intranet "
+              "addresses (PAPERBOOK_FETCH_ALLOW_PRIVATE=1 allows it)",
+              j->refused);
     return 0;
   }
   if (rc != CURLE_OK) {
@@ -467,10 +527,13 @@ int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt) {
   /* The cache first; the network only for what it lacks. */
   fetch_job **queue = pb_xmalloc(njobs * sizeof *queue);
   size_t nqueue = 0;
+  const char *allow = getenv("PAPERBOOK_FETCH_ALLOW_PRIVATE");
+  int allow_private = allow && strcmp(allow, "1") == 0;
   struct stat st;
   int have_cache = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
   for (size_t i = 0; i < njobs; i++) {
     fetch_job *j = &jobs[i];
+    j->allow_private = allow_private;
     j->get_url = request_url(j->url);
     if (!j->get_url) {
       if (opt->fetch) set_error(j, "only http and https figures are downloaded");

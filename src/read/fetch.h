@@ -50,7 +50,10 @@ void pb_fetch_note_missing(size_t n);
  * A missing cache directory is not an error (nothing is cached); it is
  * created only when something is downloaded. opt may be NULL (no fetching).
  * The environment variables PB_FETCH_TIMEOUT (seconds) and
- * PB_FETCH_MAX_BYTES replace the defaults, for tests. Returns the number of
+ * PB_FETCH_MAX_BYTES replace the defaults, for tests. No connection, a
+ * redirect's included, goes to an address pb_fetch_private_kind names
+ * (checked once the host name is resolved) unless the user's environment
+ * says PAPERBOOK_FETCH_ALLOW_PRIVATE=1. Returns the number of
  * figures that got a path (downloaded now or found in the cache). */
 int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt);
 
@@ -58,5 +61,12 @@ int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt);
  * with a web page around the file), malloc'd; NULL for any other URL or one
  * that already asks for the raw file. */
 char *pb_fetch_raw_url(const char *url);
+
+/* "loopback", "private" (10/8, 172.16/12, 192.168/16), "link-local"
+ * (169.254/16, fe80::/10), "unique-local" (fc00::/7), "unspecified" (0/8,
+ * ::) or "non-IP" for an address a library's figure may not be fetched
+ * from (IPv4-mapped IPv6 addresses judged as IPv4); NULL for any other. */
+struct sockaddr;
+const char *pb_fetch_private_kind(const struct sockaddr *sa);
 
 #endif

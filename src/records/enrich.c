@@ -654,10 +654,12 @@ static void enricher_init(enricher *E, const pb_config *cfg, const pb_enrich_opt
       (cfg && cfg->enrich_cache_mb > 0 ? cfg->enrich_cache_mb : PB_ENRICH_CACHE_MB) * 1048576.0;
   E->attempts = 1 + (cfg && cfg->enrich_retries_set ? cfg->enrich_retries : PB_ENRICH_RETRIES);
   E->arxiv.name = "arxiv";
-  E->arxiv.base = cfg && cfg->enrich_arxiv_api ? cfg->enrich_arxiv_api : PB_ENRICH_ARXIV_API;
+  /* the servers are the user's choice, never a library's */
+  const char *env = getenv("PAPERBOOK_ARXIV_API");
+  E->arxiv.base = env && *env ? env : PB_ENRICH_ARXIV_API;
   E->crossref.name = "crossref";
-  E->crossref.base =
-      cfg && cfg->enrich_crossref_api ? cfg->enrich_crossref_api : PB_ENRICH_CROSSREF_API;
+  env = getenv("PAPERBOOK_CROSSREF_API");
+  E->crossref.base = env && *env ? env : PB_ENRICH_CROSSREF_API;
   snprintf(E->ua, sizeof E->ua, "paperbook/%s (reading-group booklets%s%s)", PB_VERSION,
            E->mailto ? "; mailto:" : "", E->mailto ? E->mailto : "");
   E->curl = curl_easy_init();

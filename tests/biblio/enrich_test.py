@@ -239,9 +239,11 @@ def card(d, name, title, link=None, date="2024-12-01", extra=""):
 def config(d, port, extra=""):
     with open(os.path.join(d, "paperbook.yml"), "w") as f:
         f.write("title: enrich test\nenrich:\n"
-                "  mailto: %s\n  arxiv_api: http://127.0.0.1:%d/arxiv/query\n"
-                "  crossref_api: http://127.0.0.1:%d/crossref\n"
-                "  interval: %s\n  timeout: 1\n  retries: 1\n%s" % (MAILTO, port, port, INTERVAL, extra))
+                "  mailto: %s\n"
+                "  interval: %s\n  timeout: 1\n  retries: 1\n%s" % (MAILTO, INTERVAL, extra))
+    # the servers are the user's setting, never the library's
+    os.environ["PAPERBOOK_ARXIV_API"] = "http://127.0.0.1:%d/arxiv/query" % port
+    os.environ["PAPERBOOK_CROSSREF_API"] = "http://127.0.0.1:%d/crossref" % port
 
 
 def run(cmd, timeout=120):

@@ -167,6 +167,7 @@ def main():
                 fh.write("\n".join(lines))
 
         env = dict(os.environ, PB_FETCH_TIMEOUT=str(TIMEOUT_S), PB_FETCH_MAX_BYTES=str(MAX_BYTES),
+                   PAPERBOOK_FETCH_ALLOW_PRIVATE="1",  # the server is on 127.0.0.1
                    SOURCE_DATE_EPOCH="1735689600", NO_COLOR="1")
         # This test's own cache, under its own library in the build tree,
         # not the one the other tests share.

@@ -49,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < cfg.ninputs && i < 4; i++) {
       char p[512];
       snprintf(p, sizeof p, "%s/%s", root, cfg.inputs[i]);
-      if (pb_confine_input(p, root, 0, yml) == 0 && strcmp(p, report) == 0) {
+      if (pb_confine_input(p, root, 0, yml, cfg.inputs_lines ? cfg.inputs_lines[i] : 0) == 0 &&
+          strcmp(p, report) == 0) {
         pb_read_markdown(lib, p, &ro);
         read = 1;
       }

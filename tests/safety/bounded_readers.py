@@ -177,9 +177,10 @@ def main():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Api)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     base = "http://127.0.0.1:%d" % srv.server_address[1]
+    os.environ["PAPERBOOK_ARXIV_API"] = base + "/arxiv"
+    os.environ["PAPERBOOK_CROSSREF_API"] = base + "/crossref"
     yml = ("enrich:\n  mailto: a@example.org\n  interval: 100000000\n  timeout: 1000000000\n"
-           "  deadline: 1000000000\n  arxiv_api: %s/arxiv\n  crossref_api: %s/crossref\n"
-           % (base, base))
+           "  deadline: 1000000000\n")
     lib = library(out, "enrich", ["A Title Nobody Has", "Another Title Nobody Has"], yml, {})
     r, secs, peak = run(pb, ["dump", lib, "--enrich"], 60, asan)
     r = check("enrich (library)", r, secs, peak, 60,
@@ -193,8 +194,7 @@ def main():
     # the command line may set more than a library: an interval of 30 s
     # with a deadline of 20 s ends the run at the second request to a
     # service (a library's 30 would be 10, within the deadline)
-    yml = ("enrich:\n  interval: 30\n  deadline: 20\n  arxiv_api: %s/arxiv\n"
-           "  crossref_api: %s/crossref\n" % (base, base))
+    yml = "enrich:\n  interval: 30\n  deadline: 20\n"
     with open(os.path.join(lib, "paperbook.yml"), "w") as f:
         f.write(yml)
     shutil.rmtree(os.path.join(lib, "build"), ignore_errors=True)
