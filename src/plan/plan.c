@@ -548,6 +548,35 @@ static void plan_front(builder *B) {
   pb_buf_free(&kw);
 }
 
+/* The record: every entry, absence, note, session and deck of the library,
+ * as views in library order, with the sessions' counts. */
+static void plan_record(builder *B) {
+  const pb_library *lib = B->P->lib;
+  pb_plan_record *r = &B->P->record;
+  const pb_entry **e = pb_arena_alloc(B->a, (lib->nentries + 1) * sizeof *e);
+  for (size_t i = 0; i < lib->nentries; i++) e[i] = lib->entries[i];
+  r->entries = e;
+  r->nentries = lib->nentries;
+  const pb_absence **ab = pb_arena_alloc(B->a, (lib->nabsences + 1) * sizeof *ab);
+  for (size_t i = 0; i < lib->nabsences; i++) ab[i] = &lib->absences[i];
+  r->absences = ab;
+  r->nabsences = lib->nabsences;
+  const pb_absence **no = pb_arena_alloc(B->a, (lib->nnotes + 1) * sizeof *no);
+  for (size_t i = 0; i < lib->nnotes; i++) no[i] = &lib->notes[i];
+  r->notes = no;
+  r->nnotes = lib->nnotes;
+  const pb_session **se = pb_arena_alloc(B->a, (lib->nsessions + 1) * sizeof *se);
+  for (size_t i = 0; i < lib->nsessions; i++) se[i] = &lib->sessions[i];
+  r->sessions = se;
+  r->nsessions = lib->nsessions;
+  pb_sessions_count(lib, &r->sessions_held, &r->sessions_planned);
+  const pb_slide **sl = pb_arena_alloc(B->a, (lib->nslides + 1) * sizeof *sl);
+  for (size_t i = 0; i < lib->nslides; i++) sl[i] = &lib->slides[i];
+  r->slides = sl;
+  r->nslides = lib->nslides;
+  r->session_before = B->P->session ? pb_session_before(lib, B->P->session->date) : NULL;
+}
+
 pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt) {
   pb_plan_options defaults;
   if (!opt) {
@@ -585,6 +614,7 @@ pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt) {
     plan_decks(&B);
   }
   plan_front(&B);
+  plan_record(&B);
   return P;
 }
 
@@ -734,7 +764,16 @@ static void dump_appendices(const pb_plan *P, pb_buf *b) {
     pb_buf_printf(b, ", \"thumbnail\": %s}", d->thumbnail ? "true" : "false");
   }
   pb_buf_puts(b, P->ndecks ? "\n  ],\n" : "],\n");
-  pb_buf_printf(b, "  \"deck_problems\": %zu\n", P->deck_problems);
+  pb_buf_printf(b, "  \"deck_problems\": %zu,\n", P->deck_problems);
+  const pb_plan_record *r = &P->record;
+  pb_buf_printf(b,
+                "  \"record\": {\"entries\": %zu, \"absences\": %zu, \"notes\": %zu, "
+                "\"sessions_held\": %zu, \"sessions_planned\": %zu, \"decks\": %zu, "
+                "\"session_before\": ",
+                r->nentries, r->nabsences, r->nnotes, r->sessions_held, r->sessions_planned,
+                r->nslides);
+  pb_buf_json_str(b, r->session_before ? r->session_before->date : NULL);
+  pb_buf_puts(b, "}\n");
 }
 
 void pb_plan_dump_json(const pb_plan *P, pb_buf *b) {
