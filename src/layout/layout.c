@@ -1964,11 +1964,7 @@ static void layout_appendix(layout *L) {
 
   row *ar = add_row(L, ROW_APPENDIX,
                     PB_SAY(L->opt->zh, "Appendix: sessions by presenter", "附录：报告人与组会"));
-  {
-    pb_arena *scratch = pb_arena_new();
-    L->keep_next = pb_layout_group_overview_head(scratch, &P->record);
-    pb_arena_free(scratch);
-  }
+  L->keep_next = pb_layout_group_overview_head(&P->record);
   layout_heading(L, ar);
   L->keep_next = 0;
   pb_doc_add_mark(L->doc, 1, ar->title, ar->page, appendix_mark_y(L, ar));

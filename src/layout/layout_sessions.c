@@ -152,33 +152,6 @@ enum { C_READ = 1, C_ABSENT = 2, C_PRESENTED = 4, C_NOTE = 8 };
 #define MAX_WEEKS 160 /* about three years; older weeks are left out */
 #define MAX_ROWS 60   /* people in one picture */
 
-static int cmp_name(const void *a, const void *b) {
-  return pb_name_cmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Everybody in the record: check-ins, absences, notes, held sessions. */
-static size_t people(pb_arena *a, const pb_plan_record *rec, const char ***out) {
-  size_t cap = rec->nentries + rec->nabsences + rec->nnotes + 1;
-  for (size_t i = 0; i < rec->nsessions; i++) cap += rec->sessions[i]->npresenters;
-  const char **v = pb_arena_alloc(a, cap * sizeof *v);
-  size_t n = 0;
-  for (size_t i = 0; i < rec->nentries; i++)
-    if (rec->entries[i]->presenter) v[n++] = rec->entries[i]->presenter;
-  for (size_t i = 0; i < rec->nabsences; i++)
-    if (rec->absences[i]->presenter) v[n++] = rec->absences[i]->presenter;
-  for (size_t i = 0; i < rec->nnotes; i++)
-    if (rec->notes[i]->presenter) v[n++] = rec->notes[i]->presenter;
-  for (size_t i = 0; i < rec->nsessions; i++)
-    for (size_t k = 0; !rec->sessions[i]->planned && k < rec->sessions[i]->npresenters; k++)
-      v[n++] = rec->sessions[i]->presenters[k];
-  qsort(v, n, sizeof *v, cmp_name);
-  size_t u = 0;
-  for (size_t i = 0; i < n; i++)
-    if (!u || strcmp(v[u - 1], v[i]) != 0) v[u++] = v[i];
-  *out = v;
-  return u;
-}
-
 static size_t person_index(const char **v, size_t n, const char *name) {
   if (!name) return n;
   size_t lo = 0, hi = n;
@@ -209,29 +182,13 @@ static void mark(calendar *c, const char *who, const char *date, unsigned char b
 }
 
 static int build_calendar(pb_arena *a, const pb_plan_record *rec, calendar *c) {
-  long lo = -1, hi = -1;
-#define SEE(d)                                                                                     \
-  do {                                                                                             \
-    long w_ = pb_date_week(d);                                                                     \
-    if (w_ >= 0) {                                                                                 \
-      if (lo < 0 || w_ < lo) lo = w_;                                                              \
-      if (w_ > hi) hi = w_;                                                                        \
-    }                                                                                              \
-  } while (0)
-  for (size_t i = 0; i < rec->nentries; i++) SEE(rec->entries[i]->date);
-  for (size_t i = 0; i < rec->nabsences; i++) SEE(rec->absences[i]->date);
-  for (size_t i = 0; i < rec->nnotes; i++) SEE(rec->notes[i]->date);
-  /* the period is the check-ins': minutes that go further back (or on)
-   * do not stretch it; they set it only when there are no check-ins */
-  if (lo < 0)
-    for (size_t i = 0; i < rec->nsessions; i++)
-      if (!rec->sessions[i]->planned) SEE(rec->sessions[i]->date);
-#undef SEE
+  long lo = rec->week_first, hi = rec->week_last;
   if (lo < 0) return 0;
   if (hi - lo + 1 > MAX_WEEKS) lo = hi - MAX_WEEKS + 1;
   c->w0 = lo;
   c->nweeks = hi - lo + 1;
-  c->nwho = people(a, rec, &c->who);
+  c->who = rec->people;
+  c->nwho = rec->npeople;
   if (!c->nwho) return 0;
   c->total = c->nwho;
   if (c->nwho > MAX_ROWS) c->nwho = MAX_ROWS; /* the rest are counted below the picture */
@@ -439,30 +396,10 @@ static void draw_months(pb_sheet *s, const pb_plan_record *rec) {
   s->y = base - 26;
 }
 
-typedef struct {
-  const char *venue;
-  int n;
-} venue_count;
-
-static int cmp_venue(const void *a, const void *b) {
-  const venue_count *x = a, *y = b;
-  if (x->n != y->n) return y->n - x->n;
-  return strcmp(x->venue, y->venue);
-}
-
 static void draw_venues(pb_sheet *s, const pb_plan_record *rec) {
-  venue_count *v = pb_arena_alloc(s->arena, (rec->nentries + 1) * sizeof *v);
-  size_t n = 0;
-  for (size_t i = 0; i < rec->nentries; i++) {
-    const char *name = rec->entries[i]->venue;
-    if (!name || !*name) continue;
-    size_t k = 0;
-    while (k < n && strcmp(v[k].venue, name) != 0) k++;
-    if (k == n) v[n++] = (venue_count){name, 0};
-    v[k].n++;
-  }
+  const pb_plan_venue *v = rec->venues;
+  size_t n = rec->nvenues;
   if (!n) return;
-  qsort(v, n, sizeof *v, cmp_venue);
   if (n > 10) n = 10;
   palette P = colours(s);
   heading(s, PB_SAY(s->zh, "Top venues", "主要会议与期刊"), 12, 14.0 * (double)n);
@@ -486,9 +423,8 @@ static void draw_venues(pb_sheet *s, const pb_plan_record *rec) {
   s->y -= 6;
 }
 
-double pb_layout_group_overview_head(pb_arena *a, const pb_plan_record *rec) {
-  const char **who;
-  size_t n = people(a, rec, &who);
+double pb_layout_group_overview_head(const pb_plan_record *rec) {
+  size_t n = rec->npeople;
   if (n > MAX_ROWS) n = MAX_ROWS;
   /* the counts line (13), the calendar's heading (8 + 12 x 1.35 + 3) and
    * its first band (20 + a row per person): what draw_calendar keeps whole */

@@ -33,8 +33,8 @@ typedef struct {
 void pb_layout_group_overview(pb_sheet *s, const pb_plan_record *rec);
 /* The height the overview's start needs on one page (its counts line and
  * the calendar's heading and first band), so that a heading above it is not
- * left alone at a page foot. Scratch memory from a. */
-double pb_layout_group_overview_head(pb_arena *a, const pb_plan_record *rec);
+ * left alone at a page foot. */
+double pb_layout_group_overview_head(const pb_plan_record *rec);
 
 /* Everybody's talks, write-ups, best-questioner weeks (held sessions only)
  * and notes, indexed by name once for the per-presenter sections below.

@@ -156,6 +156,11 @@ typedef struct {
 
 /* ---- the record ---------------------------------------------------- */
 
+typedef struct {
+  const char *venue; /* as the card names it (canonical) */
+  int n;             /* cards of that venue */
+} pb_plan_venue;
+
 /* What the group kept, for the appendix's overview and per-presenter
  * sections and a handout's brief: views onto the model's structs that the
  * plan chose (today every item of the library, in library order, so that
@@ -175,6 +180,18 @@ typedef struct {
   size_t nslides;
   /* A handout's session: the latest held session before it, else NULL. */
   const pb_session *session_before;
+  /* Everybody in the record (cards, weeks not read, notes, presenters of
+   * held sessions), distinct, in name order (pinyin for Chinese). */
+  const char **people;
+  size_t npeople;
+  /* The record's period in week numbers (dates.h), -1 when undated: the
+   * check-ins' (cards, weeks not read, notes), or the held sessions' when
+   * the check-ins have no date. */
+  long week_first, week_last;
+  /* The cards' venues with their counts, most counted first (then by
+   * name). */
+  pb_plan_venue *venues;
+  size_t nvenues;
 } pb_plan_record;
 
 /* ---- the plan ----------------------------------------------------- */
