@@ -29,7 +29,7 @@ typedef struct {
 } pb_sheet;
 
 /* The group overview: calendar grid, papers per month, top venues. Draws
- * nothing when the library has no dated entry, absence or session. */
+ * nothing when the record has no dated entry, absence, note or session. */
 void pb_layout_group_overview(pb_sheet *s, const pb_plan_record *rec);
 /* The height the overview's start needs on one page (its counts line and
  * the calendar's heading and first band), so that a heading above it is not

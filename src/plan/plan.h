@@ -190,7 +190,7 @@ typedef struct {
   long week_first, week_last;
   /* The cards' venues with their counts, most counted first (then by
    * name). */
-  pb_plan_venue *venues;
+  const pb_plan_venue *venues;
   size_t nvenues;
 } pb_plan_record;
 
