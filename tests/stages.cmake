@@ -7,6 +7,9 @@ find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
   add_test(NAME stage-includes-follow-graph
     COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/stages/check_includes.py ${PB_ROOT})
+  # The outputs (layout, mail, export) read the plan, never the library.
+  add_test(NAME stage-outputs-read-only-the-plan
+    COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/stages/check_plan_only.py ${PB_ROOT})
 endif()
 
 # A probe is a file of tests/stages/ built with one stage's settings,

@@ -283,7 +283,7 @@ void pb_bibtex_write(const pb_paper *const *papers, const char *const *urls, siz
 
 void pb_bib_export_buf(const pb_plan *plan, pb_buf *out, int csl) {
   pb_arena *a = pb_arena_new();
-  pb_papers ps = pb_biblio_papers(a, plan->lib);
+  pb_papers ps = pb_biblio_papers_of(a, plan->record.entries, plan->record.nentries);
   size_t n = plan->ncards, np = 0;
   const pb_paper **v = pb_arena_alloc(a, (n + 1) * sizeof *v);
   const char **urls = pb_arena_alloc(a, (n + 1) * sizeof *urls);

@@ -35,8 +35,9 @@ void pb_csljson_write(const pb_paper *const *papers, const char *const *urls, si
 
 /* The papers of a plan's cards (plan.h: the selection, in library order),
  * one entry per paper in the order of its first selected card, keyed by
- * pb_biblio_papers over the whole library (so a selection keeps the keys
- * of the full bibliography, and its notes name every session): BibTeX,
+ * pb_biblio_papers_of over the plan's record, which holds every card of the
+ * library (so a selection keeps the keys of the full bibliography, and its
+ * notes name every session): BibTeX,
  * or CSL-JSON when csl is set. */
 void pb_bib_export_buf(const pb_plan *plan, pb_buf *out, int csl);
 /* The same written to path under the output rule (output.h); PB_OK, or

@@ -83,7 +83,6 @@ typedef struct {
 
 typedef struct {
   const pb_plan *plan;
-  const pb_library *lib;
   const pb_layout_options *opt;
   pb_fonts *fonts;
   pb_doc *doc;
@@ -1965,20 +1964,16 @@ static void layout_appendix(layout *L) {
 
   row *ar = add_row(L, ROW_APPENDIX,
                     PB_SAY(L->opt->zh, "Appendix: sessions by presenter", "附录：报告人与组会"));
-  {
-    pb_arena *scratch = pb_arena_new();
-    L->keep_next = pb_layout_group_overview_head(scratch, P->lib);
-    pb_arena_free(scratch);
-  }
+  L->keep_next = pb_layout_group_overview_head(&P->record);
   layout_heading(L, ar);
   L->keep_next = 0;
   pb_doc_add_mark(L->doc, 1, ar->title, ar->page, appendix_mark_y(L, ar));
   {
     pb_sheet sh = sheet_of(L);
-    pb_layout_group_overview(&sh, P->lib);
+    pb_layout_group_overview(&sh, &P->record);
     sheet_back(L, &sh);
   }
-  const pb_person_index *ix = pb_layout_person_index(L->arena, P->lib);
+  const pb_person_index *ix = pb_layout_person_index(L->arena, &P->record);
   for (size_t k = 0; k < nu; k++) {
     const pb_plan_presenter *pp = &P->presenters[k];
     const char *who = pp->name;
@@ -2017,7 +2012,7 @@ static void layout_appendix(layout *L) {
       appendix_line_draw(L, &lines[i],
                          k + 1 < nu || i + 2 < nl ? 0 : APPX_TOTAL_H + (i + 2 == nl ? 13 : 0));
     pb_sheet sh = sheet_of(L);
-    pb_layout_presenter_sessions(&sh, P->lib, ix, who);
+    pb_layout_presenter_sessions(&sh, &P->record, ix, who);
     sheet_back(L, &sh);
   }
   row sec = {0};
@@ -2132,7 +2127,7 @@ static double deck_picture(layout *L, const pb_plan_deck *pd, int page, double t
 /* One deck: picture on the left; text, links and its cards in a column
  * beside it (the same column with or without a picture). */
 static void layout_deck(layout *L, const pb_plan_deck *pd) {
-  const pb_library *lib = L->lib;
+  const pb_plan_record *rec = &L->plan->record;
   const pb_slide *d = pd->deck;
   const double thumb_w = 96, gap = 12;
   double tx = L->left + thumb_w + gap, tw = L->right - tx;
@@ -2151,7 +2146,7 @@ static void layout_deck(layout *L, const pb_plan_deck *pd) {
   pb_para *cards = pb_arena_alloc(L->arena, (d->nentries + 1) * sizeof *cards);
   double h = (double)p.nlines * 13 + (double)local.nlines * 12;
   for (size_t k = 0; k < d->nentries; k++) {
-    const pb_entry *e = lib->entries[d->entries[k]];
+    const pb_entry *e = rec->entries[d->entries[k]];
     pb_span_in cs = span(pb_arena_printf(L->arena, "→ %s%s%s", e->title ? e->title : "(untitled)",
                                          e->date ? "  " : "", e->date ? e->date : ""),
                          PB_FAMILY_TEXT, 0, 9, L->opt->print ? BLACK : LINK);
@@ -2177,7 +2172,7 @@ static void layout_deck(layout *L, const pb_plan_deck *pd) {
     if (!cards[k].nlines) continue;
     double y0 = L->y;
     flow_para(L, &cards[k], tx, 12.5);
-    row *r = entry_row(L, lib->entries[d->entries[k]]);
+    row *r = entry_row(L, rec->entries[d->entries[k]]);
     if (r && L->page == page) {
       pb_item *lk = pb_page_add_item(L->doc, page_at(L, page), PB_ITEM_LINK);
       lk->x = tx;
@@ -2531,7 +2526,7 @@ static void handout_header(layout *L) {
   }
   if (P->session) {
     pb_sheet sh = sheet_of(L);
-    pb_layout_session_brief(&sh, P->lib, P->session);
+    pb_layout_session_brief(&sh, &P->record, P->session);
     sheet_back(L, &sh);
   }
 }
@@ -2583,11 +2578,10 @@ static double heading_keep(layout *L, size_t i) {
 }
 
 pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_options *opt) {
-  const pb_library *lib = plan->lib;
+  const pb_plan_record *rec = &plan->record;
   layout L;
   memset(&L, 0, sizeof L);
   L.plan = plan;
-  L.lib = lib;
   L.opt = opt;
   L.fonts = fonts;
   L.doc = pb_doc_new(fonts, opt->page_w, opt->page_h);
@@ -2618,8 +2612,8 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
                       plan->semester ? plan->semester : "");
 
   build_structure(&L);
-  L.row_of_entry = pb_arena_alloc(L.arena, (lib->nentries + 1) * sizeof *L.row_of_entry);
-  for (size_t i = 0; i < lib->nentries; i++) L.row_of_entry[i] = -1;
+  L.row_of_entry = pb_arena_alloc(L.arena, (rec->nentries + 1) * sizeof *L.row_of_entry);
+  for (size_t i = 0; i < rec->nentries; i++) L.row_of_entry[i] = -1;
   for (size_t t = 0; t < L.toc.n; t++)
     if (L.toc.rows[t].entry) L.row_of_entry[L.toc.rows[t].entry->index] = (int)t;
   L.doc->keywords = pb_arena_strdup(L.arena, plan->keywords);
@@ -2675,8 +2669,8 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
   if (plan->appendix_slides) layout_slide_index(&L);
   for (size_t p = (size_t)L.first_content_page; p < L.doc->npages; p++)
     L.doc->pages[p].label = pb_arena_printf(L.arena, "%zu", p - (size_t)L.first_content_page + 1);
-  L.doc->nentry_page = plan->lib->nentries;
-  L.doc->entry_page = pb_arena_alloc(L.arena, (plan->lib->nentries + 1) * sizeof(const char *));
+  L.doc->nentry_page = rec->nentries;
+  L.doc->entry_page = pb_arena_alloc(L.arena, (rec->nentries + 1) * sizeof(const char *));
   for (size_t t = 0; t < L.toc.n; t++) {
     const row *r = &L.toc.rows[t];
     if (r->entry && r->page >= 0 && (size_t)r->page < L.doc->npages)

@@ -152,33 +152,6 @@ enum { C_READ = 1, C_ABSENT = 2, C_PRESENTED = 4, C_NOTE = 8 };
 #define MAX_WEEKS 160 /* about three years; older weeks are left out */
 #define MAX_ROWS 60   /* people in one picture */
 
-static int cmp_name(const void *a, const void *b) {
-  return pb_name_cmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Everybody in the record: check-ins, absences, notes, held sessions. */
-static size_t people(pb_arena *a, const pb_library *lib, const char ***out) {
-  size_t cap = lib->nentries + lib->nabsences + lib->nnotes + 1;
-  for (size_t i = 0; i < lib->nsessions; i++) cap += lib->sessions[i].npresenters;
-  const char **v = pb_arena_alloc(a, cap * sizeof *v);
-  size_t n = 0;
-  for (size_t i = 0; i < lib->nentries; i++)
-    if (lib->entries[i]->presenter) v[n++] = lib->entries[i]->presenter;
-  for (size_t i = 0; i < lib->nabsences; i++)
-    if (lib->absences[i].presenter) v[n++] = lib->absences[i].presenter;
-  for (size_t i = 0; i < lib->nnotes; i++)
-    if (lib->notes[i].presenter) v[n++] = lib->notes[i].presenter;
-  for (size_t i = 0; i < lib->nsessions; i++)
-    for (size_t k = 0; !lib->sessions[i].planned && k < lib->sessions[i].npresenters; k++)
-      v[n++] = lib->sessions[i].presenters[k];
-  qsort(v, n, sizeof *v, cmp_name);
-  size_t u = 0;
-  for (size_t i = 0; i < n; i++)
-    if (!u || strcmp(v[u - 1], v[i]) != 0) v[u++] = v[i];
-  *out = v;
-  return u;
-}
-
 static size_t person_index(const char **v, size_t n, const char *name) {
   if (!name) return n;
   size_t lo = 0, hi = n;
@@ -208,42 +181,26 @@ static void mark(calendar *c, const char *who, const char *date, unsigned char b
   c->cell[p * (size_t)c->nweeks + (size_t)(w - c->w0)] |= bit;
 }
 
-static int build_calendar(pb_arena *a, const pb_library *lib, calendar *c) {
-  long lo = -1, hi = -1;
-#define SEE(d)                                                                                     \
-  do {                                                                                             \
-    long w_ = pb_date_week(d);                                                                     \
-    if (w_ >= 0) {                                                                                 \
-      if (lo < 0 || w_ < lo) lo = w_;                                                              \
-      if (w_ > hi) hi = w_;                                                                        \
-    }                                                                                              \
-  } while (0)
-  for (size_t i = 0; i < lib->nentries; i++) SEE(lib->entries[i]->date);
-  for (size_t i = 0; i < lib->nabsences; i++) SEE(lib->absences[i].date);
-  for (size_t i = 0; i < lib->nnotes; i++) SEE(lib->notes[i].date);
-  /* the period is the check-ins': minutes that go further back (or on)
-   * do not stretch it; they set it only when there are no check-ins */
-  if (lo < 0)
-    for (size_t i = 0; i < lib->nsessions; i++)
-      if (!lib->sessions[i].planned) SEE(lib->sessions[i].date);
-#undef SEE
+static int build_calendar(pb_arena *a, const pb_plan_record *rec, calendar *c) {
+  long lo = rec->week_first, hi = rec->week_last;
   if (lo < 0) return 0;
   if (hi - lo + 1 > MAX_WEEKS) lo = hi - MAX_WEEKS + 1;
   c->w0 = lo;
   c->nweeks = hi - lo + 1;
-  c->nwho = people(a, lib, &c->who);
+  c->who = rec->people;
+  c->nwho = rec->npeople;
   if (!c->nwho) return 0;
   c->total = c->nwho;
   if (c->nwho > MAX_ROWS) c->nwho = MAX_ROWS; /* the rest are counted below the picture */
   c->cell = pb_arena_alloc(a, c->nwho * (size_t)c->nweeks);
-  for (size_t i = 0; i < lib->nentries; i++)
-    mark(c, lib->entries[i]->presenter, lib->entries[i]->date, C_READ);
-  for (size_t i = 0; i < lib->nabsences; i++)
-    mark(c, lib->absences[i].presenter, lib->absences[i].date, C_ABSENT);
-  for (size_t i = 0; i < lib->nnotes; i++)
-    mark(c, lib->notes[i].presenter, lib->notes[i].date, C_NOTE);
-  for (size_t i = 0; i < lib->nsessions; i++) {
-    const pb_session *ses = &lib->sessions[i];
+  for (size_t i = 0; i < rec->nentries; i++)
+    mark(c, rec->entries[i]->presenter, rec->entries[i]->date, C_READ);
+  for (size_t i = 0; i < rec->nabsences; i++)
+    mark(c, rec->absences[i]->presenter, rec->absences[i]->date, C_ABSENT);
+  for (size_t i = 0; i < rec->nnotes; i++)
+    mark(c, rec->notes[i]->presenter, rec->notes[i]->date, C_NOTE);
+  for (size_t i = 0; i < rec->nsessions; i++) {
+    const pb_session *ses = rec->sessions[i];
     if (ses->planned) continue;
     for (size_t k = 0; k < ses->npresenters; k++)
       mark(c, ses->presenters[k], ses->date, C_PRESENTED);
@@ -319,10 +276,10 @@ static size_t calendar_columns(pb_arena *a, const calendar *c, long **out) {
   return n;
 }
 
-static void draw_calendar(pb_sheet *s, const pb_library *lib) {
+static void draw_calendar(pb_sheet *s, const pb_plan_record *rec) {
   calendar c;
   memset(&c, 0, sizeof c);
-  if (!build_calendar(s->arena, lib, &c)) return;
+  if (!build_calendar(s->arena, rec, &c)) return;
   palette P = colours(s);
   long *col;
   size_t ncol = calendar_columns(s->arena, &c, &col);
@@ -390,10 +347,10 @@ static void draw_calendar(pb_sheet *s, const pb_library *lib) {
 
 /* ---- papers per month and top venues --------------------------------- */
 
-static void draw_months(pb_sheet *s, const pb_library *lib) {
+static void draw_months(pb_sheet *s, const pb_plan_record *rec) {
   int y0 = 0, m0 = 0, y1 = 0, m1 = 0;
-  for (size_t i = 0; i < lib->nentries; i++) {
-    const char *d = lib->entries[i]->date;
+  for (size_t i = 0; i < rec->nentries; i++) {
+    const char *d = rec->entries[i]->date;
     if (!d) continue;
     int y = atoi(d), m = atoi(d + 5);
     if (m < 1 || m > 12) continue;
@@ -409,8 +366,8 @@ static void draw_months(pb_sheet *s, const pb_library *lib) {
   }
   int *count = pb_arena_alloc(s->arena, (size_t)n * sizeof *count);
   int most = 0;
-  for (size_t i = 0; i < lib->nentries; i++) {
-    const char *d = lib->entries[i]->date;
+  for (size_t i = 0; i < rec->nentries; i++) {
+    const char *d = rec->entries[i]->date;
     if (!d) continue;
     int k = atoi(d) * 12 + atoi(d + 5) - (y0 * 12 + m0);
     if (k >= 0 && k < n && ++count[k] > most) most = count[k];
@@ -439,30 +396,10 @@ static void draw_months(pb_sheet *s, const pb_library *lib) {
   s->y = base - 26;
 }
 
-typedef struct {
-  const char *venue;
-  int n;
-} venue_count;
-
-static int cmp_venue(const void *a, const void *b) {
-  const venue_count *x = a, *y = b;
-  if (x->n != y->n) return y->n - x->n;
-  return strcmp(x->venue, y->venue);
-}
-
-static void draw_venues(pb_sheet *s, const pb_library *lib) {
-  venue_count *v = pb_arena_alloc(s->arena, (lib->nentries + 1) * sizeof *v);
-  size_t n = 0;
-  for (size_t i = 0; i < lib->nentries; i++) {
-    const char *name = lib->entries[i]->venue;
-    if (!name || !*name) continue;
-    size_t k = 0;
-    while (k < n && strcmp(v[k].venue, name) != 0) k++;
-    if (k == n) v[n++] = (venue_count){name, 0};
-    v[k].n++;
-  }
+static void draw_venues(pb_sheet *s, const pb_plan_record *rec) {
+  const pb_plan_venue *v = rec->venues;
+  size_t n = rec->nvenues;
   if (!n) return;
-  qsort(v, n, sizeof *v, cmp_venue);
   if (n > 10) n = 10;
   palette P = colours(s);
   heading(s, PB_SAY(s->zh, "Top venues", "主要会议与期刊"), 12, 14.0 * (double)n);
@@ -486,31 +423,29 @@ static void draw_venues(pb_sheet *s, const pb_library *lib) {
   s->y -= 6;
 }
 
-double pb_layout_group_overview_head(pb_arena *a, const pb_library *lib) {
-  const char **who;
-  size_t n = people(a, lib, &who);
+double pb_layout_group_overview_head(const pb_plan_record *rec) {
+  size_t n = rec->npeople;
   if (n > MAX_ROWS) n = MAX_ROWS;
   /* the counts line (13), the calendar's heading (8 + 12 x 1.35 + 3) and
    * its first band (20 + a row per person): what draw_calendar keeps whole */
   return 13 + 28 + 20 + 9.5 * (double)n;
 }
 
-void pb_layout_group_overview(pb_sheet *s, const pb_library *lib) {
-  size_t held, planned;
-  pb_sessions_count(lib, &held, &planned);
+void pb_layout_group_overview(pb_sheet *s, const pb_plan_record *rec) {
+  size_t held = rec->sessions_held, planned = rec->sessions_planned;
   palette P = colours(s);
   pb_span_in v =
       sp(pb_arena_printf(s->arena,
                          PB_SAY(s->zh, "%zu papers, %zu weeks not read, %zu sessions held%s%s",
                                 "精读 %zu 篇，未精读 %zu 周，组会 %zu 次%s%s"),
-                         lib->nentries, lib->nabsences, held,
+                         rec->nentries, rec->nabsences, held,
                          planned ? PB_SAY(s->zh, ", planned: ", "，计划 ") : "",
                          planned ? pb_arena_printf(s->arena, "%zu", planned) : ""),
          PB_FAMILY_SANS, 0, 9, P.gray);
   flow(s, &v, 1, s->left, s->right - s->left, 13);
-  draw_calendar(s, lib);
-  draw_months(s, lib);
-  draw_venues(s, lib);
+  draw_calendar(s, rec);
+  draw_months(s, rec);
+  draw_venues(s, rec);
 }
 
 /* ---- per presenter ----------------------------------------------------- */
@@ -611,15 +546,15 @@ static int cmp_person_item(const void *pa, const void *pb) {
   return a->k < b->k ? -1 : a->k > b->k;
 }
 
-const pb_person_index *pb_layout_person_index(pb_arena *a, const pb_library *lib) {
-  size_t cap = lib->nnotes + 1;
-  for (size_t i = 0; i < lib->nsessions; i++)
-    cap += lib->sessions[i].ntalks + lib->sessions[i].nwriteups + lib->sessions[i].nbest;
+const pb_person_index *pb_layout_person_index(pb_arena *a, const pb_plan_record *rec) {
+  size_t cap = rec->nnotes + 1;
+  for (size_t i = 0; i < rec->nsessions; i++)
+    cap += rec->sessions[i]->ntalks + rec->sessions[i]->nwriteups + rec->sessions[i]->nbest;
   pb_person_index *ix = pb_arena_alloc(a, sizeof *ix);
   ix->v = pb_arena_alloc(a, cap * sizeof *ix->v);
   size_t n = 0;
-  for (size_t i = 0; i < lib->nsessions; i++) {
-    const pb_session *ses = &lib->sessions[i];
+  for (size_t i = 0; i < rec->nsessions; i++) {
+    const pb_session *ses = rec->sessions[i];
     if (ses->planned) continue;
     for (size_t k = 0; k < ses->ntalks; k++)
       if (ses->talks[k].presenter)
@@ -630,13 +565,14 @@ const pb_person_index *pb_layout_person_index(pb_arena *a, const pb_library *lib
     for (size_t k = 0; k < ses->nbest; k++)
       if (ses->best[k]) ix->v[n++] = (person_item){ses->best[k], P_BEST, i, k};
   }
-  for (size_t i = 0; i < lib->nnotes; i++)
-    if (lib->notes[i].presenter) ix->v[n++] = (person_item){lib->notes[i].presenter, P_NOTE, i, 0};
+  for (size_t i = 0; i < rec->nnotes; i++)
+    if (rec->notes[i]->presenter)
+      ix->v[n++] = (person_item){rec->notes[i]->presenter, P_NOTE, i, 0};
   if (n > 1) qsort(ix->v, n, sizeof *ix->v, cmp_person_item);
   ix->n = n;
-  ix->decks = pb_arena_alloc(a, (lib->nslides + 1) * sizeof *ix->decks);
-  for (size_t i = 0; i < lib->nslides; i++)
-    if (lib->slides[i].date) ix->decks[ix->ndecks++] = &lib->slides[i];
+  ix->decks = pb_arena_alloc(a, (rec->nslides + 1) * sizeof *ix->decks);
+  for (size_t i = 0; i < rec->nslides; i++)
+    if (rec->slides[i]->date) ix->decks[ix->ndecks++] = rec->slides[i];
   if (ix->ndecks > 1) qsort(ix->decks, ix->ndecks, sizeof *ix->decks, cmp_deck_date);
   return ix;
 }
@@ -674,7 +610,7 @@ static void writeup_line(pb_sheet *s, const pb_session *ses, const pb_writeup *w
   item_line(s, ses->date, v, n);
 }
 
-void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_person_index *ix,
+void pb_layout_presenter_sessions(pb_sheet *s, const pb_plan_record *rec, const pb_person_index *ix,
                                   const char *who) {
   palette P = colours(s);
   const person_item *t, *w, *b, *nt;
@@ -684,7 +620,7 @@ void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_p
     heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Talks", "报告"), ntalks), 9.5,
             13);
     for (size_t i = 0; i < ntalks; i++) {
-      const pb_session *ses = &lib->sessions[t[i].ses];
+      const pb_session *ses = rec->sessions[t[i].ses];
       talk_line(s, ix, ses, &ses->talks[t[i].k]);
     }
   }
@@ -692,14 +628,14 @@ void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_p
     heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Write-ups", "专栏文章"), nw),
             9.5, 13);
     for (size_t i = 0; i < nw; i++) {
-      const pb_session *ses = &lib->sessions[w[i].ses];
+      const pb_session *ses = rec->sessions[w[i].ses];
       writeup_line(s, ses, &ses->writeups[w[i].k]);
     }
   }
   if (nbest) {
     pb_buf d = PB_BUF_INIT;
     for (size_t i = 0; i < nbest; i++)
-      pb_buf_printf(&d, "%s%s", d.len ? ", " : "", lib->sessions[b[i].ses].date);
+      pb_buf_printf(&d, "%s%s", d.len ? ", " : "", rec->sessions[b[i].ses]->date);
     heading(
         s,
         pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Best questioner", "最佳提问"), nbest),
@@ -712,7 +648,7 @@ void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_p
     heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Notes", "泛读与其他"), nnotes),
             9.5, 13);
     for (size_t i = 0; i < nnotes; i++) {
-      const pb_absence *a = &lib->notes[nt[i].ses];
+      const pb_absence *a = rec->notes[nt[i].ses];
       pb_span_in v = sp(a->note ? a->note : "", PB_FAMILY_TEXT, PB_STYLE_ITALIC, 9, P.gray);
       item_line(s, a->date, &v, 1);
     }
@@ -774,7 +710,7 @@ static void brief_talk(pb_sheet *s, const pb_session *ses, const pb_talk *t) {
   s->y -= 4;
 }
 
-void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_session *ses) {
+void pb_layout_session_brief(pb_sheet *s, const pb_plan_record *rec, const pb_session *ses) {
   palette P = colours(s);
   heading(s,
           ses->planned ? PB_SAY(s->zh, "Planned session", "本次安排")
@@ -790,8 +726,8 @@ void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_sessio
   flow(s, &v, 1, s->left, s->right - s->left, 14);
   for (size_t i = 0; i < ses->ntalks; i++) brief_talk(s, ses, &ses->talks[i]);
   /* decks in the library dated this session */
-  for (size_t i = 0; i < lib->nslides; i++) {
-    const pb_slide *d = &lib->slides[i];
+  for (size_t i = 0; i < rec->nslides; i++) {
+    const pb_slide *d = rec->slides[i];
     if (!d->date || strcmp(d->date, ses->date) != 0) continue;
     int linked = 0; /* a talk links to it already */
     for (size_t t = 0; t < ses->ntalks; t++)
@@ -808,7 +744,7 @@ void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_sessio
            PB_FAMILY_SANS, 0, 8.5, P.ink);
     flow(s, &w, 1, s->left, s->right - s->left, 12);
   }
-  const pb_session *prev = pb_session_before(lib, ses->date);
+  const pb_session *prev = rec->session_before;
   if (prev) {
     heading(s,
             pb_arena_printf(s->arena, PB_SAY(s->zh, "Last session %s", "上次组会 %s"), prev->date),

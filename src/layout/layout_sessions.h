@@ -13,6 +13,7 @@
 #include "fonts.h"
 #include "layout.h"
 #include "model.h"
+#include "plan.h"
 
 typedef struct {
   pb_doc *doc;
@@ -28,28 +29,29 @@ typedef struct {
 } pb_sheet;
 
 /* The group overview: calendar grid, papers per month, top venues. Draws
- * nothing when the library has no dated entry, absence or session. */
-void pb_layout_group_overview(pb_sheet *s, const pb_library *lib);
+ * nothing when the record has no dated entry, absence, note or session. */
+void pb_layout_group_overview(pb_sheet *s, const pb_plan_record *rec);
 /* The height the overview's start needs on one page (its counts line and
  * the calendar's heading and first band), so that a heading above it is not
- * left alone at a page foot. Scratch memory from a. */
-double pb_layout_group_overview_head(pb_arena *a, const pb_library *lib);
+ * left alone at a page foot. */
+double pb_layout_group_overview_head(const pb_plan_record *rec);
 
 /* Everybody's talks, write-ups, best-questioner weeks (held sessions only)
  * and notes, indexed by name once for the per-presenter sections below.
- * Allocated in a (owned by the arena); lib must outlive it. */
+ * Allocated in a (owned by the arena); the plan must outlive it. */
 typedef struct pb_person_index pb_person_index;
-const pb_person_index *pb_layout_person_index(pb_arena *a, const pb_library *lib);
+const pb_person_index *pb_layout_person_index(pb_arena *a, const pb_plan_record *rec);
 
 /* A presenter's talks (with their decks), write-ups, best-questioner weeks
  * and notes from the minutes and the check-ins' notes, found in ix (from
- * pb_layout_person_index on the same lib). Nothing when there are none. */
-void pb_layout_presenter_sessions(pb_sheet *s, const pb_library *lib, const pb_person_index *ix,
+ * pb_layout_person_index on the same record). Nothing when there are none. */
+void pb_layout_presenter_sessions(pb_sheet *s, const pb_plan_record *rec, const pb_person_index *ix,
                                   const char *who);
 
 /* The head of a handout for a session from the minutes: presenters and
  * their talks with deck links (QR codes), and the previous session's best
- * questioners and write-ups. */
-void pb_layout_session_brief(pb_sheet *s, const pb_library *lib, const pb_session *ses);
+ * questioners and write-ups. ses is the plan's session: rec->session_before
+ * is the one before it. */
+void pb_layout_session_brief(pb_sheet *s, const pb_plan_record *rec, const pb_session *ses);
 
 #endif

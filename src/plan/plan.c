@@ -548,6 +548,107 @@ static void plan_front(builder *B) {
   pb_buf_free(&kw);
 }
 
+static int cmp_person_name(const void *a, const void *b) {
+  return pb_name_cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void record_people(pb_arena *a, pb_plan_record *r) {
+  size_t cap = r->nentries + r->nabsences + r->nnotes + 1;
+  for (size_t i = 0; i < r->nsessions; i++) cap += r->sessions[i]->npresenters;
+  const char **v = pb_arena_alloc(a, cap * sizeof *v);
+  size_t n = 0;
+  for (size_t i = 0; i < r->nentries; i++)
+    if (r->entries[i]->presenter) v[n++] = r->entries[i]->presenter;
+  for (size_t i = 0; i < r->nabsences; i++)
+    if (r->absences[i]->presenter) v[n++] = r->absences[i]->presenter;
+  for (size_t i = 0; i < r->nnotes; i++)
+    if (r->notes[i]->presenter) v[n++] = r->notes[i]->presenter;
+  for (size_t i = 0; i < r->nsessions; i++)
+    for (size_t k = 0; !r->sessions[i]->planned && k < r->sessions[i]->npresenters; k++)
+      v[n++] = r->sessions[i]->presenters[k];
+  qsort(v, n, sizeof *v, cmp_person_name);
+  size_t u = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!u || strcmp(v[u - 1], v[i]) != 0) v[u++] = v[i];
+  r->people = v;
+  r->npeople = u;
+}
+
+static void see_week(long *lo, long *hi, const char *date) {
+  long w = pb_date_week(date);
+  if (w < 0) return;
+  if (*lo < 0 || w < *lo) *lo = w;
+  if (w > *hi) *hi = w;
+}
+
+static void record_weeks(pb_plan_record *r) {
+  long lo = -1, hi = -1;
+  for (size_t i = 0; i < r->nentries; i++) see_week(&lo, &hi, r->entries[i]->date);
+  for (size_t i = 0; i < r->nabsences; i++) see_week(&lo, &hi, r->absences[i]->date);
+  for (size_t i = 0; i < r->nnotes; i++) see_week(&lo, &hi, r->notes[i]->date);
+  /* minutes that go further back (or on) do not stretch the check-ins'
+   * period; they set it only when there are no dated check-ins */
+  if (lo < 0)
+    for (size_t i = 0; i < r->nsessions; i++)
+      if (!r->sessions[i]->planned) see_week(&lo, &hi, r->sessions[i]->date);
+  r->week_first = lo;
+  r->week_last = lo < 0 ? -1 : hi;
+}
+
+static int cmp_venue(const void *a, const void *b) {
+  const pb_plan_venue *x = a, *y = b;
+  if (x->n != y->n) return y->n - x->n;
+  return strcmp(x->venue, y->venue);
+}
+
+static void record_venues(pb_arena *a, pb_plan_record *r) {
+  pb_plan_venue *v = pb_arena_alloc(a, (r->nentries + 1) * sizeof *v);
+  size_t n = 0;
+  for (size_t i = 0; i < r->nentries; i++) {
+    const char *name = r->entries[i]->venue;
+    if (!name || !*name) continue;
+    size_t k = 0;
+    while (k < n && strcmp(v[k].venue, name) != 0) k++;
+    if (k == n) v[n++] = (pb_plan_venue){name, 0};
+    v[k].n++;
+  }
+  if (n > 1) qsort(v, n, sizeof *v, cmp_venue);
+  r->venues = v;
+  r->nvenues = n;
+}
+
+/* The record: every entry, absence, note, session and deck of the library,
+ * as views in library order, with the sessions' counts. */
+static void plan_record(builder *B) {
+  const pb_library *lib = B->P->lib;
+  pb_plan_record *r = &B->P->record;
+  const pb_entry **e = pb_arena_alloc(B->a, (lib->nentries + 1) * sizeof *e);
+  for (size_t i = 0; i < lib->nentries; i++) e[i] = lib->entries[i];
+  r->entries = e;
+  r->nentries = lib->nentries;
+  const pb_absence **ab = pb_arena_alloc(B->a, (lib->nabsences + 1) * sizeof *ab);
+  for (size_t i = 0; i < lib->nabsences; i++) ab[i] = &lib->absences[i];
+  r->absences = ab;
+  r->nabsences = lib->nabsences;
+  const pb_absence **no = pb_arena_alloc(B->a, (lib->nnotes + 1) * sizeof *no);
+  for (size_t i = 0; i < lib->nnotes; i++) no[i] = &lib->notes[i];
+  r->notes = no;
+  r->nnotes = lib->nnotes;
+  const pb_session **se = pb_arena_alloc(B->a, (lib->nsessions + 1) * sizeof *se);
+  for (size_t i = 0; i < lib->nsessions; i++) se[i] = &lib->sessions[i];
+  r->sessions = se;
+  r->nsessions = lib->nsessions;
+  pb_sessions_count(lib, &r->sessions_held, &r->sessions_planned);
+  const pb_slide **sl = pb_arena_alloc(B->a, (lib->nslides + 1) * sizeof *sl);
+  for (size_t i = 0; i < lib->nslides; i++) sl[i] = &lib->slides[i];
+  r->slides = sl;
+  r->nslides = lib->nslides;
+  r->session_before = B->P->session ? pb_session_before(lib, B->P->session->date) : NULL;
+  record_people(B->a, r);
+  record_weeks(r);
+  record_venues(B->a, r);
+}
+
 pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt) {
   pb_plan_options defaults;
   if (!opt) {
@@ -585,6 +686,7 @@ pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt) {
     plan_decks(&B);
   }
   plan_front(&B);
+  plan_record(&B);
   return P;
 }
 
@@ -734,7 +836,17 @@ static void dump_appendices(const pb_plan *P, pb_buf *b) {
     pb_buf_printf(b, ", \"thumbnail\": %s}", d->thumbnail ? "true" : "false");
   }
   pb_buf_puts(b, P->ndecks ? "\n  ],\n" : "],\n");
-  pb_buf_printf(b, "  \"deck_problems\": %zu\n", P->deck_problems);
+  pb_buf_printf(b, "  \"deck_problems\": %zu,\n", P->deck_problems);
+  const pb_plan_record *r = &P->record;
+  pb_buf_printf(b,
+                "  \"record\": {\"entries\": %zu, \"absences\": %zu, \"notes\": %zu, "
+                "\"sessions_held\": %zu, \"sessions_planned\": %zu, \"decks\": %zu, "
+                "\"people\": %zu, \"venues\": %zu, \"weeks\": %ld, \"session_before\": ",
+                r->nentries, r->nabsences, r->nnotes, r->sessions_held, r->sessions_planned,
+                r->nslides, r->npeople, r->nvenues,
+                r->week_first < 0 ? 0L : r->week_last - r->week_first + 1);
+  pb_buf_json_str(b, r->session_before ? r->session_before->date : NULL);
+  pb_buf_puts(b, "}\n");
 }
 
 void pb_plan_dump_json(const pb_plan *P, pb_buf *b) {

@@ -154,6 +154,46 @@ typedef struct {
   const char *local_pdf;
 } pb_plan_deck;
 
+/* ---- the record ---------------------------------------------------- */
+
+typedef struct {
+  const char *venue; /* as the card names it (canonical) */
+  int n;             /* cards of that venue */
+} pb_plan_venue;
+
+/* What the group kept, for the appendix's overview and per-presenter
+ * sections and a handout's brief: views onto the model's structs that the
+ * plan chose (today every item of the library, in library order, so that
+ * the overview counts the whole record whatever the selection). Renderers
+ * read these, never the library. */
+typedef struct {
+  const pb_entry *const *entries; /* every card read, indexed as the model's */
+  size_t nentries;
+  const pb_absence *const *absences; /* weeks not read ("未精读") */
+  size_t nabsences;
+  const pb_absence *const *notes; /* check-in heads naming no single paper */
+  size_t nnotes;
+  const pb_session *const *sessions; /* the minutes' sessions, held and planned */
+  size_t nsessions;
+  size_t sessions_held, sessions_planned;
+  const pb_slide *const *slides; /* every deck of the library, in its order */
+  size_t nslides;
+  /* A handout's session: the latest held session before it, else NULL. */
+  const pb_session *session_before;
+  /* Everybody in the record (cards, weeks not read, notes, presenters of
+   * held sessions), distinct, in name order (pinyin for Chinese). */
+  const char **people;
+  size_t npeople;
+  /* The record's period in week numbers (dates.h), -1 when undated: the
+   * check-ins' (cards, weeks not read, notes), or the held sessions' when
+   * the check-ins have no date. */
+  long week_first, week_last;
+  /* The cards' venues with their counts, most counted first (then by
+   * name). */
+  const pb_plan_venue *venues;
+  size_t nvenues;
+} pb_plan_record;
+
 /* ---- the plan ----------------------------------------------------- */
 
 typedef struct {
@@ -200,6 +240,8 @@ typedef struct {
   size_t decks_unmentioned;
   size_t deck_problems;    /* items in deck_report */
   const char *deck_report; /* decks no card mentions, missing decks */
+  /* The record the appendices and a handout's brief draw from. */
+  pb_plan_record record;
 } pb_plan;
 
 /* Builds the plan. Figures are probed (headers only) and each that cannot

@@ -697,13 +697,13 @@ static size_t *sorted_order(const char **keys, size_t n) {
 
 /* Joins the entries whose key (strings, NULL: none) is equal; with
  * title keys, only pairs whose identifiers do not differ. */
-static void join_equal(size_t *up, const pb_library *lib, const char **keys, int titles) {
-  size_t n = lib->nentries;
+static void join_equal(size_t *up, const pb_entry *const *entries, size_t n, const char **keys,
+                       int titles) {
   size_t *ord = sorted_order(keys, n);
   for (size_t i = 1; i < n; i++) {
     const char *x = keys[ord[i - 1]], *y = keys[ord[i]];
     if (!x || !y || strcmp(x, y) != 0) continue;
-    const pb_entry *e = lib->entries[ord[i - 1]], *f = lib->entries[ord[i]];
+    const pb_entry *e = entries[ord[i - 1]], *f = entries[ord[i]];
     if (titles && ((e->arxiv && f->arxiv && strcasecmp(e->arxiv, f->arxiv) != 0) ||
                    (e->doi && f->doi && strcasecmp(e->doi, f->doi) != 0)))
       continue;
@@ -889,8 +889,7 @@ static void paper_keys(pb_arena *a, pb_paper *ps, size_t n) {
   strset_free(&taken);
 }
 
-pb_papers pb_biblio_papers(pb_arena *a, const pb_library *lib) {
-  size_t n = lib->nentries;
+pb_papers pb_biblio_papers_of(pb_arena *a, const pb_entry *const *entries, size_t n) {
   pb_papers out;
   memset(&out, 0, sizeof out);
   out.of_entry = pb_arena_alloc(a, (n + 1) * sizeof *out.of_entry);
@@ -898,25 +897,25 @@ pb_papers pb_biblio_papers(pb_arena *a, const pb_library *lib) {
   for (size_t i = 0; i < n; i++) up[i] = i;
   const char **k = pb_xcalloc(n + 1, sizeof *k);
   char **own = pb_xcalloc(n + 1, sizeof *own);
-  for (size_t i = 0; i < n; i++) k[i] = lib->entries[i]->arxiv;
-  join_equal(up, lib, k, 0);
-  for (size_t i = 0; i < n; i++) k[i] = lib->entries[i]->doi;
-  join_equal(up, lib, k, 0);
+  for (size_t i = 0; i < n; i++) k[i] = entries[i]->arxiv;
+  join_equal(up, entries, n, k, 0);
+  for (size_t i = 0; i < n; i++) k[i] = entries[i]->doi;
+  join_equal(up, entries, n, k, 0);
   for (size_t i = 0; i < n; i++) {
-    const pb_entry *e = lib->entries[i];
+    const pb_entry *e = entries[i];
     if (e->bibrec) {
       own[i] = pb_xmalloc(32);
       snprintf(own[i], 32, "%p", (const void *)e->bibrec);
     }
     k[i] = own[i];
   }
-  join_equal(up, lib, k, 0);
+  join_equal(up, entries, n, k, 0);
   for (size_t i = 0; i < n; i++) {
     free(own[i]);
-    own[i] = pb_title_key(lib->entries[i]->title);
+    own[i] = pb_title_key(entries[i]->title);
     k[i] = strlen(own[i]) >= 4 ? own[i] : NULL;
   }
-  join_equal(up, lib, k, 1);
+  join_equal(up, entries, n, k, 1);
   for (size_t i = 0; i < n; i++) free(own[i]);
   free(own);
   free(k);
@@ -935,7 +934,7 @@ pb_papers pb_biblio_papers(pb_arena *a, const pb_library *lib) {
   for (size_t i = 0; i < n; i++) {
     pb_paper *p = &out.papers[out.of_entry[i]];
     if (p->ncards == 0) p->first = i;
-    p->cards[p->ncards++] = lib->entries[i];
+    p->cards[p->ncards++] = entries[i];
   }
   for (size_t p = 0; p < out.n; p++) {
     qsort(out.papers[p].cards, out.papers[p].ncards, sizeof *out.papers[p].cards, by_session);
@@ -946,6 +945,10 @@ pb_papers pb_biblio_papers(pb_arena *a, const pb_library *lib) {
   free(up);
   paper_keys(a, out.papers, out.n);
   return out;
+}
+
+pb_papers pb_biblio_papers(pb_arena *a, const pb_library *lib) {
+  return pb_biblio_papers_of(a, (const pb_entry *const *)lib->entries, lib->nentries);
 }
 
 const char **pb_biblio_keys(pb_arena *a, const pb_library *lib) {

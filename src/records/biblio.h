@@ -138,6 +138,10 @@ typedef struct {
  * changes no key, except that a paper whose derived key a new paper shares
  * gets the suffix. */
 pb_papers pb_biblio_papers(pb_arena *a, const pb_library *lib);
+/* The same over entries[0..n), which are indexed as the library's (of_entry
+ * and first count in that order): for an output that has the plan's record
+ * of the library rather than the library. */
+pb_papers pb_biblio_papers_of(pb_arena *a, const pb_entry *const *entries, size_t n);
 
 /* The citation key of each entry (keys[i] for lib->entries[i]; the cards
  * of one paper share it), from pb_biblio_papers. Arena strings in a. */
