@@ -201,8 +201,8 @@ static void flush_dropped(tex *T, const char *file, int line) {
 
 enum {
   ESC_TEXT,     /* running text, PDF strings */
-  ESC_TITLE,    /* titles and headings: runs of spaces kept, as the PDF
-                   booklet's bookmarks keep them */
+  ESC_TITLE,    /* titles and headings: a run of spaces is one space, as
+                   in the PDF booklet's pages and bookmarks */
   ESC_CODE,     /* a code block's lines: spaces kept, newlines are paragraphs */
   ESC_BREAKABLE /* text that may be a long URL: breaks allowed after / . etc. */
 };
@@ -224,7 +224,7 @@ static void put_text(tex *T, pb_buf *b, const char *s, size_t len, int mode) {
     unsigned char c = (unsigned char)s[i];
     break_long_line(T, b);
     if (mode == ESC_TITLE && (c == ' ' || c == '\t' || c == '\n')) {
-      pb_buf_puts(b, after_space ? "\\ " : " ");
+      if (!after_space) pb_buf_putc(b, ' ');
       after_space = 1;
       i++;
       continue;

@@ -6,7 +6,8 @@
 
 Every title (one per line) must appear among the outline entries that
 `mutool show PDF outline` lists; whitespace runs count as one space, or,
-with --exact, must be the same (only the ends are trimmed). Prints the
+with --exact, a title's runs must be one space in the outline too (the
+bookmarks show a title as the pages set it). Prints the
 missing ones; exit status 0 when none is missing. With --same, both PDFs
 must have the same outline entries (titles and levels, as multisets)."""
 import re
@@ -23,7 +24,12 @@ QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '
 def norm(s):
     # quotes compare as straight ones: the exports educate them (issue 23)
     s = s.translate(QUOTES)
-    return s.strip() if EXACT else re.sub(r"\s+", " ", s).strip()
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def norm_entry(s):
+    s = s.translate(QUOTES)
+    return s.strip() if EXACT else norm(s)
 
 
 def unquote(s):
@@ -84,7 +90,7 @@ def main():
         args = args[1:]
     pdf, titles_path = args[0], args[1]
     have = outline(pdf)
-    have_set = set(norm(h) for h in have)
+    have_set = set(norm_entry(h) for h in have)
     with open(titles_path, encoding="utf-8") as f:
         titles = [norm(t) for t in f.read().splitlines() if t.strip()]
     missing = [t for t in titles if t not in have_set]
