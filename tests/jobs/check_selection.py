@@ -18,8 +18,12 @@ import sys
 import tempfile
 
 
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def norm(s):
-    return re.sub(r"[\s\-\u00ad]+", "", s or "")
+    # bookmarks and pages set titles with educated quotes
+    return re.sub(r"[\s\-\u00ad]+", "", (s or "").translate(QUOTES))
 
 
 def outline_titles(pdf):
