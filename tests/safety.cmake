@@ -21,6 +21,11 @@ add_test(NAME safety-git-inputs
   COMMAND ${PB_TESTS}/safety/git_inputs.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-git-inputs)
 set_tests_properties(safety-git-inputs PROPERTIES TIMEOUT 120 LABELS safety)
 
+# a library's own bin/chromium is never run, whatever relative entries PATH has
+add_test(NAME safety-path-browser
+  COMMAND ${PB_TESTS}/safety/path_browser.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-path-browser)
+set_tests_properties(safety-path-browser PROPERTIES TIMEOUT 120 LABELS safety)
+
 # a library's file names, figure paths and output: with escape sequences
 # and newlines: the diagnostics show their control characters as \xHH;
 # a digest's text (.txt, the mail's text part) keeps none

@@ -650,7 +650,10 @@ static void html_read_tree(pb_deck_ctx *c, pb_slide *s, xmlNode *root) {
   s->slides = marp_total > 0 ? (int)marp_total : sections;
 }
 
-/* Is there an executable browser? Returns its path (static) or NULL. */
+/* Is there an executable browser? Returns its path (static) or NULL. Only
+ * absolute directories of PATH are searched: a relative entry ("bin", ".")
+ * names a folder of the library paperbook runs in, and a library could ship
+ * its own executable "chromium" there. */
 static const char *find_browser(void) {
   const char *env = getenv("PAPERBOOK_BROWSER");
   if (env && *env) return strcmp(env, "none") == 0 ? NULL : (access(env, X_OK) == 0 ? env : NULL);
@@ -661,7 +664,7 @@ static const char *find_browser(void) {
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     for (const char *p = path; *p;) {
       size_t n = strcspn(p, ":");
-      if (n && n + strlen(names[i]) + 2 < sizeof found) {
+      if (n && p[0] == '/' && n + strlen(names[i]) + 2 < sizeof found) {
         snprintf(found, sizeof found, "%.*s/%s", (int)n, p, names[i]);
         if (access(found, X_OK) == 0) return found;
       }
