@@ -21,6 +21,11 @@ add_test(NAME safety-git-inputs
   COMMAND ${PB_TESTS}/safety/git_inputs.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-git-inputs)
 set_tests_properties(safety-git-inputs PROPERTIES TIMEOUT 120 LABELS safety)
 
+# the digest's free text leaves no scheme or UNC path for a mail client to link
+add_test(NAME safety-digest-free-text
+  COMMAND python3 ${PB_TESTS}/safety/digest_free_text.py ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-digest-free-text)
+set_tests_properties(safety-digest-free-text PROPERTIES TIMEOUT 120 LABELS safety)
+
 # a library's own bin/chromium is never run, whatever relative entries PATH has
 add_test(NAME safety-path-browser
   COMMAND ${PB_TESTS}/safety/path_browser.sh ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-path-browser)

@@ -1,6 +1,7 @@
 #include "utf8.h"
 
 #include <string.h>
+#include <strings.h>
 
 int pb_utf8_decode(const char *str, size_t len, uint32_t *cp) {
   const unsigned char *s = (const unsigned char *)str;
@@ -161,4 +162,54 @@ uint32_t pb_utf8_last(const char *s) {
   uint32_t cp = 0;
   pb_utf8_decode(s + i, len - i, &cp);
   return cp;
+}
+
+static int scheme_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '.' || c == '-';
+}
+
+/* Schemes that stay dangerous with blanks before the colon (some readers
+ * drop them). */
+static int blank_scheme(const char *s, size_t n) {
+  static const char *const bad[] = {"javascript", "vbscript", "file",       "data",
+                                    "smb",        "jar",      "view-source"};
+  for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+    if (strlen(bad[k]) == n && strncasecmp(s, bad[k], n) == 0) return 1;
+  return 0;
+}
+
+void pb_utf8_unlinkable(pb_buf *b, const char *s) {
+  for (size_t i = 0; s && s[i];) {
+    unsigned char c = (unsigned char)s[i];
+    int word_start = i == 0 || !scheme_char((unsigned char)s[i - 1]);
+    if (word_start && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+      size_t j = i;
+      while (scheme_char((unsigned char)s[j])) j++;
+      size_t n = j - i, k = j;
+      while (s[k] == ' ' || s[k] == '\t') k++;
+      int colon = s[k] == ':' && n <= 32;
+      int web = (n == 4 && strncasecmp(s + i, "http", 4) == 0) ||
+                (n == 5 && strncasecmp(s + i, "https", 5) == 0);
+      int linkable = colon && (k > j ? blank_scheme(s + i, n)
+                                     : !web && s[k + 1] && s[k + 1] != ' ' && s[k + 1] != '\t' &&
+                                           s[k + 1] != '\n');
+      if (linkable) {
+        pb_buf_append(b, s + i, k - i);
+        pb_buf_puts(b, "\xEF\xBC\x9A"); /* U+FF1A FULLWIDTH COLON */
+        i = k + 1;
+        continue;
+      }
+      pb_buf_append(b, s + i, n);
+      i = j;
+      continue;
+    }
+    if (c == '\\' && s[i + 1] == '\\' && (i == 0 || s[i - 1] != '\\')) {
+      pb_buf_puts(b, "\xEF\xBC\xBC"); /* U+FF3C FULLWIDTH REVERSE SOLIDUS */
+      i++;
+      continue;
+    }
+    pb_buf_putc(b, (char)c);
+    i++;
+  }
 }

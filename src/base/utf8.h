@@ -35,6 +35,13 @@ int pb_is_space(uint32_t cp);     /* ASCII whitespace, NBSP, ideographic space *
  * in front of s (the end of the previous span; 0 at a paragraph's start).
  * Returns s itself when nothing changes, else a copy in a. */
 const char *pb_utf8_quotes(pb_arena *a, const char *s, uint32_t before);
+/* Appends s as text no mail client or terminal turns into a link it did
+ * not get from the link policy: the colon after anything shaped like a URL
+ * scheme but http and https ("javascript:", "ms-msdt:/id", "mailto:", also
+ * "file :" with blanks) is written as U+FF1A FULLWIDTH COLON, and a UNC
+ * path's leading "\\" as U+FF3C "\". For the free text (titles, names,
+ * summaries, notes) of the digest's text and HTML parts. */
+void pb_utf8_unlinkable(pb_buf *b, const char *s);
 /* The last code point of s (0 for NULL or ""). */
 uint32_t pb_utf8_last(const char *s);
 

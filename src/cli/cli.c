@@ -387,33 +387,11 @@ static char *root_from_output(const char *root, const char *output) {
   return pb_buf_detach(&b);
 }
 
-/* Appends the free text s (a title, a name, a summary) with the colon of
- * every javascript:, vbscript:, file:, data:, smb:, jar: or view-source:
- * in it written as a full-width colon: a mail client makes what looks
- * like a URL in a plain-text part clickable (Thunderbird: file:///...),
+/* Free text (a title, a name, a summary) is written with
+ * pb_utf8_unlinkable: a mail client makes what looks like a URL in a
+ * plain-text part clickable (Thunderbird: file:///..., Outlook: \\host),
  * and a card's title or summary is not a link the policy judged. */
-static void put_free_text(pb_buf *b, const char *s) {
-  static const char *const schemes[] = {"javascript", "vbscript", "file",       "data",
-                                        "smb",        "jar",      "view-source"};
-  for (size_t i = 0; s[i];) {
-    size_t skip = 0;
-    int word_start = i == 0 || !(isalnum((unsigned char)s[i - 1]) || strchr("+.-", s[i - 1]));
-    for (size_t k = 0; word_start && !skip && k < sizeof schemes / sizeof *schemes; k++) {
-      size_t n = strlen(schemes[k]);
-      if (strncasecmp(s + i, schemes[k], n) != 0) continue;
-      size_t j = i + n;
-      while (s[j] == ' ' || s[j] == '\t') j++;
-      if (s[j] == ':') skip = j - i;
-    }
-    if (skip) {
-      pb_buf_append(b, s + i, skip);
-      pb_buf_puts(b, "\xEF\xBC\x9A"); /* U+FF1A FULLWIDTH COLON */
-      i += skip + 1;
-    } else {
-      pb_buf_putc(b, s[i++]);
-    }
-  }
-}
+static void put_free_text(pb_buf *b, const char *s) { pb_utf8_unlinkable(b, s); }
 
 /* The plain-text summary of a digest (--text, and the mail's text part). */
 static void digest_text(const pb_plan *plan, int zh, pb_buf *out) {

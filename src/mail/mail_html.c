@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "images.h"
 #include "mail.h"
+#include "utf8.h"
 
 /* Figures: at most this many pixels, shown at that size (a mail column is
  * about 600 pixels wide), and this JPEG quality. */
@@ -29,6 +30,15 @@ static void esc(pb_buf *b, const char *s) {
     default: pb_buf_putc(b, *s);
     }
   }
+}
+
+/* Free text (title, names, summary, notes): escaped, and nothing in it a
+ * mail client would make a link of that the policy did not judge. */
+static void esc_free(pb_buf *b, const char *s) {
+  pb_buf t = PB_BUF_INIT;
+  pb_utf8_unlinkable(&t, s);
+  esc(b, t.data);
+  pb_buf_free(&t);
 }
 
 /* Bytes of the UTF-8 character at s (1 for a stray byte). */
@@ -169,12 +179,12 @@ static void entry_row(pb_buf *b, const pb_plan_card *c, const char *domain, pb_m
   } else {
     pb_buf_printf(b, "<span style=\"%scolor:#222;\">", ts);
   }
-  esc(b, e->title ? e->title : "(untitled)");
+  esc_free(b, e->title ? e->title : "(untitled)");
   pb_buf_puts(b, url ? "</a>" : "</span>");
   pb_buf_puts(b, "<div style=\"font-size:13px;color:#555;margin-top:4px;\">");
   int sep = 0;
   if (e->presenter) {
-    esc(b, e->presenter);
+    esc_free(b, e->presenter);
     sep = 1;
   }
   if (e->date) {
@@ -185,7 +195,7 @@ static void entry_row(pb_buf *b, const pb_plan_card *c, const char *domain, pb_m
   if (e->venue || e->year) {
     pb_buf_puts(b, sep ? " · " : "");
     pb_buf_puts(b, "<i>");
-    esc(b, e->venue);
+    esc_free(b, e->venue);
     if (e->year) pb_buf_printf(b, "%s%d", e->venue ? " " : "", e->year);
     pb_buf_puts(b, "</i>");
   }
@@ -199,14 +209,14 @@ static void entry_row(pb_buf *b, const pb_plan_card *c, const char *domain, pb_m
     pb_buf_puts(b, "<a href=\"");
     esc(b, l->target);
     pb_buf_puts(b, "\" style=\"color:#1a4f8b;\">");
-    esc(b, l->label);
+    esc_free(b, l->label);
     pb_buf_puts(b, "</a>");
   }
   if (!first) pb_buf_puts(b, "</div>");
   char *lead = pb_mail_summary_lead(e, PB_MAIL_LEAD_CHARS);
   if (*lead) {
     pb_buf_puts(b, "<p style=\"font-size:14px;line-height:1.5;color:#333;margin:6px 0 0 0;\">");
-    esc(b, lead);
+    esc_free(b, lead);
     pb_buf_puts(b, "</p>");
   }
   free(lead);
@@ -236,7 +246,7 @@ char *pb_mail_html(const pb_mail_settings *ms, const pb_mail_input *in, const ch
                   "sans-serif;color:#222;\">\n<div style=\"max-width:640px;margin:0 auto;"
                   "background:#ffffff;padding:20px 24px;border:1px solid #e0e0da;\">\n"
                   "<h1 style=\"font-size:20px;margin:0 0 4px 0;\">");
-  esc(&b, in->plan->title);
+  esc_free(&b, in->plan->title);
   pb_buf_puts(&b, "</h1>\n<p style=\"margin:0 0 12px 0;font-size:13px;color:#666;\">");
   esc(&b, in->since);
   pb_buf_puts(&b, " — ");
@@ -259,7 +269,7 @@ char *pb_mail_html(const pb_mail_settings *ms, const pb_mail_input *in, const ch
     for (size_t i = 0; i < P->nabsences; i++) {
       const pb_absence *a = P->absences[i];
       pb_buf_puts(&b, "<li><b>");
-      esc(&b, a->presenter ? a->presenter : PB_SAY(in->zh, "(no name)", "（未署名）"));
+      esc_free(&b, a->presenter ? a->presenter : PB_SAY(in->zh, "(no name)", "（未署名）"));
       pb_buf_puts(&b, "</b>");
       if (a->date) {
         pb_buf_puts(&b, " · ");
@@ -267,7 +277,7 @@ char *pb_mail_html(const pb_mail_settings *ms, const pb_mail_input *in, const ch
       }
       if (a->note && *a->note) {
         pb_buf_puts(&b, PB_SAY(in->zh, ": ", "："));
-        esc(&b, a->note);
+        esc_free(&b, a->note);
       }
       pb_buf_puts(&b, "</li>\n");
     }
