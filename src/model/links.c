@@ -135,16 +135,33 @@ static char *clean_form(const char *raw, size_t len) {
  * click composes. */
 static int mailto_odd_header(const char *j) {
   static const char *const plain[] = {"to", "cc", "bcc", "subject", "body", "in-reply-to"};
-  const char *q = strchr(j, '?');
+  /* A header follows '?' or '&', and also a second '?' or a ';' for the
+   * clients that split there (";attach=" after an address is a header, a
+   * second address after ';' is not). */
+  const char *q = strpbrk(j, "?;");
   while (q) {
     const char *key = q + 1;
-    size_t kl = strcspn(key, "=&");
-    int known = 0;
-    for (size_t i = 0; i < sizeof plain / sizeof *plain && !known; i++)
-      known = kl == strlen(plain[i]) && strncmp(key, plain[i], kl) == 0;
-    if (!known && kl) return 1;
-    q = strchr(key + kl, '&');
+    size_t kl = strcspn(key, "=&?;");
+    if (*q != ';' || key[kl] == '=') {
+      int known = 0;
+      for (size_t i = 0; i < sizeof plain / sizeof *plain && !known; i++)
+        known = kl == strlen(plain[i]) && strncmp(key, plain[i], kl) == 0;
+      if (!known && kl) return 1;
+    }
+    q = strpbrk(key + kl, "?&;");
   }
+  return 0;
+}
+
+/* Does s[0..len) hold a bidirectional control (U+202A..U+202E,
+ * U+2066..U+2069)? It would show the address in another order than it
+ * is followed ("https://ok.example/\u202egnp.exe" reads as exe.png). */
+static int has_bidi_control(const char *s, size_t len) {
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = 0; i + 2 < len; i++)
+    if (u[i] == 0xE2 && ((u[i + 1] == 0x80 && u[i + 2] >= 0xAA && u[i + 2] <= 0xAE) ||
+                         (u[i + 1] == 0x81 && u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9)))
+      return 1;
   return 0;
 }
 
@@ -174,6 +191,8 @@ pb_links_class pb_links_judge(const char *raw, size_t len, pb_links_verdict *v) 
       cls = refuse(v, "only http, https and mailto links are allowed");
     } else if (!plain) {
       cls = refuse(v, "its scheme is hidden by encoding or control characters");
+    } else if (has_bidi_control(raw, len) || has_bidi_control(j, strlen(j))) {
+      cls = refuse(v, "a bidirectional control character would show the address in another order");
     } else if (mail && mailto_odd_header(j)) {
       cls = refuse(v, "a mailto link may set only to, cc, bcc, subject and body (attach= would "
                       "attach a file of the reader's)");

@@ -26,6 +26,7 @@ int main(void) {
   expect("mailto:a@b.org", PB_LINKS_MAIL, "mailto:a@b.org");
   expect("MailTo:a@b.org", PB_LINKS_MAIL, "mailto:a@b.org");
   expect("mailto:a@b.org?subject=Hi&body=x%20y;%20z&cc=c@d.org", PB_LINKS_MAIL, NULL);
+  expect("mailto:a@b.org;c@d.org", PB_LINKS_MAIL, NULL); /* two addresses */
   expect("#section-2", PB_LINKS_ANCHOR, NULL);
   expect("Slide/x.pptx", PB_LINKS_RELATIVE, "Slide/x.pptx");
   const char *refused[] = {"javascript:alert(1)",
@@ -58,6 +59,11 @@ int main(void) {
                            "mailto:a@evil.example?attach=/home/u/.ssh/id_rsa",
                            "mailto:a@evil.example?subject=x&ATTACHMENT=file:///etc/passwd",
                            "mailto:a@evil.example?body=x&amp;att%61ch=~/.gnupg/secring.gpg",
+                           "mailto:a@b.c?to=x?attach=/etc/passwd",
+                           "mailto:a@b.c;attach=/home/u/.ssh/id_rsa",
+                           "https://ok.example/\xe2\x80\xaegnp.exe",
+                           "https://ok.example/%E2%80%AEgnp.exe",
+                           "https://ok.example/\xe2\x81\xa6x",
                            "h%74tps://x",
                            "&#104;ttps://x",
                            "",
