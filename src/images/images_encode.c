@@ -378,6 +378,17 @@ static const unsigned char *filter_row(const unsigned char *cur, const unsigned 
   return cand[best];
 }
 
+/* Appends the zlib stream of in[0..n) to out, kept NUL-terminated.
+ * Returns PB_OK or PB_ENOMEM. */
+static int zlib_append(struct libdeflate_compressor *c, const void *in, size_t n, pb_buf *out) {
+  size_t bound = libdeflate_zlib_compress_bound(c, n);
+  pb_buf_reserve(out, bound);
+  size_t m = libdeflate_zlib_compress(c, in, n, out->data + out->len, bound);
+  out->len += m;
+  out->data[out->len] = 0;
+  return m ? PB_OK : PB_ENOMEM;
+}
+
 /* Filters and deflates h rows of rowbytes bytes (bpp bytes per pixel,
  * rounded up) into out, as a zlib stream. The rows are filtered into one
  * buffer, then compressed in one call with libdeflate, which measured about
@@ -404,12 +415,7 @@ static int deflate_rows(const unsigned char *px, size_t rowbytes, int h, size_t 
   if (!c) {
     rc = PB_ENOMEM;
   } else {
-    size_t bound = libdeflate_zlib_compress_bound(c, total);
-    pb_buf_reserve(out, bound);
-    size_t n = libdeflate_zlib_compress(c, filtered, total, out->data + out->len, bound);
-    if (n == 0) rc = PB_ENOMEM;
-    out->len += n;
-    out->data[out->len] = 0;
+    rc = zlib_append(c, filtered, total, out);
     libdeflate_free_compressor(c);
   }
   free(filtered);
@@ -1235,13 +1241,7 @@ static int png_split_filtered(const unsigned char *p, size_t len, const pb_img_i
   for (int plane = 0; z && plane < (opaque ? 1 : 2) && rc == PB_OK; plane++) {
     const unsigned char *in = plane ? alpha : px;
     size_t n = plane ? arow * h : crow * h;
-    pb_buf *o = plane ? &out->smask : &out->data;
-    size_t bound = libdeflate_zlib_compress_bound(z, n);
-    pb_buf_reserve(o, bound);
-    size_t m = libdeflate_zlib_compress(z, in, n, o->data + o->len, bound);
-    if (m == 0) rc = PB_ENOMEM;
-    o->len += m;
-    o->data[o->len] = 0;
+    rc = zlib_append(z, in, n, plane ? &out->smask : &out->data);
   }
   if (!z) rc = PB_ENOMEM;
   libdeflate_free_compressor(z);
