@@ -387,13 +387,11 @@ static char *root_from_output(const char *root, const char *output) {
   return pb_buf_detach(&b);
 }
 
-/* Free text (a title, a name, a summary) is written with
- * pb_utf8_unlinkable: a mail client makes what looks like a URL in a
- * plain-text part clickable (Thunderbird: file:///..., Outlook: \\host),
- * and a card's title or summary is not a link the policy judged. */
-static void put_free_text(pb_buf *b, const char *s) { pb_utf8_unlinkable(b, s); }
-
-/* The plain-text summary of a digest (--text, and the mail's text part). */
+/* The plain-text summary of a digest (--text, and the mail's text part).
+ * Free text (a title, a name, a summary) goes through pb_utf8_unlinkable:
+ * a mail client makes what looks like a URL in a plain-text part clickable
+ * (Thunderbird: file:///..., Outlook: \\host), and a card's title or
+ * summary is not a link the policy judged. */
 static void digest_text(const pb_plan *plan, int zh, pb_buf *out) {
   pb_buf b = PB_BUF_INIT;
   pb_buf_printf(&b, "New papers %s\n\n", plan->selection ? plan->selection : "");
@@ -401,23 +399,23 @@ static void digest_text(const pb_plan *plan, int zh, pb_buf *out) {
     const pb_plan_card *c = &plan->cards[i];
     const pb_entry *e = c->entry;
     pb_buf_puts(&b, "* ");
-    put_free_text(&b, e->title ? e->title : "(untitled)");
+    pb_utf8_unlinkable(&b, e->title ? e->title : "(untitled)");
     if (e->venue || e->year) {
       pb_buf_puts(&b, " (");
-      if (e->venue) put_free_text(&b, e->venue);
+      if (e->venue) pb_utf8_unlinkable(&b, e->venue);
       if (e->year) pb_buf_printf(&b, "%s%d", e->venue ? " " : "", e->year);
       pb_buf_puts(&b, ")");
     }
     pb_buf_putc(&b, '\n');
     if (e->presenter || e->date) {
       pb_buf_puts(&b, "  ");
-      put_free_text(&b, e->presenter ? e->presenter : "");
+      pb_utf8_unlinkable(&b, e->presenter ? e->presenter : "");
       pb_buf_printf(&b, "%s%s\n", e->presenter && e->date ? ", " : "", e->date ? e->date : "");
     }
     char *lead = pb_mail_summary_lead(e, PB_MAIL_LEAD_CHARS);
     if (*lead) {
       pb_buf_puts(&b, "  ");
-      put_free_text(&b, lead);
+      pb_utf8_unlinkable(&b, lead);
       pb_buf_putc(&b, '\n');
     }
     free(lead);
@@ -442,11 +440,11 @@ static void digest_text(const pb_plan *plan, int zh, pb_buf *out) {
   for (size_t i = 0; i < plan->nabsences; i++) {
     const pb_absence *a = plan->absences[i];
     pb_buf_puts(&b, "- ");
-    put_free_text(&b, a->presenter ? a->presenter : PB_SAY(zh, "(no name)", "（未署名）"));
+    pb_utf8_unlinkable(&b, a->presenter ? a->presenter : PB_SAY(zh, "(no name)", "（未署名）"));
     if (a->date) pb_buf_printf(&b, ", %s", a->date);
     if (a->note && *a->note) {
       pb_buf_puts(&b, PB_SAY(zh, ": ", "："));
-      put_free_text(&b, a->note);
+      pb_utf8_unlinkable(&b, a->note);
     }
     pb_buf_putc(&b, '\n');
   }
