@@ -301,13 +301,11 @@ static void add_category_rows(builder *B, const pb_category *c) {
   for (size_t i = 0; i < c->nchildren; i++) add_category_rows(B, c->children[i]);
 }
 
-/* One chapter per month of the entries in include (an "Undated" one last
- * when some have no date). */
-static void add_month_chapters(builder *B, const unsigned char *include, int newest_first) {
+/* One chapter per group of the entries in include (months, or people),
+ * in the given order. */
+static void add_group_chapters(builder *B, const unsigned char *include, pb_entry_order order) {
   pb_entry_group *groups;
-  size_t ng =
-      pb_entry_groups(B->a, B->P->lib, include,
-                      newest_first ? PB_ORDER_NEWEST_FIRST : PB_ORDER_OLDEST_FIRST, &groups);
+  size_t ng = pb_entry_groups(B->a, B->P->lib, include, order, &groups);
   for (size_t k = 0; k < ng; k++) {
     add_row(B, PB_ROW_CHAPTER, 1, groups[k].key);
     for (size_t i = 0; i < groups[k].n; i++) add_card_row(B, 2, groups[k].entries[i]);
@@ -323,6 +321,7 @@ static void plan_chapters(builder *B) {
   for (size_t i = 0; lib->root_category && i < lib->root_category->nchildren; i++)
     if (category_has_content(P, lib->root_category->children[i])) has_categories = 1;
   if (o->mode != PB_PLAN_HANDOUT && !o->grouping_set && !has_categories) g = PB_PLAN_BY_MONTH;
+  pb_entry_order month_order = o->newest_first ? PB_ORDER_NEWEST_FIRST : PB_ORDER_OLDEST_FIRST;
 
   if (g == PB_PLAN_BY_CATEGORY) {
     const pb_category **top =
@@ -333,13 +332,11 @@ static void plan_chapters(builder *B) {
      * the categories in month chapters, as the log would be on its own; only
      * the undated ones share an Uncategorized chapter. */
     unsigned char *rest = pb_arena_alloc(B->a, lib->nentries + 1);
-    int any_dated = 0;
     for (size_t i = 0; i < lib->nentries; i++) {
       const pb_entry *e = lib->entries[i];
       rest[i] = e->ncategory == 0 && P->include[i] && e->date;
-      any_dated |= rest[i];
     }
-    if (any_dated) add_month_chapters(B, rest, o->newest_first);
+    add_group_chapters(B, rest, month_order);
     int any = 0;
     for (size_t i = 0; i < lib->nentries; i++)
       if (lib->entries[i]->ncategory == 0 && P->include[i] && !rest[i]) {
@@ -349,16 +346,7 @@ static void plan_chapters(builder *B) {
       }
     return;
   }
-  pb_entry_group *groups;
-  size_t ng = pb_entry_groups(B->a, lib, P->include,
-                              g == PB_PLAN_BY_PRESENTER ? PB_ORDER_PRESENTER
-                              : o->newest_first         ? PB_ORDER_NEWEST_FIRST
-                                                        : PB_ORDER_OLDEST_FIRST,
-                              &groups);
-  for (size_t k = 0; k < ng; k++) {
-    add_row(B, PB_ROW_CHAPTER, 1, groups[k].key);
-    for (size_t i = 0; i < groups[k].n; i++) add_card_row(B, 2, groups[k].entries[i]);
-  }
+  add_group_chapters(B, P->include, g == PB_PLAN_BY_PRESENTER ? PB_ORDER_PRESENTER : month_order);
 }
 
 /* ==== appendices ======================================================== */
