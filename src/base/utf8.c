@@ -213,3 +213,18 @@ void pb_utf8_unlinkable(pb_buf *b, const char *s) {
     i++;
   }
 }
+
+void pb_utf8_squeeze(pb_buf *out, const char *s, size_t len) {
+  int pending = 0, any = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      pending = any;
+      continue;
+    }
+    if (pending) pb_buf_putc(out, ' ');
+    pending = 0;
+    any = 1;
+    pb_buf_putc(out, c);
+  }
+}

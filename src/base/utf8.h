@@ -35,6 +35,9 @@ int pb_is_space(uint32_t cp);     /* ASCII whitespace, NBSP, ideographic space *
  * in front of s (the end of the previous span; 0 at a paragraph's start).
  * Returns s itself when nothing changes, else a copy in a. */
 const char *pb_utf8_quotes(pb_arena *a, const char *s, uint32_t before);
+/* Appends s[0..len) with each run of spaces, tabs and line breaks as one
+ * space and none at the ends (a title as the page sets it). */
+void pb_utf8_squeeze(pb_buf *out, const char *s, size_t len);
 /* Appends s as text no mail client or terminal turns into a link it did
  * not get from the link policy: the colon after anything shaped like a URL
  * scheme but http and https ("javascript:", "ms-msdt:/id", "mailto:", also

@@ -64,31 +64,16 @@ int pb_doc_add_image(pb_doc *doc, const char *path, const char *src, int wpx, in
   return (int)(doc->nimages - 1);
 }
 
-/* A bookmark title as the page shows it: each run of spaces, tabs and line
- * breaks one space, none at the ends (a viewer shows them as written). */
-static char *collapse_space(pb_arena *a, const char *s) {
-  size_t n = strlen(s);
-  char *out = pb_arena_alloc(a, n + 1), *o = out;
-  int pending = 0;
-  for (; *s; s++) {
-    if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-      pending = o > out;
-      continue;
-    }
-    if (pending) *o++ = ' ';
-    pending = 0;
-    *o++ = *s;
-  }
-  *o = '\0';
-  return out;
-}
-
 pb_mark *pb_doc_add_mark(pb_doc *doc, int level, const char *title, int page, double y) {
   pb_mark *m = PB_PUSH(doc->arena, doc->outline, doc->noutline, doc->capoutline);
   m->level = level;
   /* the bookmarks read like the pages: straight quotes educated, spaces
    * collapsed */
-  m->title = collapse_space(doc->arena, pb_utf8_quotes(doc->arena, title ? title : "", 0));
+  const char *q = pb_utf8_quotes(doc->arena, title ? title : "", 0);
+  pb_buf t = PB_BUF_INIT;
+  pb_utf8_squeeze(&t, q, strlen(q));
+  m->title = pb_arena_strndup(doc->arena, t.data ? t.data : "", t.len);
+  pb_buf_free(&t);
   m->page = page;
   m->y = y;
   return m;

@@ -314,17 +314,7 @@ static void detex_command(const char *s, size_t len, size_t *i, pb_buf *out) {
 static char *squeeze(const pb_buf *b) {
   pb_buf o = PB_BUF_INIT;
   pb_buf_puts(&o, "");
-  int space = 0;
-  for (size_t i = 0; i < b->len; i++) {
-    char c = b->data[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = o.len > 0;
-      continue;
-    }
-    if (space) pb_buf_putc(&o, ' ');
-    space = 0;
-    pb_buf_putc(&o, c);
-  }
+  pb_utf8_squeeze(&o, b->data, b->len);
   return pb_buf_detach(&o);
 }
 
