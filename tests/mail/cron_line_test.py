@@ -17,7 +17,6 @@ of the line (the next Monday, an empty week) is silent, exit 0, sends nothing.
 
 Usage: cron_line_test.py PAPERBOOK DOCS_MAIL_MD CORPUS WORKDIR
 Exit 77 when the corpus or aiosmtpd is missing."""
-import asyncio
 import calendar
 import email
 import email.policy
@@ -25,10 +24,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
 
 PB, DOC, CORPUS, WORK = (os.path.abspath(a) for a in sys.argv[1:5])
@@ -59,7 +56,7 @@ def main():
         print("corpus not found: skipped")
         return 77
     try:
-        from aiosmtpd.smtp import SMTP
+        from smtp_local import LocalSMTP
     except ImportError:
         print("python3-aiosmtpd missing: skipped")
         return 77
@@ -82,44 +79,21 @@ def main():
     with open(os.path.join(home, ".config", "paperbook-smtp"), "w") as f:
         f.write("not-a-real-password\n")
 
-    received = []
-
-    class Keep:
-        async def handle_DATA(self, server, session, envelope):
-            received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-            return "250 OK"
-
-    loop = asyncio.new_event_loop()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    port = sock.getsockname()[1]
-    ready = threading.Event()
-    holder = {}
-
-    def serve():
-        asyncio.set_event_loop(loop)
-        holder["server"] = loop.run_until_complete(loop.create_server(
-            lambda: SMTP(Keep(), hostname="test.invalid", decode_data=False), sock=sock))
-        ready.set()
-        loop.run_forever()
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    ready.wait(10)
-
     url = re.search(r"PAPERBOOK_SMTP=(\S+)", cmd).group(1)
-    local = cmd.replace(url, f"smtp+insecure://127.0.0.1:{port}", 1)
     env = dict(os.environ, HOME=home,
                PATH=os.path.dirname(PB) + os.pathsep + os.environ.get("PATH", ""))
     for k in ("PAPERBOOK_CACHE_DIR", "PAPERBOOK_SMTP", "PAPERBOOK_SMTP_USER",
               "PAPERBOOK_SMTP_PASSWORD"):
         env.pop(k, None)
 
-    def run_on(day):
-        env["SOURCE_DATE_EPOCH"] = str(calendar.timegm(time.strptime(day, "%Y-%m-%d")))
-        return subprocess.run(["sh", "-c", local], env=env, capture_output=True, text=True,
-                              timeout=600)
-    try:
+    with LocalSMTP() as smtp:
+        local = cmd.replace(url, f"smtp+insecure://127.0.0.1:{smtp.port}", 1)
+        received = smtp.received
+
+        def run_on(day):
+            env["SOURCE_DATE_EPOCH"] = str(calendar.timegm(time.strptime(day, "%Y-%m-%d")))
+            return subprocess.run(["sh", "-c", local], env=env, capture_output=True, text=True,
+                                  timeout=600)
         p = run_on("2024-12-30")
         check(p.returncode == 0, f"Monday 2024-12-30: exit {p.returncode}, want 0")
         check(not p.stdout.strip() and not p.stderr.strip(),
@@ -129,12 +103,6 @@ def main():
         check(p.returncode == 0 and not (p.stdout + p.stderr).strip(),
               f"Monday 2025-01-06 (an empty week): exit {p.returncode}, silent")
         check(len(received) == before, "the empty week sent nothing")
-    finally:
-        def close():
-            holder["server"].close()
-            loop.stop()
-        loop.call_soon_threadsafe(close)
-        thread.join(10)
 
     check(len(received) == 1, f"the server received {len(received)} message(s), want 1")
     if not received:

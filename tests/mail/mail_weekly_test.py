@@ -25,7 +25,6 @@ Usage: mail_weekly_test.py PAPERBOOK ARCHIVE.md WORKDIR
    names who did not read that week.
 
 Exit 77 (skipped) when the archive or aiosmtpd is missing."""
-import asyncio
 import email
 import email.policy
 import html
@@ -33,12 +32,10 @@ import json
 import os
 import re
 import shutil
-import socket
 import struct
 import subprocess
 import sys
 import tempfile
-import threading
 
 PB, ARCHIVE, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 failures = []
@@ -121,7 +118,7 @@ def main():
         print(f"{ARCHIVE} not found: skipped")
         return 77
     try:
-        from aiosmtpd.smtp import SMTP
+        from smtp_local import LocalSMTP
     except ImportError:
         print("python3-aiosmtpd missing: skipped")
         return 77
@@ -133,44 +130,16 @@ def main():
     check(len(dec) > 0 and len(absent) > 0,
           f"dump: {len(dec)} papers and {len(absent)} weeks not read in December 2024")
 
-    received = []
-
-    class Keep:
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope.content)
-            return "250 OK"
-
     # aiosmtpd on 127.0.0.1, a free port, in its own thread
-    loop = asyncio.new_event_loop()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    port = sock.getsockname()[1]
-    ready = threading.Event()
-    holder = {}
-
-    def serve():
-        asyncio.set_event_loop(loop)
-        holder["server"] = loop.run_until_complete(loop.create_server(
-            lambda: SMTP(Keep(), hostname="test.invalid", decode_data=False), sock=sock))
-        ready.set()
-        loop.run_forever()
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    ready.wait(10)
-    try:
+    with LocalSMTP() as smtp:
+        port = smtp.port
         pdf = os.path.join(WORK, "dec.pdf")
         eml = os.path.join(WORK, "dec.eml")
         p = run(["digest", "-q", "--last-month", "--today", "2025-01-05", "-o", pdf,
                  "--mail", eml, "--send", "--smtp", f"smtp+insecure://127.0.0.1:{port}",
                  "--from", "论文精读 <group@example.org>", "--to", "all@example.org", ARCHIVE])
         check(p.returncode == 0, f"digest --send: exit 0 ({p.stderr.strip()[-300:]!r})")
-    finally:
-        def close():
-            holder["server"].close()
-            loop.stop()
-        loop.call_soon_threadsafe(close)
-        thread.join(10)
+    received = [raw for _, _, raw in smtp.received]
     check(len(received) == 1, f"the server received {len(received)} message(s)")
     if not received:
         return 1
