@@ -140,3 +140,9 @@ if(Python3_FOUND)
   endfunction()
   cmake_language(DEFER DIRECTORY ${PB_TESTS} CALL pb_links_scan_last)
 endif()
+
+# thousands of remote figures in one card: little memory and PDF per figure,
+# QR codes as 1-bit image masks that still read at 150 dpi in two renderers
+add_test(NAME safety-remote-figures
+  COMMAND python3 ${PB_TESTS}/safety/remote_figures.py ${PB_BIN} ${CMAKE_BINARY_DIR}/safety-remote-figures)
+set_tests_properties(safety-remote-figures PROPERTIES TIMEOUT 300 LABELS safety)

@@ -79,8 +79,34 @@ pb_mark *pb_doc_add_mark(pb_doc *doc, int level, const char *title, int page, do
   return m;
 }
 
+int pb_qr_run(const pb_item *it, size_t *pos, pb_item *rect) {
+  const pb_qr *q = it->qr;
+  if (!q || q->n <= 0) return -1;
+  size_t n = (size_t)q->n, all = n * n, i = *pos;
+  while (i < all && !q->dark[i]) i++;
+  if (i >= all) {
+    *pos = all;
+    return -1;
+  }
+  size_t r = i / n, c0 = i % n, c = c0;
+  while (c < n && q->dark[r * n + c]) c++; /* a run ends with its row */
+  *pos = r * n + c;
+  memset(rect, 0, sizeof *rect);
+  rect->kind = PB_ITEM_RECT;
+  rect->x = (float)(q->x + q->module * (double)(c0 + 1));
+  rect->y = (float)(q->top - q->module * (double)(r + 2));
+  rect->w = (float)(q->module * (double)(c - c0));
+  rect->h = (float)q->module;
+  rect->filled = 1; /* black fill and stroke colour, no stroke: zeroed */
+  return 0;
+}
+
+static void dump_box(pb_buf *out, const char *kind, const pb_item *it) {
+  pb_buf_printf(out, "  %s %.2f %.2f %.2f %.2f", kind, it->x, it->y, it->w, it->h);
+}
+
 void pb_doc_dump(const pb_doc *doc, pb_buf *out) {
-  static const char *kinds[] = {"text", "image", "line", "rect", "link", "placeholder"};
+  static const char *kinds[] = {"text", "image", "line", "rect", "link", "placeholder", "qr"};
   pb_buf_printf(out, "doc %.2fx%.2f pages=%zu images=%zu marks=%zu\n", doc->page_w, doc->page_h,
                 doc->npages, doc->nimages, doc->noutline);
   for (size_t p = 0; p < doc->npages; p++) {
@@ -89,7 +115,16 @@ void pb_doc_dump(const pb_doc *doc, pb_buf *out) {
                   pg->label ? pg->label : "");
     for (size_t i = 0; i < pg->n; i++) {
       const pb_item *it = &pg->items[i];
-      pb_buf_printf(out, "  %s %.2f %.2f %.2f %.2f", kinds[it->kind], it->x, it->y, it->w, it->h);
+      if (it->kind == PB_ITEM_QR) {
+        /* as the rectangles the PDF draws, one line each */
+        pb_item r;
+        for (size_t k = 0; pb_qr_run(it, &k, &r) == 0;) {
+          dump_box(out, kinds[PB_ITEM_RECT], &r);
+          pb_buf_putc(out, '\n');
+        }
+        continue;
+      }
+      dump_box(out, kinds[it->kind], it);
       if (it->kind == PB_ITEM_TEXT) {
         pb_buf_printf(out, " face=%d size=%.2f tc=%.3f \"", it->face, it->size, it->char_space);
         pb_buf_append(out, it->text, it->len);

@@ -6,7 +6,7 @@
  * numbers, running headers and footers. Only this stage measures and breaks;
  * the renderer draws what is here. What is shown (selection, links, figures
  * and their fallbacks) was decided by the plan: this stage reads none of
- * the library's files, only its QR cache (qr_modules), and warns only of a
+ * the library's files, only its QR cache (qr.c), and warns only of a
  * link too long for a QR code (the rest of its report is returned in the
  * doc). */
 #include <math.h>
@@ -16,14 +16,13 @@
 #include <strings.h>
 #include <time.h>
 
-#include <qrencode.h>
-
 #include "biblio.h"
 #include "diag.h"
 #include "layout.h"
 #include "layout_sessions.h"
 #include "links.h"
 #include "para.h"
+#include "qr.h"
 #include "sessions.h"
 #include "store.h"
 #include "utf8.h"
@@ -443,6 +442,7 @@ static void place_figure(layout *L, const pb_plan_figure *f, placed_figure *pf) 
 
 static int draw_qr(layout *L, int page, const char *text, double x, double top, double size);
 static double draw_qr_margin(layout *L, int page, const char *text, double top);
+static double margin_qr_size(layout *L, const char *text);
 static void link_area(layout *L, int page, double x, double y, double w, double h,
                       pb_target_kind kind, const char *target);
 
@@ -662,124 +662,31 @@ static const char *short_url(layout *L, const char *url) {
   return pb_arena_printf(L->arena, "%.40s…%.*s", p, 18, p + n - 18);
 }
 
-/* The modules of uri's QR code (n x n bytes, 1 = dark; malloc'd), or NULL.
- * libqrencode spends a million instructions on each (it scores all eight
- * masks): 7% of a warm build of the 2024 archive with its 101 codes. So the
- * modules are kept in the cache directory's store (store.h) as qr/HASH.bin
- * ("PBQR1 n\n" and n*n bytes of 0 and 1), HASH from the text, the settings
- * and libqrencode's version; a file that does not read as one is made
- * again. */
-#define QR_MAGIC "PBQR1 "
-
-/* The store key of uri's code: the text, the settings, the encoder. */
-static void qr_key(pb_buf *key, const char *uri) {
-  pb_buf_printf(key, "%s\nM 8bit case %s", uri, QRcode_APIVersionString());
+static const char *qr_store(const layout *L) {
+  return L->opt->cache_dir && *L->opt->cache_dir ? L->opt->cache_dir : NULL;
 }
 
-static unsigned char *qr_read(const char *root, const pb_buf *key, int *n) {
-  pb_buf b = PB_BUF_INIT;
-  unsigned char *mods = NULL;
-  size_t ml = strlen(QR_MAGIC);
-  if (pb_store_get(root, "qr", key->data, key->len, ".bin", 1u << 16, &b) == 0 && b.len > ml &&
-      memcmp(b.data, QR_MAGIC, ml) == 0) {
-    char *end = NULL;
-    long w = strtol(b.data + ml, &end, 10);
-    size_t head = end ? (size_t)(end - b.data) + 1 : 0;
-    if (w >= 21 && w <= 177 && *end == '\n' && b.len == head + (size_t)(w * w)) {
-      mods = pb_xmalloc((size_t)(w * w));
-      for (long i = 0; i < w * w; i++) {
-        char c = b.data[head + (size_t)i];
-        if (c != 0 && c != 1) {
-          free(mods);
-          mods = NULL;
-          break;
-        }
-        mods[i] = (unsigned char)c;
-      }
-      *n = (int)w;
-    }
-  }
-  pb_buf_free(&b);
-  return mods;
-}
-
-static unsigned char *qr_modules(const layout *L, const char *uri, int *n) {
-  const char *root = L->opt->cache_dir && *L->opt->cache_dir ? L->opt->cache_dir : NULL;
-  pb_buf key = PB_BUF_INIT;
-  qr_key(&key, uri);
-  unsigned char *mods = root ? qr_read(root, &key, n) : NULL;
-  if (mods) {
-    pb_buf_free(&key);
-    return mods;
-  }
-  QRcode *qr = QRcode_encodeString(uri, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  if (qr && qr->width > 0) {
-    *n = qr->width;
-    size_t nn = (size_t)qr->width * (size_t)qr->width;
-    mods = pb_xmalloc(nn);
-    for (size_t i = 0; i < nn; i++) mods[i] = qr->data[i] & 1;
-    if (root) {
-      pb_buf b = PB_BUF_INIT;
-      pb_buf_printf(&b, QR_MAGIC "%d\n", *n);
-      pb_buf_append(&b, (const char *)mods, nn);
-      /* a cache: failing costs an encoding next time */
-      pb_store_put(root, "qr", key.data, key.len, ".bin", b.data, b.len);
-      pb_buf_free(&b);
-    }
-  }
-  QRcode_free(qr);
-  pb_buf_free(&key);
-  return mods;
-}
-
-/* Draws a QR code of text as filled module runs, size points square, with
- * its top-left corner at (x, top). Returns 0, or -1 when it cannot be
- * encoded (too long) or the link policy refuses it (javascript: ...). */
+/* Draws a QR code of text (qr.c), size points square, with its top-left
+ * corner at (x, top). Returns 0, or -1 when it cannot be encoded (too long)
+ * or the link policy refuses it (javascript: ...). A dry run only asks the
+ * policy. */
 static int draw_qr(layout *L, int page, const char *text, double x, double top, double size) {
-  /* a QR code is a link on paper: only what the link policy makes clickable */
-  char *uri = pb_links_web_uri(text);
-  if (!uri) return -1;
   if (L->dry) {
+    char *uri = pb_links_web_uri(text);
     free(uri);
-    return 0;
+    return uri ? 0 : -1;
   }
-  int n = 0;
-  unsigned char *mods = qr_modules(L, uri, &n);
-  free(uri);
-  if (!mods) return -1;
-  double m = size / (n + 2); /* one quiet module each side */
-  pb_page *pg = page_at(L, page);
-  for (int r = 0; r < n; r++) {
-    for (int c = 0; c < n;) {
-      if (!mods[r * n + c]) {
-        c++;
-        continue;
-      }
-      int c0 = c;
-      while (c < n && mods[r * n + c]) c++;
-      pb_item *it = add_item(L, pg, PB_ITEM_RECT);
-      it->x = x + m * (c0 + 1);
-      it->y = top - m * (r + 2);
-      it->w = m * (c - c0);
-      it->h = m;
-      it->filled = 1;
-      it->fill = (pb_rgb){0, 0, 0};
-      it->color = (pb_rgb){0, 0, 0};
-      it->line_width = 0;
-    }
-  }
-  free(mods);
-  return 0;
+  return pb_qr_add(L->doc, page_at(L, page), qr_store(L), text, x, top, size);
 }
 
 /* A QR code in the outer (right) margin, its top at top, sized by its
  * module count: REMOTE_QR_MODULE a module, less (never under QR_MIN_MODULE)
  * when the margin is narrow. Returns its size, 0 when none was drawn. */
-static double draw_qr_margin(layout *L, int page, const char *text, double top) {
+static double margin_qr_size(layout *L, const char *text) {
   char *uri = pb_links_web_uri(text);
   if (!uri) return 0;
   int n = 0;
-  unsigned char *mods = qr_modules(L, uri, &n);
+  unsigned char *mods = pb_qr_modules(qr_store(L), uri, &n);
   free(uri);
   if (!mods) return 0;
   free(mods);
@@ -787,7 +694,12 @@ static double draw_qr_margin(layout *L, int page, const char *text, double top) 
   double m = REMOTE_QR_MODULE;
   if ((n + 2) * m > room) m = room / (n + 2);
   if (m < QR_MIN_MODULE) m = QR_MIN_MODULE;
-  double size = (n + 2) * m;
+  return (n + 2) * m;
+}
+
+static double draw_qr_margin(layout *L, int page, const char *text, double top) {
+  double size = margin_qr_size(L, text);
+  if (size <= 0) return 0;
   if (top - size < L->bottom) top = L->bottom + size; /* not below the text block */
   if (draw_qr(L, page, text, L->right + 8, top, size) != 0) return 0;
   return size;
@@ -1042,13 +954,24 @@ static void card_prepare(layout *L, row *r, card_set *c) {
   }
 }
 
+/* Whether a remote figure's code, stacked under the codes already in this
+ * page's margin, would run past the text block's foot (where it would be
+ * pushed up over the one before it): then its note starts the next page.
+ * Only notes in a row reach that; a dry run does not draw codes. */
+static int margin_full(layout *L, const placed_figure *pf) {
+  if (L->dry || pf->image >= 0 || !pf->fig->url || pf->fig->path) return 0;
+  if (L->margin_page != L->page + 1 || L->margin_low - 2 >= L->y + 1) return 0;
+  double size = margin_qr_size(L, pf->fig->url);
+  return size > 0 && L->margin_low - 2 - size < L->bottom;
+}
+
 /* A figure keeps its planned size (figure_size): the page breaker moves
  * cards or lets a page run short, it never shrinks one. */
 static void card_figures(layout *L, const card_set *c) {
   for (size_t i = 0; i < c->nfigs; i++) {
     placed_figure pf = c->figs[i];
     L->y -= 4;
-    if (L->y - pf.h < L->bottom) new_page(L);
+    if (L->y - pf.h < L->bottom || margin_full(L, &pf)) new_page(L);
     draw_figure(L, &pf);
   }
 }
@@ -1603,9 +1526,10 @@ static void handout_run(layout *L, row **cards, size_t n) {
         continue;
       }
       h[i].nqr++;
-      QRcode *q = QRcode_encodeString(t, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-      if (q && (q->width + 2) * HANDOUT_MODULE > h[i].qr) h[i].qr = (q->width + 2) * HANDOUT_MODULE;
-      if (q) QRcode_free(q);
+      int w = 0;
+      unsigned char *mods = pb_qr_modules(qr_store(L), t, &w); /* kept in the store */
+      if (mods && (w + 2) * HANDOUT_MODULE > h[i].qr) h[i].qr = (w + 2) * HANDOUT_MODULE;
+      free(mods);
     }
     for (size_t k = 0; k < card->nfigures; k++) {
       double fw, fh;
@@ -1939,6 +1863,7 @@ static pb_sheet sheet_of(layout *L) {
   s.left = L->left, s.right = L->right, s.top = L->top, s.bottom = L->bottom;
   s.print = L->opt->print;
   s.zh = L->opt->zh;
+  s.qr_store = qr_store(L);
   s.new_page = sheet_new_page;
   s.ctx = L;
   s.page = L->page;

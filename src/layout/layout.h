@@ -18,13 +18,25 @@ typedef struct {
 } pb_rgb;
 
 typedef enum {
-  PB_ITEM_TEXT,       /* a run of text in one face */
-  PB_ITEM_IMAGE,      /* a figure, scaled into (x, y, w, h) */
-  PB_ITEM_LINE,       /* a stroked line from (x, y) to (x + w, y + h) */
-  PB_ITEM_RECT,       /* a rectangle, stroked and/or filled */
-  PB_ITEM_LINK,       /* a clickable area (x, y, w, h), no border */
-  PB_ITEM_PLACEHOLDER /* a framed box with a caption: a figure that cannot be shown */
+  PB_ITEM_TEXT,        /* a run of text in one face */
+  PB_ITEM_IMAGE,       /* a figure, scaled into (x, y, w, h) */
+  PB_ITEM_LINE,        /* a stroked line from (x, y) to (x + w, y + h) */
+  PB_ITEM_RECT,        /* a rectangle, stroked and/or filled */
+  PB_ITEM_LINK,        /* a clickable area (x, y, w, h), no border */
+  PB_ITEM_PLACEHOLDER, /* a framed box with a caption: a figure that cannot be shown */
+  PB_ITEM_QR           /* a QR code: qr's dark modules, drawn as filled black runs */
 } pb_item_kind;
+
+/* A QR code's modules and where they go. One item holds the whole code:
+ * as one filled rectangle per run of dark modules it took ~300 items
+ * (~35 KB) a code, which a card of thousands of remote figures multiplied.
+ * The geometry stays in doubles so that the runs land where the separate
+ * rectangles did (pb_qr_run gives them to the dump and the PDF alike). */
+typedef struct {
+  double x, top, module; /* top-left corner of the quiet zone; module size */
+  int n;                 /* n x n modules */
+  unsigned char dark[];  /* n * n, 1 = dark, row by row from the top */
+} pb_qr;
 
 typedef enum {
   PB_TARGET_URI,  /* uri: a URL */
@@ -56,6 +68,7 @@ typedef struct {
   int filled;
   pb_rgb fill;
   const char *caption; /* PLACEHOLDER */
+  const pb_qr *qr;     /* QR (arena); x, y, w, h its whole square */
   /* LINK */
   pb_target_kind target;
   int page; /* 0-based */
@@ -141,5 +154,10 @@ pb_mark *pb_doc_add_mark(pb_doc *doc, int level, const char *title, int page, do
 
 /* Text listing of every page and box, for tests. */
 void pb_doc_dump(const pb_doc *doc, pb_buf *out);
+/* The next run of dark modules of a QR item at or after module *pos (start
+ * at 0), rows from the top, left to right, as a filled black rectangle
+ * item in *rect; *pos moves past it. Returns 0, or -1 when there is none:
+ * for (size_t k = 0; pb_qr_run(it, &k, &r) == 0;) ... */
+int pb_qr_run(const pb_item *it, size_t *pos, pb_item *rect);
 
 #endif

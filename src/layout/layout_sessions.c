@@ -1,6 +1,5 @@
 #include "layout_sessions.h"
 
-#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +7,7 @@
 #include "diag.h"
 #include "links.h"
 #include "para.h"
+#include "qr.h"
 #include "sessions.h"
 
 /* Colours of the pictures; in print mode every mark is a gray level or a
@@ -660,26 +660,7 @@ void pb_layout_presenter_sessions(pb_sheet *s, const pb_plan_record *rec, const 
 /* A QR code of text, size points square, top-left at (x, top); -1 when it
  * cannot be encoded or the link policy refuses text (javascript: ...). */
 static int qr(pb_sheet *s, const char *text, double x, double top, double size) {
-  char *uri = pb_links_web_uri(text);
-  if (!uri) return -1;
-  QRcode *q = QRcode_encodeString(uri, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  free(uri);
-  if (!q) return -1;
-  int n = q->width;
-  double m = size / (n + 2);
-  pb_rgb ink = {0, 0, 0};
-  for (int r = 0; r < n; r++)
-    for (int c = 0; c < n;) {
-      if (!(q->data[r * n + c] & 1)) {
-        c++;
-        continue;
-      }
-      int c0 = c;
-      while (c < n && (q->data[r * n + c] & 1)) c++;
-      rect(s, x + m * (c0 + 1), top - m * (r + 2), m * (c - c0), m, &ink, NULL, 0);
-    }
-  QRcode_free(q);
-  return 0;
+  return pb_qr_add(s->doc, &s->doc->pages[s->page], s->qr_store, text, x, top, size);
 }
 
 static void brief_talk(pb_sheet *s, const pb_session *ses, const pb_talk *t) {

@@ -22,6 +22,7 @@ typedef struct {
   double left, right, top, bottom;
   int print;                  /* gray levels and patterns only */
   int zh;                     /* labels in Chinese, else English */
+  const char *qr_store;       /* the cache directory QR codes are kept in (NULL: none) */
   int (*new_page)(void *ctx); /* starts a page, returns its index */
   void *ctx;
   int page; /* cursor: current page index and baseline-free top y */
