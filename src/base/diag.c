@@ -43,7 +43,10 @@ static void record(pb_diag_state *d, const char *file, int line) {
  * by some terminals). A library's file names, paths and fields reach the
  * messages; raw, an escape sequence in them would recolour or retitle the
  * terminal, make an OSC 8 link (file:, javascript:) clickable, and a
- * newline would print a line that looks like a finding of its own. */
+ * newline would print a line that looks like a finding of its own. The
+ * bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069) are shown too: raw, they reorder the rest of the line on
+ * screen (a file name or URL that reads as another). */
 static void put_visible(pb_buf *b, const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s;
   for (size_t i = 0; i < n; i++) {
@@ -52,6 +55,11 @@ static void put_visible(pb_buf *b, const char *s, size_t n) {
     } else if (p[i] == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] < 0xA0) {
       pb_buf_printf(b, "\\xC2\\x%02X", p[i + 1]);
       i++;
+    } else if (p[i] == 0xE2 && i + 2 < n &&
+               ((p[i + 1] == 0x80 && p[i + 2] >= 0xAA && p[i + 2] <= 0xAE) ||
+                (p[i + 1] == 0x81 && p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9))) {
+      pb_buf_printf(b, "\\xE2\\x%02X\\x%02X", p[i + 1], p[i + 2]);
+      i += 2;
     } else {
       pb_buf_putc(b, p[i]);
     }

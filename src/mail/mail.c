@@ -10,7 +10,9 @@
 
 #include "dates.h"
 #include "diag.h"
+#include "links.h"
 #include "sessions.h"
+#include "utf8.h"
 
 const char pb_mail_help[] =
     "\n"
@@ -315,6 +317,20 @@ static int resolve(const pb_mail_options *mo, const pb_config *cfg, const pb_mai
   ms->cc = mo->ncc ? (const char **)mo->cc : cfg->mail_cc;
   ms->ncc = mo->ncc ? mo->ncc : cfg->nmail_cc;
   ms->booklet_url = mo->booklet_url ? mo->booklet_url : cfg->mail_booklet_url;
+  if (ms->booklet_url) {
+    /* the link policy judges it as any card's link: a web address or none */
+    char *ok = pb_links_web_uri(ms->booklet_url);
+    if (!ok) {
+      pb_buf shown = PB_BUF_INIT;
+      pb_utf8_clean(ms->booklet_url, strlen(ms->booklet_url), &shown, NULL);
+      pb_warn(mo->booklet_url ? NULL : cfg->path, 0,
+              "%s '%s' is not a web link the link policy allows; the mail goes without it",
+              mo->booklet_url ? "--booklet-url" : "booklet_url", shown.data ? shown.data : "");
+      pb_buf_free(&shown);
+      ms->booklet_url = NULL;
+    }
+    free(ok);
+  }
   /* where the login goes: the user's options or environment only */
   ms->smtp = mo->smtp ? mo->smtp : user_env("PAPERBOOK_SMTP");
   ms->user = mo->user ? mo->user : user_env("PAPERBOOK_SMTP_USER");

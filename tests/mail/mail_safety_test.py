@@ -18,7 +18,9 @@ real SMTP servers (python3-aiosmtpd) on 127.0.0.1:
   - control bytes and bytes >= 0x80 in the server's reply reach the
     terminal escaped;
   - CR LF in a quoted local part of from: or to: is an error: no header
-    or SMTP command of the library's (RCPT TO:, Bcc:) is written or sent.
+    or SMTP command of the library's (RCPT TO:, Bcc:) is written or sent;
+  - a booklet_url the link policy refuses (javascript:, a bidi control) is
+    a warning and is left out of the mail; a web address is kept.
 
 usage: mail_safety_test.py PAPERBOOK SAMPLE_LIBRARY WORKDIR"""
 import asyncio
@@ -236,6 +238,22 @@ def main():
               "line break or control character" in text(p),
               f"CR LF in {key}: refused, nothing sent (exit {p.returncode}, recipients {rcpts}, "
               f"{text(p).strip()[-200:]!r})")
+    # 8. A booklet_url of the library's that the link policy refuses is said
+    #    and left out of the mail; a web one is kept.
+    for url, marker, kept in (("javascript:alert(1)", "javascript", False),
+                              ("https://example.org/\\u202eboo.pdf", "boo.pdf", False),
+                              ("https://example.org/booklet.pdf", "booklet.pdf", True)):
+        eml = os.path.join(WORK, "booklet.eml")
+        if os.path.exists(eml):
+            os.remove(eml)
+        p = run(["--mail", eml, "-o", os.path.join(WORK, "b.pdf"),
+                 library("lib-booklet", "mail:\n  from: g@example.org\n  to: [a@example.org]\n"
+                         f"  booklet_url: \"{url}\"\n")])
+        body = open(eml, "rb").read().decode("utf-8", "replace") if os.path.exists(eml) else ""
+        said = "booklet_url" in text(p) and "link policy" in text(p)
+        ok = (marker in body and not said) if kept else (bool(body) and said and marker not in body)
+        check(ok, f"booklet_url {url!r}: {'kept' if kept else 'said and left out'} "
+                  f"(exit {p.returncode}, {text(p).strip()[-160:]!r})")
     evil.stop()
     mine.stop()
     if failures:

@@ -3,7 +3,8 @@
 # paths, the output path it configures): their control characters are
 # printed as \xHH, so that an escape sequence in them cannot recolour the
 # terminal or make an OSC 8 link (file:, javascript:) clickable, and a
-# newline cannot print a forged finding of its own (nor in the layout
+# newline cannot print a forged finding of its own, and a bidi override
+# (U+202E) cannot reorder the line on screen (nor in the layout
 # report, which names the cards' files). A digest's text (the
 # .txt and the mail's text part, read in terminals) keeps no control
 # character that a YAML escape, a character reference (&#27;) or a
@@ -19,7 +20,7 @@ cat > "$out/lib/papers/a.md" <<'CARD'
 title: "A Paper"
 year: 2024
 category: [Test]
-figures: ["\e]8;;file:///etc/passwd\e\\CLICK\e]8;;\e\\.png", "x\npapers/a.md:1: error: forged.png", "c1\u009b31m.png"]
+figures: ["\e]8;;file:///etc/passwd\e\\CLICK\e]8;;\e\\.png", "x\npapers/a.md:1: error: forged.png", "c1\u009b31m.png", "bidi\u202Egnp.exe"]
 ---
 A summary.
 CARD
@@ -58,12 +59,18 @@ for f in "$out/check.log" "$out/build.log" "$out/report.log" "$out/digest.log" "
   if LC_ALL=C grep -q "$(printf '\302\233')" "$f"; then
     echo "FAIL: a C1 control (CSI) reached $(basename "$f")"; fail=1
   fi
+  if LC_ALL=C grep -q "$(printf '\342\200\256')" "$f" && [ "$(basename "$f")" != text.txt ] &&
+    [ "$(basename "$f")" != eml-text.txt ]; then
+    echo "FAIL: a bidi override (U+202E) reached $(basename "$f") raw"; fail=1
+  fi
   if grep -q '^papers/a.md:1: error: forged' "$f"; then
     echo "FAIL: a newline in a figure path printed a line of its own in $(basename "$f")"; fail=1
   fi
 done
 grep -qF '\x1B]8;;file:///etc/passwd' "$out/check.log" ||
   { echo "FAIL: the escape is not shown as \\x1B"; cat -v "$out/check.log"; fail=1; }
+grep -qF 'bidi\xE2\x80\xAEgnp.exe' "$out/check.log" ||
+  { echo "FAIL: the bidi override is not shown as \\xE2\\x80\\xAE"; cat -v "$out/check.log"; fail=1; }
 grep -qF 'papers/b\x1B[41m.md' "$out/check.log" ||
   { echo "FAIL: the card's file name is not shown with \\x1B"; fail=1; }
 grep -qF 'o\x1B[2J.pdf: 3 papers' "$out/build.log" ||
