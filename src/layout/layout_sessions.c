@@ -372,7 +372,10 @@ static int month_span(const pb_plan_record *rec, int *py0, int *pm0) {
 
 #define MONTH_SLOT_MIN 12.0 /* a bar and its two-digit count */
 #define VENUE_BAR_MIN 80.0
-#define MONTHS_H 155.2 /* the chart with its heading: 8 + 16.2 + 3, then 90 + 12 + 26 */
+#define MONTHS_CHART_H 90.0 /* the tallest bar */
+/* the chart with its heading (8 above, a 12 pt line, 3 below) as its own
+ * need() asks for it */
+#define MONTHS_H (8 + 12 * 1.35 + 3 + MONTHS_CHART_H + 42)
 
 static void draw_months(pb_sheet *s, const pb_plan_record *rec) {
   int y0, m0, n = month_span(rec, &y0, &m0);
@@ -387,7 +390,7 @@ static void draw_months(pb_sheet *s, const pb_plan_record *rec) {
   }
   palette P = colours(s);
   heading(s, PB_SAY(s->zh, "Papers per month", "每月精读篇数"), 12, 120);
-  double H = 90, avail = s->right - s->left - 20;
+  double H = MONTHS_CHART_H, avail = s->right - s->left - 20;
   double slot = avail / n, bw = slot * 0.7;
   if (bw > 26) bw = 26;
   need(s, H + 42);
