@@ -1210,14 +1210,17 @@ static void run_optimise(layout *L, const card_set *c, size_t n, int ends_chapte
     for (size_t k = 0; k < nbeam[j]; k++) beam[j * BEAM + k] = cand[(size_t)rank[2 * k + 1]];
   }
   /* The last page of a chapter may stay short, but not under a quarter
-   * full when its content could have gone on the page before. */
+   * full when its content could have gone on the page before, and the
+   * next chapter does not run on below it (when it does, the page is not
+   * short: the next chapter fills it). */
   size_t best = 0;
   double best_cost = 0;
   for (size_t k = 0; k < nbeam[n]; k++) {
     const run_state *s = &beam[n * BEAM + k];
     double used = (L->top - s->y) / (L->top - L->bottom);
-    double cost =
-        s->cost + (ends_chapter ? (s->pages && used < 0.25 ? SPARSE_COST : 0) : PAGE_COST * used);
+    int page_ends = s->y - L->bottom < L->next_run_on || L->next_run_on <= 0;
+    double cost = s->cost + (ends_chapter ? (s->pages && used < 0.25 && page_ends ? SPARSE_COST : 0)
+                                          : PAGE_COST * used);
     /* Room left that the next chapter cannot run on into is a page foot
      * left empty, priced as one. */
     double left = (s->y - L->bottom) / (L->top - L->bottom);
@@ -2003,6 +2006,18 @@ static size_t deck_spans(layout *L, const pb_slide *d, pb_span_in *s) {
   return ns;
 }
 
+/* The height deck_picture will use: the thumbnail at thumb_w (at most
+ * 120 pt), a remote deck's QR code, or the placeholder. The page break
+ * before a deck reserves this, not the tallest picture any deck could
+ * have, so a page is not ended early for room a short slide never needs. */
+static double deck_picture_h(const pb_plan_deck *pd, double thumb_w) {
+  if (pd->thumbnail && pd->thumb_w > 0 && pd->thumb_h > 0) {
+    double th = thumb_w * pd->thumb_h / pd->thumb_w;
+    return th > 120 ? 120 : th;
+  }
+  return pd->deck->url ? 64 : thumb_w * 9 / 16;
+}
+
 /* The picture of a deck in a box thumb_w wide with its top at top: the
  * thumbnail, a QR code of a remote deck's URL, or a framed placeholder
  * naming the kind of file. Returns the height used. */
@@ -2010,8 +2025,10 @@ static double deck_picture(layout *L, const pb_plan_deck *pd, int page, double t
                            double thumb_w) {
   const pb_slide *d = pd->deck;
   if (pd->thumbnail && pd->thumb_w > 0 && pd->thumb_h > 0) {
-    double th = thumb_w * pd->thumb_h / pd->thumb_w;
-    if (th > 120) th = 120;
+    double th = deck_picture_h(pd, thumb_w);
+    /* a portrait page held to the height cap keeps its shape: narrower,
+     * not squeezed */
+    thumb_w = th * pd->thumb_w / pd->thumb_h < thumb_w ? th * pd->thumb_w / pd->thumb_h : thumb_w;
     int img = pb_doc_add_image(L->doc, pd->thumbnail, d->path, pd->thumb_w, pd->thumb_h, thumb_w,
                                th, NULL, 0);
     if (img >= 0) {
@@ -2049,17 +2066,22 @@ static double deck_picture(layout *L, const pb_plan_deck *pd, int page, double t
   return ph;
 }
 
+#define DECK_THUMB_W 96.0
+#define DECK_GAP 12.0
+
 /* One deck: picture on the left; text, links and its cards in a column
- * beside it (the same column with or without a picture). */
-static void layout_deck(layout *L, const pb_plan_deck *pd) {
+ * beside it (the same column with or without a picture). With measure
+ * set, nothing is drawn: returns the height the deck needs (the taller of
+ * its picture and its text column). */
+static double layout_deck(layout *L, const pb_plan_deck *pd, int measure) {
   const pb_plan_record *rec = &L->plan->record;
   const pb_slide *d = pd->deck;
-  const double thumb_w = 96, gap = 12;
+  const double thumb_w = DECK_THUMB_W, gap = DECK_GAP;
   double tx = L->left + thumb_w + gap, tw = L->right - tx;
   pb_span_in s[4];
   size_t ns = deck_spans(L, d, s);
   pb_para p;
-  if (set_para(L, s, ns, tw, 0, &p, NULL, 0) != PB_OK) return;
+  if (set_para(L, s, ns, tw, 0, &p, NULL, 0) != PB_OK) return 0;
   pb_target_kind kind = deck_kind(pd->target_kind);
   const char *target = pd->target;
   /* A PDF deck whose name links to the web keeps a link to the local file. */
@@ -2078,11 +2100,13 @@ static void layout_deck(layout *L, const pb_plan_deck *pd) {
     if (set_para(L, &cs, 1, tw, 0, &cards[k], e->file, e->line) != PB_OK) cards[k].nlines = 0;
     h += (double)cards[k].nlines * 12.5;
   }
-  double th = pd->thumbnail ? 120 : 64; /* room for the picture, at most */
-  if (L->y - (h > th ? h : th) - 10 < L->bottom) new_page(L);
+  double need = deck_picture_h(pd, thumb_w);
+  if (need < h) need = h;
+  if (measure) return need;
+  if (L->y - need < L->bottom && L->y < L->top - 0.01) new_page(L);
   double top = L->y;
   int page = L->page;
-  th = deck_picture(L, pd, page, top, thumb_w);
+  double th = deck_picture(L, pd, page, top, thumb_w);
   if (h < th) h = th;
   flow_para(L, &p, tx, 13);
   link_area(L, page, tx, top - 13, tw, 13, kind, target);
@@ -2111,6 +2135,7 @@ static void layout_deck(layout *L, const pb_plan_deck *pd) {
   }
   if (L->page == page && L->y > top - h) L->y = top - h;
   L->y -= 12;
+  return need;
 }
 
 /* Every deck under Slide/ and every remote deck: picture, name, title,
@@ -2121,8 +2146,10 @@ static void layout_slide_index(layout *L) {
   if (!P->ndecks) return;
   row *ar =
       add_row(L, ROW_APPENDIX, PB_SAY(L->opt->zh, "Appendix: slide decks", "附录：报告幻灯片"));
-  /* the head keeps the count line and the first deck (a picture's height) */
-  L->keep_next = 13 + 8 + 130;
+  /* the head keeps the count line and the first deck whole */
+  L->dry = 1; /* measuring: no paragraph counted or reported twice */
+  L->keep_next = 13 + 8 + layout_deck(L, &P->decks[0], 1);
+  L->dry = 0;
   layout_heading(L, ar);
   L->keep_next = 0;
   pb_doc_add_mark(L->doc, 1, ar->title, ar->page, appendix_mark_y(L, ar));
@@ -2143,7 +2170,7 @@ static void layout_slide_index(layout *L) {
   pb_para ip;
   if (set_para(L, &is, 1, L->width, 0, &ip, NULL, 0) == PB_OK) flow_para(L, &ip, L->left, 13);
   L->y -= 8;
-  for (size_t i = 0; i < P->ndecks; i++) layout_deck(L, &P->decks[i]);
+  for (size_t i = 0; i < P->ndecks; i++) layout_deck(L, &P->decks[i], 0);
   /* Decks the cards name that are not there (the report's second part). */
   const char *missing =
       P->deck_report ? strstr(P->deck_report, "cards whose deck is missing: ") : NULL;

@@ -347,7 +347,9 @@ static void draw_calendar(pb_sheet *s, const pb_plan_record *rec) {
 
 /* ---- papers per month and top venues --------------------------------- */
 
-static void draw_months(pb_sheet *s, const pb_plan_record *rec) {
+/* The months the chart spans (at most the last five years): 0 when no
+ * card is dated. */
+static int month_span(const pb_plan_record *rec, int *py0, int *pm0) {
   int y0 = 0, m0 = 0, y1 = 0, m1 = 0;
   for (size_t i = 0; i < rec->nentries; i++) {
     const char *d = rec->entries[i]->date;
@@ -357,13 +359,27 @@ static void draw_months(pb_sheet *s, const pb_plan_record *rec) {
     if (!y0 || y * 12 + m < y0 * 12 + m0) y0 = y, m0 = m;
     if (y * 12 + m > y1 * 12 + m1) y1 = y, m1 = m;
   }
-  if (!y0) return;
+  if (!y0) return 0;
   int n = (y1 * 12 + m1) - (y0 * 12 + m0) + 1;
   if (n > 60) { /* the last five years */
     int start = y1 * 12 + m1 - 59;
     y0 = (start - 1) / 12, m0 = (start - 1) % 12 + 1;
     n = 60;
   }
+  *py0 = y0, *pm0 = m0;
+  return n;
+}
+
+#define MONTH_SLOT_MIN 12.0 /* a bar and its two-digit count */
+#define VENUE_BAR_MIN 80.0
+#define MONTHS_CHART_H 90.0 /* the tallest bar */
+/* the chart with its heading (8 above, a 12 pt line, 3 below) as its own
+ * need() asks for it */
+#define MONTHS_H (8 + 12 * 1.35 + 3 + MONTHS_CHART_H + 42)
+
+static void draw_months(pb_sheet *s, const pb_plan_record *rec) {
+  int y0, m0, n = month_span(rec, &y0, &m0);
+  if (!n) return;
   int *count = pb_arena_alloc(s->arena, (size_t)n * sizeof *count);
   int most = 0;
   for (size_t i = 0; i < rec->nentries; i++) {
@@ -374,7 +390,7 @@ static void draw_months(pb_sheet *s, const pb_plan_record *rec) {
   }
   palette P = colours(s);
   heading(s, PB_SAY(s->zh, "Papers per month", "每月精读篇数"), 12, 120);
-  double H = 90, avail = s->right - s->left - 20;
+  double H = MONTHS_CHART_H, avail = s->right - s->left - 20;
   double slot = avail / n, bw = slot * 0.7;
   if (bw > 26) bw = 26;
   need(s, H + 42);
@@ -396,6 +412,16 @@ static void draw_months(pb_sheet *s, const pb_plan_record *rec) {
   s->y = base - 26;
 }
 
+/* The width of the venue labels' column. */
+static double venue_label_w(pb_sheet *s, const pb_plan_record *rec, size_t n) {
+  double labw = 0;
+  for (size_t k = 0; k < n; k++) {
+    double w = width_of(s, rec->venues[k].venue, PB_FAMILY_SANS, 0, 8);
+    if (w > labw) labw = w;
+  }
+  return labw > 140 ? 140 : labw;
+}
+
 static void draw_venues(pb_sheet *s, const pb_plan_record *rec) {
   const pb_plan_venue *v = rec->venues;
   size_t n = rec->nvenues;
@@ -403,12 +429,7 @@ static void draw_venues(pb_sheet *s, const pb_plan_record *rec) {
   if (n > 10) n = 10;
   palette P = colours(s);
   heading(s, PB_SAY(s->zh, "Top venues", "主要会议与期刊"), 12, 14.0 * (double)n);
-  double labw = 0;
-  for (size_t k = 0; k < n; k++) {
-    double w = width_of(s, v[k].venue, PB_FAMILY_SANS, 0, 8);
-    if (w > labw) labw = w;
-  }
-  if (labw > 140) labw = 140;
+  double labw = venue_label_w(s, rec, n);
   double x0 = s->left + labw + 8, maxw = s->right - x0 - 30;
   for (size_t k = 0; k < n; k++) {
     need(s, 14);
@@ -444,6 +465,29 @@ void pb_layout_group_overview(pb_sheet *s, const pb_plan_record *rec) {
          PB_FAMILY_SANS, 0, 9, P.gray);
   flow(s, &v, 1, s->left, s->right - s->left, 13);
   draw_calendar(s, rec);
+  /* The two small charts share a row, each in half the measure, when each
+   * keeps what it needs there: a month's bar slot of MONTH_SLOT_MIN and
+   * venue bars of VENUE_BAR_MIN beside their labels. Otherwise, or when
+   * one is empty, they stack. */
+  int y0, m0, nm = month_span(rec, &y0, &m0);
+  size_t nv = rec->nvenues > 10 ? 10 : rec->nvenues;
+  double L = s->left, R = s->right, gap = 24, half = (R - L - gap) / 2;
+  if (nm && nv && (half - 20) / nm >= MONTH_SLOT_MIN &&
+      half - venue_label_w(s, rec, nv) - 8 - 30 >= VENUE_BAR_MIN) {
+    double venues_h = 8 + 12 * 1.35 + 3 + 14.0 * (double)nv + 6;
+    need(s, MONTHS_H > venues_h ? MONTHS_H : venues_h);
+    double top = s->y;
+    s->right = L + half;
+    draw_months(s, rec);
+    double low = s->y;
+    s->y = top;
+    s->left = R - half;
+    s->right = R;
+    draw_venues(s, rec);
+    if (s->y > low) s->y = low;
+    s->left = L;
+    return;
+  }
   draw_months(s, rec);
   draw_venues(s, rec);
 }
