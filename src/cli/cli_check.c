@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "fonts.h"
 #include "plan.h"
+#include "progress.h"
 #include "percent.h"
 #include "sessions.h"
 
@@ -260,6 +261,9 @@ static void check_local_links(const pb_library *lib, const pb_entry *e) {
 
 int pb_cli_check(const cli_options *o) {
   pb_diag_set_strict(o->strict);
+  /* decoding a large library's figures takes seconds: shown as a build
+   * shows it (nothing for the first second) */
+  pb_progress_init(o->quiet ? 0 : isatty(2) ? 2 : 1);
   char *root = pb_cli_library_root(o);
   pb_config cfg;
   pb_library *lib = pb_cli_load_library(o, &cfg, root);
