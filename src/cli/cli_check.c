@@ -17,9 +17,9 @@
 #include "confine.h"
 #include "diag.h"
 #include "fonts.h"
+#include "percent.h"
 #include "plan.h"
 #include "progress.h"
-#include "percent.h"
 #include "sessions.h"
 
 static void lower_alnum(const char *s, pb_buf *out) {

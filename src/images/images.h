@@ -96,6 +96,10 @@ void pb_image_encode_options(pb_encode_options *o, double dpi, int gray);
  * own test); 0 without dpi or placed size. */
 int pb_image_dpi_shrinks(int w, int h, const pb_encode_options *opt);
 
+/* Call once before encoding from several threads (the libraries' lazy
+ * set-up is done here, in one thread). */
+void pb_image_encode_threads(void);
+
 /* Bumped whenever the encoder's output for the same input changes, so that
  * cached streams from older versions are not reused. */
 /* 2: PNG with alpha streamed at 8 bits; 3: also gray figures for print;

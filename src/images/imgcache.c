@@ -522,6 +522,7 @@ static void batch_run(batch *b, int pass, int threads) {
     batch_worker(b);
     return;
   }
+  pb_image_encode_threads();
   /* the calling thread is one of the workers */
   pthread_t *t = pb_xmalloc((size_t)(threads - 1) * sizeof *t);
   int started = 0;

@@ -77,10 +77,10 @@ typedef struct pb_figstream {
   const char *path;      /* in: the file (borrowed) */
   pb_encode_options opt; /* in: placed_w/h the size it is drawn at (--dpi) */
   /* out */
-  int failed;         /* the file could not be read or encoded */
-  char err[256];      /* why, for a message (nothing is reported here) */
-  char name[40];      /* the cache entry (content hash + options) */
-  char *file;         /* its path in the cache, malloc'd */
+  int failed;    /* the file could not be read or encoded */
+  char err[256]; /* why, for a message (nothing is reported here) */
+  char name[40]; /* the cache entry (content hash + options) */
+  char *file;    /* its path in the cache, malloc'd */
   pb_imgcache_entry entry;
   /* private: the batch's own */
   pb_imgcache_hash hash;

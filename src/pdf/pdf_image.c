@@ -150,8 +150,7 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
   }
   free(placed);
   int cached = fs->njobs == 0 || open_cache(fs, opt);
-  if (cached)
-    pb_imgcache_encode_all(fs->cache, fs->jobs, fs->njobs, opt ? opt->threads : 0);
+  if (cached) pb_imgcache_encode_all(fs->cache, fs->jobs, fs->njobs, opt ? opt->threads : 0);
 
   for (size_t i = 0; i < n; i++) {
     const pb_doc_image *im = &doc->images[i];

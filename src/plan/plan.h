@@ -5,13 +5,15 @@
  * category, a digest's window of dates, a handout's session), the front
  * matter, the chapters in order with their headings and cards, each card's
  * links resolved (decks matched by the model added, library paths turned
- * into targets), each figure probed with its size or, when it cannot be
- * shown, the placeholder caption that replaces it, and the appendices.
+ * into targets), each figure judged with its size or, when it cannot be
+ * shown, the placeholder caption that replaces it (for a PDF its data is
+ * decoded and encoded here, once: pb_plan_options.figures), and the
+ * appendices.
  *
  * Renderers (the PDF layout, the LaTeX export, the digest text, the outputs
  * to come) walk a pb_plan and decide nothing of this themselves. This is the
- * only stage after reading that looks at files on disk (figure headers,
- * deck thumbnails, decks that are missing).
+ * only stage after reading that looks at files on disk (figures, deck
+ * thumbnails, decks that are missing).
  *
  * A pb_plan owns its memory (one arena) and borrows the library: free the
  * plan before the library. */
@@ -168,8 +170,8 @@ typedef struct {
 
 typedef struct {
   const pb_slide *deck;
-  const char *thumbnail; /* probed JPEG/PNG thumbnail, NULL if none */
-  int thumb_w, thumb_h;  /* its pixels */
+  const char *thumbnail;                   /* probed JPEG/PNG thumbnail, NULL if none */
+  int thumb_w, thumb_h;                    /* its pixels */
   const struct pb_figstream *thumb_stream; /* its encoded stream, as a figure's */
   /* Where the deck's name links: a remote deck's URL; with base_url or
    * the library's repo_url, its page there; else the local file (a PDF
