@@ -3,10 +3,11 @@
  * The plan has judged the figures: each doc image it showed carries its
  * encoded stream in the image cache (pb_doc_image.stream), and the figset
  * only points at it. Only two kinds of image are encoded here, in one
- * parallel batch (imgcache.c): with --dpi, a figure the layout placed
- * smaller than its pixels need (the plan's full-size stream stays its
- * fallback, so a figure the plan showed is never refused here), and an
- * image no plan judged (a doc made by hand, as the image tests do).
+ * parallel batch (imgcache.c): with --dpi, every figure at the size the
+ * layout placed it (the plan only decoded it, for its verdict, so the
+ * encoder's decode cannot fail here in practice), a figure whose full-size
+ * stream has more pixels than its placement needs, and an image no plan
+ * judged (a doc made by hand, as the image tests do).
  * Encoded bytes never stay in memory: each XObject reads its bytes in
  * libharu's before-write hook and frees them in the after-write hook.
  *
@@ -142,7 +143,10 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
     pb_encode_options want = s ? s->opt : eo;
     want.placed_w = s ? placed[i][0] : im->placed_w;
     want.placed_h = s ? placed[i][1] : im->placed_h;
-    if (s && !s->failed && !pb_image_dpi_shrinks(im->width_px, im->height_px, &want)) continue;
+    /* the plan's stream, when it is full size and the placement needs
+     * every pixel of it */
+    int full = s && !s->failed && s->opt.placed_w <= 0 && s->opt.placed_h <= 0;
+    if (full && !pb_image_dpi_shrinks(im->width_px, im->height_px, &want)) continue;
     pb_figstream *j = &fs->jobs[fs->njobs];
     j->path = im->path;
     j->opt = want;
@@ -157,7 +161,8 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
     const pb_figstream *s = im->stream;
     const pb_figstream *j = job_of[i] >= 0 ? &fs->jobs[job_of[i]] : NULL;
     /* a smaller stream that failed leaves the plan's full-size one */
-    const pb_figstream *use = j && cached && !j->failed ? j : s && !s->failed ? s : NULL;
+    int full = s && !s->failed && s->opt.placed_w <= 0 && s->opt.placed_h <= 0;
+    const pb_figstream *use = j && cached && !j->failed ? j : full ? s : NULL;
     fs->group_of[i] = use ? group_for(fs, use) : -1;
     if (!use && cached)
       pb_warn(im->file, im->line, "figure %s: %s", im->src ? im->src : im->path,
