@@ -23,9 +23,14 @@ set_tests_properties(e2e-corpus-layout-report PROPERTIES SKIP_RETURN_CODE 77)
 # pictures (pdfimages -list), aligned entries, GoToR and repository links.
 add_test(NAME e2e-slide-index
   COMMAND python3 ${PB_TESTS}/e2e/slide_index.py ${PB_BIN} ${PB_ROOT} ${E2E_OUT}/slide-index)
-# A figure that fails only when encoded: dump, report and PDF agree.
+# A figure that fails only when encoded: dump, report and PDF agree, the
+# pages are laid out once, and check reads the plan's verdict.
 add_test(NAME e2e-late-figure-failure
   COMMAND ${PB_TESTS}/e2e/late_figure.sh ${PB_BIN} ${PB_ROOT} ${E2E_OUT}/late-figure)
+# The figure workers (PAPERBOOK_JOBS): the same PDF and messages for 1, the
+# default and 8, on the sample and a library of several figures.
+add_test(NAME e2e-figure-jobs-identical
+  COMMAND ${PB_TESTS}/e2e/jobs_identical.sh ${PB_BIN} ${PB_ROOT} ${E2E_OUT}/figure-jobs)
 # Shaping results kept in the store: used warm, damaged records ignored,
 # the PDF byte-identical cold and warm.
 add_test(NAME e2e-shape-cache

@@ -501,7 +501,16 @@ typedef struct {
   pb_config cfg;
   pb_library *lib;
   pb_plan *plan;
+  char *fig_cache;           /* where the plan's figures are encoded, NULL: --no-cache */
+  pb_plan_figure_options fo; /* how the plan judges them (a PDF only) */
 } render;
+
+/* Figure resolution: --dpi, the config's dpi:, 150 for a digest. */
+static double figure_dpi(const render *R) {
+  double dpi = R->o.dpi ? R->o.dpi : R->cfg.dpi;
+  if (R->cmd == CMD_DIGEST && !R->o.dpi) dpi = 150;
+  return dpi;
+}
 
 /* Where the output goes: -o, the config's output: (a booklet), else a
  * name under build/ in the library root. */
@@ -641,6 +650,16 @@ static int prepare(render *R) {
     R->rel = root_from_output(R->root, R->output);
   }
   po.root_prefix = R->rel;
+  if (!R->tex && !R->bib) {
+    /* A PDF: the plan decodes and encodes the figures it shows, once, so
+     * that one whose data is corrupt is a placeholder before the layout */
+    R->fig_cache = R->o.no_cache ? NULL : pb_cli_cache_dir(&R->o, R->root);
+    if (!R->o.no_cache && !R->fig_cache) return PB_EXIT_FINDINGS; /* outside the library: said */
+    R->fo.cache_dir = R->fig_cache;
+    R->fo.dpi = figure_dpi(R);
+    R->fo.gray = R->o.print;
+    po.figures = &R->fo;
+  }
   R->plan = pb_plan_build(R->lib, &po);
   if (window_strict(R)) {
     /* --strict: the warnings about this window's cards count, not the old
@@ -806,45 +825,11 @@ static void show_layout(render *R, const pb_doc *doc) {
  * with --no-cache, or after an error when it lies outside the library). */
 static char *pdf_options(const render *R, pb_pdf_options *pdfo) {
   pb_pdf_options_default(pdfo);
-  pdfo->dpi = R->o.dpi ? R->o.dpi : R->cfg.dpi;
-  if (R->cmd == CMD_DIGEST && !R->o.dpi) pdfo->dpi = 150;
+  pdfo->dpi = figure_dpi(R);
   pdfo->gray = R->o.print;
   char *cache = R->o.no_cache ? NULL : pb_cli_cache_dir(&R->o, R->root);
   pdfo->cache_dir = cache;
   return cache;
-}
-
-/* Marks in the plan every figure whose data failed to encode (its header
- * was fine, so the plan had kept it). Returns how many were marked. */
-static size_t refuse_failed_figures(render *R, const pb_doc *doc, const pb_figset *figs) {
-  size_t n = 0;
-  for (size_t i = 0; i < doc->nimages; i++) {
-    const char *why = pb_figset_error(figs, i);
-    if (why) n += pb_plan_refuse_figure(R->plan, doc->images[i].path, why);
-  }
-  return n;
-}
-
-/* Lays out, encodes the figures, and when one fails, lays out again
- * without it: the PDF, the layout report and --dump-layout then show the
- * same placeholder. The second layout's findings are the first's, so they
- * are not reported twice. *figs receives the figures of the doc returned. */
-static pb_doc *lay_out_with_figures(render *R, pb_fonts *fonts, const pb_pdf_options *pdfo,
-                                    pb_figset **figs) {
-  *figs = NULL;
-  pb_doc *doc = lay_out(R, fonts);
-  if (!doc || doc->nimages == 0) return doc;
-  *figs = pb_figset_prepare(doc, pdfo);
-  if (!*figs || refuse_failed_figures(R, doc, *figs) == 0) return doc;
-  pb_figset_free(*figs);
-  *figs = NULL;
-  pb_diag_mute(1);
-  pb_doc *again = lay_out(R, fonts);
-  pb_diag_mute(0);
-  if (!again) return doc; /* the renderer prepares the figures itself */
-  pb_doc_free(doc);
-  if (again->nimages) *figs = pb_figset_prepare(again, pdfo);
-  return again;
 }
 
 /* After the PDF: a digest's text list, the summary line, the mail. */
@@ -878,16 +863,16 @@ static int write_pdf(render *R, pb_fonts *fonts) {
   char *cache = pdf_options(R, &pdfo);
   if (!R->o.no_cache && !cache) return PB_EXIT_FINDINGS; /* outside the library: said */
   pb_fonts_use_shape_store(fonts, cache);
-  pb_figset *figs = NULL;
-  pb_doc *doc = lay_out_with_figures(R, fonts, &pdfo, &figs);
+  /* one layout: the plan has judged the figures, and the PDF back end only
+   * reads their streams */
+  pb_doc *doc = lay_out(R, fonts);
   int rc = PB_EPDF;
   if (doc) show_layout(R, doc);
   if (doc && R->o.strict && pb_diag_errors() > 0)
     pb_error(NULL, 0, "--strict: %d error(s); %s not written", pb_diag_errors(), R->output);
   else if (doc)
-    rc = pb_pdf_write_prepared(doc, &pdfo, figs, R->output);
+    rc = pb_pdf_write(doc, &pdfo, R->output);
   pb_fonts_save_shapes(fonts);
-  pb_figset_free(figs);
   free(cache);
   int exit_code = rc == PB_OK ? after_pdf(R, doc) : PB_EXIT_FINDINGS;
   pb_doc_free(doc);
@@ -932,6 +917,7 @@ static int cmd_render(int argc, char **argv, command cmd) {
     pb_fonts_free(fonts);
   }
   pb_plan_free(R.plan);
+  free(R.fig_cache);
   pb_library_free(R.lib);
   pb_config_free(&R.cfg);
   free(R.root);

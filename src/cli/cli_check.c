@@ -17,8 +17,9 @@
 #include "confine.h"
 #include "diag.h"
 #include "fonts.h"
-#include "images.h"
 #include "percent.h"
+#include "plan.h"
+#include "progress.h"
 #include "sessions.h"
 
 static void lower_alnum(const char *s, pb_buf *out) {
@@ -178,6 +179,7 @@ static void table_free(str_table *t) {
 
 typedef struct {
   const pb_library *lib;
+  pb_plan *plan; /* the figures' verdicts */
   int allow_outside;
   str_table titles;     /* normalised title -> first card */
   str_table paper_urls; /* paper link -> first card */
@@ -221,7 +223,11 @@ static void check_duplicate(checker *C, int i) {
           k == by_title ? "title" : "paper link", f->file, f->line);
 }
 
+/* The figures as the plan judged them for a build (header and data, see
+ * pb_plan_options.figures): its verdicts are reported here as errors, at
+ * every use, and nothing is decoded a second time. */
 static void check_figures(checker *C, const pb_entry *e) {
+  const pb_plan_card *card = C->plan ? C->plan->card_of_entry[e->index] : NULL;
   for (size_t j = 0; j < e->nfigures; j++) {
     const pb_figure *f = &e->figures[j];
     int line = f->line ? f->line : e->line;
@@ -234,20 +240,9 @@ static void check_figures(checker *C, const pb_entry *e) {
         report_missing_figure(C->lib, f, file, line, C->allow_outside);
       continue;
     }
-    pb_img_info info;
-    char err[256];
-    if (pb_image_probe(f->path, &info, err, sizeof err) != PB_OK) {
-      pb_error(file, line, "figure %s: %s", f->src ? f->src : f->path, err);
-    } else if (info.format == PB_IMG_OTHER || info.format == PB_IMG_UNKNOWN) {
-      pb_warn(file, line, "figure %s is %s, which cannot be embedded", f->src ? f->src : f->path,
-              info.format_name ? info.format_name : "in an unknown format");
-    } else {
-      /* The header was fine; the data must decode too (as the build will). */
-      pb_image_stream st;
-      if (pb_image_encode(f->path, NULL, &st, err, sizeof err) != PB_OK)
-        pb_error(file, line, "figure %s: %s", f->src ? f->src : f->path, err);
-      pb_image_stream_free(&st);
-    }
+    const pb_plan_figure *pf = card && j < card->nfigures ? &card->figures[j] : NULL;
+    if (pf && !pf->ok && pf->reason)
+      pb_error(file, line, "figure %s: %s", f->src ? f->src : f->path, pf->reason);
   }
 }
 
@@ -266,6 +261,9 @@ static void check_local_links(const pb_library *lib, const pb_entry *e) {
 
 int pb_cli_check(const cli_options *o) {
   pb_diag_set_strict(o->strict);
+  /* decoding a large library's figures takes seconds: shown as a build
+   * shows it (nothing for the first second) */
+  pb_progress_init(o->quiet ? 0 : isatty(2) ? 2 : 1);
   char *root = pb_cli_library_root(o);
   pb_config cfg;
   pb_library *lib = pb_cli_load_library(o, &cfg, root);
@@ -286,6 +284,18 @@ int pb_cli_check(const cli_options *o) {
   checker C;
   memset(&C, 0, sizeof C);
   C.lib = lib;
+  /* The figures are judged as a build judges them: by the plan, which
+   * decodes each once (in parallel, in a private cache: check writes
+   * nothing into the library); its own warnings are the build's, so they
+   * are muted here and its verdicts reported below as errors. */
+  pb_plan_options po;
+  pb_plan_options_default(&po);
+  pb_plan_figure_options fo;
+  memset(&fo, 0, sizeof fo);
+  po.figures = &fo;
+  pb_diag_mute(1);
+  C.plan = pb_plan_build(lib, &po);
+  pb_diag_mute(0);
   C.allow_outside = o->allow_outside;
   for (size_t i = 0; i < lib->nentries; i++) {
     const pb_entry *e = lib->entries[i];
@@ -296,6 +306,7 @@ int pb_cli_check(const cli_options *o) {
     check_local_links(lib, e);
     check_duplicate(&C, (int)i);
   }
+  pb_plan_free(C.plan);
   table_free(&C.titles);
   table_free(&C.paper_urls);
   table_free(&C.spellings);

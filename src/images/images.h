@@ -86,6 +86,20 @@ typedef struct {
   int gray;                  /* 1: every figure as DeviceGray (luma, alpha kept): --print */
 } pb_encode_options;
 
+/* The options every PDF figure is encoded with, for dpi (0: full
+ * resolution) and gray (--print), placed size 0 (the caller sets it): the
+ * one policy for the plan, which judges the figures, and the PDF back end,
+ * which makes the smaller streams --dpi asks for. */
+void pb_image_encode_options(pb_encode_options *o, double dpi, int gray);
+/* 1 when a figure of w x h displayed pixels has more than opt->dpi needs
+ * at opt's placed size, so that its stream is downsampled (the encoder's
+ * own test); 0 without dpi or placed size. */
+int pb_image_dpi_shrinks(int w, int h, const pb_encode_options *opt);
+
+/* Call once before encoding from several threads (the libraries' lazy
+ * set-up is done here, in one thread). */
+void pb_image_encode_threads(void);
+
 /* Bumped whenever the encoder's output for the same input changes, so that
  * cached streams from older versions are not reused. */
 /* 2: PNG with alpha streamed at 8 bits; 3: also gray figures for print;

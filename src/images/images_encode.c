@@ -563,6 +563,46 @@ static int dpi_target(int w, int h, const pb_encode_options *opt, int *nw, int *
   return 1;
 }
 
+int pb_image_dpi_shrinks(int w, int h, const pb_encode_options *opt) {
+  int nw, nh;
+  return w > 0 && h > 0 && dpi_target(w, h, opt, &nw, &nh);
+}
+
+void pb_image_encode_threads(void) {
+  /* libdeflate picks its Adler-32 and inflate routines for the processor on
+   * first use and stores them in globals: harmless when threads race to
+   * store the same pointer, but a data race all the same (helgrind), so the
+   * first use is made here, before any worker starts. */
+  static const unsigned char empty[] = {0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01};
+  unsigned char out[1];
+  size_t got;
+  libdeflate_adler32(1, empty, 0);
+  struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+  if (d) {
+    libdeflate_zlib_decompress(d, empty, sizeof empty, out, sizeof out, &got);
+    libdeflate_free_decompressor(d);
+  }
+}
+
+/* --dpi makes the emailed digest: figures that are decoded anyway go as
+ * JPEG q85. On the corpus at 150 dpi: 41% of the full-size figure bytes,
+ * against 84% with lossless Flate. */
+#define DIGEST_JPEG_QUALITY 85
+
+void pb_image_encode_options(pb_encode_options *o, double dpi, int gray) {
+  memset(o, 0, sizeof *o);
+  o->dpi = dpi;
+  o->gray = gray;
+  /* Full resolution keeps every decoded figure lossless, lossy WebP
+   * included (as the issue asks: "as PNG"); measured on the corpus it
+   * costs 2.6 MB over re-encoding it as JPEG, within the size target. */
+  o->webp_as_flate = 1;
+  if (dpi > 0) {
+    o->lossy = 1;
+    o->jpeg_quality = DIGEST_JPEG_QUALITY;
+  }
+}
+
 /* ==================================================================== */
 /* JPEG (libjpeg under setjmp)                                           */
 /* ==================================================================== */

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #include "diag.h"
 #include "images.h"
+#include "progress.h"
 
 #define MAGIC "PBIMGC01"
 #define TRAILER "PBEND\n"
@@ -426,4 +428,199 @@ int pb_imgcache_trim(pb_imgcache *c) {
   for (size_t i = 0; i < n; i++) free(files[i].path);
   free(files);
   return removed;
+}
+
+/* ==================================================================== */
+/* Encoding many figures                                                 */
+/* ==================================================================== */
+
+#define MAX_FIGURE_FILE ((size_t)512 << 20)
+
+int pb_imgcache_jobs(void) {
+  const char *s = getenv("PAPERBOOK_JOBS");
+  if (s && *s) {
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (*end == 0 && n >= 1 && n <= 64) return (int)n;
+  }
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+}
+
+void pb_figstream_free(pb_figstream *job) {
+  if (!job) return;
+  free(job->file);
+  job->file = NULL;
+  pb_image_stream_free(&job->entry.meta);
+  memset(&job->entry, 0, sizeof job->entry);
+  pb_buf_free(&job->bytes);
+}
+
+typedef struct {
+  pb_imgcache *cache;
+  pb_figstream *jobs;
+  size_t n;
+  size_t *work; /* what the pass runs over: job indices */
+  size_t nwork;
+  int pass; /* 0: read and hash, 1: look up or encode */
+  pthread_mutex_t lock;
+  size_t next;
+} batch;
+
+static void read_one(pb_figstream *j) {
+  int rc = j->path ? pb_read_file(j->path, MAX_FIGURE_FILE, &j->bytes) : PB_EIO;
+  if (rc == PB_ELIMIT)
+    snprintf(j->err, sizeof j->err, "file larger than %zu MB", MAX_FIGURE_FILE >> 20);
+  else if (rc)
+    snprintf(j->err, sizeof j->err, "cannot read %s", j->path ? j->path : "(no path)");
+  else
+    j->hash = pb_imgcache_hash_bytes(j->bytes.data, j->bytes.len);
+  if (rc) {
+    j->failed = 1;
+    pb_buf_free(&j->bytes);
+  }
+}
+
+/* The bytes are freed as soon as their figure is found or encoded, so at
+ * most one figure per worker is held decoded. */
+static void encode_one(pb_imgcache *c, pb_figstream *j) {
+  if (pb_imgcache_lookup(c, j->name, &j->entry)) {
+    pb_buf_free(&j->bytes);
+    return;
+  }
+  pb_image_stream s;
+  int rc = pb_image_encode_mem(j->bytes.data, j->bytes.len, &j->opt, &s, j->err, sizeof j->err);
+  pb_buf_free(&j->bytes);
+  if (rc == 0) rc = pb_imgcache_store(c, j->name, &s, &j->entry, j->err, sizeof j->err);
+  pb_image_stream_free(&s);
+  if (rc) j->failed = 1;
+}
+
+static void *batch_worker(void *arg) {
+  batch *b = arg;
+  for (;;) {
+    pthread_mutex_lock(&b->lock);
+    size_t k = b->next++;
+    pthread_mutex_unlock(&b->lock);
+    if (k >= b->nwork) break;
+    pb_figstream *j = &b->jobs[b->work[k]];
+    if (b->pass == 0) {
+      read_one(j);
+    } else {
+      encode_one(b->cache, j);
+      pb_progress_step(1);
+    }
+  }
+  return NULL;
+}
+
+static void batch_run(batch *b, int pass, int threads) {
+  b->pass = pass;
+  b->next = 0;
+  if ((size_t)threads > b->nwork) threads = (int)b->nwork;
+  if (threads <= 1) {
+    batch_worker(b);
+    return;
+  }
+  pb_image_encode_threads();
+  /* the calling thread is one of the workers */
+  pthread_t *t = pb_xmalloc((size_t)(threads - 1) * sizeof *t);
+  int started = 0;
+  for (int k = 0; k < threads - 1; k++) {
+    if (pthread_create(&t[k], NULL, batch_worker, b) != 0) break;
+    started++;
+  }
+  batch_worker(b);
+  for (int k = 0; k < started; k++) pthread_join(t[k], NULL);
+  free(t);
+}
+
+static int same_hash(const pb_imgcache_hash *a, const pb_imgcache_hash *b) {
+  return a->h[0] == b->h[0] && a->h[1] == b->h[1] && a->len == b->len;
+}
+
+static int by_hash(const void *a, const void *b, void *jobs) {
+  const pb_figstream *j = jobs;
+  const pb_figstream *x = &j[*(const size_t *)a], *y = &j[*(const size_t *)b];
+  for (int k = 0; k < 2; k++)
+    if (x->hash.h[k] != y->hash.h[k]) return x->hash.h[k] < y->hash.h[k] ? -1 : 1;
+  if (x->hash.len != y->hash.len) return x->hash.len < y->hash.len ? -1 : 1;
+  /* equal content: job order, so the first job comes first */
+  return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static void copy_entry(pb_imgcache_entry *to, const pb_imgcache_entry *from) {
+  *to = *from;
+  if (from->meta.palette && from->meta.palette_n > 0) {
+    size_t n = (size_t)from->meta.palette_n * 3;
+    to->meta.palette = pb_xmalloc(n);
+    memcpy(to->meta.palette, from->meta.palette, n);
+  }
+}
+
+void pb_imgcache_encode_all(pb_imgcache *c, pb_figstream *jobs, size_t n, int threads) {
+  if (n == 0) return;
+  if (threads < 1) threads = pb_imgcache_jobs();
+  batch b;
+  memset(&b, 0, sizeof b);
+  b.cache = c;
+  b.jobs = jobs;
+  b.n = n;
+  b.work = pb_xmalloc(n * sizeof *b.work);
+  pthread_mutex_init(&b.lock, NULL);
+  for (size_t i = 0; i < n; i++) {
+    jobs[i].failed = 0;
+    jobs[i].err[0] = 0;
+    b.work[i] = i;
+  }
+  b.nwork = n;
+  batch_run(&b, 0, threads);
+
+  /* Group identical content (sorted by hash: thousands of figures cost
+   * n log n); a group's first job encodes it, at the group's largest
+   * placed size. */
+  size_t nread = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!jobs[i].failed) b.work[nread++] = i;
+  qsort_r(b.work, nread, sizeof *b.work, by_hash, jobs);
+  for (size_t k = 0; k < nread; k++) {
+    size_t i = b.work[k];
+    int same = k > 0 && same_hash(&jobs[b.work[k - 1]].hash, &jobs[i].hash);
+    jobs[i].first = same ? jobs[b.work[k - 1]].first : i;
+    pb_figstream *f = &jobs[jobs[i].first];
+    if (jobs[i].opt.placed_w > f->opt.placed_w) f->opt.placed_w = jobs[i].opt.placed_w;
+    if (jobs[i].opt.placed_h > f->opt.placed_h) f->opt.placed_h = jobs[i].opt.placed_h;
+  }
+  /* the distinct contents, in job order (so the progress counts them in
+   * the order the caller gave) */
+  b.nwork = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (jobs[i].failed) continue;
+    if (jobs[i].first == i) {
+      pb_imgcache_name(&jobs[i].hash, &jobs[i].opt, jobs[i].name);
+      b.work[b.nwork++] = i;
+    } else {
+      pb_buf_free(&jobs[i].bytes); /* the first job's bytes are encoded */
+    }
+  }
+  pb_progress_stage("encoding figures", b.nwork);
+  batch_run(&b, 1, threads);
+  pb_progress_done();
+
+  for (size_t i = 0; i < n; i++) {
+    pb_figstream *j = &jobs[i];
+    if (j->failed) continue;
+    const pb_figstream *f = &jobs[j->first];
+    if (f != j) {
+      j->opt.placed_w = f->opt.placed_w;
+      j->opt.placed_h = f->opt.placed_h;
+      memcpy(j->name, f->name, sizeof j->name);
+      j->failed = f->failed;
+      memcpy(j->err, f->err, sizeof j->err);
+      if (!f->failed) copy_entry(&j->entry, &f->entry);
+    }
+    if (!j->failed) j->file = pb_imgcache_path(c, j->name);
+  }
+  pthread_mutex_destroy(&b.lock);
+  free(b.work);
 }

@@ -66,4 +66,42 @@ int pb_imgcache_read(const char *path, uint64_t off, uint64_t len, pb_buf *out);
  * and temporary files older than an hour. Returns the number deleted. */
 int pb_imgcache_trim(pb_imgcache *c);
 
+/* ---- encoding many figures at once ------------------------------------ */
+
+/* One figure to encode, and the verdict on it. A figure's verdict is the
+ * encoder's: its data decoded (and, for a pass-through, its compressed
+ * data checked), not only its header. The plan judges every figure this
+ * way once, and the PDF back end reads the streams judged (struct tag
+ * pb_figstream: the plan and the layout carry it as an opaque pointer). */
+typedef struct pb_figstream {
+  const char *path;      /* in: the file (borrowed) */
+  pb_encode_options opt; /* in: placed_w/h the size it is drawn at (--dpi) */
+  /* out */
+  int failed;    /* the file could not be read or encoded */
+  char err[256]; /* why, for a message (nothing is reported here) */
+  char name[40]; /* the cache entry (content hash + options) */
+  char *file;    /* its path in the cache, malloc'd */
+  pb_imgcache_entry entry;
+  /* private: the batch's own */
+  pb_imgcache_hash hash;
+  pb_buf bytes;
+  size_t first; /* the first job with the same content */
+} pb_figstream;
+
+/* Encodes jobs[0..n) into c (each file read once and hashed; identical
+ * content is looked up or encoded once, at the largest placed size of its
+ * jobs, and every job with it gets the same name and entry), with up to
+ * threads workers (threads < 1: pb_imgcache_jobs()). Counts one progress
+ * step per distinct content. Workers report nothing and touch no shared
+ * state besides their own jobs and the cache directory, so the verdicts are
+ * the same for any number of threads; failures are left in failed/err for
+ * the caller to report in its own order. */
+void pb_imgcache_encode_all(pb_imgcache *c, pb_figstream *jobs, size_t n, int threads);
+/* Frees what a job owns (file, entry's palette, bytes); accepts NULL. */
+void pb_figstream_free(pb_figstream *job);
+/* How many workers encode figures: PAPERBOOK_JOBS when it is a number from
+ * 1 to 64, else the online processors, at most 8 (more only contend for
+ * the disk and memory bandwidth on the machines this runs on). */
+int pb_imgcache_jobs(void);
+
 #endif

@@ -43,7 +43,8 @@ pb_item *pb_page_add_item(pb_doc *doc, pb_page *page, pb_item_kind kind) {
 }
 
 int pb_doc_add_image(pb_doc *doc, const char *path, const char *src, int wpx, int hpx,
-                     double placed_w, double placed_h, const char *file, int line) {
+                     double placed_w, double placed_h, const char *file, int line,
+                     const struct pb_figstream *stream) {
   for (size_t i = 0; i < doc->nimages; i++) {
     pb_doc_image *im = &doc->images[i];
     if (strcmp(im->path, path) == 0) {
@@ -61,6 +62,7 @@ int pb_doc_add_image(pb_doc *doc, const char *path, const char *src, int wpx, in
   im->placed_h = placed_h;
   im->file = pb_arena_strdup(doc->arena, file);
   im->line = line;
+  im->stream = stream;
   return (int)(doc->nimages - 1);
 }
 

@@ -437,7 +437,7 @@ static void place_figure(layout *L, const pb_plan_figure *f, placed_figure *pf) 
   pf->w = w;
   pf->h = h;
   pf->image = pb_doc_add_image(L->doc, f->path, f->fig->src, f->width_px, f->height_px, w, h,
-                               f->file, f->line);
+                               f->file, f->line, f->stream);
 }
 
 static int draw_qr(layout *L, int page, const char *text, double x, double top, double size);
@@ -1461,7 +1461,7 @@ static void handout_card_draw(layout *L, const card_set *c, const handout_card *
     if (!handout_figure_size(L, f, &pf.w, &pf.h)) continue;
     pf.fig = f->fig;
     pf.image = pb_doc_add_image(L->doc, f->path, f->fig->src, f->width_px, f->height_px, pf.w, pf.h,
-                                f->file, f->line);
+                                f->file, f->line, f->stream);
     double top = L->y;
     draw_figure(L, &pf);
     L->y = top - pf.h - 6;
@@ -2030,7 +2030,7 @@ static double deck_picture(layout *L, const pb_plan_deck *pd, int page, double t
      * not squeezed */
     thumb_w = th * pd->thumb_w / pd->thumb_h < thumb_w ? th * pd->thumb_w / pd->thumb_h : thumb_w;
     int img = pb_doc_add_image(L->doc, pd->thumbnail, d->path, pd->thumb_w, pd->thumb_h, thumb_w,
-                               th, NULL, 0);
+                               th, NULL, 0, pd->thumb_stream);
     if (img >= 0) {
       pb_item *it = add_item(L, page_at(L, page), PB_ITEM_IMAGE);
       it->x = L->left;

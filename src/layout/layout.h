@@ -96,6 +96,7 @@ typedef struct {
   double placed_w, placed_h; /* largest placement, points (for --dpi) */
   const char *file;          /* card file:line that uses it first */
   int line;
+  const struct pb_figstream *stream; /* the plan's encoded stream (opaque here), or NULL */
 } pb_doc_image;
 
 typedef struct {
@@ -145,9 +146,12 @@ void pb_doc_free(pb_doc *doc); /* accepts NULL */
 pb_doc *pb_doc_new(pb_fonts *fonts, double page_w, double page_h);
 pb_page *pb_doc_add_page(pb_doc *doc);
 pb_item *pb_page_add_item(pb_doc *doc, pb_page *page, pb_item_kind kind);
-/* Returns the image index for path, adding it once (placed size max'd). */
+/* Returns the image index for path, adding it once (placed size max'd);
+ * stream is the plan's encoded stream for it (NULL: the PDF back end
+ * encodes it). */
 int pb_doc_add_image(pb_doc *doc, const char *path, const char *src, int wpx, int hpx,
-                     double placed_w, double placed_h, const char *file, int line);
+                     double placed_w, double placed_h, const char *file, int line,
+                     const struct pb_figstream *stream);
 /* An outline entry; title's straight quotes are educated (“ ” ‘ ’) as the
  * body's are. */
 pb_mark *pb_doc_add_mark(pb_doc *doc, int level, const char *title, int page, double y);

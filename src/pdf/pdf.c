@@ -701,11 +701,6 @@ static int save_beside(render *r, const err_ctx *err, const char *path) {
 }
 
 int pb_pdf_write(const pb_doc *doc, const pb_pdf_options *opt, const char *path) {
-  return pb_pdf_write_prepared(doc, opt, NULL, path);
-}
-
-int pb_pdf_write_prepared(const pb_doc *doc, const pb_pdf_options *opt, pb_figset *figs,
-                          const char *path) {
   pb_pdf_options defaults;
   if (!opt) {
     pb_pdf_options_default(&defaults);
@@ -741,8 +736,7 @@ int pb_pdf_write_prepared(const pb_doc *doc, const pb_pdf_options *opt, pb_figse
   r.utf8 = HPDF_GetEncoder(r.pdf, "UTF-8");
   if (fail(&r) || !r.utf8) goto out;
 
-  r.figs = figs;
-  if (!r.figs && doc->nimages > 0) {
+  if (doc->nimages > 0) {
     r.figs = own_figs = pb_figset_prepare(doc, opt);
     if (!r.figs) pb_warn(path, 0, "figures could not be prepared; placeholders are drawn instead");
   }

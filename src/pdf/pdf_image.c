@@ -1,24 +1,24 @@
 /* Figures for the PDF back end (see pdf_image.h).
  *
- * pb_figset_prepare works in two parallel passes over the doc's figures:
- * first each file is read and hashed (identical content is then encoded and
- * stored once), then each distinct content is looked up in the cache or
- * encoded, from the bytes read in the first pass, and written to it; the
- * bytes are freed as soon as their figure is found or encoded. Encoded bytes never stay in memory:
- * the figset keeps only cache file names and stream metadata, and each XObject reads its bytes in
- * libharu's before-write hook and frees them in the after-write hook. Without a cache directory, a
- * private temporary one is used and removed by pb_figset_free.
+ * The plan has judged the figures: each doc image it showed carries its
+ * encoded stream in the image cache (pb_doc_image.stream), and the figset
+ * only points at it. Only two kinds of image are encoded here, in one
+ * parallel batch (imgcache.c): with --dpi, every figure at the size the
+ * layout placed it (the plan only decoded it, for its verdict, so the
+ * encoder's decode cannot fail here in practice), a figure whose full-size
+ * stream has more pixels than its placement needs, and an image no plan
+ * judged (a doc made by hand, as the image tests do).
+ * Encoded bytes never stay in memory: each XObject reads its bytes in
+ * libharu's before-write hook and frees them in the after-write hook.
  *
  * Worker threads never call libharu, and they report nothing themselves:
- * messages are kept and reported by the calling thread in figure order, so
- * the output is the same for any number of threads. */
+ * messages are reported by the calling thread in figure order, so the
+ * output is the same for any number of threads. */
 #include "pdf_image.h"
-#include "progress.h"
 
 #include <hpdf.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,27 +29,12 @@
 #include "images.h"
 #include "imgcache.h"
 
-#define MAX_FIGURE_FILE ((size_t)512 << 20)
-#define DIGEST_JPEG_QUALITY 85
-
-typedef struct {
-  pb_imgcache_hash hash;
-  int group; /* index into groups, -1 when the file could not be read */
-  char err[256];
-  pb_buf bytes; /* the file as read for hashing, kept for encoding it */
-} figure;
-
-/* One distinct content. */
+/* One distinct stream: one XObject, however many images draw it. */
 typedef struct pb_figgroup {
-  size_t first; /* first figure with this content */
-  pb_encode_options opt;
-  char name[40];
-  char *path; /* cache file */
-  pb_imgcache_entry entry;
-  int failed;
-  char err[256];
+  const pb_figstream *s;
   HPDF_Image xobj;
   HPDF_Doc pdf;
+  int failed;
 } group;
 
 /* The bytes of one stream (image or soft mask) for the write hooks: read
@@ -64,219 +49,133 @@ typedef struct {
 
 struct pb_figset {
   const pb_doc *doc;
-  figure *figs;
-  size_t nfigs;
+  int *group_of; /* per image: its group, -1 when it cannot be drawn */
   group *groups;
   size_t ngroups;
-  pb_imgcache *cache;
+  pb_figstream *jobs; /* encoded here */
+  size_t njobs;
+  pb_imgcache *cache; /* for jobs */
   int private_cache;
   stream_src *srcs; /* 2 per group: colour, mask */
-  /* work distribution */
-  pthread_mutex_t lock;
-  size_t next;
-  int pass;
 };
 
 /* ==================================================================== */
-/* Parallel passes                                                       */
+/* Preparing                                                             */
 /* ==================================================================== */
 
-static void hash_one(pb_figset *fs, size_t i) {
-  figure *f = &fs->figs[i];
-  const pb_doc_image *im = &fs->doc->images[i];
-  pb_buf b = PB_BUF_INIT;
-  f->group = -1;
-  int rc = im->path ? pb_read_file(im->path, MAX_FIGURE_FILE, &b) : PB_EIO;
-  if (rc == PB_ELIMIT)
-    snprintf(f->err, sizeof f->err, "file larger than %zu MB", MAX_FIGURE_FILE >> 20);
-  else if (rc)
-    snprintf(f->err, sizeof f->err, "cannot read %s", im->path ? im->path : "(no path)");
-  else
-    f->hash = pb_imgcache_hash_bytes(b.data, b.len);
-  if (!rc) f->group = 0; /* assigned for real after the pass */
-  f->bytes = b;          /* encoded from memory if the cache lacks it */
-}
-
-static void encode_one(pb_figset *fs, size_t g) {
-  group *gr = &fs->groups[g];
-  pb_buf *bytes = &fs->figs[gr->first].bytes;
-  if (pb_imgcache_lookup(fs->cache, gr->name, &gr->entry)) {
-    pb_buf_free(bytes);
-    return;
-  }
-  pb_image_stream s;
-  int rc = pb_image_encode_mem(bytes->data, bytes->len, &gr->opt, &s, gr->err, sizeof gr->err);
-  pb_buf_free(bytes);
-  if (rc == 0) rc = pb_imgcache_store(fs->cache, gr->name, &s, &gr->entry, gr->err, sizeof gr->err);
-  pb_image_stream_free(&s);
-  if (rc) gr->failed = 1;
-}
-
-static void *worker(void *arg) {
-  pb_figset *fs = arg;
-  size_t n = fs->pass == 0 ? fs->nfigs : fs->ngroups;
-  for (;;) {
-    pthread_mutex_lock(&fs->lock);
-    size_t i = fs->next++;
-    pthread_mutex_unlock(&fs->lock);
-    if (i >= n) break;
-    if (fs->pass == 0) {
-      hash_one(fs, i);
-    } else {
-      encode_one(fs, i);
-      pb_progress_step(1);
-    }
-  }
-  return NULL;
-}
-
-static void run_pass(pb_figset *fs, int pass, int threads) {
-  size_t n = pass == 0 ? fs->nfigs : fs->ngroups;
-  if (pass == 1) pb_progress_stage("encoding figures", n);
-  fs->pass = pass;
-  fs->next = 0;
-  if ((size_t)threads > n) threads = (int)n;
-  if (threads <= 1) {
-    worker(fs);
-    if (pass == 1) pb_progress_done();
-    return;
-  }
-  pthread_t *t = pb_xmalloc((size_t)threads * sizeof *t);
-  int started = 0;
-  for (int k = 0; k < threads; k++) {
-    if (pthread_create(&t[k], NULL, worker, fs) != 0) break;
-    started++;
-  }
-  if (started == 0) worker(fs); /* no threads available: do it here */
-  for (int k = 0; k < started; k++) pthread_join(t[k], NULL);
-  free(t);
-  if (pass == 1) pb_progress_done();
-}
-
-static int same_hash(const pb_imgcache_hash *a, const pb_imgcache_hash *b) {
-  return a->h[0] == b->h[0] && a->h[1] == b->h[1] && a->len == b->len;
-}
-
-static int by_hash(const void *a, const void *b, void *figs) {
-  const figure *f = figs;
-  const figure *x = &f[*(const size_t *)a], *y = &f[*(const size_t *)b];
-  for (int k = 0; k < 2; k++)
-    if (x->hash.h[k] != y->hash.h[k]) return x->hash.h[k] < y->hash.h[k] ? -1 : 1;
-  if (x->hash.len != y->hash.len) return x->hash.len < y->hash.len ? -1 : 1;
-  /* Equal content: figure order, so the first use comes first. */
+static int by_stream(const void *a, const void *b, void *doc) {
+  const pb_doc_image *im = ((const pb_doc *)doc)->images;
+  const void *x = im[*(const size_t *)a].stream, *y = im[*(const size_t *)b].stream;
+  if (x != y) return (uintptr_t)x < (uintptr_t)y ? -1 : 1;
   return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
-pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
-  pb_figset *fs = pb_xcalloc(1, sizeof *fs);
-  fs->doc = doc;
-  fs->nfigs = doc->nimages;
-  fs->figs = pb_xcalloc(fs->nfigs ? fs->nfigs : 1, sizeof *fs->figs);
-  pthread_mutex_init(&fs->lock, NULL);
+/* The largest placement of each plan stream (images of equal content share
+ * one; the stream is made for its largest use), written into placed[]. */
+static void largest_placements(const pb_doc *doc, double (*placed)[2]) {
+  size_t n = doc->nimages;
+  size_t *order = pb_xmalloc((n ? n : 1) * sizeof *order);
+  for (size_t i = 0; i < n; i++) order[i] = i;
+  qsort_r(order, n, sizeof *order, by_stream, (void *)doc);
+  for (size_t k = 0; k < n;) {
+    size_t e = k;
+    double w = 0, h = 0;
+    for (; e < n && doc->images[order[e]].stream == doc->images[order[k]].stream; e++) {
+      const pb_doc_image *im = &doc->images[order[e]];
+      if (im->placed_w > w) w = im->placed_w;
+      if (im->placed_h > h) h = im->placed_h;
+    }
+    for (size_t q = k; q < e; q++) {
+      placed[order[q]][0] = w;
+      placed[order[q]][1] = h;
+    }
+    k = e;
+  }
+  free(order);
+}
+
+static int open_cache(pb_figset *fs, const pb_pdf_options *opt) {
   char err[300];
   if (opt && opt->cache_dir) {
     fs->cache = pb_imgcache_open(opt->cache_dir, 0, err, sizeof err);
     if (!fs->cache) pb_warn(NULL, 0, "%s; figures are encoded without a cache", err);
   }
+  if (fs->cache) return 1;
+  const char *tmp = getenv("TMPDIR");
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/paperbook-fig-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  if (mkdtemp(dir)) fs->cache = pb_imgcache_open(dir, UINT64_MAX, err, sizeof err);
   if (!fs->cache) {
-    const char *tmp = getenv("TMPDIR");
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/paperbook-fig-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(dir)) fs->cache = pb_imgcache_open(dir, UINT64_MAX, err, sizeof err);
-    if (!fs->cache) {
-      pb_error(NULL, 0, "cannot create a temporary directory for figures under %s",
-               tmp && *tmp ? tmp : "/tmp");
-      for (size_t i = 0; i < fs->nfigs; i++) fs->figs[i].group = -1;
-      return fs;
-    }
-    fs->private_cache = 1;
+    pb_error(NULL, 0, "cannot create a temporary directory for figures under %s",
+             tmp && *tmp ? tmp : "/tmp");
+    return 0;
   }
-  int threads = opt && opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-  if (threads < 1) threads = 1;
+  fs->private_cache = 1;
+  return 1;
+}
 
-  run_pass(fs, 0, threads);
+/* The group drawing stream s, made on first use. */
+static int group_for(pb_figset *fs, const pb_figstream *s) {
+  for (size_t g = 0; g < fs->ngroups; g++)
+    if (fs->groups[g].s == s || memcmp(fs->groups[g].s->name, s->name, sizeof s->name) == 0)
+      return (int)g;
+  fs->groups[fs->ngroups].s = s;
+  return (int)fs->ngroups++;
+}
 
-  /* Group identical content (sorted by hash, so thousands of figures cost
-   * n log n); groups are numbered in order of first use, and a group's
-   * placed size is its largest use. */
-  fs->groups = pb_xcalloc(fs->nfigs ? fs->nfigs : 1, sizeof *fs->groups);
-  size_t *order = pb_xmalloc((fs->nfigs ? fs->nfigs : 1) * sizeof *order);
-  size_t nread = 0;
-  for (size_t i = 0; i < fs->nfigs; i++)
-    if (fs->figs[i].group >= 0) order[nread++] = i;
-  qsort_r(order, nread, sizeof *order, by_hash, fs->figs);
-  /* Each figure first points at the first figure with its content... */
-  for (size_t k = 0; k < nread; k++) {
-    size_t i = order[k];
-    size_t first = k > 0 && same_hash(&fs->figs[order[k - 1]].hash, &fs->figs[i].hash)
-                       ? (size_t)fs->figs[order[k - 1]].group
-                       : i;
-    fs->figs[i].group = (int)first;
-  }
-  free(order);
-  /* ...then, in figure order, first uses become groups. */
-  for (size_t i = 0; i < fs->nfigs; i++) {
-    figure *f = &fs->figs[i];
-    if (f->group < 0) continue;
+pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
+  pb_figset *fs = pb_xcalloc(1, sizeof *fs);
+  size_t n = doc->nimages;
+  fs->doc = doc;
+  fs->group_of = pb_xmalloc((n ? n : 1) * sizeof *fs->group_of);
+  fs->groups = pb_xcalloc(n ? n : 1, sizeof *fs->groups);
+  fs->jobs = pb_xcalloc(n ? n : 1, sizeof *fs->jobs);
+  int *job_of = pb_xmalloc((n ? n : 1) * sizeof *job_of);
+  double(*placed)[2] = pb_xcalloc(n ? n : 1, sizeof *placed);
+  largest_placements(doc, placed);
+  pb_encode_options eo;
+  pb_image_encode_options(&eo, opt ? opt->dpi : 0, opt ? opt->gray : 0);
+
+  for (size_t i = 0; i < n; i++) {
     const pb_doc_image *im = &doc->images[i];
-    size_t first = (size_t)f->group;
-    if (first == i) {
-      group *gr = &fs->groups[fs->ngroups];
-      gr->first = i;
-      gr->opt.dpi = opt ? opt->dpi : 0;
-      gr->opt.gray = opt ? opt->gray : 0;
-      /* Full resolution keeps every decoded figure lossless, lossy WebP
-       * included (as the issue asks: "as PNG"); measured on the corpus it
-       * costs 2.6 MB over re-encoding it as JPEG, within the size target. */
-      gr->opt.webp_as_flate = 1;
-      if (gr->opt.dpi > 0) {
-        /* --dpi makes the emailed digest: figures that are decoded anyway
-         * go as JPEG q85. On the corpus at 150 dpi: 41% of the full-size
-         * figure bytes, against 84% with lossless Flate. */
-        gr->opt.lossy = 1;
-        gr->opt.jpeg_quality = DIGEST_JPEG_QUALITY;
-      }
-      f->group = (int)fs->ngroups++;
-    } else {
-      f->group = fs->figs[first].group; /* first < i: already a group number */
-      pb_buf_free(&f->bytes);           /* the first use's bytes are encoded */
-    }
-    group *gr = &fs->groups[f->group];
-    if (im->placed_w > gr->opt.placed_w) gr->opt.placed_w = im->placed_w;
-    if (im->placed_h > gr->opt.placed_h) gr->opt.placed_h = im->placed_h;
+    const pb_figstream *s = im->stream;
+    job_of[i] = -1;
+    pb_encode_options want = s ? s->opt : eo;
+    want.placed_w = s ? placed[i][0] : im->placed_w;
+    want.placed_h = s ? placed[i][1] : im->placed_h;
+    /* the plan's stream, when it is full size and the placement needs
+     * every pixel of it */
+    int full = s && !s->failed && s->opt.placed_w <= 0 && s->opt.placed_h <= 0;
+    if (full && !pb_image_dpi_shrinks(im->width_px, im->height_px, &want)) continue;
+    pb_figstream *j = &fs->jobs[fs->njobs];
+    j->path = im->path;
+    j->opt = want;
+    job_of[i] = (int)fs->njobs++;
   }
-  for (size_t g = 0; g < fs->ngroups; g++) {
-    group *gr = &fs->groups[g];
-    pb_imgcache_name(&fs->figs[gr->first].hash, &gr->opt, gr->name);
-    gr->path = pb_imgcache_path(fs->cache, gr->name);
-  }
+  free(placed);
+  int cached = fs->njobs == 0 || open_cache(fs, opt);
+  if (cached) pb_imgcache_encode_all(fs->cache, fs->jobs, fs->njobs, opt ? opt->threads : 0);
 
-  run_pass(fs, 1, threads);
-  for (size_t i = 0; i < fs->nfigs; i++) pb_buf_free(&fs->figs[i].bytes);
-
-  for (size_t i = 0; i < fs->nfigs; i++) {
+  for (size_t i = 0; i < n; i++) {
     const pb_doc_image *im = &doc->images[i];
-    figure *f = &fs->figs[i];
-    const char *why = f->group < 0                  ? f->err
-                      : fs->groups[f->group].failed ? fs->groups[f->group].err
-                                                    : NULL;
-    if (why) pb_warn(im->file, im->line, "figure %s: %s", im->src ? im->src : im->path, why);
+    const pb_figstream *s = im->stream;
+    const pb_figstream *j = job_of[i] >= 0 ? &fs->jobs[job_of[i]] : NULL;
+    /* a smaller stream that failed leaves the plan's full-size one */
+    int full = s && !s->failed && s->opt.placed_w <= 0 && s->opt.placed_h <= 0;
+    const pb_figstream *use = j && cached && !j->failed ? j : full ? s : NULL;
+    fs->group_of[i] = use ? group_for(fs, use) : -1;
+    if (!use && cached)
+      pb_warn(im->file, im->line, "figure %s: %s", im->src ? im->src : im->path,
+              j && j->err[0] ? j->err : "cannot be encoded");
   }
+  free(job_of);
   fs->srcs = pb_xcalloc(2 * (fs->ngroups ? fs->ngroups : 1), sizeof *fs->srcs);
   return fs;
 }
 
-const char *pb_figset_error(const pb_figset *fs, size_t i) {
-  if (!fs || i >= fs->nfigs) return "no such figure";
-  const figure *f = &fs->figs[i];
-  if (f->group < 0) return f->err[0] ? f->err : "cannot be read";
-  const group *gr = &fs->groups[f->group];
-  return gr->failed ? (gr->err[0] ? gr->err : "cannot be encoded") : NULL;
-}
-
 int pb_figset_failed(const pb_figset *fs, size_t i) {
-  if (!fs || i >= fs->nfigs) return 1;
-  int g = fs->figs[i].group;
+  if (!fs || i >= fs->doc->nimages) return 1;
+  int g = fs->group_of[i];
   return g < 0 || fs->groups[g].failed;
 }
 
@@ -379,15 +278,16 @@ static HPDF_STATUS add_decode_parms(HPDF_Doc pdf, HPDF_Dict d, int predictor, in
 
 HPDF_Image pb_figset_xobject(pb_figset *fs, HPDF_Doc pdf, size_t i) {
   if (pb_figset_failed(fs, i)) return NULL;
-  group *gr = &fs->groups[fs->figs[i].group];
+  group *gr = &fs->groups[fs->group_of[i]];
   if (gr->xobj && gr->pdf == pdf) return gr->xobj;
-  const pb_image_stream *m = &gr->entry.meta;
+  const pb_imgcache_entry *e = &gr->s->entry;
+  const pb_image_stream *m = &e->meta;
   size_t gi = (size_t)(gr - fs->groups);
   stream_src *color = &fs->srcs[2 * gi], *mask = &fs->srcs[2 * gi + 1];
   pb_buf_free(&color->data);
   pb_buf_free(&mask->data);
-  *color = (stream_src){gr->path, gr->entry.data_off, gr->entry.data_len, PB_BUF_INIT, 0};
-  *mask = (stream_src){gr->path, gr->entry.smask_off, gr->entry.smask_len, PB_BUF_INIT, 0};
+  *color = (stream_src){gr->s->file, e->data_off, e->data_len, PB_BUF_INIT, 0};
+  *mask = (stream_src){gr->s->file, e->smask_off, e->smask_len, PB_BUF_INIT, 0};
 
   HPDF_Dict d = new_image_dict(pdf, m->filter, color);
   if (!d) goto fail;
@@ -446,16 +346,13 @@ fail:
 
 void pb_figset_free(pb_figset *fs) {
   if (!fs) return;
-  for (size_t g = 0; g < fs->ngroups; g++) {
-    free(fs->groups[g].path);
-    pb_image_stream_free(&fs->groups[g].entry.meta);
-  }
+  for (size_t k = 0; k < fs->njobs; k++) pb_figstream_free(&fs->jobs[k]);
   if (fs->cache && !fs->private_cache) pb_imgcache_trim(fs->cache);
   pb_imgcache_close(fs->cache, fs->private_cache);
-  pthread_mutex_destroy(&fs->lock);
   for (size_t g = 0; g < 2 * fs->ngroups; g++) pb_buf_free(&fs->srcs[g].data);
   free(fs->srcs);
   free(fs->groups);
-  free(fs->figs);
+  free(fs->jobs);
+  free(fs->group_of);
   free(fs);
 }

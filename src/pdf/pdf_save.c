@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "imgcache.h"
 #include "mem.h"
 
 typedef struct {
@@ -173,8 +174,8 @@ pb_pdf_deflate *pb_pdf_deflate_pages(HPDF_Doc pdf, HPDF_Page *pages, size_t n) {
     if (d->s[d->n].in) d->n++;
   }
   pthread_mutex_init(&d->lock, NULL);
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  int threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+  /* PAPERBOOK_JOBS rules the figures' workers and these alike */
+  int threads = pb_imgcache_jobs() > 8 ? 8 : pb_imgcache_jobs();
   if ((size_t)threads > d->n) threads = d->n ? (int)d->n : 1;
   pthread_t t[8];
   int started = 0;

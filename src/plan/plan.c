@@ -13,6 +13,7 @@
 #include "collate.h"
 #include "diag.h"
 #include "images.h"
+#include "imgcache.h"
 #include "links.h"
 #include "sessions.h"
 #include "slides.h"
@@ -637,6 +638,154 @@ static void plan_record(builder *B) {
   record_venues(B->a, r);
 }
 
+/* ==== figures' data ===================================================== */
+
+struct pb_plan_figstore {
+  pb_imgcache *cache;
+  int private_cache;
+  pb_figstream *jobs; /* one per distinct path shown */
+  size_t n;
+};
+
+static void figstore_free(struct pb_plan_figstore *st) {
+  if (!st) return;
+  for (size_t i = 0; i < st->n; i++) pb_figstream_free(&st->jobs[i]);
+  free(st->jobs);
+  if (st->cache && !st->private_cache) pb_imgcache_trim(st->cache);
+  pb_imgcache_close(st->cache, st->private_cache);
+  free(st);
+}
+
+/* The cache the figures go to: the build's, or (--no-cache, or the
+ * build's cannot be made) a private one under TMPDIR that the plan
+ * removes. NULL after a message when neither can be made. */
+static pb_imgcache *open_cache(const pb_plan_figure_options *fo, int *private_cache) {
+  char err[300];
+  *private_cache = 0;
+  pb_imgcache *c = NULL;
+  if (fo->cache_dir) {
+    c = pb_imgcache_open(fo->cache_dir, 0, err, sizeof err);
+    if (!c) pb_warn(NULL, 0, "%s; figures are encoded without a cache", err);
+  }
+  if (c) return c;
+  const char *tmp = getenv("TMPDIR");
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/paperbook-fig-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  if (mkdtemp(dir)) c = pb_imgcache_open(dir, UINT64_MAX, err, sizeof err);
+  if (!c)
+    pb_error(NULL, 0, "cannot create a temporary directory for figures under %s",
+             tmp && *tmp ? tmp : "/tmp");
+  *private_cache = c != NULL;
+  return c;
+}
+
+/* The job of path, added once (figures are few: hundreds; a linear look
+ * costs nothing next to reading one). */
+static size_t job_of(struct pb_plan_figstore *st, size_t *cap, const char *path,
+                     const pb_encode_options *eo) {
+  for (size_t i = 0; i < st->n; i++)
+    if (strcmp(st->jobs[i].path, path) == 0) return i;
+  if (st->n == *cap) {
+    *cap = *cap ? *cap * 2 : 64;
+    st->jobs = pb_xrealloc(st->jobs, *cap * sizeof *st->jobs);
+  }
+  pb_figstream *j = &st->jobs[st->n];
+  memset(j, 0, sizeof *j);
+  j->path = path;
+  j->opt = *eo;
+  return st->n++;
+}
+
+/* Every figure of the plan in the order the book shows them (a heading's
+ * reference figures, then its cards'), for fn. */
+static void each_figure(pb_plan *P, void (*fn)(pb_plan_figure *, void *), void *arg) {
+  for (size_t i = 0; i < P->nrows; i++) {
+    pb_plan_row *r = &P->rows[i];
+    for (size_t k = 0; k < r->nref_figures; k++) fn(&r->ref_figures[k], arg);
+    for (size_t k = 0; r->card && k < r->card->nfigures; k++) fn(&r->card->figures[k], arg);
+  }
+}
+
+typedef struct {
+  struct pb_plan_figstore *st;
+  size_t cap;
+  const pb_encode_options *eo;
+  pb_arena *a;
+  unsigned char *said; /* per job: its failure was reported */
+} judging;
+
+static void add_job(pb_plan_figure *f, void *arg) {
+  judging *J = arg;
+  if (f->ok && f->path) job_of(J->st, &J->cap, f->path, J->eo);
+}
+
+/* A figure whose data failed gets the placeholder any figure the plan
+ * cannot show gets, and its file one warning, at its first use (as the
+ * layout lists a file once, however often it is shown). */
+static void give_verdict(pb_plan_figure *f, void *arg) {
+  judging *J = arg;
+  if (!f->ok || !f->path) return;
+  size_t i = job_of(J->st, &J->cap, f->path, J->eo);
+  const pb_figstream *j = &J->st->jobs[i];
+  if (!j->failed) {
+    f->stream = j;
+    return;
+  }
+  const char *src = f->fig && f->fig->src ? f->fig->src : f->path;
+  const char *reason = j->err[0] ? j->err : "cannot be encoded";
+  if (!J->said[i]) pb_warn(f->file, f->line, "figure %s: %s", src, reason);
+  J->said[i] = 1;
+  f->ok = 0;
+  f->reason = pb_arena_strdup(J->a, reason);
+  f->caption = pb_arena_printf(J->a, "figure not shown: %s (%s)", src, reason);
+}
+
+/* Decodes and encodes every figure the plan shows (and the decks'
+ * thumbnails), in parallel, through the cache: the verdict that the
+ * layout and every renderer then follow. */
+static void judge_figures(builder *B, const pb_plan_figure_options *fo) {
+  pb_plan *P = B->P;
+  struct pb_plan_figstore *st = pb_xcalloc(1, sizeof *st);
+  P->figstore = st;
+  pb_encode_options eo;
+  pb_image_encode_options(&eo, fo->dpi, fo->gray);
+  /* --dpi: the stream drawn depends on the size the layout gives the
+   * figure, so it is made after the layout (pdf_image.c). Here the figure
+   * is judged by asking for it one point large: the encoder decodes all of
+   * it and writes a few bytes, so the verdict costs a decode, not a
+   * full-size stream made for nothing (that was 1.39x the CPU of a cold
+   * --dpi 150 build of the archive). */
+  if (eo.dpi > 0) eo.placed_w = eo.placed_h = 1;
+  judging J = {st, 0, &eo, B->a, NULL};
+  each_figure(P, add_job, &J);
+  for (size_t i = 0; i < P->ndecks; i++)
+    if (P->decks[i].thumbnail) job_of(st, &J.cap, P->decks[i].thumbnail, &eo);
+  if (st->n == 0) return;
+  st->cache = open_cache(fo, &st->private_cache);
+  if (st->cache) {
+    pb_imgcache_encode_all(st->cache, st->jobs, st->n, fo->threads);
+  } else {
+    for (size_t i = 0; i < st->n; i++) {
+      st->jobs[i].failed = 1;
+      snprintf(st->jobs[i].err, sizeof st->jobs[i].err, "no directory to encode it in");
+    }
+  }
+  /* the verdicts, reported in the book's order whatever the threads did */
+  J.said = pb_xcalloc(st->n, 1);
+  each_figure(P, give_verdict, &J);
+  free(J.said);
+  for (size_t i = 0; i < P->ndecks; i++) {
+    pb_plan_deck *d = &P->decks[i];
+    if (!d->thumbnail) continue;
+    const pb_figstream *j = &st->jobs[job_of(st, &J.cap, d->thumbnail, &eo)];
+    /* a thumbnail that cannot be shown is left out, as the probe does */
+    if (j->failed)
+      d->thumbnail = NULL;
+    else
+      d->thumb_stream = j;
+  }
+}
+
 pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt) {
   pb_plan_options defaults;
   if (!opt) {
@@ -673,38 +822,16 @@ pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt) {
     P->appendix_slides = 1;
     plan_decks(&B);
   }
+  if (opt->figures) judge_figures(&B, opt->figures);
   plan_front(&B);
   plan_record(&B);
   return P;
 }
 
-static size_t refuse_in(pb_plan *plan, pb_plan_figure *f, size_t n, const char *path,
-                        const char *reason) {
-  size_t marked = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!f[i].ok || !f[i].path || strcmp(f[i].path, path) != 0) continue;
-    const char *src = f[i].fig && f[i].fig->src ? f[i].fig->src : path;
-    f[i].ok = 0;
-    f[i].reason = pb_arena_strdup(plan->arena, reason);
-    f[i].caption = pb_arena_printf(plan->arena, "figure not shown: %s (%s)", src, reason);
-    marked++;
-  }
-  return marked;
-}
-
-size_t pb_plan_refuse_figure(pb_plan *plan, const char *path, const char *reason) {
-  if (!plan || !path) return 0;
-  if (!reason) reason = "cannot be encoded";
-  size_t marked = 0;
-  for (size_t i = 0; i < plan->ncards; i++)
-    marked += refuse_in(plan, plan->cards[i].figures, plan->cards[i].nfigures, path, reason);
-  for (size_t i = 0; i < plan->nrows; i++)
-    marked += refuse_in(plan, plan->rows[i].ref_figures, plan->rows[i].nref_figures, path, reason);
-  return marked;
-}
-
 void pb_plan_free(pb_plan *plan) {
-  if (plan) pb_arena_free(plan->arena);
+  if (!plan) return;
+  figstore_free(plan->figstore);
+  pb_arena_free(plan->arena);
 }
 
 /* ==== JSON ============================================================== */

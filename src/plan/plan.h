@@ -5,13 +5,15 @@
  * category, a digest's window of dates, a handout's session), the front
  * matter, the chapters in order with their headings and cards, each card's
  * links resolved (decks matched by the model added, library paths turned
- * into targets), each figure probed with its size or, when it cannot be
- * shown, the placeholder caption that replaces it, and the appendices.
+ * into targets), each figure judged with its size or, when it cannot be
+ * shown, the placeholder caption that replaces it (for a PDF its data is
+ * decoded and encoded here, once: pb_plan_options.figures), and the
+ * appendices.
  *
  * Renderers (the PDF layout, the LaTeX export, the digest text, the outputs
  * to come) walk a pb_plan and decide nothing of this themselves. This is the
- * only stage after reading that looks at files on disk (figure headers,
- * deck thumbnails, decks that are missing).
+ * only stage after reading that looks at files on disk (figures, deck
+ * thumbnails, decks that are missing).
  *
  * A pb_plan owns its memory (one arena) and borrows the library: free the
  * plan before the library. */
@@ -23,6 +25,9 @@
 #include "mem.h"
 #include "model.h"
 
+struct pb_figstream;     /* imgcache.h: an encoded figure */
+struct pb_plan_figstore; /* the plan's figures in the image cache */
+
 typedef enum {
   PB_PLAN_BOOKLET, /* cover, contents, chapters, appendices */
   PB_PLAN_DIGEST,  /* the cards of a window of dates, "what is new" first */
@@ -30,6 +35,16 @@ typedef enum {
 } pb_plan_mode;
 
 typedef enum { PB_PLAN_BY_CATEGORY, PB_PLAN_BY_MONTH, PB_PLAN_BY_PRESENTER } pb_plan_grouping;
+
+/* How the plan judges the figures' data (see pb_plan_options.figures). */
+typedef struct {
+  const char *cache_dir; /* the image cache (imgcache.h); NULL: a private one, removed
+                            with the plan (--no-cache) */
+  double dpi;            /* --dpi: figures that are decoded anyway go as JPEG; the
+                            downsampling itself waits for the layout's placed sizes */
+  int gray;              /* --print: figures in grayscale */
+  int threads;           /* encoding workers; 0: PAPERBOOK_JOBS or the processors */
+} pb_plan_figure_options;
 
 typedef struct {
   pb_plan_mode mode;
@@ -55,6 +70,13 @@ typedef struct {
    * of the library and such links become URLs under it. */
   const char *root_prefix;
   const char *base_url;
+  /* Figures: NULL probes headers only (dump --plan, the LaTeX export). Set,
+   * every figure shown is also decoded and encoded for the PDF once, here,
+   * through the image cache: one whose data is corrupt gets the placeholder
+   * and the warning any other figure the plan cannot show gets, so the
+   * layout never has to be made again, and the PDF back end only reads the
+   * streams (pb_plan_figure.stream). */
+  const pb_plan_figure_options *figures;
 } pb_plan_options;
 
 void pb_plan_options_default(pb_plan_options *o);
@@ -92,6 +114,11 @@ typedef struct {
   int remote;                  /* not a local file: a URL (the placeholder links it) */
   const char *caption;         /* the placeholder's caption when !ok */
   const char *reason;          /* why it is not shown (NULL for remote figures) */
+  /* When the plan judged the data (pb_plan_options.figures): the encoded
+   * stream in the image cache, for the PDF back end (imgcache.h's
+   * pb_figstream; opaque to the stages that may not use images). NULL
+   * when !ok or when only the header was probed. */
+  const struct pb_figstream *stream;
 } pb_plan_figure;
 
 typedef struct {
@@ -143,8 +170,9 @@ typedef struct {
 
 typedef struct {
   const pb_slide *deck;
-  const char *thumbnail; /* probed JPEG/PNG thumbnail, NULL if none */
-  int thumb_w, thumb_h;  /* its pixels */
+  const char *thumbnail;                   /* probed JPEG/PNG thumbnail, NULL if none */
+  int thumb_w, thumb_h;                    /* its pixels */
+  const struct pb_figstream *thumb_stream; /* its encoded stream, as a figure's */
   /* Where the deck's name links: a remote deck's URL; with base_url or
    * the library's repo_url, its page there; else the local file (a PDF
    * deck as PB_PLAN_TARGET_PDF_FILE). local_pdf: a PDF deck linked to the
@@ -242,20 +270,17 @@ typedef struct {
   const char *deck_report; /* decks no card mentions, missing decks */
   /* The record the appendices and a handout's brief draw from. */
   pb_plan_record record;
+  /* The judged figures' streams and their cache (owned; NULL when the
+   * figures were only probed). */
+  struct pb_plan_figstore *figstore;
 } pb_plan;
 
-/* Builds the plan. Figures are probed (headers only) and each that cannot
- * be shown gets a warning at its file:line. Returns NULL only when memory
- * runs out; a selection that matches nothing gives nincluded 0. */
+/* Builds the plan. Figures are probed (headers, and with opt->figures
+ * their data too) and each that cannot be shown gets a warning at its
+ * file:line, once. Returns NULL only when memory runs out; a selection that
+ * matches nothing gives nincluded 0. */
 pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt);
 void pb_plan_free(pb_plan *plan); /* accepts NULL */
-
-/* Marks every shown figure of the plan whose file is path as not shown,
- * with reason (copied): for a figure whose header was fine but whose data
- * failed when it was encoded, so that the layout made again draws the same
- * placeholder the plan gives any other figure it cannot show. Reports
- * nothing (the encoder did). Returns how many figures were marked. */
-size_t pb_plan_refuse_figure(pb_plan *plan, const char *path, const char *reason);
 
 /* Writes the plan as JSON (stable key order, two-space indent): what
  * `paperbook dump --plan` prints. */

@@ -2,7 +2,9 @@
 # A figure whose header is fine but whose data is corrupt fails only when it
 # is encoded. The PDF, the layout report and --dump-layout must still agree:
 # one placeholder with the reason, in the dump as in the PDF, and the
-# warning printed once at the card's line.
+# warning printed once at the card's line. The plan judges the data before
+# the layout, so the pages are laid out once, and check reads the same
+# verdict (one pass over the figures).
 # Usage: late_figure.sh PAPERBOOK SAMPLE_ROOT OUTDIR
 set -euo pipefail
 pb=$1 root=$2 out=$3
@@ -30,7 +32,9 @@ figures: [Images/${c#*:}.png]
 A summary that is long enough to be a summary of paper ${c%%:*}.
 EOF
 done
-"$pb" build "$out" --no-cache --dump-layout "$out/layout.txt" -o "$out/book.pdf" 2> "$out/err.txt" || true
+# progress shown from the first moment: one line per stage run
+PAPERBOOK_PROGRESS_DELAY=0 "$pb" build "$out" --no-cache --dump-layout "$out/layout.txt" \
+  -o "$out/book.pdf" 2> "$out/err.txt" || true
 cat "$out/err.txt"
 qpdf --check "$out/book.pdf" >/dev/null
 fail=0
@@ -46,5 +50,22 @@ head -1 "$out/layout.txt" | grep -q "images=1 " ||
   { echo "FAIL: the PDF does not hold exactly the one good figure"; fail=1; }
 pdftotext "$out/book.pdf" - | tr -d '\n' | grep -q "figure not shown: Images/cut.png (corrupt PNG" ||
   { echo "FAIL: the PDF's placeholder does not say why"; fail=1; }
-[ $fail -eq 0 ] && echo "late figure failure: dump and PDF agree"
+# Judged once: the plan decodes the figures before the layout, so the
+# layout is made once and each distinct figure is encoded in one pass (a
+# layout made again after a late failure would show two of each line).
+n=$(grep -c "^paperbook: laying out pages" "$out/err.txt" || true)
+[ "$n" -eq 1 ] || { echo "FAIL: the pages were laid out $n times (want 1)"; fail=1; }
+n=$(grep -c "^paperbook: encoding figures: 2/2" "$out/err.txt" || true)
+[ "$n" -eq 1 ] || { echo "FAIL: $n passes encoding the 2 figures (want 1)"; fail=1; }
+# check reads the plan's verdict: the corrupt figure once, as an error at
+# the card's line, from the same single pass over the figures
+PAPERBOOK_PROGRESS_DELAY=0 "$pb" check "$out" > "$out/check.txt" 2>&1 || true
+cat "$out/check.txt"
+n=$(grep -c "papers/a.md:[0-9]*: error: figure Images/cut.png: corrupt PNG" "$out/check.txt" || true)
+[ "$n" -eq 1 ] || { echo "FAIL: check reported the corrupt figure $n times (want 1)"; fail=1; }
+grep -q "figure Images/good.png" "$out/check.txt" &&
+  { echo "FAIL: check reported the good figure"; fail=1; }
+n=$(grep -c "^paperbook: encoding figures: 2/2" "$out/check.txt" || true)
+[ "$n" -eq 1 ] || { echo "FAIL: check made $n passes over the 2 figures (want 1)"; fail=1; }
+[ $fail -eq 0 ] && echo "late figure failure: dump and PDF agree, one layout, one encoding pass"
 exit $fail

@@ -94,7 +94,7 @@ int main(int argc, char **argv) {
       w *= f;
       h *= f;
     }
-    pb_doc_add_image(doc, argv[k], argv[k], info.width, info.height, w, h, argv[k], 1);
+    pb_doc_add_image(doc, argv[k], argv[k], info.width, info.height, w, h, argv[k], 1, NULL);
     struct stat st;
     if (stat(argv[k], &st) == 0) src_bytes += st.st_size;
   }

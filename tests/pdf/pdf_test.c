@@ -161,7 +161,7 @@ int main(int argc, char **argv) {
   ph->caption = "图像缺失 Images/missing.png";
   y -= 110;
   int img = pb_doc_add_image(doc, "Images/does-not-exist.png", "Images/does-not-exist.png", 400,
-                             200, 200, 100, "test.md", 3);
+                             200, 200, 100, "test.md", 3, NULL);
   pb_item *im = pb_page_add_item(doc, p1, PB_ITEM_IMAGE);
   im->image = img;
   im->x = 56;
@@ -171,7 +171,7 @@ int main(int argc, char **argv) {
   const char *png = getenv("PB_TEST_IMAGE"); /* a real figure, drawn beside it */
   if (png) {
     im = pb_page_add_item(doc, p1, PB_ITEM_IMAGE);
-    im->image = pb_doc_add_image(doc, png, "Images/clip.png", 0, 0, 200, 100, "test.md", 4);
+    im->image = pb_doc_add_image(doc, png, "Images/clip.png", 0, 0, 200, 100, "test.md", 4, NULL);
     im->x = 300;
     im->y = y;
     im->w = 200;
