@@ -56,6 +56,8 @@ def check_sample(pb, root, out):
     build(pb, root, pdf, os.path.join(out, "slide-index-cache"))
     first, npages, pages = index_pages(pdf)
     text = "\n".join(pages[first - 1:])
+    # the index may run on below the appendix before it: read from its head
+    text = text[re.search(r"^\s*Appendix: slide decks\s*$", text, re.M).start():]
     decks = sorted(f for f in os.listdir(os.path.join(root, "Slide"))
                    if not f.startswith(".") and not f.endswith(".py"))
     pdf_decks = [d for d in decks if d.endswith(".pdf")]
