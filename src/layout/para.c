@@ -1477,9 +1477,32 @@ done:
   return rc;
 }
 
+static double text_width(pb_fonts *fonts, const char *text, size_t len, pb_family family,
+                         unsigned style, double size);
+
 double pb_text_width(pb_fonts *fonts, const char *text, size_t len, pb_family family,
                      unsigned style, double size) {
   if (!fonts || !text || len == 0) return 0;
+  /* Measured once per text and style: the key is the arguments' bytes.
+   * Faces a first measurement loads (fallback) stay loaded, and nothing
+   * here warns, so a memo hit changes nothing but the time. */
+  pb_buf key = PB_BUF_INIT;
+  int fam = (int)family;
+  pb_buf_append(&key, &fam, sizeof fam);
+  pb_buf_append(&key, &style, sizeof style);
+  pb_buf_append(&key, &size, sizeof size);
+  pb_buf_append(&key, text, len);
+  double w = 0;
+  if (!pb_fonts_memo_get(fonts, key.data, key.len, &w)) {
+    w = text_width(fonts, text, len, family, style, size);
+    pb_fonts_memo_put(fonts, key.data, key.len, w);
+  }
+  pb_buf_free(&key);
+  return w;
+}
+
+static double text_width(pb_fonts *fonts, const char *text, size_t len, pb_family family,
+                         unsigned style, double size) {
   pb_span_in span = {0};
   span.text = text;
   span.len = len;
