@@ -25,6 +25,7 @@
 #include "fonts.h"
 #include "images.h"
 #include "layout.h"
+#include "para.h"
 #include "mail.h"
 #include "model.h"
 #include "output.h"
@@ -887,6 +888,7 @@ static int write_pdf(render *R, pb_fonts *fonts) {
   else if (doc)
     rc = pb_pdf_write_prepared(doc, &pdfo, figs, R->output);
   pb_fonts_save_shapes(fonts);
+  pb_para_save_store();
   pb_figset_free(figs);
   free(cache);
   int exit_code = rc == PB_OK ? after_pdf(R, doc) : PB_EXIT_FINDINGS;

@@ -946,6 +946,23 @@ static void shapes_save(const char *root, font *ft) {
   pb_buf_free(&out);
 }
 
+const char *pb_fonts_store_root(const pb_fonts *f) { return f ? f->shape_root : NULL; }
+
+int pb_fonts_identity(pb_fonts *f, pb_buf *out) {
+  if (!f) return 0;
+  pb_buf_printf(out, "faces %d\n", f->nfaces);
+  for (int i = 0; i < f->nfaces; i++) {
+    const face *fc = &f->faces[i];
+    shape_key(&f->fonts[fc->font], out);
+    pb_buf_printf(out, " bold %d italic %d base %d\n", fc->fake_bold, fc->fake_italic, fc->base);
+  }
+  for (int fam = 0; fam < 3; fam++)
+    for (int st = 0; st < 4; st++)
+      pb_buf_printf(out, "%d %d ", f->latin[fam][st], f->cjk[fam][st]);
+  for (int st = 0; st < 4; st++) pb_buf_printf(out, "%d ", f->symbol[st]);
+  return f->nfaces;
+}
+
 void pb_fonts_use_shape_store(pb_fonts *f, const char *root) {
   if (!f) return;
   free(f->shape_root);

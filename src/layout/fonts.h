@@ -86,6 +86,15 @@ const pb_glyph *pb_fonts_shape(pb_fonts *f, int face, const char *text, size_t l
  * be read or is damaged is ignored: the text is shaped again. */
 void pb_fonts_use_shape_store(pb_fonts *f, const char *root);
 void pb_fonts_save_shapes(pb_fonts *f);
+/* The store's root given to pb_fonts_use_shape_store (borrowed), or NULL. */
+const char *pb_fonts_store_root(const pb_fonts *f);
+/* Appends to out what identifies the faces open so far, for the keys of
+ * results computed with them (the paragraph store): each face's font file
+ * (path, member, size, modification time, inode), HarfBuzz's version, the
+ * faked bold and italic, and which face serves each family and style.
+ * Returns the number of faces it covers: a face opened later (a fallback
+ * found for a character) has a number at or above it. */
+int pb_fonts_identity(pb_fonts *f, pb_buf *out);
 /* A memo of measurements made with f's faces, kept while f lives, so that
  * text measured again (a card's meta row tried on every page it may go
  * to) is looked up: key[0, klen) is the caller's encoding of what was
