@@ -83,8 +83,7 @@ pb_mark *pb_doc_add_mark(pb_doc *doc, int level, const char *title, int page, do
 
 /* text[0, len) in face, shaped once here (the shaper's result is only
  * valid until its next call: the glyphs are copied into the arena). */
-static const pb_glyph *shape_copy(pb_doc *doc, int face, const char *text, size_t len,
-                                  size_t *n) {
+static const pb_glyph *shape_copy(pb_doc *doc, int face, const char *text, size_t len, size_t *n) {
   const pb_glyph *g = pb_fonts_shape(doc->fonts, face, text, len, 0, n);
   if (!g || *n == 0) {
     *n = 0;

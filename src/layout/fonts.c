@@ -957,8 +957,7 @@ int pb_fonts_identity(pb_fonts *f, pb_buf *out) {
     pb_buf_printf(out, " bold %d italic %d base %d\n", fc->fake_bold, fc->fake_italic, fc->base);
   }
   for (int fam = 0; fam < 3; fam++)
-    for (int st = 0; st < 4; st++)
-      pb_buf_printf(out, "%d %d ", f->latin[fam][st], f->cjk[fam][st]);
+    for (int st = 0; st < 4; st++) pb_buf_printf(out, "%d %d ", f->latin[fam][st], f->cjk[fam][st]);
   for (int st = 0; st < 4; st++) pb_buf_printf(out, "%d ", f->symbol[st]);
   return f->nfaces;
 }

@@ -20,8 +20,8 @@
 
 #include "context.h"
 #include "diag.h"
-#include "store.h"
 #include "model.h"
+#include "store.h"
 #include "utf8.h"
 
 /* ======================================================================
@@ -1343,7 +1343,6 @@ static int punct_violations(const ctx *c, const kp *k, int prev, size_t s, size_
   return v;
 }
 
-
 /* ======================================================================
  * Paragraphs kept in the store
  *
@@ -1379,6 +1378,7 @@ typedef struct {
   uint64_t a, b;
   size_t off, len; /* the paragraph in the store's data */
   int live;        /* slot taken */
+  int used;        /* read or set in this run */
 } para_slot;
 
 typedef struct {
@@ -1412,7 +1412,7 @@ static para_slot *paras_find(para_store *st, uint64_t a, uint64_t b) {
     if (!st->slots[i].live || (st->slots[i].a == a && st->slots[i].b == b)) return &st->slots[i];
 }
 
-static void paras_add(para_store *st, uint64_t a, uint64_t b, size_t off, size_t len) {
+static void paras_add(para_store *st, uint64_t a, uint64_t b, size_t off, size_t len, int used) {
   if ((st->used + 1) * 2 > st->cap) {
     size_t old_cap = st->cap;
     para_slot *old = st->slots;
@@ -1424,7 +1424,7 @@ static void paras_add(para_store *st, uint64_t a, uint64_t b, size_t off, size_t
   }
   para_slot *s = paras_find(st, a, b);
   if (!s->live) st->used++;
-  *s = (para_slot){a, b, off, len, 1};
+  *s = (para_slot){a, b, off, len, 1, used};
 }
 
 static uint64_t get64(const char *p) {
@@ -1449,23 +1449,39 @@ static int paras_index(para_store *st) {
     size_t plen = get32(p + off + 16);
     off += 24;
     if (plen % 8 || plen > len - off) return -1;
-    paras_add(st, a, b, off, plen);
+    paras_add(st, a, b, off, plen, 0);
     off += plen;
   }
   return 0;
 }
 
+/* Writes the record: every paragraph read or added, or when that is over
+ * PARAS_MAX_BYTES, only those this run used (what other builds of the
+ * library used is set again when they run next). */
 static void paras_save(para_store *st) {
   if (!st->dirty || !st->root) return;
   st->dirty = 0;
-  pb_buf *d = &st->data;
-  if (d->len > PARAS_MAX_BYTES) return; /* a cache that big is not worth writing */
+  pb_buf kept = PB_BUF_INIT, *d = &st->data;
+  if (d->len > PARAS_MAX_BYTES) {
+    static const char zeros[PARAS_HEAD] = {0};
+    pb_buf_append(&kept, zeros, PARAS_HEAD);
+    for (size_t i = 0; i < st->cap; i++) {
+      const para_slot *sl = &st->slots[i];
+      if (sl->live && sl->used) pb_buf_append(&kept, d->data + sl->off - 24, sl->len + 24);
+    }
+    d = &kept;
+    if (d->len > PARAS_MAX_BYTES) { /* one build's paragraphs: not worth writing */
+      pb_buf_free(&kept);
+      return;
+    }
+  }
   memcpy(d->data, PARAS_MAGIC, 8);
   uint64_t plen = d->len - PARAS_HEAD;
   uint64_t h = pb_hash64(d->data + PARAS_HEAD, plen, PARAS_SEED);
   memcpy(d->data + 8, &h, 8);
   memcpy(d->data + 16, &plen, 8);
   pb_store_put(st->root, "paras", st->key.data, st->key.len, ".bin", d->data, d->len);
+  pb_buf_free(&kept);
 }
 
 void pb_para_save_store(void) {
@@ -1486,16 +1502,18 @@ static para_store *paras_for(pb_fonts *fonts) {
   st->root = pb_xstrdup(root);
   struct stat sb;
   if (stat(HYPH_DICT_PATH, &sb) != 0) memset(&sb, 0, sizeof sb);
-  pb_buf_printf(&st->key, "paperbook paras 1\nsource %s\nharfbuzz %s\nlibunibreak %d\n%s %lld %lld.%09ld\n",
+  pb_buf_printf(&st->key,
+                "paperbook paras 1\nsource %s\nharfbuzz %s\nlibunibreak %d\n%s %lld %lld.%09ld\n",
                 PB_PARA_SOURCE, hb_version_string(), linebreak_version, HYPH_DICT_PATH,
                 (long long)sb.st_size, (long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec);
   st->nfaces = pb_fonts_identity(fonts, &st->key);
   pb_buf *d = &st->data;
-  int ok = pb_store_get(root, "paras", st->key.data, st->key.len, ".bin", PARAS_MAX_BYTES, d) == 0 &&
-           d->len >= PARAS_HEAD && memcmp(d->data, PARAS_MAGIC, 8) == 0 &&
-           get64(d->data + 16) == d->len - PARAS_HEAD &&
-           get64(d->data + 8) == pb_hash64(d->data + PARAS_HEAD, d->len - PARAS_HEAD, PARAS_SEED) &&
-           paras_index(st) == 0;
+  int ok =
+      pb_store_get(root, "paras", st->key.data, st->key.len, ".bin", PARAS_MAX_BYTES, d) == 0 &&
+      d->len >= PARAS_HEAD && memcmp(d->data, PARAS_MAGIC, 8) == 0 &&
+      get64(d->data + 16) == d->len - PARAS_HEAD &&
+      get64(d->data + 8) == pb_hash64(d->data + PARAS_HEAD, d->len - PARAS_HEAD, PARAS_SEED) &&
+      paras_index(st) == 0;
   if (!ok) {
     free(st->slots);
     st->slots = NULL;
@@ -1590,7 +1608,7 @@ static void paras_put(para_store *st, uint64_t a, uint64_t b, const pb_para *out
   memcpy(d->data + head, &a, 8);
   memcpy(d->data + head + 8, &b, 8);
   memcpy(d->data + head + 16, &len32, 4);
-  paras_add(st, a, b, start, len);
+  paras_add(st, a, b, start, len, 1);
   st->dirty = 1;
 }
 
@@ -1737,10 +1755,12 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
   uint64_t ka = 0, kb = 0;
   if (st) {
     paras_key(spans, n, opt, &ka, &kb);
-    const para_slot *hit = st->cap ? paras_find(st, ka, kb) : NULL;
+    para_slot *hit = st->cap ? paras_find(st, ka, kb) : NULL;
     if (hit && hit->live &&
-        paras_get(fonts, st->data.data + hit->off, hit->len, arena, spans, n, out) == 0)
+        paras_get(fonts, st->data.data + hit->off, hit->len, arena, spans, n, out) == 0) {
+      hit->used = 1;
       return PB_OK;
+    }
   }
   const pb_span_in *given = spans;
   spans = bounded_spans(arena, spans, &n, diag_file, diag_line);

@@ -1,12 +1,13 @@
 /* Text for the PDF back end: the glyph runs the layout shaped, shown as
  * 2-byte glyph codes of Type0 fonts (Identity-H) with TJ adjustments that
- * put each glyph where the layout placed it. The fonts are written through libharu's object layer (libharu's own
- * font loader reads only TrueType and its UTF-8 encoder stops at U+FFFF):
- * CFF outlines as FontFile3 (CIDFontType0C), TrueType as FontFile2
- * (CIDFontType2), each a subset of the glyphs drawn (made by the fonts
- * module, which owns HarfBuzz: pb_fonts_subset), with a
- * ToUnicode CMap from the runs' clusters so that copying and searching
- * give the source text (ligatures, marks and every plane included).
+ * put each glyph where the layout placed it. The fonts are written through
+ * libharu's object layer (libharu's own font loader reads only TrueType
+ * and its UTF-8 encoder stops at U+FFFF): CFF outlines as FontFile3
+ * (CIDFontType0C), TrueType as FontFile2 (CIDFontType2), each a subset of
+ * the glyphs drawn (made by the fonts module, which owns HarfBuzz:
+ * pb_fonts_subset), with a ToUnicode CMap from the runs' clusters so that
+ * copying and searching give the source text (ligatures, marks and every
+ * plane included).
  *
  * A pb_pdf_text belongs to one document and is used from one thread. */
 #ifndef PB_PDF_TEXT_H
