@@ -35,3 +35,7 @@ add_test(NAME e2e-figure-jobs-identical
 # the PDF byte-identical cold and warm.
 add_test(NAME e2e-shape-cache
   COMMAND ${PB_TESTS}/e2e/shape_cache.sh ${PB_BIN} ${E2E_OUT}/shape-cache ${PB_ROOT})
+# Broken paragraphs kept in the store: used warm, warnings kept, damaged
+# records ignored, the PDF byte-identical cold and warm.
+add_test(NAME e2e-para-store
+  COMMAND ${PB_TESTS}/e2e/para_store.sh ${PB_BIN} ${E2E_OUT}/para-store ${PB_ROOT})

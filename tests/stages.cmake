@@ -49,3 +49,10 @@ pb_stage_must_build(pdf-can-include-hpdf pdf includes_hpdf.c)
 pb_stage_must_build(pdf-can-include-layout pdf includes_layout.c)
 pb_stage_must_build(mail-can-include-plan mail includes_plan.c)
 pb_stage_must_build(mail-can-include-gmime mail includes_gmime.c)
+
+# The PDF stage draws glyphs and shapes nothing: its objects refer to no
+# shaping, face-choosing or measuring function of the layout or HarfBuzz.
+add_test(NAME stage-pdf-shapes-nothing
+  COMMAND ${PB_TESTS}/stages/pdf_shapes_nothing.sh $<TARGET_OBJECTS:pb_pdf>
+  COMMAND_EXPAND_LISTS)
+set_tests_properties(stage-pdf-shapes-nothing PROPERTIES SKIP_RETURN_CODE 77)

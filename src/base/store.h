@@ -4,8 +4,9 @@
  * pb_write_file_atomic); reading never follows a symbolic link and stops
  * at a size cap. A store is a cache: every failure is a miss, never an
  * error. Used by the layout's QR codes (qr/), HarfBuzz's shaping results
- * (shapes/, fonts.c) and the deck index (thumbs/decks/); the download,
- * enrich and thumbnail caches still keep their own files. */
+ * (shapes/, fonts.c), broken paragraphs (paras/, para.c) and the deck index
+ * (thumbs/decks/); the download, enrich and thumbnail caches still keep
+ * their own files. */
 #ifndef PB_STORE_H
 #define PB_STORE_H
 

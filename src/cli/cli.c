@@ -28,6 +28,7 @@
 #include "mail.h"
 #include "model.h"
 #include "output.h"
+#include "para.h"
 #include "pdf.h"
 #include "plan.h"
 #include "progress.h"
@@ -873,6 +874,7 @@ static int write_pdf(render *R, pb_fonts *fonts) {
   else if (doc)
     rc = pb_pdf_write(doc, &pdfo, R->output);
   pb_fonts_save_shapes(fonts);
+  pb_para_save_store();
   free(cache);
   int exit_code = rc == PB_OK ? after_pdf(R, doc) : PB_EXIT_FINDINGS;
   pb_doc_free(doc);

@@ -81,6 +81,76 @@ pb_mark *pb_doc_add_mark(pb_doc *doc, int level, const char *title, int page, do
   return m;
 }
 
+/* ---- the display list's glyphs ---------------------------------------- */
+
+/* text[0, len) in face, shaped once here (the shaper's result is only
+ * valid until its next call: the glyphs are copied into the arena). */
+static const pb_glyph *shape_copy(pb_doc *doc, int face, const char *text, size_t len, size_t *n) {
+  const pb_glyph *g = pb_fonts_shape(doc->fonts, face, text, len, 0, n);
+  if (!g || *n == 0) {
+    *n = 0;
+    return NULL;
+  }
+  pb_glyph *copy = pb_arena_alloc(doc->arena, *n * sizeof *copy);
+  memcpy(copy, g, *n * sizeof *copy);
+  return copy;
+}
+
+/* A caption as runs of one sans face each, characters no face has left
+ * out (a caption is one unmeasured line: the renderer clips it to its box). */
+static const pb_glyph_run *shape_caption(pb_doc *doc, const char *s, size_t *nruns) {
+  *nruns = 0;
+  size_t len = strlen(s), i = 0, cap = 0;
+  pb_glyph_run *runs = NULL;
+  while (i < len) {
+    uint32_t cp;
+    int k = pb_utf8_decode(s + i, len - i, &cp);
+    if (k <= 0) break;
+    int fc = pb_fonts_face_for(doc->fonts, PB_FAMILY_SANS, 0, cp);
+    size_t start = i;
+    i += (size_t)k;
+    if (fc < 0) continue;
+    while (i < len) { /* the run goes on while the face stays the same */
+      uint32_t cp2;
+      int k2 = pb_utf8_decode(s + i, len - i, &cp2);
+      if (k2 <= 0 || pb_fonts_face_for(doc->fonts, PB_FAMILY_SANS, 0, cp2) != fc) break;
+      i += (size_t)k2;
+    }
+    pb_glyph_run *r = PB_PUSH(doc->arena, runs, *nruns, cap);
+    r->face = fc;
+    r->text = pb_arena_strndup(doc->arena, s + start, i - start);
+    r->len = i - start;
+    r->glyphs = shape_copy(doc, fc, r->text, r->len, &r->nglyphs);
+  }
+  return runs;
+}
+
+void pb_doc_shape(pb_doc *doc) {
+  if (!doc || !doc->fonts) return;
+  for (size_t p = 0; p < doc->npages; p++) {
+    pb_page *pg = &doc->pages[p];
+    for (size_t i = 0; i < pg->n; i++) {
+      pb_item *it = &pg->items[i];
+      if (it->kind == PB_ITEM_TEXT && !it->glyphs && it->text && it->len) {
+        size_t n;
+        it->glyphs = shape_copy(doc, it->face, it->text, it->len, &n);
+        it->nglyphs = (uint32_t)n;
+      }
+      if ((it->kind == PB_ITEM_PLACEHOLDER || it->kind == PB_ITEM_IMAGE) && it->caption &&
+          *it->caption && !it->caption_runs) {
+        size_t n;
+        it->caption_runs = shape_caption(doc, it->caption, &n);
+        it->ncaption_runs = (uint32_t)n;
+      }
+    }
+  }
+  for (size_t i = 0; i < doc->nimages; i++) {
+    pb_doc_image *im = &doc->images[i];
+    if (!im->caption_runs && im->src && *im->src)
+      im->caption_runs = shape_caption(doc, im->src, &im->ncaption_runs);
+  }
+}
+
 int pb_qr_run(const pb_item *it, size_t *pos, pb_item *rect) {
   const pb_qr *q = it->qr;
   if (!q || q->n <= 0) return -1;

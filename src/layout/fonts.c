@@ -167,6 +167,14 @@ struct pb_fonts {
   FcConfig *fc;      /* NULL until fontconfig is needed */
   char *shape_root;  /* the store's root for shapes, NULL = none */
   uint64_t *missing; /* code points no installed font draws (fallback searched) */
+  struct memo {      /* pb_fonts_memo_*: open addressing, keys in memo_arena */
+    uint64_t hash;
+    const char *key; /* NULL = empty slot */
+    size_t klen;
+    double value;
+  } * memo;
+  size_t memo_cap, memo_used;
+  pb_arena *memo_arena;
 };
 
 static const char *base_name(const char *path) {
@@ -603,10 +611,54 @@ void pb_fonts_free(pb_fonts *f) {
   free(f->faces);
   if (f->fc) FcConfigDestroy(f->fc);
   free(f->missing);
+  free(f->memo);
+  pb_arena_free(f->memo_arena);
   free(f);
 }
 
 int pb_fonts_count(const pb_fonts *f) { return f ? f->nfaces : 0; }
+
+/* ---- memo of measurements ------------------------------------------- */
+
+#define MEMO_SEED 0x6d656d6f77696474ULL /* "memowidt" */
+
+static struct memo *memo_slot(const pb_fonts *f, uint64_t h, const void *key, size_t klen) {
+  for (size_t i = h & (f->memo_cap - 1);; i = (i + 1) & (f->memo_cap - 1)) {
+    struct memo *m = &f->memo[i];
+    if (!m->key || (m->hash == h && m->klen == klen && memcmp(m->key, key, klen) == 0)) return m;
+  }
+}
+
+int pb_fonts_memo_get(pb_fonts *f, const void *key, size_t klen, double *value) {
+  if (!f || !f->memo_cap) return 0;
+  const struct memo *m = memo_slot(f, pb_hash64(key, klen, MEMO_SEED), key, klen);
+  if (!m->key) return 0;
+  *value = m->value;
+  return 1;
+}
+
+void pb_fonts_memo_put(pb_fonts *f, const void *key, size_t klen, double value) {
+  if (!f) return;
+  if ((f->memo_used + 1) * 2 > f->memo_cap) { /* at most half full: probes stay short */
+    size_t old_cap = f->memo_cap;
+    struct memo *old = f->memo;
+    f->memo_cap = old_cap ? old_cap * 2 : 1024;
+    f->memo = pb_xcalloc(f->memo_cap, sizeof *f->memo);
+    for (size_t i = 0; i < old_cap; i++)
+      if (old[i].key) *memo_slot(f, old[i].hash, old[i].key, old[i].klen) = old[i];
+    free(old);
+  }
+  if (!f->memo_arena) f->memo_arena = pb_arena_new();
+  uint64_t h = pb_hash64(key, klen, MEMO_SEED);
+  struct memo *m = memo_slot(f, h, key, klen);
+  if (!m->key) {
+    char *copy = pb_arena_alloc(f->memo_arena, klen ? klen : 1);
+    memcpy(copy, key, klen);
+    *m = (struct memo){h, copy, klen, value};
+    f->memo_used++;
+  }
+  m->value = value;
+}
 
 static int valid_face(const pb_fonts *f, int fc) { return f && fc >= 0 && fc < f->nfaces; }
 
@@ -892,6 +944,22 @@ static void shapes_save(const char *root, font *ft) {
     pb_store_put(root, "shapes", key.data, key.len, ".bin", out.data, out.len);
   pb_buf_free(&key);
   pb_buf_free(&out);
+}
+
+const char *pb_fonts_store_root(const pb_fonts *f) { return f ? f->shape_root : NULL; }
+
+int pb_fonts_identity(pb_fonts *f, pb_buf *out) {
+  if (!f) return 0;
+  pb_buf_printf(out, "faces %d\n", f->nfaces);
+  for (int i = 0; i < f->nfaces; i++) {
+    const face *fc = &f->faces[i];
+    shape_key(&f->fonts[fc->font], out);
+    pb_buf_printf(out, " bold %d italic %d base %d\n", fc->fake_bold, fc->fake_italic, fc->base);
+  }
+  for (int fam = 0; fam < 3; fam++)
+    for (int st = 0; st < 4; st++) pb_buf_printf(out, "%d %d ", f->latin[fam][st], f->cjk[fam][st]);
+  for (int st = 0; st < 4; st++) pb_buf_printf(out, "%d ", f->symbol[st]);
+  return f->nfaces;
 }
 
 void pb_fonts_use_shape_store(pb_fonts *f, const char *root) {

@@ -86,6 +86,23 @@ const pb_glyph *pb_fonts_shape(pb_fonts *f, int face, const char *text, size_t l
  * be read or is damaged is ignored: the text is shaped again. */
 void pb_fonts_use_shape_store(pb_fonts *f, const char *root);
 void pb_fonts_save_shapes(pb_fonts *f);
+/* The store's root given to pb_fonts_use_shape_store (borrowed), or NULL. */
+const char *pb_fonts_store_root(const pb_fonts *f);
+/* Appends to out what identifies the faces open so far, for the keys of
+ * results computed with them (the paragraph store): each face's font file
+ * (path, member, size, modification time, inode), HarfBuzz's version, the
+ * faked bold and italic, and which face serves each family and style.
+ * Returns the number of faces it covers: a face opened later (a fallback
+ * found for a character) has a number at or above it. */
+int pb_fonts_identity(pb_fonts *f, pb_buf *out);
+/* A memo of measurements made with f's faces, kept while f lives, so that
+ * text measured again (a card's meta row tried on every page it may go
+ * to) is looked up: key[0, klen) is the caller's encoding of what was
+ * measured and how, value the result. pb_fonts_memo_get returns 1 and sets
+ * *value when key was put, else 0. pb_fonts_memo_put copies key; putting
+ * a key again replaces its value. */
+int pb_fonts_memo_get(pb_fonts *f, const void *key, size_t klen, double *value);
+void pb_fonts_memo_put(pb_fonts *f, const void *key, size_t klen, double value);
 /* Left and right edge of cp's ink in face, 1/1000 em from its origin.
  * Returns 0 when unknown (no glyph, or an empty one). */
 int pb_fonts_ink(pb_fonts *f, int face, uint32_t cp, double *left, double *right);

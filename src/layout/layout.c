@@ -2632,6 +2632,7 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
   if (toc_pages) draw_toc(&L, front, toc_pages);
   running_heads(&L);
   if (opt->two_up) two_up(&L);
+  pb_doc_shape(L.doc);
 
   if (opt->layout_report)
     pb_buf_printf(&L.doc->report,

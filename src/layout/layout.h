@@ -1,5 +1,6 @@
-/* The layout stage's output: pages of positioned boxes. The renderer draws
- * exactly these and never measures or breaks anything itself.
+/* The layout stage's output: pages of positioned boxes, a display list.
+ * The renderer draws exactly these and never measures, breaks or shapes
+ * anything itself: text comes as glyph runs the layout shaped.
  *
  * Coordinates are PDF points with the origin at the page's bottom-left.
  * A pb_doc owns its memory (arena) and is freed with pb_doc_free. */
@@ -7,6 +8,7 @@
 #define PB_LAYOUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fonts.h"
 #include "mem.h"
@@ -49,6 +51,20 @@ typedef enum {
   PB_TARGET_PDF_FILE
 } pb_target_kind;
 
+/* A run of text in one face as the layout shaped it (pb_fonts_shape with
+ * pair kerning off: the layout puts its kerns and spacing between glyphs
+ * itself). Each glyph's cluster is the byte offset in text of the first
+ * character it draws, so the text a glyph stands for (for ToUnicode,
+ * searching and copying) is text[cluster, next glyph's cluster). Advances
+ * and offsets are 1/1000 em; text and glyphs live in the doc's arena. */
+typedef struct {
+  int face;
+  const char *text;
+  size_t len;
+  const pb_glyph *glyphs;
+  size_t nglyphs;
+} pb_glyph_run;
+
 typedef struct {
   /* Lengths are floats: a point to 1e-4 is all a page needs, and a booklet
    * of 10,000 cards holds millions of these. */
@@ -61,6 +77,12 @@ typedef struct {
   float char_space; /* extra space after each character, points */
   const char *text; /* UTF-8, only code points the face has */
   size_t len;
+  /* the glyphs that draw text (see pb_glyph_run); NULL until pb_doc_shape */
+  const pb_glyph *glyphs;
+  uint32_t nglyphs;
+  /* PLACEHOLDER, IMAGE: caption (when set) as runs of glyphs, one per face */
+  uint32_t ncaption_runs;
+  const pb_glyph_run *caption_runs;
   /* IMAGE */
   int image; /* index into pb_doc.images */
   /* LINE, RECT, PLACEHOLDER */
@@ -97,6 +119,11 @@ typedef struct {
   const char *file;          /* card file:line that uses it first */
   int line;
   const struct pb_figstream *stream; /* the plan's encoded stream (opaque here), or NULL */
+  /* src shaped, for the placeholder drawn when the figure cannot be
+   * encoded (a --dpi stream made when the PDF is written); set by
+   * pb_doc_shape */
+  const pb_glyph_run *caption_runs;
+  size_t ncaption_runs;
 } pb_doc_image;
 
 typedef struct {
@@ -155,6 +182,16 @@ int pb_doc_add_image(pb_doc *doc, const char *path, const char *src, int wpx, in
 /* An outline entry; title's straight quotes are educated (“ ” ‘ ’) as the
  * body's are. */
 pb_mark *pb_doc_add_mark(pb_doc *doc, int level, const char *title, int page, double y);
+
+/* Shapes what the doc draws as text, so that the renderer only encodes
+ * glyphs: every TEXT item's run in its face, the caption of every item
+ * that has one, and every image's src (the caption of a figure that fails
+ * when it is encoded), each split into runs by the sans family's face for
+ * each character (characters no face has are left out). Items already
+ * shaped are kept. The layout calls it once, last; a doc built by hand
+ * must call it before it is drawn. Results live in the doc's arena. A doc
+ * without fonts is left as it is. */
+void pb_doc_shape(pb_doc *doc);
 
 /* Text listing of every page and box, for tests. */
 void pb_doc_dump(const pb_doc *doc, pb_buf *out);

@@ -16,10 +16,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "context.h"
 #include "diag.h"
 #include "model.h"
+#include "store.h"
 #include "utf8.h"
 
 /* ======================================================================
@@ -272,6 +274,7 @@ typedef struct {
   int warn;
   int keep_edges;   /* keep spaces at the start and end (measuring pieces) */
   int nhyphens;     /* hyphenation points found */
+  int no_dict;      /* a word wanted hyphenating and there is no dictionary */
   uint32_t *warned; /* code points already reported */
   size_t nwarned, capwarned;
 } ctx;
@@ -687,7 +690,10 @@ static void hyphenate_segment(ctx *c, size_t a, size_t b, double limit) {
       if ((c->spans[c->e[k].span].style & PB_STYLE_CODE) || c->e[k].in_url) code = 1;
     if (len >= 6 && len < 60 && !upper_inside && !glued && !code) {
       if (!dict) dict = hyph_get();
-      if (!dict) return;
+      if (!dict) {
+        c->no_dict = 1; /* said once per run, so a kept paragraph would not say it */
+        return;
+      }
       hyphenate_word(c, i, len, dict);
     }
     i = w;
@@ -1196,6 +1202,7 @@ static void make_runs(const ctx *c, pb_arena *arena, line_work *w) {
       r->color = s->color;
       r->url = s->url;
       r->style = s->style;
+      r->span = first->span;
       break;
     }
     i = k + 1;
@@ -1337,6 +1344,342 @@ static int punct_violations(const ctx *c, const kp *k, int prev, size_t s, size_
 }
 
 /* ======================================================================
+ * Paragraphs kept in the store
+ *
+ * One record, paras/<hash of the key>.bin, the key naming the setting
+ * code (PB_PARA_SOURCE: a hash of the sources that decide a paragraph's
+ * lines, made at configure time), HarfBuzz's, libunibreak's and the
+ * hyphenation dictionary's versions, and the faces (pb_fonts_identity).
+ * The record is
+ *   "PBPARAS1", u64 hash of the payload, u64 payload length, payload:
+ *   per paragraph a 16-byte content key, u32 length, u32 0, the paragraph
+ *   (8-byte aligned, this machine's byte order: a store is local):
+ *     f64 demerits, i32 overfull, i32 punctuation violations, u32 lines, u32 0;
+ *     per line f64 width, ascent, descent, ratio; i32 hyphenated, overfull,
+ *     punct_violation; u32 runs;
+ *     per run f64 size, x, w, char_space; i32 face; u32 span; u32 text
+ *     length; u32 0; the text, padded to 8 bytes.
+ * A record that is short, long or does not hash to what it says is
+ * ignored; a paragraph that does not decode against its spans is set. The
+ * numbers are kept bit for bit, so a paragraph read is the one set.
+ * ==================================================================== */
+
+#ifndef PB_PARA_SOURCE
+#define PB_PARA_SOURCE "unknown"
+#endif
+#define PARAS_MAGIC "PBPARAS1"
+#define PARAS_HEAD 24
+#define PARAS_MAX_BYTES ((size_t)32 << 20)
+#define PARAS_SEED 0x7061726173303031ULL /* "paras001" */
+#define PARAS_SEED_A 0x6b65792d61303031ULL
+#define PARAS_SEED_B 0x6b65792d62303031ULL
+
+typedef struct {
+  uint64_t a, b;
+  size_t off, len; /* the paragraph in the store's data */
+  int live;        /* slot taken */
+  int used;        /* read or set in this run */
+} para_slot;
+
+typedef struct {
+  const pb_fonts *fonts; /* the fonts the table is for */
+  char *root;            /* NULL: no store */
+  pb_buf key;            /* the record's key */
+  int nfaces;            /* faces the key covers */
+  pb_buf data;           /* payload: the record read, then paragraphs added */
+  para_slot *slots;
+  size_t cap, used;
+  int dirty;
+} para_store;
+
+static void *paras_make(void) { return pb_xcalloc(1, sizeof(para_store)); }
+
+static void paras_reset(para_store *st) {
+  free(st->root);
+  pb_buf_free(&st->key);
+  pb_buf_free(&st->data);
+  free(st->slots);
+  memset(st, 0, sizeof *st);
+}
+
+static void paras_drop(void *p) {
+  paras_reset(p);
+  free(p);
+}
+
+static para_slot *paras_find(para_store *st, uint64_t a, uint64_t b) {
+  for (size_t i = a & (st->cap - 1);; i = (i + 1) & (st->cap - 1))
+    if (!st->slots[i].live || (st->slots[i].a == a && st->slots[i].b == b)) return &st->slots[i];
+}
+
+static void paras_add(para_store *st, uint64_t a, uint64_t b, size_t off, size_t len, int used) {
+  if ((st->used + 1) * 2 > st->cap) {
+    size_t old_cap = st->cap;
+    para_slot *old = st->slots;
+    st->cap = old_cap ? old_cap * 2 : 1024;
+    st->slots = pb_xcalloc(st->cap, sizeof *st->slots);
+    for (size_t i = 0; i < old_cap; i++)
+      if (old[i].live) *paras_find(st, old[i].a, old[i].b) = old[i];
+    free(old);
+  }
+  para_slot *s = paras_find(st, a, b);
+  if (!s->live) st->used++;
+  *s = (para_slot){a, b, off, len, 1, used};
+}
+
+static uint64_t get64(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+static uint32_t get32(const char *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* Indexes the payload data[PARAS_HEAD..]; 0, or -1 when malformed. */
+static int paras_index(para_store *st) {
+  const char *p = st->data.data;
+  size_t off = PARAS_HEAD, len = st->data.len;
+  while (off < len) {
+    if (len - off < 24) return -1;
+    uint64_t a = get64(p + off), b = get64(p + off + 8);
+    size_t plen = get32(p + off + 16);
+    off += 24;
+    if (plen % 8 || plen > len - off) return -1;
+    paras_add(st, a, b, off, plen, 0);
+    off += plen;
+  }
+  return 0;
+}
+
+/* Writes the record: every paragraph read or added, or when that is over
+ * PARAS_MAX_BYTES, only those this run used (what other builds of the
+ * library used is set again when they run next). */
+static void paras_save(para_store *st) {
+  if (!st->dirty || !st->root) return;
+  st->dirty = 0;
+  pb_buf kept = PB_BUF_INIT, *d = &st->data;
+  if (d->len > PARAS_MAX_BYTES) {
+    static const char zeros[PARAS_HEAD] = {0};
+    pb_buf_append(&kept, zeros, PARAS_HEAD);
+    for (size_t i = 0; i < st->cap; i++) {
+      const para_slot *sl = &st->slots[i];
+      if (sl->live && sl->used) pb_buf_append(&kept, d->data + sl->off - 24, sl->len + 24);
+    }
+    d = &kept;
+    if (d->len > PARAS_MAX_BYTES) { /* one build's paragraphs: not worth writing */
+      pb_buf_free(&kept);
+      return;
+    }
+  }
+  memcpy(d->data, PARAS_MAGIC, 8);
+  uint64_t plen = d->len - PARAS_HEAD;
+  uint64_t h = pb_hash64(d->data + PARAS_HEAD, plen, PARAS_SEED);
+  memcpy(d->data + 8, &h, 8);
+  memcpy(d->data + 16, &plen, 8);
+  pb_store_put(st->root, "paras", st->key.data, st->key.len, ".bin", d->data, d->len);
+  pb_buf_free(&kept);
+}
+
+void pb_para_save_store(void) {
+  para_store *st = pb_ctx_slot(PB_SLOT_PARAS, paras_make, paras_drop);
+  if (st) paras_save(st);
+}
+
+/* The table for fonts, its record read on first use; NULL without a store. */
+static para_store *paras_for(pb_fonts *fonts) {
+  const char *root = pb_fonts_store_root(fonts);
+  if (!root) return NULL;
+  para_store *st = pb_ctx_slot(PB_SLOT_PARAS, paras_make, paras_drop);
+  if (!st) return NULL;
+  if (st->fonts == fonts && st->root && strcmp(st->root, root) == 0) return st;
+  paras_save(st);
+  paras_reset(st);
+  st->fonts = fonts;
+  st->root = pb_xstrdup(root);
+  struct stat sb;
+  if (stat(HYPH_DICT_PATH, &sb) != 0) memset(&sb, 0, sizeof sb);
+  pb_buf_printf(&st->key,
+                "paperbook paras 1\nsource %s\nharfbuzz %s\nlibunibreak %d\n%s %lld %lld.%09ld\n",
+                PB_PARA_SOURCE, hb_version_string(), linebreak_version, HYPH_DICT_PATH,
+                (long long)sb.st_size, (long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec);
+  st->nfaces = pb_fonts_identity(fonts, &st->key);
+  pb_buf *d = &st->data;
+  int ok =
+      pb_store_get(root, "paras", st->key.data, st->key.len, ".bin", PARAS_MAX_BYTES, d) == 0 &&
+      d->len >= PARAS_HEAD && memcmp(d->data, PARAS_MAGIC, 8) == 0 &&
+      get64(d->data + 16) == d->len - PARAS_HEAD &&
+      get64(d->data + 8) == pb_hash64(d->data + PARAS_HEAD, d->len - PARAS_HEAD, PARAS_SEED) &&
+      paras_index(st) == 0;
+  if (!ok) {
+    free(st->slots);
+    st->slots = NULL;
+    st->cap = st->used = 0;
+    pb_buf_reset(d);
+    static const char zeros[PARAS_HEAD] = {0};
+    pb_buf_append(d, zeros, PARAS_HEAD);
+  }
+  return st;
+}
+
+/* The content key of a paragraph: every input that decides its lines. */
+static void paras_key(const pb_span_in *spans, size_t n, const pb_para_options *opt, uint64_t *a,
+                      uint64_t *b) {
+  pb_buf k = PB_BUF_INIT;
+  double o[4] = {opt->width, opt->first_indent, opt->hang, 0};
+  int flags[4] = {opt->justify, opt->hyphenate, opt->center, (int)n};
+  pb_buf_append(&k, o, sizeof o);
+  pb_buf_append(&k, flags, sizeof flags);
+  for (size_t i = 0; i < n; i++) {
+    const pb_span_in *s = &spans[i];
+    uint64_t len = s->len;
+    int fam = (int)s->family;
+    unsigned style = s->style;
+    float rgb[3] = {s->color.r, s->color.g, s->color.b};
+    pb_buf_append(&k, &len, sizeof len);
+    pb_buf_append(&k, &fam, sizeof fam);
+    pb_buf_append(&k, &style, sizeof style);
+    pb_buf_append(&k, &s->size, sizeof s->size);
+    pb_buf_append(&k, rgb, sizeof rgb);
+    pb_buf_append(&k, s->text, s->len);
+    pb_buf_printf(&k, "%c%s", s->url ? 1 : 0, s->url ? s->url : "");
+    pb_buf_putc(&k, 0);
+  }
+  *a = pb_hash64(k.data, k.len, PARAS_SEED_A);
+  *b = pb_hash64(k.data, k.len, PARAS_SEED_B);
+  pb_buf_free(&k);
+}
+
+static void put_f64(pb_buf *b, double v) { pb_buf_append(b, &v, 8); }
+static void put_i32(pb_buf *b, int32_t v) { pb_buf_append(b, &v, 4); }
+
+/* Appends out to the store's data under (a, b), when every run's face is
+ * one the record's key covers. */
+static void paras_put(para_store *st, uint64_t a, uint64_t b, const pb_para *out) {
+  for (size_t i = 0; i < out->nlines; i++)
+    for (size_t j = 0; j < out->lines[i].nruns; j++)
+      if (out->lines[i].runs[j].face < 0 || out->lines[i].runs[j].face >= st->nfaces) return;
+  pb_buf *d = &st->data;
+  size_t head = d->len;
+  put_f64(d, 0); /* a, b written below */
+  put_f64(d, 0);
+  put_i32(d, 0);
+  put_i32(d, 0);
+  size_t start = d->len;
+  put_f64(d, out->demerits);
+  put_i32(d, out->overfull);
+  put_i32(d, out->punct_violations);
+  put_i32(d, (int32_t)out->nlines);
+  put_i32(d, 0);
+  for (size_t i = 0; i < out->nlines; i++) {
+    const pb_line *ln = &out->lines[i];
+    put_f64(d, ln->width);
+    put_f64(d, ln->ascent);
+    put_f64(d, ln->descent);
+    put_f64(d, ln->ratio);
+    put_i32(d, ln->hyphenated);
+    put_i32(d, ln->overfull);
+    put_i32(d, ln->punct_violation);
+    put_i32(d, (int32_t)ln->nruns);
+    for (size_t j = 0; j < ln->nruns; j++) {
+      const pb_run *r = &ln->runs[j];
+      static const char zeros[8] = {0};
+      put_f64(d, r->size);
+      put_f64(d, r->x);
+      put_f64(d, r->w);
+      put_f64(d, r->char_space);
+      put_i32(d, r->face);
+      put_i32(d, (int32_t)r->span);
+      put_i32(d, (int32_t)r->len);
+      put_i32(d, 0);
+      pb_buf_append(d, r->text, r->len);
+      pb_buf_append(d, zeros, (8 - r->len % 8) % 8);
+    }
+  }
+  size_t len = d->len - start;
+  if (len > 0xFFFFFFF0u) { /* cannot be said in a u32: not kept */
+    d->len = head;
+    return;
+  }
+  uint32_t len32 = (uint32_t)len;
+  memcpy(d->data + head, &a, 8);
+  memcpy(d->data + head + 8, &b, 8);
+  memcpy(d->data + head + 16, &len32, 4);
+  paras_add(st, a, b, start, len, 1);
+  st->dirty = 1;
+}
+
+/* Reads the paragraph at p[0..len) into out (memory from arena), its runs
+ * taking colour, link and style from spans. Returns 0, or -1 when it does
+ * not fit the spans or the faces (out is then cleared). */
+static int paras_get(pb_fonts *fonts, const char *p, size_t len, pb_arena *arena,
+                     const pb_span_in *spans, size_t n, pb_para *out) {
+  size_t off = 0;
+  int nfaces = pb_fonts_count(fonts);
+#define NEED(k)                                                                                    \
+  do {                                                                                             \
+    if (len - off < (size_t)(k)) goto bad;                                                         \
+  } while (0)
+  NEED(24);
+  memcpy(&out->demerits, p, 8);
+  out->overfull = (int32_t)get32(p + 8);
+  out->punct_violations = (int32_t)get32(p + 12);
+  size_t nlines = get32(p + 16);
+  off = 24;
+  if (nlines > len / 48) goto bad;
+  out->lines = pb_arena_alloc(arena, (nlines ? nlines : 1) * sizeof *out->lines);
+  out->nlines = nlines;
+  for (size_t i = 0; i < nlines; i++) {
+    pb_line *ln = &out->lines[i];
+    memset(ln, 0, sizeof *ln);
+    NEED(48);
+    memcpy(&ln->width, p + off, 8);
+    memcpy(&ln->ascent, p + off + 8, 8);
+    memcpy(&ln->descent, p + off + 16, 8);
+    memcpy(&ln->ratio, p + off + 24, 8);
+    ln->hyphenated = (int32_t)get32(p + off + 32);
+    ln->overfull = (int32_t)get32(p + off + 36);
+    ln->punct_violation = (int32_t)get32(p + off + 40);
+    size_t nruns = get32(p + off + 44);
+    off += 48;
+    if (nruns > (len - off) / 48) goto bad;
+    ln->nruns = nruns;
+    ln->runs = nruns ? pb_arena_alloc(arena, nruns * sizeof *ln->runs) : NULL;
+    for (size_t j = 0; j < nruns; j++) {
+      pb_run *r = &ln->runs[j];
+      memset(r, 0, sizeof *r);
+      NEED(48);
+      memcpy(&r->size, p + off, 8);
+      memcpy(&r->x, p + off + 8, 8);
+      memcpy(&r->w, p + off + 16, 8);
+      memcpy(&r->char_space, p + off + 24, 8);
+      r->face = (int32_t)get32(p + off + 32);
+      r->span = get32(p + off + 36);
+      size_t tlen = get32(p + off + 40);
+      off += 48;
+      size_t padded = tlen + (8 - tlen % 8) % 8;
+      if (r->face < 0 || r->face >= nfaces || r->span >= n || padded < tlen) goto bad;
+      NEED(padded);
+      r->text = pb_arena_strndup(arena, p + off, tlen);
+      r->len = tlen;
+      off += padded;
+      r->color = spans[r->span].color;
+      r->url = spans[r->span].url;
+      r->style = spans[r->span].style;
+    }
+  }
+  if (off != len) goto bad;
+  return 0;
+bad:
+  memset(out, 0, sizeof *out);
+  return -1;
+#undef NEED
+}
+
+/* ======================================================================
  * Public functions
  * ==================================================================== */
 
@@ -1408,7 +1751,21 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
   memset(out, 0, sizeof *out);
   if (!fonts || !arena || !opt || (n > 0 && !spans)) return PB_EUSAGE;
 
+  para_store *st = paras_for(fonts);
+  uint64_t ka = 0, kb = 0;
+  if (st) {
+    paras_key(spans, n, opt, &ka, &kb);
+    para_slot *hit = st->cap ? paras_find(st, ka, kb) : NULL;
+    if (hit && hit->live &&
+        paras_get(fonts, st->data.data + hit->off, hit->len, arena, spans, n, out) == 0) {
+      hit->used = 1;
+      return PB_OK;
+    }
+  }
+  const pb_span_in *given = spans;
   spans = bounded_spans(arena, spans, &n, diag_file, diag_line);
+  /* kept only when nothing was said: a warm build warns as a cold one */
+  int keep = st && spans == given;
 
   ctx c = {0};
   c.fonts = fonts;
@@ -1466,6 +1823,7 @@ int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, si
     goto done;
   }
   set_lines(&c, &k, best, arena, opt, out);
+  if (keep && c.nwarned == 0 && !c.no_dict) paras_put(st, ka, kb, out);
 done:
   free(k.sw);
   free(k.sy);
@@ -1477,9 +1835,32 @@ done:
   return rc;
 }
 
+static double text_width(pb_fonts *fonts, const char *text, size_t len, pb_family family,
+                         unsigned style, double size);
+
 double pb_text_width(pb_fonts *fonts, const char *text, size_t len, pb_family family,
                      unsigned style, double size) {
   if (!fonts || !text || len == 0) return 0;
+  /* Measured once per text and style: the key is the arguments' bytes.
+   * Faces a first measurement loads (fallback) stay loaded, and nothing
+   * here warns, so a memo hit changes nothing but the time. */
+  pb_buf key = PB_BUF_INIT;
+  int fam = (int)family;
+  pb_buf_append(&key, &fam, sizeof fam);
+  pb_buf_append(&key, &style, sizeof style);
+  pb_buf_append(&key, &size, sizeof size);
+  pb_buf_append(&key, text, len);
+  double w = 0;
+  if (!pb_fonts_memo_get(fonts, key.data, key.len, &w)) {
+    w = text_width(fonts, text, len, family, style, size);
+    pb_fonts_memo_put(fonts, key.data, key.len, w);
+  }
+  pb_buf_free(&key);
+  return w;
+}
+
+static double text_width(pb_fonts *fonts, const char *text, size_t len, pb_family family,
+                         unsigned style, double size) {
   pb_span_in span = {0};
   span.text = text;
   span.len = len;

@@ -47,6 +47,7 @@ typedef struct {
   pb_rgb color;
   const char *url; /* link target, NULL if none */
   unsigned style;
+  size_t span; /* the index of the span it comes from (color, url, style are its) */
 } pb_run;
 
 typedef struct {
@@ -82,6 +83,19 @@ typedef struct {
 
 int pb_para_layout(pb_fonts *fonts, pb_arena *arena, const pb_span_in *spans, size_t n,
                    const pb_para_options *opt, pb_para *out, const char *diag_file, int diag_line);
+
+/* Paragraphs kept in the store: when fonts has a store root
+ * (pb_fonts_use_shape_store), pb_para_layout looks each paragraph up by
+ * its content (spans: text, family, style, size, colour, link; options:
+ * measure, indents, justification, hyphenation) under a record named by
+ * the faces it uses (pb_fonts_identity), the setting code's version and
+ * the line-breaking and hyphenation data, and sets only what it does not
+ * find. A paragraph that gave a warning (a character no font draws, a cut
+ * at PB_PARA_MAX_BYTES, no hyphenation dictionary) or uses a face found
+ * later for a character is not kept, so a warm build warns as a cold one.
+ * pb_para_save_store writes the record when paragraphs were added (call
+ * once, when the layout is done); a damaged record is ignored whole. */
+void pb_para_save_store(void);
 
 /* Natural width of a single line of text in one family/style/size, points
  * (for headers, table-of-contents entries, link rows). Measured as

@@ -119,18 +119,23 @@ static const char *clip_text(render *r, const char *s, size_t max) {
   return r->scratch.data;
 }
 
-/* The caption drawn for a placeholder, or for an image that cannot be
- * drawn (its caption, else its path as written in the card). */
-static const char *caption_of(const render *r, const pb_item *it) {
-  if (it->caption) return it->caption;
-  if (it->kind == PB_ITEM_IMAGE && it->image >= 0 && (size_t)it->image < r->doc->nimages)
-    return r->doc->images[it->image].src;
-  return NULL;
-}
-
-/* The face a placeholder caption uses for cp, or -1. */
-static int caption_face(render *r, uint32_t cp) {
-  return pb_fonts_face_for(r->fonts, PB_FAMILY_SANS, 0, cp);
+/* The caption drawn for an image that cannot be drawn: its own (as the
+ * layout shaped it), else its path as written in the card (shaped by the
+ * layout for this case). */
+static void caption_of(const render *r, const pb_item *it, pb_item *ph) {
+  ph->caption = NULL;
+  ph->caption_runs = NULL;
+  ph->ncaption_runs = 0;
+  if (it->caption) {
+    ph->caption = it->caption;
+    ph->caption_runs = it->caption_runs;
+    ph->ncaption_runs = it->ncaption_runs;
+  } else if (it->image >= 0 && (size_t)it->image < r->doc->nimages) {
+    const pb_doc_image *im = &r->doc->images[it->image];
+    ph->caption = im->src;
+    ph->caption_runs = im->caption_runs;
+    ph->ncaption_runs = (uint32_t)im->ncaption_runs;
+  }
 }
 
 /* ---- drawing --------------------------------------------------------- */
@@ -156,8 +161,8 @@ static void draw_text(render *r, HPDF_Page page, const pb_item *it) {
     return;
   }
   double cs = it->char_space < -30 ? -30 : it->char_space > 300 ? 300 : it->char_space;
-  pb_pdf_text_draw(r->text, page, it->face, it->size, it->x, it->y, cs, it->color, it->text,
-                   it->len);
+  pb_glyph_run run = {it->face, it->text, it->len, it->glyphs, it->nglyphs};
+  pb_pdf_text_draw(r->text, page, &run, it->size, it->x, it->y, cs, it->color);
 }
 
 static void draw_line(render *r, HPDF_Page page, const pb_item *it) {
@@ -327,25 +332,8 @@ static void draw_placeholder(render *r, HPDF_Page page, const pb_item *it) {
     HPDF_Page_Clip(page);
     HPDF_Page_EndPath(page);
     double x = it->x + 6, y = it->y + it->h / 2 - size / 3;
-    const char *s = it->caption;
-    size_t len = strlen(s), i = 0;
-    while (i < len) {
-      uint32_t cp;
-      int k = pb_utf8_decode(s + i, len - i, &cp);
-      if (k <= 0) break;
-      int fc = caption_face(r, cp);
-      size_t start = i;
-      i += (size_t)k;
-      if (fc < 0) continue;
-      /* extend the run while the face stays the same */
-      while (i < len) {
-        uint32_t cp2;
-        int k2 = pb_utf8_decode(s + i, len - i, &cp2);
-        if (k2 <= 0 || caption_face(r, cp2) != fc) break;
-        i += (size_t)k2;
-      }
-      x += pb_pdf_text_draw(r->text, page, fc, size, x, y, 0, it->color, s + start, i - start);
-    }
+    for (size_t i = 0; i < it->ncaption_runs; i++)
+      x += pb_pdf_text_draw(r->text, page, &it->caption_runs[i], size, x, y, 0, it->color);
     pb_pdf_text_end(r->text, page);
   }
   HPDF_Page_GRestore(page);
@@ -366,7 +354,7 @@ static void draw_image(render *r, HPDF_Page page, const pb_item *it) {
   ph.kind = PB_ITEM_PLACEHOLDER;
   ph.color = (pb_rgb){0.5f, 0.5f, 0.5f};
   ph.filled = 0;
-  ph.caption = caption_of(r, it);
+  caption_of(r, it, &ph);
   draw_placeholder(r, page, &ph);
 }
 

@@ -361,15 +361,18 @@ static void set_rise(pb_pdf_text *t, double rise) {
   t->rise = rise;
 }
 
-double pb_pdf_text_draw(pb_pdf_text *t, HPDF_Page page, int face, double size, double x, double y,
-                        double char_space, pb_rgb color, const char *text, size_t len) {
-  if (!t || !page || !text || len == 0 || !(size > 0)) return 0;
+double pb_pdf_text_draw(pb_pdf_text *t, HPDF_Page page, const pb_glyph_run *run, double size,
+                        double x, double y, double char_space, pb_rgb color) {
+  if (!t || !page || !run || !run->text || run->len == 0 || !run->glyphs || run->nglyphs == 0 ||
+      !(size > 0))
+    return 0;
+  int face = run->face;
+  const char *text = run->text;
+  size_t len = run->len, n = run->nglyphs;
+  const pb_glyph *g = run->glyphs;
   int base = pb_fonts_base(t->fonts, face);
   tfont *f = font_for(t, base);
   if (!f) return 0;
-  size_t n;
-  const pb_glyph *g = pb_fonts_shape(t->fonts, face, text, len, 0, &n);
-  if (!g || n == 0) return 0;
   if (t->page != page) {
     t->page = page;
     t->in_text = 0;

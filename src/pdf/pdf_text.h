@@ -1,12 +1,13 @@
-/* Text for the PDF back end: every run shaped with HarfBuzz by the font
- * that draws it, shown as 2-byte glyph codes of Type0 fonts (Identity-H)
- * with TJ adjustments that put each glyph where the layout placed it.
- * The fonts are written through libharu's object layer (libharu's own
- * font loader reads only TrueType and its UTF-8 encoder stops at U+FFFF):
- * CFF outlines as FontFile3 (CIDFontType0C), TrueType as FontFile2
- * (CIDFontType2), each a HarfBuzz subset of the glyphs drawn, with a
- * ToUnicode CMap from the shaping clusters so that copying and searching
- * give the source text (ligatures, marks and every plane included).
+/* Text for the PDF back end: the glyph runs the layout shaped, shown as
+ * 2-byte glyph codes of Type0 fonts (Identity-H) with TJ adjustments that
+ * put each glyph where the layout placed it. The fonts are written through
+ * libharu's object layer (libharu's own font loader reads only TrueType
+ * and its UTF-8 encoder stops at U+FFFF): CFF outlines as FontFile3
+ * (CIDFontType0C), TrueType as FontFile2 (CIDFontType2), each a subset of
+ * the glyphs drawn (made by the fonts module, which owns HarfBuzz:
+ * pb_fonts_subset), with a ToUnicode CMap from the runs' clusters so that
+ * copying and searching give the source text (ligatures, marks and every
+ * plane included).
  *
  * A pb_pdf_text belongs to one document and is used from one thread. */
 #ifndef PB_PDF_TEXT_H
@@ -26,12 +27,14 @@ typedef struct pb_pdf_text pb_pdf_text;
 pb_pdf_text *pb_pdf_text_new(HPDF_Doc pdf, pb_fonts *fonts, const char *cache_dir);
 void pb_pdf_text_free(pb_pdf_text *t); /* accepts NULL */
 
-/* Draws text (UTF-8, only characters face has) with its baseline starting
- * at (x, y), char_space points after every character. Consecutive runs on
- * one baseline share a text object and a TJ array. Returns the advance
- * drawn, points. */
-double pb_pdf_text_draw(pb_pdf_text *t, HPDF_Page page, int face, double size, double x, double y,
-                        double char_space, pb_rgb color, const char *text, size_t len);
+/* Draws a run the layout shaped (pb_glyph_run: glyphs in face, the UTF-8
+ * text of their clusters for ToUnicode) at size with its baseline starting
+ * at (x, y), char_space points after every character. Nothing is shaped
+ * or measured here: each glyph goes where its advance and offset put it.
+ * Consecutive runs on one baseline share a text object and a TJ array.
+ * Returns the advance drawn, points (0 for an empty run). */
+double pb_pdf_text_draw(pb_pdf_text *t, HPDF_Page page, const pb_glyph_run *run, double size,
+                        double x, double y, double char_space, pb_rgb color);
 
 /* Closes the open text object on page, if any: call before any other
  * drawing on it and when the page is done. */

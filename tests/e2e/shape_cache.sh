@@ -4,7 +4,9 @@
 # nothing (so no record is written again), and the PDF is byte-identical
 # cold, warm, with damaged records and without any cache. A truncated, a
 # bit-flipped and an empty record are each ignored (shaped again and
-# rewritten), never a crash or a different PDF.
+# rewritten), never a crash or a different PDF; the paragraph store
+# (cache/paras) is emptied before those builds, so that every paragraph is
+# set and every word shaped again.
 # Usage: shape_cache.sh PAPERBOOK WORKDIR LIBRARY
 set -euo pipefail
 pb=$1 out=$2 lib=$3
@@ -42,6 +44,8 @@ open(sys.argv[2], "wb").write(d)' "$biggest" "$out/rec" ;;
   empty) : >"$out/rec" ;;
   esac
   cp "$out/rec" "$biggest"
+  # without the paragraph store every word is shaped again, as cold
+  rm -rf "$cache/paras"
   build "$damage"
   cmp "$out/cold.pdf" "$out/$damage.pdf" || fail "$damage record: PDF differs"
   [ "$(stat -c %s "$biggest")" = "$size" ] || fail "$damage record: not rewritten whole"

@@ -241,6 +241,7 @@ int main(int argc, char **argv) {
 
   pb_pdf_options opt;
   pb_pdf_options_default(&opt);
+  pb_doc_shape(doc); /* the layout's last step: the renderer draws glyphs */
   int status = pb_pdf_write(doc, &opt, argv[2]);
   pb_doc_free(doc);
   pb_fonts_free(fonts);
