@@ -605,6 +605,97 @@ static void record_venues(pb_arena *a, pb_plan_record *r) {
   r->nvenues = n;
 }
 
+static int cmp_person_item(const void *pa, const void *pb) {
+  const pb_plan_person_item *a = pa, *b = pb;
+  int c = pb_name_cmp(a->name, b->name);
+  if (c) return c;
+  if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+  if (a->ses != b->ses) return a->ses < b->ses ? -1 : 1;
+  return a->k < b->k ? -1 : a->k > b->k;
+}
+
+static int cmp_deck_date(const void *pa, const void *pb) {
+  const pb_slide *a = *(const pb_slide *const *)pa, *b = *(const pb_slide *const *)pb;
+  int c = strcmp(a->date, b->date);
+  return c ? c : (a < b ? -1 : a > b);
+}
+
+/* The index of people's items and the dated decks, made once here for
+ * every output that lists them (the PDF's and the LaTeX appendix). */
+static void record_person_items(pb_arena *a, pb_plan_record *r) {
+  size_t cap = r->nnotes + 1;
+  for (size_t i = 0; i < r->nsessions; i++)
+    cap += r->sessions[i]->ntalks + r->sessions[i]->nwriteups + r->sessions[i]->nbest;
+  pb_plan_person_item *v = pb_arena_alloc(a, cap * sizeof *v);
+  size_t n = 0;
+  for (size_t i = 0; i < r->nsessions; i++) {
+    const pb_session *ses = r->sessions[i];
+    if (ses->planned) continue;
+    for (size_t k = 0; k < ses->ntalks; k++)
+      if (ses->talks[k].presenter)
+        v[n++] = (pb_plan_person_item){ses->talks[k].presenter, PB_PLAN_TALK, i, k};
+    for (size_t k = 0; k < ses->nwriteups; k++)
+      if (ses->writeups[k].author)
+        v[n++] = (pb_plan_person_item){ses->writeups[k].author, PB_PLAN_WRITEUP, i, k};
+    for (size_t k = 0; k < ses->nbest; k++)
+      if (ses->best[k]) v[n++] = (pb_plan_person_item){ses->best[k], PB_PLAN_BEST, i, k};
+  }
+  for (size_t i = 0; i < r->nnotes; i++)
+    if (r->notes[i]->presenter)
+      v[n++] = (pb_plan_person_item){r->notes[i]->presenter, PB_PLAN_NOTE, i, 0};
+  if (n > 1) qsort(v, n, sizeof *v, cmp_person_item);
+  r->person_items = v;
+  r->nperson_items = n;
+  const pb_slide **d = pb_arena_alloc(a, (r->nslides + 1) * sizeof *d);
+  size_t nd = 0;
+  for (size_t i = 0; i < r->nslides; i++)
+    if (r->slides[i]->date) d[nd++] = r->slides[i];
+  if (nd > 1) qsort(d, nd, sizeof *d, cmp_deck_date);
+  r->dated_decks = d;
+  r->ndated_decks = nd;
+}
+
+size_t pb_plan_person_items(const pb_plan_record *rec, const char *who, pb_plan_item_kind kind,
+                            const pb_plan_person_item **first) {
+  pb_plan_person_item key = {who, kind, 0, 0};
+  size_t lo = 0, hi = rec->nperson_items;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cmp_person_item(&rec->person_items[mid], &key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t e = lo;
+  while (e < rec->nperson_items && rec->person_items[e].kind == kind &&
+         strcmp(rec->person_items[e].name, who) == 0)
+    e++;
+  *first = rec->person_items + lo;
+  return e - lo;
+}
+
+size_t pb_plan_talk_decks(const pb_plan_record *rec, const pb_session *ses, const pb_talk *t,
+                          const pb_slide **out, size_t max) {
+  size_t lo = 0, hi = rec->ndated_decks, n = 0;
+  while (lo < hi) { /* the first deck dated the session's day */
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(rec->dated_decks[mid]->date, ses->date) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t i = lo;
+       i < rec->ndated_decks && n < max && strcmp(rec->dated_decks[i]->date, ses->date) == 0; i++) {
+    const pb_slide *d = rec->dated_decks[i];
+    if (d->presenter && t->presenter && strcmp(d->presenter, t->presenter) != 0) continue;
+    int dup = 0;
+    for (size_t k = 0; k < t->nlinks; k++)
+      dup |= t->links[k].local && strcmp(t->links[k].local, d->path) == 0;
+    if (!dup) out[n++] = d;
+  }
+  return n;
+}
+
 /* The record: every entry, absence, note, session and deck of the library,
  * as views in library order, with the sessions' counts. */
 static void plan_record(builder *B) {
@@ -635,6 +726,7 @@ static void plan_record(builder *B) {
   record_people(B->a, r);
   record_weeks(r);
   record_venues(B->a, r);
+  record_person_items(B->a, r);
 }
 
 pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt) {
