@@ -791,30 +791,20 @@ static void put_card(tex *T, const pb_plan_card *c, int level) {
 
 /* ==== headings and grouping ============================================ */
 
-static void put_heading(tex *T, int level, const char *title, const char *color, const char *file,
+static void put_heading(tex *T, int level, const char *title, const float *rgb, const char *file,
                         int line) {
   pb_buf *b = &T->body;
   const char *t = esc(T, title);
   flush_dropped(T, file, line);
   if (level == 0) *PB_PUSH(T->arena, T->chapters, T->nchapters, T->capchapters) = t;
-  int hex = 0;
-  unsigned rgb = 0;
-  static const struct {
-    const char *name;
-    unsigned rgb;
-  } named[] = {{"green", 0x007333},  {"red", 0xB31A1A},  {"blue", 0x1A40A6},  {"orange", 0xCC7300},
-               {"purple", 0x73268C}, {"gray", 0x666666}, {"black", 0x1A1A1A}, {"brown", 0x804D1A}};
-  if (color && color[0] == '#' && strlen(color) == 7 && sscanf(color + 1, "%6x", &rgb) == 1)
-    hex = 1;
-  for (size_t i = 0; color && !hex && i < sizeof named / sizeof *named; i++)
-    if (strcasecmp(color, named[i].name) == 0) {
-      rgb = named[i].rgb;
-      hex = 1;
-    }
+  /* the colour as the plan read it, in 8 bits per channel */
+  int hex = rgb != NULL;
+  unsigned v = 0;
+  for (int k = 0; hex && k < 3; k++) v = v << 8 | (unsigned)(rgb[k] * 255.0f + 0.5f);
   put_source_comment(b, file, line);
   if (level <= 2) {
     if (hex && !T->opt.print)
-      pb_buf_printf(b, "\\%s[%s]{\\textcolor[HTML]{%06X}{%s}}\n", level_name(level), t, rgb, t);
+      pb_buf_printf(b, "\\%s[%s]{\\textcolor[HTML]{%06X}{%s}}\n", level_name(level), t, v, t);
     else
       pb_buf_printf(b, "\\%s{%s}\n", level_name(level), t);
   } else {
@@ -833,7 +823,8 @@ static void put_content(tex *T) {
     const pb_category *c = r->cat;
     const char *title = r->title ? r->title : "(unnamed)";
     if (r->level == 1) title = pb_chapter_voice(T->arena, title, T->opt.zh);
-    put_heading(T, r->level - 1, title, r->color, c ? c->file : NULL, c ? c->line : 0);
+    put_heading(T, r->level - 1, title, r->has_rgb ? r->rgb : NULL, c ? c->file : NULL,
+                c ? c->line : 0);
     if (r->references) {
       pb_buf_puts(&T->body, "\\pbrefs\n");
       put_blocks(T, &T->body, &c->references);

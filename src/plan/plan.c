@@ -278,6 +278,34 @@ static int category_has_content(const pb_plan *P, const pb_category *c) {
   return 0;
 }
 
+/* A category's colour as written ("#RRGGBB", or one of the names the
+ * README lists) into rgb, decided once here for the PDF and the LaTeX
+ * export; 0 when it is none of these. */
+static int plan_color(const char *name, float rgb[3]) {
+  static const struct {
+    const char *name;
+    float c[3];
+  } named[] = {{"green", {0.0f, 0.45f, 0.2f}},    {"red", {0.7f, 0.1f, 0.1f}},
+               {"blue", {0.1f, 0.25f, 0.65f}},    {"orange", {0.8f, 0.45f, 0.0f}},
+               {"purple", {0.45f, 0.15f, 0.55f}}, {"gray", {0.4f, 0.4f, 0.4f}},
+               {"black", {0.1f, 0.1f, 0.1f}},     {"brown", {0.5f, 0.3f, 0.1f}}};
+  if (!name) return 0;
+  if (name[0] == '#' && strlen(name) == 7) {
+    unsigned v;
+    if (sscanf(name + 1, "%6x", &v) != 1) return 0;
+    rgb[0] = (float)((v >> 16) & 255) / 255.0f;
+    rgb[1] = (float)((v >> 8) & 255) / 255.0f;
+    rgb[2] = (float)(v & 255) / 255.0f;
+    return 1;
+  }
+  for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+    if (strcasecmp(name, named[i].name) == 0) {
+      memcpy(rgb, named[i].c, sizeof named[i].c);
+      return 1;
+    }
+  return 0;
+}
+
 static void add_category_rows(builder *B, const pb_category *c) {
   pb_plan *P = B->P;
   if (!category_has_content(P, c)) return;
@@ -287,6 +315,7 @@ static void add_category_rows(builder *B, const pb_category *c) {
   pb_plan_row *r = add_row(B, kind, c->level, c->name);
   r->cat = c;
   r->color = c->color;
+  r->has_rgb = plan_color(c->color, r->rgb);
   if (!P->selected && (c->references.n || c->nfigures)) {
     r->references = 1;
     r->ref_figures = pb_arena_alloc(B->a, (c->nfigures + 1) * sizeof *r->ref_figures);

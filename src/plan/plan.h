@@ -116,6 +116,8 @@ typedef struct {
                                   a card is one deeper than its heading */
   const char *title;           /* heading text, or the card's title */
   const char *color;           /* a category's colour as written, NULL if none */
+  int has_rgb;                 /* color is one paperbook knows ("#RRGGBB" or a name): */
+  float rgb[3];                /* its red, green and blue, 0..1, for every output */
   const pb_category *cat;      /* category headings, NULL otherwise */
   int references;              /* show cat's references and figures here */
   pb_plan_figure *ref_figures; /* cat's reference figures, probed */
