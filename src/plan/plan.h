@@ -10,8 +10,10 @@
  *
  * Renderers (the PDF layout, the LaTeX export, the digest text, the outputs
  * to come) walk a pb_plan and decide nothing of this themselves. This is the
- * only stage after reading that looks at files on disk (figure headers,
- * deck thumbnails, decks that are missing).
+ * only stage after reading that judges the library's files (figure headers,
+ * deck thumbnails, decks that are missing); the outputs then read only the
+ * files the plan names (figures to embed) and their own caches (fonts,
+ * the store).
  *
  * A pb_plan owns its memory (one arena) and borrows the library: free the
  * plan before the library. */
