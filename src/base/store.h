@@ -9,9 +9,11 @@
  * sniffed) turns a damaged record into a miss too.
  *
  * Users: the layout's QR codes (qr/) and HarfBuzz's shaping results
- * (shapes/, fonts.c); the deck index (decks/) and the deck thumbnails
- * (thumbs/, slides_deck.c: keyed by the deck's bytes and the render
- * settings); the download cache (fetch.c: url/ indexes, by the URL as
+ * (shapes/, fonts.c); under the thumbnail directory, the deck index
+ * (decks/, slides.c: keyed by the deck file's path, inode, size and time),
+ * the thumbnails (images/, by their bytes) and the renderings they come
+ * from (pdf/ and html/, slides_deck.c: keyed by the deck's or page's bytes
+ * and the thumbnail width); the download cache (fetch.c: url/ indexes, by the URL as
  * written, the image kept in data/ by its bytes) and the enrich cache
  * (enrich.c: q/ indexes, by the lookup key, the answer kept in data/ by
  * its bytes). */
