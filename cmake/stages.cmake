@@ -12,19 +12,20 @@
 # before it, so the graph has no cycle. Where a header of a used stage
 # includes a third stage's header (pdf.h includes layout.h, which includes
 # plan.h), the user names that stage too; the include check enforces it.
-set(PB_STAGES base model images read records plan layout pdf export mail cli)
+set(PB_STAGES base model images read records import plan layout pdf export mail cli)
 
 set(PB_USES_base)
 set(PB_USES_model base)
 set(PB_USES_images base)
 set(PB_USES_read base model images)
 set(PB_USES_records base model read)
+set(PB_USES_import base model)
 set(PB_USES_plan base model images read)
 set(PB_USES_layout base model records plan)
 set(PB_USES_pdf base model images plan layout)
 set(PB_USES_export base model images read records plan)
 set(PB_USES_mail base model images read plan)
-set(PB_USES_cli base model images read records plan layout pdf export mail)
+set(PB_USES_cli base model images read records import plan layout pdf export mail)
 
 # Headers of libraries only one stage may use: any other stage that includes
 # one stops with an error naming the owner. (libcurl, libpng, zlib,

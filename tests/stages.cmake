@@ -41,6 +41,8 @@ pb_stage_must_fail(mail-cannot-include-layout mail includes_layout.c "layout.h: 
 pb_stage_must_fail(plan-cannot-include-cli plan includes_cli.c "cli.h: No such file")
 pb_stage_must_fail(model-cannot-include-fonts model includes_fonts.c "fonts.h: No such file")
 pb_stage_must_fail(records-cannot-include-plan records includes_plan.c "plan.h: No such file")
+pb_stage_must_fail(export-cannot-include-cards-write export includes_cards_write.c
+  "cards_write.h: No such file")
 pb_stage_must_fail(export-cannot-include-gmime export includes_gmime.c
   "gmime/gmime.h belongs to the mail stage")
 
@@ -48,6 +50,7 @@ pb_stage_must_fail(export-cannot-include-gmime export includes_gmime.c
 pb_stage_must_build(pdf-can-include-hpdf pdf includes_hpdf.c)
 pb_stage_must_build(pdf-can-include-layout pdf includes_layout.c)
 pb_stage_must_build(mail-can-include-plan mail includes_plan.c)
+pb_stage_must_build(cli-can-include-cards-write cli includes_cards_write.c)
 pb_stage_must_build(mail-can-include-gmime mail includes_gmime.c)
 
 # The PDF stage draws glyphs and shapes nothing: its objects refer to no

@@ -791,30 +791,20 @@ static void put_card(tex *T, const pb_plan_card *c, int level) {
 
 /* ==== headings and grouping ============================================ */
 
-static void put_heading(tex *T, int level, const char *title, const char *color, const char *file,
+static void put_heading(tex *T, int level, const char *title, const float *rgb, const char *file,
                         int line) {
   pb_buf *b = &T->body;
   const char *t = esc(T, title);
   flush_dropped(T, file, line);
   if (level == 0) *PB_PUSH(T->arena, T->chapters, T->nchapters, T->capchapters) = t;
-  int hex = 0;
-  unsigned rgb = 0;
-  static const struct {
-    const char *name;
-    unsigned rgb;
-  } named[] = {{"green", 0x007333},  {"red", 0xB31A1A},  {"blue", 0x1A40A6},  {"orange", 0xCC7300},
-               {"purple", 0x73268C}, {"gray", 0x666666}, {"black", 0x1A1A1A}, {"brown", 0x804D1A}};
-  if (color && color[0] == '#' && strlen(color) == 7 && sscanf(color + 1, "%6x", &rgb) == 1)
-    hex = 1;
-  for (size_t i = 0; color && !hex && i < sizeof named / sizeof *named; i++)
-    if (strcasecmp(color, named[i].name) == 0) {
-      rgb = named[i].rgb;
-      hex = 1;
-    }
+  /* the colour as the plan read it, in 8 bits per channel */
+  int hex = rgb != NULL;
+  unsigned v = 0;
+  for (int k = 0; hex && k < 3; k++) v = v << 8 | (unsigned)(rgb[k] * 255.0f + 0.5f);
   put_source_comment(b, file, line);
   if (level <= 2) {
     if (hex && !T->opt.print)
-      pb_buf_printf(b, "\\%s[%s]{\\textcolor[HTML]{%06X}{%s}}\n", level_name(level), t, rgb, t);
+      pb_buf_printf(b, "\\%s[%s]{\\textcolor[HTML]{%06X}{%s}}\n", level_name(level), t, v, t);
     else
       pb_buf_printf(b, "\\%s{%s}\n", level_name(level), t);
   } else {
@@ -833,7 +823,8 @@ static void put_content(tex *T) {
     const pb_category *c = r->cat;
     const char *title = r->title ? r->title : "(unnamed)";
     if (r->level == 1) title = pb_chapter_voice(T->arena, title, T->opt.zh);
-    put_heading(T, r->level - 1, title, r->color, c ? c->file : NULL, c ? c->line : 0);
+    put_heading(T, r->level - 1, title, r->has_rgb ? r->rgb : NULL, c ? c->file : NULL,
+                c ? c->line : 0);
     if (r->references) {
       pb_buf_puts(&T->body, "\\pbrefs\n");
       put_blocks(T, &T->body, &c->references);
@@ -874,6 +865,124 @@ static void put_session(tex *T, pb_buf *b, const pb_plan_session *s) {
   T->ndropped = 0; /* already reported with the card */
 }
 
+/* What the minutes add, as the PDF's appendix has it (layout_sessions.c),
+ * from the plan's record: the group's counts and venues, and each
+ * presenter's talks with their decks, write-ups, best-questioner weeks
+ * and notes. */
+static void put_overview(tex *T, pb_buf *b) {
+  const pb_plan_record *r = &T->plan->record;
+  int zh = T->opt.zh;
+  pb_buf_printf(b,
+                zh ? "\\par{\\noindent\\small\\sffamily\\color{pbgray}精读 %zu 篇，未精读 %zu 周，"
+                     "组会 %zu 次"
+                   : "\\par{\\noindent\\small\\sffamily\\color{pbgray}%zu papers, %zu weeks not "
+                     "read, %zu sessions held",
+                r->nentries, r->nabsences, r->sessions_held);
+  if (r->sessions_planned)
+    pb_buf_printf(b, zh ? "，计划 %zu" : ", planned: %zu", r->sessions_planned);
+  pb_buf_printf(b, zh ? "，%zu 人\\par}\n" : ", %zu people\\par}\n", r->npeople);
+  size_t nv = r->nvenues < 10 ? r->nvenues : 10; /* the PDF's ten */
+  if (nv) pb_buf_printf(b, "\\subsection*{%s}\n", PB_SAY(zh, "Top venues", "主要会议与期刊"));
+  for (size_t k = 0; k < nv; k++) {
+    pb_buf_printf(b, "\\pbsession{%d}{", r->venues[k].n);
+    put_str(T, b, r->venues[k].venue);
+    pb_buf_puts(b, "}\n");
+  }
+  flush_dropped(T, NULL, 0);
+}
+
+/* A link of the minutes: its word, and its target where the link policy
+ * lets it be clicked (http, https, mailto), else text. */
+static void put_minutes_link(tex *T, pb_buf *b, const pb_link *l) {
+  const char *target = span_target(T, l->url);
+  const char *word = pb_link_display_label(l);
+  pb_buf_puts(b, " {\\small\\sffamily [");
+  if (target) {
+    pb_buf_puts(b, "\\href{");
+    put_url(b, target, 0);
+    pb_buf_puts(b, "}{");
+  }
+  put_str(T, b, word);
+  if (l->local) {
+    pb_buf_puts(b, ": ");
+    put_text(T, b, l->local, strlen(l->local), ESC_BREAKABLE);
+  }
+  if (target) pb_buf_puts(b, "}");
+  pb_buf_puts(b, "]}");
+  put_url_note(T, b, target, NULL);
+}
+
+static void put_minutes(tex *T, pb_buf *b, const char *who) {
+  const pb_plan_record *r = &T->plan->record;
+  int zh = T->opt.zh;
+  const pb_plan_person_item *it;
+  size_t n = pb_plan_person_items(r, who, PB_PLAN_TALK, &it);
+  if (n) pb_buf_printf(b, "\\subsection*{%s (%zu)}\n", PB_SAY(zh, "Talks", "报告"), n);
+  for (size_t i = 0; i < n; i++) {
+    const pb_session *ses = r->sessions[it[i].ses];
+    const pb_talk *t = &ses->talks[it[i].k];
+    pb_buf_printf(b, "\\pbsession{%s}{", esc(T, ses->date));
+    put_str(T, b, t->text ? t->text : "(no description)");
+    for (size_t k = 0; k < t->nlinks && k < 11; k++) put_minutes_link(T, b, &t->links[k]);
+    const pb_slide *decks[16];
+    size_t nd = pb_plan_talk_decks(r, ses, t, decks, 15 - 1 - (t->nlinks < 11 ? t->nlinks : 11));
+    for (size_t k = 0; k < nd; k++) {
+      pb_buf_puts(b, " {\\small\\sffamily\\color{pbgray}[deck: ");
+      put_text(T, b, decks[k]->path, strlen(decks[k]->path), ESC_BREAKABLE);
+      pb_buf_puts(b, "]}");
+    }
+    pb_buf_puts(b, "}\n");
+    flush_dropped(T, t->file, t->line);
+  }
+  n = pb_plan_person_items(r, who, PB_PLAN_WRITEUP, &it);
+  if (n) pb_buf_printf(b, "\\subsection*{%s (%zu)}\n", PB_SAY(zh, "Write-ups", "专栏文章"), n);
+  for (size_t i = 0; i < n; i++) {
+    const pb_session *ses = r->sessions[it[i].ses];
+    const pb_writeup *w = &ses->writeups[it[i].k];
+    const char *target = span_target(T, w->url);
+    const char *text = w->title ? w->title : (w->url ? w->url : "");
+    pb_buf_printf(b, "\\pbsession{%s}{", esc(T, ses->date));
+    if (target) {
+      pb_buf_puts(b, "\\href{");
+      put_url(b, target, 0);
+      pb_buf_puts(b, "}{");
+    }
+    put_text(T, b, text, strlen(text), w->title ? ESC_TEXT : ESC_BREAKABLE);
+    if (target) pb_buf_puts(b, "}");
+    put_url_note(T, b, target, text);
+    /* the minutes' checkbox (ticked once the column accepted it) in words */
+    const char *state = w->done ? "" : PB_SAY(zh, " (pending)", "（待录用）");
+    if (*state || w->note) {
+      pb_buf_puts(b, " \\textit{");
+      put_str(T, b, state);
+      if (w->note) {
+        pb_buf_puts(b, " — ");
+        put_str(T, b, w->note);
+      }
+      pb_buf_puts(b, "}");
+    }
+    pb_buf_puts(b, "}\n");
+    flush_dropped(T, w->file, w->line);
+  }
+  n = pb_plan_person_items(r, who, PB_PLAN_BEST, &it);
+  if (n) {
+    pb_buf_printf(b, "\\subsection*{%s (%zu)}\n\\par{\\noindent\\small\\sffamily ",
+                  PB_SAY(zh, "Best questioner", "最佳提问"), n);
+    for (size_t i = 0; i < n; i++)
+      pb_buf_printf(b, "%s%s", i ? ", " : "", esc(T, r->sessions[it[i].ses]->date));
+    pb_buf_puts(b, "\\par}\n");
+  }
+  n = pb_plan_person_items(r, who, PB_PLAN_NOTE, &it);
+  if (n) pb_buf_printf(b, "\\subsection*{%s (%zu)}\n", PB_SAY(zh, "Notes", "泛读与其他"), n);
+  for (size_t i = 0; i < n; i++) {
+    const pb_absence *a = r->notes[it[i].ses];
+    pb_buf_printf(b, "\\pbsession{%s}{\\textit{", esc(T, a->date ? a->date : "undated"));
+    put_str(T, b, a->note ? a->note : "");
+    pb_buf_puts(b, "}}\n");
+    flush_dropped(T, a->file, a->line);
+  }
+}
+
 static void put_appendix(tex *T) {
   const pb_plan *P = T->plan;
   pb_buf *b = &T->body;
@@ -882,6 +991,7 @@ static void put_appendix(tex *T) {
   pb_buf_puts(b, "\n\\appendix\n");
   put_heading(T, 0, PB_SAY(T->opt.zh, "Appendix: sessions by presenter", "附录：报告人与组会"),
               NULL, NULL, 0);
+  put_overview(T, b);
   for (size_t k = 0; k < nu; k++) {
     const pb_plan_presenter *pp = &P->presenters[k];
     const char *w = esc(T, pp->name);
@@ -903,6 +1013,7 @@ static void put_appendix(tex *T) {
       pb_buf_puts(b, "}}\n");
       flush_dropped(T, a->file, a->line);
     }
+    put_minutes(T, b, pp->name);
   }
   pb_buf_printf(b, "\n\\section*{Group total: %d papers, %d weeks not read, %zu presenters}\n",
                 P->total_papers, P->total_absences, nu);

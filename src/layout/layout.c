@@ -122,35 +122,6 @@ typedef struct {
   int n_overfull, n_punct, n_widows, n_orphans, n_gaps, n_paras;
 } layout;
 
-static pb_rgb parse_color(const char *name, int *ok) {
-  static const struct {
-    const char *name;
-    pb_rgb c;
-  } named[] = {{"green", {0.0f, 0.45f, 0.2f}},    {"red", {0.7f, 0.1f, 0.1f}},
-               {"blue", {0.1f, 0.25f, 0.65f}},    {"orange", {0.8f, 0.45f, 0.0f}},
-               {"purple", {0.45f, 0.15f, 0.55f}}, {"gray", {0.4f, 0.4f, 0.4f}},
-               {"black", {0.1f, 0.1f, 0.1f}},     {"brown", {0.5f, 0.3f, 0.1f}}};
-  *ok = 0;
-  pb_rgb c = BLACK;
-  if (!name) return c;
-  if (name[0] == '#' && strlen(name) == 7) {
-    unsigned v;
-    if (sscanf(name + 1, "%6x", &v) == 1) {
-      c.r = (float)((v >> 16) & 255) / 255.0f;
-      c.g = (float)((v >> 8) & 255) / 255.0f;
-      c.b = (float)(v & 255) / 255.0f;
-      *ok = 1;
-    }
-    return c;
-  }
-  for (size_t i = 0; i < sizeof named / sizeof *named; i++)
-    if (strcasecmp(name, named[i].name) == 0) {
-      *ok = 1;
-      return named[i].c;
-    }
-  return c;
-}
-
 static row *add_row(layout *L, row_kind kind, const char *title) {
   row *r = PB_PUSH(L->arena, L->toc.rows, L->toc.n, L->toc.cap);
   r->kind = kind;
@@ -171,7 +142,10 @@ static void build_structure(layout *L) {
       r->card = pr->card;
       r->entry = pr->card->entry;
     }
-    if (pr->kind != PB_ROW_CARD) r->color = parse_color(pr->color, &r->has_color);
+    if (pr->kind != PB_ROW_CARD && pr->has_rgb) { /* the plan read the colour */
+      r->color = (pb_rgb){pr->rgb[0], pr->rgb[1], pr->rgb[2]};
+      r->has_color = 1;
+    }
   }
 }
 

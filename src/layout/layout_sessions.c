@@ -509,49 +509,11 @@ static void item_line(pb_sheet *s, const char *date, pb_span_in *v, size_t n) {
   }
 }
 
-static const char *link_word(const pb_link *l) {
-  return l->kind == PB_LINK_SLIDE   ? "Slides"
-         : l->kind == PB_LINK_PAPER ? "Paper"
-         : l->kind == PB_LINK_BLOG  ? "Blog"
-                                    : pb_link_display_label(l);
-}
-
-/* What the minutes and the check-ins' notes hold of each person, sorted by
- * name, kind and place: a presenter's items are one run found by binary
- * search, so the appendix is n log n in the number of presenters. */
-enum { P_TALK, P_WRITEUP, P_BEST, P_NOTE };
-
-typedef struct {
-  const char *name;
-  int kind;
-  size_t ses, k; /* session index and item in it (P_NOTE: the note's index) */
-} person_item;
-
+/* The plan's index of people's items (pb_plan_person_items): the handle
+ * layout.c passes along, so that the per-presenter sections find it. */
 struct pb_person_index {
-  person_item *v;
-  size_t n;
-  const pb_slide **decks; /* the dated decks by date, then the library's order */
-  size_t ndecks;
+  const pb_plan_record *rec;
 };
-
-static int cmp_deck_date(const void *pa, const void *pb) {
-  const pb_slide *a = *(const pb_slide *const *)pa, *b = *(const pb_slide *const *)pb;
-  int c = strcmp(a->date, b->date);
-  return c ? c : (a < b ? -1 : a > b);
-}
-
-/* The first of ix's decks dated date (ix->ndecks when none). */
-static size_t first_deck_on(const pb_person_index *ix, const char *date) {
-  size_t lo = 0, hi = ix->ndecks;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(ix->decks[mid]->date, date) < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
 
 static void talk_line(pb_sheet *s, const pb_person_index *ix, const pb_session *ses,
                       const pb_talk *t) {
@@ -561,82 +523,25 @@ static void talk_line(pb_sheet *s, const pb_person_index *ix, const pb_session *
   v[n++] = sp(t->text ? t->text : "(no description)", PB_FAMILY_TEXT, 0, 9, P.ink);
   for (size_t i = 0; i < t->nlinks && n < 12; i++) {
     const pb_link *l = &t->links[i];
-    v[n] = sp(l->local ? pb_arena_printf(s->arena, "  [%s: %s]", link_word(l), l->local)
-                       : pb_arena_printf(s->arena, "  [%s]", link_word(l)),
+    v[n] = sp(l->local ? pb_arena_printf(s->arena, "  [%s: %s]", pb_link_display_label(l), l->local)
+                       : pb_arena_printf(s->arena, "  [%s]", pb_link_display_label(l)),
               PB_FAMILY_SANS, 0, 8, P.link);
     v[n].url = l->url;
     n++;
   }
   /* decks of the library dated this session and named for this presenter */
-  for (size_t i = first_deck_on(ix, ses->date);
-       i < ix->ndecks && n < 15 && strcmp(ix->decks[i]->date, ses->date) == 0; i++) {
-    const pb_slide *d = ix->decks[i];
-    if (d->presenter && t->presenter && strcmp(d->presenter, t->presenter) != 0) continue;
-    int dup = 0;
-    for (size_t k = 0; k < t->nlinks; k++)
-      dup |= t->links[k].local && strcmp(t->links[k].local, d->path) == 0;
-    if (dup) continue;
-    v[n++] = sp(pb_arena_printf(s->arena, "  [deck: %s]", d->path), PB_FAMILY_SANS, 0, 8, P.gray);
-  }
+  const pb_slide *decks[16];
+  size_t nd = pb_plan_talk_decks(ix->rec, ses, t, decks, 15 - n);
+  for (size_t i = 0; i < nd; i++)
+    v[n++] =
+        sp(pb_arena_printf(s->arena, "  [deck: %s]", decks[i]->path), PB_FAMILY_SANS, 0, 8, P.gray);
   item_line(s, ses->date, v, n);
 }
 
-static int cmp_person_item(const void *pa, const void *pb) {
-  const person_item *a = pa, *b = pb;
-  int c = pb_name_cmp(a->name, b->name);
-  if (c) return c;
-  if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
-  if (a->ses != b->ses) return a->ses < b->ses ? -1 : 1;
-  return a->k < b->k ? -1 : a->k > b->k;
-}
-
 const pb_person_index *pb_layout_person_index(pb_arena *a, const pb_plan_record *rec) {
-  size_t cap = rec->nnotes + 1;
-  for (size_t i = 0; i < rec->nsessions; i++)
-    cap += rec->sessions[i]->ntalks + rec->sessions[i]->nwriteups + rec->sessions[i]->nbest;
   pb_person_index *ix = pb_arena_alloc(a, sizeof *ix);
-  ix->v = pb_arena_alloc(a, cap * sizeof *ix->v);
-  size_t n = 0;
-  for (size_t i = 0; i < rec->nsessions; i++) {
-    const pb_session *ses = rec->sessions[i];
-    if (ses->planned) continue;
-    for (size_t k = 0; k < ses->ntalks; k++)
-      if (ses->talks[k].presenter)
-        ix->v[n++] = (person_item){ses->talks[k].presenter, P_TALK, i, k};
-    for (size_t k = 0; k < ses->nwriteups; k++)
-      if (ses->writeups[k].author)
-        ix->v[n++] = (person_item){ses->writeups[k].author, P_WRITEUP, i, k};
-    for (size_t k = 0; k < ses->nbest; k++)
-      if (ses->best[k]) ix->v[n++] = (person_item){ses->best[k], P_BEST, i, k};
-  }
-  for (size_t i = 0; i < rec->nnotes; i++)
-    if (rec->notes[i]->presenter)
-      ix->v[n++] = (person_item){rec->notes[i]->presenter, P_NOTE, i, 0};
-  if (n > 1) qsort(ix->v, n, sizeof *ix->v, cmp_person_item);
-  ix->n = n;
-  ix->decks = pb_arena_alloc(a, (rec->nslides + 1) * sizeof *ix->decks);
-  for (size_t i = 0; i < rec->nslides; i++)
-    if (rec->slides[i]->date) ix->decks[ix->ndecks++] = rec->slides[i];
-  if (ix->ndecks > 1) qsort(ix->decks, ix->ndecks, sizeof *ix->decks, cmp_deck_date);
+  ix->rec = rec;
   return ix;
-}
-
-/* The run of who's items of one kind: *first and the count. */
-static size_t person_run(const pb_person_index *ix, const char *who, int kind,
-                         const person_item **first) {
-  person_item key = {who, kind, 0, 0};
-  size_t lo = 0, hi = ix->n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (cmp_person_item(&ix->v[mid], &key) < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  size_t e = lo;
-  while (e < ix->n && ix->v[e].kind == kind && strcmp(ix->v[e].name, who) == 0) e++;
-  *first = ix->v + lo;
-  return e - lo;
 }
 
 static void writeup_line(pb_sheet *s, const pb_session *ses, const pb_writeup *w) {
@@ -657,9 +562,11 @@ static void writeup_line(pb_sheet *s, const pb_session *ses, const pb_writeup *w
 void pb_layout_presenter_sessions(pb_sheet *s, const pb_plan_record *rec, const pb_person_index *ix,
                                   const char *who) {
   palette P = colours(s);
-  const person_item *t, *w, *b, *nt;
-  size_t ntalks = person_run(ix, who, P_TALK, &t), nw = person_run(ix, who, P_WRITEUP, &w);
-  size_t nbest = person_run(ix, who, P_BEST, &b), nnotes = person_run(ix, who, P_NOTE, &nt);
+  const pb_plan_person_item *t, *w, *b, *nt;
+  size_t ntalks = pb_plan_person_items(ix->rec, who, PB_PLAN_TALK, &t);
+  size_t nw = pb_plan_person_items(ix->rec, who, PB_PLAN_WRITEUP, &w);
+  size_t nbest = pb_plan_person_items(ix->rec, who, PB_PLAN_BEST, &b);
+  size_t nnotes = pb_plan_person_items(ix->rec, who, PB_PLAN_NOTE, &nt);
   if (ntalks) {
     heading(s, pb_arena_printf(s->arena, "%s (%zu)", PB_SAY(s->zh, "Talks", "报告"), ntalks), 9.5,
             13);
@@ -722,8 +629,8 @@ static void brief_talk(pb_sheet *s, const pb_session *ses, const pb_talk *t) {
     need(s, size + 6);
     double top = s->y - 2;
     pb_span_in w[2];
-    w[0] = sp(pb_arena_printf(s->arena, "%s  ", link_word(l)), PB_FAMILY_SANS, PB_STYLE_BOLD, 8.5,
-              P.ink);
+    w[0] = sp(pb_arena_printf(s->arena, "%s  ", pb_link_display_label(l)), PB_FAMILY_SANS,
+              PB_STYLE_BOLD, 8.5, P.ink);
     w[1] = sp(l->local ? l->local : l->url, PB_FAMILY_MONO, 0, 7.5, P.ink);
     w[1].url = l->url;
     double y = s->y;

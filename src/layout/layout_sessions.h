@@ -38,8 +38,9 @@ void pb_layout_group_overview(pb_sheet *s, const pb_plan_record *rec);
 double pb_layout_group_overview_head(const pb_plan_record *rec);
 
 /* Everybody's talks, write-ups, best-questioner weeks (held sessions only)
- * and notes, indexed by name once for the per-presenter sections below.
- * Allocated in a (owned by the arena); the plan must outlive it. */
+ * and notes for the per-presenter sections below: a handle on the index
+ * the plan made (pb_plan_person_items), which the LaTeX appendix walks
+ * too. Allocated in a (owned by the arena); the plan must outlive it. */
 typedef struct pb_person_index pb_person_index;
 const pb_person_index *pb_layout_person_index(pb_arena *a, const pb_plan_record *rec);
 

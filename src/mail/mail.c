@@ -447,3 +447,73 @@ void pb_mail_settings_free(pb_mail_settings *ms) {
   free(ms->rcpt);
   memset(ms, 0, sizeof *ms);
 }
+
+/* The plain-text summary of a digest (see mail.h).
+ * Free text (a title, a name, a summary) goes through pb_utf8_unlinkable:
+ * a mail client makes what looks like a URL in a plain-text part clickable
+ * (Thunderbird: file:///..., Outlook: \\host), and a card's title or
+ * summary is not a link the policy judged. */
+void pb_mail_digest_text(const pb_plan *plan, int zh, pb_buf *out) {
+  pb_buf b = PB_BUF_INIT;
+  pb_buf_printf(&b, "New papers %s\n\n", plan->selection ? plan->selection : "");
+  for (size_t i = 0; i < plan->ncards; i++) {
+    const pb_plan_card *c = &plan->cards[i];
+    const pb_entry *e = c->entry;
+    pb_buf_puts(&b, "* ");
+    pb_utf8_unlinkable(&b, e->title ? e->title : "(untitled)");
+    if (e->venue || e->year) {
+      pb_buf_puts(&b, " (");
+      if (e->venue) pb_utf8_unlinkable(&b, e->venue);
+      if (e->year) pb_buf_printf(&b, "%s%d", e->venue ? " " : "", e->year);
+      pb_buf_puts(&b, ")");
+    }
+    pb_buf_putc(&b, '\n');
+    if (e->presenter || e->date) {
+      pb_buf_puts(&b, "  ");
+      pb_utf8_unlinkable(&b, e->presenter ? e->presenter : "");
+      pb_buf_printf(&b, "%s%s\n", e->presenter && e->date ? ", " : "", e->date ? e->date : "");
+    }
+    char *lead = pb_mail_summary_lead(e, PB_MAIL_LEAD_CHARS);
+    if (*lead) {
+      pb_buf_puts(&b, "  ");
+      pb_utf8_unlinkable(&b, lead);
+      pb_buf_putc(&b, '\n');
+    }
+    free(lead);
+    /* The links written in the card (a deck matched by name is a file of
+     * the library, which a mail cannot open), as the plan resolved them: a
+     * web address, a file of the library by its path, and nothing of what
+     * the link policy refuses (a mail client would make it clickable). */
+    for (size_t j = 0; j < c->nlinks; j++) {
+      const pb_plan_link *l = &c->links[j];
+      if (l->matched) continue;
+      const char *shown = l->target && l->target_kind == PB_PLAN_TARGET_URI ? l->target
+                          : l->local                                        ? l->local
+                                     : "(not shown: only http, https and mailto links are)";
+      /* a library file named "x:..." must not read as a scheme */
+      pb_buf_printf(&b, "  %s: %s%s\n", pb_link_kind_name(l->kind),
+                    shown == l->local && strchr(shown, ':') ? "./" : "", shown);
+    }
+    pb_buf_putc(&b, '\n');
+  }
+  /* who did not read in the window, with what they wrote */
+  if (plan->nabsences) pb_buf_printf(&b, "%s\n\n", PB_SAY(zh, "Not read", "未精读"));
+  for (size_t i = 0; i < plan->nabsences; i++) {
+    const pb_absence *a = plan->absences[i];
+    pb_buf_puts(&b, "- ");
+    pb_utf8_unlinkable(&b, a->presenter ? a->presenter : PB_SAY(zh, "(no name)", "（未署名）"));
+    if (a->date) pb_buf_printf(&b, ", %s", a->date);
+    if (a->note && *a->note) {
+      pb_buf_puts(&b, PB_SAY(zh, ": ", "："));
+      pb_utf8_unlinkable(&b, a->note);
+    }
+    pb_buf_putc(&b, '\n');
+  }
+  /* Control characters reach the fields through YAML escapes ("\e"),
+   * character references (&#27;) and bibliographies (\u001b): in a text
+   * read in a terminal they would be escape sequences (an OSC 8 link to a
+   * file: URL, a cleared screen). Only tab and newline stay. */
+  *out = (pb_buf)PB_BUF_INIT;
+  pb_utf8_clean(b.data ? b.data : "", b.len, out, NULL);
+  pb_buf_free(&b);
+}

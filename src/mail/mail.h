@@ -75,6 +75,12 @@ typedef struct {
  * "" when the card has no summary. */
 char *pb_mail_summary_lead(const pb_entry *e, size_t max_chars);
 
+/* The plain-text summary of a digest's plan into out (replaced): the cards
+ * with venue, presenter, date, the summary's lead and the links as the
+ * plan resolved them, then the weeks not read. `digest --text` writes it
+ * and the mail's text part is it; zh: the apparatus in Chinese. */
+void pb_mail_digest_text(const pb_plan *plan, int zh, pb_buf *out);
+
 /* Builds the message and writes it to mo->eml (or beside the PDF, .eml),
  * atomically; sends it when mo->send. Settings not given as options come
  * from cfg's mail: block. Returns an exit status: 0 written (and sent),

@@ -279,6 +279,34 @@ static int category_has_content(const pb_plan *P, const pb_category *c) {
   return 0;
 }
 
+/* A category's colour as written ("#RRGGBB", or one of the names the
+ * README lists) into rgb, decided once here for the PDF and the LaTeX
+ * export; 0 when it is none of these. */
+static int plan_color(const char *name, float rgb[3]) {
+  static const struct {
+    const char *name;
+    float c[3];
+  } named[] = {{"green", {0.0f, 0.45f, 0.2f}},    {"red", {0.7f, 0.1f, 0.1f}},
+               {"blue", {0.1f, 0.25f, 0.65f}},    {"orange", {0.8f, 0.45f, 0.0f}},
+               {"purple", {0.45f, 0.15f, 0.55f}}, {"gray", {0.4f, 0.4f, 0.4f}},
+               {"black", {0.1f, 0.1f, 0.1f}},     {"brown", {0.5f, 0.3f, 0.1f}}};
+  if (!name) return 0;
+  if (name[0] == '#' && strlen(name) == 7) {
+    unsigned v;
+    if (sscanf(name + 1, "%6x", &v) != 1) return 0;
+    rgb[0] = (float)((v >> 16) & 255) / 255.0f;
+    rgb[1] = (float)((v >> 8) & 255) / 255.0f;
+    rgb[2] = (float)(v & 255) / 255.0f;
+    return 1;
+  }
+  for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+    if (strcasecmp(name, named[i].name) == 0) {
+      memcpy(rgb, named[i].c, sizeof named[i].c);
+      return 1;
+    }
+  return 0;
+}
+
 static void add_category_rows(builder *B, const pb_category *c) {
   pb_plan *P = B->P;
   if (!category_has_content(P, c)) return;
@@ -288,6 +316,7 @@ static void add_category_rows(builder *B, const pb_category *c) {
   pb_plan_row *r = add_row(B, kind, c->level, c->name);
   r->cat = c;
   r->color = c->color;
+  r->has_rgb = plan_color(c->color, r->rgb);
   if (!P->selected && (c->references.n || c->nfigures)) {
     r->references = 1;
     r->ref_figures = pb_arena_alloc(B->a, (c->nfigures + 1) * sizeof *r->ref_figures);
@@ -606,6 +635,97 @@ static void record_venues(pb_arena *a, pb_plan_record *r) {
   r->nvenues = n;
 }
 
+static int cmp_person_item(const void *pa, const void *pb) {
+  const pb_plan_person_item *a = pa, *b = pb;
+  int c = pb_name_cmp(a->name, b->name);
+  if (c) return c;
+  if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+  if (a->ses != b->ses) return a->ses < b->ses ? -1 : 1;
+  return a->k < b->k ? -1 : a->k > b->k;
+}
+
+static int cmp_deck_date(const void *pa, const void *pb) {
+  const pb_slide *a = *(const pb_slide *const *)pa, *b = *(const pb_slide *const *)pb;
+  int c = strcmp(a->date, b->date);
+  return c ? c : (a < b ? -1 : a > b);
+}
+
+/* The index of people's items and the dated decks, made once here for
+ * every output that lists them (the PDF's and the LaTeX appendix). */
+static void record_person_items(pb_arena *a, pb_plan_record *r) {
+  size_t cap = r->nnotes + 1;
+  for (size_t i = 0; i < r->nsessions; i++)
+    cap += r->sessions[i]->ntalks + r->sessions[i]->nwriteups + r->sessions[i]->nbest;
+  pb_plan_person_item *v = pb_arena_alloc(a, cap * sizeof *v);
+  size_t n = 0;
+  for (size_t i = 0; i < r->nsessions; i++) {
+    const pb_session *ses = r->sessions[i];
+    if (ses->planned) continue;
+    for (size_t k = 0; k < ses->ntalks; k++)
+      if (ses->talks[k].presenter)
+        v[n++] = (pb_plan_person_item){ses->talks[k].presenter, PB_PLAN_TALK, i, k};
+    for (size_t k = 0; k < ses->nwriteups; k++)
+      if (ses->writeups[k].author)
+        v[n++] = (pb_plan_person_item){ses->writeups[k].author, PB_PLAN_WRITEUP, i, k};
+    for (size_t k = 0; k < ses->nbest; k++)
+      if (ses->best[k]) v[n++] = (pb_plan_person_item){ses->best[k], PB_PLAN_BEST, i, k};
+  }
+  for (size_t i = 0; i < r->nnotes; i++)
+    if (r->notes[i]->presenter)
+      v[n++] = (pb_plan_person_item){r->notes[i]->presenter, PB_PLAN_NOTE, i, 0};
+  if (n > 1) qsort(v, n, sizeof *v, cmp_person_item);
+  r->person_items = v;
+  r->nperson_items = n;
+  const pb_slide **d = pb_arena_alloc(a, (r->nslides + 1) * sizeof *d);
+  size_t nd = 0;
+  for (size_t i = 0; i < r->nslides; i++)
+    if (r->slides[i]->date) d[nd++] = r->slides[i];
+  if (nd > 1) qsort(d, nd, sizeof *d, cmp_deck_date);
+  r->dated_decks = d;
+  r->ndated_decks = nd;
+}
+
+size_t pb_plan_person_items(const pb_plan_record *rec, const char *who, pb_plan_item_kind kind,
+                            const pb_plan_person_item **first) {
+  pb_plan_person_item key = {who, kind, 0, 0};
+  size_t lo = 0, hi = rec->nperson_items;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cmp_person_item(&rec->person_items[mid], &key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t e = lo;
+  while (e < rec->nperson_items && rec->person_items[e].kind == kind &&
+         strcmp(rec->person_items[e].name, who) == 0)
+    e++;
+  *first = rec->person_items + lo;
+  return e - lo;
+}
+
+size_t pb_plan_talk_decks(const pb_plan_record *rec, const pb_session *ses, const pb_talk *t,
+                          const pb_slide **out, size_t max) {
+  size_t lo = 0, hi = rec->ndated_decks, n = 0;
+  while (lo < hi) { /* the first deck dated the session's day */
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(rec->dated_decks[mid]->date, ses->date) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t i = lo;
+       i < rec->ndated_decks && n < max && strcmp(rec->dated_decks[i]->date, ses->date) == 0; i++) {
+    const pb_slide *d = rec->dated_decks[i];
+    if (d->presenter && t->presenter && strcmp(d->presenter, t->presenter) != 0) continue;
+    int dup = 0;
+    for (size_t k = 0; k < t->nlinks; k++)
+      dup |= t->links[k].local && strcmp(t->links[k].local, d->path) == 0;
+    if (!dup) out[n++] = d;
+  }
+  return n;
+}
+
 /* The record: every entry, absence, note, session and deck of the library,
  * as views in library order, with the sessions' counts. */
 static void plan_record(builder *B) {
@@ -636,6 +756,7 @@ static void plan_record(builder *B) {
   record_people(B->a, r);
   record_weeks(r);
   record_venues(B->a, r);
+  record_person_items(B->a, r);
 }
 
 /* ==== figures' data ===================================================== */

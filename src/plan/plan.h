@@ -12,8 +12,10 @@
  *
  * Renderers (the PDF layout, the LaTeX export, the digest text, the outputs
  * to come) walk a pb_plan and decide nothing of this themselves. This is the
- * only stage after reading that looks at files on disk (figures, deck
- * thumbnails, decks that are missing).
+ * only stage after reading that judges the library's files (figures, their data
+ * decoded once, deck thumbnails, decks that are missing); the outputs then read only the
+ * files the plan names (figures to embed) and their own caches (fonts,
+ * the store).
  *
  * A pb_plan owns its memory (one arena) and borrows the library: free the
  * plan before the library. */
@@ -143,6 +145,8 @@ typedef struct {
                                   a card is one deeper than its heading */
   const char *title;           /* heading text, or the card's title */
   const char *color;           /* a category's colour as written, NULL if none */
+  int has_rgb;                 /* color is one paperbook knows ("#RRGGBB" or a name): */
+  float rgb[3];                /* its red, green and blue, 0..1, for every output */
   const pb_category *cat;      /* category headings, NULL otherwise */
   int references;              /* show cat's references and figures here */
   pb_plan_figure *ref_figures; /* cat's reference figures, probed */
@@ -189,6 +193,17 @@ typedef struct {
   int n;             /* cards of that venue */
 } pb_plan_venue;
 
+/* One thing the minutes or the check-ins' notes hold of a person: a talk,
+ * a write-up or a week as best questioner at a held session, or a note. */
+typedef enum { PB_PLAN_TALK, PB_PLAN_WRITEUP, PB_PLAN_BEST, PB_PLAN_NOTE } pb_plan_item_kind;
+
+typedef struct {
+  const char *name;
+  pb_plan_item_kind kind;
+  size_t ses; /* index into the record's sessions (a note: into its notes) */
+  size_t k;   /* the talk, write-up or best questioner in that session */
+} pb_plan_person_item;
+
 /* What the group kept, for the appendix's overview and per-presenter
  * sections and a handout's brief: views onto the model's structs that the
  * plan chose (today every item of the library, in library order, so that
@@ -220,7 +235,27 @@ typedef struct {
    * name). */
   const pb_plan_venue *venues;
   size_t nvenues;
+  /* Everybody's talks, write-ups, best-questioner weeks (held sessions
+   * only) and notes, sorted by name (pb_name_cmp), kind and place, so that
+   * a person's items of one kind are one run: pb_plan_person_items. */
+  const pb_plan_person_item *person_items;
+  size_t nperson_items;
+  /* The dated decks, by date then in the library's order:
+   * pb_plan_talk_decks. */
+  const pb_slide *const *dated_decks;
+  size_t ndated_decks;
 } pb_plan_record;
+
+/* The run of who's items of one kind in rec (binary search, so that an
+ * appendix of every presenter is n log n): *first and the count. */
+size_t pb_plan_person_items(const pb_plan_record *rec, const char *who, pb_plan_item_kind kind,
+                            const pb_plan_person_item **first);
+/* The decks of the library that go with talk t of session ses and that the
+ * talk does not link already: dated the session's day and named for the
+ * talk's presenter (or for nobody, or the talk names nobody). At most max
+ * of them, in rec's dated_decks order, into out; returns how many. */
+size_t pb_plan_talk_decks(const pb_plan_record *rec, const pb_session *ses, const pb_talk *t,
+                          const pb_slide **out, size_t max);
 
 /* ---- the plan ----------------------------------------------------- */
 

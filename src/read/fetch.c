@@ -1,13 +1,16 @@
 /* Remote figures: download once, cache by content, reuse offline (see
  * fetch.h).
  *
- * Cache layout under the cache directory:
- *   url/<32 hex>        index: hash of the URL as written in the card; holds
+ * The cache is two kinds of the content-addressed store (store.h) under
+ * the cache directory:
+ *   url/<32 hex>        index, keyed by the URL as written in the card; holds
  *                       "paperbook-fetch 1\n<data name>\n<URL>\n" so that a
  *                       hash collision is noticed instead of trusted
- *   data/<32 hex>.<ext> the image bytes, named by the hash of the bytes, so
- *                       an image reached by several URLs is stored once
- * Both are written to a temporary name in their directory and renamed. */
+ *   data/<32 hex>.<ext> the image bytes, keyed by the bytes, so an image
+ *                       reached by several URLs is stored once
+ * A URL's record lives until the next --fetch replaces it (no expiry: the
+ * servers of figures give none that the cards could rely on). Every failure
+ * to read it (gone, damaged, a link) is a miss. */
 #include "fetch.h"
 
 #include <arpa/inet.h>
@@ -29,10 +32,10 @@
 #include "diag.h"
 #include "images.h"
 #include "progress.h"
+#include "store.h"
 
 #define INDEX_MAGIC "paperbook-fetch 1\n"
 #define MAX_REDIRECTS 5L
-/* Two seeds make the 128-bit names out of the 64-bit FNV-1a hash. */
 
 /* ==================================================================== */
 /* Small helpers                                                         */
@@ -52,14 +55,6 @@ static char *request_url(const char *url) {
   char *out = pb_xmalloc(n);
   snprintf(out, n, "https://%s", url);
   return out;
-}
-
-/* Writes data[0..len) to dir/name atomically. 0 or -1 (errno). */
-static int write_atomic(const char *dir, const char *name, const void *data, size_t len) {
-  char *path = pb_path_join(dir, name);
-  int rc = pb_write_file_atomic(path, data, len);
-  free(path);
-  return rc;
 }
 
 /* The image format of the first bytes of the file at path, or UNKNOWN. */
@@ -112,52 +107,33 @@ char *pb_fetch_raw_url(const char *url) {
 /* Cache                                                                 */
 /* ==================================================================== */
 
-/* A data name from an index file: 32 hex digits, a dot, a short
- * extension; nothing that could leave the data directory. */
-static int valid_data_name(const char *s, size_t len) {
-  if (len < 34 || len > 40 || s[32] != '.') return 0;
-  for (size_t i = 0; i < len; i++) {
-    char c = s[i];
-    int ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (i == 32 && c == '.');
-    if (!ok) return 0;
-  }
-  return 1;
-}
-
 /* The cached file for url (malloc'd), or NULL when there is none, it was
- * written for another URL with the same hash, or it is no image. */
+ * written for another URL with the same hash, or it is no image: the index
+ * record (url/, keyed by the URL as written) names the data record (data/,
+ * named by the image's bytes); the store reaches neither through a link. */
 static char *cache_lookup(const char *dir, const char *url) {
-  char key[33];
-  pb_hash_name(url, strlen(url), key);
-  char *udir = pb_path_join(dir, "url");
-  char *ipath = pb_path_join(udir, key);
-  free(udir);
   pb_buf idx = PB_BUF_INIT;
   char *result = NULL;
-  if (pb_read_file(ipath, 65536, &idx) != PB_OK) goto done;
+  if (pb_store_get(dir, "url", url, strlen(url), "", 65536, &idx) != 0) goto done;
   size_t ml = strlen(INDEX_MAGIC);
   if (idx.len < ml || memcmp(idx.data, INDEX_MAGIC, ml) != 0) goto done;
-  const char *name = idx.data + ml;
-  const char *nl = strchr(name, '\n');
-  if (!nl || !valid_data_name(name, (size_t)(nl - name))) goto done;
+  char *name = idx.data + ml;
+  char *nl = strchr(name, '\n');
+  if (!nl) goto done;
   const char *u = nl + 1;
   size_t ul = strlen(url);
   if (strncmp(u, url, ul) != 0 || u[ul] != '\n') goto done;
-  char *ddir = pb_path_join(dir, "data");
-  char *dname = pb_xstrndup(name, (size_t)(nl - name));
-  char *dpath = pb_path_join(ddir, dname);
-  free(ddir);
-  free(dname);
+  *nl = 0;
   /* a regular file of the cache's own, never a link a clone committed (it
-   * could name a picture of the user's, to be embedded in the PDF) */
-  struct stat st;
-  if (lstat(dpath, &st) == 0 && S_ISREG(st.st_mode) && embeddable(sniff_file(dpath)))
-    result = dpath;
-  else
-    free(dpath);
+   * could name a picture of the user's, to be embedded in the PDF), and an
+   * image still (a damaged file is a miss, repaired by the next --fetch) */
+  result = pb_store_find(dir, "data", name);
+  if (result && !embeddable(sniff_file(result))) {
+    free(result);
+    result = NULL;
+  }
 done:
   pb_buf_free(&idx);
-  free(ipath);
   return result;
 }
 
@@ -165,38 +141,24 @@ done:
  * with a message in err. */
 static char *cache_store(const char *dir, const char *url, const pb_buf *body, pb_img_format fmt,
                          char *err, size_t errlen) {
-  char *ddir = pb_path_join(dir, "data");
-  char *udir = pb_path_join(dir, "url");
-  char *dpath = NULL;
-  char hash[33], key[33], name[48];
-  pb_hash_name(body->data, body->len, hash);
-  snprintf(name, sizeof name, "%s.%s", hash, format_ext(fmt));
-  pb_hash_name(url, strlen(url), key);
-  if (pb_mkdir_p(ddir) != 0 || pb_mkdir_p(udir) != 0) {
-    snprintf(err, errlen, "cannot create the cache directory %s: %s", dir, strerror(errno));
-    goto done;
-  }
-  dpath = pb_path_join(ddir, name);
+  char ext[16], name[PB_STORE_NAME_MAX];
+  snprintf(ext, sizeof ext, ".%s", format_ext(fmt));
+  pb_store_name(body->data, body->len, ext, name);
   /* Written even when the name exists (the same bytes reached by another
    * URL): renaming over it costs little and repairs a damaged file. */
-  if (write_atomic(ddir, name, body->data, body->len) != 0) {
-    snprintf(err, errlen, "cannot write to the cache %s: %s", ddir, strerror(errno));
-    free(dpath);
-    dpath = NULL;
-    goto done;
+  if (pb_store_put(dir, "data", body->data, body->len, ext, body->data, body->len) != 0) {
+    snprintf(err, errlen, "cannot write to the cache %s/data: %s", dir, strerror(errno));
+    return NULL;
   }
   pb_buf idx = PB_BUF_INIT;
   pb_buf_printf(&idx, "%s%s\n%s\n", INDEX_MAGIC, name, url);
-  if (write_atomic(udir, key, idx.data, idx.len) != 0) {
-    snprintf(err, errlen, "cannot write to the cache %s: %s", udir, strerror(errno));
-    free(dpath);
-    dpath = NULL;
-  }
+  int rc = pb_store_put(dir, "url", url, strlen(url), "", idx.data, idx.len);
   pb_buf_free(&idx);
-done:
-  free(ddir);
-  free(udir);
-  return dpath;
+  if (rc != 0) {
+    snprintf(err, errlen, "cannot write to the cache %s/url: %s", dir, strerror(errno));
+    return NULL;
+  }
+  return pb_store_find(dir, "data", name);
 }
 
 /* ==================================================================== */

@@ -900,8 +900,8 @@ int pb_slides_scan(pb_library *lib, const char *slide_dir_rel) {
  * build does not unzip and parse the slides again: 11% of a warm build of
  * the 2024 archive went to that. Only a deck read without a warning is
  * kept, so that warnings are repeated on every build; a kept thumbnail
- * must still be the regular file it was. PDF decks have their own cache,
- * by content hash. */
+ * must still be the regular file it was. PDF decks and HTML shots have
+ * records of their own, by content (slides_deck.c). */
 #define DECK_INDEX_MAGIC "paperbook deck index 2\n" /* 2: HTML shots served confined */
 
 /* The store key of a deck file into key; 0, or -1 when it is not kept. */
@@ -921,13 +921,17 @@ static const char *index_value(pb_deck_ctx *c, const char *v, const char *end) {
 }
 
 /* A thumbnail a kept index names is used as the deck's only when it is
- * still a regular file (not a link) of the size it had, in the thumbnail
- * directory: otherwise the deck is read again and its thumbnail written. */
+ * still a record of the store's images/ (a regular file reached without a
+ * link) of the size it had: otherwise the deck is read again and its
+ * thumbnail written. */
 static int kept_thumbnail(const pb_deck_ctx *c, const char *path, long long size) {
   size_t n = strlen(c->thumb_dir);
+  if (strncmp(path, c->thumb_dir, n) != 0 || strncmp(path + n, "/images/", 8) != 0) return 0;
+  char *found = pb_store_find(c->thumb_dir, "images", path + n + 8);
   struct stat sb;
-  return strncmp(path, c->thumb_dir, n) == 0 && path[n] == '/' && !strchr(path + n + 1, '/') &&
-         lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && (long long)sb.st_size == size;
+  int ok = found && lstat(found, &sb) == 0 && (long long)sb.st_size == size;
+  free(found);
+  return ok;
 }
 
 /* Fills s from a kept index. Returns 1, or 0 (s untouched) when there is

@@ -70,8 +70,9 @@ typedef struct {
  * reads the slide count (ppt/slides/slideN.xml entries, else <Slides> in
  * docProps/app.xml), the slide titles from the slide XML (libxml2; the
  * deck's title is the first slide's) and copies docProps/thumbnail.jpeg (at
- * most 5 MB, JPEG or PNG by its bytes) to <thumb_dir>/<content hash>.jpeg|
- * .png, setting slide->thumbnail to that path. PDF and HTML decks are read
+ * most 5 MB, JPEG or PNG by its bytes) into the store (store.h) as
+ * <thumb_dir>/images/<content hash>.jpeg|.png, setting slide->thumbnail to
+ * that path. PDF and HTML decks are read
  * by slides_deck.c (page count, title, rendered thumbnail). A deck that
  * cannot be read, an oversized or unreadable thumbnail, or a thumbnail
  * directory that cannot be written give a warning naming the file (and,

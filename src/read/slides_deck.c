@@ -26,6 +26,7 @@
 
 #include "context.h"
 #include "diag.h"
+#include "store.h"
 #include "utf8.h"
 
 #define PB_DECK_PDF_MAX ((size_t)256 << 20) /* bytes of a PDF deck we open */
@@ -103,18 +104,31 @@ static int make_dirs(const char *path) {
   return rc;
 }
 
-/* A cache file is used only when it is a regular file of the cache's own:
- * a symbolic link a clone committed under its name (the name is a hash of
- * the deck, which the clone's author knows) could show a picture of the
- * user's in the PDF. */
-static int own_file(const char *path) {
-  struct stat sb;
-  return lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+/* The thumbnail cache is three kinds of the content-addressed store
+ * (store.h) under the thumbnail directory, which never reads a record
+ * through a symbolic link (one a clone committed under a name it can work
+ * out could show a picture of the user's in the PDF) and takes a damaged
+ * record for a miss:
+ *   images/<hash>.png|jpeg  every deck's thumbnail, keyed by its bytes: what
+ *                          s->thumbnail names and the deck index (slides.c)
+ *                          points at
+ *   pdf/<hash>.txt|.png    a PDF deck's report and rendered first page, keyed
+ *                          by the deck's bytes and the render settings
+ *   html/<hash>.png        an HTML deck's screenshot, keyed by the page's
+ *                          bytes and the render settings */
+
+/* The store key of a rendering of content: what it depends on, the
+ * content's hash and the settings (a version for the renderer's report,
+ * the thumbnail's width). */
+static void render_key(const char *what, const void *data, size_t len, pb_buf *key) {
+  char h[33];
+  pb_hash_name(data, len, h);
+  pb_buf_reset(key);
+  pb_buf_printf(key, "%s\n%s\nwidth %d\n", what, h, PB_DECK_THUMB_PX);
 }
 
-static int own_file_or_none(const char *path) {
-  struct stat sb;
-  return lstat(path, &sb) == 0 ? S_ISREG(sb.st_mode) : errno == ENOENT;
+static int is_png(const pb_buf *b) {
+  return b->len > 8 && memcmp(b->data, "\x89PNG\r\n\x1a\n", 8) == 0;
 }
 
 static int thumb_dir_ready(pb_deck_ctx *c, const char *deck) {
@@ -130,16 +144,22 @@ static int thumb_dir_ready(pb_deck_ctx *c, const char *deck) {
 const char *pb_deck_store_thumbnail(pb_deck_ctx *c, const char *deck, const void *bytes, size_t len,
                                     const char *ext) {
   if (!thumb_dir_ready(c, deck)) return NULL;
-  uint64_t h = pb_hash64(bytes, len, 0x7062736c69646573ULL /* "pbslides" */);
-  char *path = pb_arena_printf(c->lib->arena, "%s/%016" PRIx64 ".%s", c->thumb_dir, h, ext);
-  struct stat sb;
-  if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size == len) return path;
-  if (pb_write_file_atomic(path, bytes, len) != 0) {
-    pb_deck_warn(c, deck, "cannot write thumbnail %s (%s); deck listed without it", path,
-                 strerror(errno));
+  char dot[16], name[PB_STORE_NAME_MAX];
+  snprintf(dot, sizeof dot, ".%s", ext);
+  pb_store_name(bytes, len, dot, name);
+  pb_buf have = PB_BUF_INIT;
+  int kept = pb_store_get_named(c->thumb_dir, "images", name, len, &have) == 0 && have.len == len &&
+             memcmp(have.data, bytes, len) == 0;
+  pb_buf_free(&have);
+  if (!kept && pb_store_put(c->thumb_dir, "images", bytes, len, dot, bytes, len) != 0) {
+    pb_deck_warn(c, deck, "cannot write thumbnail %s/images/%s (%s); deck listed without it",
+                 c->thumb_dir, name, strerror(errno));
     return NULL;
   }
-  return path;
+  char *path = pb_store_path(c->thumb_dir, "images", bytes, len, dot);
+  const char *r = pb_arena_strdup(c->lib->arena, path);
+  free(path);
+  return r;
 }
 
 /* A new private file (or, with dir set, directory) in the thumbnail
@@ -410,7 +430,7 @@ static int pdf_child(void *arg, int out_fd) {
 }
 
 /* Reads the report lines of pdf_examine into the deck. */
-static void pdf_take_report(pb_deck_ctx *c, pb_slide *s, const char *file, const char *thumb,
+static void pdf_take_report(pb_deck_ctx *c, pb_slide *s, const char *file, const pb_buf *png,
                             const pb_buf *rep) {
   const char *p = rep->data ? rep->data : "";
   while (*p) {
@@ -434,14 +454,10 @@ static void pdf_take_report(pb_deck_ctx *c, pb_slide *s, const char *file, const
         s->note = p[0] == 'E' ? "unreadable PDF" : "no thumbnail";
         break;
       }
-      case 'I': { /* the image is where the parent said, whatever the line says */
-        pb_buf png = PB_BUF_INIT;
-        if (thumb && pb_read_file(thumb, 8u << 20, &png) == PB_OK && png.len > 8 &&
-            memcmp(png.data, "\x89PNG\r\n\x1a\n", 8) == 0)
-          s->thumbnail = pb_deck_store_thumbnail(c, file, png.data, png.len, "png");
-        pb_buf_free(&png);
+      case 'I': /* the image is what the parent read, whatever the line says */
+        if (png && is_png(png))
+          s->thumbnail = pb_deck_store_thumbnail(c, file, png->data, png->len, "png");
         break;
-      }
       default: break;
       }
     }
@@ -467,9 +483,34 @@ static int pdf_run(pb_deck_ctx *c, pb_slide *s, const char *file, const pdf_job 
   return -1;
 }
 
-/* What was found in a PDF is kept by its content hash (pdf-HASH.txt, the
- * report; pdf-HASH.png, the thumbnail), so a deck is opened once (not in
- * process: fuzzing wants every input read). */
+/* A kept report starts with this line and ends with a whole line. */
+#define PDF_REPORT_MAGIC "paperbook pdf report 3\n"
+
+/* The kept report of key into rep (its first line taken off); 0 when there
+ * is none or it is damaged. */
+static int kept_report(pb_deck_ctx *c, const pb_buf *key, pb_buf *rep) {
+  size_t ml = strlen(PDF_REPORT_MAGIC);
+  if (pb_store_get(c->thumb_dir, "pdf", key->data, key->len, ".txt", PB_DECK_CHILD_OUT, rep) != 0 ||
+      rep->len < ml || memcmp(rep->data, PDF_REPORT_MAGIC, ml) != 0 ||
+      (rep->len > ml && rep->data[rep->len - 1] != '\n')) {
+    pb_buf_reset(rep);
+    return 0;
+  }
+  memmove(rep->data, rep->data + ml, rep->len - ml + 1);
+  rep->len -= ml;
+  return 1;
+}
+
+/* Whether a kept report names a thumbnail (an 'I' line). */
+static int report_has_image(const pb_buf *rep) {
+  const char *d = rep->data ? rep->data : "";
+  return strncmp(d, "I ", 2) == 0 || strstr(d, "\nI ") != NULL;
+}
+
+/* What was found in a PDF is kept in the store (pdf/: the report and the
+ * rendered page, keyed by the deck's bytes and the render settings), so a
+ * deck is opened once (not in process: fuzzing wants every input read). A
+ * report whose page is missing or no PNG is a miss. */
 void pb_deck_read_pdf(pb_deck_ctx *c, pb_slide *s, const char *file) {
   pb_buf data = PB_BUF_INIT;
   int rc = pb_read_file(file, PB_DECK_PDF_MAX, &data);
@@ -481,26 +522,35 @@ void pb_deck_read_pdf(pb_deck_ctx *c, pb_slide *s, const char *file) {
     return;
   }
   int thumbs = thumb_dir_ready(c, file), cache = thumbs && !c->in_process;
-  uint64_t h = pb_hash64(data.data, data.len,
-                         0x7064666465636b32ULL /* "pdfdeck2": bump when the report changes */);
-  pb_buf meta = PB_BUF_INIT, png = PB_BUF_INIT, rep = PB_BUF_INIT;
-  pb_buf_printf(&meta, "%s/pdf-%016" PRIx64 ".txt", c->thumb_dir, h);
-  pb_buf_printf(&png, "%s/pdf-%016" PRIx64 ".png", c->thumb_dir, h);
-  if (cache && own_file(meta.data) && own_file_or_none(png.data) &&
-      pb_read_file(meta.data, PB_DECK_CHILD_OUT, &rep) == PB_OK) {
-    pdf_take_report(c, s, file, png.data, &rep);
+  /* "pdfdeck3": bump when the report changes */
+  pb_buf key = PB_BUF_INIT, png = PB_BUF_INIT, rep = PB_BUF_INIT;
+  render_key("pdfdeck3", data.data, data.len, &key);
+  if (cache && kept_report(c, &key, &rep) &&
+      (!report_has_image(&rep) ||
+       (pb_store_get(c->thumb_dir, "pdf", key.data, key.len, ".png", 8u << 20, &png) == 0 &&
+        is_png(&png)))) {
+    pdf_take_report(c, s, file, &png, &rep);
   } else {
+    pb_buf_reset(&rep);
+    pb_buf_reset(&png);
     char *tmp = thumbs ? temp_path(c, "pdf", 0) : NULL;
     pdf_job job = {data.data, data.len, tmp};
     if (pdf_run(c, s, file, &job, &rep) == 0) {
-      pdf_take_report(c, s, file, tmp, &rep);
-      if (cache && s->thumbnail && rename(tmp, png.data) != 0) remove(tmp);
-      if (cache) pb_write_file_atomic(meta.data, rep.data ? rep.data : "", rep.len);
+      if (tmp && (pb_read_file(tmp, 8u << 20, &png) != PB_OK || !is_png(&png))) pb_buf_reset(&png);
+      pdf_take_report(c, s, file, &png, &rep);
+      /* a cache: a failed write costs a render next time */
+      if (cache && (!s->thumbnail || pb_store_put(c->thumb_dir, "pdf", key.data, key.len, ".png",
+                                                  png.data, png.len) == 0)) {
+        pb_buf kept = PB_BUF_INIT;
+        pb_buf_printf(&kept, "%s%s", PDF_REPORT_MAGIC, rep.data ? rep.data : "");
+        pb_store_put(c->thumb_dir, "pdf", key.data, key.len, ".txt", kept.data, kept.len);
+        pb_buf_free(&kept);
+      }
     }
     if (tmp) remove(tmp);
     free(tmp);
   }
-  pb_buf_free(&meta);
+  pb_buf_free(&key);
   pb_buf_free(&png);
   pb_buf_free(&rep);
   pb_buf_free(&data);
@@ -906,12 +956,16 @@ static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const 
     return;
   }
   if (!thumb_dir_ready(c, file)) return;
-  /* "htmlsht2": shots taken from a file: URL (before the page was served
+  /* "htmlsht3": shots taken from a file: URL (before the page was served
    * confined) are not reused */
-  uint64_t h = pb_hash64(page->data, page->len, 0x68746d6c73687432ULL /* "htmlsht2" */);
-  char *cached = pb_arena_printf(c->lib->arena, "%s/html-%016" PRIx64 ".png", c->thumb_dir, h);
-  if (own_file(cached) && access(cached, R_OK) == 0) {
-    s->thumbnail = cached;
+  pb_buf key = PB_BUF_INIT, kept = PB_BUF_INIT;
+  render_key("htmlsht3", page->data, page->len, &key);
+  if (pb_store_get(c->thumb_dir, "html", key.data, key.len, ".png", PB_DECK_SHOT_MAX, &kept) == 0 &&
+      is_png(&kept))
+    s->thumbnail = pb_deck_store_thumbnail(c, file, kept.data, kept.len, "png");
+  pb_buf_free(&kept);
+  if (s->thumbnail) {
+    pb_buf_free(&key);
     return;
   }
   char *dir = temp_path(c, "browser", 1);
@@ -919,6 +973,7 @@ static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const 
     pb_deck_warn(c, file, "no thumbnail: cannot make a directory in %s: %s", c->thumb_dir,
                  strerror(errno));
     s->note = "no thumbnail: the browser could not render it";
+    pb_buf_free(&key);
     return;
   }
   pb_buf profile = PB_BUF_INIT, shot = PB_BUF_INIT, url = PB_BUF_INIT;
@@ -942,10 +997,11 @@ static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const 
         snprintf(why, sizeof why, "the browser wrote no screenshot");
       else if (shrink_png(shot.data, &png) != 0)
         snprintf(why, sizeof why, "the browser's screenshot is not a readable PNG");
-      else if (pb_write_file_atomic(cached, png.data, png.len) == 0)
-        s->thumbnail = cached;
+      else if ((s->thumbnail = pb_deck_store_thumbnail(c, file, png.data, png.len, "png")))
+        /* a cache: a failed write costs a shot next time */
+        pb_store_put(c->thumb_dir, "html", key.data, key.len, ".png", png.data, png.len);
       else
-        snprintf(why, sizeof why, "cannot write %s: %s", cached, strerror(errno));
+        snprintf(why, sizeof why, "cannot write to %s", c->thumb_dir);
       pb_buf_free(&png);
     }
     pb_buf_free(&out);
@@ -959,6 +1015,7 @@ static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const 
   pb_buf_free(&profile);
   pb_buf_free(&shot);
   pb_buf_free(&url);
+  pb_buf_free(&key);
 }
 
 void pb_deck_read_html(pb_deck_ctx *c, pb_slide *s, const char *file) {

@@ -32,7 +32,8 @@ typedef struct {
 /* A warning about a deck, counted in c->warned. */
 #define pb_deck_warn(c, deck, ...) ((c)->warned++, pb_warn(deck, 0, __VA_ARGS__))
 
-/* Stores bytes as <thumb_dir>/<content hash>.<ext> unless it is there
+/* Stores bytes in the thumbnail directory's store as
+ * <thumb_dir>/images/<content hash>.<ext> unless the same bytes are there
  * already. Returns the path (in the arena), or NULL after a warning naming
  * deck. */
 const char *pb_deck_store_thumbnail(pb_deck_ctx *c, const char *deck, const void *bytes, size_t len,

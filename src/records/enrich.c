@@ -1,10 +1,15 @@
 /* Filling cards from bibliography files and scholarly APIs (see enrich.h).
  *
- * Cache layout under the cache directory (like fetch.c's):
- *   q/<32 hex>          index: hash of the lookup key ("crossref:doi:10.1/x");
- *                       holds "paperbook-enrich 1\n<data name>\n<key>\n"
- *   data/<32 hex>.<ext> the answer as received, named by the hash of its
- *                       bytes (.xml from arXiv, .json from Crossref)
+ * The cache is two kinds of the content-addressed store (store.h) under
+ * the cache directory, like fetch.c's:
+ *   q/<32 hex>          index, keyed by the lookup key ("crossref:doi:10.1/x",
+ *                       the id or title asked for); holds
+ *                       "paperbook-enrich 1\n<data name>\n<key>\n"
+ *   data/<32 hex>.<ext> the answer as received, keyed by its bytes (.xml
+ *                       from arXiv, .json from Crossref)
+ * An answer is kept until the cache is removed (ids do not change their
+ * records often enough for an expiry). Every failure to read it (gone,
+ * damaged, a link) is a miss.
  * An answer is cached only once it has been parsed. The data files are
  * kept under a size cap: past it, new answers are used but not kept. */
 #include "enrich.h"
@@ -28,6 +33,7 @@
 #include "bibtex.h"
 #include "confine.h"
 #include "diag.h"
+#include "store.h"
 
 #define INDEX_MAGIC "paperbook-enrich 1\n"
 #define MAX_FAILURES 3   /* in a row, before a service is given up */
@@ -90,35 +96,26 @@ static int valid_data_name(const char *s, size_t n) {
          (n == 37 && memcmp(s + 32, ".json", 5) == 0);
 }
 
-/* The cached answer for key into out; 1 when found. */
+/* The cached answer for key into out; 1 when found. The index record (q/,
+ * keyed by the lookup key) names the answer (data/, named by its bytes);
+ * the store reaches neither through a link, and an index that is not ours
+ * (no magic, another key, a name that is not a data name) is a miss. */
 static int cache_get(enricher *E, const char *key, pb_buf *out) {
   if (!E->dir) return 0;
-  char h[33];
-  pb_hash_name(key, strlen(key), h);
-  char *qdir = pb_path_join(E->dir, "q");
-  char *ipath = pb_path_join(qdir, h);
-  free(qdir);
   pb_buf idx = PB_BUF_INIT;
   int found = 0;
-  if (pb_read_file(ipath, 65536, &idx) != PB_OK) goto done;
+  if (pb_store_get(E->dir, "q", key, strlen(key), "", 65536, &idx) != 0) goto done;
   size_t ml = strlen(INDEX_MAGIC);
   if (idx.len < ml || memcmp(idx.data, INDEX_MAGIC, ml) != 0) goto done;
-  const char *name = idx.data + ml;
-  const char *nl = strchr(name, '\n');
+  char *name = idx.data + ml;
+  char *nl = strchr(name, '\n');
   if (!nl || !valid_data_name(name, (size_t)(nl - name))) goto done;
   size_t kl = strlen(key);
   if (strncmp(nl + 1, key, kl) != 0 || nl[1 + kl] != '\n') goto done; /* a collision */
-  char *ddir = pb_path_join(E->dir, "data");
-  char *dname = pb_xstrndup(name, (size_t)(nl - name));
-  char *dpath = pb_path_join(ddir, dname);
-  pb_buf_reset(out);
-  found = pb_read_file(dpath, PB_ENRICH_MAX_RESPONSE, out) == PB_OK;
-  free(ddir);
-  free(dname);
-  free(dpath);
+  *nl = 0;
+  found = pb_store_get_named(E->dir, "data", name, PB_ENRICH_MAX_RESPONSE, out) == 0;
 done:
   pb_buf_free(&idx);
-  free(ipath);
   return found;
 }
 
@@ -139,9 +136,9 @@ static double cache_size(const char *ddir) {
   return total;
 }
 
-static void cache_put(enricher *E, const char *key, const pb_buf *body, const char *ext) {
+static void cache_put(enricher *E, const char *key, const pb_buf *body, const char *ext_name) {
   if (!E->dir) return;
-  char *ddir = pb_path_join(E->dir, "data"), *qdir = pb_path_join(E->dir, "q");
+  char *ddir = pb_path_join(E->dir, "data");
   if (!E->cache_scanned) {
     E->cache_bytes = cache_size(ddir);
     E->cache_scanned = 1;
@@ -153,28 +150,19 @@ static void cache_put(enricher *E, const char *key, const pb_buf *body, const ch
     E->cache_full_warned = 1;
     goto done;
   }
-  if (pb_mkdir_p(ddir) != 0 || pb_mkdir_p(qdir) != 0) {
-    pb_warn(E->dir, 0, "cannot create the enrich cache: %s", strerror(errno));
-    goto done;
-  }
-  char h[33], k[33], name[48];
-  pb_hash_name(body->data, body->len, h);
-  snprintf(name, sizeof name, "%s.%s", h, ext);
-  pb_hash_name(key, strlen(key), k);
-  char *dpath = pb_path_join(ddir, name), *ipath = pb_path_join(qdir, k);
+  char ext[8], name[PB_STORE_NAME_MAX];
+  snprintf(ext, sizeof ext, ".%s", ext_name);
+  pb_store_name(body->data, body->len, ext, name);
   pb_buf idx = PB_BUF_INIT;
   pb_buf_printf(&idx, "%s%s\n%s\n", INDEX_MAGIC, name, key);
-  if (pb_write_file_atomic(dpath, body->data, body->len) != 0 ||
-      pb_write_file_atomic(ipath, idx.data, idx.len) != 0)
+  if (pb_store_put(E->dir, "data", body->data, body->len, ext, body->data, body->len) != 0 ||
+      pb_store_put(E->dir, "q", key, strlen(key), "", idx.data, idx.len) != 0)
     pb_warn(E->dir, 0, "cannot write to the enrich cache: %s", strerror(errno));
   else
     E->cache_bytes += (double)body->len;
   pb_buf_free(&idx);
-  free(dpath);
-  free(ipath);
 done:
   free(ddir);
-  free(qdir);
 }
 
 /* ==================================================================== */
@@ -242,9 +230,9 @@ static void deadline(enricher *E, char *err, size_t errlen) {
 }
 
 static int http_get(enricher *E, service *s, const char *url, const char *key, pb_buf *out,
-                    int *from_cache, char *err, size_t errlen) {
+                    int *from_cache, int use_cache, char *err, size_t errlen) {
   *from_cache = 0;
-  if (cache_get(E, key, out)) {
+  if (use_cache && cache_get(E, key, out)) {
     *from_cache = 1;
     E->cached++;
     return GOT;
@@ -437,9 +425,22 @@ static int lookup(enricher *E, service *s, const pb_entry *e, const char *url, c
   pb_buf body = PB_BUF_INIT;
   char err[512] = "";
   int from_cache = 0;
-  int rc = http_get(E, s, url, key, &body, &from_cache, err, sizeof err);
+  int isxml = s == &E->arxiv;
+  int rc = http_get(E, s, url, key, &body, &from_cache, 1, err, sizeof err);
+  if (rc == GOT && from_cache &&
+      (isxml ? parse_atom(&body, out, err, sizeof err)
+             : parse_crossref(&body, out, err, sizeof err)) != 0) {
+    /* A kept answer that no longer parses (a damaged record) is a miss:
+     * asked again when the network may be used, else as if never kept. */
+    pb_biblist_free(out);
+    pb_biblist_init(out);
+    E->cached--;
+    err[0] = 0;
+    rc = http_get(E, s, url, key, &body, &from_cache, 0, err, sizeof err);
+  } else if (rc == GOT && from_cache) {
+    goto done;
+  }
   if (rc == GOT) {
-    int isxml = s == &E->arxiv;
     int prc = isxml ? parse_atom(&body, out, err, sizeof err)
                     : parse_crossref(&body, out, err, sizeof err);
     if (prc != 0) {
@@ -451,6 +452,7 @@ static int lookup(enricher *E, service *s, const pb_entry *e, const char *url, c
   } else if (rc == FAILED) {
     pb_warn(e->file, e->line, "%s: lookup failed: %s", s->name, err);
   }
+done:
   if (rc == FAILED) E->failed++;
   pb_buf_free(&body);
   return rc;

@@ -460,6 +460,33 @@ def scenarios(pb, work, srv):
     check_good(d3)
     expect("warning" not in err3 and "0 requests" in err3, "cache run:\n" + err3)
     print("cache: a second --enrich run with the server stopped gives the same fields")
+
+    # A damaged or linked cache record is a miss, not an error (the store's
+    # rule): offline, the cards are as if nothing had been kept.
+    plain, _, _ = dump(pb, good, os.path.join(work, "cache-none"), False)
+    expect(plain["axdoi"]["venue"] != "Journal of Tests", "an empty cache fills the card")
+    for what in ("damaged", "linked"):
+        c = os.path.join(work, "cache-" + what)
+        shutil.rmtree(c, ignore_errors=True)
+        shutil.copytree(cache, c, symlinks=True)
+        kind = "data" if what == "damaged" else "q"
+        kdir = os.path.join(c, "enrich", kind)
+        names = sorted(os.listdir(kdir))
+        expect(names, "no %s records to %s" % (kind, what))
+        for n in names:
+            f = os.path.join(kdir, n)
+            if what == "damaged":
+                with open(f, "wb") as fh:
+                    fh.write(b"<feed><entry>cut off")
+            else:
+                real = os.path.join(work, "outside-" + n)
+                shutil.move(f, real)
+                os.symlink(real, f)
+        dd, derr, _ = dump(pb, good, c, False)
+        expect("warning" not in derr and "error" not in derr,
+               "a %s cache record gave a message:\n%s" % (what, derr))
+        expect(dd == plain, "a %s cache record was used" % what)
+    print("cache: damaged answers and linked index records are misses")
     return 0
 
 

@@ -293,6 +293,41 @@ def main():
                   "a cache file linked out of the library is not embedded "
                   f"(1 figure left, as for a damaged file: {len(images('linked.pdf'))})")
 
+        # ---- 7: a damaged or linked index record (url/) is a miss ------------
+        # (the store's rule for every record: the build goes on offline, the
+        # figure is the placeholder, nothing is an error)
+        udir = os.path.join(cache, "url")
+        kept = {}
+        for n in sorted(os.listdir(udir)):
+            with open(os.path.join(udir, n), "rb") as fh:
+                kept[n] = fh.read()
+        check(len(images("linked.pdf")) == 1, "one figure embedded before the index is damaged")
+        for n in kept:
+            with open(os.path.join(udir, n), "wb") as fh:
+                fh.write(b"paperbook-fetch 1\n../../../etc/passwd\n")
+        rc, err, dt = build("index-damaged.pdf")
+        check(rc == 0 and "error" not in err and len(images("index-damaged.pdf")) == 0,
+              f"damaged index records are misses (rc {rc}, "
+              f"{len(images('index-damaged.pdf'))} figures)")
+        copies = os.path.join(work, "index-copies")
+        os.makedirs(copies, exist_ok=True)
+        for n, data in kept.items():
+            with open(os.path.join(copies, n), "wb") as fh:
+                fh.write(data)
+            os.remove(os.path.join(udir, n))
+            os.symlink(os.path.join(copies, n), os.path.join(udir, n))
+        rc, err, dt = build("index-linked.pdf")
+        check(rc == 0 and "error" not in err and len(images("index-linked.pdf")) == 0,
+              f"linked index records are misses (rc {rc}, "
+              f"{len(images('index-linked.pdf'))} figures)")
+        for n, data in kept.items():
+            os.remove(os.path.join(udir, n))
+            with open(os.path.join(udir, n), "wb") as fh:
+                fh.write(data)
+        rc, err, dt = build("index-restored.pdf")
+        check(rc == 0 and len(images("index-restored.pdf")) == 1,
+              "the same index records as files are hits again")
+
     finally:
         srv.stop()
 

@@ -14,6 +14,6 @@ n=$(find "$out/lib/Slide" -iname '*.pdf' | wc -l)
 [ "$n" -gt 0 ] || { echo "FAIL: the sample has no PDF deck to read"; exit 1; }
 PAPERBOOK_CACHE_DIR="$out/cache" PAPERBOOK_BROWSER=none "$here/valgrind.sh" --children "$pb" build "$out/lib" --appendix slides -o "$out/decks.pdf"
 # The decks were really read: their thumbnails are in the cache.
-t=$(find "$out/cache" -name 'pdf-*.png' | wc -l)
+t=$(find "$out/cache" -path '*/thumbs/pdf/*.png' | wc -l)
 echo "PDF decks: $n, thumbnails rendered: $t"
 [ "$t" -ge "$n" ] || { echo "FAIL: fewer thumbnails than PDF decks"; exit 1; }

@@ -194,9 +194,10 @@ def run_thumb_link(pb, work):
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     env.pop("PAPERBOOK_CACHE_DIR", None)
     r = subprocess.run(cmd, capture_output=True, env=env, timeout=120)
-    tdir = os.path.join(lib, "build", "cache", "thumbs")
-    # decks/: the decks' kept indexes (slides.c, store.h), beside the thumbnail
-    names = sorted(n for n in os.listdir(tdir) if n != "decks") if os.path.isdir(tdir) else []
+    # images/: the thumbnails in the store (store.h), beside decks/, the
+    # decks' kept indexes (slides.c)
+    tdir = os.path.join(lib, "build", "cache", "thumbs", "images")
+    names = sorted(os.listdir(tdir)) if os.path.isdir(tdir) else []
     problems = [] if r.returncode == 0 and len(names) == 1 else [
         "first build: exit %d, thumbnails %s" % (r.returncode, names)]
     if not problems:
@@ -256,7 +257,8 @@ def run_temp_link(pb, work):
                        capture_output=True, timeout=120, cwd=lib, env=env)
     with open(os.path.join(outside, "bashrc"), "rb") as f:
         kept = f.read()
-    made = [n for n in os.listdir(thumbs) if n.startswith("pdf-") and n.endswith(".png")]
+    rendered = os.path.join(thumbs, "pdf")  # the store's kind of PDF renderings
+    made = [n for n in os.listdir(rendered) if n.endswith(".png")] if os.path.isdir(rendered) else []
     problems = []
     if kept != mine:
         problems.append("the user's file was overwritten (%d bytes, %r...)" % (len(kept), kept[:8]))

@@ -19,7 +19,7 @@ cd "$out/lib"
 cat err.txt
 fail=0
 if grep -qi "screenshot" err.txt; then echo "FAIL: the browser gave no screenshot"; fail=1; fi
-n=$(find build/cache -name 'html-*.png' | wc -l)
+n=$(find build/cache -path '*/thumbs/html/*.png' | wc -l)
 [ "$n" -ge 1 ] || { echo "FAIL: no HTML deck thumbnail in ./build/cache"; fail=1; }
 # The thumbnail is drawn in the slide index: one more image than without it.
 imgs=$(pdfimages -list book.pdf | tail -n +3 | wc -l)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "mem.h"
@@ -546,6 +547,68 @@ static int test_decks(const char *root, const char *thumbs) {
   return failures;
 }
 
+/* Every record of kind under thumbs damaged (garbage written in place) or
+ * replaced by a link to outside (a file of the user's); returns how many. */
+static size_t spoil_records(const char *thumbs, const char *kind, const char *outside) {
+  pb_buf dir = PB_BUF_INIT, f = PB_BUF_INIT;
+  pb_buf_printf(&dir, "%s/%s", thumbs, kind);
+  DIR *d = opendir(dir.data);
+  size_t n = 0;
+  for (struct dirent *de; d && (de = readdir(d));) {
+    if (de->d_name[0] == '.') continue;
+    pb_buf_reset(&f);
+    pb_buf_printf(&f, "%s/%s", dir.data, de->d_name);
+    if (outside) {
+      unlink(f.data);
+      n += symlink(outside, f.data) == 0;
+    } else {
+      n += pb_write_file_atomic(f.data, "\x89PNG\r\n\x1a\n cut", 13) == 0;
+    }
+  }
+  if (d) closedir(d);
+  pb_buf_free(&dir);
+  pb_buf_free(&f);
+  return n;
+}
+
+/* The thumbnail cache's records (store.h) that are damaged or links are
+ * misses, not errors: the next scan renders again, warns about nothing and
+ * names regular files of its own; the user's file is not touched. */
+static int test_spoiled_thumbs(const char *root, const char *thumbs) {
+  char outside[4096];
+  snprintf(outside, sizeof outside, "%s/../users-own.png", thumbs);
+  static const char mine[] = "the user's own file";
+  pb_write_file_atomic(outside, mine, sizeof mine - 1);
+  size_t rendered = spoil_records(thumbs, "pdf", NULL);
+  size_t linked = spoil_records(thumbs, "images", outside);
+  CHECK(rendered > 0 && linked > 0, "no records to spoil: pdf/ %zu, images/ %zu", rendered, linked);
+  pb_library *lib = pb_library_new(root);
+  pb_slides_options opt = {.thumb_dir = thumbs, .in_process = 0, .no_browser = 1};
+  pb_diag_reset();
+  pb_slides_scan_ex(lib, "Slide", &opt);
+  CHECK(pb_diag_errors() == 0 && pb_diag_warnings() == 0,
+        "spoiled thumbnail records gave %d errors, %d warnings", pb_diag_errors(),
+        pb_diag_warnings());
+  for (size_t i = 0; i < lib->nslides; i++) {
+    const pb_slide *s = &lib->slides[i];
+    if (!same(s->ext, "pdf")) continue;
+    struct stat sb;
+    pb_buf png = PB_BUF_INIT;
+    CHECK(s->thumbnail && lstat(s->thumbnail, &sb) == 0 && S_ISREG(sb.st_mode) &&
+              pb_read_file(s->thumbnail, 0, &png) == 0 && png.len > 100 &&
+              memcmp(png.data, "\x89PNG", 4) == 0,
+          "%s: no good thumbnail after the cache was spoiled (%s)", s->name, show(s->thumbnail));
+    pb_buf_free(&png);
+  }
+  pb_buf b = PB_BUF_INIT;
+  CHECK(pb_read_file(outside, 0, &b) == 0 && b.len == sizeof mine - 1 &&
+            memcmp(b.data, mine, b.len) == 0,
+        "the user's file was changed");
+  pb_buf_free(&b);
+  pb_library_free(lib);
+  return failures;
+}
+
 int main(int argc, char **argv) {
   int rc = 2;
   if (argc >= 2 && strcmp(argv[1], "names") == 0)
@@ -557,7 +620,7 @@ int main(int argc, char **argv) {
   else if (argc >= 2 && strcmp(argv[1], "xml") == 0)
     rc = test_xml();
   else if (argc >= 4 && strcmp(argv[1], "decks") == 0)
-    rc = test_decks(argv[2], argv[3]);
+    rc = test_decks(argv[2], argv[3]) || test_spoiled_thumbs(argv[2], argv[3]);
   else
     fprintf(stderr, "usage: slides_test names | pptx LIB THUMB | corpus CORPUS THUMBDIR\n");
   if (rc == 0) printf("ok\n");

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks every #include of a project header in src/ against the stage graph
 declared in cmake/stages.cmake (PB_STAGES, PB_USES_<stage>), and README's
-stage table (its "may use" column) against the same graph.
+stage table (its "may use" column) against the same graph, and that the
+table's row of each stage names every .c file of its folder.
 
     check_includes.py SOURCE_DIR
 
@@ -50,10 +51,12 @@ def main():
                                 % (graph, st, u))
     readme = os.path.join(root, "README.md")
     rows = {}
+    owns = {}  # stage -> its whole row, whose "owns" column names every .c file
     for line in open(readme, encoding="utf-8"):
         m = re.match(r"\|\s*`src/(\w+)/`\s*\|.*\|\s*([^|]*?)\s*\|\s*$", line)
         if m:
             rows[m.group(1)] = m.group(2)
+            owns[m.group(1)] = line
     for i, st in enumerate(stages):
         if st not in rows:
             problems.append("README.md: the stage table has no row for src/%s/" % st)
@@ -68,6 +71,12 @@ def main():
         if sorted(said_uses) != sorted(uses[st]):
             problems.append("README.md: the stage table says src/%s/ may use \"%s\"; "
                             "cmake/stages.cmake says: %s" % (st, said, " ".join(uses[st]) or "nothing"))
+    for st in stages:
+        d = os.path.join(src, st)
+        for f in sorted(os.listdir(d)) if os.path.isdir(d) and st in owns else []:
+            if f.endswith(".c") and "`%s`" % f not in owns[st]:
+                problems.append("README.md: the stage table's row for src/%s/ does not name %s"
+                                % (st, f))
     for st in rows:
         problems.append("README.md: the stage table has a row for src/%s/, not a stage" % st)
     edges = 0

@@ -5,19 +5,17 @@ neither its type (pb_library) nor a field through it (->lib, lib->).
 
     check_plan_only.py SOURCE_DIR
 
-Comments and string literals are not code and are skipped. The one file
-allowed is export/cards_write.[ch], the import's writer: `paperbook import`
-turns REPORT-style or check-in files into card files, a copy of the model in
-the cards' own format with no book and so no plan (cli.c passes it the
-library); the files it writes are an input for later runs, not an output.
-Every use is printed as file:line: and the exit status is 1 when there is
-one."""
+Comments and string literals are not code and are skipped. Every file of
+those folders is checked, with no exception: the import's writer
+(`paperbook import`, the model written back as card files, no book and so
+no plan) is a stage of its own, src/import/, on the reading side of the
+plan. Every use is printed as file:line: and the exit status is 1 when
+there is one."""
 import os
 import re
 import sys
 
 STAGES = ("layout", "mail", "export")
-ALLOWED = {"export/cards_write.c", "export/cards_write.h"}
 USE = re.compile(r"->\s*lib\b|\blib\s*->|\bpb_library\b")
 TOKENS = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
 
@@ -38,7 +36,7 @@ def main():
             continue
         for f in sorted(os.listdir(d)):
             rel = st + "/" + f
-            if not f.endswith((".c", ".h")) or rel in ALLOWED:
+            if not f.endswith((".c", ".h")):
                 continue
             nfiles += 1
             code = TOKENS.sub(blank, open(os.path.join(d, f), encoding="utf-8").read())

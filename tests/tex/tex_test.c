@@ -251,6 +251,62 @@ static pb_library *small_library(const char *root, const char *outdir) {
   ab2->presenter = "王五";
   ab2->file = "checkins.md";
   ab2->line = 14;
+
+  /* The minutes (issue 21): a held session with a talk (a paper link and a
+   * deck of the library dated that day), a pending write-up and a best
+   * questioner; a planned session whose talk is no one's yet; a note. */
+  lib->sessions = pb_arena_alloc(lib->arena, 2 * sizeof *lib->sessions);
+  lib->nsessions = lib->capsessions = 2;
+  pb_session *ses = &lib->sessions[0];
+  ses->date = "2024-12-29";
+  ses->file = "minutes.md";
+  ses->line = 3;
+  static const char *held_by[] = {"张三"};
+  ses->presenters = held_by;
+  ses->npresenters = 1;
+  ses->talks = pb_arena_alloc(lib->arena, sizeof *ses->talks);
+  ses->ntalks = 1;
+  ses->talks[0].presenter = "张三";
+  ses->talks[0].text = "Talk on #tags & 100% recall";
+  ses->talks[0].file = "minutes.md";
+  ses->talks[0].line = 4;
+  ses->talks[0].links = pb_arena_alloc(lib->arena, sizeof *ses->talks[0].links);
+  ses->talks[0].nlinks = 1;
+  ses->talks[0].links[0].kind = PB_LINK_PAPER;
+  ses->talks[0].links[0].label = "paper";
+  ses->talks[0].links[0].url = "https://example.com/talk_1";
+  ses->writeups = pb_arena_alloc(lib->arena, sizeof *ses->writeups);
+  ses->nwriteups = 1;
+  ses->writeups[0].title = "Write_up one";
+  ses->writeups[0].url = "https://zhuanlan.example.com/p/1";
+  ses->writeups[0].author = "张三";
+  ses->writeups[0].note = "not yet in";
+  ses->writeups[0].file = "minutes.md";
+  ses->writeups[0].line = 6;
+  static const char *best[] = {"王五"};
+  ses->best = best;
+  ses->nbest = 1;
+  pb_session *later = &lib->sessions[1];
+  later->date = "2025-01-05";
+  later->planned = 1;
+  later->presenters = held_by;
+  later->npresenters = 1;
+  later->talks = pb_arena_alloc(lib->arena, sizeof *later->talks);
+  later->ntalks = 1;
+  later->talks[0].presenter = "张三";
+  later->talks[0].text = "Planned talk, not listed";
+  lib->slides = pb_arena_alloc(lib->arena, sizeof *lib->slides);
+  lib->nslides = lib->capslides = 1;
+  lib->slides[0].path = "Slide/20241229_zhang_deck.pdf";
+  lib->slides[0].date = "2024-12-29";
+  lib->slides[0].presenter = "张三";
+  lib->notes = pb_arena_alloc(lib->arena, sizeof *lib->notes);
+  lib->nnotes = lib->capnotes = 1;
+  lib->notes[0].date = "2024-12-08";
+  lib->notes[0].presenter = "王五";
+  lib->notes[0].note = "skimmed three papers_x";
+  lib->notes[0].file = "checkins.md";
+  lib->notes[0].line = 20;
   return lib;
 }
 
@@ -459,6 +515,29 @@ static int run_small(const char *outdir, const char *root) {
   CHECK(contains(tex, "\\pbsession{2024-12-22}{\\textit{not read: 出差 50\\%}}"), "absence");
   CHECK(contains(tex, "\\hyperref[pb-card-0]{50\\%"), "session link");
   CHECK(contains(tex, "\\section[Bob\\_O'Neil]"), "presenter escaped");
+  /* The minutes, as the PDF's appendix draws them (issue 21). */
+  CHECK(contains(tex, "5 papers, 2 weeks not read, 1 sessions held, planned: 1"),
+        "appendix overview counts");
+  CHECK(contains(tex, "\\subsection*{Top venues}\n\\pbsession{1}{NeurIPS}"), "top venues");
+  CHECK(contains(tex,
+                 "\\subsection*{Talks (1)}\n\\pbsession{2024-12-29}{Talk on \\#tags \\& "
+                 "100\\% recall {\\small\\sffamily [\\href{https://example.com/talk_1}{Paper}]}"
+                 " {\\small\\sffamily\\color{pbgray}[deck: Slide/\\allowbreak{}"),
+        "talk with its link and the deck of its day");
+  CHECK(!contains(tex, "Planned talk"), "a planned session's talk is listed");
+  CHECK(contains(tex, "\\subsection*{Write-ups (1)}\n\\pbsession{2024-12-29}{\\href{https://"
+                      "zhuanlan.example.com/p/1}{Write\\_up one} \\textit{ (pending) — not yet "
+                      "in}}"),
+        "pending write-up with its note");
+  CHECK(contains(tex, "\\subsection*{Best questioner (1)}\n\\par{\\noindent\\small\\sffamily "
+                      "2024-12-29\\par}"),
+        "best questioner");
+  CHECK(contains(tex, "\\subsection*{Notes (1)}\n\\pbsession{2024-12-08}{\\textit{skimmed three "
+                      "papers\\_x}}"),
+        "note");
+  CHECK(strstr(tex, "\\section[张三]") < strstr(tex, "\\subsection*{Talks (1)}") &&
+            strstr(tex, "\\subsection*{Talks (1)}") < strstr(tex, "\\section*{Group total"),
+        "talks under their presenter");
   CHECK(contains(tex, "\\setCJKmainfont{Noto Serif CJK SC}\n"), "CJK font, its own bold, no slant");
   CHECK(contains(tex, "\\setmainfont{Noto Serif}"), "Latin font");
   CHECK(contains(tex, "\\pbauthors{Ada Lovelace, 张三丰, R\\_2 D\\#2 et al.}"),
