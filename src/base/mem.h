@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* malloc/calloc/realloc/strdup that print a message and abort when memory
  * runs out. pb_xrealloc(NULL, n) behaves as pb_xmalloc(n). */
@@ -79,5 +80,18 @@ void pb_hash_name(const void *data, size_t len, char out[33]);
 
 /* "dir/name", malloc'd (aborts when out of memory). */
 char *pb_path_join(const char *dir, const char *name);
+
+/* Little helpers for the store's binary records (shapes, paragraphs): a
+ * 32- or 64-bit value in this machine's byte order from any address. */
+static inline uint32_t pb_load_u32(const char *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+static inline uint64_t pb_load_u64(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
 
 #endif

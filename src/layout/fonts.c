@@ -860,18 +860,6 @@ static void shape_key(const font *ft, pb_buf *key) {
                 (unsigned long long)st.st_ino);
 }
 
-static uint64_t get_u64(const char *p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-
-static uint32_t get_u32(const char *p) {
-  uint32_t v;
-  memcpy(&v, p, 4);
-  return v;
-}
-
 /* Walks the payload; with c, puts every entry into it. Returns the number
  * of entries, or -1 when the payload is malformed. */
 static long shapes_walk(const char *p, size_t len, shape_cache *c) {
@@ -879,7 +867,7 @@ static long shapes_walk(const char *p, size_t len, shape_cache *c) {
   long count = 0;
   while (off < len) {
     if (len - off < 8) return -1;
-    uint32_t key = get_u32(p + off), ng = get_u32(p + off + 4);
+    uint32_t key = pb_load_u32(p + off), ng = pb_load_u32(p + off + 4);
     size_t tlen = key / 2, padded = (tlen + 3) & ~(size_t)3;
     off += 8;
     if (tlen == 0 || padded > len - off || (len - off - padded) / sizeof(pb_glyph) < ng) return -1;
@@ -902,12 +890,12 @@ static void shapes_load(const char *root, font *ft) {
   pb_buf key = PB_BUF_INIT;
   shape_key(ft, &key);
   pb_buf *b = &ft->shapes_file;
-  int ok =
-      pb_store_get(root, "shapes", key.data, key.len, ".bin", SHAPES_MAX_BYTES, b) == 0 &&
-      b->len >= SHAPES_HEAD && memcmp(b->data, SHAPES_MAGIC, 8) == 0 &&
-      get_u64(b->data + 16) == b->len - SHAPES_HEAD &&
-      get_u64(b->data + 8) == pb_hash64(b->data + SHAPES_HEAD, b->len - SHAPES_HEAD, SHAPES_SEED) &&
-      shapes_walk(b->data + SHAPES_HEAD, b->len - SHAPES_HEAD, NULL) >= 0;
+  int ok = pb_store_get(root, "shapes", key.data, key.len, ".bin", SHAPES_MAX_BYTES, b) == 0 &&
+           b->len >= SHAPES_HEAD && memcmp(b->data, SHAPES_MAGIC, 8) == 0 &&
+           pb_load_u64(b->data + 16) == b->len - SHAPES_HEAD &&
+           pb_load_u64(b->data + 8) ==
+               pb_hash64(b->data + SHAPES_HEAD, b->len - SHAPES_HEAD, SHAPES_SEED) &&
+           shapes_walk(b->data + SHAPES_HEAD, b->len - SHAPES_HEAD, NULL) >= 0;
   if (ok)
     shapes_walk(b->data + SHAPES_HEAD, b->len - SHAPES_HEAD, &ft->shapes);
   else

@@ -1427,26 +1427,14 @@ static void paras_add(para_store *st, uint64_t a, uint64_t b, size_t off, size_t
   *s = (para_slot){a, b, off, len, 1, used};
 }
 
-static uint64_t get64(const char *p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-
-static uint32_t get32(const char *p) {
-  uint32_t v;
-  memcpy(&v, p, 4);
-  return v;
-}
-
 /* Indexes the payload data[PARAS_HEAD..]; 0, or -1 when malformed. */
 static int paras_index(para_store *st) {
   const char *p = st->data.data;
   size_t off = PARAS_HEAD, len = st->data.len;
   while (off < len) {
     if (len - off < 24) return -1;
-    uint64_t a = get64(p + off), b = get64(p + off + 8);
-    size_t plen = get32(p + off + 16);
+    uint64_t a = pb_load_u64(p + off), b = pb_load_u64(p + off + 8);
+    size_t plen = pb_load_u32(p + off + 16);
     off += 24;
     if (plen % 8 || plen > len - off) return -1;
     paras_add(st, a, b, off, plen, 0);
@@ -1511,8 +1499,9 @@ static para_store *paras_for(pb_fonts *fonts) {
   int ok =
       pb_store_get(root, "paras", st->key.data, st->key.len, ".bin", PARAS_MAX_BYTES, d) == 0 &&
       d->len >= PARAS_HEAD && memcmp(d->data, PARAS_MAGIC, 8) == 0 &&
-      get64(d->data + 16) == d->len - PARAS_HEAD &&
-      get64(d->data + 8) == pb_hash64(d->data + PARAS_HEAD, d->len - PARAS_HEAD, PARAS_SEED) &&
+      pb_load_u64(d->data + 16) == d->len - PARAS_HEAD &&
+      pb_load_u64(d->data + 8) ==
+          pb_hash64(d->data + PARAS_HEAD, d->len - PARAS_HEAD, PARAS_SEED) &&
       paras_index(st) == 0;
   if (!ok) {
     free(st->slots);
@@ -1625,9 +1614,9 @@ static int paras_get(pb_fonts *fonts, const char *p, size_t len, pb_arena *arena
   } while (0)
   NEED(24);
   memcpy(&out->demerits, p, 8);
-  out->overfull = (int32_t)get32(p + 8);
-  out->punct_violations = (int32_t)get32(p + 12);
-  size_t nlines = get32(p + 16);
+  out->overfull = (int32_t)pb_load_u32(p + 8);
+  out->punct_violations = (int32_t)pb_load_u32(p + 12);
+  size_t nlines = pb_load_u32(p + 16);
   off = 24;
   if (nlines > len / 48) goto bad;
   out->lines = pb_arena_alloc(arena, (nlines ? nlines : 1) * sizeof *out->lines);
@@ -1640,10 +1629,10 @@ static int paras_get(pb_fonts *fonts, const char *p, size_t len, pb_arena *arena
     memcpy(&ln->ascent, p + off + 8, 8);
     memcpy(&ln->descent, p + off + 16, 8);
     memcpy(&ln->ratio, p + off + 24, 8);
-    ln->hyphenated = (int32_t)get32(p + off + 32);
-    ln->overfull = (int32_t)get32(p + off + 36);
-    ln->punct_violation = (int32_t)get32(p + off + 40);
-    size_t nruns = get32(p + off + 44);
+    ln->hyphenated = (int32_t)pb_load_u32(p + off + 32);
+    ln->overfull = (int32_t)pb_load_u32(p + off + 36);
+    ln->punct_violation = (int32_t)pb_load_u32(p + off + 40);
+    size_t nruns = pb_load_u32(p + off + 44);
     off += 48;
     if (nruns > (len - off) / 48) goto bad;
     ln->nruns = nruns;
@@ -1656,9 +1645,9 @@ static int paras_get(pb_fonts *fonts, const char *p, size_t len, pb_arena *arena
       memcpy(&r->x, p + off + 8, 8);
       memcpy(&r->w, p + off + 16, 8);
       memcpy(&r->char_space, p + off + 24, 8);
-      r->face = (int32_t)get32(p + off + 32);
-      r->span = get32(p + off + 36);
-      size_t tlen = get32(p + off + 40);
+      r->face = (int32_t)pb_load_u32(p + off + 32);
+      r->span = pb_load_u32(p + off + 36);
+      size_t tlen = pb_load_u32(p + off + 40);
       off += 48;
       size_t padded = tlen + (8 - tlen % 8) % 8;
       if (r->face < 0 || r->face >= nfaces || r->span >= n || padded < tlen) goto bad;
