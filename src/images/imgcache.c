@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 
 #include "diag.h"
 #include "images.h"
+#include "jobs.h"
 #include "progress.h"
 
 #define MAGIC "PBIMGC01"
@@ -436,17 +436,6 @@ int pb_imgcache_trim(pb_imgcache *c) {
 
 #define MAX_FIGURE_FILE ((size_t)512 << 20)
 
-int pb_imgcache_jobs(void) {
-  const char *s = getenv("PAPERBOOK_JOBS");
-  if (s && *s) {
-    char *end;
-    long n = strtol(s, &end, 10);
-    if (*end == 0 && n >= 1 && n <= 64) return (int)n;
-  }
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  return cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
-}
-
 void pb_figstream_free(pb_figstream *job) {
   if (!job) return;
   free(job->file);
@@ -463,8 +452,6 @@ typedef struct {
   size_t *work; /* what the pass runs over: job indices */
   size_t nwork;
   int pass; /* 0: read and hash, 1: look up or encode */
-  pthread_mutex_t lock;
-  size_t next;
 } batch;
 
 static void read_one(pb_figstream *j) {
@@ -496,43 +483,21 @@ static void encode_one(pb_imgcache *c, pb_figstream *j) {
   if (rc) j->failed = 1;
 }
 
-static void *batch_worker(void *arg) {
+static void batch_one(void *arg, size_t k) {
   batch *b = arg;
-  for (;;) {
-    pthread_mutex_lock(&b->lock);
-    size_t k = b->next++;
-    pthread_mutex_unlock(&b->lock);
-    if (k >= b->nwork) break;
-    pb_figstream *j = &b->jobs[b->work[k]];
-    if (b->pass == 0) {
-      read_one(j);
-    } else {
-      encode_one(b->cache, j);
-      pb_progress_step(1);
-    }
+  pb_figstream *j = &b->jobs[b->work[k]];
+  if (b->pass == 0) {
+    read_one(j);
+  } else {
+    encode_one(b->cache, j);
+    pb_progress_step(1);
   }
-  return NULL;
 }
 
 static void batch_run(batch *b, int pass, int threads) {
   b->pass = pass;
-  b->next = 0;
-  if ((size_t)threads > b->nwork) threads = (int)b->nwork;
-  if (threads <= 1) {
-    batch_worker(b);
-    return;
-  }
-  pb_image_encode_threads();
-  /* the calling thread is one of the workers */
-  pthread_t *t = pb_xmalloc((size_t)(threads - 1) * sizeof *t);
-  int started = 0;
-  for (int k = 0; k < threads - 1; k++) {
-    if (pthread_create(&t[k], NULL, batch_worker, b) != 0) break;
-    started++;
-  }
-  batch_worker(b);
-  for (int k = 0; k < started; k++) pthread_join(t[k], NULL);
-  free(t);
+  if (threads > 1 && b->nwork > 1) pb_image_encode_threads();
+  pb_parallel(b->nwork, threads, batch_one, b);
 }
 
 static int same_hash(const pb_imgcache_hash *a, const pb_imgcache_hash *b) {
@@ -560,14 +525,13 @@ static void copy_entry(pb_imgcache_entry *to, const pb_imgcache_entry *from) {
 
 void pb_imgcache_encode_all(pb_imgcache *c, pb_figstream *jobs, size_t n, int threads) {
   if (n == 0) return;
-  if (threads < 1) threads = pb_imgcache_jobs();
+  if (threads < 1) threads = pb_jobs();
   batch b;
   memset(&b, 0, sizeof b);
   b.cache = c;
   b.jobs = jobs;
   b.n = n;
   b.work = pb_xmalloc(n * sizeof *b.work);
-  pthread_mutex_init(&b.lock, NULL);
   for (size_t i = 0; i < n; i++) {
     jobs[i].failed = 0;
     jobs[i].err[0] = 0;
@@ -621,6 +585,5 @@ void pb_imgcache_encode_all(pb_imgcache *c, pb_figstream *jobs, size_t n, int th
     }
     if (!j->failed) j->file = pb_imgcache_path(c, j->name);
   }
-  pthread_mutex_destroy(&b.lock);
   free(b.work);
 }

@@ -91,7 +91,7 @@ typedef struct pb_figstream {
 /* Encodes jobs[0..n) into c (each file read once and hashed; identical
  * content is looked up or encoded once, at the largest placed size of its
  * jobs, and every job with it gets the same name and entry), with up to
- * threads workers (threads < 1: pb_imgcache_jobs()). Counts one progress
+ * threads workers (threads < 1: pb_jobs(), jobs.h). Counts one progress
  * step per distinct content. Workers report nothing and touch no shared
  * state besides their own jobs and the cache directory, so the verdicts are
  * the same for any number of threads; failures are left in failed/err for
@@ -99,9 +99,4 @@ typedef struct pb_figstream {
 void pb_imgcache_encode_all(pb_imgcache *c, pb_figstream *jobs, size_t n, int threads);
 /* Frees what a job owns (file, entry's palette, bytes); accepts NULL. */
 void pb_figstream_free(pb_figstream *job);
-/* How many workers encode figures: PAPERBOOK_JOBS when it is a number from
- * 1 to 64, else the online processors, at most 8 (more only contend for
- * the disk and memory bandwidth on the machines this runs on). */
-int pb_imgcache_jobs(void);
-
 #endif

@@ -11,7 +11,7 @@
 typedef struct {
   double dpi;            /* figure downsampling, 0 = full resolution */
   const char *cache_dir; /* encoded-figure cache, NULL = none */
-  int threads;           /* figure encoding threads, 0 = pb_imgcache_jobs() */
+  int threads;           /* figure encoding threads, 0 = pb_jobs() */
   int compress;          /* deflate content streams (default on) */
   int gray;              /* figures in grayscale (print mode) */
 } pb_pdf_options;

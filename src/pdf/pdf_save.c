@@ -9,12 +9,11 @@
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 #include <libdeflate.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "imgcache.h"
+#include "jobs.h"
 #include "mem.h"
 
 typedef struct {
@@ -29,8 +28,6 @@ typedef struct {
 struct pb_pdf_deflate {
   page_stream *s;
   size_t n;
-  size_t next; /* the next stream a worker takes */
-  pthread_mutex_t lock;
 };
 
 /* libdeflate at level 1, in one call. Measured on the 2024 archive's
@@ -55,15 +52,9 @@ static void compress_one(page_stream *p) {
   }
 }
 
-static void *worker(void *arg) {
+static void compress_nth(void *arg, size_t i) {
   pb_pdf_deflate *d = arg;
-  for (;;) {
-    pthread_mutex_lock(&d->lock);
-    size_t i = d->next++;
-    pthread_mutex_unlock(&d->lock);
-    if (i >= d->n) return NULL;
-    compress_one(&d->s[i]);
-  }
+  compress_one(&d->s[i]);
 }
 
 /* The stream libharu reads the compressed bytes from. */
@@ -173,16 +164,8 @@ pb_pdf_deflate *pb_pdf_deflate_pages(HPDF_Doc pdf, HPDF_Page *pages, size_t n) {
     take_stream(c, NULL, &d->s[d->n]);
     if (d->s[d->n].in) d->n++;
   }
-  pthread_mutex_init(&d->lock, NULL);
   /* PAPERBOOK_JOBS rules the figures' workers and these alike */
-  int threads = pb_imgcache_jobs() > 8 ? 8 : pb_imgcache_jobs();
-  if ((size_t)threads > d->n) threads = d->n ? (int)d->n : 1;
-  pthread_t t[8];
-  int started = 0;
-  for (int k = 1; k < threads; k++) /* this thread is one of them */
-    if (pthread_create(&t[started], NULL, worker, d) == 0) started++;
-  worker(d);
-  for (int k = 0; k < started; k++) pthread_join(t[k], NULL);
+  pb_parallel(d->n, pb_jobs(), compress_nth, d);
   for (size_t i = 0; i < d->n; i++) {
     free(d->s[i].in);
     d->s[i].in = NULL;
@@ -195,7 +178,6 @@ void pb_pdf_deflate_free(pb_pdf_deflate *d) {
   if (!d) return;
   for (size_t i = 0; i < d->n; i++) free(d->s[i].out);
   free(d->s);
-  pthread_mutex_destroy(&d->lock);
   free(d);
 }
 
