@@ -1,5 +1,7 @@
 #include "percent.h"
 
+#include <string.h>
+
 #include <curl/curl.h>
 #include <glib.h>
 
@@ -44,4 +46,17 @@ void pb_percent_decode(const char *s, size_t len, unsigned flags, pb_buf *out) {
   unescape(s + start, len - start, out);
   pb_buf_putc(out, 0);
   out->len--;
+}
+
+void pb_percent_encode_uri(const char *uri, pb_buf *out) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
+    if (*p <= 0x20 || *p >= 0x7F || strchr("\"<>\\^`{|}", *p)) {
+      pb_buf_putc(out, '%');
+      pb_buf_putc(out, hex[*p >> 4]);
+      pb_buf_putc(out, hex[*p & 15]);
+    } else {
+      pb_buf_putc(out, (char)*p);
+    }
+  }
 }

@@ -24,4 +24,11 @@ int pb_percent_escape_at(const char *s, size_t len);
  * '%' and two hex digits stays as written. Keeps out NUL-terminated. */
 void pb_percent_decode(const char *s, size_t len, unsigned flags, pb_buf *out);
 
+/* Appends uri to out as 7-bit ASCII: every byte that may not stand in a URI
+ * as written (non-ASCII UTF-8 bytes, controls, space, " < > \ ^ ` { | })
+ * becomes a %XX escape; the rest, '%' included, is kept. What a PDF link
+ * (a URI action's string is ASCII) and a QR code carry, so that a reader
+ * never has to guess the text's encoding. */
+void pb_percent_encode_uri(const char *uri, pb_buf *out);
+
 #endif

@@ -7,6 +7,7 @@
 #include <qrencode.h>
 
 #include "links.h"
+#include "percent.h"
 #include "store.h"
 
 /* The modules of uri's QR code (n x n bytes, 1 = dark; malloc'd), or NULL.
@@ -50,13 +51,20 @@ static unsigned char *qr_read(const char *root, const pb_buf *key, int *n) {
   return mods;
 }
 
-unsigned char *pb_qr_modules(const char *root, const char *uri, int *n) {
+unsigned char *pb_qr_modules(const char *root, const char *text, int *n) {
   if (root && !*root) root = NULL;
+  /* the code carries the URI as the PDF's link does, in ASCII: raw UTF-8
+   * in a code without an ECI header is read as Shift JIS by some readers
+   * (zbar turns a Japanese path into mojibake) */
+  pb_buf enc = PB_BUF_INIT;
+  pb_percent_encode_uri(text, &enc);
+  const char *uri = enc.data ? enc.data : "";
   pb_buf key = PB_BUF_INIT;
   qr_key(&key, uri);
   unsigned char *mods = root ? qr_read(root, &key, n) : NULL;
   if (mods) {
     pb_buf_free(&key);
+    pb_buf_free(&enc);
     return mods;
   }
   QRcode *qr = QRcode_encodeString(uri, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
@@ -76,6 +84,7 @@ unsigned char *pb_qr_modules(const char *root, const char *uri, int *n) {
   }
   QRcode_free(qr);
   pb_buf_free(&key);
+  pb_buf_free(&enc);
   return mods;
 }
 

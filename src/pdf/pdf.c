@@ -34,6 +34,7 @@
 #include "pdf_image.h"
 #include "pdf_save.h"
 #include "pdf_text.h"
+#include "percent.h"
 #include "utf8.h"
 
 /* libharu 2.3.0 keeps the pages in one /Kids array of at most 32,767
@@ -358,22 +359,6 @@ static void draw_image(render *r, HPDF_Page page, const pb_item *it) {
   draw_placeholder(r, page, &ph);
 }
 
-/* Percent-encodes bytes that may not appear in a URI as written in a PDF
- * string: non-ASCII (UTF-8 bytes), controls, space and a few delimiters. */
-static void percent_encode(const char *uri, pb_buf *out) {
-  static const char hex[] = "0123456789ABCDEF";
-  for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
-    if (*p <= 0x20 || *p >= 0x7F || *p == '"' || *p == '<' || *p == '>' || *p == '\\' ||
-        *p == '^' || *p == '`' || *p == '{' || *p == '|' || *p == '}') {
-      pb_buf_putc(out, '%');
-      pb_buf_putc(out, hex[*p >> 4]);
-      pb_buf_putc(out, hex[*p & 15]);
-    } else {
-      pb_buf_putc(out, *p);
-    }
-  }
-}
-
 /* A destination showing page at height y, keeping the viewer's zoom:
  * [page /XYZ null y null]. HPDF_Destination_SetXYZ rejects zoom 0. */
 static HPDF_Destination make_dest(render *r, int page, double y) {
@@ -418,7 +403,7 @@ static void draw_link(render *r, HPDF_Page page, const pb_item *it, size_t pagen
       return;
     }
     pb_buf enc = PB_BUF_INIT;
-    percent_encode(gotor ? "https://invalid/" : it->uri, &enc);
+    pb_percent_encode_uri(gotor ? "https://invalid/" : it->uri, &enc);
     if (enc.len > PB_PDF_MAX_STRING || strlen(it->uri) > PB_PDF_MAX_STRING) {
       pb_warn(NULL, 0, "page %zu: a link of %zu bytes is too long for a PDF string; link dropped",
               pageno + 1, enc.len);

@@ -75,4 +75,24 @@ if [ -e "$archive" ]; then
   [ "$n" = 1 ] || { echo "FAIL archive week 2024-12-22: $n figures, want 1"; rc=1; }
   [ "$(pdfinfo "$out/week.pdf" | awk '/^Pages:/{print $2}')" -le 2 ] || { echo "FAIL week: over two pages"; rc=1; }
 fi
+# A QR code carries the URI in ASCII, as the PDF link does: raw UTF-8 (no
+# ECI header) is read as Shift JIS by some readers (zbar: a Japanese path
+# came out as mojibake)
+lib=$out/ascii
+rm -rf "$lib" && mkdir -p "$lib/papers"
+cat > "$lib/papers/p1.md" <<'CARD'
+---
+title: "A link with a Japanese path"
+presenter: 王五
+date: 2025-03-21
+links:
+  blog: https://例え.jp/パス/論文
+---
+短い要約。
+CARD
+"$pb" handout -q --date 2025-03-21 "$lib" -o "$out/ascii.pdf" 2>/dev/null
+pdftoppm -r 150 -gray -png "$out/ascii.pdf" "$out/ascii"
+want='https://%E4%BE%8B%E3%81%88.jp/%E3%83%91%E3%82%B9/%E8%AB%96%E6%96%87'
+got=$(zbarimg --quiet --raw -Sdisable -Sqrcode.enable "$out"/ascii-*.png 2>/dev/null)
+[ "$got" = "$want" ] || { echo "FAIL ascii QR: read '$got', want '$want'"; rc=1; }
 exit $rc
