@@ -1161,8 +1161,11 @@ const char *pb_read_resolve(pb_library *lib, pb_read_str target, const char *bas
        * missing can be told apart from other people's repositories */
       lib->repo_url = pb_arena_printf(lib->arena, "https://github.com/%s", repo.data);
     } else if (!result && !refused && lib->repo_url && file) {
-      pb_warn(file, line, "'%s' is in the library's repository but not under %s; kept as a URL",
-              dec, lib->root);
+      /* the repository names the file, this copy of it lacks it */
+      pb_warn(file, line,
+              "'%s' is in the library's repository (%s) but missing from this copy (%s); "
+              "kept as a URL",
+              dec, lib->repo_url, strcmp(lib->root, ".") == 0 ? "the current directory" : lib->root);
     }
     goto done;
   }
