@@ -29,9 +29,10 @@ typedef struct {
  * WebP, GIF and a PNG without IEND converted to PNG). A figure the plan
  * cannot show (it warned at the card's file:line), a remote one, and one
  * whose data the plan did not judge become a framed placeholder; the last
- * two with a warning of the export's at the card's file:line. Characters that none of the configured fonts has (emoji) are
- * dropped with a warning. booklet.tex is written to a temporary file and
- * renamed, so a failed run never leaves half a file behind.
+ * two with a warning of the export's at the card's file:line. Characters
+ * that none of the configured fonts has (emoji) are dropped with a
+ * warning. booklet.tex is written to a temporary file and renamed, so a
+ * failed run never leaves half a file behind.
  *
  * The .tex compiles with xelatex (run twice for the contents) using the
  * fonts Noto Serif / Noto Sans / Noto Sans Mono and Noto Serif / Sans CJK

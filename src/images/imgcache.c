@@ -658,8 +658,8 @@ static int file_lookup(pb_imgcache *c, const char *name, pb_buf *out, int *w, in
 /* Keeps data[0..len), an image file of w x h pixels, under name. A cache
  * that cannot be written costs the next run the work again, nothing
  * more: failures are not reported. */
-static void file_store(pb_imgcache *c, const char *name, const void *data, size_t len, int w,
-                       int h, int jpeg) {
+static void file_store(pb_imgcache *c, const char *name, const void *data, size_t len, int w, int h,
+                       int jpeg) {
   pb_image_stream s;
   memset(&s, 0, sizeof s);
   s.width = w > 0 ? w : 1;
@@ -734,7 +734,8 @@ int pb_imgcache_thumbnail(const pb_figstream *fig, int max_w, int max_h, int qua
   pb_buf b = PB_BUF_INIT;
   int rc = judged_bytes(fig, &b, err, errlen);
   size_t before = out->len;
-  if (rc == 0) rc = pb_image_thumbnail(b.data, b.len, max_w, max_h, quality, out, w, h, err, errlen);
+  if (rc == 0)
+    rc = pb_image_thumbnail(b.data, b.len, max_w, max_h, quality, out, w, h, err, errlen);
   if (rc == 0) file_store(fig->cache, name, out->data + before, out->len - before, *w, *h, 1);
   pb_buf_free(&b);
   return rc;

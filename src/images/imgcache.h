@@ -92,10 +92,10 @@ typedef struct pb_figstream {
                             for a verdict without a stream */
   /* out */
   pb_imgcache *cache; /* the cache of the batch (borrowed), for the files below */
-  int failed;    /* the file could not be read or encoded */
-  char err[256]; /* why, for a message (nothing is reported here) */
-  char name[40]; /* the cache entry (content hash + options) */
-  char *file;    /* its path in the cache, malloc'd */
+  int failed;         /* the file could not be read or encoded */
+  char err[256];      /* why, for a message (nothing is reported here) */
+  char name[40];      /* the cache entry (content hash + options) */
+  char *file;         /* its path in the cache, malloc'd */
   pb_imgcache_entry entry;
   /* private: the batch's own */
   pb_imgcache_hash hash;

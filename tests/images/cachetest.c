@@ -43,8 +43,8 @@ static int exists(pb_imgcache *c, const char *name) {
 
 static int copy_file(const char *from, const char *to) {
   pb_buf b = PB_BUF_INIT;
-  int rc = pb_read_file(from, (size_t)1 << 26, &b) == 0 ? pb_write_file_atomic(to, b.data, b.len)
-                                                         : -1;
+  int rc =
+      pb_read_file(from, (size_t)1 << 26, &b) == 0 ? pb_write_file_atomic(to, b.data, b.len) : -1;
   pb_buf_free(&b);
   return rc;
 }
@@ -96,8 +96,8 @@ static void judged_files(const char *work, const char *root) {
   CHECK(rc1 == 0 && ext1 && strcmp(ext1, "png") == 0 && angle == 0 && same_bytes(&own, &src),
         "a whole PNG is included as it is");
   int rct = pb_imgcache_thumbnail(&jobs[1], 480, 360, 78, &thumb, &w, &h, err, sizeof err);
-  CHECK(rct == 0 && thumb.len > 2 && memcmp(thumb.data, "\xFF\xD8", 2) == 0 && w > 0 &&
-            w <= 480 && h <= 360,
+  CHECK(rct == 0 && thumb.len > 2 && memcmp(thumb.data, "\xFF\xD8", 2) == 0 && w > 0 && w <= 480 &&
+            h <= 360,
         "thumbnail: a JPEG of %d x %d", w, h);
   /* the sources gone: asked again, both come from the cache */
   unlink(webp);
