@@ -18,4 +18,4 @@ set_tests_properties(images-roundtrip images-roundtrip-streamed images-corpus PR
 
 add_executable(imgcache_test ${PB_TESTS}/images/cachetest.c)
 target_link_libraries(imgcache_test PRIVATE pbcore)
-add_test(NAME images-cache COMMAND imgcache_test ${CMAKE_BINARY_DIR})
+add_test(NAME images-cache COMMAND imgcache_test ${CMAKE_BINARY_DIR} ${PB_ROOT})

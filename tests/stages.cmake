@@ -59,3 +59,12 @@ add_test(NAME stage-pdf-shapes-nothing
   COMMAND ${PB_TESTS}/stages/pdf_shapes_nothing.sh $<TARGET_OBJECTS:pb_pdf>
   COMMAND_EXPAND_LISTS)
 set_tests_properties(stage-pdf-shapes-nothing PROPERTIES SKIP_RETURN_CODE 77)
+
+# The LaTeX export and the mail judge no figure: their objects refer to no
+# probing, decoding, encoding or thumbnailing function (they ask the image
+# cache for files made from what the plan judged).
+add_test(NAME stage-outputs-judge-no-figure
+  COMMAND ${PB_TESTS}/stages/outputs_judge_no_figure.sh $<TARGET_OBJECTS:pb_export>
+          $<TARGET_OBJECTS:pb_mail>
+  COMMAND_EXPAND_LISTS)
+set_tests_properties(stage-outputs-judge-no-figure PROPERTIES SKIP_RETURN_CODE 77)

@@ -433,7 +433,7 @@ typedef struct {
   pb_library *lib;
   pb_plan *plan;
   char *fig_cache;           /* where the plan's figures are encoded, NULL: --no-cache */
-  pb_plan_figure_options fo; /* how the plan judges them (a PDF only) */
+  pb_plan_figure_options fo; /* how the plan judges them (a PDF, the LaTeX export) */
 } render;
 
 /* Figure resolution: --dpi, the config's dpi:, 150 for a digest. */
@@ -581,14 +581,17 @@ static int prepare(render *R) {
     R->rel = root_from_output(R->root, R->output);
   }
   po.root_prefix = R->rel;
-  if (!R->tex && !R->bib) {
+  if (!R->bib) {
     /* A PDF: the plan decodes and encodes the figures it shows, once, so
-     * that one whose data is corrupt is a placeholder before the layout */
+     * that one whose data is corrupt is a placeholder before the layout.
+     * The LaTeX export: the same verdict, the data decoded and checked as
+     * for a PDF at full resolution, without the streams it never uses. */
     R->fig_cache = R->o.no_cache ? NULL : pb_cli_cache_dir(&R->o, R->root);
     if (!R->o.no_cache && !R->fig_cache) return PB_EXIT_FINDINGS; /* outside the library: said */
     R->fo.cache_dir = R->fig_cache;
-    R->fo.dpi = figure_dpi(R);
-    R->fo.gray = R->o.print;
+    R->fo.dpi = R->tex ? 0 : figure_dpi(R);
+    R->fo.gray = R->tex ? 0 : R->o.print;
+    R->fo.judge_only = R->tex;
     po.figures = &R->fo;
   }
   R->plan = pb_plan_build(R->lib, &po);

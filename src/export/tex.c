@@ -2,8 +2,9 @@
  * out.
  *
  * Order of work: learn which characters the fonts have (fontconfig), write
- * the body (chapters, cards, appendix) into a buffer while copying or
- * converting figures, then write the preamble, which needs to know what the
+ * the body (chapters, cards, appendix) into a buffer while writing the
+ * figures the plan judged (the image cache gives their files), then write
+ * the preamble, which needs to know what the
  * body used (characters for xeCJK's classes, chapter names for the PDF
  * keywords), and finally put both into booklet.tex through a temporary file.
  *
@@ -16,7 +17,6 @@
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
 #include <limits.h>
-#include <png.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +28,7 @@
 #include "biblio.h"
 #include "context.h"
 #include "diag.h"
-#include "images.h"
+#include "imgcache.h"
 #include "links.h"
 #include "utf8.h"
 
@@ -59,7 +59,6 @@ static const struct {
 };
 
 #define FIGURE_DIR "figures"
-#define FIGURE_MAX_BYTES ((size_t)256 << 20)
 #define CP_LIMIT 0x110000u
 
 /* ==== state ============================================================ */
@@ -370,51 +369,6 @@ static int make_dirs(const char *path) {
 
 /* ==== figures ========================================================== */
 
-static void png_to_buf(png_structp png, png_bytep data, png_size_t n) {
-  pb_buf_append(png_get_io_ptr(png), data, n);
-}
-static void png_flush_nothing(png_structp png) { (void)png; }
-
-/* Encodes 8-bit RGB (channels 3) or RGBA (4) pixels as a PNG file in out. */
-static int encode_png(const unsigned char *px, int w, int h, int channels, pb_buf *out) {
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-  if (!png) return -1;
-  png_infop info = png_create_info_struct(png);
-  if (!info) {
-    png_destroy_write_struct(&png, NULL);
-    return -1;
-  }
-  png_bytep *rows = pb_xmalloc((size_t)h * sizeof *rows);
-  for (int y = 0; y < h; y++) rows[y] = (png_bytep)px + (size_t)y * (size_t)w * (size_t)channels;
-  if (setjmp(png_jmpbuf(png))) {
-    png_destroy_write_struct(&png, &info);
-    free(rows);
-    return -1;
-  }
-  png_set_write_fn(png, out, png_to_buf, png_flush_nothing);
-  png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
-               channels == 4 ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_write_info(png, info);
-  png_write_image(png, rows);
-  png_write_end(png, NULL);
-  png_destroy_write_struct(&png, &info);
-  free(rows);
-  return 0;
-}
-
-/* A WebP or GIF (first frame) as a PNG file xelatex can read, decoded by
- * the figure module; NULL, or why it could not be converted. */
-static const char *decoded_to_png(const unsigned char *data, size_t len, pb_buf *png, char *why,
-                                  size_t whylen) {
-  unsigned char *px;
-  int w, h, channels;
-  if (pb_image_decode_rgb8(data, len, &px, &w, &h, &channels, why, whylen) != PB_OK) return why;
-  int rc = encode_png(px, w, h, channels, png);
-  free(px);
-  return rc == 0 ? NULL : "PNG encoding failed";
-}
-
 /* Whether path already holds exactly data: then it is left alone, so that
  * a second run does not make xelatex tools think the figures changed. */
 static int same_contents(const char *path, const void *data, size_t len) {
@@ -427,98 +381,36 @@ static int same_contents(const char *path, const void *data, size_t len) {
   return same;
 }
 
-static int has_png_end(const unsigned char *p, size_t len) {
-  /* IEND is the last chunk; some tools append bytes after it. */
-  size_t from = len > 4096 ? len - 4096 : 0;
-  for (size_t i = from; i + 4 <= len; i++)
-    if (memcmp(p + i, "IEND", 4) == 0) return 1;
-  return 0;
-}
-
-/* Copies or converts the figure at path into figures/ once; later uses of
- * the same file share it. */
-static const tex_figure *use_figure(tex *T, const char *path) {
+/* Writes the figure the plan judged into figures/ once (the file the
+ * image cache gives for it: pb_imgcache_latex_file); later uses of the
+ * same file share it. */
+static const tex_figure *use_figure(tex *T, const pb_plan_figure *pf) {
   for (size_t i = 0; i < T->nfigs; i++)
-    if (strcmp(T->figs[i].path, path) == 0) return &T->figs[i];
+    if (strcmp(T->figs[i].path, pf->path) == 0) return &T->figs[i];
   tex_figure *f = PB_PUSH(T->arena, T->figs, T->nfigs, T->capfigs);
-  f->path = pb_arena_strdup(T->arena, path);
-  pb_buf data = PB_BUF_INIT, png = PB_BUF_INIT;
-  char err[256] = "";
-  pb_img_info info;
+  f->path = pb_arena_strdup(T->arena, pf->path);
+  if (!pf->stream) {
+    f->why = "its data was not checked (a plan without pb_plan_options.figures)";
+    return f;
+  }
+  pb_buf bytes = PB_BUF_INIT;
+  char err[300] = "";
   const char *ext = NULL;
-  const void *bytes = NULL;
-  size_t nbytes = 0;
-  int rc = pb_read_file(path, FIGURE_MAX_BYTES, &data);
-  if (rc != PB_OK) {
-    if (rc == PB_ELIMIT)
-      f->why = pb_arena_printf(T->arena, "larger than %zu MB", FIGURE_MAX_BYTES >> 20);
-    else
-      f->why = pb_arena_printf(T->arena, "cannot read: %s", strerror(errno));
-    goto done;
-  }
-  /* The bytes decide the format; the probe also checks the header and the
-   * pixel limit before anything is decoded. */
-  if (pb_image_probe_mem(data.data, data.len, &info, err, sizeof err) != PB_OK) {
-    f->why = info.format == PB_IMG_OTHER
-                 ? pb_arena_printf(T->arena, "%s images cannot be included", info.format_name)
-                 : pb_arena_strdup(T->arena, err);
-    goto done;
-  }
-  switch (info.format) {
-  case PB_IMG_PNG:
-    /* xdvipdfmx decodes PNGs and stops the whole run on a truncated one. */
-    if (!has_png_end((const unsigned char *)data.data, data.len)) {
-      f->why = "truncated PNG (no IEND chunk)";
-      goto done;
-    }
-    ext = "png";
-    bytes = data.data;
-    nbytes = data.len;
-    break;
-  case PB_IMG_JPEG:
-    ext = "jpg";
-    bytes = data.data;
-    nbytes = data.len;
-    /* xdvipdfmx ignores EXIF; rotate the mirrored ones as their unmirrored twins. */
-    f->angle = info.orientation == 3 || info.orientation == 4   ? 180
-               : info.orientation == 6 || info.orientation == 7 ? -90
-               : info.orientation == 5 || info.orientation == 8 ? 90
-                                                                : 0;
-    break;
-  case PB_IMG_WEBP:
-  case PB_IMG_GIF: {
-    char whybuf[200];
-    const char *why =
-        decoded_to_png((const unsigned char *)data.data, data.len, &png, whybuf, sizeof whybuf);
-    if (why) {
-      f->why = pb_arena_strdup(T->arena, why);
-      goto done;
-    }
-    ext = "png";
-    bytes = png.data;
-    nbytes = png.len;
-    break;
-  }
-  default:
-    f->why = pb_arena_printf(T->arena, "%s images cannot be included",
-                             info.format_name ? info.format_name : "such");
-    goto done;
-  }
-  {
+  if (pb_imgcache_latex_file(pf->stream, &bytes, &ext, &f->angle, err, sizeof err) != PB_OK) {
+    f->why = pb_arena_strdup(T->arena, err);
+  } else {
     const char *name =
         pb_arena_printf(T->arena, "%s/fig-%03d.%s", FIGURE_DIR, T->nfig_files + 1, ext);
     const char *dest = pb_arena_printf(T->arena, "%s/%s", T->outdir, name);
-    if (!same_contents(dest, bytes, nbytes) &&
-        pb_output_write(dest, bytes, nbytes, T->opt.rules) != 0) {
+    if (!same_contents(dest, bytes.data, bytes.len) &&
+        pb_output_write(dest, bytes.data, bytes.len, T->opt.rules) != 0) {
       f->why = pb_arena_printf(T->arena, "cannot write %s (said above)", dest);
-      goto done;
+    } else {
+      T->nfig_files++;
+      f->name = name;
     }
-    T->nfig_files++;
-    f->name = name;
   }
-done:
-  pb_buf_free(&data);
-  pb_buf_free(&png);
+  pb_buf_free(&bytes);
   return f;
 }
 
@@ -724,7 +616,7 @@ static void put_figures(tex *T, pb_buf *b, const pb_plan_figure *figs, size_t n)
       flush_dropped(T, file, line);
       continue;
     }
-    const tex_figure *tf = use_figure(T, f->path);
+    const tex_figure *tf = use_figure(T, &figs[i]);
     if (tf->name) {
       if (tf->angle)
         pb_buf_printf(b, "\\pbfigure[angle=%d]{%s}\n", tf->angle, tf->name);

@@ -21,13 +21,18 @@ typedef struct {
 } pb_tex_options;
 
 /* Writes outdir/booklet.tex and the figures it uses into outdir/figures/
- * (both directories are created when missing). PNG and JPEG figures are
- * copied under ASCII names (fig-001.png, ...) chosen by their bytes, never
- * their extension; WebP and GIF are converted to PNG; anything else, and
- * remote figures, become a framed placeholder with a warning at the card's
- * file:line. Characters that none of the configured fonts has (emoji) are
- * dropped with a warning. booklet.tex is written to a temporary file and
- * renamed, so a failed run never leaves half a file behind.
+ * (both directories are created when missing). The figures are the plan's
+ * verdicts: plan must be built with pb_plan_options.figures (judge_only is
+ * enough), and a figure the plan shows is written under an ASCII name
+ * (fig-001.png, ...) as the image cache gives it (pb_imgcache_latex_file:
+ * JPEG and PNG as they are, chosen by their bytes, never their extension;
+ * WebP, GIF and a PNG without IEND converted to PNG). A figure the plan
+ * cannot show (it warned at the card's file:line), a remote one, and one
+ * whose data the plan did not judge become a framed placeholder; the last
+ * two with a warning of the export's at the card's file:line. Characters
+ * that none of the configured fonts has (emoji) are dropped with a
+ * warning. booklet.tex is written to a temporary file and renamed, so a
+ * failed run never leaves half a file behind.
  *
  * The .tex compiles with xelatex (run twice for the contents) using the
  * fonts Noto Serif / Noto Sans / Noto Sans Mono and Noto Serif / Sans CJK

@@ -84,6 +84,11 @@ typedef struct {
                                 gets JPEG colour; pass-through figures stay as they
                                 are. For --dpi digests. */
   int gray;                  /* 1: every figure as DeviceGray (luma, alpha kept): --print */
+  int judge_only;            /* 1: the figure is read, decoded and checked exactly as for
+                                the stream, but no stream is made (filtering, deflating
+                                and JPEG encoding left out): a verdict for outputs that
+                                copy or convert the files themselves (the LaTeX
+                                export). The result has only width and height. */
 } pb_encode_options;
 
 /* The options every PDF figure is encoded with, for dpi (0: full
@@ -117,12 +122,18 @@ int pb_image_encode_mem(const void *data, size_t len, const pb_encode_options *o
 /* Frees what s owns (not s itself); accepts NULL. */
 void pb_image_stream_free(pb_image_stream *s);
 
-/* Decodes a WebP or the first frame of a GIF into 8-bit pixels, for writers
- * of other formats (the LaTeX export's PNGs): RGB (*channels 3) when every
- * pixel is opaque, else RGBA (4). *px is malloc'd; the caller frees it.
- * Returns 0, or a PB_E* code with a message in err. */
-int pb_image_decode_rgb8(const void *data, size_t len, unsigned char **px, int *w, int *h,
-                         int *channels, char *err, size_t errlen);
+/* The figure data[0..len) as a file xelatex (xdvipdfmx) can include, for
+ * the LaTeX export, after the figure was judged (pb_encode_options.
+ * judge_only): a JPEG as it is, with *angle the rotation in degrees that
+ * undoes its EXIF orientation (xdvipdfmx ignores EXIF; mirrored ones as
+ * their unmirrored twins); a PNG as it is when it ends with its IEND chunk;
+ * a PNG without one, a WebP and the first frame of a GIF written as a new
+ * 8-bit PNG (RGB, or RGBA when some pixel is not opaque; a PNG keeps gray
+ * and alpha as it has them) appended to out. *as_is is 1 when data itself
+ * is the file (out untouched). *ext gets "png" or "jpg". Returns 0, or a
+ * PB_E* code with a message in err (*ext NULL). */
+int pb_image_latex_file(const void *data, size_t len, pb_buf *out, const char **ext, int *angle,
+                        int *as_is, char *err, size_t errlen);
 
 /* A small JPEG of any figure the module reads (PNG, JPEG, WebP, GIF first
  * frame): oriented upright, alpha composited over white, CMYK made RGB,

@@ -429,6 +429,13 @@ static int level_of(const pb_encode_options *opt) {
 static int jpeg_encode(raw_image *r, int quality, pb_image_stream *out, char *err, size_t errlen);
 static int quality_of(const pb_encode_options *opt);
 
+/* Judge-only mode (pb_encode_options.judge_only): every figure takes the
+ * path it takes for the PDF and is decoded or checked as there, but the
+ * steps that only make the stream (filtering, deflating, JPEG encoding)
+ * are left out; they fail only when memory runs out, so the verdict is the
+ * encoder's. */
+static int judge_of(const pb_encode_options *opt) { return opt && opt->judge_only; }
+
 /* Encodes decoded pixels; alpha as an SMask (Flate) only when some pixel is
  * not opaque. Colour goes as Flate with PNG predictors, or with dct (and
  * no palette) as JPEG, 16-bit samples reduced to 8 first. */
@@ -481,6 +488,11 @@ static void raw_gray(raw_image *r) {
 
 static int encode_raw(raw_image *r, const pb_encode_options *opt, int dct, pb_image_stream *out,
                       char *err, size_t errlen) {
+  if (judge_of(opt)) { /* decoded: that was the verdict */
+    out->width = r->w;
+    out->height = r->h;
+    return 0;
+  }
   int level = level_of(opt);
   if (opt && opt->gray) raw_gray(r);
   if (r->alpha && raw_opaque(r)) {
@@ -786,6 +798,12 @@ static int encode_jpeg(const unsigned char *p, size_t len, const pb_img_info *in
   raw_image r;
   int rc = jpeg_decode(p, len, denom, &r, err, errlen);
   if (rc) return rc;
+  if (judge_of(opt)) {
+    out->width = info->width;
+    out->height = info->height;
+    raw_free(&r);
+    return 0;
+  }
   r.invert = info->adobe;
   raw_orient(&r, info->orientation);
   if (shrink) raw_resample(&r, nw, nh);
@@ -1099,16 +1117,17 @@ static int png_stream_encode(const unsigned char *data, size_t len, const pb_enc
   unsigned char *cc5[5], *ac5[5];
   for (int f = 0; f < 5; f++) cc5[f] = ps->ccand + (size_t)f * (crb + 1);
   for (int f = 0; f < 5; f++) ac5[f] = ps->acand + (size_t)f * (arb + 1);
-  int level = level_of(opt);
-  if (deflateInit(&ps->zc, level) != Z_OK) png_error(png, "zlib initialisation failed");
-  ps->zc_on = 1;
-  if (alpha) {
+  int level = level_of(opt), judge = judge_of(opt);
+  if (!judge && deflateInit(&ps->zc, level) != Z_OK) png_error(png, "zlib initialisation failed");
+  ps->zc_on = !judge;
+  if (alpha && !judge) {
     if (deflateInit(&ps->za, level) != Z_OK) png_error(png, "zlib initialisation failed");
     ps->za_on = 1;
   }
   int opaque = 1;
   for (png_uint_32 y = 0; y < h; y++) {
     png_read_row(png, ps->row, NULL);
+    if (judge) continue; /* the rows read were the verdict */
     unsigned char *ccur = ps->cbuf + (y & 1) * crb, *cprev = ps->cbuf + ((y + 1) & 1) * crb;
     unsigned char *acur = ps->abuf + (y & 1) * arb, *aprev = ps->abuf + ((y + 1) & 1) * arb;
     if (y == 0) memset(cprev, 0, crb), memset(aprev, 0, arb);
@@ -1125,8 +1144,8 @@ static int png_stream_encode(const unsigned char *data, size_t len, const pb_enc
          z_feed(&ps->za, filter_row(acur, aprev, arb, 1, 0, ac5), arb + 1, 0, &out->smask)))
       png_error(png, "deflate failed");
   }
-  if (z_feed(&ps->zc, NULL, 0, 1, &out->data) ||
-      (alpha && z_feed(&ps->za, NULL, 0, 1, &out->smask)))
+  if (!judge && (z_feed(&ps->zc, NULL, 0, 1, &out->data) ||
+                 (alpha && z_feed(&ps->za, NULL, 0, 1, &out->smask))))
     png_error(png, "deflate failed");
   png_destroy_read_struct(&png, &pinfo, NULL);
   png_stream_free(ps);
@@ -1235,6 +1254,12 @@ static int png_split_filtered(const unsigned char *p, size_t len, const pb_img_i
       free(px);
       return 1;
     }
+  if (judge_of(opt)) { /* inflated to the size promised, every filter known */
+    free(px);
+    out->width = (int)w;
+    out->height = (int)h;
+    return 0;
+  }
   unsigned char *alpha = pb_xmalloc(arow * h);
   unsigned char *plain = pb_xcalloc(2 * w, 1); /* the first row's alpha unfiltered; zeros */
   int opaque = 1;
@@ -1545,40 +1570,123 @@ static int encode_gif(const unsigned char *p, size_t len, const pb_encode_option
 /* Entry points                                                          */
 /* ==================================================================== */
 
-int pb_image_decode_rgb8(const void *data, size_t len, unsigned char **px, int *w, int *h,
-                         int *channels, char *err, size_t errlen) {
-  const unsigned char *p = data;
-  raw_image r;
+/* A WebP or the first frame of a GIF as 8-bit pixels: RGB when every
+ * pixel is opaque, else RGBA. */
+static int decode_rgb8(const unsigned char *p, size_t len, pb_img_format fmt, raw_image *r,
+                       char *err, size_t errlen) {
   int rc, lossy = 0;
-  *px = NULL;
-  pb_img_format fmt = pb_image_sniff(data, len, NULL);
   if (fmt == PB_IMG_WEBP)
-    rc = webp_decode(p, len, &r, &lossy, err, errlen);
-  else if (fmt == PB_IMG_GIF)
-    rc = gif_decode(p, len, &r, err, errlen);
-  else {
-    pb_errf(err, errlen, "only WebP and GIF are decoded here");
+    rc = webp_decode(p, len, r, &lossy, err, errlen);
+  else
+    rc = gif_decode(p, len, r, err, errlen);
+  if (rc) return rc;
+  size_t n = (size_t)r->w * (size_t)r->h;
+  if (r->palette) { /* indexed GIF: expand to RGB */
+    unsigned char *rgb = pb_xmalloc(n * 3);
+    for (size_t i = 0; i < n; i++) memcpy(rgb + i * 3, r->palette + (size_t)r->px[i] * 3, 3);
+    free(r->px);
+    free(r->palette);
+    r->palette = NULL;
+    r->palette_n = 0;
+    r->px = rgb;
+    r->channels = 3;
+  } else if (r->alpha && raw_opaque(r)) { /* drop the alpha channel in place */
+    for (size_t i = 0; i < n; i++) memmove(r->px + i * 3, r->px + i * 4, 3);
+    r->channels = 3;
+    r->alpha = 0;
+  }
+  return 0;
+}
+
+static void png_to_buf(png_structp png, png_bytep data, size_t n) {
+  pb_buf_append(png_get_io_ptr(png), data, n);
+}
+static void png_flush_nothing(png_structp png) { (void)png; }
+
+/* Writes 8-bit pixels of 1 to 4 channels (gray, gray + alpha, RGB, RGBA)
+ * as a PNG file into out, with libpng's default filters and compression.
+ * Returns 0 or PB_ENOMEM. */
+static int write_png(const raw_image *r, pb_buf *out, char *err, size_t errlen) {
+  static const int types[] = {PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB,
+                              PNG_COLOR_TYPE_RGBA};
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  png_bytep *volatile rows = NULL;
+  if (!info || setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, info ? &info : NULL);
+    free(rows);
+    pb_errf(err, errlen, "PNG encoding failed");
+    return PB_ENOMEM;
+  }
+  rows = pb_xmalloc((size_t)r->h * sizeof *rows);
+  for (int y = 0; y < r->h; y++) rows[y] = r->px + (size_t)y * raw_rowbytes(r);
+  png_set_write_fn(png, out, png_to_buf, png_flush_nothing);
+  png_set_IHDR(png, info, (png_uint_32)r->w, (png_uint_32)r->h, 8, types[r->channels - 1],
+               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  png_write_image(png, rows);
+  png_write_end(png, NULL);
+  png_destroy_write_struct(&png, &info);
+  free(rows);
+  return 0;
+}
+
+/* 1 when the PNG's last chunk is IEND (some tools append bytes after it,
+ * so the last 4 KB are searched): what xdvipdfmx needs to read it. */
+static int png_ends(const unsigned char *p, size_t len) {
+  size_t from = len > 4096 ? len - 4096 : 0;
+  for (size_t i = from; i + 4 <= len; i++)
+    if (memcmp(p + i, "IEND", 4) == 0) return 1;
+  return 0;
+}
+
+int pb_image_latex_file(const void *data, size_t len, pb_buf *out, const char **ext, int *angle,
+                        int *as_is, char *err, size_t errlen) {
+  const unsigned char *p = data;
+  pb_img_info info;
+  *ext = NULL;
+  *angle = 0;
+  *as_is = 0;
+  int rc = pb_image_probe_mem(data, len, &info, err, errlen);
+  if (rc) return rc;
+  raw_image r;
+  memset(&r, 0, sizeof r);
+  switch (info.format) {
+  case PB_IMG_JPEG:
+    /* xdvipdfmx ignores EXIF: the mirrored orientations are rotated as
+     * their unmirrored twins */
+    *angle = info.orientation == 3 || info.orientation == 4   ? 180
+             : info.orientation == 6 || info.orientation == 7 ? -90
+             : info.orientation == 5 || info.orientation == 8 ? 90
+                                                              : 0;
+    *ext = "jpg";
+    *as_is = 1;
+    return 0;
+  case PB_IMG_PNG:
+    *ext = "png";
+    if (png_ends(p, len)) {
+      *as_is = 1;
+      return 0;
+    }
+    /* complete pixels without an IEND (the PDF takes it): xdvipdfmx would
+     * stop on it, so it is written again */
+    rc = png_decode(p, len, 1, &r, err, errlen);
+    break;
+  case PB_IMG_WEBP:
+  case PB_IMG_GIF:
+    *ext = "png";
+    rc = decode_rgb8(p, len, info.format, &r, err, errlen);
+    break;
+  default:
+    pb_errf(err, errlen, "%s images cannot be included",
+            info.format_name ? info.format_name : "such");
     return PB_EFORMAT;
   }
-  if (rc) return rc;
-  size_t n = (size_t)r.w * (size_t)r.h;
-  if (r.palette) { /* indexed GIF: expand to RGB */
-    unsigned char *rgb = pb_xmalloc(n * 3);
-    for (size_t i = 0; i < n; i++) memcpy(rgb + i * 3, r.palette + (size_t)r.px[i] * 3, 3);
-    free(r.px);
-    r.px = rgb;
-    r.channels = 3;
-  } else if (r.alpha && raw_opaque(&r)) { /* drop the alpha channel in place */
-    for (size_t i = 0; i < n; i++) memmove(r.px + i * 3, r.px + i * 4, 3);
-    r.channels = 3;
-  }
-  *px = r.px;
-  *w = r.w;
-  *h = r.h;
-  *channels = r.channels;
-  r.px = NULL;
+  /* png_decode scales 16-bit samples to 8 */
+  if (rc == 0) rc = write_png(&r, out, err, errlen);
   raw_free(&r);
-  return 0;
+  if (rc) *ext = NULL;
+  return rc;
 }
 
 int pb_image_encode_mem(const void *data, size_t len, const pb_encode_options *opt,
@@ -1597,9 +1705,15 @@ int pb_image_encode_mem(const void *data, size_t len, const pb_encode_options *o
     rc = PB_EFORMAT;
     break;
   }
-  if (rc) {
+  if (rc || judge_of(opt)) {
+    /* judged only: a pass-through figure's checked bytes are not kept */
+    int w = out->width, h = out->height;
     pb_image_stream_free(out);
     memset(out, 0, sizeof *out);
+    if (!rc) {
+      out->width = w;
+      out->height = h;
+    }
   }
   return rc;
 }

@@ -4,7 +4,9 @@
  *   "PBIMGC01"                     magic and layout version
  *   u32 x 14                       width height bpc colorspace filter
  *                                  predictor colors decode_invert palette_n
- *                                  has_smask smask_bpc smask_predictor 0 0
+ *                                  has_smask smask_bpc smask_predictor kind 0
+ *                                  (kind: pb_imgcache_kind; 0, a stream, in
+ *                                  every entry older than the other kinds)
  *   u64 data_len, u64 smask_len
  *   palette (palette_n * 3), data, smask
  *   "PBEND\n"                      so a short file is recognised */
@@ -111,6 +113,8 @@ void pb_imgcache_name(const pb_imgcache_hash *h, const pb_encode_options *opt, c
            (unsigned long long)h->len, o.dpi, o.dpi > 0 ? o.placed_w : 0,
            o.dpi > 0 ? o.placed_h : 0, o.compression, o.jpeg_quality, o.webp_as_flate, o.lossy,
            o.gray);
+  /* judged only: a name of its own, the streams' names left as they were */
+  if (o.judge_only) snprintf(text + strlen(text), sizeof text - strlen(text), "|judge");
   pb_imgcache_hash k = pb_imgcache_hash_bytes(text, strlen(text));
   snprintf(name, 40, "%016llx%016llx.pbi", (unsigned long long)k.h[0], (unsigned long long)k.h[1]);
 }
@@ -185,7 +189,7 @@ static int valid_fields(const uint32_t *v) {
   if (colors > 4 || (pred && colors == 0)) return 0;
   if (smask && sbpc != 1 && sbpc != 2 && sbpc != 4 && sbpc != 8 && sbpc != 16) return 0;
   if (spred != 0 && (spred < 10 || spred > 15)) return 0;
-  if (v[12] || v[13]) return 0;
+  if (v[12] > PB_IMGCACHE_FILE || v[13]) return 0;
   return 1;
 }
 
@@ -200,8 +204,11 @@ static int parse_header(const unsigned char *h, uint64_t file_size, pb_imgcache_
   if (file_size < fixed || dlen > file_size - fixed || slen > file_size - fixed - dlen ||
       fixed + dlen + slen != file_size)
     return -1;
-  if (dlen == 0 || (v[9] ? slen == 0 : slen != 0)) return -1;
+  if (v[12] == PB_IMGCACHE_VERDICT ? dlen != 0 || slen != 0 || v[8] || v[9]
+                                   : dlen == 0 || (v[9] ? slen == 0 : slen != 0))
+    return -1;
   memset(e, 0, sizeof *e);
+  e->kind = (pb_imgcache_kind)v[12];
   pb_image_stream *m = &e->meta;
   m->width = (int)v[0];
   m->height = (int)v[1];
@@ -277,8 +284,22 @@ static int write_all(int fd, const void *p, size_t n) {
   return 0;
 }
 
-int pb_imgcache_store(pb_imgcache *c, const char *name, const pb_image_stream *s,
-                      pb_imgcache_entry *e, char *err, size_t errlen) {
+/* Stores an entry of kind: s's fields and bytes (a verdict: only its
+ * width and height, with fields that pass valid_fields). */
+static int store_kind(pb_imgcache *c, const char *name, pb_imgcache_kind kind,
+                      const pb_image_stream *stream, pb_imgcache_entry *e, char *err,
+                      size_t errlen) {
+  pb_image_stream verdict;
+  const pb_image_stream *s = stream;
+  if (kind == PB_IMGCACHE_VERDICT) {
+    memset(&verdict, 0, sizeof verdict);
+    verdict.width = stream->width;
+    verdict.height = stream->height;
+    verdict.bpc = 8;
+    verdict.colorspace = "DeviceRGB";
+    verdict.filter = "FlateDecode";
+    s = &verdict;
+  }
   unsigned char h[HEADER_BYTES];
   memcpy(h, MAGIC, 8);
   uint32_t v[14] = {(uint32_t)s->width,
@@ -293,7 +314,7 @@ int pb_imgcache_store(pb_imgcache *c, const char *name, const pb_image_stream *s
                     (uint32_t)s->has_smask,
                     (uint32_t)s->smask_bpc,
                     (uint32_t)s->smask_predictor,
-                    0,
+                    (uint32_t)kind,
                     0};
   for (int i = 0; i < 14; i++) put32(h + 8 + 4 * i, v[i]);
   uint64_t slen = s->has_smask ? s->smask.len : 0;
@@ -337,6 +358,11 @@ int pb_imgcache_store(pb_imgcache *c, const char *name, const pb_image_stream *s
   free(path);
   free(tmp);
   return rc;
+}
+
+int pb_imgcache_store(pb_imgcache *c, const char *name, const pb_image_stream *s,
+                      pb_imgcache_entry *e, char *err, size_t errlen) {
+  return store_kind(c, name, PB_IMGCACHE_STREAM, s, e, err, errlen);
 }
 
 int pb_imgcache_read(const char *path, uint64_t off, uint64_t len, pb_buf *out) {
@@ -471,14 +497,19 @@ static void read_one(pb_figstream *j) {
 /* The bytes are freed as soon as their figure is found or encoded, so at
  * most one figure per worker is held decoded. */
 static void encode_one(pb_imgcache *c, pb_figstream *j) {
+  pb_imgcache_kind kind = j->opt.judge_only ? PB_IMGCACHE_VERDICT : PB_IMGCACHE_STREAM;
   if (pb_imgcache_lookup(c, j->name, &j->entry)) {
-    pb_buf_free(&j->bytes);
-    return;
+    if (j->entry.kind == kind) {
+      pb_buf_free(&j->bytes);
+      return;
+    }
+    pb_image_stream_free(&j->entry.meta); /* not what the name promised: made again */
+    memset(&j->entry, 0, sizeof j->entry);
   }
   pb_image_stream s;
   int rc = pb_image_encode_mem(j->bytes.data, j->bytes.len, &j->opt, &s, j->err, sizeof j->err);
   pb_buf_free(&j->bytes);
-  if (rc == 0) rc = pb_imgcache_store(c, j->name, &s, &j->entry, j->err, sizeof j->err);
+  if (rc == 0) rc = store_kind(c, j->name, kind, &s, &j->entry, j->err, sizeof j->err);
   pb_image_stream_free(&s);
   if (rc) j->failed = 1;
 }
@@ -533,6 +564,7 @@ void pb_imgcache_encode_all(pb_imgcache *c, pb_figstream *jobs, size_t n, int th
   b.n = n;
   b.work = pb_xmalloc(n * sizeof *b.work);
   for (size_t i = 0; i < n; i++) {
+    jobs[i].cache = c;
     jobs[i].failed = 0;
     jobs[i].err[0] = 0;
     b.work[i] = i;
@@ -567,7 +599,7 @@ void pb_imgcache_encode_all(pb_imgcache *c, pb_figstream *jobs, size_t n, int th
       pb_buf_free(&jobs[i].bytes); /* the first job's bytes are encoded */
     }
   }
-  pb_progress_stage("encoding figures", b.nwork);
+  pb_progress_stage(jobs[0].opt.judge_only ? "checking figures" : "encoding figures", b.nwork);
   batch_run(&b, 1, threads);
   pb_progress_done();
 
@@ -586,4 +618,125 @@ void pb_imgcache_encode_all(pb_imgcache *c, pb_figstream *jobs, size_t n, int th
     if (!j->failed) j->file = pb_imgcache_path(c, j->name);
   }
   free(b.work);
+}
+
+/* ==================================================================== */
+/* Files made from judged figures                                        */
+/* ==================================================================== */
+
+/* The entry name of the file made from content h by what (the maker and
+ * its arguments). */
+static void file_name(const pb_imgcache_hash *h, const char *what, char name[40]) {
+  char text[200];
+  snprintf(text, sizeof text, "file|v%d|%llx|%llx|%llu|%s", PB_IMAGE_ENCODER_VERSION,
+           (unsigned long long)h->h[0], (unsigned long long)h->h[1], (unsigned long long)h->len,
+           what);
+  pb_imgcache_hash k = pb_imgcache_hash_bytes(text, strlen(text));
+  snprintf(name, 40, "%016llx%016llx.pbi", (unsigned long long)k.h[0], (unsigned long long)k.h[1]);
+}
+
+/* Appends the file kept under name to out and sets its size; 1 on a hit. */
+static int file_lookup(pb_imgcache *c, const char *name, pb_buf *out, int *w, int *h) {
+  pb_imgcache_entry e;
+  if (!pb_imgcache_lookup(c, name, &e)) return 0;
+  int hit = e.kind == PB_IMGCACHE_FILE;
+  if (hit) {
+    char *path = pb_imgcache_path(c, name);
+    size_t before = out->len;
+    hit = pb_imgcache_read(path, e.data_off, e.data_len, out) == 0;
+    if (!hit) out->len = before;
+    free(path);
+  }
+  if (hit && w) {
+    *w = e.meta.width;
+    *h = e.meta.height;
+  }
+  pb_image_stream_free(&e.meta);
+  return hit;
+}
+
+/* Keeps data[0..len), an image file of w x h pixels, under name. A cache
+ * that cannot be written costs the next run the work again, nothing
+ * more: failures are not reported. */
+static void file_store(pb_imgcache *c, const char *name, const void *data, size_t len, int w, int h,
+                       int jpeg) {
+  pb_image_stream s;
+  memset(&s, 0, sizeof s);
+  s.width = w > 0 ? w : 1;
+  s.height = h > 0 ? h : 1;
+  s.bpc = 8;
+  s.colorspace = "DeviceRGB";
+  s.filter = jpeg ? "DCTDecode" : "FlateDecode";
+  s.colors = 3;
+  pb_buf_append(&s.data, data, len);
+  pb_imgcache_entry e;
+  char err[300];
+  if (store_kind(c, name, PB_IMGCACHE_FILE, &s, &e, err, sizeof err) == 0)
+    pb_image_stream_free(&e.meta);
+  pb_image_stream_free(&s);
+}
+
+/* Reads fig's file again into b, and checks that it holds the bytes that
+ * were judged. */
+static int judged_bytes(const pb_figstream *fig, pb_buf *b, char *err, size_t errlen) {
+  if (!fig || fig->failed || !fig->path || !fig->cache) {
+    snprintf(err, errlen, "the figure was not judged");
+    return PB_EFORMAT;
+  }
+  int rc = pb_read_file(fig->path, MAX_FIGURE_FILE, b);
+  if (rc) {
+    snprintf(err, errlen, "cannot read %s: %s", fig->path,
+             rc == PB_ELIMIT ? "file too large" : strerror(errno));
+    return rc;
+  }
+  pb_imgcache_hash h = pb_imgcache_hash_bytes(b->data, b->len);
+  if (!same_hash(&h, &fig->hash)) {
+    snprintf(err, errlen, "%s changed since it was judged", fig->path);
+    return PB_EIO;
+  }
+  return 0;
+}
+
+int pb_imgcache_latex_file(const pb_figstream *fig, pb_buf *out, const char **ext, int *angle,
+                           char *err, size_t errlen) {
+  *ext = NULL;
+  *angle = 0;
+  char name[40] = "";
+  if (fig && !fig->failed && fig->cache) {
+    file_name(&fig->hash, "latex", name);
+    if (file_lookup(fig->cache, name, out, NULL, NULL)) {
+      *ext = "png"; /* only converted figures are kept */
+      return 0;
+    }
+  }
+  pb_buf b = PB_BUF_INIT;
+  int rc = judged_bytes(fig, &b, err, errlen);
+  int as_is = 0;
+  size_t before = out->len;
+  if (rc == 0) rc = pb_image_latex_file(b.data, b.len, out, ext, angle, &as_is, err, errlen);
+  if (rc == 0 && as_is)
+    pb_buf_append(out, b.data, b.len);
+  else if (rc == 0)
+    file_store(fig->cache, name, out->data + before, out->len - before, fig->entry.meta.width,
+               fig->entry.meta.height, 0);
+  pb_buf_free(&b);
+  return rc;
+}
+
+int pb_imgcache_thumbnail(const pb_figstream *fig, int max_w, int max_h, int quality, pb_buf *out,
+                          int *w, int *h, char *err, size_t errlen) {
+  char name[40] = "", what[64];
+  if (fig && !fig->failed && fig->cache) {
+    snprintf(what, sizeof what, "thumbnail|%d|%d|%d", max_w, max_h, quality);
+    file_name(&fig->hash, what, name);
+    if (file_lookup(fig->cache, name, out, w, h)) return 0;
+  }
+  pb_buf b = PB_BUF_INIT;
+  int rc = judged_bytes(fig, &b, err, errlen);
+  size_t before = out->len;
+  if (rc == 0)
+    rc = pb_image_thumbnail(b.data, b.len, max_w, max_h, quality, out, w, h, err, errlen);
+  if (rc == 0) file_store(fig->cache, name, out->data + before, out->len - before, *w, *h, 1);
+  pb_buf_free(&b);
+  return rc;
 }

@@ -1,6 +1,9 @@
 /* A content-addressed cache of encoded figure streams: one file per
  * (source bytes, encode options, encoder version), so that rebuilding after
- * editing one card re-encodes no figure. Files are written to a temporary
+ * editing one card re-encodes no figure. Besides streams it keeps, by the
+ * same content hash, the verdicts of figures judged only (the LaTeX
+ * export's) and the files other outputs make of a figure (the mail's JPEG
+ * thumbnails, the LaTeX export's PNGs). Files are written to a temporary
  * name and renamed, so a crash never leaves a half-written entry under a
  * real name; the directory is kept under a size cap by deleting the entries
  * used least recently (mtime is refreshed on every hit).
@@ -27,10 +30,20 @@ typedef struct {
   uint64_t len;
 } pb_imgcache_hash;
 
+/* What an entry holds. */
+typedef enum {
+  PB_IMGCACHE_STREAM,  /* a PDF image stream: meta, data and smask */
+  PB_IMGCACHE_VERDICT, /* nothing but the verdict (pb_encode_options.judge_only): meta has
+                          the displayed width and height, no data */
+  PB_IMGCACHE_FILE     /* a whole image file made from the figure: data is the file (a JPEG
+                          when meta.filter is DCTDecode, else a PNG), meta has its size */
+} pb_imgcache_kind;
+
 /* Where an entry's streams are, and everything else about them: meta has the
  * stream's fields with empty data/smask buffers and a malloc'd palette (free
  * it with pb_image_stream_free). */
 typedef struct {
+  pb_imgcache_kind kind;
   pb_image_stream meta;
   uint64_t data_off, data_len;
   uint64_t smask_off, smask_len;
@@ -75,12 +88,14 @@ int pb_imgcache_trim(pb_imgcache *c);
  * pb_figstream: the plan and the layout carry it as an opaque pointer). */
 typedef struct pb_figstream {
   const char *path;      /* in: the file (borrowed) */
-  pb_encode_options opt; /* in: placed_w/h the size it is drawn at (--dpi) */
+  pb_encode_options opt; /* in: placed_w/h the size it is drawn at (--dpi); judge_only
+                            for a verdict without a stream */
   /* out */
-  int failed;    /* the file could not be read or encoded */
-  char err[256]; /* why, for a message (nothing is reported here) */
-  char name[40]; /* the cache entry (content hash + options) */
-  char *file;    /* its path in the cache, malloc'd */
+  pb_imgcache *cache; /* the cache of the batch (borrowed), for the files below */
+  int failed;         /* the file could not be read or encoded */
+  char err[256];      /* why, for a message (nothing is reported here) */
+  char name[40];      /* the cache entry (content hash + options) */
+  char *file;         /* its path in the cache, malloc'd */
   pb_imgcache_entry entry;
   /* private: the batch's own */
   pb_imgcache_hash hash;
@@ -99,4 +114,27 @@ typedef struct pb_figstream {
 void pb_imgcache_encode_all(pb_imgcache *c, pb_figstream *jobs, size_t n, int threads);
 /* Frees what a job owns (file, entry's palette, bytes); accepts NULL. */
 void pb_figstream_free(pb_figstream *job);
+
+/* ---- files made from a judged figure ---------------------------------- */
+
+/* For outputs that do not draw PDF streams: fig is a job of
+ * pb_imgcache_encode_all that did not fail (its verdict is the one these
+ * follow; nothing is judged again). On a miss the figure's file is read
+ * again, and when its bytes are no longer those judged that is an error
+ * ("changed since it was judged"), never another verdict. */
+
+/* The file xelatex includes for fig (pb_image_latex_file): appended to out,
+ * with *ext "png" or "jpg" and *angle the rotation to apply. A file made
+ * from the figure (a WebP, a GIF, a PNG without IEND converted to PNG) is
+ * kept in the cache by the figure's content, so a second export costs one
+ * lookup; a JPEG or PNG xelatex reads as it is is the figure's own bytes.
+ * Returns 0, or a PB_E* code with a message in err. */
+int pb_imgcache_latex_file(const pb_figstream *fig, pb_buf *out, const char **ext, int *angle,
+                           char *err, size_t errlen);
+/* fig's JPEG thumbnail (pb_image_thumbnail with these arguments) appended
+ * to out, its pixels in *w, *h; kept in the cache by the figure's content
+ * and the arguments, so the same figure mailed again costs one lookup.
+ * Returns 0, or a PB_E* code with a message in err. */
+int pb_imgcache_thumbnail(const pb_figstream *fig, int max_w, int max_h, int quality, pb_buf *out,
+                          int *w, int *h, char *err, size_t errlen);
 #endif

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "images.h"
+#include "imgcache.h"
 #include "mail.h"
 #include "utf8.h"
 
@@ -17,7 +17,6 @@
 #define THUMB_W 480
 #define THUMB_H 360
 #define THUMB_QUALITY 78
-#define MAX_FIGURE_BYTES ((size_t)64 << 20)
 
 static void esc(pb_buf *b, const char *s) {
   for (; s && *s; s++) {
@@ -127,26 +126,23 @@ static const char *title_url(const pb_plan_card *c) {
   return NULL;
 }
 
-/* The card's first figure the plan shows, as a thumbnail appended to the
- * list; the cid (no angle brackets) is returned, or NULL when there is none
- * or it does not decode. */
+/* The card's first figure the plan shows (its data judged: the digest's
+ * plan judges every figure), as a thumbnail appended to the list, made by
+ * the image cache from what the plan judged (kept there by the figure's
+ * content); the cid (no angle brackets) is returned, or NULL when there is
+ * none. A thumbnail that cannot be made after all (the file changed or
+ * went away since the plan read it) is left out with a warning. */
 static const char *thumbnail(const pb_plan_card *c, const char *domain, pb_mail_thumb **thumbs,
                              size_t *n) {
   const pb_plan_figure *f = NULL;
   for (size_t i = 0; i < c->nfigures && !f; i++)
-    if (c->figures[i].ok && c->figures[i].path) f = &c->figures[i];
+    if (c->figures[i].ok && c->figures[i].stream) f = &c->figures[i];
   if (!f) return NULL;
-  pb_buf data = PB_BUF_INIT;
   pb_buf jpeg = PB_BUF_INIT;
-  char err[256] = "";
+  char err[300] = "";
   int w = 0, h = 0;
-  int rc = pb_read_file(f->path, MAX_FIGURE_BYTES, &data);
-  if (rc)
-    snprintf(err, sizeof err, "cannot read %s", f->path);
-  else
-    rc = pb_image_thumbnail(data.data, data.len, THUMB_W, THUMB_H, THUMB_QUALITY, &jpeg, &w, &h,
-                            err, sizeof err);
-  pb_buf_free(&data);
+  int rc = pb_imgcache_thumbnail(f->stream, THUMB_W, THUMB_H, THUMB_QUALITY, &jpeg, &w, &h, err,
+                                 sizeof err);
   if (rc) {
     pb_warn(f->file, f->line, "no thumbnail in the mail for '%s': %s", f->fig->src, err);
     pb_buf_free(&jpeg);

@@ -123,6 +123,12 @@ static int group_for(pb_figset *fs, const pb_figstream *s) {
   return (int)fs->ngroups++;
 }
 
+/* 1 when s, the plan's figure, is a full-size stream the PDF can draw. */
+static int plan_stream_full(const pb_figstream *s) {
+  return s && !s->failed && !s->opt.judge_only && s->entry.kind == PB_IMGCACHE_STREAM &&
+         s->opt.placed_w <= 0 && s->opt.placed_h <= 0;
+}
+
 pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
   pb_figset *fs = pb_xcalloc(1, sizeof *fs);
   size_t n = doc->nimages;
@@ -143,9 +149,10 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
     pb_encode_options want = s ? s->opt : eo;
     want.placed_w = s ? placed[i][0] : im->placed_w;
     want.placed_h = s ? placed[i][1] : im->placed_h;
-    /* the plan's stream, when it is full size and the placement needs
-     * every pixel of it */
-    int full = s && !s->failed && s->opt.placed_w <= 0 && s->opt.placed_h <= 0;
+    want.judge_only = 0; /* a plan that only judged it (the LaTeX export's) */
+    /* the plan's stream, when it is one (not a verdict), full size, and
+     * the placement needs every pixel of it */
+    int full = plan_stream_full(s);
     if (full && !pb_image_dpi_shrinks(im->width_px, im->height_px, &want)) continue;
     pb_figstream *j = &fs->jobs[fs->njobs];
     j->path = im->path;
@@ -161,7 +168,7 @@ pb_figset *pb_figset_prepare(const pb_doc *doc, const pb_pdf_options *opt) {
     const pb_figstream *s = im->stream;
     const pb_figstream *j = job_of[i] >= 0 ? &fs->jobs[job_of[i]] : NULL;
     /* a smaller stream that failed leaves the plan's full-size one */
-    int full = s && !s->failed && s->opt.placed_w <= 0 && s->opt.placed_h <= 0;
+    int full = plan_stream_full(s);
     const pb_figstream *use = j && cached && !j->failed ? j : full ? s : NULL;
     fs->group_of[i] = use ? group_for(fs, use) : -1;
     if (!use && cached)

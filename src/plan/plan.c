@@ -870,6 +870,7 @@ static void judge_figures(builder *B, const pb_plan_figure_options *fo) {
   P->figstore = st;
   pb_encode_options eo;
   pb_image_encode_options(&eo, fo->dpi, fo->gray);
+  eo.judge_only = fo->judge_only;
   /* --dpi: the stream drawn depends on the size the layout gives the
    * figure, so it is made after the layout (pdf_image.c). Here the figure
    * is judged by asking for it one point large: the encoder decodes all of

@@ -46,6 +46,10 @@ typedef struct {
                             downsampling itself waits for the layout's placed sizes */
   int gray;              /* --print: figures in grayscale */
   int threads;           /* encoding workers; 0: PAPERBOOK_JOBS or the processors */
+  int judge_only;        /* 1: the data is decoded and checked as for the PDF, but no
+                            stream is made (pb_encode_options.judge_only): for outputs
+                            that copy or convert the files (the LaTeX export, which
+                            asks the image cache for them: pb_imgcache_latex_file) */
 } pb_plan_figure_options;
 
 typedef struct {
@@ -72,12 +76,13 @@ typedef struct {
    * of the library and such links become URLs under it. */
   const char *root_prefix;
   const char *base_url;
-  /* Figures: NULL probes headers only (dump --plan, the LaTeX export). Set,
-   * every figure shown is also decoded and encoded for the PDF once, here,
-   * through the image cache: one whose data is corrupt gets the placeholder
-   * and the warning any other figure the plan cannot show gets, so the
-   * layout never has to be made again, and the PDF back end only reads the
-   * streams (pb_plan_figure.stream). */
+  /* Figures: NULL probes headers only (dump --plan). Set, every figure
+   * shown is also decoded and encoded for the PDF once, here, through the
+   * image cache (or with judge_only decoded and checked the same way, for
+   * the LaTeX export): one whose data is corrupt gets the placeholder and
+   * the warning any other figure the plan cannot show gets, so the layout
+   * never has to be made again, and the outputs only read what the plan
+   * judged (pb_plan_figure.stream). */
   const pb_plan_figure_options *figures;
 } pb_plan_options;
 
@@ -116,10 +121,12 @@ typedef struct {
   int remote;                  /* not a local file: a URL (the placeholder links it) */
   const char *caption;         /* the placeholder's caption when !ok */
   const char *reason;          /* why it is not shown (NULL for remote figures) */
-  /* When the plan judged the data (pb_plan_options.figures): the encoded
-   * stream in the image cache, for the PDF back end (imgcache.h's
-   * pb_figstream; opaque to the stages that may not use images). NULL
-   * when !ok or when only the header was probed. */
+  /* When the plan judged the data (pb_plan_options.figures): the figure in
+   * the image cache (imgcache.h's pb_figstream; opaque to the stages that
+   * may not use images): its encoded stream for the PDF back end, or with
+   * judge_only its verdict; the LaTeX export and the mail ask the cache for
+   * the files they need by it. NULL when !ok or when only the header was
+   * probed. */
   const struct pb_figstream *stream;
 } pb_plan_figure;
 
