@@ -128,7 +128,40 @@ static int text_sep(const char *s, size_t len, size_t *i) {
   return n > 0;
 }
 
+/* PB_DATE_SESSION: [YYYY<sep>]M<sep>D[日|号], the month and day in range
+ * but not checked against the month's length (the year may come later). */
+static size_t scan_session(const char *s, size_t len, int *y, int *m, int *d) {
+  size_t i = 0;
+  int v;
+  size_t n = digits(s, len, &i, 4, &v);
+  if (!n) return 0;
+  *y = 0;
+  if (n == 4) { /* a year first */
+    if (i < len && (s[i] == '.' || s[i] == '-' || s[i] == '/'))
+      i++;
+    else if (word_at(s, len, i, "年"))
+      i += 3;
+    else
+      return 0;
+    *y = v;
+    if (!digits(s, len, &i, 2, &v)) return 0;
+  }
+  *m = v;
+  if (i < len && (s[i] == '.' || s[i] == '/' || s[i] == '-'))
+    i++;
+  else if (word_at(s, len, i, "月"))
+    i += 3;
+  else
+    return 0;
+  if (!digits(s, len, &i, 2, d)) return 0;
+  if (word_at(s, len, i, "日") || word_at(s, len, i, "号")) i += 3;
+  if (*m < 1 || *m > 12 || *d < 1 || *d > 31) return 0;
+  if (i < len && is_digit(s[i])) return 0;
+  return i;
+}
+
 size_t pb_date_scan(const char *s, size_t len, pb_date_form form, int *y, int *m, int *d) {
+  if (form == PB_DATE_SESSION) return scan_session(s, len, y, m, d);
   size_t i = 0;
   int v;
   size_t n = digits(s, len, &i, 8, &v);

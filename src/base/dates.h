@@ -52,19 +52,32 @@ int pb_date_parse_exact(const char *s, int *y, int *m, int *d);
  * whatever the month. Returns 1 when read. */
 int pb_date_parse_cli(const char *s, int *y, int *m, int *d);
 
-/* The lenient forms, at the start of s[0..len). Both read YYYYMMDD and
- * YYYY<sep>M<sep>D with months and days of one or two digits, check that
- * the date is real, and return the bytes used (0 when there is no date).
+/* The lenient forms, at the start of s[0..len). They return the bytes
+ * used (0 when there is no date). PB_DATE_TEXT and PB_DATE_NAME read
+ * YYYYMMDD and YYYY<sep>M<sep>D with months and days of one or two digits
+ * and check that the date is real:
  *   PB_DATE_TEXT (cards, logs, minutes): separators - . / 年 月 (either
  *     of the last two in either place), blanks around them, an optional
  *     日 after the day, years 1900..2199; no digit may follow.
  *   PB_DATE_NAME (file names of decks): separators - . _ (the same one
  *     twice) or 年..月..(日), no blanks, years 1980..2099; no digit may
- *     follow the month or the day. */
+ *     follow the month or the day.
+ *   PB_DATE_SESSION (a session head of the minutes: "5.31", "5/31",
+ *     "5月31日", "5.31号", "2024.5.31", "2024年5月31日"): an optional
+ *     year of four digits (any value) and one of . - / 年 after it, a
+ *     month (of up to two digits after a year, else up to three, leading
+ *     zeros read as such: "012.5" is December 5), one of . / - 月, a day
+ *     of one or two digits, an optional 日 or 号; no blanks, no digit may
+ *     follow. *y is 0 when no year is written (a year "0000" reads as none
+ *     too): the reader takes it from the heading above. Only 1 <= m <= 12
+ *     and 1 <= d <= 31 are checked, not the month's length, which depends
+ *     on that year: "2.30" is read, and the reader says it is no date in
+ *     its year. What may follow (a blank, a name's separator) is the
+ *     reader's. */
 /* PB_DATE_TEXT's separator at s[0..len): blanks, one of - . / 年 月,
  * blanks. Returns its length, 0 when there is none. */
 size_t pb_date_sep(const char *s, size_t len);
-typedef enum { PB_DATE_TEXT, PB_DATE_NAME } pb_date_form;
+typedef enum { PB_DATE_TEXT, PB_DATE_NAME, PB_DATE_SESSION } pb_date_form;
 size_t pb_date_scan(const char *s, size_t len, pb_date_form form, int *y, int *m, int *d);
 
 /* Today, into out[11]: the day (UTC) of SOURCE_DATE_EPOCH when it is set

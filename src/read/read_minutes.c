@@ -172,33 +172,13 @@ static int read_int(str t, size_t *i, int maxdigits) {
   return n ? v : -1;
 }
 
-/* A session date at the start of t: "5.31", "5/31", "5月31日", "05.03",
- * "2024.5.31", "2024-05-31". Returns the bytes used (0 if none); *y is 0
- * when no year was written. The date must be followed by a blank, a
- * separator or the end. */
+/* A session date at the start of t (dates.c's PB_DATE_SESSION: "5.31",
+ * "5月31日", "2024.5.31"; *y is 0 when no year was written). Returns the
+ * bytes used (0 if none). The date must be followed by a blank, a
+ * separator, an opening bracket or the end. */
 static size_t session_date(str t, int *y, int *m, int *d) {
-  size_t i = 0;
-  int a = read_int(t, &i, 4);
-  if (a < 0) return 0;
-  *y = 0;
-  if (i >= 4) { /* a year first */
-    if (i >= t.len || (t.s[i] != '.' && t.s[i] != '-' && t.s[i] != '/' && !at(t, i, "年")))
-      return 0;
-    *y = a;
-    i += at(t, i, "年") ? 3 : 1;
-    a = read_int(t, &i, 2);
-    if (a < 0) return 0;
-  }
-  *m = a;
-  if (i < t.len && (t.s[i] == '.' || t.s[i] == '/' || t.s[i] == '-'))
-    i++;
-  else if (at(t, i, "月"))
-    i += 3;
-  else
-    return 0;
-  *d = read_int(t, &i, 2);
-  if (at(t, i, "日") || at(t, i, "号")) i += 3;
-  if (*m < 1 || *m > 12 || *d < 1 || *d > 31) return 0;
+  size_t i = pb_date_scan(t.s, t.len, PB_DATE_SESSION, y, m, d);
+  if (!i) return 0;
   if (i < t.len && !sep_len(t, i) && !at(t, i, "（") && t.s[i] != '(') return 0;
   return i;
 }

@@ -118,6 +118,50 @@ static void test_dates(void) {
         "name: years 1980..2099");
   CHECK(scan("2024 年 5 月 31", PB_DATE_TEXT, out) && !scan("2024 年 5 月 31", PB_DATE_NAME, out),
         "blanks around 年 月: text yes, names no");
+
+  /* the minutes' session heads: no year (0000-) unless written, the month's
+   * length left to the reader, which knows the year */
+  CHECK(scan("5.31 陈银", PB_DATE_SESSION, out) == 4 && strcmp(out, "0000-05-31") == 0,
+        "session: 5.31, no year: %s", out);
+  CHECK(scan("5/31", PB_DATE_SESSION, out) == 4 && scan("5-31", PB_DATE_SESSION, out) == 4,
+        "session: 5/31 and 5-31");
+  CHECK(scan("5月31日 甲", PB_DATE_SESSION, out) == 9 && strcmp(out, "0000-05-31") == 0,
+        "session: 5月31日");
+  CHECK(scan("5.31号", PB_DATE_SESSION, out) == 7, "session: 号 after the day");
+  CHECK(scan("05.03\t甲", PB_DATE_SESSION, out) == 5 && strcmp(out, "0000-05-03") == 0,
+        "session: 05.03");
+  CHECK(scan("2024.5.31", PB_DATE_SESSION, out) == 9 && strcmp(out, "2024-05-31") == 0,
+        "session: 2024.5.31");
+  CHECK(scan("2024年5月31日", PB_DATE_SESSION, out) == 16 && strcmp(out, "2024-05-31") == 0,
+        "session: 2024年5月31日");
+  CHECK(scan("2024年1.12", PB_DATE_SESSION, out) && scan("2024.1月5", PB_DATE_SESSION, out),
+        "session: 年 and 月 mixed with dots");
+  CHECK(scan("1999.3.22", PB_DATE_SESSION, out) && strcmp(out, "1999-03-22") == 0,
+        "session: any written year");
+  CHECK(scan("0000.5.31", PB_DATE_SESSION, out) == 9 && strcmp(out, "0000-05-31") == 0,
+        "session: year 0000 is none");
+  CHECK(scan("012.5", PB_DATE_SESSION, out) == 5 && strcmp(out, "0000-12-05") == 0,
+        "session: a month of three digits with a leading zero: %s", out);
+  CHECK(scan("2.30", PB_DATE_SESSION, out) == 4 && strcmp(out, "0000-02-30") == 0 &&
+            scan("2023.2.29", PB_DATE_SESSION, out) == 9,
+        "session: the month's length is the reader's (it warns in its year)");
+  CHECK(scan("5.31（补）", PB_DATE_SESSION, out) == 4 && scan("5.31x", PB_DATE_SESSION, out) == 4,
+        "session: what follows is the reader's");
+  CHECK(!scan("13.1", PB_DATE_SESSION, out) && !scan("0.5", PB_DATE_SESSION, out) &&
+            !scan("5.32", PB_DATE_SESSION, out) && !scan("5.0", PB_DATE_SESSION, out),
+        "session: months 1..12, days 1..31");
+  CHECK(!scan("5.311", PB_DATE_SESSION, out) && !scan("5.31日2", PB_DATE_SESSION, out),
+        "session: no digit may follow");
+  CHECK(!scan("5.", PB_DATE_SESSION, out) && !scan("5月", PB_DATE_SESSION, out) &&
+            !scan("5 .31", PB_DATE_SESSION, out) && !scan("5", PB_DATE_SESSION, out),
+        "session: month and day, no blanks");
+  CHECK(!scan("20240315", PB_DATE_SESSION, out) && !scan("99999.1.1", PB_DATE_SESSION, out) &&
+            !scan("2024 .5.31", PB_DATE_SESSION, out) && !scan("2024_5_31", PB_DATE_SESSION, out),
+        "session: a year is four digits and a separator");
+  CHECK(!scan("2024.123.4", PB_DATE_SESSION, out), "session: two digits of month after a year");
+  y = 7, m = 0, d = 0;
+  CHECK(pb_date_scan("5.31", 3, PB_DATE_SESSION, &y, &m, &d) == 3 && y == 0 && m == 5 && d == 3,
+        "session: only s[0..len) is read");
 }
 
 /* pb_percent_decode of a NUL-terminated string; the bytes in b. */
