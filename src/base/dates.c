@@ -38,6 +38,11 @@ int pb_date_scan_month(const char *s, int *y, int *m) {
   return s && sscanf(s, "%d-%d", y, m) == 2 && *m >= 1 && *m <= 12;
 }
 
+int pb_date_year(const char *iso) {
+  int y, m;
+  return iso && pb_date_scan_month(iso, &y, &m) ? y : 0;
+}
+
 long pb_date_days(const char *iso) {
   int y, m, d;
   if (!pb_date_scan_iso(iso, &y, &m, &d)) return -1;
@@ -198,13 +203,34 @@ size_t pb_date_scan(const char *s, size_t len, pb_date_form form, int *y, int *m
   return pb_date_valid(*y, *m, *d) ? i : 0;
 }
 
-void pb_date_today(char out[11]) {
+int pb_date_heading_year(const char *s, size_t len) {
+  for (size_t i = 0; i + 4 <= len; i++) {
+    if (!is_digit(s[i])) continue;
+    size_t j = i;
+    int v;
+    digits(s, len, &j, 5, &v);
+    if (j - i == 4 && v >= 1990 && v <= 2100) return v;
+    i = j;
+  }
+  return 0;
+}
+
+int pb_date_epoch(long long *secs) {
   const char *sde = getenv("SOURCE_DATE_EPOCH");
-  char *end = NULL;
-  long long v = sde && *sde ? strtoll(sde, &end, 10) : -1;
-  time_t t = v >= 0 && end && !*end ? (time_t)v : time(NULL);
+  if (!sde || !*sde) return 0;
+  char *end;
+  long long v = strtoll(sde, &end, 10);
+  if (*end || v < 0) return -1;
+  *secs = v;
+  return 1;
+}
+
+void pb_date_today(char out[11]) {
+  long long v;
+  int given = pb_date_epoch(&v) > 0;
+  time_t t = given ? (time_t)v : time(NULL);
   struct tm tm;
-  if (v >= 0 && end && !*end)
+  if (given)
     gmtime_r(&t, &tm);
   else
     localtime_r(&t, &tm);

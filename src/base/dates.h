@@ -44,6 +44,14 @@ int pb_date_scan_iso(const char *s, int *y, int *m, int *d);
 /* The year and month at the start of s, as "%d-%d" reads them ("2024-05",
  * "2024-05-31"), with 1 <= m <= 12. Returns 1 when read. */
 int pb_date_scan_month(const char *s, int *y, int *m);
+/* The year of an ISO date at the start of iso, as pb_date_scan_month reads
+ * it; 0 when unreadable or NULL. */
+int pb_date_year(const char *iso);
+/* The year a heading names ("### 2024年", "## 2025 (rota)"): the first run
+ * of exactly four digits in 1990..2100. Digits are read five at a time and
+ * the one after such a group is passed over, so a longer run does not name
+ * a year unless four digits stand alone after it; 0 when there is none. */
+int pb_date_heading_year(const char *s, size_t len);
 /* s is exactly a real calendar date YYYY-MM-DD (as "%4d-%2d-%2d" reads it,
  * nothing after it). Returns 1 when it is. */
 int pb_date_parse_exact(const char *s, int *y, int *m, int *d);
@@ -79,6 +87,12 @@ int pb_date_parse_cli(const char *s, int *y, int *m, int *d);
 size_t pb_date_sep(const char *s, size_t len);
 typedef enum { PB_DATE_TEXT, PB_DATE_NAME, PB_DATE_SESSION } pb_date_form;
 size_t pb_date_scan(const char *s, size_t len, pb_date_form form, int *y, int *m, int *d);
+
+/* SOURCE_DATE_EPOCH: 1 with *secs set when it is a number of seconds (as
+ * strtoll reads it, nothing after, not negative), 0 when it is unset or
+ * empty, -1 when it is set to anything else (ignored; the caller may say
+ * so). */
+int pb_date_epoch(long long *secs);
 
 /* Today, into out[11]: the day (UTC) of SOURCE_DATE_EPOCH when it is set
  * to a number of seconds, so that re-runs and tests are reproducible,

@@ -346,13 +346,12 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
 }
 
 static long long creation_time(void) {
-  const char *sde = getenv("SOURCE_DATE_EPOCH");
-  if (sde && *sde) {
-    char *end;
-    long long v = strtoll(sde, &end, 10);
-    if (!*end && v >= 0) return v;
-    pb_warn(NULL, 0, "SOURCE_DATE_EPOCH='%s' is not a number of seconds; ignored", sde);
-  }
+  long long v;
+  int given = pb_date_epoch(&v);
+  if (given > 0) return v;
+  if (given < 0)
+    pb_warn(NULL, 0, "SOURCE_DATE_EPOCH='%s' is not a number of seconds; ignored",
+            getenv("SOURCE_DATE_EPOCH"));
   return (long long)time(NULL);
 }
 

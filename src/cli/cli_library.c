@@ -414,7 +414,7 @@ struct pb_fonts *pb_cli_open_fonts(const pb_config *cfg, const char *root, int a
 static int parse_date(const char *s, char out[11]) {
   int y, m, d;
   if (!pb_date_parse_cli(s, &y, &m, &d)) return -1;
-  snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+  pb_date_format(y, m, d, out);
   return 0;
 }
 

@@ -162,6 +162,38 @@ static void test_dates(void) {
   y = 7, m = 0, d = 0;
   CHECK(pb_date_scan("5.31", 3, PB_DATE_SESSION, &y, &m, &d) == 3 && y == 0 && m == 5 && d == 3,
         "session: only s[0..len) is read");
+
+  /* the year of an ISO date, and the year a heading of the minutes names */
+  CHECK(pb_date_year("2024-05-31") == 2024 && pb_date_year("1999-12") == 1999, "year of ISO");
+  CHECK(!pb_date_year(NULL) && !pb_date_year("") && !pb_date_year("2024-13-01"),
+        "year of ISO: none when unreadable");
+#define HEADING_YEAR(s) pb_date_heading_year(s, strlen(s))
+  CHECK(HEADING_YEAR("### 2024年") == 2024 && HEADING_YEAR("## 2025 (rota)") == 2025,
+        "heading year");
+  CHECK(HEADING_YEAR("## 第12期 2023") == 2023 && HEADING_YEAR("# 1989 2100") == 2100,
+        "heading year: the first four-digit run in 1990..2100");
+  CHECK(!HEADING_YEAR("## 2101") && !HEADING_YEAR("## 20245") && !HEADING_YEAR("## 12345678"),
+        "heading year: none out of range or in a longer run");
+  CHECK(HEADING_YEAR("## 1234562024") == 2024, "heading year: four digits after a group of five");
+  CHECK(pb_date_heading_year("2024", 3) == 0, "heading year: only s[0..len) is read");
+#undef HEADING_YEAR
+
+  /* SOURCE_DATE_EPOCH, read once for the documents' date and for today */
+  long long secs = -1;
+  setenv("SOURCE_DATE_EPOCH", "1717200000", 1);
+  CHECK(pb_date_epoch(&secs) == 1 && secs == 1717200000LL, "epoch: seconds");
+  pb_date_today(out);
+  CHECK(strcmp(out, "2024-06-01") == 0, "today from SOURCE_DATE_EPOCH (UTC): %s", out);
+  setenv("SOURCE_DATE_EPOCH", "0", 1);
+  CHECK(pb_date_epoch(&secs) == 1 && secs == 0, "epoch: 0 is a time");
+  setenv("SOURCE_DATE_EPOCH", "", 1);
+  CHECK(pb_date_epoch(&secs) == 0, "epoch: empty is unset");
+  setenv("SOURCE_DATE_EPOCH", "12abc", 1);
+  CHECK(pb_date_epoch(&secs) == -1, "epoch: trailing text is not a time");
+  setenv("SOURCE_DATE_EPOCH", "-5", 1);
+  CHECK(pb_date_epoch(&secs) == -1, "epoch: negative is not a time");
+  unsetenv("SOURCE_DATE_EPOCH");
+  CHECK(pb_date_epoch(&secs) == 0, "epoch: unset");
 }
 
 /* pb_percent_decode of a NUL-terminated string; the bytes in b. */
