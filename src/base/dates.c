@@ -127,6 +127,22 @@ size_t pb_date_sep(const char *s, size_t len) {
   return k;
 }
 
+size_t pb_date_shape(const char *s, size_t len) {
+  size_t i = 0;
+  for (int field = 0; field < 3; field++) {
+    int v;
+    size_t n = digits(s, len, &i, 6, &v);
+    if (!n || (i < len && is_digit(s[i]))) return 0;
+    if (field == 0 && n < 4) return 0; /* a year first */
+    if (field < 2) {
+      size_t k = i < len ? pb_date_sep(s + i, len - i) : 0;
+      if (!k) return 0;
+      i += k;
+    }
+  }
+  return i;
+}
+
 static int text_sep(const char *s, size_t len, size_t *i) {
   size_t n = pb_date_sep(s + *i, len - *i);
   *i += n;

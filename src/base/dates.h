@@ -85,6 +85,12 @@ int pb_date_parse_cli(const char *s, int *y, int *m, int *d);
 /* PB_DATE_TEXT's separator at s[0..len): blanks, one of - . / 年 月,
  * blanks. Returns its length, 0 when there is none. */
 size_t pb_date_sep(const char *s, size_t len);
+/* The shape of a date at the start of s[0..len), whether or not it is one
+ * ("2025-11-230", "2024-13-02"; what a check-in head with a typo writes):
+ * three runs of digits joined by PB_DATE_TEXT separators, each of at most
+ * six digits and not followed by another, the first of at least four.
+ * Returns the bytes used, 0 when s does not start with that shape. */
+size_t pb_date_shape(const char *s, size_t len);
 typedef enum { PB_DATE_TEXT, PB_DATE_NAME, PB_DATE_SESSION } pb_date_form;
 size_t pb_date_scan(const char *s, size_t len, pb_date_form form, int *y, int *m, int *d);
 

@@ -163,6 +163,18 @@ static void test_dates(void) {
   CHECK(pb_date_scan("5.31", 3, PB_DATE_SESSION, &y, &m, &d) == 3 && y == 0 && m == 5 && d == 3,
         "session: only s[0..len) is read");
 
+  /* a date's shape, date or not: what a check-in head with a typo writes */
+#define SHAPE(s) pb_date_shape(s, strlen(s))
+  CHECK(SHAPE("2025-11-230]") == 11 && SHAPE("2024-13-02 ]") == 10,
+        "shape: 2025-11-230, 2024-13-02");
+  CHECK(SHAPE("2024 年 13 月 2]") == 17 && SHAPE("202412.1.1") == 10,
+        "shape: blanks around 年 月; a first field of up to six digits");
+  CHECK(!SHAPE("24-11-23") && !SHAPE("2024-11") && !SHAPE("2024-11-") && !SHAPE("2024_11_23"),
+        "shape: a year first, three fields, the text's separators");
+  CHECK(!SHAPE("2024-1234567-1") && !SHAPE("2024123-1-1") && SHAPE("2024-123456-1") == 13,
+        "shape: at most six digits a field");
+#undef SHAPE
+
   /* the year of an ISO date, and the year a heading of the minutes names */
   CHECK(pb_date_year("2024-05-31") == 2024 && pb_date_year("1999-12") == 1999, "year of ISO");
   CHECK(!pb_date_year(NULL) && !pb_date_year("") && !pb_date_year("2024-13-01"),
