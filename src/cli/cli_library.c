@@ -458,7 +458,7 @@ int pb_cli_parse_dates(cli_options *o, command cmd) {
       return -1;
     }
     long z = pb_date_days(day);
-    long monday = z - ((z % 7) + 7 + 3) % 7; /* 1970-01-01 was a Thursday */
+    long monday = z - pb_weekday(z);
     pb_date_from_days(monday, o->since_iso);
     pb_date_from_days(monday + 6, o->until_iso);
     return 0;
