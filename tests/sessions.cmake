@@ -3,7 +3,7 @@
 # place when ../shared is there, else that test is skipped.
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND)
-  foreach(t fixture corpus appendix handout heads)
+  foreach(t fixture corpus appendix handout heads dates)
     add_test(NAME sessions_${t}
       COMMAND ${Python3_EXECUTABLE} ${PB_TESTS}/sessions/check.py ${PB_BIN} ${PB_TESTS}/sessions
               ${t} ${PB_CORPUS}

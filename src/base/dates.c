@@ -38,6 +38,11 @@ int pb_date_scan_month(const char *s, int *y, int *m) {
   return s && sscanf(s, "%d-%d", y, m) == 2 && *m >= 1 && *m <= 12;
 }
 
+int pb_date_year(const char *iso) {
+  int y, m;
+  return iso && pb_date_scan_month(iso, &y, &m) ? y : 0;
+}
+
 long pb_date_days(const char *iso) {
   int y, m, d;
   if (!pb_date_scan_iso(iso, &y, &m, &d)) return -1;
@@ -122,13 +127,62 @@ size_t pb_date_sep(const char *s, size_t len) {
   return k;
 }
 
+size_t pb_date_shape(const char *s, size_t len) {
+  size_t i = 0;
+  for (int field = 0; field < 3; field++) {
+    int v;
+    size_t n = digits(s, len, &i, 6, &v);
+    if (!n || (i < len && is_digit(s[i]))) return 0;
+    if (field == 0 && n < 4) return 0; /* a year first */
+    if (field < 2) {
+      size_t k = i < len ? pb_date_sep(s + i, len - i) : 0;
+      if (!k) return 0;
+      i += k;
+    }
+  }
+  return i;
+}
+
 static int text_sep(const char *s, size_t len, size_t *i) {
   size_t n = pb_date_sep(s + *i, len - *i);
   *i += n;
   return n > 0;
 }
 
+/* PB_DATE_SESSION: [YYYY<sep>]M<sep>D[日|号], the month and day in range
+ * but not checked against the month's length (the year may come later). */
+static size_t scan_session(const char *s, size_t len, int *y, int *m, int *d) {
+  size_t i = 0;
+  int v;
+  size_t n = digits(s, len, &i, 4, &v);
+  if (!n) return 0;
+  *y = 0;
+  if (n == 4) { /* a year first */
+    if (i < len && (s[i] == '.' || s[i] == '-' || s[i] == '/'))
+      i++;
+    else if (word_at(s, len, i, "年"))
+      i += 3;
+    else
+      return 0;
+    *y = v;
+    if (!digits(s, len, &i, 2, &v)) return 0;
+  }
+  *m = v;
+  if (i < len && (s[i] == '.' || s[i] == '/' || s[i] == '-'))
+    i++;
+  else if (word_at(s, len, i, "月"))
+    i += 3;
+  else
+    return 0;
+  if (!digits(s, len, &i, 2, d)) return 0;
+  if (word_at(s, len, i, "日") || word_at(s, len, i, "号")) i += 3;
+  if (*m < 1 || *m > 12 || *d < 1 || *d > 31) return 0;
+  if (i < len && is_digit(s[i])) return 0;
+  return i;
+}
+
 size_t pb_date_scan(const char *s, size_t len, pb_date_form form, int *y, int *m, int *d) {
+  if (form == PB_DATE_SESSION) return scan_session(s, len, y, m, d);
   size_t i = 0;
   int v;
   size_t n = digits(s, len, &i, 8, &v);
@@ -165,13 +219,34 @@ size_t pb_date_scan(const char *s, size_t len, pb_date_form form, int *y, int *m
   return pb_date_valid(*y, *m, *d) ? i : 0;
 }
 
-void pb_date_today(char out[11]) {
+int pb_date_heading_year(const char *s, size_t len) {
+  for (size_t i = 0; i + 4 <= len; i++) {
+    if (!is_digit(s[i])) continue;
+    size_t j = i;
+    int v;
+    digits(s, len, &j, 5, &v);
+    if (j - i == 4 && v >= 1990 && v <= 2100) return v;
+    i = j;
+  }
+  return 0;
+}
+
+int pb_date_epoch(long long *secs) {
   const char *sde = getenv("SOURCE_DATE_EPOCH");
-  char *end = NULL;
-  long long v = sde && *sde ? strtoll(sde, &end, 10) : -1;
-  time_t t = v >= 0 && end && !*end ? (time_t)v : time(NULL);
+  if (!sde || !*sde) return 0;
+  char *end;
+  long long v = strtoll(sde, &end, 10);
+  if (*end || v < 0) return -1;
+  *secs = v;
+  return 1;
+}
+
+void pb_date_today(char out[11]) {
+  long long v;
+  int given = pb_date_epoch(&v) > 0;
+  time_t t = given ? (time_t)v : time(NULL);
   struct tm tm;
-  if (v >= 0 && end && !*end)
+  if (given)
     gmtime_r(&t, &tm);
   else
     localtime_r(&t, &tm);

@@ -44,6 +44,14 @@ int pb_date_scan_iso(const char *s, int *y, int *m, int *d);
 /* The year and month at the start of s, as "%d-%d" reads them ("2024-05",
  * "2024-05-31"), with 1 <= m <= 12. Returns 1 when read. */
 int pb_date_scan_month(const char *s, int *y, int *m);
+/* The year of an ISO date at the start of iso, as pb_date_scan_month reads
+ * it; 0 when unreadable or NULL. */
+int pb_date_year(const char *iso);
+/* The year a heading names ("### 2024年", "## 2025 (rota)"): the first run
+ * of exactly four digits in 1990..2100. Digits are read five at a time and
+ * the one after such a group is passed over, so a longer run does not name
+ * a year unless four digits stand alone after it; 0 when there is none. */
+int pb_date_heading_year(const char *s, size_t len);
 /* s is exactly a real calendar date YYYY-MM-DD (as "%4d-%2d-%2d" reads it,
  * nothing after it). Returns 1 when it is. */
 int pb_date_parse_exact(const char *s, int *y, int *m, int *d);
@@ -52,20 +60,45 @@ int pb_date_parse_exact(const char *s, int *y, int *m, int *d);
  * whatever the month. Returns 1 when read. */
 int pb_date_parse_cli(const char *s, int *y, int *m, int *d);
 
-/* The lenient forms, at the start of s[0..len). Both read YYYYMMDD and
- * YYYY<sep>M<sep>D with months and days of one or two digits, check that
- * the date is real, and return the bytes used (0 when there is no date).
+/* The lenient forms, at the start of s[0..len). They return the bytes
+ * used (0 when there is no date). PB_DATE_TEXT and PB_DATE_NAME read
+ * YYYYMMDD and YYYY<sep>M<sep>D with months and days of one or two digits
+ * and check that the date is real:
  *   PB_DATE_TEXT (cards, logs, minutes): separators - . / 年 月 (either
  *     of the last two in either place), blanks around them, an optional
  *     日 after the day, years 1900..2199; no digit may follow.
  *   PB_DATE_NAME (file names of decks): separators - . _ (the same one
  *     twice) or 年..月..(日), no blanks, years 1980..2099; no digit may
- *     follow the month or the day. */
+ *     follow the month or the day.
+ *   PB_DATE_SESSION (a session head of the minutes: "5.31", "5/31",
+ *     "5月31日", "5.31号", "2024.5.31", "2024年5月31日"): an optional
+ *     year of four digits (any value) and one of . - / 年 after it, a
+ *     month (of up to two digits after a year, else up to three, leading
+ *     zeros read as such: "012.5" is December 5), one of . / - 月, a day
+ *     of one or two digits, an optional 日 or 号; no blanks, no digit may
+ *     follow. *y is 0 when no year is written (a year "0000" reads as none
+ *     too): the reader takes it from the heading above. Only 1 <= m <= 12
+ *     and 1 <= d <= 31 are checked, not the month's length, which depends
+ *     on that year: "2.30" is read, and the reader says it is no date in
+ *     its year. What may follow (a blank, a name's separator) is the
+ *     reader's. */
 /* PB_DATE_TEXT's separator at s[0..len): blanks, one of - . / 年 月,
  * blanks. Returns its length, 0 when there is none. */
 size_t pb_date_sep(const char *s, size_t len);
-typedef enum { PB_DATE_TEXT, PB_DATE_NAME } pb_date_form;
+/* The shape of a date at the start of s[0..len), whether or not it is one
+ * ("2025-11-230", "2024-13-02"; what a check-in head with a typo writes):
+ * three runs of digits joined by PB_DATE_TEXT separators, each of at most
+ * six digits and not followed by another, the first of at least four.
+ * Returns the bytes used, 0 when s does not start with that shape. */
+size_t pb_date_shape(const char *s, size_t len);
+typedef enum { PB_DATE_TEXT, PB_DATE_NAME, PB_DATE_SESSION } pb_date_form;
 size_t pb_date_scan(const char *s, size_t len, pb_date_form form, int *y, int *m, int *d);
+
+/* SOURCE_DATE_EPOCH: 1 with *secs set when it is a number of seconds (as
+ * strtoll reads it, nothing after, not negative), 0 when it is unset or
+ * empty, -1 when it is set to anything else (ignored; the caller may say
+ * so). */
+int pb_date_epoch(long long *secs);
 
 /* Today, into out[11]: the day (UTC) of SOURCE_DATE_EPOCH when it is set
  * to a number of seconds, so that re-runs and tests are reproducible,

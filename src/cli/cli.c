@@ -346,13 +346,12 @@ static int parse_build_options(int argc, char **argv, cli_options *o, const char
 }
 
 static long long creation_time(void) {
-  const char *sde = getenv("SOURCE_DATE_EPOCH");
-  if (sde && *sde) {
-    char *end;
-    long long v = strtoll(sde, &end, 10);
-    if (!*end && v >= 0) return v;
-    pb_warn(NULL, 0, "SOURCE_DATE_EPOCH='%s' is not a number of seconds; ignored", sde);
-  }
+  long long v;
+  int given = pb_date_epoch(&v);
+  if (given > 0) return v;
+  if (given < 0)
+    pb_warn(NULL, 0, "SOURCE_DATE_EPOCH='%s' is not a number of seconds; ignored",
+            getenv("SOURCE_DATE_EPOCH"));
   return (long long)time(NULL);
 }
 
@@ -499,7 +498,8 @@ static int handout_next(const pb_library *lib, const char *given_today, char ses
   char today[16];
   pb_date_today(today);
   if (given_today && *given_today) snprintf(today, sizeof today, "%s", given_today);
-  if (!lib->nsessions) {
+  const pb_session *last = pb_session_last(lib);
+  if (!last) {
     pb_error(lib->root, 0,
              "handout --next needs the minutes' rota (no minutes found; see `minutes:` in "
              "docs/card-format.md), or use --date");
@@ -508,10 +508,6 @@ static int handout_next(const pb_library *lib, const char *given_today, char ses
   const pb_session *s = pb_session_next(lib, today);
   if (!s) {
     /* named at the minutes' last session: where the next one would be written */
-    const pb_session *last = &lib->sessions[0];
-    for (size_t i = 1; i < lib->nsessions; i++)
-      if (lib->sessions[i].date && (!last->date || strcmp(lib->sessions[i].date, last->date) > 0))
-        last = &lib->sessions[i];
     pb_error(last->file ? last->file : lib->root, last->file ? last->line : 0,
              "the minutes have no session on or after %s (the last is %s); use --date", today,
              last->date ? last->date : "undated");
@@ -690,13 +686,7 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
     lo.page_w = 612;
     lo.page_h = 792;
   }
-  if (R->cmd == CMD_HANDOUT && R->o.two_up) {
-    /* Half sheets: A5 (or half Letter) pages, put side by side by the layout. */
-    double w = lo.page_w, h = lo.page_h;
-    lo.page_w = h / 2;
-    lo.page_h = w;
-    lo.two_up = 1;
-  }
+  lo.two_up = R->o.two_up; /* the layout makes the half-sheet pages of a handout */
   lo.print = R->o.print || R->cmd == CMD_HANDOUT;
   lo.layout_report = R->o.layout_report;
   lo.zh = R->cfg.lang && strncmp(R->cfg.lang, "zh", 2) == 0;

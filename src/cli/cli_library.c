@@ -414,7 +414,7 @@ struct pb_fonts *pb_cli_open_fonts(const pb_config *cfg, const char *root, int a
 static int parse_date(const char *s, char out[11]) {
   int y, m, d;
   if (!pb_date_parse_cli(s, &y, &m, &d)) return -1;
-  snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+  pb_date_format(y, m, d, out);
   return 0;
 }
 
@@ -458,7 +458,7 @@ int pb_cli_parse_dates(cli_options *o, command cmd) {
       return -1;
     }
     long z = pb_date_days(day);
-    long monday = z - ((z % 7) + 7 + 3) % 7; /* 1970-01-01 was a Thursday */
+    long monday = z - pb_weekday(z);
     pb_date_from_days(monday, o->since_iso);
     pb_date_from_days(monday + 6, o->until_iso);
     return 0;

@@ -2507,8 +2507,23 @@ static double heading_keep(layout *L, size_t i) {
   return keep > L->top - L->bottom - 60 ? L->top - L->bottom - 60 : keep;
 }
 
-pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_options *opt) {
+/* The options the pages are laid out with: a two-up handout's pages are
+ * half sheets turned (A5 on landscape A4, half Letter on Letter); two_up
+ * means nothing to the other modes. */
+static pb_layout_options page_options(const pb_plan *plan, const pb_layout_options *sheet) {
+  pb_layout_options o = *sheet;
+  o.two_up = plan->mode == PB_PLAN_HANDOUT && sheet->two_up;
+  if (o.two_up) {
+    o.page_w = sheet->page_h / 2;
+    o.page_h = sheet->page_w;
+  }
+  return o;
+}
+
+pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_options *sheet) {
   const pb_plan_record *rec = &plan->record;
+  const pb_layout_options page = page_options(plan, sheet);
+  const pb_layout_options *opt = &page;
   layout L;
   memset(&L, 0, sizeof L);
   L.plan = plan;
@@ -2521,7 +2536,7 @@ pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_opt
   L.width = L.right - L.left;
   L.top = opt->page_h - MARGIN_TOP;
   L.bottom = MARGIN_BOTTOM;
-  if (plan->mode == PB_PLAN_HANDOUT && opt->two_up) {
+  if (opt->two_up) {
     /* Half sheets: the booklet's margins would take a third of an A5 page. */
     L.left = 34;
     L.right = opt->page_w - 34;

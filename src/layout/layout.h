@@ -146,11 +146,11 @@ typedef struct {
 
 /* How to lay out a plan: the page and what the plan leaves to the medium. */
 typedef struct {
-  double page_w, page_h;           /* points; A4 = 595.276 x 841.89 */
+  double page_w, page_h;           /* the sheet, in points; A4 = 595.276 x 841.89 */
   int print;                       /* print mode: URLs as footnotes, grayscale */
   int layout_report;               /* fill doc->report with paragraph/page findings */
   long long created;               /* SOURCE_DATE_EPOCH or now; -1 = none */
-  int two_up;                      /* two pages side by side on each sheet */
+  int two_up;                      /* handout: two half-sheet pages (A5) to a sheet */
   const char *const *booklet_page; /* handout: per entry index, the card's page label
                                       in the booklet (NULL = unknown) */
   const char *cache_dir;           /* QR codes' modules kept here (qr-*.bin); NULL = none */
@@ -165,7 +165,8 @@ void pb_layout_options_default(pb_layout_options *o);
  * (qr-*.bin under opt->cache_dir, read and written when set). It warns of a
  * link too long for a QR code. Returns NULL on failure (diagnostics
  * printed). The doc borrows fonts and the plan's strings: free
- * it before the plan. */
+ * it before the plan. opt's page is the sheet: a handout with opt->two_up
+ * is laid out on its halves, turned, two to a sheet. */
 pb_doc *pb_layout_plan(const pb_plan *plan, pb_fonts *fonts, const pb_layout_options *opt);
 void pb_doc_free(pb_doc *doc); /* accepts NULL */
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collate.h"
+#include "dates.h"
 #include "diag.h"
 #include "links.h"
 #include "para.h"
@@ -319,7 +320,8 @@ static void draw_calendar(pb_sheet *s, const pb_plan_record *rec) {
       }
       char mon[11];
       pb_week_monday(c.w0 + w, mon);
-      int y = atoi(mon), m = atoi(mon + 5);
+      int y, m;
+      pb_date_scan_month(mon, &y, &m);
       if (m == last_m || x < lab_end) continue;
       const char *lab = y != last_y ? pb_arena_printf(s->arena, "%d.%d", y, m)
                                     : pb_arena_printf(s->arena, "%d", m);
@@ -354,8 +356,8 @@ static int month_span(const pb_plan_record *rec, int *py0, int *pm0) {
   for (size_t i = 0; i < rec->nentries; i++) {
     const char *d = rec->entries[i]->date;
     if (!d) continue;
-    int y = atoi(d), m = atoi(d + 5);
-    if (m < 1 || m > 12) continue;
+    int y, m;
+    if (!pb_date_scan_month(d, &y, &m)) continue;
     if (!y0 || y * 12 + m < y0 * 12 + m0) y0 = y, m0 = m;
     if (y * 12 + m > y1 * 12 + m1) y1 = y, m1 = m;
   }
@@ -385,7 +387,9 @@ static void draw_months(pb_sheet *s, const pb_plan_record *rec) {
   for (size_t i = 0; i < rec->nentries; i++) {
     const char *d = rec->entries[i]->date;
     if (!d) continue;
-    int k = atoi(d) * 12 + atoi(d + 5) - (y0 * 12 + m0);
+    int y, m;
+    if (!pb_date_scan_month(d, &y, &m)) continue;
+    int k = y * 12 + m - (y0 * 12 + m0);
     if (k >= 0 && k < n && ++count[k] > most) most = count[k];
   }
   palette P = colours(s);

@@ -61,7 +61,9 @@ static void compute_window(pb_mail_options *mo, window_kind kind, long ndays) {
     pb_date_from_days(today - wd - 7, mo->since);
     pb_date_from_days(today - wd - 1, mo->until);
   } else if (kind == WIN_MONTH) {
-    int y = atoi(mo->today), m = atoi(mo->today + 5) - 1;
+    int y, m;
+    pb_date_scan_month(mo->today, &y, &m); /* a real date (--today is checked) */
+    m -= 1;
     if (m == 0) {
       m = 12;
       y--;

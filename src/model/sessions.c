@@ -27,6 +27,15 @@ const pb_session *pb_session_next(const pb_library *lib, const char *date) {
   return best;
 }
 
+const pb_session *pb_session_last(const pb_library *lib) {
+  const pb_session *last = lib->nsessions ? &lib->sessions[0] : NULL;
+  for (size_t i = 1; i < lib->nsessions; i++) {
+    const pb_session *s = &lib->sessions[i];
+    if (s->date && (!last->date || strcmp(s->date, last->date) > 0)) last = s;
+  }
+  return last;
+}
+
 const pb_session *pb_session_before(const pb_library *lib, const char *date) {
   const pb_session *best = NULL;
   for (size_t i = 0; i < lib->nsessions; i++) {

@@ -12,6 +12,10 @@
 const pb_session *pb_session_on(const pb_library *lib, const char *date);
 /* The first session on or after date (held or planned); NULL if none. */
 const pb_session *pb_session_next(const pb_library *lib, const char *date);
+/* The session with the latest date (held or planned; of equal dates the
+ * first in file order), where a session after it would be written: what
+ * a missing next session is told from. NULL when there are none. */
+const pb_session *pb_session_last(const pb_library *lib);
 /* The latest held session strictly before date; NULL if none. */
 const pb_session *pb_session_before(const pb_library *lib, const char *date);
 /* Counts of held and planned sessions. */

@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <stdio.h>
 
+#include "dates.h"
 #include "diag.h"
 #include "read_common.h"
 #include "sessions.h"
@@ -585,7 +586,7 @@ static int find_main_year(const pb_read_source *src) {
     size_t k = u.len && (u.s[0] == '[') ? 1 : 0;
     char iso[11];
     if (pb_read_date((pb_read_str){u.s + k, u.len - k}, iso)) {
-      int y = atoi(iso) - 1900;
+      int y = pb_date_year(iso) - 1900;
       if (y >= 0 && y < SPAN) counts[y]++, total++;
     }
   }
@@ -710,7 +711,7 @@ static long head_days(const checkin_ctx *c, size_t k, int year) {
   while (i < u.len && u.s[i] == ' ') i++;
   char iso[11];
   if (!pb_read_date((pb_read_str){u.s + i, u.len - i}, iso)) return -1;
-  if (year && atoi(iso) != year) return -1;
+  if (year && pb_date_year(iso) != year) return -1;
   return pb_date_days(iso);
 }
 
@@ -741,7 +742,9 @@ static void fix_year(checkin_ctx *c, size_t i, char date[11]) {
     return;
   }
   char moved[11], iso[11];
-  snprintf(moved, sizeof moved, "%04d%s", c->main_year, date + 4);
+  int y, m, day;
+  pb_date_scan_iso(date, &y, &m, &day); /* read by pb_read_date */
+  pb_date_format(c->main_year, m, day, moved);
   if (!pb_read_date((pb_read_str){moved, strlen(moved)}, iso)) {
     pb_warn(file, line, "date %s is outside %d, the year of this log; kept as written", date,
             c->main_year);
@@ -830,7 +833,7 @@ static size_t read_entry(checkin_ctx *c, size_t i) {
     pb_warn(file, line, "presenter written with unmatched brackets; read as '%s'", presenter);
   if (bad.len)
     fix_bad_date(c, i, bad, date);
-  else if (date[0] && c->main_year && atoi(date) != c->main_year)
+  else if (date[0] && c->main_year && pb_date_year(date) != c->main_year)
     fix_year(c, i, date);
 
   /* the end of the entry */

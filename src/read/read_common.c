@@ -1810,22 +1810,10 @@ void pb_read_markdown_text(const pb_read_md *m, pb_text *out, const char *md, si
 /* ==== check-in heads ============================================== */
 
 size_t pb_read_bad_date(pb_read_str t) {
-  size_t i = 0;
-  int fields = 0;
   char iso[11];
   if (pb_read_date(t, iso)) return 0;
-  while (fields < 3) {
-    size_t d = 0;
-    while (i < t.len && d < 6 && isdigit((unsigned char)t.s[i])) i++, d++;
-    if (!d || (i < t.len && isdigit((unsigned char)t.s[i]))) return 0;
-    if (fields == 0 && d < 4) return 0; /* a year first */
-    fields++;
-    if (fields < 3) {
-      size_t n = i < t.len ? pb_date_sep(t.s + i, t.len - i) : 0;
-      if (!n) return 0;
-      i += n;
-    }
-  }
+  size_t i = pb_date_shape(t.s, t.len);
+  if (!i) return 0;
   while (i < t.len && t.s[i] == ' ') i++;
   if (i < t.len && t.s[i] == ']') return i;
   if (t.len - i >= 3 && memcmp(t.s + i, "】", 3) == 0) return i;

@@ -165,40 +165,13 @@ static int checkbox(str t, size_t *used) {
   return state;
 }
 
-static int read_int(str t, size_t *i, int maxdigits) {
-  int v = 0, n = 0;
-  while (*i < t.len && t.s[*i] >= '0' && t.s[*i] <= '9' && n < maxdigits)
-    v = v * 10 + (t.s[(*i)++] - '0'), n++;
-  return n ? v : -1;
-}
-
-/* A session date at the start of t: "5.31", "5/31", "5月31日", "05.03",
- * "2024.5.31", "2024-05-31". Returns the bytes used (0 if none); *y is 0
- * when no year was written. The date must be followed by a blank, a
- * separator or the end. */
+/* A session date at the start of t (dates.c's PB_DATE_SESSION: "5.31",
+ * "5月31日", "2024.5.31"; *y is 0 when no year was written). Returns the
+ * bytes used (0 if none). The date must be followed by a blank, a
+ * separator, an opening bracket or the end. */
 static size_t session_date(str t, int *y, int *m, int *d) {
-  size_t i = 0;
-  int a = read_int(t, &i, 4);
-  if (a < 0) return 0;
-  *y = 0;
-  if (i >= 4) { /* a year first */
-    if (i >= t.len || (t.s[i] != '.' && t.s[i] != '-' && t.s[i] != '/' && !at(t, i, "年")))
-      return 0;
-    *y = a;
-    i += at(t, i, "年") ? 3 : 1;
-    a = read_int(t, &i, 2);
-    if (a < 0) return 0;
-  }
-  *m = a;
-  if (i < t.len && (t.s[i] == '.' || t.s[i] == '/' || t.s[i] == '-'))
-    i++;
-  else if (at(t, i, "月"))
-    i += 3;
-  else
-    return 0;
-  *d = read_int(t, &i, 2);
-  if (at(t, i, "日") || at(t, i, "号")) i += 3;
-  if (*m < 1 || *m > 12 || *d < 1 || *d > 31) return 0;
+  size_t i = pb_date_scan(t.s, t.len, PB_DATE_SESSION, y, m, d);
+  if (!i) return 0;
   if (i < t.len && !sep_len(t, i) && !at(t, i, "（") && t.s[i] != '(') return 0;
   return i;
 }
@@ -224,18 +197,6 @@ static int is_divider(str t) {
 }
 
 static int is_heading(str t) { return t.len && t.s[0] == '#'; }
-
-/* The year a heading names ("### 2024年", "## 2025"), 0 if none. */
-static int heading_year(str t) {
-  for (size_t i = 0; i + 4 <= t.len; i++) {
-    if (t.s[i] < '0' || t.s[i] > '9') continue;
-    size_t j = i;
-    int v = read_int(t, &j, 5);
-    if (j - i == 4 && v >= 1990 && v <= 2100) return v;
-    i = j;
-  }
-  return 0;
-}
 
 /* ---- names -------------------------------------------------------- */
 
@@ -588,7 +549,9 @@ static void read_head(minutes_ctx *c, str t, size_t date_at, int line) {
     return;
   }
   pb_session *s = PB_PUSH(c->lib->arena, c->lib->sessions, c->lib->nsessions, c->lib->capsessions);
-  s->date = pb_arena_printf(c->lib->arena, "%04d-%02d-%02d", year, m, d);
+  char iso[11];
+  pb_date_format(year, m, d, iso);
+  s->date = pb_arena_strdup(c->lib->arena, iso);
   s->planned = c->planned;
   s->file = c->src->file;
   s->line = line;
@@ -873,7 +836,7 @@ static void read_line(minutes_ctx *c, size_t i) {
   size_t da;
   if (pb_read_is_blank(t)) return;
   if (is_heading(t)) {
-    int y = heading_year(t);
+    int y = pb_date_heading_year(t.s, t.len);
     if (y) {
       c->year = c->heading_year = y;
       c->planned = 0, c->held_in_year = 0, c->last_m = 0, c->cur = NULL;

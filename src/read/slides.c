@@ -462,7 +462,9 @@ int pb_slide_parse_name(pb_arena *a, const char *filename, const char *const *kn
   span taken[2];
   size_t ntaken = 0;
   if (has_date) {
-    out->date = pb_arena_printf(a, "%04d-%02d-%02d", date.y, date.m, date.d);
+    char iso[11];
+    pb_date_format(date.y, date.m, date.d, iso);
+    out->date = pb_arena_strdup(a, iso);
     taken[ntaken] = (span){date.start, date.end};
     take_brackets(s, n, &taken[ntaken]);
     ntaken++;

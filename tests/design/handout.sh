@@ -39,6 +39,16 @@ check() { # name library date [pages: 2 unless given]
 rc=0
 check six "$lib" 2025-03-07 || rc=1
 grep -q "…" <(pdftotext "$out/six-2up.pdf" -) || { echo "FAIL six cards two-up: no summary cut with …"; rc=1; }
+# the layout makes a two-up handout's half-sheet pages from the sheet it is
+# given (A4 or Letter, turned); --two-up means nothing to a booklet
+size() { pdfinfo "$1" | sed -n 's/^Page size: *\([0-9.]*\) x \([0-9.]*\) pts.*/\1x\2/p'; }
+"$pb" handout -q --two-up --paper letter --date 2025-03-07 "$lib" -o "$out/six-2up-letter.pdf" 2>/dev/null
+"$pb" build -q --two-up "$lib" -o "$out/six-book-2up.pdf" 2>/dev/null
+for want in "six.pdf 595.276x841.89" "six-2up.pdf 841.89x595.276" "six-2up-letter.pdf 792x612" \
+             "six-book-2up.pdf 595.276x841.89"; do
+  got=$(size "$out/${want% *}")
+  [ "$got" = "${want#* }" ] || { echo "FAIL ${want% *}: page size $got, want ${want#* }"; rc=1; }
+done
 check sample "$sample" 2024-09-13 || rc=1
 # issue 23 item 6: QR codes in a column beside the text, so the archive's
 # four cards of 2024-12-29 stand on one page (they took 1.3 pages before)

@@ -3,9 +3,11 @@
 
     check.py PAPERBOOK FIXTURES TEST [CORPUS]
 
-TEST is "fixture" (tests/sessions/lib, written for these tests) or
+TEST is "fixture" (tests/sessions/lib, written for these tests), "dates"
+(tests/sessions/dates: which heads are sessions, and of which day) or
 "corpus" (the real group's 每周小会纪要.md, skipped when ../shared is
-absent). Exit 0 pass, 1 fail, 77 skipped."""
+absent); also "appendix", "handout", "heads". Exit 0 pass, 1 fail, 77
+skipped."""
 import json
 import os
 import re
@@ -162,8 +164,8 @@ def test_handout(pb, fx, work):
     p = subprocess.run([pb, "handout", "--next", "--today", "2099-01-01", "Archived/log.md", "-o", pdf],
                        cwd=lib, capture_output=True)
     err = p.stderr.decode("utf-8", "replace")
-    check(p.returncode == 2 and re.search(r"\.md:\d+: error: the minutes have no session on or after "
-                                          r"2099-01-01 \(the last is \d{4}-\d\d-\d\d\)", err),
+    check(p.returncode == 2 and re.search(r"小组纪要\.md:30: error: the minutes have no session on or "
+                                          r"after 2099-01-01 \(the last is 2025-01-31\)", err),
           "--next past the last session names the minutes: " + err[-300:])
     # without minutes: as before (a library with none), and --next says why not
     bare = os.path.join(work, "bare")
@@ -191,6 +193,27 @@ def test_heads(pb, fx, work):
     notes = re.findall(r"^log\.md:(\d+): note: (.*)$", err, re.M)
     lines = [int(n[0]) for n in notes]
     check(lines == [5, 10, 12], "check says which unsure heads it read as which: %r" % notes)
+
+
+DATED = [("2024-11-10", 5), ("2024-11-03", 7), ("2024-10-27", 8), ("2024-10-20", 9),
+         ("2024-10-13", 10), ("2024-10-06", 11), ("2024-09-30", 12), ("2024-02-29", 19),
+         ("2023-12-29", 20)]
+ROTA = [("2024-11-17", 25), ("2024-12-01", 26), ("2025-01-05", 27)]
+
+
+def test_dates(pb, fx):
+    """Which heads are sessions, and of which day (dates.c's PB_DATE_SESSION,
+    the year from the heading and the order around New Year)."""
+    d, err = sessions(pb, ["纪要.md"], os.path.join(fx, "dates"))
+    got = [(s["date"], int(s["source"].rsplit(":", 1)[1])) for s in d["sessions"] if not s["planned"]]
+    check(got == DATED, "held sessions by their heads: %r" % got)
+    got = [(s["date"], int(s["source"].rsplit(":", 1)[1])) for s in d["sessions"] if s["planned"]]
+    check(got == ROTA, "the rota, 1.5 in the next year: %r" % got)
+    check("纪要.md:18: warning: 2.30 is not a date in 2024; session skipped" in err,
+          "2.30 is a head, skipped in its year: " + err[-600:])
+    for line, text in ((14, "9.311"), (15, "13.1"), (16, "9. "), (17, "9.29日甲")):
+        check(re.search(r"纪要\.md:%d: warning: text after the session's checklist: '- %s" % (line, re.escape(text)),
+                        err), "not a head: " + text)
 
 
 HELD = [
@@ -268,6 +291,8 @@ def main():
         test_fixture(pb, fx)
     elif test == "appendix":
         test_appendix(pb, fx, work)
+    elif test == "dates":
+        test_dates(pb, fx)
     elif test == "heads":
         test_heads(pb, fx, work)
     elif test == "handout":

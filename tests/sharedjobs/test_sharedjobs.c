@@ -118,6 +118,94 @@ static void test_dates(void) {
         "name: years 1980..2099");
   CHECK(scan("2024 年 5 月 31", PB_DATE_TEXT, out) && !scan("2024 年 5 月 31", PB_DATE_NAME, out),
         "blanks around 年 月: text yes, names no");
+
+  /* the minutes' session heads: no year (0000-) unless written, the month's
+   * length left to the reader, which knows the year */
+  CHECK(scan("5.31 陈银", PB_DATE_SESSION, out) == 4 && strcmp(out, "0000-05-31") == 0,
+        "session: 5.31, no year: %s", out);
+  CHECK(scan("5/31", PB_DATE_SESSION, out) == 4 && scan("5-31", PB_DATE_SESSION, out) == 4,
+        "session: 5/31 and 5-31");
+  CHECK(scan("5月31日 甲", PB_DATE_SESSION, out) == 9 && strcmp(out, "0000-05-31") == 0,
+        "session: 5月31日");
+  CHECK(scan("5.31号", PB_DATE_SESSION, out) == 7, "session: 号 after the day");
+  CHECK(scan("05.03\t甲", PB_DATE_SESSION, out) == 5 && strcmp(out, "0000-05-03") == 0,
+        "session: 05.03");
+  CHECK(scan("2024.5.31", PB_DATE_SESSION, out) == 9 && strcmp(out, "2024-05-31") == 0,
+        "session: 2024.5.31");
+  CHECK(scan("2024年5月31日", PB_DATE_SESSION, out) == 16 && strcmp(out, "2024-05-31") == 0,
+        "session: 2024年5月31日");
+  CHECK(scan("2024年1.12", PB_DATE_SESSION, out) && scan("2024.1月5", PB_DATE_SESSION, out),
+        "session: 年 and 月 mixed with dots");
+  CHECK(scan("1999.3.22", PB_DATE_SESSION, out) && strcmp(out, "1999-03-22") == 0,
+        "session: any written year");
+  CHECK(scan("0000.5.31", PB_DATE_SESSION, out) == 9 && strcmp(out, "0000-05-31") == 0,
+        "session: year 0000 is none");
+  CHECK(scan("012.5", PB_DATE_SESSION, out) == 5 && strcmp(out, "0000-12-05") == 0,
+        "session: a month of three digits with a leading zero: %s", out);
+  CHECK(scan("2.30", PB_DATE_SESSION, out) == 4 && strcmp(out, "0000-02-30") == 0 &&
+            scan("2023.2.29", PB_DATE_SESSION, out) == 9,
+        "session: the month's length is the reader's (it warns in its year)");
+  CHECK(scan("5.31（补）", PB_DATE_SESSION, out) == 4 && scan("5.31x", PB_DATE_SESSION, out) == 4,
+        "session: what follows is the reader's");
+  CHECK(!scan("13.1", PB_DATE_SESSION, out) && !scan("0.5", PB_DATE_SESSION, out) &&
+            !scan("5.32", PB_DATE_SESSION, out) && !scan("5.0", PB_DATE_SESSION, out),
+        "session: months 1..12, days 1..31");
+  CHECK(!scan("5.311", PB_DATE_SESSION, out) && !scan("5.31日2", PB_DATE_SESSION, out),
+        "session: no digit may follow");
+  CHECK(!scan("5.", PB_DATE_SESSION, out) && !scan("5月", PB_DATE_SESSION, out) &&
+            !scan("5 .31", PB_DATE_SESSION, out) && !scan("5", PB_DATE_SESSION, out),
+        "session: month and day, no blanks");
+  CHECK(!scan("20240315", PB_DATE_SESSION, out) && !scan("99999.1.1", PB_DATE_SESSION, out) &&
+            !scan("2024 .5.31", PB_DATE_SESSION, out) && !scan("2024_5_31", PB_DATE_SESSION, out),
+        "session: a year is four digits and a separator");
+  CHECK(!scan("2024.123.4", PB_DATE_SESSION, out), "session: two digits of month after a year");
+  y = 7, m = 0, d = 0;
+  CHECK(pb_date_scan("5.31", 3, PB_DATE_SESSION, &y, &m, &d) == 3 && y == 0 && m == 5 && d == 3,
+        "session: only s[0..len) is read");
+
+  /* a date's shape, date or not: what a check-in head with a typo writes */
+#define SHAPE(s) pb_date_shape(s, strlen(s))
+  CHECK(SHAPE("2025-11-230]") == 11 && SHAPE("2024-13-02 ]") == 10,
+        "shape: 2025-11-230, 2024-13-02");
+  CHECK(SHAPE("2024 年 13 月 2]") == 17 && SHAPE("202412.1.1") == 10,
+        "shape: blanks around 年 月; a first field of up to six digits");
+  CHECK(!SHAPE("24-11-23") && !SHAPE("2024-11") && !SHAPE("2024-11-") && !SHAPE("2024_11_23"),
+        "shape: a year first, three fields, the text's separators");
+  CHECK(!SHAPE("2024-1234567-1") && !SHAPE("2024123-1-1") && SHAPE("2024-123456-1") == 13,
+        "shape: at most six digits a field");
+#undef SHAPE
+
+  /* the year of an ISO date, and the year a heading of the minutes names */
+  CHECK(pb_date_year("2024-05-31") == 2024 && pb_date_year("1999-12") == 1999, "year of ISO");
+  CHECK(!pb_date_year(NULL) && !pb_date_year("") && !pb_date_year("2024-13-01"),
+        "year of ISO: none when unreadable");
+#define HEADING_YEAR(s) pb_date_heading_year(s, strlen(s))
+  CHECK(HEADING_YEAR("### 2024年") == 2024 && HEADING_YEAR("## 2025 (rota)") == 2025,
+        "heading year");
+  CHECK(HEADING_YEAR("## 第12期 2023") == 2023 && HEADING_YEAR("# 1989 2100") == 2100,
+        "heading year: the first four-digit run in 1990..2100");
+  CHECK(!HEADING_YEAR("## 2101") && !HEADING_YEAR("## 20245") && !HEADING_YEAR("## 12345678"),
+        "heading year: none out of range or in a longer run");
+  CHECK(HEADING_YEAR("## 1234562024") == 2024, "heading year: four digits after a group of five");
+  CHECK(pb_date_heading_year("2024", 3) == 0, "heading year: only s[0..len) is read");
+#undef HEADING_YEAR
+
+  /* SOURCE_DATE_EPOCH, read once for the documents' date and for today */
+  long long secs = -1;
+  setenv("SOURCE_DATE_EPOCH", "1717200000", 1);
+  CHECK(pb_date_epoch(&secs) == 1 && secs == 1717200000LL, "epoch: seconds");
+  pb_date_today(out);
+  CHECK(strcmp(out, "2024-06-01") == 0, "today from SOURCE_DATE_EPOCH (UTC): %s", out);
+  setenv("SOURCE_DATE_EPOCH", "0", 1);
+  CHECK(pb_date_epoch(&secs) == 1 && secs == 0, "epoch: 0 is a time");
+  setenv("SOURCE_DATE_EPOCH", "", 1);
+  CHECK(pb_date_epoch(&secs) == 0, "epoch: empty is unset");
+  setenv("SOURCE_DATE_EPOCH", "12abc", 1);
+  CHECK(pb_date_epoch(&secs) == -1, "epoch: trailing text is not a time");
+  setenv("SOURCE_DATE_EPOCH", "-5", 1);
+  CHECK(pb_date_epoch(&secs) == -1, "epoch: negative is not a time");
+  unsetenv("SOURCE_DATE_EPOCH");
+  CHECK(pb_date_epoch(&secs) == 0, "epoch: unset");
 }
 
 /* pb_percent_decode of a NUL-terminated string; the bytes in b. */

@@ -15,6 +15,7 @@
 #include "fonts.h"
 #include "mem.h"
 #include "model.h"
+#include "sessions.h"
 #include "utf8.h"
 
 static int failures;
@@ -132,6 +133,32 @@ static void test_model(void) {
   CHECK(js.data && strstr(js.data, "\"entries_count\": 4") && strstr(js.data, "\"Detection\""),
         "JSON dump");
   pb_buf_free(&js);
+  pb_library_free(lib);
+}
+
+/* ---- sessions --------------------------------------------------------- */
+
+/* The last session, which `handout --next` names when none is ahead: the
+ * latest date wherever it stands in the file, the first of equal dates. */
+static void test_sessions(void) {
+  pb_library *lib = pb_library_new("/lib");
+  CHECK(pb_session_last(lib) == NULL, "no minutes: no last session");
+  static const char *const dates[] = {"2025-01-10", "2025-01-03", "2024-12-27", "2025-01-17",
+                                      "2025-01-31", "2025-01-24", "2025-01-31"};
+  for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+    pb_session *s = PB_PUSH(lib->arena, lib->sessions, lib->nsessions, lib->capsessions);
+    memset(s, 0, sizeof *s);
+    s->date = dates[i];
+    s->planned = i >= 3;
+    s->file = "minutes.md";
+    s->line = (int)i + 1;
+  }
+  const pb_session *last = pb_session_last(lib);
+  CHECK(last && last->line == 5, "last session: the first 2025-01-31 (line 5), got line %d",
+        last ? last->line : 0);
+  CHECK(!pb_session_next(lib, "2025-02-01"), "nothing on or after the last session");
+  const pb_session *next = pb_session_next(lib, "2025-01-11");
+  CHECK(next && next->line == 4, "next from 2025-01-11: 1.17 (line 4)");
   pb_library_free(lib);
 }
 
@@ -316,6 +343,7 @@ int main(int argc, char **argv) {
   }
   test_utf8();
   test_model();
+  test_sessions();
   test_config(argv[2]);
   test_fonts(argv[1]);
   test_context(argv[2]);
