@@ -287,6 +287,9 @@ def main():
     corpus = sys.argv[4] if len(sys.argv) > 4 else None
     work = os.path.join(os.getcwd(), "sessions-" + test)
     os.makedirs(work, exist_ok=True)
+    # the fixtures are read where they are, in the source tree: their cache
+    # goes to the build tree, not into tests/sessions/lib/build
+    os.environ["PAPERBOOK_CACHE_DIR"] = os.path.join(work, "cache")
     if test == "fixture":
         test_fixture(pb, fx)
     elif test == "appendix":
