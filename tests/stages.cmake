@@ -56,7 +56,9 @@ pb_stage_must_build(mail-can-include-gmime mail includes_gmime.c)
 # The PDF stage draws glyphs and shapes nothing: its objects refer to no
 # shaping, face-choosing or measuring function of the layout or HarfBuzz.
 add_test(NAME stage-pdf-shapes-nothing
-  COMMAND ${PB_TESTS}/stages/pdf_shapes_nothing.sh $<TARGET_OBJECTS:pb_pdf>
+  COMMAND ${PB_TESTS}/stages/objects_call_none.sh "call no shaping function"
+          "^(pb_fonts_shape|pb_fonts_face_for|pb_text_width|pb_para_layout|hb_shape|hb_shape_full|hb_buffer_create)$"
+          $<TARGET_OBJECTS:pb_pdf>
   COMMAND_EXPAND_LISTS)
 set_tests_properties(stage-pdf-shapes-nothing PROPERTIES SKIP_RETURN_CODE 77)
 
@@ -64,7 +66,9 @@ set_tests_properties(stage-pdf-shapes-nothing PROPERTIES SKIP_RETURN_CODE 77)
 # probing, decoding, encoding or thumbnailing function (they ask the image
 # cache for files made from what the plan judged).
 add_test(NAME stage-outputs-judge-no-figure
-  COMMAND ${PB_TESTS}/stages/outputs_judge_no_figure.sh $<TARGET_OBJECTS:pb_export>
+  COMMAND ${PB_TESTS}/stages/objects_call_none.sh "export and mail judge no figure"
+          "^(pb_image_(probe|probe_mem|sniff|decode_rgb8|thumbnail|latex_file|encode|encode_mem)|png_[a-z_]+|WebP[A-Za-z]+|DGif[A-Za-z]+|jpeg_[a-z_]+)$"
+          $<TARGET_OBJECTS:pb_export>
           $<TARGET_OBJECTS:pb_mail>
   COMMAND_EXPAND_LISTS)
 set_tests_properties(stage-outputs-judge-no-figure PROPERTIES SKIP_RETURN_CODE 77)

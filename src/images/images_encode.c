@@ -1582,14 +1582,7 @@ static int decode_rgb8(const unsigned char *p, size_t len, pb_img_format fmt, ra
   if (rc) return rc;
   size_t n = (size_t)r->w * (size_t)r->h;
   if (r->palette) { /* indexed GIF: expand to RGB */
-    unsigned char *rgb = pb_xmalloc(n * 3);
-    for (size_t i = 0; i < n; i++) memcpy(rgb + i * 3, r->palette + (size_t)r->px[i] * 3, 3);
-    free(r->px);
-    free(r->palette);
-    r->palette = NULL;
-    r->palette_n = 0;
-    r->px = rgb;
-    r->channels = 3;
+    raw_unpalette(r);
   } else if (r->alpha && raw_opaque(r)) { /* drop the alpha channel in place */
     for (size_t i = 0; i < n; i++) memmove(r->px + i * 3, r->px + i * 4, 3);
     r->channels = 3;
