@@ -56,7 +56,7 @@ void pb_buf_append(pb_buf *b, const void *data, size_t len) {
   b->data[b->len] = 0;
 }
 void pb_buf_puts(pb_buf *b, const char *s) { pb_buf_append(b, s, strlen(s)); }
-void pb_buf_putc(pb_buf *b, int c) {
+void pb_buf_putc_grow(pb_buf *b, int c) {
   char ch = (char)c;
   pb_buf_append(b, &ch, 1);
 }
