@@ -35,6 +35,14 @@ add_test(NAME e2e-figure-jobs-identical
 # the PDF byte-identical cold and warm.
 add_test(NAME e2e-shape-cache
   COMMAND ${PB_TESTS}/e2e/shape_cache.sh ${PB_BIN} ${E2E_OUT}/shape-cache ${PB_ROOT})
+# Figure hashes kept by file identity: settled files only, used warm, a
+# rewritten figure read again, damaged records ignored.
+add_test(NAME e2e-figure-ids
+  COMMAND ${PB_TESTS}/e2e/figure_ids.sh ${PB_BIN} ${E2E_OUT}/figure-ids ${PB_ROOT})
+# fontconfig's answers kept with witnesses: used warm, asked again when a
+# witness moved, damaged records ignored.
+add_test(NAME e2e-fontconfig-kept
+  COMMAND ${PB_TESTS}/e2e/fontconfig_kept.sh ${PB_BIN} ${E2E_OUT}/fontconfig-kept ${PB_ROOT})
 # Broken paragraphs kept in the store: used warm, warnings kept, damaged
 # records ignored, the PDF byte-identical cold and warm.
 add_test(NAME e2e-para-store

@@ -2,7 +2,6 @@
 
 #include <string.h>
 
-#include <curl/curl.h>
 #include <glib.h>
 
 int pb_percent_escape_at(const char *s, size_t len) {
@@ -11,25 +10,21 @@ int pb_percent_escape_at(const char *s, size_t len) {
   return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
 }
 
-/* Appends s[0..len) decoded by libcurl. */
+/* Appends s[0..len) decoded: each %XX (two hex digits) as its byte, any
+ * other '%' as written (libcurl's curl_easy_unescape did the same, but
+ * reading percent escapes in every card then opened libcurl and the 23
+ * libraries behind it at every start; only the network stages need it). */
 static void unescape(const char *s, size_t len, pb_buf *out) {
-  if (!len) return;
-  int n = 0;
-  /* curl takes an int length: longer input goes in pieces, cut before a '%'
-   * so that no escape is split */
-  while (len > (size_t)1 << 30) {
-    size_t cut = (size_t)1 << 30;
-    while (s[cut - 1] == '%' || s[cut - 2] == '%') cut--;
-    unescape(s, cut, out);
-    s += cut, len -= cut;
+  pb_buf_reserve(out, len);
+  for (size_t i = 0; i < len; i++) {
+    int v = s[i] == '%' ? pb_percent_escape_at(s + i, len - i) : -1;
+    if (v < 0) {
+      pb_buf_putc(out, s[i]);
+    } else {
+      pb_buf_putc(out, v);
+      i += 2;
+    }
   }
-  char *d = curl_easy_unescape(NULL, s, (int)len, &n);
-  if (!d) { /* out of memory: pb_xmalloc's policy is to stop */
-    pb_buf_append(out, s, len);
-    return;
-  }
-  pb_buf_append(out, d, (size_t)n);
-  curl_free(d);
 }
 
 void pb_percent_decode(const char *s, size_t len, unsigned flags, pb_buf *out) {

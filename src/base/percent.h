@@ -1,6 +1,8 @@
 /* Percent-decoding (base stage): the one decoder of %XX escapes, for link
- * targets and file paths. The work is libcurl's curl_easy_unescape; this
- * module adds the callers' safety rule and the one-escape primitive. */
+ * targets and file paths: the escapes decoded as libcurl's
+ * curl_easy_unescape decodes them (not called: it would open libcurl at
+ * every start, see curlapi.h), the callers' safety rule and the one-escape
+ * primitive. */
 #ifndef PB_PERCENT_H
 #define PB_PERCENT_H
 

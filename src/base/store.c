@@ -63,19 +63,20 @@ static int read_record(char *path, size_t max_bytes, pb_buf *out) {
     pb_buf_reset(out);
     pb_buf_reserve(out, (size_t)st.st_size + 1);
     rc = 0;
+    /* straight into the buffer (read through a 64 KB chunk, a warm
+     * build's paragraph record was copied twice) */
     for (;;) {
-      char chunk[65536];
-      ssize_t n = read(fd, chunk, sizeof chunk);
+      if (out->cap - out->len < 2) pb_buf_reserve(out, 65536);
+      ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 || out->len + (size_t)n > max_bytes) {
         rc = -1;
         break;
       }
       if (n == 0) break;
-      pb_buf_append(out, chunk, (size_t)n);
+      out->len += (size_t)n;
     }
-    pb_buf_putc(out, 0);
-    out->len--;
+    out->data[out->len] = 0;
   }
   close(fd);
   return rc;

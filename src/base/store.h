@@ -9,7 +9,9 @@
  * sniffed) turns a damaged record into a miss too.
  *
  * Users: the layout's QR codes (qr/) and HarfBuzz's shaping results
- * (shapes/, fonts.c), broken paragraphs (paras/, para.c); under the thumbnail directory, the deck
+ * (shapes/, fonts.c), broken paragraphs (paras/, para.c), fontconfig's
+ * answers (fontconfig/, fonts.c), figures' content hashes by file identity
+ * (figids/, imgcache.c); under the thumbnail directory, the deck
  * index (decks/, slides.c: keyed by the deck file's path, inode, size and time), the thumbnails
  * (images/, by their bytes) and the renderings they come from (pdf/ and html/, slides_deck.c: keyed
  * by the deck's or page's bytes and the thumbnail width); the download cache (fetch.c: url/

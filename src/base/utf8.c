@@ -85,6 +85,16 @@ size_t pb_utf8_clean(const char *s, size_t len, pb_buf *out, size_t *first_bad) 
   size_t i = 0, problems = 0;
   pb_buf_reserve(out, len);
   while (i < len) {
+    /* a run of printable ASCII, tabs and line feeds goes in one append
+     * (one call per character was 12 M instructions of a warm build) */
+    size_t run = i;
+    while (run < len && ((s[run] >= 0x20 && s[run] < 0x7F) || s[run] == '\t' || s[run] == '\n'))
+      run++;
+    if (run > i) {
+      pb_buf_append(out, s + i, run - i);
+      i = run;
+      continue;
+    }
     uint32_t cp;
     int n = pb_utf8_decode(s + i, len - i, &cp);
     int bad = (cp == 0xFFFD && n == 1 && (unsigned char)s[i] >= 0x80);

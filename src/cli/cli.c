@@ -837,7 +837,7 @@ static int cmd_render(int argc, char **argv, command cmd) {
   } else if (!exit_code && !R.finished && R.tex) {
     exit_code = write_tex(&R);
   } else if (!exit_code && !R.finished) {
-    pb_fonts *fonts = pb_cli_open_fonts(&R.cfg, R.root, R.o.allow_outside);
+    pb_fonts *fonts = pb_cli_open_fonts(&R.cfg, R.root, R.o.allow_outside, R.fig_cache);
     exit_code = fonts ? write_pdf(&R, fonts) : PB_EXIT_USAGE;
     pb_fonts_free(fonts);
   }

@@ -280,7 +280,7 @@ int pb_cli_check(const cli_options *o) {
              "no paper cards found (looked in papers/, the files named, and the Markdown files of "
              "the root and the folders under it)");
   /* the fonts a build would use: a missing one stops every build */
-  pb_fonts_free(pb_cli_open_fonts(&cfg, root, o->allow_outside));
+  pb_fonts_free(pb_cli_open_fonts(&cfg, root, o->allow_outside, NULL));
   checker C;
   memset(&C, 0, sizeof C);
   C.lib = lib;

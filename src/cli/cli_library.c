@@ -392,8 +392,10 @@ char *pb_cli_font_dir(void) {
   return pb_cli_join(PB_SOURCE_DIR, "fonts");
 }
 
-struct pb_fonts *pb_cli_open_fonts(const pb_config *cfg, const char *root, int allow_outside) {
+struct pb_fonts *pb_cli_open_fonts(const pb_config *cfg, const char *root, int allow_outside,
+                                   const char *store) {
   pb_fonts_config fc = {0};
+  fc.store = store;
   char *fontdir = pb_cli_font_dir();
   fc.dir = fontdir;
   fc.root = root;

@@ -66,8 +66,10 @@ char *pb_cli_font_dir(void);
 
 /* Opens the fonts cfg names (paperbook.yml's fonts:, else the defaults);
  * a font file named by the library is confined to root (see fonts.h).
- * NULL after an error naming the missing font. */
-struct pb_fonts *pb_cli_open_fonts(const pb_config *cfg, const char *root, int allow_outside);
+ * NULL after an error naming the missing font. store: the cache root where
+ * fontconfig's answers are kept (NULL: none). */
+struct pb_fonts *pb_cli_open_fonts(const pb_config *cfg, const char *root, int allow_outside,
+                                   const char *store);
 
 /* Checks the dates a command needs (--since/--until, --date) and stores
  * them in ISO form in o. Returns 0, or -1 after an error message. */

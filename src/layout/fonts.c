@@ -165,6 +165,7 @@ struct pb_fonts {
    * 3 bold italic), Latin and CJK; and the symbol fallback per style */
   int latin[3][4], cjk[3][4], symbol[4];
   FcConfig *fc;      /* NULL until fontconfig is needed */
+  struct fc_kept *kept; /* fontconfig's answers kept in the store, while opening */
   char *shape_root;  /* the store's root for shapes, NULL = none */
   uint64_t *missing; /* code points no installed font draws (fallback searched) */
   struct memo {      /* pb_fonts_memo_*: open addressing, keys in memo_arena */
@@ -252,6 +253,228 @@ static int fc_find(FcConfig **config, const char *pattern, const char *want_file
   return ok;
 }
 
+/* ---- fontconfig's answers kept ----------------------------------------- */
+
+/* Loading fontconfig's configuration and matching the twelve default faces
+ * took 68 M instructions, an eighth of a warm build of the 2024 archive,
+ * for the same twelve answers every time. They are kept in the store
+ * (fontconfig/HASH.txt, keyed by fontconfig's version and the environment
+ * it reads) with witnesses: every configuration file fontconfig parsed and
+ * the directory holding it, its configured, font and cache directories, the
+ * user's configuration places (present or not) and the font files chosen,
+ * each with its device, inode, size, modification and change times. The
+ * answers are believed only while every witness is as recorded: a font
+ * installed or removed changes its directory, a configuration edited or
+ * added changes its file or directory, and the change times (to the
+ * nanosecond, never set by a user) make a record written on another system
+ * or shipped with a library match nothing. Otherwise fontconfig is asked
+ * and the record written again. */
+#define FC_KEPT_MAGIC "paperbook fontconfig answers 1\n"
+#define FC_KEPT_MAX (1u << 20)
+
+typedef struct {
+  char *pattern, *want, *path; /* want NULL: any file of the family */
+  int index, ok;
+} fc_answer;
+
+typedef struct fc_kept {
+  const char *root;
+  fc_answer *old; /* read from a valid record */
+  size_t nold;
+  fc_answer *now; /* asked during this opening, in order */
+  size_t nnow;
+  int asked_fc; /* fontconfig answered one of them */
+} fc_kept;
+
+static void fc_kept_key(pb_buf *key) {
+  static const char *vars[] = {"FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT",
+                               "FC_LANG", "LC_ALL", "LC_CTYPE", "LANG", "HOME",
+                               "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"};
+  pb_buf_printf(key, "fontconfig %d\n", FcGetVersion());
+  for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+    const char *v = getenv(vars[i]);
+    pb_buf_printf(key, "%s=%s%s\n", vars[i], v ? "1" : "0", v ? v : "");
+  }
+}
+
+/* "dev ino size mtime ctime" of path, or "-" when it is not there. */
+static void witness_stat(const char *path, pb_buf *out) {
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    pb_buf_puts(out, "-");
+    return;
+  }
+  pb_buf_printf(out, "%ju %ju %jd %jd.%09ld %jd.%09ld", (uintmax_t)st.st_dev,
+                (uintmax_t)st.st_ino, (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
+                (long)st.st_mtim.tv_nsec, (intmax_t)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec);
+}
+
+static int plain_field(const char *s) { return s && !strpbrk(s, "\t\n"); }
+
+static void fc_answers_free(fc_answer *a, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(a[i].pattern);
+    free(a[i].want);
+    free(a[i].path);
+  }
+  free(a);
+}
+
+static void fc_answer_add(fc_answer **a, size_t *n, const char *pattern, const char *want,
+                          const char *path, int index, int ok) {
+  *a = pb_xrealloc(*a, (*n + 1) * sizeof **a);
+  (*a)[*n] = (fc_answer){pb_xstrdup(pattern), want ? pb_xstrdup(want) : NULL,
+                         path ? pb_xstrdup(path) : NULL, index, ok};
+  (*n)++;
+}
+
+/* Reads a kept record into k->old when every witness still holds. */
+static void fc_kept_read(fc_kept *k) {
+  pb_buf key = PB_BUF_INIT, rec = PB_BUF_INIT, now = PB_BUF_INIT;
+  fc_kept_key(&key);
+  size_t magic = strlen(FC_KEPT_MAGIC);
+  int ok = pb_store_get(k->root, "fontconfig", key.data, key.len, ".txt", FC_KEPT_MAX, &rec) == 0 &&
+           rec.len > magic && memcmp(rec.data, FC_KEPT_MAGIC, magic) == 0 &&
+           rec.data[rec.len - 1] == '\n';
+  int witnesses = 0;
+  for (char *line = ok ? rec.data + magic : NULL; ok && *line;) {
+    char *end = strchr(line, '\n');
+    *end = 0;
+    char *tab = strchr(line, '\t');
+    if (!tab || line[0] == 0 || line[1] != ' ') {
+      ok = 0;
+    } else if (line[0] == 'W') {
+      *tab = 0;
+      pb_buf_reset(&now);
+      witness_stat(tab + 1, &now);
+      ok = strcmp(now.data, line + 2) == 0;
+      witnesses++;
+    } else if (line[0] == 'A') {
+      /* A ok index has_want \t pattern \t want \t path */
+      char *f[3];
+      f[0] = tab + 1;
+      for (int i = 1; i < 3 && ok; i++) {
+        f[i] = strchr(f[i - 1], '\t');
+        if (f[i]) *f[i]++ = 0;
+        else ok = 0;
+      }
+      int a_ok, index, has_want;
+      if (ok && sscanf(line + 2, "%d %d %d", &a_ok, &index, &has_want) == 3 && *f[0])
+        fc_answer_add(&k->old, &k->nold, f[0], has_want ? f[1] : NULL, *f[2] ? f[2] : NULL,
+                      index, a_ok);
+      else
+        ok = 0;
+    } else {
+      ok = 0;
+    }
+    line = end + 1;
+  }
+  if (!ok || witnesses == 0) {
+    fc_answers_free(k->old, k->nold);
+    k->old = NULL;
+    k->nold = 0;
+  }
+  pb_buf_free(&key);
+  pb_buf_free(&rec);
+  pb_buf_free(&now);
+}
+
+static void witness(pb_buf *rec, const char *path, int *plain) {
+  if (!plain_field(path)) {
+    *plain = 0;
+    return;
+  }
+  pb_buf line = PB_BUF_INIT;
+  pb_buf_printf(&line, "\t%s\n", path);
+  int seen = strstr(rec->data, line.data) != NULL; /* a directory of several files */
+  pb_buf_free(&line);
+  if (seen) return;
+  pb_buf_puts(rec, "W ");
+  witness_stat(path, rec);
+  pb_buf_printf(rec, "\t%s\n", path);
+}
+
+static void witness_list(pb_buf *rec, FcStrList *l, int parents, int *plain) {
+  FcChar8 *p;
+  while (l && (p = FcStrListNext(l))) {
+    witness(rec, (const char *)p, plain);
+    if (parents) {
+      char *dir = pb_xstrdup((const char *)p);
+      char *slash = strrchr(dir, '/');
+      if (slash && slash != dir) {
+        *slash = 0;
+        witness(rec, dir, plain);
+      }
+      free(dir);
+    }
+  }
+  if (l) FcStrListDone(l);
+}
+
+/* Writes the answers of this opening with fontconfig's witnesses. */
+static void fc_kept_write(fc_kept *k, FcConfig *fc) {
+  pb_buf rec = PB_BUF_INIT, key = PB_BUF_INIT, place = PB_BUF_INIT;
+  int plain = 1;
+  pb_buf_puts(&rec, FC_KEPT_MAGIC);
+  witness_list(&rec, FcConfigGetConfigFiles(fc), 1, &plain);
+  witness_list(&rec, FcConfigGetConfigDirs(fc), 0, &plain);
+  witness_list(&rec, FcConfigGetFontDirs(fc), 0, &plain);
+  witness_list(&rec, FcConfigGetCacheDirs(fc), 0, &plain);
+  const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+  if (xdg && *xdg) pb_buf_printf(&place, "%s/fontconfig", xdg);
+  else if (home) pb_buf_printf(&place, "%s/.config/fontconfig", home);
+  if (place.data) witness(&rec, place.data, &plain);
+  if (home) {
+    pb_buf_reset(&place);
+    pb_buf_printf(&place, "%s/.fonts.conf", home);
+    witness(&rec, place.data, &plain);
+    pb_buf_puts(&place, ".d");
+    witness(&rec, place.data, &plain);
+  }
+  for (size_t i = 0; i < k->nnow; i++) {
+    const fc_answer *a = &k->now[i];
+    if (a->path) witness(&rec, a->path, &plain);
+    if (!plain_field(a->pattern) || (a->want && !plain_field(a->want)) ||
+        (a->path && !plain_field(a->path)))
+      plain = 0;
+    else
+      pb_buf_printf(&rec, "A %d %d %d\t%s\t%s\t%s\n", a->ok, a->index, a->want != NULL,
+                    a->pattern, a->want ? a->want : "", a->path ? a->path : "");
+  }
+  fc_kept_key(&key);
+  if (plain) pb_store_put(k->root, "fontconfig", key.data, key.len, ".txt", rec.data, rec.len);
+  pb_buf_free(&rec);
+  pb_buf_free(&key);
+  pb_buf_free(&place);
+}
+
+/* fc_find, answered from the kept record when it has the question. */
+static int fc_find_kept(pb_fonts *f, const char *pattern, const char *want_file, char **path,
+                        int *index) {
+  fc_kept *k = f->kept;
+  if (k) {
+    for (size_t i = 0; i < k->nold; i++) {
+      const fc_answer *a = &k->old[i];
+      if (strcmp(a->pattern, pattern) != 0 || (a->want == NULL) != (want_file == NULL) ||
+          (want_file && strcmp(a->want, want_file) != 0))
+        continue;
+      if (a->ok && a->path) {
+        *path = pb_xstrdup(a->path);
+        *index = a->index;
+      }
+      fc_answer_add(&k->now, &k->nnow, pattern, want_file, a->path, a->index, a->ok);
+      return a->ok && a->path;
+    }
+  }
+  int ok = fc_find(&f->fc, pattern, want_file, path, index);
+  if (k) {
+    k->asked_fc = 1;
+    fc_answer_add(&k->now, &k->nnow, pattern, want_file, ok ? *path : NULL, ok ? *index : 0,
+                  ok);
+  }
+  return ok;
+}
+
 /* The name string id of face (typographic family/subfamily first). */
 static int name_is(hb_face_t *hf, hb_ot_name_id_t pref, hb_ot_name_id_t id, const char *want,
                    size_t wlen) {
@@ -330,8 +553,9 @@ static int font_path_allowed(FcConfig **fc, const pb_fonts_config *cfg, const ch
   return ok;
 }
 
-static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const char *spec,
+static int locate(pb_fonts *f, const pb_fonts_config *cfg, int slot, const char *spec,
                   char **path, int *index) {
+  FcConfig **fc = &f->fc;
   const default_font *d = &DEFAULTS[slot];
   *path = NULL;
   *index = 0;
@@ -362,7 +586,7 @@ static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const cha
       *path = NULL;
       return PB_EFONT;
     }
-    if (fc_find(fc, spec, NULL, path, index)) return 0;
+    if (fc_find_kept(f, spec, NULL, path, index)) return 0;
     pb_error(NULL, 0,
              "font \"%s\" not found by fontconfig (is it installed? `fc-list` lists "
              "the installed fonts); without the setting under fonts: in paperbook.yml "
@@ -379,7 +603,7 @@ static int locate(FcConfig **fc, const pb_fonts_config *cfg, int slot, const cha
     }
     free(p);
   }
-  if (fc_find(fc, d->pattern, d->file, path, index)) {
+  if (fc_find_kept(f, d->pattern, d->file, path, index)) {
     if ((*index = default_member(d, *path)) >= 0) return 0;
     free(*path);
     *path = NULL;
@@ -527,7 +751,7 @@ static int add_face(pb_fonts *f, int fnt, int fake_bold, int fake_italic) {
 static int open_slot(pb_fonts *f, const pb_fonts_config *cfg, int slot, const char *spec) {
   char *path;
   int index;
-  if (locate(&f->fc, cfg, slot, spec, &path, &index) != 0) return -1;
+  if (locate(f, cfg, slot, spec, &path, &index) != 0) return -1;
   for (int i = 0; i < f->nfonts; i++)
     if (f->fonts[i].index == index && strcmp(f->fonts[i].path, path) == 0) {
       free(path);
@@ -577,6 +801,11 @@ pb_fonts *pb_fonts_open(const pb_fonts_config *cfg) {
       cfg->cjk_text, cfg->cjk_sans,  cfg->cjk_sans,    cfg->symbol};
   int fnt[SLOT_COUNT];
   int failed = 0;
+  fc_kept kept = {cfg->store && *cfg->store ? cfg->store : NULL, NULL, 0, NULL, 0, 0};
+  if (kept.root) {
+    f->kept = &kept;
+    fc_kept_read(&kept);
+  }
   for (int s = 0; s < SLOT_COUNT; s++) {
     if ((s == SLOT_CJK_TEXT_BOLD || s == SLOT_CJK_SANS_BOLD) && specs[s]) {
       fnt[s] = fnt[s - 1]; /* the configured regular face (reported once) */
@@ -585,6 +814,10 @@ pb_fonts *pb_fonts_open(const pb_fonts_config *cfg) {
     fnt[s] = open_slot(f, cfg, s, specs[s]);
     if (fnt[s] < 0) failed = 1;
   }
+  if (kept.root && kept.asked_fc && !failed && f->fc) fc_kept_write(&kept, f->fc);
+  f->kept = NULL;
+  fc_answers_free(kept.old, kept.nold);
+  fc_answers_free(kept.now, kept.nnow);
   if (failed) {
     pb_fonts_free(f);
     return NULL;

@@ -31,6 +31,9 @@ typedef struct {
    * allow_outside (--allow-outside). NULL: paths are taken as given. */
   const char *root;
   int allow_outside;
+  /* The store's root where fontconfig's answers for the default faces are
+   * kept (fontconfig/, fonts.c); NULL: fontconfig is asked every time. */
+  const char *store;
   /* Optional overrides by file path or fontconfig pattern; NULL = default. */
   const char *text, *text_bold, *text_italic, *text_bold_italic;
   const char *sans, *sans_bold, *mono, *cjk_text, *cjk_sans, *symbol;

@@ -11,13 +11,13 @@
  * user part, and only the server's answers (never what we sent) are kept
  * for them. */
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "curlapi.h"
 #include "diag.h"
 #include "mail.h"
 
@@ -26,6 +26,9 @@ typedef struct {
   size_t len, pos;
   char answer[512]; /* the server's last reply, for messages */
 } smtp_state;
+
+/* libcurl's functions, opened when a message is sent is first needed */
+static const pb_curl_api *cu;
 
 static size_t read_body(char *out, size_t size, size_t n, void *userp) {
   smtp_state *s = userp;
@@ -95,11 +98,11 @@ static int parse_url(const char *url, char **real, long *tls, char **shown) {
              "or smtp+insecure://HOST[:PORT]");
     return -1;
   }
-  CURLU *u = curl_url();
+  CURLU *u = cu->url();
   char *host = NULL, *port = NULL, *pw = NULL;
   int rc = -1;
-  if (curl_url_set(u, CURLUPART_URL, *real, 0) != CURLUE_OK ||
-      curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+  if (cu->url_set(u, CURLUPART_URL, *real, 0) != CURLUE_OK ||
+      cu->url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
     pb_error(NULL, 0, "the SMTP server's URL does not parse (it should be smtp://HOST[:PORT])");
   } else if (*tls == CURLUSESSL_NONE && !loopback_host(host)) {
     /* no TLS: the login and the message in clear text, so only to a relay
@@ -108,22 +111,22 @@ static int parse_url(const char *url, char **real, long *tls, char **shown) {
              "smtp+insecure:// (no TLS) is only for a relay on this machine (127.0.0.1, ::1, "
              "localhost), not '%s': use smtp:// (STARTTLS) or smtps://",
              host);
-  } else if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK) {
+  } else if (cu->url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK) {
     pb_error(NULL, 0,
              "the SMTP URL holds a password: it is never read from the command line or "
              "paperbook.yml; set PAPERBOOK_SMTP_PASSWORD or use "
              "~/.netrc");
   } else {
-    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+    cu->url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
     pb_buf b = PB_BUF_INIT;
     pb_buf_printf(&b, "%.*s//%s:%s", (int)(strchr(url, '/') - url), url, host, port ? port : "?");
     *shown = pb_buf_detach(&b);
     rc = 0;
   }
-  curl_free(host);
-  curl_free(port);
-  curl_free(pw);
-  curl_url_cleanup(u);
+  cu->free(host);
+  cu->free(port);
+  cu->free(pw);
+  cu->url_cleanup(u);
   if (rc) {
     free(*real);
     *real = NULL;
@@ -134,7 +137,7 @@ static int parse_url(const char *url, char **real, long *tls, char **shown) {
 /* What went wrong, in words, from libcurl's code and the server's answer. */
 static void report(const char *shown, CURLcode rc, const char *errbuf, const smtp_state *s,
                    int timeout) {
-  const char *what = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  const char *what = errbuf[0] ? errbuf : cu->easy_strerror(rc);
   switch (rc) {
   case CURLE_OPERATION_TIMEDOUT:
     pb_error(shown, 0, "sending failed: no answer from the server within %d s (%s)", timeout, what);
@@ -172,56 +175,61 @@ static void report(const char *shown, CURLcode rc, const char *errbuf, const smt
  * change); without one, libcurl looks in ~/.netrc. */
 static void set_login(CURL *c, const pb_mail_settings *ms) {
   const char *pw = getenv("PAPERBOOK_SMTP_PASSWORD");
-  if (ms->user) curl_easy_setopt(c, CURLOPT_USERNAME, ms->user);
+  if (ms->user) cu->easy_setopt(c, CURLOPT_USERNAME, ms->user);
   if (pw && *pw)
-    curl_easy_setopt(c, CURLOPT_PASSWORD, pw);
+    cu->easy_setopt(c, CURLOPT_PASSWORD, pw);
   else
-    curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+    cu->easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
 }
 
 int pb_smtp_send(const pb_mail_settings *ms, const char *message, size_t len) {
   char *real, *shown;
   long tls;
+  char why[256];
+  if (!(cu = pb_curl(why, sizeof why))) {
+    pb_error(NULL, 0, "sending failed: %s", why);
+    return PB_EIO;
+  }
   if (parse_url(ms->smtp, &real, &tls, &shown) != 0) return PB_EIO;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  CURL *c = curl_easy_init();
+  cu->global_init(CURL_GLOBAL_DEFAULT);
+  CURL *c = cu->easy_init();
   smtp_state s = {message, len, 0, ""};
   char errbuf[CURL_ERROR_SIZE] = "";
   struct curl_slist *rcpt = NULL;
   for (size_t i = 0; i < ms->nrcpt; i++) {
     pb_buf b = PB_BUF_INIT;
     pb_buf_printf(&b, "<%s>", ms->rcpt[i]);
-    rcpt = curl_slist_append(rcpt, b.data);
+    rcpt = cu->slist_append(rcpt, b.data);
     pb_buf_free(&b);
   }
   pb_buf from = PB_BUF_INIT;
   pb_buf_printf(&from, "<%s>", ms->env_from);
-  curl_easy_setopt(c, CURLOPT_URL, real);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt(c, CURLOPT_USE_SSL, tls);
-  curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.data);
-  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-  curl_easy_setopt(c, CURLOPT_READFUNCTION, read_body);
-  curl_easy_setopt(c, CURLOPT_READDATA, &s);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
-  curl_easy_setopt(c, CURLOPT_DEBUGDATA, &s);
-  curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* for on_debug; it prints nothing itself */
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)ms->timeout);
-  curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)ms->timeout);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)ms->timeout);
-  if (ms->ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, ms->ca_file);
+  cu->easy_setopt(c, CURLOPT_URL, real);
+  cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  cu->easy_setopt(c, CURLOPT_USE_SSL, tls);
+  cu->easy_setopt(c, CURLOPT_MAIL_FROM, from.data);
+  cu->easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+  cu->easy_setopt(c, CURLOPT_UPLOAD, 1L);
+  cu->easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+  cu->easy_setopt(c, CURLOPT_READFUNCTION, read_body);
+  cu->easy_setopt(c, CURLOPT_READDATA, &s);
+  cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  cu->easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+  cu->easy_setopt(c, CURLOPT_DEBUGDATA, &s);
+  cu->easy_setopt(c, CURLOPT_VERBOSE, 1L); /* for on_debug; it prints nothing itself */
+  cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)ms->timeout);
+  cu->easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)ms->timeout);
+  cu->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  cu->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)ms->timeout);
+  if (ms->ca_file) cu->easy_setopt(c, CURLOPT_CAINFO, ms->ca_file);
   set_login(c, ms);
-  CURLcode rc = curl_easy_perform(c);
+  CURLcode rc = cu->easy_perform(c);
   if (rc != CURLE_OK) report(shown, rc, errbuf, &s, ms->timeout);
-  curl_slist_free_all(rcpt);
+  cu->slist_free_all(rcpt);
   pb_buf_free(&from);
-  curl_easy_cleanup(c);
-  curl_global_cleanup();
+  cu->easy_cleanup(c);
+  cu->global_cleanup();
   free(real);
   free(shown);
   return rc == CURLE_OK ? 0 : PB_EIO;

@@ -43,8 +43,9 @@ typedef struct pb_figgroup {
 typedef struct {
   const char *path;
   uint64_t off, len;
-  pb_buf data; /* owned while the stream is being written */
-  size_t pos;  /* libharu's read position in data */
+  pb_buf data;   /* owned while the stream is being written */
+  size_t pos;    /* libharu's read position in data */
+  pb_buf *spare; /* the figset's one buffer, lent to the stream written */
 } stream_src;
 
 struct pb_figset {
@@ -57,6 +58,10 @@ struct pb_figset {
   pb_imgcache *cache; /* for jobs */
   int private_cache;
   stream_src *srcs; /* 2 per group: colour, mask */
+  /* The streams are written one at a time, so one buffer, grown to the
+   * largest, serves them all: a buffer allocated and freed per figure was
+   * mapped afresh and zeroed by the kernel each time. */
+  pb_buf spare;
 };
 
 /* ==================================================================== */
@@ -234,6 +239,9 @@ static HPDF_UINT32 src_size(HPDF_Stream s) { return (HPDF_UINT32)((stream_src *)
 static HPDF_STATUS load_bytes(HPDF_Dict obj) {
   stream_src *src = obj->attr;
   pb_buf_free(&src->data);
+  src->data = *src->spare;
+  *src->spare = (pb_buf)PB_BUF_INIT;
+  pb_buf_reset(&src->data);
   src->pos = 0;
   if (src->len > (uint64_t)UINT32_MAX ||
       pb_imgcache_read(src->path, src->off, src->len, &src->data) != 0) {
@@ -243,10 +251,12 @@ static HPDF_STATUS load_bytes(HPDF_Dict obj) {
   return HPDF_OK;
 }
 
-/* ...and are freed right after. */
+/* ...and handed back right after. */
 static HPDF_STATUS free_bytes(HPDF_Dict obj) {
   stream_src *src = obj->attr;
-  pb_buf_free(&src->data);
+  pb_buf_free(src->spare);
+  *src->spare = src->data;
+  src->data = (pb_buf)PB_BUF_INIT;
   src->pos = 0;
   return HPDF_OK;
 }
@@ -293,8 +303,8 @@ HPDF_Image pb_figset_xobject(pb_figset *fs, HPDF_Doc pdf, size_t i) {
   stream_src *color = &fs->srcs[2 * gi], *mask = &fs->srcs[2 * gi + 1];
   pb_buf_free(&color->data);
   pb_buf_free(&mask->data);
-  *color = (stream_src){gr->s->file, e->data_off, e->data_len, PB_BUF_INIT, 0};
-  *mask = (stream_src){gr->s->file, e->smask_off, e->smask_len, PB_BUF_INIT, 0};
+  *color = (stream_src){gr->s->file, e->data_off, e->data_len, PB_BUF_INIT, 0, &fs->spare};
+  *mask = (stream_src){gr->s->file, e->smask_off, e->smask_len, PB_BUF_INIT, 0, &fs->spare};
 
   HPDF_Dict d = new_image_dict(pdf, m->filter, color);
   if (!d) goto fail;
@@ -357,6 +367,7 @@ void pb_figset_free(pb_figset *fs) {
   if (fs->cache && !fs->private_cache) pb_imgcache_trim(fs->cache);
   pb_imgcache_close(fs->cache, fs->private_cache);
   for (size_t g = 0; g < 2 * fs->ngroups; g++) pb_buf_free(&fs->srcs[g].data);
+  pb_buf_free(&fs->spare);
   free(fs->srcs);
   free(fs->groups);
   free(fs->jobs);

@@ -14,7 +14,6 @@
 #include "fetch.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -29,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "curlapi.h"
 #include "diag.h"
 #include "images.h"
 #include "progress.h"
@@ -40,6 +40,9 @@
 /* ==================================================================== */
 /* Small helpers                                                         */
 /* ==================================================================== */
+
+/* libcurl's functions, opened when a download is first needed */
+static const pb_curl_api *cu;
 
 static int is_http_url(const char *s) {
   return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
@@ -279,37 +282,37 @@ static void start_transfer(CURLM *multi, fetch_job *j, const char *url, const li
   j->curl_err[0] = 0;
   j->max_bytes = lim->max_bytes;
   if (!j->easy) {
-    j->easy = curl_easy_init();
+    j->easy = cu->easy_init();
     if (!j->easy) {
       fprintf(stderr, "paperbook: out of memory (curl)\n");
       abort();
     }
   }
   CURL *c = j->easy;
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_PRIVATE, (void *)j);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, (void *)j);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, j->curl_err);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
+  cu->easy_setopt(c, CURLOPT_URL, url);
+  cu->easy_setopt(c, CURLOPT_PRIVATE, (void *)j);
+  cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+  cu->easy_setopt(c, CURLOPT_WRITEDATA, (void *)j);
+  cu->easy_setopt(c, CURLOPT_ERRORBUFFER, j->curl_err);
+  cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  cu->easy_setopt(c, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
 #if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #else
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+  cu->easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+  cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-  curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, lim->connect_timeout);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, lim->timeout);
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)lim->max_bytes);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "paperbook/" PB_VERSION);
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, (void *)j);
-  curl_multi_add_handle(multi, c);
+  cu->easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+  cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, lim->connect_timeout);
+  cu->easy_setopt(c, CURLOPT_TIMEOUT, lim->timeout);
+  cu->easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)lim->max_bytes);
+  cu->easy_setopt(c, CURLOPT_USERAGENT, "paperbook/" PB_VERSION);
+  cu->easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  cu->easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+  cu->easy_setopt(c, CURLOPT_OPENSOCKETDATA, (void *)j);
+  cu->multi_add_handle(multi, c);
 }
 
 /* Handles a finished transfer. Returns 1 when it was started again (the
@@ -328,7 +331,7 @@ static int finish_transfer(CURLM *multi, fetch_job *j, CURLcode rc, const char *
     return 0;
   }
   if (rc != CURLE_OK) {
-    set_error(j, "%s", j->curl_err[0] ? j->curl_err : curl_easy_strerror(rc));
+    set_error(j, "%s", j->curl_err[0] ? j->curl_err : cu->easy_strerror(rc));
     return 0;
   }
   const char *fmt_name = "unknown";
@@ -341,7 +344,7 @@ static int finish_transfer(CURLM *multi, fetch_job *j, CURLcode rc, const char *
       return 1;
     }
     char *ctype = NULL;
-    curl_easy_getinfo(j->easy, CURLINFO_CONTENT_TYPE, &ctype);
+    cu->easy_getinfo(j->easy, CURLINFO_CONTENT_TYPE, &ctype);
     if (fmt == PB_IMG_OTHER)
       set_error(j, "the server sent a %s image, which cannot be embedded", fmt_name);
     else
@@ -357,7 +360,7 @@ static int finish_transfer(CURLM *multi, fetch_job *j, CURLcode rc, const char *
 
 /* Downloads queue[0..n) with at most lim->jobs transfers at a time. */
 static void download_all(fetch_job **queue, size_t n, const char *dir, const limits *lim) {
-  CURLM *multi = curl_multi_init();
+  CURLM *multi = cu->multi_init();
   if (!multi) {
     fprintf(stderr, "paperbook: out of memory (curl)\n");
     abort();
@@ -372,40 +375,40 @@ static void download_all(fetch_job **queue, size_t n, const char *dir, const lim
       active++;
     }
     int running = 0;
-    CURLMcode mc = curl_multi_perform(multi, &running);
+    CURLMcode mc = cu->multi_perform(multi, &running);
     if (mc != CURLM_OK) {
       /* Only a broken multi handle gets here; fail what is left. */
       for (size_t i = 0; i < n; i++)
-        if (!queue[i]->path && !queue[i]->error) set_error(queue[i], "%s", curl_multi_strerror(mc));
+        if (!queue[i]->path && !queue[i]->error) set_error(queue[i], "%s", cu->multi_strerror(mc));
       break;
     }
     CURLMsg *msg;
     int left;
-    while ((msg = curl_multi_info_read(multi, &left))) {
+    while ((msg = cu->multi_info_read(multi, &left))) {
       if (msg->msg != CURLMSG_DONE) continue;
       CURL *easy = msg->easy_handle;
       CURLcode rc = msg->data.result;
       void *priv = NULL;
-      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+      cu->easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
       fetch_job *j = priv;
-      curl_multi_remove_handle(multi, easy);
+      cu->multi_remove_handle(multi, easy);
       if (!finish_transfer(multi, j, rc, dir, lim)) {
         pb_buf_free(&j->body);
         active--;
         pb_progress_step(1);
       }
     }
-    if (active > 0) curl_multi_poll(multi, NULL, 0, 1000, NULL);
+    if (active > 0) cu->multi_poll(multi, NULL, 0, 1000, NULL);
   }
   pb_progress_done();
   for (size_t i = 0; i < n; i++) {
     if (queue[i]->easy) {
-      curl_multi_remove_handle(multi, queue[i]->easy);
-      curl_easy_cleanup(queue[i]->easy);
+      cu->multi_remove_handle(multi, queue[i]->easy);
+      cu->easy_cleanup(queue[i]->easy);
       queue[i]->easy = NULL;
     }
   }
-  curl_multi_cleanup(multi);
+  cu->multi_cleanup(multi);
 }
 
 /* ==================================================================== */
@@ -504,10 +507,13 @@ int pb_fetch_figures(pb_library *lib, const pb_fetch_options *opt) {
     if (have_cache) j->path = cache_lookup(dir, j->url);
     if (!j->path && opt->fetch) queue[nqueue++] = j;
   }
-  if (nqueue > 0) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+  char why[256];
+  if (nqueue > 0 && !(cu = pb_curl(why, sizeof why))) {
+    for (size_t i = 0; i < nqueue; i++) set_error(queue[i], "%s", why);
+  } else if (nqueue > 0) {
+    cu->global_init(CURL_GLOBAL_DEFAULT);
     download_all(queue, nqueue, dir, &lim);
-    curl_global_cleanup();
+    cu->global_cleanup();
   }
   free(queue);
 

@@ -45,11 +45,11 @@ static const char *const absence_phrases[] = {
     "暂未精读", "未打卡",   "没有打卡", "请假",       "缺席",
 };
 
+/* memmem, not a memcmp at every byte: these two searches over every entry
+ * took 23 M instructions, 6% of a warm build of the 2024 archive */
 static int says_absent(pb_read_str t) {
   for (size_t k = 0; k < sizeof absence_phrases / sizeof *absence_phrases; k++) {
-    size_t n = strlen(absence_phrases[k]);
-    for (size_t i = 0; i + n <= t.len; i++)
-      if (memcmp(t.s + i, absence_phrases[k], n) == 0) return 1;
+    if (memmem(t.s, t.len, absence_phrases[k], strlen(absence_phrases[k]))) return 1;
   }
   return 0;
 }
@@ -64,9 +64,7 @@ static const char *const not_read_phrases[] = {
 
 static int has_phrase(pb_read_str t, const char *const *v, size_t n) {
   for (size_t k = 0; k < n; k++) {
-    size_t len = strlen(v[k]);
-    for (size_t i = 0; i + len <= t.len; i++)
-      if (memcmp(t.s + i, v[k], len) == 0) return 1;
+    if (memmem(t.s, t.len, v[k], strlen(v[k]))) return 1;
   }
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <poppler.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 
 #include "context.h"
 #include "diag.h"
+#include "dynlib.h"
 #include "store.h"
 #include "utf8.h"
 
@@ -49,6 +51,77 @@
 #ifndef PB_DECK_ASAN
 #define PB_DECK_ASAN 0
 #endif
+
+/* ====================================================================== */
+/* poppler and cairo, opened on first use                                  */
+/* ====================================================================== */
+
+/* Every function of poppler-glib (with GObject's unref, reached through
+ * it) and cairo this file calls, called through dl: the libraries are
+ * opened (dynlib.h) only when a deck is rendered, so a booklet without the
+ * slide index never maps them. They are opened in the parent, before a
+ * reader is forked: the loader's lock may be held by another thread at the
+ * fork. */
+#define POPPLER_FUNCTIONS(X) \
+  X(poppler_document_get_n_pages) \
+  X(poppler_document_get_page) \
+  X(poppler_document_get_title) \
+  X(poppler_document_new_from_bytes) \
+  X(poppler_page_get_size) \
+  X(poppler_page_get_text) \
+  X(poppler_page_render) \
+  X(g_object_unref)
+#define CAIRO_FUNCTIONS(X) \
+  X(cairo_create) \
+  X(cairo_destroy) \
+  X(cairo_get_source) \
+  X(cairo_image_surface_create) \
+  X(cairo_image_surface_create_from_png) \
+  X(cairo_image_surface_get_height) \
+  X(cairo_image_surface_get_width) \
+  X(cairo_paint) \
+  X(cairo_pattern_set_filter) \
+  X(cairo_scale) \
+  X(cairo_set_source_rgb) \
+  X(cairo_set_source_surface) \
+  X(cairo_status) \
+  X(cairo_surface_destroy) \
+  X(cairo_surface_status) \
+  X(cairo_surface_write_to_png) \
+  X(cairo_surface_write_to_png_stream) \
+  X(cairo_debug_reset_static_data)
+
+#define DL_SLOT(f) __typeof__(&f) f;
+static struct {
+  POPPLER_FUNCTIONS(DL_SLOT)
+  CAIRO_FUNCTIONS(DL_SLOT)
+} dl;
+#undef DL_SLOT
+static char dl_why[256]; /* why they could not be opened, "" when they were */
+static pthread_once_t dl_once = PTHREAD_ONCE_INIT;
+
+static void dl_open_all(void) {
+  void *poppler = pb_dynlib_open(PB_SONAME_POPPLER_GLIB, dl_why, sizeof dl_why);
+  void *cairo = poppler ? pb_dynlib_open(PB_SONAME_CAIRO, dl_why, sizeof dl_why) : NULL;
+  int ok = cairo != NULL;
+#define DL_POPPLER(f) \
+  if (ok) ok = pb_dynlib_sym(poppler, #f, &dl.f, sizeof dl.f, dl_why, sizeof dl_why) == 0;
+#define DL_CAIRO(f) \
+  if (ok) ok = pb_dynlib_sym(cairo, #f, &dl.f, sizeof dl.f, dl_why, sizeof dl_why) == 0;
+  POPPLER_FUNCTIONS(DL_POPPLER)
+  CAIRO_FUNCTIONS(DL_CAIRO)
+#undef DL_POPPLER
+#undef DL_CAIRO
+  if (ok) dl_why[0] = 0;
+  else if (!dl_why[0]) snprintf(dl_why, sizeof dl_why, "cannot load poppler and cairo");
+}
+
+/* Opens poppler and cairo once. Returns NULL when they are usable, else
+ * why not. */
+static const char *dl_load(void) {
+  pthread_once(&dl_once, dl_open_all);
+  return dl_why[0] ? dl_why : NULL;
+}
 
 /* ====================================================================== */
 /* Text and files                                                          */
@@ -336,7 +409,7 @@ static void put_field(pb_buf *b, char key, const char *value) {
 /* The first line of text on the page with at least two visible
  * characters (g_free'd by the caller), or NULL. */
 static char *first_text_line(PopplerPage *pg) {
-  char *text = poppler_page_get_text(pg);
+  char *text = dl.poppler_page_get_text(pg);
   if (!text) return NULL;
   char *line = NULL;
   for (char *p = text; *p && !line;) {
@@ -355,23 +428,23 @@ static char *first_text_line(PopplerPage *pg) {
 /* Renders page pg to job->thumb: PB_DECK_THUMB_PX wide, at most 4:1 tall. */
 static const char *render_page(PopplerPage *pg, const char *thumb) {
   double w = 0, h = 0;
-  poppler_page_get_size(pg, &w, &h);
+  dl.poppler_page_get_size(pg, &w, &h);
   if (!(w >= 1 && h >= 1 && w <= PB_DECK_PAGE_MAX && h <= PB_DECK_PAGE_MAX))
     return "first page size is outside 1..14400 points; not rendered";
   double scale = PB_DECK_THUMB_PX / w;
   int pw = PB_DECK_THUMB_PX, ph = (int)(h * scale + 0.5);
   if (ph < 1) ph = 1;
   if (ph > 4 * pw) ph = 4 * pw;
-  cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
-  cairo_t *cr = cairo_create(sf);
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_paint(cr);
-  cairo_scale(cr, scale, scale);
-  poppler_page_render(pg, cr);
-  cairo_status_t st = cairo_status(cr);
-  cairo_destroy(cr);
-  if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_write_to_png(sf, thumb);
-  cairo_surface_destroy(sf);
+  cairo_surface_t *sf = dl.cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+  cairo_t *cr = dl.cairo_create(sf);
+  dl.cairo_set_source_rgb(cr, 1, 1, 1);
+  dl.cairo_paint(cr);
+  dl.cairo_scale(cr, scale, scale);
+  dl.poppler_page_render(pg, cr);
+  cairo_status_t st = dl.cairo_status(cr);
+  dl.cairo_destroy(cr);
+  if (st == CAIRO_STATUS_SUCCESS) st = dl.cairo_surface_write_to_png(sf, thumb);
+  dl.cairo_surface_destroy(sf);
   return st == CAIRO_STATUS_SUCCESS ? NULL : "cannot render the first page";
 }
 
@@ -380,7 +453,7 @@ static const char *render_page(PopplerPage *pg, const char *thumb) {
 static void pdf_examine(const pdf_job *job, pb_buf *out) {
   GBytes *bytes = g_bytes_new_static(job->data, job->len);
   GError *err = NULL;
-  PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
+  PopplerDocument *doc = dl.poppler_document_new_from_bytes(bytes, NULL, &err);
   g_bytes_unref(bytes);
   if (!doc) {
     pb_buf m = PB_BUF_INIT;
@@ -390,10 +463,10 @@ static void pdf_examine(const pdf_job *job, pb_buf *out) {
     if (err) g_error_free(err);
     return;
   }
-  int n = poppler_document_get_n_pages(doc);
+  int n = dl.poppler_document_get_n_pages(doc);
   pb_buf_printf(out, "P %d\n", n);
-  char *title = poppler_document_get_title(doc);
-  PopplerPage *pg = n > 0 ? poppler_document_get_page(doc, 0) : NULL;
+  char *title = dl.poppler_document_get_title(doc);
+  PopplerPage *pg = n > 0 ? dl.poppler_document_get_page(doc, 0) : NULL;
   if (pg) {
     char *line = NULL;
     if (pb_deck_is_junk_title(title)) line = first_text_line(pg);
@@ -404,12 +477,12 @@ static void pdf_examine(const pdf_job *job, pb_buf *out) {
       put_field(out, 'W', why);
     else if (job->thumb)
       put_field(out, 'I', job->thumb);
-    g_object_unref(pg);
+    dl.g_object_unref(pg);
   } else {
     put_field(out, 'W', "no pages; no thumbnail");
   }
   g_free(title);
-  g_object_unref(doc);
+  dl.g_object_unref(doc);
 }
 
 static int pdf_child(void *arg, int out_fd) {
@@ -468,6 +541,13 @@ static void pdf_take_report(pb_deck_ctx *c, pb_slide *s, const char *file, const
 /* Runs the examination of one PDF (in a child unless in_process). Returns 0
  * when it finished, whatever it found; -1 after a warning (timeout, crash). */
 static int pdf_run(pb_deck_ctx *c, pb_slide *s, const char *file, const pdf_job *job, pb_buf *rep) {
+  const char *unloaded = dl_load();
+  if (unloaded) {
+    pb_warn(file, 0, "PDF deck not read: %s; listed without page count or thumbnail", unloaded);
+    s->note = "unreadable PDF";
+    pb_buf_reset(rep);
+    return -1;
+  }
   if (c->in_process) {
     pdf_examine(job, rep);
     return 0;
@@ -908,31 +988,31 @@ static cairo_status_t png_to_buf(void *closure, const unsigned char *data, unsig
 
 /* Scales a screenshot PNG down to PB_DECK_THUMB_PX wide, as PNG bytes. */
 static int shrink_png(const char *file, pb_buf *out) {
-  pb_ctx_at_free(cairo_debug_reset_static_data); /* cairo's caches, at the end of the run */
-  cairo_surface_t *src = cairo_image_surface_create_from_png(file);
-  if (cairo_surface_status(src) != CAIRO_STATUS_SUCCESS) {
-    cairo_surface_destroy(src);
+  pb_ctx_at_free(dl.cairo_debug_reset_static_data); /* cairo's caches, at the end of the run */
+  cairo_surface_t *src = dl.cairo_image_surface_create_from_png(file);
+  if (dl.cairo_surface_status(src) != CAIRO_STATUS_SUCCESS) {
+    dl.cairo_surface_destroy(src);
     return -1;
   }
-  int w = cairo_image_surface_get_width(src), h = cairo_image_surface_get_height(src);
+  int w = dl.cairo_image_surface_get_width(src), h = dl.cairo_image_surface_get_height(src);
   int rc = -1;
   if (w > 0 && h > 0 && w <= 8192 && h <= 8192) {
     double scale = (double)PB_DECK_THUMB_PX / w;
     int th = (int)(h * scale + 0.5);
     if (th < 1) th = 1;
-    cairo_surface_t *dst = cairo_image_surface_create(CAIRO_FORMAT_RGB24, PB_DECK_THUMB_PX, th);
-    cairo_t *cr = cairo_create(dst);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_scale(cr, scale, scale);
-    cairo_set_source_surface(cr, src, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-    cairo_paint(cr);
-    cairo_destroy(cr);
-    if (cairo_surface_write_to_png_stream(dst, png_to_buf, out) == CAIRO_STATUS_SUCCESS) rc = 0;
-    cairo_surface_destroy(dst);
+    cairo_surface_t *dst = dl.cairo_image_surface_create(CAIRO_FORMAT_RGB24, PB_DECK_THUMB_PX, th);
+    cairo_t *cr = dl.cairo_create(dst);
+    dl.cairo_set_source_rgb(cr, 1, 1, 1);
+    dl.cairo_paint(cr);
+    dl.cairo_scale(cr, scale, scale);
+    dl.cairo_set_source_surface(cr, src, 0, 0);
+    dl.cairo_pattern_set_filter(dl.cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    dl.cairo_paint(cr);
+    dl.cairo_destroy(cr);
+    if (dl.cairo_surface_write_to_png_stream(dst, png_to_buf, out) == CAIRO_STATUS_SUCCESS) rc = 0;
+    dl.cairo_surface_destroy(dst);
   }
-  cairo_surface_destroy(src);
+  dl.cairo_surface_destroy(src);
   return rc;
 }
 
@@ -993,8 +1073,11 @@ static void html_thumbnail(pb_deck_ctx *c, pb_slide *s, const char *file, const 
     if (ran == 0) {
       pb_buf png = PB_BUF_INIT;
       struct stat sb;
+      const char *unloaded = NULL;
       if (stat(shot.data, &sb) != 0 || (size_t)sb.st_size > PB_DECK_SHOT_MAX)
         snprintf(why, sizeof why, "the browser wrote no screenshot");
+      else if ((unloaded = dl_load()))
+        snprintf(why, sizeof why, "%.150s", unloaded);
       else if (shrink_png(shot.data, &png) != 0)
         snprintf(why, sizeof why, "the browser's screenshot is not a readable PNG");
       else if ((s->thumbnail = pb_deck_store_thumbnail(c, file, png.data, png.len, "png")))

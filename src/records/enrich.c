@@ -15,7 +15,6 @@
 #include "enrich.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -32,6 +31,7 @@
 #include "biblio.h"
 #include "bibtex.h"
 #include "confine.h"
+#include "curlapi.h"
 #include "diag.h"
 #include "store.h"
 
@@ -67,6 +67,9 @@ typedef struct {
 /* ==================================================================== */
 /* Time                                                                  */
 /* ==================================================================== */
+
+/* libcurl's functions, opened when a lookup is first needed */
+static const pb_curl_api *cu;
 
 static double now_s(void) {
   struct timespec ts;
@@ -196,14 +199,14 @@ static int perform(enricher *E, service *s, const char *url, long *status, pb_bu
   CURL *c = E->curl;
   sink sk = {out, 0};
   pb_buf_reset(out);
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, (void *)&sk);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(t * 1000) + 1);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)((t < 10 ? t : 10) * 1000) + 1);
+  cu->easy_setopt(c, CURLOPT_URL, url);
+  cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  cu->easy_setopt(c, CURLOPT_WRITEDATA, (void *)&sk);
+  cu->easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(t * 1000) + 1);
+  cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)((t < 10 ? t : 10) * 1000) + 1);
   char cerr[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-  CURLcode rc = curl_easy_perform(c);
+  cu->easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+  CURLcode rc = cu->easy_perform(c);
   s->next_ok = now_s() + E->interval;
   E->asked++;
   *status = 0;
@@ -213,10 +216,10 @@ static int perform(enricher *E, service *s, const char *url, long *status, pb_bu
     return -3;
   }
   if (rc != CURLE_OK) {
-    pb_errf(err, errlen, "%s", cerr[0] ? cerr : curl_easy_strerror(rc));
+    pb_errf(err, errlen, "%s", cerr[0] ? cerr : cu->easy_strerror(rc));
     return FAILED;
   }
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+  cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
   return GOT;
 }
 
@@ -267,7 +270,7 @@ static int http_get(enricher *E, service *s, const char *url, const char *key, p
     }
     if (status == 429 || status == 503 || status >= 500) {
       curl_off_t ra = -1;
-      curl_easy_getinfo(E->curl, CURLINFO_RETRY_AFTER, &ra);
+      cu->easy_getinfo(E->curl, CURLINFO_RETRY_AFTER, &ra);
       double wait = ra > 0 ? (double)ra : backoff;
       pb_errf(err, errlen, "HTTP %ld%s", status, ra > 0 ? " (Retry-After honoured)" : "");
       if (now_s() + wait >= E->deadline_at) {
@@ -459,9 +462,9 @@ done:
 }
 
 static char *escape(enricher *E, const char *s) {
-  char *c = curl_easy_escape(E->curl, s, 0);
+  char *c = cu->easy_escape(E->curl, s, 0);
   char *r = pb_xstrdup(c ? c : "");
-  curl_free(c);
+  cu->free(c);
   return r;
 }
 
@@ -664,32 +667,32 @@ static void enricher_init(enricher *E, const pb_config *cfg, const pb_enrich_opt
   E->crossref.base = env && *env ? env : PB_ENRICH_CROSSREF_API;
   snprintf(E->ua, sizeof E->ua, "paperbook/%s (reading-group booklets%s%s)", PB_VERSION,
            E->mailto ? "; mailto:" : "", E->mailto ? E->mailto : "");
-  E->curl = curl_easy_init();
+  E->curl = cu->easy_init();
   if (!E->curl) {
     fprintf(stderr, "paperbook: out of memory (curl)\n");
     abort();
   }
   CURL *c = E->curl;
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
+  cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  cu->easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
 #if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #else
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+  cu->easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+  cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)PB_ENRICH_MAX_RESPONSE);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, E->ua);
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  E->headers = curl_slist_append(NULL, "Accept: application/json, application/atom+xml;q=0.9");
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, E->headers);
+  cu->easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)PB_ENRICH_MAX_RESPONSE);
+  cu->easy_setopt(c, CURLOPT_USERAGENT, E->ua);
+  cu->easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  E->headers = cu->slist_append(NULL, "Accept: application/json, application/atom+xml;q=0.9");
+  cu->easy_setopt(c, CURLOPT_HTTPHEADER, E->headers);
 }
 
 static void enricher_free(enricher *E) {
-  curl_easy_cleanup(E->curl);
-  curl_slist_free_all(E->headers);
+  cu->easy_cleanup(E->curl);
+  cu->slist_free_all(E->headers);
 }
 
 /* Step 2: the bibliography files, which the library names: inside it
@@ -727,7 +730,12 @@ int pb_enrich_library(pb_library *lib, const pb_config *cfg, const pb_enrich_opt
   size_t from_files = apply_bibliographies(lib, cfg, opt);
   int network = opt && opt->network;
   if (!network && !any_cached(opt ? opt->cache_dir : NULL)) return (int)from_files;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
+  char why[256];
+  if (!(cu = pb_curl(why, sizeof why))) {
+    pb_warn(cfg ? cfg->path : NULL, 0, "enrich: %s; no card looked up", why);
+    return (int)from_files;
+  }
+  cu->global_init(CURL_GLOBAL_DEFAULT);
   enricher E;
   enricher_init(&E, cfg, opt);
   if (network && !E.mailto)
@@ -740,6 +748,6 @@ int pb_enrich_library(pb_library *lib, const pb_config *cfg, const pb_enrich_opt
             "lookups failed; %d answers from the cache, %d requests\n",
             E.by_id, E.by_title, E.not_found, E.failed, E.cached, E.asked);
   enricher_free(&E);
-  curl_global_cleanup();
+  cu->global_cleanup();
   return (int)from_files + E.by_id + E.by_title;
 }

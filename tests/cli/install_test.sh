@@ -40,6 +40,19 @@ for so in $needed; do
   printf '%s\n' $depends | grep -qx "$pkg" || fail "Depends lacks $pkg, which has $so (NEEDED by paperbook)"
   nlibs=$((nlibs + 1))
 done
+# The libraries opened on first use (src/base/dynlib.h) are not NEEDED:
+# their sonames are strings in the binary, and the .deb must depend on the
+# packages that have them as well.
+ndl=0
+for so in $(strings "$work/root/usr/bin/paperbook" |
+  grep -E '^lib(poppler-glib|cairo|curl)\.so\.[0-9]+$' | sort -u); do
+  path=$(ldconfig -p | sed -n "s|^[[:space:]]*$so (.*) => \\(/.*\\)|\\1|p" | head -1)
+  [ -n "$path" ] || fail "the loader finds no $so (opened on first use)"
+  pkg=$( (dpkg -S "$path" || dpkg -S "${path#/usr}" || dpkg -S "/usr$path") 2>/dev/null | head -1 | cut -d: -f1)
+  printf '%s\n' $depends | grep -qx "$pkg" || fail "Depends lacks $pkg, which has $so (opened on first use)"
+  ndl=$((ndl + 1))
+done
+[ "$ndl" = 3 ] || fail "found $ndl of the 3 libraries opened on first use (poppler-glib, cairo, curl)"
 dpkg-deb -c "$deb" > "$work/files"
 for f in ./usr/bin/paperbook ./usr/share/man/man1/paperbook.1 ./usr/share/bash-completion/completions/paperbook; do
   grep -q " $f$" "$work/files" || fail ".deb lacks $f"
