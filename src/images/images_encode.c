@@ -1261,7 +1261,9 @@ static int png_split_filtered(const unsigned char *p, size_t len, const pb_img_i
     return 0;
   }
   unsigned char *alpha = pb_xmalloc(arow * h);
-  unsigned char *plain = pb_xcalloc(2 * w, 1); /* the first row's alpha unfiltered; zeros */
+  /* the first row's alpha unfiltered; then a row of zeros; then one of 0xFF */
+  unsigned char *plain = pb_xcalloc(3 * w, 1);
+  memset(plain + 2 * w, 0xFF, w);
   int opaque = 1;
   for (size_t y = 0; y < h; y++) {
     const unsigned char *s = px + y * srow;
@@ -1273,11 +1275,14 @@ static int png_split_filtered(const unsigned char *p, size_t len, const pb_img_i
     a++;
     /* c never passes s: the colour plane moves down over bytes already read */
     if (cc == 3)
+      /* A pixel's four bytes are read at once and written at once: the
+       * fourth lands on the next pixel's colour (or the next row's filter
+       * type), written after, over a source byte already read. */
       for (size_t x = 0; x < w; x++, s += 4, c += 3) {
-        c[0] = s[0];
-        c[1] = s[1];
-        c[2] = s[2];
-        a[x] = s[3];
+        unsigned char pix[4];
+        memcpy(pix, s, 4);
+        a[x] = pix[3];
+        memcpy(c, pix, 4);
       }
     else
       for (size_t x = 0; x < w; x++, s += 2) {
@@ -1289,9 +1294,8 @@ static int png_split_filtered(const unsigned char *p, size_t len, const pb_img_i
        * what each filter leaves of 0xFF predicted from 0xFF: None 0xFF,
        * Sub 0xFF then 0, Up and Paeth 0, Average 0x80 then 0. */
       static const unsigned char first[5] = {0xFF, 0xFF, 0, 0x80, 0};
-      unsigned char rest = f == 0 ? 0xFF : 0, diff = (unsigned char)(a[0] ^ first[f]);
-      for (size_t x = 1; x < w; x++) diff |= (unsigned char)(a[x] ^ rest);
-      opaque = diff == 0;
+      const unsigned char *rest = f == 0 ? plain + 2 * w : plain + w;
+      opaque = a[0] == first[f] && memcmp(a + 1, rest, w - 1) == 0;
     } else if (opaque) {
       memcpy(plain, a, w);
       unfilter_row(f, plain, plain + w, w, 1);
