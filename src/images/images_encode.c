@@ -930,7 +930,7 @@ static int png_collect_idat(const unsigned char *p, size_t len, pb_image_stream 
     uint32_t clen = be32(p + off);
     const unsigned char *type = p + off + 4;
     if (clen > len - off - 12) break;
-    uint32_t crc = (uint32_t)crc32(0L, type, clen + 4);
+    uint32_t crc = libdeflate_crc32(0, type, (size_t)clen + 4);
     if (crc != be32(p + off + 8 + clen)) {
       pb_errf(err, errlen, "corrupt PNG: CRC error in %.4s chunk", (const char *)type);
       return PB_EFORMAT;
