@@ -310,11 +310,6 @@ static void raw_resample(raw_image *r, int nw, int nh) {
 /* PNG row filters + deflate                                             */
 /* ==================================================================== */
 
-/* Filters one row with each of the five PNG filters into cand[0..4] (each
- * 1 + n bytes, the filter type first) and returns the one with the smallest
- * sum of absolute values taken as signed bytes (libpng's heuristic: small
- * residuals deflate well). Indexed rows use None, as filters do not help
- * palette indices. */
 /* Sum of |v| over the row's bytes read as signed; 32-bit lanes vectorise
  * far better than 64-bit ones (rows are under 2^24 bytes: no overflow). */
 static unsigned long abs_sum(const unsigned char *o, size_t n) {
@@ -344,41 +339,70 @@ static inline int paeth(int a, int b, int c) {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
+/* Writes bytes [i0, i1) of the row cur filtered with PNG filter f to
+ * o[i0..i1) (prev is the row above or zeros; the first bpp bytes have no
+ * left neighbour). Each filter in its own loops: the compiler vectorises
+ * them. */
+static void filter_span(int f, const unsigned char *cur, const unsigned char *prev, size_t bpp,
+                        size_t i0, size_t i1, unsigned char *o) {
+  size_t k = i1 < bpp ? i1 : bpp, j = i0 > bpp ? i0 : bpp;
+  switch (f) {
+  case 0: memcpy(o + i0, cur + i0, i1 - i0); break;
+  case 1:
+    for (size_t i = i0; i < k; i++) o[i] = cur[i];
+    for (size_t i = j; i < i1; i++) o[i] = (unsigned char)(cur[i] - cur[i - bpp]);
+    break;
+  case 2:
+    for (size_t i = i0; i < i1; i++) o[i] = (unsigned char)(cur[i] - prev[i]);
+    break;
+  case 3:
+    for (size_t i = i0; i < k; i++) o[i] = (unsigned char)(cur[i] - (prev[i] >> 1));
+    for (size_t i = j; i < i1; i++)
+      o[i] = (unsigned char)(cur[i] - ((unsigned)(cur[i - bpp] + prev[i]) >> 1));
+    break;
+  default:
+    for (size_t i = i0; i < k; i++) o[i] = (unsigned char)(cur[i] - prev[i]);
+    for (size_t i = j; i < i1; i++)
+      o[i] = (unsigned char)(cur[i] - paeth(cur[i - bpp], prev[i], prev[i - bpp]));
+    break;
+  }
+}
+
+/* The filter is judged on spans of SAMPLE_SPAN bytes every SAMPLE_STEP
+ * bytes of the row (a quarter of it), then only the winner is applied to
+ * the whole row: ~45% less filtering work. Rows up to SAMPLE_STEP bytes
+ * are judged whole. */
+#define SAMPLE_SPAN 64
+#define SAMPLE_STEP 256
+
+/* Filters one row into cand[0] (1 + n bytes, the filter type first) with
+ * the PNG filter whose residuals, read as signed bytes, have the smallest
+ * sum of absolute values on the sample (libpng's heuristic: small
+ * residuals deflate well); cand[1] is scratch. Indexed rows use None, as
+ * filters do not help palette indices. Returns cand[0]. */
 static const unsigned char *filter_row(const unsigned char *cur, const unsigned char *prev,
                                        size_t n, size_t bpp, int indexed, unsigned char *cand[5]) {
-  cand[0][0] = 0;
-  memcpy(cand[0] + 1, cur, n);
-  if (indexed) return cand[0];
-  size_t k = bpp < n ? bpp : n;
-  unsigned char *o;
-  /* Each filter in its own loop: the compiler vectorises Sub, Up and Avg. */
-  o = cand[1] + 1;
-  cand[1][0] = 1;
-  memcpy(o, cur, k);
-  for (size_t i = k; i < n; i++) o[i] = (unsigned char)(cur[i] - cur[i - bpp]);
-  o = cand[2] + 1;
-  cand[2][0] = 2;
-  for (size_t i = 0; i < n; i++) o[i] = (unsigned char)(cur[i] - prev[i]);
-  o = cand[3] + 1;
-  cand[3][0] = 3;
-  for (size_t i = 0; i < k; i++) o[i] = (unsigned char)(cur[i] - (prev[i] >> 1));
-  for (size_t i = k; i < n; i++)
-    o[i] = (unsigned char)(cur[i] - ((unsigned)(cur[i - bpp] + prev[i]) >> 1));
-  o = cand[4] + 1;
-  cand[4][0] = 4;
-  for (size_t i = 0; i < k; i++) o[i] = (unsigned char)(cur[i] - prev[i]);
-  for (size_t i = k; i < n; i++)
-    o[i] = (unsigned char)(cur[i] - paeth(cur[i - bpp], prev[i], prev[i - bpp]));
-  unsigned long best_sum = (unsigned long)-1;
   int best = 0;
-  for (int f = 0; f < 5; f++) {
-    unsigned long sum = abs_sum(cand[f] + 1, n);
-    if (sum < best_sum) {
-      best_sum = sum;
-      best = f;
+  if (!indexed) {
+    unsigned long best_sum = (unsigned long)-1;
+    size_t span = n <= SAMPLE_STEP ? n : SAMPLE_SPAN, step = n <= SAMPLE_STEP ? n : SAMPLE_STEP;
+    unsigned char *o = cand[1] + 1;
+    for (int f = 0; f < 5; f++) {
+      unsigned long sum = 0;
+      for (size_t i = 0; i < n; i += step) {
+        size_t e = i + span < n ? i + span : n;
+        filter_span(f, cur, prev, bpp, i, e, o);
+        sum += abs_sum(o + i, e - i);
+      }
+      if (sum < best_sum) {
+        best_sum = sum;
+        best = f;
+      }
     }
   }
-  return cand[best];
+  cand[0][0] = (unsigned char)best;
+  filter_span(best, cur, prev, bpp, 0, n, cand[0] + 1);
+  return cand[0];
 }
 
 /* Appends the zlib stream of in[0..n) to out, kept NUL-terminated.
