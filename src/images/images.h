@@ -109,7 +109,8 @@ void pb_image_encode_threads(void);
  * cached streams from older versions are not reused. */
 /* 2: PNG with alpha streamed at 8 bits; 3: also gray figures for print;
  * 5: RGBA PNG rows split still filtered (colour and alpha streams);
- * 6: re-encoded pixels deflated at level 1; 7: row filter judged on a sample */
+ * 6: re-encoded pixels deflated at level 1 (reverted); 7: row filter judged
+ * on a sample, level 4 again */
 #define PB_IMAGE_ENCODER_VERSION 7
 
 /* Encodes path into a PDF image stream. Returns 0 or a PB_E* code with a
