@@ -108,8 +108,10 @@ void pb_image_encode_threads(void);
 /* Bumped whenever the encoder's output for the same input changes, so that
  * cached streams from older versions are not reused. */
 /* 2: PNG with alpha streamed at 8 bits; 3: also gray figures for print;
- * 5: RGBA PNG rows split still filtered (colour and alpha streams) */
-#define PB_IMAGE_ENCODER_VERSION 5
+ * 5: RGBA PNG rows split still filtered (colour and alpha streams);
+ * 6: re-encoded pixels deflated at level 1 (reverted); 7: row filter judged
+ * on a sample (with level 1); 8: the same at level 4 */
+#define PB_IMAGE_ENCODER_VERSION 8
 
 /* Encodes path into a PDF image stream. Returns 0 or a PB_E* code with a
  * message in err. Never aborts on corrupt input. opt may be NULL (defaults).
