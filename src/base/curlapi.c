@@ -13,12 +13,14 @@ static pthread_once_t api_once = PTHREAD_ONCE_INIT;
 static void open_curl(void) {
   void *h = pb_dynlib_open(PB_SONAME_CURL, api_why, sizeof api_why);
   int ok = h != NULL;
-#define BIND(f) \
+#define BIND(f)                                                                                    \
   if (ok) ok = pb_dynlib_sym(h, "curl_" #f, &api.f, sizeof api.f, api_why, sizeof api_why) == 0;
   PB_CURL_FUNCTIONS(BIND)
 #undef BIND
-  if (ok) api_why[0] = 0;
-  else if (!api_why[0]) snprintf(api_why, sizeof api_why, "cannot load libcurl");
+  if (ok)
+    api_why[0] = 0;
+  else if (!api_why[0])
+    snprintf(api_why, sizeof api_why, "cannot load libcurl");
 }
 
 const pb_curl_api *pb_curl(char *why, size_t whylen) {

@@ -10,30 +10,30 @@
 #include <curl/curl.h>
 #include <stddef.h>
 
-#define PB_CURL_FUNCTIONS(X)                                                                    \
-  X(global_init)                                                                                \
-  X(global_cleanup)                                                                             \
-  X(easy_init)                                                                                  \
-  X(easy_setopt)                                                                                \
-  X(easy_perform)                                                                               \
-  X(easy_cleanup)                                                                               \
-  X(easy_getinfo)                                                                               \
-  X(easy_strerror)                                                                              \
-  X(easy_escape)                                                                                \
-  X(free)                                                                                       \
-  X(slist_append)                                                                               \
-  X(slist_free_all)                                                                             \
-  X(multi_init)                                                                                 \
-  X(multi_add_handle)                                                                           \
-  X(multi_perform)                                                                              \
-  X(multi_strerror)                                                                             \
-  X(multi_info_read)                                                                            \
-  X(multi_remove_handle)                                                                        \
-  X(multi_poll)                                                                                 \
-  X(multi_cleanup)                                                                              \
-  X(url)                                                                                        \
-  X(url_set)                                                                                    \
-  X(url_get)                                                                                    \
+#define PB_CURL_FUNCTIONS(X)                                                                       \
+  X(global_init)                                                                                   \
+  X(global_cleanup)                                                                                \
+  X(easy_init)                                                                                     \
+  X(easy_setopt)                                                                                   \
+  X(easy_perform)                                                                                  \
+  X(easy_cleanup)                                                                                  \
+  X(easy_getinfo)                                                                                  \
+  X(easy_strerror)                                                                                 \
+  X(easy_escape)                                                                                   \
+  X(free)                                                                                          \
+  X(slist_append)                                                                                  \
+  X(slist_free_all)                                                                                \
+  X(multi_init)                                                                                    \
+  X(multi_add_handle)                                                                              \
+  X(multi_perform)                                                                                 \
+  X(multi_strerror)                                                                                \
+  X(multi_info_read)                                                                               \
+  X(multi_remove_handle)                                                                           \
+  X(multi_poll)                                                                                    \
+  X(multi_cleanup)                                                                                 \
+  X(url)                                                                                           \
+  X(url_set)                                                                                       \
+  X(url_get)                                                                                       \
   X(url_cleanup)
 
 #define PB_CURL_SLOT(f) __typeof__(&curl_##f) f;

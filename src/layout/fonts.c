@@ -164,11 +164,11 @@ struct pb_fonts {
   /* face numbers per family, per style (0 regular, 1 bold, 2 italic,
    * 3 bold italic), Latin and CJK; and the symbol fallback per style */
   int latin[3][4], cjk[3][4], symbol[4];
-  FcConfig *fc;      /* NULL until fontconfig is needed */
+  FcConfig *fc;         /* NULL until fontconfig is needed */
   struct fc_kept *kept; /* fontconfig's answers kept in the store, while opening */
-  char *shape_root;  /* the store's root for shapes, NULL = none */
-  uint64_t *missing; /* code points no installed font draws (fallback searched) */
-  struct memo {      /* pb_fonts_memo_*: open addressing, keys in memo_arena */
+  char *shape_root;     /* the store's root for shapes, NULL = none */
+  uint64_t *missing;    /* code points no installed font draws (fallback searched) */
+  struct memo {         /* pb_fonts_memo_*: open addressing, keys in memo_arena */
     uint64_t hash;
     const char *key; /* NULL = empty slot */
     size_t klen;
@@ -287,9 +287,17 @@ typedef struct fc_kept {
 } fc_kept;
 
 static void fc_kept_key(pb_buf *key) {
-  static const char *vars[] = {"FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT",
-                               "FC_LANG", "LC_ALL", "LC_CTYPE", "LANG", "HOME",
-                               "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"};
+  static const char *vars[] = {"FONTCONFIG_FILE",
+                               "FONTCONFIG_PATH",
+                               "FONTCONFIG_SYSROOT",
+                               "FC_LANG",
+                               "LC_ALL",
+                               "LC_CTYPE",
+                               "LANG",
+                               "HOME",
+                               "XDG_CONFIG_HOME",
+                               "XDG_DATA_HOME",
+                               "XDG_CACHE_HOME"};
   pb_buf_printf(key, "fontconfig %d\n", FcGetVersion());
   for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
     const char *v = getenv(vars[i]);
@@ -304,9 +312,9 @@ static void witness_stat(const char *path, pb_buf *out) {
     pb_buf_puts(out, "-");
     return;
   }
-  pb_buf_printf(out, "%ju %ju %jd %jd.%09ld %jd.%09ld", (uintmax_t)st.st_dev,
-                (uintmax_t)st.st_ino, (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
-                (long)st.st_mtim.tv_nsec, (intmax_t)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec);
+  pb_buf_printf(out, "%ju %ju %jd %jd.%09ld %jd.%09ld", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+                (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+                (intmax_t)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec);
 }
 
 static int plain_field(const char *s) { return s && !strpbrk(s, "\t\n"); }
@@ -355,13 +363,15 @@ static void fc_kept_read(fc_kept *k) {
       f[0] = tab + 1;
       for (int i = 1; i < 3 && ok; i++) {
         f[i] = strchr(f[i - 1], '\t');
-        if (f[i]) *f[i]++ = 0;
-        else ok = 0;
+        if (f[i])
+          *f[i]++ = 0;
+        else
+          ok = 0;
       }
       int a_ok, index, has_want;
       if (ok && sscanf(line + 2, "%d %d %d", &a_ok, &index, &has_want) == 3 && *f[0])
-        fc_answer_add(&k->old, &k->nold, f[0], has_want ? f[1] : NULL, *f[2] ? f[2] : NULL,
-                      index, a_ok);
+        fc_answer_add(&k->old, &k->nold, f[0], has_want ? f[1] : NULL, *f[2] ? f[2] : NULL, index,
+                      a_ok);
       else
         ok = 0;
     } else {
@@ -421,8 +431,10 @@ static void fc_kept_write(fc_kept *k, FcConfig *fc) {
   witness_list(&rec, FcConfigGetFontDirs(fc), 0, &plain);
   witness_list(&rec, FcConfigGetCacheDirs(fc), 0, &plain);
   const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
-  if (xdg && *xdg) pb_buf_printf(&place, "%s/fontconfig", xdg);
-  else if (home) pb_buf_printf(&place, "%s/.config/fontconfig", home);
+  if (xdg && *xdg)
+    pb_buf_printf(&place, "%s/fontconfig", xdg);
+  else if (home)
+    pb_buf_printf(&place, "%s/.config/fontconfig", home);
   if (place.data) witness(&rec, place.data, &plain);
   if (home) {
     pb_buf_reset(&place);
@@ -438,8 +450,8 @@ static void fc_kept_write(fc_kept *k, FcConfig *fc) {
         (a->path && !plain_field(a->path)))
       plain = 0;
     else
-      pb_buf_printf(&rec, "A %d %d %d\t%s\t%s\t%s\n", a->ok, a->index, a->want != NULL,
-                    a->pattern, a->want ? a->want : "", a->path ? a->path : "");
+      pb_buf_printf(&rec, "A %d %d %d\t%s\t%s\t%s\n", a->ok, a->index, a->want != NULL, a->pattern,
+                    a->want ? a->want : "", a->path ? a->path : "");
   }
   fc_kept_key(&key);
   if (plain) pb_store_put(k->root, "fontconfig", key.data, key.len, ".txt", rec.data, rec.len);
@@ -469,8 +481,7 @@ static int fc_find_kept(pb_fonts *f, const char *pattern, const char *want_file,
   int ok = fc_find(&f->fc, pattern, want_file, path, index);
   if (k) {
     k->asked_fc = 1;
-    fc_answer_add(&k->now, &k->nnow, pattern, want_file, ok ? *path : NULL, ok ? *index : 0,
-                  ok);
+    fc_answer_add(&k->now, &k->nnow, pattern, want_file, ok ? *path : NULL, ok ? *index : 0, ok);
   }
   return ok;
 }
@@ -553,8 +564,8 @@ static int font_path_allowed(FcConfig **fc, const pb_fonts_config *cfg, const ch
   return ok;
 }
 
-static int locate(pb_fonts *f, const pb_fonts_config *cfg, int slot, const char *spec,
-                  char **path, int *index) {
+static int locate(pb_fonts *f, const pb_fonts_config *cfg, int slot, const char *spec, char **path,
+                  int *index) {
   FcConfig **fc = &f->fc;
   const default_font *d = &DEFAULTS[slot];
   *path = NULL;

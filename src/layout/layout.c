@@ -1507,7 +1507,8 @@ static void handout_run(layout *L, row **cards, size_t n) {
        * may be longer than the target as written (an IDN host in punycode) */
       char *uri = pb_links_web_uri(t);
       int w = 0;
-      unsigned char *mods = uri ? pb_qr_modules(qr_store(L), uri, &w) : NULL; /* kept in the store */
+      unsigned char *mods =
+          uri ? pb_qr_modules(qr_store(L), uri, &w) : NULL; /* kept in the store */
       if (mods && (w + 2) * HANDOUT_MODULE > h[i].qr) h[i].qr = (w + 2) * HANDOUT_MODULE;
       free(mods);
       free(uri);

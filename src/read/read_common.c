@@ -1165,7 +1165,8 @@ const char *pb_read_resolve(pb_library *lib, pb_read_str target, const char *bas
       pb_warn(file, line,
               "'%s' is in the library's repository (%s) but missing from this copy (%s); "
               "kept as a URL",
-              dec, lib->repo_url, strcmp(lib->root, ".") == 0 ? "the current directory" : lib->root);
+              dec, lib->repo_url,
+              strcmp(lib->root, ".") == 0 ? "the current directory" : lib->root);
     }
     goto done;
   }

@@ -62,33 +62,33 @@
  * slide index never maps them. They are opened in the parent, before a
  * reader is forked: the loader's lock may be held by another thread at the
  * fork. */
-#define POPPLER_FUNCTIONS(X) \
-  X(poppler_document_get_n_pages) \
-  X(poppler_document_get_page) \
-  X(poppler_document_get_title) \
-  X(poppler_document_new_from_bytes) \
-  X(poppler_page_get_size) \
-  X(poppler_page_get_text) \
-  X(poppler_page_render) \
+#define POPPLER_FUNCTIONS(X)                                                                       \
+  X(poppler_document_get_n_pages)                                                                  \
+  X(poppler_document_get_page)                                                                     \
+  X(poppler_document_get_title)                                                                    \
+  X(poppler_document_new_from_bytes)                                                               \
+  X(poppler_page_get_size)                                                                         \
+  X(poppler_page_get_text)                                                                         \
+  X(poppler_page_render)                                                                           \
   X(g_object_unref)
-#define CAIRO_FUNCTIONS(X) \
-  X(cairo_create) \
-  X(cairo_destroy) \
-  X(cairo_get_source) \
-  X(cairo_image_surface_create) \
-  X(cairo_image_surface_create_from_png) \
-  X(cairo_image_surface_get_height) \
-  X(cairo_image_surface_get_width) \
-  X(cairo_paint) \
-  X(cairo_pattern_set_filter) \
-  X(cairo_scale) \
-  X(cairo_set_source_rgb) \
-  X(cairo_set_source_surface) \
-  X(cairo_status) \
-  X(cairo_surface_destroy) \
-  X(cairo_surface_status) \
-  X(cairo_surface_write_to_png) \
-  X(cairo_surface_write_to_png_stream) \
+#define CAIRO_FUNCTIONS(X)                                                                         \
+  X(cairo_create)                                                                                  \
+  X(cairo_destroy)                                                                                 \
+  X(cairo_get_source)                                                                              \
+  X(cairo_image_surface_create)                                                                    \
+  X(cairo_image_surface_create_from_png)                                                           \
+  X(cairo_image_surface_get_height)                                                                \
+  X(cairo_image_surface_get_width)                                                                 \
+  X(cairo_paint)                                                                                   \
+  X(cairo_pattern_set_filter)                                                                      \
+  X(cairo_scale)                                                                                   \
+  X(cairo_set_source_rgb)                                                                          \
+  X(cairo_set_source_surface)                                                                      \
+  X(cairo_status)                                                                                  \
+  X(cairo_surface_destroy)                                                                         \
+  X(cairo_surface_status)                                                                          \
+  X(cairo_surface_write_to_png)                                                                    \
+  X(cairo_surface_write_to_png_stream)                                                             \
   X(cairo_debug_reset_static_data)
 
 #define DL_SLOT(f) __typeof__(&f) f;
@@ -104,16 +104,18 @@ static void dl_open_all(void) {
   void *poppler = pb_dynlib_open(PB_SONAME_POPPLER_GLIB, dl_why, sizeof dl_why);
   void *cairo = poppler ? pb_dynlib_open(PB_SONAME_CAIRO, dl_why, sizeof dl_why) : NULL;
   int ok = cairo != NULL;
-#define DL_POPPLER(f) \
+#define DL_POPPLER(f)                                                                              \
   if (ok) ok = pb_dynlib_sym(poppler, #f, &dl.f, sizeof dl.f, dl_why, sizeof dl_why) == 0;
-#define DL_CAIRO(f) \
+#define DL_CAIRO(f)                                                                                \
   if (ok) ok = pb_dynlib_sym(cairo, #f, &dl.f, sizeof dl.f, dl_why, sizeof dl_why) == 0;
   POPPLER_FUNCTIONS(DL_POPPLER)
   CAIRO_FUNCTIONS(DL_CAIRO)
 #undef DL_POPPLER
 #undef DL_CAIRO
-  if (ok) dl_why[0] = 0;
-  else if (!dl_why[0]) snprintf(dl_why, sizeof dl_why, "cannot load poppler and cairo");
+  if (ok)
+    dl_why[0] = 0;
+  else if (!dl_why[0])
+    snprintf(dl_why, sizeof dl_why, "cannot load poppler and cairo");
 }
 
 /* Opens poppler and cairo once. Returns NULL when they are usable, else
