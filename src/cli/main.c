@@ -3,8 +3,10 @@
 
 #include "cli.h"
 #include "context.h"
+#include "heap.h"
 
 int main(int argc, char **argv) {
+  pb_heap_init();
   pb_ctx *ctx = pb_ctx_new();
   if (!ctx) {
     fputs("paperbook: out of memory\n", stderr);
