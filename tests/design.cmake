@@ -17,9 +17,9 @@ set_tests_properties(design-fill-archive design-fill-report design-details-archi
 add_test(NAME design-handout COMMAND ${PB_TESTS}/design/handout.sh ${PB_BIN} ${DESIGN_OUT} ${PB_ROOT} ${DESIGN_ARCHIVE})
 # Issue 23 item 3: the archive with both appendices, from a copy of the
 # corpus: pages, mean fill, no page under 25 %, outline quotes educated.
-# 2026-12-06: 87 pages (Typst's count), mean 0.948 (e248992: 88, 0.9404;
-# main before that: 98, 0.9147). The mean is the content's height over the
-# pages: 0.95 at 87 pages would take more content or 86 pages.
+# 2026-12-06: 87 pages (Typst's count), mean 0.9506 (an empty page foot
+# priced at 5000 f^2 instead of 1500 f^2: 0.9497 before, same pages, same
+# card order; e248992: 88, 0.9404; main before that: 98, 0.9147).
 add_test(NAME design-appendices-archive COMMAND ${PB_TESTS}/design/appendices.sh ${PB_BIN}
-  ${DESIGN_OUT}/appendices ${PB_CORPUS} 87 0.945)
+  ${DESIGN_OUT}/appendices ${PB_CORPUS} 87 0.95)
 set_tests_properties(design-appendices-archive PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)

@@ -468,8 +468,10 @@ int pb_cli_parse_dates(cli_options *o, command cmd) {
   if (cmd == CMD_HANDOUT && o->next) return 0; /* the date comes from the minutes */
   if ((cmd == CMD_HANDOUT || (o->date && cmd == CMD_DUMP)) &&
       (!o->date || parse_date(o->date, o->session_iso) != 0)) {
-    pb_error(NULL, 0, "handout needs --date YYYY-MM-DD%s%s", o->date ? ", not " : "",
-             o->date ? o->date : "");
+    if (o->date)
+      pb_error(NULL, 0, "handout needs --date YYYY-MM-DD, not %s", o->date);
+    else
+      pb_error(NULL, 0, "handout needs --date YYYY-MM-DD, or --next for the minutes' next session");
     return -1;
   }
   return 0;

@@ -1023,7 +1023,7 @@ static void card_place(layout *L, const card_set *c, const card_choice *ch) {
  * is then placed for real. Dry placements draw nothing (see add_item). */
 
 #define PAGE_COST 400.0   /* a page more */
-#define EMPTY_COST 1500.0 /* times the square of the empty fraction of a page */
+#define EMPTY_COST 5000.0 /* times the square of the empty fraction of a page */
 #define SPARSE_COST 6e4   /* a page under a quarter full */
 #define AFTER_COST 40.0   /* figures moved after the first paragraph */
 #define FLOAT_COST 20.0   /* a card set after one that came before it */
