@@ -40,6 +40,7 @@ enum {
   HUGE_PAGE = 2 << 20
 };
 
+#ifndef PB_HEAP_SANITIZED
 /* Whether the kernel would give huge pages to a range marked MADV_HUGEPAGE. */
 static int huge_pages_on_request(void) {
   FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
@@ -49,6 +50,7 @@ static int huge_pages_on_request(void) {
   fclose(f);
   return ok;
 }
+#endif
 
 void pb_heap_init(void) {
 #ifdef PB_HEAP_SANITIZED

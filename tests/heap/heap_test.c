@@ -19,6 +19,7 @@
 #define SANITIZED 1
 #endif
 
+#ifndef SANITIZED
 /* The [heap] mappings' whole range (madvise splits the heap into up to three
    mappings: the advised middle and the unaligned ends), whether one of them
    carries hg, and their AnonHugePages; 0 if found. */
@@ -45,6 +46,7 @@ static int heap_region(uintptr_t *lo, uintptr_t *hi, int *hg, long *huge_kb) {
   fclose(f);
   return found;
 }
+#endif
 
 int main(void) {
 #ifdef SANITIZED
