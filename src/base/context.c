@@ -38,6 +38,18 @@ void pb_ctx_free(pb_ctx *ctx) {
   c->diag.rec_file = NULL;
   c->diag.rec_line = NULL;
   c->diag.nrec = c->diag.caprec = 0;
+  for (size_t i = 0; i < c->diag.nheld; i++) {
+    free(c->diag.held[i].file);
+    free(c->diag.held[i].text);
+  }
+  free(c->diag.held);
+  c->diag.held = NULL;
+  for (size_t i = 0; i < c->diag.nshown; i++) free(c->diag.shown[i]);
+  free(c->diag.shown);
+  c->diag.shown = NULL;
+  c->diag.nshown = 0;
+  c->diag.nheld = c->diag.capheld = 0;
+  c->diag.holding = 0;
   if (!ctx) return;
   if (current == ctx) current = &default_ctx;
   pthread_mutex_destroy(&ctx->diag.lock);

@@ -26,6 +26,15 @@ typedef enum { PB_SLOT_HYPHEN, PB_SLOT_COLLATOR, PB_SLOT_PARAS, PB_SLOT_COUNT } 
 
 enum { PB_CTX_MAX_CLEANUPS = 16 };
 
+/* A finding kept back by pb_diag_hold: its level, where it was (for
+ * pb_diag_record) and the line as it would have been printed. */
+typedef struct pb_diag_held {
+  int level;
+  char *file; /* malloc'd, or NULL */
+  int line;
+  char *text; /* malloc'd: the line, printed on release unless quiet hides it */
+} pb_diag_held;
+
 typedef struct {
   FILE *out; /* NULL: stderr */
   int quiet, strict, color, muted;
@@ -35,6 +44,12 @@ typedef struct {
   char **rec_file;
   int *rec_line;
   size_t nrec, caprec;
+  /* pb_diag_hold: findings kept back, in order (pb_diag_release) */
+  int holding;
+  pb_diag_held *held;
+  size_t nheld, capheld;
+  char **shown; /* the lines the last pb_diag_release(1) printed */
+  size_t nshown;
   pthread_mutex_t lock;
 } pb_diag_state;
 

@@ -84,6 +84,17 @@ static void put_formatted(pb_buf *b, const char *fmt, va_list ap) {
   pb_buf_free(&raw);
 }
 
+/* Counts a finding and prints its line text (called with the lock held).
+ * Errors are printed even when quiet: a silent failure helps no one. */
+static void show(pb_diag_state *d, int level, const char *file, int line, const char *text,
+                 FILE *out) {
+  if (level == PB_DIAG_ERROR) d->errors++;
+  if (level == PB_DIAG_WARNING) d->warnings++;
+  if (level == PB_DIAG_WARNING && d->record) record(d, file, line);
+  /* one write per line: stderr is unbuffered */
+  if (!d->quiet || level == PB_DIAG_ERROR) fputs(text, out);
+}
+
 int pb_diag_errors(void) { return D.errors; }
 int pb_diag_warnings(void) { return D.warnings; }
 void pb_diag_reset(void) { D.errors = D.warnings = 0; }
@@ -97,26 +108,77 @@ void pb_diagv(pb_diag_level level, const char *file, int line, int col, const ch
   if (level == PB_DIAG_WARNING && d->strict) level = PB_DIAG_ERROR;
   if (d->muted) return;
   pthread_mutex_lock(&d->lock);
-  if (level == PB_DIAG_ERROR) d->errors++;
-  if (level == PB_DIAG_WARNING) d->warnings++;
-  if (level == PB_DIAG_WARNING && d->record) record(d, file, line);
-  /* Errors are printed even when quiet: a silent failure helps no one. */
-  if (!d->quiet || level == PB_DIAG_ERROR) {
-    /* one write per line: stderr is unbuffered */
-    pb_buf b = PB_BUF_INIT;
-    const char *who = file ? file : "paperbook";
-    put_visible(&b, who, strlen(who));
-    if (line > 0) pb_buf_printf(&b, ":%d", line);
-    if (line > 0 && col > 0) pb_buf_printf(&b, ":%d", col);
-    if (d->color)
-      pb_buf_printf(&b, ": %s%s:\033[0m ", colors[level], names[level]);
-    else
-      pb_buf_printf(&b, ": %s: ", names[level]);
-    put_formatted(&b, fmt, ap);
-    pb_buf_putc(&b, '\n');
-    fwrite(b.data, 1, b.len, out);
-    pb_buf_free(&b);
+  pb_buf b = PB_BUF_INIT;
+  const char *who = file ? file : "paperbook";
+  put_visible(&b, who, strlen(who));
+  if (line > 0) pb_buf_printf(&b, ":%d", line);
+  if (line > 0 && col > 0) pb_buf_printf(&b, ":%d", col);
+  if (d->color)
+    pb_buf_printf(&b, ": %s%s:\033[0m ", colors[level], names[level]);
+  else
+    pb_buf_printf(&b, ": %s: ", names[level]);
+  put_formatted(&b, fmt, ap);
+  pb_buf_putc(&b, '\n');
+  if (d->holding) {
+    if (d->nheld == d->capheld) {
+      size_t cap = d->capheld ? d->capheld * 2 : 16;
+      d->held = pb_xrealloc(d->held, cap * sizeof *d->held);
+      d->capheld = cap;
+    }
+    pb_diag_held *h = &d->held[d->nheld++];
+    h->level = (int)level;
+    h->file = file ? pb_xstrdup(file) : NULL;
+    h->line = line;
+    h->text = b.data; /* printed, or not, on release */
+    pthread_mutex_unlock(&d->lock);
+    return;
   }
+  show(d, (int)level, file, line, b.data, out);
+  pb_buf_free(&b);
+  pthread_mutex_unlock(&d->lock);
+}
+
+void pb_diag_hold(int hold) {
+  pthread_mutex_lock(&D.lock);
+  D.holding = hold;
+  pthread_mutex_unlock(&D.lock);
+}
+
+/* Frees the texts of the previous release. */
+static void forget_shown(pb_diag_state *d) {
+  for (size_t i = 0; i < d->nshown; i++) free(d->shown[i]);
+  free(d->shown);
+  d->shown = NULL;
+  d->nshown = 0;
+}
+
+static int was_shown(const pb_diag_state *d, const char *text) {
+  for (size_t i = 0; i < d->nshown; i++)
+    if (strcmp(d->shown[i], text) == 0) return 1;
+  return 0;
+}
+
+void pb_diag_release(int keep) {
+  pb_diag_state *d = &D;
+  pthread_mutex_lock(&d->lock);
+  d->holding = 0;
+  FILE *out = d->out ? d->out : stderr;
+  char **shown = keep == 1 ? pb_xmalloc((d->nheld + 1) * sizeof *shown) : NULL;
+  size_t nshown = 0;
+  for (size_t i = 0; i < d->nheld; i++) {
+    pb_diag_held *h = &d->held[i];
+    if (keep == 1 || (keep == 2 && !was_shown(d, h->text)))
+      show(d, h->level, h->file, h->line, h->text, out);
+    free(h->file);
+    if (shown)
+      shown[nshown++] = h->text;
+    else
+      free(h->text);
+  }
+  d->nheld = 0;
+  forget_shown(d);
+  d->shown = shown;
+  d->nshown = nshown;
   pthread_mutex_unlock(&d->lock);
 }
 

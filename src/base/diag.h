@@ -40,6 +40,16 @@ void pb_diag_set_strict(int strict);
 void pb_diag_record(int record);
 size_t pb_diag_nrecorded(void);
 const char *pb_diag_recorded(size_t i, int *line);
+/* While hold is set, findings are kept back, neither printed nor counted,
+ * until pb_diag_release ends the hold: keep 1 prints and counts them as
+ * they came, 0 drops them, 2 prints and counts those that the previous
+ * release(1) did not print. For work that may be made again (a layout made
+ * while the figures were still being encoded, made again when one of them
+ * failed): its findings are said once, whether the first making or the
+ * second found them (a warning given once per font comes only from the
+ * first). */
+void pb_diag_hold(int hold);
+void pb_diag_release(int keep);
 /* Colour when writing to a terminal and NO_COLOR is unset. */
 void pb_diag_set_color(int color);
 

@@ -62,6 +62,11 @@ void pb_heap_init(void) {
   if (!huge_pages_on_request()) return;
   /* 32 MB is glibc's largest threshold on 64-bit (a larger one is refused) */
   if (!mallopt(M_MMAP_THRESHOLD, 32 << 20)) return;
+  /* threads allocate from this heap too: an arena of their own is a new
+     mapping, backed 4 KB at a time (a cold build of the archive: 4,800 to
+     6,400 faults with the encoders' arenas, 1,700 without; with the
+     figures encoded beside the layout, 13% more CPU in their arenas) */
+  mallopt(M_ARENA_MAX, 1);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   mallopt(M_TOP_PAD, HEAP_RESERVE);
   /* The heap already holds what start-up allocated; a block larger than its

@@ -588,6 +588,8 @@ static int prepare(render *R) {
     R->fo.dpi = R->tex ? 0 : figure_dpi(R);
     R->fo.gray = R->tex ? 0 : R->o.print;
     R->fo.judge_only = R->tex;
+    /* a booklet is laid out while its figures are encoded (write_pdf) */
+    R->fo.overlap = R->cmd == CMD_BUILD && !R->tex;
     po.figures = &R->fo;
   }
   R->plan = pb_plan_build(R->lib, &po);
@@ -678,8 +680,8 @@ static int write_tex(render *R) {
   return pb_diag_errors() > 0 ? PB_EXIT_FINDINGS : PB_EXIT_OK;
 }
 
-/* Lays the plan out; prints the layout report and writes --dump-layout. */
-static pb_doc *lay_out(render *R, pb_fonts *fonts) {
+/* Lays the plan out (progress: whether to show the stage). */
+static pb_doc *lay_out(render *R, pb_fonts *fonts, int progress) {
   pb_layout_options lo;
   pb_layout_options_default(&lo);
   if (R->letter) {
@@ -695,7 +697,7 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
   lo.created = R->created = creation_time();
   char *cache = R->o.no_cache ? NULL : pb_cli_cache_dir(&R->o, R->root);
   lo.cache_dir = cache;
-  pb_progress_stage("laying out pages", 0);
+  if (progress) pb_progress_stage("laying out pages", 0);
   pb_plan *booklet_plan = NULL;
   pb_doc *booklet = NULL;
   if (R->cmd == CMD_HANDOUT) {
@@ -720,6 +722,32 @@ static pb_doc *lay_out(render *R, pb_fonts *fonts) {
   free(cache);
   pb_doc_free(booklet);
   pb_plan_free(booklet_plan);
+  if (progress) pb_progress_done();
+  return doc;
+}
+
+/* The pages of the plan. When its figures are still being encoded (a
+ * booklet: pb_plan_figure_options.overlap), the pages are laid out
+ * meanwhile, every figure taken as good, and the layout's findings are
+ * held back; then the verdicts come, printed where they would have been
+ * without overlap (before the layout's), and in the rare case that one
+ * took a figure away the pages are laid out again: its findings that the
+ * first layout did not make are added. */
+static pb_doc *pages_of_plan(render *R, pb_fonts *fonts) {
+  if (!pb_plan_figures_pending(R->plan)) return lay_out(R, fonts, 1);
+  pb_diag_hold(1);
+  pb_doc *doc = lay_out(R, fonts, 0);
+  pb_diag_hold(0);
+  size_t lost = pb_plan_settle_figures(R->plan);
+  pb_diag_release(1);
+  if (lost) {
+    pb_doc_free(doc);
+    pb_diag_hold(1);
+    doc = lay_out(R, fonts, 0);
+    pb_diag_release(2);
+  }
+  /* the stage's line, after the figures' (one line each, as without overlap) */
+  pb_progress_stage("laying out pages", 0);
   pb_progress_done();
   return doc;
 }
@@ -787,9 +815,8 @@ static int write_pdf(render *R, pb_fonts *fonts) {
   char *cache = pdf_options(R, &pdfo);
   if (!R->o.no_cache && !cache) return PB_EXIT_FINDINGS; /* outside the library: said */
   pb_fonts_use_shape_store(fonts, cache);
-  /* one layout: the plan has judged the figures, and the PDF back end only
-   * reads their streams */
-  pb_doc *doc = lay_out(R, fonts);
+  /* the PDF back end only reads the streams of the figures judged */
+  pb_doc *doc = pages_of_plan(R, fonts);
   int rc = PB_EPDF;
   if (doc) show_layout(R, doc);
   if (doc && R->o.strict && pb_diag_errors() > 0)
@@ -838,6 +865,7 @@ static int cmd_render(int argc, char **argv, command cmd) {
     exit_code = write_tex(&R);
   } else if (!exit_code && !R.finished) {
     pb_fonts *fonts = pb_cli_open_fonts(&R.cfg, R.root, R.o.allow_outside, R.fig_cache);
+    if (!fonts) pb_plan_settle_figures(R.plan); /* their verdicts, said */
     exit_code = fonts ? write_pdf(&R, fonts) : PB_EXIT_USAGE;
     pb_fonts_free(fonts);
   }

@@ -608,7 +608,7 @@ int pb_image_dpi_shrinks(int w, int h, const pb_encode_options *opt) {
 }
 
 void pb_image_encode_threads(void) {
-  /* libdeflate picks its Adler-32 and inflate routines for the processor on
+  /* libdeflate picks its Adler-32, CRC-32 and inflate routines for the processor on
    * first use and stores them in globals: harmless when threads race to
    * store the same pointer, but a data race all the same (helgrind), so the
    * first use is made here, before any worker starts. */
@@ -616,6 +616,7 @@ void pb_image_encode_threads(void) {
   unsigned char out[1];
   size_t got;
   libdeflate_adler32(1, empty, 0);
+  libdeflate_crc32(0, empty, 0); /* PNG chunks' CRCs (png_collect_idat) */
   struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
   if (d) {
     libdeflate_zlib_decompress(d, empty, sizeof empty, out, sizeof out, &got);

@@ -5,6 +5,7 @@
  * selected card's links and probe its figures, then the appendices. */
 #include "plan.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -765,11 +766,24 @@ struct pb_plan_figstore {
   pb_imgcache *cache;
   int private_cache;
   pb_figstream *jobs; /* one per distinct path shown */
-  size_t n;
+  size_t n, cap;
+  pb_encode_options eo;
+  int threads;
+  /* overlap: the thread encoding the jobs; no one else touches jobs[]
+   * until it is joined */
+  pthread_t encoder;
+  int pending;
 };
+
+static void figstore_join(struct pb_plan_figstore *st) {
+  if (!st || !st->pending) return;
+  pthread_join(st->encoder, NULL);
+  st->pending = 0;
+}
 
 static void figstore_free(struct pb_plan_figstore *st) {
   if (!st) return;
+  figstore_join(st);
   for (size_t i = 0; i < st->n; i++) pb_figstream_free(&st->jobs[i]);
   free(st->jobs);
   if (st->cache && !st->private_cache) pb_imgcache_trim(st->cache);
@@ -829,15 +843,21 @@ static void each_figure(pb_plan *P, void (*fn)(pb_plan_figure *, void *), void *
 
 typedef struct {
   struct pb_plan_figstore *st;
-  size_t cap;
-  const pb_encode_options *eo;
   pb_arena *a;
   unsigned char *said; /* per job: its failure was reported */
+  size_t lost;         /* figures the verdicts took away */
 } judging;
 
 static void add_job(pb_plan_figure *f, void *arg) {
   judging *J = arg;
-  if (f->ok && f->path) job_of(J->st, &J->cap, f->path, J->eo);
+  if (f->ok && f->path) job_of(J->st, &J->st->cap, f->path, &J->st->eo);
+}
+
+/* Before the verdicts (overlap): each shown figure points at its job, as
+ * a good one does. */
+static void point_at_job(pb_plan_figure *f, void *arg) {
+  judging *J = arg;
+  if (f->ok && f->path) f->stream = &J->st->jobs[job_of(J->st, &J->st->cap, f->path, &J->st->eo)];
 }
 
 /* A figure whose data failed gets the placeholder any figure the plan
@@ -846,7 +866,7 @@ static void add_job(pb_plan_figure *f, void *arg) {
 static void give_verdict(pb_plan_figure *f, void *arg) {
   judging *J = arg;
   if (!f->ok || !f->path) return;
-  size_t i = job_of(J->st, &J->cap, f->path, J->eo);
+  size_t i = job_of(J->st, &J->st->cap, f->path, &J->st->eo);
   const pb_figstream *j = &J->st->jobs[i];
   if (!j->failed) {
     f->stream = j;
@@ -857,55 +877,98 @@ static void give_verdict(pb_plan_figure *f, void *arg) {
   if (!J->said[i]) pb_warn(f->file, f->line, "figure %s: %s", src, reason);
   J->said[i] = 1;
   f->ok = 0;
+  f->stream = NULL;
   f->reason = pb_arena_strdup(J->a, reason);
   f->caption = pb_arena_printf(J->a, "figure not shown: %s (%s)", src, reason);
+  J->lost++;
 }
 
-/* Decodes and encodes every figure the plan shows (and the decks'
- * thumbnails), in parallel, through the cache: the verdict that the
- * layout and every renderer then follow. */
-static void judge_figures(builder *B, const pb_plan_figure_options *fo) {
-  pb_plan *P = B->P;
-  struct pb_plan_figstore *st = pb_xcalloc(1, sizeof *st);
-  P->figstore = st;
-  pb_encode_options eo;
-  pb_image_encode_options(&eo, fo->dpi, fo->gray);
-  eo.judge_only = fo->judge_only;
-  /* --dpi: the stream drawn depends on the size the layout gives the
-   * figure, so it is made after the layout (pdf_image.c). Here the figure
-   * is judged by asking for it one point large: the encoder decodes all of
-   * it and writes a few bytes, so the verdict costs a decode, not a
-   * full-size stream made for nothing (that was 1.39x the CPU of a cold
-   * --dpi 150 build of the archive). */
-  if (eo.dpi > 0) eo.placed_w = eo.placed_h = 1;
-  judging J = {st, 0, &eo, B->a, NULL};
-  each_figure(P, add_job, &J);
-  for (size_t i = 0; i < P->ndecks; i++)
-    if (P->decks[i].thumbnail) job_of(st, &J.cap, P->decks[i].thumbnail, &eo);
-  if (st->n == 0) return;
-  st->cache = open_cache(fo, &st->private_cache);
+static void encode_jobs(struct pb_plan_figstore *st) {
   if (st->cache) {
-    pb_imgcache_encode_all(st->cache, st->jobs, st->n, fo->threads);
+    pb_imgcache_encode_all(st->cache, st->jobs, st->n, st->threads);
   } else {
     for (size_t i = 0; i < st->n; i++) {
       st->jobs[i].failed = 1;
       snprintf(st->jobs[i].err, sizeof st->jobs[i].err, "no directory to encode it in");
     }
   }
-  /* the verdicts, reported in the book's order whatever the threads did */
-  J.said = pb_xcalloc(st->n, 1);
+}
+
+static void *encoder_main(void *arg) {
+  encode_jobs(arg);
+  return NULL;
+}
+
+/* The verdicts, reported in the book's order whatever the threads did;
+ * returns how many figures and thumbnails they took away. */
+static size_t verdicts(pb_plan *P) {
+  struct pb_plan_figstore *st = P->figstore;
+  if (!st || st->n == 0) return 0;
+  judging J = {st, P->arena, pb_xcalloc(st->n, 1), 0};
   each_figure(P, give_verdict, &J);
   free(J.said);
   for (size_t i = 0; i < P->ndecks; i++) {
     pb_plan_deck *d = &P->decks[i];
     if (!d->thumbnail) continue;
-    const pb_figstream *j = &st->jobs[job_of(st, &J.cap, d->thumbnail, &eo)];
+    const pb_figstream *j = &st->jobs[job_of(st, &st->cap, d->thumbnail, &st->eo)];
     /* a thumbnail that cannot be shown is left out, as the probe does */
-    if (j->failed)
+    if (j->failed) {
       d->thumbnail = NULL;
-    else
+      d->thumb_stream = NULL;
+      J.lost++;
+    } else {
       d->thumb_stream = j;
+    }
   }
+  return J.lost;
+}
+
+/* Decodes and encodes every figure the plan shows (and the decks'
+ * thumbnails), in parallel, through the cache: the verdict that the
+ * layout and every renderer then follow. With overlap this only starts
+ * the encoding; pb_plan_settle_figures waits for it and gives the
+ * verdicts. */
+static void judge_figures(builder *B, const pb_plan_figure_options *fo) {
+  pb_plan *P = B->P;
+  struct pb_plan_figstore *st = pb_xcalloc(1, sizeof *st);
+  P->figstore = st;
+  pb_image_encode_options(&st->eo, fo->dpi, fo->gray);
+  st->eo.judge_only = fo->judge_only;
+  st->threads = fo->threads;
+  /* --dpi: the stream drawn depends on the size the layout gives the
+   * figure, so it is made after the layout (pdf_image.c). Here the figure
+   * is judged by asking for it one point large: the encoder decodes all of
+   * it and writes a few bytes, so the verdict costs a decode, not a
+   * full-size stream made for nothing (that was 1.39x the CPU of a cold
+   * --dpi 150 build of the archive). */
+  if (st->eo.dpi > 0) st->eo.placed_w = st->eo.placed_h = 1;
+  judging J = {st, B->a, NULL, 0};
+  each_figure(P, add_job, &J);
+  for (size_t i = 0; i < P->ndecks; i++)
+    if (P->decks[i].thumbnail) job_of(st, &st->cap, P->decks[i].thumbnail, &st->eo);
+  if (st->n == 0) return;
+  st->cache = open_cache(fo, &st->private_cache);
+  if (fo->overlap && st->cache) {
+    /* jobs[] is complete: the pointers below stay valid */
+    each_figure(P, point_at_job, &J);
+    for (size_t i = 0; i < P->ndecks; i++)
+      if (P->decks[i].thumbnail)
+        P->decks[i].thumb_stream = &st->jobs[job_of(st, &st->cap, P->decks[i].thumbnail, &st->eo)];
+    if (pthread_create(&st->encoder, NULL, encoder_main, st) == 0) {
+      st->pending = 1;
+      return;
+    }
+  }
+  encode_jobs(st);
+  verdicts(P);
+}
+
+int pb_plan_figures_pending(const pb_plan *P) { return P && P->figstore && P->figstore->pending; }
+
+size_t pb_plan_settle_figures(pb_plan *P) {
+  if (!pb_plan_figures_pending(P)) return 0;
+  figstore_join(P->figstore);
+  return verdicts(P);
 }
 
 pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt) {

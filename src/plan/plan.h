@@ -50,6 +50,10 @@ typedef struct {
                             stream is made (pb_encode_options.judge_only): for outputs
                             that copy or convert the files (the LaTeX export, which
                             asks the image cache for them: pb_imgcache_latex_file) */
+  int overlap;           /* 1: pb_plan_build returns while the figures are still being
+                            encoded, in the background; until pb_plan_settle_figures
+                            every figure whose header read counts as shown, so that
+                            the caller can lay the pages out meanwhile */
 } pb_plan_figure_options;
 
 typedef struct {
@@ -322,7 +326,16 @@ typedef struct {
  * file:line, once. Returns NULL only when memory runs out; a selection that
  * matches nothing gives nincluded 0. */
 pb_plan *pb_plan_build(const pb_library *lib, const pb_plan_options *opt);
-void pb_plan_free(pb_plan *plan); /* accepts NULL */
+void pb_plan_free(pb_plan *plan); /* accepts NULL; waits for the figures first */
+
+/* With pb_plan_figure_options.overlap: whether the figures are still being
+ * encoded, and the wait for them. pb_plan_settle_figures gives the
+ * verdicts as pb_plan_build gives them without overlap (a figure whose
+ * data failed becomes a placeholder, with one warning, in the book's
+ * order) and returns how many shown figures and deck thumbnails they took
+ * away: a layout made before is then out of date. 0 without overlap. */
+int pb_plan_figures_pending(const pb_plan *plan);
+size_t pb_plan_settle_figures(pb_plan *plan);
 
 /* Writes the plan as JSON (stable key order, two-space indent): what
  * `paperbook dump --plan` prints. */

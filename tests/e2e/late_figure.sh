@@ -2,9 +2,11 @@
 # A figure whose header is fine but whose data is corrupt fails only when it
 # is encoded. The PDF, the layout report and --dump-layout must still agree:
 # one placeholder with the reason, in the dump as in the PDF, and the
-# warning printed once at the card's line. The plan judges the data before
-# the layout, so the pages are laid out once, and check reads the same
-# verdict (one pass over the figures).
+# warning printed once at the card's line. A booklet is laid out while its
+# figures are encoded; a figure that fails makes the pages be laid out
+# again, and the layout's own findings (here a character no font draws)
+# are still said once, after the figure's, as when the verdict came first.
+# check reads the same verdict (one pass over the figures).
 # Usage: late_figure.sh PAPERBOOK SAMPLE_ROOT OUTDIR
 set -euo pipefail
 pb=$1 root=$2 out=$3
@@ -32,6 +34,8 @@ figures: [Images/${c#*:}.png]
 A summary that is long enough to be a summary of paper ${c%%:*}.
 EOF
 done
+# a private-use character: no installed font draws it (a layout warning)
+printf 'It ends with \xee\x84\xa3, a mark no font draws.\n' >> "$out/papers/a.md"
 # progress shown from the first moment: one line per stage run
 PAPERBOOK_PROGRESS_DELAY=0 "$pb" build "$out" --no-cache --dump-layout "$out/layout.txt" \
   -o "$out/book.pdf" 2> "$out/err.txt" || true
@@ -50,11 +54,16 @@ head -1 "$out/layout.txt" | grep -q "images=1 " ||
   { echo "FAIL: the PDF does not hold exactly the one good figure"; fail=1; }
 pdftotext "$out/book.pdf" - | tr -d '\n' | grep -q "figure not shown: Images/cut.png (corrupt PNG" ||
   { echo "FAIL: the PDF's placeholder does not say why"; fail=1; }
-# Judged once: the plan decodes the figures before the layout, so the
-# layout is made once and each distinct figure is encoded in one pass (a
-# layout made again after a late failure would show two of each line).
+# The layout's finding once, after the figure's, and counted once
+n=$(grep -c "warning: no installed font draws U+E123" "$out/err.txt" || true)
+[ "$n" -eq 1 ] || { echo "FAIL: the layout's warning was printed $n times (want 1)"; fail=1; }
+order=$(grep -o "figure Images/cut.png: corrupt\|no installed font draws U+E123" "$out/err.txt" | tr '\n' '|')
+[ "$order" = "figure Images/cut.png: corrupt|no installed font draws U+E123|" ] ||
+  { echo "FAIL: findings out of order: $order"; fail=1; }
+grep -q "(2 warnings)" "$out/err.txt" || { echo "FAIL: the summary does not count 2 warnings"; fail=1; }
+# One line per stage, and each distinct figure encoded in one pass
 n=$(grep -c "^paperbook: laying out pages" "$out/err.txt" || true)
-[ "$n" -eq 1 ] || { echo "FAIL: the pages were laid out $n times (want 1)"; fail=1; }
+[ "$n" -eq 1 ] || { echo "FAIL: $n layout progress lines (want 1)"; fail=1; }
 n=$(grep -c "^paperbook: encoding figures: 2/2" "$out/err.txt" || true)
 [ "$n" -eq 1 ] || { echo "FAIL: $n passes encoding the 2 figures (want 1)"; fail=1; }
 # check reads the plan's verdict: the corrupt figure once, as an error at
@@ -67,5 +76,5 @@ grep -q "figure Images/good.png" "$out/check.txt" &&
   { echo "FAIL: check reported the good figure"; fail=1; }
 n=$(grep -c "^paperbook: encoding figures: 2/2" "$out/check.txt" || true)
 [ "$n" -eq 1 ] || { echo "FAIL: check made $n passes over the 2 figures (want 1)"; fail=1; }
-[ $fail -eq 0 ] && echo "late figure failure: dump and PDF agree, one layout, one encoding pass"
+[ $fail -eq 0 ] && echo "late figure failure: dump and PDF agree, findings once and in order, one encoding pass"
 exit $fail

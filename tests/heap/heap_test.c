@@ -1,8 +1,10 @@
 /* pb_heap_init (src/base/heap.c): after it, the main heap is one range
-   marked for transparent huge pages, and a large block comes from that heap
-   rather than from a mapping of its own. Read back from /proc/self/smaps, as
+   marked for transparent huge pages, and a large block, and a block another
+   thread asks for, come from that heap rather than from mappings of their
+   own. Read back from /proc/self/smaps, as
    the kernel sees it: VmFlags "hg" is MADV_HUGEPAGE. Skips (77) where the
    function is meant to do nothing: huge pages off, a sanitizer, valgrind. */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,16 @@ static int heap_region(uintptr_t *lo, uintptr_t *hi, int *hg, long *huge_kb) {
   }
   fclose(f);
   return found;
+}
+#endif
+
+#ifndef SANITIZED
+/* A block allocated by another thread (an encoder's buffer). */
+static void *thread_block(void *arg) {
+  (void)arg;
+  unsigned char *b = malloc(1u << 20);
+  if (b) memset(b, 2, 1u << 20);
+  return b;
 }
 #endif
 
@@ -91,6 +103,19 @@ int main(void) {
     puts("FAIL: the heap was not reserved in one piece (under 64 MB)");
     fails++;
   }
+  /* threads share the one heap: no arena of their own mapped beside it */
+  pthread_t th;
+  void *tb = NULL;
+  if (pthread_create(&th, NULL, thread_block, NULL) != 0 || pthread_join(th, &tb) != 0 || !tb) {
+    puts("FAIL: no thread block");
+    return 1;
+  }
+  if (heap_region(&lo, &hi, &hg, &huge_kb) != 0 || (uintptr_t)tb < lo ||
+      (uintptr_t)tb + (1u << 20) > hi) {
+    puts("FAIL: a thread's block lies outside the heap (an arena of its own)");
+    fails++;
+  }
+  free(tb);
   p[n - 1] ^= p[0];
   free(p);
   return fails ? 1 : 0;
