@@ -22,7 +22,13 @@
 #include <stdio.h>
 
 /* Objects a context can hold, one of each. */
-typedef enum { PB_SLOT_HYPHEN, PB_SLOT_COLLATOR, PB_SLOT_PARAS, PB_SLOT_COUNT } pb_ctx_slot_id;
+typedef enum {
+  PB_SLOT_HYPHEN,
+  PB_SLOT_COLLATOR,
+  PB_SLOT_PARAS,
+  PB_SLOT_QR,
+  PB_SLOT_COUNT
+} pb_ctx_slot_id;
 
 enum { PB_CTX_MAX_CLEANUPS = 16 };
 

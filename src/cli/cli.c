@@ -32,6 +32,7 @@
 #include "pdf.h"
 #include "plan.h"
 #include "progress.h"
+#include "qr.h"
 #include "read.h"
 #include "sessions.h"
 #include "slides.h"
@@ -825,6 +826,7 @@ static int write_pdf(render *R, pb_fonts *fonts) {
     rc = pb_pdf_write(doc, &pdfo, R->output);
   pb_fonts_save_shapes(fonts);
   pb_para_save_store();
+  pb_qr_save_store();
   free(cache);
   int exit_code = rc == PB_OK ? after_pdf(R, doc) : PB_EXIT_FINDINGS;
   pb_doc_free(doc);

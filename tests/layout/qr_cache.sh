@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # layout-qr-cache: a remote figure's QR code is kept in the cache directory
-# store (qr/*.bin, store.h) and read back on the next build: the PDF is the same as one built
-# without a cache, a record that does not read as one is made again, and a
-# valid record is what the next build draws.
+# store (one record, qr/*.bin, for all the codes: store.h, qr.c) and read
+# back on the next build: the PDF is the same as one built without a cache,
+# a record that does not read as one is made again, and a valid record is
+# what the next build draws.
 # usage: qr_cache.sh PAPERBOOK WORKDIR
 set -euo pipefail
 pb=$1 work=$2
@@ -30,19 +31,32 @@ build --cache-dir "$work/cache" -o "$work/first.pdf"
 records=("$work"/cache/qr/*.bin)
 check '[ ${#records[@]} -eq 1 ] && [ -f "${records[0]}" ]' "one QR record written (${#records[@]})"
 rec=${records[0]}
-check 'head -c 6 "$rec" | grep -q "^PBQR1 "' "record starts with its magic"
+check 'head -c 6 "$rec" | grep -q "^PBQR2 "' "record starts with its magic"
 check 'cmp -s "$work/ref.pdf" "$work/first.pdf"' "PDF with a fresh cache = PDF without a cache"
 cp "$rec" "$work/record.orig"
 
+before=$(stat -c '%i %Y.%y' "$rec")
 build --cache-dir "$work/cache" -o "$work/second.pdf"
 check 'cmp -s "$work/ref.pdf" "$work/second.pdf"' "PDF from the kept record = PDF without a cache"
+check '[ "$(stat -c "%i %Y.%y" "$rec")" = "$before" ]' "record not written again when no code was added"
 
 # A valid record with every module light: the next build draws what it says.
 /usr/bin/python3 - "$rec" <<'PY'
 import sys
-data = open(sys.argv[1], "rb").read()
-head, mods = data.split(b"\n", 1)
-open(sys.argv[1], "wb").write(head + b"\n" + bytes(len(mods)))
+# "PBQR2 count\n", then per code "keylen n\n", the key, n*n modules:
+# every module made light, the rest as it was
+data = bytearray(open(sys.argv[1], "rb").read())
+nl = data.index(b"\n")
+count = int(data[6:nl])
+p = nl + 1
+for _ in range(count):
+    e = data.index(b"\n", p)
+    klen, n = map(int, data[p:e].split())
+    p = e + 1 + klen
+    data[p:p + n * n] = bytes(n * n)
+    p += n * n
+assert p == len(data)
+open(sys.argv[-1], "wb").write(data)
 PY
 build --cache-dir "$work/cache" -o "$work/blank.pdf"
 check '! cmp -s "$work/ref.pdf" "$work/blank.pdf"' "an edited record is what the build draws"
@@ -59,8 +73,20 @@ check 'cmp -s "$rec" "$work/record.orig"' "broken record written again"
 rm -f "$rec"
 /usr/bin/python3 - "$work/record.orig" "$work/elsewhere.bin" <<'PY'
 import sys
-head, mods = open(sys.argv[1], "rb").read().split(b"\n", 1)
-open(sys.argv[2], "wb").write(head + b"\n" + bytes(len(mods)))
+# "PBQR2 count\n", then per code "keylen n\n", the key, n*n modules:
+# every module made light, the rest as it was
+data = bytearray(open(sys.argv[1], "rb").read())
+nl = data.index(b"\n")
+count = int(data[6:nl])
+p = nl + 1
+for _ in range(count):
+    e = data.index(b"\n", p)
+    klen, n = map(int, data[p:e].split())
+    p = e + 1 + klen
+    data[p:p + n * n] = bytes(n * n)
+    p += n * n
+assert p == len(data)
+open(sys.argv[-1], "wb").write(data)
 PY
 cp "$work/elsewhere.bin" "$work/elsewhere.orig"
 ln -s "$work/elsewhere.bin" "$rec"
