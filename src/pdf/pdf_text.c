@@ -31,6 +31,7 @@
 
 #include "diag.h"
 #include "imgcache.h"
+#include "jobs.h"
 #include "utf8.h"
 
 #define FAKE_ITALIC_SKEW 0.2126 /* tan(12 degrees) */
@@ -619,20 +620,33 @@ static int subset(pb_pdf_text *t, tfont *f, const uint32_t *gids, size_t n, pb_b
   return rc;
 }
 
-static int write_font(pb_pdf_text *t, tfont *f) {
-  HPDF_MMgr mm = t->pdf->mmgr;
-  f->used[0] |= 1; /* .notdef */
+/* The font programs of the fonts used, made side by side: subsetting is
+ * most of a cold build's font work (the archive: 41 ms, 23 of them for the
+ * CJK serif's 992 glyphs) and the fonts are independent. Only the
+ * subsetter and the subset cache run in the workers; the PDF's objects are
+ * made after, in face order. */
+typedef struct {
+  pb_pdf_text *t;
+  tfont **f;
+  pb_buf *prog;
+  int *rc;
+} subsetting;
+
+static void subset_nth(void *arg, size_t i) {
+  subsetting *s = arg;
+  tfont *f = s->f[i];
   uint32_t *gids = pb_xmalloc(NGIDS * sizeof *gids);
   size_t n = 0;
   for (uint32_t gid = 0; gid < NGIDS; gid++)
     if (f->used[gid >> 6] & ((uint64_t)1 << (gid & 63))) gids[n++] = gid;
-  pb_buf prog = PB_BUF_INIT, cmap = PB_BUF_INIT;
-  int rc = subset(t, f, gids, n, &prog);
+  s->rc[i] = subset(s->t, f, gids, n, &s->prog[i]);
   free(gids);
-  if (rc != 0) {
-    pb_buf_free(&prog);
-    return rc;
-  }
+}
+
+/* The font's objects, its program prog (taken over). */
+static int write_font(pb_pdf_text *t, tfont *f, pb_buf prog) {
+  HPDF_MMgr mm = t->pdf->mmgr;
+  pb_buf cmap = PB_BUF_INIT;
   pb_font_info info;
   pb_fonts_info(t->fonts, f->face, &info);
   char tag[8], name[80];
@@ -699,10 +713,31 @@ static int write_font(pb_pdf_text *t, tfont *f) {
 
 int pb_pdf_text_finish(pb_pdf_text *t) {
   if (!t) return 0;
+  subsetting s = {t, pb_xcalloc((size_t)t->nfonts + 1, sizeof *s.f), NULL, NULL};
+  size_t n = 0;
   for (int i = 0; i < t->nfonts; i++) {
-    if (!t->fonts_by_face[i]) continue;
-    int rc = write_font(t, t->fonts_by_face[i]);
-    if (rc != 0) return rc;
+    tfont *f = t->fonts_by_face[i];
+    if (!f) continue;
+    f->used[0] |= 1; /* .notdef */
+    /* what the font module reads on first use (a CFF's charset) is read
+     * here, before the workers share the fonts */
+    pb_font_info info;
+    pb_fonts_info(t->fonts, f->face, &info);
+    s.f[n++] = f;
   }
-  return 0;
+  s.prog = pb_xcalloc(n + 1, sizeof *s.prog);
+  s.rc = pb_xcalloc(n + 1, sizeof *s.rc);
+  pb_parallel(n, pb_jobs(), subset_nth, &s);
+  int rc = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (rc == 0) rc = s.rc[i];
+    if (rc == 0)
+      rc = write_font(t, s.f[i], s.prog[i]);
+    else
+      pb_buf_free(&s.prog[i]);
+  }
+  free(s.f);
+  free(s.prog);
+  free(s.rc);
+  return rc;
 }
