@@ -25,6 +25,26 @@ export SOURCE_DATE_EPOCH=1700000000
 fail=0
 check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
 build() { "$pb" build -q "$work/lib" "$@"; }
+# blank FROM TO: the record FROM with every module made light, written to TO
+blank() {
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import sys
+# "PBQR2 count\n", then per code "keylen n\n", the key, n*n modules:
+# every module made light, the rest as it was
+data = bytearray(open(sys.argv[1], "rb").read())
+nl = data.index(b"\n")
+count = int(data[6:nl])
+p = nl + 1
+for _ in range(count):
+    e = data.index(b"\n", p)
+    klen, n = map(int, data[p:e].split())
+    p = e + 1 + klen
+    data[p:p + n * n] = bytes(n * n)
+    p += n * n
+assert p == len(data)
+open(sys.argv[-1], "wb").write(data)
+PY
+}
 
 build --no-cache -o "$work/ref.pdf"
 build --cache-dir "$work/cache" -o "$work/first.pdf"
@@ -41,23 +61,7 @@ check 'cmp -s "$work/ref.pdf" "$work/second.pdf"' "PDF from the kept record = PD
 check '[ "$(stat -c "%i %Y.%y" "$rec")" = "$before" ]' "record not written again when no code was added"
 
 # A valid record with every module light: the next build draws what it says.
-/usr/bin/python3 - "$rec" <<'PY'
-import sys
-# "PBQR2 count\n", then per code "keylen n\n", the key, n*n modules:
-# every module made light, the rest as it was
-data = bytearray(open(sys.argv[1], "rb").read())
-nl = data.index(b"\n")
-count = int(data[6:nl])
-p = nl + 1
-for _ in range(count):
-    e = data.index(b"\n", p)
-    klen, n = map(int, data[p:e].split())
-    p = e + 1 + klen
-    data[p:p + n * n] = bytes(n * n)
-    p += n * n
-assert p == len(data)
-open(sys.argv[-1], "wb").write(data)
-PY
+blank "$rec" "$rec"
 build --cache-dir "$work/cache" -o "$work/blank.pdf"
 check '! cmp -s "$work/ref.pdf" "$work/blank.pdf"' "an edited record is what the build draws"
 
@@ -71,23 +75,7 @@ check 'cmp -s "$rec" "$work/record.orig"' "broken record written again"
 # every module light, which would change the PDF): the build encodes again,
 # writes a real record and leaves the link's target alone.
 rm -f "$rec"
-/usr/bin/python3 - "$work/record.orig" "$work/elsewhere.bin" <<'PY'
-import sys
-# "PBQR2 count\n", then per code "keylen n\n", the key, n*n modules:
-# every module made light, the rest as it was
-data = bytearray(open(sys.argv[1], "rb").read())
-nl = data.index(b"\n")
-count = int(data[6:nl])
-p = nl + 1
-for _ in range(count):
-    e = data.index(b"\n", p)
-    klen, n = map(int, data[p:e].split())
-    p = e + 1 + klen
-    data[p:p + n * n] = bytes(n * n)
-    p += n * n
-assert p == len(data)
-open(sys.argv[-1], "wb").write(data)
-PY
+blank "$work/record.orig" "$work/elsewhere.bin"
 cp "$work/elsewhere.bin" "$work/elsewhere.orig"
 ln -s "$work/elsewhere.bin" "$rec"
 build --cache-dir "$work/cache" -o "$work/linked.pdf"
