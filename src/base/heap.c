@@ -2,9 +2,9 @@
 
    Why: a warm build touches about 38 MB (shaped paragraphs read from the store,
    libharu's objects, the PDF's buffers) and every 4 KB page of it is one page
-   fault. On a virtual machine a fault is expensive: the warm archive took 5,900
+   fault. On a virtual machine a fault is expensive: the warm archive took 9,500
    faults and spent more of its time in the kernel than in paperbook. With the
-   heap in transparent huge pages the same build takes about 1,500 faults.
+   heap in transparent huge pages the same build takes about 1,400 faults.
 
    How: glibc can do this itself (GLIBC_TUNABLES=glibc.malloc.hugetlb=1), but
    only from the environment at start. So we do what it does, once: large
